@@ -1,0 +1,87 @@
+//! Computes LEXIMIN (or maximin) for a Panelot directory and prints one JSON line.
+//!
+//! `cargo run --release -p kleroterion-fair --example leximin -- <panelot-dir> <k> [--maximin]
+//! [--digest] [--progress]`
+//!
+//! `<panelot-dir>` may also be `synthetic` (the 2,000-volunteer, 7-feature household instance
+//! of the benchmarks) or `sortition-foundation` (the sortition-algorithms fixture).
+//! `--digest` replaces the timing with a hash of the whole distribution, for determinism checks.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::time::Instant;
+
+use kleroterion_fair::{Options, Progress, leximin, maximin};
+
+fn fnv(hash: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *hash ^= u64::from(b);
+        *hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flags: Vec<&str> = args.iter().filter(|a| a.starts_with("--")).map(String::as_str).collect();
+    let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    if pos.len() != 2 {
+        eprintln!("usage: leximin <panelot-dir|synthetic|sortition-foundation> <k> [--maximin] [--digest] [--progress]");
+        std::process::exit(2);
+    }
+    let k: u32 = pos[1].parse().expect("k must be a number");
+    let instance = match pos[0].as_str() {
+        "synthetic" => common::synthetic(2000, k, 1),
+        "sortition-foundation" => common::sortition_foundation(k),
+        dir => common::panelot(Path::new(dir), k),
+    };
+    let show = |p: &Progress| {
+        eprintln!(
+            "{:?} level {} fixed {}/{} panels {} value {:.6}",
+            p.phase, p.level, p.fixed, p.people, p.panels, p.value
+        )
+    };
+    let options = Options {
+        progress: if flags.contains(&"--progress") { Some(&show) } else { None },
+        ..Options::default()
+    };
+    let start = Instant::now();
+    let result = if flags.contains(&"--maximin") {
+        maximin(&instance, &options)
+    } else {
+        leximin(&instance, &options)
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    let dist = match result {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    let n = instance.people.len();
+    if flags.contains(&"--digest") {
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        for (panel, w) in dist.panels.iter().zip(&dist.weights) {
+            for p in panel {
+                fnv(&mut h, &p.to_le_bytes());
+            }
+            fnv(&mut h, &w.to_bits().to_le_bytes());
+        }
+        for p in &dist.probabilities {
+            fnv(&mut h, &p.to_bits().to_le_bytes());
+        }
+        println!(
+            "{{\"n\":{n},\"k\":{k},\"min_probability\":{:?},\"panels\":{},\"digest\":\"{h:016x}\"}}",
+            dist.report.min,
+            dist.panels.len()
+        );
+    } else {
+        println!(
+            "{{\"n\":{n},\"k\":{k},\"min_probability\":{:?},\"seconds\":{seconds:.3},\"panels\":{}}}",
+            dist.report.min,
+            dist.panels.len()
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! The input: a pool of volunteers, their features, the quotas and the households.
+
+use std::collections::BTreeMap;
+
+use crate::FairError;
+
+/// One value of a feature with its quota: a panel holds between `min` and `max` people with it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ValueQuota {
+    /// The value's name, e.g. `"16-29"`.
+    pub name: String,
+    /// Least number of panel members with this value.
+    pub min: u32,
+    /// Largest number of panel members with this value.
+    pub max: u32,
+}
+
+/// A feature (e.g. age bracket) and the quotas of its values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Feature {
+    /// The feature's name, e.g. `"age"`.
+    pub name: String,
+    /// Its values with their quotas.
+    pub values: Vec<ValueQuota>,
+}
+
+/// A selection problem: choose `panel_size` people from `people`, meeting every quota, at most
+/// one person per household.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Instance {
+    /// Number of people on a panel (k).
+    pub panel_size: u32,
+    /// Features and quotas.
+    pub features: Vec<Feature>,
+    /// `people[i][f]` is the index (into `features[f].values`) of person `i`'s value of feature `f`.
+    pub people: Vec<Vec<u32>>,
+    /// People with the same `Some(id)` share a household: at most one of them sits on a panel.
+    /// Either empty (no households) or one entry per person.
+    pub households: Vec<Option<u32>>,
+}
+
+impl Instance {
+    /// Checks that the instance is well formed. It does not check that a panel exists
+    /// (see [`crate::feasibility`]).
+    pub fn validate(&self) -> Result<(), FairError> {
+        let bad = |m: String| Err(FairError::InvalidInstance(m));
+        if self.panel_size == 0 {
+            return bad("panel size must be at least 1".into());
+        }
+        if self.people.len() > u32::MAX as usize / 2 {
+            return bad("too many people".into());
+        }
+        if (self.panel_size as usize) > self.people.len() {
+            return bad(format!(
+                "panel size {} exceeds the pool of {} people",
+                self.panel_size,
+                self.people.len()
+            ));
+        }
+        for (fi, f) in self.features.iter().enumerate() {
+            if f.values.is_empty() {
+                return bad(format!("feature {fi} ({}) has no values", f.name));
+            }
+            for v in &f.values {
+                if v.min > v.max {
+                    return bad(format!(
+                        "quota {}={}: min {} > max {}",
+                        f.name, v.name, v.min, v.max
+                    ));
+                }
+            }
+        }
+        for (i, p) in self.people.iter().enumerate() {
+            if p.len() != self.features.len() {
+                return bad(format!(
+                    "person {i} has {} feature values, expected {}",
+                    p.len(),
+                    self.features.len()
+                ));
+            }
+            for (fi, &v) in p.iter().enumerate() {
+                if v as usize >= self.features[fi].values.len() {
+                    return bad(format!(
+                        "person {i}: value index {v} out of range for feature {}",
+                        self.features[fi].name
+                    ));
+                }
+            }
+        }
+        if !self.households.is_empty() && self.households.len() != self.people.len() {
+            return bad(format!(
+                "{} household entries for {} people",
+                self.households.len(),
+                self.people.len()
+            ));
+        }
+        Ok(())
+    }
+
+    /// Number of people in the pool.
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+
+    /// Whether the pool is empty.
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    /// The household of person `i`, if any.
+    pub fn household(&self, i: usize) -> Option<u32> {
+        self.households.get(i).copied().flatten()
+    }
+
+    /// Checks one panel: strictly ascending valid person indices, `panel_size` of them, every
+    /// quota met, at most one person per household. Returns a description of the first problem.
+    pub fn check_panel(&self, panel: &[u32]) -> Result<(), String> {
+        if panel.len() != self.panel_size as usize {
+            return Err(format!(
+                "panel has {} people, expected {}",
+                panel.len(),
+                self.panel_size
+            ));
+        }
+        for w in panel.windows(2) {
+            if w[0] >= w[1] {
+                return Err("panel is not strictly ascending".into());
+            }
+        }
+        if let Some(&last) = panel.last()
+            && last as usize >= self.people.len()
+        {
+            return Err(format!("person {last} does not exist"));
+        }
+        for (fi, f) in self.features.iter().enumerate() {
+            let mut counts = vec![0u32; f.values.len()];
+            for &p in panel {
+                counts[self.people[p as usize][fi] as usize] += 1;
+            }
+            for (v, &c) in f.values.iter().zip(&counts) {
+                if c < v.min || c > v.max {
+                    return Err(format!(
+                        "{}={} has {c} members, quota is {}..={}",
+                        f.name, v.name, v.min, v.max
+                    ));
+                }
+            }
+        }
+        let mut seen = BTreeMap::new();
+        for &p in panel {
+            if let Some(h) = self.household(p as usize)
+                && let Some(q) = seen.insert(h, p)
+            {
+                return Err(format!("people {q} and {p} share household {h}"));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod error;
+mod feasibility;
+mod instance;
+mod leximin;
+mod lottery;
+mod model;
+mod options;
+mod realize;
+mod report;
+mod solver;
+
+pub use error::FairError;
+pub use feasibility::{Bound, Feasibility, Relaxation, feasibility};
+pub use instance::{Feature, Instance, ValueQuota};
+pub use leximin::{leximin, maximin};
+pub use lottery::{DEFAULT_LOTTERY_SIZE, Portfolio, round_to_lottery};
+pub use options::{Options, Phase, Progress};
+pub use realize::Distribution;
+pub use report::Report;

@@ -1,0 +1,129 @@
+//! The instance compressed into types of interchangeable people.
+//!
+//! People with identical feature vectors who share no household with anyone are
+//! interchangeable: a panel only needs to know how many of them it takes. Every person in a
+//! household of two or more is a type of their own, and each such household becomes a
+//! constraint "at most one of these types".
+
+use std::collections::BTreeMap;
+
+use crate::Instance;
+
+/// One quota row over types.
+#[derive(Clone, Debug)]
+pub(crate) struct QuotaRow {
+    pub feature: usize,
+    pub value: usize,
+    pub min: u32,
+    pub max: u32,
+    /// Types with this value, ascending.
+    pub types: Vec<usize>,
+}
+
+/// A panel over types: `(type, count)` with count > 0, ascending by type.
+pub(crate) type Column = Vec<(u32, u32)>;
+
+#[derive(Clone, Debug)]
+pub(crate) struct Model {
+    pub k: u32,
+    /// Members of each type, ascending person indices; types ordered by first member.
+    pub members: Vec<Vec<u32>>,
+    pub quotas: Vec<QuotaRow>,
+    /// Types of each household with two or more members.
+    pub households: Vec<Vec<usize>>,
+    pub n: usize,
+}
+
+impl Model {
+    /// Builds the model of a validated instance.
+    pub(crate) fn new(inst: &Instance) -> Self {
+        let n = inst.people.len();
+        let mut hh: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for i in 0..n {
+            if let Some(h) = inst.household(i) {
+                hh.entry(h).or_default().push(i as u32);
+            }
+        }
+        let in_multi = |i: usize| inst.household(i).is_some_and(|h| hh[&h].len() >= 2);
+        let mut by_values: BTreeMap<&[u32], usize> = BTreeMap::new();
+        let mut members: Vec<Vec<u32>> = Vec::new();
+        let mut values: Vec<Vec<u32>> = Vec::new();
+        let mut type_of = vec![0usize; n];
+        for i in 0..n {
+            let t = if in_multi(i) {
+                members.push(Vec::new());
+                values.push(inst.people[i].clone());
+                members.len() - 1
+            } else {
+                *by_values.entry(&inst.people[i]).or_insert_with(|| {
+                    members.push(Vec::new());
+                    values.push(inst.people[i].clone());
+                    members.len() - 1
+                })
+            };
+            members[t].push(i as u32);
+            type_of[i] = t;
+        }
+        let mut households = Vec::new();
+        for people in hh.values() {
+            if people.len() >= 2 {
+                households.push(people.iter().map(|&p| type_of[p as usize]).collect());
+            }
+        }
+        let mut quotas = Vec::new();
+        for (fi, f) in inst.features.iter().enumerate() {
+            for (vi, v) in f.values.iter().enumerate() {
+                let types = (0..members.len())
+                    .filter(|&t| values[t][fi] as usize == vi)
+                    .collect();
+                quotas.push(QuotaRow {
+                    feature: fi,
+                    value: vi,
+                    min: v.min,
+                    max: v.max,
+                    types,
+                });
+            }
+        }
+        Self {
+            k: inst.panel_size,
+            members,
+            quotas,
+            households,
+            n,
+        }
+    }
+
+    pub(crate) fn num_types(&self) -> usize {
+        self.members.len()
+    }
+
+    pub(crate) fn count(&self, t: usize) -> u32 {
+        self.members[t].len() as u32
+    }
+
+    /// Checks a panel over types against every rule (exact integer arithmetic).
+    pub(crate) fn column_ok(&self, col: &Column) -> bool {
+        let mut counts = vec![0u32; self.num_types()];
+        let mut total = 0u32;
+        for &(t, x) in col {
+            if x == 0 || x > self.count(t as usize) {
+                return false;
+            }
+            counts[t as usize] = x;
+            total += x;
+        }
+        if total != self.k {
+            return false;
+        }
+        for q in &self.quotas {
+            let s: u32 = q.types.iter().map(|&t| counts[t]).sum();
+            if s < q.min || s > q.max {
+                return false;
+            }
+        }
+        self.households
+            .iter()
+            .all(|h| h.iter().map(|&t| counts[t]).sum::<u32>() <= 1)
+    }
+}

@@ -1,0 +1,107 @@
+//! Run options: time limit, progress reporting, cancellation.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::FairError;
+
+/// Which part of the computation a [`Progress`] report comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Building the first few panels.
+    Seeding,
+    /// Column generation for one level of the LEXIMIN (or the single maximin level).
+    Level,
+    /// A level finished and its lowest group was fixed.
+    Fixed,
+    /// Cleaning up and expanding the final distribution.
+    Finishing,
+}
+
+/// A progress report, passed to [`Options::progress`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// What is being done.
+    pub phase: Phase,
+    /// The current level, starting at 1.
+    pub level: usize,
+    /// How many people have their probability fixed so far.
+    pub fixed: usize,
+    /// How many people there are.
+    pub people: usize,
+    /// How many panels (columns) the master problem holds.
+    pub panels: usize,
+    /// The current level's best minimum probability so far.
+    pub value: f64,
+}
+
+/// Options for [`crate::leximin`] and [`crate::maximin`].
+///
+/// The options never change the result, only whether the computation finishes: with the same
+/// instance the output is bit-identical whatever the options (unless it stops early with an error).
+#[derive(Clone, Default)]
+pub struct Options<'a> {
+    /// Stop with [`FairError::TimeLimit`] once this much wall-clock time has passed.
+    pub time_limit: Option<Duration>,
+    /// Called after each master problem and each fixed level.
+    pub progress: Option<&'a dyn Fn(&Progress)>,
+    /// Stop with [`FairError::Cancelled`] once this flag is set (checked between solver calls).
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Options")
+            .field("time_limit", &self.time_limit)
+            .field("progress", &self.progress.is_some())
+            .field("cancel", &self.cancel)
+            .finish()
+    }
+}
+
+/// Run-time guard built from [`Options`].
+pub(crate) struct Guard<'a> {
+    deadline: Option<Instant>,
+    cancel: Option<Arc<AtomicBool>>,
+    progress: Option<&'a dyn Fn(&Progress)>,
+}
+
+impl<'a> Guard<'a> {
+    pub(crate) fn new(options: &Options<'a>) -> Self {
+        Self {
+            deadline: options.time_limit.map(|d| Instant::now() + d),
+            cancel: options.cancel.clone(),
+            progress: options.progress,
+        }
+    }
+
+    /// Errors when cancelled or out of time.
+    pub(crate) fn check(&self) -> Result<(), FairError> {
+        if let Some(c) = &self.cancel
+            && c.load(Ordering::Relaxed)
+        {
+            return Err(FairError::Cancelled);
+        }
+        if let Some(d) = self.deadline
+            && Instant::now() >= d
+        {
+            return Err(FairError::TimeLimit);
+        }
+        Ok(())
+    }
+
+    /// Time left before the deadline, if any.
+    pub(crate) fn remaining(&self) -> Option<Duration> {
+        self.deadline
+            .map(|d| d.saturating_duration_since(Instant::now()))
+    }
+
+    pub(crate) fn report(&self, p: Progress) {
+        if let Some(f) = self.progress {
+            f(&p);
+        }
+    }
+}

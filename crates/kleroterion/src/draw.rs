@@ -1,0 +1,160 @@
+//! Drawing: from a manifest, the pool and a reveal to a bundle (SPEC.md section 11).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::alternates::ReplacementOrder;
+use crate::digest::Digest;
+use crate::encoding::{Encoder, SPEC_VERSION, tagged_hash};
+use crate::error::{Error, Result};
+use crate::manifest::{Manifest, Method};
+use crate::merkle::pool_root;
+use crate::methods::{draw_panel, lottery::check_portfolio};
+use crate::model::{Record, ResolvedPool};
+use crate::reveal::Reveal;
+
+/// The format tag of a bundle.
+pub const BUNDLE_FORMAT: &str = "kleroterion-bundle";
+
+/// The outcome of a draw, as tickets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrawResult {
+    /// Selected tickets, in draw order.
+    pub selected: Vec<String>,
+    /// Alternates, in order.
+    pub alternates: Vec<String>,
+}
+
+/// Everything needed to verify a draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    /// `kleroterion-bundle`.
+    pub format: String,
+    /// `kleroterion/v1`.
+    pub spec: String,
+    /// The committed manifest.
+    pub manifest: Manifest,
+    /// The published commitment.
+    pub commitment: Digest,
+    /// The pool records, in pool order.
+    pub pool: Vec<Record>,
+    /// The revealed randomness.
+    pub reveal: Reveal,
+    /// The seed.
+    pub seed: Digest,
+    /// The result.
+    pub result: DrawResult,
+    /// The transcript hash.
+    pub transcript: Digest,
+}
+
+impl Bundle {
+    /// Reads a bundle from JSON.
+    pub fn from_json(text: &str) -> Result<Self> {
+        serde_json::from_str(text).map_err(|e| Error::Json { what: "bundle", detail: alloc::format!("{e}") })
+    }
+
+    /// Writes the bundle as pretty JSON.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).map_err(|e| Error::Json { what: "bundle", detail: alloc::format!("{e}") })
+    }
+}
+
+/// Checks a manifest and its pool together: SPEC.md sections 5.1, 5.2 and the portfolio.
+///
+/// Returns the pool resolved against the features.
+pub fn check_committed(manifest: &Manifest, records: &[Record]) -> Result<ResolvedPool> {
+    manifest.validate()?;
+    check_pool(manifest, records)?;
+    let pool = ResolvedPool::new(&manifest.features, records)?;
+    check_portfolio_of(manifest, &pool)?;
+    Ok(pool)
+}
+
+/// Checks the pool's count and root against the manifest.
+pub fn check_pool(manifest: &Manifest, records: &[Record]) -> Result<()> {
+    if records.len() != manifest.pool.count as usize {
+        return Err(Error::PoolRootMismatch {
+            detail: alloc::format!("{} records published, {} committed", records.len(), manifest.pool.count),
+        });
+    }
+    let root = pool_root(records)?.ok_or(Error::EmptyPool)?;
+    if root != manifest.pool.root {
+        return Err(Error::PoolRootMismatch {
+            detail: alloc::format!("the records hash to {root}, the manifest commits to {}", manifest.pool.root),
+        });
+    }
+    Ok(())
+}
+
+/// Checks the lottery portfolio (a no-op for other methods).
+pub fn check_portfolio_of(manifest: &Manifest, pool: &ResolvedPool) -> Result<()> {
+    if let Method::Lottery { portfolio } = &manifest.method {
+        check_portfolio(portfolio, &manifest.features, pool, manifest.panel_size, manifest.household_rule)?;
+    }
+    Ok(())
+}
+
+/// Selected and alternates as pool indices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Selected, in draw order.
+    pub selected: Vec<u32>,
+    /// Alternates, in order.
+    pub alternates: Vec<u32>,
+}
+
+/// Runs the method and the alternates for a checked manifest and pool.
+pub fn compute_outcome(manifest: &Manifest, pool: &ResolvedPool, seed: &Digest, reveal: &Reveal) -> Result<Outcome> {
+    let panel = draw_panel(manifest, pool, seed, reveal)?;
+    let alternates = match panel.alternates {
+        Some(a) => a,
+        None => ReplacementOrder::new(pool, &panel.selected, manifest.household_rule, seed).first(manifest.alternates),
+    };
+    Ok(Outcome { selected: panel.selected, alternates })
+}
+
+/// `transcript = H("transcript", raw32(commitment) || raw32(seed) || res)`.
+pub fn transcript(commitment: &Digest, seed: &Digest, outcome: &Outcome) -> Result<Digest> {
+    let mut e = Encoder::new();
+    e.raw32(commitment).raw32(seed).u32_list(&outcome.selected)?.u32_list(&outcome.alternates)?;
+    Ok(tagged_hash("transcript", e.as_bytes()))
+}
+
+/// Checks the reveal against the manifest's recipe (any well-formed reveal without one).
+pub fn check_reveal(manifest: &Manifest, reveal: &Reveal) -> Result<Vec<String>> {
+    match &manifest.randomness {
+        Some(recipe) => reveal.check_against(recipe),
+        None => {
+            reveal.validate()?;
+            Ok(alloc::vec![String::from(
+                "no randomness recipe was committed: any reveal is accepted, so the organiser could have chosen it"
+            )])
+        }
+    }
+}
+
+/// Draws: checks everything, derives the seed, runs the method and the alternates.
+pub fn draw(manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Result<Bundle> {
+    let pool = check_committed(manifest, records)?;
+    check_reveal(manifest, reveal)?;
+    let commitment = manifest.commitment()?;
+    let seed = reveal.seed(&commitment)?;
+    let outcome = compute_outcome(manifest, &pool, &seed, reveal)?;
+    let transcript = transcript(&commitment, &seed, &outcome)?;
+    let tickets = |xs: &[u32]| xs.iter().map(|&i| records[i as usize].ticket.clone()).collect();
+    Ok(Bundle {
+        format: BUNDLE_FORMAT.into(),
+        spec: SPEC_VERSION.into(),
+        manifest: manifest.clone(),
+        commitment,
+        pool: records.to_vec(),
+        reveal: reveal.clone(),
+        seed,
+        result: DrawResult { selected: tickets(&outcome.selected), alternates: tickets(&outcome.alternates) },
+        transcript,
+    })
+}

@@ -1,0 +1,320 @@
+//! The typed errors of the protocol (SPEC.md section 15).
+
+use alloc::string::String;
+use core::fmt;
+
+/// Every way an input, a draw or a verification can be refused.
+///
+/// Each message names the field concerned and, where there is one, the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The manifest or bundle names a protocol version this library does not know.
+    UnsupportedSpec {
+        /// The version found.
+        found: String,
+    },
+    /// A text is not NFC, contains a control character, or has a bad length.
+    InvalidText {
+        /// Which field holds the text.
+        field: String,
+        /// What is wrong and how to fix it.
+        reason: &'static str,
+    },
+    /// The panel size is 0 or larger than the pool.
+    PanelSize {
+        /// The panel size asked for.
+        panel_size: u32,
+        /// The number of people in the pool.
+        pool_count: u32,
+    },
+    /// The pool has no record.
+    EmptyPool,
+    /// Two features, or two values of one feature, share a name.
+    DuplicateName {
+        /// Which list holds the duplicate.
+        field: String,
+        /// The repeated name.
+        name: String,
+    },
+    /// A feature declares no value.
+    NoValues {
+        /// The feature.
+        feature: String,
+    },
+    /// A quota's minimum is above its maximum.
+    QuotaMinAboveMax {
+        /// The feature.
+        feature: String,
+        /// The value.
+        value: String,
+        /// The minimum.
+        min: u32,
+        /// The maximum.
+        max: u32,
+    },
+    /// The minimums of one feature add up past the panel size.
+    QuotaMinsTooLarge {
+        /// The feature.
+        feature: String,
+        /// Sum of its minimums.
+        sum: u64,
+        /// The panel size.
+        panel_size: u32,
+    },
+    /// The maximums of one feature cannot reach the panel size.
+    QuotaMaxsTooSmall {
+        /// The feature.
+        feature: String,
+        /// Sum of its maximums.
+        sum: u64,
+        /// The panel size.
+        panel_size: u32,
+    },
+    /// The household rule was asked for with a method that cannot respect it.
+    HouseholdRuleNotSupported {
+        /// The method's name.
+        method: &'static str,
+    },
+    /// `announced_at` is not a `YYYY-MM-DDTHH:MM:SSZ` time.
+    InvalidTime {
+        /// The text found.
+        found: String,
+    },
+    /// The pool records do not hash to the committed root, or their count differs.
+    PoolRootMismatch {
+        /// What differs, in words.
+        detail: String,
+    },
+    /// A ticket appears twice.
+    DuplicateTicket {
+        /// The ticket.
+        ticket: String,
+    },
+    /// A record does not give exactly one value per feature.
+    WrongValueCount {
+        /// The record's ticket.
+        ticket: String,
+        /// How many values it gives.
+        found: usize,
+        /// How many features there are.
+        expected: usize,
+    },
+    /// A record gives a value its feature does not declare.
+    UnknownValue {
+        /// The record's ticket.
+        ticket: String,
+        /// The feature.
+        feature: String,
+        /// The value found.
+        value: String,
+    },
+    /// A ticket named as input is not in the pool.
+    UnknownTicket {
+        /// The ticket.
+        ticket: String,
+    },
+    /// The randomness recipe is malformed.
+    InvalidRecipe {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The reveal is malformed.
+    InvalidReveal {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The reveal does not match the committed recipe.
+    RevealMismatch {
+        /// What differs.
+        detail: String,
+    },
+    /// A drand beacon does not verify.
+    DrandSignature {
+        /// What failed.
+        detail: String,
+    },
+    /// The explicit allocation of a stratified draw is malformed.
+    InvalidAllocation {
+        /// What is wrong.
+        detail: String,
+    },
+    /// An explicit allocation asks more people from a stratum than it has.
+    AllocationExceedsStratum {
+        /// The stratum (a value of the stratifying feature).
+        stratum: String,
+        /// Seats asked for.
+        asked: u32,
+        /// People in the stratum.
+        available: u32,
+    },
+    /// The method names a feature the manifest does not declare.
+    UnknownFeature {
+        /// The feature name.
+        feature: String,
+    },
+    /// A method parameter is out of range.
+    InvalidMethod {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A panel of the lottery portfolio is malformed or breaks a rule.
+    InvalidPortfolio {
+        /// 0-based panel number.
+        panel: usize,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The method could not produce a panel (greedy exhausted its attempts).
+    DrawFailed {
+        /// Why.
+        detail: String,
+    },
+    /// A JSON document could not be read.
+    Json {
+        /// Which document.
+        what: &'static str,
+        /// The parser's message, with line and column.
+        detail: String,
+    },
+    /// A hex string is malformed.
+    InvalidHex {
+        /// Which field.
+        field: String,
+    },
+    /// A size does not fit the protocol's 32-bit counts.
+    TooLarge {
+        /// Which list.
+        field: &'static str,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::UnsupportedSpec { found } => write!(
+                f,
+                "unsupported protocol version \"{found}\": this verifier knows kleroterion/v1"
+            ),
+            Error::InvalidText { field, reason } => write!(f, "{field}: {reason}"),
+            Error::PanelSize { panel_size, pool_count } => write!(
+                f,
+                "panel size {panel_size} is impossible with a pool of {pool_count}: choose a size from 1 to {pool_count}"
+            ),
+            Error::EmptyPool => write!(f, "the pool is empty: it needs at least one record"),
+            Error::DuplicateName { field, name } => {
+                write!(f, "{field}: the name \"{name}\" appears twice; names must be unique")
+            }
+            Error::NoValues { feature } => {
+                write!(f, "feature \"{feature}\" declares no value: give it at least one")
+            }
+            Error::QuotaMinAboveMax { feature, value, min, max } => write!(
+                f,
+                "quota {feature}={value}: min {min} is above max {max}; lower the min or raise the max"
+            ),
+            Error::QuotaMinsTooLarge { feature, sum, panel_size } => write!(
+                f,
+                "feature \"{feature}\": the minimums add up to {sum}, more than the panel size {panel_size}; lower some minimums"
+            ),
+            Error::QuotaMaxsTooSmall { feature, sum, panel_size } => write!(
+                f,
+                "feature \"{feature}\": the maximums add up to {sum}, less than the panel size {panel_size}; raise some maximums"
+            ),
+            Error::HouseholdRuleNotSupported { method } => write!(
+                f,
+                "the household rule cannot be applied by the {method} method: use greedy or lottery, or turn the rule off"
+            ),
+            Error::InvalidTime { found } => write!(
+                f,
+                "announced_at \"{found}\" is not a UTC time of the form YYYY-MM-DDTHH:MM:SSZ"
+            ),
+            Error::PoolRootMismatch { detail } => {
+                write!(f, "the pool records do not match the committed pool: {detail}")
+            }
+            Error::DuplicateTicket { ticket } => {
+                write!(f, "ticket \"{ticket}\" appears twice; tickets must be unique")
+            }
+            Error::WrongValueCount { ticket, found, expected } => write!(
+                f,
+                "ticket \"{ticket}\" gives {found} values but there are {expected} features; give one value per feature"
+            ),
+            Error::UnknownValue { ticket, feature, value } => write!(
+                f,
+                "ticket \"{ticket}\": value \"{value}\" is not declared for feature \"{feature}\"; declare it or correct the record"
+            ),
+            Error::UnknownTicket { ticket } => {
+                write!(f, "ticket \"{ticket}\" is not in the committed pool")
+            }
+            Error::InvalidRecipe { detail } => write!(f, "randomness recipe: {detail}"),
+            Error::InvalidReveal { detail } => write!(f, "reveal: {detail}"),
+            Error::RevealMismatch { detail } => {
+                write!(f, "the reveal does not match the committed recipe: {detail}")
+            }
+            Error::DrandSignature { detail } => write!(f, "drand: {detail}"),
+            Error::InvalidAllocation { detail } => write!(f, "stratified allocation: {detail}"),
+            Error::AllocationExceedsStratum { stratum, asked, available } => write!(
+                f,
+                "stratum \"{stratum}\" is allocated {asked} seats but has only {available} people; lower its count"
+            ),
+            Error::UnknownFeature { feature } => write!(
+                f,
+                "the method names feature \"{feature}\", which the manifest does not declare"
+            ),
+            Error::InvalidMethod { detail } => write!(f, "method: {detail}"),
+            Error::InvalidPortfolio { panel, detail } => {
+                write!(f, "panel {panel} of the portfolio: {detail}")
+            }
+            Error::DrawFailed { detail } => write!(f, "the draw failed: {detail}"),
+            Error::Json { what, detail } => write!(f, "{what}: {detail}"),
+            Error::InvalidHex { field } => write!(
+                f,
+                "{field}: not valid hexadecimal of the expected length"
+            ),
+            Error::TooLarge { field } => {
+                write!(f, "{field}: more than 4,294,967,295 entries")
+            }
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl Error {
+    /// The protocol name of this error (SPEC.md section 15), for bindings and reports.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::UnsupportedSpec { .. } => "UnsupportedSpec",
+            Error::InvalidText { .. } => "InvalidText",
+            Error::PanelSize { .. } => "PanelSize",
+            Error::EmptyPool => "EmptyPool",
+            Error::DuplicateName { .. } => "DuplicateName",
+            Error::NoValues { .. } => "NoValues",
+            Error::QuotaMinAboveMax { .. } => "QuotaMinAboveMax",
+            Error::QuotaMinsTooLarge { .. } => "QuotaMinsTooLarge",
+            Error::QuotaMaxsTooSmall { .. } => "QuotaMaxsTooSmall",
+            Error::HouseholdRuleNotSupported { .. } => "HouseholdRuleNotSupported",
+            Error::InvalidTime { .. } => "InvalidTime",
+            Error::PoolRootMismatch { .. } => "PoolRootMismatch",
+            Error::DuplicateTicket { .. } => "DuplicateTicket",
+            Error::WrongValueCount { .. } => "WrongValueCount",
+            Error::UnknownValue { .. } => "UnknownValue",
+            Error::UnknownTicket { .. } => "UnknownTicket",
+            Error::InvalidRecipe { .. } => "InvalidRecipe",
+            Error::InvalidReveal { .. } => "InvalidReveal",
+            Error::RevealMismatch { .. } => "RevealMismatch",
+            Error::DrandSignature { .. } => "DrandSignature",
+            Error::InvalidAllocation { .. } => "InvalidAllocation",
+            Error::AllocationExceedsStratum { .. } => "AllocationExceedsStratum",
+            Error::UnknownFeature { .. } => "UnknownFeature",
+            Error::InvalidMethod { .. } => "InvalidMethod",
+            Error::InvalidPortfolio { .. } => "InvalidPortfolio",
+            Error::DrawFailed { .. } => "DrawFailed",
+            Error::Json { .. } => "Json",
+            Error::InvalidHex { .. } => "InvalidHex",
+            Error::TooLarge { .. } => "TooLarge",
+        }
+    }
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T> = core::result::Result<T, Error>;

@@ -1,0 +1,38 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+pub mod alternates;
+pub mod beacon;
+pub mod digest;
+pub mod draw;
+pub mod encoding;
+pub mod error;
+pub mod manifest;
+pub mod merkle;
+pub mod methods;
+pub mod model;
+pub mod quotas;
+pub mod receipt;
+pub mod recipe;
+pub mod replace;
+pub mod reveal;
+pub mod sampling;
+pub mod stream;
+pub mod text;
+pub mod verify;
+
+pub use digest::Digest;
+pub use draw::{Bundle, DrawResult, draw};
+pub use encoding::SPEC_VERSION;
+pub use error::{Error, Result};
+pub use manifest::{Allocation, Manifest, Method, PoolCommitment};
+pub use model::{Feature, Record, ValueQuota};
+pub use receipt::{Receipt, ReceiptCheck, ReceiptOutcome, check_receipt};
+pub use recipe::{Recipe, SourceSpec};
+pub use replace::{Replacement, replace};
+pub use reveal::{LotteryNumber, Reveal, SourceValue};
+pub use verify::{Report, Status, Step, StepId, verify};

@@ -1,0 +1,343 @@
+//! The manifest, its validation and its commitment (SPEC.md section 5).
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::digest::Digest;
+use crate::encoding::{Encoder, SPEC_VERSION, tagged_hash};
+use crate::error::{Error, Result};
+use crate::model::Feature;
+use crate::recipe::Recipe;
+use crate::text::{TextKind, check};
+
+/// How seats are allocated across strata (SPEC.md section 9.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Allocation {
+    /// Committed counts, one per value of the stratifying feature.
+    Explicit {
+        /// Seats per stratum, in value order.
+        counts: Vec<u32>,
+    },
+    /// Hamilton's largest remainder method.
+    LargestRemainder,
+    /// Sainte-Laguë (Webster) highest averages.
+    SainteLague,
+}
+
+/// The selection method and its parameters (SPEC.md section 9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Method {
+    /// `k` of `n`, uniformly.
+    Uniform,
+    /// Uniform within strata, seats allocated across strata.
+    Stratified {
+        /// The stratifying feature.
+        feature: String,
+        /// The allocation rule.
+        allocation: Allocation,
+    },
+    /// Quota-constrained sequential selection.
+    Greedy {
+        /// How many attempts before the draw fails (1 to 1000).
+        max_attempts: u32,
+    },
+    /// One panel of a committed portfolio, uniformly.
+    Lottery {
+        /// The panels: each `k` strictly increasing pool indices.
+        portfolio: Vec<Vec<u32>>,
+    },
+    /// The IETF NomCom procedure of RFC 3797.
+    Rfc3797,
+}
+
+impl Method {
+    /// The method's name as written in JSON.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Uniform => "uniform",
+            Method::Stratified { .. } => "stratified",
+            Method::Greedy { .. } => "greedy",
+            Method::Lottery { .. } => "lottery",
+            Method::Rfc3797 => "rfc3797",
+        }
+    }
+
+    /// True for the methods that enforce the quotas.
+    pub fn enforces_quotas(&self) -> bool {
+        matches!(self, Method::Greedy { .. } | Method::Lottery { .. })
+    }
+
+    fn encode(&self, e: &mut Encoder) -> Result<()> {
+        match self {
+            Method::Uniform => {
+                e.u8(0);
+            }
+            Method::Stratified { feature, allocation } => {
+                e.u8(1).str(feature)?;
+                match allocation {
+                    Allocation::Explicit { counts } => {
+                        e.u8(0).u32_list(counts)?;
+                    }
+                    Allocation::LargestRemainder => {
+                        e.u8(1);
+                    }
+                    Allocation::SainteLague => {
+                        e.u8(2);
+                    }
+                }
+            }
+            Method::Greedy { max_attempts } => {
+                e.u8(2).u32(*max_attempts);
+            }
+            Method::Lottery { portfolio } => {
+                e.u8(3).count(portfolio.len(), "portfolio")?;
+                for panel in portfolio {
+                    e.u32_list(panel)?;
+                }
+            }
+            Method::Rfc3797 => {
+                e.u8(4);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The committed size and root of the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolCommitment {
+    /// The Merkle root of the records.
+    pub root: Digest,
+    /// The number of records.
+    pub count: u32,
+}
+
+/// Everything the organiser commits to before the randomness exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The protocol version, `kleroterion/v1`.
+    pub spec: String,
+    /// A free description of the draw.
+    pub title: String,
+    /// When the organiser says the commitment is published (`YYYY-MM-DDTHH:MM:SSZ`).
+    #[serde(default)]
+    pub announced_at: Option<String>,
+    /// The method and its parameters.
+    pub method: Method,
+    /// `k`, how many people are drawn.
+    pub panel_size: u32,
+    /// `A`, the length of the published alternates list.
+    pub alternates: u32,
+    /// At most one person per household.
+    pub household_rule: bool,
+    /// Ordered features with their quotas.
+    pub features: Vec<Feature>,
+    /// The pool's root and count.
+    pub pool: PoolCommitment,
+    /// Which future public randomness seeds the draw; `None` accepts any reveal.
+    #[serde(default)]
+    pub randomness: Option<Recipe>,
+}
+
+impl Manifest {
+    /// `man(M)` of SPEC.md section 5.
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>> {
+        let mut e = Encoder::new();
+        e.str(&self.spec)?.str(&self.title)?;
+        match &self.announced_at {
+            None => {
+                e.u8(0);
+            }
+            Some(t) => {
+                e.u8(1).str(t)?;
+            }
+        }
+        self.method.encode(&mut e)?;
+        e.u32(self.panel_size).u32(self.alternates).bool(self.household_rule);
+        e.count(self.features.len(), "features")?;
+        for f in &self.features {
+            f.encode(&mut e)?;
+        }
+        e.raw32(&self.pool.root).u32(self.pool.count);
+        match &self.randomness {
+            None => {
+                e.u8(0);
+            }
+            Some(r) => {
+                e.u8(1);
+                r.encode(&mut e)?;
+            }
+        }
+        Ok(e.into_bytes())
+    }
+
+    /// `commitment = H("manifest", man(M))`.
+    pub fn commitment(&self) -> Result<Digest> {
+        Ok(tagged_hash("manifest", &self.canonical_bytes()?))
+    }
+
+    /// Checks SPEC.md section 5.1 (the portfolio's quotas need the pool: see
+    /// [`crate::methods::lottery::check_portfolio`]).
+    pub fn validate(&self) -> Result<()> {
+        if self.spec != SPEC_VERSION {
+            return Err(Error::UnsupportedSpec { found: self.spec.clone() });
+        }
+        check(&self.title, TextKind::Free, || "title".into())?;
+        if let Some(t) = &self.announced_at {
+            check_time(t)?;
+        }
+        if self.pool.count == 0 {
+            return Err(Error::EmptyPool);
+        }
+        if self.panel_size == 0 || self.panel_size > self.pool.count {
+            return Err(Error::PanelSize { panel_size: self.panel_size, pool_count: self.pool.count });
+        }
+        self.validate_features()?;
+        if self.household_rule && !self.method.enforces_quotas() {
+            return Err(Error::HouseholdRuleNotSupported { method: self.method.name() });
+        }
+        self.validate_method()?;
+        if let Some(r) = &self.randomness {
+            r.validate()?;
+        }
+        Ok(())
+    }
+
+    fn validate_features(&self) -> Result<()> {
+        for (i, f) in self.features.iter().enumerate() {
+            check(&f.name, TextKind::Name, || "feature name".into())?;
+            if self.features[..i].iter().any(|g| g.name == f.name) {
+                return Err(Error::DuplicateName { field: "features".into(), name: f.name.clone() });
+            }
+            if f.values.is_empty() {
+                return Err(Error::NoValues { feature: f.name.clone() });
+            }
+            let (mut mins, mut maxs) = (0u64, 0u64);
+            for (j, v) in f.values.iter().enumerate() {
+                check(&v.value, TextKind::Name, || format!("feature \"{}\": value", f.name))?;
+                if f.values[..j].iter().any(|w| w.value == v.value) {
+                    return Err(Error::DuplicateName {
+                        field: format!("values of feature \"{}\"", f.name),
+                        name: v.value.clone(),
+                    });
+                }
+                if v.min > v.max {
+                    return Err(Error::QuotaMinAboveMax {
+                        feature: f.name.clone(),
+                        value: v.value.clone(),
+                        min: v.min,
+                        max: v.max,
+                    });
+                }
+                mins += u64::from(v.min);
+                maxs += u64::from(v.max);
+            }
+            let k = self.panel_size;
+            if mins > u64::from(k) {
+                return Err(Error::QuotaMinsTooLarge { feature: f.name.clone(), sum: mins, panel_size: k });
+            }
+            if maxs < u64::from(k) {
+                return Err(Error::QuotaMaxsTooSmall { feature: f.name.clone(), sum: maxs, panel_size: k });
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_method(&self) -> Result<()> {
+        match &self.method {
+            Method::Stratified { feature, allocation } => {
+                check(feature, TextKind::Name, || "stratified feature".into())?;
+                let f = self
+                    .feature(feature)
+                    .ok_or_else(|| Error::UnknownFeature { feature: feature.clone() })?;
+                if let Allocation::Explicit { counts } = allocation {
+                    if counts.len() != f.values.len() {
+                        return Err(Error::InvalidAllocation {
+                            detail: format!(
+                                "{} counts given for {} values of \"{}\"; give one count per value",
+                                counts.len(),
+                                f.values.len(),
+                                f.name
+                            ),
+                        });
+                    }
+                    let sum: u64 = counts.iter().map(|&c| u64::from(c)).sum();
+                    if sum != u64::from(self.panel_size) {
+                        return Err(Error::InvalidAllocation {
+                            detail: format!("the counts add up to {sum}, not the panel size {}", self.panel_size),
+                        });
+                    }
+                }
+                Ok(())
+            }
+            Method::Greedy { max_attempts } => {
+                if !(1..=1000).contains(max_attempts) {
+                    return Err(Error::InvalidMethod {
+                        detail: format!("greedy max_attempts is {max_attempts}; use 1 to 1000"),
+                    });
+                }
+                Ok(())
+            }
+            Method::Lottery { portfolio } => {
+                if portfolio.is_empty() || portfolio.len() > 100_000 {
+                    return Err(Error::InvalidMethod {
+                        detail: format!("the portfolio has {} panels; use 1 to 100,000", portfolio.len()),
+                    });
+                }
+                Ok(())
+            }
+            Method::Rfc3797 => {
+                let picks = u64::from(self.panel_size) + u64::from(self.alternates.min(self.pool.count));
+                if picks > 65_536 {
+                    return Err(Error::InvalidMethod {
+                        detail: format!("rfc3797 can make at most 65,536 picks; panel and alternates ask for {picks}"),
+                    });
+                }
+                Ok(())
+            }
+            Method::Uniform => Ok(()),
+        }
+    }
+
+    /// A feature by name.
+    pub fn feature(&self, name: &str) -> Option<&Feature> {
+        self.features.iter().find(|f| f.name == name)
+    }
+}
+
+fn check_time(t: &str) -> Result<()> {
+    let bad = || Error::InvalidTime { found: t.into() };
+    let b = t.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    {
+        return Err(bad());
+    }
+    let num = |r: core::ops::Range<usize>| -> Result<u32> {
+        let s = &b[r];
+        if s.iter().all(u8::is_ascii_digit) {
+            Ok(s.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0')))
+        } else {
+            Err(bad())
+        }
+    };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if d == 0 || d > days || h > 23 || mi > 59 || s > 59 {
+        return Err(bad());
+    }
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! The pool commitment: an RFC 6962 Merkle tree over the records (SPEC.md section 4).
+
+use alloc::vec::Vec;
+use sha2::{Digest as _, Sha256};
+
+use crate::digest::Digest;
+use crate::encoding::{Encoder, SPEC_VERSION};
+use crate::error::Result;
+use crate::model::Record;
+
+/// `leaf(r) = SHA-256(0x00 || str("kleroterion/v1/record") || rec(r))`.
+pub fn leaf_hash(record: &Record) -> Result<Digest> {
+    let rec = record.canonical_bytes()?;
+    let mut tag = Encoder::new();
+    tag.u8(0x00);
+    tag.u32((SPEC_VERSION.len() + "/record".len()) as u32);
+    tag.raw(SPEC_VERSION.as_bytes()).raw(b"/record");
+    let mut h = Sha256::new();
+    h.update(tag.as_bytes());
+    h.update(&rec);
+    Ok(Digest::from_array(h.finalize().into()))
+}
+
+/// `node(L, R) = SHA-256(0x01 || L || R)`.
+pub fn node_hash(left: &Digest, right: &Digest) -> Digest {
+    let mut h = Sha256::new();
+    h.update([0x01]);
+    h.update(left.as_bytes());
+    h.update(right.as_bytes());
+    Digest::from_array(h.finalize().into())
+}
+
+/// Computes a root from leaf hashes fed one at a time, in O(log n) memory.
+///
+/// Used to commit to pools too large to keep every level in memory.
+#[derive(Debug, Default, Clone)]
+pub struct RootBuilder {
+    /// Complete subtrees of strictly decreasing size: (size, hash).
+    stack: Vec<(u64, Digest)>,
+    count: u64,
+}
+
+impl RootBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends the next leaf hash.
+    pub fn push(&mut self, leaf: Digest) {
+        let mut cur = (1u64, leaf);
+        while let Some(&(size, hash)) = self.stack.last() {
+            if size != cur.0 {
+                break;
+            }
+            self.stack.pop();
+            cur = (size * 2, node_hash(&hash, &cur.1));
+        }
+        self.stack.push(cur);
+        self.count += 1;
+    }
+
+    /// The number of leaves pushed.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The root, or `None` for an empty tree.
+    pub fn root(&self) -> Option<Digest> {
+        let mut it = self.stack.iter().rev();
+        let mut acc = it.next()?.1;
+        for (_, h) in it {
+            acc = node_hash(h, &acc);
+        }
+        Some(acc)
+    }
+}
+
+/// Every level of the tree, for proofs.
+#[derive(Debug, Clone)]
+pub struct MerkleTree {
+    levels: Vec<Vec<Digest>>,
+}
+
+impl MerkleTree {
+    /// Builds the tree over records.
+    pub fn from_records(records: &[Record]) -> Result<Self> {
+        let leaves = records.iter().map(leaf_hash).collect::<Result<Vec<_>>>()?;
+        Ok(Self::from_leaves(leaves))
+    }
+
+    /// Builds the tree over leaf hashes. An odd node at the end of a level is carried up
+    /// unchanged, which gives exactly RFC 6962's left-balanced tree.
+    pub fn from_leaves(leaves: Vec<Digest>) -> Self {
+        let mut levels = alloc::vec![leaves];
+        while levels.last().is_some_and(|l| l.len() > 1) {
+            let below = levels.last().map(Vec::as_slice).unwrap_or_default();
+            let above = below
+                .chunks(2)
+                .map(|p| if p.len() == 2 { node_hash(&p[0], &p[1]) } else { p[0] })
+                .collect();
+            levels.push(above);
+        }
+        Self { levels }
+    }
+
+    /// The root (`None` for an empty tree).
+    pub fn root(&self) -> Option<Digest> {
+        self.levels.last().and_then(|l| l.first()).copied()
+    }
+
+    /// The number of leaves.
+    pub fn len(&self) -> usize {
+        self.levels.first().map_or(0, Vec::len)
+    }
+
+    /// True when the tree has no leaf.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The leaf hashes.
+    pub fn leaves(&self) -> &[Digest] {
+        self.levels.first().map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The RFC 6962 audit path of leaf `index`, from its sibling upwards.
+    pub fn proof(&self, index: usize) -> Option<Vec<Digest>> {
+        if index >= self.len() {
+            return None;
+        }
+        let mut path = Vec::new();
+        let mut i = index;
+        for level in &self.levels[..self.levels.len() - 1] {
+            let sibling = i ^ 1;
+            if sibling < level.len() {
+                path.push(level[sibling]);
+            }
+            i >>= 1;
+        }
+        Some(path)
+    }
+}
+
+/// The root of a pool (`None` when it is empty).
+pub fn pool_root(records: &[Record]) -> Result<Option<Digest>> {
+    let mut b = RootBuilder::new();
+    for r in records {
+        b.push(leaf_hash(r)?);
+    }
+    Ok(b.root())
+}
+
+/// Verifies an inclusion proof (RFC 9162 section 2.1.3.2).
+pub fn verify_inclusion(leaf: &Digest, index: u64, count: u64, proof: &[Digest], root: &Digest) -> bool {
+    if index >= count {
+        return false;
+    }
+    let mut f = index;
+    let mut s = count - 1;
+    let mut r = *leaf;
+    for p in proof {
+        if s == 0 {
+            return false;
+        }
+        if f & 1 == 1 || f == s {
+            r = node_hash(p, &r);
+            if f & 1 == 0 {
+                while f & 1 == 0 && f != 0 {
+                    f >>= 1;
+                    s >>= 1;
+                }
+            }
+        } else {
+            r = node_hash(&r, p);
+        }
+        f >>= 1;
+        s >>= 1;
+    }
+    s == 0 && r == *root
+}

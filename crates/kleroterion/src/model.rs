@@ -1,0 +1,171 @@
+//! Features, quotas and pool records.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::encoding::Encoder;
+use crate::error::{Error, Result};
+use crate::text::{TextKind, check};
+
+/// One value of a feature with its min/max quota.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueQuota {
+    /// The value's name, e.g. `"woman"`.
+    pub value: String,
+    /// At least this many panel members have this value.
+    pub min: u32,
+    /// At most this many panel members have this value.
+    pub max: u32,
+}
+
+/// A feature (gender, age band, commune...) and its ordered values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    /// The feature's name.
+    pub name: String,
+    /// Its values, in declared order.
+    pub values: Vec<ValueQuota>,
+}
+
+impl Feature {
+    /// The position of a value by name.
+    pub fn value_index(&self, value: &str) -> Option<usize> {
+        self.values.iter().position(|v| v.value == value)
+    }
+
+    pub(crate) fn encode(&self, e: &mut Encoder) -> Result<()> {
+        e.str(&self.name)?;
+        e.count(self.values.len(), "values")?;
+        for v in &self.values {
+            e.str(&v.value)?;
+            e.u32(v.min).u32(v.max);
+        }
+        Ok(())
+    }
+}
+
+/// One person of the pool, pseudonymously.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// The pseudonymous ticket given privately to the person.
+    pub ticket: String,
+    /// One value name per feature, in feature order.
+    pub values: Vec<String>,
+    /// The household key, when households are recorded.
+    #[serde(default)]
+    pub household: Option<String>,
+}
+
+impl Record {
+    /// `rec(r)` of SPEC.md section 4.
+    pub fn canonical_bytes(&self) -> Result<Vec<u8>> {
+        let mut e = Encoder::new();
+        e.str(&self.ticket)?;
+        e.count(self.values.len(), "values")?;
+        for v in &self.values {
+            e.str(v)?;
+        }
+        match &self.household {
+            None => {
+                e.u8(0);
+            }
+            Some(h) => {
+                e.u8(1).str(h)?;
+            }
+        }
+        Ok(e.into_bytes())
+    }
+
+    /// Checks the texts of the record (SPEC.md section 3).
+    pub fn check_texts(&self) -> Result<()> {
+        check(&self.ticket, TextKind::Ticket, || "ticket".into())?;
+        for v in &self.values {
+            check(v, TextKind::Name, || format!("ticket \"{}\": value", self.ticket))?;
+        }
+        if let Some(h) = &self.household {
+            check(h, TextKind::Name, || format!("ticket \"{}\": household", self.ticket))?;
+        }
+        Ok(())
+    }
+}
+
+/// A pool resolved against its features: value indices per person, households as ids.
+///
+/// This is the form every method works on. Build it with [`ResolvedPool::new`], which checks
+/// SPEC.md section 5.2 (except the Merkle root, see [`crate::merkle`]).
+#[derive(Debug, Clone)]
+pub struct ResolvedPool {
+    /// `values[i][f]` is the index of person `i`'s value for feature `f`.
+    pub values: Vec<Vec<u32>>,
+    /// `household[i]` is a small id shared by people with the same household key.
+    pub household: Vec<Option<u32>>,
+}
+
+impl ResolvedPool {
+    /// Resolves records against features, checking tickets, value counts and values.
+    pub fn new(features: &[Feature], records: &[Record]) -> Result<Self> {
+        if records.is_empty() {
+            return Err(Error::EmptyPool);
+        }
+        u32::try_from(records.len()).map_err(|_| Error::TooLarge { field: "pool" })?;
+        let mut tickets: Vec<&str> = records.iter().map(|r| r.ticket.as_str()).collect();
+        tickets.sort_unstable();
+        if let Some(w) = tickets.windows(2).find(|w| w[0] == w[1]) {
+            return Err(Error::DuplicateTicket { ticket: w[0].into() });
+        }
+        let mut keys: Vec<(&str, usize)> = Vec::new();
+        let mut values = Vec::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            r.check_texts()?;
+            if r.values.len() != features.len() {
+                return Err(Error::WrongValueCount {
+                    ticket: r.ticket.clone(),
+                    found: r.values.len(),
+                    expected: features.len(),
+                });
+            }
+            let mut row = Vec::with_capacity(features.len());
+            for (f, v) in features.iter().zip(&r.values) {
+                let idx = f.value_index(v).ok_or_else(|| Error::UnknownValue {
+                    ticket: r.ticket.clone(),
+                    feature: f.name.clone(),
+                    value: v.clone(),
+                })?;
+                row.push(idx as u32);
+            }
+            values.push(row);
+            if let Some(h) = &r.household {
+                keys.push((h.as_str(), i));
+            }
+        }
+        let mut household = alloc::vec![None; records.len()];
+        keys.sort_unstable();
+        let mut next = 0u32;
+        let mut prev: Option<&str> = None;
+        for (k, i) in keys {
+            if prev != Some(k) {
+                if prev.is_some() {
+                    next += 1;
+                }
+                prev = Some(k);
+            }
+            household[i] = Some(next);
+        }
+        Ok(Self { values, household })
+    }
+
+    /// The number of people.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// True when there is no one (never, for a pool built by [`ResolvedPool::new`]).
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}

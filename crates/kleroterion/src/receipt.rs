@@ -1,0 +1,129 @@
+//! Private receipts: proof that one person is in the committed pool (SPEC.md section 13).
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::digest::Digest;
+use crate::draw::Bundle;
+use crate::encoding::SPEC_VERSION;
+use crate::error::{Error, Result};
+use crate::merkle::{MerkleTree, leaf_hash, verify_inclusion};
+use crate::model::Record;
+
+/// The format tag of a receipt.
+pub const RECEIPT_FORMAT: &str = "kleroterion-receipt";
+
+/// A person's private receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Receipt {
+    /// `kleroterion-receipt`.
+    pub format: String,
+    /// `kleroterion/v1`.
+    pub spec: String,
+    /// The commitment of the draw.
+    pub commitment: Digest,
+    /// The committed pool root.
+    pub pool_root: Digest,
+    /// The committed pool size.
+    pub pool_count: u32,
+    /// The person's 0-based index in the pool.
+    pub index: u32,
+    /// The person's record.
+    pub record: Record,
+    /// The inclusion proof, from the leaf's sibling upwards.
+    pub proof: Vec<Digest>,
+}
+
+impl Receipt {
+    /// The receipt of person `index`, from the tree over the committed pool.
+    pub fn issue(commitment: Digest, tree: &MerkleTree, records: &[Record], index: u32) -> Result<Self> {
+        let record = records.get(index as usize).cloned().ok_or(Error::UnknownTicket { ticket: format!("#{index}") })?;
+        let proof = tree.proof(index as usize).ok_or(Error::UnknownTicket { ticket: record.ticket.clone() })?;
+        Ok(Self {
+            format: RECEIPT_FORMAT.into(),
+            spec: SPEC_VERSION.into(),
+            commitment,
+            pool_root: tree.root().ok_or(Error::EmptyPool)?,
+            pool_count: records.len() as u32,
+            index,
+            record,
+            proof,
+        })
+    }
+
+    /// Reads a receipt from JSON.
+    pub fn from_json(text: &str) -> Result<Self> {
+        serde_json::from_str(text).map_err(|e| Error::Json { what: "receipt", detail: format!("{e}") })
+    }
+
+    /// True when the proof puts this record at this index under the receipt's root.
+    pub fn proof_verifies(&self) -> bool {
+        leaf_hash(&self.record)
+            .is_ok_and(|l| verify_inclusion(&l, u64::from(self.index), u64::from(self.pool_count), &self.proof, &self.pool_root))
+    }
+}
+
+/// What happened to the receipt's holder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ReceiptOutcome {
+    /// On the panel, at this 1-based position of the draw order.
+    Selected {
+        /// 1-based position.
+        position: u32,
+    },
+    /// Alternate number `number` (1-based).
+    Alternate {
+        /// 1-based alternate number.
+        number: u32,
+    },
+    /// In the pool but neither selected nor an alternate.
+    NotSelected,
+}
+
+/// The answer to "what happened to me?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptCheck {
+    /// The ticket.
+    pub ticket: String,
+    /// The features recorded, as `(feature, value)`.
+    pub features: Vec<(String, String)>,
+    /// The outcome.
+    pub outcome: ReceiptOutcome,
+}
+
+/// Checks a receipt against a bundle; an error means "this receipt does not match this draw".
+pub fn check_receipt(receipt: &Receipt, bundle: &Bundle) -> Result<ReceiptCheck> {
+    let mismatch = |detail: String| Error::PoolRootMismatch { detail };
+    if receipt.commitment != bundle.commitment {
+        return Err(mismatch("the receipt belongs to another commitment".into()));
+    }
+    if receipt.pool_root != bundle.manifest.pool.root || receipt.pool_count != bundle.manifest.pool.count {
+        return Err(mismatch("the receipt's pool root or size differs from the draw's".into()));
+    }
+    if !receipt.proof_verifies() {
+        return Err(mismatch("the receipt's inclusion proof does not lead to the committed root".into()));
+    }
+    if bundle.pool.get(receipt.index as usize) != Some(&receipt.record) {
+        return Err(mismatch("the published pool holds a different record at the receipt's index".into()));
+    }
+    let t = &receipt.record.ticket;
+    let outcome = if let Some(p) = bundle.result.selected.iter().position(|s| s == t) {
+        ReceiptOutcome::Selected { position: p as u32 + 1 }
+    } else if let Some(p) = bundle.result.alternates.iter().position(|s| s == t) {
+        ReceiptOutcome::Alternate { number: p as u32 + 1 }
+    } else {
+        ReceiptOutcome::NotSelected
+    };
+    let features = bundle
+        .manifest
+        .features
+        .iter()
+        .zip(&receipt.record.values)
+        .map(|(f, v)| (f.name.clone(), v.clone()))
+        .collect();
+    Ok(ReceiptCheck { ticket: t.clone(), features, outcome })
+}
