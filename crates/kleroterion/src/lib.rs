@@ -30,7 +30,7 @@ pub use draw::{Bundle, DrawResult, draw};
 pub use encoding::SPEC_VERSION;
 pub use error::{Error, Result};
 pub use manifest::{Allocation, Manifest, Method, PoolCommitment};
-pub use model::{Feature, Record, ValueQuota};
+pub use model::{Feature, PoolFile, Record, ValueQuota};
 pub use receipt::{Receipt, ReceiptCheck, ReceiptOutcome, check_receipt};
 pub use recipe::{Recipe, SourceSpec};
 pub use replace::{Replacement, replace};

@@ -117,6 +117,15 @@ pub struct PoolCommitment {
     pub count: u32,
 }
 
+impl PoolCommitment {
+    /// The commitment to a pool: its Merkle root and count.
+    pub fn of(records: &[crate::model::Record]) -> Result<Self> {
+        let count = u32::try_from(records.len()).map_err(|_| Error::TooLarge { field: "pool" })?;
+        let root = crate::merkle::pool_root(records)?.ok_or(Error::EmptyPool)?;
+        Ok(Self { root, count })
+    }
+}
+
 /// Everything the organiser commits to before the randomness exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -146,6 +155,16 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Reads a manifest from JSON (unknown fields are refused).
+    pub fn from_json(text: &str) -> Result<Self> {
+        serde_json::from_str(text).map_err(|e| Error::Json { what: "manifest", detail: format!("{e}") })
+    }
+
+    /// Writes the manifest as pretty JSON.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).map_err(|e| Error::Json { what: "manifest", detail: format!("{e}") })
+    }
+
     /// `man(M)` of SPEC.md section 5.
     pub fn canonical_bytes(&self) -> Result<Vec<u8>> {
         let mut e = Encoder::new();

@@ -169,3 +169,20 @@ impl ResolvedPool {
         self.values.is_empty()
     }
 }
+
+/// The published pool file: `{"spec": "kleroterion/v1", "records": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolFile {
+    /// `kleroterion/v1`.
+    pub spec: String,
+    /// The records, in pool order.
+    pub records: Vec<Record>,
+}
+
+impl PoolFile {
+    /// Reads a pool file from JSON.
+    pub fn from_json(text: &str) -> Result<Self> {
+        serde_json::from_str(text).map_err(|e| Error::Json { what: "pool", detail: format!("{e}") })
+    }
+}

@@ -232,6 +232,11 @@ pub struct Reveal {
 }
 
 impl Reveal {
+    /// Reads a reveal from JSON (unknown fields are refused).
+    pub fn from_json(text: &str) -> Result<Self> {
+        serde_json::from_str(text).map_err(|e| Error::Json { what: "reveal", detail: format!("{e}") })
+    }
+
     /// Checks the reveal's own form (SPEC.md section 6.2).
     pub fn validate(&self) -> Result<()> {
         if self.sources.is_empty() || self.sources.len() > 16 {
