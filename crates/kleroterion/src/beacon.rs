@@ -14,3 +14,34 @@ pub fn verify(chain: &Digest, round: u64, _signature: &[u8], _previous: Option<&
         ),
     })
 }
+
+/// Verifies a drand beacon for the committed chain and round, offline, with the chain's
+/// built-in public key.
+#[cfg(feature = "drand")]
+pub fn verify(chain: &Digest, round: u64, signature: &[u8], previous: Option<&[u8]>) -> Result<()> {
+    use alloc::string::ToString;
+    let known = kleroterion_drand::chain_by_hash(chain.as_bytes()).ok_or_else(|| Error::DrandSignature {
+        detail: alloc::format!("chain {chain} is not a drand network this verifier knows (quicknet, mainnet)"),
+    })?;
+    let beacon = kleroterion_drand::Beacon {
+        round,
+        signature: signature.to_vec(),
+        previous_signature: previous.map(<[u8]>::to_vec),
+        randomness: None,
+    };
+    kleroterion_drand::verify(known, round, &beacon)
+        .map(|_| ())
+        .map_err(|e| Error::DrandSignature { detail: e.to_string() })
+}
+
+/// When a drand round is produced, in Unix seconds, for a known chain.
+#[cfg(feature = "drand")]
+pub fn round_time(chain: &Digest, round: u64) -> Option<u64> {
+    kleroterion_drand::chain_by_hash(chain.as_bytes()).map(|c| kleroterion_drand::round_time(c, round))
+}
+
+/// When a drand round is produced; `None` in a build without drand support.
+#[cfg(not(feature = "drand"))]
+pub fn round_time(_chain: &Digest, _round: u64) -> Option<u64> {
+    None
+}

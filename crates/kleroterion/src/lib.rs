@@ -23,6 +23,7 @@ pub mod reveal;
 pub mod sampling;
 pub mod stream;
 pub mod text;
+pub mod time;
 pub mod verify;
 
 pub use digest::Digest;

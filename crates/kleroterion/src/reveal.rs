@@ -318,7 +318,14 @@ fn match_source(i: usize, spec: &SourceSpec, val: &SourceValue) -> Result<String
                 return Err(mismatch(format!("the reveal gives drand round {r}, but the recipe committed to round {round}")));
             }
             crate::beacon::verify(chain, *round, signature, previous_signature.as_deref())?;
-            Ok(format!("source {}: drand round {round}: signature verified, randomness {}", i + 1, SourceValue::drand_randomness(signature)))
+            let when = crate::beacon::round_time(chain, *round)
+                .map(|t| format!(", produced at {}", crate::time::format_unix(t)))
+                .unwrap_or_default();
+            Ok(format!(
+                "source {}: drand round {round}{when}: signature verified, randomness {}",
+                i + 1,
+                SourceValue::drand_randomness(signature)
+            ))
         }
         (SourceSpec::Dice { count, faces, .. }, SourceValue::Dice { values }) => {
             if values.len() != *count as usize {

@@ -227,7 +227,10 @@ pub fn verify(bundle: &Bundle) -> Report {
     }
 
     match check_reveal(m, &bundle.reveal) {
-        Ok(lines) => b.pass(StepId::Randomness, None, None, lines),
+        Ok(mut lines) => {
+            lines.push(timing_note(m));
+            b.pass(StepId::Randomness, None, None, lines)
+        }
         Err(e) => return b.fail_err(StepId::Randomness, &e),
     }
 
@@ -334,4 +337,30 @@ fn compare_outcome(bundle: &Bundle, outcome: &Outcome) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What a reader must compare by hand: the claimed publication time against the randomness.
+fn timing_note(m: &crate::manifest::Manifest) -> String {
+    use crate::recipe::SourceSpec;
+    let first_round = m.randomness.iter().flat_map(|r| &r.sources).filter_map(|s| match s {
+        SourceSpec::Drand { chain, round } => crate::beacon::round_time(chain, *round),
+        _ => None,
+    });
+    let earliest = first_round.min();
+    match (&m.announced_at, earliest) {
+        (Some(a), Some(t)) => {
+            let order = match crate::time::parse_utc(a) {
+                Some(x) if x < t => "before",
+                _ => "NOT before",
+            };
+            format!(
+                "the organiser says the commitment was published at {a}, {order} the first committed drand round ({}); check the publication time in the public record",
+                crate::time::format_unix(t)
+            )
+        }
+        (Some(a), None) => format!(
+            "the organiser says the commitment was published at {a}; check in the public record that this was before the randomness existed"
+        ),
+        (None, _) => "the manifest gives no publication time: check in the public record that the commitment was published before the randomness existed".into(),
+    }
 }

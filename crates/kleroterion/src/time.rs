@@ -1,0 +1,83 @@
+//! UTC times as `YYYY-MM-DDTHH:MM:SSZ`, without a clock or a calendar library.
+
+use alloc::format;
+use alloc::string::String;
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian), for years 1970 to 9999.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day count since 1970-01-01.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn format_unix(secs: u64) -> String {
+    let secs = secs.min(253_402_300_799) as i64; // 9999-12-31T23:59:59Z
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SSZ` (already validated by the manifest) into Unix seconds;
+/// `None` for malformed text or a time before 1970.
+pub fn parse_utc(t: &str) -> Option<u64> {
+    let b = t.as_bytes();
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'Z')];
+    if b.len() != 20 || separators.iter().any(|&(i, c)| b[i] != c) {
+        return None;
+    }
+    let num = |r: core::ops::Range<usize>| -> Option<i64> {
+        let s = b.get(r)?;
+        s.iter().all(u8::is_ascii_digit).then(|| s.iter().fold(0i64, |a, &c| a * 10 + i64::from(c - b'0')))
+    };
+    let days = days_from_civil(num(0..4)?, num(5..7)?, num(8..10)?);
+    let secs = days * 86_400 + num(11..13)? * 3600 + num(14..16)? * 60 + num(17..19)?;
+    u64::try_from(secs).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Expected texts computed with Python's `datetime` (an independent calendar).
+    const CASES: [(u64, &str); 6] = [
+        (0, "1970-01-01T00:00:00Z"),
+        (951_782_400, "2000-02-29T00:00:00Z"),
+        (1_692_803_367, "2023-08-23T15:09:27Z"),
+        (1_595_431_050, "2020-07-22T15:17:30Z"),
+        (4_102_444_800, "2100-01-01T00:00:00Z"),
+        (253_402_300_799, "9999-12-31T23:59:59Z"),
+    ];
+
+    #[test]
+    fn formats_and_parses_known_times() {
+        for (secs, text) in CASES {
+            assert_eq!(format_unix(secs), text);
+            assert_eq!(parse_utc(text), Some(secs));
+        }
+    }
+
+    #[test]
+    fn refuses_malformed_times() {
+        assert_eq!(parse_utc("2023-08-23 15:09:27Z"), None);
+        assert_eq!(parse_utc("1969-12-31T23:59:59Z"), None);
+        assert_eq!(parse_utc(""), None);
+    }
+}

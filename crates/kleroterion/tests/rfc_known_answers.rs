@@ -1,0 +1,236 @@
+//! Known answers from the RFCs and FIPS behind the protocol's primitives (SPEC.md section 18):
+//! ChaCha20 (RFC 8439 appendix A.1) through our stream, the RFC 3797 worked example, SHA-256
+//! (FIPS 180-2) and MD5 (RFC 1321). An upgrade of a dependency that changed any of these bytes
+//! would change protocol outputs, so it must fail here first.
+
+use kleroterion::digest::{from_hex, to_hex};
+use kleroterion::encoding::sha256;
+use kleroterion::methods::rfc3797::{picks, picks_detailed};
+use kleroterion::stream::Stream;
+use kleroterion::{Digest, LotteryNumber, Manifest, Method, PoolCommitment, Record, Reveal, SourceValue, draw, verify};
+
+/// RFC 8439 appendix A.1, ChaCha20 block function test vectors #1 to #4: the key, the initial
+/// block counter and the 64-byte keystream block. The nonce is zero in all four. The bytes are
+/// those of the independent Python reference (`tests/reference/test_reference.py`, typed from
+/// the RFC and checked against another ChaCha20 implementation).
+const RFC8439_A1: [(&str, u32, &str); 4] = [
+    (
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        0,
+        "76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7\
+         da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586",
+    ),
+    (
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        1,
+        "9f07e7be5551387a98ba977c732d080dcb0f29a048e3656912c6533e32ee7aed\
+         29b721769ce64e43d57133b074d839d531ed1f28510afb45ace10a1f4b794d6f",
+    ),
+    (
+        "0000000000000000000000000000000000000000000000000000000000000001",
+        1,
+        "3aeb5224ecf849929b9d828db1ced4dd832025e8018b8160b82284f3c949aa5a\
+         8eca00bbb4a73bdad192b5c42f73f2fd4e273644c8b36125a64addeb006c13a0",
+    ),
+    (
+        "00ff000000000000000000000000000000000000000000000000000000000000",
+        2,
+        "72d54dfbf12ec44b362692df94137f328fea8da73990265ec1bbbea1ae9af0ca\
+         13b25aa26cb4a648cb9b9d1be65b2c0924a66c54d545ec1b7374f4872e99f096",
+    ),
+];
+
+fn key(hex: &str) -> Digest {
+    Digest::from_hex(hex, "key").expect("a 32-byte test key")
+}
+
+/// The keystream block as 16 little-endian 32-bit words.
+fn block_words(hex: &str) -> Vec<u32> {
+    let bytes = from_hex(hex, "block").expect("a hex block");
+    assert_eq!(bytes.len(), 64);
+    bytes.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect()
+}
+
+#[test]
+fn chacha20_keystream_rfc8439_appendix_a1() {
+    for (i, (k, counter, block)) in RFC8439_A1.iter().enumerate() {
+        // Our stream starts at block counter 0: skip `counter` blocks of 16 words.
+        let mut s = Stream::from_key(&key(k));
+        for _ in 0..16 * counter {
+            s.next_u32();
+        }
+        let got: Vec<u32> = (0..16).map(|_| s.next_u32()).collect();
+        assert_eq!(got, block_words(block), "RFC 8439 A.1 test vector #{}", i + 1);
+    }
+}
+
+#[test]
+fn chacha20_next_u64_is_lo_then_hi() {
+    for (i, (k, counter, block)) in RFC8439_A1.iter().enumerate() {
+        let mut s = Stream::from_key(&key(k));
+        for _ in 0..8 * counter {
+            s.next_u64();
+        }
+        let words = block_words(block);
+        for (j, pair) in words.chunks_exact(2).enumerate() {
+            let want = u64::from(pair[0]) | (u64::from(pair[1]) << 32);
+            assert_eq!(s.next_u64(), want, "test vector #{}, 64-bit draw {j}", i + 1);
+        }
+        assert_eq!(s.draws_consumed(), 8 * u64::from(*counter) + 8);
+    }
+    // The first draw of the zero key, as written in the reference tests.
+    assert_eq!(Stream::from_key(&key(RFC8439_A1[0].0)).next_u64(), 0x903D_F1A0_ADE0_B876);
+}
+
+#[test]
+fn chacha20_vector_2_is_the_block_after_vector_1() {
+    // #1 and #2 share the key: one stream reads #1 then #2 without a skip.
+    let mut s = Stream::from_key(&key(RFC8439_A1[0].0));
+    let got: Vec<u32> = (0..32).map(|_| s.next_u32()).collect();
+    let mut want = block_words(RFC8439_A1[0].2);
+    want.extend(block_words(RFC8439_A1[1].2));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn sha256_fips_180_2() {
+    assert_eq!(
+        sha256(b"abc").to_hex(),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert_eq!(
+        sha256(b"").to_hex(),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    assert_eq!(
+        sha256(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq").to_hex(),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    );
+}
+
+#[test]
+fn md5_rfc1321() {
+    use md5::{Digest as _, Md5};
+    let cases = [
+        ("", "d41d8cd98f00b204e9800998ecf8427e"),
+        ("a", "0cc175b9c0f1b6a831c399e269772661"),
+        ("abc", "900150983cd24fb0d6963f7d28e17f72"),
+        ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
+        ("abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"),
+    ];
+    for (input, want) in cases {
+        assert_eq!(to_hex(&Md5::digest(input.as_bytes())), want, "MD5({input:?})");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RFC 3797 section 6, from `tests/data/rfc3797`.
+// ---------------------------------------------------------------------------------------------
+
+fn data(name: &str) -> String {
+    let path = format!("{}/../../tests/data/rfc3797/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn names() -> Vec<String> {
+    data("ref.names").split_whitespace().map(String::from).collect()
+}
+
+/// The sources of `ref.seeds`, one line each, `#` lines being comments.
+fn seeds() -> Vec<Vec<String>> {
+    data("ref.seeds")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split_whitespace().map(String::from).collect())
+        .collect()
+}
+
+/// `(index, md5 hex, divisor, 1-based pick)` for each line of `ref.results`.
+fn results() -> Vec<(u32, String, u32, u32)> {
+    data("ref.results")
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let l = l.replace("->", " ").replace("<-", " ");
+            let p: Vec<&str> = l.split_whitespace().collect();
+            (p.len() >= 4).then(|| {
+                let num = |s: &str| s.parse::<u32>().expect("a number in ref.results");
+                (num(p[0]), p[1].to_ascii_lowercase(), num(p[2]), num(p[3]))
+            })
+        })
+        .collect()
+}
+
+fn rfc_reveal() -> Reveal {
+    Reveal {
+        sources: seeds()
+            .iter()
+            .enumerate()
+            .map(|(i, nums)| SourceValue::Lottery {
+                name: format!("source {}", i + 1),
+                numbers: nums.iter().map(|n| LotteryNumber::parse(n).expect("a lottery number")).collect(),
+            })
+            .collect(),
+    }
+}
+
+const RFC_KEY: &str = "9319./2.5.8.10.12./9.18.26.34.41.45./";
+
+#[test]
+fn rfc3797_data_files() {
+    assert_eq!(names().len(), 25);
+    assert_eq!(
+        seeds(),
+        vec![vec!["9319"], vec!["2", "5", "12", "8", "10"], vec!["9", "18", "26", "34", "41", "45"]]
+    );
+    assert_eq!(results().len(), 16);
+}
+
+#[test]
+fn rfc3797_key_of_the_worked_example() {
+    assert_eq!(rfc_reveal().rfc3797_key(), RFC_KEY);
+}
+
+#[test]
+fn rfc3797_sixteen_picks_with_md5() {
+    let want = results();
+    let got = picks_detailed(RFC_KEY, 25, 16);
+    assert_eq!(got.len(), 16);
+    for (p, (idx, md5, div, pick)) in got.iter().zip(&want) {
+        assert_eq!(to_hex(&p.md5), *md5, "MD5 of pick {idx}");
+        assert_eq!(p.remaining, *div, "divisor of pick {idx}");
+        assert_eq!(p.index + 1, *pick, "pick {idx}");
+    }
+    let names = names();
+    let first: Vec<&str> = got.iter().take(11).map(|p| names[p.index as usize].as_str()).collect();
+    assert_eq!(
+        first,
+        ["Lee", "Doc", "Mary", "Charity", "Kasczynski", "Envy", "Sneazy", "Anger", "Chastity", "Pandora", "Sloth"]
+    );
+    assert_eq!(picks(RFC_KEY, 25, 16), got.iter().map(|p| p.index).collect::<Vec<_>>());
+}
+
+#[test]
+fn rfc3797_as_a_full_draw() {
+    let records: Vec<Record> =
+        names().into_iter().map(|ticket| Record { ticket, values: vec![], household: None }).collect();
+    let manifest = Manifest {
+        spec: kleroterion::SPEC_VERSION.into(),
+        title: "RFC 3797 section 6 worked example".into(),
+        announced_at: None,
+        method: Method::Rfc3797,
+        panel_size: 10,
+        alternates: 6,
+        household_rule: false,
+        features: vec![],
+        pool: PoolCommitment::of(&records).expect("pool commitment"),
+        randomness: None,
+    };
+    let bundle = draw(&manifest, &records, &rfc_reveal()).expect("the RFC 3797 draw");
+    let names = names();
+    let picked: Vec<String> = results().iter().map(|r| names[r.3 as usize - 1].clone()).collect();
+    assert_eq!(bundle.result.selected, picked[..10]);
+    assert_eq!(bundle.result.alternates, picked[10..]);
+    let report = verify(&bundle);
+    assert!(report.valid, "{:?}", report.error);
+}
