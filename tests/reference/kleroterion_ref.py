@@ -890,6 +890,8 @@ def _greedy_attempt(M, recs, vi, st: Stream):
     def rem_count(f, v):
         return sum(1 for i in R if vi[i][f] == v)
 
+    # Values whose maximum is already reached (a maximum of 0) are out from the start.
+    R = [i for i in R if all(feats[f]["values"][vi[i][f]]["max"] > 0 for f in range(F))]
     selected = []
     while len(selected) < k:
         best = None  # (f, v, num, den)

@@ -34,13 +34,19 @@ impl ReplacementOrder {
         households.sort_unstable();
         let candidates: Vec<u32> = (0..n)
             .filter(|&i| {
-                let shares = pool.household[i].is_some_and(|h| households.binary_search(&h).is_ok());
+                let shares =
+                    pool.household[i].is_some_and(|h| households.binary_search(&h).is_ok());
                 !(excluded[i] || household_rule && shares)
             })
             .map(|i| i as u32)
             .collect();
         let perm = Permutation::new(candidates.len() as u32);
-        Self { candidates, perm, stream: Stream::new(seed, Purpose::Alternates, 0), produced: Vec::new() }
+        Self {
+            candidates,
+            perm,
+            stream: Stream::new(seed, Purpose::Alternates, 0),
+            produced: Vec::new(),
+        }
     }
 
     /// The `i`-th person of the order (0-based), drawing further as needed.

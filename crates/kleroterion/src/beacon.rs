@@ -7,7 +7,12 @@ use crate::error::{Error, Result};
 ///
 /// A build without the `drand` feature refuses every drand source rather than skip it.
 #[cfg(not(feature = "drand"))]
-pub fn verify(chain: &Digest, round: u64, _signature: &[u8], _previous: Option<&[u8]>) -> Result<()> {
+pub fn verify(
+    chain: &Digest,
+    round: u64,
+    _signature: &[u8],
+    _previous: Option<&[u8]>,
+) -> Result<()> {
     Err(Error::DrandSignature {
         detail: alloc::format!(
             "round {round} of chain {chain} cannot be checked: this build has no drand support (enable the `drand` feature)"
@@ -20,8 +25,12 @@ pub fn verify(chain: &Digest, round: u64, _signature: &[u8], _previous: Option<&
 #[cfg(feature = "drand")]
 pub fn verify(chain: &Digest, round: u64, signature: &[u8], previous: Option<&[u8]>) -> Result<()> {
     use alloc::string::ToString;
-    let known = kleroterion_drand::chain_by_hash(chain.as_bytes()).ok_or_else(|| Error::DrandSignature {
-        detail: alloc::format!("chain {chain} is not a drand network this verifier knows (quicknet, mainnet)"),
+    let known = kleroterion_drand::chain_by_hash(chain.as_bytes()).ok_or_else(|| {
+        Error::DrandSignature {
+            detail: alloc::format!(
+                "chain {chain} is not a drand network this verifier knows (quicknet, mainnet)"
+            ),
+        }
     })?;
     let beacon = kleroterion_drand::Beacon {
         round,
@@ -31,13 +40,16 @@ pub fn verify(chain: &Digest, round: u64, signature: &[u8], previous: Option<&[u
     };
     kleroterion_drand::verify(known, round, &beacon)
         .map(|_| ())
-        .map_err(|e| Error::DrandSignature { detail: e.to_string() })
+        .map_err(|e| Error::DrandSignature {
+            detail: e.to_string(),
+        })
 }
 
 /// When a drand round is produced, in Unix seconds, for a known chain.
 #[cfg(feature = "drand")]
 pub fn round_time(chain: &Digest, round: u64) -> Option<u64> {
-    kleroterion_drand::chain_by_hash(chain.as_bytes()).map(|c| kleroterion_drand::round_time(c, round))
+    kleroterion_drand::chain_by_hash(chain.as_bytes())
+        .map(|c| kleroterion_drand::round_time(c, round))
 }
 
 /// When a drand round is produced; `None` in a build without drand support.

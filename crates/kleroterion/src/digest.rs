@@ -31,7 +31,9 @@ impl Digest {
     /// Parses 64 hex digits (either case). `field` names the input in the error.
     pub fn from_hex(s: &str, field: &str) -> Result<Self> {
         let v = from_hex(s, field)?;
-        let arr: [u8; 32] = v.try_into().map_err(|_| Error::InvalidHex { field: field.into() })?;
+        let arr: [u8; 32] = v.try_into().map_err(|_| Error::InvalidHex {
+            field: field.into(),
+        })?;
         Ok(Self(arr))
     }
 }
@@ -74,7 +76,9 @@ pub fn to_hex(bytes: &[u8]) -> String {
 
 /// Parses hex of even length (either case).
 pub fn from_hex(s: &str, field: &str) -> Result<Vec<u8>> {
-    let bad = || Error::InvalidHex { field: field.into() };
+    let bad = || Error::InvalidHex {
+        field: field.into(),
+    };
     let b = s.as_bytes();
     if !b.len().is_multiple_of(2) {
         return Err(bad());

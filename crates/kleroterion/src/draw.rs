@@ -54,12 +54,18 @@ pub struct Bundle {
 impl Bundle {
     /// Reads a bundle from JSON.
     pub fn from_json(text: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| Error::Json { what: "bundle", detail: alloc::format!("{e}") })
+        serde_json::from_str(text).map_err(|e| Error::Json {
+            what: "bundle",
+            detail: alloc::format!("{e}"),
+        })
     }
 
     /// Writes the bundle as pretty JSON.
     pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(self).map_err(|e| Error::Json { what: "bundle", detail: alloc::format!("{e}") })
+        serde_json::to_string_pretty(self).map_err(|e| Error::Json {
+            what: "bundle",
+            detail: alloc::format!("{e}"),
+        })
     }
 }
 
@@ -78,13 +84,20 @@ pub fn check_committed(manifest: &Manifest, records: &[Record]) -> Result<Resolv
 pub fn check_pool(manifest: &Manifest, records: &[Record]) -> Result<()> {
     if records.len() != manifest.pool.count as usize {
         return Err(Error::PoolRootMismatch {
-            detail: alloc::format!("{} records published, {} committed", records.len(), manifest.pool.count),
+            detail: alloc::format!(
+                "{} records published, {} committed",
+                records.len(),
+                manifest.pool.count
+            ),
         });
     }
     let root = pool_root(records)?.ok_or(Error::EmptyPool)?;
     if root != manifest.pool.root {
         return Err(Error::PoolRootMismatch {
-            detail: alloc::format!("the records hash to {root}, the manifest commits to {}", manifest.pool.root),
+            detail: alloc::format!(
+                "the records hash to {root}, the manifest commits to {}",
+                manifest.pool.root
+            ),
         });
     }
     Ok(())
@@ -93,7 +106,13 @@ pub fn check_pool(manifest: &Manifest, records: &[Record]) -> Result<()> {
 /// Checks the lottery portfolio (a no-op for other methods).
 pub fn check_portfolio_of(manifest: &Manifest, pool: &ResolvedPool) -> Result<()> {
     if let Method::Lottery { portfolio } = &manifest.method {
-        check_portfolio(portfolio, &manifest.features, pool, manifest.panel_size, manifest.household_rule)?;
+        check_portfolio(
+            portfolio,
+            &manifest.features,
+            pool,
+            manifest.panel_size,
+            manifest.household_rule,
+        )?;
     }
     Ok(())
 }
@@ -108,19 +127,31 @@ pub struct Outcome {
 }
 
 /// Runs the method and the alternates for a checked manifest and pool.
-pub fn compute_outcome(manifest: &Manifest, pool: &ResolvedPool, seed: &Digest, reveal: &Reveal) -> Result<Outcome> {
+pub fn compute_outcome(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    reveal: &Reveal,
+) -> Result<Outcome> {
     let panel = draw_panel(manifest, pool, seed, reveal)?;
     let alternates = match panel.alternates {
         Some(a) => a,
-        None => ReplacementOrder::new(pool, &panel.selected, manifest.household_rule, seed).first(manifest.alternates),
+        None => ReplacementOrder::new(pool, &panel.selected, manifest.household_rule, seed)
+            .first(manifest.alternates),
     };
-    Ok(Outcome { selected: panel.selected, alternates })
+    Ok(Outcome {
+        selected: panel.selected,
+        alternates,
+    })
 }
 
 /// `transcript = H("transcript", raw32(commitment) || raw32(seed) || res)`.
 pub fn transcript(commitment: &Digest, seed: &Digest, outcome: &Outcome) -> Result<Digest> {
     let mut e = Encoder::new();
-    e.raw32(commitment).raw32(seed).u32_list(&outcome.selected)?.u32_list(&outcome.alternates)?;
+    e.raw32(commitment)
+        .raw32(seed)
+        .u32_list(&outcome.selected)?
+        .u32_list(&outcome.alternates)?;
     Ok(tagged_hash("transcript", e.as_bytes()))
 }
 
@@ -145,7 +176,11 @@ pub fn draw(manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Result<
     let seed = reveal.seed(&commitment)?;
     let outcome = compute_outcome(manifest, &pool, &seed, reveal)?;
     let transcript = transcript(&commitment, &seed, &outcome)?;
-    let tickets = |xs: &[u32]| xs.iter().map(|&i| records[i as usize].ticket.clone()).collect();
+    let tickets = |xs: &[u32]| {
+        xs.iter()
+            .map(|&i| records[i as usize].ticket.clone())
+            .collect()
+    };
     Ok(Bundle {
         format: BUNDLE_FORMAT.into(),
         spec: SPEC_VERSION.into(),
@@ -154,7 +189,10 @@ pub fn draw(manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Result<
         pool: records.to_vec(),
         reveal: reveal.clone(),
         seed,
-        result: DrawResult { selected: tickets(&outcome.selected), alternates: tickets(&outcome.alternates) },
+        result: DrawResult {
+            selected: tickets(&outcome.selected),
+            alternates: tickets(&outcome.alternates),
+        },
         transcript,
     })
 }

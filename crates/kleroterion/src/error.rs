@@ -197,26 +197,48 @@ impl fmt::Display for Error {
                 "unsupported protocol version \"{found}\": this verifier knows kleroterion/v1"
             ),
             Error::InvalidText { field, reason } => write!(f, "{field}: {reason}"),
-            Error::PanelSize { panel_size, pool_count } => write!(
+            Error::PanelSize {
+                panel_size,
+                pool_count,
+            } => write!(
                 f,
                 "panel size {panel_size} is impossible with a pool of {pool_count}: choose a size from 1 to {pool_count}"
             ),
             Error::EmptyPool => write!(f, "the pool is empty: it needs at least one record"),
             Error::DuplicateName { field, name } => {
-                write!(f, "{field}: the name \"{name}\" appears twice; names must be unique")
+                write!(
+                    f,
+                    "{field}: the name \"{name}\" appears twice; names must be unique"
+                )
             }
             Error::NoValues { feature } => {
-                write!(f, "feature \"{feature}\" declares no value: give it at least one")
+                write!(
+                    f,
+                    "feature \"{feature}\" declares no value: give it at least one"
+                )
             }
-            Error::QuotaMinAboveMax { feature, value, min, max } => write!(
+            Error::QuotaMinAboveMax {
+                feature,
+                value,
+                min,
+                max,
+            } => write!(
                 f,
                 "quota {feature}={value}: min {min} is above max {max}; lower the min or raise the max"
             ),
-            Error::QuotaMinsTooLarge { feature, sum, panel_size } => write!(
+            Error::QuotaMinsTooLarge {
+                feature,
+                sum,
+                panel_size,
+            } => write!(
                 f,
                 "feature \"{feature}\": the minimums add up to {sum}, more than the panel size {panel_size}; lower some minimums"
             ),
-            Error::QuotaMaxsTooSmall { feature, sum, panel_size } => write!(
+            Error::QuotaMaxsTooSmall {
+                feature,
+                sum,
+                panel_size,
+            } => write!(
                 f,
                 "feature \"{feature}\": the maximums add up to {sum}, less than the panel size {panel_size}; raise some maximums"
             ),
@@ -229,16 +251,30 @@ impl fmt::Display for Error {
                 "announced_at \"{found}\" is not a UTC time of the form YYYY-MM-DDTHH:MM:SSZ"
             ),
             Error::PoolRootMismatch { detail } => {
-                write!(f, "the pool records do not match the committed pool: {detail}")
+                write!(
+                    f,
+                    "the pool records do not match the committed pool: {detail}"
+                )
             }
             Error::DuplicateTicket { ticket } => {
-                write!(f, "ticket \"{ticket}\" appears twice; tickets must be unique")
+                write!(
+                    f,
+                    "ticket \"{ticket}\" appears twice; tickets must be unique"
+                )
             }
-            Error::WrongValueCount { ticket, found, expected } => write!(
+            Error::WrongValueCount {
+                ticket,
+                found,
+                expected,
+            } => write!(
                 f,
                 "ticket \"{ticket}\" gives {found} values but there are {expected} features; give one value per feature"
             ),
-            Error::UnknownValue { ticket, feature, value } => write!(
+            Error::UnknownValue {
+                ticket,
+                feature,
+                value,
+            } => write!(
                 f,
                 "ticket \"{ticket}\": value \"{value}\" is not declared for feature \"{feature}\"; declare it or correct the record"
             ),
@@ -248,11 +284,18 @@ impl fmt::Display for Error {
             Error::InvalidRecipe { detail } => write!(f, "randomness recipe: {detail}"),
             Error::InvalidReveal { detail } => write!(f, "reveal: {detail}"),
             Error::RevealMismatch { detail } => {
-                write!(f, "the reveal does not match the committed recipe: {detail}")
+                write!(
+                    f,
+                    "the reveal does not match the committed recipe: {detail}"
+                )
             }
             Error::DrandSignature { detail } => write!(f, "drand: {detail}"),
             Error::InvalidAllocation { detail } => write!(f, "stratified allocation: {detail}"),
-            Error::AllocationExceedsStratum { stratum, asked, available } => write!(
+            Error::AllocationExceedsStratum {
+                stratum,
+                asked,
+                available,
+            } => write!(
                 f,
                 "stratum \"{stratum}\" is allocated {asked} seats but has only {available} people; lower its count"
             ),
@@ -266,10 +309,9 @@ impl fmt::Display for Error {
             }
             Error::DrawFailed { detail } => write!(f, "the draw failed: {detail}"),
             Error::Json { what, detail } => write!(f, "{what}: {detail}"),
-            Error::InvalidHex { field } => write!(
-                f,
-                "{field}: not valid hexadecimal of the expected length"
-            ),
+            Error::InvalidHex { field } => {
+                write!(f, "{field}: not valid hexadecimal of the expected length")
+            }
             Error::TooLarge { field } => {
                 write!(f, "{field}: more than 4,294,967,295 entries")
             }

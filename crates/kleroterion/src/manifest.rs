@@ -76,7 +76,10 @@ impl Method {
             Method::Uniform => {
                 e.u8(0);
             }
-            Method::Stratified { feature, allocation } => {
+            Method::Stratified {
+                feature,
+                allocation,
+            } => {
                 e.u8(1).str(feature)?;
                 match allocation {
                     Allocation::Explicit { counts } => {
@@ -157,12 +160,18 @@ pub struct Manifest {
 impl Manifest {
     /// Reads a manifest from JSON (unknown fields are refused).
     pub fn from_json(text: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| Error::Json { what: "manifest", detail: format!("{e}") })
+        serde_json::from_str(text).map_err(|e| Error::Json {
+            what: "manifest",
+            detail: format!("{e}"),
+        })
     }
 
     /// Writes the manifest as pretty JSON.
     pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(self).map_err(|e| Error::Json { what: "manifest", detail: format!("{e}") })
+        serde_json::to_string_pretty(self).map_err(|e| Error::Json {
+            what: "manifest",
+            detail: format!("{e}"),
+        })
     }
 
     /// `man(M)` of SPEC.md section 5.
@@ -178,7 +187,9 @@ impl Manifest {
             }
         }
         self.method.encode(&mut e)?;
-        e.u32(self.panel_size).u32(self.alternates).bool(self.household_rule);
+        e.u32(self.panel_size)
+            .u32(self.alternates)
+            .bool(self.household_rule);
         e.count(self.features.len(), "features")?;
         for f in &self.features {
             f.encode(&mut e)?;
@@ -205,7 +216,9 @@ impl Manifest {
     /// [`crate::methods::lottery::check_portfolio`]).
     pub fn validate(&self) -> Result<()> {
         if self.spec != SPEC_VERSION {
-            return Err(Error::UnsupportedSpec { found: self.spec.clone() });
+            return Err(Error::UnsupportedSpec {
+                found: self.spec.clone(),
+            });
         }
         check(&self.title, TextKind::Free, || "title".into())?;
         if let Some(t) = &self.announced_at {
@@ -215,11 +228,16 @@ impl Manifest {
             return Err(Error::EmptyPool);
         }
         if self.panel_size == 0 || self.panel_size > self.pool.count {
-            return Err(Error::PanelSize { panel_size: self.panel_size, pool_count: self.pool.count });
+            return Err(Error::PanelSize {
+                panel_size: self.panel_size,
+                pool_count: self.pool.count,
+            });
         }
         self.validate_features()?;
         if self.household_rule && !self.method.enforces_quotas() {
-            return Err(Error::HouseholdRuleNotSupported { method: self.method.name() });
+            return Err(Error::HouseholdRuleNotSupported {
+                method: self.method.name(),
+            });
         }
         self.validate_method()?;
         if let Some(r) = &self.randomness {
@@ -232,14 +250,21 @@ impl Manifest {
         for (i, f) in self.features.iter().enumerate() {
             check(&f.name, TextKind::Name, || "feature name".into())?;
             if self.features[..i].iter().any(|g| g.name == f.name) {
-                return Err(Error::DuplicateName { field: "features".into(), name: f.name.clone() });
+                return Err(Error::DuplicateName {
+                    field: "features".into(),
+                    name: f.name.clone(),
+                });
             }
             if f.values.is_empty() {
-                return Err(Error::NoValues { feature: f.name.clone() });
+                return Err(Error::NoValues {
+                    feature: f.name.clone(),
+                });
             }
             let (mut mins, mut maxs) = (0u64, 0u64);
             for (j, v) in f.values.iter().enumerate() {
-                check(&v.value, TextKind::Name, || format!("feature \"{}\": value", f.name))?;
+                check(&v.value, TextKind::Name, || {
+                    format!("feature \"{}\": value", f.name)
+                })?;
                 if f.values[..j].iter().any(|w| w.value == v.value) {
                     return Err(Error::DuplicateName {
                         field: format!("values of feature \"{}\"", f.name),
@@ -259,10 +284,18 @@ impl Manifest {
             }
             let k = self.panel_size;
             if mins > u64::from(k) {
-                return Err(Error::QuotaMinsTooLarge { feature: f.name.clone(), sum: mins, panel_size: k });
+                return Err(Error::QuotaMinsTooLarge {
+                    feature: f.name.clone(),
+                    sum: mins,
+                    panel_size: k,
+                });
             }
             if maxs < u64::from(k) {
-                return Err(Error::QuotaMaxsTooSmall { feature: f.name.clone(), sum: maxs, panel_size: k });
+                return Err(Error::QuotaMaxsTooSmall {
+                    feature: f.name.clone(),
+                    sum: maxs,
+                    panel_size: k,
+                });
             }
         }
         Ok(())
@@ -270,11 +303,14 @@ impl Manifest {
 
     fn validate_method(&self) -> Result<()> {
         match &self.method {
-            Method::Stratified { feature, allocation } => {
+            Method::Stratified {
+                feature,
+                allocation,
+            } => {
                 check(feature, TextKind::Name, || "stratified feature".into())?;
-                let f = self
-                    .feature(feature)
-                    .ok_or_else(|| Error::UnknownFeature { feature: feature.clone() })?;
+                let f = self.feature(feature).ok_or_else(|| Error::UnknownFeature {
+                    feature: feature.clone(),
+                })?;
                 if let Allocation::Explicit { counts } = allocation {
                     if counts.len() != f.values.len() {
                         return Err(Error::InvalidAllocation {
@@ -289,7 +325,10 @@ impl Manifest {
                     let sum: u64 = counts.iter().map(|&c| u64::from(c)).sum();
                     if sum != u64::from(self.panel_size) {
                         return Err(Error::InvalidAllocation {
-                            detail: format!("the counts add up to {sum}, not the panel size {}", self.panel_size),
+                            detail: format!(
+                                "the counts add up to {sum}, not the panel size {}",
+                                self.panel_size
+                            ),
                         });
                     }
                 }
@@ -306,16 +345,22 @@ impl Manifest {
             Method::Lottery { portfolio } => {
                 if portfolio.is_empty() || portfolio.len() > 100_000 {
                     return Err(Error::InvalidMethod {
-                        detail: format!("the portfolio has {} panels; use 1 to 100,000", portfolio.len()),
+                        detail: format!(
+                            "the portfolio has {} panels; use 1 to 100,000",
+                            portfolio.len()
+                        ),
                     });
                 }
                 Ok(())
             }
             Method::Rfc3797 => {
-                let picks = u64::from(self.panel_size) + u64::from(self.alternates.min(self.pool.count - self.panel_size));
+                let picks = u64::from(self.panel_size)
+                    + u64::from(self.alternates.min(self.pool.count - self.panel_size));
                 if picks > 65_536 {
                     return Err(Error::InvalidMethod {
-                        detail: format!("rfc3797 can make at most 65,536 picks; panel and alternates ask for {picks}"),
+                        detail: format!(
+                            "rfc3797 can make at most 65,536 picks; panel and alternates ask for {picks}"
+                        ),
                     });
                 }
                 Ok(())
@@ -333,7 +378,13 @@ impl Manifest {
 fn check_time(t: &str) -> Result<()> {
     let bad = || Error::InvalidTime { found: t.into() };
     let b = t.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
     {
         return Err(bad());
     }

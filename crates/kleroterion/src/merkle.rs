@@ -97,7 +97,13 @@ impl MerkleTree {
             let below = levels.last().map(Vec::as_slice).unwrap_or_default();
             let above = below
                 .chunks(2)
-                .map(|p| if p.len() == 2 { node_hash(&p[0], &p[1]) } else { p[0] })
+                .map(|p| {
+                    if p.len() == 2 {
+                        node_hash(&p[0], &p[1])
+                    } else {
+                        p[0]
+                    }
+                })
                 .collect();
             levels.push(above);
         }
@@ -152,7 +158,13 @@ pub fn pool_root(records: &[Record]) -> Result<Option<Digest>> {
 }
 
 /// Verifies an inclusion proof (RFC 9162 section 2.1.3.2).
-pub fn verify_inclusion(leaf: &Digest, index: u64, count: u64, proof: &[Digest], root: &Digest) -> bool {
+pub fn verify_inclusion(
+    leaf: &Digest,
+    index: u64,
+    count: u64,
+    proof: &[Digest],
+    root: &Digest,
+) -> bool {
     if index >= count {
         return false;
     }

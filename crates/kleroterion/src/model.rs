@@ -85,10 +85,14 @@ impl Record {
     pub fn check_texts(&self) -> Result<()> {
         check(&self.ticket, TextKind::Ticket, || "ticket".into())?;
         for v in &self.values {
-            check(v, TextKind::Name, || format!("ticket \"{}\": value", self.ticket))?;
+            check(v, TextKind::Name, || {
+                format!("ticket \"{}\": value", self.ticket)
+            })?;
         }
         if let Some(h) = &self.household {
-            check(h, TextKind::Name, || format!("ticket \"{}\": household", self.ticket))?;
+            check(h, TextKind::Name, || {
+                format!("ticket \"{}\": household", self.ticket)
+            })?;
         }
         Ok(())
     }
@@ -116,7 +120,9 @@ impl ResolvedPool {
         let mut tickets: Vec<&str> = records.iter().map(|r| r.ticket.as_str()).collect();
         tickets.sort_unstable();
         if let Some(w) = tickets.windows(2).find(|w| w[0] == w[1]) {
-            return Err(Error::DuplicateTicket { ticket: w[0].into() });
+            return Err(Error::DuplicateTicket {
+                ticket: w[0].into(),
+            });
         }
         let mut keys: Vec<(&str, usize)> = Vec::new();
         let mut values = Vec::with_capacity(records.len());
@@ -183,6 +189,36 @@ pub struct PoolFile {
 impl PoolFile {
     /// Reads a pool file from JSON.
     pub fn from_json(text: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| Error::Json { what: "pool", detail: format!("{e}") })
+        serde_json::from_str(text).map_err(|e| Error::Json {
+            what: "pool",
+            detail: format!("{e}"),
+        })
+    }
+}
+
+/// Finds a record's index by ticket in `O(log n)`.
+#[derive(Debug, Clone)]
+pub struct TicketIndex<'a> {
+    sorted: Vec<(&'a str, u32)>,
+}
+
+impl<'a> TicketIndex<'a> {
+    /// Indexes the records' tickets.
+    pub fn new(records: &'a [Record]) -> Self {
+        let mut sorted: Vec<(&str, u32)> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.ticket.as_str(), i as u32))
+            .collect();
+        sorted.sort_unstable();
+        Self { sorted }
+    }
+
+    /// The pool index of a ticket.
+    pub fn get(&self, ticket: &str) -> Option<u32> {
+        self.sorted
+            .binary_search_by(|(t, _)| (*t).cmp(ticket))
+            .ok()
+            .map(|i| self.sorted[i].1)
     }
 }

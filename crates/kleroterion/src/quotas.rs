@@ -8,7 +8,10 @@ use crate::model::{Feature, ResolvedPool};
 
 /// How many panel members have each value: `counts[f][v]`.
 pub fn counts(features: &[Feature], pool: &ResolvedPool, panel: &[u32]) -> Vec<Vec<u32>> {
-    let mut c: Vec<Vec<u32>> = features.iter().map(|f| alloc::vec![0; f.values.len()]).collect();
+    let mut c: Vec<Vec<u32>> = features
+        .iter()
+        .map(|f| alloc::vec![0; f.values.len()])
+        .collect();
     for &p in panel {
         if let Some(row) = pool.values.get(p as usize) {
             for (f, &v) in row.iter().enumerate() {
@@ -27,9 +30,15 @@ pub fn broken_quotas(features: &[Feature], pool: &ResolvedPool, panel: &[u32]) -
         for (v, q) in feat.values.iter().enumerate() {
             let n = c[f][v];
             if n < q.min {
-                out.push(format!("{}={}: {n} on the panel, below the minimum {}", feat.name, q.value, q.min));
+                out.push(format!(
+                    "{}={}: {n} on the panel, below the minimum {}",
+                    feat.name, q.value, q.min
+                ));
             } else if n > q.max {
-                out.push(format!("{}={}: {n} on the panel, above the maximum {}", feat.name, q.value, q.max));
+                out.push(format!(
+                    "{}={}: {n} on the panel, above the maximum {}",
+                    feat.name, q.value, q.max
+                ));
             }
         }
     }
@@ -51,8 +60,16 @@ pub fn violation(features: &[Feature], counts: &[Vec<u32>]) -> u64 {
 pub fn shared_household(pool: &ResolvedPool, panel: &[u32]) -> Option<(u32, u32)> {
     let mut seen: Vec<(u32, u32)> = panel
         .iter()
-        .filter_map(|&p| pool.household.get(p as usize).copied().flatten().map(|h| (h, p)))
+        .filter_map(|&p| {
+            pool.household
+                .get(p as usize)
+                .copied()
+                .flatten()
+                .map(|h| (h, p))
+        })
         .collect();
     seen.sort_unstable();
-    seen.windows(2).find(|w| w[0].0 == w[1].0).map(|w| (w[0].1, w[1].1))
+    seen.windows(2)
+        .find(|w| w[0].0 == w[1].0)
+        .map(|w| (w[0].1, w[1].1))
 }

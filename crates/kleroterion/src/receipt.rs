@@ -39,9 +39,21 @@ pub struct Receipt {
 
 impl Receipt {
     /// The receipt of person `index`, from the tree over the committed pool.
-    pub fn issue(commitment: Digest, tree: &MerkleTree, records: &[Record], index: u32) -> Result<Self> {
-        let record = records.get(index as usize).cloned().ok_or(Error::UnknownTicket { ticket: format!("#{index}") })?;
-        let proof = tree.proof(index as usize).ok_or(Error::UnknownTicket { ticket: record.ticket.clone() })?;
+    pub fn issue(
+        commitment: Digest,
+        tree: &MerkleTree,
+        records: &[Record],
+        index: u32,
+    ) -> Result<Self> {
+        let record = records
+            .get(index as usize)
+            .cloned()
+            .ok_or(Error::UnknownTicket {
+                ticket: format!("#{index}"),
+            })?;
+        let proof = tree.proof(index as usize).ok_or(Error::UnknownTicket {
+            ticket: record.ticket.clone(),
+        })?;
         Ok(Self {
             format: RECEIPT_FORMAT.into(),
             spec: SPEC_VERSION.into(),
@@ -56,13 +68,23 @@ impl Receipt {
 
     /// Reads a receipt from JSON.
     pub fn from_json(text: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| Error::Json { what: "receipt", detail: format!("{e}") })
+        serde_json::from_str(text).map_err(|e| Error::Json {
+            what: "receipt",
+            detail: format!("{e}"),
+        })
     }
 
     /// True when the proof puts this record at this index under the receipt's root.
     pub fn proof_verifies(&self) -> bool {
-        leaf_hash(&self.record)
-            .is_ok_and(|l| verify_inclusion(&l, u64::from(self.index), u64::from(self.pool_count), &self.proof, &self.pool_root))
+        leaf_hash(&self.record).is_ok_and(|l| {
+            verify_inclusion(
+                &l,
+                u64::from(self.index),
+                u64::from(self.pool_count),
+                &self.proof,
+                &self.pool_root,
+            )
+        })
     }
 }
 
@@ -101,20 +123,32 @@ pub fn check_receipt(receipt: &Receipt, bundle: &Bundle) -> Result<ReceiptCheck>
     if receipt.commitment != bundle.commitment {
         return Err(mismatch("the receipt belongs to another commitment".into()));
     }
-    if receipt.pool_root != bundle.manifest.pool.root || receipt.pool_count != bundle.manifest.pool.count {
-        return Err(mismatch("the receipt's pool root or size differs from the draw's".into()));
+    if receipt.pool_root != bundle.manifest.pool.root
+        || receipt.pool_count != bundle.manifest.pool.count
+    {
+        return Err(mismatch(
+            "the receipt's pool root or size differs from the draw's".into(),
+        ));
     }
     if !receipt.proof_verifies() {
-        return Err(mismatch("the receipt's inclusion proof does not lead to the committed root".into()));
+        return Err(mismatch(
+            "the receipt's inclusion proof does not lead to the committed root".into(),
+        ));
     }
     if bundle.pool.get(receipt.index as usize) != Some(&receipt.record) {
-        return Err(mismatch("the published pool holds a different record at the receipt's index".into()));
+        return Err(mismatch(
+            "the published pool holds a different record at the receipt's index".into(),
+        ));
     }
     let t = &receipt.record.ticket;
     let outcome = if let Some(p) = bundle.result.selected.iter().position(|s| s == t) {
-        ReceiptOutcome::Selected { position: p as u32 + 1 }
+        ReceiptOutcome::Selected {
+            position: p as u32 + 1,
+        }
     } else if let Some(p) = bundle.result.alternates.iter().position(|s| s == t) {
-        ReceiptOutcome::Alternate { number: p as u32 + 1 }
+        ReceiptOutcome::Alternate {
+            number: p as u32 + 1,
+        }
     } else {
         ReceiptOutcome::NotSelected
     };
@@ -125,5 +159,9 @@ pub fn check_receipt(receipt: &Receipt, bundle: &Bundle) -> Result<ReceiptCheck>
         .zip(&receipt.record.values)
         .map(|(f, v)| (f.name.clone(), v.clone()))
         .collect();
-    Ok(ReceiptCheck { ticket: t.clone(), features, outcome })
+    Ok(ReceiptCheck {
+        ticket: t.clone(),
+        features,
+        outcome,
+    })
 }

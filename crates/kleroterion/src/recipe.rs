@@ -63,7 +63,11 @@ impl SourceSpec {
             SourceSpec::Drand { chain, round } => {
                 format!("drand round {round} of chain {}", &chain.to_hex()[..16])
             }
-            SourceSpec::Dice { count, faces, witnesses } => {
+            SourceSpec::Dice {
+                count,
+                faces,
+                witnesses,
+            } => {
                 format!("{count} dice of {faces} faces, witnessed by {witnesses}")
             }
         }
@@ -80,7 +84,11 @@ impl SourceSpec {
             SourceSpec::Drand { chain, round } => {
                 e.u8(2).raw32(chain).u64(*round);
             }
-            SourceSpec::Dice { count, faces, witnesses } => {
+            SourceSpec::Dice {
+                count,
+                faces,
+                witnesses,
+            } => {
                 e.u8(3).u32(*count).u32(*faces).str(witnesses)?;
             }
         }
@@ -97,11 +105,17 @@ impl SourceSpec {
             }
             SourceSpec::Drand { round, .. } => {
                 if *round == 0 {
-                    return Err(Error::InvalidRecipe { detail: field("drand rounds start at 1") });
+                    return Err(Error::InvalidRecipe {
+                        detail: field("drand rounds start at 1"),
+                    });
                 }
                 Ok(())
             }
-            SourceSpec::Dice { count, faces, witnesses } => {
+            SourceSpec::Dice {
+                count,
+                faces,
+                witnesses,
+            } => {
                 if !(1..=1000).contains(count) || !(2..=1000).contains(faces) {
                     return Err(Error::InvalidRecipe {
                         detail: field("dice need 1 to 1000 dice of 2 to 1000 faces"),

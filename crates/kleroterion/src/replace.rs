@@ -45,19 +45,29 @@ pub struct Replacement {
 pub fn replace(bundle: &Bundle, dropped: &[String]) -> Result<Replacement> {
     let report = verify(bundle);
     if let Some(e) = report.error {
-        return Err(Error::DrawFailed { detail: format!("the bundle does not verify, so nothing can be replaced: {e}") });
+        return Err(Error::DrawFailed {
+            detail: format!("the bundle does not verify, so nothing can be replaced: {e}"),
+        });
     }
     let m = &bundle.manifest;
     let pool = ResolvedPool::new(&m.features, &bundle.pool)?;
-    let index_of = |t: &str| bundle.pool.iter().position(|r| r.ticket == t).map(|i| i as u32);
+    let index = crate::model::TicketIndex::new(&bundle.pool);
     let to_idx = |ts: &[String]| -> Result<Vec<u32>> {
-        ts.iter().map(|t| index_of(t).ok_or_else(|| Error::UnknownTicket { ticket: t.clone() })).collect()
+        ts.iter()
+            .map(|t| {
+                index
+                    .get(t)
+                    .ok_or_else(|| Error::UnknownTicket { ticket: t.clone() })
+            })
+            .collect()
     };
     let d = to_idx(dropped)?;
     let mut seen = d.clone();
     seen.sort_unstable();
     if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Error::DuplicateTicket { ticket: bundle.pool[w[0] as usize].ticket.clone() });
+        return Err(Error::DuplicateTicket {
+            ticket: bundle.pool[w[0] as usize].ticket.clone(),
+        });
     }
     let selected = to_idx(&bundle.result.selected)?;
     let alternates = to_idx(&bundle.result.alternates)?;
@@ -76,14 +86,21 @@ pub fn replace(bundle: &Bundle, dropped: &[String]) -> Result<Replacement> {
         panel[pos] = None;
         let current: Vec<u32> = panel.iter().flatten().copied().collect();
         let candidate = match &m.method {
-            Method::Rfc3797 => alternates.iter().copied().find(|&c| !unavailable[c as usize] && !current.contains(&c)),
+            Method::Rfc3797 => alternates
+                .iter()
+                .copied()
+                .find(|&c| !unavailable[c as usize] && !current.contains(&c)),
             _ => find_candidate(bundle, &pool, &mut order, &current, &unavailable, x),
         };
         panel[pos] = candidate;
         replacements.push(candidate);
     }
     let final_panel: Vec<u32> = panel.iter().flatten().copied().collect();
-    let broken = if m.method.enforces_quotas() { broken_quotas(&m.features, &pool, &final_panel) } else { Vec::new() };
+    let broken = if m.method.enforces_quotas() {
+        broken_quotas(&m.features, &pool, &final_panel)
+    } else {
+        Vec::new()
+    };
     let mut e = Encoder::new();
     e.raw32(&bundle.transcript).u32_list(&d)?;
     e.count(replacements.len(), "replacements")?;
@@ -133,8 +150,11 @@ fn find_candidate(
         match &m.method {
             Method::Greedy { .. } | Method::Lottery { .. } => {
                 if m.household_rule
-                    && pool.household[c as usize]
-                        .is_some_and(|h| current.iter().any(|&p| pool.household[p as usize] == Some(h)))
+                    && pool.household[c as usize].is_some_and(|h| {
+                        current
+                            .iter()
+                            .any(|&p| pool.household[p as usize] == Some(h))
+                    })
                 {
                     continue;
                 }
@@ -149,7 +169,9 @@ fn find_candidate(
                 }
             }
             _ => {
-                if stratum.is_some_and(|f| pool.values[c as usize][f] != pool.values[dropped as usize][f]) {
+                if stratum
+                    .is_some_and(|f| pool.values[c as usize][f] != pool.values[dropped as usize][f])
+                {
                     continue;
                 }
                 return Some(c);

@@ -23,26 +23,41 @@ impl LotteryNumber {
     /// Parses `digits[.digits]`.
     pub fn parse(s: &str) -> Result<Self> {
         let bad = || Error::InvalidReveal {
-            detail: format!("\"{s}\" is not a non-negative decimal number (digits, optionally a point and digits)"),
+            detail: format!(
+                "\"{s}\" is not a non-negative decimal number (digits, optionally a point and digits)"
+            ),
         };
         let (int, frac) = match s.split_once('.') {
             Some((i, f)) => (i, f),
             None => (s, ""),
         };
         let digits = |p: &str| p.bytes().all(|c| c.is_ascii_digit());
-        if int.is_empty() || !digits(int) || !digits(frac) || (s.contains('.') && frac.is_empty()) || s.len() > 64 {
+        if int.is_empty()
+            || !digits(int)
+            || !digits(frac)
+            || (s.contains('.') && frac.is_empty())
+            || s.len() > 64
+        {
             return Err(bad());
         }
         let int = int.trim_start_matches('0');
         Ok(Self {
-            int: if int.is_empty() { "0".into() } else { int.into() },
+            int: if int.is_empty() {
+                "0".into()
+            } else {
+                int.into()
+            },
             frac: frac.trim_end_matches('0').into(),
         })
     }
 
     /// The canonical decimal text, without the terminating period.
     pub fn canonical(&self) -> String {
-        if self.frac.is_empty() { self.int.clone() } else { format!("{}.{}", self.int, self.frac) }
+        if self.frac.is_empty() {
+            self.int.clone()
+        } else {
+            format!("{}.{}", self.int, self.frac)
+        }
     }
 
     fn numeric_cmp(&self, other: &Self) -> Ordering {
@@ -162,13 +177,17 @@ impl SourceValue {
     }
 
     fn check(&self, i: usize) -> Result<()> {
-        let bad = |detail: String| Error::InvalidReveal { detail: format!("source {}: {detail}", i + 1) };
+        let bad = |detail: String| Error::InvalidReveal {
+            detail: format!("source {}: {detail}", i + 1),
+        };
         match self {
-            SourceValue::Hex { value } if value.is_empty() || value.len() > 1024 => {
-                Err(bad(format!("{} bytes; a hex value has 1 to 1024", value.len())))
-            }
+            SourceValue::Hex { value } if value.is_empty() || value.len() > 1024 => Err(bad(
+                format!("{} bytes; a hex value has 1 to 1024", value.len()),
+            )),
             SourceValue::Lottery { name, numbers } => {
-                check(name, TextKind::Name, || format!("reveal source {}: name", i + 1))?;
+                check(name, TextKind::Name, || {
+                    format!("reveal source {}: name", i + 1)
+                })?;
                 if numbers.is_empty() || numbers.len() > 64 {
                     return Err(bad(format!("{} numbers; give 1 to 64", numbers.len())));
                 }
@@ -194,8 +213,16 @@ impl SourceValue {
             SourceValue::Lottery { name, numbers } => {
                 e.u8(1).str(name)?.str(&canonical_numbers(numbers))?;
             }
-            SourceValue::Drand { chain, round, signature, .. } => {
-                e.u8(2).raw32(chain).u64(*round).raw32(&Self::drand_randomness(signature));
+            SourceValue::Drand {
+                chain,
+                round,
+                signature,
+                ..
+            } => {
+                e.u8(2)
+                    .raw32(chain)
+                    .u64(*round)
+                    .raw32(&Self::drand_randomness(signature));
             }
             SourceValue::Dice { values } => {
                 e.u8(3).u32_list(values)?;
@@ -234,7 +261,10 @@ pub struct Reveal {
 impl Reveal {
     /// Reads a reveal from JSON (unknown fields are refused).
     pub fn from_json(text: &str) -> Result<Self> {
-        serde_json::from_str(text).map_err(|e| Error::Json { what: "reveal", detail: format!("{e}") })
+        serde_json::from_str(text).map_err(|e| Error::Json {
+            what: "reveal",
+            detail: format!("{e}"),
+        })
     }
 
     /// Checks the reveal's own form (SPEC.md section 6.2).
@@ -299,23 +329,45 @@ impl Reveal {
 }
 
 fn match_source(i: usize, spec: &SourceSpec, val: &SourceValue) -> Result<String> {
-    let mismatch = |detail: String| Error::RevealMismatch { detail: format!("source {}: {detail}", i + 1) };
+    let mismatch = |detail: String| Error::RevealMismatch {
+        detail: format!("source {}: {detail}", i + 1),
+    };
     match (spec, val) {
-        (SourceSpec::Hex { label }, SourceValue::Hex { value }) => {
-            Ok(format!("source {}: hex value \"{label}\" ({} bytes), not public randomness", i + 1, value.len()))
-        }
+        (SourceSpec::Hex { label }, SourceValue::Hex { value }) => Ok(format!(
+            "source {}: hex value \"{label}\" ({} bytes), not public randomness",
+            i + 1,
+            value.len()
+        )),
         (SourceSpec::Lottery { name, date }, SourceValue::Lottery { name: got, numbers }) => {
             if name != got {
-                return Err(mismatch(format!("the reveal names lottery \"{got}\", but the recipe committed to \"{name}\"")));
+                return Err(mismatch(format!(
+                    "the reveal names lottery \"{got}\", but the recipe committed to \"{name}\""
+                )));
             }
-            Ok(format!("source {}: lottery {name} of {date}: {}", i + 1, canonical_numbers(numbers)))
+            Ok(format!(
+                "source {}: lottery {name} of {date}: {}",
+                i + 1,
+                canonical_numbers(numbers)
+            ))
         }
-        (SourceSpec::Drand { chain, round }, SourceValue::Drand { chain: c, round: r, signature, previous_signature }) => {
+        (
+            SourceSpec::Drand { chain, round },
+            SourceValue::Drand {
+                chain: c,
+                round: r,
+                signature,
+                previous_signature,
+            },
+        ) => {
             if chain != c {
-                return Err(mismatch(format!("the reveal is for drand chain {c}, but the recipe committed to {chain}")));
+                return Err(mismatch(format!(
+                    "the reveal is for drand chain {c}, but the recipe committed to {chain}"
+                )));
             }
             if round != r {
-                return Err(mismatch(format!("the reveal gives drand round {r}, but the recipe committed to round {round}")));
+                return Err(mismatch(format!(
+                    "the reveal gives drand round {r}, but the recipe committed to round {round}"
+                )));
             }
             crate::beacon::verify(chain, *round, signature, previous_signature.as_deref())?;
             let when = crate::beacon::round_time(chain, *round)
@@ -329,13 +381,22 @@ fn match_source(i: usize, spec: &SourceSpec, val: &SourceValue) -> Result<String
         }
         (SourceSpec::Dice { count, faces, .. }, SourceValue::Dice { values }) => {
             if values.len() != *count as usize {
-                return Err(mismatch(format!("{} dice values given, {count} committed", values.len())));
+                return Err(mismatch(format!(
+                    "{} dice values given, {count} committed",
+                    values.len()
+                )));
             }
             if let Some(v) = values.iter().find(|&&v| v == 0 || v > *faces) {
-                return Err(mismatch(format!("die value {v} is not between 1 and {faces}")));
+                return Err(mismatch(format!(
+                    "die value {v} is not between 1 and {faces}"
+                )));
             }
             Ok(format!("source {}: {count} dice of {faces} faces", i + 1))
         }
-        (s, v) => Err(mismatch(format!("the recipe committed to a {} source, the reveal gives {}", s.kind(), v.kind()))),
+        (s, v) => Err(mismatch(format!(
+            "the recipe committed to a {} source, the reveal gives {}",
+            s.kind(),
+            v.kind()
+        ))),
     }
 }

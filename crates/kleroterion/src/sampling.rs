@@ -40,7 +40,11 @@ pub struct Permutation {
 impl Permutation {
     /// A fresh shuffle of `[0, n)`.
     pub fn new(n: u32) -> Self {
-        Self { n, i: 0, swapped: BTreeMap::new() }
+        Self {
+            n,
+            i: 0,
+            swapped: BTreeMap::new(),
+        }
     }
 
     /// How many positions remain.

@@ -33,7 +33,9 @@ pub fn stream_key(seed: &Digest, purpose: &str, index: u32) -> Digest {
     let mut e = Encoder::new();
     e.raw32(seed);
     // The purpose is a short text: its length fits a u32.
-    e.u32(purpose.len() as u32).raw(purpose.as_bytes()).u32(index);
+    e.u32(purpose.len() as u32)
+        .raw(purpose.as_bytes())
+        .u32(index);
     tagged_hash("stream", e.as_bytes())
 }
 
@@ -45,14 +47,19 @@ pub struct Stream {
 
 impl core::fmt::Debug for Stream {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Stream").field("words", &self.words).finish()
+        f.debug_struct("Stream")
+            .field("words", &self.words)
+            .finish()
     }
 }
 
 impl Stream {
     /// The stream keyed directly by 32 bytes.
     pub fn from_key(key: &Digest) -> Self {
-        Self { rng: ChaCha20Rng::from_seed(*key.as_bytes()), words: 0 }
+        Self {
+            rng: ChaCha20Rng::from_seed(*key.as_bytes()),
+            words: 0,
+        }
     }
 
     /// The stream of `purpose` and `index` under `seed`.

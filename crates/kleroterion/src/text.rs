@@ -41,7 +41,10 @@ pub fn check(text: &str, kind: TextKind, field: impl FnOnce() -> String) -> Resu
         None
     };
     match reason {
-        Some(reason) => Err(Error::InvalidText { field: field(), reason }),
+        Some(reason) => Err(Error::InvalidText {
+            field: field(),
+            reason,
+        }),
         None => Ok(()),
     }
 }
@@ -51,7 +54,9 @@ pub fn is_nfc(text: &str) -> bool {
     match is_nfc_quick(text.chars()) {
         IsNormalized::Yes => true,
         IsNormalized::No => false,
-        IsNormalized::Maybe => unicode_normalization::UnicodeNormalization::nfc(text).eq(text.chars()),
+        IsNormalized::Maybe => {
+            unicode_normalization::UnicodeNormalization::nfc(text).eq(text.chars())
+        }
     }
 }
 

@@ -32,20 +32,34 @@ pub fn format_unix(secs: u64) -> String {
     let secs = secs.min(253_402_300_799) as i64; // 9999-12-31T23:59:59Z
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }
 
 /// Parses `YYYY-MM-DDTHH:MM:SSZ` (already validated by the manifest) into Unix seconds;
 /// `None` for malformed text or a time before 1970.
 pub fn parse_utc(t: &str) -> Option<u64> {
     let b = t.as_bytes();
-    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'Z')];
+    let separators = [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'Z'),
+    ];
     if b.len() != 20 || separators.iter().any(|&(i, c)| b[i] != c) {
         return None;
     }
     let num = |r: core::ops::Range<usize>| -> Option<i64> {
         let s = b.get(r)?;
-        s.iter().all(u8::is_ascii_digit).then(|| s.iter().fold(0i64, |a, &c| a * 10 + i64::from(c - b'0')))
+        s.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s.iter().fold(0i64, |a, &c| a * 10 + i64::from(c - b'0')))
     };
     let days = days_from_civil(num(0..4)?, num(5..7)?, num(8..10)?);
     let secs = days * 86_400 + num(11..13)? * 3600 + num(14..16)? * 60 + num(17..19)?;

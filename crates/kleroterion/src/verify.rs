@@ -5,7 +5,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::Serialize;
 
-use crate::draw::{BUNDLE_FORMAT, Bundle, Outcome, check_pool, check_portfolio_of, check_reveal, compute_outcome, transcript};
+use crate::draw::{
+    BUNDLE_FORMAT, Bundle, Outcome, check_pool, check_portfolio_of, check_reveal, compute_outcome,
+    transcript,
+};
 use crate::encoding::SPEC_VERSION;
 use crate::error::Error;
 use crate::manifest::Method;
@@ -128,7 +131,10 @@ pub struct Report {
 impl Report {
     /// The first failed step.
     pub fn failed_step(&self) -> Option<StepId> {
-        self.steps.iter().find(|s| s.status == Status::Failed).map(|s| s.id)
+        self.steps
+            .iter()
+            .find(|s| s.status == Status::Failed)
+            .map(|s| s.id)
     }
 }
 
@@ -138,16 +144,49 @@ struct Builder {
 }
 
 impl Builder {
-    fn step(&mut self, id: StepId, status: Status, computed: Option<String>, published: Option<String>, detail: Vec<String>) {
-        self.steps.push(Step { id, title: id.title(), status, computed, published, detail });
+    fn step(
+        &mut self,
+        id: StepId,
+        status: Status,
+        computed: Option<String>,
+        published: Option<String>,
+        detail: Vec<String>,
+    ) {
+        self.steps.push(Step {
+            id,
+            title: id.title(),
+            status,
+            computed,
+            published,
+            detail,
+        });
     }
 
-    fn pass(&mut self, id: StepId, computed: Option<String>, published: Option<String>, detail: Vec<String>) {
+    fn pass(
+        &mut self,
+        id: StepId,
+        computed: Option<String>,
+        published: Option<String>,
+        detail: Vec<String>,
+    ) {
         self.step(id, Status::Passed, computed, published, detail);
     }
 
-    fn fail(&mut self, id: StepId, computed: Option<String>, published: Option<String>, message: String, kind: &'static str) -> Report {
-        self.step(id, Status::Failed, computed, published, alloc::vec![message.clone()]);
+    fn fail(
+        &mut self,
+        id: StepId,
+        computed: Option<String>,
+        published: Option<String>,
+        message: String,
+        kind: &'static str,
+    ) -> Report {
+        self.step(
+            id,
+            Status::Failed,
+            computed,
+            published,
+            alloc::vec![message.clone()],
+        );
         self.error = Some((message, kind));
         self.finish()
     }
@@ -175,18 +214,41 @@ impl Builder {
 
 /// Verifies a bundle: recomputes every step and stops at the first difference.
 pub fn verify(bundle: &Bundle) -> Report {
-    let mut b = Builder { steps: Vec::new(), error: None };
+    let mut b = Builder {
+        steps: Vec::new(),
+        error: None,
+    };
     let m = &bundle.manifest;
     if bundle.format != BUNDLE_FORMAT || bundle.spec != SPEC_VERSION || m.spec != SPEC_VERSION {
-        let found = if bundle.spec != SPEC_VERSION { &bundle.spec } else { &m.spec };
-        let msg = if bundle.format != BUNDLE_FORMAT {
-            format!("this file is not a kleroterion bundle (format \"{}\")", bundle.format)
+        let found = if bundle.spec != SPEC_VERSION {
+            &bundle.spec
         } else {
-            format!("this bundle uses protocol {found}, which this verifier does not know (it knows {SPEC_VERSION})")
+            &m.spec
         };
-        return b.fail(StepId::Format, Some(SPEC_VERSION.into()), Some(found.clone()), msg, "UnsupportedSpec");
+        let msg = if bundle.format != BUNDLE_FORMAT {
+            format!(
+                "this file is not a kleroterion bundle (format \"{}\")",
+                bundle.format
+            )
+        } else {
+            format!(
+                "this bundle uses protocol {found}, which this verifier does not know (it knows {SPEC_VERSION})"
+            )
+        };
+        return b.fail(
+            StepId::Format,
+            Some(SPEC_VERSION.into()),
+            Some(found.clone()),
+            msg,
+            "UnsupportedSpec",
+        );
     }
-    b.pass(StepId::Format, Some(SPEC_VERSION.into()), Some(bundle.spec.clone()), Vec::new());
+    b.pass(
+        StepId::Format,
+        Some(SPEC_VERSION.into()),
+        Some(bundle.spec.clone()),
+        Vec::new(),
+    );
 
     if let Err(e) = m.validate() {
         return b.fail_err(StepId::Manifest, &e);
@@ -204,11 +266,26 @@ pub fn verify(bundle: &Bundle) -> Report {
             "CommitmentMismatch",
         );
     }
-    b.pass(StepId::Manifest, Some(commitment.to_hex()), Some(bundle.commitment.to_hex()), Vec::new());
+    b.pass(
+        StepId::Manifest,
+        Some(commitment.to_hex()),
+        Some(bundle.commitment.to_hex()),
+        Vec::new(),
+    );
 
-    let pool = match check_pool(m, &bundle.pool).and_then(|()| ResolvedPool::new(&m.features, &bundle.pool)) {
+    let pool = match check_pool(m, &bundle.pool)
+        .and_then(|()| ResolvedPool::new(&m.features, &bundle.pool))
+    {
         Ok(p) => p,
-        Err(e) => return b.fail(StepId::Pool, None, Some(m.pool.root.to_hex()), e.to_string(), e.kind()),
+        Err(e) => {
+            return b.fail(
+                StepId::Pool,
+                None,
+                Some(m.pool.root.to_hex()),
+                e.to_string(),
+                e.kind(),
+            );
+        }
     };
     b.pass(
         StepId::Pool,
@@ -221,9 +298,23 @@ pub fn verify(bundle: &Bundle) -> Report {
         if let Err(e) = check_portfolio_of(m, &pool) {
             return b.fail_err(StepId::Portfolio, &e);
         }
-        b.pass(StepId::Portfolio, None, None, alloc::vec![format!("{} panels, each meeting every quota", portfolio.len())]);
+        b.pass(
+            StepId::Portfolio,
+            None,
+            None,
+            alloc::vec![format!(
+                "{} panels, each meeting every quota",
+                portfolio.len()
+            )],
+        );
     } else {
-        b.step(StepId::Portfolio, Status::Skipped, None, None, alloc::vec!["no portfolio: not the lottery method".into()]);
+        b.step(
+            StepId::Portfolio,
+            Status::Skipped,
+            None,
+            None,
+            alloc::vec!["no portfolio: not the lottery method".into()],
+        );
     }
 
     match check_reveal(m, &bundle.reveal) {
@@ -247,7 +338,12 @@ pub fn verify(bundle: &Bundle) -> Report {
             "SeedMismatch",
         );
     }
-    b.pass(StepId::Seed, Some(seed.to_hex()), Some(bundle.seed.to_hex()), Vec::new());
+    b.pass(
+        StepId::Seed,
+        Some(seed.to_hex()),
+        Some(bundle.seed.to_hex()),
+        Vec::new(),
+    );
 
     let outcome = match compute_outcome(m, &pool, &seed, &bundle.reveal) {
         Ok(o) => o,
@@ -260,22 +356,53 @@ pub fn verify(bundle: &Bundle) -> Report {
         StepId::Draw,
         None,
         None,
-        alloc::vec![format!("{} selected and {} alternates recomputed", outcome.selected.len(), outcome.alternates.len())],
+        alloc::vec![format!(
+            "{} selected and {} alternates recomputed",
+            outcome.selected.len(),
+            outcome.alternates.len()
+        )],
     );
 
     let broken = broken_quotas(&m.features, &pool, &outcome.selected);
-    let households = if m.household_rule { shared_household(&pool, &outcome.selected) } else { None };
+    let households = if m.household_rule {
+        shared_household(&pool, &outcome.selected)
+    } else {
+        None
+    };
     if m.method.enforces_quotas() {
         if let Some(first) = broken.first() {
-            return b.fail(StepId::Quotas, None, None, format!("the panel breaks a quota: {first}"), "QuotaBroken");
+            return b.fail(
+                StepId::Quotas,
+                None,
+                None,
+                format!("the panel breaks a quota: {first}"),
+                "QuotaBroken",
+            );
         }
         if let Some((x, y)) = households {
-            let (tx, ty) = (&bundle.pool[x as usize].ticket, &bundle.pool[y as usize].ticket);
-            return b.fail(StepId::Quotas, None, None, format!("tickets {tx} and {ty} share a household"), "HouseholdBroken");
+            let (tx, ty) = (
+                &bundle.pool[x as usize].ticket,
+                &bundle.pool[y as usize].ticket,
+            );
+            return b.fail(
+                StepId::Quotas,
+                None,
+                None,
+                format!("tickets {tx} and {ty} share a household"),
+                "HouseholdBroken",
+            );
         }
-        b.pass(StepId::Quotas, None, None, alloc::vec!["every quota holds".into()]);
+        b.pass(
+            StepId::Quotas,
+            None,
+            None,
+            alloc::vec!["every quota holds".into()],
+        );
     } else {
-        let mut notes = alloc::vec![format!("the {} method does not enforce quotas; for information:", m.method.name())];
+        let mut notes = alloc::vec![format!(
+            "the {} method does not enforce quotas; for information:",
+            m.method.name()
+        )];
         if broken.is_empty() {
             notes.push("every quota holds".into());
         }
@@ -296,17 +423,27 @@ pub fn verify(bundle: &Bundle) -> Report {
             "TranscriptMismatch",
         );
     }
-    b.pass(StepId::Transcript, Some(t.to_hex()), Some(bundle.transcript.to_hex()), Vec::new());
+    b.pass(
+        StepId::Transcript,
+        Some(t.to_hex()),
+        Some(bundle.transcript.to_hex()),
+        Vec::new(),
+    );
     b.finish()
 }
 
 fn compare_outcome(bundle: &Bundle, outcome: &Outcome) -> Result<(), String> {
     let pool = &bundle.pool;
+    let index = crate::model::TicketIndex::new(pool);
     for (what, published, computed) in [
         ("panel", &bundle.result.selected, &outcome.selected),
-        ("alternates list", &bundle.result.alternates, &outcome.alternates),
+        (
+            "alternates list",
+            &bundle.result.alternates,
+            &outcome.alternates,
+        ),
     ] {
-        if let Some(t) = published.iter().find(|t| !pool.iter().any(|r| &r.ticket == *t)) {
+        if let Some(t) = published.iter().find(|t| index.get(t).is_none()) {
             return Err(format!("ticket {t} is not in the committed pool"));
         }
         for (pos, c) in computed.iter().enumerate() {
@@ -342,10 +479,14 @@ fn compare_outcome(bundle: &Bundle, outcome: &Outcome) -> Result<(), String> {
 /// What a reader must compare by hand: the claimed publication time against the randomness.
 fn timing_note(m: &crate::manifest::Manifest) -> String {
     use crate::recipe::SourceSpec;
-    let first_round = m.randomness.iter().flat_map(|r| &r.sources).filter_map(|s| match s {
-        SourceSpec::Drand { chain, round } => crate::beacon::round_time(chain, *round),
-        _ => None,
-    });
+    let first_round = m
+        .randomness
+        .iter()
+        .flat_map(|r| &r.sources)
+        .filter_map(|s| match s {
+            SourceSpec::Drand { chain, round } => crate::beacon::round_time(chain, *round),
+            _ => None,
+        });
     let earliest = first_round.min();
     match (&m.announced_at, earliest) {
         (Some(a), Some(t)) => {

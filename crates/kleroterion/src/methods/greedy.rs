@@ -12,7 +12,12 @@ use crate::sampling::uniform;
 use crate::stream::{Purpose, Stream};
 
 /// Runs attempts until one succeeds; returns the panel and the successful attempt number.
-pub fn draw(manifest: &Manifest, pool: &ResolvedPool, seed: &Digest, max_attempts: u32) -> Result<(Vec<u32>, u32)> {
+pub fn draw(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    max_attempts: u32,
+) -> Result<(Vec<u32>, u32)> {
     for a in 0..max_attempts {
         let mut stream = Stream::new(seed, Purpose::Panel, a);
         if let Some(panel) = attempt(manifest, pool, &mut stream) {
@@ -20,7 +25,9 @@ pub fn draw(manifest: &Manifest, pool: &ResolvedPool, seed: &Digest, max_attempt
         }
     }
     Err(Error::DrawFailed {
-        detail: format!("the greedy method found no panel meeting every quota in {max_attempts} attempts"),
+        detail: format!(
+            "the greedy method found no panel meeting every quota in {max_attempts} attempts"
+        ),
     })
 }
 
@@ -53,10 +60,24 @@ fn attempt(manifest: &Manifest, pool: &ResolvedPool, stream: &mut Stream) -> Opt
     let mut st = State {
         pool,
         available: alloc::vec![true; n],
-        sel: features.iter().map(|f| alloc::vec![0; f.values.len()]).collect(),
-        rem: features.iter().map(|f| alloc::vec![0; f.values.len()]).collect(),
+        sel: features
+            .iter()
+            .map(|f| alloc::vec![0; f.values.len()])
+            .collect(),
+        rem: features
+            .iter()
+            .map(|f| alloc::vec![0; f.values.len()])
+            .collect(),
     };
-    for row in &pool.values {
+    for (i, row) in pool.values.iter().enumerate() {
+        let excluded = row
+            .iter()
+            .zip(features)
+            .any(|(&v, feat)| feat.values[v as usize].max == 0);
+        if excluded {
+            st.available[i] = false;
+            continue;
+        }
         for (f, &v) in row.iter().enumerate() {
             st.rem[f][v as usize] += 1;
         }
@@ -112,9 +133,11 @@ fn attempt(manifest: &Manifest, pool: &ResolvedPool, stream: &mut Stream) -> Opt
             }
         }
     }
-    let meets_mins = features
-        .iter()
-        .enumerate()
-        .all(|(f, feat)| feat.values.iter().enumerate().all(|(v, q)| st.sel[f][v] >= q.min));
+    let meets_mins = features.iter().enumerate().all(|(f, feat)| {
+        feat.values
+            .iter()
+            .enumerate()
+            .all(|(v, q)| st.sel[f][v] >= q.min)
+    });
     meets_mins.then_some(selected)
 }

@@ -12,7 +12,10 @@ use crate::stream::{Purpose, Stream};
 
 /// Draws the panel index `j = uniform(M)` and returns `(j, panel j)`.
 pub fn draw(portfolio: &[Vec<u32>], seed: &Digest) -> (usize, Vec<u32>) {
-    let j = uniform(&mut Stream::new(seed, Purpose::Panel, 0), portfolio.len() as u64) as usize;
+    let j = uniform(
+        &mut Stream::new(seed, Purpose::Panel, 0),
+        portfolio.len() as u64,
+    ) as usize;
     (j, portfolio.get(j).cloned().unwrap_or_default())
 }
 
@@ -28,7 +31,10 @@ pub fn check_portfolio(
     for (i, panel) in portfolio.iter().enumerate() {
         let bad = |detail| Err(Error::InvalidPortfolio { panel: i, detail });
         if panel.len() != panel_size as usize {
-            return bad(format!("{} people, but the panel size is {panel_size}", panel.len()));
+            return bad(format!(
+                "{} people, but the panel size is {panel_size}",
+                panel.len()
+            ));
         }
         if let Some(&p) = panel.iter().find(|&&p| u64::from(p) >= n) {
             return bad(format!("person {p} does not exist in a pool of {n}"));

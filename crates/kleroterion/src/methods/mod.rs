@@ -26,20 +26,34 @@ pub struct Panel {
 }
 
 /// Runs the manifest's method. The manifest and pool must already be validated.
-pub fn draw_panel(manifest: &Manifest, pool: &ResolvedPool, seed: &Digest, reveal: &Reveal) -> Result<Panel> {
+pub fn draw_panel(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    reveal: &Reveal,
+) -> Result<Panel> {
     let k = manifest.panel_size;
     let n = manifest.pool.count;
     let selected = match &manifest.method {
         Method::Uniform => sample(&mut Stream::new(seed, Purpose::Panel, 0), n, k),
-        Method::Stratified { feature, allocation } => stratified::draw(manifest, pool, seed, feature, allocation)?,
+        Method::Stratified {
+            feature,
+            allocation,
+        } => stratified::draw(manifest, pool, seed, feature, allocation)?,
         Method::Greedy { max_attempts } => greedy::draw(manifest, pool, seed, *max_attempts)?.0,
         Method::Lottery { portfolio } => lottery::draw(portfolio, seed).1,
         Method::Rfc3797 => {
-            let total = (k + manifest.alternates).min(n);
+            let total = k + manifest.alternates.min(n - k);
             let picks = rfc3797::picks(&reveal.rfc3797_key(), n, total);
             let (sel, alt) = picks.split_at(k as usize);
-            return Ok(Panel { selected: sel.to_vec(), alternates: Some(alt.to_vec()) });
+            return Ok(Panel {
+                selected: sel.to_vec(),
+                alternates: Some(alt.to_vec()),
+            });
         }
     };
-    Ok(Panel { selected, alternates: None })
+    Ok(Panel {
+        selected,
+        alternates: None,
+    })
 }

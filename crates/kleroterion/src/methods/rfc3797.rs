@@ -29,12 +29,19 @@ pub fn picks_detailed(key: &str, n: u32, count: u32) -> Vec<Pick> {
         let v = u128::from_be_bytes(md5);
         let remaining = left.len() as u32;
         let pos = (v % u128::from(remaining)) as usize;
-        out.push(Pick { md5, remaining, index: left.remove(pos) });
+        out.push(Pick {
+            md5,
+            remaining,
+            index: left.remove(pos),
+        });
     }
     out
 }
 
 /// The first `count` pool indices picked for an RFC 3797 key.
 pub fn picks(key: &str, n: u32, count: u32) -> Vec<u32> {
-    picks_detailed(key, n, count).into_iter().map(|p| p.index).collect()
+    picks_detailed(key, n, count)
+        .into_iter()
+        .map(|p| p.index)
+        .collect()
 }

@@ -12,12 +12,21 @@ use crate::sampling::sample;
 use crate::stream::{Purpose, Stream};
 
 /// Seats per stratum for stratum sizes `sizes` and `k` seats.
-pub fn allocate(allocation: &Allocation, sizes: &[u32], k: u32, value_names: &[&str]) -> Result<Vec<u32>> {
+pub fn allocate(
+    allocation: &Allocation,
+    sizes: &[u32],
+    k: u32,
+    value_names: &[&str],
+) -> Result<Vec<u32>> {
     match allocation {
         Allocation::Explicit { counts } => {
             for ((&c, &s), name) in counts.iter().zip(sizes).zip(value_names) {
                 if c > s {
-                    return Err(Error::AllocationExceedsStratum { stratum: (*name).into(), asked: c, available: s });
+                    return Err(Error::AllocationExceedsStratum {
+                        stratum: (*name).into(),
+                        asked: c,
+                        available: s,
+                    });
                 }
             }
             Ok(counts.clone())
@@ -35,7 +44,10 @@ pub fn largest_remainder(sizes: &[u32], k: u32) -> Vec<u32> {
         return alloc::vec![0; sizes.len()];
     }
     let k = u64::from(k);
-    let mut seats: Vec<u32> = sizes.iter().map(|&s| (k * u64::from(s) / n) as u32).collect();
+    let mut seats: Vec<u32> = sizes
+        .iter()
+        .map(|&s| (k * u64::from(s) / n) as u32)
+        .collect();
     let given: u64 = seats.iter().map(|&s| u64::from(s)).sum();
     let mut order: Vec<usize> = (0..sizes.len()).collect();
     order.sort_by(|&a, &b| {
@@ -61,7 +73,9 @@ impl Ord for Quotient {
         // size / (2 seats + 1), compared exactly; then larger size; then earlier value.
         let lhs = u128::from(self.size) * u128::from(2 * u64::from(o.seats) + 1);
         let rhs = u128::from(o.size) * u128::from(2 * u64::from(self.seats) + 1);
-        lhs.cmp(&rhs).then(self.size.cmp(&o.size)).then(o.index.cmp(&self.index))
+        lhs.cmp(&rhs)
+            .then(self.size.cmp(&o.size))
+            .then(o.index.cmp(&self.index))
     }
 }
 
@@ -79,7 +93,11 @@ pub fn sainte_lague(sizes: &[u32], k: u32) -> Vec<u32> {
         .iter()
         .enumerate()
         .filter(|&(_, &s)| s > 0)
-        .map(|(index, &size)| Quotient { size, seats: 0, index })
+        .map(|(index, &size)| Quotient {
+            size,
+            seats: 0,
+            index,
+        })
         .collect();
     for _ in 0..k {
         let Some(mut q) = heap.pop() else { break };
@@ -105,7 +123,9 @@ pub fn draw(
         .iter()
         .enumerate()
         .find(|(_, x)| x.name == feature)
-        .ok_or_else(|| Error::UnknownFeature { feature: feature.into() })?;
+        .ok_or_else(|| Error::UnknownFeature {
+            feature: feature.into(),
+        })?;
     let members = strata_members(pool, f, feat.values.len());
     let sizes: Vec<u32> = members.iter().map(|m| m.len() as u32).collect();
     let names: Vec<&str> = feat.values.iter().map(|v| v.value.as_str()).collect();
@@ -116,7 +136,11 @@ pub fn draw(
             continue;
         }
         let mut stream = Stream::new(seed, Purpose::Stratum, s as u32);
-        selected.extend(sample(&mut stream, m.len() as u32, a).into_iter().map(|i| m[i as usize]));
+        selected.extend(
+            sample(&mut stream, m.len() as u32, a)
+                .into_iter()
+                .map(|i| m[i as usize]),
+        );
     }
     Ok(selected)
 }
