@@ -36,4 +36,4 @@ pub use receipt::{Receipt, ReceiptCheck, ReceiptOutcome, check_receipt};
 pub use recipe::{Recipe, SourceSpec};
 pub use replace::{Replacement, replace};
 pub use reveal::{LotteryNumber, Reveal, SourceValue};
-pub use verify::{Report, Status, Step, StepId, verify};
+pub use verify::{Report, Status, Step, StepId, verify, verify_json};

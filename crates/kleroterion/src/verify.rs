@@ -212,6 +212,17 @@ impl Builder {
     }
 }
 
+/// Verifies a bundle given as JSON text: a file that does not parse fails the `format` step.
+pub fn verify_json(text: &str) -> Report {
+    match Bundle::from_json(text) {
+        Ok(bundle) => verify(&bundle),
+        Err(e) => {
+            let mut b = Builder { steps: Vec::new(), error: None };
+            b.fail(StepId::Format, None, None, format!("the bundle cannot be read: {e}"), e.kind())
+        }
+    }
+}
+
 /// Verifies a bundle: recomputes every step and stops at the first difference.
 pub fn verify(bundle: &Bundle) -> Report {
     let mut b = Builder {
