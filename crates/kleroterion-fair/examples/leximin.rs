@@ -24,10 +24,16 @@ fn fnv(hash: &mut u64, bytes: &[u8]) {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let flags: Vec<&str> = args.iter().filter(|a| a.starts_with("--")).map(String::as_str).collect();
+    let flags: Vec<&str> = args
+        .iter()
+        .filter(|a| a.starts_with("--"))
+        .map(String::as_str)
+        .collect();
     let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     if pos.len() != 2 {
-        eprintln!("usage: leximin <panelot-dir|synthetic|sortition-foundation> <k> [--maximin] [--digest] [--progress]");
+        eprintln!(
+            "usage: leximin <panelot-dir|synthetic|sortition-foundation> <k> [--maximin] [--digest] [--progress]"
+        );
         std::process::exit(2);
     }
     let k: u32 = pos[1].parse().expect("k must be a number");
@@ -38,12 +44,16 @@ fn main() {
     };
     let show = |p: &Progress| {
         eprintln!(
-            "{:?} level {} fixed {}/{} panels {} value {:.6}",
-            p.phase, p.level, p.fixed, p.people, p.panels, p.value
+            "{:?} level {} fixed {}/{} panels {} value {:.6} bound {:.6}",
+            p.phase, p.level, p.fixed, p.people, p.panels, p.value, p.bound
         )
     };
     let options = Options {
-        progress: if flags.contains(&"--progress") { Some(&show) } else { None },
+        progress: if flags.contains(&"--progress") {
+            Some(&show)
+        } else {
+            None
+        },
         ..Options::default()
     };
     let start = Instant::now();

@@ -3,7 +3,8 @@
 //! The master LP chooses weights for a growing set of panels (columns) to maximise the lowest
 //! selection probability among the types not yet fixed, keeping every fixed type at its fixed
 //! probability. Its duals price a new panel (a MIP over integer counts per type); when no panel
-//! prices above the convexity dual, the level is optimal to within [`GAP_TOL`]. Every type whose
+//! prices above the convexity dual by more than max([`GAP_TOL`], [`REL_GAP`] x level), the level
+//! is optimal to within that. Pricing uses Wentges-smoothed duals. Every type whose
 //! probability sits at the level in the (central, interior-point) optimum is then fixed at
 //! once: the central solution of an LP gives slack to every constraint that has slack in some
 //! optimal solution, so these are exactly the types that cannot be raised.
@@ -18,14 +19,18 @@ use crate::{FairError, Instance, Options};
 
 /// Column generation stops once no panel can raise the level by more than this.
 pub(crate) const GAP_TOL: f64 = 1e-8;
+/// ... or once it cannot rise by more than this fraction of its value.
+pub(crate) const REL_GAP: f64 = 1e-5;
 /// A type whose probability is within this of the level is fixed at the level.
 const FIX_TOL: f64 = 1e-6;
 /// Fixed probabilities are relaxed by this much so that the next LP keeps an interior.
 const FIX_SLACK: f64 = 2e-8;
 /// Column weights below this are dropped from the final distribution.
 const WEIGHT_FLOOR: f64 = 1e-9;
+/// Weight of the best-bound duals in the smoothed duals used for pricing.
+const SMOOTHING: f64 = 0.7;
 /// At most this many seeding oracle calls.
-const SEED_CALLS: usize = 8;
+const SEED_CALLS: usize = 200;
 
 /// Computes the LEXIMIN distribution: maximise the lowest selection probability, then the
 /// second lowest, and so on (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 596, 2021).
@@ -81,7 +86,11 @@ fn column_value(col: &Column, weights: &[f64]) -> f64 {
         .sum()
 }
 
-fn run(instance: &Instance, options: &Options<'_>, single: bool) -> Result<Distribution, FairError> {
+fn run(
+    instance: &Instance,
+    options: &Options<'_>,
+    single: bool,
+) -> Result<Distribution, FairError> {
     instance.validate()?;
     let guard = Guard::new(options);
     let model = Model::new(instance);
@@ -99,6 +108,7 @@ fn run(instance: &Instance, options: &Options<'_>, single: bool) -> Result<Distr
         people: model.n,
         panels,
         value,
+        bound: value,
     };
 
     // Seeding: a few panels that between them cover as many types as possible.
@@ -129,23 +139,63 @@ fn run(instance: &Instance, options: &Options<'_>, single: bool) -> Result<Distr
     let mut level = 0usize;
     let last: MasterSolution = loop {
         level += 1;
+        // Column generation with Wentges dual smoothing: price at a mix of the current duals
+        // and the duals that gave the best upper bound so far; fall back to the current duals
+        // when the mix finds no improving panel.
+        let mut stab: Option<(Vec<f64>, f64)> = None;
         let sol = loop {
             guard.check()?;
             let sol = backend.master(&model, &st.columns, &fixed)?;
-            guard.report(progress(
-                Phase::Level,
-                level,
-                fixed_people,
-                st.columns.len(),
-                sol.value,
-            ));
-            let w: Vec<f64> = (0..nt)
-                .map(|t| sol.duals[t] / f64::from(model.count(t)))
-                .collect();
-            guard.check()?;
-            let col = backend.price(&model, &w, guard.remaining())?;
-            let v = column_value(&col, &w);
-            if v <= sol.nu + GAP_TOL || !st.add(col) {
+            let tol = GAP_TOL.max(REL_GAP * sol.value.abs());
+            let fixed_term = |mu: &[f64]| -> f64 {
+                (0..nt)
+                    .filter_map(|t| fixed[t].map(|f| mu[t] * f))
+                    .sum::<f64>()
+            };
+            let per_unit = |mu: &[f64]| -> Vec<f64> {
+                (0..nt).map(|t| mu[t] / f64::from(model.count(t))).collect()
+            };
+            let w_cur = per_unit(&sol.duals);
+            let mut found = None;
+            for smooth in [SMOOTHING, 0.0] {
+                let mu: Vec<f64> = match (&stab, smooth > 0.0) {
+                    (Some((s_mu, _)), true) => s_mu
+                        .iter()
+                        .zip(&sol.duals)
+                        .map(|(a, b)| smooth * a + (1.0 - smooth) * b)
+                        .collect(),
+                    (None, true) => continue,
+                    (_, false) => sol.duals.clone(),
+                };
+                let w = per_unit(&mu);
+                guard.check()?;
+                let col = backend.price(&model, &w, guard.remaining())?;
+                // Lagrangian (dual) bound on the level from these duals.
+                let ub = column_value(&col, &w) - fixed_term(&mu);
+                if stab.as_ref().is_none_or(|(_, b)| ub < *b) {
+                    stab = Some((mu, ub));
+                }
+                if column_value(&col, &w_cur) > sol.nu + GAP_TOL {
+                    found = Some(col);
+                    break;
+                }
+            }
+            let best_ub = stab.as_ref().map_or(f64::INFINITY, |(_, b)| *b);
+            guard.report(Progress {
+                bound: best_ub.max(sol.value),
+                ..progress(
+                    Phase::Level,
+                    level,
+                    fixed_people,
+                    st.columns.len(),
+                    sol.value,
+                )
+            });
+            let Some(col) = found else { break sol };
+            if best_ub <= sol.value + tol {
+                break sol;
+            }
+            if !st.add(col) {
                 break sol;
             }
         };
@@ -196,7 +246,9 @@ fn run(instance: &Instance, options: &Options<'_>, single: bool) -> Result<Distr
         .map(|(j, &w)| (j, w))
         .collect();
     if kept.is_empty() {
-        return Err(FairError::Solver("the master LP put no weight on any panel".into()));
+        return Err(FairError::Solver(
+            "the master LP put no weight on any panel".into(),
+        ));
     }
     let total: f64 = kept.iter().map(|&(_, w)| w).sum();
     for (_, w) in &mut kept {

@@ -48,7 +48,9 @@ pub fn round_to_lottery(
 ) -> Result<Portfolio, FairError> {
     instance.validate()?;
     if m == 0 {
-        return Err(FairError::InvalidArgument("the lottery needs at least one panel".into()));
+        return Err(FairError::InvalidArgument(
+            "the lottery needs at least one panel".into(),
+        ));
     }
     let bad = |s: String| Err(FairError::InvalidDistribution(s));
     let n = instance.len();
@@ -83,7 +85,11 @@ pub fn round_to_lottery(
     }
     let recomputed =
         crate::realize::person_probabilities(n, &distribution.panels, &distribution.weights);
-    for (i, (a, b)) in recomputed.iter().zip(&distribution.probabilities).enumerate() {
+    for (i, (a, b)) in recomputed
+        .iter()
+        .zip(&distribution.probabilities)
+        .enumerate()
+    {
         if !(a - b).abs().le(&1e-6) {
             return bad(format!(
                 "person {i} has probability {b}, but the panels give {a}"

@@ -47,24 +47,21 @@ impl Model {
         let in_multi = |i: usize| inst.household(i).is_some_and(|h| hh[&h].len() >= 2);
         let mut by_values: BTreeMap<&[u32], usize> = BTreeMap::new();
         let mut members: Vec<Vec<u32>> = Vec::new();
-        let mut values: Vec<Vec<u32>> = Vec::new();
-        let mut type_of = vec![0usize; n];
-        for i in 0..n {
+        let mut type_of = Vec::with_capacity(n);
+        for (i, person) in inst.people.iter().enumerate() {
             let t = if in_multi(i) {
                 members.push(Vec::new());
-                values.push(inst.people[i].clone());
                 members.len() - 1
             } else {
-                *by_values.entry(&inst.people[i]).or_insert_with(|| {
+                *by_values.entry(person).or_insert_with(|| {
                     members.push(Vec::new());
-                    values.push(inst.people[i].clone());
                     members.len() - 1
                 })
             };
             members[t].push(i as u32);
-            type_of[i] = t;
+            type_of.push(t);
         }
-        let mut households = Vec::new();
+        let mut households: Vec<Vec<usize>> = Vec::new();
         for people in hh.values() {
             if people.len() >= 2 {
                 households.push(people.iter().map(|&p| type_of[p as usize]).collect());
@@ -74,7 +71,7 @@ impl Model {
         for (fi, f) in inst.features.iter().enumerate() {
             for (vi, v) in f.values.iter().enumerate() {
                 let types = (0..members.len())
-                    .filter(|&t| values[t][fi] as usize == vi)
+                    .filter(|&t| inst.people[members[t][0] as usize][fi] as usize == vi)
                     .collect();
                 quotas.push(QuotaRow {
                     feature: fi,

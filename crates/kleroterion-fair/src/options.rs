@@ -36,6 +36,9 @@ pub struct Progress {
     pub panels: usize,
     /// The current level's best minimum probability so far.
     pub value: f64,
+    /// An upper bound on the current level (from the pricing problem); equals `value` outside
+    /// [`Phase::Level`].
+    pub bound: f64,
 }
 
 /// Options for [`crate::leximin`] and [`crate::maximin`].

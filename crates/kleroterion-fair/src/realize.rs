@@ -62,7 +62,10 @@ impl Distribution {
             let mut starts = vec![Frac { num: 0, den: 1 }];
             starts.extend(cuts);
             for (i, &start) in starts.iter().enumerate() {
-                let end = starts.get(i + 1).copied().unwrap_or(Frac { num: 1, den: 1 });
+                let end = starts
+                    .get(i + 1)
+                    .copied()
+                    .unwrap_or(Frac { num: 1, den: 1 });
                 let len = (u128::from(end.num) * u128::from(start.den)
                     - u128::from(start.num) * u128::from(end.den)) as f64
                     / (u128::from(start.den) * u128::from(end.den)) as f64;

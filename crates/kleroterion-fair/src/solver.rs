@@ -230,17 +230,24 @@ impl Backend for PureRust {
             q[nj] = -1.0;
         }
         let cones = [ZeroConeT(1), NonnegativeConeT(m - 1)];
-        // Tight tolerances first; if clarabel cannot reach them, retry at its default ones.
-        // Anything short of `Solved` at the default tolerances is an error.
+        // Tight tolerances first; if clarabel cannot reach them, retry with looser tolerances
+        // and stronger regularisation. Anything short of `Solved` in the last try is an error.
         let mut last_status = SolverStatus::Unsolved;
         let mut solved = None;
-        for tol in [1e-10, 1e-8] {
+        for (tol, equilibrate, reg) in [
+            (1e-10, true, 1e-8),
+            (1e-8, true, 1e-8),
+            (1e-8, false, 1e-7),
+            (1e-7, true, 1e-6),
+        ] {
             let settings = DefaultSettingsBuilder::default()
                 .verbose(false)
-                .max_iter(500)
+                .max_iter(1000)
                 .tol_gap_abs(tol)
                 .tol_gap_rel(tol)
                 .tol_feas(tol)
+                .equilibrate_enable(equilibrate)
+                .static_regularization_constant(reg)
                 .build()
                 .map_err(|e| FairError::Solver(format!("clarabel settings: {e:?}")))?;
             let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings)

@@ -32,11 +32,18 @@ fn build(
         let fi = match features.iter().position(|x| &x.name == f) {
             Some(i) => i,
             None => {
-                features.push(Feature { name: f.clone(), values: Vec::new() });
+                features.push(Feature {
+                    name: f.clone(),
+                    values: Vec::new(),
+                });
                 features.len() - 1
             }
         };
-        features[fi].values.push(ValueQuota { name: v.clone(), min: *min, max: *max });
+        features[fi].values.push(ValueQuota {
+            name: v.clone(),
+            min: *min,
+            max: *max,
+        });
     }
     let people = people
         .iter()
@@ -45,12 +52,20 @@ fn build(
                 .iter()
                 .map(|f| {
                     let v = &p[&f.name];
-                    f.values.iter().position(|x| &x.name == v).unwrap_or_else(|| panic!("value {v}")) as u32
+                    f.values
+                        .iter()
+                        .position(|x| &x.name == v)
+                        .unwrap_or_else(|| panic!("value {v}")) as u32
                 })
                 .collect()
         })
         .collect();
-    Instance { panel_size: k, features, people, households }
+    Instance {
+        panel_size: k,
+        features,
+        people,
+        households,
+    }
 }
 
 /// Reads a Panelot directory (`categories.csv`, `respondents.csv`).
@@ -58,7 +73,14 @@ pub fn panelot(dir: &Path, k: u32) -> Instance {
     let cats = rows(&dir.join("categories.csv"));
     let quotas: Vec<_> = cats[1..]
         .iter()
-        .map(|r| (r[0].clone(), r[1].clone(), r[2].parse().unwrap(), r[3].parse().unwrap()))
+        .map(|r| {
+            (
+                r[0].clone(),
+                r[1].clone(),
+                r[2].parse().unwrap(),
+                r[3].parse().unwrap(),
+            )
+        })
         .collect();
     let resp = rows(&dir.join("respondents.csv"));
     let header = &resp[0];
@@ -75,7 +97,14 @@ pub fn sortition_foundation(k: u32) -> Instance {
     let feats = rows(&dir.join("features.csv"));
     let quotas: Vec<_> = feats[1..]
         .iter()
-        .map(|r| (r[0].clone(), r[1].clone(), r[2].parse().unwrap(), r[3].parse().unwrap()))
+        .map(|r| {
+            (
+                r[0].clone(),
+                r[1].clone(),
+                r[2].parse().unwrap(),
+                r[3].parse().unwrap(),
+            )
+        })
         .collect();
     let cand = rows(&dir.join("candidates.csv"));
     let header = &cand[0];
@@ -86,18 +115,22 @@ pub fn sortition_foundation(k: u32) -> Instance {
     let mut people = Vec::new();
     for r in &cand[1..] {
         let next = addr.len() as u32;
-        households.push(Some(*addr.entry((r[a].clone(), r[z].clone())).or_insert(next)));
+        households.push(Some(
+            *addr.entry((r[a].clone(), r[z].clone())).or_insert(next),
+        ));
         people.push(header.iter().cloned().zip(r.iter().cloned()).collect());
     }
     build(k, &quotas, &people, households)
 }
 
-/// Reference sorted LEXIMIN profile: `(percentile, probability)`.
+/// Reference sorted LEXIMIN profile: `(percentile in 0..100, probability)`.
 pub fn reference_profile(name: &str) -> Vec<(f64, f64)> {
-    let path = data_dir().join(format!("replication/reference_output/{name}_prob_allocs_data.csv"));
+    let path = data_dir().join(format!(
+        "replication/reference_output/{name}_prob_allocs_data.csv"
+    ));
     rows(&path)[1..]
         .iter()
-        .filter(|r| r[0] == "LEXIMIN")
+        .filter(|r| r[0].eq_ignore_ascii_case("leximin"))
         .map(|r| (r[1].parse().unwrap(), r[2].parse().unwrap()))
         .collect()
 }
@@ -133,19 +166,62 @@ impl Rng {
     }
 }
 
+/// (feature, values, volunteer skew weights, population shares in percent)
+type FeatureSpec = (
+    &'static str,
+    &'static [&'static str],
+    &'static [u32],
+    &'static [u32],
+);
+
 /// A realistic synthetic pool: `n` volunteers, 7 features with skewed response rates, about a
 /// tenth of them in two-person households, quotas proportional to a target population with a
 /// little slack.
 pub fn synthetic(n: usize, k: u32, seed: u64) -> Instance {
     // (feature, values, volunteer skew weights, population shares in percent)
-    let spec: [(&str, &[&str], &[u32], &[u32]); 7] = [
-        ("gender", &["female", "male", "other"], &[52, 46, 2], &[50, 49, 1]),
-        ("age", &["16-29", "30-44", "45-59", "60-74", "75+"], &[10, 18, 26, 32, 14], &[22, 24, 25, 19, 10]),
-        ("region", &["north", "south", "east", "west", "centre", "islands"], &[20, 25, 15, 20, 17, 3], &[18, 22, 17, 20, 19, 4]),
-        ("education", &["none", "secondary", "vocational", "degree"], &[6, 24, 25, 45], &[15, 35, 27, 23]),
-        ("urban", &["city", "town", "rural"], &[50, 30, 20], &[40, 35, 25]),
-        ("ethnicity", &["majority", "minority-a", "minority-b", "minority-c"], &[88, 6, 4, 2], &[82, 9, 6, 3]),
-        ("housing", &["owner", "renter", "social"], &[65, 27, 8], &[55, 30, 15]),
+    let spec: [FeatureSpec; 7] = [
+        (
+            "gender",
+            &["female", "male", "other"],
+            &[52, 46, 2],
+            &[50, 49, 1],
+        ),
+        (
+            "age",
+            &["16-29", "30-44", "45-59", "60-74", "75+"],
+            &[10, 18, 26, 32, 14],
+            &[22, 24, 25, 19, 10],
+        ),
+        (
+            "region",
+            &["north", "south", "east", "west", "centre", "islands"],
+            &[20, 25, 15, 20, 17, 3],
+            &[18, 22, 17, 20, 19, 4],
+        ),
+        (
+            "education",
+            &["none", "secondary", "vocational", "degree"],
+            &[6, 24, 25, 45],
+            &[15, 35, 27, 23],
+        ),
+        (
+            "urban",
+            &["city", "town", "rural"],
+            &[50, 30, 20],
+            &[40, 35, 25],
+        ),
+        (
+            "ethnicity",
+            &["majority", "minority-a", "minority-b", "minority-c"],
+            &[88, 6, 4, 2],
+            &[82, 9, 6, 3],
+        ),
+        (
+            "housing",
+            &["owner", "renter", "social"],
+            &[65, 27, 8],
+            &[55, 30, 15],
+        ),
     ];
     let mut rng = Rng::new(seed);
     let mut features = Vec::new();
@@ -163,7 +239,10 @@ pub fn synthetic(n: usize, k: u32, seed: u64) -> Instance {
                 }
             })
             .collect();
-        features.push(Feature { name: (*name).into(), values: vals });
+        features.push(Feature {
+            name: (*name).into(),
+            values: vals,
+        });
     }
     let mut people: Vec<Vec<u32>> = Vec::with_capacity(n);
     let mut households = Vec::with_capacity(n);
@@ -172,7 +251,8 @@ pub fn synthetic(n: usize, k: u32, seed: u64) -> Instance {
         let person: Vec<u32> = spec.iter().map(|(_, _, w, _)| rng.pick(w) as u32).collect();
         if people.len() + 1 < n && rng.below(20) == 0 {
             // A two-person household: same region and urbanity, other traits drawn afresh.
-            let mut partner: Vec<u32> = spec.iter().map(|(_, _, w, _)| rng.pick(w) as u32).collect();
+            let mut partner: Vec<u32> =
+                spec.iter().map(|(_, _, w, _)| rng.pick(w) as u32).collect();
             partner[2] = person[2];
             partner[4] = person[4];
             people.push(person);
@@ -185,5 +265,10 @@ pub fn synthetic(n: usize, k: u32, seed: u64) -> Instance {
             households.push(None);
         }
     }
-    Instance { panel_size: k, features, people, households }
+    Instance {
+        panel_size: k,
+        features,
+        people,
+        households,
+    }
 }
