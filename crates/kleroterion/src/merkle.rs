@@ -4,20 +4,38 @@ use alloc::vec::Vec;
 use sha2::{Digest as _, Sha256};
 
 use crate::digest::Digest;
-use crate::encoding::{Encoder, SPEC_VERSION};
+use crate::encoding::SPEC_VERSION;
 use crate::error::Result;
 use crate::model::Record;
 
 /// `leaf(r) = SHA-256(0x00 || str("kleroterion/v1/record") || rec(r))`.
+///
+/// The fields are fed straight into the hasher, with the same bytes as
+/// [`Record::canonical_bytes`], so hashing a large pool allocates nothing per record.
 pub fn leaf_hash(record: &Record) -> Result<Digest> {
-    let rec = record.canonical_bytes()?;
-    let mut tag = Encoder::new();
-    tag.u8(0x00);
-    tag.u32((SPEC_VERSION.len() + "/record".len()) as u32);
-    tag.raw(SPEC_VERSION.as_bytes()).raw(b"/record");
+    fn len32(n: usize) -> Result<[u8; 4]> {
+        u32::try_from(n).map(u32::to_be_bytes).map_err(|_| crate::error::Error::TooLarge { field: "record" })
+    }
     let mut h = Sha256::new();
-    h.update(tag.as_bytes());
-    h.update(&rec);
+    h.update([0x00]);
+    h.update(((SPEC_VERSION.len() + "/record".len()) as u32).to_be_bytes());
+    h.update(SPEC_VERSION.as_bytes());
+    h.update(b"/record");
+    h.update(len32(record.ticket.len())?);
+    h.update(record.ticket.as_bytes());
+    h.update(len32(record.values.len())?);
+    for v in &record.values {
+        h.update(len32(v.len())?);
+        h.update(v.as_bytes());
+    }
+    match &record.household {
+        None => h.update([0]),
+        Some(k) => {
+            h.update([1]);
+            h.update(len32(k.len())?);
+            h.update(k.as_bytes());
+        }
+    }
     Ok(Digest::from_array(h.finalize().into()))
 }
 

@@ -7,7 +7,10 @@ use kleroterion::digest::{from_hex, to_hex};
 use kleroterion::encoding::sha256;
 use kleroterion::methods::rfc3797::{picks, picks_detailed};
 use kleroterion::stream::Stream;
-use kleroterion::{Digest, LotteryNumber, Manifest, Method, PoolCommitment, Record, Reveal, SourceValue, draw, verify};
+use kleroterion::{
+    Digest, LotteryNumber, Manifest, Method, PoolCommitment, Record, Reveal, SourceValue, draw,
+    verify,
+};
 
 /// RFC 8439 appendix A.1, ChaCha20 block function test vectors #1 to #4: the key, the initial
 /// block counter and the 64-byte keystream block. The nonce is zero in all four. The bytes are
@@ -48,7 +51,10 @@ fn key(hex: &str) -> Digest {
 fn block_words(hex: &str) -> Vec<u32> {
     let bytes = from_hex(hex, "block").expect("a hex block");
     assert_eq!(bytes.len(), 64);
-    bytes.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect()
+    bytes
+        .chunks_exact(4)
+        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+        .collect()
 }
 
 #[test]
@@ -60,7 +66,12 @@ fn chacha20_keystream_rfc8439_appendix_a1() {
             s.next_u32();
         }
         let got: Vec<u32> = (0..16).map(|_| s.next_u32()).collect();
-        assert_eq!(got, block_words(block), "RFC 8439 A.1 test vector #{}", i + 1);
+        assert_eq!(
+            got,
+            block_words(block),
+            "RFC 8439 A.1 test vector #{}",
+            i + 1
+        );
     }
 }
 
@@ -74,12 +85,20 @@ fn chacha20_next_u64_is_lo_then_hi() {
         let words = block_words(block);
         for (j, pair) in words.chunks_exact(2).enumerate() {
             let want = u64::from(pair[0]) | (u64::from(pair[1]) << 32);
-            assert_eq!(s.next_u64(), want, "test vector #{}, 64-bit draw {j}", i + 1);
+            assert_eq!(
+                s.next_u64(),
+                want,
+                "test vector #{}, 64-bit draw {j}",
+                i + 1
+            );
         }
         assert_eq!(s.draws_consumed(), 8 * u64::from(*counter) + 8);
     }
     // The first draw of the zero key, as written in the reference tests.
-    assert_eq!(Stream::from_key(&key(RFC8439_A1[0].0)).next_u64(), 0x903D_F1A0_ADE0_B876);
+    assert_eq!(
+        Stream::from_key(&key(RFC8439_A1[0].0)).next_u64(),
+        0x903D_F1A0_ADE0_B876
+    );
 }
 
 #[test]
@@ -116,10 +135,17 @@ fn md5_rfc1321() {
         ("a", "0cc175b9c0f1b6a831c399e269772661"),
         ("abc", "900150983cd24fb0d6963f7d28e17f72"),
         ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
-        ("abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"),
+        (
+            "abcdefghijklmnopqrstuvwxyz",
+            "c3fcd3d76192e4007dfb496cca67e13b",
+        ),
     ];
     for (input, want) in cases {
-        assert_eq!(to_hex(&Md5::digest(input.as_bytes())), want, "MD5({input:?})");
+        assert_eq!(
+            to_hex(&Md5::digest(input.as_bytes())),
+            want,
+            "MD5({input:?})"
+        );
     }
 }
 
@@ -128,12 +154,18 @@ fn md5_rfc1321() {
 // ---------------------------------------------------------------------------------------------
 
 fn data(name: &str) -> String {
-    let path = format!("{}/../../tests/data/rfc3797/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/data/rfc3797/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn names() -> Vec<String> {
-    data("ref.names").split_whitespace().map(String::from).collect()
+    data("ref.names")
+        .split_whitespace()
+        .map(String::from)
+        .collect()
 }
 
 /// The sources of `ref.seeds`, one line each, `#` lines being comments.
@@ -168,7 +200,10 @@ fn rfc_reveal() -> Reveal {
             .enumerate()
             .map(|(i, nums)| SourceValue::Lottery {
                 name: format!("source {}", i + 1),
-                numbers: nums.iter().map(|n| LotteryNumber::parse(n).expect("a lottery number")).collect(),
+                numbers: nums
+                    .iter()
+                    .map(|n| LotteryNumber::parse(n).expect("a lottery number"))
+                    .collect(),
             })
             .collect(),
     }
@@ -181,7 +216,11 @@ fn rfc3797_data_files() {
     assert_eq!(names().len(), 25);
     assert_eq!(
         seeds(),
-        vec![vec!["9319"], vec!["2", "5", "12", "8", "10"], vec!["9", "18", "26", "34", "41", "45"]]
+        vec![
+            vec!["9319"],
+            vec!["2", "5", "12", "8", "10"],
+            vec!["9", "18", "26", "34", "41", "45"]
+        ]
     );
     assert_eq!(results().len(), 16);
 }
@@ -202,18 +241,43 @@ fn rfc3797_sixteen_picks_with_md5() {
         assert_eq!(p.index + 1, *pick, "pick {idx}");
     }
     let names = names();
-    let first: Vec<&str> = got.iter().take(11).map(|p| names[p.index as usize].as_str()).collect();
+    let first: Vec<&str> = got
+        .iter()
+        .take(11)
+        .map(|p| names[p.index as usize].as_str())
+        .collect();
     assert_eq!(
         first,
-        ["Lee", "Doc", "Mary", "Charity", "Kasczynski", "Envy", "Sneazy", "Anger", "Chastity", "Pandora", "Sloth"]
+        [
+            "Lee",
+            "Doc",
+            "Mary",
+            "Charity",
+            "Kasczynski",
+            "Envy",
+            "Sneazy",
+            "Anger",
+            "Chastity",
+            "Pandora",
+            "Sloth"
+        ]
     );
-    assert_eq!(picks(RFC_KEY, 25, 16), got.iter().map(|p| p.index).collect::<Vec<_>>());
+    assert_eq!(
+        picks(RFC_KEY, 25, 16),
+        got.iter().map(|p| p.index).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn rfc3797_as_a_full_draw() {
-    let records: Vec<Record> =
-        names().into_iter().map(|ticket| Record { ticket, values: vec![], household: None }).collect();
+    let records: Vec<Record> = names()
+        .into_iter()
+        .map(|ticket| Record {
+            ticket,
+            values: vec![],
+            household: None,
+        })
+        .collect();
     let manifest = Manifest {
         spec: kleroterion::SPEC_VERSION.into(),
         title: "RFC 3797 section 6 worked example".into(),
@@ -228,7 +292,10 @@ fn rfc3797_as_a_full_draw() {
     };
     let bundle = draw(&manifest, &records, &rfc_reveal()).expect("the RFC 3797 draw");
     let names = names();
-    let picked: Vec<String> = results().iter().map(|r| names[r.3 as usize - 1].clone()).collect();
+    let picked: Vec<String> = results()
+        .iter()
+        .map(|r| names[r.3 as usize - 1].clone())
+        .collect();
     assert_eq!(bundle.result.selected, picked[..10]);
     assert_eq!(bundle.result.alternates, picked[10..]);
     let report = verify(&bundle);

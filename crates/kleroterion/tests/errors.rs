@@ -1,0 +1,1135 @@
+//! Every `Error` variant that input can trigger, produced from a bad input: the `kind()` and the
+//! words of the message (which name the field) are checked. Nothing may panic, including on
+//! random changes of a bundle's JSON text and random manifest numbers.
+//!
+//! Not covered: `TooLarge` (a list of more than 4,294,967,295 entries; it cannot be built in a
+//! test's memory).
+
+use kleroterion::draw::check_committed;
+use kleroterion::methods::lottery::check_portfolio;
+use kleroterion::model::ResolvedPool;
+use kleroterion::receipt::Receipt;
+use kleroterion::{
+    Allocation, Bundle, Digest, Error, Feature, LotteryNumber, Manifest, Method, PoolCommitment,
+    PoolFile, Recipe, Record, Reveal, SourceSpec, SourceValue, ValueQuota, draw, replace, verify,
+};
+use proptest::prelude::*;
+
+// ---------------------------------------------------------------------------------------------
+// A valid base: 8 people, two features, k = 4.
+// ---------------------------------------------------------------------------------------------
+
+fn q(value: &str, min: u32, max: u32) -> ValueQuota {
+    ValueQuota {
+        value: value.into(),
+        min,
+        max,
+    }
+}
+
+fn features() -> Vec<Feature> {
+    vec![
+        Feature {
+            name: "gender".into(),
+            values: vec![q("woman", 1, 3), q("man", 1, 3)],
+        },
+        Feature {
+            name: "age".into(),
+            values: vec![q("young", 0, 4), q("old", 0, 4)],
+        },
+    ]
+}
+
+fn records() -> Vec<Record> {
+    (0..8)
+        .map(|i| Record {
+            ticket: format!("t{i}"),
+            values: vec![
+                if i % 2 == 0 { "woman" } else { "man" }.into(),
+                if i < 4 { "young" } else { "old" }.into(),
+            ],
+            household: (i < 4).then(|| format!("h{}", i / 2)),
+        })
+        .collect()
+}
+
+fn manifest_for(records: &[Record], method: Method) -> Manifest {
+    Manifest {
+        spec: kleroterion::SPEC_VERSION.into(),
+        title: "errors".into(),
+        announced_at: Some("2026-11-30T12:00:00Z".into()),
+        method,
+        panel_size: 4,
+        alternates: 2,
+        household_rule: false,
+        features: features(),
+        pool: PoolCommitment::of(records).expect("pool commitment"),
+        randomness: None,
+    }
+}
+
+fn manifest() -> Manifest {
+    manifest_for(&records(), Method::Uniform)
+}
+
+fn hex_reveal() -> Reveal {
+    Reveal {
+        sources: vec![SourceValue::Hex {
+            value: vec![1, 2, 3],
+        }],
+    }
+}
+
+fn lottery_value(name: &str, numbers: &[&str]) -> SourceValue {
+    SourceValue::Lottery {
+        name: name.into(),
+        numbers: numbers
+            .iter()
+            .map(|n| LotteryNumber::parse(n).expect("number"))
+            .collect(),
+    }
+}
+
+/// Asserts the error's kind and that its message holds every one of `words`.
+#[track_caller]
+fn expect<T: std::fmt::Debug>(r: Result<T, Error>, kind: &str, words: &[&str]) {
+    let e = r.expect_err(&format!("expected {kind}"));
+    assert_eq!(e.kind(), kind, "{e}");
+    let msg = e.to_string();
+    for w in words {
+        assert!(msg.contains(w), "{kind}: {msg:?} does not name {w:?}");
+    }
+}
+
+/// Draws with a changed manifest.
+fn draw_with(f: impl FnOnce(&mut Manifest)) -> Result<Bundle, Error> {
+    let mut m = manifest();
+    f(&mut m);
+    draw(&m, &records(), &hex_reveal())
+}
+
+/// Draws with changed records, re-committed so that only the records' content is wrong.
+fn draw_records(f: impl FnOnce(&mut Vec<Record>)) -> Result<Bundle, Error> {
+    let mut recs = records();
+    f(&mut recs);
+    let mut m = manifest();
+    m.pool = PoolCommitment::of(&recs)?;
+    draw(&m, &recs, &hex_reveal())
+}
+
+/// Draws with a recipe and a reveal.
+fn draw_revealed(recipe: Vec<SourceSpec>, reveal: Vec<SourceValue>) -> Result<Bundle, Error> {
+    let mut m = manifest();
+    m.randomness = Some(Recipe {
+        sources: recipe,
+        fallback: "the next draw".into(),
+    });
+    draw(&m, &records(), &Reveal { sources: reveal })
+}
+
+#[test]
+fn the_base_is_valid() {
+    let b = draw(&manifest(), &records(), &hex_reveal()).expect("valid base");
+    assert!(verify(&b).valid);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manifest (SPEC.md 5.1)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn unsupported_spec() {
+    expect(
+        draw_with(|m| m.spec = "kleroterion/v9".into()),
+        "UnsupportedSpec",
+        &["kleroterion/v9"],
+    );
+}
+
+#[test]
+fn panel_size_zero_or_above_pool() {
+    expect(
+        draw_with(|m| m.panel_size = 0),
+        "PanelSize",
+        &["panel size 0", "pool of 8"],
+    );
+    expect(
+        draw_with(|m| m.panel_size = 9),
+        "PanelSize",
+        &["panel size 9", "pool of 8"],
+    );
+}
+
+#[test]
+fn empty_pool() {
+    expect(
+        draw_with(|m| m.pool.count = 0),
+        "EmptyPool",
+        &["pool is empty"],
+    );
+    expect(PoolCommitment::of(&[]), "EmptyPool", &["pool is empty"]);
+    expect(
+        ResolvedPool::new(&features(), &[]),
+        "EmptyPool",
+        &["pool is empty"],
+    );
+    let mut m = manifest();
+    m.pool.count = 0;
+    expect(
+        draw(&m, &[], &hex_reveal()),
+        "EmptyPool",
+        &["pool is empty"],
+    );
+}
+
+#[test]
+fn duplicate_names() {
+    expect(
+        draw_with(|m| m.features[1].name = "gender".into()),
+        "DuplicateName",
+        &["features", "\"gender\""],
+    );
+    expect(
+        draw_with(|m| m.features[0].values[1].value = "woman".into()),
+        "DuplicateName",
+        &["values of feature \"gender\"", "\"woman\""],
+    );
+}
+
+#[test]
+fn no_values() {
+    expect(
+        draw_with(|m| m.features[1].values.clear()),
+        "NoValues",
+        &["\"age\""],
+    );
+}
+
+#[test]
+fn quota_min_above_max() {
+    expect(
+        draw_with(|m| m.features[0].values[0] = q("woman", 3, 2)),
+        "QuotaMinAboveMax",
+        &["gender=woman", "min 3", "max 2"],
+    );
+}
+
+#[test]
+fn quota_mins_past_panel_size() {
+    expect(
+        draw_with(|m| m.features[0].values = vec![q("woman", 3, 3), q("man", 2, 3)]),
+        "QuotaMinsTooLarge",
+        &["\"gender\"", "5", "panel size 4"],
+    );
+}
+
+#[test]
+fn quota_maxs_below_panel_size() {
+    expect(
+        draw_with(|m| m.features[1].values = vec![q("young", 0, 1), q("old", 0, 2)]),
+        "QuotaMaxsTooSmall",
+        &["\"age\"", "3", "panel size 4"],
+    );
+}
+
+#[test]
+fn household_rule_with_methods_that_ignore_it() {
+    expect(
+        draw_with(|m| m.household_rule = true),
+        "HouseholdRuleNotSupported",
+        &["uniform", "household rule"],
+    );
+    expect(
+        draw_with(|m| {
+            m.household_rule = true;
+            m.method = Method::Stratified {
+                feature: "gender".into(),
+                allocation: Allocation::SainteLague,
+            };
+        }),
+        "HouseholdRuleNotSupported",
+        &["stratified"],
+    );
+    expect(
+        draw_with(|m| {
+            m.household_rule = true;
+            m.method = Method::Rfc3797;
+        }),
+        "HouseholdRuleNotSupported",
+        &["rfc3797"],
+    );
+}
+
+#[test]
+fn bad_times() {
+    for t in [
+        "2026-02-30T12:00:00Z",
+        "2025-02-29T12:00:00Z",
+        "2026-13-01T12:00:00Z",
+        "2026-00-01T12:00:00Z",
+        "2026-11-00T12:00:00Z",
+        "2026-11-30T24:00:00Z",
+        "2026-11-30T12:60:00Z",
+        "2026-11-30T12:00:60Z",
+        "2026-11-30 12:00:00Z",
+        "2026-11-30T12:00:00",
+        "2026-11-30T12:00:00+01:00",
+        "26-11-30T12:00:00Z",
+        "2026-1a-30T12:00:00Z",
+        "",
+        "2026-11-30T12:00:00Ż",
+    ] {
+        expect(
+            draw_with(|m| m.announced_at = Some(t.into())),
+            "InvalidTime",
+            &["announced_at", t],
+        );
+    }
+    // Leap day of a leap year, and of 2000.
+    draw_with(|m| m.announced_at = Some("2024-02-29T23:59:59Z".into())).expect("leap day");
+    draw_with(|m| m.announced_at = Some("2000-02-29T00:00:00Z".into())).expect("leap day 2000");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Texts (SPEC.md 3)
+// ---------------------------------------------------------------------------------------------
+
+const NOT_NFC: &str = "Pe\u{301}rols"; // "Pérols" with a combining accent
+
+#[test]
+fn non_nfc_texts() {
+    expect(
+        draw_with(|m| m.title = NOT_NFC.into()),
+        "InvalidText",
+        &["title", "NFC"],
+    );
+    expect(
+        draw_with(|m| m.features[0].name = NOT_NFC.into()),
+        "InvalidText",
+        &["feature name", "NFC"],
+    );
+    expect(
+        draw_with(|m| m.features[0].values[0].value = NOT_NFC.into()),
+        "InvalidText",
+        &["feature \"gender\": value", "NFC"],
+    );
+    expect(
+        draw_records(|r| r[0].ticket = NOT_NFC.into()),
+        "InvalidText",
+        &["ticket", "NFC"],
+    );
+    expect(
+        draw_records(|r| r[1].household = Some(NOT_NFC.into())),
+        "InvalidText",
+        &["ticket \"t1\": household", "NFC"],
+    );
+    expect(
+        draw_records(|r| r[2].values[0] = NOT_NFC.into()),
+        "InvalidText",
+        &["ticket \"t2\": value", "NFC"],
+    );
+    expect(
+        draw_revealed(
+            vec![SourceSpec::Lottery {
+                name: NOT_NFC.into(),
+                date: "2026-12-01".into(),
+            }],
+            vec![],
+        ),
+        "InvalidText",
+        &["recipe source 1: name", "NFC"],
+    );
+    expect(
+        draw_revealed(
+            vec![SourceSpec::Hex { label: "x".into() }],
+            vec![lottery_value(NOT_NFC, &["1"])],
+        ),
+        "InvalidText",
+        &["reveal source 1: name", "NFC"],
+    );
+}
+
+#[test]
+fn control_characters() {
+    for bad in ["a\tb", "a\nb", "\u{0}", "x\u{7f}", "\u{1b}[31m"] {
+        expect(
+            draw_with(|m| m.title = bad.into()),
+            "InvalidText",
+            &["title", "control character"],
+        );
+        expect(
+            draw_records(|r| r[3].ticket = bad.into()),
+            "InvalidText",
+            &["ticket", "control character"],
+        );
+        expect(
+            draw_with(|m| {
+                m.randomness = Some(Recipe {
+                    sources: vec![SourceSpec::Hex { label: "x".into() }],
+                    fallback: bad.into(),
+                })
+            }),
+            "InvalidText",
+            &["recipe fallback", "control character"],
+        );
+    }
+}
+
+#[test]
+fn text_lengths() {
+    expect(
+        draw_records(|r| r[0].ticket = String::new()),
+        "InvalidText",
+        &["ticket", "empty"],
+    );
+    expect(
+        draw_records(|r| r[0].ticket = "x".repeat(129)),
+        "InvalidText",
+        &["ticket", "too long"],
+    );
+    draw_records(|r| r[0].ticket = "x".repeat(128)).expect("128-byte ticket");
+    expect(
+        draw_with(|m| m.features[1].name = "f".repeat(257)),
+        "InvalidText",
+        &["feature name", "too long"],
+    );
+    expect(
+        draw_with(|m| m.title = "t".repeat(4097)),
+        "InvalidText",
+        &["title", "too long"],
+    );
+    expect(
+        draw_records(|r| r[0].household = Some(String::new())),
+        "InvalidText",
+        &["household", "empty"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pool (SPEC.md 5.2)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn pool_root_and_count_mismatch() {
+    let mut recs = records();
+    recs[5].values[1] = "young".into();
+    expect(
+        draw(&manifest(), &recs, &hex_reveal()),
+        "PoolRootMismatch",
+        &["the records hash to", "commits to"],
+    );
+    recs.truncate(7);
+    expect(
+        draw(&manifest(), &recs, &hex_reveal()),
+        "PoolRootMismatch",
+        &["7 records published, 8 committed"],
+    );
+}
+
+#[test]
+fn duplicate_ticket() {
+    expect(
+        draw_records(|r| r[6].ticket = "t2".into()),
+        "DuplicateTicket",
+        &["\"t2\""],
+    );
+}
+
+#[test]
+fn wrong_value_count() {
+    expect(
+        draw_records(|r| r[4].values.pop().map(drop).unwrap_or(())),
+        "WrongValueCount",
+        &["\"t4\"", "1 values", "2 features"],
+    );
+    expect(
+        draw_records(|r| r[4].values.push("x".into())),
+        "WrongValueCount",
+        &["\"t4\"", "3 values"],
+    );
+}
+
+#[test]
+fn unknown_value() {
+    expect(
+        draw_records(|r| r[3].values[0] = "other".into()),
+        "UnknownValue",
+        &["\"t3\"", "\"other\"", "\"gender\""],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recipe and reveal (SPEC.md 6)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn bad_recipes() {
+    expect(
+        draw_revealed(vec![], vec![]),
+        "InvalidRecipe",
+        &["randomness recipe", "0 sources"],
+    );
+    let many = vec![SourceSpec::Hex { label: "x".into() }; 17];
+    expect(
+        draw_revealed(many, vec![]),
+        "InvalidRecipe",
+        &["17 sources"],
+    );
+    let chain = Digest::from_array([0x52; 32]);
+    expect(
+        draw_revealed(vec![SourceSpec::Drand { chain, round: 0 }], vec![]),
+        "InvalidRecipe",
+        &["recipe source 1", "drand rounds start at 1"],
+    );
+    for (count, faces) in [(0, 6), (1001, 6), (3, 1), (3, 1001)] {
+        expect(
+            draw_revealed(
+                vec![SourceSpec::Dice {
+                    count,
+                    faces,
+                    witnesses: "w".into(),
+                }],
+                vec![],
+            ),
+            "InvalidRecipe",
+            &["recipe source 1", "dice"],
+        );
+    }
+    expect(
+        draw_revealed(
+            vec![SourceSpec::Hex {
+                label: String::new(),
+            }],
+            vec![],
+        ),
+        "InvalidText",
+        &["recipe source 1: label"],
+    );
+}
+
+#[test]
+fn bad_reveals() {
+    let none = Reveal { sources: vec![] };
+    expect(
+        draw(&manifest(), &records(), &none),
+        "InvalidReveal",
+        &["reveal", "0 sources"],
+    );
+    let many = Reveal {
+        sources: vec![SourceValue::Hex { value: vec![1] }; 17],
+    };
+    expect(
+        draw(&manifest(), &records(), &many),
+        "InvalidReveal",
+        &["17 sources"],
+    );
+    for (value, words) in [(vec![], "0 bytes"), (vec![7; 1025], "1025 bytes")] {
+        let r = Reveal {
+            sources: vec![SourceValue::Hex { value }],
+        };
+        expect(
+            draw(&manifest(), &records(), &r),
+            "InvalidReveal",
+            &["source 1", words],
+        );
+    }
+    let r = Reveal {
+        sources: vec![SourceValue::Lottery {
+            name: "Loto".into(),
+            numbers: vec![],
+        }],
+    };
+    expect(
+        draw(&manifest(), &records(), &r),
+        "InvalidReveal",
+        &["source 1", "0 numbers"],
+    );
+    let r = Reveal {
+        sources: vec![lottery_value("Loto", &["1"; 65])],
+    };
+    expect(
+        draw(&manifest(), &records(), &r),
+        "InvalidReveal",
+        &["65 numbers"],
+    );
+    let r = Reveal {
+        sources: vec![SourceValue::Dice { values: vec![] }],
+    };
+    expect(
+        draw(&manifest(), &records(), &r),
+        "InvalidReveal",
+        &["0 dice values"],
+    );
+    for bad in [
+        "-1", "1e3", "1.", ".5", "", "0x10", "1.2.3", " 7", "+3", "٣",
+    ] {
+        expect(
+            LotteryNumber::parse(bad),
+            "InvalidReveal",
+            &["reveal", "not a non-negative decimal"],
+        );
+    }
+    expect(
+        LotteryNumber::parse(&"9".repeat(65)),
+        "InvalidReveal",
+        &["not a non-negative decimal"],
+    );
+}
+
+#[test]
+fn reveal_recipe_mismatch_of_each_kind() {
+    let hex = || SourceSpec::Hex { label: "x".into() };
+    let chain = Digest::from_array([0x11; 32]);
+    let other_chain = Digest::from_array([0x22; 32]);
+    let drand = |chain, round| SourceValue::Drand {
+        chain,
+        round,
+        signature: vec![1; 48],
+        previous_signature: None,
+    };
+    let lottery = || SourceSpec::Lottery {
+        name: "EuroMillions".into(),
+        date: "2026-12-01".into(),
+    };
+    let dice = || SourceSpec::Dice {
+        count: 3,
+        faces: 6,
+        witnesses: "the mayor".into(),
+    };
+    let cases: Vec<(Vec<SourceSpec>, Vec<SourceValue>, &[&str])> = vec![
+        (
+            vec![hex(), hex()],
+            vec![SourceValue::Hex { value: vec![1] }],
+            &["the recipe has 2 sources but the reveal gives 1"],
+        ),
+        (
+            vec![hex()],
+            vec![SourceValue::Hex { value: vec![1] }; 2],
+            &["the recipe has 1 sources but the reveal gives 2"],
+        ),
+        (
+            vec![hex()],
+            vec![lottery_value("EuroMillions", &["1"])],
+            &["source 1", "hex source", "lottery"],
+        ),
+        (
+            vec![lottery()],
+            vec![SourceValue::Dice { values: vec![1] }],
+            &["source 1", "lottery source", "dice"],
+        ),
+        (
+            vec![hex(), dice()],
+            vec![SourceValue::Hex { value: vec![1] }, drand(chain, 1)],
+            &["source 2", "dice source", "drand"],
+        ),
+        (
+            vec![lottery()],
+            vec![lottery_value("Loto", &["1", "2"])],
+            &["source 1", "\"Loto\"", "\"EuroMillions\""],
+        ),
+        (
+            vec![SourceSpec::Drand { chain, round: 5 }],
+            vec![drand(other_chain, 5)],
+            &["source 1", "drand chain"],
+        ),
+        (
+            vec![SourceSpec::Drand { chain, round: 5 }],
+            vec![drand(chain, 6)],
+            &["source 1", "round 6", "round 5"],
+        ),
+        (
+            vec![dice()],
+            vec![SourceValue::Dice { values: vec![1, 2] }],
+            &["source 1", "2 dice values given, 3 committed"],
+        ),
+        (
+            vec![dice()],
+            vec![SourceValue::Dice {
+                values: vec![1, 0, 2],
+            }],
+            &["die value 0", "between 1 and 6"],
+        ),
+        (
+            vec![dice()],
+            vec![SourceValue::Dice {
+                values: vec![1, 7, 2],
+            }],
+            &["die value 7", "between 1 and 6"],
+        ),
+    ];
+    for (recipe, reveal, words) in cases {
+        let mut all = vec!["the reveal does not match the committed recipe"];
+        all.extend_from_slice(words);
+        expect(draw_revealed(recipe, reveal), "RevealMismatch", &all);
+    }
+    // Matching reveals of every kind but drand are accepted.
+    draw_revealed(
+        vec![hex(), lottery(), dice()],
+        vec![
+            SourceValue::Hex { value: vec![1] },
+            lottery_value("EuroMillions", &["7", "18", "28", "40", "48", "8", "11"]),
+            SourceValue::Dice {
+                values: vec![6, 1, 3],
+            },
+        ],
+    )
+    .expect("matching reveal");
+}
+
+#[test]
+fn drand_source_that_cannot_be_checked() {
+    // Without the `drand` feature every drand source is refused; with it, this chain is not a
+    // known network. Both are DrandSignature, never a silent skip.
+    let chain = Digest::from_array([0x11; 32]);
+    let reveal = SourceValue::Drand {
+        chain,
+        round: 5,
+        signature: vec![1; 48],
+        previous_signature: None,
+    };
+    expect(
+        draw_revealed(vec![SourceSpec::Drand { chain, round: 5 }], vec![reveal]),
+        "DrandSignature",
+        &["drand", "chain"],
+    );
+}
+
+#[cfg(not(feature = "drand"))]
+#[test]
+fn drand_without_support() {
+    let chain = Digest::from_hex(
+        "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971",
+        "chain",
+    )
+    .expect("quicknet chain hash");
+    let reveal = SourceValue::Drand {
+        chain,
+        round: 5,
+        signature: vec![1; 48],
+        previous_signature: None,
+    };
+    expect(
+        draw_revealed(vec![SourceSpec::Drand { chain, round: 5 }], vec![reveal]),
+        "DrandSignature",
+        &["drand", "round 5", "no drand support"],
+    );
+}
+
+#[cfg(feature = "drand")]
+#[test]
+fn drand_bad_signature() {
+    let chain = Digest::from_hex(
+        "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971",
+        "chain",
+    )
+    .expect("quicknet chain hash");
+    for signature in [vec![1; 48], vec![], vec![0; 96]] {
+        let reveal = SourceValue::Drand {
+            chain,
+            round: 5,
+            signature,
+            previous_signature: None,
+        };
+        expect(
+            draw_revealed(vec![SourceSpec::Drand { chain, round: 5 }], vec![reveal]),
+            "DrandSignature",
+            &["drand"],
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Methods (SPEC.md 9)
+// ---------------------------------------------------------------------------------------------
+
+fn stratified(feature: &str, allocation: Allocation) -> Method {
+    Method::Stratified {
+        feature: feature.into(),
+        allocation,
+    }
+}
+
+#[test]
+fn explicit_allocation_errors() {
+    expect(
+        draw_with(|m| m.method = stratified("gender", Allocation::Explicit { counts: vec![4] })),
+        "InvalidAllocation",
+        &[
+            "stratified allocation",
+            "1 counts given for 2 values of \"gender\"",
+        ],
+    );
+    expect(
+        draw_with(|m| m.method = stratified("gender", Allocation::Explicit { counts: vec![2, 1] })),
+        "InvalidAllocation",
+        &["add up to 3", "panel size 4"],
+    );
+    expect(
+        draw_with(|m| {
+            m.panel_size = 5;
+            m.method = stratified("gender", Allocation::Explicit { counts: vec![5, 0] });
+        }),
+        "AllocationExceedsStratum",
+        &["\"woman\"", "5 seats", "only 4 people"],
+    );
+}
+
+#[test]
+fn unknown_stratified_feature() {
+    expect(
+        draw_with(|m| m.method = stratified("income", Allocation::LargestRemainder)),
+        "UnknownFeature",
+        &["\"income\""],
+    );
+}
+
+#[test]
+fn bad_method_parameters() {
+    for a in [0, 1001, u32::MAX] {
+        expect(
+            draw_with(|m| m.method = Method::Greedy { max_attempts: a }),
+            "InvalidMethod",
+            &["method", "max_attempts", &a.to_string()],
+        );
+    }
+    expect(
+        draw_with(|m| m.method = Method::Lottery { portfolio: vec![] }),
+        "InvalidMethod",
+        &["portfolio has 0 panels"],
+    );
+    let mut m = manifest();
+    m.method = Method::Rfc3797;
+    m.features = vec![];
+    m.pool.count = 70_000;
+    m.panel_size = 65_000;
+    m.alternates = 600;
+    expect(
+        m.validate(),
+        "InvalidMethod",
+        &["rfc3797", "65,536", "65600"],
+    );
+}
+
+#[test]
+fn invalid_portfolio_panels() {
+    let recs = records();
+    // t0..t7: women are even, young are 0..4; households h0 = {t0, t1}, h1 = {t2, t3}.
+    let cases: Vec<(Vec<u32>, bool, &[&str])> = vec![
+        (vec![0, 1, 2], false, &["3 people", "panel size is 4"]),
+        (vec![0, 1, 2, 3, 4], false, &["5 people"]),
+        (vec![0, 1, 2, 8], false, &["person 8 does not exist"]),
+        (vec![1, 0, 2, 3], false, &["not strictly increasing"]),
+        (vec![0, 1, 1, 2], false, &["not strictly increasing"]),
+        (
+            vec![0, 2, 4, 6],
+            false,
+            &["breaks the quota gender=woman", "above the maximum 3"],
+        ),
+        (
+            vec![0, 1, 4, 5],
+            true,
+            &["people 0 and 1 share a household"],
+        ),
+    ];
+    for (bad, rule, words) in cases {
+        let good = vec![0, 3, 4, 7];
+        let mut m = manifest_for(
+            &recs,
+            Method::Lottery {
+                portfolio: vec![good, bad.clone()],
+            },
+        );
+        m.household_rule = rule;
+        let mut all = vec!["panel 1 of the portfolio"];
+        all.extend_from_slice(words);
+        expect(draw(&m, &recs, &hex_reveal()), "InvalidPortfolio", &all);
+        expect(check_committed(&m, &recs), "InvalidPortfolio", &all);
+        let pool = ResolvedPool::new(&m.features, &recs).expect("pool");
+        expect(
+            check_portfolio(&[bad], &m.features, &pool, 4, rule),
+            "InvalidPortfolio",
+            &["panel 0"],
+        );
+    }
+}
+
+#[test]
+fn greedy_draw_failed() {
+    // Two "rare" people are required but the pool has only one.
+    let mut recs = records();
+    for r in &mut recs {
+        r.values
+            .push(if r.ticket == "t0" { "rare" } else { "common" }.into());
+    }
+    let mut m = manifest_for(&recs, Method::Greedy { max_attempts: 5 });
+    m.features.push(Feature {
+        name: "rarity".into(),
+        values: vec![q("rare", 2, 2), q("common", 0, 4)],
+    });
+    expect(
+        draw(&m, &recs, &hex_reveal()),
+        "DrawFailed",
+        &["greedy", "5 attempts"],
+    );
+    // Under the household rule, k = 4 from 2 households plus 4 singles cannot meet
+    // woman = 3 and young >= 3: young people are in only 2 households.
+    let mut m = manifest_for(&records(), Method::Greedy { max_attempts: 20 });
+    m.household_rule = true;
+    m.features[1].values = vec![q("young", 3, 4), q("old", 0, 4)];
+    expect(
+        draw(&m, &records(), &hex_reveal()),
+        "DrawFailed",
+        &["20 attempts"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replacement (SPEC.md 10.2)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn replacement_errors() {
+    let b = draw(&manifest(), &records(), &hex_reveal()).expect("bundle");
+    expect(
+        replace(&b, &["nobody".into()]),
+        "UnknownTicket",
+        &["\"nobody\"", "not in the committed pool"],
+    );
+    let first = b.result.selected[0].clone();
+    expect(
+        replace(&b, &[first.clone(), first.clone()]),
+        "DuplicateTicket",
+        &[&format!("\"{first}\"")],
+    );
+    let mut bad = b.clone();
+    bad.seed = Digest::from_array([0; 32]);
+    expect(
+        replace(&bad, &[first]),
+        "DrawFailed",
+        &["does not verify", "seed"],
+    );
+    replace(&b, &[]).expect("nobody dropped out");
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON and hex
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn json_unknown_fields() {
+    let m = manifest().to_json().expect("json");
+    let with = |json: &str, field: &str| json.replacen('{', &format!("{{\"{field}\": 1,"), 1);
+    expect(
+        Manifest::from_json(&with(&m, "colour")),
+        "Json",
+        &["manifest", "unknown field `colour`"],
+    );
+    let b = draw(&manifest(), &records(), &hex_reveal())
+        .expect("bundle")
+        .to_json()
+        .expect("json");
+    expect(
+        Bundle::from_json(&with(&b, "signature")),
+        "Json",
+        &["bundle", "unknown field `signature`"],
+    );
+    expect(
+        Reveal::from_json(r#"{"sources": [{"kind": "hex", "value": "01", "label": "x"}]}"#),
+        "Json",
+        &["reveal", "unknown field `label`"],
+    );
+    expect(
+        Reveal::from_json(r#"{"sources": [{"kind": "coin", "value": "01"}]}"#),
+        "Json",
+        &["reveal", "unknown variant `coin`"],
+    );
+    expect(
+        PoolFile::from_json(
+            r#"{"spec": "kleroterion/v1", "records": [{"ticket": "a", "values": [], "age": 3}]}"#,
+        ),
+        "Json",
+        &["pool", "unknown field `age`"],
+    );
+    expect(
+        Receipt::from_json(r#"{"format": "kleroterion-receipt", "x": 1}"#),
+        "Json",
+        &["receipt", "unknown field `x`"],
+    );
+}
+
+#[test]
+fn json_syntax_and_type_errors() {
+    expect(
+        Manifest::from_json("{\"spec\": \"kleroterion/v1\",\n"),
+        "Json",
+        &["manifest", "line 2"],
+    );
+    expect(Bundle::from_json("[1, 2"), "Json", &["bundle", "line 1"]);
+    expect(
+        Reveal::from_json("{\"sources\": [}"),
+        "Json",
+        &["reveal", "column"],
+    );
+    expect(PoolFile::from_json(""), "Json", &["pool", "EOF"]);
+    let m = manifest().to_json().expect("json");
+    expect(
+        Manifest::from_json(&m.replace("\"panel_size\": 4", "\"panel_size\": -4")),
+        "Json",
+        &["manifest", "-4"],
+    );
+    expect(
+        Manifest::from_json(&m.replace("\"panel_size\": 4", "\"panel_size\": \"4\"")),
+        "Json",
+        &["manifest"],
+    );
+    let root = manifest().pool.root.to_hex();
+    expect(
+        Manifest::from_json(&m.replace(&root, "00")),
+        "Json",
+        &["manifest", "hexadecimal"],
+    );
+    expect(
+        Reveal::from_json(r#"{"sources": [{"kind": "lottery", "name": "Loto", "numbers": [-3]}]}"#),
+        "Json",
+        &["reveal"],
+    );
+    expect(
+        Reveal::from_json(
+            r#"{"sources": [{"kind": "lottery", "name": "Loto", "numbers": ["1e5"]}]}"#,
+        ),
+        "Json",
+        &["reveal", "\"1e5\""],
+    );
+    expect(
+        Reveal::from_json(r#"{"sources": [{"kind": "hex", "value": "0g"}]}"#),
+        "Json",
+        &["reveal", "hex"],
+    );
+}
+
+#[test]
+fn bad_hex() {
+    expect(
+        Digest::from_hex("xyz", "commitment"),
+        "InvalidHex",
+        &["commitment"],
+    );
+    expect(
+        Digest::from_hex("00", "seed"),
+        "InvalidHex",
+        &["seed", "expected length"],
+    );
+    expect(
+        Digest::from_hex(&"0".repeat(65), "root"),
+        "InvalidHex",
+        &["root"],
+    );
+    expect(
+        kleroterion::digest::from_hex("abc", "value"),
+        "InvalidHex",
+        &["value"],
+    );
+    expect(
+        kleroterion::digest::from_hex("é1", "value"),
+        "InvalidHex",
+        &["value"],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nothing panics
+// ---------------------------------------------------------------------------------------------
+
+/// Regression test for a panic: the rfc3797 pick count was once `panel_size + alternates`
+/// in `u32`, which overflowed when `alternates` is near `u32::MAX`; it is now
+/// `panel_size + min(alternates, pool_count - panel_size)` (SPEC.md section 9.5).
+#[test]
+fn rfc3797_with_huge_alternates_does_not_panic() {
+    let mut m = manifest();
+    m.method = Method::Rfc3797;
+    m.alternates = u32::MAX;
+    let b = draw(&m, &records(), &hex_reveal()).expect("a valid draw: all 4 others are alternates");
+    assert_eq!(b.result.alternates.len(), 4);
+}
+
+fn honest_bundle_json(method: Method, household_rule: bool) -> String {
+    let mut m = manifest_for(&records(), method);
+    m.household_rule = household_rule;
+    m.randomness = Some(Recipe {
+        sources: vec![SourceSpec::Hex { label: "x".into() }],
+        fallback: "none".into(),
+    });
+    draw(&m, &records(), &hex_reveal())
+        .expect("honest bundle")
+        .to_json()
+        .expect("json")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Random byte changes of a bundle's JSON: reading, verifying and replacing never panic.
+    #[test]
+    fn mutated_bundle_json_never_panics(
+        which in 0usize..4,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+    ) {
+        let json = match which {
+            0 => honest_bundle_json(Method::Uniform, false),
+            1 => honest_bundle_json(Method::Greedy { max_attempts: 10 }, true),
+            2 => honest_bundle_json(Method::Lottery { portfolio: vec![vec![0, 3, 4, 7], vec![1, 2, 5, 6]] }, true),
+            _ => honest_bundle_json(Method::Rfc3797, false),
+        };
+        let mut bytes = json.into_bytes();
+        for (at, b) in edits {
+            let i = at.index(bytes.len());
+            // Printable ASCII keeps most edits inside the JSON grammar, where they go further.
+            bytes[i] = b' ' + b % 95;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let Ok(b) = Bundle::from_json(&text) {
+            let report = verify(&b);
+            prop_assert_eq!(report.valid, report.error.is_none());
+            if let Some(t) = b.result.selected.first() {
+                let _ = replace(&b, std::slice::from_ref(t));
+            }
+        }
+    }
+
+    /// Random manifest numbers (quotas, sizes, method parameters): drawing never panics.
+    #[test]
+    fn random_manifest_numbers_never_panic(
+        k in 0u32..=10,
+        alternates in 0u32..=20,
+        quotas in prop::collection::vec((0u32..=5, 0u32..=6), 4),
+        method in 0u8..6,
+        attempts in 0u32..=3,
+        rule in any::<bool>(),
+        big in any::<u32>(),
+    ) {
+        let mut m = manifest();
+        m.panel_size = k;
+        m.alternates = alternates;
+        m.household_rule = rule;
+        for (i, (min, max)) in quotas.into_iter().enumerate() {
+            m.features[i / 2].values[i % 2].min = min;
+            m.features[i / 2].values[i % 2].max = max;
+        }
+        m.method = match method {
+            0 => Method::Uniform,
+            1 => stratified("age", Allocation::SainteLague),
+            2 => stratified("gender", Allocation::Explicit { counts: vec![k / 2, k - k / 2] }),
+            3 => Method::Greedy { max_attempts: attempts },
+            4 => Method::Lottery { portfolio: vec![vec![0, 3, 4, 7], vec![big % 9, 2, 5, 6]] },
+            _ => Method::Rfc3797,
+        };
+        if let Ok(b) = draw(&m, &records(), &hex_reveal()) {
+            prop_assert!(verify(&b).valid);
+            let _ = replace(&b, &b.result.selected);
+        }
+        // Numbers far out of range are refused, not overflowed.
+        m.panel_size = big;
+        m.features[0].values[0].max = big;
+        let _ = draw(&m, &records(), &hex_reveal());
+    }
+}
