@@ -14,7 +14,9 @@ use crate::model::Record;
 /// [`Record::canonical_bytes`], so hashing a large pool allocates nothing per record.
 pub fn leaf_hash(record: &Record) -> Result<Digest> {
     fn len32(n: usize) -> Result<[u8; 4]> {
-        u32::try_from(n).map(u32::to_be_bytes).map_err(|_| crate::error::Error::TooLarge { field: "record" })
+        u32::try_from(n)
+            .map(u32::to_be_bytes)
+            .map_err(|_| crate::error::Error::TooLarge { field: "record" })
     }
     let mut h = Sha256::new();
     h.update([0x00]);

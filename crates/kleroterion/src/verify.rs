@@ -217,8 +217,17 @@ pub fn verify_json(text: &str) -> Report {
     match Bundle::from_json(text) {
         Ok(bundle) => verify(&bundle),
         Err(e) => {
-            let mut b = Builder { steps: Vec::new(), error: None };
-            b.fail(StepId::Format, None, None, format!("the bundle cannot be read: {e}"), e.kind())
+            let mut b = Builder {
+                steps: Vec::new(),
+                error: None,
+            };
+            b.fail(
+                StepId::Format,
+                None,
+                None,
+                format!("the bundle cannot be read: {e}"),
+                e.kind(),
+            )
         }
     }
 }

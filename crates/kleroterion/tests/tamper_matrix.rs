@@ -9,7 +9,8 @@
 //! dropped, the first entry repeated, the first two swapped.
 
 use kleroterion::{
-    Bundle, Digest, Manifest, Record, Recipe, Reveal, SourceSpec, SourceValue, StepId, draw, verify_json,
+    Bundle, Digest, Manifest, Recipe, Record, Reveal, SourceSpec, SourceValue, StepId, draw,
+    verify_json,
 };
 use serde_json::Value;
 
@@ -32,7 +33,10 @@ fn vector_bundles() -> Vec<(String, Bundle)> {
             let m: Manifest = from(&c["manifest"]);
             let pool: Vec<Record> = from(&c["pool"]);
             let reveal: Reveal = from(&c["reveal"]);
-            (c["name"].as_str().expect("name").to_string(), draw(&m, &pool, &reveal).expect("honest draw"))
+            (
+                c["name"].as_str().expect("name").to_string(),
+                draw(&m, &pool, &reveal).expect("honest draw"),
+            )
         })
         .collect()
 }
@@ -45,7 +49,10 @@ fn beacon(round: u64, chain: &str) -> SourceValue {
         .iter()
         .find(|b| b["round"] == round && b["chain_hash"] == chain)
         .expect("a recorded beacon");
-    let hex = |k: &str| b[k].as_str().map(|s| kleroterion::digest::from_hex(s, k).expect("hex"));
+    let hex = |k: &str| {
+        b[k].as_str()
+            .map(|s| kleroterion::digest::from_hex(s, k).expect("hex"))
+    };
     SourceValue::Drand {
         chain: Digest::from_hex(chain, "chain").expect("chain"),
         round,
@@ -58,7 +65,10 @@ const QUICKNET: &str = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba9460
 const MAINNET: &str = "8990e7a9aaed2ffed73dbd7092123d6f289930540d7651336225dc172e51b2ce";
 
 fn recipe_bundles() -> Vec<(String, Bundle)> {
-    let (_, base) = vector_bundles().into_iter().find(|(n, _)| n == "greedy_households_retry").expect("greedy draw");
+    let (_, base) = vector_bundles()
+        .into_iter()
+        .find(|(n, _)| n == "greedy_households_retry")
+        .expect("greedy draw");
     [(QUICKNET, 2u64), (MAINNET, 3u64)]
         .into_iter()
         .map(|(chain, round)| {
@@ -66,10 +76,22 @@ fn recipe_bundles() -> Vec<(String, Bundle)> {
             m.announced_at = Some("2020-07-01T00:00:00Z".into());
             m.randomness = Some(Recipe {
                 sources: vec![
-                    SourceSpec::Drand { chain: Digest::from_hex(chain, "chain").expect("chain"), round },
-                    SourceSpec::Lottery { name: "EuroMillions".into(), date: "2026-12-01".into() },
-                    SourceSpec::Dice { count: 3, faces: 6, witnesses: "two clerks".into() },
-                    SourceSpec::Hex { label: "organiser".into() },
+                    SourceSpec::Drand {
+                        chain: Digest::from_hex(chain, "chain").expect("chain"),
+                        round,
+                    },
+                    SourceSpec::Lottery {
+                        name: "EuroMillions".into(),
+                        date: "2026-12-01".into(),
+                    },
+                    SourceSpec::Dice {
+                        count: 3,
+                        faces: 6,
+                        witnesses: "two clerks".into(),
+                    },
+                    SourceSpec::Hex {
+                        label: "organiser".into(),
+                    },
                 ],
                 fallback: "the first later value of the same source".into(),
             });
@@ -83,8 +105,12 @@ fn recipe_bundles() -> Vec<(String, Bundle)> {
                             .map(|n| kleroterion::LotteryNumber::parse(n).expect("number"))
                             .collect(),
                     },
-                    SourceValue::Dice { values: vec![6, 1, 3] },
-                    SourceValue::Hex { value: vec![0xab; 16] },
+                    SourceValue::Dice {
+                        values: vec![6, 1, 3],
+                    },
+                    SourceValue::Hex {
+                        value: vec![0xab; 16],
+                    },
                 ],
             };
             let b = draw(&m, &base.pool, &reveal).expect("honest draw with a recipe");
@@ -110,7 +136,12 @@ fn expected_steps(path: &[String]) -> Vec<StepId> {
     }
 }
 
-fn mutations(v: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, String, Value)>, root: &Value) {
+fn mutations(
+    v: &Value,
+    path: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, String, Value)>,
+    root: &Value,
+) {
     let mut push = |label: String, nv: Value, path: &Vec<String>| {
         let mut whole = root.clone();
         let mut cur = &mut whole;
@@ -145,7 +176,11 @@ fn mutations(v: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Stri
             if a.len() >= 2 && a[0] != a[1] && !sorted_numbers {
                 let mut swapped = a.clone();
                 swapped.swap(0, 1);
-                push("swap the first two entries".into(), Value::Array(swapped), path);
+                push(
+                    "swap the first two entries".into(),
+                    Value::Array(swapped),
+                    path,
+                );
             }
             for (i, child) in a.iter().enumerate() {
                 path.push(i.to_string());
@@ -154,14 +189,23 @@ fn mutations(v: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Stri
             }
         }
         Value::String(s) => {
-            let is_hex = !s.is_empty() && s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_hexdigit());
+            let is_hex =
+                !s.is_empty() && s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_hexdigit());
             if is_hex {
                 let mut flipped: Vec<char> = s.chars().collect();
                 let last = flipped.len() - 1;
                 flipped[last] = if flipped[last] == '0' { '1' } else { '0' };
-                push("flip a hex digit".into(), Value::String(flipped.into_iter().collect()), path);
+                push(
+                    "flip a hex digit".into(),
+                    Value::String(flipped.into_iter().collect()),
+                    path,
+                );
             } else {
-                push("change the text".into(), Value::String(format!("{s}x")), path);
+                push(
+                    "change the text".into(),
+                    Value::String(format!("{s}x")),
+                    path,
+                );
             }
         }
         Value::Number(n) => {
@@ -214,6 +258,11 @@ fn every_single_field_mutation_is_rejected_at_its_step() {
         bundles.len(),
         failures.len()
     );
-    assert!(failures.is_empty(), "{} mutations not rejected at their step:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mutations not rejected at their step:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(tested > 1000);
 }
