@@ -109,6 +109,11 @@ pub enum Error {
         /// The value found.
         value: String,
     },
+    /// A receipt does not belong to the draw it is checked against.
+    ReceiptMismatch {
+        /// What differs.
+        detail: String,
+    },
     /// A ticket named as input is not in the pool.
     UnknownTicket {
         /// The ticket.
@@ -278,6 +283,9 @@ impl fmt::Display for Error {
                 f,
                 "ticket \"{ticket}\": value \"{value}\" is not declared for feature \"{feature}\"; declare it or correct the record"
             ),
+            Error::ReceiptMismatch { detail } => {
+                write!(f, "this receipt does not match this draw: {detail}")
+            }
             Error::UnknownTicket { ticket } => {
                 write!(f, "ticket \"{ticket}\" is not in the committed pool")
             }
@@ -340,6 +348,7 @@ impl Error {
             Error::DuplicateTicket { .. } => "DuplicateTicket",
             Error::WrongValueCount { .. } => "WrongValueCount",
             Error::UnknownValue { .. } => "UnknownValue",
+            Error::ReceiptMismatch { .. } => "ReceiptMismatch",
             Error::UnknownTicket { .. } => "UnknownTicket",
             Error::InvalidRecipe { .. } => "InvalidRecipe",
             Error::InvalidReveal { .. } => "InvalidReveal",

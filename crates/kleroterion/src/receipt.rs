@@ -119,7 +119,7 @@ pub struct ReceiptCheck {
 
 /// Checks a receipt against a bundle; an error means "this receipt does not match this draw".
 pub fn check_receipt(receipt: &Receipt, bundle: &Bundle) -> Result<ReceiptCheck> {
-    let mismatch = |detail: String| Error::PoolRootMismatch { detail };
+    let mismatch = |detail: String| Error::ReceiptMismatch { detail };
     if receipt.commitment != bundle.commitment {
         return Err(mismatch("the receipt belongs to another commitment".into()));
     }

@@ -1,0 +1,218 @@
+//! The command line's arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Fair, publicly verifiable citizens' assembly lotteries.
+#[derive(Debug, Parser)]
+#[command(name = "kleroterion", version, about, long_about = None)]
+pub struct Cli {
+    /// Print machine-readable JSON on standard output.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Show no progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read people and quotas, assign tickets, and write the manifest, pool, receipts and ticket map.
+    Commit(CommitArgs),
+    /// Draw from a committed manifest once the randomness is revealed; write the bundle and CSVs.
+    Draw(DrawArgs),
+    /// Recompute a bundle step by step; exit non-zero on any mismatch.
+    Verify(VerifyArgs),
+    /// Tell the holder of a receipt what happened to them in a draw.
+    Receipt(ReceiptArgs),
+    /// Compute the verifiable replacements of people who dropped out.
+    Replace(ReplaceArgs),
+    /// Compute each person's selection probability under LEXIMIN, without drawing.
+    Fair(FairArgs),
+    /// Run the IETF NomCom selection of RFC 3797 and print its table.
+    Rfc3797(Rfc3797Args),
+    /// Play the Montpellier convention of 2023 from start to end.
+    Demo(DemoArgs),
+}
+
+/// Selection methods offered by `commit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// LEXIMIN-fair lottery over a committed portfolio of panels.
+    Lottery,
+    /// The Sortition Foundation's legacy greedy algorithm.
+    Greedy,
+    /// Uniform random sample (quotas informative only).
+    Uniform,
+    /// Uniform within strata of one column.
+    Stratified,
+}
+
+/// `kleroterion commit`.
+#[derive(Debug, Args)]
+pub struct CommitArgs {
+    /// The people file (CSV).
+    #[arg(long)]
+    pub people: PathBuf,
+    /// The quotas file (CSV).
+    #[arg(long)]
+    pub quotas: PathBuf,
+    /// The panel size.
+    #[arg(long)]
+    pub size: u32,
+    /// The selection method.
+    #[arg(long, value_enum, default_value = "lottery")]
+    pub method: MethodArg,
+    /// The id column of the people file (default: `id`, or row numbers when there is none).
+    #[arg(long)]
+    pub id_column: Option<String>,
+    /// Address columns: people equal in all of them form a household (at most one selected).
+    #[arg(long, num_args = 1..)]
+    pub household: Vec<String>,
+    /// The column to stratify on (method stratified).
+    #[arg(long)]
+    pub strata: Option<String>,
+    /// Seat allocation across strata: largest-remainder, sainte-lague or explicit:3,4,5.
+    #[arg(long, default_value = "largest-remainder")]
+    pub allocation: String,
+    /// A randomness recipe (JSON, SPEC.md section 14) committing to future public randomness.
+    #[arg(long)]
+    pub randomness: Option<PathBuf>,
+    /// The output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// A title for the draw.
+    #[arg(long, default_value = "Citizens' assembly draw")]
+    pub title: String,
+    /// When the commitment is published (YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long)]
+    pub announced_at: Option<String>,
+    /// Length of the alternates list (default: the panel size).
+    #[arg(long)]
+    pub alternates: Option<u32>,
+    /// Attempts of the greedy method before it fails.
+    #[arg(long, default_value_t = 100)]
+    pub max_attempts: u32,
+    /// Panels in the lottery portfolio.
+    #[arg(long, default_value_t = 1000)]
+    pub panels: u32,
+    /// Derive tickets with HMAC-SHA256 from this secret instead of random codes (reproducible).
+    #[arg(long)]
+    pub ticket_key: Option<String>,
+    /// Time limit for the LEXIMIN computation, in seconds.
+    #[arg(long)]
+    pub time_limit: Option<u64>,
+    /// Start the private tickets.csv with a byte-order mark (for Excel).
+    #[arg(long)]
+    pub bom: bool,
+}
+
+/// `kleroterion draw`.
+#[derive(Debug, Args)]
+pub struct DrawArgs {
+    /// The committed manifest (`DIR/manifest.json`).
+    pub manifest: PathBuf,
+    /// The reveal (JSON, SPEC.md section 14; a drand round as drand publishes it is accepted).
+    #[arg(long)]
+    pub reveal: PathBuf,
+    /// Where to write the bundle.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The pool (default: `pool.json` next to the manifest).
+    #[arg(long)]
+    pub pool: Option<PathBuf>,
+    /// The private ticket map (default: `tickets.csv` next to the manifest, when present).
+    #[arg(long)]
+    pub tickets: Option<PathBuf>,
+    /// Start the CSV files with a byte-order mark (for Excel).
+    #[arg(long)]
+    pub bom: bool,
+}
+
+/// `kleroterion verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle to verify.
+    pub bundle: PathBuf,
+}
+
+/// `kleroterion receipt`.
+#[derive(Debug, Args)]
+pub struct ReceiptArgs {
+    /// The person's receipt.
+    pub receipt: PathBuf,
+    /// The draw's bundle.
+    pub bundle: PathBuf,
+}
+
+/// `kleroterion replace`.
+#[derive(Debug, Args)]
+pub struct ReplaceArgs {
+    /// The draw's bundle.
+    pub bundle: PathBuf,
+    /// Tickets of the people who dropped out, in the order they dropped out.
+    #[arg(long, num_args = 1.., required = true)]
+    pub dropped: Vec<String>,
+    /// Write the replacement record (JSON) here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The private ticket map, to show ids next to tickets.
+    #[arg(long)]
+    pub tickets: Option<PathBuf>,
+}
+
+/// `kleroterion fair`.
+#[derive(Debug, Args)]
+pub struct FairArgs {
+    /// The people file (CSV).
+    #[arg(long)]
+    pub people: PathBuf,
+    /// The quotas file (CSV).
+    #[arg(long)]
+    pub quotas: PathBuf,
+    /// The panel size.
+    #[arg(long)]
+    pub size: u32,
+    /// The id column of the people file (default: `id`, or row numbers when there is none).
+    #[arg(long)]
+    pub id_column: Option<String>,
+    /// Address columns for the household rule.
+    #[arg(long, num_args = 1..)]
+    pub household: Vec<String>,
+    /// Time limit in seconds.
+    #[arg(long)]
+    pub time_limit: Option<u64>,
+    /// Write `id,probability` for everyone to this CSV file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `kleroterion rfc3797`.
+#[derive(Debug, Args)]
+pub struct Rfc3797Args {
+    /// The names, one per line, in pool order (`#` lines and blank lines are skipped).
+    #[arg(long)]
+    pub names: PathBuf,
+    /// The random sources, each a list of numbers such as "2 5 12 8 10".
+    #[arg(long, num_args = 1.., required_unless_present = "seeds")]
+    pub sources: Vec<String>,
+    /// A file of sources, one per line (`#` lines are skipped).
+    #[arg(long, conflicts_with = "sources")]
+    pub seeds: Option<PathBuf>,
+    /// How many picks (default: everyone).
+    #[arg(long)]
+    pub count: Option<u32>,
+}
+
+/// `kleroterion demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The folder for every artefact.
+    #[arg(long, default_value = "kleroterion-demo")]
+    pub out: PathBuf,
+}

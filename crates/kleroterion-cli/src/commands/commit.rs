@@ -1,0 +1,173 @@
+//! `kleroterion commit`.
+
+use std::time::Duration;
+
+use kleroterion_files::{
+    CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource, commit,
+    parse_allocation, read_recipe, write_commit,
+};
+use serde_json::json;
+
+use super::{Context, print_json, show};
+use crate::cli::{CommitArgs, MethodArg};
+use crate::error::{CliError, Result};
+
+/// Reads the people file with the options common to `commit` and `fair`.
+pub fn read_inputs(
+    people: &std::path::Path,
+    quotas: &std::path::Path,
+    id_column: Option<&str>,
+    household: &[String],
+    extra: Option<&str>,
+) -> Result<(People, Quotas)> {
+    let quotas = Quotas::read(quotas)?;
+    let options = PeopleOptions {
+        id: id_column.map_or(IdColumn::Auto, |c| IdColumn::Named(c.to_owned())),
+        household_columns: household.to_vec(),
+        extra_features: extra
+            .filter(|s| !quotas.features.iter().any(|f| f.name == *s))
+            .map(str::to_owned)
+            .into_iter()
+            .collect(),
+    };
+    let people = People::read(people, &quotas, &options)?;
+    Ok((people, quotas))
+}
+
+/// Runs `commit`.
+pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
+    if a.strata.is_some() && a.method != MethodArg::Stratified {
+        return Err(CliError::Usage(
+            "--strata is only used with --method stratified".into(),
+        ));
+    }
+    let method = match a.method {
+        MethodArg::Uniform => MethodChoice::Uniform,
+        MethodArg::Greedy => MethodChoice::Greedy { max_attempts: a.max_attempts },
+        MethodArg::Lottery => MethodChoice::Lottery { panels: a.panels },
+        MethodArg::Stratified => MethodChoice::Stratified {
+            feature: a.strata.as_deref().map(kleroterion_files::table::clean).ok_or_else(|| {
+                CliError::Usage("--method stratified needs --strata COLUMN (the column whose values are the strata)".into())
+            })?,
+            allocation: parse_allocation(&a.allocation)?,
+        },
+    };
+    let (people, quotas) = read_inputs(
+        &a.people,
+        &a.quotas,
+        a.id_column.as_deref(),
+        &a.household,
+        a.strata.as_deref(),
+    )?;
+    let randomness = a.randomness.as_deref().map(read_recipe).transpose()?;
+    let spinner = ctx.progress.spinner(match method {
+        MethodChoice::Lottery { .. } => "computing LEXIMIN probabilities and the portfolio",
+        _ => "assigning tickets and building the pool",
+    });
+    let bar = spinner.0.clone();
+    let report = move |p: &kleroterion_fair::Progress| {
+        bar.set_message(format!(
+            "LEXIMIN: level {}, {} of {} people fixed, {} panels",
+            p.level, p.fixed, p.people, p.panels
+        ));
+    };
+    let options = CommitOptions {
+        title: kleroterion::text::to_nfc(&a.title),
+        announced_at: a.announced_at.clone(),
+        panel_size: a.size,
+        alternates: a.alternates.unwrap_or(a.size),
+        method: Some(method),
+        randomness,
+        tickets: match &a.ticket_key {
+            Some(k) => TicketSource::Keyed(k.as_bytes().to_vec()),
+            None => TicketSource::Random,
+        },
+        fair: kleroterion_fair::Options {
+            time_limit: a.time_limit.map(Duration::from_secs),
+            progress: Some(&report),
+            cancel: None,
+        },
+    };
+    let committed = commit(&people, &quotas, &options)?;
+    spinner.0.set_message("writing receipts");
+    let paths = write_commit(&a.out, &committed, &people, a.bom)?;
+    drop(spinner);
+
+    let m = &committed.manifest;
+    let probabilities = committed.selection_counts.as_ref().map(|(c, total)| {
+        let min = c.iter().copied().min().unwrap_or(0);
+        let max = c.iter().copied().max().unwrap_or(0);
+        (
+            f64::from(min) / f64::from(*total),
+            f64::from(max) / f64::from(*total),
+        )
+    });
+    if ctx.json {
+        return print_json(&json!({
+            "commitment": committed.commitment.to_hex(),
+            "people": people.people.len(),
+            "panel_size": m.panel_size,
+            "alternates": m.alternates,
+            "method": m.method.name(),
+            "household_rule": m.household_rule,
+            "quota_format": quotas.format.describe(),
+            "randomness_committed": m.randomness.is_some(),
+            "min_probability": probabilities.map(|p| p.0),
+            "max_probability": probabilities.map(|p| p.1),
+            "leximin_min_probability": committed.leximin_min,
+            "files": {
+                "manifest": show(&paths.manifest),
+                "pool": show(&paths.pool),
+                "commitment": show(&paths.commitment),
+                "receipts": show(&paths.receipts),
+                "tickets": show(&paths.tickets),
+            },
+        }));
+    }
+    crate::outln!(
+        "Committed {} people from {} ({} quotas), panel of {} by {}{}.",
+        people.people.len(),
+        show(&a.people),
+        quotas.format.describe(),
+        m.panel_size,
+        m.method.name(),
+        if m.household_rule {
+            ", at most one person per household"
+        } else {
+            ""
+        }
+    );
+    if let Some((lo, hi)) = probabilities {
+        crate::outln!(
+            "Selection probabilities (portfolio of {} panels): lowest {:.2}%, highest {:.2}%.",
+            a.panels,
+            lo * 100.0,
+            hi * 100.0
+        );
+    }
+    crate::outln!();
+    crate::outln!("Publish this commitment now, before the randomness exists:");
+    crate::outln!("  {}", committed.commitment);
+    if m.randomness.is_none() {
+        crate::outln!(
+            "  (no randomness recipe: name the future public randomness with --randomness, or announce it with the commitment)"
+        );
+    }
+    crate::outln!();
+    crate::outln!(
+        "Public:  {}  {}  {}",
+        show(&paths.manifest),
+        show(&paths.pool),
+        show(&paths.commitment)
+    );
+    crate::outln!(
+        "Private: {}  ({} receipts, give each person theirs)",
+        show(&paths.receipts),
+        committed.receipts.len()
+    );
+    crate::outln!(
+        "Private: {}  (ids to tickets: keep it secret)",
+        show(&paths.tickets)
+    );
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! `kleroterion fair`.
+
+use std::time::Duration;
+
+use kleroterion_files::outputs::csv_string;
+use kleroterion_files::{FileError, fair};
+use serde_json::{Map, Value, json};
+
+use super::commit::read_inputs;
+use super::{Context, print_json, show};
+use crate::cli::FairArgs;
+use crate::error::{CliError, Result};
+
+/// Runs `fair`.
+pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
+    let (people, quotas) = read_inputs(
+        &a.people,
+        &a.quotas,
+        a.id_column.as_deref(),
+        &a.household,
+        None,
+    )?;
+    let n = people.people.len();
+    if a.size == 0 || a.size as usize > n {
+        return Err(CliError::Usage(format!(
+            "panel size {} is impossible with {n} people; choose 1 to {n}",
+            a.size
+        )));
+    }
+    quotas.check_panel_size(a.size)?;
+    let order: Vec<usize> = (0..n).collect();
+    let instance = fair::instance(&quotas, &people, &order, a.size, people.has_households());
+    let spinner = ctx.progress.spinner("computing LEXIMIN probabilities");
+    if let Err(FileError::Infeasible {
+        panel_size,
+        reason,
+        relaxations,
+    }) = fair::check_feasible(&instance)
+    {
+        drop(spinner);
+        if ctx.json {
+            print_json(
+                &json!({"feasible": false, "panel_size": panel_size, "reason": reason, "relaxations": relaxations}),
+            )?;
+        } else {
+            crate::outln!("No panel of {panel_size} meets the quotas: {reason}.");
+            if !relaxations.is_empty() {
+                crate::outln!("The smallest relaxation that works:");
+                for r in &relaxations {
+                    crate::outln!("  {r}");
+                }
+            }
+        }
+        return Err(CliError::Failed(format!(
+            "the quotas cannot be met by any panel of {panel_size}"
+        )));
+    }
+    let bar = spinner.0.clone();
+    let report = move |p: &kleroterion_fair::Progress| {
+        bar.set_message(format!(
+            "LEXIMIN: level {}, {} of {} people fixed, {} panels",
+            p.level, p.fixed, p.people, p.panels
+        ));
+    };
+    let options = kleroterion_fair::Options {
+        time_limit: a.time_limit.map(Duration::from_secs),
+        progress: Some(&report),
+        cancel: None,
+    };
+    let dist = fair::leximin(&instance, &options)?;
+    drop(spinner);
+    let probs = &dist.probabilities;
+    if let Some(out) = &a.out {
+        let rows: Vec<Vec<String>> = people
+            .people
+            .iter()
+            .zip(probs)
+            .map(|(p, x)| vec![p.id.clone(), format!("{x:.6}")])
+            .collect();
+        let text = csv_string(
+            &[people.id_header().to_owned(), "probability".into()],
+            &rows,
+            false,
+        )?;
+        std::fs::write(out, text).map_err(|e| FileError::io(out, &e))?;
+    }
+    let r = &dist.report;
+    if ctx.json {
+        let mut map = Map::new();
+        for (p, x) in people.people.iter().zip(probs) {
+            map.insert(p.id.clone(), json!(x));
+        }
+        return print_json(&json!({
+            "feasible": true,
+            "people": n,
+            "panel_size": a.size,
+            "min_probability": r.min,
+            "max_probability": r.max,
+            "mean_probability": r.mean,
+            "gini": r.gini,
+            "panels": dist.panels.len(),
+            "probabilities": Value::Object(map),
+            "file": a.out.as_deref().map(show),
+        }));
+    }
+    crate::outln!(
+        "LEXIMIN selection probabilities for a panel of {} from {n} people:",
+        a.size
+    );
+    crate::outln!("  lowest  {:>7.3}%", r.min * 100.0);
+    crate::outln!("  highest {:>7.3}%", r.max * 100.0);
+    crate::outln!(
+        "  k/n     {:>7.3}%  (everyone's chance without quotas)",
+        r.mean * 100.0
+    );
+    crate::outln!("  Gini    {:>7.4}", r.gini);
+    crate::outln!("  panels in the distribution: {}", dist.panels.len());
+    let mut sorted: Vec<(f64, &str)> = probs
+        .iter()
+        .zip(&people.people)
+        .map(|(x, p)| (*x, p.id.as_str()))
+        .collect();
+    sorted.sort_by(|x, y| x.0.total_cmp(&y.0).then_with(|| x.1.cmp(y.1)));
+    crate::outln!("Lowest probabilities:");
+    for (x, id) in sorted.iter().take(5) {
+        crate::outln!("  {id}: {:.3}%", x * 100.0);
+    }
+    crate::outln!("Highest probabilities:");
+    for (x, id) in sorted.iter().rev().take(5) {
+        crate::outln!("  {id}: {:.3}%", x * 100.0);
+    }
+    if let Some(out) = &a.out {
+        crate::outln!("Everyone's probability: {}", show(out));
+    }
+    Ok(())
+}

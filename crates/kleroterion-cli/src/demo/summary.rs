@@ -1,0 +1,499 @@
+//! The demo's summary and report: tables, probability spread, artefacts, in words.
+
+use std::path::Path;
+
+use kleroterion::Method;
+
+use super::data::{Figures, SIZE_CLASSES};
+use super::portfolio::PanelPlan;
+use super::randomness::{RandomnessMode, StageRandomness, round_time};
+use super::report::{self, Block, pct, text_table};
+use super::respondents::{Answers, PanelPool};
+use super::roll::Roll;
+use super::stage::{self, StageRun};
+use super::{DemoConfig, DemoError, DemoOptions, DemoSummary, StageSummary};
+
+/// Everything the summary is made from, besides the two stages.
+pub struct Input<'a> {
+    /// The options.
+    pub opts: &'a DemoOptions,
+    /// The sizes.
+    pub config: &'a DemoConfig,
+    /// The embedded figures.
+    pub fig: &'a Figures,
+    /// The roll.
+    pub roll: &'a Roll,
+    /// The answers.
+    pub answers: &'a Answers,
+    /// The stage-2 pool.
+    pub pool2: &'a PanelPool,
+    /// The stage-2 plan.
+    pub plan: &'a PanelPlan,
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn sources(r: &StageRandomness) -> Vec<String> {
+    let p = r.plan;
+    let mut v = vec![
+        format!(
+            "drand quicknet round {} ({}), signature {}…; value from {}",
+            p.drand.round,
+            round_time(p.drand.round),
+            &p.drand.signature[..16],
+            p.drand.source
+        ),
+        format!(
+            "EuroMillions draw of {}: numbers {:?}, stars {:?}; published by {}",
+            p.lottery.date,
+            &p.lottery.numbers[..5],
+            &p.lottery.numbers[5..],
+            p.lottery.source
+        ),
+    ];
+    if let RandomnessMode::HexFallback { reason } = &r.mode {
+        v.push(format!(
+            "this build cannot check drand signatures ({reason}), so the recipe commits to the round's \
+             randomness as a hex source instead of a drand source"
+        ));
+    }
+    v
+}
+
+fn stage_summary(
+    s: &StageRun,
+    r: &StageRandomness,
+    method: &str,
+    note: Option<String>,
+) -> StageSummary {
+    StageSummary {
+        files: s.files.clone(),
+        commitment: s.commitment.to_hex(),
+        method: method.into(),
+        randomness: r.mode.clone(),
+        sources: sources(r),
+        verified: s
+            .checks
+            .iter()
+            .all(|c| c.status != "failed" && c.status != "not checked"),
+        checks: s.checks.clone(),
+        receipts_written: s.receipts_written,
+        selected: s.bundle.result.selected.clone(),
+        alternates: s.bundle.result.alternates.clone(),
+        note,
+    }
+}
+
+/// Hamilton's largest remainder, as SPEC.md section 9.2 defines it.
+pub fn largest_remainder(sizes: &[u64], k: u64) -> Vec<u64> {
+    let n: u64 = sizes.iter().sum();
+    if n == 0 {
+        return vec![0; sizes.len()];
+    }
+    let mut a: Vec<u64> = sizes.iter().map(|&s| k * s / n).collect();
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|&x, &y| {
+        ((k * sizes[y]) % n)
+            .cmp(&((k * sizes[x]) % n))
+            .then(sizes[y].cmp(&sizes[x]))
+            .then(x.cmp(&y))
+    });
+    let left = k - a.iter().sum::<u64>();
+    for &i in order.iter().take(left as usize) {
+        a[i] += 1;
+    }
+    a
+}
+
+/// Per commune: registered voters on the roll, the largest-remainder allocation and the
+/// invitations actually drawn.
+pub fn allocation(inp: &Input<'_>, selected: &[String]) -> Vec<(String, u64, u64, u64)> {
+    let nc = inp.fig.communes.len();
+    let mut sizes = vec![0u64; nc];
+    for p in &inp.roll.people {
+        sizes[usize::from(p.commune)] += 1;
+    }
+    let expected = largest_remainder(&sizes, u64::from(inp.config.invitations));
+    let index: std::collections::HashMap<&str, usize> = inp
+        .roll
+        .tickets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    let mut drawn = vec![0u64; nc];
+    for t in selected {
+        if let Some(&i) = index.get(t.as_str()) {
+            drawn[usize::from(inp.roll.people[i].commune)] += 1;
+        }
+    }
+    (0..nc)
+        .map(|c| {
+            (
+                inp.fig.communes[c].name.clone(),
+                sizes[c],
+                expected[c],
+                drawn[c],
+            )
+        })
+        .collect()
+}
+
+fn panel_rows(inp: &Input<'_>, selected: &[String]) -> Vec<Vec<String>> {
+    let pool = inp.pool2;
+    let pos: std::collections::HashMap<&str, usize> = pool
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.ticket.as_str(), i))
+        .collect();
+    let panel: Vec<usize> = selected
+        .iter()
+        .filter_map(|t| pos.get(t.as_str()).copied())
+        .collect();
+    let n = pool.values.len().max(1) as f64;
+    let k = f64::from(inp.config.panel_size);
+    let mut rows = Vec::new();
+    for (f, feat) in pool.features.iter().enumerate() {
+        for (v, q) in feat.values.iter().enumerate() {
+            let share = pool.shares[f][v] as f64 / 1e6;
+            let vol = pool
+                .values
+                .iter()
+                .filter(|x| usize::from(x[f]) == v)
+                .count();
+            let on = panel
+                .iter()
+                .filter(|&&i| usize::from(pool.values[i][f]) == v)
+                .count();
+            rows.push(vec![
+                if v == 0 {
+                    feat.name.clone()
+                } else {
+                    String::new()
+                },
+                q.value.clone(),
+                pct(share),
+                format!("{:.1}", share * k),
+                if q.min == q.max {
+                    q.min.to_string()
+                } else {
+                    format!("{}–{}", q.min, q.max)
+                },
+                format!("{vol} ({})", pct(vol as f64 / n)),
+                on.to_string(),
+            ]);
+        }
+    }
+    rows
+}
+
+fn spread(inp: &Input<'_>) -> (String, Vec<f64>) {
+    let n = inp.pool2.records.len();
+    let k = inp.config.panel_size;
+    let mean = f64::from(k) / n.max(1) as f64;
+    let Some(counts) = &inp.plan.counts else {
+        return (
+            format!(
+                "Selection probabilities: not computed (the greedy method commits to no portfolio); \
+                 the average is k/n = {k}/{n} = {}.\n",
+                pct(mean)
+            ),
+            Vec::new(),
+        );
+    };
+    let m = match &inp.plan.method {
+        Method::Lottery { portfolio } => portfolio.len().max(1),
+        _ => 1,
+    };
+    let probs: Vec<f64> = counts.iter().map(|&c| f64::from(c) / m as f64).collect();
+    let (lo, hi) = probs
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+    let mut s = format!(
+        "Selection probabilities under the committed lottery of {m} panels: min {}, max {}, k/n = {k}/{n} = {}.\n",
+        pct(lo),
+        pct(hi),
+        pct(mean)
+    );
+    if let (Some(l), Some(c)) = (inp.plan.leximin_min, inp.plan.rounding_change) {
+        s.push_str(&format!(
+            "LEXIMIN lowest probability before rounding {}; largest change from rounding to {m} panels {}.\n",
+            pct(l),
+            pct(c)
+        ));
+    }
+    s.push_str(&report::histogram(&probs, 10));
+    (s, probs)
+}
+
+fn check_list(s: &StageSummary) -> Vec<String> {
+    s.checks
+        .iter()
+        .map(|c| {
+            let detail = if c.detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", c.detail.join("; ").replace(":; ", ": "))
+            };
+            format!("{} — {}{detail}", c.status, c.title)
+        })
+        .collect()
+}
+
+fn rel(out: &Path, p: &Path) -> String {
+    p.strip_prefix(out).unwrap_or(p).display().to_string()
+}
+
+/// Builds the summary, writes `report.md` and `report.html`.
+pub fn build(
+    inp: &Input<'_>,
+    (s1, r1): (&StageRun, &StageRandomness),
+    (s2, r2): (&StageRun, &StageRandomness),
+) -> Result<DemoSummary, DemoError> {
+    let out = &inp.opts.out;
+    let k2 = inp.config.panel_size;
+    let st1 = stage_summary(s1, r1, "stratified by commune, largest remainder", None);
+    let method2 = match &inp.plan.method {
+        Method::Lottery { portfolio } => format!(
+            "lottery over {} panels from the LEXIMIN distribution",
+            portfolio.len()
+        ),
+        Method::Greedy { max_attempts } => format!("greedy, {max_attempts} attempts"),
+        m => m.name().to_owned(),
+    };
+    let st2 = stage_summary(s2, r2, &method2, inp.plan.note.clone());
+    let alloc = allocation(inp, &st1.selected);
+    let header: Vec<String> = [
+        "feature",
+        "value",
+        "population",
+        &format!("× {k2}"),
+        "quota",
+        "volunteers",
+        "panel",
+    ]
+    .map(String::from)
+    .into();
+    let right = vec![false, false, true, true, true, true, true];
+    let rows = panel_rows(inp, &st2.selected);
+    let panel_table = text_table(&header, &right, &rows);
+    let (probability_spread, _) = spread(inp);
+    let a = inp.answers;
+    let invited = inp.config.invitations as usize;
+    let roll_n = inp.roll.people.len();
+    let report_md = out.join("report.md");
+    let report_html = out.join("report.html");
+
+    let intro = format!(
+        "A replay of the Montpellier Méditerranée Métropole citizens' convention on artificial intelligence (2023) \
+         with synthetic people: {} registered voters drawn from INSEE figures for the 31 communes, none of them real. \
+         The randomness is real and recorded: each stage commits to a drand quicknet round and a EuroMillions draw \
+         that did not exist yet at the date the commitment is announced. The dates are those of these public values, \
+         not the convention's own calendar.",
+        thousands(roll_n)
+    );
+    let answers_text = format!(
+        "{} invited, {} said yes ({}); {} more volunteered through another member of their household; \
+         {} volunteers in all, {} households with several volunteers (the household rule keeps at most one of each).",
+        thousands(invited),
+        a.invited_yes,
+        pct(a.invited_yes as f64 / invited.max(1) as f64),
+        a.household_extra,
+        a.volunteers.len(),
+        inp.pool2.households_with_several
+    );
+    let files = |s: &StageSummary, receipts: String| {
+        vec![
+            format!("manifest: {}", rel(out, &s.files.manifest)),
+            format!("commitment: {}", rel(out, &s.files.commitment)),
+            format!("pool: {}", rel(out, &s.files.pool)),
+            format!("reveal: {}", rel(out, &s.files.reveal)),
+            format!("bundle: {}", rel(out, &s.files.bundle)),
+            format!("receipts: {} ({receipts})", rel(out, &s.files.receipts)),
+        ]
+    };
+    let receipts1 = format!(
+        "{} example receipts; a real organiser gives each of the {} people theirs privately, writing them all here would be pointless",
+        st1.receipts_written,
+        thousands(roll_n)
+    );
+    let receipts2 = format!("{} receipts, one per volunteer", st2.receipts_written);
+    let mut artefacts = vec![format!("folder: {}", out.display())];
+    artefacts.extend(
+        files(&st1, receipts1.clone())
+            .into_iter()
+            .map(|x| format!("stage 1 {x}")),
+    );
+    artefacts.extend(
+        files(&st2, receipts2.clone())
+            .into_iter()
+            .map(|x| format!("stage 2 {x}")),
+    );
+    artefacts.push(format!(
+        "report: {} and {}",
+        rel(out, &report_md),
+        rel(out, &report_html)
+    ));
+
+    let mut blocks = vec![
+        Block::Heading(
+            1,
+            "kleroterion demo: Montpellier convention citoyenne sur l'IA".into(),
+        ),
+        Block::Para(intro.clone()),
+        Block::Heading(
+            2,
+            "Stage 1: 2,000 invitations, stratified by commune".into(),
+        ),
+        Block::List(vec![
+            format!(
+                "Commitment: {} (announced {})",
+                st1.commitment, r1.plan.announced_at
+            ),
+            format!("Method: {}", st1.method),
+        ]),
+        Block::Para("Randomness committed in advance:".into()),
+        Block::List(st1.sources.clone()),
+        Block::Para("Verification of the bundle as written:".into()),
+        Block::List(check_list(&st1)),
+        Block::Table {
+            header: ["commune", "registered", "allocation", "invited"]
+                .map(String::from)
+                .into(),
+            right: vec![false, true, true, true],
+            rows: alloc
+                .iter()
+                .map(|(c, n, e, d)| vec![c.clone(), n.to_string(), e.to_string(), d.to_string()])
+                .collect(),
+        },
+        Block::Para(format!("Receipts: {receipts1}.")),
+        Block::Heading(2, "The answers".into()),
+        Block::Para(answers_text.clone()),
+        Block::Heading(2, format!("Stage 2: a panel of {k2}")),
+        Block::List(vec![
+            format!(
+                "Commitment: {} (announced {})",
+                st2.commitment, r2.plan.announced_at
+            ),
+            format!(
+                "Method: {}, household rule on, {} alternates",
+                st2.method, inp.config.alternates
+            ),
+        ]),
+    ];
+    if let Some(note) = &st2.note {
+        blocks.push(Block::Para(format!("Note: {note}.")));
+    }
+    blocks.extend([
+        Block::Para("Randomness committed in advance:".into()),
+        Block::List(st2.sources.clone()),
+        Block::Para("Verification of the bundle as written:".into()),
+        Block::List(check_list(&st2)),
+        Block::Heading(3, "The panel against the quotas and the population".into()),
+        Block::Table { header: header.clone(), right: right.clone(), rows: rows.clone() },
+        Block::Heading(3, "Selection probabilities".into()),
+        Block::Pre(probability_spread.clone()),
+        Block::Para(format!("Panel, in draw order: {}.", st2.selected.join(", "))),
+        Block::Para(format!("Alternates, in order: {}.", st2.alternates.join(", "))),
+        Block::Para(format!(
+            "Receipts: {receipts2}. Checked against the bundle: {}.",
+            s2.receipt_checks.iter().map(|(t, o)| format!("{t} {o}")).collect::<Vec<_>>().join("; ")
+        )),
+        Block::Heading(2, "Artefacts".into()),
+        Block::List(artefacts.clone()),
+        Block::Para(format!(
+            "Size classes of communes: {} (Montpellier; 5 communes of 10,000+; 13 of 5,000-9,999; 12 under 5,000). \
+             Figures: INSEE, see tests/data/montpellier/README.md.",
+            SIZE_CLASSES.join(", ")
+        )),
+    ]);
+    stage::write_text(&report_md, &report::markdown(&blocks))?;
+    stage::write_text(
+        &report_html,
+        &report::html("kleroterion demo: Montpellier", &blocks),
+    )?;
+
+    let mut summary = DemoSummary {
+        out: out.clone(),
+        stage1: st1,
+        stage2: st2,
+        report_md,
+        report_html,
+        roll_size: roll_n,
+        volunteers: a.volunteers.len(),
+        panel_table,
+        probability_spread,
+        text: String::new(),
+        timings: Vec::new(),
+    };
+    summary.text = terminal_text(&summary, &intro, &answers_text, &receipts1, &artefacts, k2);
+    Ok(summary)
+}
+
+/// The summary for a terminal: both stages, the panel table, the spread, the artefacts.
+fn terminal_text(
+    s: &DemoSummary,
+    intro: &str,
+    answers: &str,
+    receipts1: &str,
+    artefacts: &[String],
+    k: u32,
+) -> String {
+    let verdict = |s: &StageSummary| {
+        if s.verified {
+            "verified"
+        } else {
+            "NOT verified"
+        }
+    };
+    let fallback = |s: &StageSummary| match &s.randomness {
+        RandomnessMode::Drand => {
+            "  the drand signature is checked offline against the quicknet public key\n"
+        }
+        RandomnessMode::HexFallback { .. } => "",
+    };
+    let (st1, st2) = (&s.stage1, &s.stage2);
+    let mut text = format!("{intro}\n\n");
+    text.push_str(&format!(
+        "Stage 1, invitations: {} drawn from {} voters, {}.\n  commitment {}\n  {}\n{}",
+        thousands(st1.selected.len()),
+        thousands(s.roll_size),
+        verdict(st1),
+        st1.commitment,
+        st1.sources.join("\n  "),
+        fallback(st1)
+    ));
+    text.push_str(&format!(
+        "  receipts: {receipts1}\n\nAnswers: {answers}\n\n"
+    ));
+    text.push_str(&format!(
+        "Stage 2, panel of {k}: {}, {}.\n  commitment {}\n  {}\n{}",
+        st2.method,
+        verdict(st2),
+        st2.commitment,
+        st2.sources.join("\n  "),
+        fallback(st2)
+    ));
+    if let Some(note) = &st2.note {
+        text.push_str(&format!("  note: {note}\n"));
+    }
+    text.push_str(&format!(
+        "\n{}\n{}\nArtefacts:\n",
+        s.panel_table, s.probability_spread
+    ));
+    for a in artefacts {
+        text.push_str(&format!("  {a}\n"));
+    }
+    text
+}

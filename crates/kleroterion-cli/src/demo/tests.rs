@@ -1,0 +1,139 @@
+//! End-to-end checks of the demo on a scaled-down roll.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use kleroterion::{Bundle, verify};
+
+use super::*;
+
+/// 2,000 invitations from a roll of about 16,000; LEXIMIN gets 3 seconds, so on a slow build
+/// this also runs the greedy fallback.
+fn small() -> DemoConfig {
+    DemoConfig {
+        roll_scale_per_mille: 50,
+        lottery_panels: 200,
+        stage1_receipts: 3,
+        leximin_time_limit: Duration::from_secs(3),
+        ..DemoConfig::default()
+    }
+}
+
+/// About 70 volunteers and panels of 10: small enough for LEXIMIN in a test build.
+fn tiny() -> DemoConfig {
+    DemoConfig {
+        roll_scale_per_mille: 20,
+        invitations: 300,
+        panel_size: 10,
+        alternates: 3,
+        lottery_panels: 100,
+        stage1_receipts: 2,
+        leximin_time_limit: Duration::from_secs(60),
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kleroterion-demo-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn the_demo_runs_end_to_end_and_its_bundles_verify() {
+    let out = temp_dir("e2e");
+    let opts = DemoOptions {
+        out: out.clone(),
+        quiet: false,
+    };
+    let mut steps: Vec<&'static str> = Vec::new();
+    let summary = run_with(&opts, &small(), &mut |p| {
+        assert!(p.done <= p.total, "{p:?}");
+        assert!(STEPS.contains(&p.step), "{}", p.step);
+        if steps.last() != Some(&p.step) {
+            steps.push(p.step);
+        }
+    })
+    .unwrap();
+
+    // Every step reported, in order.
+    let order: Vec<usize> = steps
+        .iter()
+        .filter_map(|s| STEPS.iter().position(|t| t == s))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
+
+    // The bundles on disk verify.
+    for s in [&summary.stage1, &summary.stage2] {
+        let text = std::fs::read_to_string(&s.files.bundle).unwrap();
+        let report = verify(&Bundle::from_json(&text).unwrap());
+        assert!(report.valid, "{:?}", report.error);
+        assert!(s.verified);
+        assert!(s.files.manifest.exists() && s.files.pool.exists() && s.files.reveal.exists());
+        assert_eq!(
+            std::fs::read_dir(&s.files.receipts).unwrap().count(),
+            s.receipts_written
+        );
+    }
+    assert!(summary.report_md.exists() && summary.report_html.exists());
+
+    // Stage 1 allocation: 2,000 invitations, as the largest remainder gives them.
+    assert_eq!(summary.stage1.selected.len(), 2000);
+    let fig = data::Figures::load().unwrap();
+    let roll = roll::Roll::build(&fig, 50, &mut |_, _| {}).unwrap();
+    let index: HashMap<&str, usize> = roll
+        .tickets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    let mut drawn = vec![0u64; fig.communes.len()];
+    for t in &summary.stage1.selected {
+        drawn[usize::from(roll.people[index[t.as_str()]].commune)] += 1;
+    }
+    let mut sizes = vec![0u64; fig.communes.len()];
+    for p in &roll.people {
+        sizes[usize::from(p.commune)] += 1;
+    }
+    assert_eq!(drawn, summary::largest_remainder(&sizes, 2000));
+    assert_eq!(drawn.iter().sum::<u64>(), 2000);
+
+    // Stage 2: a panel of 40 with strict parity, and a few hundred volunteers.
+    assert_eq!(summary.stage2.selected.len(), 40);
+    assert!(
+        (300..=800).contains(&summary.volunteers),
+        "{}",
+        summary.volunteers
+    );
+    assert!(summary.panel_table.contains("woman") && summary.panel_table.contains("commune_size"));
+    assert!(summary.text.contains("Artefacts"));
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_tiny_demo_commits_a_leximin_lottery_and_stays_quiet() {
+    let out = temp_dir("tiny");
+    let mut calls = 0;
+    let opts = DemoOptions {
+        out: out.clone(),
+        quiet: true,
+    };
+    let summary = run_with(&opts, &tiny(), &mut |_| calls += 1).unwrap();
+    assert_eq!(calls, 0);
+    let method = &summary.stage2.method;
+    assert!(method.starts_with("lottery over 100 panels"), "{method}");
+    assert!(summary.stage2.note.is_none());
+    assert!(
+        summary.probability_spread.contains("min "),
+        "{}",
+        summary.probability_spread
+    );
+    assert_eq!(summary.stage2.selected.len(), 10);
+    let manifest = std::fs::read_to_string(&summary.stage2.files.manifest).unwrap();
+    let manifest = kleroterion::Manifest::from_json(&manifest).unwrap();
+    assert!(manifest.household_rule);
+    let kleroterion::Method::Lottery { portfolio } = &manifest.method else {
+        panic!("not a lottery: {}", manifest.method.name());
+    };
+    assert_eq!(portfolio.len(), 100);
+    let _ = std::fs::remove_dir_all(&out);
+}

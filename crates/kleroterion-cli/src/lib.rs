@@ -1,0 +1,35 @@
+//! The `kleroterion` command line as a library: argument parsing, the commands, progress
+//! display and the Montpellier demo. The binary in `main.rs` only calls [`main_with`].
+//!
+//! Exit codes: 0 on success; 1 when a check ran and failed (a bundle that does not verify, a
+//! receipt that does not match, quotas that no panel can meet); 2 for any other error (an
+//! input that cannot be read or used), as for a wrong command line.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod commands;
+pub mod demo;
+pub mod error;
+pub mod progress;
+
+use std::process::ExitCode;
+
+/// Runs the parsed command line, prints any error, and returns the exit code.
+pub fn main_with(cli: &cli::Cli) -> ExitCode {
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if cli.json && !matches!(e, error::CliError::Failed(_)) {
+                let v = serde_json::json!({"error": e.to_string(), "kind": e.kind()});
+                crate::outln!("{v}");
+            }
+            {
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stderr(), "error: {e}");
+            }
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! commit → draw → verify on the Sortition Foundation fixture, the replication examples and a
+//! French `;`-separated file.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::*;
+use predicates::prelude::*;
+
+#[test]
+fn sortition_foundation_fixture_22_with_households() {
+    let args = sortition_foundation_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let d = commit_and_draw(&args);
+    assert_eq!(
+        std::fs::read_dir(d.commit.join("receipts"))
+            .unwrap()
+            .count(),
+        150
+    );
+    let tickets = read_csv(&d.commit.join("tickets.csv"));
+    assert_eq!(tickets.len(), 151);
+    assert_eq!(
+        &tickets[0][..3],
+        ["ticket", "pool_index", "nationbuilder_id"]
+    );
+
+    let selected = read_csv(&d.out("selected.csv"));
+    assert_eq!(selected.len(), 23, "header and 22 people");
+    let header = &selected[0];
+    assert_eq!(header[0], "nationbuilder_id");
+    // The Sortition Foundation's shape: id, other columns in file order, then the features.
+    assert_eq!(
+        &header[header.len() - 4..],
+        ["Gender", "age_bracket", "edu_level", "geo_bucket"]
+    );
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (a, z) = (col("primary_address1"), col("primary_zip"));
+    let addresses: HashSet<(String, String)> = selected[1..]
+        .iter()
+        .map(|r| (r[a].to_lowercase(), r[z].to_lowercase()))
+        .collect();
+    assert_eq!(addresses.len(), 22, "at most one person per household");
+    let g = col("Gender");
+    let women = selected[1..].iter().filter(|r| r[g] == "Female").count();
+    assert!(
+        (11..=12).contains(&women),
+        "quota Gender=Female 11..12, got {women}"
+    );
+
+    let ids: HashSet<String> = selected[1..].iter().map(|r| r[0].clone()).collect();
+    let remaining = read_csv(&d.out("remaining.csv"));
+    assert!(remaining.len() <= 151 - 22);
+    assert!(remaining[1..].iter().all(|r| !ids.contains(&r[0])));
+    let alternates = read_csv(&d.out("alternates.csv"));
+    assert_eq!(alternates.len(), 23);
+
+    kl().arg("verify")
+        .arg(&d.bundle)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("✓ transcript"));
+    let out = kl()
+        .args(["verify", "--json"])
+        .arg(&d.bundle)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 9);
+    assert!(v["error"].is_null());
+}
+
+#[test]
+fn commit_is_reproducible_with_a_ticket_key() {
+    let args = sortition_foundation_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let a = commit_and_draw(&args);
+    let b = commit_and_draw(&args);
+    assert_eq!(
+        std::fs::read_to_string(a.commit.join("commitment.txt")).unwrap(),
+        std::fs::read_to_string(b.commit.join("commitment.txt")).unwrap()
+    );
+    // Pool order is ticket order, not the organiser's file order.
+    let pool: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.commit.join("pool.json")).unwrap())
+            .unwrap();
+    let tickets: Vec<&str> = pool["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ticket"].as_str().unwrap())
+        .collect();
+    let mut sorted = tickets.clone();
+    sorted.sort_unstable();
+    assert_eq!(tickets, sorted);
+}
+
+#[test]
+fn random_tickets_differ_between_commits() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let run = |out: &str| {
+        let o = dir.path().join(out);
+        kl().arg("commit")
+            .args([
+                "--people",
+                &data("replication/example_small_20/respondents.csv")
+                    .display()
+                    .to_string(),
+            ])
+            .args([
+                "--quotas",
+                &data("replication/example_small_20/categories.csv")
+                    .display()
+                    .to_string(),
+            ])
+            .args(["--size", "20", "--method", "uniform", "--out"])
+            .arg(&o)
+            .assert()
+            .success();
+        std::fs::read_to_string(o.join("commitment.txt")).unwrap()
+    };
+    assert_ne!(run("a"), run("b"));
+}
+
+#[test]
+fn replication_small_20_lottery() {
+    let p = data("replication/example_small_20/respondents.csv")
+        .display()
+        .to_string();
+    let q = data("replication/example_small_20/categories.csv")
+        .display()
+        .to_string();
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = dir.path().join("c");
+    let o = kl()
+        .args([
+            "commit", "--json", "--people", &p, "--quotas", &q, "--size", "20", "--method",
+            "lottery", "--panels", "100",
+        ])
+        .args(["--ticket-key", "k", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["method"], "lottery");
+    assert!(
+        (v["leximin_min_probability"].as_f64().unwrap() - 0.1).abs() < 1e-3,
+        "{v}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["method"]["portfolio"].as_array().unwrap().len(),
+        100
+    );
+    let reveal = hex_reveal(dir.path(), "42");
+    let bundle = dir.path().join("bundle.json");
+    kl().arg("draw")
+        .arg(out.join("manifest.json"))
+        .arg("--reveal")
+        .arg(&reveal)
+        .arg("--out")
+        .arg(&bundle)
+        .assert()
+        .success();
+    kl().arg("verify")
+        .arg(&bundle)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("✓ portfolio"));
+    // Row numbers are the ids, starting at 1.
+    let selected = read_csv(&dir.path().join("selected.csv"));
+    assert_eq!(selected[0], ["id", "gender", "leaning"]);
+    assert!(
+        selected[1..]
+            .iter()
+            .all(|r| (1..=200).contains(&r[0].parse::<u32>().unwrap()))
+    );
+}
+
+#[test]
+fn replication_large_200_greedy() {
+    let d = commit_and_draw(&[
+        "--people",
+        &data("replication/example_large_200/respondents.csv")
+            .display()
+            .to_string(),
+        "--quotas",
+        &data("replication/example_large_200/categories.csv")
+            .display()
+            .to_string(),
+        "--size",
+        "200",
+        "--method",
+        "greedy",
+    ]);
+    let selected = read_csv(&d.out("selected.csv"));
+    assert_eq!(selected.len(), 201);
+    kl().arg("verify").arg(&d.bundle).assert().success();
+}
+
+#[test]
+fn french_semicolons_bom_accents_households() {
+    let d = commit_and_draw(&[
+        "--people",
+        &fixture("francais/personnes.csv").display().to_string(),
+        "--quotas",
+        &fixture("francais/quotas.csv").display().to_string(),
+        "--size",
+        "6",
+        "--method",
+        "greedy",
+        "--id-column",
+        "identifiant",
+        "--household",
+        "adresse",
+        "code postal",
+    ]);
+    kl().arg("verify").arg(&d.bundle).assert().success();
+    // Values written in decomposed form (NFD) in the file were normalised to NFC.
+    let pool = std::fs::read_to_string(d.commit.join("pool.json")).unwrap();
+    assert!(pool.contains("P\u{e9}rols"));
+    assert!(!pool.contains("Pe\u{301}rols"));
+    let tickets = read_csv(&d.commit.join("tickets.csv"));
+    assert_eq!(&tickets[0][2..5], ["identifiant", "prénom", "adresse"]);
+    let row = tickets.iter().find(|r| r[2] == "FR-001").unwrap();
+    assert_eq!(
+        row[6], "Dit « Amélie »; bénévole",
+        "quoted field with the separator kept whole"
+    );
+    let row8 = tickets.iter().find(|r| r[2] == "FR-008").unwrap();
+    assert_eq!(
+        row8[6], "ligne 1\nligne 2",
+        "quoted field with a newline kept whole"
+    );
+}
+
+#[test]
+fn draw_writes_excel_bom_on_request() {
+    let args = sortition_foundation_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let d = commit_and_draw(&args);
+    let reveal = hex_reveal(d.dir.path(), "ab");
+    let bundle = d.dir.path().join("bom/bundle.json");
+    kl().arg("draw")
+        .arg(d.commit.join("manifest.json"))
+        .arg("--reveal")
+        .arg(&reveal)
+        .arg("--out")
+        .arg(&bundle)
+        .arg("--bom")
+        .assert()
+        .success();
+    let bytes = std::fs::read(d.dir.path().join("bom/selected.csv")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBFnationbuilder_id,"));
+    let plain = std::fs::read(d.out("selected.csv")).unwrap();
+    assert!(plain.starts_with(b"nationbuilder_id,"));
+}
+
+#[test]
+fn uniform_and_stratified_methods() {
+    let p = data("sortition-algorithms/candidates.csv")
+        .display()
+        .to_string();
+    let q = data("sortition-algorithms/features.csv")
+        .display()
+        .to_string();
+    let base = [
+        "--people",
+        &p,
+        "--quotas",
+        &q,
+        "--size",
+        "22",
+        "--id-column",
+        "nationbuilder_id",
+    ];
+    let d = commit_and_draw(&[&base[..], &["--method", "uniform"]].concat());
+    kl().arg("verify")
+        .arg(&d.bundle)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("does not enforce quotas"));
+    for allocation in ["largest-remainder", "sainte-lague"] {
+        let d = commit_and_draw(
+            &[
+                &base[..],
+                &[
+                    "--method",
+                    "stratified",
+                    "--strata",
+                    "geo_bucket",
+                    "--allocation",
+                    allocation,
+                ],
+            ]
+            .concat(),
+        );
+        kl().arg("verify").arg(&d.bundle).assert().success();
+    }
+    // A stratifying column that no quota names.
+    let d = commit_and_draw(
+        &[
+            &base[..],
+            &[
+                "--method",
+                "stratified",
+                "--strata",
+                "primary_city",
+                "--allocation",
+                "largest-remainder",
+            ],
+        ]
+        .concat(),
+    );
+    kl().arg("verify").arg(&d.bundle).assert().success();
+}
+
+#[test]
+fn drand_round_as_published_is_accepted_in_a_reveal() {
+    // The reveal reader drops drand's `randomness` after checking it; a wrong one is refused.
+    let args = sortition_foundation_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let d = commit_and_draw(&args);
+    let reveal = write(
+        d.dir.path(),
+        "drand.json",
+        r#"{"kind":"drand","chain":"52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971","round":1000,"randomness":"00","signature":"b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92"}"#,
+    );
+    kl().arg("draw")
+        .arg(d.commit.join("manifest.json"))
+        .arg("--reveal")
+        .arg(&reveal)
+        .arg("--out")
+        .arg(d.dir.path().join("x.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "drand.json: source 1: \"randomness\" is 00",
+        ));
+}

@@ -1,0 +1,457 @@
+//! The commit workflow: people + quotas + options → manifest, pool, receipts, ticket map.
+
+use std::collections::HashMap;
+
+use kleroterion::merkle::MerkleTree;
+use kleroterion::{
+    Allocation, Digest, Feature, Manifest, Method, PoolCommitment, PoolFile, Receipt, Recipe,
+    Record, SPEC_VERSION, ValueQuota,
+};
+
+use crate::error::{FileError, Result};
+use crate::people::People;
+use crate::quotas::Quotas;
+use crate::tickets::TicketSource;
+
+/// The selection method, as the organiser chooses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MethodChoice {
+    /// `k` of `n` uniformly (quotas informative only).
+    Uniform,
+    /// Uniform within the strata of one feature (a quota feature or an extra column).
+    Stratified {
+        /// The stratifying feature.
+        feature: String,
+        /// How seats are allocated across strata.
+        allocation: Allocation,
+    },
+    /// The Sortition Foundation's legacy greedy algorithm, in integer arithmetic.
+    Greedy {
+        /// Attempts before the draw fails (1 to 1000).
+        max_attempts: u32,
+    },
+    /// One panel of a portfolio computed with LEXIMIN and rounded to `panels` equiprobable
+    /// panels.
+    Lottery {
+        /// The portfolio's size M (for example 1,000).
+        panels: u32,
+    },
+}
+
+impl MethodChoice {
+    /// The method's protocol name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            MethodChoice::Uniform => "uniform",
+            MethodChoice::Stratified { .. } => "stratified",
+            MethodChoice::Greedy { .. } => "greedy",
+            MethodChoice::Lottery { .. } => "lottery",
+        }
+    }
+
+    /// True when the method applies the quotas and the household rule.
+    pub fn enforces_quotas(&self) -> bool {
+        matches!(
+            self,
+            MethodChoice::Greedy { .. } | MethodChoice::Lottery { .. }
+        )
+    }
+}
+
+/// Parses `largest-remainder`, `sainte-lague` or `explicit:3,4,5`.
+pub fn parse_allocation(text: &str) -> Result<Allocation> {
+    let t = text.trim().to_lowercase().replace('_', "-");
+    match t.as_str() {
+        "largest-remainder" | "hamilton" => Ok(Allocation::LargestRemainder),
+        "sainte-lague" | "sainte-laguë" | "webster" => Ok(Allocation::SainteLague),
+        _ => {
+            let bad = || FileError::Invalid {
+                detail: format!(
+                    "allocation \"{text}\" is not known. Fix: use largest-remainder, sainte-lague, or explicit:3,4,5 (one count per value of the stratifying feature, in its order)"
+                ),
+            };
+            let counts = t.strip_prefix("explicit:").ok_or_else(bad)?;
+            let counts = counts
+                .split(',')
+                .map(|c| c.trim().parse::<u32>().map_err(|_| bad()))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Allocation::Explicit { counts })
+        }
+    }
+}
+
+/// Everything `commit` needs besides the files.
+#[derive(Clone, Default)]
+pub struct CommitOptions<'a> {
+    /// A free description of the draw.
+    pub title: String,
+    /// When the commitment is published, `YYYY-MM-DDTHH:MM:SSZ` (optional).
+    pub announced_at: Option<String>,
+    /// The panel size `k`.
+    pub panel_size: u32,
+    /// The length of the alternates list.
+    pub alternates: u32,
+    /// The method; `None` is an error (there is no silent default).
+    pub method: Option<MethodChoice>,
+    /// The committed randomness recipe; `None` accepts any reveal (the verifier says so).
+    pub randomness: Option<Recipe>,
+    /// How tickets and household keys are made.
+    pub tickets: TicketSource,
+    /// Options for the fair solver (time limit, progress) for the lottery method.
+    pub fair: kleroterion_fair::Options<'a>,
+}
+
+/// One person's ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketEntry {
+    /// Index into [`People::people`] (file order).
+    pub person: usize,
+    /// The organiser's id.
+    pub id: String,
+    /// The ticket.
+    pub ticket: String,
+    /// The person's 0-based index in the pool.
+    pub pool_index: u32,
+}
+
+/// What a commit produces.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    /// The manifest to publish.
+    pub manifest: Manifest,
+    /// Its commitment, to publish before the randomness exists.
+    pub commitment: Digest,
+    /// The pool to publish (records in pool order, sorted by ticket).
+    pub pool: PoolFile,
+    /// One private receipt per pool index.
+    pub receipts: Vec<Receipt>,
+    /// The private id → ticket map, in the people file's order.
+    pub tickets: Vec<TicketEntry>,
+    /// For `lottery`: each pool index's selection probability as (panels holding them, M).
+    pub selection_counts: Option<(Vec<u32>, u32)>,
+    /// For `lottery`: the LEXIMIN minimum probability before rounding.
+    pub leximin_min: Option<f64>,
+}
+
+/// Commits: assigns tickets, orders the pool by ticket, builds the manifest (with the
+/// portfolio for `lottery`), the receipts and the ticket map.
+///
+/// The household rule is on when `people` was read with address columns. Features of the
+/// manifest are the quotas' features, then any extra feature read with the people (a
+/// stratifying column), whose values are taken in order of first appearance with quota
+/// `0..=panel_size`.
+pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions<'_>) -> Result<Committed> {
+    let k = options.panel_size;
+    let method = options.method.clone().ok_or_else(|| FileError::Invalid {
+        detail: "no method given. Fix: choose one of uniform, stratified, greedy, lottery".into(),
+    })?;
+    let n = people.people.len();
+    if k == 0 || k as usize > n {
+        return Err(FileError::Invalid {
+            detail: format!(
+                "panel size {k} is impossible with {n} people in {}. Fix: choose a size from 1 to {n}",
+                people.file
+            ),
+        });
+    }
+    quotas.check_panel_size(k)?;
+    let household_rule = people.has_households();
+    if household_rule && !method.enforces_quotas() {
+        return Err(FileError::Invalid {
+            detail: format!(
+                "the household rule (address columns) cannot be applied by the {} method. Fix: use greedy or lottery, or drop the address columns",
+                method.name()
+            ),
+        });
+    }
+    let features = manifest_features(people, quotas, k);
+    if let MethodChoice::Stratified { feature, .. } = &method
+        && !features.iter().any(|f| &f.name == feature)
+    {
+        return Err(FileError::Invalid {
+            detail: format!(
+                "the stratifying feature \"{feature}\" is neither a quota feature nor a column read from {}",
+                people.file
+            ),
+        });
+    }
+
+    let mut tickets = assign_tickets(people, &options.tickets)?;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| tickets[a].ticket.cmp(&tickets[b].ticket));
+    for (pos, &i) in order.iter().enumerate() {
+        tickets[i].pool_index = pos as u32;
+    }
+    let mut households: HashMap<&str, String> = HashMap::new();
+    let mut records = Vec::with_capacity(n);
+    for &i in &order {
+        let p = &people.people[i];
+        let household = match (&p.address, household_rule) {
+            (Some(a), true) => {
+                if !households.contains_key(a.as_str()) {
+                    let key = options.tickets.household(a)?;
+                    households.insert(a, key);
+                }
+                households.get(a.as_str()).cloned()
+            }
+            _ => None,
+        };
+        records.push(Record {
+            ticket: tickets[i].ticket.clone(),
+            values: p.values.clone(),
+            household,
+        });
+    }
+    let pool = PoolCommitment::of(&records).map_err(|e| FileError::core("building the pool", e))?;
+
+    let mut selection_counts = None;
+    let mut leximin_min = None;
+    let core_method = match method {
+        MethodChoice::Uniform => Method::Uniform,
+        MethodChoice::Stratified {
+            feature,
+            allocation,
+        } => Method::Stratified {
+            feature,
+            allocation,
+        },
+        MethodChoice::Greedy { max_attempts } => Method::Greedy { max_attempts },
+        MethodChoice::Lottery { panels } => {
+            let instance = crate::fair::instance(quotas, people, &order, k, household_rule);
+            let dist = crate::fair::leximin(&instance, &options.fair)?;
+            leximin_min = Some(dist.report.min);
+            let lottery = crate::fair::portfolio(&instance, &dist, panels)?;
+            selection_counts = Some((
+                kleroterion::methods::lottery::selection_counts(&lottery.panels, n),
+                panels,
+            ));
+            Method::Lottery {
+                portfolio: lottery.panels,
+            }
+        }
+    };
+    let manifest = Manifest {
+        spec: SPEC_VERSION.into(),
+        title: options.title.clone(),
+        announced_at: options.announced_at.clone(),
+        method: core_method,
+        panel_size: k,
+        alternates: options.alternates,
+        household_rule,
+        features,
+        pool,
+        randomness: options.randomness.clone(),
+    };
+    manifest
+        .validate()
+        .map_err(|e| FileError::core("the manifest is not valid", e))?;
+    let commitment = manifest
+        .commitment()
+        .map_err(|e| FileError::core("hashing the manifest", e))?;
+    let tree = MerkleTree::from_records(&records)
+        .map_err(|e| FileError::core("building the Merkle tree", e))?;
+    let receipts = (0..n as u32)
+        .map(|i| Receipt::issue(commitment, &tree, &records, i))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| FileError::core("issuing receipts", e))?;
+    Ok(Committed {
+        manifest,
+        commitment,
+        pool: PoolFile {
+            spec: SPEC_VERSION.into(),
+            records,
+        },
+        receipts,
+        tickets,
+        selection_counts,
+        leximin_min,
+    })
+}
+
+fn manifest_features(people: &People, quotas: &Quotas, k: u32) -> Vec<Feature> {
+    let mut features = quotas.features.clone();
+    for (f, name) in people
+        .features
+        .iter()
+        .enumerate()
+        .skip(quotas.features.len())
+    {
+        let mut values: Vec<ValueQuota> = Vec::new();
+        for p in &people.people {
+            let v = &p.values[f];
+            if !values.iter().any(|x| &x.value == v) {
+                values.push(ValueQuota {
+                    value: v.clone(),
+                    min: 0,
+                    max: k,
+                });
+            }
+        }
+        features.push(Feature {
+            name: name.clone(),
+            values,
+        });
+    }
+    features
+}
+
+fn assign_tickets(people: &People, source: &TicketSource) -> Result<Vec<TicketEntry>> {
+    let mut used: HashMap<String, usize> = HashMap::with_capacity(people.people.len());
+    let mut out = Vec::with_capacity(people.people.len());
+    for (i, p) in people.people.iter().enumerate() {
+        let mut ticket = source.ticket(&p.id)?;
+        let mut tries = 0;
+        while let Some(&other) = used.get(&ticket) {
+            tries += 1;
+            if matches!(source, TicketSource::Keyed(_)) || tries > 8 {
+                return Err(FileError::Invalid {
+                    detail: format!(
+                        "the ids \"{}\" and \"{}\" were given the same ticket. Fix: use another ticket key",
+                        people.people[other].id, p.id
+                    ),
+                });
+            }
+            ticket = source.ticket(&p.id)?;
+        }
+        used.insert(ticket.clone(), i);
+        out.push(TicketEntry {
+            person: i,
+            id: p.id.clone(),
+            ticket,
+            pool_index: 0,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::people::{IdColumn, PeopleOptions};
+
+    fn inputs(households: bool) -> (People, Quotas) {
+        let q = Quotas::parse_bytes("q.csv", b"feature,value,min,max\ng,f,1,2\ng,m,1,2\n").unwrap();
+        let opts = PeopleOptions {
+            id: IdColumn::Named("id".into()),
+            household_columns: if households {
+                vec!["addr".into()]
+            } else {
+                vec![]
+            },
+            extra_features: vec!["town".into()],
+        };
+        let text = "id,g,addr,town\na,f,1,x\nb,m,1,y\nc,f,2,x\nd,m,3,y\ne,f,4,x\n";
+        (
+            People::parse_bytes("p.csv", text.as_bytes(), &q, &opts).unwrap(),
+            q,
+        )
+    }
+
+    fn options(method: MethodChoice) -> CommitOptions<'static> {
+        CommitOptions {
+            title: "t".into(),
+            panel_size: 2,
+            alternates: 2,
+            method: Some(method),
+            tickets: TicketSource::Keyed(b"k".to_vec()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn greedy_commit_orders_by_ticket_and_issues_receipts() {
+        let (p, q) = inputs(true);
+        let c = commit(&p, &q, &options(MethodChoice::Greedy { max_attempts: 10 })).unwrap();
+        let tickets: Vec<&str> = c.pool.records.iter().map(|r| r.ticket.as_str()).collect();
+        let mut sorted = tickets.clone();
+        sorted.sort_unstable();
+        assert_eq!(tickets, sorted);
+        assert!(c.manifest.household_rule);
+        assert_eq!(c.manifest.features.len(), 2);
+        assert_eq!(c.manifest.features[1].values.len(), 2);
+        let a = &c.pool.records[c.tickets[0].pool_index as usize];
+        let b = &c.pool.records[c.tickets[1].pool_index as usize];
+        assert_eq!(a.household, b.household);
+        assert!(a.household.is_some());
+        assert_eq!(c.receipts.len(), 5);
+        assert!(c.receipts.iter().all(Receipt::proof_verifies));
+        let again = commit(&p, &q, &options(MethodChoice::Greedy { max_attempts: 10 })).unwrap();
+        assert_eq!(again.commitment, c.commitment);
+    }
+
+    #[test]
+    fn households_need_greedy_or_lottery() {
+        let (p, q) = inputs(true);
+        let e = commit(&p, &q, &options(MethodChoice::Uniform)).unwrap_err();
+        assert!(e.to_string().contains("household rule"), "{e}");
+    }
+
+    #[test]
+    fn stratified_on_extra_column() {
+        let (p, q) = inputs(false);
+        let m = MethodChoice::Stratified {
+            feature: "town".into(),
+            allocation: parse_allocation("explicit:1,1").unwrap(),
+        };
+        let c = commit(&p, &q, &options(m)).unwrap();
+        assert_eq!(c.manifest.method.name(), "stratified");
+        let m = MethodChoice::Stratified {
+            feature: "nope".into(),
+            allocation: Allocation::LargestRemainder,
+        };
+        assert!(commit(&p, &q, &options(m)).is_err());
+    }
+
+    #[test]
+    fn lottery_commit_has_portfolio() {
+        let (p, q) = inputs(false);
+        let c = commit(&p, &q, &options(MethodChoice::Lottery { panels: 100 })).unwrap();
+        let Method::Lottery { portfolio } = &c.manifest.method else {
+            panic!("not a lottery")
+        };
+        assert_eq!(portfolio.len(), 100);
+        let (counts, m) = c.selection_counts.unwrap();
+        assert_eq!(m, 100);
+        assert_eq!(counts.iter().sum::<u32>(), 200);
+    }
+
+    #[test]
+    fn allocation_parsing() {
+        assert_eq!(
+            parse_allocation("largest-remainder").unwrap(),
+            Allocation::LargestRemainder
+        );
+        assert_eq!(
+            parse_allocation("Sainte-Lague").unwrap(),
+            Allocation::SainteLague
+        );
+        assert_eq!(
+            parse_allocation("explicit:3, 4,5").unwrap(),
+            Allocation::Explicit {
+                counts: vec![3, 4, 5]
+            }
+        );
+        assert!(parse_allocation("explicit:a").is_err());
+        assert!(parse_allocation("dhondt").is_err());
+    }
+
+    #[test]
+    fn panel_size_errors() {
+        let (p, q) = inputs(false);
+        let mut o = options(MethodChoice::Uniform);
+        o.panel_size = 9;
+        assert!(
+            commit(&p, &q, &o)
+                .unwrap_err()
+                .to_string()
+                .contains("from 1 to 5")
+        );
+        o.panel_size = 1;
+        assert!(
+            commit(&p, &q, &o)
+                .unwrap_err()
+                .to_string()
+                .contains("minimums")
+        );
+    }
+}

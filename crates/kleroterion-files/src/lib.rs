@@ -1,0 +1,22 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod commit;
+pub mod error;
+pub mod fair;
+pub mod outputs;
+pub mod people;
+pub mod quotas;
+pub mod reveal;
+pub mod table;
+pub mod tickets;
+
+pub use commit::{CommitOptions, Committed, MethodChoice, TicketEntry, commit, parse_allocation};
+pub use error::{FileError, Location, Result};
+pub use outputs::{CommitPaths, DrawPaths, TicketMap, write_commit, write_draw_csvs};
+pub use people::{IdColumn, People, PeopleOptions, Person};
+pub use quotas::{QuotaFormat, Quotas};
+pub use reveal::{parse_recipe, parse_reveal, read_recipe, read_reveal};
+pub use table::Table;
+pub use tickets::TicketSource;
