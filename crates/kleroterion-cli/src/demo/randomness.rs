@@ -196,27 +196,9 @@ pub fn stage_randomness(plan: StagePlan) -> Result<StageRandomness, DemoError> {
 /// When a quicknet round was produced, as `YYYY-MM-DD HH:MM:SS UTC`.
 pub fn round_time(round: u64) -> String {
     let t = QUICKNET_GENESIS + QUICKNET_PERIOD * round.saturating_sub(1);
-    let (days, secs) = (t / 86_400, t % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
-
-/// Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    kleroterion::time::format_unix(t)
+        .replace('T', " ")
+        .replace('Z', " UTC")
 }
 
 #[cfg(test)]
