@@ -38,6 +38,20 @@ pub enum Command {
     Rfc3797(Rfc3797Args),
     /// Play the Montpellier convention of 2023 from start to end.
     Demo(DemoArgs),
+    /// Which drand round to commit to: the first produced at or after a time.
+    DrandRound(DrandRoundArgs),
+}
+
+/// `kleroterion drand-round`.
+#[derive(Debug, Args)]
+pub struct DrandRoundArgs {
+    /// The drand network: `quicknet`, `mainnet`, or a chain hash.
+    #[arg(long, default_value = "quicknet")]
+    pub chain: String,
+    /// The time after which the round must be produced (`YYYY-MM-DDTHH:MM:SSZ`), typically a
+    /// little after the commitment's publication.
+    #[arg(long)]
+    pub after: String,
 }
 
 /// Selection methods offered by `commit`.

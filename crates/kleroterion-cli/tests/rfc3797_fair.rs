@@ -180,3 +180,34 @@ fn fair_reports_the_relaxation_when_quotas_cannot_be_met() {
         .code(1)
         .stdout(predicate::str::contains("smallest relaxation"));
 }
+
+/// Round times computed by hand from drand's published genesis and period: quicknet started at
+/// 1692803367 (2023-08-23T15:09:27Z) with a 3 s period, mainnet at 1595431050
+/// (2020-07-22T15:17:30Z) with a 30 s period.
+#[test]
+fn drand_round_planning() {
+    let out = assert_cmd::Command::cargo_bin("kleroterion")
+        .expect("binary")
+        .args(["drand-round", "--after", "2023-08-23T15:09:30Z", "--json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["round"], 2);
+    assert_eq!(v["time"], "2023-08-23T15:09:30Z");
+    let out = assert_cmd::Command::cargo_bin("kleroterion")
+        .expect("binary")
+        .args(["drand-round", "--chain", "mainnet", "--after", "2020-07-22T15:17:31Z", "--json"])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["round"], 2);
+    assert_eq!(v["time"], "2020-07-22T15:18:00Z");
+    let bad = assert_cmd::Command::cargo_bin("kleroterion")
+        .expect("binary")
+        .args(["drand-round", "--after", "tomorrow"])
+        .output()
+        .expect("runs");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("YYYY-MM-DDTHH:MM:SSZ"));
+}

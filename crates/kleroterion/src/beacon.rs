@@ -57,3 +57,21 @@ pub fn round_time(chain: &Digest, round: u64) -> Option<u64> {
 pub fn round_time(_chain: &Digest, _round: u64) -> Option<u64> {
     None
 }
+
+/// The first round of a known drand chain produced at or after `unix` seconds, with its time:
+/// the round to commit to when the commitment will be published at that time.
+#[cfg(feature = "drand")]
+pub fn first_round_at_or_after(chain: &Digest, unix: u64) -> Option<(u64, u64)> {
+    let c = kleroterion_drand::chain_by_hash(chain.as_bytes())?;
+    let round = kleroterion_drand::first_round_at_or_after(c, unix);
+    Some((round, kleroterion_drand::round_time(c, round)))
+}
+
+/// The chain hash of a drand network known by name (`quicknet`, `mainnet`).
+#[cfg(feature = "drand")]
+pub fn chain_by_name(name: &str) -> Option<Digest> {
+    kleroterion_drand::CHAINS
+        .iter()
+        .find(|c| c.name == name)
+        .map(|c| Digest::from_array(c.hash))
+}

@@ -25,6 +25,7 @@ macro_rules! out {
 
 mod commit;
 mod demo;
+mod drand_round;
 mod draw;
 mod fair;
 mod receipt;
@@ -65,6 +66,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Fair(a) => fair::run(&ctx, a),
         Command::Rfc3797(a) => rfc3797::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
+        Command::DrandRound(a) => drand_round::run(&ctx, a),
     }
 }
 

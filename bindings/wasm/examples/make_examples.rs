@@ -1,0 +1,461 @@
+//! Writes the example bundles and receipts of the verification page.
+//!
+//! ```sh
+//! cargo run -p kleroterion-wasm --release --example make_examples -- bindings/wasm/www/examples
+//! ```
+//!
+//! Three fictitious draws, all made through the core API and fully deterministic:
+//!
+//! - `lottery`: 2,000 volunteers, 4 features, k = 40, a portfolio of M = 1,000 panels (each
+//!   made by a greedy draw on its own seed, so every panel meets every quota), seeded by a
+//!   real drand quicknet round and a made-up EuroMillions result;
+//! - `greedy`: 300 volunteers in households, k = 24, at most one person per household,
+//!   seeded by dice;
+//! - `stratified`: 500 volunteers stratified by commune (largest remainder), k = 30, seeded
+//!   by a made-up lottery result.
+//!
+//! For each draw: the bundle, three receipts (a selected person, an alternate, someone not
+//! selected) and an entry of `index.json`, which the page reads to list the examples.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+use kleroterion::encoding::sha256;
+use kleroterion::merkle::MerkleTree;
+use kleroterion::methods::greedy;
+use kleroterion::model::ResolvedPool;
+use kleroterion::stream::Stream;
+use kleroterion::{
+    Allocation, Bundle, Digest, Feature, LotteryNumber, Manifest, Method, PoolCommitment, Receipt,
+    Recipe, Record, Reveal, SPEC_VERSION, SourceSpec, SourceValue, ValueQuota, draw,
+};
+use serde::Serialize;
+
+type Res<T> = Result<T, Box<dyn Error>>;
+
+/// drand quicknet's chain hash.
+const QUICKNET: &str = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971";
+/// A real quicknet round (produced 2026-07-23T07:38:30Z) and its signature.
+const QUICKNET_ROUND: u64 = 30_662_982;
+const QUICKNET_SIGNATURE: &str = "8b3edd0d42a2fa36ac15641a2dea2e4f4895acec2ef72ef39e5b6138f0346fb6b046dde1b4b3d09ff5fe8a6a7acd674a";
+
+/// A feature of the generated pool: name and (value, weight) pairs.
+struct Spec {
+    name: &'static str,
+    values: &'static [(&'static str, u32)],
+}
+
+const GENDER: Spec = Spec {
+    name: "genre",
+    values: &[("femme", 52), ("homme", 48)],
+};
+const AGE: Spec = Spec {
+    name: "âge",
+    values: &[
+        ("16-24", 12),
+        ("25-34", 17),
+        ("35-49", 26),
+        ("50-64", 24),
+        ("65+", 21),
+    ],
+};
+const COMMUNE: Spec = Spec {
+    name: "commune",
+    values: &[
+        ("Montpellier", 55),
+        ("Pérols", 12),
+        ("Saint-Jean-de-Védas", 15),
+        ("Castelnau-le-Lez", 18),
+    ],
+};
+const DIPLOMA: Spec = Spec {
+    name: "diplôme",
+    values: &[("sans diplôme", 30), ("bac", 35), ("supérieur", 35)],
+};
+
+/// A deterministic generator for the fictitious pools (the protocol's own stream).
+struct Gen(Stream);
+
+impl Gen {
+    fn new(label: &str) -> Self {
+        Self(Stream::from_key(&sha256(label.as_bytes())))
+    }
+
+    fn below(&mut self, n: u32) -> u32 {
+        kleroterion::sampling::uniform(&mut self.0, u64::from(n)) as u32
+    }
+
+    fn pick(&mut self, values: &[(&'static str, u32)]) -> &'static str {
+        let total: u32 = values.iter().map(|v| v.1).sum();
+        let mut x = self.below(total);
+        for (name, w) in values {
+            if x < *w {
+                return name;
+            }
+            x -= w;
+        }
+        values[0].0
+    }
+
+    fn ticket(&mut self) -> String {
+        let a = self.0.next_u32();
+        format!("{:04X}-{:04X}", a >> 16, a & 0xFFFF)
+    }
+}
+
+/// `n` fictitious volunteers; with `households`, some share a household key.
+fn pool(label: &str, n: usize, specs: &[&Spec], households: bool) -> Vec<Record> {
+    let mut g = Gen::new(label);
+    let mut records: Vec<Record> = Vec::with_capacity(n);
+    let mut tickets = std::collections::BTreeSet::new();
+    while records.len() < n {
+        let ticket = g.ticket();
+        if !tickets.insert(ticket.clone()) {
+            continue;
+        }
+        let values = specs.iter().map(|s| g.pick(s.values).to_string()).collect();
+        let household = if households {
+            // About a third of the volunteers live with another volunteer.
+            let shares = !records.is_empty() && g.below(3) == 0;
+            let key = if shares {
+                let i = g.below(records.len() as u32) as usize;
+                records[i].household.clone()
+            } else {
+                None
+            };
+            Some(key.unwrap_or_else(|| format!("foyer-{:05}", records.len())))
+        } else {
+            None
+        };
+        records.push(Record {
+            ticket,
+            values,
+            household,
+        });
+    }
+    records
+}
+
+/// Quotas around each value's share of the pool: `target ± slack`.
+fn features(records: &[Record], specs: &[&Spec], k: u32, slack: u32) -> Vec<Feature> {
+    let n = records.len() as u64;
+    specs
+        .iter()
+        .enumerate()
+        .map(|(f, s)| Feature {
+            name: s.name.into(),
+            values: s
+                .values
+                .iter()
+                .map(|(v, _)| {
+                    let count = records.iter().filter(|r| r.values[f] == *v).count() as u64;
+                    let target = (u64::from(k) * count + n / 2) / n;
+                    let target = target as u32;
+                    ValueQuota {
+                        value: (*v).into(),
+                        min: target.saturating_sub(slack),
+                        max: (target + slack).min(k),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// What a draw commits to, besides its features, pool and randomness.
+struct Setup<'a> {
+    title: &'a str,
+    announced_at: &'a str,
+    method: Method,
+    k: u32,
+    alternates: u32,
+    household_rule: bool,
+}
+
+fn manifest(
+    setup: Setup<'_>,
+    features: Vec<Feature>,
+    records: &[Record],
+    sources: Vec<SourceSpec>,
+) -> Res<Manifest> {
+    let Setup {
+        title,
+        announced_at,
+        method,
+        k,
+        alternates,
+        household_rule,
+    } = setup;
+    Ok(Manifest {
+        spec: SPEC_VERSION.into(),
+        title: title.into(),
+        announced_at: Some(announced_at.into()),
+        method,
+        panel_size: k,
+        alternates,
+        household_rule,
+        features,
+        pool: PoolCommitment::of(records)?,
+        randomness: Some(Recipe {
+            sources,
+            fallback:
+                "Si une source ne publie pas, utiliser la première valeur publiée ensuite par \
+                       cette même source. / If a source does not publish, use the first later \
+                       value of that same source."
+                    .into(),
+        }),
+    })
+}
+
+fn numbers(xs: &[u32]) -> Res<Vec<LotteryNumber>> {
+    Ok(xs
+        .iter()
+        .map(|x| LotteryNumber::parse(&x.to_string()))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The lottery portfolio: `m` panels, each the (sorted) result of a greedy draw.
+fn portfolio(greedy_manifest: &Manifest, records: &[Record], m: u32) -> Res<Vec<Vec<u32>>> {
+    let pool = ResolvedPool::new(&greedy_manifest.features, records)?;
+    let mut panels = Vec::with_capacity(m as usize);
+    for i in 0..m {
+        let seed: Digest = sha256(format!("portfolio panel {i}").as_bytes());
+        let (mut panel, _) = greedy::draw(greedy_manifest, &pool, &seed, 100)?;
+        panel.sort_unstable();
+        panels.push(panel);
+    }
+    Ok(panels)
+}
+
+#[derive(Serialize)]
+struct ReceiptEntry {
+    file: String,
+    ticket: String,
+    outcome: String,
+}
+
+#[derive(Serialize)]
+struct Example {
+    id: String,
+    file: String,
+    method: String,
+    title_en: String,
+    title_fr: String,
+    pool_count: u32,
+    panel_size: u32,
+    receipts: Vec<ReceiptEntry>,
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> Res<()> {
+    std::fs::write(dir.join(name), text)?;
+    println!("wrote {}", dir.join(name).display());
+    Ok(())
+}
+
+/// Writes the bundle and three receipts; returns the index entry.
+fn emit(dir: &Path, id: &str, bundle: &Bundle, title_en: &str, title_fr: &str) -> Res<Example> {
+    // The lottery portfolio holds tens of thousands of numbers: write it compactly.
+    let text = match bundle.manifest.method {
+        Method::Lottery { .. } => serde_json::to_string(bundle)?,
+        _ => bundle.to_json()?,
+    };
+    write(dir, &format!("{id}.json"), &text)?;
+    let tree = MerkleTree::from_records(&bundle.pool)?;
+    let index_of = |t: &str| bundle.pool.iter().position(|r| r.ticket == t);
+    let not_selected = bundle.pool.iter().find(|r| {
+        !bundle.result.selected.contains(&r.ticket) && !bundle.result.alternates.contains(&r.ticket)
+    });
+    let picks = [
+        ("selected", bundle.result.selected.get(2).cloned()),
+        ("alternate", bundle.result.alternates.first().cloned()),
+        ("not-selected", not_selected.map(|r| r.ticket.clone())),
+    ];
+    let mut receipts = Vec::new();
+    for (outcome, ticket) in picks {
+        let Some(ticket) = ticket else { continue };
+        let Some(index) = index_of(&ticket) else {
+            continue;
+        };
+        let receipt = Receipt::issue(bundle.commitment, &tree, &bundle.pool, index as u32)?;
+        let file = format!("{id}-receipt-{outcome}.json");
+        write(dir, &file, &serde_json::to_string_pretty(&receipt)?)?;
+        receipts.push(ReceiptEntry {
+            file,
+            ticket,
+            outcome: outcome.into(),
+        });
+    }
+    Ok(Example {
+        id: id.into(),
+        file: format!("{id}.json"),
+        method: bundle.manifest.method.name().into(),
+        title_en: title_en.into(),
+        title_fr: title_fr.into(),
+        pool_count: bundle.manifest.pool.count,
+        panel_size: bundle.manifest.panel_size,
+        receipts,
+    })
+}
+
+fn lottery_example(dir: &Path) -> Res<Example> {
+    let specs = [&GENDER, &AGE, &COMMUNE, &DIPLOMA];
+    let records = pool("example lottery pool", 2000, &specs, false);
+    let k = 40;
+    let feats = features(&records, &specs, k, 2);
+    let sources = vec![
+        SourceSpec::Drand {
+            chain: Digest::from_hex(QUICKNET, "chain")?,
+            round: QUICKNET_ROUND,
+        },
+        SourceSpec::Lottery {
+            name: "EuroMillions".into(),
+            date: "2026-07-24".into(),
+        },
+    ];
+    let greedy_manifest = manifest(
+        Setup {
+            title: "portfolio",
+            announced_at: "2026-07-20T12:00:00Z",
+            method: Method::Greedy { max_attempts: 100 },
+            k,
+            alternates: 10,
+            household_rule: false,
+        },
+        feats.clone(),
+        &records,
+        sources.clone(),
+    )?;
+    let panels = portfolio(&greedy_manifest, &records, 1000)?;
+    let m = manifest(
+        Setup {
+            title: "Exemple fictif : convention citoyenne, loterie sur 1 000 panels",
+            announced_at: "2026-07-20T12:00:00Z",
+            method: Method::Lottery { portfolio: panels },
+            k,
+            alternates: 10,
+            household_rule: false,
+        },
+        feats,
+        &records,
+        sources,
+    )?;
+    let reveal = Reveal {
+        sources: vec![
+            SourceValue::Drand {
+                chain: Digest::from_hex(QUICKNET, "chain")?,
+                round: QUICKNET_ROUND,
+                signature: kleroterion::digest::from_hex(QUICKNET_SIGNATURE, "signature")?,
+                previous_signature: None,
+            },
+            SourceValue::Lottery {
+                name: "EuroMillions".into(),
+                numbers: numbers(&[7, 19, 23, 36, 44, 3, 11])?,
+            },
+        ],
+    };
+    let bundle = draw(&m, &records, &reveal)?;
+    emit(
+        dir,
+        "lottery",
+        &bundle,
+        "Lottery: 2,000 volunteers, 1,000 committed panels (drand + EuroMillions)",
+        "Loterie : 2 000 volontaires, 1 000 panels engagés (drand + EuroMillions)",
+    )
+}
+
+fn greedy_example(dir: &Path) -> Res<Example> {
+    let specs = [&GENDER, &AGE, &COMMUNE];
+    let records = pool("example greedy pool", 300, &specs, true);
+    let k = 24;
+    let feats = features(&records, &specs, k, 2);
+    let m = manifest(
+        Setup {
+            title: "Exemple fictif : panel citoyen avec foyers",
+            announced_at: "2026-11-02T09:00:00Z",
+            method: Method::Greedy { max_attempts: 100 },
+            k,
+            alternates: 8,
+            household_rule: true,
+        },
+        feats,
+        &records,
+        vec![SourceSpec::Dice {
+            count: 10,
+            faces: 6,
+            witnesses: "deux volontaires et un huissier".into(),
+        }],
+    )?;
+    let reveal = Reveal {
+        sources: vec![SourceValue::Dice {
+            values: vec![3, 6, 1, 1, 4, 5, 2, 6, 3, 2],
+        }],
+    };
+    let bundle = draw(&m, &records, &reveal)?;
+    emit(
+        dir,
+        "greedy",
+        &bundle,
+        "Greedy with quotas: 300 volunteers, one per household (dice)",
+        "Glouton avec quotas : 300 volontaires, un par foyer (dés)",
+    )
+}
+
+fn stratified_example(dir: &Path) -> Res<Example> {
+    let specs = [&GENDER, &COMMUNE];
+    let records = pool("example stratified pool", 500, &specs, false);
+    let k = 30;
+    let feats = features(&records, &specs, k, 3);
+    let m = manifest(
+        Setup {
+            title: "Exemple fictif : tirage stratifié par commune",
+            announced_at: "2026-11-10T18:00:00Z",
+            method: Method::Stratified {
+                feature: "commune".into(),
+                allocation: Allocation::LargestRemainder,
+            },
+            k,
+            alternates: 6,
+            household_rule: false,
+        },
+        feats,
+        &records,
+        vec![SourceSpec::Lottery {
+            name: "Loto".into(),
+            date: "2026-11-11".into(),
+        }],
+    )?;
+    let reveal = Reveal {
+        sources: vec![SourceValue::Lottery {
+            name: "Loto".into(),
+            numbers: numbers(&[4, 15, 27, 33, 41, 8])?,
+        }],
+    };
+    let bundle = draw(&m, &records, &reveal)?;
+    emit(
+        dir,
+        "stratified",
+        &bundle,
+        "Stratified by commune: 500 volunteers (Loto)",
+        "Stratifié par commune : 500 volontaires (Loto)",
+    )
+}
+
+fn main() -> Res<()> {
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "examples-out".into()),
+    );
+    std::fs::create_dir_all(&dir)?;
+    let examples = vec![
+        lottery_example(&dir)?,
+        greedy_example(&dir)?,
+        stratified_example(&dir)?,
+    ];
+    write(
+        &dir,
+        "index.json",
+        &serde_json::to_string_pretty(&examples)?,
+    )?;
+    Ok(())
+}

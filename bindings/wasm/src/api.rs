@@ -1,0 +1,527 @@
+//! The bindings' logic in plain Rust: JSON text in, JSON text out.
+//!
+//! Every function here is what one export of the crate root does, without any JavaScript
+//! type, so it runs and is tested natively as well as in wasm. The work itself is done by
+//! the core crate; this module only parses, calls and serialises.
+
+use std::collections::BTreeMap;
+
+use kleroterion::digest::to_hex;
+use kleroterion::merkle::{MerkleTree, leaf_hash};
+use kleroterion::methods::lottery::selection_counts;
+use kleroterion::sampling::sample as core_sample;
+use kleroterion::sampling::uniform as core_uniform;
+use kleroterion::stream::{Stream, stream_key as core_stream_key};
+use kleroterion::text::{TextKind, check};
+use kleroterion::verify::{Status, Step, StepId};
+use kleroterion::{
+    Bundle, Digest, LotteryNumber, Manifest, Method, Receipt, ReceiptOutcome, Record, Report,
+    Reveal,
+};
+use serde::Serialize;
+
+use crate::error::{ApiError, ApiResult};
+
+fn to_json<T: Serialize>(value: &T) -> ApiResult<String> {
+    serde_json::to_string(value).map_err(|e| ApiError::json("output", &e))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> ApiResult<T> {
+    serde_json::from_str(text).map_err(|e| ApiError::json(what, &e))
+}
+
+fn digest(hex: &str, field: &str) -> ApiResult<Digest> {
+    Ok(Digest::from_hex(hex, field)?)
+}
+
+/// The report of a text that is not a readable bundle: the `format` step fails.
+fn unreadable_report(e: &kleroterion::Error) -> Report {
+    let steps = StepId::ALL
+        .iter()
+        .map(|&id| {
+            let failed = id == StepId::Format;
+            Step {
+                id,
+                title: id.title(),
+                status: if failed {
+                    Status::Failed
+                } else {
+                    Status::NotChecked
+                },
+                computed: None,
+                published: None,
+                detail: if failed {
+                    vec![format!("{e}")]
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
+    Report {
+        valid: false,
+        steps,
+        error: Some(format!(
+            "this file cannot be read as a kleroterion bundle: {e}"
+        )),
+        error_kind: Some(e.kind().into()),
+    }
+}
+
+/// Verifies a bundle (SPEC.md section 12) and returns the report as JSON:
+/// `{valid, steps: [{id, title, status, computed, published, detail}], error, error_kind}`.
+///
+/// Never fails: a text that is not a bundle gives a report whose `format` step failed.
+pub fn verify(bundle_json: &str) -> String {
+    let report = match Bundle::from_json(bundle_json) {
+        Ok(b) => kleroterion::verify(&b),
+        Err(e) => unreadable_report(&e),
+    };
+    // A report holds only strings, booleans and enums: serialising it cannot fail.
+    serde_json::to_string(&report).unwrap_or_else(|e| {
+        format!(r#"{{"valid":false,"steps":[],"error":"{e}","error_kind":"Json"}}"#)
+    })
+}
+
+/// The answer of a receipt check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptAnswer {
+    /// True when the receipt is for this draw and its proof leads to the committed root.
+    pub matches: bool,
+    /// The ticket (when it matches).
+    pub ticket: Option<String>,
+    /// The person's features as `[feature, value]` pairs (when it matches).
+    pub features: Vec<(String, String)>,
+    /// The outcome (when it matches): `{"outcome": "selected", "position": p}`,
+    /// `{"outcome": "alternate", "number": n}` or `{"outcome": "not_selected"}`.
+    pub outcome: Option<ReceiptOutcome>,
+    /// The number of hashes in the inclusion proof that was checked.
+    pub proof_length: usize,
+    /// Why it does not match.
+    pub error: Option<String>,
+    /// The protocol name of the mismatch.
+    pub error_kind: Option<String>,
+}
+
+impl ReceiptAnswer {
+    fn mismatch(e: &ApiError) -> Self {
+        Self {
+            matches: false,
+            ticket: None,
+            features: Vec::new(),
+            outcome: None,
+            proof_length: 0,
+            error: Some(e.message.clone()),
+            error_kind: Some(e.kind.clone()),
+        }
+    }
+}
+
+/// Checks a private receipt against a bundle (SPEC.md section 13) and returns a
+/// [`ReceiptAnswer`] as JSON. Never fails: anything wrong is a non-matching answer.
+pub fn check_receipt(receipt_json: &str, bundle_json: &str) -> String {
+    let answer = (|| -> ApiResult<ReceiptAnswer> {
+        let receipt = Receipt::from_json(receipt_json)?;
+        let bundle = Bundle::from_json(bundle_json)?;
+        let c = kleroterion::check_receipt(&receipt, &bundle)?;
+        Ok(ReceiptAnswer {
+            matches: true,
+            ticket: Some(c.ticket),
+            features: c.features,
+            outcome: Some(c.outcome),
+            proof_length: receipt.proof.len(),
+            error: None,
+            error_kind: None,
+        })
+    })()
+    .unwrap_or_else(|e| ReceiptAnswer::mismatch(&e));
+    to_json(&answer).unwrap_or_else(|e| format!(r#"{{"matches":false,"error":"{e}"}}"#))
+}
+
+/// Everyone's probability of selection under a lottery portfolio.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Probabilities {
+    /// `M`, the number of panels of the portfolio.
+    pub panels: u32,
+    /// `k`, the panel size.
+    pub panel_size: u32,
+    /// `n`, the number of people in the pool.
+    pub pool_size: u32,
+    /// The tickets, in pool order.
+    pub tickets: Vec<String>,
+    /// For each person in pool order, the number of panels that contain them: their
+    /// probability is `counts[i] / panels`.
+    pub counts: Vec<u32>,
+    /// The smallest count.
+    pub min_count: u32,
+    /// The largest count.
+    pub max_count: u32,
+}
+
+/// For a lottery bundle, each person's probability of selection as a count of panels out of
+/// `M` (SPEC.md section 9.4). Fails with `NotLottery` for other methods.
+pub fn selection_probabilities(bundle_json: &str) -> ApiResult<String> {
+    let bundle = Bundle::from_json(bundle_json)?;
+    let Method::Lottery { portfolio } = &bundle.manifest.method else {
+        return Err(ApiError::new(
+            "NotLottery",
+            format!(
+                "the {} method has no committed portfolio: probabilities are shown for the lottery method only",
+                bundle.manifest.method.name()
+            ),
+        ));
+    };
+    let counts = selection_counts(portfolio, bundle.pool.len());
+    let panels = u32::try_from(portfolio.len())
+        .map_err(|_| ApiError::new("TooLarge", "more than 2^32 panels"))?;
+    let pool_size = u32::try_from(bundle.pool.len())
+        .map_err(|_| ApiError::new("TooLarge", "more than 2^32 records"))?;
+    to_json(&Probabilities {
+        panels,
+        panel_size: bundle.manifest.panel_size,
+        pool_size,
+        tickets: bundle.pool.iter().map(|r| r.ticket.clone()).collect(),
+        min_count: counts.iter().copied().min().unwrap_or(0),
+        max_count: counts.iter().copied().max().unwrap_or(0),
+        counts,
+    })
+}
+
+/// One row of the quota table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaRow {
+    /// The feature.
+    pub feature: String,
+    /// The value.
+    pub value: String,
+    /// The committed minimum.
+    pub min: u32,
+    /// The committed maximum.
+    pub max: u32,
+    /// How many people of the published panel have this value.
+    pub panel: u32,
+    /// How many people of the pool have this value.
+    pub pool: u32,
+    /// True when `min <= panel <= max`.
+    pub ok: bool,
+}
+
+/// The published panel against the quotas.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaTable {
+    /// The method's name.
+    pub method: String,
+    /// True when the method enforces the quotas (greedy, lottery); otherwise they are
+    /// informative.
+    pub enforced: bool,
+    /// One row per feature value, in declared order.
+    pub rows: Vec<QuotaRow>,
+    /// Published panel tickets that are not in the pool (they are not counted).
+    pub unknown_tickets: Vec<String>,
+}
+
+/// The published panel counted against every quota, with the pool's counts.
+pub fn quota_table(bundle_json: &str) -> ApiResult<String> {
+    let bundle = Bundle::from_json(bundle_json)?;
+    let m = &bundle.manifest;
+    let by_ticket: BTreeMap<&str, &Record> =
+        bundle.pool.iter().map(|r| (r.ticket.as_str(), r)).collect();
+    let mut unknown_tickets = Vec::new();
+    let panel: Vec<&Record> = bundle
+        .result
+        .selected
+        .iter()
+        .filter_map(|t| {
+            let r = by_ticket.get(t.as_str()).copied();
+            if r.is_none() {
+                unknown_tickets.push(t.clone());
+            }
+            r
+        })
+        .collect();
+    let count = |people: &mut dyn Iterator<Item = &Record>, f: usize, v: &str| -> u32 {
+        let n = people
+            .filter(|r| r.values.get(f).map(String::as_str) == Some(v))
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    };
+    let mut rows = Vec::new();
+    for (f, feat) in m.features.iter().enumerate() {
+        for q in &feat.values {
+            let on_panel = count(&mut panel.iter().copied(), f, &q.value);
+            rows.push(QuotaRow {
+                feature: feat.name.clone(),
+                value: q.value.clone(),
+                min: q.min,
+                max: q.max,
+                panel: on_panel,
+                pool: count(&mut bundle.pool.iter(), f, &q.value),
+                ok: q.min <= on_panel && on_panel <= q.max,
+            });
+        }
+    }
+    to_json(&QuotaTable {
+        method: m.method.name().into(),
+        enforced: m.method.enforces_quotas(),
+        rows,
+        unknown_tickets,
+    })
+}
+
+/// What the page shows above the checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// The draw's title.
+    pub title: String,
+    /// When the organiser says the commitment was published.
+    pub announced_at: Option<String>,
+    /// The method's name.
+    pub method: String,
+    /// `k`.
+    pub panel_size: u32,
+    /// `A`.
+    pub alternates: u32,
+    /// `n`.
+    pub pool_count: u32,
+    /// The household rule.
+    pub household_rule: bool,
+    /// The committed randomness sources, described.
+    pub sources: Vec<String>,
+    /// The published commitment.
+    pub commitment: String,
+    /// The published panel, in draw order.
+    pub selected: Vec<String>,
+    /// The published alternates, in order.
+    pub alternates_list: Vec<String>,
+}
+
+/// A short description of a bundle for display (does not verify anything).
+pub fn summary(bundle_json: &str) -> ApiResult<String> {
+    let b = Bundle::from_json(bundle_json)?;
+    let m = &b.manifest;
+    to_json(&Summary {
+        title: m.title.clone(),
+        announced_at: m.announced_at.clone(),
+        method: m.method.name().into(),
+        panel_size: m.panel_size,
+        alternates: m.alternates,
+        pool_count: m.pool.count,
+        household_rule: m.household_rule,
+        sources: m
+            .randomness
+            .as_ref()
+            .map(|r| r.sources.iter().map(|s| s.describe()).collect())
+            .unwrap_or_default(),
+        commitment: b.commitment.to_hex(),
+        selected: b.result.selected.clone(),
+        alternates_list: b.result.alternates.clone(),
+    })
+}
+
+// ---- Low-level functions, for parity with the shared vectors ----
+
+#[derive(Serialize)]
+struct RecordEncoding {
+    bytes: String,
+    leaf: String,
+}
+
+#[derive(Serialize)]
+struct ManifestEncoding {
+    bytes: String,
+    commitment: String,
+    error: Option<String>,
+    error_kind: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Tree {
+    root: String,
+    leaves: Vec<String>,
+    proofs: Vec<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct SeedOf {
+    reveal_bytes: String,
+    seed: String,
+    rfc3797_key: String,
+}
+
+#[derive(Serialize)]
+struct Uniform {
+    results: Vec<String>,
+    words_consumed: u64,
+}
+
+/// Canonical bytes and leaf hash of a record: `{"bytes": hex, "leaf": hex}`.
+pub fn record_encoding(record_json: &str) -> ApiResult<String> {
+    let r: Record = parse("record", record_json)?;
+    let bytes = to_hex(&r.canonical_bytes()?);
+    let leaf = leaf_hash(&r)?.to_hex();
+    to_json(&RecordEncoding { bytes, leaf })
+}
+
+/// Canonical bytes, commitment and validity of a manifest:
+/// `{"bytes": hex, "commitment": hex, "error": text or null, "error_kind": text or null}`.
+pub fn manifest_encoding(manifest_json: &str) -> ApiResult<String> {
+    let m = Manifest::from_json(manifest_json)?;
+    let bytes = to_hex(&m.canonical_bytes()?);
+    let commitment = m.commitment()?.to_hex();
+    let invalid = m.validate().err();
+    to_json(&ManifestEncoding {
+        bytes,
+        commitment,
+        error: invalid.as_ref().map(|e| e.to_string()),
+        error_kind: invalid.as_ref().map(kleroterion::Error::kind),
+    })
+}
+
+/// The commitment of a manifest, as hex.
+pub fn manifest_commitment(manifest_json: &str) -> ApiResult<String> {
+    Ok(Manifest::from_json(manifest_json)?.commitment()?.to_hex())
+}
+
+/// RFC 3797's canonical form of a JSON list of lottery numbers (integers or decimal texts).
+pub fn lottery_canonical(numbers_json: &str) -> ApiResult<String> {
+    let numbers: Vec<LotteryNumber> = parse("numbers", numbers_json)?;
+    Ok(kleroterion::reveal::canonical_numbers(&numbers))
+}
+
+/// Checks a text against SPEC.md section 3 as a `ticket`, a `name` or a `free` text; the
+/// error explains what is wrong.
+pub fn check_text(text: &str, kind: &str) -> ApiResult<()> {
+    let kind = match kind {
+        "ticket" => TextKind::Ticket,
+        "name" => TextKind::Name,
+        "free" => TextKind::Free,
+        other => {
+            return Err(ApiError::new(
+                "InvalidArgument",
+                format!("text kind \"{other}\": use ticket, name or free"),
+            ));
+        }
+    };
+    Ok(check(text, kind, || "text".into())?)
+}
+
+/// The Merkle tree of a JSON list of records: `{"root", "leaves": [hex], "proofs": [[hex]]}`.
+pub fn merkle_tree(records_json: &str) -> ApiResult<String> {
+    let records: Vec<Record> = parse("records", records_json)?;
+    let tree = MerkleTree::from_records(&records)?;
+    let root = tree.root().ok_or(kleroterion::Error::EmptyPool)?;
+    let proofs: Vec<Vec<String>> = (0..tree.len())
+        .map(|i| {
+            tree.proof(i)
+                .unwrap_or_default()
+                .iter()
+                .map(Digest::to_hex)
+                .collect()
+        })
+        .collect();
+    let leaves: Vec<String> = tree.leaves().iter().map(Digest::to_hex).collect();
+    to_json(&Tree {
+        root: root.to_hex(),
+        leaves,
+        proofs,
+    })
+}
+
+/// Verifies an inclusion proof (a JSON list of hex hashes) for a leaf at `index` in a tree
+/// of `count` leaves under `root`.
+pub fn verify_inclusion(
+    leaf_hex: &str,
+    index: u32,
+    count: u32,
+    proof_json: &str,
+    root_hex: &str,
+) -> ApiResult<bool> {
+    let proof: Vec<Digest> = parse("proof", proof_json)?;
+    Ok(kleroterion::merkle::verify_inclusion(
+        &digest(leaf_hex, "leaf")?,
+        u64::from(index),
+        u64::from(count),
+        &proof,
+        &digest(root_hex, "root")?,
+    ))
+}
+
+/// The seed of a reveal under a commitment:
+/// `{"reveal_bytes": hex, "seed": hex, "rfc3797_key": text}`.
+pub fn reveal_seed(reveal_json: &str, commitment_hex: &str) -> ApiResult<String> {
+    let reveal = Reveal::from_json(reveal_json)?;
+    let commitment = digest(commitment_hex, "commitment")?;
+    to_json(&SeedOf {
+        reveal_bytes: to_hex(&reveal.canonical_bytes()?),
+        seed: reveal.seed(&commitment)?.to_hex(),
+        rfc3797_key: reveal.rfc3797_key(),
+    })
+}
+
+/// The stream key `H("stream", raw32(seed) || str(purpose) || u32(index))`, as hex.
+pub fn stream_key(seed_hex: &str, purpose: &str, index: u32) -> ApiResult<String> {
+    Ok(core_stream_key(&digest(seed_hex, "seed")?, purpose, index).to_hex())
+}
+
+/// The first `count` 64-bit draws of the stream keyed by `key_hex`, as a JSON list of
+/// decimal texts (JavaScript numbers cannot hold 64 bits).
+pub fn stream_words(key_hex: &str, count: u32) -> ApiResult<String> {
+    let mut s = Stream::from_key(&digest(key_hex, "key")?);
+    let words: Vec<String> = (0..count).map(|_| s.next_u64().to_string()).collect();
+    to_json(&words)
+}
+
+/// `calls` successive `uniform(n)` on the stream keyed by `key_hex` (`n` in decimal, 1 to
+/// 2^64 - 1): `{"results": [decimal], "words_consumed": count}`.
+pub fn uniform(key_hex: &str, n_decimal: &str, calls: u32) -> ApiResult<String> {
+    let n: u64 = n_decimal.parse().ok().filter(|&n| n >= 1).ok_or_else(|| {
+        ApiError::new(
+            "InvalidArgument",
+            format!("n = \"{n_decimal}\": give a decimal integer from 1 to 2^64 - 1"),
+        )
+    })?;
+    let mut s = Stream::from_key(&digest(key_hex, "key")?);
+    let results: Vec<String> = (0..calls)
+        .map(|_| core_uniform(&mut s, n).to_string())
+        .collect();
+    to_json(&Uniform {
+        results,
+        words_consumed: s.draws_consumed(),
+    })
+}
+
+/// `sample(n, k)` on a fresh stream keyed by `key_hex`: a JSON list of indices in draw order.
+pub fn sample(key_hex: &str, n: u32, k: u32) -> ApiResult<String> {
+    if k > n {
+        return Err(ApiError::new(
+            "InvalidArgument",
+            format!("k = {k} is larger than n = {n}"),
+        ));
+    }
+    let mut s = Stream::from_key(&digest(key_hex, "key")?);
+    to_json(&core_sample(&mut s, n, k))
+}
+
+/// Draws from a manifest, a JSON list of pool records (or a pool file) and a reveal, and
+/// returns the bundle as JSON. A failed draw is an error (`DrawFailed`...).
+pub fn draw(manifest_json: &str, pool_json: &str, reveal_json: &str) -> ApiResult<String> {
+    let manifest = Manifest::from_json(manifest_json)?;
+    let records: Vec<Record> = match parse::<Vec<Record>>("pool", pool_json) {
+        Ok(r) => r,
+        Err(list_error) => match kleroterion::PoolFile::from_json(pool_json) {
+            Ok(file) => file.records,
+            Err(_) => return Err(list_error),
+        },
+    };
+    let reveal = Reveal::from_json(reveal_json)?;
+    let bundle = kleroterion::draw(&manifest, &records, &reveal)?;
+    to_json(&bundle)
+}
+
+/// Replaces people who dropped out (a JSON list of tickets) in a verified bundle
+/// (SPEC.md section 10.2); returns the replacement record as JSON.
+pub fn replace(bundle_json: &str, dropped_json: &str) -> ApiResult<String> {
+    let bundle = Bundle::from_json(bundle_json)?;
+    let dropped: Vec<String> = parse("dropped", dropped_json)?;
+    to_json(&kleroterion::replace(&bundle, &dropped)?)
+}

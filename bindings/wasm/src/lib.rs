@@ -1,0 +1,160 @@
+//! WebAssembly bindings of kleroterion, for the citizens' verification page.
+//!
+//! Thin exports over the core crate: JSON text in, JSON text out (the page calls
+//! `JSON.parse`). [`verify`] and [`check_receipt`] never throw; the other functions throw a
+//! JavaScript `Error` whose `name` is the protocol name of the failure (see [`error`]).
+//!
+//! Built with `bindings/wasm/build.sh` (wasm-bindgen `--target web`).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod error;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use crate::error::ApiResult;
+
+/// Result of an export: a JSON text, or a JavaScript `Error`.
+type JsResult<T> = Result<T, wasm_bindgen::JsValue>;
+
+fn js<T>(r: ApiResult<T>) -> JsResult<T> {
+    r.map_err(Into::into)
+}
+
+/// The protocol version this build verifies (`kleroterion/v1`).
+#[wasm_bindgen]
+pub fn spec_version() -> String {
+    kleroterion::SPEC_VERSION.into()
+}
+
+/// True when this build checks drand signatures offline.
+#[wasm_bindgen]
+pub fn drand_supported() -> bool {
+    // The `drand` feature of the core is always enabled by this crate.
+    true
+}
+
+/// Verifies a bundle; returns the report as JSON (`{valid, steps, error, error_kind}`).
+/// Never throws.
+#[wasm_bindgen]
+pub fn verify(bundle_json: &str) -> String {
+    api::verify(bundle_json)
+}
+
+/// Checks a private receipt against a bundle; returns `{matches, ticket, features, outcome,
+/// proof_length, error, error_kind}` as JSON. Never throws.
+#[wasm_bindgen]
+pub fn check_receipt(receipt_json: &str, bundle_json: &str) -> String {
+    api::check_receipt(receipt_json, bundle_json)
+}
+
+/// Each person's selection probability under a lottery portfolio, as counts out of `M`.
+#[wasm_bindgen]
+pub fn selection_probabilities(bundle_json: &str) -> JsResult<String> {
+    js(api::selection_probabilities(bundle_json))
+}
+
+/// The published panel against every quota: per feature value, min, max, count.
+#[wasm_bindgen]
+pub fn quota_table(bundle_json: &str) -> JsResult<String> {
+    js(api::quota_table(bundle_json))
+}
+
+/// A short description of a bundle (title, method, sizes, sources, result).
+#[wasm_bindgen]
+pub fn summary(bundle_json: &str) -> JsResult<String> {
+    js(api::summary(bundle_json))
+}
+
+/// Canonical bytes and leaf hash of a record.
+#[wasm_bindgen]
+pub fn record_encoding(record_json: &str) -> JsResult<String> {
+    js(api::record_encoding(record_json))
+}
+
+/// Canonical bytes, commitment and validity of a manifest.
+#[wasm_bindgen]
+pub fn manifest_encoding(manifest_json: &str) -> JsResult<String> {
+    js(api::manifest_encoding(manifest_json))
+}
+
+/// The commitment of a manifest, as hex.
+#[wasm_bindgen]
+pub fn manifest_commitment(manifest_json: &str) -> JsResult<String> {
+    js(api::manifest_commitment(manifest_json))
+}
+
+/// RFC 3797's canonical form of a JSON list of lottery numbers.
+#[wasm_bindgen]
+pub fn lottery_canonical(numbers_json: &str) -> JsResult<String> {
+    js(api::lottery_canonical(numbers_json))
+}
+
+/// Checks a text (`kind`: `ticket`, `name` or `free`); throws `InvalidText` when refused.
+#[wasm_bindgen]
+pub fn check_text(text: &str, kind: &str) -> JsResult<()> {
+    js(api::check_text(text, kind))
+}
+
+/// The Merkle root, leaves and proofs of a JSON list of records.
+#[wasm_bindgen]
+pub fn merkle_tree(records_json: &str) -> JsResult<String> {
+    js(api::merkle_tree(records_json))
+}
+
+/// Verifies an inclusion proof (JSON list of hex hashes).
+#[wasm_bindgen]
+pub fn verify_inclusion(
+    leaf_hex: &str,
+    index: u32,
+    count: u32,
+    proof_json: &str,
+    root_hex: &str,
+) -> JsResult<bool> {
+    js(api::verify_inclusion(
+        leaf_hex, index, count, proof_json, root_hex,
+    ))
+}
+
+/// Reveal bytes, seed and RFC 3797 key of a reveal under a commitment.
+#[wasm_bindgen]
+pub fn reveal_seed(reveal_json: &str, commitment_hex: &str) -> JsResult<String> {
+    js(api::reveal_seed(reveal_json, commitment_hex))
+}
+
+/// The stream key of a seed, purpose and index.
+#[wasm_bindgen]
+pub fn stream_key(seed_hex: &str, purpose: &str, index: u32) -> JsResult<String> {
+    js(api::stream_key(seed_hex, purpose, index))
+}
+
+/// The first `count` 64-bit draws of a stream, as decimal texts in a JSON list.
+#[wasm_bindgen]
+pub fn stream_words(key_hex: &str, count: u32) -> JsResult<String> {
+    js(api::stream_words(key_hex, count))
+}
+
+/// `calls` successive `uniform(n)` on a stream: `{results, words_consumed}`.
+#[wasm_bindgen]
+pub fn uniform(key_hex: &str, n_decimal: &str, calls: u32) -> JsResult<String> {
+    js(api::uniform(key_hex, n_decimal, calls))
+}
+
+/// `sample(n, k)` on a fresh stream: a JSON list of indices in draw order.
+#[wasm_bindgen]
+pub fn sample(key_hex: &str, n: u32, k: u32) -> JsResult<String> {
+    js(api::sample(key_hex, n, k))
+}
+
+/// Draws from a manifest, pool records and a reveal; returns the bundle as JSON.
+#[wasm_bindgen]
+pub fn draw(manifest_json: &str, pool_json: &str, reveal_json: &str) -> JsResult<String> {
+    js(api::draw(manifest_json, pool_json, reveal_json))
+}
+
+/// Replaces dropped-out people (JSON list of tickets) in a verified bundle.
+#[wasm_bindgen]
+pub fn replace(bundle_json: &str, dropped_json: &str) -> JsResult<String> {
+    js(api::replace(bundle_json, dropped_json))
+}

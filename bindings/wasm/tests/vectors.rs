@@ -1,0 +1,311 @@
+//! The shared vectors of `tests/vectors/*.json` through the bindings, in wasm (and natively).
+//!
+//! Run in wasm with
+//! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test -p kleroterion-wasm --target wasm32-unknown-unknown`.
+
+use kleroterion_wasm::api;
+use serde_json::Value;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const DRAWS: &str = include_str!("../../../tests/vectors/draws.json");
+const ENCODING: &str = include_str!("../../../tests/vectors/encoding.json");
+const MERKLE: &str = include_str!("../../../tests/vectors/merkle.json");
+const SAMPLING: &str = include_str!("../../../tests/vectors/sampling.json");
+const SEED: &str = include_str!("../../../tests/vectors/seed.json");
+const STREAM: &str = include_str!("../../../tests/vectors/stream.json");
+
+fn load(text: &str) -> Value {
+    serde_json::from_str(text).expect("vector file is JSON")
+}
+
+fn arr<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
+    v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key} is a list"))
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().expect("a string")
+}
+
+fn out(text: &str) -> Value {
+    serde_json::from_str(text).expect("the bindings return JSON")
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn encoding_records() {
+    let v = load(ENCODING);
+    for c in arr(&v, "records") {
+        let got = out(&api::record_encoding(&c["record"].to_string()).expect("record"));
+        assert_eq!(got["bytes"], c["bytes"]);
+        assert_eq!(got["leaf"], c["leaf"]);
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn encoding_manifests() {
+    let v = load(ENCODING);
+    for c in arr(&v, "manifests") {
+        let got = out(&api::manifest_encoding(&c["manifest"].to_string()).expect("manifest"));
+        assert_eq!(got["bytes"], c["bytes"]);
+        assert_eq!(got["commitment"], c["commitment"]);
+        assert_eq!(got["error"], Value::Null, "{}", c["manifest"]["title"]);
+        let commitment = api::manifest_commitment(&c["manifest"].to_string()).expect("commitment");
+        assert_eq!(commitment, s(&c["commitment"]));
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn encoding_lottery_canon_and_texts() {
+    let v = load(ENCODING);
+    for c in arr(&v, "lottery_canon") {
+        let got = api::lottery_canonical(&c["numbers"].to_string()).expect("numbers");
+        assert_eq!(got, s(&c["canonical"]));
+    }
+    for c in arr(&v, "invalid_texts") {
+        let text = s(&c["text"]);
+        let e = api::check_text(text, "name").expect_err(text);
+        assert_eq!(e.kind, "InvalidText");
+        if !text.is_empty() {
+            assert!(api::check_text(text, "free").is_err(), "accepted {text:?}");
+        }
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn merkle_roots_and_proofs() {
+    let v = load(MERKLE);
+    for t in arr(&v, "trees") {
+        let got = out(&api::merkle_tree(&t["records"].to_string()).expect("tree"));
+        assert_eq!(got["root"], t["root"]);
+        assert_eq!(got["leaves"], t["leaves"]);
+        assert_eq!(got["proofs"], t["proofs"]);
+        let count = arr(t, "leaves").len() as u32;
+        for (i, (leaf, proof)) in arr(t, "leaves").iter().zip(arr(t, "proofs")).enumerate() {
+            let ok =
+                api::verify_inclusion(s(leaf), i as u32, count, &proof.to_string(), s(&t["root"]));
+            assert_eq!(ok, Ok(true));
+        }
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn seeds() {
+    let v = load(SEED);
+    for c in arr(&v, "cases") {
+        let got =
+            out(&api::reveal_seed(&c["reveal"].to_string(), s(&c["commitment"])).expect("seed"));
+        assert_eq!(got["reveal_bytes"], c["reveal_bytes"]);
+        assert_eq!(got["seed"], c["seed"]);
+        assert_eq!(got["rfc3797_key"], c["rfc3797_key"]);
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn stream_words() {
+    let v = load(STREAM);
+    for c in arr(&v, "cases") {
+        let index = c["index"].as_u64().expect("index") as u32;
+        let key = api::stream_key(s(&c["seed"]), s(&c["purpose"]), index).expect("key");
+        assert_eq!(key, s(&c["key"]));
+        let words = arr(c, "words64");
+        let got = out(&api::stream_words(&key, words.len() as u32).expect("words"));
+        assert_eq!(&got, &c["words64"]);
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn sampling() {
+    let v = load(SAMPLING);
+    for c in arr(&v, "uniform") {
+        let calls = arr(c, "results").len() as u32;
+        let got = out(&api::uniform(s(&c["key"]), s(&c["n"]), calls).expect("uniform"));
+        assert_eq!(got["results"], c["results"], "n = {}", c["n"]);
+        assert_eq!(got["words_consumed"], c["words_consumed"], "n = {}", c["n"]);
+    }
+    for c in arr(&v, "sample") {
+        let n = c["n"].as_u64().expect("n") as u32;
+        let k = c["k"].as_u64().expect("k") as u32;
+        let got = out(&api::sample(s(&c["key"]), n, k).expect("sample"));
+        assert_eq!(got, c["result"]);
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn full_draws_and_verification() {
+    let v = load(DRAWS);
+    let draws = arr(&v, "draws");
+    assert!(draws.len() >= 5);
+    for c in draws {
+        let name = s(&c["name"]);
+        let bundle = api::draw(
+            &c["manifest"].to_string(),
+            &c["pool"].to_string(),
+            &c["reveal"].to_string(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let b = out(&bundle);
+        assert_eq!(
+            b["manifest"]["pool"]["root"], c["intermediate"]["pool_root"],
+            "{name}"
+        );
+        assert_eq!(b["commitment"], c["commitment"], "{name}");
+        assert_eq!(b["seed"], c["seed"], "{name}");
+        assert_eq!(b["result"]["selected"], c["selected"], "{name}");
+        assert_eq!(b["result"]["alternates"], c["alternates"], "{name}");
+        assert_eq!(b["transcript"], c["transcript"], "{name}");
+        let report = out(&api::verify(&bundle));
+        assert_eq!(
+            report["valid"],
+            Value::Bool(true),
+            "{name}: {}",
+            report["error"]
+        );
+        assert_eq!(arr(&report, "steps").len(), 9);
+    }
+    for c in arr(&v, "failures") {
+        let e = api::draw(
+            &c["manifest"].to_string(),
+            &c["pool"].to_string(),
+            &c["reveal"].to_string(),
+        )
+        .expect_err(s(&c["name"]));
+        assert_eq!(e.kind, s(&c["error"]));
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn replacements() {
+    let v = load(DRAWS);
+    let draws = arr(&v, "draws");
+    for c in arr(&v, "replacements") {
+        let d = draws
+            .iter()
+            .find(|d| d["name"] == c["draw"])
+            .expect("draw named");
+        let bundle = api::draw(
+            &d["manifest"].to_string(),
+            &d["pool"].to_string(),
+            &d["reveal"].to_string(),
+        )
+        .expect("draw");
+        let r = out(&api::replace(&bundle, &c["dropped"].to_string()).expect("replace"));
+        assert_eq!(r["replacements"], c["replacements"], "{}", c["draw"]);
+        assert_eq!(r["panel"], c["panel"], "{}", c["draw"]);
+        assert_eq!(r["hash"], c["hash"], "{}", c["draw"]);
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn tampering_is_named_and_receipts_checked() {
+    let v = load(DRAWS);
+    let c = arr(&v, "draws")
+        .iter()
+        .find(|d| d["manifest"]["method"]["name"] == "lottery")
+        .expect("a lottery draw");
+    let text = api::draw(
+        &c["manifest"].to_string(),
+        &c["pool"].to_string(),
+        &c["reveal"].to_string(),
+    )
+    .expect("draw");
+    let honest = out(&text);
+
+    let failed = |b: &Value| -> String {
+        let r = out(&api::verify(&b.to_string()));
+        assert_eq!(r["valid"], Value::Bool(false));
+        arr(&r, "steps")
+            .iter()
+            .find(|s| s["status"] == "failed")
+            .map(|s| s["id"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    };
+    let mut b = honest.clone();
+    b["spec"] = "kleroterion/v9".into();
+    assert_eq!(failed(&b), "format");
+    let mut b = honest.clone();
+    b["manifest"]["title"] = "changed".into();
+    assert_eq!(failed(&b), "manifest");
+    let mut b = honest.clone();
+    b["transcript"] = Value::String("00".repeat(32));
+    assert_eq!(failed(&b), "transcript");
+    assert_eq!(failed(&Value::String("not a bundle".into())), "format");
+
+    // Probabilities and the quota table of a lottery bundle.
+    let p = out(&api::selection_probabilities(&text).expect("lottery"));
+    let m = arr(&honest["manifest"]["method"], "portfolio").len() as u64;
+    assert_eq!(p["panels"].as_u64(), Some(m));
+    let k = honest["manifest"]["panel_size"].as_u64().expect("k");
+    let total: u64 = arr(&p, "counts").iter().filter_map(Value::as_u64).sum();
+    assert_eq!(total, k * m);
+    let q = out(&api::quota_table(&text).expect("quotas"));
+    assert!(arr(&q, "rows").iter().all(|r| r["ok"] == Value::Bool(true)));
+
+    // A receipt issued from the bundle's own tree.
+    let tree = out(&api::merkle_tree(&honest["pool"].to_string()).expect("tree"));
+    let ticket = s(&honest["result"]["selected"][0]);
+    let index = arr(&honest, "pool")
+        .iter()
+        .position(|r| r["ticket"] == ticket)
+        .expect("selected ticket in pool");
+    let mut receipt = serde_json::json!({
+        "format": "kleroterion-receipt",
+        "spec": "kleroterion/v1",
+        "commitment": honest["commitment"],
+        "pool_root": honest["manifest"]["pool"]["root"],
+        "pool_count": honest["manifest"]["pool"]["count"],
+        "index": index,
+        "record": honest["pool"][index],
+        "proof": tree["proofs"][index],
+    });
+    let a = out(&api::check_receipt(&receipt.to_string(), &text));
+    assert_eq!(a["matches"], Value::Bool(true), "{}", a["error"]);
+    assert_eq!(a["outcome"]["outcome"], "selected");
+    assert_eq!(a["outcome"]["position"], 1);
+    receipt["record"]["values"][0] = "forged".into();
+    let a = out(&api::check_receipt(&receipt.to_string(), &text));
+    assert_eq!(a["matches"], Value::Bool(false));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn non_lottery_has_no_probabilities() {
+    let v = load(DRAWS);
+    let c = arr(&v, "draws")
+        .iter()
+        .find(|d| d["manifest"]["method"]["name"] == "uniform")
+        .expect("a uniform draw");
+    let text = api::draw(
+        &c["manifest"].to_string(),
+        &c["pool"].to_string(),
+        &c["reveal"].to_string(),
+    )
+    .expect("draw");
+    let e = api::selection_probabilities(&text).expect_err("not a lottery");
+    assert_eq!(e.kind, "NotLottery");
+}
+
+/// The exported functions throw a JavaScript `Error` named after the failure.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+fn exports_throw_named_errors() {
+    use wasm_bindgen::JsCast;
+    let e = kleroterion_wasm::selection_probabilities("{}").expect_err("not a bundle");
+    let e: js_sys::Error = e.dyn_into().expect("a JS Error");
+    assert_eq!(String::from(e.name()), "Json");
+    let e = kleroterion_wasm::sample("00", 3, 1).expect_err("bad key");
+    let e: js_sys::Error = e.dyn_into().expect("a JS Error");
+    assert_eq!(String::from(e.name()), "InvalidHex");
+    assert_eq!(kleroterion_wasm::spec_version(), "kleroterion/v1");
+}
