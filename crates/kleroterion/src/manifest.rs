@@ -260,17 +260,21 @@ impl Manifest {
                     feature: f.name.clone(),
                 });
             }
-            let (mut mins, mut maxs) = (0u64, 0u64);
-            for (j, v) in f.values.iter().enumerate() {
+            for v in &f.values {
                 check(&v.value, TextKind::Name, || {
                     format!("feature \"{}\": value", f.name)
                 })?;
-                if f.values[..j].iter().any(|w| w.value == v.value) {
-                    return Err(Error::DuplicateName {
-                        field: format!("values of feature \"{}\"", f.name),
-                        name: v.value.clone(),
-                    });
-                }
+            }
+            let mut names: Vec<&str> = f.values.iter().map(|v| v.value.as_str()).collect();
+            names.sort_unstable();
+            if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+                return Err(Error::DuplicateName {
+                    field: format!("values of feature \"{}\"", f.name),
+                    name: w[0].into(),
+                });
+            }
+            let (mut mins, mut maxs) = (0u64, 0u64);
+            for v in &f.values {
                 if v.min > v.max {
                     return Err(Error::QuotaMinAboveMax {
                         feature: f.name.clone(),

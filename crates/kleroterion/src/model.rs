@@ -1,5 +1,6 @@
 //! Features, quotas and pool records.
 
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -124,6 +125,16 @@ impl ResolvedPool {
                 ticket: w[0].into(),
             });
         }
+        let lookup: Vec<BTreeMap<&str, u32>> = features
+            .iter()
+            .map(|f| {
+                f.values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (v.value.as_str(), i as u32))
+                    .collect()
+            })
+            .collect();
         let mut keys: Vec<(&str, usize)> = Vec::new();
         let mut values = Vec::with_capacity(records.len());
         for (i, r) in records.iter().enumerate() {
@@ -136,13 +147,16 @@ impl ResolvedPool {
                 });
             }
             let mut row = Vec::with_capacity(features.len());
-            for (f, v) in features.iter().zip(&r.values) {
-                let idx = f.value_index(v).ok_or_else(|| Error::UnknownValue {
-                    ticket: r.ticket.clone(),
-                    feature: f.name.clone(),
-                    value: v.clone(),
-                })?;
-                row.push(idx as u32);
+            for ((f, map), v) in features.iter().zip(&lookup).zip(&r.values) {
+                let idx = map
+                    .get(v.as_str())
+                    .copied()
+                    .ok_or_else(|| Error::UnknownValue {
+                        ticket: r.ticket.clone(),
+                        feature: f.name.clone(),
+                        value: v.clone(),
+                    })?;
+                row.push(idx);
             }
             values.push(row);
             if let Some(h) = &r.household {
