@@ -101,12 +101,14 @@ impl Record {
 
 /// A pool resolved against its features: value indices per person, households as ids.
 ///
-/// This is the form every method works on. Build it with [`ResolvedPool::new`], which checks
+/// This is the form every method works on, stored flat (one `u32` per person and feature) so
+/// that a national roll fits in memory. Build it with [`ResolvedPool::new`], which checks
 /// SPEC.md section 5.2 (except the Merkle root, see [`crate::merkle`]).
 #[derive(Debug, Clone)]
 pub struct ResolvedPool {
-    /// `values[i][f]` is the index of person `i`'s value for feature `f`.
-    pub values: Vec<Vec<u32>>,
+    people: usize,
+    features: usize,
+    values: Vec<u32>,
     /// `household[i]` is a small id shared by people with the same household key.
     pub household: Vec<Option<u32>>,
 }
@@ -136,7 +138,7 @@ impl ResolvedPool {
             })
             .collect();
         let mut keys: Vec<(&str, usize)> = Vec::new();
-        let mut values = Vec::with_capacity(records.len());
+        let mut values = Vec::with_capacity(records.len() * features.len());
         for (i, r) in records.iter().enumerate() {
             r.check_texts()?;
             if r.values.len() != features.len() {
@@ -146,7 +148,6 @@ impl ResolvedPool {
                     expected: features.len(),
                 });
             }
-            let mut row = Vec::with_capacity(features.len());
             for ((f, map), v) in features.iter().zip(&lookup).zip(&r.values) {
                 let idx = map
                     .get(v.as_str())
@@ -156,9 +157,8 @@ impl ResolvedPool {
                         feature: f.name.clone(),
                         value: v.clone(),
                     })?;
-                row.push(idx);
+                values.push(idx);
             }
-            values.push(row);
             if let Some(h) = &r.household {
                 keys.push((h.as_str(), i));
             }
@@ -176,17 +176,39 @@ impl ResolvedPool {
             }
             household[i] = Some(next);
         }
-        Ok(Self { values, household })
+        Ok(Self {
+            people: records.len(),
+            features: features.len(),
+            values,
+            household,
+        })
     }
 
     /// The number of people.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.people
     }
 
     /// True when there is no one (never, for a pool built by [`ResolvedPool::new`]).
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.people == 0
+    }
+
+    /// Person `i`'s value indices, one per feature (empty beyond the pool).
+    pub fn row(&self, i: usize) -> &[u32] {
+        self.values
+            .get(i * self.features..(i + 1) * self.features)
+            .unwrap_or_default()
+    }
+
+    /// The index of person `i`'s value for feature `f`.
+    pub fn value(&self, i: usize, f: usize) -> u32 {
+        self.row(i).get(f).copied().unwrap_or(u32::MAX)
+    }
+
+    /// Every person's row, in pool order.
+    pub fn rows(&self) -> impl Iterator<Item = &[u32]> {
+        (0..self.people).map(|i| self.row(i))
     }
 }
 

@@ -13,10 +13,8 @@ pub fn counts(features: &[Feature], pool: &ResolvedPool, panel: &[u32]) -> Vec<V
         .map(|f| alloc::vec![0; f.values.len()])
         .collect();
     for &p in panel {
-        if let Some(row) = pool.values.get(p as usize) {
-            for (f, &v) in row.iter().enumerate() {
-                c[f][v as usize] += 1;
-            }
+        for (f, &v) in pool.row(p as usize).iter().enumerate() {
+            c[f][v as usize] += 1;
         }
     }
     c

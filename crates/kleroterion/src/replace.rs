@@ -170,7 +170,7 @@ fn find_candidate(
             }
             _ => {
                 if stratum
-                    .is_some_and(|f| pool.values[c as usize][f] != pool.values[dropped as usize][f])
+                    .is_some_and(|f| pool.value(c as usize, f) != pool.value(dropped as usize, f))
                 {
                     continue;
                 }

@@ -42,7 +42,7 @@ impl State<'_> {
     fn remove(&mut self, i: usize) {
         if self.available[i] {
             self.available[i] = false;
-            for (f, &v) in self.pool.values[i].iter().enumerate() {
+            for (f, &v) in self.pool.row(i).iter().enumerate() {
                 self.rem[f][v as usize] -= 1;
             }
         }
@@ -69,7 +69,7 @@ fn attempt(manifest: &Manifest, pool: &ResolvedPool, stream: &mut Stream) -> Opt
             .map(|f| alloc::vec![0; f.values.len()])
             .collect(),
     };
-    for (i, row) in pool.values.iter().enumerate() {
+    for (i, row) in pool.rows().enumerate() {
         let excluded = row
             .iter()
             .zip(features)
@@ -107,11 +107,11 @@ fn attempt(manifest: &Manifest, pool: &ResolvedPool, stream: &mut Stream) -> Opt
         let (f, v, _) = best?;
         let j = uniform(stream, u64::from(st.rem[f][v]));
         let p = (0..n)
-            .filter(|&i| st.available[i] && pool.values[i][f] as usize == v)
+            .filter(|&i| st.available[i] && pool.value(i, f) as usize == v)
             .nth(j as usize)?;
         selected.push(p as u32);
         st.remove(p);
-        for (g, &w) in pool.values[p].iter().enumerate() {
+        for (g, &w) in pool.row(p).iter().enumerate() {
             st.sel[g][w as usize] += 1;
         }
         if let (true, Some(h)) = (manifest.household_rule, pool.household[p]) {
@@ -125,7 +125,7 @@ fn attempt(manifest: &Manifest, pool: &ResolvedPool, stream: &mut Stream) -> Opt
             for (w, q) in feat.values.iter().enumerate() {
                 if st.sel[g][w] == q.max && st.rem[g][w] > 0 {
                     for i in 0..n {
-                        if pool.values[i][g] as usize == w {
+                        if pool.value(i, g) as usize == w {
                             st.remove(i);
                         }
                     }

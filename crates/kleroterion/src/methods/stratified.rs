@@ -148,7 +148,7 @@ pub fn draw(
 /// The members of each stratum (value of feature `f`), in pool order.
 pub fn strata_members(pool: &ResolvedPool, f: usize, values: usize) -> Vec<Vec<u32>> {
     let mut members = alloc::vec![Vec::new(); values];
-    for (i, row) in pool.values.iter().enumerate() {
+    for (i, row) in pool.rows().enumerate() {
         members[row[f] as usize].push(i as u32);
     }
     members
