@@ -13,10 +13,8 @@ use kleroterion::sampling::sample as core_sample;
 use kleroterion::sampling::uniform as core_uniform;
 use kleroterion::stream::{Stream, stream_key as core_stream_key};
 use kleroterion::text::{TextKind, check};
-use kleroterion::verify::{Status, Step, StepId};
 use kleroterion::{
-    Bundle, Digest, LotteryNumber, Manifest, Method, Receipt, ReceiptOutcome, Record, Report,
-    Reveal,
+    Bundle, Digest, LotteryNumber, Manifest, Method, Receipt, ReceiptOutcome, Record, Reveal,
 };
 use serde::Serialize;
 
@@ -34,49 +32,12 @@ fn digest(hex: &str, field: &str) -> ApiResult<Digest> {
     Ok(Digest::from_hex(hex, field)?)
 }
 
-/// The report of a text that is not a readable bundle: the `format` step fails.
-fn unreadable_report(e: &kleroterion::Error) -> Report {
-    let steps = StepId::ALL
-        .iter()
-        .map(|&id| {
-            let failed = id == StepId::Format;
-            Step {
-                id,
-                title: id.title(),
-                status: if failed {
-                    Status::Failed
-                } else {
-                    Status::NotChecked
-                },
-                computed: None,
-                published: None,
-                detail: if failed {
-                    vec![format!("{e}")]
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect();
-    Report {
-        valid: false,
-        steps,
-        error: Some(format!(
-            "this file cannot be read as a kleroterion bundle: {e}"
-        )),
-        error_kind: Some(e.kind().into()),
-    }
-}
-
 /// Verifies a bundle (SPEC.md section 12) and returns the report as JSON:
 /// `{valid, steps: [{id, title, status, computed, published, detail}], error, error_kind}`.
 ///
 /// Never fails: a text that is not a bundle gives a report whose `format` step failed.
 pub fn verify(bundle_json: &str) -> String {
-    let report = match Bundle::from_json(bundle_json) {
-        Ok(b) => kleroterion::verify(&b),
-        Err(e) => unreadable_report(&e),
-    };
+    let report = kleroterion::verify_json(bundle_json);
     // A report holds only strings, booleans and enums: serialising it cannot fail.
     serde_json::to_string(&report).unwrap_or_else(|e| {
         format!(r#"{{"valid":false,"steps":[],"error":"{e}","error_kind":"Json"}}"#)
@@ -315,6 +276,81 @@ pub fn summary(bundle_json: &str) -> ApiResult<String> {
         commitment: b.commitment.to_hex(),
         selected: b.result.selected.clone(),
         alternates_list: b.result.alternates.clone(),
+    })
+}
+
+/// The drand networks the planning helper knows by name.
+const DRAND_NETWORKS: [&str; 2] = ["quicknet", "mainnet"];
+
+/// The drand round to commit to: the first one produced at or after a given time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DrandRound {
+    /// The network's name (`quicknet`, `mainnet`).
+    pub chain: String,
+    /// The network's chain hash, as hex.
+    pub chain_hash: String,
+    /// The time asked for, as `YYYY-MM-DDTHH:MM:SSZ`.
+    pub after: String,
+    /// The first round produced at or after that time.
+    pub round: u64,
+    /// When that round is produced, as `YYYY-MM-DDTHH:MM:SSZ`.
+    pub time: String,
+    /// When that round is produced, in Unix seconds.
+    pub unix: u64,
+}
+
+/// Reads a UTC time as `YYYY-MM-DDTHH:MM:SSZ`; also accepts a space for `T`, no seconds and
+/// no `Z` (what a date-time field of a form gives), always meaning UTC.
+fn utc_time(text: &str) -> ApiResult<u64> {
+    let mut t = text.trim().replacen(' ', "T", 1);
+    if !t.ends_with('Z') && !t.ends_with('z') {
+        t.push('Z');
+    }
+    t = t.to_ascii_uppercase();
+    if t.len() == 17 {
+        t.insert_str(16, ":00");
+    }
+    kleroterion::time::parse_utc(&t)
+        .filter(|&u| kleroterion::time::format_unix(u) == t)
+        .ok_or_else(|| {
+            ApiError::new(
+                "InvalidArgument",
+                format!(
+                    "time \"{text}\": give a UTC date and time as YYYY-MM-DDTHH:MM:SSZ, from 1970 on"
+                ),
+            )
+        })
+}
+
+/// The first round of a drand network (`quicknet`, `mainnet` or a known chain hash in hex)
+/// produced at or after a UTC time, with its production time: the round to commit to when
+/// the commitment will be published at that time.
+pub fn first_drand_round(chain: &str, utc: &str) -> ApiResult<String> {
+    let wanted = chain.trim().to_ascii_lowercase();
+    let unknown = || {
+        ApiError::new(
+            "InvalidArgument",
+            format!(
+                "drand network \"{chain}\": use {} or the chain hash of one of them",
+                DRAND_NETWORKS.join(" or ")
+            ),
+        )
+    };
+    let (name, hash) = DRAND_NETWORKS
+        .iter()
+        .filter_map(|&n| kleroterion::beacon::chain_by_name(n).map(|h| (n, h)))
+        .find(|(n, h)| *n == wanted || h.to_hex() == wanted)
+        .ok_or_else(unknown)?;
+    let after = utc_time(utc)?;
+    let (round, unix) =
+        kleroterion::beacon::first_round_at_or_after(&hash, after).ok_or_else(unknown)?;
+    to_json(&DrandRound {
+        chain: name.into(),
+        chain_hash: hash.to_hex(),
+        after: kleroterion::time::format_unix(after),
+        round,
+        time: kleroterion::time::format_unix(unix),
+        unix,
     })
 }
 

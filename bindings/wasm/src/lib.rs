@@ -4,7 +4,8 @@
 //! `JSON.parse`). [`verify`] and [`check_receipt`] never throw; the other functions throw a
 //! JavaScript `Error` whose `name` is the protocol name of the failure (see [`error`]).
 //!
-//! Built with `bindings/wasm/build.sh` (wasm-bindgen `--target web`).
+//! Built with `bindings/wasm/build.sh` (wasm-bindgen `--target no-modules`, so that the page
+//! also works opened straight from its files).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -65,6 +66,14 @@ pub fn quota_table(bundle_json: &str) -> JsResult<String> {
 #[wasm_bindgen]
 pub fn summary(bundle_json: &str) -> JsResult<String> {
     js(api::summary(bundle_json))
+}
+
+/// The first round of a drand network (`quicknet`, `mainnet` or a chain hash) produced at or
+/// after a UTC time (`YYYY-MM-DDTHH:MM:SSZ`), for planning a draw: `{chain, chain_hash,
+/// after, round, time, unix}`. Throws `InvalidArgument` for an unknown network or a bad time.
+#[wasm_bindgen]
+pub fn first_drand_round(chain_name_or_hash: &str, utc_time: &str) -> JsResult<String> {
+    js(api::first_drand_round(chain_name_or_hash, utc_time))
 }
 
 /// Canonical bytes and leaf hash of a record.

@@ -274,7 +274,9 @@ describe('receipts', () => {
       await page.fill('#receipt-text', JSON.stringify(r));
       await page.click('#receipt-form button[type="submit"]');
       await page.waitForSelector('#receipt-result[data-matches="false"]');
-      assert.match(await page.locator('#receipt-result').textContent(), /This receipt does not match this draw/);
+      const text = await page.locator('#receipt-result').textContent();
+      assert.match(text, /This receipt does not match this draw/);
+      assert.match(text, /ReceiptMismatch/);
       await shot(page, `receipt-forged-${name.replace(/\W+/g, '-')}`);
       await page.close();
     });
@@ -287,6 +289,48 @@ describe('receipts', () => {
     await page.keyboard.press('Tab');
     await page.click('#receipt-form button[type="submit"]');
     await page.waitForSelector('#receipt-result[data-matches="false"]');
+    await page.close();
+  });
+});
+
+describe('planning: which drand round to commit to', () => {
+  async function plan(page, chain, time) {
+    await page.selectOption('#plan-chain', chain);
+    await page.fill('#plan-time', time);
+    await page.click('#plan-form button[type="submit"]');
+    await page.waitForSelector('#plan-result.ok, #plan-result.bad');
+  }
+
+  test('quicknet and mainnet: the first round at or after a UTC time', async () => {
+    const page = await openPage();
+    // Shown before any bundle is loaded, with a time filled in.
+    assert.equal(await page.locator('#plan').isVisible(), true);
+    assert.match(await page.inputValue('#plan-time'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/);
+    await plan(page, 'quicknet', '2023-08-23T15:09:30Z');
+    assert.equal(await page.getAttribute('#plan-result', 'data-round'), '2');
+    assert.equal(await page.getAttribute('#plan-result', 'data-time'), '2023-08-23T15:09:30Z');
+    const text = await page.locator('#plan-result').textContent();
+    assert.match(text, /Round 2 of quicknet, produced at 2023-08-23T15:09:30Z \(UTC\)/);
+    assert.match(text, /52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971/);
+    await plan(page, 'mainnet', '2020-07-22T15:18:00Z');
+    assert.equal(await page.getAttribute('#plan-result', 'data-round'), '2');
+    assert.equal(await page.getAttribute('#plan-result', 'data-time'), '2020-07-22T15:18:00Z');
+    // One second later: the next round, 29 s after.
+    await plan(page, 'mainnet', '2020-07-22T15:18:01Z');
+    assert.equal(await page.getAttribute('#plan-result', 'data-round'), '3');
+    assert.match(await page.locator('#plan-result').textContent(), /29 s later/);
+    // The same as the wasm in Node.
+    const want = JSON.parse(wasm.first_drand_round('quicknet', '2026-07-23T07:38:29Z'));
+    await plan(page, 'quicknet', '2026-07-23T07:38:29Z');
+    assert.equal(await page.getAttribute('#plan-result', 'data-round'), String(want.round));
+    await shot(page, 'plan');
+    // French, and a time that cannot be read.
+    await page.click('button.lang[data-lang="fr"]');
+    assert.match(await page.locator('#plan-result').textContent(), /Tour \d+ de quicknet, produit le/);
+    await plan(page, 'quicknet', '2023-02-30T12:00:00Z');
+    assert.match(await page.locator('#plan-result.bad').textContent(), /ne peut pas être lu.*2023-02-30/s);
+    await shot(page, 'plan-error-fr');
+    assert.deepEqual(page.errors, []);
     await page.close();
   });
 });
@@ -369,6 +413,20 @@ describe('language, loading and accessibility', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
     await shot(page, 'phone');
+    await page.close();
+  });
+
+  test('served, the page fetches the .wasm file (not the base64 copy) and the example index', async () => {
+    const page = await context.newPage();
+    const files = [];
+    page.on('request', (req) => files.push(new URL(req.url()).pathname));
+    await page.goto(`${server.url}/?lang=en`);
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.equal(await page.evaluate(() => document.body.dataset.from), 'server');
+    assert.ok(files.includes('/pkg/kleroterion_wasm_bg.wasm'), files.join(' '));
+    assert.ok(files.includes('/examples/index.json'), files.join(' '));
+    assert.ok(!files.includes('/pkg/kleroterion_wasm_bytes.js'), files.join(' '));
+    assert.ok(!files.includes('/examples/examples.js'), files.join(' '));
     await page.close();
   });
 

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadWasm, VECTORS } from './support.mjs';
+import { loadWasm, example, VECTORS } from './support.mjs';
 
 let k;
 // JavaScript numbers lose integers above 2^53 (the vectors hold u64 drand rounds): such
@@ -115,4 +115,22 @@ test('errors are JavaScript Errors named after the failure', () => {
   assert.equal(r.error_kind, 'Json');
   const a = JSON.parse(k.check_receipt('{}', '{}'));
   assert.equal(a.matches, false);
+});
+
+test('planning: the first drand round at or after a UTC time', () => {
+  const q = JSON.parse(k.first_drand_round('quicknet', '2023-08-23T15:09:30Z'));
+  assert.deepEqual([q.chain, q.round, q.time], ['quicknet', 2, '2023-08-23T15:09:30Z']);
+  const m = JSON.parse(k.first_drand_round('mainnet', '2020-07-22T15:18:00Z'));
+  assert.deepEqual([m.chain, m.round, m.time], ['mainnet', 2, '2020-07-22T15:18:00Z']);
+  assert.equal(JSON.parse(k.first_drand_round(m.chain_hash, '2020-07-22T15:18:01Z')).round, 3);
+  assert.throws(() => k.first_drand_round('testnet', '2023-08-23T15:09:30Z'), { name: 'InvalidArgument' });
+  assert.throws(() => k.first_drand_round('quicknet', '23/08/2023'), { name: 'InvalidArgument' });
+});
+
+test('a receipt of another draw is a ReceiptMismatch', () => {
+  const a = JSON.parse(k.check_receipt(example('lottery-receipt-selected.json'), example('greedy.json')));
+  assert.equal(a.matches, false);
+  assert.equal(a.error_kind, 'ReceiptMismatch');
+  const ok = JSON.parse(k.check_receipt(example('greedy-receipt-selected.json'), example('greedy.json')));
+  assert.equal(ok.matches, true, ok.error);
 });

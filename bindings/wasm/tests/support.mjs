@@ -7,6 +7,7 @@ import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runInThisContext } from 'node:vm';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const WASM_DIR = resolve(here, '..');
@@ -49,14 +50,19 @@ export async function serve(root = WWW) {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** The web build of the bindings, initialised in Node from its bytes. */
+/** The page's build of the bindings (the no-modules glue, a classic script defining
+ * `wasm_bindgen`), evaluated in Node and initialised from the .wasm bytes. */
 export async function loadWasm() {
   const glue = join(WWW, 'pkg', 'kleroterion_wasm.js');
   if (!existsSync(glue)) throw new Error(`${glue} is missing: run bindings/wasm/build.sh first`);
-  const mod = await import(pathToFileURL(glue).href);
+  const code = `(() => {\n${readFileSync(glue, 'utf8')}\nreturn wasm_bindgen;\n})()`;
+  const mod = runInThisContext(code, { filename: glue });
   mod.initSync({ module: readFileSync(join(WWW, 'pkg', 'kleroterion_wasm_bg.wasm')) });
   return mod;
 }
+
+/** The page opened straight from its files. */
+export const FILE_URL = pathToFileURL(join(WWW, 'index.html')).href;
 
 /** Reads a generated example file. */
 export function example(name) {

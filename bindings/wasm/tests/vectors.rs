@@ -276,6 +276,50 @@ fn tampering_is_named_and_receipts_checked() {
     receipt["record"]["values"][0] = "forged".into();
     let a = out(&api::check_receipt(&receipt.to_string(), &text));
     assert_eq!(a["matches"], Value::Bool(false));
+    assert_eq!(a["error_kind"], "ReceiptMismatch");
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn unreadable_text_fails_the_format_step() {
+    for text in ["", "[]", "{", r#"{"hello": "world"}"#] {
+        let r = out(&api::verify(text));
+        assert_eq!(r["valid"], Value::Bool(false), "{text}");
+        assert_eq!(r["error_kind"], "Json", "{text}");
+        let steps = arr(&r, "steps");
+        assert_eq!(steps.len(), 9);
+        assert_eq!(steps[0]["id"], "format");
+        assert_eq!(steps[0]["status"], "failed");
+        assert!(steps[1..].iter().all(|s| s["status"] == "not_checked"));
+    }
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn first_drand_round_plans_a_draw() {
+    let r = out(&api::first_drand_round("quicknet", "2023-08-23T15:09:30Z").expect("quicknet"));
+    assert_eq!(r["chain"], "quicknet");
+    assert_eq!(r["round"], 2);
+    assert_eq!(r["time"], "2023-08-23T15:09:30Z");
+    let r = out(&api::first_drand_round("mainnet", "2020-07-22T15:18:00Z").expect("mainnet"));
+    assert_eq!(r["round"], 2);
+    // One second later is the next round; a chain hash, no seconds and no Z are accepted.
+    let hash = s(&r["chain_hash"]).to_owned();
+    let later = out(&api::first_drand_round(&hash, "2020-07-22 15:18:01").expect("by hash"));
+    assert_eq!(later["chain"], "mainnet");
+    assert_eq!(later["round"], 3);
+    let r = out(&api::first_drand_round("QUICKNET", "2023-08-23T15:10").expect("no seconds"));
+    assert_eq!(r["after"], "2023-08-23T15:10:00Z");
+    for (chain, time) in [
+        ("testnet", "2023-08-23T15:09:30Z"),
+        ("quicknet", "2023-02-30T00:00:00Z"),
+        ("quicknet", "2023-08-23T25:00:00Z"),
+        ("quicknet", "yesterday"),
+        ("quicknet", "1969-12-31T23:59:59Z"),
+    ] {
+        let e = api::first_drand_round(chain, time).expect_err(time);
+        assert_eq!(e.kind, "InvalidArgument", "{chain} {time}");
+    }
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]

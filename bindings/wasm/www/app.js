@@ -1,9 +1,21 @@
 // The citizens' verification page: loads a bundle, verifies it with the wasm build of
 // kleroterion, and shows the checklist, the quota table, the probability profile (lottery)
-// and the receipt check. No request leaves this site; receipts never leave the browser.
+// and the receipt check, plus a planning helper (which drand round to commit to). No request
+// leaves this site; receipts never leave the browser.
+//
+// A classic script (no ES module), like i18n.js and the wasm-bindgen glue
+// (pkg/kleroterion_wasm.js, which defines `wasm_bindgen`), so that the page also works opened
+// straight from its files (file://), where Chromium refuses modules and fetch. There the
+// wasm bytes come from pkg/kleroterion_wasm_bytes.js and the examples from
+// examples/examples.js, both classic scripts loaded on demand.
 
-import init, * as wasm from './pkg/kleroterion_wasm.js';
-import { LANGS, MESSAGES, percent } from './i18n.js';
+(() => {
+'use strict';
+
+const { LANGS, MESSAGES, percent } = globalThis.KleroterionI18n;
+/* global wasm_bindgen */
+const wasm = typeof wasm_bindgen === 'undefined' ? null : wasm_bindgen;
+const FROM_FILES = location.protocol === 'file:';
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -12,6 +24,7 @@ const state = {
   lang: 'en',
   ready: false,
   examples: [],
+  plan: null,
   bundleText: null,
   bundleName: null,
   report: null,
@@ -108,7 +121,7 @@ async function loadBundleFile(file) {
   if (text !== null) verifyText(text, file.name);
 }
 
-/** Fetches a file of this same site only (`?bundle=`, examples). */
+/** Fetches a file of this same site only (`?bundle=`, examples), over http(s). */
 async function fetchSameOrigin(path) {
   const url = new URL(path, location.href);
   if (url.origin !== location.origin || !/^https?:$/.test(url.protocol)) {
@@ -119,13 +132,44 @@ async function fetchSameOrigin(path) {
   return r.text();
 }
 
+/** Loads a classic script of this page's own folder (CSP `script-src 'self'`). */
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = src;
+    s.onload = () => resolve();
+    s.onerror = () => reject(new Error(`${src} could not be loaded`));
+    document.head.append(s);
+  });
+}
+
+/** The example files registered by examples/examples.js, if it was loaded. */
+function registeredFile(path) {
+  const reg = globalThis.KLEROTERION_EXAMPLES;
+  if (!reg) return null;
+  const url = new URL(path, location.href).href;
+  for (const [name, text] of Object.entries(reg.files)) {
+    if (new URL(`examples/${name}`, location.href).href === url) return text;
+  }
+  return null;
+}
+
+/** A file of this page: a registered example, or fetched from the same site. */
+async function readSiteFile(path) {
+  const text = registeredFile(path);
+  if (text !== null) return text;
+  if (FROM_FILES) throw Object.assign(new Error('file'), { fromFiles: true, url: path });
+  return fetchSameOrigin(path);
+}
+
 async function loadBundleUrl(path) {
   try {
     setStatus('reading', { name: path });
-    const text = await fetchSameOrigin(path);
+    const text = await readSiteFile(path);
     verifyText(text, path.split('/').pop() || path);
   } catch (e) {
-    if (e.refused) setStatus('url_refused', { url: path });
+    if (e.fromFiles) setStatus('url_from_files', { url: path });
+    else if (e.refused) setStatus('url_refused', { url: path });
     else setStatus('url_failed', { url: path, status: e.status ?? e.message });
   }
 }
@@ -160,6 +204,7 @@ function tryJson(f) {
 
 function renderAll() {
   renderVersion();
+  renderPlan();
   renderExamples();
   renderReport();
   renderQuotas();
@@ -381,7 +426,7 @@ function renderReceiptExamples() {
         text: t(`receipt_ex_${r.outcome}`),
         onclick: async () => {
           try {
-            $('receipt-text').value = await fetchSameOrigin(`examples/${r.file}`);
+            $('receipt-text').value = await readSiteFile(`examples/${r.file}`);
             checkReceipt();
           } catch (e) {
             $('receipt-result').textContent = String(e.message);
@@ -420,7 +465,9 @@ function renderReceipt() {
     box.classList.add('bad');
     box.append(
       el('p', { class: 'verdict-head' }, el('span', { class: 'icon', 'aria-hidden': 'true', text: '✘' }), ' ', t('receipt_nomatch')),
-      el('p', { class: 'technical' }, el('span', { class: 'mono', text: a.error ?? '' })),
+      `kind_${a.error_kind}` in MESSAGES.en ? el('p', { text: t(`kind_${a.error_kind}`) }) : null,
+      el('p', { class: 'technical' }, el('span', { class: 'label', text: `${t('technical')} — ${a.error_kind ?? ''}` }), el('br'),
+        el('span', { class: 'mono', text: a.error ?? '' })),
     );
     return;
   }
@@ -438,6 +485,49 @@ function renderReceipt() {
     : o.outcome === 'alternate' ? t('receipt_alternate', { number: o.number }) : t('receipt_not_selected');
   box.append(el('p', { class: `outcome ${o.outcome}` }, el('strong', { text })));
   if (state.report && !state.report.valid) box.append(el('p', { class: 'warn', text: t('receipt_bundle_invalid') }));
+}
+
+// ---------- planning: which drand round to commit to ----------
+
+/** Now plus one hour, to the minute, as `YYYY-MM-DDTHH:MM:00Z`: a starting point. */
+function defaultPlanTime() {
+  const d = new Date(Date.now() + 3600 * 1000);
+  d.setUTCSeconds(0, 0);
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function planRound() {
+  const chain = $('plan-chain').value;
+  const time = $('plan-time').value;
+  try {
+    state.plan = { ok: true, ...JSON.parse(wasm.first_drand_round(chain, time)) };
+  } catch (e) {
+    state.plan = { ok: false, kind: e.name, message: e.message };
+  }
+  renderPlan();
+}
+
+function renderPlan() {
+  const box = $('plan-result');
+  const p = state.plan;
+  box.replaceChildren();
+  box.className = 'plan-result';
+  delete box.dataset.round;
+  delete box.dataset.time;
+  if (!p) return;
+  if (!p.ok) {
+    box.classList.add('bad');
+    box.append(el('p', { text: t('plan_error') }), el('p', { class: 'technical mono', text: p.message }));
+    return;
+  }
+  box.dataset.round = String(p.round);
+  box.dataset.time = p.time;
+  box.classList.add('ok');
+  box.append(
+    el('p', {}, el('strong', { text: t('plan_answer', { chain: p.chain, round: p.round, time: p.time }) })),
+    el('p', { text: t('plan_after', { after: p.after, wait: p.unix - Date.parse(p.after) / 1000 }) }),
+    el('p', { class: 'small' }, el('span', { text: `${t('plan_chain_hash')} ` }), el('span', { class: 'mono break', text: p.chain_hash })),
+  );
 }
 
 // ---------- wiring ----------
@@ -481,6 +571,10 @@ function wire() {
   });
   // The whole page accepts a dropped bundle too, except the receipt box.
   wireDrop(document.body, (f) => loadBundleFile(f));
+  $('plan-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    planRound();
+  });
   $('receipt-form').addEventListener('submit', (e) => {
     e.preventDefault();
     checkReceipt();
@@ -501,29 +595,71 @@ function wire() {
   });
 }
 
+/** Decodes base64 (pkg/kleroterion_wasm_bytes.js) into bytes. */
+function fromBase64(b64) {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(b64);
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** Starts the wasm module: fetched (and compiled while it streams) when served, or from the
+ * base64 bytes script when opened from files or when the fetch fails. */
+async function startWasm() {
+  if (!wasm) throw new Error('pkg/kleroterion_wasm.js is missing: run build.sh');
+  if (!FROM_FILES) {
+    try {
+      await wasm({ module_or_path: new URL('pkg/kleroterion_wasm_bg.wasm', location.href) });
+      return;
+    } catch {
+      // Served without the .wasm file or with a refused fetch: try the bytes script.
+    }
+  }
+  if (!globalThis.KLEROTERION_WASM_BASE64) await loadScript('pkg/kleroterion_wasm_bytes.js');
+  await wasm({ module_or_path: fromBase64(globalThis.KLEROTERION_WASM_BASE64) });
+}
+
+/** The examples: from examples/examples.js when opened from files, else examples/index.json. */
+async function loadExamples() {
+  if (FROM_FILES) {
+    try {
+      await loadScript('examples/examples.js');
+    } catch {
+      return [];
+    }
+  }
+  if (globalThis.KLEROTERION_EXAMPLES) return globalThis.KLEROTERION_EXAMPLES.index;
+  try {
+    return JSON.parse(await fetchSameOrigin('examples/index.json'));
+  } catch {
+    return [];
+  }
+}
+
 async function main() {
   state.lang = pickLang();
   wire();
   setLang(state.lang);
+  $('plan-time').value = defaultPlanTime();
   try {
-    await init();
+    await startWasm();
     state.ready = true;
     $('boot').hidden = true;
+    $('plan').hidden = false;
     document.body.dataset.ready = 'true';
+    document.body.dataset.from = FROM_FILES ? 'files' : 'server';
   } catch (e) {
     $('boot').hidden = true;
     $('boot-error').hidden = false;
     $('boot-error').textContent = t('boot_failed', { msg: e.message });
     return;
   }
-  try {
-    state.examples = JSON.parse(await fetchSameOrigin('examples/index.json'));
-  } catch {
-    state.examples = [];
-  }
+  state.examples = await loadExamples();
   renderAll();
   const param = new URLSearchParams(location.search).get('bundle');
   if (param) await loadBundleUrl(param);
 }
 
 main();
+})();

@@ -1,7 +1,12 @@
 // Texts of the verification page, in English and French.
 // Values may be functions of named parameters; `t(key, params)` in app.js fills them.
+// A classic script (the page also works opened from its files): it defines
+// `globalThis.KleroterionI18n = {LANGS, MESSAGES, percent}`.
 
-export const LANGS = ['en', 'fr'];
+(() => {
+'use strict';
+
+const LANGS = ['en', 'fr'];
 
 const nf = (lang) => new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB');
 const pct = (lang, x) =>
@@ -11,7 +16,7 @@ const pct = (lang, x) =>
     maximumFractionDigits: 1,
   }).format(x);
 
-export const MESSAGES = {
+const MESSAGES = {
   en: {
     doc_title: "Verify a citizens' assembly draw · kleroterion",
     skip: 'Skip to content',
@@ -92,6 +97,24 @@ export const MESSAGES = {
     kind_QuotaBroken: 'The panel breaks a quota.',
     kind_HouseholdBroken: 'Two people of the same household are on the panel.',
     kind_TranscriptMismatch: 'The transcript hash does not match the result.',
+    kind_ReceiptMismatch:
+      'The receipt was not issued for this draw, or it was changed: its commitment, pool root, proof or record differs from the published bundle.',
+    url_from_files: ({ url }) =>
+      `Opened from its files, this page can only load its own examples by address (${url} is not one): choose the bundle file with the button or drop it on the page.`,
+    plan_h: 'For organisers: which drand round to commit to?',
+    plan_hint:
+      'Commit to a drand round that does not exist yet when the commitment is published. Give the time the commitment will be public, in UTC: the page gives the first round produced at or after that time. Any later round works too.',
+    plan_chain: 'drand network',
+    plan_quicknet: 'quicknet (a round every 3 s)',
+    plan_mainnet: 'mainnet (a round every 30 s)',
+    plan_time: 'Time (UTC)',
+    plan_format: 'Format: YYYY-MM-DDTHH:MM:SSZ, in UTC (for example 2025-06-01T18:00:00Z).',
+    plan_go: 'Find the round',
+    plan_answer: ({ chain, round, time }) => `Round ${round} of ${chain}, produced at ${time} (UTC).`,
+    plan_after: ({ after, wait }) =>
+      wait === 0 ? `It is produced exactly at ${after}.` : `It is the first round produced after ${after} (${wait} s later).`,
+    plan_chain_hash: 'Chain hash:',
+    plan_error: 'This network or this time cannot be read.',
     kind_other: 'The bundle is inconsistent at this step.',
     quotas_h: '3. The panel against the quotas',
     quotas_enforced: ({ method }) => `Method: ${method}. It guarantees every quota.`,
@@ -228,6 +251,24 @@ export const MESSAGES = {
     kind_QuotaBroken: 'Le panel enfreint un quota.',
     kind_HouseholdBroken: 'Deux personnes du même foyer sont dans le panel.',
     kind_TranscriptMismatch: 'L’empreinte du résultat ne correspond pas au résultat.',
+    kind_ReceiptMismatch:
+      'Ce reçu n’a pas été émis pour ce tirage, ou il a été modifié : son engagement, sa racine du vivier, sa preuve ou sa fiche diffère du dossier publié.',
+    url_from_files: ({ url }) =>
+      `Ouverte depuis ses fichiers, cette page ne peut charger par adresse que ses propres exemples (${url} n’en est pas un) : choisissez le fichier du dossier avec le bouton ou déposez-le sur la page.`,
+    plan_h: 'Pour les organisateurs : à quel tour drand s’engager ?',
+    plan_hint:
+      'Engagez-vous sur un tour drand qui n’existe pas encore quand l’engagement est publié. Indiquez l’heure à laquelle l’engagement sera public, en UTC : la page donne le premier tour produit à cette heure ou après. Tout tour plus tardif convient aussi.',
+    plan_chain: 'Réseau drand',
+    plan_quicknet: 'quicknet (un tour toutes les 3 s)',
+    plan_mainnet: 'mainnet (un tour toutes les 30 s)',
+    plan_time: 'Heure (UTC)',
+    plan_format: 'Format : AAAA-MM-JJTHH:MM:SSZ, en UTC (par exemple 2025-06-01T18:00:00Z).',
+    plan_go: 'Trouver le tour',
+    plan_answer: ({ chain, round, time }) => `Tour ${round} de ${chain}, produit le ${time} (UTC).`,
+    plan_after: ({ after, wait }) =>
+      wait === 0 ? `Il est produit exactement à ${after}.` : `C’est le premier tour produit après ${after} (${wait} s plus tard).`,
+    plan_chain_hash: 'Empreinte de la chaîne :',
+    plan_error: 'Ce réseau ou cette heure ne peut pas être lu.',
     kind_other: 'Le dossier est incohérent à cette étape.',
     quotas_h: '3. Le panel face aux quotas',
     quotas_enforced: ({ method }) => `Méthode : ${method}. Elle garantit chaque quota.`,
@@ -285,6 +326,9 @@ export const MESSAGES = {
 };
 
 /** Formats a probability count c/m as a percentage in the language. */
-export function percent(lang, x) {
+function percent(lang, x) {
   return pct(lang, x);
 }
+
+globalThis.KleroterionI18n = Object.freeze({ LANGS, MESSAGES, percent });
+})();

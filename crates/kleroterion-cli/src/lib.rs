@@ -1,5 +1,9 @@
-//! The `kleroterion` command line as a library: argument parsing, the commands, progress
-//! display and the Montpellier demo. The binary in `main.rs` only calls [`main_with`].
+#![doc = include_str!("../README.md")]
+//!
+//! ## As a library
+//!
+//! The binary in `main.rs` only calls [`main_with`]; the modules hold argument parsing, the
+//! commands, progress display and the demo.
 //!
 //! Exit codes: 0 on success; 1 when a check ran and failed (a bundle that does not verify, a
 //! receipt that does not match, quotas that no panel can meet); 2 for any other error (an

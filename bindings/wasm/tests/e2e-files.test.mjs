@@ -1,0 +1,203 @@
+// End-to-end tests of the verification page opened straight from its files
+// (file:///.../www/index.html, as after a double click), in headless Chromium (Debian's)
+// driven by playwright-core with the same launch flags as tests/e2e.test.mjs. There Chromium
+// refuses ES modules and fetch: the page runs from classic scripts, the wasm bytes come
+// from pkg/kleroterion_wasm_bytes.js and the examples from examples/examples.js.
+// Run `bash bindings/wasm/build.sh` first, then `node --test tests/`.
+
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { launch, loadWasm, example, artifacts, FILE_URL } from './support.mjs';
+
+let context;
+let wasm;
+let shots;
+const external = [];
+
+const STEPS = ['format', 'manifest', 'pool', 'portfolio', 'randomness', 'seed', 'draw', 'quotas', 'transcript'];
+const WWW_URL = FILE_URL.replace(/index\.html$/, '');
+
+before(async () => {
+  context = await launch();
+  wasm = await loadWasm();
+  shots = await artifacts();
+  // Record any request that is not a file of the page's own folder.
+  context.on('request', (req) => {
+    const u = req.url();
+    if (!u.startsWith(WWW_URL) && !u.startsWith('data:') && !u.startsWith('blob:')) external.push(u);
+  });
+});
+
+after(async () => {
+  await context?.close();
+});
+
+async function openPage(query = '?lang=en') {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(`${FILE_URL}${query}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  page.errors = errors;
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `wasm-file-${name}.png`), fullPage: true });
+}
+
+async function stepStatuses(page) {
+  return page.$$eval('#steps li.step', (lis) => Object.fromEntries(lis.map((li) => [li.dataset.step, li.dataset.status])));
+}
+
+async function loadBundle(page, text, name = 'bundle.json') {
+  const before = await page.locator('#load-status').textContent();
+  await page.setInputFiles('#bundle-file', { name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.waitForFunction((b) => {
+    const s = document.getElementById('load-status').textContent;
+    return s !== b && /verified|vérifié/.test(s);
+  }, before);
+}
+
+async function plan(page, chain, time) {
+  await page.selectOption('#plan-chain', chain);
+  await page.fill('#plan-time', time);
+  await page.click('#plan-form button[type="submit"]');
+  await page.waitForSelector('#plan-result.ok, #plan-result.bad');
+}
+
+describe('opened from files (file://)', () => {
+  test('the page starts from its files, under its Content-Security-Policy', async () => {
+    const page = await openPage();
+    assert.equal(await page.evaluate(() => location.protocol), 'file:');
+    assert.equal(await page.evaluate(() => document.body.dataset.from), 'files');
+    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
+    assert.doesNotMatch(csp, /unsafe-inline|https?:|\*/);
+    assert.match(await page.locator('#version').textContent(), /kleroterion\/v1.*checked offline/);
+    // The examples are listed without fetch.
+    assert.equal(await page.locator('#examples button[data-example]').count(), 3);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('the honest lottery example shows every step green', async () => {
+    const page = await openPage();
+    await page.click('button[data-example="lottery"]');
+    await page.waitForSelector('#verdict[data-valid="true"]');
+    assert.deepEqual(await stepStatuses(page), Object.fromEntries(STEPS.map((s) => [s, 'passed'])));
+    assert.match(await page.locator('#verdict').textContent(), /Valid/);
+    assert.match(await page.locator('#steps li[data-step="randomness"]').textContent(), /signature verified/);
+    assert.equal(await page.locator('#quota-table tbody tr.broken').count(), 0);
+    assert.equal(await page.locator('#proba-chart svg path.line').count(), 1);
+    await shot(page, 'honest-lottery');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  for (const id of ['greedy', 'stratified']) {
+    test(`the ${id} example loads by ?bundle= and is valid`, async () => {
+      const page = await openPage(`?lang=en&bundle=examples/${id}.json`);
+      await page.waitForSelector('#verdict[data-valid="true"]');
+      const st = await stepStatuses(page);
+      for (const s of STEPS) assert.equal(st[s], s === 'portfolio' ? 'skipped' : 'passed', s);
+      await page.close();
+    });
+  }
+
+  test('a tampered bundle is red and names the step', async () => {
+    const b = JSON.parse(example('lottery.json'));
+    const r = b.result.selected;
+    [r[0], r[1]] = [r[1], r[0]];
+    const text = JSON.stringify(b);
+    const report = JSON.parse(wasm.verify(text));
+    assert.equal(report.error_kind, 'DrawMismatch');
+    const page = await openPage();
+    await loadBundle(page, text, 'tampered-draw.json');
+    await page.waitForSelector('#verdict[data-valid="false"][data-failed-step="draw"]');
+    const verdict = await page.locator('#verdict').textContent();
+    assert.ok(verdict.includes(report.error), verdict);
+    assert.ok(verdict.includes('DrawMismatch'));
+    assert.equal((await stepStatuses(page)).transcript, 'not_checked');
+    await shot(page, 'tampered-draw');
+    await page.close();
+  });
+
+  test('a file that is not a bundle fails at the format step (Json)', async () => {
+    const page = await openPage();
+    await loadBundle(page, 'this is not JSON', 'notes.txt');
+    await page.waitForSelector('#verdict[data-valid="false"][data-failed-step="format"]');
+    assert.match(await page.locator('#verdict').textContent(), /not a readable kleroterion bundle.*Json/s);
+    await page.close();
+  });
+
+  test('receipts: the example receipts give their outcome, a forged one is rejected', async () => {
+    const page = await openPage('?lang=en&bundle=examples/lottery.json');
+    await page.waitForSelector('#verdict[data-valid="true"]');
+    for (const [outcome, want] of [['selected', /selected \(seat 3 of 40/], ['alternate', /alternate number 1\b/], ['not-selected', /not selected/]]) {
+      await page.click(`button[data-receipt="${outcome}"]`);
+      await page.waitForSelector(`#receipt-result[data-matches="true"][data-outcome="${outcome.replace('-', '_')}"]`);
+      const receipt = JSON.parse(example(`lottery-receipt-${outcome}.json`));
+      const text = await page.locator('#receipt-result').textContent();
+      assert.ok(text.includes(`ticket ${receipt.record.ticket}`), text);
+      assert.match(text, want);
+      if (outcome === 'selected') await shot(page, 'receipt-selected');
+    }
+    const forged = JSON.parse(example('lottery-receipt-selected.json'));
+    forged.record.values[1] = forged.record.values[1] === '65+' ? '16-24' : '65+';
+    await page.fill('#receipt-text', JSON.stringify(forged));
+    await page.click('#receipt-form button[type="submit"]');
+    await page.waitForSelector('#receipt-result[data-matches="false"]');
+    const text = await page.locator('#receipt-result').textContent();
+    assert.match(text, /This receipt does not match this draw/);
+    assert.match(text, /ReceiptMismatch/);
+    assert.match(text, /was not issued for this draw, or it was changed/);
+    await shot(page, 'receipt-forged');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('the language switch translates the page, the report and the receipt', async () => {
+    const page = await openPage('?lang=en&bundle=examples/lottery.json');
+    await page.waitForSelector('#verdict[data-valid="true"]');
+    await page.click('button[data-receipt="alternate"]');
+    await page.waitForSelector('#receipt-result[data-matches="true"]');
+    await page.click('button.lang[data-lang="fr"]');
+    assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+    assert.equal(await page.locator('h1').textContent(), 'Vérifier un tirage au sort');
+    assert.match(await page.locator('#verdict').textContent(), /Valide/);
+    assert.match(await page.locator('#receipt-result').textContent(), /suppléant numéro 1/);
+    assert.match(await page.locator('button[data-example="lottery"]').textContent(), /Loterie/);
+    await shot(page, 'french');
+    await page.click('button.lang[data-lang="en"]');
+    assert.equal(await page.locator('h1').textContent(), 'Verify a draw by lot');
+    await page.close();
+  });
+
+  test('planning: the first drand round at or after a time', async () => {
+    const page = await openPage();
+    await plan(page, 'quicknet', '2023-08-23T15:09:30Z');
+    assert.equal(await page.getAttribute('#plan-result', 'data-round'), '2');
+    assert.equal(await page.getAttribute('#plan-result', 'data-time'), '2023-08-23T15:09:30Z');
+    assert.match(await page.locator('#plan-result').textContent(), /Round 2 of quicknet, produced at 2023-08-23T15:09:30Z/);
+    await plan(page, 'mainnet', '2020-07-22T15:18:00Z');
+    assert.equal(await page.getAttribute('#plan-result', 'data-round'), '2');
+    await shot(page, 'plan');
+    await page.close();
+  });
+
+  test('?bundle= from files loads only the page’s own examples', async () => {
+    const page = await openPage('?lang=en&bundle=../../../SPEC.md');
+    await page.waitForFunction(() => /can only load its own examples/.test(document.getElementById('load-status').textContent));
+    assert.equal(await page.locator('#result').isHidden(), true);
+    await page.close();
+  });
+
+  test('no request left the page’s folder', () => {
+    assert.deepEqual(external, []);
+  });
+});

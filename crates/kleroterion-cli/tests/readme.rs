@@ -1,0 +1,48 @@
+//! The walkthrough of the crate's README runs as written, command by command.
+
+use std::path::Path;
+
+/// The `kleroterion ...` lines of the README's `sh` blocks.
+fn readme_commands() -> Vec<String> {
+    let readme = include_str!("../README.md");
+    let mut in_sh = false;
+    let mut out = Vec::new();
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_sh = line == "```sh";
+            continue;
+        }
+        if in_sh && line.starts_with("kleroterion ") {
+            out.push(line.to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn readme_walkthrough_runs() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let repo = repo.canonicalize().expect("repository root");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let commands = readme_commands();
+    assert!(commands.len() >= 5, "the README shows the walkthrough: {commands:?}");
+    for line in commands {
+        let line = line.replace("tests/data/", &format!("{}/tests/data/", repo.display()));
+        let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let out = assert_cmd::Command::cargo_bin("kleroterion")
+            .expect("binary")
+            .current_dir(dir.path())
+            .args(&args)
+            .arg("--quiet")
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "`{line}` failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(dir.path().join("bundle.json").exists());
+    assert!(dir.path().join("selected.csv").exists());
+}
