@@ -1,0 +1,305 @@
+"""Fair selection probabilities: LEXIMIN and maximin (crate kleroterion-fair), rounding to a
+uniform lottery over M panels, and quota feasibility with the smallest relaxation."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Union
+
+import pandas as pd
+
+from . import _display, _native
+from .pool import Pool, Quotas
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "Distribution",
+    "Feasibility",
+    "Portfolio",
+    "Relaxation",
+    "feasibility",
+    "leximin",
+    "maximin",
+]
+
+ProgressCallback = Callable[[str, int, int, int, int, float], object]
+Progress = Union[bool, ProgressCallback]
+
+
+@contextlib.contextmanager
+def _progress(progress: Progress, people: int, active: bool = True) -> Iterator[Optional[ProgressCallback]]:
+    """A tqdm bar (notebook-aware) counting people whose probability is fixed; or the
+    caller's callback; or nothing."""
+    if callable(progress):
+        yield progress
+        return
+    if not progress or not active:
+        yield None
+        return
+    from tqdm.auto import tqdm  # imported only when a bar is asked for
+
+    bar = tqdm(total=people, desc="LEXIMIN", unit="people", leave=False)
+
+    def update(phase: str, level: int, fixed: int, total: int, panels: int, value: float) -> None:
+        bar.n = fixed
+        bar.set_postfix(level=level, panels=panels, min=f"{value:.4%}", refresh=False)
+        bar.set_description(f"LEXIMIN ({phase})", refresh=False)
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def _stats(report_json: str) -> dict[str, float]:
+    return {k: float(v) for k, v in json.loads(report_json).items()}
+
+
+class Portfolio:
+    """A uniform lottery over M panels taken from a distribution's support; the ``lottery``
+    method commits to it."""
+
+    def __init__(self, data: dict[str, Any], ids: pd.Index, size: int) -> None:
+        self.panels: list[list[int]] = data["panels"]
+        """The M panels, each ascending positions in the pool's file order."""
+        self.probabilities = pd.Series(data["probabilities"], index=ids, name="probability")
+        """Each person's probability under the lottery (panels holding them / M)."""
+        self.max_change: float = float(data["max_change"])
+        """The largest change of anyone's probability from the distribution."""
+        self.bound: float = float(data["bound"])
+        """The guaranteed bound on ``max_change``."""
+        self._report = {k: float(v) for k, v in data["report"].items()}
+        self.size = size
+
+    @property
+    def m(self) -> int:
+        return len(self.panels)
+
+    @property
+    def min_probability(self) -> float:
+        return self._report["min"]
+
+    @property
+    def gini(self) -> float:
+        return self._report["gini"]
+
+    def __repr__(self) -> str:
+        return f"Portfolio(M={self.m}, min={self.min_probability:.4%}, max_change={self.max_change:.2e})"
+
+
+class Distribution:
+    """A distribution over panels and each person's selection probability."""
+
+    def __init__(
+        self,
+        native: _native.Distribution,
+        instance: _native.Instance,
+        pool: Pool,
+        quotas: Quotas,
+        people: _native.People,
+        size: int,
+        method: str,
+    ) -> None:
+        self._native = native
+        self._instance = instance
+        self._pool = pool
+        self._quotas = quotas
+        self._people = people
+        self.size = size
+        self.method = method
+        self._stats = _stats(native.report_json())
+        self.probabilities = pd.Series(native.probabilities, index=pool.ids, name="probability")
+        """Each person's selection probability, indexed by id."""
+
+    @property
+    def min_probability(self) -> float:
+        """The lowest selection probability."""
+        return self._stats["min"]
+
+    @property
+    def max_probability(self) -> float:
+        return self._stats["max"]
+
+    @property
+    def mean(self) -> float:
+        """k / n."""
+        return self._stats["mean"]
+
+    @property
+    def gini(self) -> float:
+        """Gini coefficient of the probabilities (0: everyone equal)."""
+        return self._stats["gini"]
+
+    @property
+    def geometric_mean(self) -> float:
+        return self._stats["geometric_mean"]
+
+    @property
+    def share_below_mean(self) -> float:
+        return self._stats["share_below_mean"]
+
+    @property
+    def panels(self) -> list[list[int]]:
+        """The panels of the support, each ascending positions in the pool's file order."""
+        return self._native.panels
+
+    @property
+    def weights(self) -> list[float]:
+        """The probability of each panel."""
+        return self._native.weights
+
+    def panel_ids(self, j: int) -> list[str]:
+        """The ids on panel ``j`` of the support."""
+        return [str(self._pool.ids[i]) for i in self._native.panels[j]]
+
+    def to_portfolio(self, m: int = 1000) -> Portfolio:
+        """Rounds to a uniform lottery over ``m`` panels (systematic sampling; every panel is
+        one of the support's, so it meets every quota and the household rule)."""
+        return Portfolio(json.loads(self._native.round(self._instance, m)), self._pool.ids, self.size)
+
+    def expected(self) -> pd.DataFrame:
+        """Per quota: ``min``, ``max`` and the expected number of panel members."""
+        cols = self._people.columns()
+        probs = self.probabilities.to_numpy()
+        rows = []
+        for f_index, f in enumerate(self._quotas.features):
+            frame = pd.DataFrame({"value": cols[f_index], "p": probs})
+            sums = frame.groupby("value", sort=False)["p"].sum()
+            for q in self._quotas.values(f):
+                rows.append((f, q.value, q.min, q.max, float(sums.get(q.value, 0.0))))
+        return pd.DataFrame(rows, columns=["feature", "value", "min", "max", "expected"])
+
+    def plot(self, ax: Optional[Axes] = None) -> Axes:
+        """The sorted probability profile (matplotlib, imported only here)."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4))
+        values = self.probabilities.sort_values().to_numpy()
+        x = [(i + 0.5) / len(values) * 100 for i in range(len(values))]
+        ax.plot(x, values, label=self.method.upper())
+        ax.axhline(self.mean, linestyle="--", color="grey", linewidth=1, label="k/n")
+        ax.set_xlabel("people, sorted by probability (percentile)")
+        ax.set_ylabel("selection probability")
+        ax.set_ylim(bottom=0)
+        ax.legend()
+        return ax
+
+    def __repr__(self) -> str:
+        return (
+            f"Distribution({self.method}, n={len(self.probabilities)}, k={self.size}, "
+            f"min={self.min_probability:.4%}, gini={self.gini:.4f}, panels={len(self.weights)})"
+        )
+
+    def _repr_html_(self) -> str:
+        return _display.distribution_html(self)
+
+
+def _instance(pool: Pool, quotas: Quotas, size: int, households: bool) -> tuple[_native.People, _native.Instance]:
+    people = pool.people(quotas)
+    quotas.native.check_panel_size(size)
+    rule = households and people.has_households
+    return people, people.instance(quotas.native, size, rule)
+
+
+def _run(
+    pool: Pool,
+    quotas: Quotas,
+    size: int,
+    *,
+    maximin: bool,
+    households: bool,
+    progress: Progress,
+    time_limit: Optional[float],
+) -> Distribution:
+    people, instance = _instance(pool, quotas, size, households)
+    with _progress(progress, len(pool)) as callback:
+        native = _native.leximin(instance, maximin, callback, time_limit)
+    return Distribution(native, instance, pool, quotas, people, size, "maximin" if maximin else "leximin")
+
+
+def leximin(
+    pool: Pool,
+    quotas: Quotas,
+    size: int,
+    *,
+    households: bool = True,
+    progress: Progress = True,
+    time_limit: Optional[float] = None,
+) -> Distribution:
+    """The LEXIMIN distribution (Flanigan et al., Nature 2021): the lowest selection
+    probability as high as possible, then the second lowest, and so on.
+
+    ``households``: apply the household rule when the pool has address columns.
+    ``progress``: a tqdm bar (True), nothing (False) or a callback
+    ``(phase, level, fixed, people, panels, value)``; an exception in the callback or
+    Ctrl-C stops the run. ``time_limit`` in seconds raises :class:`Interrupted`.
+    Raises :class:`InfeasibleQuotas` naming the smallest relaxation when no panel exists."""
+    return _run(pool, quotas, size, maximin=False, households=households, progress=progress, time_limit=time_limit)
+
+
+def maximin(
+    pool: Pool,
+    quotas: Quotas,
+    size: int,
+    *,
+    households: bool = True,
+    progress: Progress = True,
+    time_limit: Optional[float] = None,
+) -> Distribution:
+    """A maximin distribution: only the lowest probability is maximised."""
+    return _run(pool, quotas, size, maximin=True, households=households, progress=progress, time_limit=time_limit)
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One quota change of a smallest relaxation."""
+
+    feature: str
+    value: str
+    bound: str
+    """``"min"`` (lowered) or ``"max"`` (raised)."""
+    current: int
+    needed: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Feasibility:
+    """Whether a panel exists; ``bool(f)`` is True when one does."""
+
+    feasible: bool
+    example: Optional[list[str]]
+    """Ids of one panel meeting every quota (when feasible)."""
+    reason: Optional[str]
+    relaxations: list[Relaxation]
+    """The smallest set of quota changes after which a panel exists (when infeasible)."""
+
+    def __bool__(self) -> bool:
+        return self.feasible
+
+    def __str__(self) -> str:
+        if self.feasible:
+            return "feasible: a panel meets every quota"
+        fixes = "; ".join(r.reason for r in self.relaxations) or "no quota change can help"
+        return f"infeasible: {self.reason}. Smallest relaxation: {fixes}"
+
+
+def feasibility(pool: Pool, quotas: Quotas, size: int, *, households: bool = True) -> Feasibility:
+    """Checks that some panel meets every quota (and the household rule); when none does,
+    finds the smallest relaxation of the quotas (fewest seats moved)."""
+    _, instance = _instance(pool, quotas, size, households)
+    d = json.loads(_native.feasibility(instance))
+    if d["feasible"]:
+        return Feasibility(True, [str(pool.ids[i]) for i in d["example"]], None, [])
+    return Feasibility(
+        False,
+        None,
+        d["reason"],
+        [Relaxation(r["feature"], r["value"], r["bound"], r["from"], r["to"], r["reason"]) for r in d["relaxations"]],
+    )

@@ -1,0 +1,98 @@
+"""Low-level protocol functions (SPEC.md sections 2 to 8), for independent checks and the
+shared test vectors. Values are JSON-shaped dicts as in SPEC.md section 14; hashes are hex."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Sequence, Union
+
+from . import _native
+from ._native import Stream, stream_key
+
+__all__ = [
+    "Stream",
+    "canonical_numbers",
+    "check_text",
+    "commitment",
+    "leaf_hash",
+    "manifest_bytes",
+    "merkle_proof",
+    "merkle_root",
+    "record_bytes",
+    "reveal_bytes",
+    "rfc3797_key",
+    "seed",
+    "stream_key",
+    "verify_inclusion",
+]
+
+JSON = Mapping[str, Any]
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def record_bytes(record: JSON) -> bytes:
+    """``rec(r)``: the canonical bytes of a record."""
+    return _native.record_bytes(_dump(dict(record)))
+
+
+def leaf_hash(record: JSON) -> str:
+    """``leaf(r)``."""
+    return _native.leaf_hash(_dump(dict(record)))
+
+
+def _records(records: Sequence[JSON]) -> _native.Records:
+    return _native.Records.from_json(_dump([dict(r) for r in records]))
+
+
+def merkle_root(records: Sequence[JSON]) -> str:
+    """``MTH`` of the records, in pool order."""
+    return _records(records).root()
+
+
+def merkle_proof(records: Sequence[JSON], index: int) -> list[str]:
+    """The RFC 6962 audit path of record ``index``, sibling first."""
+    return _records(records).proof(index)
+
+
+def verify_inclusion(leaf: str, index: int, count: int, proof: Sequence[str], root: str) -> bool:
+    """Checks an inclusion proof (RFC 9162 section 2.1.3.2)."""
+    return _native.verify_inclusion(leaf, index, count, list(proof), root)
+
+
+def manifest_bytes(manifest: JSON) -> bytes:
+    """``man(M)``."""
+    return _native.manifest_bytes(_dump(dict(manifest)))
+
+
+def commitment(manifest: JSON) -> str:
+    """``H("manifest", man(M))``."""
+    return _native.commitment(_dump(dict(manifest)))
+
+
+def reveal_bytes(reveal: JSON) -> bytes:
+    """``list(val, reveal.sources)``."""
+    return _native.reveal_bytes(_dump(dict(reveal)))
+
+
+def seed(commitment: str, reveal: JSON) -> str:
+    """``H("seed", raw32(commitment) || list(val, sources))``."""
+    return _native.seed(commitment, _dump(dict(reveal)))
+
+
+def rfc3797_key(reveal: JSON) -> str:
+    """The RFC 3797 key of a reveal (SPEC.md section 6.5)."""
+    return _native.rfc3797_key(_dump(dict(reveal)))
+
+
+def canonical_numbers(numbers: Sequence[Union[int, str]]) -> str:
+    """RFC 3797's canonical form: sorted, each followed by a period."""
+    return _native.canonical_numbers(_dump(list(numbers)))
+
+
+def check_text(text: str, kind: str = "name", field: str = "text") -> None:
+    """Checks a text against SPEC.md section 3 (``kind``: ticket, name or free); raises
+    :class:`InvalidInput` (kind ``InvalidText``) when it is refused."""
+    _native.check_text(text, kind, field)

@@ -1,0 +1,237 @@
+//! Fair panel distributions: the fair crate's LEXIMIN, maximin, rounding and feasibility.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use kleroterion_fair as kf;
+use pyo3::prelude::*;
+use serde_json::json;
+
+use crate::errors::{self, CoreResult};
+use crate::protocol::to_json;
+
+/// A selection problem: people as value indices, quotas, households (the fair crate's
+/// `Instance`). Built by `People.instance`.
+#[pyclass(module = "kleroterion._native", frozen)]
+pub struct Instance {
+    instance: kf::Instance,
+}
+
+impl Instance {
+    pub(crate) fn from_instance(instance: kf::Instance) -> Self {
+        Self { instance }
+    }
+
+    pub(crate) fn inner(&self) -> &kf::Instance {
+        &self.instance
+    }
+}
+
+#[pymethods]
+impl Instance {
+    fn __len__(&self) -> usize {
+        self.instance.len()
+    }
+
+    #[getter]
+    fn panel_size(&self) -> u32 {
+        self.instance.panel_size
+    }
+
+    /// Checks one panel (ascending pool indices); returns the first problem, or None.
+    fn check_panel(&self, panel: Vec<u32>) -> Option<String> {
+        self.instance.check_panel(&panel).err()
+    }
+}
+
+/// A distribution over panels (the fair crate's `Distribution`).
+#[pyclass(module = "kleroterion._native", frozen)]
+pub struct Distribution {
+    dist: kf::Distribution,
+}
+
+fn report_json(r: &kf::Report) -> serde_json::Value {
+    json!({
+        "min": r.min,
+        "max": r.max,
+        "mean": r.mean,
+        "gini": r.gini,
+        "geometric_mean": r.geometric_mean,
+        "share_below_mean": r.share_below_mean,
+    })
+}
+
+#[pymethods]
+impl Distribution {
+    /// Each person's selection probability, in pool order.
+    #[getter]
+    fn probabilities(&self) -> Vec<f64> {
+        self.dist.probabilities.clone()
+    }
+
+    /// The panels of the support, each ascending pool indices.
+    #[getter]
+    fn panels(&self) -> Vec<Vec<u32>> {
+        self.dist.panels.clone()
+    }
+
+    /// The probability of each panel.
+    #[getter]
+    fn weights(&self) -> Vec<f64> {
+        self.dist.weights.clone()
+    }
+
+    /// Summary statistics as JSON: min, max, mean, gini, geometric_mean, share_below_mean.
+    fn report_json(&self) -> PyResult<String> {
+        to_json("report", &report_json(&self.dist.report))
+    }
+
+    /// Rounds to a uniform lottery over `m` panels; returns JSON with `panels`,
+    /// `probabilities`, `max_change`, `bound` and `report`.
+    fn round(&self, py: Python<'_>, instance: &Instance, m: u32) -> PyResult<String> {
+        let p = py
+            .detach(|| kf::round_to_lottery(&instance.instance, &self.dist, m))
+            .py()?;
+        to_json(
+            "portfolio",
+            &json!({
+                "panels": p.panels,
+                "probabilities": p.probabilities,
+                "max_change": p.max_change,
+                "bound": p.bound,
+                "report": report_json(&p.report),
+            }),
+        )
+    }
+}
+
+fn phase_name(p: kf::Phase) -> &'static str {
+    match p {
+        kf::Phase::Seeding => "seeding",
+        kf::Phase::Level => "level",
+        kf::Phase::Fixed => "fixed",
+        kf::Phase::Finishing => "finishing",
+        _ => "working",
+    }
+}
+
+/// A time limit in seconds, checked.
+pub(crate) fn duration(seconds: Option<f64>) -> PyResult<Option<f64>> {
+    match seconds {
+        Some(t) if !(t.is_finite() && t > 0.0) => Err(errors::invalid(format!(
+            "time_limit must be a positive number of seconds, got {t}"
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// The fair crate's progress callback: calls `progress(phase, level, fixed, people, panels,
+/// value)` with the GIL, checks for Ctrl-C, and cancels the run on any exception (kept in
+/// `raised` to be raised once the run stops).
+pub(crate) fn progress_reporter<'a>(
+    progress: Option<&'a Py<PyAny>>,
+    cancel: &'a AtomicBool,
+    raised: &'a Mutex<Option<PyErr>>,
+) -> impl Fn(&kf::Progress) + 'a {
+    move |p: &kf::Progress| {
+        Python::attach(|py| {
+            let outcome = py.check_signals().and_then(|()| match progress {
+                Some(cb) => cb
+                    .call1(
+                        py,
+                        (
+                            phase_name(p.phase),
+                            p.level,
+                            p.fixed,
+                            p.people,
+                            p.panels,
+                            p.value,
+                        ),
+                    )
+                    .map(|_| ()),
+                None => Ok(()),
+            });
+            if let Err(e) = outcome {
+                cancel.store(true, Ordering::Relaxed);
+                if let Ok(mut slot) = raised.lock() {
+                    slot.get_or_insert(e);
+                }
+            }
+        });
+    }
+}
+
+/// LEXIMIN (or, with `maximin`, only the lowest level). `progress`, when given, is called with
+/// `(phase, level, fixed, people, panels, value)`; an exception it raises (or Ctrl-C) cancels
+/// the run. The GIL is released while the solver runs. When no panel exists, the error names
+/// the smallest relaxation of the quotas, as the command line does.
+#[pyfunction]
+#[pyo3(signature = (instance, maximin=false, progress=None, time_limit=None))]
+pub fn leximin(
+    py: Python<'_>,
+    instance: &Instance,
+    maximin: bool,
+    progress: Option<Py<PyAny>>,
+    time_limit: Option<f64>,
+) -> PyResult<Distribution> {
+    let time_limit = duration(time_limit)?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    let raised: Mutex<Option<PyErr>> = Mutex::new(None);
+    let result = py.detach(|| {
+        let report = progress_reporter(progress.as_ref(), &cancel, &raised);
+        let options = kf::Options {
+            time_limit: time_limit.map(Duration::from_secs_f64),
+            progress: Some(&report),
+            cancel: Some(cancel.clone()),
+        };
+        if maximin {
+            kf::maximin(&instance.instance, &options)
+        } else {
+            kf::leximin(&instance.instance, &options)
+        }
+    });
+    if let Some(e) = raised.lock().ok().and_then(|mut s| s.take()) {
+        return Err(e);
+    }
+    match result {
+        Ok(dist) => Ok(Distribution { dist }),
+        Err(kf::FairError::Infeasible) => {
+            py.detach(|| kleroterion_files::fair::check_feasible(&instance.instance))
+                .py()?;
+            Err(errors::fair(kf::FairError::Infeasible))
+        }
+        Err(e) => Err(errors::fair(e)),
+    }
+}
+
+/// Whether any panel exists; when none does, the smallest relaxation of the quotas. Returns
+/// JSON: `{"feasible": true, "example": [...]}` or `{"feasible": false, "reason": ...,
+/// "relaxations": [{"feature", "value", "bound", "from", "to", "reason"}]}`.
+#[pyfunction]
+pub fn feasibility(py: Python<'_>, instance: &Instance) -> PyResult<String> {
+    let f = py.detach(|| kf::feasibility(&instance.instance)).py()?;
+    let value = match f {
+        kf::Feasibility::Feasible { example } => json!({"feasible": true, "example": example}),
+        kf::Feasibility::Infeasible {
+            relaxations,
+            reason,
+        } => json!({
+            "feasible": false,
+            "reason": reason,
+            "relaxations": relaxations
+                .iter()
+                .map(|r| json!({
+                    "feature": r.feature,
+                    "value": r.value,
+                    "bound": match r.bound { kf::Bound::Min => "min", kf::Bound::Max => "max" },
+                    "from": r.from,
+                    "to": r.to,
+                    "reason": r.reason,
+                }))
+                .collect::<Vec<_>>(),
+        }),
+    };
+    to_json("feasibility", &value)
+}

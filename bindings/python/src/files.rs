@@ -1,0 +1,554 @@
+//! Organisers' files through the files crate: tables, quotas, people, the commit workflow and
+//! the draw's output tables. Conversion only.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use kleroterion::text::is_nfc;
+use kleroterion::{Manifest, Recipe};
+use kleroterion_files as kfiles;
+use kleroterion_files::table::{Row, clean};
+use kleroterion_files::{CommitOptions, IdColumn, MethodChoice, PeopleOptions, TicketSource};
+use pyo3::prelude::*;
+
+use crate::errors::{self, CoreResult};
+use crate::fair::Instance;
+use crate::protocol::{Bundle, Records, to_json};
+
+/// The files crate's `clean` (trim, then NFC), without reallocating cells that are already
+/// trimmed and in NFC (nearly all of them).
+fn fast_clean(cell: String) -> String {
+    let t = cell.trim();
+    if !is_nfc(t) {
+        clean(t)
+    } else if t.len() == cell.len() {
+        cell
+    } else {
+        t.to_owned()
+    }
+}
+
+/// A CSV table: a header and rows of trimmed NFC cells, with line numbers for errors.
+#[pyclass(module = "kleroterion._native", frozen)]
+pub struct Table {
+    pub(crate) table: kfiles::Table,
+}
+
+#[pymethods]
+impl Table {
+    /// Reads a CSV file (UTF-8 with or without BOM; `,` or `;` detected, or `separator`).
+    #[staticmethod]
+    #[pyo3(signature = (path, separator=None))]
+    fn read(py: Python<'_>, path: PathBuf, separator: Option<char>) -> PyResult<Self> {
+        let sep = separator.map(|c| c as u8);
+        Ok(Self {
+            table: py.detach(|| kfiles::Table::read(&path, sep)).py()?,
+        })
+    }
+
+    /// Parses CSV text; `file` names it in errors.
+    #[staticmethod]
+    #[pyo3(signature = (file, text, separator=None))]
+    fn parse(file: &str, text: &str, separator: Option<char>) -> PyResult<Self> {
+        Ok(Self {
+            table: kfiles::Table::parse_text(file, text, separator.map(|c| c as u8)).py()?,
+        })
+    }
+
+    /// A table from columns (column-major), as if read from a CSV file named `file` with the
+    /// header on line 1: row `i` (0-based) is line `i + 2` in error messages. Cells are trimmed
+    /// and normalised to NFC as a CSV file's would be.
+    #[staticmethod]
+    fn from_columns(
+        py: Python<'_>,
+        file: &str,
+        header: Vec<String>,
+        columns: Vec<Vec<String>>,
+    ) -> PyResult<Self> {
+        if header.len() != columns.len() {
+            return Err(errors::invalid(format!(
+                "{} column names for {} columns",
+                header.len(),
+                columns.len()
+            )));
+        }
+        let n = columns.first().map_or(0, Vec::len);
+        if columns.iter().any(|c| c.len() != n) {
+            return Err(errors::invalid("the columns differ in length"));
+        }
+        let file = file.to_owned();
+        py.detach(move || {
+            let header: Vec<String> = header.iter().map(|h| clean(h)).collect();
+            let mut cols: Vec<std::vec::IntoIter<String>> =
+                columns.into_iter().map(Vec::into_iter).collect();
+            let rows = (0..n)
+                .map(|i| Row {
+                    line: i + 2,
+                    cells: cols
+                        .iter_mut()
+                        .map(|c| fast_clean(c.next().unwrap_or_default()))
+                        .collect(),
+                })
+                .collect();
+            for (i, h) in header.iter().enumerate() {
+                if !h.is_empty() && header[..i].contains(h) {
+                    return Err(errors::invalid(format!(
+                        "{file}: the column \"{h}\" appears twice"
+                    )));
+                }
+            }
+            Ok(Self {
+                table: kfiles::Table {
+                    file,
+                    separator: b',',
+                    header_line: 1,
+                    header,
+                    rows,
+                },
+            })
+        })
+    }
+
+    /// The header, trimmed and in NFC.
+    #[getter]
+    fn header(&self) -> Vec<String> {
+        self.table.header.clone()
+    }
+
+    /// The file's name.
+    #[getter]
+    fn file(&self) -> String {
+        self.table.file.clone()
+    }
+
+    fn __len__(&self) -> usize {
+        self.table.rows.len()
+    }
+
+    /// The cells, column-major (one list per header column).
+    fn columns(&self) -> Vec<Vec<String>> {
+        (0..self.table.header.len())
+            .map(|c| {
+                self.table
+                    .rows
+                    .iter()
+                    .map(|r| r.cells.get(c).cloned().unwrap_or_default())
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Quotas read by the files crate (the Sortition Foundation's two layouts and Panelot's).
+#[pyclass(module = "kleroterion._native", frozen)]
+pub struct QuotaTable {
+    pub(crate) quotas: kfiles::Quotas,
+}
+
+#[pymethods]
+impl QuotaTable {
+    /// Interprets a table as quotas.
+    #[staticmethod]
+    fn from_table(table: &Table) -> PyResult<Self> {
+        Ok(Self {
+            quotas: kfiles::Quotas::from_table(&table.table).py()?,
+        })
+    }
+
+    /// The manifest's `features` list as JSON.
+    fn features_json(&self) -> PyResult<String> {
+        to_json("features", &self.quotas.features)
+    }
+
+    /// The layout found, in words.
+    #[getter]
+    fn format(&self) -> &'static str {
+        self.quotas.format.describe()
+    }
+
+    /// Checks the sums of minimums and maximums against a panel size.
+    fn check_panel_size(&self, panel_size: u32) -> PyResult<()> {
+        self.quotas.check_panel_size(panel_size).py()
+    }
+}
+
+/// People read from a table against quotas, by the files crate's rules.
+#[pyclass(module = "kleroterion._native", frozen)]
+pub struct People {
+    pub(crate) people: Arc<kfiles::People>,
+}
+
+fn id_column(id: Option<&str>) -> IdColumn {
+    match id {
+        None => IdColumn::RowNumber,
+        Some("") => IdColumn::Auto,
+        Some(name) => IdColumn::Named(name.into()),
+    }
+}
+
+#[pymethods]
+impl People {
+    /// Resolves a table. `id`: a column name, `""` for the files crate's default (`id` when
+    /// present, else row numbers), or None for 1-based row numbers. `quotas` None reads the
+    /// `extra_features` columns with their values as found.
+    #[new]
+    #[pyo3(signature = (table, quotas=None, id=None, households=Vec::new(), extra_features=Vec::new()))]
+    fn new(
+        py: Python<'_>,
+        table: &Table,
+        quotas: Option<&QuotaTable>,
+        id: Option<&str>,
+        households: Vec<String>,
+        extra_features: Vec<String>,
+    ) -> PyResult<Self> {
+        let options = PeopleOptions {
+            id: id_column(id),
+            household_columns: households,
+            extra_features,
+        };
+        let none = kfiles::Quotas {
+            file: table.table.file.clone(),
+            format: kfiles::QuotaFormat::SortitionFoundation,
+            features: Vec::new(),
+            lines: Vec::new(),
+        };
+        let quotas = quotas.map_or(&none, |q| &q.quotas);
+        let people = py
+            .detach(|| kfiles::People::from_table(&table.table, quotas, &options))
+            .py()?;
+        Ok(Self {
+            people: Arc::new(people),
+        })
+    }
+
+    fn __len__(&self) -> usize {
+        self.people.people.len()
+    }
+
+    /// The organiser's ids, in file order.
+    fn ids(&self) -> Vec<String> {
+        self.people.people.iter().map(|p| p.id.clone()).collect()
+    }
+
+    /// The feature names, in order.
+    #[getter]
+    fn features(&self) -> Vec<String> {
+        self.people.features.clone()
+    }
+
+    /// The id column's name (`id` when ids are row numbers).
+    #[getter]
+    fn id_header(&self) -> String {
+        self.people.id_header().into()
+    }
+
+    /// The 1-based line of each person in the file.
+    fn lines(&self) -> Vec<usize> {
+        self.people.people.iter().map(|p| p.line).collect()
+    }
+
+    /// The values, feature-major (one list per feature).
+    fn columns(&self) -> Vec<Vec<String>> {
+        (0..self.people.features.len())
+            .map(|f| {
+                self.people
+                    .people
+                    .iter()
+                    .map(|p| p.values[f].clone())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Each person's household as a number from 1 in order of first appearance (None: no
+    /// household), following the files crate's address rule.
+    fn households(&self) -> Vec<Option<u32>> {
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        self.people
+            .people
+            .iter()
+            .map(|p| {
+                p.address.as_deref().map(|a| {
+                    let next = ids.len() as u32 + 1;
+                    *ids.entry(a).or_insert(next)
+                })
+            })
+            .collect()
+    }
+
+    /// True when someone has an address for the household rule.
+    #[getter]
+    fn has_households(&self) -> bool {
+        self.people.has_households()
+    }
+
+    /// The Sortition Foundation's output header (id, other columns, features).
+    fn output_header(&self) -> Vec<String> {
+        self.people.output_header()
+    }
+
+    /// The problem of choosing `panel_size` people in file order under `quotas`.
+    fn instance(
+        &self,
+        py: Python<'_>,
+        quotas: &QuotaTable,
+        panel_size: u32,
+        household_rule: bool,
+    ) -> PyResult<Instance> {
+        let order: Vec<usize> = (0..self.people.people.len()).collect();
+        let instance = py.detach(|| {
+            kfiles::fair::instance(
+                &quotas.quotas,
+                &self.people,
+                &order,
+                panel_size,
+                household_rule,
+            )
+        });
+        instance.validate().py()?;
+        Ok(Instance::from_instance(instance))
+    }
+}
+
+/// The smallest quota relaxation, as the command line reports it, when no panel exists.
+#[pyfunction]
+pub fn check_feasible(py: Python<'_>, instance: &Instance) -> PyResult<()> {
+    py.detach(|| kfiles::fair::check_feasible(instance.inner()))
+        .py()
+}
+
+/// What a commit produced.
+#[pyclass(module = "kleroterion._native", frozen)]
+pub struct Committed {
+    committed: kfiles::Committed,
+    people: Arc<kfiles::People>,
+}
+
+fn method_choice(
+    method: &str,
+    max_attempts: u32,
+    panels: u32,
+    strata: Option<String>,
+    allocation: &str,
+) -> PyResult<MethodChoice> {
+    Ok(match method {
+        "uniform" => MethodChoice::Uniform,
+        "greedy" => MethodChoice::Greedy { max_attempts },
+        "lottery" => MethodChoice::Lottery { panels },
+        "stratified" => {
+            let feature = strata.ok_or_else(|| {
+                errors::invalid("the stratified method needs `strata`, the feature to stratify on")
+            })?;
+            MethodChoice::Stratified {
+                feature,
+                allocation: kfiles::parse_allocation(allocation).py()?,
+            }
+        }
+        other => {
+            return Err(errors::invalid(format!(
+                "unknown method \"{other}\": use uniform, stratified, greedy or lottery (rfc3797 is kleroterion.rfc3797)"
+            )));
+        }
+    })
+}
+
+/// The commit workflow of the files crate: tickets, the pool in ticket order, the manifest
+/// (with a LEXIMIN portfolio for `lottery`), receipts and the private ticket map.
+#[pyfunction]
+#[pyo3(signature = (
+    people, quotas, panel_size, method, *, alternates=0, title=String::new(), announced_at=None,
+    randomness_json=None, ticket_key=None, max_attempts=100, panels=1000, strata=None,
+    allocation=String::from("largest-remainder"), progress=None, time_limit=None
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn commit(
+    py: Python<'_>,
+    people: &People,
+    quotas: &QuotaTable,
+    panel_size: u32,
+    method: &str,
+    alternates: u32,
+    title: String,
+    announced_at: Option<String>,
+    randomness_json: Option<String>,
+    ticket_key: Option<Vec<u8>>,
+    max_attempts: u32,
+    panels: u32,
+    strata: Option<String>,
+    allocation: String,
+    progress: Option<Py<PyAny>>,
+    time_limit: Option<f64>,
+) -> PyResult<Committed> {
+    let method = method_choice(method, max_attempts, panels, strata, &allocation)?;
+    let randomness = match randomness_json {
+        Some(text) => Some(kfiles::parse_recipe("randomness", &text).py()?),
+        None => None::<Recipe>,
+    };
+    let time_limit = crate::fair::duration(time_limit)?;
+    let tickets = match ticket_key {
+        Some(k) if k.is_empty() => return Err(errors::invalid("the ticket key is empty")),
+        Some(k) => TicketSource::Keyed(k),
+        None => TicketSource::Random,
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    let raised = std::sync::Mutex::new(None::<PyErr>);
+    let result = py.detach(|| {
+        let report = crate::fair::progress_reporter(progress.as_ref(), &cancel, &raised);
+        let options = CommitOptions {
+            title,
+            announced_at,
+            panel_size,
+            alternates,
+            method: Some(method),
+            randomness,
+            tickets,
+            fair: kleroterion_fair::Options {
+                time_limit: time_limit.map(Duration::from_secs_f64),
+                progress: Some(&report),
+                cancel: Some(cancel.clone()),
+            },
+        };
+        kfiles::commit(&people.people, &quotas.quotas, &options)
+    });
+    if let Some(e) = raised.lock().ok().and_then(|mut s| s.take()) {
+        return Err(e);
+    }
+    Ok(Committed {
+        committed: result.py()?,
+        people: people.people.clone(),
+    })
+}
+
+#[pymethods]
+impl Committed {
+    /// The manifest as JSON.
+    fn manifest_json(&self) -> PyResult<String> {
+        to_json("manifest", &self.committed.manifest)
+    }
+
+    /// The commitment, in hex.
+    #[getter]
+    fn commitment(&self) -> String {
+        self.committed.commitment.to_hex()
+    }
+
+    /// The pool records, in pool order (sorted by ticket).
+    fn records(&self) -> Records {
+        Records::new(self.committed.pool.records.clone())
+    }
+
+    /// The receipt of pool index `index`, as JSON.
+    fn receipt_json(&self, index: usize) -> PyResult<String> {
+        let r = self
+            .committed
+            .receipts
+            .get(index)
+            .ok_or_else(|| errors::invalid(format!("index {index} is outside the pool")))?;
+        to_json("receipt", r)
+    }
+
+    /// `(id, ticket, pool_index)` per person, in the people file's order.
+    fn tickets(&self) -> Vec<(String, String, u32)> {
+        self.committed
+            .tickets
+            .iter()
+            .map(|t| (t.id.clone(), t.ticket.clone(), t.pool_index))
+            .collect()
+    }
+
+    /// For `lottery`: panels holding each pool index, and M.
+    fn selection_counts(&self) -> Option<(Vec<u32>, u32)> {
+        self.committed.selection_counts.clone()
+    }
+
+    /// For `lottery`: the LEXIMIN minimum probability before rounding.
+    #[getter]
+    fn leximin_min(&self) -> Option<f64> {
+        self.committed.leximin_min
+    }
+
+    /// Writes the commit directory as the command line does; returns the paths written.
+    #[pyo3(signature = (directory, bom=false))]
+    fn write(&self, directory: PathBuf, bom: bool) -> PyResult<HashMap<String, PathBuf>> {
+        let p = kfiles::write_commit(&directory, &self.committed, &self.people, bom).py()?;
+        Ok(HashMap::from([
+            ("manifest".into(), p.manifest),
+            ("pool".into(), p.pool),
+            ("commitment".into(), p.commitment),
+            ("receipts".into(), p.receipts),
+            ("tickets".into(), p.tickets),
+        ]))
+    }
+}
+
+/// Parses a reveal file's text as the command line does (also one source alone, and drand's
+/// HTTP answer); returns the reveal as canonical JSON.
+#[pyfunction]
+#[pyo3(signature = (text, file="reveal"))]
+pub fn parse_reveal(text: &str, file: &str) -> PyResult<String> {
+    to_json("reveal", &kfiles::parse_reveal(file, text).py()?)
+}
+
+/// Parses and checks a randomness recipe; returns it as JSON.
+#[pyfunction]
+#[pyo3(signature = (text, file="randomness"))]
+pub fn parse_recipe(text: &str, file: &str) -> PyResult<String> {
+    to_json("recipe", &kfiles::parse_recipe(file, text).py()?)
+}
+
+/// Reads a JSON file named in errors (manifest, pool, bundle, receipt...) and checks it parses
+/// as `what`; returns the text without a byte-order mark.
+#[pyfunction]
+pub fn read_manifest(path: PathBuf) -> PyResult<String> {
+    let m: Manifest = kfiles::outputs::read_json(&path, "manifest").py()?;
+    to_json("manifest", &m)
+}
+
+/// The people not selected and, under the household rule, not living with someone selected,
+/// in pool order: the Sortition Foundation's `remaining` list.
+#[pyfunction]
+pub fn remaining_tickets(bundle: &Bundle) -> Vec<String> {
+    let b = &bundle.bundle;
+    let chosen: HashSet<&str> = b.result.selected.iter().map(String::as_str).collect();
+    let households: HashSet<&str> = if b.manifest.household_rule {
+        b.pool
+            .iter()
+            .filter(|r| chosen.contains(r.ticket.as_str()))
+            .filter_map(|r| r.household.as_deref())
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    b.pool
+        .iter()
+        .filter(|r| !chosen.contains(r.ticket.as_str()))
+        .filter(|r| {
+            !r.household
+                .as_deref()
+                .is_some_and(|h| households.contains(h))
+        })
+        .map(|r| r.ticket.clone())
+        .collect()
+}
+
+/// Writes `selected.csv`, `alternates.csv` and `remaining.csv` as the command line does, from
+/// the private `tickets.csv` of the commit.
+#[pyfunction]
+#[pyo3(signature = (directory, tickets_csv, bundle, bom=false))]
+pub fn write_draw_csvs(
+    directory: PathBuf,
+    tickets_csv: PathBuf,
+    bundle: &Bundle,
+    bom: bool,
+) -> PyResult<HashMap<String, PathBuf>> {
+    let map = kfiles::TicketMap::read(&tickets_csv).py()?;
+    let p = kfiles::write_draw_csvs(&directory, &map, &bundle.bundle, bom).py()?;
+    Ok(HashMap::from([
+        ("selected".into(), p.selected),
+        ("remaining".into(), p.remaining),
+        ("alternates".into(), p.alternates),
+    ]))
+}

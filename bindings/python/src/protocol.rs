@@ -1,0 +1,601 @@
+//! The protocol of the core crate: records, manifests, seeds, streams, draws, verification,
+//! receipts and replacements. Conversion only: JSON texts and Python values in and out.
+
+use std::sync::OnceLock;
+
+use kleroterion::digest::to_hex;
+use kleroterion::draw::check_committed;
+use kleroterion::merkle::{
+    MerkleTree, leaf_hash as core_leaf_hash, verify_inclusion as core_verify_inclusion,
+};
+use kleroterion::methods::rfc3797::picks_detailed;
+use kleroterion::methods::stratified;
+use kleroterion::reveal::canonical_numbers as core_canonical_numbers;
+use kleroterion::sampling::{sample as core_sample, uniform as core_uniform};
+use kleroterion::stream::{Stream as CoreStream, stream_key as core_stream_key};
+use kleroterion::text::{TextKind, check, is_nfc, to_nfc};
+use kleroterion::verify::{Status, Step, StepId};
+use kleroterion::{
+    Bundle as CoreBundle, Digest, LotteryNumber, Manifest, PoolFile, Receipt, Record, Report,
+    Reveal,
+};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::errors::{self, CoreResult};
+
+pub(crate) fn parse<T: DeserializeOwned>(what: &str, text: &str) -> PyResult<T> {
+    serde_json::from_str(text).map_err(|e| errors::json(what, &e))
+}
+
+pub(crate) fn to_json<T: Serialize>(what: &str, value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| errors::json(what, &e))
+}
+
+fn digest(hex: &str, field: &str) -> PyResult<Digest> {
+    Digest::from_hex(hex, field).py()
+}
+
+fn nfc(text: String) -> String {
+    if is_nfc(&text) { text } else { to_nfc(&text) }
+}
+
+/// The records of a pool, in pool order, kept on the Rust side.
+#[pyclass(module = "kleroterion._native", frozen)]
+pub struct Records {
+    pub(crate) records: Vec<Record>,
+    tree: OnceLock<MerkleTree>,
+}
+
+impl Records {
+    pub(crate) fn new(records: Vec<Record>) -> Self {
+        Self {
+            records,
+            tree: OnceLock::new(),
+        }
+    }
+
+    fn tree(&self) -> PyResult<&MerkleTree> {
+        if let Some(t) = self.tree.get() {
+            return Ok(t);
+        }
+        let t = MerkleTree::from_records(&self.records).py()?;
+        Ok(self.tree.get_or_init(|| t))
+    }
+
+    fn get(&self, index: usize) -> PyResult<&Record> {
+        self.records.get(index).ok_or_else(|| {
+            errors::invalid(format!(
+                "index {index} is outside the pool of {}",
+                self.records.len()
+            ))
+        })
+    }
+}
+
+#[pymethods]
+impl Records {
+    /// Builds records from columns: one ticket per person, one list of values per feature
+    /// (feature-major), and optionally one household key (or None) per person. Every text is
+    /// normalised to NFC, as importers must do before a commitment.
+    #[staticmethod]
+    #[pyo3(signature = (tickets, columns, households=None))]
+    fn from_columns(
+        py: Python<'_>,
+        tickets: Vec<String>,
+        columns: Vec<Vec<String>>,
+        households: Option<Vec<Option<String>>>,
+    ) -> PyResult<Self> {
+        let n = tickets.len();
+        if let Some(c) = columns.iter().find(|c| c.len() != n) {
+            return Err(errors::invalid(format!(
+                "a feature column has {} values for {n} tickets",
+                c.len()
+            )));
+        }
+        if let Some(h) = &households
+            && h.len() != n
+        {
+            return Err(errors::invalid(format!(
+                "{} household keys for {n} tickets",
+                h.len()
+            )));
+        }
+        py.detach(move || {
+            let mut cols: Vec<std::vec::IntoIter<String>> =
+                columns.into_iter().map(Vec::into_iter).collect();
+            let mut hh = households.map(Vec::into_iter);
+            let records = tickets
+                .into_iter()
+                .map(|ticket| Record {
+                    ticket: nfc(ticket),
+                    values: cols
+                        .iter_mut()
+                        .map(|c| nfc(c.next().unwrap_or_default()))
+                        .collect(),
+                    household: hh.as_mut().and_then(|h| h.next().flatten()).map(nfc),
+                })
+                .collect();
+            Ok(Self::new(records))
+        })
+    }
+
+    /// Reads a pool file (`{"spec": ..., "records": [...]}`) or a JSON list of records.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        let trimmed = text.trim_start();
+        let records = if trimmed.starts_with('[') {
+            parse::<Vec<Record>>("pool", text)?
+        } else {
+            PoolFile::from_json(text).py()?.records
+        };
+        Ok(Self::new(records))
+    }
+
+    /// The pool file as JSON.
+    fn to_json(&self) -> PyResult<String> {
+        to_json(
+            "pool",
+            &PoolFile {
+                spec: kleroterion::SPEC_VERSION.into(),
+                records: self.records.clone(),
+            },
+        )
+    }
+
+    fn __len__(&self) -> usize {
+        self.records.len()
+    }
+
+    /// The tickets in pool order.
+    fn tickets(&self) -> Vec<String> {
+        self.records.iter().map(|r| r.ticket.clone()).collect()
+    }
+
+    /// Record `index` as JSON.
+    fn record_json(&self, index: usize) -> PyResult<String> {
+        to_json("record", self.get(index)?)
+    }
+
+    /// The Merkle root of the pool (SPEC.md section 4), in hex.
+    fn root(&self, py: Python<'_>) -> PyResult<String> {
+        py.detach(|| {
+            let t = self.tree()?;
+            t.root()
+                .map(|r| r.to_hex())
+                .ok_or_else(|| errors::core(kleroterion::Error::EmptyPool))
+        })
+    }
+
+    /// `leaf(r)` of record `index`, in hex.
+    fn leaf(&self, index: usize) -> PyResult<String> {
+        Ok(core_leaf_hash(self.get(index)?).py()?.to_hex())
+    }
+
+    /// The inclusion proof of record `index`, sibling first.
+    fn proof(&self, py: Python<'_>, index: usize) -> PyResult<Vec<String>> {
+        self.get(index)?;
+        let tree = py.detach(|| self.tree())?;
+        Ok(tree
+            .proof(index)
+            .unwrap_or_default()
+            .iter()
+            .map(Digest::to_hex)
+            .collect())
+    }
+
+    /// The private receipt of person `index` for the draw committed as `commitment`.
+    fn receipt(&self, py: Python<'_>, commitment: &str, index: u32) -> PyResult<String> {
+        let c = digest(commitment, "commitment")?;
+        let tree = py.detach(|| self.tree())?;
+        to_json(
+            "receipt",
+            &Receipt::issue(c, tree, &self.records, index).py()?,
+        )
+    }
+
+    /// The index of each ticket asked for (None when absent).
+    fn index_of(&self, tickets: Vec<String>) -> Vec<Option<usize>> {
+        let mut sorted: Vec<(&str, usize)> = self
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.ticket.as_str(), i))
+            .collect();
+        sorted.sort_unstable();
+        tickets
+            .iter()
+            .map(|t| {
+                sorted
+                    .binary_search_by(|(k, _)| (*k).cmp(t.as_str()))
+                    .ok()
+                    .map(|p| sorted[p].1)
+            })
+            .collect()
+    }
+}
+
+/// A draw's bundle, kept on the Rust side.
+#[pyclass(module = "kleroterion._native", frozen)]
+pub struct Bundle {
+    pub(crate) bundle: CoreBundle,
+}
+
+#[pymethods]
+impl Bundle {
+    /// Reads a bundle from JSON.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(Self {
+            bundle: CoreBundle::from_json(text).py()?,
+        })
+    }
+
+    /// The bundle as pretty JSON (SPEC.md section 14).
+    fn to_json(&self) -> PyResult<String> {
+        self.bundle.to_json().py()
+    }
+
+    #[getter]
+    fn selected(&self) -> Vec<String> {
+        self.bundle.result.selected.clone()
+    }
+
+    #[getter]
+    fn alternates(&self) -> Vec<String> {
+        self.bundle.result.alternates.clone()
+    }
+
+    #[getter]
+    fn commitment(&self) -> String {
+        self.bundle.commitment.to_hex()
+    }
+
+    #[getter]
+    fn seed(&self) -> String {
+        self.bundle.seed.to_hex()
+    }
+
+    #[getter]
+    fn transcript(&self) -> String {
+        self.bundle.transcript.to_hex()
+    }
+
+    /// The manifest as JSON.
+    fn manifest_json(&self) -> PyResult<String> {
+        to_json("manifest", &self.bundle.manifest)
+    }
+
+    /// The reveal as JSON.
+    fn reveal_json(&self) -> PyResult<String> {
+        to_json("reveal", &self.bundle.reveal)
+    }
+
+    /// The pool records.
+    fn records(&self) -> Records {
+        Records::new(self.bundle.pool.clone())
+    }
+}
+
+/// A random stream (SPEC.md section 7).
+#[pyclass(module = "kleroterion._native")]
+pub struct Stream {
+    inner: CoreStream,
+}
+
+#[pymethods]
+impl Stream {
+    /// The stream keyed directly by 32 bytes given in hex.
+    #[new]
+    fn new(key: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: CoreStream::from_key(&digest(key, "key")?),
+        })
+    }
+
+    /// The next 32-bit keystream word.
+    fn next_u32(&mut self) -> u32 {
+        self.inner.next_u32()
+    }
+
+    /// The next 64-bit draw.
+    fn next_u64(&mut self) -> u64 {
+        self.inner.next_u64()
+    }
+
+    /// `uniform(n)` (SPEC.md section 8).
+    fn uniform(&mut self, n: u64) -> PyResult<u64> {
+        if n == 0 {
+            return Err(errors::invalid("uniform(n) needs n >= 1"));
+        }
+        Ok(core_uniform(&mut self.inner, n))
+    }
+
+    /// `sample(n, k)` (SPEC.md section 8).
+    fn sample(&mut self, n: u32, k: u32) -> PyResult<Vec<u32>> {
+        if k > n {
+            return Err(errors::invalid(format!(
+                "sample(n, k) needs k <= n, got n = {n}, k = {k}"
+            )));
+        }
+        Ok(core_sample(&mut self.inner, n, k))
+    }
+
+    /// How many 64-bit draws were consumed.
+    #[getter]
+    fn draws_consumed(&self) -> u64 {
+        self.inner.draws_consumed()
+    }
+}
+
+/// `key(purpose, index)` of SPEC.md section 7.
+#[pyfunction]
+pub fn stream_key(seed: &str, purpose: &str, index: u32) -> PyResult<String> {
+    Ok(core_stream_key(&digest(seed, "seed")?, purpose, index).to_hex())
+}
+
+/// `rec(r)` of a record given as JSON.
+#[pyfunction]
+pub fn record_bytes<'py>(py: Python<'py>, record_json: &str) -> PyResult<Bound<'py, PyBytes>> {
+    let r: Record = parse("record", record_json)?;
+    Ok(PyBytes::new(py, &r.canonical_bytes().py()?))
+}
+
+/// `leaf(r)` of a record given as JSON, in hex.
+#[pyfunction]
+pub fn leaf_hash(record_json: &str) -> PyResult<String> {
+    let r: Record = parse("record", record_json)?;
+    Ok(core_leaf_hash(&r).py()?.to_hex())
+}
+
+/// Checks an inclusion proof (RFC 9162 section 2.1.3.2).
+#[pyfunction]
+pub fn verify_inclusion(
+    leaf: &str,
+    index: u64,
+    count: u64,
+    proof: Vec<String>,
+    root: &str,
+) -> PyResult<bool> {
+    let proof = proof
+        .iter()
+        .map(|p| digest(p, "proof"))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(core_verify_inclusion(
+        &digest(leaf, "leaf")?,
+        index,
+        count,
+        &proof,
+        &digest(root, "root")?,
+    ))
+}
+
+/// `man(M)` of a manifest given as JSON.
+#[pyfunction]
+pub fn manifest_bytes<'py>(py: Python<'py>, manifest_json: &str) -> PyResult<Bound<'py, PyBytes>> {
+    let m = Manifest::from_json(manifest_json).py()?;
+    Ok(PyBytes::new(py, &m.canonical_bytes().py()?))
+}
+
+/// The commitment of a manifest given as JSON, in hex.
+#[pyfunction]
+pub fn commitment(manifest_json: &str) -> PyResult<String> {
+    Ok(Manifest::from_json(manifest_json)
+        .py()?
+        .commitment()
+        .py()?
+        .to_hex())
+}
+
+/// Checks a manifest (SPEC.md section 5.1).
+#[pyfunction]
+pub fn validate_manifest(manifest_json: &str) -> PyResult<()> {
+    Manifest::from_json(manifest_json).py()?.validate().py()
+}
+
+/// Checks a manifest and its pool together (sections 5.1, 5.2 and the lottery portfolio).
+#[pyfunction]
+pub fn check_committed_pool(
+    py: Python<'_>,
+    manifest_json: &str,
+    records: &Records,
+) -> PyResult<()> {
+    let m = Manifest::from_json(manifest_json).py()?;
+    py.detach(|| check_committed(&m, &records.records).map(|_| ()).py())
+}
+
+/// `list(val, sources)` of a reveal given as JSON.
+#[pyfunction]
+pub fn reveal_bytes<'py>(py: Python<'py>, reveal_json: &str) -> PyResult<Bound<'py, PyBytes>> {
+    let r = Reveal::from_json(reveal_json).py()?;
+    Ok(PyBytes::new(py, &r.canonical_bytes().py()?))
+}
+
+/// `seed = H("seed", raw32(commitment) || list(val, sources))`, in hex.
+#[pyfunction]
+pub fn seed(commitment: &str, reveal_json: &str) -> PyResult<String> {
+    let r = Reveal::from_json(reveal_json).py()?;
+    Ok(r.seed(&digest(commitment, "commitment")?).py()?.to_hex())
+}
+
+/// The RFC 3797 key of a reveal given as JSON.
+#[pyfunction]
+pub fn rfc3797_key(reveal_json: &str) -> PyResult<String> {
+    Ok(Reveal::from_json(reveal_json).py()?.rfc3797_key())
+}
+
+/// RFC 3797's canonical form of numbers given as a JSON list (integers or decimal strings).
+#[pyfunction]
+pub fn canonical_numbers(numbers_json: &str) -> PyResult<String> {
+    let numbers: Vec<LotteryNumber> = parse("numbers", numbers_json)?;
+    Ok(core_canonical_numbers(&numbers))
+}
+
+/// Checks a reveal against the manifest's recipe; returns one line per source.
+#[pyfunction]
+pub fn check_reveal(manifest_json: &str, reveal_json: &str) -> PyResult<Vec<String>> {
+    let m = Manifest::from_json(manifest_json).py()?;
+    let r = Reveal::from_json(reveal_json).py()?;
+    kleroterion::draw::check_reveal(&m, &r).py()
+}
+
+/// Checks a text against SPEC.md section 3; `kind` is `ticket`, `name` or `free`.
+#[pyfunction]
+pub fn check_text(text: &str, kind: &str, field: &str) -> PyResult<()> {
+    let kind = match kind {
+        "ticket" => TextKind::Ticket,
+        "name" => TextKind::Name,
+        "free" => TextKind::Free,
+        other => {
+            return Err(errors::invalid(format!(
+                "unknown text kind \"{other}\": use ticket, name or free"
+            )));
+        }
+    };
+    check(text, kind, || field.into()).py()
+}
+
+/// The NFC form of a text.
+#[pyfunction]
+pub fn normalize(text: String) -> String {
+    nfc(text)
+}
+
+/// Draws: checks everything, derives the seed, runs the method and the alternates.
+#[pyfunction]
+pub fn draw(
+    py: Python<'_>,
+    manifest_json: &str,
+    records: &Records,
+    reveal_json: &str,
+) -> PyResult<Bundle> {
+    let m = Manifest::from_json(manifest_json).py()?;
+    let r = Reveal::from_json(reveal_json).py()?;
+    py.detach(|| {
+        Ok(Bundle {
+            bundle: kleroterion::draw(&m, &records.records, &r).py()?,
+        })
+    })
+}
+
+/// Verifies a bundle; returns the report as JSON (SPEC.md section 12).
+#[pyfunction]
+pub fn verify(py: Python<'_>, bundle: &Bundle) -> PyResult<String> {
+    let report = py.detach(|| kleroterion::verify(&bundle.bundle));
+    to_json("report", &report)
+}
+
+/// Verifies a bundle given as JSON text. Never fails on a bad text: the report's `format` step
+/// fails instead.
+#[pyfunction]
+pub fn verify_json(py: Python<'_>, text: &str) -> PyResult<String> {
+    let report = py.detach(|| match CoreBundle::from_json(text) {
+        Ok(b) => kleroterion::verify(&b),
+        Err(e) => unreadable_report(&e),
+    });
+    to_json("report", &report)
+}
+
+fn unreadable_report(e: &kleroterion::Error) -> Report {
+    let steps = StepId::ALL
+        .iter()
+        .map(|&id| {
+            let failed = id == StepId::Format;
+            Step {
+                id,
+                title: id.title(),
+                status: if failed {
+                    Status::Failed
+                } else {
+                    Status::NotChecked
+                },
+                computed: None,
+                published: None,
+                detail: if failed {
+                    vec![e.to_string()]
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
+    Report {
+        valid: false,
+        steps,
+        error: Some(format!(
+            "this file cannot be read as a kleroterion bundle: {e}"
+        )),
+        error_kind: Some(e.kind().into()),
+    }
+}
+
+/// Replaces the people of `dropped` (tickets) who are on the panel; returns JSON.
+#[pyfunction]
+pub fn replace(py: Python<'_>, bundle: &Bundle, dropped: Vec<String>) -> PyResult<String> {
+    let r = py.detach(|| kleroterion::replace(&bundle.bundle, &dropped).py())?;
+    to_json("replacement", &r)
+}
+
+/// Checks a receipt (JSON) against a bundle; returns the answer as JSON.
+#[pyfunction]
+pub fn check_receipt(receipt_json: &str, bundle: &Bundle) -> PyResult<String> {
+    let r = Receipt::from_json(receipt_json).py()?;
+    to_json(
+        "receipt check",
+        &kleroterion::check_receipt(&r, &bundle.bundle).py()?,
+    )
+}
+
+/// True when a receipt's proof puts its record at its index under its root.
+#[pyfunction]
+pub fn receipt_proof_verifies(receipt_json: &str) -> PyResult<bool> {
+    Ok(Receipt::from_json(receipt_json).py()?.proof_verifies())
+}
+
+/// One RFC 3797 pick: MD5 in hex, entries remaining, 0-based index picked.
+type Rfc3797Pick = (String, u32, u32);
+
+/// RFC 3797 with sources given as texts of numbers (`"2 5 12 8 10"`); returns the key and, per
+/// pick, `(md5 hex, entries remaining, 0-based index)`.
+#[pyfunction]
+pub fn rfc3797(sources: Vec<String>, n: u32, count: u32) -> PyResult<(String, Vec<Rfc3797Pick>)> {
+    if sources.is_empty() {
+        return Err(errors::invalid("rfc3797 needs at least one source"));
+    }
+    if count > 65_536 {
+        return Err(errors::invalid("rfc3797 can make at most 65,536 picks"));
+    }
+    let mut key = String::new();
+    for s in &sources {
+        let numbers = s
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|t| !t.is_empty())
+            .map(LotteryNumber::parse)
+            .collect::<Result<Vec<_>, _>>()
+            .py()?;
+        if numbers.is_empty() {
+            return Err(errors::invalid(format!("source \"{s}\" holds no number")));
+        }
+        key.push_str(&core_canonical_numbers(&numbers));
+        key.push('/');
+    }
+    let picks = picks_detailed(&key, n, count)
+        .into_iter()
+        .map(|p| (to_hex(&p.md5), p.remaining, p.index))
+        .collect();
+    Ok((key, picks))
+}
+
+/// Largest-remainder (Hamilton) apportionment of `k` seats to integer sizes.
+#[pyfunction]
+pub fn largest_remainder(sizes: Vec<u32>, k: u32) -> PyResult<Vec<u32>> {
+    if sizes.iter().all(|&s| s == 0) {
+        return Err(errors::invalid("the shares add up to zero"));
+    }
+    Ok(stratified::largest_remainder(&sizes, k))
+}
+
+/// The protocol version.
+pub const SPEC: &str = kleroterion::SPEC_VERSION;

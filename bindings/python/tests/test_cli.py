@@ -1,0 +1,109 @@
+"""Interoperability with the `kleroterion` command line: a bundle made in Python verifies
+with the CLI, a bundle made by the CLI verifies in Python, and both commit to the same
+bytes from the same files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import kleroterion as kl
+from kleroterion import randomness as rnd
+
+from conftest import SF
+
+HOUSEHOLD = ["primary_address1", "primary_zip"]
+REVEAL = rnd.reveal(rnd.hex_value("c0ffee"))
+
+
+def run(cli: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([str(cli), "--quiet", *args], capture_output=True, text=True, timeout=600)
+    if check and done.returncode != 0:
+        raise AssertionError(f"kleroterion {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def cli_commit(cli: Path, out: Path, method: str = "greedy") -> None:
+    run(
+        cli, "commit", "--people", str(SF / "candidates.csv"), "--quotas", str(SF / "features.csv"),
+        "--size", "22", "--method", method, "--id-column", "nationbuilder_id", "--household", *HOUSEHOLD,
+        "--ticket-key", "shared secret", "--title", "Interop", "--alternates", "4", "--panels", "100",
+        "--out", str(out),
+    )
+
+
+def python_commit(method: str = "greedy") -> kl.Manifest:
+    pool = kl.Pool.from_csv(SF / "candidates.csv", id="nationbuilder_id", household=HOUSEHOLD)
+    quotas = kl.Quotas.from_csv(SF / "features.csv")
+    return kl.commit(pool, quotas, 22, method=method, ticket_key="shared secret", title="Interop",
+                     alternates=4, panels=100, progress=False)
+
+
+def test_python_bundle_verified_by_cli(cli: Path, tmp_path: Path) -> None:
+    m = python_commit("lottery")
+    paths = m.write(tmp_path / "commit")
+    bundle = kl.draw(m, REVEAL)
+    path = bundle.write(tmp_path / "bundle.json")
+    done = run(cli, "--json", "verify", str(path))
+    report = json.loads(done.stdout)
+    assert report["valid"] is True
+    # A receipt issued in Python, checked by the CLI.
+    first = str(bundle.selected.index[0])
+    receipt = paths["receipts"] / f"{m.receipts[first].ticket}.json"
+    assert receipt.exists()
+    done = run(cli, "--json", "receipt", str(receipt), str(path))
+    assert "selected" in done.stdout
+    # The same replacement on both sides.
+    dropped = bundle.selected_tickets[0]
+    done = run(cli, "--json", "replace", str(path), "--dropped", dropped)
+    assert kl.replace(bundle, [dropped]).hash in done.stdout
+    # A tampered bundle is refused by both.
+    data = json.loads(bundle.to_json())
+    data["result"]["alternates"].reverse()
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(data), encoding="utf-8")
+    assert run(cli, "verify", str(tampered), check=False).returncode == 1
+    assert not kl.verify(tampered)
+
+
+def test_cli_bundle_verified_by_python(cli: Path, tmp_path: Path) -> None:
+    out = tmp_path / "commit"
+    cli_commit(cli, out)
+    reveal = tmp_path / "reveal.json"
+    reveal.write_text(json.dumps(REVEAL), encoding="utf-8")
+    run(cli, "draw", str(out / "manifest.json"), "--reveal", str(reveal), "--out", str(tmp_path / "bundle.json"))
+    report = kl.verify(tmp_path / "bundle.json")
+    assert report, report.error
+    b = kl.Bundle.load(tmp_path / "bundle.json")
+    # The CLI's commit directory, loaded in Python, draws the same panel.
+    m = kl.Manifest.load(out)
+    again = kl.draw(m, reveal)
+    assert again.transcript == b.transcript
+    tickets = m.tickets
+    assert tickets is not None
+    id_of = dict(zip(tickets.tolist(), tickets.index))
+    assert list(again.selected.index) == [id_of[t] for t in b.selected_tickets]
+    receipt = next((out / "receipts").iterdir())
+    assert kl.Receipt.load(receipt).check(b).ticket == receipt.stem
+
+
+def test_same_commitment_from_the_same_files(cli: Path, tmp_path: Path) -> None:
+    out = tmp_path / "commit"
+    cli_commit(cli, out, "greedy")
+    published = (out / "commitment.txt").read_text().strip()
+    assert python_commit("greedy").commitment == published
+
+
+def test_same_error_messages(cli: Path, tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("id;Gender\n1;Female\n2;female\n", encoding="utf-8")
+    quotas = tmp_path / "quotas.csv"
+    quotas.write_text("feature,value,min,max\nGender,Female,1,1\nGender,Male,0,1\n", encoding="utf-8")
+    done = run(cli, "fair", "--people", str(people), "--quotas", str(quotas), "--size", "1", check=False)
+    assert done.returncode == 2
+    with pytest.raises(kl.InvalidInput) as e:
+        kl.fair.leximin(kl.Pool.from_csv(people), kl.Quotas.from_csv(quotas), 1, progress=False)
+    assert str(e.value) in done.stderr

@@ -1,0 +1,196 @@
+"""Commit, draw, verify, receipts and replacements through Python, on the Sortition
+Foundation fixture and on small pandas pools."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kleroterion as kl
+from kleroterion import randomness as rnd
+
+from conftest import DATA, SF
+
+HOUSEHOLD = ["primary_address1", "primary_zip"]
+RECIPE = rnd.recipe(rnd.hex_source("test value"), rnd.lottery_source("EuroMillions", "2026-12-01"),
+                    fallback="the next EuroMillions draw")
+REVEAL = rnd.reveal(rnd.hex_value(b"\x01\x02\x03"), rnd.lottery_value("EuroMillions", [7, 18, 28, 40, 48, "8", 11]))
+
+
+@pytest.fixture(scope="module")
+def sf() -> tuple[kl.Pool, kl.Quotas]:
+    pool = kl.Pool.from_csv(SF / "candidates.csv", id="nationbuilder_id", household=HOUSEHOLD)
+    return pool, kl.Quotas.from_csv(SF / "features.csv")
+
+
+@pytest.fixture(scope="module")
+def lottery(sf: tuple[kl.Pool, kl.Quotas]) -> kl.Manifest:
+    pool, quotas = sf
+    return kl.commit(pool, quotas, 22, method="lottery", alternates=5, title="Fixture assembly",
+                     announced_at="2026-11-30T12:00:00Z", randomness=RECIPE, ticket_key=b"secret",
+                     panels=200, progress=False)
+
+
+def test_lottery_commit(lottery: kl.Manifest) -> None:
+    m = lottery
+    assert m.method == "lottery" and m.panel_size == 22
+    assert len(m.commitment) == 64
+    assert m.data["household_rule"] is True
+    assert len(m.data["method"]["portfolio"]) == 200
+    assert m.leximin_min is not None and abs(m.leximin_min - 1 / 11) < 1e-6
+    probs = m.probabilities
+    assert probs is not None and probs.index.name == "nationbuilder_id"
+    assert abs(float(probs.sum()) - 22) < 1e-9
+    tickets = m.tickets
+    assert tickets is not None and len(tickets) == 150 and tickets.is_unique
+    # Keyed tickets are reproducible; the commitment too.
+    pool = m.pool
+    assert pool is not None
+
+
+def test_commit_is_reproducible_with_a_ticket_key(sf: tuple[kl.Pool, kl.Quotas]) -> None:
+    pool, quotas = sf
+    a = kl.commit(pool, quotas, 22, method="greedy", ticket_key="k", progress=False)
+    b = kl.commit(pool, quotas, 22, method="greedy", ticket_key="k", progress=False)
+    c = kl.commit(pool, quotas, 22, method="greedy", progress=False)
+    assert a.commitment == b.commitment
+    assert a.commitment != c.commitment  # random tickets
+
+
+def test_draw_verify_receipts_replace(lottery: kl.Manifest) -> None:
+    b = kl.draw(lottery, REVEAL)
+    assert len(b.selected_tickets) == 22 and len(b.alternate_tickets) == 5
+    sel = b.selected
+    assert isinstance(sel, pd.DataFrame)
+    assert sel.index.name == "nationbuilder_id"
+    assert list(sel["ticket"]) == b.selected_tickets
+    assert "first_name" in sel.columns  # extra columns are kept
+    assert len(b.remaining) == 150 - 22
+    assert len(b.alternates) == 5
+    report = kl.verify(b)
+    assert report and report.valid and report.raise_for_status() is report
+    assert [s.status for s in report.steps][:4] == ["passed", "passed", "passed", "passed"]
+    assert "VALID" in str(report) and "VALID" in report._repr_html_()
+    assert "on the panel" in b._repr_html_()
+    assert "commitment" in lottery._repr_html_()
+    # Through JSON.
+    again = kl.Bundle.from_json(b.to_json())
+    assert again.transcript == b.transcript and kl.verify(again)
+    assert list(again.selected.index) == b.selected_tickets  # no pool: indexed by ticket
+    # Receipts, by organiser id.
+    first = str(sel.index[0])
+    r = lottery.receipts[first]
+    assert r.proof_verifies()
+    check = r.check(b)
+    assert check.outcome == "selected" and check.position == 1
+    assert check.features["Gender"] == sel.iloc[0]["Gender"]
+    assert len(lottery.receipts) == 150
+    loser = str(b.remaining.index[0])
+    assert lottery.receipts[loser].check(b).outcome == "not_selected"
+    alt = lottery.receipts[str(b.alternates.index[0])].check(b)
+    assert (alt.outcome, alt.position) == ("alternate", 1)
+    # Replacement.
+    dropped = b.selected_tickets[:2]
+    rep = kl.replace(b, dropped)
+    assert list(rep.replacements) == dropped
+    assert all(t is not None for t in rep.replacements.values())
+    assert len(rep.panel) == 22 and rep.broken_quotas == []
+    assert rep.hash == b.replace(dropped).hash
+
+
+def test_tampered_bundle_fails(lottery: kl.Manifest) -> None:
+    b = kl.draw(lottery, REVEAL)
+    data = json.loads(b.to_json())
+    data["result"]["selected"][0], data["result"]["selected"][1] = (
+        data["result"]["selected"][1],
+        data["result"]["selected"][0],
+    )
+    report = kl.verify(json.dumps(data))
+    assert not report
+    assert report.failed_step is not None and report.failed_step.id == "draw"
+    with pytest.raises(kl.VerificationFailed) as e:
+        report.raise_for_status()
+    assert e.value.kind == "DrawMismatch"
+    assert "INVALID" in report._repr_html_()
+    bad = kl.verify("{ not json")
+    assert not bad and bad.failed_step is not None and bad.failed_step.id == "format"
+
+
+def test_write_and_load(lottery: kl.Manifest, tmp_path: Path) -> None:
+    paths = lottery.write(tmp_path / "commit")
+    assert paths["manifest"].exists() and paths["tickets"].exists()
+    assert len(list(paths["receipts"].iterdir())) == 150
+    loaded = kl.Manifest.load(tmp_path / "commit")
+    assert loaded.commitment == lottery.commitment
+    b = kl.draw(loaded, REVEAL)
+    assert b.transcript == kl.draw(lottery, REVEAL).transcript
+    bundle_path = b.write(tmp_path / "bundle.json")
+    assert kl.verify(bundle_path)
+    out = b.write_csvs(tmp_path, paths["tickets"])
+    selected = pd.read_csv(out["selected"], dtype=str)
+    assert list(selected["nationbuilder_id"]) == list(kl.draw(lottery, REVEAL).selected.index)
+    receipt = kl.Receipt.load(next(paths["receipts"].iterdir()))
+    assert receipt.check(kl.Bundle.load(bundle_path)).outcome in ("selected", "alternate", "not_selected")
+
+
+def test_pandas_pool_uniform_and_stratified() -> None:
+    df = pd.DataFrame(
+        {
+            "id": [f"v{i}" for i in range(40)],
+            "gender": ["femme", "homme"] * 20,
+            "commune": ["Pérols", "Lattes", "Montpellier", "Grabels"] * 10,
+            "name": [f"Person {i}" for i in range(40)],
+        }
+    )
+    quotas = kl.Quotas.from_dataframe(
+        pd.DataFrame({"feature": ["gender", "gender"], "value": ["femme", "homme"], "min": [4, 4], "max": [6, 6]})
+    )
+    pool = kl.Pool.from_dataframe(df, id="id", features=["gender", "commune"])
+    m = kl.commit(pool, quotas, 10, method="stratified", strata="commune", allocation="largest-remainder",
+                  ticket_key="k", alternates=3)
+    assert [f["name"] for f in m.data["features"]] == ["gender", "commune"]
+    b = kl.draw(m, {"sources": [{"kind": "hex", "value": "00"}]})
+    counts = b.selected["commune"].value_counts()
+    assert sorted(counts.tolist()) == [2, 2, 3, 3]
+    report = kl.verify(b)
+    assert report
+    randomness = next(s for s in report.steps if s.id == "randomness")
+    assert any("no randomness recipe" in d for d in randomness.detail)
+    u = kl.commit(pool, quotas, 10, method="uniform", ticket_key="k")
+    assert kl.verify(kl.draw(u, [rnd.dice_value([1, 2, 3])]))
+
+
+def test_nfc_on_import() -> None:
+    decomposed = "Pe\u0301rols"
+    df = pd.DataFrame({"id": ["a", "b", "c"], "commune": [decomposed, "Lattes", "Pérols"]})
+    q = kl.Quotas.from_dataframe(
+        pd.DataFrame({"feature": ["commune"] * 2, "value": ["P\u00e9rols", "Lattes"], "min": [0, 0], "max": [2, 2]})
+    )
+    m = kl.commit(kl.Pool.from_dataframe(df), q, 2, method="uniform", ticket_key="k")
+    values = {r["values"][0] for r in json.loads(m.records.to_json())["records"]}
+    assert values == {"P\u00e9rols", "Lattes"}
+
+
+def test_proportional_quotas() -> None:
+    q = kl.Quotas.proportional({"gender": {"woman": 51.6, "man": 48.4}, "age": {"18-34": 25, "35-64": 50, "65+": 25}}, 40)
+    assert q["gender", "woman"] == kl.Quota("gender", "woman", 20, 22)
+    assert q["gender", "man"] == kl.Quota("gender", "man", 18, 20)
+    assert [(x.min, x.max) for x in q.values("age")] == [(9, 11), (19, 21), (9, 11)]
+    assert q.to_dataframe().shape == (5, 4)
+    assert q.features == ["gender", "age"]
+
+
+def test_rfc3797_example() -> None:
+    names = (DATA / "rfc3797" / "ref.names").read_text().split()
+    assert len(names) == 25
+    r = kl.rfc3797(names, ["9319", "2 5 12 8 10", [9, 18, 26, 34, 41, 45]], 11)
+    assert r.key == "9319./2.5.8.10.12./9.18.26.34.41.45./"
+    expected = ["Lee", "Doc", "Mary", "Charity", "Kasczynski", "Envy", "Sneazy", "Anger", "Chastity", "Pandora", "Sloth"]
+    assert r.names == expected
+    assert r.picks[0].md5.upper() == "990DD0A5692A029A98B5E01AA28F3459"
+    assert (r.picks[0].remaining, r.picks[0].position) == (25, 17)
+    assert "990DD0A5692A029A98B5E01AA28F3459" in str(r)
+    assert r.to_frame().shape[0] == 11
