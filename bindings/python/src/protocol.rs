@@ -491,44 +491,8 @@ pub fn verify(py: Python<'_>, bundle: &Bundle) -> PyResult<String> {
 /// fails instead.
 #[pyfunction]
 pub fn verify_json(py: Python<'_>, text: &str) -> PyResult<String> {
-    let report = py.detach(|| match CoreBundle::from_json(text) {
-        Ok(b) => kleroterion::verify(&b),
-        Err(e) => unreadable_report(&e),
-    });
+    let report = py.detach(|| kleroterion::verify_json(text));
     to_json("report", &report)
-}
-
-fn unreadable_report(e: &kleroterion::Error) -> Report {
-    let steps = StepId::ALL
-        .iter()
-        .map(|&id| {
-            let failed = id == StepId::Format;
-            Step {
-                id,
-                title: id.title(),
-                status: if failed {
-                    Status::Failed
-                } else {
-                    Status::NotChecked
-                },
-                computed: None,
-                published: None,
-                detail: if failed {
-                    vec![e.to_string()]
-                } else {
-                    Vec::new()
-                },
-            }
-        })
-        .collect();
-    Report {
-        valid: false,
-        steps,
-        error: Some(format!(
-            "this file cannot be read as a kleroterion bundle: {e}"
-        )),
-        error_kind: Some(e.kind().into()),
-    }
 }
 
 /// Replaces the people of `dropped` (tickets) who are on the panel; returns JSON.
