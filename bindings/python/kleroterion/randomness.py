@@ -1,15 +1,19 @@
 """Building randomness recipes (committed) and reveals (published later) as the JSON of
-SPEC.md section 14. Plain dicts: nothing is computed here."""
+SPEC.md section 14. Plain dicts, plus a planning helper."""
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Union
+from typing import Any, NamedTuple, Optional, Sequence, Union
+
+from . import _native
 
 __all__ = [
     "dice_source",
+    "DrandRound",
     "dice_value",
     "drand_source",
     "drand_value",
+    "first_drand_round",
     "hex_source",
     "hex_value",
     "lottery_source",
@@ -73,3 +77,22 @@ def drand_value(chain: str, round: int, signature: str, previous_signature: Opti
 def dice_value(values: Sequence[int]) -> Source:
     """The dice values, in the order recorded."""
     return {"kind": "dice", "values": list(values)}
+
+
+class DrandRound(NamedTuple):
+    """A drand round to commit to: its chain hash, number and production time (UTC)."""
+
+    chain: str
+    round: int
+    time: str
+
+
+def first_drand_round(chain: str, after: str) -> DrandRound:
+    """The first round of a drand network (``"quicknet"``, ``"mainnet"`` or a chain hash)
+    produced at or after ``after`` (``YYYY-MM-DDTHH:MM:SSZ``): commit to it in the recipe and
+    publish the commitment before its time.
+
+    >>> first_drand_round("quicknet", "2023-08-23T15:09:30Z").round
+    2
+    """
+    return DrandRound(*_native.first_drand_round(chain, after))

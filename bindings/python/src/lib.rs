@@ -47,6 +47,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(protocol::reveal_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::seed, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::rfc3797_key, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::first_drand_round, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::canonical_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::check_reveal, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::check_text, m)?)?;

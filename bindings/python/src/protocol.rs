@@ -563,3 +563,29 @@ pub fn largest_remainder(sizes: Vec<u32>, k: u32) -> PyResult<Vec<u32>> {
 
 /// The protocol version.
 pub const SPEC: &str = kleroterion::SPEC_VERSION;
+
+/// The first round of a drand network (`quicknet`, `mainnet` or a chain hash) produced at or
+/// after a UTC time `YYYY-MM-DDTHH:MM:SSZ`: `(chain hash, round, production time)`.
+#[pyfunction]
+pub fn first_drand_round(chain: &str, after: &str) -> PyResult<(String, u64, String)> {
+    let hash = match kleroterion::beacon::chain_by_name(chain) {
+        Some(h) => h,
+        None => Digest::from_hex(chain, "chain").map_err(|_| {
+            errors::invalid(format!(
+                "chain \"{chain}\" is neither a known drand network nor a chain hash: use quicknet, mainnet or a 64-digit chain hash"
+            ))
+        })?,
+    };
+    let unix = kleroterion::time::parse_utc(after).ok_or_else(|| {
+        errors::invalid(format!(
+            "\"{after}\" is not a UTC time: write it as YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-12-01T12:00:00Z"
+        ))
+    })?;
+    let (round, at) =
+        kleroterion::beacon::first_round_at_or_after(&hash, unix).ok_or_else(|| {
+            errors::invalid(format!(
+                "chain {hash} is not a drand network this library knows: use quicknet or mainnet"
+            ))
+        })?;
+    Ok((hash.to_hex(), round, kleroterion::time::format_unix(at)))
+}
