@@ -14,10 +14,8 @@ use kleroterion::reveal::canonical_numbers as core_canonical_numbers;
 use kleroterion::sampling::{sample as core_sample, uniform as core_uniform};
 use kleroterion::stream::{Stream as CoreStream, stream_key as core_stream_key};
 use kleroterion::text::{TextKind, check, is_nfc, to_nfc};
-use kleroterion::verify::{Status, Step, StepId};
 use kleroterion::{
-    Bundle as CoreBundle, Digest, LotteryNumber, Manifest, PoolFile, Receipt, Record, Report,
-    Reveal,
+    Bundle as CoreBundle, Digest, LotteryNumber, Manifest, PoolFile, Receipt, Record, Reveal,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
