@@ -17,9 +17,16 @@
 //! For each draw: the bundle, three receipts (a selected person, an alternate, someone not
 //! selected) and an entry of `index.json`, which the page reads to list the examples.
 //!
+//! With `--demo DIR`, the output folder of `kleroterion demo`, the two stages of the
+//! Montpellier 2023 replay come first: `montpellier-stage1` (invitations) and
+//! `montpellier-stage2` (the panel), their bundles copied as they are, with one receipt of
+//! the demo per outcome found among its receipts (selected, alternate, not selected).
+//!
 //! It also writes `examples.js`, a classic script that registers the index and the text of
 //! every bundle and receipt as `globalThis.KLEROTERION_EXAMPLES`: a page opened straight from
-//! its files (`file://`) cannot `fetch` them, but it can load a script.
+//! its files (`file://`) cannot `fetch` them, but it can load a script. A file larger than
+//! [`INLINE_LIMIT`] gets a script of its own (`<file>.js`), named in `scripts` and loaded only
+//! when that example is opened.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -42,6 +49,9 @@ const QUICKNET: &str = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba9460
 /// A real quicknet round (produced 2026-07-23T07:38:30Z) and its signature.
 const QUICKNET_ROUND: u64 = 30_662_982;
 const QUICKNET_SIGNATURE: &str = "8b3edd0d42a2fa36ac15641a2dea2e4f4895acec2ef72ef39e5b6138f0346fb6b046dde1b4b3d09ff5fe8a6a7acd674a";
+
+/// Files larger than this get their own script instead of being inlined in `examples.js`.
+const INLINE_LIMIT: usize = 1 << 20;
 
 /// A feature of the generated pool: name and (value, weight) pairs.
 struct Spec {
@@ -444,18 +454,133 @@ fn stratified_example(dir: &Path) -> Res<Example> {
     )
 }
 
+/// The outcome of a ticket in a bundle, as named in the receipt files.
+fn outcome_of(bundle: &Bundle, ticket: &str) -> &'static str {
+    if bundle.result.selected.iter().any(|t| t == ticket) {
+        "selected"
+    } else if bundle.result.alternates.iter().any(|t| t == ticket) {
+        "alternate"
+    } else {
+        "not-selected"
+    }
+}
+
+/// Thousands separated by `sep`.
+fn grouped(n: u32, sep: &str) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// One stage of the demo (`kleroterion demo --out DIR`): its bundle, copied as it is, and
+/// one of its receipts per outcome (the first in file-name order).
+fn demo_example(dir: &Path, demo: &Path, stage: u32) -> Res<Example> {
+    let stage_dir = demo.join(if stage == 1 {
+        "stage1-invitations"
+    } else {
+        "stage2-panel"
+    });
+    let id = format!("montpellier-stage{stage}");
+    let text = std::fs::read_to_string(stage_dir.join("bundle.json"))
+        .map_err(|e| format!("{}: {e}", stage_dir.join("bundle.json").display()))?;
+    let bundle = Bundle::from_json(&text)?;
+    write(dir, &format!("{id}.json"), &text)?;
+
+    let mut names: Vec<PathBuf> = std::fs::read_dir(stage_dir.join("receipts"))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    names.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    names.sort();
+    let mut receipts: Vec<ReceiptEntry> = Vec::new();
+    for outcome in ["selected", "alternate", "not-selected"] {
+        for path in &names {
+            let receipt_text = std::fs::read_to_string(path)?;
+            let receipt: Receipt = serde_json::from_str(&receipt_text)?;
+            if receipt.commitment != bundle.commitment
+                || outcome_of(&bundle, &receipt.record.ticket) != outcome
+            {
+                continue;
+            }
+            let file = format!("{id}-receipt-{outcome}.json");
+            write(dir, &file, &receipt_text)?;
+            receipts.push(ReceiptEntry {
+                file,
+                ticket: receipt.record.ticket.clone(),
+                outcome: outcome.into(),
+            });
+            break;
+        }
+    }
+
+    let k = bundle.manifest.panel_size;
+    let n = bundle.manifest.pool.count;
+    let method = bundle.manifest.method.name();
+    let (title_en, title_fr) = if stage == 1 {
+        (
+            format!(
+                "Montpellier 2023, stage 1: invitations ({} of {} voters; drand + EuroMillions)",
+                grouped(k, ","),
+                grouped(n, ",")
+            ),
+            format!(
+                "Montpellier 2023, étape 1 : invitations ({} sur {} électeurs ; drand + EuroMillions)",
+                grouped(k, " "),
+                grouped(n, " ")
+            ),
+        )
+    } else {
+        let (how_en, how_fr) = match method {
+            "lottery" => ("LEXIMIN lottery", "loterie LEXIMIN"),
+            "greedy" => ("greedy", "glouton"),
+            other => (other, other),
+        };
+        (
+            format!(
+                "Montpellier 2023, stage 2: panel ({k} of {n} volunteers, {how_en}; drand + EuroMillions)"
+            ),
+            format!(
+                "Montpellier 2023, étape 2 : panel ({k} sur {n} volontaires, {how_fr} ; drand + EuroMillions)"
+            ),
+        )
+    };
+    Ok(Example {
+        id,
+        file: format!("montpellier-stage{stage}.json"),
+        method: method.into(),
+        title_en,
+        title_fr,
+        pool_count: n,
+        panel_size: k,
+        receipts,
+    })
+}
+
 fn main() -> Res<()> {
-    let dir = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .unwrap_or_else(|| "examples-out".into()),
-    );
+    let mut dir = PathBuf::from("examples-out");
+    let mut demo = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--demo" {
+            demo = Some(PathBuf::from(args.next().ok_or("--demo needs a folder")?));
+        } else {
+            dir = PathBuf::from(arg);
+        }
+    }
     std::fs::create_dir_all(&dir)?;
-    let examples = vec![
-        lottery_example(&dir)?,
-        greedy_example(&dir)?,
-        stratified_example(&dir)?,
-    ];
+    let mut examples = Vec::new();
+    if let Some(demo) = &demo {
+        examples.push(demo_example(&dir, demo, 1)?);
+        examples.push(demo_example(&dir, demo, 2)?);
+    }
+    examples.push(lottery_example(&dir)?);
+    examples.push(greedy_example(&dir)?);
+    examples.push(stratified_example(&dir)?);
     write(
         &dir,
         "index.json",
@@ -470,19 +595,36 @@ fn main() -> Res<()> {
 /// JavaScript string literals).
 fn registry(dir: &Path, examples: &[Example]) -> Res<String> {
     let mut files = serde_json::Map::new();
+    let mut scripts = serde_json::Map::new();
     for ex in examples {
         let names = std::iter::once(&ex.file).chain(ex.receipts.iter().map(|r| &r.file));
         for name in names {
             let text = std::fs::read_to_string(dir.join(name))?;
-            files.insert(name.clone(), serde_json::Value::String(text));
+            if text.len() > INLINE_LIMIT {
+                let script = format!("{name}.js");
+                let js = format!(
+                    "// Generated by bindings/wasm/examples/make_examples.rs: {name}, for a page\n\
+                     // opened from its files; loaded only when that example is opened.\n\
+                     globalThis.KLEROTERION_EXAMPLES.files[{}] = {};\n",
+                    serde_json::to_string(name)?,
+                    serde_json::to_string(&text)?
+                );
+                write(dir, &script, &js)?;
+                scripts.insert(name.clone(), serde_json::Value::String(script));
+            } else {
+                files.insert(name.clone(), serde_json::Value::String(text));
+            }
         }
     }
     let mut js = String::from(
         "// Generated by bindings/wasm/examples/make_examples.rs: the example bundles and receipts\n\
          // of the verification page, for a page opened from its files (no fetch on file://).\n\
+         // Larger files have their own scripts, named in `scripts`.\n\
          globalThis.KLEROTERION_EXAMPLES = {\n  \"index\": ",
     );
     js.push_str(&serde_json::to_string(examples)?);
+    js.push_str(",\n  \"scripts\": ");
+    js.push_str(&serde_json::to_string(&scripts)?);
     js.push_str(",\n  \"files\": {\n");
     let entries: Vec<String> = files
         .iter()

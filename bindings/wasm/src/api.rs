@@ -15,6 +15,7 @@ use kleroterion::stream::{Stream, stream_key as core_stream_key};
 use kleroterion::text::{TextKind, check};
 use kleroterion::{
     Bundle, Digest, LotteryNumber, Manifest, Method, Receipt, ReceiptOutcome, Record, Reveal,
+    SourceSpec, SourceValue,
 };
 use serde::Serialize;
 
@@ -254,6 +255,104 @@ pub struct Summary {
     pub selected: Vec<String>,
     /// The published alternates, in order.
     pub alternates_list: Vec<String>,
+    /// Each committed source next to its revealed value, in recipe order.
+    pub randomness: Vec<SourceShown>,
+}
+
+/// One randomness source as the page shows it: what was committed and what was revealed.
+/// Whether it was checked is the `randomness` step of the verify report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceShown {
+    /// `drand`, `lottery`, `dice` or `hex`.
+    pub kind: String,
+    /// drand: the network's name (`quicknet`, `mainnet`), if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+    /// drand: the chain hash, as hex.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<String>,
+    /// drand: the committed round.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round: Option<u64>,
+    /// drand: when that round was produced, as `YYYY-MM-DDTHH:MM:SSZ` (known networks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// Lottery: its name; hex: the label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Lottery: the committed draw date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Lottery: the revealed numbers as published; dice: the values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub numbers: Vec<String>,
+    /// Lottery: the canonical form that enters the seed (RFC 3797).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canonical: Option<String>,
+    /// Dice: how many and how many faces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dice: Option<(u32, u32)>,
+    /// Dice: the witnesses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witnesses: Option<String>,
+    /// Whether a value was revealed for this source.
+    pub revealed: bool,
+}
+
+fn source_shown(spec: &SourceSpec, value: Option<&SourceValue>) -> SourceShown {
+    let revealed = value.is_some();
+    match spec {
+        SourceSpec::Drand { chain, round } => SourceShown {
+            kind: "drand".into(),
+            network: DRAND_NETWORKS
+                .iter()
+                .find(|n| kleroterion::beacon::chain_by_name(n).as_ref() == Some(chain))
+                .map(|n| (*n).into()),
+            chain: Some(chain.to_hex()),
+            round: Some(*round),
+            time: kleroterion::beacon::round_time(chain, *round)
+                .map(kleroterion::time::format_unix),
+            revealed,
+            ..SourceShown::default()
+        },
+        SourceSpec::Lottery { name, date } => {
+            let numbers = match value {
+                Some(SourceValue::Lottery { numbers, .. }) => numbers.as_slice(),
+                _ => &[],
+            };
+            SourceShown {
+                kind: "lottery".into(),
+                name: Some(name.clone()),
+                date: Some(date.clone()),
+                numbers: numbers.iter().map(LotteryNumber::canonical).collect(),
+                canonical: (!numbers.is_empty())
+                    .then(|| kleroterion::reveal::canonical_numbers(numbers)),
+                revealed,
+                ..SourceShown::default()
+            }
+        }
+        SourceSpec::Dice {
+            count,
+            faces,
+            witnesses,
+        } => SourceShown {
+            kind: "dice".into(),
+            dice: Some((*count, *faces)),
+            witnesses: Some(witnesses.clone()),
+            numbers: match value {
+                Some(SourceValue::Dice { values }) => values.iter().map(u32::to_string).collect(),
+                _ => Vec::new(),
+            },
+            revealed,
+            ..SourceShown::default()
+        },
+        SourceSpec::Hex { label } => SourceShown {
+            kind: "hex".into(),
+            name: Some(label.clone()),
+            revealed,
+            ..SourceShown::default()
+        },
+    }
 }
 
 /// A short description of a bundle for display (does not verify anything).
@@ -276,6 +375,17 @@ pub fn summary(bundle_json: &str) -> ApiResult<String> {
         commitment: b.commitment.to_hex(),
         selected: b.result.selected.clone(),
         alternates_list: b.result.alternates.clone(),
+        randomness: m
+            .randomness
+            .as_ref()
+            .map(|r| {
+                r.sources
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| source_shown(s, b.reveal.sources.get(i)))
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 

@@ -8,7 +8,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { launch, loadWasm, example, artifacts, FILE_URL } from './support.mjs';
+import { launch, loadWasm, example, artifacts, FILE_URL, exampleEntry, greenSteps, assertDemoSources } from './support.mjs';
 
 let context;
 let wasm;
@@ -79,8 +79,9 @@ describe('opened from files (file://)', () => {
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
     assert.doesNotMatch(csp, /unsafe-inline|https?:|\*/);
     assert.match(await page.locator('#version').textContent(), /kleroterion\/v1.*checked offline/);
-    // The examples are listed without fetch.
-    assert.equal(await page.locator('#examples button[data-example]').count(), 3);
+    // The examples are listed without fetch, the Montpellier replay first.
+    const ids = await page.$$eval('#examples button[data-example]', (bs) => bs.map((b) => b.dataset.example));
+    assert.deepEqual(ids, ['montpellier-stage1', 'montpellier-stage2', 'lottery', 'greedy', 'stratified']);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
@@ -96,6 +97,43 @@ describe('opened from files (file://)', () => {
     assert.equal(await page.locator('#proba-chart svg path.line').count(), 1);
     await shot(page, 'honest-lottery');
     assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('the Montpellier stage 2 example: every step green, each source checked, in both languages, and its receipts', async () => {
+    const entry = exampleEntry('montpellier-stage2');
+    const summary = JSON.parse(wasm.summary(example(entry.file)));
+    const page = await openPage();
+    await page.click('button[data-example="montpellier-stage2"]');
+    await page.waitForSelector('#verdict[data-valid="true"]');
+    assert.deepEqual(await stepStatuses(page), greenSteps(entry.method));
+    await assertDemoSources(page, summary, 'en');
+    await shot(page, 'montpellier-stage2');
+    const want = { selected: /Outcome: selected \(seat \d+ of 40/, alternate: /Outcome: alternate number \d+/, 'not-selected': /Outcome: not selected/ };
+    for (const r of entry.receipts) {
+      await page.click(`button[data-receipt="${r.outcome}"]`);
+      await page.waitForSelector(`#receipt-result[data-matches="true"][data-outcome="${r.outcome.replace('-', '_')}"]`);
+      const text = await page.locator('#receipt-result').textContent();
+      assert.ok(text.includes(`ticket ${r.ticket}`), text);
+      assert.match(text, want[r.outcome]);
+    }
+    await shot(page, 'montpellier-receipt');
+    await page.click('button.lang[data-lang="fr"]');
+    await assertDemoSources(page, summary, 'fr');
+    await shot(page, 'montpellier-stage2-fr');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('the Montpellier stage 1 example (its own script, loaded on demand) is valid', async () => {
+    const entry = exampleEntry('montpellier-stage1');
+    const page = await openPage();
+    assert.equal(await page.evaluate(() => 'montpellier-stage1.json' in globalThis.KLEROTERION_EXAMPLES.files), false);
+    await page.click('button[data-example="montpellier-stage1"]');
+    await page.waitForSelector('#verdict[data-valid="true"]', { timeout: 120_000 });
+    assert.deepEqual(await stepStatuses(page), greenSteps(entry.method));
+    await assertDemoSources(page, JSON.parse(wasm.summary(example(entry.file))), 'en');
+    await shot(page, 'montpellier-stage1');
     await page.close();
   });
 

@@ -5,7 +5,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serve, launch, loadWasm, example, artifacts } from './support.mjs';
+import { serve, launch, loadWasm, example, artifacts, exampleEntry, greenSteps, assertDemoSources } from './support.mjs';
 
 let server;
 let context;
@@ -105,6 +105,77 @@ describe('honest bundles', () => {
       await page.close();
     });
   }
+});
+
+const OUTCOME_TEXT = {
+  selected: /Outcome: selected \(seat \d+ of 40/,
+  alternate: /Outcome: alternate number \d+/,
+  'not-selected': /Outcome: not selected/,
+};
+
+describe('the Montpellier 2023 replay (kleroterion demo)', () => {
+  test('its two stages are the first one-click examples', async () => {
+    const page = await openPage();
+    const ids = await page.$$eval('#examples button[data-example]', (bs) => bs.map((b) => b.dataset.example));
+    assert.deepEqual(ids.slice(0, 2), ['montpellier-stage1', 'montpellier-stage2']);
+    assert.ok(ids.includes('lottery') && ids.includes('greedy') && ids.includes('stratified'), ids.join(' '));
+    assert.match(await page.locator('button[data-example="montpellier-stage1"]').textContent(), /Montpellier 2023, stage 1: invitations/);
+    assert.match(await page.locator('button[data-example="montpellier-stage2"]').textContent(), /Montpellier 2023, stage 2: panel/);
+    await page.close();
+  });
+
+  test('stage 2 (the panel): every step green, each randomness source checked, in both languages', async () => {
+    const entry = exampleEntry('montpellier-stage2');
+    const summary = JSON.parse(wasm.summary(example(entry.file)));
+    const page = await openPage();
+    await page.click('button[data-example="montpellier-stage2"]');
+    await page.waitForSelector('#verdict[data-valid="true"]');
+    assert.deepEqual(await stepStatuses(page), greenSteps(entry.method));
+    assert.match(await page.locator('#summary').textContent(), /Montpellier/);
+    await assertDemoSources(page, summary, 'en');
+    await shot(page, 'montpellier-stage2');
+    await page.click('button.lang[data-lang="fr"]');
+    await assertDemoSources(page, summary, 'fr');
+    assert.match(await page.locator('#verdict').textContent(), /Valide/);
+    await shot(page, 'montpellier-stage2-fr');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('stage 2: the demo receipts give their outcome', async () => {
+    const entry = exampleEntry('montpellier-stage2');
+    assert.deepEqual(entry.receipts.map((r) => r.outcome), ['selected', 'alternate', 'not-selected']);
+    const page = await openPage('?lang=en&bundle=examples/montpellier-stage2.json');
+    await page.waitForSelector('#verdict[data-valid="true"]');
+    for (const r of entry.receipts) {
+      const answer = JSON.parse(wasm.check_receipt(example(r.file), example(entry.file)));
+      assert.equal(answer.outcome.outcome, r.outcome.replace('-', '_'));
+      await page.click(`button[data-receipt="${r.outcome}"]`);
+      await page.waitForSelector(`#receipt-result[data-matches="true"][data-outcome="${r.outcome.replace('-', '_')}"]`);
+      const text = await page.locator('#receipt-result').textContent();
+      assert.ok(text.includes(`ticket ${r.ticket}`), text);
+      assert.match(text, OUTCOME_TEXT[r.outcome]);
+      await shot(page, `montpellier-receipt-${r.outcome}`);
+    }
+    await page.close();
+  });
+
+  test('stage 1 (invitations, 321,215 voters): one click, every step green, a receipt', async () => {
+    const entry = exampleEntry('montpellier-stage1');
+    const page = await openPage();
+    await page.click('button[data-example="montpellier-stage1"]');
+    await page.waitForSelector('#verdict[data-valid="true"]', { timeout: 120_000 });
+    assert.deepEqual(await stepStatuses(page), greenSteps(entry.method));
+    const summary = JSON.parse(wasm.summary(example(entry.file)));
+    await assertDemoSources(page, summary, 'en');
+    assert.ok(entry.receipts.length >= 1);
+    const r = entry.receipts[0];
+    await page.click(`button[data-receipt="${r.outcome}"]`);
+    await page.waitForSelector(`#receipt-result[data-matches="true"][data-outcome="${r.outcome.replace('-', '_')}"]`, { timeout: 120_000 });
+    assert.match(await page.locator('#receipt-result').textContent(), OUTCOME_TEXT[r.outcome]);
+    await shot(page, 'montpellier-stage1');
+    await page.close();
+  });
 });
 
 // Each tampering, the step the core names for it, and what is checked.

@@ -99,3 +99,55 @@ export async function artifacts() {
   await mkdir(ARTIFACTS, { recursive: true });
   return ARTIFACTS;
 }
+
+/** The entry of an example in the generated examples/index.json. */
+export function exampleEntry(id) {
+  const entry = JSON.parse(example('index.json')).find((e) => e.id === id);
+  if (!entry) throw new Error(`example ${id} is missing from examples/index.json: run bindings/wasm/build.sh`);
+  return entry;
+}
+
+/** The nine steps of a valid bundle: all passed, except the portfolio step, which applies to
+ * the lottery method only. */
+export function greenSteps(method) {
+  const steps = ['format', 'manifest', 'pool', 'portfolio', 'randomness', 'seed', 'draw', 'quotas', 'transcript'];
+  return Object.fromEntries(steps.map((s) => [s, s === 'portfolio' && method !== 'lottery' ? 'skipped' : 'passed']));
+}
+
+/** The randomness step of a demo bundle on the page lists each source as checked, in the
+ * page's language: the drand quicknet round with its production time, and the EuroMillions
+ * draw. `summary` is the wasm `summary` of the same bundle. */
+export async function assertDemoSources(page, summary, lang) {
+  const { default: assert } = await import('node:assert/strict');
+  const [drand, lottery] = summary.randomness;
+  assert.equal(drand.kind, 'drand');
+  assert.equal(drand.network, 'quicknet');
+  // Production time: quicknet's genesis (1692803367) + 3 s × (round − 1).
+  const unix = 1692803367 + 3 * (drand.round - 1);
+  assert.equal(drand.time, new Date(unix * 1000).toISOString().replace(/\.000Z$/, 'Z'));
+  assert.equal(lottery.kind, 'lottery');
+  assert.equal(lottery.name, 'EuroMillions');
+  const step = page.locator('#steps li[data-step="randomness"]');
+  assert.equal(await step.getAttribute('data-status'), 'passed');
+  assert.equal(await step.locator('li.source').count(), 2);
+  assert.equal(await step.locator('li.source[data-checked="true"]').count(), 2);
+  const d = step.locator('li.source[data-source="drand"]');
+  assert.equal(await d.getAttribute('data-round'), String(drand.round));
+  assert.equal(await d.getAttribute('data-time'), drand.time);
+  const dText = await d.textContent();
+  const round = new Intl.NumberFormat(lang === 'fr' ? 'fr' : 'en').format(drand.round);
+  const l = step.locator('li.source[data-source="lottery"]');
+  const lText = await l.textContent();
+  if (lang === 'fr') {
+    assert.ok(dText.includes(`tour ${round} de drand quicknet, produit le ${drand.time} (UTC)`), dText);
+    assert.match(dText, /vérifiée : sa signature BLS est contrôlée hors ligne/);
+    assert.ok(lText.includes(`le tirage EuroMillions du ${lottery.date}, numéros ${lottery.numbers.join(' ; ')}`), lText);
+    assert.match(lText, /vérifiée : c’est le tirage qui avait été engagé/);
+  } else {
+    assert.ok(dText.includes(`drand quicknet round ${round}, produced at ${drand.time} (UTC)`), dText);
+    assert.match(dText, /checked: its BLS signature verified offline/);
+    assert.ok(lText.includes(`the EuroMillions draw of ${lottery.date}, numbers ${lottery.numbers.join(', ')}`), lText);
+    assert.match(lText, /checked: it is the draw that was committed/);
+  }
+  assert.ok(lText.includes(lottery.canonical), lText);
+}

@@ -143,20 +143,25 @@ function loadScript(src) {
   });
 }
 
-/** The example files registered by examples/examples.js, if it was loaded. */
-function registeredFile(path) {
+/** The example files registered by examples/examples.js, if it was loaded. A large file
+ * has its own script (named in `scripts`), loaded the first time it is asked for. */
+async function registeredFile(path) {
   const reg = globalThis.KLEROTERION_EXAMPLES;
   if (!reg) return null;
   const url = new URL(path, location.href).href;
+  const named = (name) => new URL(`examples/${name}`, location.href).href === url;
+  for (const [name, script] of Object.entries(reg.scripts ?? {})) {
+    if (named(name) && !(name in reg.files)) await loadScript(`examples/${script}`);
+  }
   for (const [name, text] of Object.entries(reg.files)) {
-    if (new URL(`examples/${name}`, location.href).href === url) return text;
+    if (named(name)) return text;
   }
   return null;
 }
 
 /** A file of this page: a registered example, or fetched from the same site. */
 async function readSiteFile(path) {
-  const text = registeredFile(path);
+  const text = await registeredFile(path);
   if (text !== null) return text;
   if (FROM_FILES) throw Object.assign(new Error('file'), { fromFiles: true, url: path });
   return fetchSameOrigin(path);
@@ -166,7 +171,7 @@ async function loadBundleUrl(path) {
   try {
     setStatus('reading', { name: path });
     const text = await readSiteFile(path);
-    verifyText(text, path.split('/').pop() || path);
+    await verifyText(text, path.split('/').pop() || path);
   } catch (e) {
     if (e.fromFiles) setStatus('url_from_files', { url: path });
     else if (e.refused) setStatus('url_refused', { url: path });
@@ -174,8 +179,15 @@ async function loadBundleUrl(path) {
   }
 }
 
-function verifyText(text, name) {
+/** Lets the browser paint (the status line) before a long synchronous step. */
+function painted() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
+async function verifyText(text, name) {
   setStatus('verifying', { name });
+  // A large bundle (the Montpellier invitations: 321,215 people) takes seconds: show it.
+  if (text.length > 1e6) await painted();
   const start = performance.now();
   const report = JSON.parse(wasm.verify(text));
   const ms = Math.round(performance.now() - start);
@@ -318,9 +330,50 @@ function renderReport() {
           step.published ? el('div', { class: same ? '' : 'differs' }, el('dt', { text: t('published') }), el('dd', { class: 'mono break', text: step.published })) : null),
       );
     }
+    if (step.id === 'randomness') {
+      const sources = renderSources(step.status);
+      if (sources) li.append(sources);
+    }
     if (step.detail.length) li.append(el('ul', { class: 'detail' }, step.detail.map((d) => el('li', { text: d }))));
     ol.append(li);
   }
+}
+
+/** Each committed randomness source and its revealed value, in the page's language; each is
+ * checked when the randomness step passed (drand: its BLS signature, offline). */
+function renderSources(status) {
+  const sources = state.summary?.randomness ?? [];
+  if (!sources.length) return null;
+  const checked = status === 'passed';
+  const list = (xs) => xs.join(state.lang === 'fr' ? ' ; ' : ', ');
+  return el('ul', { class: 'sources' }, sources.map((s, i) => {
+    const n = i + 1;
+    let what;
+    let how;
+    if (s.kind === 'drand') {
+      what = t('src_drand', { i: n, network: s.network ?? s.chain, round: s.round, time: s.time });
+      how = t('src_drand_checked');
+    } else if (s.kind === 'lottery') {
+      what = t('src_lottery', { i: n, name: s.name, date: s.date, numbers: list(s.numbers ?? []) });
+      how = t('src_lottery_checked', { canonical: s.canonical ?? '' });
+    } else if (s.kind === 'dice') {
+      what = t('src_dice', { i: n, count: s.dice[0], faces: s.dice[1], witnesses: s.witnesses, values: list(s.numbers ?? []) });
+      how = t('src_dice_checked');
+    } else {
+      what = t('src_hex', { i: n, label: s.name });
+      how = t('src_hex_checked');
+    }
+    return el('li', {
+      class: `source ${checked ? 'checked' : 'unchecked'}`,
+      'data-source': s.kind,
+      'data-checked': String(checked),
+      'data-round': s.round ?? null,
+      'data-time': s.time ?? null,
+    },
+    el('span', { class: 'icon', 'aria-hidden': 'true', text: checked ? '✔' : '·' }), ' ',
+    el('span', { class: 'source-what', text: what }), ' — ',
+    el('span', { class: 'source-how', text: checked ? how : t('src_unchecked') }));
+  }));
 }
 
 function renderQuotas() {
