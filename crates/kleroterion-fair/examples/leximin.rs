@@ -4,7 +4,9 @@
 //! [--digest] [--progress]`
 //!
 //! `<panelot-dir>` may also be `synthetic` (the 2,000-volunteer, 7-feature household instance
-//! of the benchmarks) or `sortition-foundation` (the sortition-algorithms fixture).
+//! of the benchmarks), `synthetic-n <n>` (the same generator with `n` volunteers, for scaling
+//! runs: `leximin synthetic-n 5000 110`) or `sortition-foundation` (the sortition-algorithms
+//! fixture). `--time-limit=<seconds>` stops the run with an error after that long.
 //! `--digest` replaces the timing with a hash of the whole distribution, for determinism checks.
 
 #[path = "../tests/common/mod.rs"]
@@ -30,22 +32,36 @@ fn main() {
         .map(String::as_str)
         .collect();
     let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
-    if pos.len() != 2 {
+    let sized = pos.first().is_some_and(|p| p.as_str() == "synthetic-n");
+    if pos.len() != 2 + usize::from(sized) {
         eprintln!(
-            "usage: leximin <panelot-dir|synthetic|sortition-foundation> <k> [--maximin] [--digest] [--progress]"
+            "usage: leximin <panelot-dir|synthetic|synthetic-n <n>|sortition-foundation> <k> [--maximin] [--digest] [--progress] [--time-limit=<seconds>]"
         );
         std::process::exit(2);
     }
-    let k: u32 = pos[1].parse().expect("k must be a number");
+    let k: u32 = pos[pos.len() - 1].parse().expect("k must be a number");
+    let time_limit = flags
+        .iter()
+        .find_map(|f| f.strip_prefix("--time-limit="))
+        .map(|s| std::time::Duration::from_secs_f64(s.parse().expect("seconds")));
     let instance = match pos[0].as_str() {
         "synthetic" => common::synthetic(2000, k, 1),
+        "synthetic-n" => common::synthetic(pos[1].parse().expect("n must be a number"), k, 1),
         "sortition-foundation" => common::sortition_foundation(k),
         dir => common::panelot(Path::new(dir), k),
     };
+    let clock = Instant::now();
     let show = |p: &Progress| {
         eprintln!(
-            "{:?} level {} fixed {}/{} panels {} value {:.6} bound {:.6}",
-            p.phase, p.level, p.fixed, p.people, p.panels, p.value, p.bound
+            "{:8.3}s {:?} level {} fixed {}/{} panels {} value {:.6} bound {:.6}",
+            clock.elapsed().as_secs_f64(),
+            p.phase,
+            p.level,
+            p.fixed,
+            p.people,
+            p.panels,
+            p.value,
+            p.bound
         )
     };
     let options = Options {
@@ -54,6 +70,7 @@ fn main() {
         } else {
             None
         },
+        time_limit,
         ..Options::default()
     };
     let start = Instant::now();

@@ -76,7 +76,7 @@ pub fn feasibility(instance: &Instance) -> Result<Feasibility, FairError> {
         problem.add_constraint(hi, ComparisonOp::Le, f64::from(q.max));
         slacks.push((down, up));
     }
-    let sol = match solve_optimal(&problem, None) {
+    let sol = match solve_optimal(&problem, None, None) {
         Ok(s) => s,
         Err(FairError::Infeasible) => {
             return Ok(Feasibility::Infeasible {

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::heuristic::LocalSearch;
 use crate::model::{Column, Model};
 use crate::options::{Guard, Phase, Progress};
 use crate::realize::Distribution;
@@ -29,6 +30,8 @@ const FIX_SLACK: f64 = 2e-8;
 const WEIGHT_FLOOR: f64 = 1e-9;
 /// Weight of the best-bound duals in the smoothed duals used for pricing.
 const SMOOTHING: f64 = 0.7;
+/// Columns without weight in this many master solves in a row are dropped.
+const DROP_AFTER: u32 = 20;
 /// At most this many seeding oracle calls.
 const SEED_CALLS: usize = 200;
 
@@ -53,15 +56,39 @@ struct State<'m> {
     model: &'m Model,
     columns: Vec<Column>,
     seen: BTreeSet<Column>,
+    /// Master solves in a row in which each column had no weight.
+    idle: Vec<u32>,
 }
 
 impl State<'_> {
     fn add(&mut self, col: Column) -> bool {
         if self.seen.insert(col.clone()) {
             self.columns.push(col);
+            self.idle.push(0);
             true
         } else {
             false
+        }
+    }
+
+    /// Records which columns a master solution uses.
+    fn record(&mut self, weights: &[f64]) {
+        for (idle, &w) in self.idle.iter_mut().zip(weights) {
+            *idle = if w > WEIGHT_FLOOR { 0 } else { *idle + 1 };
+        }
+    }
+
+    /// Drops the columns unused in the last `DROP_AFTER` master solves (they may come back).
+    fn drop_idle(&mut self) {
+        let mut j = 0;
+        while j < self.columns.len() {
+            if self.idle[j] >= DROP_AFTER {
+                self.seen.remove(&self.columns[j]);
+                self.columns.remove(j);
+                self.idle.remove(j);
+            } else {
+                j += 1;
+            }
         }
     }
 
@@ -100,6 +127,7 @@ fn run(
         model: &model,
         columns: Vec::new(),
         seen: BTreeSet::new(),
+        idle: Vec::new(),
     };
     let progress = |phase, level, fixed: usize, panels, value| Progress {
         phase,
@@ -121,7 +149,7 @@ fn run(
                 if covered[t] { 1e-3 / c } else { 1.0 / c }
             })
             .collect();
-        let col = backend.price(&model, &w, guard.remaining())?;
+        let col = backend.price(&model, &w, None, guard.remaining())?;
         let mut new = false;
         for &(t, _) in &col {
             new |= !covered[t as usize];
@@ -137,25 +165,30 @@ fn run(
     let mut fixed: Vec<Option<f64>> = vec![None; nt];
     let mut fixed_people = 0usize;
     let mut level = 0usize;
+    let per_unit =
+        |mu: &[f64]| -> Vec<f64> { (0..nt).map(|t| mu[t] / f64::from(model.count(t))).collect() };
+    let search = LocalSearch::new(&model);
     let last: MasterSolution = loop {
         level += 1;
+        let fixed_term = |mu: &[f64]| -> f64 {
+            (0..nt)
+                .filter_map(|t| fixed[t].map(|f| mu[t] * f))
+                .sum::<f64>()
+        };
         // Column generation with Wentges dual smoothing: price at a mix of the current duals
         // and the duals that gave the best upper bound so far; fall back to the current duals
-        // when the mix finds no improving panel.
+        // when the mix finds no improving panel. Each pricing MIP is seeded with the best
+        // panel the swap heuristic finds from the panel the master LP weighs most.
         let mut stab: Option<(Vec<f64>, f64)> = None;
         let sol = loop {
             guard.check()?;
             let sol = backend.master(&model, &st.columns, &fixed)?;
+            st.record(&sol.weights);
             let tol = GAP_TOL.max(REL_GAP * sol.value.abs());
-            let fixed_term = |mu: &[f64]| -> f64 {
-                (0..nt)
-                    .filter_map(|t| fixed[t].map(|f| mu[t] * f))
-                    .sum::<f64>()
-            };
-            let per_unit = |mu: &[f64]| -> Vec<f64> {
-                (0..nt).map(|t| mu[t] / f64::from(model.count(t))).collect()
-            };
             let w_cur = per_unit(&sol.duals);
+            let top = (0..st.columns.len())
+                .max_by(|&a, &b| sol.weights[a].total_cmp(&sol.weights[b]).then(b.cmp(&a)))
+                .map(|j| st.columns[j].clone());
             let mut found = None;
             for smooth in [SMOOTHING, 0.0] {
                 let mu: Vec<f64> = match (&stab, smooth > 0.0) {
@@ -169,7 +202,8 @@ fn run(
                 };
                 let w = per_unit(&mu);
                 guard.check()?;
-                let col = backend.price(&model, &w, guard.remaining())?;
+                let hint = top.as_ref().map(|c| search.improve(&model, c, &w));
+                let col = backend.price(&model, &w, hint.as_ref(), guard.remaining())?;
                 // Lagrangian (dual) bound on the level from these duals.
                 let ub = column_value(&col, &w) - fixed_term(&mu);
                 if stab.as_ref().is_none_or(|(_, b)| ub < *b) {
@@ -195,6 +229,7 @@ fn run(
             if best_ub <= sol.value + tol {
                 break sol;
             }
+            st.drop_idle();
             if !st.add(col) {
                 break sol;
             }

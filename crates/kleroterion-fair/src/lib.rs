@@ -4,6 +4,7 @@
 
 mod error;
 mod feasibility;
+mod heuristic;
 mod instance;
 mod leximin;
 mod lottery;

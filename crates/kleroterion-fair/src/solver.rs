@@ -31,10 +31,12 @@ pub(crate) struct MasterSolution {
 /// The two solver calls column generation needs.
 pub(crate) trait Backend {
     /// A panel maximising `sum_t weights[t] * x_t` over all feasible panels.
+    /// `hint`, a feasible panel, seeds the search's incumbent.
     fn price(
         &mut self,
         model: &Model,
         weights: &[f64],
+        hint: Option<&Column>,
         time_left: Option<Duration>,
     ) -> Result<Column, FairError>;
 
@@ -105,10 +107,12 @@ pub(crate) fn mlp_err(e: microlp::Error) -> FairError {
 /// Solves `problem` to proven optimality and returns the solution.
 pub(crate) fn solve_optimal(
     problem: &Problem,
+    warm_start: Option<Vec<(microlp::Variable, f64)>>,
     time_left: Option<Duration>,
 ) -> Result<microlp::Solution, FairError> {
     let mut opts = SolveOptions::default();
     opts.time_limit = time_left;
+    opts.warm_start = warm_start;
     match problem.solve_with(opts).map_err(mlp_err)? {
         microlp::SolveOutcome::Solution(s) => {
             if s.status() == microlp::SolutionStatus::Optimal {
@@ -142,6 +146,7 @@ impl Backend for PureRust {
         &mut self,
         model: &Model,
         weights: &[f64],
+        hint: Option<&Column>,
         time_left: Option<Duration>,
     ) -> Result<Column, FairError> {
         let scale = weights.iter().fold(0.0f64, |m, w| m.max(w.abs()));
@@ -157,7 +162,14 @@ impl Backend for PureRust {
         let mut problem = Problem::new(OptimizationDirection::Maximize);
         let vars = panel_constraints(&mut problem, model, &obj);
         quota_constraints(&mut problem, model, &vars);
-        let sol = solve_optimal(&problem, time_left)?;
+        let warm = hint.map(|col| {
+            let mut x = vec![0.0; vars.len()];
+            for &(t, c) in col {
+                x[t as usize] = f64::from(c);
+            }
+            vars.iter().copied().zip(x).collect()
+        });
+        let sol = solve_optimal(&problem, warm, time_left)?;
         let col = read_column(&sol, &vars);
         if !model.column_ok(&col) {
             return Err(FairError::Solver(
