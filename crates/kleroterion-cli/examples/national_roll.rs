@@ -41,9 +41,10 @@
 //! kleroterion fair --people DIR/people.csv --quotas DIR/quotas.csv --size 110 --household address
 //! ```
 //!
-//! It is the same generator, number for number, as `synthetic(n, k, 1)` in
-//! `crates/kleroterion-fair/tests/common/mod.rs` (the `synthetic` instance of the `leximin`
-//! example and benchmark, there fixed at 2,000 volunteers): 7 features with skewed response
+//! It is the generator `synthetic(n, k, 1)` of
+//! `crates/kleroterion-fair/tests/common/mod.rs` ported line by line (same SplitMix64 stream,
+//! same draws; there it is the `synthetic` instance of the `leximin` example and benchmark, fixed
+//! at 2,000 volunteers): 7 features with skewed response
 //! rates, about a tenth of the volunteers in two-person households (same `address`), quotas
 //! proportional to a target population with 15% slack.
 //!
@@ -164,9 +165,7 @@ impl Phases {
         let secs = (now - self.last).as_secs_f64();
         self.last = now;
         let (rss, hwm) = memory();
-        eprintln!(
-            "{name:<10} {secs:8.2} s   rss {rss:8.1} MiB   peak {hwm:8.1} MiB   {detail}"
-        );
+        eprintln!("{name:<10} {secs:8.2} s   rss {rss:8.1} MiB   peak {hwm:8.1} MiB   {detail}");
         self.rows.push((name.into(), secs, rss, hwm));
     }
 }
@@ -228,8 +227,22 @@ const SURNAMES: [&str; 16] = [
     "Laurent", "Simon", "Michel", "Lefebvre", "Leroy", "Roux", "Garcia",
 ];
 const GIVEN: [&str; 16] = [
-    "Marie", "Jean", "Nathalie", "Pierre", "Isabelle", "Michel", "Sylvie", "Philippe", "Catherine",
-    "Alain", "Camille", "Lucas", "Léa", "Hugo", "Chloé", "Nour",
+    "Marie",
+    "Jean",
+    "Nathalie",
+    "Pierre",
+    "Isabelle",
+    "Michel",
+    "Sylvie",
+    "Philippe",
+    "Catherine",
+    "Alain",
+    "Camille",
+    "Lucas",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Nour",
 ];
 
 /// Writes `roll.csv` and `quotas.csv`; returns the commune sizes.
@@ -541,12 +554,7 @@ fn write_bundle(
 }
 
 /// Second pass over the roll: the organiser's rows of the selected and the alternates.
-fn write_lists(
-    dir: &Path,
-    roll: &Path,
-    compact: &Compact,
-    outcome: &Outcome,
-) -> Fallible<()> {
+fn write_lists(dir: &Path, roll: &Path, compact: &Compact, outcome: &Outcome) -> Fallible<()> {
     // (pool index, list, 1-based position), sorted by pool index for the sequential pass.
     let mut wanted: Vec<(u32, u8, u32)> = outcome
         .selected
@@ -604,15 +612,24 @@ fn write_lists(
     Ok(())
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Synthetic volunteer pools for LEXIMIN (the fair crate's `synthetic(n, k, 1)`).
 
 /// (feature, values, volunteer skew weights, population shares in percent)
-type FeatureSpec = (&'static str, &'static [&'static str], &'static [u32], &'static [u32]);
+type FeatureSpec = (
+    &'static str,
+    &'static [&'static str],
+    &'static [u32],
+    &'static [u32],
+);
 
 const VOLUNTEER_FEATURES: [FeatureSpec; 7] = [
-    ("gender", &["female", "male", "other"], &[52, 46, 2], &[50, 49, 1]),
+    (
+        "gender",
+        &["female", "male", "other"],
+        &[52, 46, 2],
+        &[50, 49, 1],
+    ),
     (
         "age",
         &["16-29", "30-44", "45-59", "60-74", "75+"],
@@ -631,14 +648,24 @@ const VOLUNTEER_FEATURES: [FeatureSpec; 7] = [
         &[6, 24, 25, 45],
         &[15, 35, 27, 23],
     ),
-    ("urban", &["city", "town", "rural"], &[50, 30, 20], &[40, 35, 25]),
+    (
+        "urban",
+        &["city", "town", "rural"],
+        &[50, 30, 20],
+        &[40, 35, 25],
+    ),
     (
         "ethnicity",
         &["majority", "minority-a", "minority-b", "minority-c"],
         &[88, 6, 4, 2],
         &[82, 9, 6, 3],
     ),
-    ("housing", &["owner", "renter", "social"], &[65, 27, 8], &[55, 30, 15]),
+    (
+        "housing",
+        &["owner", "renter", "social"],
+        &[65, 27, 8],
+        &[55, 30, 15],
+    ),
 ];
 
 impl SplitMix {
@@ -770,7 +797,10 @@ fn main() -> Fallible<()> {
             if args.in_memory {
                 String::new()
             } else {
-                format!(", roll.csv {} MB", std::fs::metadata(&roll)?.len() / 1_000_000)
+                format!(
+                    ", roll.csv {} MB",
+                    std::fs::metadata(&roll)?.len() / 1_000_000
+                )
             }
         );
         phases.done("generate", &detail);
@@ -792,7 +822,10 @@ fn main() -> Fallible<()> {
             .ticket(&format!("FR{:09}", 7 + 1_000_000))?;
         let mut mine = String::new();
         format_ticket(compact.tickets[0].to_be_bytes(), &mut mine);
-        assert_eq!(first, mine, "ticket derivation differs from kleroterion-files");
+        assert_eq!(
+            first, mine,
+            "ticket derivation differs from kleroterion-files"
+        );
     }
     phases.done("read+hash", &format!("root {}", compact.root));
     let mut sorted = compact.tickets.clone();
@@ -900,7 +933,10 @@ fn main() -> Fallible<()> {
     let write_start = Instant::now();
     if !args.in_memory {
         write_lists(&dir, &roll, &compact, &outcome)?;
-        phases.done("lists", "selected.csv and alternates.csv (second streaming pass)");
+        phases.done(
+            "lists",
+            "selected.csv and alternates.csv (second streaming pass)",
+        );
     }
     if args.bundle {
         let bytes = write_bundle(

@@ -21,11 +21,12 @@
 //!   chi-square with N - 1 degrees of freedom), p-value by the Wilson-Hilferty approximation.
 //!
 //! A power check makes sure the tests can fail: a deliberately biased uniform draw (person 0
-//! re-drawn one time in ten) must be rejected.
+//! re-drawn about one time in ten) must be rejected.
 //!
 //! `greedy` claims no probability: its empirical probabilities are measured and compared with
 //! LEXIMIN on the same pool (min, max, Gini, share below k/n), printed and written to
-//! `$CARGO_TARGET_TMPDIR/greedy_vs_leximin.csv`. The figures are in `benches/FAIRNESS.md`.
+//! `$CARGO_TARGET_TMPDIR/greedy_vs_leximin_<pool>.csv`, on the fixture and on the replication's
+//! `example_small_20` (200 respondents, k = 20). The figures are in `benches/FAIRNESS.md`.
 //!
 //! The uniform and stratified test runs in CI (a few seconds). The lottery and greedy tests
 //! compute LEXIMIN, which takes minutes in a debug build, so they are ignored by default; run
@@ -122,7 +123,9 @@ fn binomial_p_value(x: u64, n: u64, p: f64) -> f64 {
     let (nf, q) = (n as f64, 1.0 - p);
     let ln_pmf = |k: u64| {
         let k = k as f64;
-        ln_gamma(nf + 1.0) - ln_gamma(k + 1.0) - ln_gamma(nf - k + 1.0) + k * p.ln() + (nf - k) * q.ln()
+        ln_gamma(nf + 1.0) - ln_gamma(k + 1.0) - ln_gamma(nf - k + 1.0)
+            + k * p.ln()
+            + (nf - k) * q.ln()
     };
     // Sum a tail from x outwards with the pmf recurrence, until the terms vanish.
     let upper = {
@@ -186,25 +189,55 @@ struct Fixture {
     leximin: Vec<f64>,
 }
 
-fn commit_fixture(method: MethodChoice, households: bool) -> (People, Committed) {
-    let quotas = Quotas::read(&data("sortition-algorithms/features.csv")).expect("quotas");
+/// A pool to commit: quotas file, people file, id column, household columns, panel size.
+struct Source {
+    quotas: &'static str,
+    people: &'static str,
+    id: Option<&'static str>,
+    households: &'static [&'static str],
+    k: u32,
+}
+
+/// The Sortition Foundation fixture, k = 22, households on.
+const SF: Source = Source {
+    quotas: "sortition-algorithms/features.csv",
+    people: "sortition-algorithms/candidates.csv",
+    id: Some("nationbuilder_id"),
+    households: &["primary_address1", "primary_zip"],
+    k: K,
+};
+
+/// The replication's `example_small_20` (200 respondents, 2 features, Panelot format), k = 20.
+const SMALL_20: Source = Source {
+    quotas: "replication/example_small_20/categories.csv",
+    people: "replication/example_small_20/respondents.csv",
+    id: None,
+    households: &[],
+    k: 20,
+};
+
+fn commit_source(
+    src: &Source,
+    method: MethodChoice,
+    households: bool,
+) -> (People, Quotas, Committed) {
+    let quotas = Quotas::read(&data(src.quotas)).expect("quotas");
     let options = PeopleOptions {
-        id: IdColumn::Named("nationbuilder_id".into()),
+        id: src.id.map_or(IdColumn::Auto, |c| IdColumn::Named(c.into())),
         household_columns: if households {
-            vec!["primary_address1".into(), "primary_zip".into()]
+            src.households.iter().map(|h| (*h).to_string()).collect()
         } else {
             vec![]
         },
         extra_features: vec![],
     };
-    let people = People::read(&data("sortition-algorithms/candidates.csv"), &quotas, &options)
-        .expect("people");
+    let people = People::read(&data(src.people), &quotas, &options).expect("people");
     let committed = commit(
         &people,
         &quotas,
         &CommitOptions {
             title: "Statistical honesty".into(),
-            panel_size: K,
+            panel_size: src.k,
             alternates: 0,
             method: Some(method),
             tickets: TicketSource::Keyed(b"statistical-honesty".to_vec()),
@@ -212,29 +245,38 @@ fn commit_fixture(method: MethodChoice, households: bool) -> (People, Committed)
         },
     )
     .expect("commit");
+    (people, quotas, committed)
+}
+
+fn commit_fixture(method: MethodChoice, households: bool) -> (People, Committed) {
+    let (people, _, committed) = commit_source(&SF, method, households);
     (people, committed)
+}
+
+/// Commits `src` as a LEXIMIN lottery and computes the unrounded LEXIMIN probabilities.
+fn lottery_of(src: &Source) -> Fixture {
+    let households = !src.households.is_empty();
+    let (people, quotas, committed) =
+        commit_source(src, MethodChoice::Lottery { panels: PANELS }, households);
+    let mut order = vec![0usize; people.people.len()];
+    for t in &committed.tickets {
+        order[t.pool_index as usize] = t.person;
+    }
+    let instance = kleroterion_files::fair::instance(&quotas, &people, &order, src.k, households);
+    let dist = kleroterion_files::fair::leximin(&instance, &Default::default()).expect("leximin");
+    let pool =
+        ResolvedPool::new(&committed.manifest.features, &committed.pool.records).expect("pool");
+    Fixture {
+        committed,
+        pool,
+        leximin: dist.probabilities,
+    }
 }
 
 /// The lottery commitment and the unrounded LEXIMIN probabilities, computed once.
 fn lottery_fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
-    F.get_or_init(|| {
-        let (people, committed) = commit_fixture(MethodChoice::Lottery { panels: PANELS }, true);
-        let quotas = Quotas::read(&data("sortition-algorithms/features.csv")).expect("quotas");
-        let mut order = vec![0usize; people.people.len()];
-        for t in &committed.tickets {
-            order[t.pool_index as usize] = t.person;
-        }
-        let instance = kleroterion_files::fair::instance(&quotas, &people, &order, K, true);
-        let dist = kleroterion_files::fair::leximin(&instance, &Default::default()).expect("leximin");
-        let pool = ResolvedPool::new(&committed.manifest.features, &committed.pool.records)
-            .expect("pool");
-        Fixture {
-            committed,
-            pool,
-            leximin: dist.probabilities,
-        }
-    })
+    F.get_or_init(|| lottery_of(&SF))
 }
 
 /// Runs `draws` draws of `manifest`'s method; returns per-person counts (and the panels'
@@ -276,7 +318,12 @@ fn binomial_family(counts: &[u64], claimed: &[f64], draws: u64) -> (Vec<usize>, 
 /// Chi-square of counts drawn without replacement within strata (`strata[i]` = person i's
 /// stratum, `claimed[i]` = a_s / N_s). Strata with p = 0 or 1 have no variance and are
 /// checked exactly by the binomial family. Returns (statistic, df, p-value).
-fn chi_square_strata(counts: &[u64], claimed: &[f64], strata: &[usize], draws: u64) -> (f64, f64, f64) {
+fn chi_square_strata(
+    counts: &[u64],
+    claimed: &[f64],
+    strata: &[usize],
+    draws: u64,
+) -> (f64, f64, f64) {
     let groups = strata.iter().copied().max().map_or(0, |m| m + 1);
     let mut size = vec![0usize; groups];
     for &s in strata {
@@ -323,15 +370,20 @@ fn uniform_and_stratified_frequencies_match_the_claimed_probabilities() {
         *counts.iter().max().unwrap() as f64 / DRAWS as f64,
         ALPHA / n as f64,
     );
-    assert!(rejected.is_empty(), "uniform: people {rejected:?} drawn too often or too rarely");
+    assert!(
+        rejected.is_empty(),
+        "uniform: people {rejected:?} drawn too often or too rarely"
+    );
     assert!(pv >= ALPHA, "uniform: chi-square p-value {pv}");
 
-    // Power check: a biased uniform draw (person 0 is re-drawn one time in ten) is caught.
+    // Power check: a biased uniform draw (person 0 is re-drawn about one time in ten) is caught.
     let mut biased = vec![0u64; n];
     for i in 0..DRAWS {
         let s = seed(i);
-        let mut panel = draw_panel(&manifest, &pool, &s, &any_reveal()).expect("draw").selected;
-        if panel.contains(&0) && s.as_bytes()[31] % 10 == 0 {
+        let mut panel = draw_panel(&manifest, &pool, &s, &any_reveal())
+            .expect("draw")
+            .selected;
+        if panel.contains(&0) && s.as_bytes()[31].is_multiple_of(10) {
             panel = draw_panel(&manifest, &pool, &sha256(s.as_bytes()), &any_reveal())
                 .expect("draw")
                 .selected;
@@ -341,7 +393,10 @@ fn uniform_and_stratified_frequencies_match_the_claimed_probabilities() {
         }
     }
     let (rejected, _) = binomial_family(&biased, &claimed, DRAWS);
-    assert!(rejected.contains(&0), "the binomial test missed a 10% bias against person 0");
+    assert!(
+        rejected.contains(&0),
+        "the binomial test missed a 10% bias against person 0"
+    );
     let (_, _, pv) = chi_square_strata(&biased, &claimed, &vec![0; n], DRAWS);
     println!("power check: biased draw rejected (binomial), chi-square p = {pv:.3e}");
 
@@ -371,8 +426,16 @@ fn uniform_and_stratified_frequencies_match_the_claimed_probabilities() {
              chi-square {x:.1} on {df} df, p = {pv:.4}",
             feature.name
         );
-        assert!(rejected.is_empty(), "stratified by {}: people {rejected:?}", feature.name);
-        assert!(pv >= ALPHA, "stratified by {}: chi-square p-value {pv}", feature.name);
+        assert!(
+            rejected.is_empty(),
+            "stratified by {}: people {rejected:?}",
+            feature.name
+        );
+        assert!(
+            pv >= ALPHA,
+            "stratified by {}: chi-square p-value {pv}",
+            feature.name
+        );
     }
 }
 
@@ -400,11 +463,19 @@ fn lottery_frequencies_match_the_committed_portfolio() {
     let reveal = any_reveal();
     for i in (0..DRAWS).step_by(997) {
         let (_, panel) = kleroterion::methods::lottery::draw(portfolio, &seed(i));
-        assert_eq!(draw_panel(manifest, &fx.pool, &seed(i), &reveal).unwrap().selected, panel);
+        assert_eq!(
+            draw_panel(manifest, &fx.pool, &seed(i), &reveal)
+                .unwrap()
+                .selected,
+            panel
+        );
     }
     let (hits, total) = fx.committed.selection_counts.clone().expect("counts");
     assert_eq!(total as usize, m);
-    let claimed: Vec<f64> = hits.iter().map(|&c| f64::from(c) / f64::from(total)).collect();
+    let claimed: Vec<f64> = hits
+        .iter()
+        .map(|&c| f64::from(c) / f64::from(total))
+        .collect();
     let (rejected, smallest) = binomial_family(&counts, &claimed, DRAWS);
     let e = DRAWS as f64 / m as f64;
     let x: f64 = by_panel.iter().map(|&o| (o as f64 - e).powi(2) / e).sum();
@@ -433,7 +504,18 @@ fn lottery_frequencies_match_the_committed_portfolio() {
 #[test]
 #[ignore = "computes LEXIMIN and runs 100,000 greedy draws (minutes in a debug build); run with --release -- --include-ignored"]
 fn greedy_probabilities_against_leximin() {
-    let fx = lottery_fixture();
+    compare_greedy_with_leximin("sortition-algorithms", lottery_fixture(), K);
+}
+
+#[test]
+#[ignore = "runs 100,000 greedy draws (minutes in a debug build); run with --release -- --include-ignored"]
+fn greedy_probabilities_against_leximin_on_the_replication_example() {
+    compare_greedy_with_leximin("example_small_20", &lottery_of(&SMALL_20), SMALL_20.k);
+}
+
+/// Measures greedy's empirical probabilities over DRAWS seeds and compares them with LEXIMIN;
+/// prints a table and writes `$CARGO_TARGET_TMPDIR/greedy_vs_leximin_<name>.csv`.
+fn compare_greedy_with_leximin(name: &str, fx: &Fixture, k: u32) {
     let mut manifest = fx.committed.manifest.clone();
     manifest.method = Method::Greedy { max_attempts: 100 };
     let n = fx.pool.len();
@@ -441,10 +523,13 @@ fn greedy_probabilities_against_leximin() {
     let ok = DRAWS - failed;
     let greedy: Vec<f64> = counts.iter().map(|&c| c as f64 / ok as f64).collect();
     let (hits, total) = fx.committed.selection_counts.clone().expect("counts");
-    let lottery: Vec<f64> = hits.iter().map(|&c| f64::from(c) / f64::from(total)).collect();
-    let kn = f64::from(K) / n as f64;
+    let lottery: Vec<f64> = hits
+        .iter()
+        .map(|&c| f64::from(c) / f64::from(total))
+        .collect();
+    let kn = f64::from(k) / n as f64;
     let row = |name: &str, p: &[f64]| {
-        let r = Report::new(p, K);
+        let r = Report::new(p, k);
         let zero = p.iter().filter(|&&x| x == 0.0).count();
         println!(
             "| {name} | {:.4} | {:.4} | {:.4} | {:.1}% | {zero} |",
@@ -456,7 +541,7 @@ fn greedy_probabilities_against_leximin() {
         r
     };
     println!(
-        "pool of {n}, k = {K}, k/n = {kn:.4}; greedy: {ok} successful draws of {DRAWS} ({failed} failed), \
+        "{name}: pool of {n}, k = {k}, k/n = {kn:.4}; greedy: {ok} successful draws of {DRAWS} ({failed} failed), \
          95% half-width of an empirical probability at most {:.4}",
         1.96 * (0.25 / ok as f64).sqrt()
     );
@@ -482,13 +567,18 @@ fn greedy_probabilities_against_leximin() {
             ids[i], fx.committed.pool.records[i].ticket, greedy[i], fx.leximin[i], lottery[i]
         ));
     }
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("greedy_vs_leximin.csv");
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("greedy_vs_leximin_{name}.csv"));
     std::fs::write(&out, csv).expect("csv written");
     println!("each person's probabilities: {}", out.display());
     // Sanity: probabilities add up to k; LEXIMIN's minimum is at least greedy's (up to
     // sampling error), which is what LEXIMIN maximises.
-    assert!((greedy.iter().sum::<f64>() - f64::from(K)).abs() < 1e-6);
-    assert!(l.min + 0.005 >= g.min, "LEXIMIN min {} below greedy min {}", l.min, g.min);
+    assert!((greedy.iter().sum::<f64>() - f64::from(k)).abs() < 1e-6);
+    assert!(
+        l.min + 0.005 >= g.min,
+        "LEXIMIN min {} below greedy min {}",
+        l.min,
+        g.min
+    );
 }
 
 #[test]
@@ -528,7 +618,10 @@ fn the_chi_square_statistic_has_its_null_distribution() {
         let mut counts = vec![0u64; n];
         for i in 0..per {
             let s = sha256(&(10_000_000 + r * per + i).to_be_bytes());
-            for q in draw_panel(&manifest, &pool, &s, &reveal).expect("draw").selected {
+            for q in draw_panel(&manifest, &pool, &s, &reveal)
+                .expect("draw")
+                .selected
+            {
                 counts[q as usize] += 1;
             }
         }
@@ -554,5 +647,8 @@ fn the_chi_square_statistic_has_its_null_distribution() {
     // Mean: standard error sqrt(2 df / reps) ~ 0.86; variance: relative standard error ~ 7%.
     assert!((mean - df).abs() < 4.0, "mean {mean}");
     assert!((var / (2.0 * df) - 1.0).abs() < 0.35, "variance {var}");
-    assert!(ks < 1.63 / (reps as f64).sqrt(), "p-values not uniform: KS {ks}");
+    assert!(
+        ks < 1.63 / (reps as f64).sqrt(),
+        "p-values not uniform: KS {ks}"
+    );
 }
