@@ -25,7 +25,10 @@ fn readme_walkthrough_runs() {
     let repo = repo.canonicalize().expect("repository root");
     let dir = tempfile::tempdir().expect("temp dir");
     let commands = readme_commands();
-    assert!(commands.len() >= 5, "the README shows the walkthrough: {commands:?}");
+    assert!(
+        commands.len() >= 5,
+        "the README shows the walkthrough: {commands:?}"
+    );
     for line in commands {
         let line = line.replace("tests/data/", &format!("{}/tests/data/", repo.display()));
         let args: Vec<&str> = line.split_whitespace().skip(1).collect();

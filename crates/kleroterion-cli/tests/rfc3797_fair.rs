@@ -197,7 +197,14 @@ fn drand_round_planning() {
     assert_eq!(v["time"], "2023-08-23T15:09:30Z");
     let out = assert_cmd::Command::cargo_bin("kleroterion")
         .expect("binary")
-        .args(["drand-round", "--chain", "mainnet", "--after", "2020-07-22T15:17:31Z", "--json"])
+        .args([
+            "drand-round",
+            "--chain",
+            "mainnet",
+            "--after",
+            "2020-07-22T15:17:31Z",
+            "--json",
+        ])
         .output()
         .expect("runs");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
