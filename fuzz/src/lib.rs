@@ -1,0 +1,598 @@
+//! The logic of each fuzz target, shared by the libFuzzer binaries (`fuzz_targets/`) and by the
+//! corpus regression test (`tests/corpus.rs`), which replays the committed corpus without
+//! libFuzzer.
+//!
+//! Every target checks more than "no panic": whatever parses must also satisfy the invariants
+//! written next to it (a report is valid exactly when it has no error, an honest draw verifies,
+//! a JSON round trip keeps the commitment and the seed, ...). A broken invariant is a panic, so
+//! libFuzzer reports it as a crash.
+
+use std::sync::OnceLock;
+
+use arbitrary::Arbitrary;
+use kleroterion::merkle::MerkleTree;
+use kleroterion::{
+    Allocation, Bundle, Digest, Feature, LotteryNumber, Manifest, Method, PoolCommitment, Receipt,
+    Recipe, Record, Report, Reveal, SourceSpec, SourceValue, StepId, ValueQuota, check_receipt,
+    draw as core_draw, replace, verify, verify_json,
+};
+use kleroterion_files::{
+    CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource, commit,
+};
+
+/// The names of the targets, as in `fuzz_targets/` and `corpus/`.
+pub const TARGETS: [&str; 7] = [
+    "bundle_json",
+    "manifest_json",
+    "reveal_json",
+    "receipt",
+    "csv_people",
+    "csv_quotas",
+    "draw",
+];
+
+/// Runs one input through the named target's logic.
+pub fn run(target: &str, data: &[u8]) {
+    match target {
+        "bundle_json" => bundle_json(data),
+        "manifest_json" => manifest_json(data),
+        "reveal_json" => reveal_json(data),
+        "receipt" => receipt(data),
+        "csv_people" => csv_people(data),
+        "csv_quotas" => csv_quotas(data),
+        "draw" => {
+            let u = arbitrary::Unstructured::new(data);
+            if let Ok(input) = DrawInput::arbitrary_take_rest(u) {
+                draw(&input);
+            }
+        }
+        _ => panic!("unknown fuzz target {target}"),
+    }
+}
+
+/// Checks the invariants every verification report keeps.
+fn check_report(r: &Report) {
+    assert_eq!(
+        r.steps.len(),
+        StepId::ALL.len(),
+        "a report lists every step"
+    );
+    assert_eq!(r.valid, r.error.is_none(), "valid exactly when no error");
+    assert_eq!(
+        r.error.is_some(),
+        r.error_kind.is_some(),
+        "an error has a kind"
+    );
+    assert_eq!(
+        r.valid,
+        r.failed_step().is_none(),
+        "valid exactly when no step failed"
+    );
+}
+
+// -------------------------------------------------------------------------------------------
+// bundle_json: Bundle::from_json + verify, and verify_json
+// -------------------------------------------------------------------------------------------
+
+/// `Bundle::from_json` then `verify`; `verify_json` on the same text; a valid bundle still
+/// verifies after a JSON round trip, and a replacement from it does not panic.
+pub fn bundle_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let by_text = verify_json(text);
+    check_report(&by_text);
+    let Ok(bundle) = Bundle::from_json(text) else {
+        assert!(!by_text.valid, "an unreadable bundle never verifies");
+        return;
+    };
+    let report = verify(&bundle);
+    check_report(&report);
+    assert_eq!(report.valid, by_text.valid, "verify and verify_json agree");
+    assert_eq!(report.error_kind, by_text.error_kind);
+    if report.valid {
+        let again = Bundle::from_json(&bundle.to_json().expect("a valid bundle serialises"))
+            .expect("a serialised bundle parses");
+        assert!(
+            verify(&again).valid,
+            "a valid bundle survives a JSON round trip"
+        );
+        if let Some(t) = bundle.result.selected.first() {
+            let _ = replace(&bundle, std::slice::from_ref(t));
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// manifest_json: Manifest::from_json + validate + commitment
+// -------------------------------------------------------------------------------------------
+
+/// `Manifest::from_json`, `validate`, `canonical_bytes` and `commitment`; a manifest keeps its
+/// commitment across a JSON round trip.
+pub fn manifest_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(m) = Manifest::from_json(text) else {
+        return;
+    };
+    let valid = m.validate().is_ok();
+    let bytes = m.canonical_bytes();
+    let commitment = m.commitment();
+    assert_eq!(bytes.is_ok(), commitment.is_ok());
+    if let Ok(json) = m.to_json() {
+        let again = Manifest::from_json(&json).expect("a serialised manifest parses");
+        assert_eq!(again, m, "JSON round trip");
+        assert_eq!(again.validate().is_ok(), valid);
+        if let (Ok(a), Ok(b)) = (again.commitment(), &commitment) {
+            assert_eq!(&a, b, "the commitment survives a JSON round trip");
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// reveal_json: Reveal::from_json + seed + check against fixed recipes
+// -------------------------------------------------------------------------------------------
+
+fn hex32(s: &str) -> Digest {
+    Digest::from_hex(s, "chain").expect("a 64-digit hex constant")
+}
+
+/// The recipes a fuzzed reveal is checked against: one per kind, and the test vectors' mixes.
+fn recipes() -> &'static [Recipe] {
+    static RECIPES: OnceLock<Vec<Recipe>> = OnceLock::new();
+    RECIPES.get_or_init(|| {
+        let lottery = |name: &str| SourceSpec::Lottery {
+            name: name.into(),
+            date: "2026-12-01".into(),
+        };
+        let hex = || SourceSpec::Hex { label: "x".into() };
+        let recipe = |sources: Vec<SourceSpec>| Recipe {
+            sources,
+            fallback: "the first later value of the same source".into(),
+        };
+        vec![
+            recipe(vec![hex()]),
+            recipe(vec![hex(), hex()]),
+            recipe(vec![lottery("EuroMillions")]),
+            recipe(vec![
+                lottery("Loterie 1"),
+                lottery("Loterie 2"),
+                lottery("Loterie 3"),
+            ]),
+            recipe(vec![lottery("Loto"), hex()]),
+            recipe(vec![SourceSpec::Dice {
+                count: 5,
+                faces: 6,
+                witnesses: "the room".into(),
+            }]),
+            recipe(vec![SourceSpec::Drand {
+                chain: hex32("52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"),
+                round: 1_234_567,
+            }]),
+            recipe(vec![SourceSpec::Drand {
+                chain: hex32("8990e7a9aaed2ffed73dbd7092123d6f289930540d7651336225dc172e51b2ce"),
+                round: 3_000_000,
+            }]),
+        ]
+    })
+}
+
+/// `Reveal::from_json`, `validate`, `seed`, the RFC 3797 key, and `check_against` each fixed
+/// recipe; the seed survives a JSON round trip.
+pub fn reveal_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(r) = Reveal::from_json(text) else {
+        return;
+    };
+    let commitment = Digest::from_hex(&"ab".repeat(32), "commitment").expect("hex");
+    let _ = r.validate();
+    let seed = r.seed(&commitment);
+    let _ = r.rfc3797_key();
+    for recipe in recipes() {
+        let _ = r.check_against(recipe);
+    }
+    let json = serde_json::to_string(&r).expect("a reveal serialises");
+    let again = Reveal::from_json(&json).expect("a serialised reveal parses");
+    if let (Ok(a), Ok(b)) = (again.seed(&commitment), &seed) {
+        assert_eq!(&a, b, "the seed survives a JSON round trip");
+    }
+    assert_eq!(again.rfc3797_key(), r.rfc3797_key());
+    for s in &r.sources {
+        if let SourceValue::Lottery { numbers, .. } = s {
+            for n in numbers {
+                let c = n.canonical();
+                let back = LotteryNumber::parse(&c).expect("a canonical number parses");
+                assert_eq!(back.canonical(), c, "canonical form is a fixed point");
+            }
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// receipt: Receipt::from_json + check_receipt against a fixed honest bundle
+// -------------------------------------------------------------------------------------------
+
+fn q(value: &str, min: u32, max: u32) -> ValueQuota {
+    ValueQuota {
+        value: value.into(),
+        min,
+        max,
+    }
+}
+
+/// The honest bundle receipts are checked against: 9 people, greedy with households, k = 4.
+pub fn honest_bundle() -> &'static Bundle {
+    static BUNDLE: OnceLock<Bundle> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let records: Vec<Record> = (0..9)
+            .map(|i| Record {
+                ticket: format!("T-{i:02}"),
+                values: vec![
+                    if i % 2 == 0 { "woman" } else { "man" }.into(),
+                    if i < 4 { "young" } else { "old" }.into(),
+                ],
+                household: (i < 6).then(|| format!("h{}", i / 2)),
+            })
+            .collect();
+        let manifest = Manifest {
+            spec: kleroterion::SPEC_VERSION.into(),
+            title: "receipts".into(),
+            announced_at: Some("2026-11-30T12:00:00Z".into()),
+            method: Method::Greedy { max_attempts: 20 },
+            panel_size: 4,
+            alternates: 3,
+            household_rule: true,
+            features: vec![
+                Feature {
+                    name: "gender".into(),
+                    values: vec![q("woman", 1, 3), q("man", 1, 3)],
+                },
+                Feature {
+                    name: "age".into(),
+                    values: vec![q("young", 0, 4), q("old", 0, 4)],
+                },
+            ],
+            pool: PoolCommitment::of(&records).expect("pool"),
+            randomness: Some(Recipe {
+                sources: vec![SourceSpec::Hex { label: "x".into() }],
+                fallback: "none".into(),
+            }),
+        };
+        let reveal = Reveal {
+            sources: vec![SourceValue::Hex {
+                value: vec![1, 2, 3],
+            }],
+        };
+        core_draw(&manifest, &records, &reveal).expect("the honest bundle draws")
+    })
+}
+
+/// Every honest receipt of [`honest_bundle`], as JSON.
+pub fn honest_receipts() -> Vec<String> {
+    let b = honest_bundle();
+    let tree = MerkleTree::from_records(&b.pool).expect("tree");
+    (0..b.pool.len() as u32)
+        .map(|i| {
+            let r = Receipt::issue(b.commitment, &tree, &b.pool, i).expect("receipt");
+            serde_json::to_string_pretty(&r).expect("json")
+        })
+        .collect()
+}
+
+/// `Receipt::from_json`, `proof_verifies` and `check_receipt` against the honest bundle: a
+/// receipt is accepted only when it holds the bundle's own record at its index.
+pub fn receipt(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(r) = Receipt::from_json(text) else {
+        return;
+    };
+    let b = honest_bundle();
+    let _ = r.proof_verifies();
+    if let Ok(check) = check_receipt(&r, b) {
+        assert_eq!(
+            b.pool.get(r.index as usize),
+            Some(&r.record),
+            "an accepted receipt holds the bundle's record"
+        );
+        assert_eq!(check.ticket, r.record.ticket);
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// csv_quotas and csv_people: the importers
+// -------------------------------------------------------------------------------------------
+
+/// `Quotas::parse_bytes`; whatever parses has values with `min <= max` and at least one value
+/// per feature, and `check_panel_size` answers for any size.
+pub fn csv_quotas(data: &[u8]) {
+    let Ok(q) = Quotas::parse_bytes("quotas.csv", data) else {
+        return;
+    };
+    assert!(!q.features.is_empty());
+    assert_eq!(q.features.len(), q.lines.len());
+    for (f, lines) in q.features.iter().zip(&q.lines) {
+        assert!(!f.values.is_empty());
+        assert_eq!(f.values.len(), lines.len());
+        for v in &f.values {
+            assert!(v.min <= v.max);
+        }
+    }
+    for k in [0, 1, 4, u32::MAX] {
+        let _ = q.check_panel_size(k);
+    }
+}
+
+const DEFAULT_QUOTAS: &[u8] =
+    b"feature,value,min,max\ngender,female,0,3\ngender,male,0,3\nage,young,0,4\nage,old,0,4\n";
+
+/// `People::parse_bytes` with three sets of options, then `commit`, `draw` and `verify`.
+///
+/// The input is `quotas NUL people` when it holds a NUL byte, else the people file alone with
+/// fixed quotas (gender female/male, age young/old).
+pub fn csv_people(data: &[u8]) {
+    let (quota_bytes, people_bytes) = match data.iter().position(|&b| b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (DEFAULT_QUOTAS, data),
+    };
+    let Ok(quotas) = Quotas::parse_bytes("quotas.csv", quota_bytes) else {
+        return;
+    };
+    let options = [
+        PeopleOptions::default(),
+        PeopleOptions {
+            id: IdColumn::Named("id".into()),
+            household_columns: vec!["address".into()],
+            extra_features: vec![],
+        },
+        PeopleOptions {
+            id: IdColumn::RowNumber,
+            household_columns: vec![],
+            extra_features: vec!["town".into()],
+        },
+    ];
+    for (o, opts) in options.iter().enumerate() {
+        let Ok(people) = People::parse_bytes("people.csv", people_bytes, &quotas, opts) else {
+            continue;
+        };
+        assert!(!people.people.is_empty());
+        let mut ids: Vec<&str> = people.people.iter().map(|p| p.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), people.people.len(), "ids are unique");
+        for p in &people.people {
+            assert_eq!(p.values.len(), people.features.len());
+            for (v, f) in p.values.iter().zip(&quotas.features) {
+                assert!(f.value_index(v).is_some(), "every value is declared");
+            }
+            let _ = people.output_cells(p);
+        }
+        commit_draw_verify(&people, &quotas, o);
+    }
+}
+
+/// Commits what was read (a panel of the smallest size the quotas allow), draws with a fixed
+/// reveal and checks the bundle verifies.
+fn commit_draw_verify(people: &People, quotas: &Quotas, o: usize) {
+    let n = people.people.len() as u32;
+    let mins = quotas
+        .features
+        .iter()
+        .map(|f| f.values.iter().map(|v| u64::from(v.min)).sum::<u64>())
+        .max()
+        .unwrap_or(0);
+    let k = u32::try_from(mins).unwrap_or(u32::MAX).clamp(1, n);
+    let method = if people.has_households() {
+        MethodChoice::Greedy { max_attempts: 5 }
+    } else if o == 2 {
+        MethodChoice::Stratified {
+            feature: "town".into(),
+            allocation: Allocation::LargestRemainder,
+        }
+    } else {
+        MethodChoice::Uniform
+    };
+    let options = CommitOptions {
+        title: "fuzz".into(),
+        panel_size: k,
+        alternates: 2,
+        method: Some(method),
+        tickets: TicketSource::Keyed(b"fuzz key".to_vec()),
+        ..Default::default()
+    };
+    let Ok(c) = commit(people, quotas, &options) else {
+        return;
+    };
+    assert_eq!(c.pool.records.len(), people.people.len(), "nobody dropped");
+    assert_eq!(c.receipts.len(), people.people.len());
+    let reveal = Reveal {
+        sources: vec![SourceValue::Hex { value: vec![7; 8] }],
+    };
+    if let Ok(b) = core_draw(&c.manifest, &c.pool.records, &reveal) {
+        let report = verify(&b);
+        assert!(report.valid, "an honest draw verifies: {:?}", report.error);
+        for r in &c.receipts {
+            check_receipt(r, &b).expect("an honest receipt matches its draw");
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// draw: small arbitrary manifests and pools through draw, verify, receipts and replace
+// -------------------------------------------------------------------------------------------
+
+/// A small draw described by raw numbers, mapped onto a manifest, a pool and a reveal.
+#[derive(Debug, Arbitrary)]
+pub struct DrawInput {
+    /// Pool size is `1 + n % 12`.
+    pub n: u8,
+    /// Number of values of each feature (at most 2 features), `1 + x % 3`.
+    pub feature_values: Vec<u8>,
+    /// Quotas, in order of (feature, value): `(min % 6, max % 7)`.
+    pub quotas: Vec<(u8, u8)>,
+    /// Each person's value index per feature, cycled.
+    pub person_values: Vec<u8>,
+    /// Each person's household: `0` none, else `h{x % 4}`; cycled.
+    pub households: Vec<u8>,
+    /// `panel_size % (n + 2)`.
+    pub panel_size: u8,
+    /// `alternates % 8`, or `u32::MAX` when 255.
+    pub alternates: u8,
+    /// The household rule.
+    pub household_rule: bool,
+    /// `method % 7`: uniform, stratified (largest remainder, Sainte-Laguë, explicit), greedy,
+    /// lottery, rfc3797.
+    pub method: u8,
+    /// Method parameter: the stratifying feature, greedy's attempts.
+    pub param: u8,
+    /// Lottery portfolio panels or explicit counts (raw numbers).
+    pub lists: Vec<Vec<u8>>,
+    /// The hex reveal (empty: one zero byte).
+    pub reveal: Vec<u8>,
+}
+
+impl DrawInput {
+    /// The manifest, pool and reveal this input describes.
+    pub fn build(&self) -> (Manifest, Vec<Record>, Reveal) {
+        let n = 1 + usize::from(self.n % 12);
+        let nf = self.feature_values.len().min(2);
+        let mut quotas = self.quotas.iter().cycle();
+        let features: Vec<Feature> = (0..nf)
+            .map(|f| Feature {
+                name: format!("f{f}"),
+                values: (0..1 + self.feature_values[f] % 3)
+                    .map(|v| {
+                        let (min, max) = quotas.next().copied().unwrap_or((0, 6));
+                        q(&format!("v{v}"), u32::from(min % 6), u32::from(max % 7))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut pv = self.person_values.iter().cycle();
+        let mut hh = self.households.iter().cycle();
+        let records: Vec<Record> = (0..n)
+            .map(|i| Record {
+                ticket: format!("t{i}"),
+                values: features
+                    .iter()
+                    .map(|f| {
+                        let x = pv.next().copied().unwrap_or(i as u8);
+                        f.values[usize::from(x) % f.values.len()].value.clone()
+                    })
+                    .collect(),
+                household: match hh.next().copied().unwrap_or(0) {
+                    0 => None,
+                    x => Some(format!("h{}", x % 4)),
+                },
+            })
+            .collect();
+        let k = u32::from(self.panel_size) % (n as u32 + 2);
+        let list = |i: usize| self.lists.get(i).cloned().unwrap_or_default();
+        let feature_name = if nf == 0 || self.param % 5 == 4 {
+            "none".to_string()
+        } else {
+            format!("f{}", usize::from(self.param) % nf)
+        };
+        let stratified = |allocation| Method::Stratified {
+            feature: feature_name.clone(),
+            allocation,
+        };
+        let method = match self.method % 9 {
+            0 => Method::Uniform,
+            1 => stratified(Allocation::LargestRemainder),
+            2 => stratified(Allocation::SainteLague),
+            3 => stratified(Allocation::Explicit {
+                counts: list(0).iter().map(|&c| u32::from(c % 8)).collect(),
+            }),
+            4 | 5 => Method::Greedy {
+                max_attempts: u32::from(self.param % 8),
+            },
+            6 | 7 => Method::Lottery {
+                portfolio: self
+                    .lists
+                    .iter()
+                    .take(8)
+                    .map(|p| {
+                        let mut p: Vec<u32> = p.iter().map(|&x| u32::from(x) % n as u32).collect();
+                        p.sort_unstable();
+                        p.dedup();
+                        p
+                    })
+                    .collect(),
+            },
+            _ => Method::Rfc3797,
+        };
+        let manifest = Manifest {
+            spec: kleroterion::SPEC_VERSION.into(),
+            title: "fuzz".into(),
+            announced_at: None,
+            method,
+            panel_size: k,
+            alternates: if self.alternates == 255 {
+                u32::MAX
+            } else {
+                u32::from(self.alternates % 8)
+            },
+            household_rule: self.household_rule,
+            features,
+            pool: PoolCommitment::of(&records).expect("a pool of 1 to 12 records"),
+            randomness: None,
+        };
+        let value = if self.reveal.is_empty() {
+            vec![0]
+        } else {
+            self.reveal.iter().take(64).copied().collect()
+        };
+        let reveal = Reveal {
+            sources: vec![SourceValue::Hex { value }],
+        };
+        (manifest, records, reveal)
+    }
+}
+
+/// Draws; a successful draw verifies (also after a JSON round trip), every receipt matches it,
+/// its panel meets the quotas when the method enforces them, and a replacement does not panic.
+pub fn draw(input: &DrawInput) {
+    let (manifest, records, reveal) = input.build();
+    let Ok(b) = core_draw(&manifest, &records, &reveal) else {
+        return;
+    };
+    assert_eq!(b.result.selected.len(), manifest.panel_size as usize);
+    let report = verify(&b);
+    check_report(&report);
+    assert!(report.valid, "an honest draw verifies: {:?}", report.error);
+    let text = b.to_json().expect("json");
+    assert!(verify_json(&text).valid, "and after a JSON round trip");
+    let tree = MerkleTree::from_records(&records).expect("tree");
+    for i in 0..records.len() as u32 {
+        let r = Receipt::issue(b.commitment, &tree, &records, i).expect("receipt");
+        check_receipt(&r, &b).expect("an honest receipt matches");
+    }
+    if manifest.method.enforces_quotas() {
+        for f in 0..manifest.features.len() {
+            for (v, quota) in manifest.features[f].values.iter().enumerate() {
+                let count =
+                    b.result
+                        .selected
+                        .iter()
+                        .filter(|t| {
+                            records.iter().find(|r| &&r.ticket == t).is_some_and(|r| {
+                                r.values[f] == manifest.features[f].values[v].value
+                            })
+                        })
+                        .count() as u32;
+                assert!(
+                    (quota.min..=quota.max).contains(&count),
+                    "an enforced quota holds"
+                );
+            }
+        }
+    }
+    if let Some(t) = b.result.selected.first() {
+        let _ = replace(&b, std::slice::from_ref(t));
+    }
+}
