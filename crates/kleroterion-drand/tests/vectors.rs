@@ -10,7 +10,42 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 struct File {
+    chains: Vec<PublishedChain>,
     vectors: Vec<Vector>,
+}
+
+/// Who published a vector or a chain's parameters.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+enum Publisher {
+    /// A repository of the drand GitHub organisation, or drand's documentation.
+    #[serde(rename = "drand")]
+    Drand,
+    /// Anyone else (a client library, a node implementation...).
+    #[serde(rename = "third party")]
+    ThirdParty,
+}
+
+/// Where a value was copied from.
+#[derive(Deserialize, Clone)]
+struct Provenance {
+    publisher: Publisher,
+    source: String,
+    commit: Option<String>,
+}
+
+/// A chain's parameters as drand publishes them (its `/info` answer).
+#[derive(Deserialize, Clone)]
+struct PublishedChain {
+    name: String,
+    chain_hash: String,
+    scheme: String,
+    beacon_id: String,
+    public_key: String,
+    genesis_seed: String,
+    genesis_time: u64,
+    period: u64,
+    #[serde(flatten)]
+    provenance: Provenance,
 }
 
 #[derive(Deserialize, Clone)]
@@ -20,7 +55,8 @@ struct Vector {
     randomness: Option<String>,
     signature: String,
     previous_signature: Option<String>,
-    source: String,
+    #[serde(flatten)]
+    provenance: Provenance,
 }
 
 impl Vector {
@@ -46,17 +82,23 @@ impl Vector {
     }
 }
 
+fn file() -> File {
+    serde_json::from_str(include_str!("vectors/beacons.json")).unwrap()
+}
+
 fn vectors() -> Vec<Vector> {
-    let file: File = serde_json::from_str(include_str!("vectors/beacons.json")).unwrap();
-    file.vectors
+    file().vectors
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    assert_eq!(s.len() % 2, 0, "odd-length hex {s}");
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
 }
 
 fn hex32(s: &str) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
-    }
-    out
+    hex(s).try_into().unwrap()
 }
 
 fn other_chain(chain: &Chain) -> &'static Chain {
@@ -74,7 +116,129 @@ fn there_are_at_least_three_vectors_per_chain_each_with_a_source() {
         let n = v.iter().filter(|x| x.chain().hash == chain.hash).count();
         assert!(n >= 3, "{} has only {n} vectors", chain.name);
     }
-    assert!(v.iter().all(|x| !x.source.trim().is_empty()));
+    assert!(v.iter().all(|x| !x.provenance.source.trim().is_empty()));
+}
+
+/// Values published by drand name a repository of the drand organisation and the
+/// commit they were read at.
+fn assert_drand_provenance(what: &str, p: &Provenance) {
+    if p.publisher != Publisher::Drand {
+        return;
+    }
+    assert!(
+        p.source.starts_with("drand/"),
+        "{what}: a drand-published value must name a drand/... repository, not {:?}",
+        p.source
+    );
+    let commit = p.commit.as_deref().unwrap_or_default();
+    assert!(
+        commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{what}: a drand-published value records the commit it was read at, not {commit:?}"
+    );
+}
+
+#[test]
+fn rounds_published_by_drand_itself() {
+    let v = vectors();
+    for x in &v {
+        assert_drand_provenance(&format!("round {}", x.round), &x.provenance);
+    }
+    let by_drand = |chain: &Chain| {
+        v.iter()
+            .filter(|x| x.chain().hash == chain.hash && x.provenance.publisher == Publisher::Drand)
+            .map(|x| x.round)
+            .collect::<Vec<_>>()
+    };
+    // Mainnet: drand-client's test data, drand's own TestVerifyBeacon and the HTTP API page
+    // of drand's documentation.
+    assert_eq!(by_drand(&MAINNET), [1, 1000, 2_634_945, 5_347_804]);
+    // Quicknet: the HTTP API page of drand's documentation and tlock's TestDecryptText. No
+    // third quicknet round with its signature was found in a drand repository; the other
+    // quicknet vectors come from third parties (ChainSafe/forest, noislabs/drand-verify).
+    assert_eq!(by_drand(&QUICKNET), [42, 12_040_883]);
+}
+
+/// The first line of the armoured ciphertext in drand/tlock's TestDecryptText, exactly as
+/// published: it holds the age stanza naming the round the test's signature is for.
+const TLOCK_TEST_CIPHERTEXT_FIRST_LINE: &str =
+    "YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IHRsb2NrIDEyMDQwODgzIDUyZGI5YmE3";
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|&c| c != b'=') {
+        let v = ALPHABET.iter().position(|&a| a == c).expect("base64") as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_tlock_round_is_the_one_its_ciphertext_names() {
+    let header = String::from_utf8(base64_decode(TLOCK_TEST_CIPHERTEXT_FIRST_LINE)).unwrap();
+    assert_eq!(header, "age-encryption.org/v1\n-> tlock 12040883 52db9ba7");
+    let v = vectors();
+    let tlock = v
+        .iter()
+        .find(|x| x.provenance.source.starts_with("drand/tlock "))
+        .unwrap();
+    assert_eq!(tlock.round, 12_040_883);
+    assert!(QUICKNET.hash.starts_with(&hex("52db9ba7")));
+    assert_eq!(tlock.chain().hash, QUICKNET.hash);
+}
+
+#[test]
+fn built_in_chains_are_the_ones_drand_publishes() {
+    let published = file().chains;
+    assert_eq!(published.len(), 2);
+    for p in &published {
+        assert_drand_provenance(&p.name, &p.provenance);
+        assert_eq!(p.provenance.publisher, Publisher::Drand, "{}", p.name);
+        let chain = chain_by_hash_hex(&p.chain_hash).expect("a built-in chain");
+        assert_eq!(chain.name, p.name);
+        assert_eq!(chain.hash, hex32(&p.chain_hash), "{}", p.name);
+        assert_eq!(
+            chain.public_key,
+            hex(&p.public_key).as_slice(),
+            "{}",
+            p.name
+        );
+        assert_eq!(chain.genesis_seed, hex32(&p.genesis_seed), "{}", p.name);
+        assert_eq!(chain.genesis_time, p.genesis_time, "{}", p.name);
+        assert_eq!(chain.period_seconds, p.period, "{}", p.name);
+        assert_eq!(chain.scheme.id(), p.scheme, "{}", p.name);
+        assert_eq!(chain.beacon_id, p.beacon_id, "{}", p.name);
+
+        // The published parameters hash to the published chain hash, and a single changed
+        // byte of the published public key changes it.
+        let key: &'static [u8] = Box::leak(hex(&p.public_key).into_boxed_slice());
+        let rebuilt = Chain {
+            public_key: key,
+            ..*chain
+        };
+        assert_eq!(
+            rebuilt.compute_hash(),
+            Some(hex32(&p.chain_hash)),
+            "{}",
+            p.name
+        );
+        let mut altered = hex(&p.public_key);
+        altered[7] ^= 1;
+        let altered: &'static [u8] = Box::leak(altered.into_boxed_slice());
+        let altered = Chain {
+            public_key: altered,
+            ..*chain
+        };
+        assert_ne!(altered.compute_hash(), Some(chain.hash), "{}", p.name);
+        assert!(!altered.is_consistent(), "{}", p.name);
+    }
 }
 
 #[test]
@@ -105,8 +269,12 @@ fn every_vector_verifies() {
     for v in vectors() {
         let beacon = v.beacon();
         let chain = v.chain();
-        let r = verify(chain, v.round, &beacon)
-            .unwrap_or_else(|e| panic!("{} round {} ({}): {e}", chain.name, v.round, v.source));
+        let r = verify(chain, v.round, &beacon).unwrap_or_else(|e| {
+            panic!(
+                "{} round {} ({}): {e}",
+                chain.name, v.round, v.provenance.source
+            )
+        });
         if let Some(expected) = &v.randomness {
             assert_eq!(r, hex32(expected), "round {}", v.round);
         }
