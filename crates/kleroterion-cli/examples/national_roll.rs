@@ -41,10 +41,9 @@
 //! kleroterion fair --people DIR/people.csv --quotas DIR/quotas.csv --size 110 --household address
 //! ```
 //!
-//! It is the generator `synthetic(n, k, 1)` of
-//! `crates/kleroterion-fair/tests/common/mod.rs` ported line by line (same SplitMix64 stream,
-//! same draws; there it is the `synthetic` instance of the `leximin` example and benchmark, fixed
-//! at 2,000 volunteers): 7 features with skewed response
+//! It writes the pool of `kleroterion_fair::synthetic::synthetic(n, k, 1)` (the `synthetic`
+//! instance of the fair crate's `leximin` example and benchmark, fixed there at 2,000
+//! volunteers): 7 features with skewed response
 //! rates, about a tenth of the volunteers in two-person households (same `address`), quotas
 //! proportional to a target population with 15% slack.
 //!
@@ -613,132 +612,38 @@ fn write_lists(dir: &Path, roll: &Path, compact: &Compact, outcome: &Outcome) ->
 }
 
 // ---------------------------------------------------------------------------------------------
-// Synthetic volunteer pools for LEXIMIN (the fair crate's `synthetic(n, k, 1)`).
-
-/// (feature, values, volunteer skew weights, population shares in percent)
-type FeatureSpec = (
-    &'static str,
-    &'static [&'static str],
-    &'static [u32],
-    &'static [u32],
-);
-
-const VOLUNTEER_FEATURES: [FeatureSpec; 7] = [
-    (
-        "gender",
-        &["female", "male", "other"],
-        &[52, 46, 2],
-        &[50, 49, 1],
-    ),
-    (
-        "age",
-        &["16-29", "30-44", "45-59", "60-74", "75+"],
-        &[10, 18, 26, 32, 14],
-        &[22, 24, 25, 19, 10],
-    ),
-    (
-        "region",
-        &["north", "south", "east", "west", "centre", "islands"],
-        &[20, 25, 15, 20, 17, 3],
-        &[18, 22, 17, 20, 19, 4],
-    ),
-    (
-        "education",
-        &["none", "secondary", "vocational", "degree"],
-        &[6, 24, 25, 45],
-        &[15, 35, 27, 23],
-    ),
-    (
-        "urban",
-        &["city", "town", "rural"],
-        &[50, 30, 20],
-        &[40, 35, 25],
-    ),
-    (
-        "ethnicity",
-        &["majority", "minority-a", "minority-b", "minority-c"],
-        &[88, 6, 4, 2],
-        &[82, 9, 6, 3],
-    ),
-    (
-        "housing",
-        &["owner", "renter", "social"],
-        &[65, 27, 8],
-        &[55, 30, 15],
-    ),
-];
-
-impl SplitMix {
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-    fn pick(&mut self, weights: &[u32]) -> usize {
-        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
-        let mut r = self.below(total);
-        for (i, &w) in weights.iter().enumerate() {
-            if r < u64::from(w) {
-                return i;
-            }
-            r -= u64::from(w);
-        }
-        weights.len() - 1
-    }
-}
+// Synthetic volunteer pools for LEXIMIN (`kleroterion_fair::synthetic`, written as CSV).
 
 /// Writes `people.csv` (`id`, the 7 features, `address`) and `quotas.csv`.
 fn write_volunteers(dir: &Path, n: usize, k: u32) -> Fallible<()> {
     std::fs::create_dir_all(dir)?;
+    let pool = kleroterion_fair::synthetic::synthetic(n, k, 1);
     let mut q = BufWriter::new(File::create(dir.join("quotas.csv"))?);
     writeln!(q, "feature,value,min,max")?;
-    for (name, values, _, shares) in VOLUNTEER_FEATURES.iter() {
-        for (v, &s) in values.iter().zip(shares.iter()) {
-            let target = f64::from(k) * f64::from(s) / 100.0;
-            let slack = (target * 0.15).max(1.0);
-            let min = (target - slack).floor().max(0.0) as u32;
-            let max = (target + slack).ceil() as u32;
-            writeln!(q, "{name},{v},{min},{max}")?;
+    for f in &pool.features {
+        for v in &f.values {
+            writeln!(q, "{},{},{},{}", f.name, v.name, v.min, v.max)?;
         }
     }
     q.flush()?;
-    let mut rng = SplitMix(1);
-    let mut rows: Vec<(Vec<u32>, Option<u32>)> = Vec::with_capacity(n);
-    let mut next_household = 0u32;
-    let draw = |rng: &mut SplitMix| -> Vec<u32> {
-        VOLUNTEER_FEATURES
-            .iter()
-            .map(|(_, _, w, _)| rng.pick(w) as u32)
-            .collect()
-    };
-    while rows.len() < n {
-        let person = draw(&mut rng);
-        if rows.len() + 1 < n && rng.below(20) == 0 {
-            let mut partner = draw(&mut rng);
-            partner[2] = person[2];
-            partner[4] = person[4];
-            rows.push((person, Some(next_household)));
-            rows.push((partner, Some(next_household)));
-            next_household += 1;
-        } else {
-            rows.push((person, None));
-        }
-    }
     let mut w = BufWriter::new(File::create(dir.join("people.csv"))?);
     write!(w, "id")?;
-    for (name, ..) in VOLUNTEER_FEATURES.iter() {
-        write!(w, ",{name}")?;
+    for f in &pool.features {
+        write!(w, ",{}", f.name)?;
     }
     writeln!(w, ",address")?;
-    for (i, (person, household)) in rows.iter().enumerate() {
+    for (i, person) in pool.people.iter().enumerate() {
         write!(w, "v{}", i + 1)?;
-        for ((_, values, ..), &v) in VOLUNTEER_FEATURES.iter().zip(person) {
-            write!(w, ",{}", values[v as usize])?;
+        for (f, &v) in pool.features.iter().zip(person) {
+            write!(w, ",{}", f.values[v as usize].name)?;
         }
-        match household {
+        match pool.household(i) {
             Some(h) => writeln!(w, ",{h} Household Lane")?,
             None => writeln!(w, ",")?,
         }
     }
     w.flush()?;
+    let next_household = pool.households.iter().flatten().max().map_or(0, |h| h + 1);
     eprintln!(
         "{n} volunteers ({next_household} two-person households), panel {k}: {}",
         dir.display()

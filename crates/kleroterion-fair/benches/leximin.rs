@@ -23,7 +23,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("round_to_lottery_example_large_200", |b| {
         b.iter(|| round_to_lottery(&large, &dist, 1000).unwrap())
     });
-    let synthetic = common::synthetic(2000, 110, 1);
+    let synthetic = kleroterion_fair::synthetic::synthetic(2000, 110, 1);
     g.measurement_time(Duration::from_secs(1));
     g.sample_size(10);
     // Capped: with no cap one run takes minutes (see BENCHMARKS-fair.md).

@@ -45,8 +45,12 @@ fn main() {
         .find_map(|f| f.strip_prefix("--time-limit="))
         .map(|s| std::time::Duration::from_secs_f64(s.parse().expect("seconds")));
     let instance = match pos[0].as_str() {
-        "synthetic" => common::synthetic(2000, k, 1),
-        "synthetic-n" => common::synthetic(pos[1].parse().expect("n must be a number"), k, 1),
+        "synthetic" => kleroterion_fair::synthetic::synthetic(2000, k, 1),
+        "synthetic-n" => kleroterion_fair::synthetic::synthetic(
+            pos[1].parse().expect("n must be a number"),
+            k,
+            1,
+        ),
         "sortition-foundation" => common::sortition_foundation(k),
         dir => common::panelot(Path::new(dir), k),
     };

@@ -13,6 +13,7 @@ mod options;
 mod realize;
 mod report;
 mod solver;
+pub mod synthetic;
 
 pub use error::FairError;
 pub use feasibility::{Bound, Feasibility, Relaxation, feasibility};
