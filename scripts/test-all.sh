@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the project: Rust (native, no_std targets), Python and the browser page.
+# Runs every test of the project: Rust (native, no_std targets), the fuzz smoke test, Python and
+# the browser page.
 # On a fresh machine it first installs what the tests need (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,9 @@ step "The core builds without std: thumbv7em-none-eabihf and wasm32-unknown-unkn
 cargo build -p kleroterion --no-default-features --target thumbv7em-none-eabihf
 cargo build -p kleroterion --target thumbv7em-none-eabihf
 cargo build -p kleroterion --target wasm32-unknown-unknown
+
+step "Fuzz smoke test: every fuzz target for a few seconds, or the corpus replayed"
+bash scripts/fuzz-smoke.sh
 
 step "Independent reference implementation reproduces the vectors"
 .venv/bin/python tests/reference/test_reference.py

@@ -11,10 +11,10 @@ pub enum CliError {
     #[error("{0}")]
     Files(#[from] FileError),
     /// The protocol refused something.
-    #[error("{context}: {source}")]
+    #[error("{}{source}", context.as_deref().map(|c| format!("{c}: ")).unwrap_or_default())]
     Core {
-        /// What was being done.
-        context: String,
+        /// What was being done, when the core's message does not already say it.
+        context: Option<String>,
         /// The core's error.
         source: kleroterion::Error,
     },
@@ -33,7 +33,15 @@ impl CliError {
     /// Wraps a core error with what was being done.
     pub fn core(context: impl Into<String>, source: kleroterion::Error) -> Self {
         CliError::Core {
-            context: context.into(),
+            context: Some(context.into()),
+            source,
+        }
+    }
+
+    /// A core error whose own message already says what failed, printed as it is.
+    pub fn core_as_is(source: kleroterion::Error) -> Self {
+        CliError::Core {
+            context: None,
             source,
         }
     }

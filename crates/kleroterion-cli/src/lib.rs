@@ -6,8 +6,9 @@
 //! commands, progress display and the demo.
 //!
 //! Exit codes: 0 on success; 1 when a check ran and failed (a bundle that does not verify, a
-//! receipt that does not match, quotas that no panel can meet); 2 for any other error (an
-//! input that cannot be read or used), as for a wrong command line.
+//! receipt that does not match, `fair` finding that no panel can meet the quotas); 2 for any
+//! other error (an input that cannot be read or used, including quotas that no panel can meet
+//! given to `commit`, and a draw that fails), as for a wrong command line.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

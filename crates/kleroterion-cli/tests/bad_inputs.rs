@@ -177,10 +177,10 @@ fn household_column_that_groups_everybody() {
         ],
     )
     .success();
-    draw(dir.path())
-        .code(2)
-        .stderr(predicate::str::contains("the draw failed"))
-        .stderr(predicate::str::contains("no panel meeting every quota"));
+    let out = draw(dir.path()).code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(stderr.contains("no panel meeting every quota"), "{stderr}");
+    assert_eq!(stderr.matches("the draw failed").count(), 1, "{stderr}");
     assert!(!dir.path().join("draw/bundle.json").exists());
     // Lottery: no portfolio exists, the commit says so.
     let (dir, p, q) = setup(people, QUOTAS);
@@ -210,9 +210,32 @@ fn infeasible_quotas_with_greedy_fail_at_the_draw() {
         "feature,value,min,max\ngender,female,3,4\ngender,male,0,4\n",
     );
     commit(dir.path(), &p, &q, &["--size", "4", "--method", "greedy"]).success();
-    draw(dir.path()).code(2).stderr(predicate::str::contains(
-        "no panel meeting every quota in 100 attempts",
-    ));
+    // The core's message, once: the command adds no second "the draw failed".
+    let message =
+        "the draw failed: the greedy method found no panel meeting every quota in 100 attempts";
+    draw(dir.path())
+        .code(2)
+        .stdout("")
+        .stderr(format!("error: {message}\n"));
+    assert!(!dir.path().join("draw/bundle.json").exists());
+    // The same with --json: one JSON object on standard output, the message once.
+    let out = kl()
+        .args(["draw", "--json"])
+        .arg(dir.path().join("out/manifest.json"))
+        .arg("--reveal")
+        .arg(dir.path().join("reveal.json"))
+        .arg("--out")
+        .arg(dir.path().join("draw/bundle.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("a JSON error");
+    assert_eq!(v["kind"], "DrawFailed");
+    assert_eq!(v["error"], message);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("error: {message}\n")
+    );
 }
 
 #[test]

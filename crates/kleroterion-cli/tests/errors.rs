@@ -413,6 +413,12 @@ fn draw_errors_name_the_file() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
+            "error: the draw failed: the reveal does not match the committed recipe: ",
+        ))
+        .stderr(predicate::str::contains(
             "the recipe committed to a lottery source, the reveal gives hex",
-        ));
+        ))
+        .stderr(predicate::function(|e: &str| {
+            e.matches("the draw failed").count() == 1
+        }));
 }

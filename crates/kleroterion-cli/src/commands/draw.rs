@@ -19,8 +19,11 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
     let pool: PoolFile = read_json(&pool_path, "pool")?;
     let reveal = read_reveal(&a.reveal)?;
     let spinner = ctx.progress.spinner("drawing");
-    let bundle = kleroterion::draw(&manifest, &pool.records, &reveal)
-        .map_err(|e| CliError::core("the draw failed", e))?;
+    let bundle = kleroterion::draw(&manifest, &pool.records, &reveal).map_err(|e| match e {
+        // The core's message already starts with "the draw failed".
+        kleroterion::Error::DrawFailed { .. } => CliError::core_as_is(e),
+        e => CliError::core("the draw failed", e),
+    })?;
     let text = bundle
         .to_json()
         .map_err(|e| CliError::core("writing the bundle", e))?;
