@@ -127,7 +127,7 @@ impl Default for DemoConfig {
             alternates: 10,
             lottery_panels: kleroterion_fair::DEFAULT_LOTTERY_SIZE,
             stage1_receipts: 5,
-            leximin_time_limit: Duration::from_secs(22),
+            leximin_time_limit: Duration::from_secs(600),
         }
     }
 }
