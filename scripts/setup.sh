@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.129
+CARGO_FUZZ_VERSION=0.13.2
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -26,6 +27,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen ${WASM_BIN
 fi
 wasm-bindgen --version
 
+step "cargo-fuzz ${CARGO_FUZZ_VERSION} (fuzz smoke test)"
+if [ "$(cargo fuzz --version 2>/dev/null || true)" != "cargo-fuzz ${CARGO_FUZZ_VERSION}" ]; then
+    # Not fatal: without cargo-fuzz, scripts/fuzz-smoke.sh replays the corpus instead.
+    cargo install cargo-fuzz --version "${CARGO_FUZZ_VERSION}" --locked ||
+        echo "cargo-fuzz could not be installed: the fuzz smoke test will replay the corpus"
+fi
+cargo fuzz --version 2>/dev/null || true
+
 step "Python virtual environment (.venv)"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
@@ -33,5 +42,6 @@ fi
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -r bindings/python/requirements-dev.txt
 
-step "npm packages (browser tests)"
+step "npm packages (browser tests; binaryen's wasm-opt for bindings/wasm/build.sh)"
 (cd bindings/wasm && (npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent))
+bindings/wasm/node_modules/.bin/wasm-opt --version

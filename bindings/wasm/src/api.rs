@@ -4,8 +4,6 @@
 //! type, so it runs and is tested natively as well as in wasm. The work itself is done by
 //! the core crate; this module only parses, calls and serialises.
 
-use std::collections::BTreeMap;
-
 use kleroterion::digest::to_hex;
 use kleroterion::merkle::{MerkleTree, leaf_hash};
 use kleroterion::methods::lottery::selection_counts;
@@ -186,15 +184,31 @@ pub struct QuotaTable {
 pub fn quota_table(bundle_json: &str) -> ApiResult<String> {
     let bundle = Bundle::from_json(bundle_json)?;
     let m = &bundle.manifest;
-    let by_ticket: BTreeMap<&str, &Record> =
-        bundle.pool.iter().map(|r| (r.ticket.as_str(), r)).collect();
+    // Tickets in order, each with its place in the pool; for a ticket listed twice (a bundle
+    // that does not verify), the last record wins.
+    let mut by_ticket: Vec<(&str, usize)> = bundle
+        .pool
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.ticket.as_str(), i))
+        .collect();
+    by_ticket.sort_unstable();
+    let find = |ticket: &str| -> Option<&Record> {
+        let after = by_ticket.partition_point(|&(t, _)| t <= ticket);
+        let (t, i) = *by_ticket.get(after.checked_sub(1)?)?;
+        if t == ticket {
+            bundle.pool.get(i)
+        } else {
+            None
+        }
+    };
     let mut unknown_tickets = Vec::new();
     let panel: Vec<&Record> = bundle
         .result
         .selected
         .iter()
         .filter_map(|t| {
-            let r = by_ticket.get(t.as_str()).copied();
+            let r = find(t);
             if r.is_none() {
                 unknown_tickets.push(t.clone());
             }
@@ -437,12 +451,13 @@ fn utc_time(text: &str) -> ApiResult<u64> {
 /// the commitment will be published at that time.
 pub fn first_drand_round(chain: &str, utc: &str) -> ApiResult<String> {
     let wanted = chain.trim().to_ascii_lowercase();
+    // Both names, without `join` (which would bring its own code into the wasm module).
+    let [first, second] = DRAND_NETWORKS;
     let unknown = || {
         ApiError::new(
             "InvalidArgument",
             format!(
-                "drand network \"{chain}\": use {} or the chain hash of one of them",
-                DRAND_NETWORKS.join(" or ")
+                "drand network \"{chain}\": use {first} or {second} or the chain hash of one of them"
             ),
         )
     };
