@@ -1,7 +1,7 @@
 //! Organisers' files through the files crate: tables, quotas, people, the commit workflow and
 //! the draw's output tables. Conversion only.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -512,24 +512,10 @@ pub fn read_manifest(path: PathBuf) -> PyResult<String> {
 #[pyfunction]
 pub fn remaining_tickets(bundle: &Bundle) -> Vec<String> {
     let b = &bundle.bundle;
-    let chosen: HashSet<&str> = b.result.selected.iter().map(String::as_str).collect();
-    let households: HashSet<&str> = if b.manifest.household_rule {
-        b.pool
-            .iter()
-            .filter(|r| chosen.contains(r.ticket.as_str()))
-            .filter_map(|r| r.household.as_deref())
-            .collect()
-    } else {
-        HashSet::new()
-    };
+    let excluded = kfiles::outputs::excluded_from_remaining(b);
     b.pool
         .iter()
-        .filter(|r| !chosen.contains(r.ticket.as_str()))
-        .filter(|r| {
-            !r.household
-                .as_deref()
-                .is_some_and(|h| households.contains(h))
-        })
+        .filter(|r| !excluded.contains(r.ticket.as_str()))
         .map(|r| r.ticket.clone())
         .collect()
 }

@@ -167,6 +167,32 @@ pub struct DrawPaths {
     pub alternates: PathBuf,
 }
 
+/// The tickets left out of the Sortition Foundation's `remaining` list: everyone selected and,
+/// under the household rule, everyone sharing a household with someone selected.
+pub fn excluded_from_remaining(bundle: &Bundle) -> HashSet<&str> {
+    let mut excluded: HashSet<&str> = bundle.result.selected.iter().map(String::as_str).collect();
+    if bundle.manifest.household_rule {
+        let households: HashSet<&str> = bundle
+            .pool
+            .iter()
+            .filter(|r| excluded.contains(r.ticket.as_str()))
+            .filter_map(|r| r.household.as_deref())
+            .collect();
+        excluded.extend(
+            bundle
+                .pool
+                .iter()
+                .filter(|r| {
+                    r.household
+                        .as_deref()
+                        .is_some_and(|h| households.contains(h))
+                })
+                .map(|r| r.ticket.as_str()),
+        );
+    }
+    excluded
+}
+
 /// Writes `selected.csv`, `alternates.csv` and `remaining.csv` into `dir`.
 pub fn write_draw_csvs(
     dir: &Path,
@@ -190,33 +216,11 @@ pub fn write_draw_csvs(
     };
     let selected = pick(&bundle.result.selected)?;
     let alternates = pick(&bundle.result.alternates)?;
-    let chosen: HashSet<&str> = bundle.result.selected.iter().map(String::as_str).collect();
-    let households: HashSet<&str> = if bundle.manifest.household_rule {
-        bundle
-            .pool
-            .iter()
-            .filter(|r| chosen.contains(r.ticket.as_str()))
-            .filter_map(|r| r.household.as_deref())
-            .collect()
-    } else {
-        HashSet::new()
-    };
-    let household_of: HashMap<&str, Option<&str>> = bundle
-        .pool
-        .iter()
-        .map(|r| (r.ticket.as_str(), r.household.as_deref()))
-        .collect();
+    let excluded = excluded_from_remaining(bundle);
     let remaining: Vec<Vec<String>> = map
         .rows
         .iter()
-        .filter(|(t, _)| !chosen.contains(t.as_str()))
-        .filter(|(t, _)| {
-            !household_of
-                .get(t.as_str())
-                .copied()
-                .flatten()
-                .is_some_and(|h| households.contains(h))
-        })
+        .filter(|(t, _)| !excluded.contains(t.as_str()))
         .map(|(_, c)| c.clone())
         .collect();
     let paths = DrawPaths {
