@@ -35,7 +35,7 @@ fn main() {
     let sized = pos.first().is_some_and(|p| p.as_str() == "synthetic-n");
     if pos.len() != 2 + usize::from(sized) {
         eprintln!(
-            "usage: leximin <panelot-dir|synthetic|synthetic-n <n>|sortition-foundation> <k> [--maximin] [--digest] [--progress] [--time-limit=<seconds>]"
+            "usage: leximin <panelot-dir|synthetic|synthetic-n <n>|sortition-foundation> <k> [--maximin] [--digest] [--profile] [--progress] [--time-limit=<seconds>]"
         );
         std::process::exit(2);
     }
@@ -92,6 +92,12 @@ fn main() {
         }
     };
     let n = instance.people.len();
+    if flags.contains(&"--profile") {
+        let mut sorted = dist.probabilities.clone();
+        sorted.sort_by(f64::total_cmp);
+        println!("{sorted:?}");
+        return;
+    }
     if flags.contains(&"--digest") {
         let mut h = 0xcbf2_9ce4_8422_2325u64;
         for (panel, w) in dist.panels.iter().zip(&dist.weights) {

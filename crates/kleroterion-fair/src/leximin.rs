@@ -4,7 +4,9 @@
 //! selection probability among the types not yet fixed, keeping every fixed type at its fixed
 //! probability. Its duals price a new panel (a MIP over integer counts per type); when no panel
 //! prices above the convexity dual by more than max([`GAP_TOL`], [`REL_GAP`] x level), the level
-//! is optimal to within that. Pricing uses Wentges-smoothed duals. Every type whose
+//! is optimal to within that. Pricing uses Wentges-smoothed duals. On instances with few
+//! types, each round also adds the improving panels that local search finds from the panels
+//! the master weighs most, so that fewer master LPs are solved. Every type whose
 //! probability sits at the level in the (central, interior-point) optimum is then fixed at
 //! once: the central solution of an LP gives slack to every constraint that has slack in some
 //! optimal solution, so these are exactly the types that cannot be raised.
@@ -32,6 +34,12 @@ const WEIGHT_FLOOR: f64 = 1e-9;
 const SMOOTHING: f64 = 0.7;
 /// Columns without weight in this many master solves in a row are dropped.
 const DROP_AFTER: u32 = 20;
+/// Columns per master solve that seed the local search for more improving panels.
+const BATCH: usize = 20;
+/// Above this many types the extra panels cost the master LP more than they save: its
+/// factorisation grows with the number of types times the number of panels. Measured on the
+/// synthetic pools (BENCHMARKS.md section 3): 404 types gain, 713 and 1,218 lose.
+const BATCH_MAX_TYPES: usize = 500;
 /// At most this many seeding oracle calls.
 const SEED_CALLS: usize = 200;
 
@@ -105,6 +113,31 @@ impl State<'_> {
         }
         p
     }
+}
+
+/// Panels that price above the convexity dual, found by local search from each of the
+/// `BATCH` columns the master weighs most (ties by index).
+fn improving_neighbours(
+    st: &State<'_>,
+    sol: &MasterSolution,
+    search: &LocalSearch,
+    w: &[f64],
+) -> Vec<Column> {
+    if st.model.num_types() > BATCH_MAX_TYPES {
+        return Vec::new();
+    }
+    let mut used: Vec<usize> = (0..st.columns.len())
+        .filter(|&j| sol.weights[j] > WEIGHT_FLOOR)
+        .collect();
+    used.sort_by(|&a, &b| sol.weights[b].total_cmp(&sol.weights[a]).then(a.cmp(&b)));
+    let mut out: Vec<Column> = Vec::new();
+    for &j in used.iter().take(BATCH) {
+        let c = search.improve(st.model, &st.columns[j], w);
+        if column_value(&c, w) > sol.nu + GAP_TOL && !st.seen.contains(&c) && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn column_value(col: &Column, weights: &[f64]) -> f64 {
@@ -229,9 +262,13 @@ fn run(
             if best_ub <= sol.value + tol {
                 break sol;
             }
+            let extra = improving_neighbours(&st, &sol, &search, &w_cur);
             st.drop_idle();
             if !st.add(col) {
                 break sol;
+            }
+            for c in extra {
+                st.add(c);
             }
         };
         if single {

@@ -244,29 +244,41 @@ impl Backend for PureRust {
         let cones = [ZeroConeT(1), NonnegativeConeT(m - 1)];
         // Tight tolerances first; if clarabel cannot reach them, retry with looser tolerances
         // and stronger regularisation. Anything short of `Solved` in the last try is an error.
+        // The first try's reduced tolerances are the second try's tolerances: clarabel's
+        // `AlmostSolved` then applies the same test as `Solved` in the second try (gap and
+        // residuals below 1e-8, kappa/tau at most 1), so it is accepted without a second solve.
         let mut last_status = SolverStatus::Unsolved;
         let mut solved = None;
-        for (tol, equilibrate, reg) in [
-            (1e-10, true, 1e-8),
-            (1e-8, true, 1e-8),
-            (1e-8, false, 1e-7),
-            (1e-7, true, 1e-6),
+        for (tol, reduced, equilibrate, reg) in [
+            (1e-10, Some(1e-8), true, 1e-8),
+            (1e-8, None, true, 1e-8),
+            (1e-8, None, false, 1e-7),
+            (1e-7, None, true, 1e-6),
         ] {
-            let settings = DefaultSettingsBuilder::default()
+            let mut builder = DefaultSettingsBuilder::default();
+            builder
                 .verbose(false)
                 .max_iter(1000)
                 .tol_gap_abs(tol)
                 .tol_gap_rel(tol)
                 .tol_feas(tol)
                 .equilibrate_enable(equilibrate)
-                .static_regularization_constant(reg)
+                .static_regularization_constant(reg);
+            if let Some(r) = reduced {
+                builder
+                    .reduced_tol_gap_abs(r)
+                    .reduced_tol_gap_rel(r)
+                    .reduced_tol_feas(r);
+            }
+            let settings = builder
                 .build()
                 .map_err(|e| FairError::Solver(format!("clarabel settings: {e:?}")))?;
             let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings)
                 .map_err(|e| FairError::Solver(format!("clarabel setup: {e:?}")))?;
             solver.solve();
             last_status = solver.solution.status;
-            if last_status == SolverStatus::Solved {
+            let almost = reduced.is_some() && last_status == SolverStatus::AlmostSolved;
+            if last_status == SolverStatus::Solved || almost {
                 solved = Some(solver);
                 break;
             }
