@@ -247,7 +247,9 @@ fn run(
                     break;
                 }
             }
-            let best_ub = stab.as_ref().map_or(f64::INFINITY, |(_, b)| *b);
+            // No probability exceeds 1, so neither does the level: a level at 1 is optimal
+            // without more column generation (whose LPs are then degenerate).
+            let best_ub = stab.as_ref().map_or(1.0, |(_, b)| b.min(1.0));
             guard.report(Progress {
                 bound: best_ub.max(sol.value),
                 ..progress(
