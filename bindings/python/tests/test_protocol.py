@@ -3,6 +3,7 @@ Foundation fixture and on small pandas pools."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -97,8 +98,32 @@ def test_draw_verify_receipts_replace(lottery: kl.Manifest) -> None:
     rep = kl.replace(b, dropped)
     assert list(rep.replacements) == dropped
     assert all(t is not None for t in rep.replacements.values())
-    assert len(rep.panel) == 22 and rep.broken_quotas == []
+    assert len(rep.panel) == 22 and not set(dropped) & set(rep.panel)
+    # Whether the replacements keep every quota depends on the draw (SPEC 10.2: the first
+    # candidate that does, else the least violation); the quotas it reports as broken must be
+    # exactly those the panel breaks, recounted here from the CSV files.
+    assert sorted(rep.broken_quotas) == broken_quotas_of(lottery, rep.panel)
     assert rep.hash == b.replace(dropped).hash
+
+
+def broken_quotas_of(manifest: kl.Manifest, panel: list[str]) -> list[str]:
+    """The quotas `panel` (tickets) breaks, in the core's words, counted from the fixture's CSVs."""
+    tickets = manifest.tickets
+    assert tickets is not None
+    ids = {str(i) for i, t in tickets.items() if t in set(panel)}
+    with open(SF / "candidates.csv", newline="", encoding="utf-8") as f:
+        on_panel = [row for row in csv.DictReader(f) if row["nationbuilder_id"] in ids]
+    assert len(on_panel) == len(panel)
+    broken = []
+    with open(SF / "features.csv", newline="", encoding="utf-8") as f:
+        for q in csv.DictReader(f):
+            n = sum(1 for row in on_panel if row[q["feature"]] == q["value"])
+            lo, hi = int(q["min"]), int(q["max"])
+            if n < lo:
+                broken.append(f"{q['feature']}={q['value']}: {n} on the panel, below the minimum {lo}")
+            elif n > hi:
+                broken.append(f"{q['feature']}={q['value']}: {n} on the panel, above the maximum {hi}")
+    return sorted(broken)
 
 
 def test_tampered_bundle_fails(lottery: kl.Manifest) -> None:
