@@ -110,7 +110,8 @@ def broken_quotas_of(manifest: kl.Manifest, panel: list[str]) -> list[str]:
     """The quotas `panel` (tickets) breaks, in the core's words, counted from the fixture's CSVs."""
     tickets = manifest.tickets
     assert tickets is not None
-    ids = {str(i) for i, t in tickets.items() if t in set(panel)}
+    seated = set(panel)
+    ids = {str(i) for i, t in tickets.items() if t in seated}
     with open(SF / "candidates.csv", newline="", encoding="utf-8") as f:
         on_panel = [row for row in csv.DictReader(f) if row["nationbuilder_id"] in ids]
     assert len(on_panel) == len(panel)

@@ -133,7 +133,9 @@ fn improving_neighbours(
     let mut out: Vec<Column> = Vec::new();
     for &j in used.iter().take(BATCH) {
         let c = search.improve(st.model, &st.columns[j], w);
-        if column_value(&c, w) > sol.nu + GAP_TOL && !st.seen.contains(&c) && !out.contains(&c) {
+        // Panels already in the LP are left out here, before `drop_idle` forgets some of them;
+        // repeats within `out` are left to `State::add`.
+        if column_value(&c, w) > sol.nu + GAP_TOL && !st.seen.contains(&c) {
             out.push(c);
         }
     }
