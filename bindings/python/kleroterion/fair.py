@@ -32,8 +32,9 @@ Progress = Union[bool, ProgressCallback]
 
 @contextlib.contextmanager
 def _progress(progress: Progress, people: int, active: bool = True) -> Iterator[Optional[ProgressCallback]]:
-    """A tqdm bar (notebook-aware) counting people whose probability is fixed; or the
-    caller's callback; or nothing."""
+    """A tqdm bar (notebook-aware) counting people whose probability is fixed (while
+    decomposing: people already at their probability); or the caller's callback; or
+    nothing."""
     if callable(progress):
         yield progress
         return
@@ -46,7 +47,10 @@ def _progress(progress: Progress, people: int, active: bool = True) -> Iterator[
 
     def update(phase: str, level: int, fixed: int, total: int, panels: int, value: float) -> None:
         bar.n = fixed
-        bar.set_postfix(level=level, panels=panels, min=f"{value:.4%}", refresh=False)
+        if phase == "decomposing":
+            bar.set_postfix(panels=panels, gap=f"{value:.1e}", refresh=False)
+        else:
+            bar.set_postfix(level=level, panels=panels, min=f"{value:.4%}", refresh=False)
         bar.set_description(f"LEXIMIN ({phase})", refresh=False)
         bar.refresh()
 
@@ -239,7 +243,14 @@ def leximin(
     ``progress``: a tqdm bar (True), nothing (False) or a callback
     ``(phase, level, fixed, people, panels, value)``; an exception in the callback or
     Ctrl-C stops the run. ``time_limit`` in seconds raises :class:`Interrupted`.
-    Raises :class:`InfeasibleQuotas` naming the smallest relaxation when no panel exists."""
+    Raises :class:`InfeasibleQuotas` naming the smallest relaxation when no panel exists.
+
+    The phases: ``"relaxation"`` (the LEXIMIN of the LP relaxation, level by level; ``value``
+    is the level), then ``"decomposing"`` (panels whose mix gives everyone that probability;
+    ``fixed`` counts the people already there and ``value`` is the largest gap), then
+    ``"finishing"``. When the relaxation's probabilities cannot be reached by real panels,
+    column generation takes over: ``"seeding"``, then ``"level"`` and ``"fixed"`` for each
+    level, then ``"finishing"``."""
     return _run(pool, quotas, size, maximin=False, households=households, progress=progress, time_limit=time_limit)
 
 

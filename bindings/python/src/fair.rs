@@ -109,6 +109,8 @@ impl Distribution {
 
 fn phase_name(p: kf::Phase) -> &'static str {
     match p {
+        kf::Phase::Relaxation => "relaxation",
+        kf::Phase::Decomposing => "decomposing",
         kf::Phase::Seeding => "seeding",
         kf::Phase::Level => "level",
         kf::Phase::Fixed => "fixed",

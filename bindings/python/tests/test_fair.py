@@ -95,7 +95,12 @@ def test_progress_callback_and_bar(sf_pool: kl.Pool, sf_quotas: kl.Quotas) -> No
         assert people == 150
 
     kl.fair.leximin(sf_pool, sf_quotas, 22, progress=callback)
-    assert seen and seen[-1][0] == "finishing"
+    assert seen and seen[-1] == ("finishing", 150)
+    # The relaxation's LEXIMIN, then its decomposition into panels.
+    phases = [phase for phase, _ in seen]
+    assert phases[0] == "relaxation"
+    assert phases.index("decomposing") > phases.index("relaxation")
+    assert set(phases) == {"relaxation", "decomposing", "finishing"}
     # The tqdm bar (written to stderr) does not change the result.
     d = kl.fair.leximin(sf_pool, sf_quotas, 22, progress=True)
     assert abs(d.min_probability - 1 / 11) < 1e-6

@@ -57,7 +57,7 @@ fn main() {
     let clock = Instant::now();
     let show = |p: &Progress| {
         eprintln!(
-            "{:8.3}s {:?} level {} fixed {}/{} panels {} value {:.6} bound {:.6}",
+            "{:8.3}s {:?} level {} fixed {}/{} panels {} value {:.6e} bound {:.6e}",
             clock.elapsed().as_secs_f64(),
             p.phase,
             p.level,

@@ -59,7 +59,7 @@ pub fn feasibility(instance: &Instance) -> Result<Feasibility, FairError> {
     let model = Model::new(instance);
     let nt = model.num_types();
     let mut problem = Problem::new(OptimizationDirection::Minimize);
-    let vars = panel_constraints(&mut problem, &model, &vec![0.0; nt]);
+    let vars = panel_constraints(&mut problem, &model, &vec![0.0; nt], None);
     let mut slacks = Vec::new();
     for q in &model.quotas {
         let down = problem.add_integer_var(1.0, (0, q.min as i32));

@@ -1,335 +1,200 @@
-//! LEXIMIN and maximin by column generation over types.
+//! LEXIMIN and maximin: the public entry points and the choice of method.
 //!
-//! The master LP chooses weights for a growing set of panels (columns) to maximise the lowest
-//! selection probability among the types not yet fixed, keeping every fixed type at its fixed
-//! probability. Its duals price a new panel (a MIP over integer counts per type); when no panel
-//! prices above the convexity dual by more than max([`GAP_TOL`], [`REL_GAP`] x level), the level
-//! is optimal to within that. Pricing uses Wentges-smoothed duals. On instances with few
-//! types, each round also adds the improving panels that local search finds from the panels
-//! the master weighs most, so that fewer master LPs are solved. Every type whose
-//! probability sits at the level in the (central, interior-point) optimum is then fixed at
-//! once: the central solution of an LP gives slack to every constraint that has slack in some
-//! optimal solution, so these are exactly the types that cannot be raised.
+//! LEXIMIN is first computed over the quota polytope (the LP relaxation, a few compact LPs
+//! over types), which bounds every achievable profile from above. Wolfe's minimum-norm-point
+//! algorithm then looks for a distribution over panels whose expected counts are that
+//! relaxed optimum; when it finds one, the distribution is LEXIMIN, certified by the bound.
+//! When the relaxed optimum is out of reach of real panels (quotas can make the polytope's
+//! corners fractional), column generation computes LEXIMIN level by level instead.
 
-use std::collections::BTreeSet;
-
-use crate::heuristic::LocalSearch;
+use crate::column_generation::column_generation;
+use crate::face::Face;
+use crate::min_norm::{ACCEPT_DEV, Outcome, decompose};
 use crate::model::{Column, Model};
 use crate::options::{Guard, Phase, Progress};
 use crate::realize::Distribution;
-use crate::solver::{Backend, MasterSolution, PureRust};
+use crate::relaxation::relaxed_leximin;
+use crate::solver::PureRust;
 use crate::{FairError, Instance, Options};
 
-/// Column generation stops once no panel can raise the level by more than this.
-pub(crate) const GAP_TOL: f64 = 1e-8;
-/// ... or once it cannot rise by more than this fraction of its value.
-pub(crate) const REL_GAP: f64 = 1e-5;
-/// A type whose probability is within this of the level is fixed at the level.
-const FIX_TOL: f64 = 1e-6;
-/// Fixed probabilities are relaxed by this much so that the next LP keeps an interior.
-const FIX_SLACK: f64 = 2e-8;
-/// Column weights below this are dropped from the final distribution.
-const WEIGHT_FLOOR: f64 = 1e-9;
-/// Weight of the best-bound duals in the smoothed duals used for pricing.
-const SMOOTHING: f64 = 0.7;
-/// Columns without weight in this many master solves in a row are dropped.
-const DROP_AFTER: u32 = 20;
-/// Columns per master solve that seed the local search for more improving panels.
-const BATCH: usize = 20;
-/// Above this many types the extra panels cost the master LP more than they save: its
-/// factorisation grows with the number of types times the number of panels. Measured on the
-/// synthetic pools (BENCHMARKS.md section 3): 404 types gain, 713 and 1,218 lose.
-const BATCH_MAX_TYPES: usize = 500;
-/// At most this many seeding oracle calls.
-const SEED_CALLS: usize = 200;
+/// A rule counts as met with equality by the relaxed optimum within this (in people).
+const FACE_TOL: f64 = 1e-7;
 
 /// Computes the LEXIMIN distribution: maximise the lowest selection probability, then the
 /// second lowest, and so on (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 596, 2021).
 ///
 /// People of the same type (identical features, no shared household) get the same probability.
+/// Every probability is within 1e-6 of the exact LEXIMIN (usually within 1e-8).
 /// Errors: [`FairError::InvalidInstance`], [`FairError::Infeasible`] when no panel exists,
 /// [`FairError::TimeLimit`], [`FairError::Cancelled`], [`FairError::Solver`].
 pub fn leximin(instance: &Instance, options: &Options<'_>) -> Result<Distribution, FairError> {
-    run(instance, options, false)
-}
-
-/// Computes a maximin distribution: maximise the lowest selection probability only. Everyone
-/// gets at least the maximin value; above it the probabilities are whatever the LP's central
-/// solution gives.
-pub fn maximin(instance: &Instance, options: &Options<'_>) -> Result<Distribution, FairError> {
-    run(instance, options, true)
-}
-
-struct State<'m> {
-    model: &'m Model,
-    columns: Vec<Column>,
-    seen: BTreeSet<Column>,
-    /// Master solves in a row in which each column had no weight.
-    idle: Vec<u32>,
-}
-
-impl State<'_> {
-    fn add(&mut self, col: Column) -> bool {
-        if self.seen.insert(col.clone()) {
-            self.columns.push(col);
-            self.idle.push(0);
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Records which columns a master solution uses.
-    fn record(&mut self, weights: &[f64]) {
-        for (idle, &w) in self.idle.iter_mut().zip(weights) {
-            *idle = if w > WEIGHT_FLOOR { 0 } else { *idle + 1 };
-        }
-    }
-
-    /// Drops the columns unused in the last `DROP_AFTER` master solves (they may come back).
-    fn drop_idle(&mut self) {
-        let mut j = 0;
-        while j < self.columns.len() {
-            if self.idle[j] >= DROP_AFTER {
-                self.seen.remove(&self.columns[j]);
-                self.columns.remove(j);
-                self.idle.remove(j);
-            } else {
-                j += 1;
-            }
-        }
-    }
-
-    /// Probability of each member of each type under `weights`.
-    fn type_probs(&self, weights: &[f64]) -> Vec<f64> {
-        let mut p = vec![0.0; self.model.num_types()];
-        for (col, &w) in self.columns.iter().zip(weights) {
-            for &(t, x) in col {
-                p[t as usize] += w * f64::from(x);
-            }
-        }
-        for (t, v) in p.iter_mut().enumerate() {
-            *v /= f64::from(self.model.count(t));
-        }
-        p
-    }
-}
-
-/// Panels that price above the convexity dual, found by local search from each of the
-/// `BATCH` columns the master weighs most (ties by index).
-fn improving_neighbours(
-    st: &State<'_>,
-    sol: &MasterSolution,
-    search: &LocalSearch,
-    w: &[f64],
-) -> Vec<Column> {
-    if st.model.num_types() > BATCH_MAX_TYPES {
-        return Vec::new();
-    }
-    let mut used: Vec<usize> = (0..st.columns.len())
-        .filter(|&j| sol.weights[j] > WEIGHT_FLOOR)
-        .collect();
-    used.sort_by(|&a, &b| sol.weights[b].total_cmp(&sol.weights[a]).then(a.cmp(&b)));
-    let mut out: Vec<Column> = Vec::new();
-    for &j in used.iter().take(BATCH) {
-        let c = search.improve(st.model, &st.columns[j], w);
-        // Panels already in the LP are left out here, before `drop_idle` forgets some of them;
-        // repeats within `out` are left to `State::add`.
-        if column_value(&c, w) > sol.nu + GAP_TOL && !st.seen.contains(&c) {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn column_value(col: &Column, weights: &[f64]) -> f64 {
-    col.iter()
-        .map(|&(t, x)| weights[t as usize] * f64::from(x))
-        .sum()
-}
-
-fn run(
-    instance: &Instance,
-    options: &Options<'_>,
-    single: bool,
-) -> Result<Distribution, FairError> {
     instance.validate()?;
     let guard = Guard::new(options);
     let model = Model::new(instance);
-    let nt = model.num_types();
-    let mut backend = PureRust;
-    let mut st = State {
-        model: &model,
-        columns: Vec::new(),
-        seen: BTreeSet::new(),
-        idle: Vec::new(),
+    match via_relaxation(&model, &guard)? {
+        Some(d) => Ok(d),
+        None => column_generation(&model, &guard, false),
+    }
+}
+
+/// Computes a maximin distribution by column generation: maximise the lowest selection
+/// probability only. Everyone gets at least the maximin value; above it the probabilities are
+/// whatever the LP's central solution gives.
+pub fn maximin(instance: &Instance, options: &Options<'_>) -> Result<Distribution, FairError> {
+    instance.validate()?;
+    let guard = Guard::new(options);
+    let model = Model::new(instance);
+    column_generation(&model, &guard, true)
+}
+
+/// The relaxation's LEXIMIN decomposed into panels, or `None` when it is out of reach (or a
+/// solver could not settle it, in which case column generation decides).
+fn via_relaxation(model: &Model, guard: &Guard<'_>) -> Result<Option<Distribution>, FairError> {
+    let relaxed = match relaxed_leximin(model, guard) {
+        Ok(r) => r,
+        Err(e @ (FairError::TimeLimit | FairError::Cancelled)) => return Err(e),
+        Err(_) => return Ok(None),
     };
-    let progress = |phase, level, fixed: usize, panels, value| Progress {
-        phase,
-        level,
-        fixed,
+    let face = Face::at(model, &relaxed.counts, FACE_TOL);
+    let outcome = match decompose(model, &face, &relaxed.counts, &mut PureRust, guard) {
+        Ok(o) => o,
+        Err(e @ (FairError::TimeLimit | FairError::Cancelled)) => return Err(e),
+        Err(_) => return Ok(None),
+    };
+    let Outcome::Reached {
+        columns, weights, ..
+    } = outcome
+    else {
+        return Ok(None);
+    };
+    guard.report(Progress {
+        phase: Phase::Finishing,
+        level: relaxed.levels.len(),
+        fixed: model.n,
         people: model.n,
-        panels,
-        value,
-        bound: value,
-    };
+        panels: columns.len(),
+        value: relaxed.levels[0],
+        bound: relaxed.levels[0],
+    });
+    let cols: Vec<(&Column, f64)> = columns.iter().zip(weights).collect();
+    let dist = Distribution::from_columns(model, &cols);
+    debug_assert!(dist.report.min >= relaxed.levels[0] - 2.0 * ACCEPT_DEV);
+    Ok(Some(dist))
+}
 
-    // Seeding: a few panels that between them cover as many types as possible.
-    let mut covered = vec![false; nt];
-    for _ in 0..SEED_CALLS {
-        guard.check()?;
-        let w: Vec<f64> = (0..nt)
-            .map(|t| {
-                let c = f64::from(model.count(t));
-                if covered[t] { 1e-3 / c } else { 1.0 / c }
-            })
-            .collect();
-        let col = backend.price(&model, &w, None, guard.remaining())?;
-        let mut new = false;
-        for &(t, _) in &col {
-            new |= !covered[t as usize];
-            covered[t as usize] = true;
-        }
-        st.add(col);
-        guard.report(progress(Phase::Seeding, 0, 0, st.columns.len(), 0.0));
-        if !new || covered.iter().all(|&c| c) {
-            break;
-        }
+#[cfg(test)]
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+#[cfg(test)]
+mod tests {
+    //! The two methods are independent: column generation never looks at the relaxation. Where
+    //! the relaxation's LEXIMIN is reached, both must give the same profile.
+
+    use super::common;
+    use super::*;
+    use crate::{Feature, ValueQuota};
+
+    fn sorted(p: &[f64]) -> Vec<f64> {
+        let mut s = p.to_vec();
+        s.sort_by(f64::total_cmp);
+        s
     }
 
-    let mut fixed: Vec<Option<f64>> = vec![None; nt];
-    let mut fixed_people = 0usize;
-    let mut level = 0usize;
-    let per_unit =
-        |mu: &[f64]| -> Vec<f64> { (0..nt).map(|t| mu[t] / f64::from(model.count(t))).collect() };
-    let search = LocalSearch::new(&model);
-    let last: MasterSolution = loop {
-        level += 1;
-        let fixed_term = |mu: &[f64]| -> f64 {
-            (0..nt)
-                .filter_map(|t| fixed[t].map(|f| mu[t] * f))
-                .sum::<f64>()
+    /// Both methods on `inst`; returns whether the relaxation was reached.
+    fn compare(inst: &Instance) -> bool {
+        let model = Model::new(inst);
+        let guard = Guard::new(&Options::default());
+        let by_columns = column_generation(&model, &guard, false).unwrap();
+        let Some(by_relaxation) = via_relaxation(&model, &guard).unwrap() else {
+            return false;
         };
-        // Column generation with Wentges dual smoothing: price at a mix of the current duals
-        // and the duals that gave the best upper bound so far; fall back to the current duals
-        // when the mix finds no improving panel. Each pricing MIP is seeded with the best
-        // panel the swap heuristic finds from the panel the master LP weighs most.
-        let mut stab: Option<(Vec<f64>, f64)> = None;
-        let sol = loop {
-            guard.check()?;
-            let sol = backend.master(&model, &st.columns, &fixed)?;
-            st.record(&sol.weights);
-            let tol = GAP_TOL.max(REL_GAP * sol.value.abs());
-            let w_cur = per_unit(&sol.duals);
-            let top = (0..st.columns.len())
-                .max_by(|&a, &b| sol.weights[a].total_cmp(&sol.weights[b]).then(b.cmp(&a)))
-                .map(|j| st.columns[j].clone());
-            let mut found = None;
-            for smooth in [SMOOTHING, 0.0] {
-                let mu: Vec<f64> = match (&stab, smooth > 0.0) {
-                    (Some((s_mu, _)), true) => s_mu
-                        .iter()
-                        .zip(&sol.duals)
-                        .map(|(a, b)| smooth * a + (1.0 - smooth) * b)
-                        .collect(),
-                    (None, true) => continue,
-                    (_, false) => sol.duals.clone(),
-                };
-                let w = per_unit(&mu);
-                guard.check()?;
-                let hint = top.as_ref().map(|c| search.improve(&model, c, &w));
-                let col = backend.price(&model, &w, hint.as_ref(), guard.remaining())?;
-                // Lagrangian (dual) bound on the level from these duals.
-                let ub = column_value(&col, &w) - fixed_term(&mu);
-                if stab.as_ref().is_none_or(|(_, b)| ub < *b) {
-                    stab = Some((mu, ub));
-                }
-                if column_value(&col, &w_cur) > sol.nu + GAP_TOL {
-                    found = Some(col);
-                    break;
-                }
-            }
-            // No probability exceeds 1, so neither does the level: a level at 1 is optimal
-            // without more column generation (whose LPs are then degenerate).
-            let best_ub = stab.as_ref().map_or(1.0, |(_, b)| b.min(1.0));
-            guard.report(Progress {
-                bound: best_ub.max(sol.value),
-                ..progress(
-                    Phase::Level,
-                    level,
-                    fixed_people,
-                    st.columns.len(),
-                    sol.value,
-                )
-            });
-            let Some(col) = found else { break sol };
-            if best_ub <= sol.value + tol {
-                break sol;
-            }
-            let extra = improving_neighbours(&st, &sol, &search, &w_cur);
-            st.drop_idle();
-            if !st.add(col) {
-                break sol;
-            }
-            for c in extra {
-                st.add(c);
-            }
-        };
-        if single {
-            break sol;
+        for p in &by_relaxation.panels {
+            inst.check_panel(p).unwrap();
         }
-        let probs = st.type_probs(&sol.weights);
-        let z = sol.value;
-        let mut newly: Vec<usize> = (0..nt)
-            .filter(|&t| fixed[t].is_none() && probs[t] <= z + FIX_TOL)
-            .collect();
-        if newly.is_empty() {
-            // Cannot happen with an exact optimum; guard against round-off anyway.
-            let t = (0..nt)
-                .filter(|&t| fixed[t].is_none())
-                .min_by(|&a, &b| probs[a].total_cmp(&probs[b]).then(a.cmp(&b)))
-                .ok_or_else(|| FairError::Solver("no type left to fix".into()))?;
-            newly.push(t);
+        let total: f64 = by_relaxation.weights.iter().sum();
+        assert!((total - 1.0).abs() < 1e-9, "weights sum to {total}");
+        let (a, b) = (
+            sorted(&by_columns.probabilities),
+            sorted(&by_relaxation.probabilities),
+        );
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            assert!(
+                (x - y).abs() < 2e-6,
+                "rank {i}: {x} by columns, {y} by relaxation"
+            );
         }
-        for &t in &newly {
-            fixed[t] = Some((z - FIX_SLACK).max(0.0));
-            fixed_people += model.count(t) as usize;
-        }
-        guard.report(progress(
-            Phase::Fixed,
-            level,
-            fixed_people,
-            st.columns.len(),
-            z,
-        ));
-        if fixed.iter().all(Option::is_some) {
-            break sol;
-        }
-    };
+        true
+    }
 
-    guard.report(progress(
-        Phase::Finishing,
-        level,
-        fixed_people,
-        st.columns.len(),
-        last.value,
-    ));
-    let mut kept: Vec<(usize, f64)> = last
-        .weights
-        .iter()
-        .enumerate()
-        .filter(|&(_, &w)| w > WEIGHT_FLOOR)
-        .map(|(j, &w)| (j, w))
-        .collect();
-    if kept.is_empty() {
-        return Err(FairError::Solver(
-            "the master LP put no weight on any panel".into(),
-        ));
+    #[test]
+    fn both_methods_agree_on_fixtures_and_synthetic_pools() {
+        assert!(compare(&common::sortition_foundation(22)));
+        let small = common::panelot(&common::data_dir().join("replication/example_small_20"), 20);
+        assert!(compare(&small));
+        for (n, k) in [(60, 8), (150, 20), (200, 30)] {
+            assert!(
+                compare(&crate::synthetic::synthetic(n, k, 1)),
+                "n {n} k {k}"
+            );
+        }
     }
-    let total: f64 = kept.iter().map(|&(_, w)| w).sum();
-    for (_, w) in &mut kept {
-        *w /= total;
+
+    #[test]
+    fn both_methods_agree_on_more_synthetic_pools() {
+        let reached = (2..14)
+            .filter(|&seed| compare(&crate::synthetic::synthetic(50, 7, seed)))
+            .count();
+        // On all 12 today; a change that loses some deserves a look.
+        assert_eq!(reached, 12);
     }
-    let cols: Vec<(&Column, f64)> = kept.iter().map(|&(j, w)| (&st.columns[j], w)).collect();
-    Ok(Distribution::from_columns(&model, &cols))
+
+    /// Five people, k = 2; a feature per pair of A, B, C allowing at most one of the pair.
+    /// The relaxation puts everyone at 2/5 (A, B and C at 2/5 each keep every pair at 4/5),
+    /// but a panel holds at most one of A, B, C, so they share at most 1: the LEXIMIN is
+    /// A, B, C at 1/3 and D, E at 1/2, and the relaxation's optimum is out of reach.
+    #[test]
+    fn an_unreachable_relaxation_falls_back_to_column_generation() {
+        let pair = |name: &str| Feature {
+            name: name.into(),
+            values: vec![
+                ValueQuota {
+                    name: "in".into(),
+                    min: 0,
+                    max: 1,
+                },
+                ValueQuota {
+                    name: "out".into(),
+                    min: 0,
+                    max: 2,
+                },
+            ],
+        };
+        let inst = Instance {
+            panel_size: 2,
+            features: vec![pair("ab"), pair("bc"), pair("ac")],
+            people: vec![
+                vec![0, 1, 0],
+                vec![0, 0, 1],
+                vec![1, 0, 0],
+                vec![1, 1, 1],
+                vec![1, 1, 1],
+            ],
+            households: vec![],
+        };
+        let model = Model::new(&inst);
+        let guard = Guard::new(&Options::default());
+        let relaxed = relaxed_leximin(&model, &guard).unwrap();
+        assert!(
+            (relaxed.levels[0] - 0.4).abs() < 1e-7,
+            "{:?}",
+            relaxed.levels
+        );
+        assert!(via_relaxation(&model, &guard).unwrap().is_none());
+        let d = leximin(&inst, &Options::default()).unwrap();
+        let third = 1.0 / 3.0;
+        for (got, want) in d.probabilities.iter().zip([third, third, third, 0.5, 0.5]) {
+            assert!((got - want).abs() < 1e-6, "{:?}", d.probabilities);
+        }
+    }
 }

@@ -2,18 +2,25 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod column_generation;
 mod error;
+mod face;
 mod feasibility;
 mod heuristic;
 mod instance;
 mod leximin;
 mod lottery;
+mod min_norm;
 mod model;
 mod options;
 mod realize;
+mod relaxation;
 mod report;
 mod solver;
 pub mod synthetic;
+
+#[cfg(test)]
+extern crate self as kleroterion_fair;
 
 pub use error::FairError;
 pub use feasibility::{Bound, Feasibility, Relaxation, feasibility};

@@ -11,7 +11,15 @@ use crate::FairError;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Phase {
-    /// Building the first few panels.
+    /// LEXIMIN of the LP relaxation (fractional panels): one compact LP per level. `value` is
+    /// the level; `fixed` counts the people whose relaxed probability is fixed.
+    Relaxation,
+    /// Building panels whose mix gives everyone their relaxed LEXIMIN probability. `panels`
+    /// counts the panels in use, `value` is the largest difference between anyone's current
+    /// and target probability, `bound` the difference at which it stops, and `fixed` counts
+    /// the people already within `bound` of their target.
+    Decomposing,
+    /// Column generation: building the first few panels.
     Seeding,
     /// Column generation for one level of the LEXIMIN (or the single maximin level).
     Level,

@@ -13,6 +13,7 @@ use clarabel::solver::{
 use microlp::{ComparisonOp, LinearExpr, OptimizationDirection, Problem, SolveOptions};
 
 use crate::FairError;
+use crate::face::Face;
 use crate::model::{Column, Model};
 
 /// Solution of a master LP.
@@ -30,15 +31,29 @@ pub(crate) struct MasterSolution {
 
 /// The two solver calls column generation needs.
 pub(crate) trait Backend {
-    /// A panel maximising `sum_t weights[t] * x_t` over all feasible panels.
-    /// `hint`, a feasible panel, seeds the search's incumbent.
+    /// A panel maximising `sum_t weights[t] * x_t` over all feasible panels (of `face`, when
+    /// given). `hint`, a feasible panel (of the face), seeds the search's incumbent.
     fn price(
         &mut self,
         model: &Model,
         weights: &[f64],
         hint: Option<&Column>,
+        face: Option<&Face>,
         time_left: Option<Duration>,
     ) -> Result<Column, FairError>;
+
+    /// Like [`Backend::price`] without a hint, but first searches at most `nodes`
+    /// branch-and-bound nodes and returns that search's best panel when `good_enough` accepts
+    /// it; otherwise it goes on to the optimum. Also returns whether the panel is proven best.
+    fn price_early(
+        &mut self,
+        model: &Model,
+        weights: &[f64],
+        face: Option<&Face>,
+        nodes: u64,
+        good_enough: &dyn Fn(&Column) -> bool,
+        time_left: Option<Duration>,
+    ) -> Result<(Column, bool), FairError>;
 
     /// Maximise `z` subject to `sum_j w_j = 1`, `w >= 0`,
     /// `P_t(w) >= z` for unfixed types (`fixed[t] == None`) and `P_t(w) >= f` for fixed ones,
@@ -55,45 +70,105 @@ pub(crate) trait Backend {
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct PureRust;
 
-/// Builds the panel constraints over integer counts per type into `problem`; returns the variables.
+/// Builds the panel constraints over integer counts per type into `problem`; returns the
+/// variables. With a face, only the panels of that face qualify.
 pub(crate) fn panel_constraints(
     problem: &mut Problem,
     model: &Model,
     objective: &[f64],
+    face: Option<&Face>,
 ) -> Vec<microlp::Variable> {
     let vars: Vec<_> = (0..model.num_types())
-        .map(|t| problem.add_integer_var(objective[t], (0, model.count(t) as i32)))
+        .map(|t| {
+            let (lo, hi) = face.map_or((0, model.count(t)), |f| f.type_range(model, t));
+            problem.add_integer_var(objective[t], (lo as i32, hi as i32))
+        })
         .collect();
     let mut total = LinearExpr::empty();
     for &v in &vars {
         total.add(v, 1.0);
     }
     problem.add_constraint(total, ComparisonOp::Eq, f64::from(model.k));
-    for h in &model.households {
+    for (i, h) in model.households.iter().enumerate() {
         let mut e = LinearExpr::empty();
         for &t in h {
             e.add(vars[t], 1.0);
         }
-        problem.add_constraint(e, ComparisonOp::Le, 1.0);
+        let full = face.is_some_and(|f| f.household_full[i]);
+        let op = if full {
+            ComparisonOp::Eq
+        } else {
+            ComparisonOp::Le
+        };
+        problem.add_constraint(e, op, 1.0);
     }
     vars
 }
 
-/// Adds the quota rows (unrelaxed).
-fn quota_constraints(problem: &mut Problem, model: &Model, vars: &[microlp::Variable]) {
-    for q in &model.quotas {
+/// Adds the quota rows (unrelaxed; with a face, its totals).
+fn quota_constraints(
+    problem: &mut Problem,
+    model: &Model,
+    vars: &[microlp::Variable],
+    face: Option<&Face>,
+) {
+    for (r, q) in model.quotas.iter().enumerate() {
+        let (min, max) = face.map_or((q.min, q.max), |f| f.quota_range(model, r));
         let avail: u32 = q.types.iter().map(|&t| model.count(t)).sum();
         let mut e = LinearExpr::empty();
         for &t in &q.types {
             e.add(vars[t], 1.0);
         }
-        if q.min > 0 {
-            problem.add_constraint(e.clone(), ComparisonOp::Ge, f64::from(q.min));
+        if min == max {
+            problem.add_constraint(e, ComparisonOp::Eq, f64::from(min));
+            continue;
         }
-        if q.max < avail.min(model.k) {
-            problem.add_constraint(e, ComparisonOp::Le, f64::from(q.max));
+        if min > 0 {
+            problem.add_constraint(e.clone(), ComparisonOp::Ge, f64::from(min));
+        }
+        if max < avail.min(model.k) {
+            problem.add_constraint(e, ComparisonOp::Le, f64::from(max));
         }
     }
+}
+
+/// The pricing MIP: maximise `weights . x` over the panels (of `face`, when given), with the
+/// weights scaled to at most 1 in size and tiny ones dropped.
+fn pricing_problem(
+    model: &Model,
+    weights: &[f64],
+    face: Option<&Face>,
+) -> (Problem, Vec<microlp::Variable>) {
+    let scale = weights.iter().fold(0.0f64, |m, w| m.max(w.abs()));
+    let scale = if scale > 0.0 { scale } else { 1.0 };
+    let obj: Vec<f64> = weights
+        .iter()
+        .map(|w| {
+            let v = w / scale;
+            // Tiny weights only add numerical noise to the branch and bound.
+            if v.abs() < 1e-12 { 0.0 } else { v }
+        })
+        .collect();
+    let mut problem = Problem::new(OptimizationDirection::Maximize);
+    let vars = panel_constraints(&mut problem, model, &obj, face);
+    quota_constraints(&mut problem, model, &vars, face);
+    (problem, vars)
+}
+
+/// The panel a pricing solution holds, checked against every rule (and the face).
+fn checked_column(
+    model: &Model,
+    face: Option<&Face>,
+    sol: &microlp::Solution,
+    vars: &[microlp::Variable],
+) -> Result<Column, FairError> {
+    let col = read_column(sol, vars);
+    if !model.column_ok(&col) || face.is_some_and(|f| !f.contains(model, &col)) {
+        return Err(FairError::Solver(
+            "microlp returned a panel that breaks a rule after rounding".into(),
+        ));
+    }
+    Ok(col)
 }
 
 /// Maps a microlp failure to a typed error.
@@ -141,27 +216,75 @@ pub(crate) fn read_column(sol: &microlp::Solution, vars: &[microlp::Variable]) -
         .collect()
 }
 
+/// Minimises `q'x` subject to `A x + s = b`, with `s` zero in the first `equalities` rows and
+/// non-negative in the rest, by `clarabel`.
+///
+/// Tight tolerances first; if clarabel cannot reach them, retry with looser tolerances and
+/// stronger regularisation. Anything short of `Solved` in the last try is an error. The first
+/// try's reduced tolerances are the second try's tolerances: clarabel's `AlmostSolved` then
+/// applies the same test as `Solved` in the second try (gap and residuals below 1e-8,
+/// kappa/tau at most 1), so it is accepted without a second solve.
+pub(crate) fn solve_lp(
+    q: &[f64],
+    a: &CscMatrix<f64>,
+    b: &[f64],
+    equalities: usize,
+) -> Result<DefaultSolver<f64>, FairError> {
+    let n = q.len();
+    let p = CscMatrix::zeros((n, n));
+    let cones = [
+        ZeroConeT(equalities),
+        NonnegativeConeT(b.len() - equalities),
+    ];
+    let mut last_status = SolverStatus::Unsolved;
+    for (tol, reduced, equilibrate, reg) in [
+        (1e-10, Some(1e-8), true, 1e-8),
+        (1e-8, None, true, 1e-8),
+        (1e-8, None, false, 1e-7),
+        (1e-7, None, true, 1e-6),
+    ] {
+        let mut builder = DefaultSettingsBuilder::default();
+        builder
+            .verbose(false)
+            .max_iter(1000)
+            .tol_gap_abs(tol)
+            .tol_gap_rel(tol)
+            .tol_feas(tol)
+            .equilibrate_enable(equilibrate)
+            .static_regularization_constant(reg);
+        if let Some(r) = reduced {
+            builder
+                .reduced_tol_gap_abs(r)
+                .reduced_tol_gap_rel(r)
+                .reduced_tol_feas(r);
+        }
+        let settings = builder
+            .build()
+            .map_err(|e| FairError::Solver(format!("clarabel settings: {e:?}")))?;
+        let mut solver = DefaultSolver::new(&p, q, a, b, &cones, settings)
+            .map_err(|e| FairError::Solver(format!("clarabel setup: {e:?}")))?;
+        solver.solve();
+        last_status = solver.solution.status;
+        let almost = reduced.is_some() && last_status == SolverStatus::AlmostSolved;
+        if last_status == SolverStatus::Solved || almost {
+            return Ok(solver);
+        }
+    }
+    Err(FairError::Solver(format!(
+        "clarabel ended with status {last_status:?}"
+    )))
+}
+
 impl Backend for PureRust {
     fn price(
         &mut self,
         model: &Model,
         weights: &[f64],
         hint: Option<&Column>,
+        face: Option<&Face>,
         time_left: Option<Duration>,
     ) -> Result<Column, FairError> {
-        let scale = weights.iter().fold(0.0f64, |m, w| m.max(w.abs()));
-        let scale = if scale > 0.0 { scale } else { 1.0 };
-        let obj: Vec<f64> = weights
-            .iter()
-            .map(|w| {
-                let v = w / scale;
-                // Tiny weights only add numerical noise to the branch and bound.
-                if v.abs() < 1e-12 { 0.0 } else { v }
-            })
-            .collect();
-        let mut problem = Problem::new(OptimizationDirection::Maximize);
-        let vars = panel_constraints(&mut problem, model, &obj);
-        quota_constraints(&mut problem, model, &vars);
+        let (problem, vars) = pricing_problem(model, weights, face);
         let warm = hint.map(|col| {
             let mut x = vec![0.0; vars.len()];
             for &(t, c) in col {
@@ -170,13 +293,46 @@ impl Backend for PureRust {
             vars.iter().copied().zip(x).collect()
         });
         let sol = solve_optimal(&problem, warm, time_left)?;
-        let col = read_column(&sol, &vars);
-        if !model.column_ok(&col) {
-            return Err(FairError::Solver(
-                "microlp returned a panel that breaks a rule after rounding".into(),
-            ));
+        checked_column(model, face, &sol, &vars)
+    }
+
+    fn price_early(
+        &mut self,
+        model: &Model,
+        weights: &[f64],
+        face: Option<&Face>,
+        nodes: u64,
+        good_enough: &dyn Fn(&Column) -> bool,
+        time_left: Option<Duration>,
+    ) -> Result<(Column, bool), FairError> {
+        let (problem, vars) = pricing_problem(model, weights, face);
+        let mut opts = SolveOptions::default();
+        opts.time_limit = time_left;
+        opts.node_limit = Some(nodes);
+        let outcome = problem.solve_with(opts).map_err(mlp_err)?;
+        if let microlp::SolveOutcome::Solution(sol) = &outcome {
+            let col = checked_column(model, face, sol, &vars)?;
+            if sol.status() == microlp::SolutionStatus::Optimal {
+                return Ok((col, true));
+            }
+            if good_enough(&col) {
+                return Ok((col, false));
+            }
         }
-        Ok(col)
+        let mut resume = microlp::ResumeOptions::default();
+        resume.time_limit = time_left;
+        match outcome.resume_with(resume).map_err(mlp_err)? {
+            microlp::SolveOutcome::Solution(sol)
+                if sol.status() == microlp::SolutionStatus::Optimal =>
+            {
+                Ok((checked_column(model, face, &sol, &vars)?, true))
+            }
+            _ if time_left.is_some() => Err(FairError::TimeLimit),
+            other => Err(FairError::Solver(format!(
+                "microlp stopped without proving optimality: {:?}",
+                other.termination_reason()
+            ))),
+        }
     }
 
     fn master(
@@ -236,58 +392,11 @@ impl Backend for PureRust {
             colptr.push(rowval.len());
         }
         let a = CscMatrix::new(m, nvar, colptr, rowval, nzval);
-        let p = CscMatrix::zeros((nvar, nvar));
         let mut q = vec![0.0; nvar];
         if level {
             q[nj] = -1.0;
         }
-        let cones = [ZeroConeT(1), NonnegativeConeT(m - 1)];
-        // Tight tolerances first; if clarabel cannot reach them, retry with looser tolerances
-        // and stronger regularisation. Anything short of `Solved` in the last try is an error.
-        // The first try's reduced tolerances are the second try's tolerances: clarabel's
-        // `AlmostSolved` then applies the same test as `Solved` in the second try (gap and
-        // residuals below 1e-8, kappa/tau at most 1), so it is accepted without a second solve.
-        let mut last_status = SolverStatus::Unsolved;
-        let mut solved = None;
-        for (tol, reduced, equilibrate, reg) in [
-            (1e-10, Some(1e-8), true, 1e-8),
-            (1e-8, None, true, 1e-8),
-            (1e-8, None, false, 1e-7),
-            (1e-7, None, true, 1e-6),
-        ] {
-            let mut builder = DefaultSettingsBuilder::default();
-            builder
-                .verbose(false)
-                .max_iter(1000)
-                .tol_gap_abs(tol)
-                .tol_gap_rel(tol)
-                .tol_feas(tol)
-                .equilibrate_enable(equilibrate)
-                .static_regularization_constant(reg);
-            if let Some(r) = reduced {
-                builder
-                    .reduced_tol_gap_abs(r)
-                    .reduced_tol_gap_rel(r)
-                    .reduced_tol_feas(r);
-            }
-            let settings = builder
-                .build()
-                .map_err(|e| FairError::Solver(format!("clarabel settings: {e:?}")))?;
-            let mut solver = DefaultSolver::new(&p, &q, &a, &b, &cones, settings)
-                .map_err(|e| FairError::Solver(format!("clarabel setup: {e:?}")))?;
-            solver.solve();
-            last_status = solver.solution.status;
-            let almost = reduced.is_some() && last_status == SolverStatus::AlmostSolved;
-            if last_status == SolverStatus::Solved || almost {
-                solved = Some(solver);
-                break;
-            }
-        }
-        let Some(solver) = solved else {
-            return Err(FairError::Solver(format!(
-                "clarabel ended with status {last_status:?}"
-            )));
-        };
+        let solver = solve_lp(&q, &a, &b, 1)?;
         let x = &solver.solution.x;
         let zd = &solver.solution.z;
         let weights: Vec<f64> = x[..nj].iter().map(|&w| w.max(0.0)).collect();

@@ -57,10 +57,20 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
     }
     let bar = spinner.0.clone();
     let report = move |p: &kleroterion_fair::Progress| {
-        bar.set_message(format!(
-            "LEXIMIN: level {}, {} of {} people fixed, {} panels",
-            p.level, p.fixed, p.people, p.panels
-        ));
+        bar.set_message(match p.phase {
+            kleroterion_fair::Phase::Relaxation => format!(
+                "LEXIMIN: relaxation level {}, {} of {} people fixed",
+                p.level, p.fixed, p.people
+            ),
+            kleroterion_fair::Phase::Decomposing => format!(
+                "LEXIMIN: {} panels, {} of {} people at their probability (largest gap {:.1e})",
+                p.panels, p.fixed, p.people, p.value
+            ),
+            _ => format!(
+                "LEXIMIN: level {}, {} of {} people fixed, {} panels",
+                p.level, p.fixed, p.people, p.panels
+            ),
+        });
     };
     let options = kleroterion_fair::Options {
         time_limit: a.time_limit.map(Duration::from_secs),
