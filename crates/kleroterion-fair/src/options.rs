@@ -36,16 +36,18 @@ pub struct Progress {
     pub phase: Phase,
     /// The current level, starting at 1.
     pub level: usize,
-    /// How many people have their probability fixed so far.
+    /// How many people have their probability fixed so far (while decomposing: how many are
+    /// already within `bound` of their probability; see [`Phase`]).
     pub fixed: usize,
     /// How many people there are.
     pub people: usize,
-    /// How many panels (columns) the master problem holds.
+    /// How many panels (columns) the master problem, or the decomposition, holds.
     pub panels: usize,
-    /// The current level's best minimum probability so far.
+    /// The current level's best minimum probability so far (while decomposing: the largest
+    /// difference between anyone's probability and their target).
     pub value: f64,
-    /// An upper bound on the current level (from the pricing problem); equals `value` outside
-    /// [`Phase::Level`].
+    /// An upper bound on the current level (from the pricing problem); while decomposing, the
+    /// difference at which it stops; equals `value` in the other phases.
     pub bound: f64,
 }
 

@@ -47,10 +47,8 @@ fn two_processes_give_identical_bytes() {
     assert_eq!(a, b);
 }
 
-/// Slow in a debug build (two LEXIMIN runs with households and many types); run with
-/// `cargo test --release -p kleroterion-fair -- --ignored`.
+/// Households and many types: the relaxation, its decomposition and their floating point.
 #[test]
-#[ignore]
 fn two_processes_give_identical_bytes_with_households() {
     let a = run(&["sortition-foundation", "22", "--digest"]);
     let b = run(&["sortition-foundation", "22", "--digest"]);
