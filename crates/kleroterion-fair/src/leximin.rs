@@ -24,7 +24,9 @@ const FACE_TOL: f64 = 1e-7;
 /// second lowest, and so on (Flanigan, Gölz, Gupta, Hennig, Procaccia, Nature 596, 2021).
 ///
 /// People of the same type (identical features, no shared household) get the same probability.
-/// Every probability is within 1e-6 of the exact LEXIMIN (usually within 1e-8).
+/// Through the relaxation, every probability is within 1e-6 (usually 1e-8) of the relaxation's
+/// LEXIMIN, which no distribution beats; through column generation, each level is optimal
+/// within max(1e-8, 1e-5 x level).
 /// Errors: [`FairError::InvalidInstance`], [`FairError::Infeasible`] when no panel exists,
 /// [`FairError::TimeLimit`], [`FairError::Cancelled`], [`FairError::Solver`].
 pub fn leximin(instance: &Instance, options: &Options<'_>) -> Result<Distribution, FairError> {
