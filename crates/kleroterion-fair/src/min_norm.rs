@@ -5,8 +5,9 @@
 //! The algorithm looks for the point of the panels' convex hull nearest to the target counts,
 //! measured by `|x - y|^2 = sum_t (x_t - y_t)^2 / c_t` (a sum over people of squared
 //! differences in probability). It keeps a *corral*: a few affinely independent panels with
-//! positive weights. Each major step adds the panel that most decreases `<x - target, v>`,
-//! found by local search or, failing that, by the pricing MIP; minor steps then move to the
+//! positive weights. Each major step adds a panel that decreases `<x - target, v>` below
+//! `<x - target, x>`, from the pricing MIP: the first such panel its branch and bound finds
+//! within a few nodes, or else the proven best one; minor steps then move to the
 //! nearest point of the corral's affine hull, dropping panels whose weights would turn
 //! negative. The affine minimiser comes from a Cholesky factor of `11' + G` (`G` the Gram
 //! matrix of the corral's panels minus the target), updated when a panel enters or leaves.
