@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 use crate::FairError;
 use crate::heuristic::LocalSearch;
-use crate::model::{Column, Model};
+use crate::model::{Column, Model, column_value};
 use crate::options::{Guard, Phase, Progress};
 use crate::realize::Distribution;
 use crate::solver::{Backend, MasterSolution, PureRust};
@@ -126,10 +126,31 @@ fn improving_neighbours(
     out
 }
 
-fn column_value(col: &Column, weights: &[f64]) -> f64 {
-    col.iter()
-        .map(|&(t, x)| weights[t as usize] * f64::from(x))
-        .sum()
+/// Fixes, just below the level `z`, every unfixed type whose probability is within
+/// [`FIX_TOL`] of it, or every unfixed type when `z` is 1 (no probability exceeds 1); returns
+/// how many people that fixes.
+pub(crate) fn fix_level(
+    model: &Model,
+    fixed: &mut [Option<f64>],
+    probs: &[f64],
+    z: f64,
+) -> Result<usize, FairError> {
+    let nt = model.num_types();
+    let mut newly: Vec<usize> = (0..nt)
+        .filter(|&t| fixed[t].is_none() && (probs[t] <= z + FIX_TOL || z >= 1.0 - FIX_TOL))
+        .collect();
+    if newly.is_empty() {
+        // Cannot happen with an exact optimum; guard against round-off anyway.
+        let t = (0..nt)
+            .filter(|&t| fixed[t].is_none())
+            .min_by(|&a, &b| probs[a].total_cmp(&probs[b]).then(a.cmp(&b)))
+            .ok_or_else(|| FairError::Solver("no type left to fix".into()))?;
+        newly.push(t);
+    }
+    for &t in &newly {
+        fixed[t] = Some((z - FIX_SLACK).max(0.0));
+    }
+    Ok(newly.iter().map(|&t| model.count(t) as usize).sum())
 }
 
 /// LEXIMIN (or, with `single`, maximin) of a validated model by column generation.
@@ -262,21 +283,7 @@ pub(crate) fn column_generation(
         }
         let probs = st.type_probs(&sol.weights);
         let z = sol.value;
-        let mut newly: Vec<usize> = (0..nt)
-            .filter(|&t| fixed[t].is_none() && probs[t] <= z + FIX_TOL)
-            .collect();
-        if newly.is_empty() {
-            // Cannot happen with an exact optimum; guard against round-off anyway.
-            let t = (0..nt)
-                .filter(|&t| fixed[t].is_none())
-                .min_by(|&a, &b| probs[a].total_cmp(&probs[b]).then(a.cmp(&b)))
-                .ok_or_else(|| FairError::Solver("no type left to fix".into()))?;
-            newly.push(t);
-        }
-        for &t in &newly {
-            fixed[t] = Some((z - FIX_SLACK).max(0.0));
-            fixed_people += model.count(t) as usize;
-        }
+        fixed_people += fix_level(model, &mut fixed, &probs, z)?;
         guard.report(progress(
             Phase::Fixed,
             level,

@@ -52,17 +52,20 @@ pub fn maximin(instance: &Instance, options: &Options<'_>) -> Result<Distributio
 /// The relaxation's LEXIMIN decomposed into panels, or `None` when it is out of reach (or a
 /// solver could not settle it, in which case column generation decides).
 fn via_relaxation(model: &Model, guard: &Guard<'_>) -> Result<Option<Distribution>, FairError> {
-    let relaxed = match relaxed_leximin(model, guard) {
-        Ok(r) => r,
-        Err(e @ (FairError::TimeLimit | FairError::Cancelled)) => return Err(e),
-        Err(_) => return Ok(None),
-    };
+    match relax_and_decompose(model, guard) {
+        Err(e @ (FairError::TimeLimit | FairError::Cancelled)) => Err(e),
+        Err(_) => Ok(None),
+        found => found,
+    }
+}
+
+fn relax_and_decompose(
+    model: &Model,
+    guard: &Guard<'_>,
+) -> Result<Option<Distribution>, FairError> {
+    let relaxed = relaxed_leximin(model, guard)?;
     let face = Face::at(model, &relaxed.counts, FACE_TOL);
-    let outcome = match decompose(model, &face, &relaxed.counts, &mut PureRust, guard) {
-        Ok(o) => o,
-        Err(e @ (FairError::TimeLimit | FairError::Cancelled)) => return Err(e),
-        Err(_) => return Ok(None),
-    };
+    let outcome = decompose(model, &face, &relaxed.counts, &mut PureRust, guard)?;
     let Outcome::Reached {
         columns, weights, ..
     } = outcome

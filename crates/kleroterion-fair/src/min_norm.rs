@@ -18,7 +18,7 @@
 
 use crate::FairError;
 use crate::face::Face;
-use crate::model::{Column, Model};
+use crate::model::{Column, Model, column_value};
 use crate::options::{Guard, Phase, Progress};
 use crate::solver::Backend;
 
@@ -228,10 +228,6 @@ fn backward(r: &[Vec<f64>], y: &[f64]) -> Vec<f64> {
     a
 }
 
-fn value(col: &Column, w: &[f64]) -> f64 {
-    col.iter().map(|&(t, x)| w[t as usize] * f64::from(x)).sum()
-}
-
 /// Finds weights on panels of `face` whose expected counts are `target`.
 pub(crate) fn decompose(
     model: &Model,
@@ -297,7 +293,7 @@ pub(crate) fn decompose(
         } else if step - best_step >= STALL_STEPS && deviation <= ACCEPT_DEV {
             return Ok(corral.finish(deviation));
         }
-        let improving = |c: &Column| value(c, &w) > wx && !corral.columns.contains(c);
+        let improving = |c: &Column| column_value(c, &w) > wx && !corral.columns.contains(c);
         let (col, proven) = match backend.price_early(
             model,
             &w,
@@ -312,7 +308,7 @@ pub(crate) fn decompose(
         };
         // When the target is in the hull, the best panel gains at least |x - target|^2: a
         // best panel that gains less proves the target out of reach (up to round-off).
-        let short = proven && value(&col, &w) - wx < dist_sq * (1.0 - 1e-9);
+        let short = proven && column_value(&col, &w) - wx < dist_sq * (1.0 - 1e-9);
         if !improving(&col) || short || !corral.push(&metric, col) {
             return Ok(corral.finish(deviation));
         }

@@ -23,6 +23,13 @@ pub(crate) struct QuotaRow {
 /// A panel over types: `(type, count)` with count > 0, ascending by type.
 pub(crate) type Column = Vec<(u32, u32)>;
 
+/// `sum_t weights[t] * x_t` of a panel over types.
+pub(crate) fn column_value(col: &Column, weights: &[f64]) -> f64 {
+    col.iter()
+        .map(|&(t, x)| weights[t as usize] * f64::from(x))
+        .sum()
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Model {
     pub k: u32,

@@ -15,7 +15,7 @@
 use clarabel::algebra::CscMatrix;
 
 use crate::FairError;
-use crate::column_generation::{FIX_SLACK, FIX_TOL};
+use crate::column_generation::fix_level;
 use crate::model::Model;
 use crate::options::{Guard, Phase, Progress};
 use crate::solver::solve_lp;
@@ -103,22 +103,7 @@ pub(crate) fn relaxed_leximin(
         let probs: Vec<f64> = (0..nt)
             .map(|t| counts[t] / f64::from(model.count(t)))
             .collect();
-        // No probability exceeds 1: a level at 1 takes every type left.
-        let mut newly: Vec<usize> = (0..nt)
-            .filter(|&t| fixed[t].is_none() && (probs[t] <= z + FIX_TOL || z >= 1.0 - FIX_TOL))
-            .collect();
-        if newly.is_empty() {
-            // Cannot happen with an exact optimum; guard against round-off anyway.
-            newly.extend(
-                (0..nt)
-                    .filter(|&t| fixed[t].is_none())
-                    .min_by(|&a, &b| probs[a].total_cmp(&probs[b]).then(a.cmp(&b))),
-            );
-        }
-        for &t in &newly {
-            fixed[t] = Some((z - FIX_SLACK).max(0.0));
-            fixed_people += model.count(t) as usize;
-        }
+        fixed_people += fix_level(model, &mut fixed, &probs, z)?;
         guard.report(Progress {
             phase: Phase::Relaxation,
             level: levels.len(),

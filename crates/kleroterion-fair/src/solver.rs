@@ -188,7 +188,16 @@ pub(crate) fn solve_optimal(
     let mut opts = SolveOptions::default();
     opts.time_limit = time_left;
     opts.warm_start = warm_start;
-    match problem.solve_with(opts).map_err(mlp_err)? {
+    require_optimal(problem.solve_with(opts).map_err(mlp_err)?, time_left)
+}
+
+/// The solution of an outcome, when it is proven optimal; a stop on the time limit is
+/// [`FairError::TimeLimit`], any other stop short of optimality an error.
+fn require_optimal(
+    outcome: microlp::SolveOutcome,
+    time_left: Option<Duration>,
+) -> Result<microlp::Solution, FairError> {
+    match outcome {
         microlp::SolveOutcome::Solution(s) => {
             if s.status() == microlp::SolutionStatus::Optimal {
                 Ok(s)
@@ -321,18 +330,8 @@ impl Backend for PureRust {
         }
         let mut resume = microlp::ResumeOptions::default();
         resume.time_limit = time_left;
-        match outcome.resume_with(resume).map_err(mlp_err)? {
-            microlp::SolveOutcome::Solution(sol)
-                if sol.status() == microlp::SolutionStatus::Optimal =>
-            {
-                Ok((checked_column(model, face, &sol, &vars)?, true))
-            }
-            _ if time_left.is_some() => Err(FairError::TimeLimit),
-            other => Err(FairError::Solver(format!(
-                "microlp stopped without proving optimality: {:?}",
-                other.termination_reason()
-            ))),
-        }
+        let sol = require_optimal(outcome.resume_with(resume).map_err(mlp_err)?, time_left)?;
+        Ok((checked_column(model, face, &sol, &vars)?, true))
     }
 
     fn master(
