@@ -1,42 +1,58 @@
 #!/usr/bin/env bash
 # Runs every test of the project: Rust (native, no_std targets), the fuzz smoke test, Python and
 # the browser page.
-# On a fresh machine it first installs what the tests need (scripts/setup.sh).
+# On a fresh machine it first installs what the tests need (scripts/setup.sh); SKIP_SETUP=1 skips that.
+# Each step is a script in scripts/ci/, runnable alone once setup has run.
+# Usage: scripts/test-all.sh [STEP...]   (e.g. `scripts/test-all.sh python wasm`)
+# With step names, only those steps run (after setup), in the order below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# Step names (scripts/ci/NAME) and their headers, in the order they run.
+STEPS=(lint rust nostd fuzz reference python wasm)
+HEADERS=(
+    "Formatting and lints"
+    "Rust tests (workspace)"
+    "The core builds without std: thumbv7em-none-eabihf and wasm32-unknown-unknown"
+    "Fuzz smoke test: every fuzz target for a few seconds, or the corpus replayed"
+    "Independent reference implementation reproduces the vectors"
+    "Python package"
+    "WebAssembly binding and the verification page (headless Chromium)"
+)
+
+# Check the requested step names before anything runs (setup included).
+for name in "$@"; do
+    known=0
+    for s in "${STEPS[@]}"; do
+        if [ "$name" = "$s" ]; then known=1; fi
+    done
+    if [ "$known" != 1 ]; then
+        echo "test-all.sh: unknown step '$name'; valid steps: ${STEPS[*]}" >&2
+        exit 2
+    fi
+done
+
+selected() {
+    [ "$#" -eq 1 ] && return 0  # no names given: every step runs
+    local want=$1 name
+    shift
+    for name in "$@"; do
+        if [ "$name" = "$want" ]; then return 0; fi
+    done
+    return 1
+}
 
 if [ "${SKIP_SETUP:-0}" != 1 ]; then
     bash scripts/setup.sh
 fi
 
-step "Formatting and lints"
-cargo fmt --all -- --check
-cargo clippy --workspace --all-targets -- -D warnings
-
-step "Rust tests (workspace)"
-cargo test --workspace
-
-step "The core builds without std: thumbv7em-none-eabihf and wasm32-unknown-unknown"
-cargo build -p kleroterion --no-default-features --target thumbv7em-none-eabihf
-cargo build -p kleroterion --target thumbv7em-none-eabihf
-cargo build -p kleroterion --target wasm32-unknown-unknown
-
-step "Fuzz smoke test: every fuzz target for a few seconds, or the corpus replayed"
-bash scripts/fuzz-smoke.sh
-
-step "Independent reference implementation reproduces the vectors"
-.venv/bin/python tests/reference/test_reference.py
-.venv/bin/python tests/reference/make_vectors.py --check
-
-step "Python package"
-(cd bindings/python && VIRTUAL_ENV="$ROOT/.venv" "$ROOT/.venv/bin/maturin" develop --release --quiet)
-.venv/bin/python -m pytest bindings/python/tests -q
-.venv/bin/python -m mypy bindings/python/tests bindings/python/examples
-
-step "WebAssembly binding and the verification page (headless Chromium)"
-bash bindings/wasm/run-tests.sh
+for i in "${!STEPS[@]}"; do
+    if selected "${STEPS[$i]}" "$@"; then
+        step "${HEADERS[$i]}"
+        bash "scripts/ci/${STEPS[$i]}"
+    fi
+done
 
 step "All tests passed"

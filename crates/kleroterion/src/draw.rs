@@ -33,7 +33,7 @@ pub struct DrawResult {
 pub struct Bundle {
     /// `kleroterion-bundle`.
     pub format: String,
-    /// `kleroterion/v1`.
+    /// `kleroterion/v2`.
     pub spec: String,
     /// The committed manifest.
     pub manifest: Manifest,
@@ -159,12 +159,7 @@ pub fn transcript(commitment: &Digest, seed: &Digest, outcome: &Outcome) -> Resu
 pub fn check_reveal(manifest: &Manifest, reveal: &Reveal) -> Result<Vec<String>> {
     match &manifest.randomness {
         Some(recipe) => reveal.check_against(recipe),
-        None => {
-            reveal.validate()?;
-            Ok(alloc::vec![String::from(
-                "no randomness recipe was committed: any reveal is accepted, so the organiser could have chosen it"
-            )])
-        }
+        None => reveal.check_unbound(),
     }
 }
 

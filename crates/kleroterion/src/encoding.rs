@@ -7,7 +7,7 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 
 /// The protocol identifier, also the prefix of every hash tag.
-pub const SPEC_VERSION: &str = "kleroterion/v1";
+pub const SPEC_VERSION: &str = "kleroterion/v2";
 
 /// Writes the canonical, length-prefixed encoding of SPEC.md section 2.
 #[derive(Debug, Default, Clone)]
@@ -100,7 +100,7 @@ impl Encoder {
     }
 }
 
-/// `H(tag, m) = SHA-256(str("kleroterion/v1/" + tag) || m)`.
+/// `H(tag, m) = SHA-256(str("kleroterion/v2/" + tag) || m)`.
 pub fn tagged_hash(tag: &str, message: &[u8]) -> Digest {
     let full_len = SPEC_VERSION.len() + 1 + tag.len();
     let mut h = Sha256::new();

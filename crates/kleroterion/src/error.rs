@@ -81,6 +81,9 @@ pub enum Error {
         /// The text found.
         found: String,
     },
+    /// The recipe names randomness with a known time, but the manifest has no
+    /// `announced_at`, so nobody could check that the randomness did not exist yet.
+    AnnouncementMissing,
     /// The pool records do not hash to the committed root, or their count differs.
     PoolRootMismatch {
         /// What differs, in words.
@@ -199,7 +202,8 @@ impl fmt::Display for Error {
         match self {
             Error::UnsupportedSpec { found } => write!(
                 f,
-                "unsupported protocol version \"{found}\": this verifier knows kleroterion/v1"
+                "unsupported protocol version \"{found}\": this verifier knows {} (kleroterion/v1 was a draft, never used for a real draw; commit again with this version)",
+                crate::encoding::SPEC_VERSION
             ),
             Error::InvalidText { field, reason } => write!(f, "{field}: {reason}"),
             Error::PanelSize {
@@ -254,6 +258,10 @@ impl fmt::Display for Error {
             Error::InvalidTime { found } => write!(
                 f,
                 "announced_at \"{found}\" is not a UTC time of the form YYYY-MM-DDTHH:MM:SSZ"
+            ),
+            Error::AnnouncementMissing => write!(
+                f,
+                "announced_at is missing: the recipe commits to a drand round or a lottery draw, so the manifest must say when the commitment is published (YYYY-MM-DDTHH:MM:SSZ), or nobody can check that the randomness did not exist yet"
             ),
             Error::PoolRootMismatch { detail } => {
                 write!(
@@ -344,6 +352,7 @@ impl Error {
             Error::QuotaMaxsTooSmall { .. } => "QuotaMaxsTooSmall",
             Error::HouseholdRuleNotSupported { .. } => "HouseholdRuleNotSupported",
             Error::InvalidTime { .. } => "InvalidTime",
+            Error::AnnouncementMissing => "AnnouncementMissing",
             Error::PoolRootMismatch { .. } => "PoolRootMismatch",
             Error::DuplicateTicket { .. } => "DuplicateTicket",
             Error::WrongValueCount { .. } => "WrongValueCount",

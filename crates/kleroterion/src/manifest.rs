@@ -133,7 +133,7 @@ impl PoolCommitment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
-    /// The protocol version, `kleroterion/v1`.
+    /// The protocol version, `kleroterion/v2`.
     pub spec: String,
     /// A free description of the draw.
     pub title: String,
@@ -155,6 +155,44 @@ pub struct Manifest {
     /// Which future public randomness seeds the draw; `None` accepts any reveal.
     #[serde(default)]
     pub randomness: Option<Recipe>,
+    /// Whether this is the real draw, a rehearsal, or the replay of a past draw.
+    #[serde(default)]
+    pub purpose: Purpose,
+}
+
+/// Why a draw is run: verifiers show anything but [`Purpose::Official`] at the top of their
+/// verdict.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// The real draw, committed before its randomness existed.
+    #[default]
+    Official,
+    /// A test run before the real draw (often with made-up randomness): its panel is not the
+    /// panel.
+    Rehearsal,
+    /// A past draw played again with randomness that already existed when this manifest was
+    /// written: it shows how the draw works and proves nothing about who was chosen.
+    Replay,
+}
+
+impl Purpose {
+    /// The purpose as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Official => "official",
+            Purpose::Rehearsal => "rehearsal",
+            Purpose::Replay => "replay",
+        }
+    }
+
+    fn code(self) -> u8 {
+        match self {
+            Purpose::Official => 0,
+            Purpose::Rehearsal => 1,
+            Purpose::Replay => 2,
+        }
+    }
 }
 
 impl Manifest {
@@ -204,6 +242,7 @@ impl Manifest {
                 r.encode(&mut e)?;
             }
         }
+        e.u8(self.purpose.code());
         Ok(e.into_bytes())
     }
 
@@ -242,6 +281,9 @@ impl Manifest {
         self.validate_method()?;
         if let Some(r) = &self.randomness {
             r.validate()?;
+            if self.announced_at.is_none() && r.earliest_time().is_some() {
+                return Err(Error::AnnouncementMissing);
+            }
         }
         Ok(())
     }

@@ -8,7 +8,7 @@ use crate::encoding::SPEC_VERSION;
 use crate::error::Result;
 use crate::model::Record;
 
-/// `leaf(r) = SHA-256(0x00 || str("kleroterion/v1/record") || rec(r))`.
+/// `leaf(r) = SHA-256(0x00 || str("kleroterion/v2/record") || rec(r))`.
 ///
 /// The fields are fed straight into the hasher, with the same bytes as
 /// [`Record::canonical_bytes`], so hashing a large pool allocates nothing per record.

@@ -212,11 +212,11 @@ impl ResolvedPool {
     }
 }
 
-/// The published pool file: `{"spec": "kleroterion/v1", "records": [...]}`.
+/// The published pool file: `{"spec": "kleroterion/v2", "records": [...]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PoolFile {
-    /// `kleroterion/v1`.
+    /// `kleroterion/v2`.
     pub spec: String,
     /// The records, in pool order.
     pub records: Vec<Record>,

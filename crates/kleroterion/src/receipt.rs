@@ -21,7 +21,7 @@ pub const RECEIPT_FORMAT: &str = "kleroterion-receipt";
 pub struct Receipt {
     /// `kleroterion-receipt`.
     pub format: String,
-    /// `kleroterion/v1`.
+    /// `kleroterion/v2`.
     pub spec: String,
     /// The commitment of the draw.
     pub commitment: Digest,

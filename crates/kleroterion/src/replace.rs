@@ -24,7 +24,7 @@ pub const REPLACEMENT_FORMAT: &str = "kleroterion-replacement";
 pub struct Replacement {
     /// `kleroterion-replacement`.
     pub format: String,
-    /// `kleroterion/v1`.
+    /// `kleroterion/v2`.
     pub spec: String,
     /// The transcript of the draw replaced into.
     pub transcript: Digest,

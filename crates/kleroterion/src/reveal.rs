@@ -3,8 +3,7 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cmp::Ordering;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::digest::{Digest, hex_bytes, to_hex};
 use crate::encoding::{Encoder, sha256, tagged_hash};
@@ -12,98 +11,21 @@ use crate::error::{Error, Result};
 use crate::recipe::{Recipe, SourceSpec};
 use crate::text::{TextKind, check};
 
-/// A non-negative decimal number as published by a lottery: `digits[.digits]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LotteryNumber {
-    int: String,
-    frac: String,
-}
-
-impl LotteryNumber {
-    /// Parses `digits[.digits]`.
-    pub fn parse(s: &str) -> Result<Self> {
-        let bad = || Error::InvalidReveal {
-            detail: format!(
-                "\"{s}\" is not a non-negative decimal number (digits, optionally a point and digits)"
-            ),
-        };
-        let (int, frac) = match s.split_once('.') {
-            Some((i, f)) => (i, f),
-            None => (s, ""),
-        };
-        let digits = |p: &str| p.bytes().all(|c| c.is_ascii_digit());
-        if int.is_empty()
-            || !digits(int)
-            || !digits(frac)
-            || (s.contains('.') && frac.is_empty())
-            || s.len() > 64
-        {
-            return Err(bad());
-        }
-        let int = int.trim_start_matches('0');
-        Ok(Self {
-            int: if int.is_empty() {
-                "0".into()
-            } else {
-                int.into()
-            },
-            frac: frac.trim_end_matches('0').into(),
-        })
-    }
-
-    /// The canonical decimal text, without the terminating period.
-    pub fn canonical(&self) -> String {
-        if self.frac.is_empty() {
-            self.int.clone()
-        } else {
-            format!("{}.{}", self.int, self.frac)
-        }
-    }
-
-    fn numeric_cmp(&self, other: &Self) -> Ordering {
-        self.int
-            .len()
-            .cmp(&other.int.len())
-            .then_with(|| self.int.cmp(&other.int))
-            .then_with(|| self.frac.cmp(&other.frac))
-    }
-}
-
-impl Serialize for LotteryNumber {
-    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        match (self.frac.is_empty(), self.int.parse::<u64>()) {
-            (true, Ok(n)) => s.serialize_u64(n),
-            _ => s.serialize_str(&self.canonical()),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for LotteryNumber {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Int(u64),
-            Text(String),
-        }
-        let text = match Raw::deserialize(d)? {
-            Raw::Int(n) => format!("{n}"),
-            Raw::Text(t) => t,
-        };
-        LotteryNumber::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
 /// RFC 3797's canonical form of a set of numbers: sorted, each followed by a period.
-pub fn canonical_numbers(numbers: &[LotteryNumber]) -> String {
-    let mut sorted: Vec<&LotteryNumber> = numbers.iter().collect();
-    sorted.sort_by(|a, b| a.numeric_cmp(b));
+pub fn canonical_numbers(numbers: &[u32]) -> String {
+    let mut sorted = numbers.to_vec();
+    sorted.sort_unstable();
     let mut out = String::new();
     for n in sorted {
-        out.push_str(&n.canonical());
-        out.push('.');
+        out.push_str(&format!("{n}."));
     }
     out
+}
+
+fn sorted(numbers: &[u32]) -> Vec<u32> {
+    let mut v = numbers.to_vec();
+    v.sort_unstable();
+    v
 }
 
 /// The value a source took.
@@ -116,12 +38,16 @@ pub enum SourceValue {
         #[serde(with = "hex_bytes")]
         value: Vec<u8>,
     },
-    /// Numbers drawn by a public lottery.
+    /// Numbers drawn by a public lottery, main numbers and bonus groups apart.
     Lottery {
-        /// The lottery's name, as in the recipe.
-        name: String,
-        /// The numbers as published.
-        numbers: Vec<LotteryNumber>,
+        /// The lottery, as in the recipe (a registry id or a declared lottery's name).
+        lottery: String,
+        /// The main numbers, in the order published.
+        main: Vec<u32>,
+        /// Each bonus group's numbers (EuroMillions' stars, Powerball's Powerball...), in the
+        /// registry's (or the declared format's) order.
+        #[serde(default)]
+        bonus: Vec<Vec<u32>>,
     },
     /// A drand beacon.
     Drand {
@@ -135,6 +61,10 @@ pub enum SourceValue {
         /// The previous round's signature (chained networks only).
         #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_hex")]
         previous_signature: Option<Vec<u8>>,
+        /// drand's `randomness`, SHA-256 of the signature, when the reveal was copied from
+        /// drand's answer; checked, never hashed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        randomness: Option<Digest>,
     },
     /// Dice values, each from 1 to the number of faces.
     Dice {
@@ -184,18 +114,43 @@ impl SourceValue {
             SourceValue::Hex { value } if value.is_empty() || value.len() > 1024 => Err(bad(
                 format!("{} bytes; a hex value has 1 to 1024", value.len()),
             )),
-            SourceValue::Lottery { name, numbers } => {
-                check(name, TextKind::Name, || {
-                    format!("reveal source {}: name", i + 1)
+            SourceValue::Lottery {
+                lottery,
+                main,
+                bonus,
+            } => {
+                check(lottery, TextKind::Name, || {
+                    format!("reveal source {}: lottery", i + 1)
                 })?;
-                if numbers.is_empty() || numbers.len() > 64 {
-                    return Err(bad(format!("{} numbers; give 1 to 64", numbers.len())));
+                if main.is_empty() || main.len() > 64 || bonus.len() > 8 {
+                    return Err(bad(format!(
+                        "{} main numbers and {} bonus groups; a lottery has 1 to 64 main numbers and at most 8 bonus groups",
+                        main.len(),
+                        bonus.len()
+                    )));
                 }
-                Ok(())
+                if let Some(g) = bonus.iter().find(|g| g.is_empty() || g.len() > 64) {
+                    return Err(bad(format!(
+                        "a bonus group of {} numbers; give 1 to 64",
+                        g.len()
+                    )));
+                }
+                match crate::lottery::registered(lottery) {
+                    Some(l) => l.format().check(main, bonus).map_err(|e| bad(format!("{e}"))),
+                    None => Ok(()),
+                }
             }
             SourceValue::Dice { values } if values.is_empty() || values.len() > 1000 => {
                 Err(bad(format!("{} dice values; give 1 to 1000", values.len())))
             }
+            SourceValue::Drand {
+                signature,
+                randomness: Some(r),
+                ..
+            } if *r != Self::drand_randomness(signature) => Err(bad(format!(
+                "the drand randomness {r} is not SHA-256 of the signature ({}); copy the beacon again from drand",
+                Self::drand_randomness(signature)
+            ))),
             _ => Ok(()),
         }
     }
@@ -210,8 +165,16 @@ impl SourceValue {
             SourceValue::Hex { value } => {
                 e.u8(0).bytes(value)?;
             }
-            SourceValue::Lottery { name, numbers } => {
-                e.u8(1).str(name)?.str(&canonical_numbers(numbers))?;
+            SourceValue::Lottery {
+                lottery,
+                main,
+                bonus,
+            } => {
+                e.u8(1).str(lottery)?.u32_list(&sorted(main))?;
+                e.count(bonus.len(), "bonus groups")?;
+                for g in bonus {
+                    e.u32_list(&sorted(g))?;
+                }
             }
             SourceValue::Drand {
                 chain,
@@ -235,17 +198,15 @@ impl SourceValue {
     pub fn rfc3797_string(&self) -> String {
         match self {
             SourceValue::Hex { value } => to_hex(value),
-            SourceValue::Lottery { numbers, .. } => canonical_numbers(numbers),
-            SourceValue::Drand { signature, .. } => Self::drand_randomness(signature).to_hex(),
-            SourceValue::Dice { values } => {
-                let mut v = values.clone();
-                v.sort_unstable();
-                let mut s = String::new();
-                for x in v {
-                    s.push_str(&format!("{x}."));
+            SourceValue::Lottery { main, bonus, .. } => {
+                let mut s = canonical_numbers(main);
+                for g in bonus {
+                    s.push_str(&canonical_numbers(g));
                 }
                 s
             }
+            SourceValue::Drand { signature, .. } => Self::drand_randomness(signature).to_hex(),
+            SourceValue::Dice { values } => canonical_numbers(values),
         }
     }
 }
@@ -307,6 +268,17 @@ impl Reveal {
         k
     }
 
+    /// Checks a reveal that no recipe binds: its form, and every drand signature (a drand
+    /// value is checked whether or not it was committed).
+    pub fn check_unbound(&self) -> Result<Vec<String>> {
+        self.validate()?;
+        let mut lines = Vec::new();
+        for (i, v) in self.sources.iter().enumerate() {
+            lines.extend(check_drand(i, v)?);
+        }
+        Ok(lines)
+    }
+
     /// Checks the reveal against the committed recipe, source by source, including drand
     /// signatures. Returns one line per source saying what was checked.
     pub fn check_against(&self, recipe: &Recipe) -> Result<Vec<String>> {
@@ -328,6 +300,29 @@ impl Reveal {
     }
 }
 
+/// Checks a drand value offline against its chain's key; the line says what was checked.
+fn check_drand(i: usize, value: &SourceValue) -> Result<Option<String>> {
+    let SourceValue::Drand {
+        chain,
+        round,
+        signature,
+        previous_signature,
+        ..
+    } = value
+    else {
+        return Ok(None);
+    };
+    crate::beacon::verify(chain, *round, signature, previous_signature.as_deref())?;
+    let when = crate::beacon::round_time(chain, *round)
+        .map(|t| format!(", produced at {}", crate::time::format_unix(t)))
+        .unwrap_or_default();
+    Ok(Some(format!(
+        "source {}: drand round {round}{when}: signature verified, randomness {}",
+        i + 1,
+        SourceValue::drand_randomness(signature)
+    )))
+}
+
 fn match_source(i: usize, spec: &SourceSpec, val: &SourceValue) -> Result<String> {
     let mismatch = |detail: String| Error::RevealMismatch {
         detail: format!("source {}: {detail}", i + 1),
@@ -338,16 +333,30 @@ fn match_source(i: usize, spec: &SourceSpec, val: &SourceValue) -> Result<String
             i + 1,
             value.len()
         )),
-        (SourceSpec::Lottery { name, date }, SourceValue::Lottery { name: got, numbers }) => {
-            if name != got {
+        (
+            spec @ SourceSpec::Lottery { lottery, .. },
+            SourceValue::Lottery {
+                lottery: got,
+                main,
+                bonus,
+            },
+        ) => {
+            if lottery != got {
                 return Err(mismatch(format!(
-                    "the reveal names lottery \"{got}\", but the recipe committed to \"{name}\""
+                    "the reveal names lottery \"{got}\", but the recipe committed to \"{lottery}\""
                 )));
             }
+            let format = spec.lottery_format().ok_or_else(|| {
+                mismatch(format!("the recipe gives no format for lottery \"{lottery}\""))
+            })?;
+            format.check(main, bonus).map_err(|e| Error::InvalidReveal {
+                detail: format!("source {}: {e}", i + 1),
+            })?;
             Ok(format!(
-                "source {}: lottery {name} of {date}: {}",
+                "source {}: {}: {}",
                 i + 1,
-                canonical_numbers(numbers)
+                spec.describe(),
+                format.display(main, bonus)
             ))
         }
         (
@@ -355,8 +364,7 @@ fn match_source(i: usize, spec: &SourceSpec, val: &SourceValue) -> Result<String
             SourceValue::Drand {
                 chain: c,
                 round: r,
-                signature,
-                previous_signature,
+                ..
             },
         ) => {
             if chain != c {
@@ -369,15 +377,7 @@ fn match_source(i: usize, spec: &SourceSpec, val: &SourceValue) -> Result<String
                     "the reveal gives drand round {r}, but the recipe committed to round {round}"
                 )));
             }
-            crate::beacon::verify(chain, *round, signature, previous_signature.as_deref())?;
-            let when = crate::beacon::round_time(chain, *round)
-                .map(|t| format!(", produced at {}", crate::time::format_unix(t)))
-                .unwrap_or_default();
-            Ok(format!(
-                "source {}: drand round {round}{when}: signature verified, randomness {}",
-                i + 1,
-                SourceValue::drand_randomness(signature)
-            ))
+            check_drand(i, val).map(Option::unwrap_or_default)
         }
         (SourceSpec::Dice { count, faces, .. }, SourceValue::Dice { values }) => {
             if values.len() != *count as usize {

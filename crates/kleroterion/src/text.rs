@@ -47,14 +47,58 @@ fn refusal(text: &str, kind: TextKind) -> Option<&'static str> {
         Some("is empty; give a non-empty text")
     } else if text.len() > hi {
         Some("is too long for the protocol's limits (section 3 of SPEC.md)")
-    } else if text.chars().any(|c| c <= '\u{1f}' || c == '\u{7f}') {
-        Some("contains a control character (tab, newline...); remove it")
+    } else if text.chars().any(is_control) {
+        Some("contains a control character (tab, newline, escape, C1 control...); remove it")
+    } else if text.chars().any(is_bidi_control) {
+        Some(
+            "contains a bidirectional formatting character (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), which can make text display in another order than it is stored; remove it",
+        )
+    } else if !text.chars().all(crate::unicode_assigned::is_assigned) {
+        Some(
+            "contains a code point that is unassigned in Unicode 14.0.0 (or a noncharacter); the protocol accepts only characters assigned in Unicode 14.0.0 so that every verifier gives the same verdict",
+        )
     } else if !is_nfc(text) {
         Some("is not in Unicode NFC form; normalise it to NFC before committing")
     } else {
         None
     }
 }
+
+/// C0 controls, DEL and C1 controls (U+0000..U+001F, U+007F..U+009F).
+pub fn is_control(c: char) -> bool {
+    c <= '\u{1f}' || ('\u{7f}'..='\u{9f}').contains(&c)
+}
+
+/// The bidirectional formatting characters: ALM, LRM, RLM, the embeddings and overrides
+/// (U+202A..U+202E) and the isolates (U+2066..U+2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A text from an untrusted file, made safe to print on a terminal or a page: every control
+/// character (C0, DEL, C1, hence every ANSI escape sequence) and every bidirectional
+/// formatting character is written as `\u{...}`, and the text is cut after `max_bytes`
+/// bytes with `… (N more bytes)`.
+pub fn display(text: &str, max_bytes: usize) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    for (i, c) in text.char_indices() {
+        if shown + c.len_utf8() > max_bytes {
+            out.push_str(&alloc::format!("… ({} more bytes)", text.len() - i));
+            return out;
+        }
+        shown += c.len_utf8();
+        if is_control(c) || is_bidi_control(c) {
+            out.push_str(&alloc::format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The longest text [`display`] shows by default, in bytes.
+pub const DISPLAY_LIMIT: usize = 200;
 
 /// True when the text is in Normalization Form C.
 pub fn is_nfc(text: &str) -> bool {

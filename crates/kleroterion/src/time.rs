@@ -4,7 +4,7 @@ use alloc::format;
 use alloc::string::String;
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian), for years 1970 to 9999.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -25,6 +25,50 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Whether `y` is a leap year of the Gregorian calendar.
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+/// The number of days of month `m` (1 to 12) of year `y`; 0 for a month outside 1 to 12.
+pub(crate) fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// The day of the week of a day count since 1970-01-01 (a Thursday): 0 for Monday to 6 for
+/// Sunday.
+pub(crate) fn weekday(days: i64) -> u8 {
+    // The remainder is in 0..7, so it fits a u8.
+    (days + 3).rem_euclid(7) as u8
+}
+
+/// The value of a run of ASCII digits; `None` if a byte is not a digit.
+fn decimal(digits: &[u8]) -> Option<i64> {
+    digits.iter().all(u8::is_ascii_digit).then(|| {
+        digits
+            .iter()
+            .fold(0i64, |a, &c| a * 10 + i64::from(c - b'0'))
+    })
+}
+
+/// Parses a strict `YYYY-MM-DD` date into (year, month, day): years 1970 to 9999, and only
+/// days that exist (`2026-02-30` and `2026-1-5` are refused).
+pub(crate) fn parse_date(t: &str) -> Option<(i64, i64, i64)> {
+    let b = t.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (decimal(&b[0..4])?, decimal(&b[5..7])?, decimal(&b[8..10])?);
+    let valid = (1970..=9999).contains(&y) && d >= 1 && d <= days_in_month(y, m);
+    valid.then_some((y, m, d))
 }
 
 /// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -86,6 +130,42 @@ mod tests {
             assert_eq!(format_unix(secs), text);
             assert_eq!(parse_utc(text), Some(secs));
         }
+    }
+
+    #[test]
+    fn parses_strict_dates() {
+        assert_eq!(parse_date("2026-12-04"), Some((2026, 12, 4)));
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("1970-01-01"), Some((1970, 1, 1)));
+        assert_eq!(parse_date("9999-12-31"), Some((9999, 12, 31)));
+        for bad in [
+            "2026-02-30",
+            "2100-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "1969-12-31",
+            "2026-1-5",
+            "2026-01-5 ",
+            "+026-01-05",
+            "2026/01/05",
+            "2026-12-04T20:00",
+            "tomorrow",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn knows_weekdays() {
+        // 1970-01-01 was a Thursday; 2026-12-04 (day 20791) is a Friday, as Python's
+        // `date(2026, 12, 4).weekday()` also says (4).
+        assert_eq!(weekday(0), 3);
+        assert_eq!(weekday(days_from_civil(2026, 12, 4)), 4);
+        assert_eq!(weekday(days_from_civil(2026, 3, 8)), 6);
+        assert_eq!(days_in_month(2000, 2), 29);
+        assert_eq!(days_in_month(1900, 2), 28);
     }
 
     #[test]
