@@ -124,6 +124,24 @@ pub struct CommitArgs {
     /// Start the private tickets.csv with a byte-order mark (for Excel).
     #[arg(long)]
     pub bom: bool,
+    /// Replay a past draw as a demonstration: the randomness may already exist, and the
+    /// manifest says it is a replay (every verifier shows it: it proves nothing).
+    #[arg(long, conflicts_with = "rehearsal")]
+    pub replay: bool,
+    /// A rehearsal before the real draw: the manifest says so, and every verifier shows it.
+    #[arg(long)]
+    pub rehearsal: bool,
+}
+
+impl CommitArgs {
+    /// The manifest's purpose from `--replay` and `--rehearsal`.
+    pub fn purpose(&self) -> kleroterion::Purpose {
+        match (self.replay, self.rehearsal) {
+            (true, _) => kleroterion::Purpose::Replay,
+            (_, true) => kleroterion::Purpose::Rehearsal,
+            _ => kleroterion::Purpose::Official,
+        }
+    }
 }
 
 /// `kleroterion draw`.
@@ -150,10 +168,36 @@ pub struct DrawArgs {
 
 /// `kleroterion verify`.
 #[derive(Debug, Args)]
+#[command(after_help = VERIFY_HELP)]
 pub struct VerifyArgs {
     /// The bundle to verify.
     pub bundle: PathBuf,
+    /// The commitment as the organiser published it before the draw (64 hex digits, spaces
+    /// allowed, or a file holding them). Without it, the commitment is listed to compare by hand.
+    #[arg(long, value_name = "HEX|FILE")]
+    pub commitment: Option<String>,
+    /// A lottery result as its operator published it, LOTTERY@YYYY-MM-DD=MAIN+BONUS (for
+    /// example euromillions@2026-12-04=7,18,28,40,48+3,9); repeat for several lotteries.
+    #[arg(long = "lottery", value_name = "RESULT")]
+    pub lotteries: Vec<String>,
+    /// A replacement record made from this bundle (`kleroterion replace --out`); each is
+    /// recomputed and checked. Repeat for several.
+    #[arg(long = "replacement", value_name = "FILE")]
+    pub replacements: Vec<PathBuf>,
 }
+
+/// The end of `verify --help`.
+const VERIFY_HELP: &str = "\
+The verdict rests on what was published, not on what the bundle says about itself: give the
+commitment as published (--commitment) and, where you have them, the lottery results from the
+operator's page (--lottery). What no program can check offline (the date of the commitment's
+first public record, each lottery's numbers, dice) is listed to compare by hand, and the verdict
+is then \"VALID if the N items below match their public records\".
+
+Exit codes:
+  0  every check passed (the items to compare by hand are still printed)
+  1  a check failed: the bundle, a published fact given, or a replacement record
+  2  an input could not be read or used (a missing file, a malformed --commitment or --lottery)";
 
 /// `kleroterion receipt`.
 #[derive(Debug, Args)]

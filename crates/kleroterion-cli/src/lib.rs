@@ -28,12 +28,9 @@ pub fn main_with(cli: &cli::Cli) -> ExitCode {
         Err(e) => {
             if cli.json && !matches!(e, error::CliError::Failed(_)) {
                 let v = serde_json::json!({"error": e.to_string(), "kind": e.kind()});
-                crate::outln!("{v}");
+                let _ = commands::print_json(&v);
             }
-            {
-                use std::io::Write as _;
-                let _ = writeln!(std::io::stderr(), "error: {e}");
-            }
+            commands::print_line(&mut std::io::stderr(), &format!("error: {e}"));
             e.exit_code()
         }
     }

@@ -95,6 +95,11 @@ pub struct CommitOptions<'a> {
     pub method: Option<MethodChoice>,
     /// The committed randomness recipe; `None` accepts any reveal (the verifier says so).
     pub randomness: Option<Recipe>,
+    /// Whether the draw is official, a rehearsal or a replay of a past draw.
+    pub purpose: kleroterion::Purpose,
+    /// The current time in Unix seconds, checked against the recipe
+    /// ([`crate::timing::check_timing`]); `None` reads the system clock.
+    pub now: Option<u64>,
     /// How tickets and household keys are made.
     pub tickets: TicketSource,
     /// Options for the fair solver (time limit, progress) for the lottery method.
@@ -145,6 +150,12 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions<'_>) -> 
     let method = options.method.clone().ok_or_else(|| FileError::Invalid {
         detail: "no method given. Fix: choose one of uniform, stratified, greedy, lottery".into(),
     })?;
+    crate::timing::check_timing(
+        options.randomness.as_ref(),
+        options.announced_at.as_deref(),
+        options.purpose,
+        options.now.unwrap_or_else(crate::timing::now),
+    )?;
     let n = people.people.len();
     if k == 0 || k as usize > n {
         return Err(FileError::Invalid {
@@ -241,10 +252,12 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions<'_>) -> 
         features,
         pool,
         randomness: options.randomness.clone(),
+        purpose: options.purpose,
     };
     manifest
         .validate()
         .map_err(|e| FileError::core("the manifest is not valid", e))?;
+
     let commitment = manifest
         .commitment()
         .map_err(|e| FileError::core("hashing the manifest", e))?;

@@ -11,6 +11,7 @@ pub mod quotas;
 pub mod reveal;
 pub mod table;
 pub mod tickets;
+pub mod timing;
 
 pub use commit::{CommitOptions, Committed, MethodChoice, TicketEntry, commit, parse_allocation};
 pub use error::{FileError, Location, Result};

@@ -78,6 +78,8 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         alternates: a.alternates.unwrap_or(a.size),
         method: Some(method),
         randomness,
+        purpose: a.purpose(),
+        now: None,
         tickets: match &a.ticket_key {
             Some(k) => TicketSource::Keyed(k.as_bytes().to_vec()),
             None => TicketSource::Random,
@@ -112,6 +114,8 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             "household_rule": m.household_rule,
             "quota_format": quotas.format.describe(),
             "randomness_committed": m.randomness.is_some(),
+            "purpose": m.purpose,
+            "publish_before": m.randomness.as_ref().and_then(kleroterion::Recipe::earliest_time).map(kleroterion::time::format_unix),
             "min_probability": probabilities.map(|p| p.0),
             "max_probability": probabilities.map(|p| p.1),
             "leximin_min_probability": committed.leximin_min,
@@ -148,9 +152,29 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
     crate::outln!();
     crate::outln!("Publish this commitment now, before the randomness exists:");
     crate::outln!("  {}", committed.commitment);
-    if m.randomness.is_none() {
+    crate::outln!(
+        "  {}",
+        kleroterion::published::grouped(&committed.commitment)
+    );
+    match m
+        .randomness
+        .as_ref()
+        .and_then(kleroterion::Recipe::earliest_time)
+    {
+        Some(t) => crate::outln!(
+            "  It must be public (and its first public record dated) before {} UTC, when the first committed randomness exists; the manifest announces it at {}.",
+            kleroterion::time::format_unix(t),
+            m.announced_at.as_deref().unwrap_or("(no time)")
+        ),
+        None if m.randomness.is_none() => crate::outln!(
+            "  (no randomness recipe: name the future public randomness with --randomness, or every verifier will say that the randomness was not committed)"
+        ),
+        None => {}
+    }
+    if m.purpose != kleroterion::Purpose::Official {
         crate::outln!(
-            "  (no randomness recipe: name the future public randomness with --randomness, or announce it with the commitment)"
+            "  This draw is marked as a {}: every verifier shows it.",
+            m.purpose.as_str()
         );
     }
     crate::outln!();

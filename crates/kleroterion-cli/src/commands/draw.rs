@@ -17,7 +17,7 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| sibling(&a.manifest, "pool.json"));
     let pool: PoolFile = read_json(&pool_path, "pool")?;
-    let reveal = read_reveal(&a.reveal)?;
+    let reveal = read_reveal(&a.reveal, manifest.randomness.as_ref())?;
     let spinner = ctx.progress.spinner("drawing");
     let bundle = kleroterion::draw(&manifest, &pool.records, &reveal).map_err(|e| match e {
         // The core's message already starts with "the draw failed".

@@ -1,26 +1,65 @@
 //! One module per command.
 
-/// Prints a line on standard output, ignoring a closed pipe (`kleroterion … | head`) instead
-/// of panicking like `println!`.
+/// Prints a line on standard output, escaped ([`safe_line`]), ignoring a closed pipe
+/// (`kleroterion … | head`) instead of panicking like `println!`.
 #[macro_export]
 macro_rules! outln {
     () => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout());
+        $crate::commands::print_line(&mut std::io::stdout(), "");
     }};
     ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        $crate::commands::print_line(&mut std::io::stdout(), &format!($($arg)*));
     }};
 }
 
-/// Prints on standard output without a newline, ignoring a closed pipe.
+/// Prints on standard output without a newline, escaped, ignoring a closed pipe.
 #[macro_export]
 macro_rules! out {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stdout(), $($arg)*);
+        let _ = write!(std::io::stdout(), "{}", $crate::commands::safe_line(&format!($($arg)*)));
     }};
+}
+
+/// The longest line printed, in bytes: a longer one (a huge cell quoted in a message) is cut
+/// with "… (N more bytes)".
+pub const LINE_LIMIT: usize = 4096;
+
+/// Text made safe for a terminal: no control character (so no ANSI escape sequence) and no
+/// bidirectional formatting character reaches the screen raw; they are written as `\u{...}`.
+/// The text's own line breaks are kept, each line cut at [`LINE_LIMIT`].
+pub fn safe_line(text: &str) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|l| kleroterion::text::display(l, LINE_LIMIT))
+        .collect();
+    lines.join("\n")
+}
+
+/// An untrusted value (from a bundle, a receipt...) as one escaped line: its line breaks too
+/// are escaped, so that it cannot start a forged line of the report.
+pub fn one_line(text: &str) -> String {
+    kleroterion::text::display(text, LINE_LIMIT)
+}
+
+/// Writes escaped text and a newline, ignoring a closed pipe.
+pub fn print_line(out: &mut impl std::io::Write, text: &str) {
+    let _ = writeln!(out, "{}", safe_line(text));
+}
+
+/// JSON text with every control and bidirectional formatting character written as a JSON
+/// `\uXXXX` escape (serde_json escapes only C0 controls), so that JSON output is as safe on a
+/// terminal as text output.
+pub fn safe_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if kleroterion::text::is_control(c) && c != '\n' || kleroterion::text::is_bidi_control(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 mod commit;
@@ -74,7 +113,8 @@ pub fn run(cli: &Cli) -> Result<()> {
 pub fn print_json(value: &serde_json::Value) -> Result<()> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::Usage(format!("writing JSON: {e}")))?;
-    crate::outln!("{text}");
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{}", safe_json(&text));
     Ok(())
 }
 

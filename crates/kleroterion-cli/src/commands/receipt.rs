@@ -4,7 +4,7 @@ use kleroterion::{Receipt, ReceiptOutcome, check_receipt};
 use kleroterion_files::outputs::read_json;
 use serde_json::json;
 
-use super::{Context, print_json, read_bundle};
+use super::{Context, one_line, print_json, read_bundle};
 use crate::cli::ReceiptArgs;
 use crate::error::{CliError, Result};
 
@@ -22,7 +22,7 @@ pub fn run(ctx: &Context, a: &ReceiptArgs) -> Result<()> {
                 "index": receipt.index,
                 "pool_count": receipt.pool_count,
                 "features": c.features.iter().map(|(f, v)| json!({"feature": f, "value": v})).collect::<Vec<_>>(),
-                "outcome": c.outcome,
+                "outcome": if report.valid { json!(c.outcome) } else { json!(null) },
                 "bundle_valid": report.valid,
                 "bundle_error": report.error,
             }),
@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, a: &ReceiptArgs) -> Result<()> {
     } else {
         match &check {
             Ok(c) => {
-                crate::outln!("Ticket {}", c.ticket);
+                crate::outln!("Ticket {}", one_line(&c.ticket));
                 crate::outln!(
                     "You are in the committed pool: person {} of {}, and your receipt's proof leads to the committed root.",
                     receipt.index + 1,
@@ -45,10 +45,16 @@ pub fn run(ctx: &Context, a: &ReceiptArgs) -> Result<()> {
                 );
                 crate::outln!("Your recorded features:");
                 for (f, v) in &c.features {
-                    crate::outln!("  {f}: {v}");
+                    crate::outln!("  {}: {}", one_line(f), one_line(v));
                 }
                 let panel = bundle.result.selected.len();
+                if !report.valid {
+                    crate::outln!(
+                        "Outcome: NOT ESTABLISHED. The draw itself does not verify, so what it says about you means nothing."
+                    );
+                }
                 match c.outcome {
+                    _ if !report.valid => {}
                     ReceiptOutcome::Selected { position } => {
                         crate::outln!(
                             "Outcome: SELECTED, drawn at position {position} of the panel of {panel}."
@@ -62,13 +68,14 @@ pub fn run(ctx: &Context, a: &ReceiptArgs) -> Result<()> {
                     ),
                 }
             }
-            Err(e) => crate::outln!("{}", capitalise(&e.to_string())),
+            Err(e) => crate::outln!("{}", one_line(&capitalise(&e.to_string()))),
         }
         match &report.error {
             None => crate::outln!(
-                "The draw itself verifies: every step recomputes to the published values."
+                "The draw itself verifies by computation: {} (run `kleroterion verify` with the published commitment for the full verdict).",
+                report.headline()
             ),
-            Some(e) => crate::outln!("WARNING: the draw itself does not verify: {e}"),
+            Some(e) => crate::outln!("WARNING: the draw itself does not verify: {}", one_line(e)),
         }
     }
     if let Err(e) = check {

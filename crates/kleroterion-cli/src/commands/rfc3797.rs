@@ -2,8 +2,7 @@
 
 use std::path::Path;
 
-use kleroterion::methods::rfc3797::picks_detailed;
-use kleroterion::reveal::{LotteryNumber, canonical_numbers};
+use kleroterion::methods::rfc3797::{Decimal, canonical_decimals, picks_detailed};
 use kleroterion_files::FileError;
 use serde_json::json;
 
@@ -28,7 +27,7 @@ fn canonical_source(i: usize, source: &str) -> Result<String> {
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|s| !s.is_empty())
         .map(|s| {
-            LotteryNumber::parse(s).map_err(|_| {
+            Decimal::parse(s).map_err(|_| {
                 CliError::Usage(format!(
                     "source {} (\"{source}\"): \"{s}\" is not a non-negative number. Fix: give the numbers drawn, e.g. \"2 5 12 8 10\"",
                     i + 1
@@ -42,7 +41,7 @@ fn canonical_source(i: usize, source: &str) -> Result<String> {
             i + 1
         )));
     }
-    Ok(canonical_numbers(&numbers))
+    Ok(canonical_decimals(&numbers))
 }
 
 /// Runs `rfc3797`.

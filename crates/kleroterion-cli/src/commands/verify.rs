@@ -1,39 +1,13 @@
 //! `kleroterion verify`.
 
-use kleroterion::{Report, Status, Step, StepId};
+use kleroterion::{
+    ByHand, Digest, Published, PublishedLottery, Replacement, Report, Status, StepId, Verdict,
+};
+use kleroterion_files::outputs::read_json;
 
-use super::{Context, print_json, show};
+use super::{Context, one_line, print_json, show};
 use crate::cli::VerifyArgs;
 use crate::error::{CliError, Result};
-
-/// A report for a bundle that cannot even be read: the `format` step fails.
-fn unreadable(message: String) -> Report {
-    let steps = StepId::ALL
-        .iter()
-        .map(|&id| Step {
-            id,
-            title: id.title(),
-            status: if id == StepId::Format {
-                Status::Failed
-            } else {
-                Status::NotChecked
-            },
-            computed: None,
-            published: None,
-            detail: if id == StepId::Format {
-                vec![message.clone()]
-            } else {
-                Vec::new()
-            },
-        })
-        .collect();
-    Report {
-        valid: false,
-        steps,
-        error: Some(message),
-        error_kind: Some("UnreadableBundle".into()),
-    }
-}
 
 fn mark(status: Status) -> &'static str {
     match status {
@@ -44,8 +18,8 @@ fn mark(status: Status) -> &'static str {
     }
 }
 
-/// Prints the report as text.
-pub fn print_report(report: &Report) {
+/// Prints the steps as text: what was checked by computation, what failed.
+pub fn print_steps(report: &Report) {
     for s in &report.steps {
         let note = match s.status {
             Status::Skipped => " (does not apply)",
@@ -53,38 +27,108 @@ pub fn print_report(report: &Report) {
             _ => "",
         };
         crate::outln!(
-            "{} {:<10} {}{}",
+            "{} {:<12} {}{}",
             mark(s.status),
             s.id.as_str(),
-            s.title,
+            one_line(&s.title),
             note
         );
         if s.status == Status::Failed || s.computed != s.published {
             if let Some(c) = &s.computed {
-                crate::outln!("    computed:  {c}");
+                crate::outln!("    computed:      {}", one_line(c));
             }
             if let Some(p) = &s.published {
-                crate::outln!("    published: {p}");
+                crate::outln!("    compared with: {}", one_line(p));
             }
         } else if let Some(c) = &s.computed {
-            crate::outln!("    {c}");
+            crate::outln!("    {}", one_line(c));
         }
         for d in &s.detail {
-            crate::outln!("    {d}");
+            crate::outln!("    {}", one_line(d));
         }
     }
 }
 
+fn print_by_hand(items: &[ByHand]) {
+    for (i, item) in items.iter().enumerate() {
+        crate::outln!("  {}. {}", i + 1, one_line(&item.what));
+        crate::outln!("     >>> {}", one_line(&item.value));
+        crate::outln!("     against: {}", one_line(&item.record));
+    }
+}
+
+/// Prints the report: the steps, then the verdict in words, then the items to compare by hand.
+pub fn print_report(report: &Report) {
+    print_steps(report);
+    crate::outln!();
+    match report.verdict {
+        Verdict::Invalid => crate::outln!(
+            "INVALID: {}",
+            one_line(report.error.as_deref().unwrap_or("a step failed"))
+        ),
+        Verdict::Valid => {
+            crate::outln!("VALID: every step recomputes, and every published fact matches.")
+        }
+        Verdict::ValidIf => {
+            crate::outln!(
+                "{}. Every step above was checked by computation; no program can check these offline:",
+                report.headline()
+            );
+            print_by_hand(&report.by_hand);
+        }
+    }
+}
+
+/// The commitment given on the command line: 64 hex digits, or a file holding them.
+fn published_commitment(arg: &str) -> Result<Digest> {
+    let path = std::path::Path::new(arg);
+    let text = if arg.len() != 64 && path.exists() {
+        std::fs::read_to_string(path).map_err(|e| kleroterion_files::FileError::io(path, &e))?
+    } else {
+        arg.to_owned()
+    };
+    let hex: String = text.split_whitespace().collect();
+    Digest::from_hex(&hex, "--commitment").map_err(|_| {
+        CliError::Usage(format!(
+            "--commitment {}: not 64 hexadecimal digits, nor a file holding them. Fix: copy the commitment exactly as the organiser published it (spaces are ignored)",
+            kleroterion::text::display(arg, 80)
+        ))
+    })
+}
+
+fn published(a: &VerifyArgs) -> Result<Published> {
+    let commitment = a
+        .commitment
+        .as_deref()
+        .map(published_commitment)
+        .transpose()?;
+    let lotteries = a
+        .lotteries
+        .iter()
+        .map(|l| PublishedLottery::parse(l).map_err(|e| CliError::Usage(format!("--lottery: {e}"))))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Published {
+        commitment,
+        lotteries,
+    })
+}
+
 /// Runs `verify`.
 pub fn run(ctx: &Context, a: &VerifyArgs) -> Result<()> {
+    let published = published(a)?;
+    let replacements = a
+        .replacements
+        .iter()
+        .map(|p| read_json::<Replacement>(p, "replacement record"))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let text = std::fs::read_to_string(&a.bundle)
+        .map_err(|e| kleroterion_files::FileError::io(&a.bundle, &e))?;
     let spinner = ctx.progress.spinner("verifying");
-    let report = match super::read_bundle(&a.bundle) {
-        Ok(b) => kleroterion::verify(&b),
-        Err(CliError::Files(e @ kleroterion_files::FileError::Io { .. })) => {
-            return Err(CliError::Files(e));
-        }
-        Err(e) => unreadable(e.to_string()),
-    };
+    let report = kleroterion::verify_json(
+        text.trim_start_matches('\u{feff}'),
+        &published,
+        &replacements,
+    );
     drop(spinner);
     if ctx.json {
         let value = serde_json::to_value(&report)
@@ -93,11 +137,6 @@ pub fn run(ctx: &Context, a: &VerifyArgs) -> Result<()> {
     } else {
         crate::outln!("Verifying {}", show(&a.bundle));
         print_report(&report);
-        crate::outln!();
-        match &report.error {
-            None => crate::outln!("VALID: every step recomputes to the published values."),
-            Some(e) => crate::outln!("INVALID: {e}"),
-        }
     }
     match (report.valid, report.failed_step()) {
         (true, _) => Ok(()),

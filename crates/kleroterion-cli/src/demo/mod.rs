@@ -65,7 +65,8 @@ use std::time::{Duration, Instant};
 
 use kleroterion::merkle::MerkleTree;
 use kleroterion::{
-    Allocation, Feature, Manifest, Method, PoolCommitment, Record, SPEC_VERSION, ValueQuota,
+    Allocation, Feature, Manifest, Method, PoolCommitment, Purpose, Record, SPEC_VERSION,
+    ValueQuota,
 };
 
 pub use error::DemoError;
@@ -147,6 +148,10 @@ pub struct StageSummary {
     pub sources: Vec<String>,
     /// True when the bundle read back from disk verified.
     pub verified: bool,
+    /// The verdict in one line.
+    pub verdict: String,
+    /// What a reader must still compare by hand.
+    pub by_hand: Vec<String>,
     /// The verification steps.
     pub checks: Vec<CheckLine>,
     /// Receipts written.
@@ -221,6 +226,7 @@ pub fn run_with(
         }],
         pool: pool_commitment(&tree1, records1.len())?,
         randomness: Some(r1.recipe.clone()),
+        purpose: Purpose::Replay,
     };
     let n1 = records1.len() as u32;
     let mut sample1: Vec<u32> = (0..config.stage1_receipts as u32)
@@ -238,6 +244,7 @@ pub fn run_with(
             compact: true,
             receipts: sample1,
             stage: "stage 1",
+            lottery: randomness::published_lottery(r1.plan),
         },
         &mut |step, d, t| report(stage_step(1, step), d, t),
     )?;
@@ -289,6 +296,7 @@ pub fn run_with(
         features: pool2.features.clone(),
         pool: pool_commitment(&tree2, pool2.records.len())?,
         randomness: Some(r2.recipe.clone()),
+        purpose: Purpose::Replay,
     };
     let s2 = stage::run(
         stage::StageInput {
@@ -300,6 +308,7 @@ pub fn run_with(
             compact: false,
             receipts: (0..pool2.records.len() as u32).collect(),
             stage: "stage 2",
+            lottery: randomness::published_lottery(r2.plan),
         },
         &mut |step, d, t| report(stage_step(2, step), d, t),
     )?;

@@ -8,8 +8,7 @@
 //! (SHA-256 of the signature) next to the same lottery draw, and says so.
 
 use kleroterion::digest::from_hex;
-use kleroterion::reveal::LotteryNumber;
-use kleroterion::{Digest, Recipe, Reveal, SourceSpec, SourceValue};
+use kleroterion::{Digest, Fallback, Recipe, Reveal, SourceSpec, SourceValue};
 
 use super::DemoError;
 
@@ -92,8 +91,8 @@ pub const STAGE2: StagePlan = StagePlan {
     },
 };
 
-/// The lottery's name in recipes and reveals.
-pub const EUROMILLIONS: &str = "EuroMillions";
+/// The lottery's registry id in recipes and reveals (SPEC.md section 6.6).
+pub const EUROMILLIONS: &str = "euromillions";
 
 /// Which recipe a stage ended up committing to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,28 +119,22 @@ pub struct StageRandomness {
     pub plan: StagePlan,
 }
 
-const FALLBACK_RULE: &str = "If a source does not publish, use the first later value of that same source: \
-the next quicknet round, or the next EuroMillions draw.";
-
 /// The recipe and reveal of a stage: the single switch point between drand and its fallback.
 pub fn stage_randomness(plan: StagePlan) -> Result<StageRandomness, DemoError> {
     let bad = DemoError::protocol("randomness");
     let chain = Digest::from_hex(QUICKNET, "chain").map_err(DemoError::protocol("randomness"))?;
     let signature = from_hex(plan.drand.signature, "signature").map_err(bad)?;
-    let numbers = plan
-        .lottery
-        .numbers
-        .iter()
-        .map(|n| LotteryNumber::parse(&n.to_string()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(DemoError::protocol("randomness"))?;
+    let (main, stars) = plan.lottery.numbers.split_at(5);
     let lottery_spec = SourceSpec::Lottery {
-        name: EUROMILLIONS.into(),
+        lottery: EUROMILLIONS.into(),
         date: plan.lottery.date.into(),
+        format: None,
+        draw_at: None,
     };
     let lottery_value = SourceValue::Lottery {
-        name: EUROMILLIONS.into(),
-        numbers,
+        lottery: EUROMILLIONS.into(),
+        main: main.to_vec(),
+        bonus: vec![stars.to_vec()],
     };
     let (drand_spec, drand_value, mode) =
         match kleroterion::beacon::verify(&chain, plan.drand.round, &signature, None) {
@@ -155,6 +148,7 @@ pub fn stage_randomness(plan: StagePlan) -> Result<StageRandomness, DemoError> {
                     round: plan.drand.round,
                     signature,
                     previous_signature: None,
+                    randomness: None,
                 },
                 RandomnessMode::Drand,
             ),
@@ -183,7 +177,7 @@ pub fn stage_randomness(plan: StagePlan) -> Result<StageRandomness, DemoError> {
     Ok(StageRandomness {
         recipe: Recipe {
             sources: vec![drand_spec, lottery_spec],
-            fallback: FALLBACK_RULE.into(),
+            fallback: Fallback::NextValue,
         },
         reveal: Reveal {
             sources: vec![drand_value, lottery_value],
@@ -191,6 +185,18 @@ pub fn stage_randomness(plan: StagePlan) -> Result<StageRandomness, DemoError> {
         mode,
         plan,
     })
+}
+
+/// The stage's EuroMillions result as its operator published it, as a reader types it into a
+/// verifier.
+pub fn published_lottery(plan: StagePlan) -> kleroterion::PublishedLottery {
+    let (main, stars) = plan.lottery.numbers.split_at(5);
+    kleroterion::PublishedLottery {
+        lottery: EUROMILLIONS.into(),
+        date: plan.lottery.date.into(),
+        main: main.to_vec(),
+        bonus: vec![stars.to_vec()],
+    }
 }
 
 /// When a quicknet round was produced, as `YYYY-MM-DD HH:MM:SS UTC`.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use kleroterion::merkle::MerkleTree;
 use kleroterion::{
     Bundle, Digest, Manifest, PoolFile, Receipt, ReceiptOutcome, Record, Reveal, Status,
-    check_receipt, verify,
+    check_receipt,
 };
 use serde::Serialize;
 
@@ -54,7 +54,7 @@ pub struct CheckLine {
     /// `passed`, `failed`, `skipped` or `not checked`.
     pub status: &'static str,
     /// What the step checks.
-    pub title: &'static str,
+    pub title: String,
     /// The verifier's notes.
     pub detail: Vec<String>,
 }
@@ -68,6 +68,10 @@ pub struct StageRun {
     pub commitment: Digest,
     /// The bundle, as read back from disk.
     pub bundle: Bundle,
+    /// The verdict in one line ("VALID if the N items below match their public records").
+    pub verdict: String,
+    /// What a reader must still compare by hand, in words.
+    pub by_hand: Vec<String>,
     /// The verification of the bundle read back from disk.
     pub checks: Vec<CheckLine>,
     /// How many receipts were written.
@@ -94,6 +98,9 @@ pub struct StageInput<'a> {
     pub receipts: Vec<u32>,
     /// A label for errors, e.g. `stage 1`.
     pub stage: &'static str,
+    /// The lottery result as its operator published it, given to the verifier as a reader
+    /// would type it.
+    pub lottery: kleroterion::PublishedLottery,
 }
 
 /// Runs a stage: writes the commitment, draws, writes the bundle, reads it back and verifies it,
@@ -111,6 +118,7 @@ pub fn run(
         compact,
         receipts,
         stage,
+        lottery,
     } = input;
     let files = StageFiles::new(dir);
     create_dir(&files.receipts)?;
@@ -139,7 +147,15 @@ pub fn run(
     progress("verify", 0, 1);
     let text = fs::read_to_string(&files.bundle).map_err(io("read", &files.bundle))?;
     let bundle = Bundle::from_json(&text).map_err(proto(stage))?;
-    let report = verify(&bundle);
+    let published_text =
+        fs::read_to_string(&files.commitment).map_err(io("read", &files.commitment))?;
+    let published = kleroterion::Published {
+        commitment: Some(
+            Digest::from_hex(published_text.trim(), "commitment.txt").map_err(proto(stage))?,
+        ),
+        lotteries: vec![lottery],
+    };
+    let report = kleroterion::verify_with(&bundle, &published, &[]);
     let checks = report.steps.iter().map(check_line).collect();
     if !report.valid {
         return Err(DemoError::Verification {
@@ -172,6 +188,12 @@ pub fn run(
         commitment,
         bundle,
         checks,
+        verdict: report.headline(),
+        by_hand: report
+            .by_hand
+            .iter()
+            .map(|b| format!("{}: {} (against {})", b.what, b.value, b.record))
+            .collect(),
         receipts_written: receipts.len(),
         receipt_checks,
     })
@@ -194,7 +216,7 @@ fn check_line(s: &kleroterion::Step) -> CheckLine {
             Status::Skipped => "skipped",
             Status::NotChecked => "not checked",
         },
-        title: s.title,
+        title: s.title.clone(),
         detail: s.detail.clone(),
     }
 }

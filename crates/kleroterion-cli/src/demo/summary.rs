@@ -87,6 +87,8 @@ fn stage_summary(
             .iter()
             .all(|c| c.status != "failed" && c.status != "not checked"),
         checks: s.checks.clone(),
+        verdict: s.verdict.clone(),
+        by_hand: s.by_hand.clone(),
         receipts_written: s.receipts_written,
         selected: s.bundle.result.selected.clone(),
         alternates: s.bundle.result.alternates.clone(),
@@ -365,8 +367,10 @@ pub fn build(
         ]),
         Block::Para("Randomness committed in advance:".into()),
         Block::List(st1.sources.clone()),
-        Block::Para("Verification of the bundle as written:".into()),
+        Block::Para("Verification of the bundle as written, with the commitment and the EuroMillions numbers as published (checked by computation):".into()),
         Block::List(check_list(&st1)),
+        Block::Para(format!("Verdict: {}. To compare by hand, since no program can check them offline:", st1.verdict)),
+        Block::List(st1.by_hand.clone()),
         Block::Table {
             header: ["commune", "registered", "allocation", "invited"]
                 .map(String::from)
@@ -398,8 +402,10 @@ pub fn build(
     blocks.extend([
         Block::Para("Randomness committed in advance:".into()),
         Block::List(st2.sources.clone()),
-        Block::Para("Verification of the bundle as written:".into()),
+        Block::Para("Verification of the bundle as written, with the commitment and the EuroMillions numbers as published (checked by computation):".into()),
         Block::List(check_list(&st2)),
+        Block::Para(format!("Verdict: {}. To compare by hand, since no program can check them offline:", st2.verdict)),
+        Block::List(st2.by_hand.clone()),
         Block::Heading(3, "The panel against the quotas and the population".into()),
         Block::Table { header: header.clone(), right: right.clone(), rows: rows.clone() },
         Block::Heading(3, "Selection probabilities".into()),
@@ -452,9 +458,14 @@ fn terminal_text(
 ) -> String {
     let verdict = |s: &StageSummary| {
         if s.verified {
-            "verified"
+            let items: Vec<String> = s.by_hand.iter().map(|b| format!("\n    - {b}")).collect();
+            format!(
+                "verified with the commitment and the EuroMillions numbers as published: {}{}",
+                s.verdict,
+                items.concat()
+            )
         } else {
-            "NOT verified"
+            "NOT verified".into()
         }
     };
     let fallback = |s: &StageSummary| match &s.randomness {
@@ -466,7 +477,7 @@ fn terminal_text(
     let (st1, st2) = (&s.stage1, &s.stage2);
     let mut text = format!("{intro}\n\n");
     text.push_str(&format!(
-        "Stage 1, invitations: {} drawn from {} voters, {}.\n  commitment {}\n  {}\n{}",
+        "Stage 1, invitations: {} drawn from {} voters, {}\n  commitment {}\n  {}\n{}",
         thousands(st1.selected.len()),
         thousands(s.roll_size),
         verdict(st1),
@@ -478,7 +489,7 @@ fn terminal_text(
         "  receipts: {receipts1}\n\nAnswers: {answers}\n\n"
     ));
     text.push_str(&format!(
-        "Stage 2, panel of {k}: {}, {}.\n  commitment {}\n  {}\n{}",
+        "Stage 2, panel of {k}: {}, {}\n  commitment {}\n  {}\n{}",
         st2.method,
         verdict(st2),
         st2.commitment,
