@@ -146,10 +146,16 @@ pub fn by_hand(bundle: &Bundle, published: &Published) -> Vec<ByHand> {
         });
     }
     items.extend(announcement_item(bundle));
-    let sources = m.randomness.iter().flat_map(|r| r.sources.iter().map(Some));
-    let specs = sources.chain(core::iter::repeat(None));
-    for (spec, value) in specs.zip(&bundle.reveal.sources) {
-        items.extend(source_item(spec, value, published));
+    // SPEC.md section 12.3: the lotteries, then the dice, then the hex values, each in reveal
+    // order.
+    for kind in ["lottery", "dice", "hex"] {
+        let sources = m.randomness.iter().flat_map(|r| r.sources.iter().map(Some));
+        let specs = sources.chain(core::iter::repeat(None));
+        for (spec, value) in specs.zip(&bundle.reveal.sources) {
+            if value.kind() == kind {
+                items.extend(source_item(spec, value, published));
+            }
+        }
     }
     items
 }

@@ -280,6 +280,14 @@ fn lottery_time(
             l.name
         )),
         (None, Some(_), Some(t)) => {
+            if let Some(l) = crate::lottery::REGISTRY.iter().find(|l| {
+                l.id.eq_ignore_ascii_case(lottery) || l.name.eq_ignore_ascii_case(lottery)
+            }) {
+                return Err(format!(
+                    "a declared lottery cannot be named \"{lottery}\", the name of the registry's {} (id \"{}\"): name the registry lottery by its id without a format, or give the declared one another name",
+                    l.name, l.id
+                ));
+            }
             if crate::time::parse_date(date).is_none() {
                 return Err(format!("the date \"{date}\" is not a date of the form YYYY-MM-DD"));
             }

@@ -143,6 +143,7 @@ impl SourceValue {
             SourceValue::Dice { values } if values.is_empty() || values.len() > 1000 => {
                 Err(bad(format!("{} dice values; give 1 to 1000", values.len())))
             }
+            SourceValue::Drand { round: 0, .. } => Err(bad("drand rounds start at 1".into())),
             SourceValue::Drand {
                 signature,
                 randomness: Some(r),

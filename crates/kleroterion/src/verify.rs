@@ -347,20 +347,41 @@ pub fn verify_json(text: &str, published: &Published, replacements: &[Replacemen
     match Bundle::from_json(text) {
         Ok(bundle) => verify_with(&bundle, published, replacements),
         Err(e) => {
-            let mut b = Builder::default();
-            b.record::<()>(
-                StepId::Format,
-                Err(Failure::new(
+            let failure = match other_protocol(text) {
+                // A bundle of another version has another shape: it is refused for its
+                // version (SPEC.md sections 12.1 and 15), not as unreadable.
+                Some(found) => {
+                    let found = display(&found, 80);
+                    Failure::from(Error::UnsupportedSpec {
+                        found: found.clone(),
+                    })
+                    .compared(SPEC_VERSION.into(), found)
+                }
+                None => Failure::new(
                     "UnreadableBundle",
                     format!(
                         "the file is not a readable kleroterion bundle: {}",
                         display(&e.to_string(), REPORT_TEXT_LIMIT)
                     ),
-                )),
-            );
+                ),
+            };
+            let mut b = Builder::default();
+            b.record::<()>(StepId::Format, Err(failure));
             b.finish(None, Vec::new())
         }
     }
+}
+
+/// The protocol version named by a file that does not parse as a bundle of this version, when
+/// it is a kleroterion bundle of another version.
+fn other_protocol(text: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Head {
+        format: String,
+        spec: String,
+    }
+    let head: Head = serde_json::from_str(text).ok()?;
+    (head.format == BUNDLE_FORMAT && head.spec != SPEC_VERSION).then_some(head.spec)
 }
 
 /// Verifies a bundle by computation alone, with no published fact given: the commitment is
@@ -404,7 +425,7 @@ fn format_step(bundle: &Bundle) -> StepResult<()> {
     let m = &bundle.manifest;
     if bundle.format != BUNDLE_FORMAT {
         return Err(Failure::new(
-            "UnsupportedSpec",
+            "UnreadableBundle",
             format!(
                 "this file is not a kleroterion bundle (format \"{}\")",
                 crate::text::display(&bundle.format, 80)
@@ -534,16 +555,33 @@ fn check_published_lottery(
 }
 
 fn time_order_step(m: &Manifest) -> StepResult<()> {
+    if m.purpose == Purpose::Replay {
+        return Ok(skipped(
+            "a replay: its randomness existed before this manifest was written (see the items to compare by hand)",
+        ));
+    }
     let Some(recipe) = &m.randomness else {
         return Ok(skipped("no recipe: nothing was committed in advance (see the items to compare by hand)"));
     };
+    if m.purpose == Purpose::Replay {
+        // SPEC.md section 12.2: a replay was written after its randomness existed; it verifies,
+        // and its verdict says that it proves nothing (the purpose is compared by hand).
+        return Ok(skipped(
+            "a replay: its manifest was written after its randomness existed, so the time order proves nothing (see the items to compare by hand)",
+        ));
+    }
     let timed: Vec<(String, u64)> = recipe
         .sources
         .iter()
         .filter_map(|s| s.time().ok().flatten().map(|t| (s.describe(), t)))
         .collect();
+    if timed.is_empty() {
+        return Ok(skipped(
+            "no source whose time a program knows (hex values, dice): compare the announcement by hand",
+        ));
+    }
     let Some(announced) = m.announced_at.as_deref() else {
-        return Ok(skipped("no source whose time a program knows (hex values, dice)"));
+        return Err(Error::AnnouncementMissing.into());
     };
     let at = crate::time::parse_utc(announced).ok_or_else(|| Error::InvalidTime {
         found: announced.into(),
@@ -559,13 +597,10 @@ fn time_order_step(m: &Manifest) -> StepResult<()> {
         )
         .compared(format_unix(*t), announced.into()));
     }
-    let mut lines: Vec<String> = timed
+    let lines: Vec<String> = timed
         .iter()
         .map(|(what, t)| format!("{} exists from {} (UTC), after the announcement at {announced}", crate::text::display(what, 200), format_unix(*t)))
         .collect();
-    if timed.is_empty() {
-        lines.push(format!("announced at {announced}; no source has a time a program knows"));
-    }
     Ok(Done::passed((), lines))
 }
 
