@@ -1,4 +1,4 @@
-"""Writes the kleroterion/v1 test vectors to tests/vectors/*.json.
+"""Writes the kleroterion/v2 test vectors to tests/vectors/*.json.
 
 Usage: python3 tests/reference/make_vectors.py [--check]
 
@@ -9,6 +9,7 @@ written and the exit status says whether the files on disk are up to date.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import itertools
 import json
@@ -25,8 +26,12 @@ VEC_DIR = os.path.join(ROOT, "tests", "vectors")
 RFC3797_DIR = os.path.join(ROOT, "tests", "data", "rfc3797")
 GENERATED_BY = "tests/reference/kleroterion_ref.py (independent implementation of SPEC.md)"
 
-QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
-MAINNET = "8990e7a9aaed2ffed73dbd7092123d6f289930540d7651336225dc172e51b2ce"
+QUICKNET = k.QUICKNET.hex()
+MAINNET = k.MAINNET.hex()
+# The last quicknet round whose time is at most 9999-12-31T23:59:59Z (section 6.1).
+QUICKNET_LAST_ROUND = (k.MAX_TIME - 1692803367) // 3 + 1
+
+EUROMILLIONS = "euromillions"
 
 
 def header(description: str) -> dict:
@@ -64,8 +69,18 @@ def ticket(label: str, i: int) -> str:
     return f"{h[:4]}-{h[4:8]}"
 
 
+def expect_error(kind: str, fn, *args):
+    """Runs fn(*args) and checks that it raises the error `kind`."""
+    try:
+        fn(*args)
+    except k.KleroterionError as e:
+        assert e.kind == kind, (kind, e)
+        return
+    raise AssertionError(f"expected {kind}")
+
+
 # ---------------------------------------------------------------------------
-# Common features
+# Common features, pools, manifests
 # ---------------------------------------------------------------------------
 
 GENRE = ["femme", "homme"]
@@ -105,7 +120,8 @@ def pool_root(records) -> str:
     return k.mth([k.leaf_hash(k.parse_record(r)) for r in records]).hex()
 
 
-def manifest(title, method, k_, A, features, records, recipe=None, announced_at=None, household_rule=False):
+def manifest(title, method, k_, A, features, records, recipe=None, announced_at=None, household_rule=False,
+             purpose=None):
     m = {"spec": k.SPEC_ID, "title": title}
     if announced_at is not None:
         m["announced_at"] = announced_at
@@ -113,18 +129,45 @@ def manifest(title, method, k_, A, features, records, recipe=None, announced_at=
               "features": features, "pool": {"root": pool_root(records), "count": len(records)}})
     if recipe is not None:
         m["randomness"] = recipe
+    if purpose is not None:
+        m["purpose"] = purpose
     return m
 
 
-FALLBACK = "Si une source ne publie pas, utiliser la première valeur suivante de cette même source."
+def recipe(*sources):
+    return {"sources": list(sources), "fallback": k.FALLBACK}
 
 
 def hex_recipe(*labels):
-    return {"sources": [{"kind": "hex", "label": lab} for lab in labels], "fallback": FALLBACK}
+    return recipe(*[{"kind": "hex", "label": lab} for lab in labels])
 
 
 def hex_reveal(*values):
     return {"sources": [{"kind": "hex", "value": v} for v in values]}
+
+
+def registry_lottery(lottery: str, date: str) -> dict:
+    return {"kind": "lottery", "lottery": lottery, "date": date}
+
+
+def declared_lottery(lottery: str, date: str, draw_at: str, main: dict, bonus: list | None = None) -> dict:
+    return {"kind": "lottery", "lottery": lottery, "date": date, "draw_at": draw_at,
+            "format": {"main": main, "bonus": bonus or []}}
+
+
+def group(name, count, lo, hi, from_main_drum=None) -> dict:
+    g = {"name": name, "count": count, "min": lo, "max": hi}
+    if from_main_drum is not None:
+        g["from_main_drum"] = from_main_drum
+    return g
+
+
+def lottery_value(lottery: str, main: list, bonus: list | None = None) -> dict:
+    return {"kind": "lottery", "lottery": lottery, "main": main, "bonus": bonus or []}
+
+
+def dice(count, faces, witnesses) -> dict:
+    return {"kind": "dice", "count": count, "faces": faces, "witnesses": witnesses}
 
 
 def _with_nulls(m: dict) -> dict:
@@ -138,9 +181,334 @@ def _with_nulls(m: dict) -> dict:
     return out
 
 
+DRAW_DATES_FROM = "2026-12-01"
+
+
+def first_draw_day(entry: dict, date: str) -> int:
+    """The first draw day of a registry entry on or after `date`."""
+    day = k.parse_date(date)
+    while not k.is_draw_day(entry, day):
+        day += 1
+    return day
+
+
+def euromillions_date(n: int) -> str:
+    """The n-th EuroMillions draw date (from 0) on or after DRAW_DATES_FROM."""
+    entry = k.registry_entry(EUROMILLIONS)
+    day = k.parse_date(DRAW_DATES_FROM)
+    for _ in range(n + 1):
+        day = first_draw_day(entry, k.format_date(day)) + 1
+    return k.format_date(day - 1)
+
+
+def valid_numbers(F: dict) -> tuple:
+    """Numbers that fit a format: the lowest numbers of each group, the highest for a
+    group drawn from the main drum (so that it repeats no main number)."""
+    main = list(range(F["main"]["min"], F["main"]["min"] + F["main"]["count"]))
+    bonus = []
+    for g in F["bonus"]:
+        if g.get("from_main_drum"):
+            bonus.append(list(range(g["max"] - g["count"] + 1, g["max"] + 1)))
+        else:
+            bonus.append(list(range(g["min"], g["min"] + g["count"])))
+    return main, bonus
+
+
 # ---------------------------------------------------------------------------
 # encoding.json
 # ---------------------------------------------------------------------------
+
+DECLARED_TOMBOLA = declared_lottery("Tombola de Pérols", "2026-12-01", "2026-12-01T18:00:00Z",
+                                    group("numbers", 3, 1, 90))
+DECLARED_WITH_BONUS = declared_lottery(
+    "Loto du Comité des fêtes", "2026-12-05", "2026-12-05T19:30:00Z", group("boules", 6, 1, 49),
+    [group("complémentaire", 1, 1, 49, True), group("chance", 1, 1, 10, False)])
+
+
+def encoding_manifests(pool: list, features: list) -> list:
+    all_kinds = recipe(
+        {"kind": "hex", "label": "valeur de test"},
+        registry_lottery(EUROMILLIONS, "2026-12-01"),
+        {"kind": "drand", "chain": QUICKNET, "round": 1234567},
+        dice(5, 6, "Mme Dupré et M. Núñez, mairie de Pérols"))
+    return [
+        manifest("Tirage uniforme", {"name": "uniform"}, 4, 2, features, pool),
+        manifest("Tirage uniforme, annoncé", {"name": "uniform"}, 4, 2, features, pool,
+                 recipe=hex_recipe("graine de test"), announced_at="2026-11-30T12:00:00Z"),
+        manifest("Stratifié, comptes explicites", {"name": "stratified", "feature": "commune",
+                 "allocation": {"kind": "explicit", "counts": [2, 1, 1, 0]}}, 4, 0, features, pool,
+                 recipe=recipe(registry_lottery(EUROMILLIONS, "2026-12-04")), announced_at="2026-12-02T09:00:00Z"),
+        manifest("Stratifié, plus forts restes", {"name": "stratified", "feature": "commune",
+                 "allocation": {"kind": "largest_remainder"}}, 4, 3, features, pool,
+                 recipe=recipe({"kind": "drand", "chain": QUICKNET, "round": 1}),
+                 announced_at="2023-08-23T15:09:26Z"),
+        manifest("Stratifié, Sainte-Laguë", {"name": "stratified", "feature": "genre",
+                 "allocation": {"kind": "sainte_lague"}}, 5, 1, features, pool,
+                 recipe=recipe(dice(10, 20, "")), announced_at="2027-02-28T23:59:59Z"),
+        manifest("Glouton", {"name": "greedy", "max_attempts": 100}, 4, 4, features, pool,
+                 recipe=all_kinds, announced_at="2026-11-30T08:30:00Z"),
+        manifest("Glouton, foyers", {"name": "greedy", "max_attempts": 1}, 3, 0, features, pool,
+                 household_rule=True),
+        manifest("Convention citoyenne, panel", {"name": "lottery", "portfolio": [[0, 3, 5], [1, 2, 4], [6, 7, 11]]},
+                 3, 2, [feat("genre", GENRE, [(0, 3), (0, 3)])], pool,
+                 recipe=recipe({"kind": "drand", "chain": QUICKNET, "round": 1234567},
+                               registry_lottery(EUROMILLIONS, "2026-12-01")),
+                 announced_at="2023-08-30T12:00:00Z", household_rule=True, purpose="official"),
+        manifest("RFC 3797", {"name": "rfc3797"}, 2, 3, [], pool),
+        _with_nulls(manifest("Uniforme, champs optionnels à null", {"name": "uniform"}, 6, 0, features, pool)),
+        manifest("RFC 3797, recette", {"name": "rfc3797"}, 2, 3, features, pool,
+                 recipe=recipe(DECLARED_TOMBOLA, dice(3, 6, "huissier"), {"kind": "hex", "label": "x"},
+                               {"kind": "drand", "chain": QUICKNET, "round": QUICKNET_LAST_ROUND}),
+                 announced_at="2026-11-30T12:00:00Z"),
+        manifest("Répétition", {"name": "uniform"}, 4, 2, features, pool, recipe=hex_recipe("essai"),
+                 purpose="rehearsal"),
+        manifest("Rejeu d'un tirage passé", {"name": "uniform"}, 4, 2, features, pool,
+                 recipe=recipe(dice(2, 6, "public")), purpose="replay"),
+        manifest("Loterie déclarée, numéros complémentaires", {"name": "uniform"}, 4, 2, features, pool,
+                 recipe=recipe(DECLARED_WITH_BONUS, {"kind": "drand", "chain": MAINNET, "round": 1}),
+                 announced_at="2020-07-22T15:17:29Z"),
+        manifest("Loteries déclarées aux noms voisins du registre", {"name": "uniform"}, 4, 2, features, pool,
+                 recipe=recipe(*NEAR_REGISTRY_NAMES), announced_at="2026-11-30T12:00:00Z"),
+    ]
+
+
+# Declared lotteries whose names equal a registry id or name only under a Unicode case mapping,
+# not "without regard to ASCII case" (6.1): U+0131 (dotless i) uppercases to I, U+017F (long s)
+# case-folds to s. They are valid declared lotteries.
+NEAR_REGISTRY_NAMES = [
+    declared_lottery("EuroM\u0131ll\u0131ons", "2026-12-04", "2026-12-04T20:00:00Z", group("numbers", 5, 1, 50),
+                     [group("stars", 2, 1, 12)]),
+    declared_lottery("u\u017f-powerball", "2026-12-05", "2026-12-05T21:00:00Z", group("numbers", 5, 1, 69),
+                     [group("Powerball", 1, 1, 26)]),
+]
+
+
+def invalid_manifests(pool: list, features: list) -> list:
+    """Manifests with exactly one fault each, and the error kind of section 5.1."""
+    base = manifest("Un défaut", {"name": "uniform"}, 4, 2, features, pool,
+                    recipe=recipe(registry_lottery(EUROMILLIONS, "2026-12-04")), announced_at="2026-12-01T12:00:00Z")
+    entry = k.registry_entry(EUROMILLIONS)
+    since = k.parse_date(entry["since"])
+    before_since = since - 1
+    while not k.is_draw_day(entry, before_since):
+        before_since -= 1
+    not_draw_day = k.parse_date("2026-12-04") + 1
+    while k.is_draw_day(entry, not_draw_day):
+        not_draw_day += 1
+    cases = []
+
+    def case(what: str, error: str, edit):
+        m = copy.deepcopy(base)
+        edit(m)
+        expect_error(error, k.parse_manifest, m)
+        cases.append({"what": what, "manifest": m, "error": error})
+
+    def set_sources(*sources):
+        return lambda m: m["randomness"].update(sources=list(sources))
+
+    def set_key(key, value):
+        return lambda m: m.update({key: value})
+
+    def set_group(i: int | None, source=DECLARED_WITH_BONUS, **changes):
+        """Changes the main group (i None) or bonus group i of a declared lottery."""
+        def edit(m):
+            src = copy.deepcopy(source)
+            g = src["format"]["main"] if i is None else src["format"]["bonus"][i]
+            g.update(changes)
+            m["randomness"]["sources"] = [src]
+        return edit
+
+    case("spec kleroterion/v1", "UnsupportedSpec", set_key("spec", "kleroterion/v1"))
+    case("a bidirectional formatting character in the title", "InvalidText", set_key("title", "abc\u202edef"))
+    case("a C1 control in a feature name", "InvalidText",
+         lambda m: m["features"][0].update(name="genre\u0085"))
+    case("an unassigned code point in a lottery name", "InvalidText",
+         set_sources(declared_lottery("Loto \u0378", "2026-12-04", "2026-12-04T20:00:00Z", group("n", 5, 1, 50))))
+    case("announced_at on 31 November", "InvalidTime", set_key("announced_at", "2026-11-31T12:00:00Z"))
+    case("announced_at without seconds", "InvalidTime", set_key("announced_at", "2026-12-01T12:00Z"))
+    case("a registry lottery without announced_at", "AnnouncementMissing", lambda m: m.pop("announced_at"))
+    case("a declared lottery without announced_at", "AnnouncementMissing",
+         lambda m: (m.pop("announced_at"), m["randomness"].update(sources=[DECLARED_TOMBOLA])))
+    case("a drand round without announced_at", "AnnouncementMissing",
+         lambda m: (m.pop("announced_at"),
+                    m["randomness"].update(sources=[{"kind": "drand", "chain": QUICKNET, "round": 5}])))
+    case("a fallback rule other than next_value", "InvalidRecipe",
+         lambda m: m["randomness"].update(fallback="the latest value"))
+    case("no source", "InvalidRecipe", set_sources())
+    case("17 sources", "InvalidRecipe", set_sources(*[{"kind": "hex", "label": f"s{i}"} for i in range(17)]))
+    case("a registry lottery on a day it does not draw", "InvalidRecipe",
+         set_sources(registry_lottery(EUROMILLIONS, k.format_date(not_draw_day))))
+    case("a registry lottery before its since date", "InvalidRecipe",
+         set_sources(registry_lottery(EUROMILLIONS, k.format_date(before_since))))
+    case("a registry lottery with a date and time", "InvalidRecipe",
+         set_sources(registry_lottery(EUROMILLIONS, "2026-12-04T20:45:00Z")))
+    case("a registry lottery that declares a format", "InvalidRecipe",
+         set_sources(dict(registry_lottery(EUROMILLIONS, "2026-12-04"),
+                          format={"main": group("n", 5, 1, 50), "bonus": []})))
+    case("a registry lottery that declares draw_at", "InvalidRecipe",
+         set_sources(dict(registry_lottery(EUROMILLIONS, "2026-12-04"), draw_at="2026-12-04T19:45:00Z")))
+    case("a lottery outside the registry without format and draw_at", "InvalidRecipe",
+         set_sources(registry_lottery("Tombola de Pérols", "2026-12-01")))
+    case("a declared lottery without draw_at", "InvalidRecipe",
+         set_sources({key: v for key, v in DECLARED_TOMBOLA.items() if key != "draw_at"}))
+    case("a declared lottery without format", "InvalidRecipe",
+         set_sources({key: v for key, v in DECLARED_TOMBOLA.items() if key != "format"}))
+    case("a declared lottery on 30 February", "InvalidRecipe", set_sources(dict(DECLARED_TOMBOLA, date="2026-02-30")))
+    case("a declared lottery whose draw_at is not a UTC time", "InvalidRecipe",
+         set_sources(dict(DECLARED_TOMBOLA, draw_at="2026-12-01T18:00:00+01:00")))
+    case("a main group of 0 numbers", "InvalidRecipe", set_group(None, count=0))
+    case("a main group of 65 numbers", "InvalidRecipe", set_group(None, DECLARED_TOMBOLA, count=65))
+    case("a group with min above max", "InvalidRecipe", set_group(1, min=11, max=10))
+    case("a group of more numbers than its range", "InvalidRecipe", set_group(1, count=2, min=1, max=1))
+    case("a group from the main drum with another range", "InvalidRecipe", set_group(0, max=50))
+    case("a group from the main drum that does not fit beside the main numbers", "InvalidRecipe",
+         set_group(0, count=44))
+    case("9 bonus groups", "InvalidRecipe",
+         set_sources(dict(DECLARED_TOMBOLA, format={"main": group("n", 3, 1, 90),
+                                                    "bonus": [group(f"b{i}", 1, 1, 9) for i in range(9)]})))
+    case("an unknown drand chain", "InvalidRecipe",
+         set_sources({"kind": "drand", "chain": "00" * 32, "round": 5}))
+    em_format = {"main": group("numbers", 5, 1, 50), "bonus": [group("stars", 2, 1, 12)]}
+    case("a declared lottery named EuroMillions (the registry's name for euromillions)", "InvalidRecipe",
+         set_sources(dict(registry_lottery("EuroMillions", "2026-12-04"), draw_at="2026-12-04T19:30:00Z",
+                          format=em_format)))
+    case("a declared lottery named EUROMILLIONS (the registry id in another ASCII case)", "InvalidRecipe",
+         set_sources(dict(registry_lottery("EUROMILLIONS", "2026-12-04"), draw_at="2026-12-04T19:30:00Z",
+                          format=em_format)))
+    case("the registry id euromillions with a format and draw_at", "InvalidRecipe",
+         set_sources(dict(registry_lottery(EUROMILLIONS, "2026-12-04"), draw_at="2026-12-04T19:30:00Z",
+                          format=em_format)))
+    case("a declared lottery named after the registry name of fr-loto, in other ASCII case", "InvalidRecipe",
+         set_sources(declared_lottery("LOTO (france)", "2026-12-05", "2026-12-05T19:15:00Z",
+                                      group("numbers", 5, 1, 49), [group("numéro chance", 1, 1, 10)])))
+    case("a main group with from_main_drum true", "InvalidRecipe",
+         set_group(None, DECLARED_TOMBOLA, from_main_drum=True))
+    case("an empty number group name (a name: 1 to 256 bytes)", "InvalidText", set_group(1, name=""))
+    case("a number group name of 257 bytes", "InvalidText", set_group(None, name="n" * 257))
+    case("drand round 0", "InvalidRecipe", set_sources({"kind": "drand", "chain": QUICKNET, "round": 0}))
+    case("a drand round after 9999-12-31T23:59:59Z", "InvalidRecipe",
+         set_sources({"kind": "drand", "chain": QUICKNET, "round": QUICKNET_LAST_ROUND + 1}))
+    case("1001 dice", "InvalidRecipe", set_sources(dice(1001, 6, "")))
+    case("dice of 1 face", "InvalidRecipe", set_sources(dice(2, 1, "")))
+    return cases
+
+
+def lottery_values() -> list:
+    entry = k.registry_entry(EUROMILLIONS)
+    em_main, em_bonus = valid_numbers(entry["format"])
+    values = [
+        lottery_value(EUROMILLIONS, [48, 7, 18, 40, 28], [[9, 3]]),
+        lottery_value(EUROMILLIONS, em_main, em_bonus),
+        lottery_value("Tombola de Pérols", [90, 1, 45]),
+        {"kind": "lottery", "lottery": "Tombola de Pérols", "main": [45, 90, 1]},
+        lottery_value("Loto du Comité des fêtes", [49, 2, 17, 33, 8, 21], [[40], [10]]),
+        lottery_value("Loterie 1", [9319]),
+        lottery_value("Loterie 2", [2, 5, 12, 8, 10]),
+        lottery_value("Loterie 3", [9, 18, 26, 34, 41, 45]),
+        lottery_value("Zéro", [0], [[0, 4294967295], [7]]),
+        lottery_value("Sans tri", [10, 9, 100, 1], [[3, 2, 1]]),
+        lottery_value("Doubles sans recette", [5, 5, 5], [[1, 1]]),
+    ]
+    out = []
+    for v in values:
+        s = k.parse_reveal({"sources": [v]})[0]
+        out.append({"value": v, "bytes": k.source_val_bytes(s).hex(), "rfc3797": k.source_canonical_string(s)})
+    return out
+
+
+def reveal_form_check(reveal: dict):
+    """A reveal checked without a recipe: its form (6.2) and the drand rules of 6.4.8 that
+    come before the pairing check."""
+    k.check_drand_values(k.parse_reveal(reveal), skip_signatures=True)
+
+
+def invalid_reveals() -> list:
+    """Reveals with exactly one fault each, refused without any recipe (section 6.2)."""
+    quick = {"kind": "drand", "chain": QUICKNET, "round": 42,
+             "signature": "95a9f9f5b231b7714de1553105d8ffdf3dcda24cfdb1e689319bccf79a9c8ce430a91b811fbfaf763900bc"
+                          "998b5d686a"}
+    cases = []
+
+    def case(what: str, error: str, *sources):
+        reveal = {"sources": list(sources)}
+        expect_error(error, reveal_form_check, reveal)
+        cases.append({"what": what, "reveal": reveal, "error": error})
+
+    case("no source", "InvalidReveal")
+    case("17 sources", "InvalidReveal", *[{"kind": "hex", "value": "00"}] * 17)
+    case("an empty hex value", "InvalidReveal", {"kind": "hex", "value": ""})
+    case("a hex value of 1025 bytes", "InvalidReveal", {"kind": "hex", "value": "ab" * 1025})
+    case("no dice value", "InvalidReveal", {"kind": "dice", "values": []})
+    case("1001 dice values", "InvalidReveal", {"kind": "dice", "values": [1] * 1001})
+    case("a lottery without main numbers", "InvalidReveal", {"kind": "lottery", "lottery": "Tombola", "main": []})
+    case("a lottery with 65 main numbers", "InvalidReveal",
+         {"kind": "lottery", "lottery": "Tombola", "main": list(range(1, 66))})
+    case("a lottery with 9 bonus groups", "InvalidReveal",
+         lottery_value("Tombola", [1], [[i] for i in range(1, 10)]))
+    case("a lottery with an empty bonus group", "InvalidReveal", lottery_value("Tombola", [1], [[]]))
+    case("euromillions without bonus (its stars are missing)", "InvalidReveal",
+         {"kind": "lottery", "lottery": EUROMILLIONS, "main": [6, 15, 23, 30, 41]})
+    case("drand round 0", "InvalidReveal", dict(quick, round=0))
+    case("a drand randomness that is not SHA-256(signature)", "InvalidReveal", dict(quick, randomness="00" * 32))
+    return cases
+
+
+INVALID_TEXTS = [
+    ("Pe\u0301rols", "not NFC"),
+    ("A\u030angstro\u0308m", "not NFC"),
+    ("\u1100\u1161", "not NFC"),
+    ("\u212b", "not NFC"),
+    ("ligne\nsuivante", "control character"),
+    ("tab\there", "control character"),
+    ("nul\u0000", "control character"),
+    ("del\u007f", "control character"),
+    ("\u001f", "control character"),
+    ("C1 \u0080", "control character"),
+    ("next line\u0085", "control character"),
+    ("C1 \u009f", "control character"),
+    ("arabic letter mark \u061c", "bidirectional formatting character"),
+    ("\u200eleft-to-right mark", "bidirectional formatting character"),
+    ("right-to-left mark\u200f", "bidirectional formatting character"),
+    ("\u202aembedding", "bidirectional formatting character"),
+    ("\u202bembedding", "bidirectional formatting character"),
+    ("pop\u202c", "bidirectional formatting character"),
+    ("\u202doverride", "bidirectional formatting character"),
+    ("abc\u202edef", "bidirectional formatting character"),
+    ("\u2066isolate", "bidirectional formatting character"),
+    ("\u2067isolate", "bidirectional formatting character"),
+    ("\u2068isolate", "bidirectional formatting character"),
+    ("pop isolate\u2069", "bidirectional formatting character"),
+    ("unassigned \u0378", "unassigned code point"),
+    ("Tulu-Tigalari \U000113c2", "unassigned code point"),
+    ("\u2065", "unassigned code point"),
+    ("noncharacter \uffff", "unassigned code point"),
+    ("\ufdd0", "unassigned code point"),
+    ("\U0010ffff", "unassigned code point"),
+    ("\U000e0080", "unassigned code point"),
+    ("control before bidi \u202e\u0085", "control character"),
+    ("bidi before unassigned \u0378\u202e", "bidirectional formatting character"),
+    ("unassigned before NFC e\u0301\u0378", "unassigned code point"),
+    ("x" * 4097, "too long"),
+    ("é" * 2049, "too long"),
+    ("\u202e" * 1366, "too long"),
+    ("", "empty"),
+]
+
+VALID_TEXTS = [
+    "Pérols",
+    "\u00a0espace insécable",
+    "~",
+    "\u061b\u061d",
+    "zero\u200dwidth joiner",
+    "\u2028\u2029",
+    "\ufeffbom",
+    "\u2064\u206a",
+    "家 Ωμέγα 🗳",
+    "\U0001fae7",
+    "\U000e0001",
+    "\U000f0000 private use",
+]
+
 
 def gen_encoding() -> dict:
     recs = [
@@ -157,97 +525,41 @@ def gen_encoding() -> dict:
         records.append({"record": r, "bytes": k.rec_bytes(pr).hex(), "leaf": k.leaf_hash(pr).hex()})
 
     pool = make_pool("encoding", 12, [GENRE, COMMUNE])
-    f_genre = feat("genre", GENRE, [(1, 3), (1, 3)])
-    f_commune = feat("commune", COMMUNE, [(0, 4), (0, 2), (0, 2), (0, 2)])
-    features = [f_genre, f_commune]
-    all_kinds_recipe = {"sources": [
-        {"kind": "hex", "label": "valeur de test"},
-        {"kind": "lottery", "name": "EuroMillions", "date": "2026-12-01"},
-        {"kind": "drand", "chain": QUICKNET, "round": 1234567},
-        {"kind": "dice", "count": 5, "faces": 6, "witnesses": "Mme Dupré et M. Núñez, mairie de Pérols"},
-    ], "fallback": FALLBACK}
-    mans = [
-        manifest("Tirage uniforme", {"name": "uniform"}, 4, 2, features, pool),
-        manifest("Tirage uniforme, annoncé", {"name": "uniform"}, 4, 2, features, pool,
-                 recipe=hex_recipe("graine de test"), announced_at="2026-11-30T12:00:00Z"),
-        manifest("Stratifié, comptes explicites", {"name": "stratified", "feature": "commune",
-                 "allocation": {"kind": "explicit", "counts": [2, 1, 1, 0]}}, 4, 0, features, pool,
-                 recipe={"sources": [{"kind": "lottery", "name": "Loto", "date": "2026-12-02"}],
-                         "fallback": FALLBACK}),
-        manifest("Stratifié, plus forts restes", {"name": "stratified", "feature": "commune",
-                 "allocation": {"kind": "largest_remainder"}}, 4, 3, features, pool,
-                 recipe={"sources": [{"kind": "drand", "chain": QUICKNET, "round": 1}], "fallback": ""}),
-        manifest("Stratifié, Sainte-Laguë", {"name": "stratified", "feature": "genre",
-                 "allocation": {"kind": "sainte_lague"}}, 5, 1, features, pool,
-                 recipe={"sources": [{"kind": "dice", "count": 10, "faces": 20, "witnesses": ""}],
-                         "fallback": FALLBACK}, announced_at="2027-02-28T23:59:59Z"),
-        manifest("Glouton", {"name": "greedy", "max_attempts": 100}, 4, 4, features, pool,
-                 recipe=all_kinds_recipe, announced_at="2026-12-01T08:30:00Z"),
-        manifest("Glouton, foyers", {"name": "greedy", "max_attempts": 1}, 3, 0, features, pool,
-                 household_rule=True),
-        manifest("Convention citoyenne, panel", {"name": "lottery", "portfolio": [[0, 3, 5], [1, 2, 4], [6, 7, 11]]},
-                 3, 2, [feat("genre", GENRE, [(0, 3), (0, 3)])], pool,
-                 recipe={"sources": [{"kind": "drand", "chain": QUICKNET, "round": 1234567},
-                                     {"kind": "lottery", "name": "EuroMillions", "date": "2026-12-01"}],
-                         "fallback": "If a source does not publish, use the first later value of that same source."},
-                 announced_at="2026-11-30T12:00:00Z", household_rule=True),
-        manifest("RFC 3797", {"name": "rfc3797"}, 2, 3, [], pool),
-        _with_nulls(manifest("Uniforme, champs optionnels à null", {"name": "uniform"}, 6, 0, features, pool)),
-        manifest("RFC 3797, recette", {"name": "rfc3797"}, 2, 3, features, pool,
-                 recipe={"sources": [{"kind": "lottery", "name": "Loto", "date": "2026-12-02"},
-                                     {"kind": "dice", "count": 3, "faces": 6, "witnesses": "huissier"},
-                                     {"kind": "hex", "label": "x"},
-                                     {"kind": "drand", "chain": QUICKNET, "round": 18446744073709551615}],
-                         "fallback": FALLBACK}),
-    ]
+    features = [feat("genre", GENRE, [(1, 3), (1, 3)]), feat("commune", COMMUNE, [(0, 4), (0, 2), (0, 2), (0, 2)])]
     manifests = []
-    for m in mans:
+    for m in encoding_manifests(pool, features):
         M = k.parse_manifest(m)
         manifests.append({"manifest": m, "bytes": k.manifest_bytes(M).hex(), "commitment": k.commitment(M).hex()})
 
-    canon_cases = [
-        [7, 18, 28, 40, 48, 8, 11],
-        [9319],
-        [2, 5, 12, 8, 10],
-        [9, 18, 26, 34, 41, 45],
-        ["007", 8, "11"],
-        ["12.50", "3.0", 4],
-        [0, "0", "000", "0.0"],
-        ["0.5", "00.50", "0.05", 1],
-        [10, 9, "9.99", "10.01", "100"],
-        ["3.14159", "3.1416", "3.14"],
-        [5, 5, "5.000"],
-        ["18446744073709551616", 18446744073709551615],
-    ]
-    lottery_canon = [{"numbers": c, "canonical": k.canon(c)} for c in canon_cases]
-
-    invalid_texts = [
-        {"text": "Pe\u0301rols", "reason": "not NFC"},
-        {"text": "A\u030angstro\u0308m", "reason": "not NFC"},
-        {"text": "\u1100\u1161", "reason": "not NFC"},
-        {"text": "\u212b", "reason": "not NFC"},
-        {"text": "ligne\nsuivante", "reason": "control character"},
-        {"text": "tab\there", "reason": "control character"},
-        {"text": "nul\u0000", "reason": "control character"},
-        {"text": "del\u007f", "reason": "control character"},
-        {"text": "\u001f", "reason": "control character"},
-        {"text": "x" * 4097, "reason": "too long"},
-        {"text": "é" * 2049, "reason": "too long"},
-        {"text": "", "reason": "empty"},
-    ]
+    invalid_texts = [{"text": t, "reason": r} for t, r in INVALID_TEXTS]
     for t in invalid_texts:
-        assert k.text_problem(t["text"], "ticket") == t["reason"], t
-        if t["reason"] != "empty":
-            for kind in k.TEXT_LIMITS:
-                assert k.text_problem(t["text"], kind) == t["reason"], (t, kind)
+        for cls in k.TEXT_CLASSES:
+            if t["reason"] != "empty" or k.TEXT_CLASSES[cls][0] > 0:
+                assert k.text_problem(t["text"], cls) == t["reason"], (t, cls)
+    valid_texts = [{"text": t} for t in VALID_TEXTS]
+    for t in VALID_TEXTS:
+        assert all(k.text_problem(t, cls) is None for cls in k.TEXT_CLASSES), t
     out = header(
-        "Canonical encoding (SPEC sections 2-6): record bytes rec(r) and leaf(r); manifest canonical bytes "
-        "man(M) and commitment H(\"manifest\", man(M)); RFC 3797 canon(numbers); texts that MUST be rejected "
-        "(InvalidText). Each invalid text is invalid as any kind of text (too long means more than 4096 UTF-8 "
-        "bytes), except the empty text, which is invalid where the minimum length is 1 (tickets, names, "
-        "labels, household keys), not as a title, date, witnesses or fallback.")
-    out.update({"records": records, "manifests": manifests, "lottery_canon": lottery_canon,
-                "invalid_texts": invalid_texts})
+        "Canonical encoding (SPEC sections 2-6). records: a record, its bytes rec(r) and leaf(r). manifests: a "
+        "valid manifest (section 14 JSON), its canonical bytes man(M) and commitment H(\"manifest\", man(M)); "
+        "they cover every method, every source kind, a registry and a declared lottery (with bonus groups and "
+        "from_main_drum), declared lotteries whose names equal a registry id or name only under a Unicode case "
+        "mapping (U+0131, U+017F), not without regard to ASCII case (section 6.1), the fallback next_value, each "
+        "purpose (and its absence), null optional fields and the last quicknet round before "
+        "9999-12-31T23:59:59Z. invalid_manifests: `what` is wrong with `manifest` (one fault each) and "
+        "`error`, the kind of section 5.1 a verifier MUST give. lottery_values: a lottery reveal value "
+        "(section 14), its val(s) bytes (section 6.2, groups sorted) and its RFC 3797 canonical string "
+        "(section 6.5); values whose lottery is not in the registry are checked only for their form (no "
+        "recipe); `bonus` may be absent, meaning no bonus group. invalid_reveals: `what` is wrong with "
+        "`reveal` (one fault each) and `error`, the kind a verifier MUST give for it without any recipe "
+        "(section 6.2 and the drand rules of 6.4.8 before the pairing check). invalid_texts: texts that MUST "
+        "be rejected (InvalidText) and the first rule of section 3 they break (reason: empty, too long, "
+        "control character, bidirectional formatting character, unassigned code point, not NFC); each is "
+        "invalid in every class (ticket, name, free), except the empty text, which is valid as a free text. "
+        "valid_texts: texts valid in every class.")
+    out.update({"records": records, "manifests": manifests, "invalid_manifests": invalid_manifests(pool, features),
+                "lottery_values": lottery_values(), "invalid_reveals": invalid_reveals(),
+                "invalid_texts": invalid_texts, "valid_texts": valid_texts})
     return out
 
 
@@ -282,22 +594,26 @@ def gen_merkle() -> dict:
 
 def gen_seed() -> dict:
     rng = Det("seed")
+    sig_quicknet = rng.hex(48)
     cases_in = [
         hex_reveal("00"),
         hex_reveal(rng.hex(32), rng.hex(7)),
-        {"sources": [{"kind": "lottery", "name": "EuroMillions", "numbers": [7, 18, 28, 40, 48, 8, 11]}]},
-        {"sources": [{"kind": "lottery", "name": "Loterie 1", "numbers": [9319]},
-                     {"kind": "lottery", "name": "Loterie 2", "numbers": [2, 5, 12, 8, 10]},
-                     {"kind": "lottery", "name": "Loterie 3", "numbers": [9, 18, 26, 34, 41, 45]}]},
-        {"sources": [{"kind": "lottery", "name": "Loto", "numbers": ["007", "12.50", 3, "3.0"]},
+        {"sources": [lottery_value(EUROMILLIONS, [7, 18, 28, 40, 48], [[8, 11]])]},
+        {"sources": [lottery_value("Loterie 1", [9319]),
+                     lottery_value("Loterie 2", [2, 5, 12, 8, 10]),
+                     lottery_value("Loterie 3", [9, 18, 26, 34, 41, 45])]},
+        {"sources": [lottery_value("Loto du Comité des fêtes", [49, 2, 17, 33, 8, 21], [[40], [10]]),
                      {"kind": "hex", "value": rng.hex(16).upper()}]},
         {"sources": [{"kind": "dice", "values": [6, 1, 3, 3, 2]}]},
-        {"sources": [{"kind": "drand", "chain": QUICKNET, "round": 1234567, "signature": rng.hex(48)}]},
+        {"sources": [{"kind": "drand", "chain": QUICKNET, "round": 1234567, "signature": sig_quicknet,
+                      "randomness": hashlib.sha256(bytes.fromhex(sig_quicknet)).hexdigest()}]},
         {"sources": [{"kind": "drand", "chain": MAINNET, "round": 3000000, "signature": rng.hex(96),
                       "previous_signature": rng.hex(96)},
-                     {"kind": "lottery", "name": "EuroMillions", "numbers": [3, 17, 22, 41, 49, "2", "11"]},
+                     lottery_value(EUROMILLIONS, [49, 3, 41, 17, 22], [[11, 2]]),
                      {"kind": "dice", "values": [20, 1, 13]},
                      {"kind": "hex", "value": rng.hex(1024)}]},
+        {"sources": [{"kind": "lottery", "lottery": "Tombola de Pérols", "main": [77, 3, 12]},
+                     {"kind": "dice", "values": [2, 4]}]},
     ]
     cases = []
     for i, rv in enumerate(cases_in):
@@ -308,7 +624,10 @@ def gen_seed() -> dict:
     out = header("Seeds (SPEC section 6): reveal_bytes = list(val, reveal.sources), seed = H(\"seed\", "
                  "raw32(commitment) || reveal_bytes), and the RFC 3797 key of section 6.5. The drand "
                  "signatures are made up (not valid BLS signatures): only SHA-256(signature) enters the "
-                 "seed and the key; previous_signature enters neither. Hex input may be uppercase.")
+                 "seed and the key; previous_signature and randomness enter neither (randomness, when "
+                 "given, equals SHA-256(signature)). Lottery numbers are sorted in the bytes and the key, "
+                 "whatever their order in the reveal; a lottery value may omit `bonus` (no bonus group, the same "
+                 "bytes as \"bonus\": []). Hex input may be uppercase.")
     out["cases"] = cases
     return out
 
@@ -378,8 +697,9 @@ def lottery_portfolio(pool, features_json, k_, household_rule, count, label):
     recs = [k.parse_record(r) for r in pool]
     valid = []
     for comb in itertools.combinations(range(len(pool)), k_):
-        if not k.quota_report(M_stub, recs, list(comb)):
-            valid.append(list(comb))
+        panel = list(comb)
+        if not k.broken_quotas(M_stub, recs, panel) and not k.broken_households(M_stub, recs, panel):
+            valid.append(panel)
     rng = Det("portfolio/" + label)
     chosen = []
     while len(chosen) < count:
@@ -387,6 +707,20 @@ def lottery_portfolio(pool, features_json, k_, household_rule, count, label):
         if c not in chosen:
             chosen.append(c)
     return chosen
+
+
+def rfc3797_names() -> list:
+    with open(os.path.join(RFC3797_DIR, "ref.names"), encoding="utf-8") as fh:
+        return fh.read().split()
+
+
+RFC3797_RECIPE = recipe(
+    declared_lottery("Loterie 1", "2003-09-26", "2003-09-26T18:00:00Z", group("nombre", 1, 0, 9999)),
+    declared_lottery("Loterie 2", "2003-09-26", "2003-09-26T19:00:00Z", group("numéros", 5, 1, 49)),
+    declared_lottery("Loterie 3", "2003-09-27", "2003-09-27T20:00:00Z", group("numéros", 6, 1, 49)))
+RFC3797_REVEAL = {"sources": [lottery_value("Loterie 1", [9319]),
+                              lottery_value("Loterie 2", [2, 5, 12, 8, 10]),
+                              lottery_value("Loterie 3", [9, 18, 26, 34, 41, 45])]}
 
 
 def gen_draws() -> dict:
@@ -479,15 +813,23 @@ def gen_draws() -> dict:
                    recipe=hex_recipe("graine"), household_rule=True, announced_at="2026-12-24T18:00:00Z")
     draws.append(draw_entry("lottery", m_l, pool_l, hex_reveal(rng.hex(32))))
 
-    # rfc3797 on the RFC's example
-    names = open(os.path.join(RFC3797_DIR, "ref.names"), encoding="utf-8").read().split()
-    pool_r = [{"ticket": nm, "values": ["IETF"], "household": None} for nm in names]
+    # rfc3797 on the RFC's example, its three lotteries declared in the recipe
+    pool_r = [{"ticket": nm, "values": ["IETF"], "household": None} for nm in rfc3797_names()]
     m_r = manifest("RFC 3797, exemple de la section 6", {"name": "rfc3797"}, 10, 6,
-                   [feat("groupe", ["IETF"], [(0, 10)])], pool_r)
-    rv_r = {"sources": [{"kind": "lottery", "name": "Loterie 1", "numbers": ["9319"]},
-                        {"kind": "lottery", "name": "Loterie 2", "numbers": [2, 5, 12, 8, 10]},
-                        {"kind": "lottery", "name": "Loterie 3", "numbers": [9, 18, 26, 34, 41, 45]}]}
-    draws.append(draw_entry("rfc3797", m_r, pool_r, rv_r))
+                   [feat("groupe", ["IETF"], [(0, 10)])], pool_r, recipe=RFC3797_RECIPE,
+                   announced_at="2003-09-20T12:00:00Z")
+    draws.append(draw_entry("rfc3797", m_r, pool_r, RFC3797_REVEAL))
+
+    # a registry lottery, dice and hex, as in a real draw
+    pool_p = make_pool("public-sources", 25, [GENRE, AGE])
+    m_p = manifest("Tirage uniforme, EuroMillions et dés", {"name": "uniform"}, 6, 4,
+                   [feat("genre", GENRE, [(0, 6), (0, 6)]), feat("âge", AGE, [(0, 6)] * 3)], pool_p,
+                   recipe=recipe(registry_lottery(EUROMILLIONS, euromillions_date(1)),
+                                 dice(5, 6, "Mme Dupré et M. Núñez, mairie de Pérols")),
+                   announced_at="2026-11-30T12:00:00Z")
+    rv_p = {"sources": [lottery_value(EUROMILLIONS, [44, 3, 19, 27, 12], [[7, 2]]),
+                        {"kind": "dice", "values": [4, 6, 1, 1, 3]}]}
+    draws.append(draw_entry("uniform_public_sources", m_p, pool_p, rv_p))
 
     # failures
     pool_f = [{"ticket": f"F-{i:02d}", "values": [v], "household": h} for i, (v, h) in enumerate(
@@ -497,7 +839,7 @@ def gen_draws() -> dict:
                    [feat("genre", GENRE, [(2, 2), (2, 2)])], pool_f, recipe=hex_recipe("graine"),
                    household_rule=True)
     rv_f = hex_reveal(rng.hex(32))
-    _expect_failure(m_f, pool_f, rv_f)
+    expect_error("DrawFailed", k.draw, m_f, pool_f, rv_f)
     failures.append({"name": "greedy_household_impossible", "manifest": m_f, "pool": pool_f, "reveal": rv_f,
                      "error": "DrawFailed"})
     # A single attempt that fails by chance: tight quotas, households.
@@ -516,27 +858,45 @@ def gen_draws() -> dict:
     failures.append({"name": "greedy_single_attempt_fails", "manifest": m_f2, "pool": pool_gh,
                      "reveal": rv_f2, "error": "DrawFailed"})
 
-    # replacements
-    by_name = {d["name"]: d for d in draws}
+    reps = gen_replacements({d["name"]: d for d in draws})
+
+    out = header(
+        "Whole draws (SPEC sections 9-11). Each draw: the manifest, pool and reveal as JSON (section 14), the "
+        "commitment, seed, selected and alternates (as tickets, in order) and transcript; intermediate values "
+        "for debugging. failures: inputs for which every implementation MUST report DrawFailed. "
+        "replacements (section 10.2): for a draw above and a dropped list, one replacement (ticket or null) "
+        "per dropped ticket, the resulting panel (tickets in panel order; a seat left empty is removed from "
+        "the list), broken_quotas (the quotas this panel breaks, one text per broken bound in feature order "
+        "then value order, in the words of section 10.2; always empty for uniform, stratified and rfc3797) "
+        "and replacement_hash.")
+    out.update({"draws": draws, "failures": failures, "replacements": reps})
+    return out
+
+
+def gen_replacements(by_name: dict) -> list:
     reps = []
 
     def rep(name, dropped):
         d = by_name[name]
         r = k.replace(d["manifest"], d["pool"], d["reveal"], bytes.fromhex(d["transcript"]), dropped)
         reps.append({"draw": name, "dropped": r["dropped"], "replacements": r["replacements"],
-                     "panel": r["panel"], "hash": r["hash"].hex()})
+                     "panel": r["panel"], "broken_quotas": r["broken_quotas"], "hash": r["hash"].hex()})
         return r
 
     du = by_name["uniform"]
     rep("uniform", [du["selected"][2], du["alternates"][0], du["selected"][5]])
     # someone not on the panel and not an alternate, then a selected person
     others = [r["ticket"] for r in du["pool"] if r["ticket"] not in du["selected"] + du["alternates"]]
-    rep("uniform", [others[0], du["selected"][0]])
+    ru = rep("uniform", [others[0], du["selected"][0]])
+    # uniform does not enforce quotas: its final panel breaks the (informative) genre quotas, and
+    # broken_quotas stays empty.
+    d_u = k.draw(du["manifest"], du["pool"], du["reveal"])
+    tix = {r[0]: i for i, r in enumerate(d_u["recs"])}
+    assert k.broken_quotas(d_u["M"], d_u["recs"], [tix[t] for t in ru["panel"]]) and not ru["broken_quotas"]
     ds = by_name["stratified_explicit"]
     rep("stratified_explicit", [ds["selected"][0], ds["selected"][7], ds["alternates"][1]])
     # a stratum emptied: drop every member of the smallest stratum that is not on the panel, then a
     # selected member of it, so that the seat stays empty
-    M_s = k.parse_manifest(ds["manifest"])
     last = COMMUNE[3]
     members = [r["ticket"] for r in ds["pool"] if r["values"][0] == last]
     on_panel = [t for t in ds["selected"] if t in members]
@@ -548,39 +908,600 @@ def gen_draws() -> dict:
     dg = by_name["greedy"]
     rep("greedy", [dg["selected"][1], dg["selected"][4]])
     dgh = by_name["greedy_households_retry"]
-    rep("greedy_households_retry", [dgh["selected"][0]])
+    rgh = rep("greedy_households_retry", [dgh["selected"][0]])
+    # no candidate keeps the quotas: four bounds broken, on two features
+    assert len(rgh["broken_quotas"]) == 4, rgh
     dl = by_name["lottery"]
     rep("lottery", [dl["alternates"][0], dl["selected"][1]])
     # no quota-keeping candidate: drop a selected person and every other person of the same gender
-    # and age who is not on the panel.
+    # who is not on the panel.
     recs_l = {r["ticket"]: r for r in dl["pool"]}
     target = dl["selected"][0]
     tv = recs_l[target]["values"]
     same = [r["ticket"] for r in dl["pool"] if r["values"][0] == tv[0] and r["ticket"] not in dl["selected"]]
     rl = rep("lottery", same + [target])
-    assert rl["broken_quotas"] or rl["replacements"][-1] is None, rl
+    assert rl["broken_quotas"] and rl["replacements"][-1] is not None, rl
     dr = by_name["rfc3797"]
     rep("rfc3797", ["Lee", "Sloth", "Mary"])
     rep("rfc3797", dr["alternates"][:5] + ["Pandora", "Doc"])
+    return reps
 
-    out = header(
-        "Whole draws (SPEC sections 9-11). Each draw: the manifest, pool and reveal as JSON (section 14), the "
-        "commitment, seed, selected and alternates (as tickets, in order) and transcript; intermediate values "
-        "for debugging. failures: inputs for which every implementation MUST report DrawFailed. "
-        "replacements (section 10.2): for a draw above and a dropped list, one replacement (ticket or null) "
-        "per dropped ticket, the resulting panel (tickets in panel order; a seat left empty is removed from "
-        "the list) and replacement_hash.")
-    out.update({"draws": draws, "failures": failures, "replacements": reps})
+
+# ---------------------------------------------------------------------------
+# lottery.json
+# ---------------------------------------------------------------------------
+
+SUMMER_YEARS = (2024, 2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2100)
+
+
+def summer_rules() -> list:
+    out = []
+    for year in SUMMER_YEARS:
+        start, end = k.eu_summer_utc(year)
+        out.append({"rule": "EU", "year": year, "from": k.format_time(start), "to": k.format_time(end)})
+    for year in SUMMER_YEARS:
+        start, end = k.us_summer_local(year)
+        # US changes at 02:00 local time: standard time (UTC-5) in March, summer time (UTC-4) in November.
+        out.append({"rule": "US", "year": year, "from": k.format_time(start + 5 * k.HOUR),
+                    "to": k.format_time(end + 4 * k.HOUR)})
     return out
 
 
-def _expect_failure(m, pool, rv):
-    try:
-        k.draw(m, pool, rv)
-    except k.KleroterionError as e:
-        assert e.kind == "DrawFailed", e
-        return
-    raise AssertionError("expected DrawFailed")
+def draw_days_around(entry: dict, day: int) -> list:
+    """The last draw day before `day`, `day` itself if it is one, and the first draw day after."""
+    before = day - 1
+    while not k.is_draw_day(entry, before):
+        before -= 1
+    after = day + 1
+    while not k.is_draw_day(entry, after):
+        after += 1
+    return [before] + ([day] if k.is_draw_day(entry, day) else []) + [after]
+
+
+def summer_change_days(entry: dict, year: int) -> list:
+    if entry["rule"] == "EU":
+        return [t // k.DAY for t in k.eu_summer_utc(year)]
+    return [t // k.DAY for t in k.us_summer_local(year)]
+
+
+def registry_draws(entry: dict) -> list:
+    since = k.parse_date(entry["since"])
+    days = [since if k.is_draw_day(entry, since) else draw_days_around(entry, since)[-1]]
+    for year in (2026, 2027, 2100):
+        for change in summer_change_days(entry, year):
+            days += draw_days_around(entry, change)
+    days += draw_days_around(entry, k.parse_date("2026-12-31"))
+    out = []
+    for day in sorted(set(days)):
+        date = k.format_date(day)
+        assert k.registry_date_problem(entry, date) is None
+        out.append({"lottery": entry["id"], "date": date,
+                    "utc": k.format_time(k.registry_draw_time(entry, day))})
+    return out
+
+
+def refused_dates(entry: dict) -> list:
+    before = k.parse_date(entry["since"]) - 1
+    while not k.is_draw_day(entry, before):
+        before -= 1
+    not_draw = k.parse_date(DRAW_DATES_FROM)
+    while k.is_draw_day(entry, not_draw):
+        not_draw += 1
+    draw_day = first_draw_day(entry, DRAW_DATES_FROM)
+    y, m, d = k.civil_from_days(draw_day)
+    cases = [(k.format_date(not_draw), "not a draw day"), (k.format_date(before), "before since"),
+             (f"{y:04d}-{m:02d}-{d:03d}", "malformed"), (f"{y % 100:02d}-{m:02d}-{d:02d}", "malformed"),
+             (f"{y:04d}/{m:02d}/{d:02d}", "malformed"), (f"{d:02d}-{m:02d}-{y:04d}", "malformed"),
+             (k.format_date(draw_day) + "T20:00:00Z", "malformed"), (k.format_date(draw_day) + " ", "malformed"),
+             ("2026-02-30", "malformed"), ("2026-13-01", "malformed"), ("", "malformed"),
+             (f"{y:04d}-{m:02d}-\u0661\u0662", "malformed")]
+    out = []
+    for date, reason in cases:
+        source = registry_lottery(entry["id"], date)
+        expect_error("InvalidRecipe", k.parse_recipe, recipe(source))
+        out.append({"source": source, "reason": reason, "error": "InvalidRecipe"})
+    return out
+
+
+def number_cases(F: dict) -> list:
+    """(main, bonus, reason): numbers that fit the format (reason None) and numbers that do not."""
+    main, bonus = valid_numbers(F)
+    g = F["main"]
+    cases = [(main, bonus, None), (list(reversed(main)), [list(reversed(b)) for b in bonus], None)]
+    if g["count"] > 1:
+        cases.append((main[:-1], bonus, "main count"))
+        cases.append(([main[0]] + main[:-1], bonus, "repeated number"))
+    if g["count"] < g["max"] - g["min"] + 1:
+        cases.append((main + [g["max"]], bonus, "main count"))
+    cases.append((main[:-1] + [g["max"] + 1], bonus, "out of range"))
+    if g["min"] > 0:
+        cases.append(([g["min"] - 1] + main[1:], bonus, "out of range"))
+    cases.append((main, bonus + [[g["min"]]], "bonus groups"))
+    if bonus:
+        cases.append((main, bonus[:-1], "bonus groups"))
+        b0 = F["bonus"][0]
+        cases.append((main, [bonus[0] + [b0["max"] + 1]] + bonus[1:], "bonus count"))
+        cases.append((main, [bonus[0][:-1] + [b0["max"] + 1]] + bonus[1:], "out of range"))
+        if b0["count"] > 1:
+            cases.append((main, [[bonus[0][0]] + bonus[0][:-1]] + bonus[1:], "repeated number"))
+    for i, b in enumerate(F["bonus"]):
+        if b.get("from_main_drum"):
+            repeated = [main[0]] + bonus[i][1:]
+            cases.append((main, bonus[:i] + [repeated] + bonus[i + 1:], "main drum"))
+    return cases
+
+
+def registry_number_cases(entry: dict) -> list:
+    out = []
+    source = registry_lottery(entry["id"], k.format_date(first_draw_day(entry, DRAW_DATES_FROM)))
+    for value, reason in with_bonus_absent(entry["id"], entry["format"], number_cases(entry["format"])):
+        error = None if reason is None else "InvalidReveal"
+        check_numbers(source, value, error)
+        if error is not None:
+            expect_error(error, k.parse_reveal, {"sources": [value]})
+        out.append({"source": source, "value": value, "reason": reason, "error": error})
+    return out
+
+
+def with_bonus_absent(lottery: str, F: dict, cases: list) -> list:
+    """(value, reason) for each case, then the valid main numbers with `bonus` absent (6.2:
+    no bonus group), which fit only a format without bonus groups."""
+    out = [(lottery_value(lottery, main, bonus), reason) for main, bonus, reason in cases]
+    main, _ = valid_numbers(F)
+    out.append(({"kind": "lottery", "lottery": lottery, "main": main}, "bonus groups" if F["bonus"] else None))
+    return out
+
+
+
+
+def declared_number_cases() -> list:
+    formats = [DECLARED_TOMBOLA, DECLARED_WITH_BONUS,
+               declared_lottery("Tirage de la kermesse", "2026-12-12", "2026-12-12T16:00:00Z",
+                                group("numéro", 1, 0, 4294967295), [group("lettre", 2, 1, 26)])]
+    out = []
+    for source in formats:
+        cases = [c for c in number_cases(source["format"])
+                 if not any(x > k.U32_MAX for x in c[0] + [x for b in c[1] for x in b])]
+        for value, reason in with_bonus_absent(source["lottery"], source["format"], cases):
+            error = None if reason is None else "InvalidReveal"
+            check_numbers(source, value, error)
+            out.append({"source": source, "value": value, "reason": reason, "error": error})
+    return out
+
+
+def check_numbers(source: dict, value: dict, error: str | None):
+    """The reveal value against a recipe with that single source (section 6.2 matching)."""
+    r = k.parse_recipe(recipe(source))
+    if error is None:
+        k.match_reveal(r, k.parse_reveal({"sources": [value]}))
+    else:
+        expect_error(error, lambda: k.match_reveal(r, k.parse_reveal({"sources": [value]})))
+
+
+def registry_json(entry: dict) -> dict:
+    out = {key: entry[key] for key in ("id", "name", "format", "draws", "zone", "rule", "utc_offset", "since",
+                                       "results")}
+    out["fmt"] = k.fmt_bytes(entry["format"]).hex()
+    return out
+
+
+def gen_lottery() -> dict:
+    entries = [k.REGISTRY[i] for i in sorted(k.REGISTRY)]
+    out = header(
+        "Lotteries (SPEC sections 6.1, 6.2 and 6.6). registry: the registry entries as the reference reads "
+        "the table of SPEC section 6.6 (format with from_main_drum written out; draws maps each draw weekday to "
+        "its local draw time; zone, its rule EU or US and its standard offset from UTC in hours; fmt, the "
+        "format's fmt(F) bytes of section 6.1). summer: for each rule and year, the UTC instants between "
+        "which the zone adds one hour (from inclusive, to exclusive). draws: registry draw dates and their "
+        "draw instants in UTC (the time of the source, section 6.1), including the first date on or after "
+        "`since` and the draw days on both sides of each daylight saving change. refused_dates: a recipe source "
+        "naming a registry lottery with a date that is not one of its draw dates (reason: not a draw day, "
+        "before since, malformed), refused with `error`. numbers: a recipe source and a reveal value for it; "
+        "error null means the numbers fit the format, InvalidReveal that they do not (reason: main count, "
+        "bonus groups, bonus count, out of range, repeated number, main drum: a number drawn from the main "
+        "drum that repeats a main number); a value may omit `bonus` (no bonus group, section 6.2). For a "
+        "registry lottery the same error MUST also come from the reveal value alone, without a recipe.")
+    out.update({
+        "registry": [registry_json(e) for e in entries],
+        "summer": summer_rules(),
+        "draws": [d for e in entries for d in registry_draws(e)],
+        "refused_dates": [c for e in entries for c in refused_dates(e)],
+        "numbers": [c for e in entries for c in registry_number_cases(e)] + declared_number_cases(),
+    })
+    return out
+
+
+# ---------------------------------------------------------------------------
+# verify.json
+# ---------------------------------------------------------------------------
+
+# A genuine kleroterion/v1 bundle (the RFC 3797 draw of the version 1 vectors): a version 2
+# verifier refuses it with UnsupportedSpec.
+def v1_bundle() -> dict:
+    names = rfc3797_names()
+    selected = ["Lee", "Doc", "Mary", "Charity", "Kasczynski", "Envy", "Sneazy", "Anger", "Chastity", "Pandora"]
+    return {
+        "format": "kleroterion-bundle", "spec": "kleroterion/v1",
+        "manifest": {"spec": "kleroterion/v1", "title": "RFC 3797, exemple de la section 6",
+                     "method": {"name": "rfc3797"}, "panel_size": 10, "alternates": 6, "household_rule": False,
+                     "features": [{"name": "groupe", "values": [{"value": "IETF", "min": 0, "max": 10}]}],
+                     "pool": {"root": "2a6d5bf44157ba2d59677341a3e224aac56866e71d717d4617c3d46247e887a6",
+                              "count": 25}},
+        "commitment": "57ee423ff55f34cff61684cae71d701374fd7b66e843e8652116bb6886f41169",
+        "pool": [{"ticket": nm, "values": ["IETF"], "household": None} for nm in names],
+        "reveal": {"sources": [{"kind": "lottery", "name": "Loterie 1", "numbers": ["9319"]},
+                               {"kind": "lottery", "name": "Loterie 2", "numbers": [2, 5, 12, 8, 10]},
+                               {"kind": "lottery", "name": "Loterie 3", "numbers": [9, 18, 26, 34, 41, 45]}]},
+        "seed": "26df2efcfd9a169d7b56dd905de4491cc37e1f1ba03cea8950d2e22cf1ee56a6",
+        "result": {"selected": selected,
+                   "alternates": ["Sloth", "Sleepy", "Longsuffering", "Handsome", "John", "Dopey"]},
+        "transcript": "dbc0626aff954436911cbc75fab4695e13458950b4876be7fb99975bed170986",
+    }
+
+
+VERIFY_FEATURES = [feat("genre", GENRE, [(1, 3), (1, 3)]), feat("âge", AGE, [(0, 4)] * 3)]
+
+
+def verify_inputs(**changes) -> tuple:
+    """The honest draw of verify.json (uniform, a registry lottery, dice and hex), with changes
+    to the recipe, announced_at, purpose or reveal."""
+    pool = make_pool("verify", 14, [GENRE, AGE])
+    date = euromillions_date(1)
+    rec = recipe(registry_lottery(EUROMILLIONS, date), dice(4, 6, "Mme Dupré, huissière"),
+                 {"kind": "hex", "label": "graine de l'organisateur"})
+    m = manifest("Panel citoyen de Pérols", {"name": "uniform"}, 4, 3, VERIFY_FEATURES, pool,
+                 recipe=changes.pop("recipe", rec), announced_at=changes.pop("announced_at", "2026-12-01T12:00:00Z"),
+                 purpose=changes.pop("purpose", None))
+    reveal = changes.pop("reveal", {"sources": [lottery_value(EUROMILLIONS, [41, 6, 23, 15, 30], [[12, 4]]),
+                                                {"kind": "dice", "values": [3, 6, 6, 1]},
+                                                {"kind": "hex", "value": Det("verify").hex(32)}]})
+    assert not changes, changes
+    return m, pool, reveal
+
+
+def honest_bundle(**changes) -> dict:
+    return k.make_bundle(*verify_inputs(**changes))
+
+
+def published_lottery(lottery: str, date: str, main: list, bonus: list) -> dict:
+    return {"lottery": lottery, "date": date, "main": main, "bonus": bonus}
+
+
+def has_drand(bundle) -> bool:
+    return isinstance(bundle, dict) and any(
+        isinstance(src, dict) and src.get("kind") == "drand" for src in bundle.get("reveal", {}).get("sources", []))
+
+
+def verify_case(name: str, what: str, bundle, published=None, replacements=None) -> dict:
+    # The reference checks every drand rule but the pairing (module doc); the only signatures
+    # here are drand's own, quoted in SPEC 6.4.8.
+    report = k.verify(bundle, published, replacements, skip_drand_signatures=has_drand(bundle))
+    case = {"name": name, "what": what}
+    if isinstance(bundle, str):
+        case["bundle_text"] = bundle
+    else:
+        case["bundle"] = bundle
+    case.update({
+        "published": published if published is not None else {},
+        "replacements": replacements or [],
+        "verdict": report["verdict"], "valid": report["valid"], "purpose": report["purpose"],
+        "steps": k.step_statuses(report), "failed_step": k.failed_step(report),
+        "error_kind": report["error_kind"], "by_hand": [item["subject"] for item in report["by_hand"]],
+    })
+    return case
+
+
+def gen_verify() -> dict:
+    cases = []
+    honest = honest_bundle()
+    date = euromillions_date(1)
+    real = published_lottery(EUROMILLIONS, date, [6, 15, 23, 30, 41], [[4, 12]])
+    commit = honest["commitment"]
+
+    def add(name, what, bundle, published=None, replacements=None, expect=None):
+        c = verify_case(name, what, bundle, published, replacements)
+        if expect is not None:
+            assert (c["verdict"], c["failed_step"], c["error_kind"]) == expect, (name, c)
+        cases.append(c)
+        return c
+
+    add("honest", "an honest bundle, no published fact", honest, expect=("valid_if", None, None))
+    add("honest_commitment_given", "the same with the commitment as published", honest, {"commitment": commit},
+        expect=("valid_if", None, None))
+    add("honest_all_facts_given", "the same with the commitment and the lottery result as published "
+        "(numbers in another order): the lottery is still compared by hand", honest,
+        {"commitment": commit.upper(), "lotteries": [dict(real, main=[41, 30, 23, 15, 6], bonus=[[12, 4]])]},
+        expect=("valid_if", None, None))
+
+    m, pool, reveal = verify_inputs()
+    m["panel_size"] = 3
+    recommitted = k.make_bundle(m, pool, reveal)
+    add("recommitted_against_published", "the manifest edited after the fact and the commitment recomputed, "
+        "checked against the commitment as first published", recommitted, {"commitment": commit},
+        expect=("invalid", "manifest", "CommitmentMismatch"))
+    add("recommitted_without_published", "the same without the published commitment: never a bare valid",
+        recommitted, expect=("valid_if", None, None))
+    wrong_field = copy.deepcopy(honest)
+    wrong_field["commitment"] = recommitted["commitment"]
+    add("commitment_field_differs", "the bundle's commitment field differs from the manifest's hash",
+        wrong_field, expect=("invalid", "manifest", "CommitmentMismatch"))
+
+    ground = honest_bundle(reveal={"sources": [lottery_value(EUROMILLIONS, [41, 6, 23, 15, 31], [[12, 4]]),
+                                                {"kind": "dice", "values": [3, 6, 6, 1]},
+                                                {"kind": "hex", "value": Det("verify").hex(32)}]})
+    add("lottery_numbers_differ", "lottery numbers other than the operator's, with the published result given",
+        ground, {"commitment": ground["commitment"], "lotteries": [real]},
+        expect=("invalid", "randomness", "LotteryMismatch"))
+    add("lottery_bonus_differs", "the published bonus numbers differ", honest,
+        {"lotteries": [dict(real, bonus=[[4, 11]])]}, expect=("invalid", "randomness", "LotteryMismatch"))
+    other_date = euromillions_date(0)
+    assert other_date != date
+    add("published_lottery_other_date", "a published result of the committed lottery on another draw date (the "
+        "same numbers): the recipe commits to no such draw", honest,
+        {"commitment": commit, "lotteries": [dict(real, date=other_date)]},
+        expect=("invalid", "randomness", "LotteryMismatch"))
+    add("published_lottery_not_in_recipe", "a published result of a lottery the recipe does not name", honest,
+        {"lotteries": [published_lottery("fr-loto", "2026-12-05", [3, 14, 15, 26, 49], [[5]])]},
+        expect=("invalid", "randomness", "LotteryMismatch"))
+    add("published_lottery_one_uncommitted", "the committed draw's result, which matches, and a result of a "
+        "draw the recipe does not commit to", honest,
+        {"lotteries": [real, published_lottery(EUROMILLIONS, other_date, [1, 2, 3, 4, 5], [[1, 2]])]},
+        expect=("invalid", "randomness", "LotteryMismatch"))
+
+    late = honest_bundle(recipe=recipe(declared_lottery("Tombola de Pérols", "2026-12-01", "2026-12-01T11:59:59Z",
+                                                        group("numéros", 3, 1, 90)), dice(4, 6, "huissière")),
+                         reveal={"sources": [lottery_value("Tombola de Pérols", [12, 77, 3]),
+                                             {"kind": "dice", "values": [1, 2, 3, 4]}]})
+    add("committed_late_declared", "a declared lottery drawn before announced_at", late,
+        expect=("invalid", "time_order", "CommittedLate"))
+    draw_instant = k.format_time(k.source_time(k.parse_recipe(recipe(registry_lottery(EUROMILLIONS, date)))["sources"][0]))
+    add("committed_late_same_second", "announced_at equal to the registry lottery's draw time (not strictly "
+        "before)", honest_bundle(announced_at=draw_instant), expect=("invalid", "time_order", "CommittedLate"))
+
+    add("replay", "a replay manifest (dice and hex: no source with a known time)",
+        honest_bundle(purpose="replay", recipe=recipe(dice(4, 6, "public"), {"kind": "hex", "label": "rejeu"}),
+                      reveal={"sources": [{"kind": "dice", "values": [5, 5, 2, 1]},
+                                          {"kind": "hex", "value": "c0ffee"}]}),
+        expect=("valid_if", None, None))
+    add("replay_after_randomness", "a replay manifest announced after its registry lottery was drawn: the "
+        "time order is skipped", honest_bundle(purpose="replay", announced_at="2026-12-10T12:00:00Z"),
+        expect=("valid_if", None, None))
+    add("rehearsal", "a rehearsal manifest", honest_bundle(purpose="rehearsal"), expect=("valid_if", None, None))
+    no_recipe = honest_bundle(recipe=None, announced_at=None)
+    add("no_recipe", "a manifest without recipe", no_recipe, {"commitment": no_recipe["commitment"]},
+        expect=("valid_if", None, None))
+    add("published_lottery_without_recipe", "a published lottery result for a manifest without recipe, whose "
+        "reveal has that lottery's numbers: no committed draw to compare it with", no_recipe,
+        {"lotteries": [real]}, expect=("invalid", "randomness", "LotteryMismatch"))
+    round_0 = copy.deepcopy(no_recipe)
+    round_0["reveal"]["sources"][2] = dict(QUICKNET_42, round=0)
+    add("reveal_drand_round_0", "a drand value of round 0, without recipe", round_0,
+        expect=("invalid", "randomness", "InvalidReveal"))
+    add("declared_lottery_bonus_absent", "a declared lottery without bonus groups, its reveal value without `bonus`",
+        honest_bundle(recipe=recipe(DECLARED_TOMBOLA, dice(4, 6, "huissière")), announced_at="2026-11-30T12:00:00Z",
+                      reveal={"sources": [{"kind": "lottery", "lottery": "Tombola de Pérols", "main": [12, 77, 3]},
+                                          {"kind": "dice", "values": [1, 2, 3, 4]}]}),
+        expect=("valid_if", None, None))
+
+    lottery_method = lottery_method_bundle()
+    add("lottery_method", "the lottery method over a portfolio", lottery_method, {"commitment": lottery_method["commitment"]},
+        expect=("valid_if", None, None))
+
+    add_replacement_cases(add, honest)
+    add_quota_replacement_cases(add, lottery_method)
+    add_tampered_cases(add, honest)
+    add_drand_cases(add)
+
+    add("unreadable_not_json", "a file that is not JSON", json.dumps(honest)[:200],
+        expect=("invalid", "format", "UnreadableBundle"))
+    missing = copy.deepcopy(honest)
+    del missing["seed"]
+    add("unreadable_missing_field", "a bundle without its seed", missing,
+        expect=("invalid", "format", "UnreadableBundle"))
+    unknown = copy.deepcopy(honest)
+    unknown["manifest"]["comment"] = "ajouté"
+    add("unreadable_unknown_field", "an unknown field in the manifest", unknown,
+        expect=("invalid", "format", "UnreadableBundle"))
+    wrong_type = copy.deepcopy(honest)
+    wrong_type["manifest"]["panel_size"] = "4"
+    add("unreadable_wrong_type", "a number written as a string", wrong_type,
+        expect=("invalid", "format", "UnreadableBundle"))
+    wrong_format = copy.deepcopy(honest)
+    wrong_format["format"] = "kleroterion-receipt"
+    add("unreadable_wrong_format", "a bundle whose format is not kleroterion-bundle", wrong_format,
+        expect=("invalid", "format", "UnreadableBundle"))
+    add("v1_bundle", "a kleroterion/v1 bundle", v1_bundle(), expect=("invalid", "format", "UnsupportedSpec"))
+    v1_manifest = copy.deepcopy(honest)
+    v1_manifest["manifest"]["spec"] = "kleroterion/v1"
+    add("v1_manifest", "a kleroterion/v2 bundle holding a kleroterion/v1 manifest", v1_manifest,
+        expect=("invalid", "format", "UnsupportedSpec"))
+
+    out = header(
+        "Verification (SPEC section 12). Each case: its `name` and `what` it shows; the bundle (section 14) as JSON in "
+        "`bundle`, or the file's text in `bundle_text` when it is not JSON; `published`, the published facts "
+        "(section 14: commitment and lottery results, {} when none); `replacements`, the replacement records "
+        "given (section 14); and the report a verifier MUST give: `verdict` (valid, valid_if or invalid), "
+        "`valid` (no step failed), `purpose` (the manifest's, null when the bundle is unreadable), `steps` (id "
+        "and status of every step of 12.1 in order: passed, failed, skipped or not_checked), `failed_step` and "
+        "`error_kind` (null when no step failed), and `by_hand`, the subjects of the items to compare by hand "
+        "(12.3) in order. The drand signatures are drand's own (SPEC 6.4.8: quicknet round 42, mainnet "
+        "round 1); a tampered one is refused before the pairing check (6.4.8 steps 1 to 5).")
+    out["cases"] = cases
+    return out
+
+
+# drand's published rounds quoted in SPEC 6.4.8 (real signatures).
+QUICKNET_42 = {"kind": "drand", "chain": QUICKNET, "round": 42,
+               "signature": "95a9f9f5b231b7714de1553105d8ffdf3dcda24cfdb1e689319bccf79a9c8ce430a91b811fbfaf763900bc"
+                            "998b5d686a"}
+MAINNET_1 = {"kind": "drand", "chain": MAINNET, "round": 1,
+             "signature": "8d61d9100567de44682506aea1a7a6fa6e5491cd27a0a0ed349ef6910ac5ac20ff7bc3e09d7c046566c9f7"
+                          "f3c6f3b10104990e7cb424998203d8f7de586fb7fa5f60045417a432684f85093b06ca91c769f0e7ca19268"
+                          "375e659c2a2352b4655",
+             "previous_signature": "176f93498eac9ca337150b46d21dd58673ea4e3581185f869672e59fa4cb390a",
+             "randomness": "101297f1ca7dc44ef6088d94ad5fb7ba03455dc33d53ddb412bbc4564ed986ec"}
+
+
+def drand_bundle(announced_at: str) -> dict:
+    """A uniform draw on quicknet round 42 and mainnet round 1, with drand's own signatures."""
+    recipe_ = recipe({"kind": "drand", "chain": QUICKNET, "round": 42}, {"kind": "drand", "chain": MAINNET, "round": 1})
+    return honest_bundle(recipe=recipe_, announced_at=announced_at,
+                         reveal={"sources": [dict(QUICKNET_42), dict(MAINNET_1)]})
+
+
+def add_drand_cases(add):
+    honest = drand_bundle("2020-07-22T12:00:00Z")
+    add("drand_rounds", "drand's quicknet round 42 and mainnet round 1, signatures as published by drand",
+        honest, {"commitment": honest["commitment"]}, expect=("valid_if", None, None))
+    add("drand_committed_late", "announced after mainnet round 1 was produced",
+        drand_bundle("2020-07-22T15:17:30Z"), expect=("invalid", "time_order", "CommittedLate"))
+
+    def tampered(edit) -> dict:
+        b = copy.deepcopy(honest)
+        edit(b["reveal"]["sources"])
+        return b
+
+    add("drand_other_round", "a reveal of another round than the recipe's",
+        tampered(lambda srcs: srcs[0].update(round=43)), expect=("invalid", "randomness", "RevealMismatch"))
+    add("drand_randomness_wrong", "a randomness field that is not SHA-256(signature)",
+        tampered(lambda srcs: srcs[1].update(randomness="00" * 32)), expect=("invalid", "randomness", "InvalidReveal"))
+    add("drand_previous_signature_on_quicknet", "a previous_signature on the unchained network",
+        tampered(lambda srcs: srcs[0].update(previous_signature=MAINNET_1["previous_signature"])),
+        expect=("invalid", "randomness", "DrandSignature"))
+    add("drand_previous_signature_missing", "mainnet round 1 without its previous_signature (the genesis seed)",
+        tampered(lambda srcs: srcs[1].pop("previous_signature")), expect=("invalid", "randomness", "DrandSignature"))
+    add("drand_signature_uncompressed", "a signature without the compression flag",
+        tampered(lambda srcs: srcs[0].update(signature="15" + QUICKNET_42["signature"][2:])),
+        expect=("invalid", "randomness", "DrandSignature"))
+
+
+def lottery_method_bundle() -> dict:
+    pool = make_pool("verify-lottery", 10, [GENRE])
+    features = [feat("genre", GENRE, [(1, 2), (1, 2)])]
+    pf = lottery_portfolio(pool, features, 3, False, 6, "verify")
+    m = manifest("Loterie sur portefeuille", {"name": "lottery", "portfolio": pf}, 3, 2, features, pool,
+                 recipe=recipe(registry_lottery(EUROMILLIONS, euromillions_date(2))),
+                 announced_at="2026-12-01T12:00:00Z")
+    reveal = {"sources": [lottery_value(EUROMILLIONS, [1, 2, 3, 4, 5], [[1, 2]])]}
+    return k.make_bundle(m, pool, reveal)
+
+
+def add_replacement_cases(add, honest: dict):
+    sel, alt = honest["result"]["selected"], honest["result"]["alternates"]
+    good = k.make_replacement_record(honest, [sel[1], alt[0], sel[3]])
+    also = k.make_replacement_record(honest, [sel[0]])
+    assert not good["broken_quotas"] and not also["broken_quotas"]
+    add("replacements_correct", "two replacement records recomputed from the bundle", honest,
+        {"commitment": honest["commitment"]}, [good, also], expect=("valid_if", None, None))
+    swapped = copy.deepcopy(good)
+    swapped["replacements"][0] = swapped["replacements"][2]
+    swapped["panel"] = [t if t != good["replacements"][0] else good["replacements"][2] for t in good["panel"]]
+    add("replacement_other_person", "a record that names another replacement", honest, None, [also, swapped],
+        expect=("invalid", "replacements", "ReplacementMismatch"))
+    rehashed = copy.deepcopy(good)
+    rehashed["hash"] = hashlib.sha256(b"not the replacement hash").hexdigest()
+    add("replacement_wrong_hash", "a record whose hash is not the recomputed one", honest, None, [rehashed],
+        expect=("invalid", "replacements", "ReplacementMismatch"))
+    other_draw = copy.deepcopy(good)
+    other_draw["transcript"] = hashlib.sha256(b"another draw").hexdigest()
+    add("replacement_other_transcript", "a record made for another draw", honest, None, [other_draw],
+        expect=("invalid", "replacements", "ReplacementMismatch"))
+    panel = copy.deepcopy(good)
+    panel["panel"] = list(reversed(panel["panel"]))
+    add("replacement_wrong_panel", "a record whose panel is in another order", honest, None, [panel],
+        expect=("invalid", "replacements", "ReplacementMismatch"))
+
+
+def add_quota_replacement_cases(add, bundle: dict):
+    """Replacement records of the lottery method whose final panel breaks quotas (10.2)."""
+    sel = bundle["result"]["selected"]
+    genre = {r["ticket"]: r["values"][0] for r in bundle["pool"]}
+    # Drop a selected person and every other person of the same gender who is not on the panel:
+    # no candidate keeps the quotas.
+    target = next(t for t in sel if sum(genre[u] == genre[t] for u in sel) == 1)
+    same = [r["ticket"] for r in bundle["pool"] if genre[r["ticket"]] == genre[target] and r["ticket"] not in sel]
+    broken = k.make_replacement_record(bundle, same + [target])
+    assert len(broken["broken_quotas"]) == 2 and broken["replacements"][-1] is not None, broken
+    add("replacement_breaks_quotas", "a replacement record whose final panel breaks two quotas, listed in "
+        "broken_quotas", bundle, {"commitment": bundle["commitment"]}, [broken], expect=("valid_if", None, None))
+
+    def tampered(what: str, name: str, quotas: list):
+        rec = copy.deepcopy(broken)
+        rec["broken_quotas"] = quotas
+        add(name, what, bundle, None, [rec], expect=("invalid", "replacements", "ReplacementMismatch"))
+
+    tampered("the same record with broken_quotas emptied", "replacement_broken_quotas_missing", [])
+    tampered("the same record with broken_quotas in another order", "replacement_broken_quotas_reordered",
+             list(reversed(broken["broken_quotas"])))
+    M = k.parse_manifest(bundle["manifest"])
+    recs = k.parse_pool(M, bundle["pool"])
+    tix = {r[0]: i for i, r in enumerate(recs)}
+    old_words = []
+    for f, feat_ in enumerate(M["features"]):
+        for v, val in enumerate(feat_["values"]):
+            c = sum(1 for t in broken["panel"] if recs[tix[t]][1][f] == val["value"])
+            if c < val["min"]:
+                old_words.append(f"the panel has {c} people with {feat_['name']}={val['value']}, below the minimum "
+                                 f"{val['min']}")
+            if c > val["max"]:
+                old_words.append(f"the panel has {c} people with {feat_['name']}={val['value']}, above the maximum "
+                                 f"{val['max']}")
+    assert len(old_words) == 2
+    tampered("the same record with broken_quotas in other words than those of section 10.2",
+             "replacement_broken_quotas_other_words", old_words)
+    sel_other = [t for t in sel if t != target]
+    fine = k.make_replacement_record(bundle, [sel_other[0]])
+    assert not fine["broken_quotas"], fine
+    claimed = copy.deepcopy(fine)
+    claimed["broken_quotas"] = list(broken["broken_quotas"])
+    add("replacement_broken_quotas_claimed", "a record that keeps every quota but lists broken quotas", bundle, None,
+        [claimed], expect=("invalid", "replacements", "ReplacementMismatch"))
+
+
+def add_tampered_cases(add, honest: dict):
+    def tampered(edit) -> dict:
+        b = copy.deepcopy(honest)
+        edit(b)
+        return b
+
+    def swap_first_two(b):
+        s = b["result"]["selected"]
+        s[0], s[1] = s[1], s[0]
+
+    add("seed_tampered", "a seed that does not follow from the reveal",
+        tampered(lambda b: b.update(seed="00" * 32)), expect=("invalid", "seed", "SeedMismatch"))
+    add("draw_tampered", "two selected people swapped", tampered(swap_first_two),
+        expect=("invalid", "draw", "DrawMismatch"))
+    add("draw_ticket_not_in_pool", "an alternate whose ticket is not in the committed pool",
+        tampered(lambda b: b["result"]["alternates"].__setitem__(0, "ZZZZ-0000")),
+        expect=("invalid", "draw", "DrawMismatch"))
+    add("transcript_tampered", "a transcript that does not match the result",
+        tampered(lambda b: b.update(transcript="11" * 32)), expect=("invalid", "transcript", "TranscriptMismatch"))
+    add("pool_tampered", "a record changed after the commitment",
+        tampered(lambda b: b["pool"][0].update(household="foyer-99")), expect=("invalid", "pool", "PoolRootMismatch"))
+    add("reveal_other_lottery", "a reveal that names another lottery than the recipe",
+        tampered(lambda b: b["reveal"]["sources"].__setitem__(
+            0, lottery_value("Tombola de Pérols", [1, 2, 3]))),
+        expect=("invalid", "randomness", "RevealMismatch"))
+    add("reveal_numbers_outside_format", "lottery numbers outside the registry format",
+        tampered(lambda b: b["reveal"]["sources"].__setitem__(
+            0, lottery_value(EUROMILLIONS, [6, 15, 23, 30, 51], [[4, 12]]))),
+        expect=("invalid", "randomness", "InvalidReveal"))
+    add("reveal_dice_out_of_faces", "a die value above the committed faces",
+        tampered(lambda b: b["reveal"]["sources"].__setitem__(1, {"kind": "dice", "values": [3, 6, 7, 1]})),
+        expect=("invalid", "randomness", "RevealMismatch"))
+    m, pool, reveal = verify_inputs()
+    del m["announced_at"]
+    add("announcement_missing", "a recipe with a registry lottery and no announced_at",
+        tampered(lambda b: b.update(manifest=m)), expect=("invalid", "manifest", "AnnouncementMissing"))
+    m2 = copy.deepcopy(honest["manifest"])
+    m2["randomness"]["sources"][0]["date"] = k.format_date(k.parse_date(m2["randomness"]["sources"][0]["date"]) + 1)
+    add("lottery_not_a_draw_day", "a registry lottery on a day it does not draw",
+        tampered(lambda b: b.update(manifest=m2)), expect=("invalid", "manifest", "InvalidRecipe"))
+    m3 = copy.deepcopy(honest["manifest"])
+    m3["title"] = "Panel \u202ecitoyen"
+    add("bidi_in_title", "a bidirectional formatting character in the title",
+        tampered(lambda b: b.update(manifest=m3)), expect=("invalid", "manifest", "InvalidText"))
 
 
 # ---------------------------------------------------------------------------
@@ -594,6 +1515,8 @@ def build_all() -> dict:
         "stream.json": gen_stream(seed),
         "sampling.json": gen_sampling(),
         "draws.json": gen_draws(),
+        "lottery.json": gen_lottery(),
+        "verify.json": gen_verify(),
     }
 
 

@@ -6,10 +6,13 @@ Run with pytest, or directly: python3 tests/reference/test_reference.py
 from __future__ import annotations
 
 import copy
+import datetime
 import hashlib
 import json
 import os
 import sys
+import unicodedata
+import zoneinfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -29,6 +32,15 @@ def load(name):
 
 def hx(s: str) -> bytes:
     return bytes.fromhex(s.replace(" ", "").replace("\n", ""))
+
+
+def raises(kind: str, fn, *args):
+    try:
+        fn(*args)
+    except k.KleroterionError as e:
+        assert e.kind == kind, (kind, e)
+    else:
+        raise AssertionError(f"expected {kind}")
 
 
 # ---------------------------------------------------------------------------
@@ -126,8 +138,8 @@ def _rfc3797_data():
 def test_rfc3797_worked_example():
     names, seeds, results = _rfc3797_data()
     assert len(names) == 25 and len(seeds) == 3 and len(results) == 16
-    reveal = {"sources": [{"kind": "lottery", "name": f"source {i + 1}", "numbers": s}
-                          for i, s in enumerate(seeds)]}
+    reveal = {"sources": [{"kind": "lottery", "lottery": f"source {i + 1}", "main": [int(x) for x in s],
+                           "bonus": []} for i, s in enumerate(seeds)]}
     sources = k.parse_reveal(reveal)
     key = k.rfc3797_key(sources)
     assert key == "9319./2.5.8.10.12./9.18.26.34.41.45./"
@@ -141,6 +153,10 @@ def test_rfc3797_worked_example():
     # The same with dice sources gives the same key (canon(values) of section 6.5).
     dice = k.parse_reveal({"sources": [{"kind": "dice", "values": [int(x) for x in s]} for s in seeds]})
     assert k.rfc3797_key(dice) == key
+    # A lottery's bonus groups follow its main numbers, each sorted on its own.
+    one = k.parse_reveal({"sources": [{"kind": "lottery", "lottery": "x", "main": [12, 2, 5, 8, 10],
+                                       "bonus": [[9319], [45, 9]]}]})
+    assert k.rfc3797_key(one) == "2.5.8.10.12.9319.9.45./"
 
 
 # ---------------------------------------------------------------------------
@@ -149,29 +165,72 @@ def test_rfc3797_worked_example():
 
 def test_canon_numbers():
     assert k.canon([7, 18, 28, 40, 48, 8, 11]) == "7.8.11.18.28.40.48."
-    assert k.canon(["12.50"]) == "12.5."
-    assert k.canon(["3.0"]) == "3."
-    assert k.canon(["007", 0, "000"]) == "0.0.7."
-    assert k.canon(["10", "9.5", 9]) == "9.9.5.10."
-    for bad in (["-1"], [-1], ["1e3"], ["1."], [".5"], [1.5], [True], [" 1"], ["+1"], [None]):
-        try:
-            k.canon(bad)
-        except k.KleroterionError as e:
-            assert e.kind == "InvalidReveal"
-        else:
-            raise AssertionError(f"accepted {bad!r}")
+    assert k.canon([0, 10, 9]) == "0.9.10."
+    assert k.canon([5, 5, 1]) == "1.5.5."
+    assert k.canon([]) == ""
 
 
 def test_text_rules():
     assert k.text_problem("Pérols") is None
     assert k.text_problem("Pe\u0301rols") == "not NFC"
-    assert k.text_problem("a\u0085b") is None  # U+0085 is not in the forbidden ranges
+    assert k.text_problem("a\u0085b") == "control character"
+    assert k.text_problem("a\u00a0b") is None
+    assert k.text_problem("a\u202eb") == "bidirectional formatting character"
+    assert k.text_problem("a\u2065b") == "unassigned code point"
+    assert k.text_problem("\U000113c2") == "unassigned code point"
     assert k.text_problem("x" * 128) is None
     assert k.text_problem("x" * 129) == "too long"
-    assert k.text_problem("x" * 256, "feature") is None
-    assert k.text_problem("", "title") is None
+    assert k.text_problem("x" * 256, "name") is None
+    assert k.text_problem("x" * 257, "name") == "too long"
+    assert k.text_problem("x" * 4096, "free") is None
+    assert k.text_problem("", "free") is None
     assert k.text_problem("") == "empty"
+    assert k.text_problem("", "name") == "empty"
     assert k.text_problem("\ud800") == "not UTF-8"
+    assert k.text_problem(7) == "not a text"
+    # Section 3's order: length, control, bidi, unassigned, NFC.
+    assert k.text_problem("\u202e" * 43) == "too long"
+    assert k.text_problem("\u202e\u0001") == "control character"
+    assert k.text_problem("\u0378\u202e") == "bidirectional formatting character"
+    assert k.text_problem("e\u0301\u0378") == "unassigned code point"
+
+
+def test_bidi_and_control_sets():
+    assert sorted(k.BIDI_FORMATTING) == [0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+                                         0x2066, 0x2067, 0x2068, 0x2069]
+    assert [cp for cp in range(0x200) if k.is_control(cp)] == list(range(0x20)) + list(range(0x7F, 0xA0))
+    # Every bidirectional formatting character is a format character (Cf) of Unicode 14.0.0.
+    assert all(unicodedata.category(chr(cp)) == "Cf" for cp in k.BIDI_FORMATTING)
+
+
+def test_unicode_assigned_list_cross_check():
+    """unicodedata's Cn (Python 3.11 has Unicode 14.0.0) and tests/vectors/unicode-14.0.0-assigned.txt
+    say the same for every code point (surrogates aside, which no UTF-8 text holds)."""
+    assert unicodedata.unidata_version == "14.0.0"
+    ranges = k.load_assigned_ranges()
+    with open(k.ASSIGNED_LIST, encoding="utf-8") as fh:
+        declared = [ln for ln in fh if ln.startswith("# Ranges:")]
+    assert declared == [f"# Ranges: {len(ranges)}\n"]
+    assert ranges == sorted(ranges)
+    assert all(a[1] + 1 < b[0] for a, b in zip(ranges, ranges[1:])), "ranges are disjoint and maximal"
+    assigned = bytearray(0x110000)
+    for first, last in ranges:
+        assert first <= last
+        for cp in range(first, last + 1):
+            assigned[cp] = 1
+    from_list = k._unassigned_from_list()
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            assert not assigned[cp]
+            continue
+        ch = chr(cp)
+        cn = unicodedata.category(ch) == "Cn"
+        assert cn == (not assigned[cp]), hex(cp)
+        assert k.is_unassigned(ch) == cn
+    for cp in (0x0378, 0x113C2, 0xFFFF, 0xFDD0, 0x10FFFF, 0x41, 0x1FAE7, 0x061D):
+        assert from_list(chr(cp)) == (unicodedata.category(chr(cp)) == "Cn"), hex(cp)
+    noncharacters = [cp for cp in range(0x110000) if 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE]
+    assert len(noncharacters) == 66 and not any(assigned[cp] for cp in noncharacters)
 
 
 def test_encoding_primitives():
@@ -179,8 +238,29 @@ def test_encoding_primitives():
     assert k.enc_opt(k.enc_u32, None) == b"\x00"
     assert k.enc_opt(k.enc_u32, 1) == b"\x01\x00\x00\x00\x01"
     assert k.enc_list(k.enc_u32, [1, 2]) == bytes.fromhex("00000002" "00000001" "00000002")
-    tag = b"kleroterion/v1/seed"
+    tag = b"kleroterion/v2/seed"
     assert k.H("seed", b"x") == hashlib.sha256(len(tag).to_bytes(4, "big") + tag + b"x").digest()
+
+
+def test_recipe_bytes():
+    r = k.parse_recipe({"sources": [
+        {"kind": "lottery", "lottery": "L", "date": "2026-12-01", "draw_at": "2026-12-01T18:00:00Z",
+         "format": {"main": {"name": "n", "count": 2, "min": 1, "max": 9},
+                    "bonus": [{"name": "b", "count": 1, "min": 1, "max": 9, "from_main_drum": True}]}}],
+        "fallback": "next_value"})
+    expected = (b"\x00\x00\x00\x01" + b"\x01" + k.enc_str("L") + k.enc_str("2026-12-01")
+                + b"\x01" + k.enc_str("n") + k.enc_u32(2) + k.enc_u32(1) + k.enc_u32(9) + b"\x00"
+                + k.enc_u32(1) + k.enc_str("b") + k.enc_u32(1) + k.enc_u32(1) + k.enc_u32(9) + b"\x01"
+                + b"\x01" + k.enc_str("2026-12-01T18:00:00Z")
+                + b"\x00")
+    assert k.recipe_bytes(r) == expected
+
+
+def test_lottery_value_bytes():
+    s = k.parse_reveal({"sources": [{"kind": "lottery", "lottery": "L", "main": [3, 1, 2],
+                                     "bonus": [[9, 8], [7]]}]})[0]
+    assert k.source_val_bytes(s) == (b"\x01" + k.enc_str("L") + k.enc_list(k.enc_u32, [1, 2, 3])
+                                     + k.enc_u32(2) + k.enc_list(k.enc_u32, [8, 9]) + k.enc_list(k.enc_u32, [7]))
 
 
 # ---------------------------------------------------------------------------
@@ -207,7 +287,7 @@ def test_merkle_structure():
     assert k.audit_path(6, L[:7]) == [N(L[4], L[5]), N(N(L[0], L[1]), N(L[2], L[3]))]
     # leaf/node domain separation
     rec = ("T", ["a"], None)
-    assert k.leaf_hash(rec) == hashlib.sha256(b"\x00" + k.enc_str("kleroterion/v1/record") + k.rec_bytes(rec)).digest()
+    assert k.leaf_hash(rec) == hashlib.sha256(b"\x00" + k.enc_str("kleroterion/v2/record") + k.rec_bytes(rec)).digest()
 
 
 def test_inclusion_proofs_all_sizes():
@@ -217,6 +297,7 @@ def test_inclusion_proofs_all_sizes():
         for m in range(n):
             p = k.audit_path(m, L)
             assert k.verify_inclusion(L[m], m, n, p, root)
+            assert not k.verify_inclusion(L[m], m + n, n, p, root)
             if n > 1:
                 assert not k.verify_inclusion(L[m], (m + 1) % n, n, p, root)
                 assert not k.verify_inclusion(L[m], m, n, p[:-1], root)
@@ -263,18 +344,246 @@ def test_sample_is_partial_fisher_yates():
 
 
 # ---------------------------------------------------------------------------
+# Dates, daylight saving and the registry (sections 5.1, 6.1, 6.6)
+# ---------------------------------------------------------------------------
+
+def test_civil_days_match_datetime():
+    epoch = datetime.date(1970, 1, 1)
+    for d in (datetime.date(1, 1, 1), datetime.date(1600, 2, 29), datetime.date(1969, 12, 31),
+              datetime.date(2000, 2, 29), datetime.date(2026, 12, 4), datetime.date(9999, 12, 31)):
+        days = (d - epoch).days
+        assert k.days_from_civil(d.year, d.month, d.day) == days
+        assert k.civil_from_days(days) == (d.year, d.month, d.day)
+        assert k.weekday(days) == d.weekday()
+    for days in range(-800000, 3000000, 997):
+        assert k.days_from_civil(*k.civil_from_days(days)) == days
+    assert k.format_date(k.parse_date("0000-02-29")) == "0000-02-29"
+
+
+def test_parse_times():
+    assert k.parse_time("2026-12-01T12:00:00Z") == int(datetime.datetime(2026, 12, 1, 12, tzinfo=datetime.timezone.utc).timestamp())
+    assert k.parse_time("9999-12-31T23:59:59Z") == k.MAX_TIME
+    assert k.format_time(k.MAX_TIME) == "9999-12-31T23:59:59Z"
+    for bad in ("2026-12-01T12:00:60Z", "2026-12-01T24:00:00Z", "2026-02-29T12:00:00Z", "2026-12-01 12:00:00Z",
+                "2026-12-01T12:00:00", "2026-12-01T12:00:00+00:00", "2026-12-01t12:00:00z", "２026-12-01T12:00:00Z",
+                "2026-1-01T12:00:00Z", "20261201T120000Z", "2026-12-01T12:00:00.5Z", ""):
+        assert k.parse_time(bad) is None, bad
+    for bad in ("2026-12-1", "2026-00-10", "2026-02-29", "2026-12-01T00:00:00Z", "2026-12-\u0661\u0662"):
+        assert k.parse_date(bad) is None, bad
+
+
+ZONES = {"EU": [("Europe/Paris", 1), ("Europe/Berlin", 1), ("Europe/Rome", 1), ("Europe/London", 0)],
+         "US": [("America/New_York", -5)]}
+
+
+def test_summer_rules_match_zoneinfo():
+    """The rule text of 6.6 gives the same UTC instant as the tz database for every local hour
+    from 2020 to 2035 (except the hour that does not exist or exists twice at a change)."""
+    for rule, zones in ZONES.items():
+        for name, offset in zones:
+            tz = zoneinfo.ZoneInfo(name)
+            for days in range(k.parse_date("2020-01-01"), k.parse_date("2036-01-01")):
+                for hour in (0, 3, 9, 12, 18, 20, 21, 22, 23):
+                    local = days * k.DAY + hour * k.HOUR
+                    y, m, d = k.civil_from_days(days)
+                    dt = datetime.datetime(y, m, d, hour, tzinfo=tz)
+                    if dt.utcoffset() != dt.replace(fold=1).utcoffset():
+                        continue  # the repeated hour of an autumn change
+                    if datetime.datetime.fromtimestamp(dt.timestamp(), tz).hour != hour:
+                        continue  # the missing hour of a spring change
+                    assert k.local_to_utc(rule, offset, local) == int(dt.timestamp()), (name, y, m, d, hour)
+
+
+def test_summer_change_instants():
+    assert [k.format_time(t) for t in k.eu_summer_utc(2026)] == ["2026-03-29T01:00:00Z", "2026-10-25T01:00:00Z"]
+    assert [k.format_time(t) for t in k.us_summer_local(2026)] == ["2026-03-08T02:00:00Z", "2026-11-01T02:00:00Z"]
+    # local_to_utc takes the local wall clock written as if it were UTC
+    assert k.format_time(k.local_to_utc("EU", 1, k.parse_time("2026-03-29T01:59:59Z"))) == "2026-03-29T00:59:59Z"
+    assert k.format_time(k.local_to_utc("EU", 1, k.parse_time("2026-03-29T03:00:00Z"))) == "2026-03-29T01:00:00Z"
+    assert k.format_time(k.local_to_utc("US", -5, k.parse_time("2026-03-08T01:59:59Z"))) == "2026-03-08T06:59:59Z"
+    assert k.format_time(k.local_to_utc("US", -5, k.parse_time("2026-03-08T03:00:00Z"))) == "2026-03-08T07:00:00Z"
+    assert k.format_time(k.local_to_utc("US", -5, k.parse_time("2026-11-01T02:00:00Z"))) == "2026-11-01T07:00:00Z"
+
+
+def test_registry_draw_times_match_zoneinfo():
+    assert k.REGISTRY, "SPEC section 6.6's registry is empty"
+    for entry in k.REGISTRY.values():
+        assert entry["rule"] in ZONES and (entry["zone"], entry["utc_offset"]) in ZONES[entry["rule"]], entry["id"]
+        tz = zoneinfo.ZoneInfo(entry["zone"])
+        since = k.parse_date(entry["since"])
+        for days in range(since, since + 366 * 12):
+            if not k.is_draw_day(entry, days):
+                continue
+            y, m, d = k.civil_from_days(days)
+            hh, mm = (int(x) for x in entry["draws"][k.WEEKDAYS[k.weekday(days)]].split(":"))
+            expected = int(datetime.datetime(y, m, d, hh, mm, tzinfo=tz).timestamp())
+            assert k.registry_draw_time(entry, days) == expected, (entry["id"], y, m, d)
+
+
+def test_registry_formats_are_valid():
+    for entry in k.REGISTRY.values():
+        assert k.format_problem(entry["format"]) is None, entry["id"]
+        assert k.text_problem(entry["id"], "name") is None
+        assert k.parse_date(entry["since"]) is not None
+        assert entry["draws"] and set(entry["draws"]) <= set(k.WEEKDAYS)
+        assert k.is_draw_day(entry, k.parse_date(entry["since"])), "since is the first draw date"
+        assert entry["format"]["main"]["name"] == "numbers"
+
+
+def test_registry_table():
+    """A few cells of SPEC 6.6's table, read back."""
+    assert sorted(k.REGISTRY) == ["de-lotto-6aus49", "euromillions", "fr-loto", "it-superenalotto", "uk-lotto",
+                                  "us-mega-millions", "us-powerball"]
+    jolly = k.REGISTRY["it-superenalotto"]["format"]["bonus"]
+    assert [(g["name"], g["from_main_drum"]) for g in jolly] == [("Jolly", True), ("SuperStar", False)]
+    assert k.REGISTRY["de-lotto-6aus49"]["draws"] == {"wednesday": "18:25", "saturday": "19:25"}
+    assert k.REGISTRY["de-lotto-6aus49"]["format"]["bonus"][0]["min"] == 0
+    em = k.REGISTRY["euromillions"]
+    assert k.format_time(k.registry_draw_time(em, k.parse_date("2026-12-04"))) == "2026-12-04T19:30:00Z"
+    assert k.format_time(k.registry_draw_time(em, k.parse_date("2026-07-03"))) == "2026-07-03T18:30:00Z"
+    pb = k.REGISTRY["us-powerball"]
+    assert k.format_time(k.registry_draw_time(pb, k.parse_date("2026-12-05"))) == "2026-12-06T03:59:00Z"
+    assert k.format_time(k.registry_draw_time(pb, k.parse_date("2026-07-04"))) == "2026-07-05T02:59:00Z"
+    uk = k.REGISTRY["uk-lotto"]
+    assert k.format_time(k.registry_draw_time(uk, k.parse_date("2026-12-05"))) == "2026-12-05T19:30:00Z"
+
+
+def test_recipe_rules():
+    ok = {"kind": "lottery", "lottery": "Tombola", "date": "2026-12-01", "draw_at": "2026-12-01T18:00:00Z",
+          "format": {"main": {"name": "n", "count": 3, "min": 1, "max": 90}, "bonus": []}}
+    k.parse_recipe({"sources": [ok], "fallback": "next_value"})
+    raises("InvalidRecipe", k.parse_recipe, {"sources": [ok], "fallback": "the latest value"})
+    raises("Json", k.parse_recipe, {"sources": [ok]})
+    raises("Json", k.parse_recipe, {"sources": [dict(ok, name="x")], "fallback": "next_value"})
+    main_drum = copy.deepcopy(ok)
+    main_drum["format"]["main"]["from_main_drum"] = True
+    raises("InvalidRecipe", k.parse_recipe, {"sources": [main_drum], "fallback": "next_value"})
+    long_name = copy.deepcopy(ok)
+    long_name["format"]["main"]["name"] = "x" * 257
+    raises("InvalidText", k.parse_recipe, {"sources": [long_name], "fallback": "next_value"})
+    # 6.1: a declared name cannot be a registry id or name, without regard to ASCII case only.
+    em = {"main": {"name": "numbers", "count": 5, "min": 1, "max": 50},
+          "bonus": [{"name": "stars", "count": 2, "min": 1, "max": 12}]}
+    for name in ("EuroMillions", "euromillions", "EUROMILLIONS", "eUrOmIlLiOnS", "loto (FRANCE)", "US-POWERBALL",
+                 "Lotto (UK National Lottery)", "mega millions"):
+        raises("InvalidRecipe", k.parse_recipe, {"sources": [dict(ok, lottery=name, format=em)],
+                                                 "fallback": "next_value"})
+    for name in ("EuroM\u0131ll\u0131ons", "u\u017f-powerball", "Euro Millions", "euromillions ", "Loto",
+                 "EuroMillions (tombola)"):
+        k.parse_recipe({"sources": [dict(ok, lottery=name, format=em)], "fallback": "next_value"})
+    assert k.ascii_lower("ÉuroMİLLIONS") == "Éuromİllions"
+    last = make_vectors.QUICKNET_LAST_ROUND
+    assert k.format_time(k.drand_round_time(k.QUICKNET, last)) == "9999-12-31T23:59:57Z"
+    assert k.drand_round_time(k.QUICKNET, last + 1) > k.MAX_TIME
+
+
+def test_reveal_rules():
+    def reveal(*sources):
+        return {"sources": list(sources)}
+
+    raises("InvalidReveal", k.parse_reveal, reveal())
+    raises("InvalidReveal", k.parse_reveal, reveal(*[{"kind": "hex", "value": "00"}] * 17))
+    raises("InvalidReveal", k.parse_reveal, reveal({"kind": "hex", "value": "00" * 1025}))
+    raises("InvalidReveal", k.parse_reveal, reveal({"kind": "dice", "values": []}))
+    raises("InvalidReveal", k.parse_reveal, reveal({"kind": "dice", "values": [1] * 1001}))
+    raises("InvalidReveal", k.parse_reveal, reveal({"kind": "lottery", "lottery": "x", "main": [], "bonus": []}))
+    raises("InvalidReveal", k.parse_reveal, reveal({"kind": "lottery", "lottery": "x", "main": [1] * 65, "bonus": []}))
+    raises("InvalidReveal", k.parse_reveal, reveal({"kind": "lottery", "lottery": "x", "main": [1], "bonus": [[1]] * 9}))
+    raises("InvalidReveal", k.parse_reveal, reveal({"kind": "lottery", "lottery": "x", "main": [1], "bonus": [[]]}))
+    raises("Json", k.parse_reveal, reveal({"kind": "lottery", "lottery": "x", "main": [2**32], "bonus": []}))
+    raises("Json", k.parse_reveal, reveal({"kind": "lottery", "name": "x", "numbers": [1]}))
+    raises("InvalidReveal", k.parse_reveal, reveal({"kind": "drand", "chain": k.QUICKNET.hex(), "round": 0,
+                                                    "signature": "ab" * 48}))
+    # 6.2: `bonus` may be absent (no bonus group), with the bytes of "bonus": []; null is not absent.
+    absent = k.parse_reveal(reveal({"kind": "lottery", "lottery": "x", "main": [3, 1]}))[0]
+    empty = k.parse_reveal(reveal({"kind": "lottery", "lottery": "x", "main": [1, 3], "bonus": []}))[0]
+    assert k.source_val_bytes(absent) == k.source_val_bytes(empty) and absent["bonus"] == []
+    raises("Json", k.parse_reveal, reveal({"kind": "lottery", "lottery": "x", "main": [1], "bonus": None}))
+    raises("InvalidReveal", k.parse_reveal, reveal({"kind": "lottery", "lottery": "euromillions",
+                                                    "main": [1, 2, 3, 4, 5]}))
+    # Without a recipe a declared lottery may repeat numbers; dice are any u32.
+    k.parse_reveal(reveal({"kind": "lottery", "lottery": "x", "main": [5, 5], "bonus": []},
+                          {"kind": "dice", "values": [0, 2**32 - 1]}))
+
+
+# drand's published rounds quoted in SPEC 6.4.8.
+QUICKNET_42 = "95a9f9f5b231b7714de1553105d8ffdf3dcda24cfdb1e689319bccf79a9c8ce430a91b811fbfaf763900bc998b5d686a"
+MAINNET_1 = ("8d61d9100567de44682506aea1a7a6fa6e5491cd27a0a0ed349ef6910ac5ac20ff7bc3e09d7c046566c9f7f3c6f3b101"
+             "04990e7cb424998203d8f7de586fb7fa5f60045417a432684f85093b06ca91c769f0e7ca19268375e659c2a2352b4655")
+
+
+def test_drand_table():
+    for chain_hash, c in k.DRAND_CHAINS.items():
+        assert k.drand_chain_hash(c) == chain_hash, c["name"]
+        assert k.point_encoding_problem(c["public_key"], c["public_key_size"]) is None
+    quick, main = k.DRAND_CHAINS[k.QUICKNET], k.DRAND_CHAINS[k.MAINNET]
+    assert len(quick["public_key"]) == 96 and len(main["public_key"]) == 48
+    assert hashlib.sha256(bytes.fromhex(QUICKNET_42)).hexdigest() == \
+        "8ada64bae5c6c0f5540a6a13af56e663240edfbd2c76ac6a8f27671eb7259ce3"
+    assert hashlib.sha256(bytes.fromhex(MAINNET_1)).hexdigest() == \
+        "101297f1ca7dc44ef6088d94ad5fb7ba03455dc33d53ddb412bbc4564ed986ec"
+    # 6.4.7: the last reachable rounds and their times.
+    for chain, last, when in ((k.QUICKNET, 83903165811, "9999-12-31T23:59:57Z"),
+                              (k.MAINNET, 8393562325, "9999-12-31T23:59:30Z")):
+        assert k.format_time(k.drand_round_time(chain, last)) == when
+        assert k.drand_round_time(chain, last + 1) > k.MAX_TIME
+        src = {"kind": "drand", "chain": chain.hex(), "round": last}
+        k.parse_recipe({"sources": [src], "fallback": "next_value"})
+        raises("InvalidRecipe", k.parse_recipe, {"sources": [dict(src, round=last + 1)], "fallback": "next_value"})
+
+
+def test_drand_rules():
+    def check(source, skip=True):
+        return k.check_drand_values(k.parse_reveal({"sources": [source]}), skip)
+
+    quick = {"kind": "drand", "chain": k.QUICKNET.hex(), "round": 42, "signature": QUICKNET_42}
+    genesis_seed = k.DRAND_CHAINS[k.MAINNET]["genesis_seed"].hex()
+    main = {"kind": "drand", "chain": k.MAINNET.hex(), "round": 1, "signature": MAINNET_1,
+            "previous_signature": genesis_seed}
+    assert check(quick) and check(main)
+    assert check(dict(quick, previous_signature=None))
+    assert check(dict(quick, randomness=hashlib.sha256(bytes.fromhex(QUICKNET_42)).hexdigest().upper()))
+    assert check(dict(main, round=2, previous_signature=MAINNET_1))
+    raises("DrandSignature", check, quick, False)
+    raises("InvalidReveal", check, dict(quick, randomness="00" * 32))
+    raises("DrandSignature", check, dict(quick, previous_signature=""))
+    raises("DrandSignature", check, dict(quick, previous_signature=MAINNET_1))
+    raises("DrandSignature", check, {key: v for key, v in main.items() if key != "previous_signature"})
+    raises("DrandSignature", check, dict(main, previous_signature=""))
+    raises("DrandSignature", check, dict(main, previous_signature=MAINNET_1))
+    raises("DrandSignature", check, dict(main, round=2))
+    raises("DrandSignature", check, dict(quick, chain="00" * 32))
+    # 6.4.8: an unknown chain comes before a wrong randomness.
+    raises("DrandSignature", check, dict(quick, chain="00" * 32, randomness="00" * 32))
+    # 6.4.2 steps 1 to 4 on the signature.
+    raises("DrandSignature", check, dict(quick, signature=QUICKNET_42 + "00"))
+    raises("DrandSignature", check, dict(quick, signature="15" + QUICKNET_42[2:]))
+    raises("DrandSignature", check, dict(quick, signature="c0" + "00" * 47))
+    raises("DrandSignature", check, dict(quick, signature="9f" + "ff" * 47))
+    raises("DrandSignature", check, dict(main, signature=MAINNET_1[:96] + "ff" * 48))
+
+
+# ---------------------------------------------------------------------------
 # Vector files
 # ---------------------------------------------------------------------------
 
+VECTOR_FILES = ["encoding.json", "merkle.json", "seed.json", "stream.json", "sampling.json", "draws.json",
+                "lottery.json", "verify.json"]
+
+
 def _header(v):
-    assert v["spec"] == "kleroterion/v1"
+    assert v["spec"] == "kleroterion/v2"
     assert v["generated_by"] == make_vectors.GENERATED_BY
     assert isinstance(v["description"], str)
 
 
+def test_vectors_headers():
+    for name in VECTOR_FILES:
+        _header(load(name))
+
+
 def test_vectors_encoding():
     v = load("encoding.json")
-    _header(v)
     for c in v["records"]:
         r = k.parse_record(c["record"])
         assert k.rec_bytes(r).hex() == c["bytes"]
@@ -283,18 +592,37 @@ def test_vectors_encoding():
         M = k.parse_manifest(c["manifest"])
         assert k.manifest_bytes(M).hex() == c["bytes"]
         assert k.commitment(M).hex() == c["commitment"]
-        assert hashlib.sha256(k.enc_str("kleroterion/v1/manifest") + bytes.fromhex(c["bytes"])).hexdigest() == c["commitment"]
+        assert hashlib.sha256(k.enc_str("kleroterion/v2/manifest") + bytes.fromhex(c["bytes"])).hexdigest() == c["commitment"]
     methods = {c["manifest"]["method"]["name"] for c in v["manifests"]}
     assert methods == {"uniform", "stratified", "greedy", "lottery", "rfc3797"}
-    for c in v["lottery_canon"]:
-        assert k.canon(c["numbers"]) == c["canonical"]
+    purposes = {c["manifest"].get("purpose") for c in v["manifests"]}
+    assert purposes == {None, "official", "rehearsal", "replay"}
+    for c in v["invalid_manifests"]:
+        raises(c["error"], k.parse_manifest, c["manifest"])
+    for c in v["lottery_values"]:
+        s = k.parse_reveal({"sources": [c["value"]]})[0]
+        assert k.source_val_bytes(s).hex() == c["bytes"]
+        assert k.source_canonical_string(s) == c["rfc3797"]
+    assert any("bonus" not in c["value"] for c in v["lottery_values"])
+    for c in v["invalid_reveals"]:
+        raises(c["error"], make_vectors.reveal_form_check, c["reveal"])
+    assert any(s.get("kind") == "drand" and s.get("round") == 0 for c in v["invalid_reveals"]
+               for s in c["reveal"]["sources"])
+    whats = {c["what"] for c in v["invalid_manifests"]}
+    assert any("EuroMillions" in w for w in whats) and "a main group with from_main_drum true" in whats
     for c in v["invalid_texts"]:
-        assert k.text_problem(c["text"], "ticket") == c["reason"]
+        for cls, (lo, _) in k.TEXT_CLASSES.items():
+            expected = None if c["reason"] == "empty" and lo == 0 else c["reason"]
+            assert k.text_problem(c["text"], cls) == expected, (c, cls)
+    reasons = {c["reason"] for c in v["invalid_texts"]}
+    assert reasons == {"empty", "too long", "control character", "bidirectional formatting character",
+                       "unassigned code point", "not NFC"}
+    for c in v["valid_texts"]:
+        assert all(k.text_problem(c["text"], cls) is None for cls in k.TEXT_CLASSES), c
 
 
 def test_vectors_merkle():
     v = load("merkle.json")
-    _header(v)
     assert [len(t["records"]) for t in v["trees"]] == [1, 2, 3, 4, 5, 7, 8, 13]
     for t in v["trees"]:
         leaves = [k.leaf_hash(k.parse_record(r)) for r in t["records"]]
@@ -308,7 +636,6 @@ def test_vectors_merkle():
 
 def test_vectors_seed():
     v = load("seed.json")
-    _header(v)
     for c in v["cases"]:
         src = k.parse_reveal(c["reveal"])
         assert k.reveal_bytes(src).hex() == c["reveal_bytes"]
@@ -318,7 +645,6 @@ def test_vectors_seed():
 
 def test_vectors_stream():
     v = load("stream.json")
-    _header(v)
     for c in v["cases"]:
         key = k.stream_key(bytes.fromhex(c["seed"]), c["purpose"], c["index"])
         assert key.hex() == c["key"]
@@ -328,7 +654,6 @@ def test_vectors_stream():
 
 def test_vectors_sampling():
     v = load("sampling.json")
-    _header(v)
     for c in v["uniform"]:
         st = k.Stream(bytes.fromhex(c["key"]))
         n = int(c["n"])
@@ -339,14 +664,13 @@ def test_vectors_sampling():
 
 
 def _bundle(d):
-    return {"format": "kleroterion-bundle", "spec": "kleroterion/v1", "manifest": d["manifest"],
+    return {"format": "kleroterion-bundle", "spec": "kleroterion/v2", "manifest": d["manifest"],
             "commitment": d["commitment"], "pool": d["pool"], "reveal": d["reveal"], "seed": d["seed"],
             "result": {"selected": d["selected"], "alternates": d["alternates"]}, "transcript": d["transcript"]}
 
 
 def test_vectors_draws():
     v = load("draws.json")
-    _header(v)
     by_name = {}
     for d in v["draws"]:
         by_name[d["name"]] = d
@@ -362,30 +686,118 @@ def test_vectors_draws():
         assert inter["leaves"] == [k.leaf_hash(x).hex() for x in recs]
         for key in ("allocation", "attempt", "lottery_index", "rfc3797_key"):
             assert inter.get(key) == r["info"].get(key), (d["name"], key)
-        steps = k.verify(_bundle(d))
-        assert [s["step"] for s in steps] == k.STEPS
-        assert k.bundle_valid(steps), (d["name"], steps)
+        report = k.verify(_bundle(d), {"commitment": d["commitment"]})
+        assert [s["id"] for s in report["steps"]] == k.STEP_IDS
+        assert report["valid"] and report["verdict"] == "valid_if", (d["name"], report)
     for f in v["failures"]:
-        try:
-            k.draw(f["manifest"], f["pool"], f["reveal"])
-        except k.KleroterionError as e:
-            assert e.kind == f["error"], f["name"]
-        else:
-            raise AssertionError(f"{f['name']} did not fail")
+        raises(f["error"], k.draw, f["manifest"], f["pool"], f["reveal"])
     for c in v["replacements"]:
         d = by_name[c["draw"]]
         r = k.replace(d["manifest"], d["pool"], d["reveal"], bytes.fromhex(d["transcript"]), c["dropped"])
         assert r["replacements"] == c["replacements"], c
         assert r["panel"] == c["panel"], c
+        assert r["broken_quotas"] == c["broken_quotas"], c
         assert r["hash"].hex() == c["hash"], c
+    assert all(list(c) == ["draw", "dropped", "replacements", "panel", "broken_quotas", "hash"]
+               for c in v["replacements"])
+    assert any(len(c["broken_quotas"]) > 2 for c in v["replacements"])
     names = {d["name"] for d in v["draws"]}
     assert {"uniform", "stratified_explicit", "stratified_largest_remainder", "stratified_sainte_lague",
-            "greedy", "lottery", "rfc3797"} <= names
+            "greedy", "lottery", "rfc3797", "uniform_public_sources"} <= names
     assert by_name["greedy_households_retry"]["intermediate"]["attempt"] >= 1
     rfc = by_name["rfc3797"]
     assert rfc["selected"] == ["Lee", "Doc", "Mary", "Charity", "Kasczynski", "Envy", "Sneazy", "Anger",
                                "Chastity", "Pandora"]
     assert rfc["alternates"] == ["Sloth", "Sleepy", "Longsuffering", "Handsome", "John", "Dopey"]
+    assert rfc["intermediate"]["rfc3797_key"] == "9319./2.5.8.10.12./9.18.26.34.41.45./"
+
+
+def test_vectors_lottery():
+    v = load("lottery.json")
+    assert v["registry"] == [make_vectors.registry_json(k.REGISTRY[i]) for i in sorted(k.REGISTRY)]
+    for c in v["summer"]:
+        if c["rule"] == "EU":
+            start, end = k.eu_summer_utc(c["year"])
+        else:
+            start, end = (t + dh * k.HOUR for t, dh in zip(k.us_summer_local(c["year"]), (5, 4)))
+        assert (k.format_time(start), k.format_time(end)) == (c["from"], c["to"])
+        tz = zoneinfo.ZoneInfo(ZONES[c["rule"]][0][0])
+        if c["year"] < 2038:
+            just_before = datetime.datetime.fromtimestamp(k.parse_time(c["from"]) - 1, tz)
+            at = datetime.datetime.fromtimestamp(k.parse_time(c["from"]), tz)
+            assert at.utcoffset() - just_before.utcoffset() == datetime.timedelta(hours=1), c
+    for c in v["draws"]:
+        entry = k.registry_entry(c["lottery"])
+        days = k.parse_date(c["date"])
+        assert k.registry_date_problem(entry, c["date"]) is None
+        assert k.format_time(k.registry_draw_time(entry, days)) == c["utc"]
+        source = k.parse_recipe({"sources": [{"kind": "lottery", "lottery": c["lottery"], "date": c["date"]}],
+                                 "fallback": "next_value"})["sources"][0]
+        assert k.format_time(k.source_time(source)) == c["utc"]
+        y, m, d = k.civil_from_days(days)
+        hh, mm = (int(x) for x in entry["draws"][k.WEEKDAYS[k.weekday(days)]].split(":"))
+        if y < 2038:
+            local = datetime.datetime(y, m, d, hh, mm, tzinfo=zoneinfo.ZoneInfo(entry["zone"]))
+            assert k.format_time(int(local.timestamp())) == c["utc"], c
+    for c in v["refused_dates"]:
+        raises(c["error"], k.parse_recipe, {"sources": [c["source"]], "fallback": "next_value"})
+    assert {c["reason"] for c in v["refused_dates"]} == {"not a draw day", "before since", "malformed"}
+    for c in v["numbers"]:
+        r = k.parse_recipe({"sources": [c["source"]], "fallback": "next_value"})
+
+        def match(c=c, r=r):
+            k.match_reveal(r, k.parse_reveal({"sources": [c["value"]]}))
+        if c["error"] is None:
+            match()
+        else:
+            raises(c["error"], match)
+            if k.registry_entry(c["value"]["lottery"]) is not None:
+                raises(c["error"], k.parse_reveal, {"sources": [c["value"]]})
+    reasons = {c["reason"] for c in v["numbers"]}
+    assert reasons == {None, "main count", "bonus groups", "bonus count", "out of range", "repeated number",
+                       "main drum"}
+
+
+def test_vectors_verify():
+    v = load("verify.json")
+    names = set()
+    for c in v["cases"]:
+        assert c["name"] not in names
+        names.add(c["name"])
+        bundle = c["bundle_text"] if "bundle_text" in c else c["bundle"]
+        report = k.verify(bundle, c["published"], c["replacements"],
+                          skip_drand_signatures=make_vectors.has_drand(bundle))
+        assert report["verdict"] == c["verdict"], c["name"]
+        assert report["valid"] == c["valid"], c["name"]
+        assert report["purpose"] == c["purpose"], c["name"]
+        assert k.step_statuses(report) == c["steps"], c["name"]
+        assert k.failed_step(report) == c["failed_step"], c["name"]
+        assert report["error_kind"] == c["error_kind"], c["name"]
+        assert [item["subject"] for item in report["by_hand"]] == c["by_hand"], c["name"]
+        # Section 12.3: a bare "valid" never comes with items to compare by hand.
+        assert (c["verdict"] == "valid") == (c["valid"] and not c["by_hand"])
+    kinds = {c["error_kind"] for c in v["cases"]}
+    assert {"CommitmentMismatch", "LotteryMismatch", "CommittedLate", "ReplacementMismatch", "UnreadableBundle",
+            "UnsupportedSpec", "DrawMismatch", "InvalidReveal"} <= kinds
+    # Section 12.3: item 3 is always listed, so no case reaches `valid` in this version.
+    assert "valid" not in {c["verdict"] for c in v["cases"]}
+    replay = [c for c in v["cases"] if c["name"] == "replay_after_randomness"][0]
+    assert {s["id"]: s["status"] for s in replay["steps"]}["time_order"] == "skipped"
+    subjects = {s for c in v["cases"] for s in c["by_hand"]}
+    assert subjects == {"purpose", "commitment", "announcement", "uncommitted", "lottery", "dice", "hex"}
+
+
+def test_report_shape():
+    d = load("draws.json")["draws"][0]
+    report = k.verify(_bundle(d))
+    assert set(report) == {"verdict", "valid", "purpose", "steps", "by_hand", "error", "error_kind"}
+    for s in report["steps"]:
+        assert set(s) == {"id", "title", "status", "computed", "published", "detail"}
+    for item in report["by_hand"]:
+        assert set(item) == {"subject", "what", "value", "record"}
+    commitment_item = [i for i in report["by_hand"] if i["subject"] == "commitment"][0]
+    groups = commitment_item["value"].split(" ")
+    assert len(groups) == 16 and "".join(groups) == d["commitment"]
 
 
 def test_verify_reports_first_failing_step():
@@ -394,16 +806,26 @@ def test_verify_reports_first_failing_step():
     b = _bundle(d)
 
     def first_failure(bb):
-        steps = k.verify(bb)
+        steps = k.verify(bb)["steps"]
         failed = [s for s in steps if s["status"] == "failed"]
         assert len(failed) == 1
         i = steps.index(failed[0])
-        assert all(s["status"] == "not checked" for s in steps[i + 1:])
-        return failed[0]["step"]
+        assert all(s["status"] == "not_checked" for s in steps[i + 1:])
+        return failed[0]["id"]
 
     bb = copy.deepcopy(b)
     bb["spec"] = "kleroterion/v9"
     assert first_failure(bb) == "format"
+    # 12.1: the manifest's spec is checked by the format step, and a wrong format is unreadable.
+    bb = copy.deepcopy(b)
+    bb["manifest"]["spec"] = "kleroterion/v1"
+    assert first_failure(bb) == "format" and k.verify(bb)["error_kind"] == "UnsupportedSpec"
+    bb = copy.deepcopy(b)
+    bb["format"] = "kleroterion-receipt"
+    assert first_failure(bb) == "format" and k.verify(bb)["error_kind"] == "UnreadableBundle"
+    bb = copy.deepcopy(b)
+    del bb["manifest"]["spec"]
+    assert k.verify(bb)["error_kind"] == "UnreadableBundle"
     bb = copy.deepcopy(b)
     bb["manifest"]["title"] += "!"
     assert first_failure(bb) == "manifest"
@@ -427,6 +849,54 @@ def test_verify_reports_first_failing_step():
     assert first_failure(bb) == "transcript"
 
 
+def test_published_lottery_without_source_fails():
+    """12.1: a published result for which the recipe has no source of that lottery and date
+    fails the randomness step with LotteryMismatch, even with the revealed numbers."""
+    v = load("draws.json")
+    d = [x for x in v["draws"] if x["name"] == "uniform_public_sources"][0]
+    date = d["manifest"]["randomness"]["sources"][0]["date"]
+    numbers = {"main": d["reveal"]["sources"][0]["main"], "bonus": d["reveal"]["sources"][0]["bonus"]}
+    same = dict(numbers, lottery="euromillions", date=date)
+    assert k.verify(_bundle(d), {"lotteries": [same]})["valid"]
+    for other in (dict(same, date="2026-12-01"), dict(same, lottery="EuroMillions"), dict(same, lottery="fr-loto")):
+        assert other["date"] != date or other["lottery"] != "euromillions"
+        report = k.verify(_bundle(d), {"lotteries": [same, other]})
+        assert (k.failed_step(report), report["error_kind"]) == ("randomness", "LotteryMismatch"), other
+    wrong = dict(same, main=[1, 2, 3, 4, 5])
+    assert k.verify(_bundle(d), {"lotteries": [wrong]})["error_kind"] == "LotteryMismatch"
+
+
+def test_broken_quota_words():
+    """10.2: one text per broken bound, in feature order then value order."""
+    M = {"features": [{"name": "genre", "values": [{"value": "femme", "min": 2, "max": 3},
+                                                   {"value": "homme", "min": 2, "max": 3}]},
+                      {"name": "âge", "values": [{"value": "jeune", "min": 0, "max": 1},
+                                                 {"value": "vieux", "min": 1, "max": 4}]}],
+         "household_rule": False}
+    recs = [("a", ["femme", "jeune"], None), ("b", ["femme", "jeune"], None), ("c", ["femme", "vieux"], None),
+            ("d", ["femme", "jeune"], None), ("e", ["homme", "vieux"], None), ("f", ["homme", "vieux"], None)]
+    assert k.broken_quotas(M, recs, [0, 1, 2, 3, 4]) == [
+        "genre=femme: 4 on the panel, above the maximum 3",
+        "genre=homme: 1 on the panel, below the minimum 2",
+        "âge=jeune: 3 on the panel, above the maximum 1"]
+    assert k.broken_quotas(M, recs, [0, 2, 4, 5]) == []
+    assert k.broken_quotas(M, recs, [0, 1]) == ["genre=homme: 0 on the panel, below the minimum 2",
+                                                "âge=jeune: 2 on the panel, above the maximum 1",
+                                                "âge=vieux: 0 on the panel, below the minimum 1"]
+
+
+def test_replacement_needs_a_valid_bundle():
+    d = load("draws.json")["draws"][0]
+    b = _bundle(d)
+    rec = k.make_replacement_record(b, [d["selected"][0]])
+    assert rec["replacements"] and rec["hash"]
+    bb = copy.deepcopy(b)
+    bb["seed"] = "00" * 32
+    raises("DrawFailed", k.make_replacement_record, bb, [d["selected"][0]])
+    raises("UnknownTicket", k.replace, d["manifest"], d["pool"], d["reveal"], None, ["nobody"])
+    raises("DuplicateTicket", k.replace, d["manifest"], d["pool"], d["reveal"], None, [d["selected"][0]] * 2)
+
+
 def test_receipts():
     v = load("draws.json")
     d = v["draws"][0]
@@ -434,7 +904,7 @@ def test_receipts():
     for i in range(len(d["pool"])):
         rc = k.make_receipt(b, i)
         out = k.check_receipt(rc, b)
-        assert out["matches"]
+        assert out["matches"] and out["established"]
         t = d["pool"][i]["ticket"]
         if t in d["selected"]:
             assert out["outcome"] == "selected" and out["position"] == d["selected"].index(t) + 1
@@ -445,10 +915,19 @@ def test_receipts():
     rc = k.make_receipt(b, 3)
     rc["index"] = 4
     assert not k.check_receipt(rc, b)["matches"]
+    rc = k.make_receipt(b, 3)
+    rc["index"] = rc["pool_count"]
+    assert not k.check_receipt(rc, b)["matches"]
+    # The outcome is not established when the bundle does not verify.
+    bb = copy.deepcopy(b)
+    bb["seed"] = "00" * 32
+    out = k.check_receipt(k.make_receipt(bb, 0), bb)
+    assert out["matches"] and not out["established"]
 
 
 def test_vector_files_are_up_to_date():
     files = make_vectors.build_all()
+    assert sorted(files) == sorted(VECTOR_FILES)
     for name, obj in files.items():
         with open(os.path.join(VEC, name), encoding="utf-8") as fh:
             assert fh.read() == make_vectors.dumps(obj), f"{name} is out of date: run make_vectors.py"
