@@ -9,10 +9,14 @@ workflow). Python converts, glues pandas and displays; it computes nothing of it
     ...                         household=["primary_address1", "primary_zip"])
     >>> quotas = kl.Quotas.from_csv("features.csv")
     >>> dist = kl.fair.leximin(pool, quotas, 22)
-    >>> manifest = kl.commit(pool, quotas, 22, method="lottery", randomness=...)
+    >>> manifest = kl.commit(pool, quotas, 22, method="lottery", randomness=...,
+    ...                      announced_at="2026-12-07T12:00:00Z")
+    >>> manifest.commitment            # publish it before the randomness exists
     >>> bundle = kl.draw(manifest, reveal)
-    >>> bool(kl.verify(bundle))
-    True
+    >>> report = kl.verify("bundle.json", commitment="commitment.txt",
+    ...                    lotteries=["euromillions@2026-12-08=7,18,28,40,48+3,9"])
+    >>> report.verdict, report.headline
+    ('valid_if', 'VALID if the 2 items below match their public records')
 """
 
 from . import fair, lowlevel, randomness
@@ -32,6 +36,7 @@ from .fair import Distribution, Feasibility, Portfolio, feasibility
 from .pool import Pool, Quota, Quotas
 from .protocol import (
     Bundle,
+    ByHand,
     Manifest,
     Receipt,
     ReceiptCheck,
@@ -39,6 +44,7 @@ from .protocol import (
     Report,
     Rfc3797Result,
     Step,
+    Verdict,
     commit,
     draw,
     replace,
@@ -49,6 +55,7 @@ from .protocol import (
 __all__ = [
     "SPEC_VERSION",
     "Bundle",
+    "ByHand",
     "Distribution",
     "DrawFailed",
     "Feasibility",
@@ -69,6 +76,7 @@ __all__ = [
     "Rfc3797Result",
     "SolverError",
     "Step",
+    "Verdict",
     "VerificationFailed",
     "commit",
     "draw",

@@ -1,20 +1,44 @@
-"""Rich display in notebooks (``_repr_html_``): small HTML tables, no computation."""
+"""Rich display in notebooks (``_repr_html_``) and the texts of ``str()``: small HTML tables,
+no computation.
+
+Every text that comes from a file (a bundle, a manifest, a receipt, a CSV file) goes through
+:func:`safe` before it is shown: control characters (hence ANSI escape sequences) and
+bidirectional formatting characters are written as ``\\u{..}`` by the core's
+``text::display``, so a crafted file cannot rewrite a terminal or reorder what a page shows.
+:func:`h` does that and HTML escaping.
+"""
 
 from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING, Any, Sequence
 
+from . import _native
+
 if TYPE_CHECKING:
     from .fair import Distribution
-    from .protocol import Bundle, Manifest, Report
+    from .protocol import Bundle, Manifest, ReceiptCheck, Report
+
+TEXT_LIMIT = 4000
+"""The longest text shown, in bytes (the core's report lines can be long; names are cut by the
+core at 200 bytes where it writes them)."""
+
+
+def safe(text: Any, limit: int = TEXT_LIMIT) -> str:
+    """A text from a file, safe to print: control and bidi characters escaped, cut when long."""
+    return _native.display(str(text), limit)
+
+
+def h(text: Any, limit: int = TEXT_LIMIT) -> str:
+    """:func:`safe`, then escaped for HTML."""
+    return html.escape(safe(text, limit))
 
 _STYLE = "border-collapse:collapse;font-size:90%"
 _CELL = "border:1px solid #ccc;padding:2px 6px;text-align:left"
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    head = "".join(f"<th style='{_CELL}'>{html.escape(str(h))}</th>" for h in header)
+    head = "".join(f"<th style='{_CELL}'>{h(c)}</th>" for c in header)
     body = "".join(
         "<tr>" + "".join(f"<td style='{_CELL}'>{c}</td>" for c in row) + "</tr>" for row in rows
     )
@@ -27,7 +51,7 @@ def _ok(good: bool) -> str:
 
 def distribution_html(d: Distribution) -> str:
     summary = (
-        f"<p><b>{html.escape(d.method.upper())}</b>: {len(d.probabilities)} people, panels of {d.size}, "
+        f"<p><b>{h(d.method.upper())}</b>: {len(d.probabilities)} people, panels of {d.size}, "
         f"{len(d.weights)} panels in the support.<br>"
         f"Minimum probability <b>{d.min_probability:.4%}</b> (k/n = {d.mean:.4%}), "
         f"maximum {d.max_probability:.4%}, Gini {d.gini:.4f}, "
@@ -39,25 +63,49 @@ def distribution_html(d: Distribution) -> str:
         e["feature"].tolist(), e["value"].tolist(), e["min"].tolist(), e["max"].tolist(), e["expected"].tolist()
     ):
         ok = float(lo) - 1e-6 <= float(expected) <= float(hi) + 1e-6
-        rows.append((html.escape(str(feature)), html.escape(str(value)), lo, hi, f"{float(expected):.2f}", _ok(ok)))
+        rows.append((h(feature), h(value), lo, hi, f"{float(expected):.2f}", _ok(ok)))
     return summary + _table(["feature", "value", "min", "max", "expected on the panel", ""], rows)
+
+
+_PURPOSE_NOTE = {
+    "rehearsal": "REHEARSAL: this manifest says it is a test before the real draw; its panel is not the assembly's panel.",
+    "replay": (
+        "REPLAY: this manifest says it plays a past draw again with randomness that already existed; "
+        "it shows how the draw works and proves nothing about who was chosen."
+    ),
+}
+NO_RECIPE_NOTE = (
+    "NO RECIPE: no randomness was committed in advance, so any randomness verifies and the organiser "
+    "could have chosen it; the draw proves something only if an announcement named exactly this "
+    "randomness before it existed."
+)
+
+
+def purpose_note(purpose: Any) -> str:
+    """What a rehearsal or a replay means, in one sentence ("" for an official draw)."""
+    return _PURPOSE_NOTE.get(str(purpose), "")
+
+
+def _warning(text: str) -> str:
+    return f"<p style='color:#a40;font-weight:bold'>{html.escape(text)}</p>"
 
 
 def manifest_html(m: Manifest) -> str:
     d = m.data
     rows = [
-        ("title", html.escape(str(d.get("title", "")))),
-        ("method", html.escape(m.method)),
+        ("title", h(d.get("title", ""))),
+        ("purpose", h(m.purpose)),
+        ("announced at", h(d.get("announced_at") or "(not given)")),
+        ("method", h(m.method)),
         ("panel size", m.panel_size),
         ("alternates", d.get("alternates", 0)),
         ("household rule", "on" if d.get("household_rule") else "off"),
-        ("pool", f"{d['pool']['count']} records, root <code>{d['pool']['root']}</code>"),
-        ("commitment", f"<code>{m.commitment}</code>"),
+        ("pool", f"{d['pool']['count']} records, root <code>{h(d['pool']['root'])}</code>"),
+        ("commitment", f"<code>{h(m.commitment)}</code>"),
         ("randomness", "committed recipe" if d.get("randomness") else "<b>not committed</b> (any reveal)"),
     ]
-    return "<p><b>kleroterion manifest</b></p>" + _table(["", ""], rows)
-
-
+    notes = "".join(_warning(n) for n in (purpose_note(m.purpose), "" if d.get("randomness") else NO_RECIPE_NOTE) if n)
+    return "<p><b>kleroterion manifest</b></p>" + notes + _table(["", ""], rows)
 def _quota_rows(manifest: dict[str, Any], panel: Any) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for f in manifest["features"]:
@@ -65,9 +113,7 @@ def _quota_rows(manifest: dict[str, Any], panel: Any) -> list[tuple[Any, ...]]:
         counts = panel[name].value_counts() if name in panel.columns else None
         for v in f["values"]:
             c = int(counts.get(v["value"], 0)) if counts is not None else 0
-            rows.append(
-                (html.escape(name), html.escape(v["value"]), v["min"], v["max"], c, _ok(v["min"] <= c <= v["max"]))
-            )
+            rows.append((h(name), h(v["value"]), v["min"], v["max"], c, _ok(v["min"] <= c <= v["max"])))
     return rows
 
 
@@ -75,23 +121,79 @@ def bundle_html(b: Bundle) -> str:
     m = b.manifest
     panel = b.selected
     head = (
-        f"<p><b>kleroterion draw</b> ({html.escape(m['method']['name'])}): {len(b.selected_tickets)} selected, "
-        f"{len(b.alternate_tickets)} alternates.<br>commitment <code>{b.commitment}</code><br>"
-        f"seed <code>{b.seed}</code><br>transcript <code>{b.transcript}</code></p>"
+        f"<p><b>kleroterion draw</b> ({h(m['method']['name'])}): {len(b.selected_tickets)} selected, "
+        f"{len(b.alternate_tickets)} alternates.<br>commitment <code>{h(b.commitment)}</code><br>"
+        f"seed <code>{h(b.seed)}</code><br>transcript <code>{h(b.transcript)}</code></p>"
+    )
+    notes = "".join(
+        _warning(n) for n in (purpose_note(m.get("purpose", "official")), "" if m.get("randomness") else NO_RECIPE_NOTE) if n
     )
     quotas = _table(["feature", "value", "min", "max", "on the panel", ""], _quota_rows(m, panel))
-    return head + "<p>Quotas against the panel:</p>" + quotas
+    return head + notes + "<p>Quotas against the panel (verify the bundle before trusting it):</p>" + quotas
+
+
+_MARK_HTML = {
+    "passed": _ok(True),
+    "failed": _ok(False),
+    "skipped": "<span title='does not apply'>–</span>",
+    "not_checked": "<span title='not checked'>·</span>",
+}
+_VERDICT_COLOUR = {"valid": "#080", "valid_if": "#a60", "invalid": "#b00"}
+
+
+def _step_detail(s: Any) -> str:
+    parts = []
+    if s.computed is not None and (s.status == "failed" or s.computed != s.published):
+        parts.append(f"computed: <code>{h(s.computed)}</code>")
+        if s.published is not None:
+            parts.append(f"compared with: <code>{h(s.published)}</code>")
+    elif s.computed is not None:
+        parts.append(f"<code>{h(s.computed)}</code>")
+    parts.extend(h(x) for x in s.detail)
+    return "<br>".join(parts)
 
 
 def report_html(r: Report) -> str:
-    marks = {"passed": _ok(True), "failed": _ok(False), "skipped": "–", "not_checked": "·"}
-    rows = [
-        (marks.get(s.status, s.status), html.escape(s.title), "<br>".join(html.escape(x) for x in s.detail))
-        for s in r.steps
-    ]
-    verdict = (
-        "<p style='color:#080'><b>VALID</b>: every step passed.</p>"
-        if r.valid
-        else f"<p style='color:#b00'><b>INVALID</b>: {html.escape(r.error or '')}</p>"
+    colour = _VERDICT_COLOUR.get(r.verdict, "#b00")
+    out = [f"<p style='font-size:130%;color:{colour}'><b>{h(r.headline)}</b></p>"]
+    out.extend(_warning(n) for n in r.notes)
+    if r.verdict == "invalid":
+        failed = r.failed_step
+        where = f" (step {h(failed.id)}: {h(failed.title)})" if failed is not None else ""
+        kind = f" [{h(r.error_kind)}]" if r.error_kind else ""
+        out.append(f"<p style='color:#b00'><b>Failed{where}</b>{kind}: {h(r.error or '')}</p>")
+    if r.by_hand:
+        items = "".join(
+            f"<li style='margin-bottom:6px'>{h(b.what)}<br>"
+            f"<code style='font-size:115%;background:#fff;padding:1px 4px'>{h(b.value)}</code><br>"
+            f"<small>against: {h(b.record)}</small></li>"
+            for b in r.by_hand
+        )
+        out.append(
+            "<div style='border:2px solid #c80;background:#fff8e5;padding:6px 10px;margin:6px 0'>"
+            f"<b>To compare by hand ({len(r.by_hand)}): no program can check these offline</b>"
+            f"<ol>{items}</ol></div>"
+        )
+    rows = [(_MARK_HTML.get(s.status, h(s.status)), h(s.id), h(s.title), _step_detail(s)) for s in r.steps]
+    out.append("<p>Checked by computation (✔), failed (✘), does not apply (–), not checked (·):</p>")
+    out.append(_table(["", "step", "checks", "detail"], rows))
+    return "".join(out)
+
+
+def receipt_html(c: ReceiptCheck) -> str:
+    feats = ", ".join(f"{h(k)}={h(v)}" for k, v in c.features.items())
+    head = f"<p>ticket <code>{h(c.ticket, 200)}</code> ({feats})</p>"
+    if c.verdict == "invalid":
+        return head + (
+            "<p style='color:#b00'><b>The bundle FAILED verification</b>"
+            f"{' [' + h(c.bundle_error_kind) + ']' if c.bundle_error_kind else ''}: {h(c.bundle_error or '')}<br>"
+            "What it says about this ticket is therefore not established and means nothing.</p>"
+        )
+    colour = "#080" if c.verdict == "valid" else "#a60"
+    cond = (
+        ""
+        if c.verdict == "valid"
+        else f"<br><small>only if the bundle's {c.by_hand} items to compare by hand match their public records "
+        "(see <code>kl.verify(bundle, commitment=...)</code>)</small>"
     )
-    return verdict + _table(["", "step", "detail"], rows)
+    return head + f"<p style='color:{colour}'><b>{h(c.describe_outcome())}</b>{cond}</p>"

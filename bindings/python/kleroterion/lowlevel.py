@@ -4,16 +4,19 @@ shared test vectors. Values are JSON-shaped dicts as in SPEC.md section 14; hash
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Sequence, Union
+from typing import Any, Iterable, Mapping, Optional, Sequence
 
-from . import _native
+from . import _convert, _native
 from ._native import Stream, stream_key
 
 __all__ = [
     "Stream",
     "canonical_numbers",
+    "check_recipe",
+    "check_reveal",
     "check_text",
     "commitment",
+    "display",
     "leaf_hash",
     "manifest_bytes",
     "merkle_proof",
@@ -87,12 +90,35 @@ def rfc3797_key(reveal: JSON) -> str:
     return _native.rfc3797_key(_dump(dict(reveal)))
 
 
-def canonical_numbers(numbers: Sequence[Union[int, str]]) -> str:
-    """RFC 3797's canonical form: sorted, each followed by a period."""
-    return _native.canonical_numbers(_dump(list(numbers)))
+def canonical_numbers(numbers: Iterable[Any]) -> str:
+    """RFC 3797's canonical form of whole numbers (0 to 2^32 - 1; a list or a numpy integer
+    array): sorted, each followed by a period."""
+    return _native.canonical_numbers(_dump(_convert.numbers(numbers, "numbers")))
+
+
+def display(text: str, max_bytes: int = 200) -> str:
+    """A text from an untrusted file made safe to show, as every verifier shows it: control
+    and bidirectional formatting characters written as ``\\u{..}``, cut after ``max_bytes``
+    bytes with ``… (N more bytes)``."""
+    return _native.display(text, max_bytes)
 
 
 def check_text(text: str, kind: str = "name", field: str = "text") -> None:
     """Checks a text against SPEC.md section 3 (``kind``: ticket, name or free); raises
     :class:`InvalidInput` (kind ``InvalidText``) when it is refused."""
     _native.check_text(text, kind, field)
+
+
+def check_recipe(recipe: JSON) -> JSON:
+    """Checks a randomness recipe (SPEC.md section 6.1: typed lotteries on their draw days,
+    known drand chains, the ``next_value`` fallback); raises :class:`InvalidInput` (kind
+    ``InvalidRecipe``) when it is refused, and returns it as the core reads it."""
+    checked: JSON = json.loads(_native.parse_recipe(_dump(dict(recipe))))
+    return checked
+
+
+def check_reveal(reveal: JSON, recipe: Optional[JSON] = None) -> list[str]:
+    """Checks a reveal alone (drand signatures, registry lotteries' formats) or against a
+    recipe (SPEC.md section 6.2); raises :class:`InvalidRandomness` when it is refused, and
+    returns one line per source."""
+    return _native.check_reveal_recipe(_dump(dict(reveal)), None if recipe is None else _dump(dict(recipe)))

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterator, Literal, Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
-from . import _display, _native
-from ._native import InvalidInput, VerificationFailed
+from . import _convert, _display, _native
+from ._convert import LotteryResult, ReplacementLike
+from ._native import InvalidInput, KleroterionError, VerificationFailed
 from .pool import PathLike, Pool, Quotas
 
 __all__ = [
+    "ByHand",
     "Bundle",
     "Manifest",
     "Receipt",
@@ -25,6 +29,7 @@ __all__ = [
     "Rfc3797Pick",
     "Rfc3797Result",
     "Step",
+    "Verdict",
     "commit",
     "draw",
     "replace",
@@ -34,30 +39,38 @@ __all__ = [
 
 JSON = dict[str, Any]
 RevealLike = Union[Mapping[str, Any], Sequence[Mapping[str, Any]], str, PathLike]
+Purpose = Literal["official", "rehearsal", "replay"]
+"""A manifest's purpose (SPEC.md section 5): the real draw, a test before it, or a past draw
+played again with randomness that already existed."""
+Verdict = Literal["valid", "valid_if", "invalid"]
+"""``invalid``: a step failed; ``valid_if``: every step passed, valid if the items to compare
+by hand match their public records; ``valid``: nothing is left to compare by hand."""
+StepStatus = Literal["passed", "failed", "skipped", "not_checked"]
+Subject = Literal["purpose", "commitment", "announcement", "uncommitted", "lottery", "dice", "hex"]
 
 
 def _invalid(message: str) -> InvalidInput:
-    err = InvalidInput(message)
-    err.kind = "InvalidArgument"
-    return err
+    return _convert.invalid(message)
 
 
-def _reveal_json(reveal: RevealLike) -> str:
+def _reveal_json(reveal: RevealLike, recipe: Optional[Mapping[str, Any]] = None) -> str:
     """A reveal given as a dict (``{"sources": [...]}`` or one source), a list of sources, a
-    JSON text or a path to a reveal file, read as the command line reads it."""
+    JSON text or a path to a reveal file, read as the command line reads it (a drand answer
+    without its chain takes the chain of ``recipe``'s round)."""
+    r = None if recipe is None else json.dumps(dict(recipe))
     if isinstance(reveal, Mapping):
-        return _native.parse_reveal(json.dumps(dict(reveal)))
+        return _native.parse_reveal(json.dumps(dict(reveal)), "reveal", r)
     if isinstance(reveal, (list, tuple)):
-        return _native.parse_reveal(json.dumps({"sources": [dict(s) for s in reveal]}))
+        return _native.parse_reveal(json.dumps({"sources": [dict(s) for s in reveal]}), "reveal", r)
     if isinstance(reveal, str) and reveal.lstrip().startswith("{"):
-        return _native.parse_reveal(reveal)
+        return _native.parse_reveal(reveal, "reveal", r)
     if isinstance(reveal, (str, os.PathLike)):
         path = Path(reveal)
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as e:
             raise _invalid(f"{path}: {e}") from e
-        return _native.parse_reveal(text, str(path))
+        return _native.parse_reveal(text, str(path), r)
     raise _invalid("a reveal is a dict, a list of sources, a JSON text or a path to a reveal file")
 
 
@@ -77,24 +90,58 @@ def _text_or_file(value: Union[str, PathLike]) -> str:
 
 @dataclass(frozen=True)
 class ReceiptCheck:
-    """What happened to the holder of a receipt."""
+    """What a bundle says happened to the holder of a receipt, and whether the bundle itself
+    verifies: the outcome is the person's outcome only when the bundle verifies (SPEC.md
+    section 13). Check :attr:`bundle_valid` (and :attr:`verdict`) before reading
+    :attr:`outcome`."""
 
     ticket: str
     features: dict[str, str]
     outcome: str
-    """``"selected"``, ``"alternate"`` or ``"not_selected"``."""
+    """What the bundle says: ``"selected"``, ``"alternate"`` or ``"not_selected"``. Not
+    established when :attr:`bundle_valid` is False."""
+    verdict: Verdict
+    """The bundle's verification verdict (see :class:`Report`)."""
     position: Optional[int] = None
     """1-based position on the panel, or alternate number."""
+    bundle_error: Optional[str] = None
+    """Why the bundle failed verification, when it did."""
+    bundle_error_kind: Optional[str] = None
+    by_hand: int = 0
+    """How many items of the bundle's verification remain to compare by hand."""
+
+    @property
+    def bundle_valid(self) -> bool:
+        """True when no verification step of the bundle failed."""
+        return self.verdict != "invalid"
+
+    def describe_outcome(self) -> str:
+        """The outcome the bundle gives, in words (whether or not it is established)."""
+        if self.outcome == "selected":
+            return f"selected (position {self.position} of the draw)"
+        if self.outcome == "alternate":
+            return f"alternate number {self.position}"
+        return "in the pool, not selected"
 
     def __str__(self) -> str:
-        feats = ", ".join(f"{k}={v}" for k, v in self.features.items())
-        if self.outcome == "selected":
-            what = f"selected (position {self.position} of the draw)"
-        elif self.outcome == "alternate":
-            what = f"alternate number {self.position}"
-        else:
-            what = "in the pool, not selected"
-        return f"ticket {self.ticket} ({feats}): {what}"
+        safe = _display.safe
+        feats = ", ".join(f"{safe(k, 200)}={safe(v, 200)}" for k, v in self.features.items())
+        who = f"ticket {safe(self.ticket, 200)} ({feats})"
+        if self.verdict == "invalid":
+            kind = f" [{safe(self.bundle_error_kind)}]" if self.bundle_error_kind else ""
+            return (
+                f"{who}: the bundle FAILED verification{kind}: {safe(self.bundle_error or 'a step failed')}\n"
+                "What it says about this ticket is therefore not established and means nothing."
+            )
+        if self.verdict == "valid_if":
+            return (
+                f"{who}: {self.describe_outcome()}, if the bundle's {self.by_hand} items to compare by "
+                "hand match their public records (kl.verify(bundle, commitment=...) lists them)"
+            )
+        return f"{who}: {self.describe_outcome()}"
+
+    def _repr_html_(self) -> str:
+        return _display.receipt_html(self)
 
 
 class Receipt:
@@ -134,20 +181,35 @@ class Receipt:
         """True when the proof puts the record at its index under the receipt's root."""
         return _native.receipt_proof_verifies(self._json)
 
-    def check(self, bundle: Bundle) -> ReceiptCheck:
-        """Checks the receipt against a draw; raises :class:`VerificationFailed` when it
-        does not match this draw."""
+    def check(
+        self,
+        bundle: Bundle,
+        *,
+        commitment: Union[str, PathLike, None] = None,
+        lotteries: Optional[Sequence[LotteryResult]] = None,
+        replacements: Optional[Sequence[ReplacementLike]] = None,
+    ) -> ReceiptCheck:
+        """Checks the receipt against a draw, and verifies the draw (with the published facts
+        given, as :func:`verify` does). Raises :class:`VerificationFailed` when the receipt
+        does not match this draw; otherwise the answer says what the bundle gives for this
+        ticket and whether the bundle verifies: when it does not, that outcome means
+        nothing."""
+        report = bundle.verify(commitment=commitment, lotteries=lotteries, replacements=replacements)
         out = json.loads(_native.check_receipt(self._json, bundle.native))
         o = out["outcome"]
         return ReceiptCheck(
             ticket=out["ticket"],
             features={f: v for f, v in out["features"]},
             outcome=o["outcome"],
+            verdict=report.verdict,
             position=o.get("position", o.get("number")),
+            bundle_error=report.error,
+            bundle_error_kind=report.error_kind,
+            by_hand=len(report.by_hand),
         )
 
     def __repr__(self) -> str:
-        return f"Receipt(ticket={self.ticket!r}, index={self.index})"
+        return f"Receipt(ticket={_display.safe(self.ticket, 200)!r}, index={self.index})"
 
 
 class Receipts(Mapping[str, Receipt]):
@@ -244,6 +306,18 @@ class Manifest:
         return str(self.data["pool"]["root"])
 
     @property
+    def purpose(self) -> Purpose:
+        """``official``, ``rehearsal`` or ``replay`` (SPEC.md section 5)."""
+        p: Purpose = self.data.get("purpose") or "official"
+        return p
+
+    @property
+    def recipe(self) -> Optional[JSON]:
+        """The committed randomness recipe (None: any reveal is accepted)."""
+        r: Optional[JSON] = self.data.get("randomness")
+        return r
+
+    @property
     def tickets(self) -> Optional[pd.Series]:
         """Private: the ticket of each organiser id (None when unknown)."""
         if self._tickets is None and self._committed is not None:
@@ -316,16 +390,37 @@ class Manifest:
 
     def check_reveal(self, reveal: RevealLike) -> list[str]:
         """Checks a reveal against the committed recipe; returns one line per source."""
-        return _native.check_reveal(self._json, _reveal_json(reveal))
+        return _native.check_reveal(self._json, _reveal_json(reveal, self.recipe))
 
     def __repr__(self) -> str:
+        purpose = "" if self.purpose == "official" else f", {self.purpose}"
         return (
-            f"Manifest({self.method}, k={self.panel_size}, n={len(self._records)}, "
+            f"Manifest({self.method}, k={self.panel_size}, n={len(self._records)}{purpose}, "
             f"commitment={self.commitment[:16]}…)"
         )
 
     def _repr_html_(self) -> str:
         return _display.manifest_html(self)
+
+
+_CLI_FIXES = (
+    ("pass --replay", 'pass purpose="replay"'),
+    ("kleroterion drand-round --after TIME", "kleroterion.randomness.first_drand_round(network, after)"),
+)
+
+
+@contextlib.contextmanager
+def _python_fixes() -> Iterator[None]:
+    """The files crate's messages name the command line's options; say the Python ones."""
+    try:
+        yield
+    except InvalidInput as e:
+        if e.args and isinstance(e.args[0], str):
+            message = e.args[0]
+            for cli, py in _CLI_FIXES:
+                message = message.replace(cli, py)
+            e.args = (message, *e.args[1:])
+        raise
 
 
 def commit(
@@ -345,6 +440,8 @@ def commit(
     allocation: str = "largest-remainder",
     progress: Union[bool, Callable[[str, int, int, int, int, float], object]] = True,
     time_limit: Optional[float] = None,
+    purpose: Purpose = "official",
+    now: Union[int, str, datetime.datetime, None] = None,
 ) -> Manifest:
     """Commits a draw, as ``kleroterion commit`` does: assigns tickets, orders the pool by
     ticket, builds the manifest (for ``lottery``: LEXIMIN rounded to ``panels`` equiprobable
@@ -353,11 +450,23 @@ def commit(
     - ``method``: ``lottery`` (default), ``greedy``, ``uniform`` or ``stratified`` (with
       ``strata``, the feature, and ``allocation``: ``largest-remainder``, ``sainte-lague`` or
       ``explicit:3,4,5``). The household rule is on when the pool has address columns.
-    - ``randomness``: the recipe (``{"sources": [...], "fallback": "..."}``), or None to
-      accept any reveal (the verifier then says the randomness was not committed).
+    - ``randomness``: the recipe (``{"sources": [...], "fallback": "next_value"}``, see
+      :mod:`kleroterion.randomness`), or None to accept any reveal (the verifier then says the
+      randomness was not committed). A recipe with a drand round or a lottery draw needs
+      ``announced_at``, when the commitment is published (at least an hour before the first
+      source).
+    - ``purpose``: ``official`` (default), ``rehearsal`` (a test before the real draw) or
+      ``replay`` (a past draw played again: the only purpose that may commit to randomness
+      that already exists; its verification says it proves nothing about who was chosen).
+    - ``now``: the current time, checked against the recipe (Unix seconds, an aware
+      ``datetime`` or ``YYYY-MM-DDTHH:MM:SSZ``); default: the system clock. A recipe whose
+      randomness already exists at ``now`` is refused unless ``purpose="replay"``.
     - ``ticket_key``: a secret key for reproducible tickets (HMAC of the ids); default:
       random tickets.
     """
+    if purpose not in ("official", "rehearsal", "replay"):
+        raise _invalid(f"unknown purpose {purpose!r}: use official, rehearsal or replay")
+    unix_now = _convert.unix_time(now)
     recipe = None
     if randomness is not None:
         recipe = randomness if isinstance(randomness, str) else json.dumps(dict(randomness))
@@ -365,7 +474,7 @@ def commit(
     people = pool.people(quotas)
     from .fair import _progress  # noqa: PLC0415 (tqdm is imported only when asked for)
 
-    with _progress(progress, len(pool), method == "lottery") as callback:
+    with _progress(progress, len(pool), method == "lottery") as callback, _python_fixes():
         committed = _native.commit(
             people,
             quotas.native,
@@ -382,6 +491,8 @@ def commit(
             allocation=allocation,
             progress=callback,
             time_limit=time_limit,
+            purpose=purpose,
+            now=unix_now,
         )
     return Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)
 
@@ -432,6 +543,12 @@ class Bundle:
     @property
     def reveal(self) -> JSON:
         return json.loads(self._native.reveal_json())  # type: ignore[no-any-return]
+
+    @property
+    def purpose(self) -> Purpose:
+        """The manifest's purpose: ``official``, ``rehearsal`` or ``replay``."""
+        p: Purpose = self.manifest.get("purpose") or "official"
+        return p
 
     @property
     def selected_tickets(self) -> list[str]:
@@ -497,9 +614,19 @@ class Bundle:
         out = _native.write_draw_csvs(os.fspath(directory), os.fspath(tickets_csv), self._native, bom)
         return {k: Path(v) for k, v in out.items()}
 
-    def verify(self) -> Report:
-        """Verifies the bundle (SPEC.md section 12)."""
-        return Report(_native.verify(self._native))
+    def verify(
+        self,
+        *,
+        commitment: Union[str, PathLike, None] = None,
+        lotteries: Optional[Sequence[LotteryResult]] = None,
+        replacements: Optional[Sequence[ReplacementLike]] = None,
+    ) -> Report:
+        """Verifies the bundle against what was published outside it (SPEC.md section 12);
+        see :func:`verify`."""
+        published = _convert.published(commitment, lotteries)
+        texts = _convert.replacement_texts(replacements)
+        report = _native.verify(self._native, published, texts)
+        return Report(report, recipe_committed=self.manifest.get("randomness") is not None)
 
     def replace(self, dropped: Sequence[str]) -> Replacement:
         """Replaces the people of ``dropped`` (tickets) who are on the panel."""
@@ -519,7 +646,7 @@ def draw(manifest: Manifest, reveal: RevealLike) -> Bundle:
     """Draws: checks the reveal against the recipe, derives the seed, runs the method and the
     alternates (SPEC.md sections 6 to 11). ``reveal`` is a dict, a list of sources, a JSON
     text or a reveal file, read as ``kleroterion draw`` reads it."""
-    native = _native.draw(manifest._json, manifest.records, _reveal_json(reveal))
+    native = _native.draw(manifest._json, manifest.records, _reveal_json(reveal, manifest.recipe))
     return Bundle(native, manifest)
 
 
@@ -529,29 +656,68 @@ def draw(manifest: Manifest, reveal: RevealLike) -> Bundle:
 
 @dataclass(frozen=True)
 class Step:
-    """One step of verification."""
+    """One step of verification (SPEC.md section 12.1)."""
 
     id: str
     title: str
-    status: str
-    """``passed``, ``failed``, ``skipped`` or ``not_checked``."""
+    status: StepStatus
+    """``passed`` (checked by computation), ``failed``, ``skipped`` (does not apply) or
+    ``not_checked`` (an earlier step failed)."""
     computed: Optional[str] = None
+    """The value recomputed, when there is one."""
     published: Optional[str] = None
+    """The value it was compared with, when there is one."""
     detail: list[str] = field(default_factory=list)
 
 
-class Report:
-    """The verification report; ``bool(report)`` is True only when the bundle is valid."""
+@dataclass(frozen=True)
+class ByHand:
+    """An item no program can check offline: compare :attr:`value` with :attr:`record`
+    (SPEC.md section 12.3)."""
 
-    def __init__(self, report_json: str) -> None:
+    subject: Subject
+    what: str
+    """What to check, in words."""
+    value: str
+    """The exact value to compare (the commitment in 16 groups of 4 hex digits)."""
+    record: str
+    """Where the public record is."""
+
+
+_MARK = {"passed": "✓", "failed": "✗", "skipped": "–", "not_checked": "·"}
+
+
+class Report:
+    """The verification report (SPEC.md section 12), with items of three kinds: steps checked
+    by computation (:attr:`steps` passed), items to compare by hand (:attr:`by_hand`) and the
+    step that failed.
+
+    ``bool(report)`` is :attr:`valid`: True when no step failed, even when items remain to
+    compare by hand (as the command line's exit code). Read :attr:`verdict` and
+    :attr:`headline`: a report is never plainly valid while :attr:`by_hand` is not empty."""
+
+    def __init__(self, report_json: str, *, recipe_committed: Optional[bool] = None) -> None:
         d = json.loads(report_json)
+        self._json = report_json
+        self.verdict: Verdict = d["verdict"]
         self.valid: bool = bool(d["valid"])
+        self.purpose: Optional[Purpose] = d.get("purpose")
+        """The manifest's purpose, when the manifest could be read."""
         self.steps: list[Step] = [
             Step(s["id"], s["title"], s["status"], s.get("computed"), s.get("published"), list(s.get("detail", [])))
             for s in d["steps"]
         ]
+        self.by_hand: list[ByHand] = [
+            ByHand(b["subject"], b["what"], b["value"], b["record"]) for b in d.get("by_hand", [])
+        ]
         self.error: Optional[str] = d.get("error")
         self.error_kind: Optional[str] = d.get("error_kind")
+        self.headline: str = _native.report_headline(report_json)
+        """``VALID``, ``VALID if the N items below match their public records`` or ``INVALID``."""
+        if recipe_committed is None and any(b.subject == "uncommitted" for b in self.by_hand):
+            recipe_committed = False
+        self.recipe_committed: Optional[bool] = recipe_committed
+        """False when the manifest commits to no randomness recipe (None: unknown)."""
 
     def __bool__(self) -> bool:
         return self.valid
@@ -561,14 +727,32 @@ class Report:
         """The first failed step."""
         return next((s for s in self.steps if s.status == "failed"), None)
 
+    @property
+    def checked(self) -> list[Step]:
+        """The steps checked by computation (passed)."""
+        return [s for s in self.steps if s.status == "passed"]
+
+    @property
+    def notes(self) -> list[str]:
+        """What must be said before anything else: a rehearsal, a replay, no recipe."""
+        notes = [_display.purpose_note(self.purpose)] if self.purpose else []
+        if self.recipe_committed is False:
+            notes.append(_display.NO_RECIPE_NOTE)
+        return [n for n in notes if n]
+
     def raise_for_status(self) -> Report:
         """Raises :class:`VerificationFailed` (with ``kind`` the protocol name of the
-        failure) unless the bundle is valid; returns the report otherwise."""
+        failure) when a step failed; returns the report otherwise (the items to compare by
+        hand remain to be compared)."""
         if not self.valid:
             err = VerificationFailed(self.error or "the bundle does not verify")
             err.kind = self.error_kind or "VerificationFailed"
             raise err
         return self
+
+    def to_json(self) -> str:
+        """The report as JSON (SPEC.md section 12.4)."""
+        return self._json
 
     def to_frame(self) -> pd.DataFrame:
         """One row per step."""
@@ -578,24 +762,89 @@ class Report:
         ).set_index("step")
 
     def __str__(self) -> str:
-        marks = {"passed": "ok", "failed": "FAILED", "skipped": "skipped", "not_checked": "not checked"}
-        lines = [f"[{marks.get(s.status, s.status):>11}] {s.title}" for s in self.steps]
-        lines.append("VALID" if self.valid else f"INVALID: {self.error}")
+        safe = _display.safe
+        top = safe(self.headline)
+        if self.verdict == "invalid":
+            top += f": {safe(self.error or 'a step failed')}"
+        elif self.verdict == "valid":
+            top += ": every step was checked by computation and nothing is left to compare by hand"
+        lines = [top]
+        lines.extend(self.notes)
+        if self.by_hand:
+            lines += ["", f"To compare by hand ({len(self.by_hand)}): no program can check these offline"]
+            for i, b in enumerate(self.by_hand, 1):
+                lines.append(f"  {i}. {safe(b.what)}")
+                lines.append(f"     >>> {safe(b.value)}")
+                lines.append(f"     against: {safe(b.record)}")
+        failed = [s for s in self.steps if s.status == "failed"]
+        if failed:
+            lines += ["", "Failed:"]
+            lines.extend(self._step_lines(failed))
+        passed = self.checked
+        if passed:
+            lines += ["", "Checked by computation:"]
+            lines.extend(self._step_lines(passed))
+        rest = [s for s in self.steps if s.status in ("skipped", "not_checked")]
+        if rest:
+            lines += ["", "Does not apply (–) or not checked (·):"]
+            lines.extend(self._step_lines(rest))
         return "\n".join(lines)
 
+    @staticmethod
+    def _step_lines(steps: Sequence[Step]) -> list[str]:
+        safe = _display.safe
+        lines = []
+        for s in steps:
+            lines.append(f"  {_MARK.get(s.status, '?')} {safe(s.id):<12} {safe(s.title)}")
+            if s.computed is not None and (s.status == "failed" or s.computed != s.published):
+                lines.append(f"      computed:      {safe(s.computed)}")
+                if s.published is not None:
+                    lines.append(f"      compared with: {safe(s.published)}")
+            elif s.computed is not None:
+                lines.append(f"      {safe(s.computed)}")
+            lines.extend(f"      {safe(d)}" for d in s.detail)
+        return lines
+
     def __repr__(self) -> str:
-        return f"Report(valid={self.valid}" + ("" if self.valid else f", error={self.error!r}") + ")"
+        extra = f", error_kind={self.error_kind!r}" if self.error_kind else f", by_hand={len(self.by_hand)}"
+        return f"Report(verdict={self.verdict!r}{extra})"
 
     def _repr_html_(self) -> str:
         return _display.report_html(self)
 
 
-def verify(bundle: Union[Bundle, str, PathLike]) -> Report:
-    """Verifies a bundle (a :class:`Bundle`, a JSON text or a path). Never raises for a bad
-    bundle: the report says what failed. Use ``verify(b).raise_for_status()`` to raise."""
+def verify(
+    bundle: Union[Bundle, str, PathLike],
+    commitment: Union[str, PathLike, None] = None,
+    lotteries: Optional[Sequence[LotteryResult]] = None,
+    replacements: Optional[Sequence[ReplacementLike]] = None,
+) -> Report:
+    """Verifies a bundle (a :class:`Bundle`, a JSON text or a path) against what was published
+    outside it (SPEC.md section 12). The bundle is the organiser's: its own copy of the
+    commitment or of a lottery's numbers proves nothing, so give what you obtained elsewhere:
+
+    - ``commitment``: the commitment as the organiser first published it (64 hex digits,
+      spaces ignored, or a file holding them such as ``commitment.txt``);
+    - ``lotteries``: lottery results as their operators published them, each a text
+      ``"euromillions@2026-12-04=7,18,28,40,48+3,9"`` or a mapping ``{"lottery", "date",
+      "main", "bonus"}`` (numbers as lists or numpy arrays; ``bonus`` one list per group);
+    - ``replacements``: replacement records made from the bundle (:class:`Replacement`
+      objects, JSON texts or files).
+
+    Never raises for a bad bundle: the report says what failed (an input given here that
+    cannot be read raises :class:`InvalidInput`). Its :attr:`Report.verdict` is ``invalid``,
+    ``valid_if`` (valid if the items of :attr:`Report.by_hand` match their public records) or
+    ``valid``. Use ``verify(b).raise_for_status()`` to raise when a step failed."""
     if isinstance(bundle, Bundle):
-        return bundle.verify()
-    return Report(_native.verify_json(_text_or_file(bundle)))
+        return bundle.verify(commitment=commitment, lotteries=lotteries, replacements=replacements)
+    text = _text_or_file(bundle).lstrip("\ufeff")
+    try:
+        native = _native.Bundle.from_json(text)
+    except KleroterionError:
+        published = _convert.published(commitment, lotteries)
+        texts = _convert.replacement_texts(replacements)
+        return Report(_native.verify_json(text, published, texts))
+    return Bundle(native).verify(commitment=commitment, lotteries=lotteries, replacements=replacements)
 
 
 # ------------------------------------------------------------------------------------------
@@ -603,11 +852,34 @@ def verify(bundle: Union[Bundle, str, PathLike]) -> Report:
 
 
 class Replacement:
-    """Verifiable replacements of people who dropped out (SPEC.md section 10.2)."""
+    """Verifiable replacements of people who dropped out (SPEC.md section 10.2). Give the
+    records to :func:`verify` (``replacements=[...]``) to check them against the draw."""
 
     def __init__(self, text: str) -> None:
         self._json = text
         self.data: JSON = json.loads(text)
+
+    @classmethod
+    def from_json(cls, text: str) -> Replacement:
+        """Reads a replacement record's JSON text."""
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise _convert.invalid(f"replacement record: {e}", "Json") from e
+        if not isinstance(data, dict) or data.get("format") != "kleroterion-replacement":
+            raise _convert.invalid('not a replacement record (its "format" is not "kleroterion-replacement")', "Json")
+        return cls(text)
+
+    @classmethod
+    def load(cls, path: PathLike) -> Replacement:
+        """Reads a replacement record file."""
+        return cls.from_json(_text_or_file(path))
+
+    def write(self, path: PathLike) -> Path:
+        """Writes the record's JSON to ``path``."""
+        p = Path(path)
+        p.write_text(self.to_json() + "\n", encoding="utf-8")
+        return p
 
     @property
     def dropped(self) -> list[str]:
@@ -635,7 +907,11 @@ class Replacement:
         return json.dumps(self.data, indent=2, ensure_ascii=False)
 
     def __repr__(self) -> str:
-        return f"Replacement({self.replacements}, hash={self.hash[:16]}…)"
+        pairs = ", ".join(
+            f"{_display.safe(k, 200)!r}: {None if v is None else _display.safe(v, 200)!r}"
+            for k, v in self.replacements.items()
+        )
+        return f"Replacement({{{pairs}}}, hash={self.hash[:16]}…)"
 
 
 def replace(bundle: Union[Bundle, str, PathLike], dropped: Sequence[str]) -> Replacement:

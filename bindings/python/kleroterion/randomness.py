@@ -1,48 +1,111 @@
 """Building randomness recipes (committed) and reveals (published later) as the JSON of
-SPEC.md section 14. Plain dicts, plus a planning helper."""
+SPEC.md section 14. Plain dicts, plus a planning helper.
+
+>>> recipe(lottery_source("euromillions", "2026-12-08"))["fallback"]
+'next_value'
+>>> lottery("euromillions", [7, 18, 28, 40, 48], [[3, 9]])["bonus"]
+[[3, 9]]
+"""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Optional, Sequence, Union
+import json
+from typing import Any, Iterable, Mapping, NamedTuple, Optional, Union
 
-from . import _native
+from . import _convert, _native
 
 __all__ = [
-    "dice_source",
     "DrandRound",
+    "dice_source",
     "dice_value",
     "drand_source",
     "drand_value",
     "first_drand_round",
     "hex_source",
     "hex_value",
+    "lottery",
+    "lottery_format",
+    "lottery_registry",
     "lottery_source",
     "lottery_value",
+    "number_group",
     "recipe",
     "reveal",
+    "source_time",
 ]
 
 Source = dict[str, Any]
+Numbers = Iterable[Any]
+"""Whole numbers: a list or tuple of ints, or a numpy integer array."""
 
 
-def recipe(*sources: Source, fallback: str = "") -> dict[str, Any]:
-    """A recipe: the ordered sources and the fallback rule, fixed before the randomness
-    exists (it must name a specific later value, never "the latest value")."""
+
+def lottery_registry() -> list[dict[str, Any]]:
+    """The lotteries the protocol knows (SPEC.md section 6.6), from the core: for each, its
+    ``id`` (used in recipes), ``name``, ``operator``, ``result_page``, ``zone``, ``draws``
+    (day and local time), ``since`` (first date accepted) and ``format`` (main and bonus
+    groups). Another lottery is declared with ``format`` and ``draw_at``."""
+    entries: list[dict[str, Any]] = json.loads(_native.lottery_registry())
+    return entries
+
+
+def source_time(source: Mapping[str, Any]) -> Optional[str]:
+    """When a recipe source comes into existence (UTC, ``YYYY-MM-DDTHH:MM:SSZ``): a drand
+    round's production time, a lottery's draw time; None for hex values and dice. Announce
+    the commitment at least an hour before the earliest.
+
+    >>> source_time(lottery_source("euromillions", "2026-12-08"))
+    '2026-12-08T19:30:00Z'
+    """
+    return _native.source_time(json.dumps(dict(source)))
+
+
+def recipe(*sources: Source, fallback: str = "next_value") -> dict[str, Any]:
+    """A recipe: the ordered sources (1 to 16) and the fallback rule, fixed before the
+    randomness exists. The only rule is ``next_value``: if a source never publishes the
+    committed value, the first value of the same source published after it is used."""
     return {"sources": list(sources), "fallback": fallback}
 
 
 def hex_source(label: str) -> Source:
-    """Bytes given at reveal time: for tests and private use, not public randomness."""
+    """Bytes given at reveal time: for tests and private use, not public randomness (the
+    verifier says so)."""
     return {"kind": "hex", "label": label}
 
 
-def lottery_source(name: str, date: str) -> Source:
-    """A public lottery draw, e.g. ``lottery_source("EuroMillions", "2026-12-01")``."""
-    return {"kind": "lottery", "name": name, "date": date}
+def number_group(name: str, count: int, min: int, max: int, from_main_drum: bool = False) -> dict[str, Any]:
+    """A group of numbers a declared lottery publishes: ``count`` distinct numbers from
+    ``min`` to ``max``; ``from_main_drum`` for a bonus drawn from the main numbers' drum."""
+    return {"name": name, "count": count, "min": min, "max": max, "from_main_drum": from_main_drum}
+
+
+def lottery_format(main: Mapping[str, Any], *bonus: Mapping[str, Any]) -> dict[str, Any]:
+    """The numbers a declared lottery publishes: the main group and 0 to 8 bonus groups,
+    each made with :func:`number_group`."""
+    return {"main": dict(main), "bonus": [dict(b) for b in bonus]}
+
+
+def lottery_source(
+    lottery: str,
+    date: str,
+    *,
+    format: Optional[Mapping[str, Any]] = None,
+    draw_at: Optional[str] = None,
+) -> Source:
+    """A public lottery draw on ``date`` (``YYYY-MM-DD``): a registry id (see
+    :func:`lottery_registry`, e.g. ``lottery_source("euromillions", "2026-12-08")``, on one of its
+    draw days), or another lottery with its ``format`` (:func:`lottery_format`) and
+    ``draw_at`` (``YYYY-MM-DDTHH:MM:SSZ``) declared."""
+    s: Source = {"kind": "lottery", "lottery": lottery, "date": str(date)}
+    if format is not None:
+        s["format"] = dict(format)
+    if draw_at is not None:
+        s["draw_at"] = draw_at
+    return s
 
 
 def drand_source(chain: str, round: int) -> Source:
-    """A drand round of the chain with this chain hash (hex)."""
+    """A drand round of the chain with this chain hash (hex); see :func:`first_drand_round`."""
     return {"kind": "drand", "chain": chain, "round": round}
 
 
@@ -61,22 +124,47 @@ def hex_value(value: Union[bytes, str]) -> Source:
     return {"kind": "hex", "value": value.hex() if isinstance(value, bytes) else value}
 
 
-def lottery_value(name: str, numbers: Sequence[Union[int, str]]) -> Source:
-    """The numbers drawn by a lottery (integers or decimal texts such as ``"12.5"``)."""
-    return {"kind": "lottery", "name": name, "numbers": list(numbers)}
+def lottery_value(lottery: str, main: Numbers, bonus: Iterable[Numbers] = ()) -> Source:
+    """The numbers a lottery drew, as its operator published them: the main numbers, and one
+    list per bonus group in the format's order (numbers in any order; lists, tuples or numpy
+    integer arrays). ``lottery`` is the recipe's: a registry id or the declared name.
+
+    >>> lottery_value("euromillions", [7, 18, 28, 40, 48], [[3, 9]])["main"]
+    [7, 18, 28, 40, 48]
+    """
+    return {
+        "kind": "lottery",
+        "lottery": lottery,
+        "main": _convert.numbers(main, f"{lottery}: main"),
+        "bonus": _convert.groups(bonus, f"{lottery}: bonus"),
+    }
 
 
-def drand_value(chain: str, round: int, signature: str, previous_signature: Optional[str] = None) -> Source:
-    """A drand beacon as published (the signature is checked offline at draw time)."""
+lottery = lottery_value
+"""Short for :func:`lottery_value`: ``lottery("euromillions", [7, 18, 28, 40, 48], [[3, 9]])``."""
+
+
+def drand_value(
+    chain: str,
+    round: int,
+    signature: str,
+    previous_signature: Optional[str] = None,
+    randomness: Optional[str] = None,
+) -> Source:
+    """A drand beacon as published (the signature is checked offline at draw time);
+    ``randomness``, when copied from drand's answer, is checked to be SHA-256 of the
+    signature."""
     v: Source = {"kind": "drand", "chain": chain, "round": round, "signature": signature}
     if previous_signature is not None:
         v["previous_signature"] = previous_signature
+    if randomness is not None:
+        v["randomness"] = randomness
     return v
 
 
-def dice_value(values: Sequence[int]) -> Source:
-    """The dice values, in the order recorded."""
-    return {"kind": "dice", "values": list(values)}
+def dice_value(values: Numbers) -> Source:
+    """The dice values, in the order recorded (a list or a numpy integer array)."""
+    return {"kind": "dice", "values": _convert.numbers(values, "dice values")}
 
 
 class DrandRound(NamedTuple):
@@ -90,7 +178,7 @@ class DrandRound(NamedTuple):
 def first_drand_round(chain: str, after: str) -> DrandRound:
     """The first round of a drand network (``"quicknet"``, ``"mainnet"`` or a chain hash)
     produced at or after ``after`` (``YYYY-MM-DDTHH:MM:SSZ``): commit to it in the recipe and
-    publish the commitment before its time.
+    publish the commitment before its time (at least an hour before).
 
     >>> first_drand_round("quicknet", "2023-08-23T15:09:30Z").round
     2

@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use kleroterion::text::is_nfc;
-use kleroterion::{Manifest, Recipe};
+use kleroterion::{Manifest, Purpose, Recipe};
 use kleroterion_files as kfiles;
 use kleroterion_files::table::{Row, clean};
 use kleroterion_files::{CommitOptions, IdColumn, MethodChoice, PeopleOptions, TicketSource};
@@ -355,13 +355,27 @@ fn method_choice(
     })
 }
 
+/// A manifest's purpose by its JSON name.
+fn purpose_of(name: &str) -> PyResult<Purpose> {
+    match name {
+        "official" => Ok(Purpose::Official),
+        "rehearsal" => Ok(Purpose::Rehearsal),
+        "replay" => Ok(Purpose::Replay),
+        other => Err(errors::invalid(format!(
+            "unknown purpose \"{}\": use official, rehearsal or replay",
+            kleroterion::text::display(other, 80)
+        ))),
+    }
+}
+
 /// The commit workflow of the files crate: tickets, the pool in ticket order, the manifest
 /// (with a LEXIMIN portfolio for `lottery`), receipts and the private ticket map.
 #[pyfunction]
 #[pyo3(signature = (
     people, quotas, panel_size, method, *, alternates=0, title=String::new(), announced_at=None,
     randomness_json=None, ticket_key=None, max_attempts=100, panels=1000, strata=None,
-    allocation=String::from("largest-remainder"), progress=None, time_limit=None
+    allocation=String::from("largest-remainder"), progress=None, time_limit=None,
+    purpose="official", now=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn commit(
@@ -381,7 +395,10 @@ pub fn commit(
     allocation: String,
     progress: Option<Py<PyAny>>,
     time_limit: Option<f64>,
+    purpose: &str,
+    now: Option<u64>,
 ) -> PyResult<Committed> {
+    let purpose = purpose_of(purpose)?;
     let method = method_choice(method, max_attempts, panels, strata, &allocation)?;
     let randomness = match randomness_json {
         Some(text) => Some(kfiles::parse_recipe("randomness", &text).py()?),
@@ -404,6 +421,8 @@ pub fn commit(
             alternates,
             method: Some(method),
             randomness,
+            purpose,
+            now,
             tickets,
             fair: kleroterion_fair::Options {
                 time_limit: time_limit.map(Duration::from_secs_f64),
@@ -485,11 +504,19 @@ impl Committed {
 }
 
 /// Parses a reveal file's text as the command line does (also one source alone, and drand's
-/// HTTP answer); returns the reveal as canonical JSON.
+/// HTTP answer, whose chain is taken from `recipe_json` when given); returns the reveal as
+/// canonical JSON.
 #[pyfunction]
-#[pyo3(signature = (text, file="reveal"))]
-pub fn parse_reveal(text: &str, file: &str) -> PyResult<String> {
-    to_json("reveal", &kfiles::parse_reveal(file, text).py()?)
+#[pyo3(signature = (text, file="reveal", recipe_json=None))]
+pub fn parse_reveal(text: &str, file: &str, recipe_json: Option<&str>) -> PyResult<String> {
+    let recipe = match recipe_json {
+        Some(r) => Some(kfiles::parse_recipe("recipe", r).py()?),
+        None => None,
+    };
+    to_json(
+        "reveal",
+        &kfiles::parse_reveal(file, text, recipe.as_ref()).py()?,
+    )
 }
 
 /// Parses and checks a randomness recipe; returns it as JSON.

@@ -51,10 +51,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(protocol::canonical_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::check_reveal, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::check_text, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::check_reveal_recipe, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::normalize, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::draw, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::verify, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::verify_json, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::report_headline, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::parse_lottery_result, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::display, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::parse_utc, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::lottery_registry, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::source_time, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::replace, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::check_receipt, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::receipt_proof_verifies, m)?)?;

@@ -13,9 +13,10 @@ use kleroterion::methods::stratified;
 use kleroterion::reveal::canonical_numbers as core_canonical_numbers;
 use kleroterion::sampling::{sample as core_sample, uniform as core_uniform};
 use kleroterion::stream::{Stream as CoreStream, stream_key as core_stream_key};
-use kleroterion::text::{TextKind, check, is_nfc, to_nfc};
+use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display as core_display, is_nfc, to_nfc};
 use kleroterion::{
-    Bundle as CoreBundle, Digest, LotteryNumber, Manifest, PoolFile, Receipt, Record, Reveal,
+    Bundle as CoreBundle, Digest, Manifest, PoolFile, Published, PublishedLottery, Receipt, Record,
+    Replacement, Report, Reveal,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -424,10 +425,10 @@ pub fn rfc3797_key(reveal_json: &str) -> PyResult<String> {
     Ok(Reveal::from_json(reveal_json).py()?.rfc3797_key())
 }
 
-/// RFC 3797's canonical form of numbers given as a JSON list (integers or decimal strings).
+/// RFC 3797's canonical form of numbers given as a JSON list of integers (0 to 2^32 - 1).
 #[pyfunction]
 pub fn canonical_numbers(numbers_json: &str) -> PyResult<String> {
-    let numbers: Vec<LotteryNumber> = parse("numbers", numbers_json)?;
+    let numbers: Vec<u32> = parse("numbers", numbers_json)?;
     Ok(core_canonical_numbers(&numbers))
 }
 
@@ -437,6 +438,20 @@ pub fn check_reveal(manifest_json: &str, reveal_json: &str) -> PyResult<Vec<Stri
     let m = Manifest::from_json(manifest_json).py()?;
     let r = Reveal::from_json(reveal_json).py()?;
     kleroterion::draw::check_reveal(&m, &r).py()
+}
+
+/// Checks a reveal (JSON) alone, or against a recipe (JSON) when one is given (SPEC.md section
+/// 6.2); returns one line per source.
+#[pyfunction]
+#[pyo3(signature = (reveal_json, recipe_json=None))]
+pub fn check_reveal_recipe(reveal_json: &str, recipe_json: Option<&str>) -> PyResult<Vec<String>> {
+    let r = Reveal::from_json(reveal_json).py()?;
+    match recipe_json {
+        Some(text) => r
+            .check_against(&parse::<kleroterion::Recipe>("recipe", text)?)
+            .py(),
+        None => r.check_unbound().py(),
+    }
 }
 
 /// Checks a text against SPEC.md section 3; `kind` is `ticket`, `name` or `free`.
@@ -478,19 +493,123 @@ pub fn draw(
     })
 }
 
-/// Verifies a bundle; returns the report as JSON (SPEC.md section 12).
+/// The facts published outside the bundle (SPEC.md section 14, "Published facts"), given as
+/// JSON by the facade, and the replacement records, given as JSON texts: the one place where
+/// the inputs of verification are converted.
+fn verification_inputs(
+    published_json: Option<&str>,
+    replacements_json: &[String],
+) -> PyResult<(Published, Vec<Replacement>)> {
+    let published = match published_json {
+        Some(text) => parse::<Published>("published facts", text)?,
+        None => Published::default(),
+    };
+    let replacements = replacements_json
+        .iter()
+        .enumerate()
+        .map(|(i, text)| parse::<Replacement>(&format!("replacement record {}", i + 1), text))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok((published, replacements))
+}
+
+/// Verifies a bundle against the published facts (JSON `{"commitment": hex, "lotteries":
+/// [...]}`) and replacement records (JSON texts); returns the report as JSON (SPEC.md section
+/// 12.4).
 #[pyfunction]
-pub fn verify(py: Python<'_>, bundle: &Bundle) -> PyResult<String> {
-    let report = py.detach(|| kleroterion::verify(&bundle.bundle));
+#[pyo3(signature = (bundle, published_json=None, replacements_json=Vec::new()))]
+pub fn verify(
+    py: Python<'_>,
+    bundle: &Bundle,
+    published_json: Option<&str>,
+    replacements_json: Vec<String>,
+) -> PyResult<String> {
+    let (published, replacements) = verification_inputs(published_json, &replacements_json)?;
+    let report = py.detach(|| kleroterion::verify_with(&bundle.bundle, &published, &replacements));
     to_json("report", &report)
 }
 
-/// Verifies a bundle given as JSON text. Never fails on a bad text: the report's `format` step
-/// fails instead.
+/// Verifies a bundle given as JSON text, as [`verify`] does. Never fails on a bad bundle text:
+/// the report's `format` step fails instead (`UnreadableBundle`).
 #[pyfunction]
-pub fn verify_json(py: Python<'_>, text: &str) -> PyResult<String> {
-    let report = py.detach(|| kleroterion::verify_json(text));
+#[pyo3(signature = (text, published_json=None, replacements_json=Vec::new()))]
+pub fn verify_json(
+    py: Python<'_>,
+    text: &str,
+    published_json: Option<&str>,
+    replacements_json: Vec<String>,
+) -> PyResult<String> {
+    let (published, replacements) = verification_inputs(published_json, &replacements_json)?;
+    let text = text.trim_start_matches('\u{feff}');
+    let report = py.detach(|| kleroterion::verify_json(text, &published, &replacements));
     to_json("report", &report)
+}
+
+/// The verdict of a report (JSON) in one line: "VALID", "VALID if the N items below match
+/// their public records" or "INVALID".
+#[pyfunction]
+pub fn report_headline(report_json: &str) -> PyResult<String> {
+    Ok(parse::<Report>("report", report_json)?.headline())
+}
+
+/// A lottery result as written on a command line, `LOTTERY@DATE=MAIN+BONUS+...` (for example
+/// `euromillions@2026-12-04=7,18,28,40,48+3,9`), as the JSON of SPEC.md section 14.
+#[pyfunction]
+pub fn parse_lottery_result(text: &str) -> PyResult<String> {
+    to_json("lottery result", &PublishedLottery::parse(text).py()?)
+}
+
+/// A text from an untrusted file made safe to show: control and bidirectional formatting
+/// characters written as `\u{..}`, cut after `max_bytes` bytes (SPEC.md section 3).
+#[pyfunction]
+#[pyo3(signature = (text, max_bytes=DISPLAY_LIMIT))]
+pub fn display(text: &str, max_bytes: usize) -> String {
+    core_display(text, max_bytes)
+}
+
+/// The lottery registry (SPEC.md section 6.6) as JSON: one object per lottery with its id,
+/// name, operator, result page, time zone, draw days and local draw times, first date and
+/// format.
+#[pyfunction]
+pub fn lottery_registry() -> PyResult<String> {
+    let entries: Vec<serde_json::Value> = kleroterion::lottery::REGISTRY
+        .iter()
+        .map(|l| {
+            serde_json::json!({
+                "id": l.id,
+                "name": l.name,
+                "operator": l.operator,
+                "result_page": l.result_page,
+                "zone": l.zone.name(),
+                "draws": l.draws.iter().map(|&(day, hour, minute)| {
+                    serde_json::json!({"day": day.name(), "time": format!("{hour:02}:{minute:02}")})
+                }).collect::<Vec<_>>(),
+                "since": l.since,
+                "format": l.format(),
+            })
+        })
+        .collect();
+    to_json("lottery registry", &entries)
+}
+
+/// When a recipe source (JSON) comes into existence, `YYYY-MM-DDTHH:MM:SSZ`: a drand round's
+/// production time or a lottery's draw time; None for hex values and dice.
+#[pyfunction]
+pub fn source_time(source_json: &str) -> PyResult<Option<String>> {
+    let spec: kleroterion::SourceSpec = parse("recipe source", source_json)?;
+    spec.time()
+        .map(|t| t.map(kleroterion::time::format_unix))
+        .map_err(errors::invalid)
+}
+
+/// A UTC time `YYYY-MM-DDTHH:MM:SSZ` in Unix seconds.
+#[pyfunction]
+pub fn parse_utc(text: &str) -> PyResult<u64> {
+    kleroterion::time::parse_utc(text).ok_or_else(|| {
+        errors::invalid(format!(
+            "\"{}\" is not a UTC time: write it as YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-12-01T12:00:00Z",
+            core_display(text, 80)
+        ))
+    })
 }
 
 /// Replaces the people of `dropped` (tickets) who are on the panel; returns JSON.
@@ -534,11 +653,21 @@ pub fn rfc3797(sources: Vec<String>, n: u32, count: u32) -> PyResult<(String, Ve
         let numbers = s
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|t| !t.is_empty())
-            .map(LotteryNumber::parse)
-            .collect::<Result<Vec<_>, _>>()
-            .py()?;
+            .map(|t| {
+                t.parse::<u32>().map_err(|_| {
+                    errors::invalid(format!(
+                        "source \"{}\": \"{}\" is not a whole number from 0 to 4294967295",
+                        core_display(s, 80),
+                        core_display(t, 80)
+                    ))
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
         if numbers.is_empty() {
-            return Err(errors::invalid(format!("source \"{s}\" holds no number")));
+            return Err(errors::invalid(format!(
+                "source \"{}\" holds no number",
+                core_display(s, 80)
+            )));
         }
         key.push_str(&core_canonical_numbers(&numbers));
         key.push('/');

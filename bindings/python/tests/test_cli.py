@@ -49,7 +49,19 @@ def test_python_bundle_verified_by_cli(cli: Path, tmp_path: Path) -> None:
     path = bundle.write(tmp_path / "bundle.json")
     done = run(cli, "--json", "verify", str(path))
     report = json.loads(done.stdout)
-    assert report["valid"] is True
+    assert report["valid"] is True and report["verdict"] == "valid_if"
+    assert report == json.loads(kl.verify(path).to_json())
+    # With the commitment as published, and a replacement record: the same report.
+    record = kl.replace(bundle, bundle.selected_tickets[:1]).write(tmp_path / "replacement.json")
+    done = run(cli, "--json", "verify", str(path), "--commitment", str(paths["commitment"]),
+               "--replacement", str(record))
+    ours = kl.verify(path, commitment=paths["commitment"], replacements=[record])
+    assert json.loads(done.stdout) == json.loads(ours.to_json())
+    assert ours.valid and "commitment" not in [b.subject for b in ours.by_hand]
+    # Another commitment than the one published: both refuse it.
+    other = "0" * 64
+    assert run(cli, "verify", str(path), "--commitment", other, check=False).returncode == 1
+    assert kl.verify(path, commitment=other).error_kind == "CommitmentMismatch"
     # A receipt issued in Python, checked by the CLI.
     first = str(bundle.selected.index[0])
     receipt = paths["receipts"] / f"{m.receipts[first].ticket}.json"

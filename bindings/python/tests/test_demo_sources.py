@@ -1,6 +1,7 @@
-"""The Montpellier replay (`kleroterion demo`) verifies from Python, and the report checks each
-randomness source on its own: the drand quicknet round (its BLS signature) and the EuroMillions
-draw (its numbers, bound to the seed).
+"""The Montpellier replay (`kleroterion demo`) verifies from Python, and the report treats each
+randomness source as it must: the drand quicknet round is checked by computation (its BLS
+signature), the EuroMillions draw is never checked, only compared with the published result
+when it is given, and always left to compare by hand. The demo is a replay: that is said first.
 
 The demo's bundles are found, in this order, in $KLEROTERION_DEMO_DIR, in target/wasm-demo
 (written by bindings/wasm/build.sh with the release binary, used while it is not older than that
@@ -25,7 +26,12 @@ import kleroterion as kl
 from conftest import REPO
 
 QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
-STEPS = ["format", "manifest", "pool", "portfolio", "randomness", "seed", "draw", "quotas", "transcript"]
+STEPS = [
+    "format", "manifest", "pool", "portfolio", "randomness", "time_order", "seed", "draw", "quotas",
+    "transcript", "replacements",
+]
+NOT_APPLICABLE = {"replacements", "time_order"}
+"""No replacement record is given; a replay's time order proves nothing (the core may skip it)."""
 
 
 class Recorded(NamedTuple):
@@ -39,6 +45,7 @@ class Recorded(NamedTuple):
     lottery_date: str
     numbers: tuple[int, ...]
     """The five numbers then the two stars, as published."""
+    announced_at: str
     portfolio: str
     """The portfolio step: skipped by stage 1's stratified draw, passed by stage 2's LEXIMIN lottery."""
 
@@ -50,6 +57,7 @@ STAGE1 = Recorded(
     "2023-08-23T15:09:33Z",
     "2023-09-01",
     (4, 5, 35, 37, 43, 5, 6),
+    "2023-08-22T12:00:00Z",
     "skipped",
 )
 STAGE2 = Recorded(
@@ -59,6 +67,7 @@ STAGE2 = Recorded(
     "2023-09-15T11:00:03Z",
     "2023-09-29",
     (7, 12, 17, 28, 36, 4, 11),
+    "2023-09-14T12:00:00Z",
     "passed",
 )
 
@@ -119,31 +128,51 @@ def _source_lines(step: kl.Step) -> list[str]:
     return [d for d in step.detail if d.startswith("source ")]
 
 
-def _canonical(numbers: tuple[int, ...]) -> str:
-    """RFC 3797's canonical form of integers, written by hand: sorted, each followed by a period."""
-    return "".join(f"{n}." for n in sorted(numbers))
+def _result(stage: Recorded, numbers: tuple[int, ...] | None = None) -> str:
+    """The EuroMillions result as a reader types it: ``euromillions@DATE=MAIN+STARS``."""
+    n = stage.numbers if numbers is None else numbers
+    return f"euromillions@{stage.lottery_date}={','.join(map(str, n[:5]))}+{','.join(map(str, n[5:]))}"
+
+
+def _shown(numbers: tuple[int, ...]) -> str:
+    """How the core writes a EuroMillions result: numbers, then stars, in the published order."""
+    return f"numbers {' '.join(map(str, numbers[:5]))} · stars {' '.join(map(str, numbers[5:]))}"
 
 
 @pytest.mark.parametrize("stage", [STAGE1, STAGE2], ids=lambda s: s.folder)
-def test_each_source_is_checked_on_its_own_line(demo_dir: Path, stage: Recorded) -> None:
+def test_each_source_is_treated_on_its_own(demo_dir: Path, stage: Recorded) -> None:
     bundle = kl.Bundle.load(demo_dir / stage.folder / "bundle.json")
-    report = kl.verify(bundle)
+    published = demo_dir / stage.folder / "commitment.txt"
+    report = kl.verify(bundle, commitment=published if published.exists() else bundle.commitment,
+                       lotteries=[_result(stage)])
     assert report.valid and bool(report), str(report)
     assert report.error is None and report.failed_step is None
     assert [s.id for s in report.steps] == STEPS
     assert _step(report, "portfolio").status == stage.portfolio, str(report)
-    assert all(s.status == "passed" for s in report.steps if s.id != "portfolio"), str(report)
+    assert all(
+        s.status == "passed" for s in report.steps if s.id not in ("portfolio", *NOT_APPLICABLE)
+    ), str(report)
+    # A replay: never plainly valid, and said before anything else.
+    assert report.purpose == "replay" and report.verdict == "valid_if"
+    lines = str(report).splitlines()
+    assert lines[0] == report.headline and lines[1].startswith("REPLAY:")
+    assert [b.subject for b in report.by_hand] == ["purpose", "announcement", "lottery"]
 
     # What was committed before the randomness existed, and what was revealed afterwards.
-    recipe = json.loads(bundle.native.manifest_json())["randomness"]
-    assert recipe["sources"] == [
-        {"kind": "drand", "chain": QUICKNET, "round": stage.drand_round},
-        {"kind": "lottery", "name": "EuroMillions", "date": stage.lottery_date},
-    ]
+    manifest = json.loads(bundle.native.manifest_json())
+    assert manifest["announced_at"] == stage.announced_at and manifest["purpose"] == "replay"
+    assert manifest["randomness"] == {
+        "sources": [
+            {"kind": "drand", "chain": QUICKNET, "round": stage.drand_round},
+            {"kind": "lottery", "lottery": "euromillions", "date": stage.lottery_date},
+        ],
+        "fallback": "next_value",
+    }
     reveal = json.loads(bundle.native.reveal_json())
     assert reveal["sources"] == [
         {"kind": "drand", "chain": QUICKNET, "round": stage.drand_round, "signature": stage.drand_signature},
-        {"kind": "lottery", "name": "EuroMillions", "numbers": list(stage.numbers)},
+        {"kind": "lottery", "lottery": "euromillions", "main": list(stage.numbers[:5]),
+         "bonus": [list(stage.numbers[5:])]},
     ]
 
     randomness = _step(report, "randomness")
@@ -158,9 +187,18 @@ def test_each_source_is_checked_on_its_own_line(demo_dir: Path, stage: Recorded)
         f"source 1: drand round {stage.drand_round}, produced at {stage.drand_time}: "
         f"signature verified, randomness {drand_randomness}"
     )
-    # The lottery draw: its name, its date and its numbers (in the canonical form hashed into
-    # the seed).
-    assert lottery_line == f"source 2: lottery EuroMillions of {stage.lottery_date}: {_canonical(stage.numbers)}"
+    # The lottery draw: its date and its numbers, main numbers and stars apart.
+    assert lottery_line == f"source 2: EuroMillions draw of {stage.lottery_date}: {_shown(stage.numbers)}"
+    # ...and, matched or not, left to compare with the operator's page.
+    item = report.by_hand[-1]
+    assert item.value == _shown(stage.numbers) and stage.lottery_date in item.what
+
+    # The time order: both sources came after the announcement (a replay may skip it, as
+    # its manifest was written after its randomness existed).
+    time_order = _step(report, "time_order")
+    assert time_order.status in ("passed", "skipped"), time_order
+    if time_order.status == "passed":
+        assert any(stage.drand_time in d for d in time_order.detail), time_order.detail
 
     # The table form carries the same lines, on the randomness row.
     row = report.to_frame().loc["randomness"]
@@ -168,17 +206,17 @@ def test_each_source_is_checked_on_its_own_line(demo_dir: Path, stage: Recorded)
     assert str(row["detail"]).split("; ")[:2] == [drand_line, lottery_line]
 
 
-def _tampered(demo_dir: Path, change: dict[str, object], source: int) -> kl.Report:
+def _tampered(demo_dir: Path, change: dict[str, object], source: int, **published: object) -> kl.Report:
     """Stage 2's bundle with one revealed source changed, verified."""
     bundle = json.loads((demo_dir / STAGE2.folder / "bundle.json").read_text(encoding="utf-8"))
     bundle["reveal"]["sources"][source].update(change)
-    return kl.verify(json.dumps(bundle))
+    return kl.verify(json.dumps(bundle), **published)  # type: ignore[arg-type]
 
 
 def test_another_rounds_genuine_signature_fails_the_drand_source(demo_dir: Path) -> None:
     # Stage 1's quicknet signature is genuine, but for round 3, not round 657413.
     report = _tampered(demo_dir, {"signature": STAGE1.drand_signature}, 0)
-    assert not report.valid
+    assert not report.valid and report.verdict == "invalid" and not report.by_hand
     failed = report.failed_step
     assert failed is not None and failed.id == "randomness"
     assert report.error_kind == "DrandSignature"
@@ -197,17 +235,21 @@ def test_another_drand_round_than_committed_fails_the_drand_source(demo_dir: Pat
     ) in (report.error or "")
 
 
-def test_other_lottery_numbers_change_the_seed(demo_dir: Path) -> None:
-    numbers = [8, *STAGE2.numbers[1:]]
-    report = _tampered(demo_dir, {"numbers": numbers}, 1)
+def test_other_lottery_numbers(demo_dir: Path) -> None:
+    numbers = (8, *STAGE2.numbers[1:])
+    change: dict[str, object] = {"main": list(numbers[:5])}
+    # Without the published result, the lottery source reads as revealed (no program can
+    # check a lottery's numbers offline); the seed no longer follows from them.
+    report = _tampered(demo_dir, change, 1)
     assert not report.valid
-    # The lottery source itself reads as revealed (nothing can check a lottery's numbers
-    # offline) and shows the numbers given; the seed no longer follows from them.
     randomness = _step(report, "randomness")
     assert randomness.status == "passed"
     drand_line, lottery_line = _source_lines(randomness)
     assert drand_line.startswith(f"source 1: drand round {STAGE2.drand_round},") and "signature verified" in drand_line
-    assert lottery_line == f"source 2: lottery EuroMillions of {STAGE2.lottery_date}: {_canonical(tuple(numbers))}"
+    assert lottery_line == f"source 2: EuroMillions draw of {STAGE2.lottery_date}: {_shown(numbers)}"
     seed = _step(report, "seed")
     assert seed.status == "failed" and report.error_kind == "SeedMismatch"
     assert seed.computed != seed.published
+    # With the published result, the randomness step itself fails.
+    given = _tampered(demo_dir, change, 1, lotteries=[_result(STAGE2)])
+    assert given.error_kind == "LotteryMismatch" and _step(given, "randomness").status == "failed"

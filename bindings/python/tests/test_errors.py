@@ -61,7 +61,7 @@ def test_invalid_input_from_dataframes() -> None:
         ll.check_text("a\tb", "name")
     assert e4.value.kind == "InvalidText" and "control character" in str(e4.value)
     with pytest.raises(kl.InvalidInput) as e5:
-        ll.commitment({"spec": "kleroterion/v1"})
+        ll.commitment({"spec": "kleroterion/v2"})
     assert e5.value.kind == "Json"
     with pytest.raises(kl.InvalidInput):
         kl.commit(small_pool(), small_quotas(), 2, method="coin-toss")
@@ -83,18 +83,35 @@ def test_infeasible_quotas() -> None:
 
 
 def test_invalid_randomness() -> None:
-    recipe = rnd.recipe(rnd.lottery_source("EuroMillions", "2026-12-01"))
-    m = kl.commit(small_pool(), small_quotas(), 2, method="uniform", randomness=recipe, ticket_key="k")
+    recipe = rnd.recipe(rnd.lottery_source("euromillions", "2026-12-01"))
+    announced = "2026-11-30T12:00:00Z"
+    m = kl.commit(small_pool(), small_quotas(), 2, method="uniform", randomness=recipe, ticket_key="k",
+                  announced_at=announced, now=announced)
     with pytest.raises(kl.InvalidRandomness) as e:
-        kl.draw(m, rnd.reveal(rnd.lottery_value("Loto", [1, 2, 3])))
+        kl.draw(m, rnd.reveal(rnd.lottery_value("fr-loto", [1, 2, 3, 4, 5], [[1]])))
     assert e.value.kind == "RevealMismatch"
-    assert "the recipe committed to \"EuroMillions\"" in str(e.value)
+    assert 'the recipe committed to "euromillions"' in str(e.value)
     with pytest.raises(kl.InvalidRandomness) as e2:
-        kl.draw(m, rnd.reveal(rnd.lottery_value("EuroMillions", [])))
-    assert e2.value.kind == "InvalidReveal"
-    with pytest.raises(kl.InvalidInput) as e3:
+        kl.draw(m, rnd.reveal(rnd.lottery_value("euromillions", [1, 2, 3, 4, 5])))
+    assert e2.value.kind == "InvalidReveal" and "bonus groups" in str(e2.value)
+    with pytest.raises(kl.InvalidRandomness) as e3:
+        kl.draw(m, rnd.reveal(rnd.lottery_value("euromillions", [1, 2, 3, 4, 51], [[1, 2]])))
+    assert e3.value.kind == "InvalidReveal" and "outside" in str(e3.value)
+    with pytest.raises(kl.InvalidInput) as e4:
         kl.draw(m, {"sources": [{"kind": "coin"}]})
-    assert "SPEC.md section 14" in str(e3.value)
+    assert "SPEC.md section 14" in str(e4.value)
+    # Registry ids only (or a declared format and draw time); and an announcement is needed.
+    with pytest.raises(kl.InvalidInput) as e5:
+        kl.commit(small_pool(), small_quotas(), 2, method="uniform", ticket_key="k", announced_at=announced,
+                  now=announced, randomness=rnd.recipe(rnd.lottery_source("EuroMillions", "2026-12-01")))
+    assert e5.value.kind == "InvalidRecipe" and "not in the lottery registry" in str(e5.value)
+    with pytest.raises(kl.InvalidInput) as e6:
+        kl.commit(small_pool(), small_quotas(), 2, method="uniform", ticket_key="k", randomness=recipe, now=announced)
+    assert e6.value.kind == "AnnouncementMissing"
+    with pytest.raises(kl.InvalidInput) as e7:
+        kl.commit(small_pool(), small_quotas(), 2, method="uniform", ticket_key="k", now=announced,
+                  announced_at=announced, randomness={"sources": recipe["sources"], "fallback": "the latest value"})
+    assert "next_value" in str(e7.value)
 
 
 def test_draw_failed() -> None:

@@ -7,6 +7,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,9 +17,12 @@ from kleroterion import randomness as rnd
 from conftest import DATA, SF
 
 HOUSEHOLD = ["primary_address1", "primary_zip"]
-RECIPE = rnd.recipe(rnd.hex_source("test value"), rnd.lottery_source("EuroMillions", "2026-12-01"),
-                    fallback="the next EuroMillions draw")
-REVEAL = rnd.reveal(rnd.hex_value(b"\x01\x02\x03"), rnd.lottery_value("EuroMillions", [7, 18, 28, 40, 48, "8", 11]))
+RECIPE = rnd.recipe(rnd.hex_source("test value"), rnd.lottery_source("euromillions", "2026-12-01"))
+REVEAL = rnd.reveal(rnd.hex_value(b"\x01\x02\x03"), rnd.lottery_value("euromillions", [7, 18, 28, 40, 48], [[8, 11]]))
+ANNOUNCED = "2026-11-30T12:00:00Z"
+"""The commitment's announcement; the EuroMillions draw of Tuesday 2026-12-01 is at 20:30 Paris
+time, 19:30 UTC. Commits say `now=ANNOUNCED` so that the recipe is in the future whatever the
+day the tests run."""
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +35,8 @@ def sf() -> tuple[kl.Pool, kl.Quotas]:
 def lottery(sf: tuple[kl.Pool, kl.Quotas]) -> kl.Manifest:
     pool, quotas = sf
     return kl.commit(pool, quotas, 22, method="lottery", alternates=5, title="Fixture assembly",
-                     announced_at="2026-11-30T12:00:00Z", randomness=RECIPE, ticket_key=b"secret",
-                     panels=200, progress=False)
+                     announced_at=ANNOUNCED, randomness=RECIPE, ticket_key=b"secret",
+                     panels=200, progress=False, now=ANNOUNCED)
 
 
 def test_lottery_commit(lottery: kl.Manifest) -> None:
@@ -40,6 +44,7 @@ def test_lottery_commit(lottery: kl.Manifest) -> None:
     assert m.method == "lottery" and m.panel_size == 22
     assert len(m.commitment) == 64
     assert m.data["household_rule"] is True
+    assert m.purpose == "official" and m.data["randomness"]["fallback"] == "next_value"
     assert len(m.data["method"]["portfolio"]) == 200
     assert m.leximin_min is not None and abs(m.leximin_min - 1 / 11) < 1e-6
     probs = m.probabilities
@@ -73,8 +78,14 @@ def test_draw_verify_receipts_replace(lottery: kl.Manifest) -> None:
     assert len(b.alternates) == 5
     report = kl.verify(b)
     assert report and report.valid and report.raise_for_status() is report
+    # Without the commitment, nothing says this is the draw that was committed: valid if.
+    assert report.verdict == "valid_if"
     assert [s.status for s in report.steps][:4] == ["passed", "passed", "passed", "passed"]
-    assert "VALID" in str(report) and "VALID" in report._repr_html_()
+    assert str(report).startswith("VALID if the 4 items below") and "VALID if" in report._repr_html_()
+    assert [x.subject for x in report.by_hand] == ["commitment", "announcement", "lottery", "hex"]
+    with_facts = kl.verify(b, commitment=lottery.commitment, lotteries=["euromillions@2026-12-01=48,40,28,18,7+11,8"])
+    assert with_facts.verdict == "valid_if"
+    assert [x.subject for x in with_facts.by_hand] == ["announcement", "lottery", "hex"]
     assert "on the panel" in b._repr_html_()
     assert "commitment" in lottery._repr_html_()
     # Through JSON.
@@ -85,8 +96,10 @@ def test_draw_verify_receipts_replace(lottery: kl.Manifest) -> None:
     first = str(sel.index[0])
     r = lottery.receipts[first]
     assert r.proof_verifies()
-    check = r.check(b)
+    check = r.check(b, commitment=lottery.commitment)
     assert check.outcome == "selected" and check.position == 1
+    assert check.bundle_valid and check.verdict == "valid_if" and check.by_hand == 3
+    assert "selected (position 1" in str(check) and "if the bundle's 3 items" in str(check)
     assert check.features["Gender"] == sel.iloc[0]["Gender"]
     assert len(lottery.receipts) == 150
     loser = str(b.remaining.index[0])
@@ -143,6 +156,7 @@ def test_tampered_bundle_fails(lottery: kl.Manifest) -> None:
     assert "INVALID" in report._repr_html_()
     bad = kl.verify("{ not json")
     assert not bad and bad.failed_step is not None and bad.failed_step.id == "format"
+    assert bad.error_kind == "UnreadableBundle" and bad.verdict == "invalid" and bad.headline == "INVALID"
 
 
 def test_write_and_load(lottery: kl.Manifest, tmp_path: Path) -> None:
@@ -155,6 +169,12 @@ def test_write_and_load(lottery: kl.Manifest, tmp_path: Path) -> None:
     assert b.transcript == kl.draw(lottery, REVEAL).transcript
     bundle_path = b.write(tmp_path / "bundle.json")
     assert kl.verify(bundle_path)
+    # The commitment as published, from commitment.txt or in groups of four.
+    report = kl.verify(bundle_path, commitment=paths["commitment"])
+    assert report.verdict == "valid_if" and "commitment" not in [x.subject for x in report.by_hand]
+    grouped = " ".join(lottery.commitment[i:i + 4] for i in range(0, 64, 4))
+    assert kl.verify(bundle_path, commitment=grouped).valid
+    assert kl.verify(bundle_path, commitment=str(paths["commitment"])).valid
     out = b.write_csvs(tmp_path, paths["tickets"])
     selected = pd.read_csv(out["selected"], dtype=str)
     assert list(selected["nationbuilder_id"]) == list(kl.draw(lottery, REVEAL).selected.index)
@@ -181,12 +201,16 @@ def test_pandas_pool_uniform_and_stratified() -> None:
     b = kl.draw(m, {"sources": [{"kind": "hex", "value": "00"}]})
     counts = b.selected["commune"].value_counts()
     assert sorted(counts.tolist()) == [2, 2, 3, 3]
-    report = kl.verify(b)
-    assert report
-    randomness = next(s for s in report.steps if s.id == "randomness")
-    assert any("no randomness recipe" in d for d in randomness.detail)
+    report = kl.verify(b, commitment=m.commitment)
+    assert report and report.verdict == "valid_if" and report.recipe_committed is False
+    assert [x.subject for x in report.by_hand] == ["uncommitted", "hex"]
+    # No recipe: said at the top, before anything else.
+    assert str(report).splitlines()[1].startswith("NO RECIPE")
+    assert "NO RECIPE" in report._repr_html_()
+    time_order = next(s for s in report.steps if s.id == "time_order")
+    assert time_order.status == "skipped"
     u = kl.commit(pool, quotas, 10, method="uniform", ticket_key="k")
-    assert kl.verify(kl.draw(u, [rnd.dice_value([1, 2, 3])]))
+    assert kl.verify(kl.draw(u, [rnd.dice_value(np.array([1, 2, 3]))]))
 
 
 def test_nfc_on_import() -> None:

@@ -1,53 +1,94 @@
-"""The shared vectors of tests/vectors/*.json, reproduced byte for byte through Python."""
+"""The shared vectors of tests/vectors/*.json, reproduced byte for byte through Python.
+
+Every loop goes through `cases`, which fails on an empty list, so that a vector file that lost
+its cases cannot pass silently."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import Any, Optional
 
 import pytest
 
 import kleroterion as kl
 from kleroterion import lowlevel as ll
+from kleroterion import randomness as rnd
 
 from conftest import VECTORS
 
+UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 
 def load(name: str) -> Any:
-    return json.loads((VECTORS / f"{name}.json").read_text(encoding="utf-8"))
+    path = VECTORS / f"{name}.json"
+    v = json.loads(path.read_text(encoding="utf-8"))
+    assert v["spec"] == kl.SPEC_VERSION, f"{path} is not a vector file of {kl.SPEC_VERSION}"
+    return v
+
+
+def cases(v: Any, key: str) -> list[Any]:
+    """The cases of a list, which must not be empty."""
+    items = v[key]
+    assert isinstance(items, list) and items, f"the list {key!r} is empty"
+    return items
 
 
 def test_records() -> None:
-    cases = load("encoding")["records"]
-    assert cases
-    for c in cases:
+    for c in cases(load("encoding"), "records"):
         assert ll.record_bytes(c["record"]).hex() == c["bytes"]
         assert ll.leaf_hash(c["record"]) == c["leaf"]
 
 
 def test_manifests() -> None:
-    for c in load("encoding")["manifests"]:
+    for c in cases(load("encoding"), "manifests"):
         assert ll.manifest_bytes(c["manifest"]).hex() == c["bytes"]
         assert ll.commitment(c["manifest"]) == c["commitment"]
+        kl._native.validate_manifest(json.dumps(c["manifest"]))
 
 
-def test_lottery_canon() -> None:
-    for c in load("encoding")["lottery_canon"]:
-        assert ll.canonical_numbers(c["numbers"]) == c["canonical"]
+def test_invalid_manifests() -> None:
+    for c in cases(load("encoding"), "invalid_manifests"):
+        with pytest.raises(kl.KleroterionError) as e:
+            kl._native.validate_manifest(json.dumps(c["manifest"]))
+        assert e.value.kind == c["error"], (c["what"], str(e.value))
+
+
+def test_lottery_values() -> None:
+    for c in cases(load("encoding"), "lottery_values"):
+        reveal = {"sources": [c["value"]]}
+        ll.check_reveal(reveal)
+        # list(val, [s]) is u32(1) || val(s).
+        b = ll.reveal_bytes(reveal)
+        assert b[:4] == b"\0\0\0\1"
+        assert b[4:].hex() == c["bytes"], c["value"]
+        assert ll.rfc3797_key(reveal) == c["rfc3797"] + "/"
+        # The same value built with the helper, numbers as given.
+        v = c["value"]
+        assert rnd.lottery(v["lottery"], v["main"], v.get("bonus", [])) == dict(v, bonus=v.get("bonus", []))
 
 
 def test_invalid_texts() -> None:
-    for c in load("encoding")["invalid_texts"]:
-        with pytest.raises(kl.InvalidInput) as e:
-            ll.check_text(c["text"], "name")
-        assert e.value.kind == "InvalidText"
-        if c["text"]:
-            with pytest.raises(kl.InvalidInput):
-                ll.check_text(c["text"], "free")
+    for c in cases(load("encoding"), "invalid_texts"):
+        for kind in ("ticket", "name", "free"):
+            if not c["text"] and kind == "free":
+                ll.check_text(c["text"], kind)  # the empty text is a valid free text
+                continue
+            with pytest.raises(kl.InvalidInput) as e:
+                ll.check_text(c["text"], kind)
+            assert e.value.kind == "InvalidText", c["reason"]
+            # The message shows the text escaped.
+            assert not UNSAFE.search(str(e.value)), repr(str(e.value))
+
+
+def test_valid_texts() -> None:
+    for c in cases(load("encoding"), "valid_texts"):
+        for kind in ("ticket", "name", "free"):
+            ll.check_text(c["text"], kind)
 
 
 def test_merkle() -> None:
-    for t in load("merkle")["trees"]:
+    for t in cases(load("merkle"), "trees"):
         records = t["records"]
         assert ll.merkle_root(records) == t["root"]
         n = len(records)
@@ -60,28 +101,28 @@ def test_merkle() -> None:
 
 
 def test_seeds() -> None:
-    for c in load("seed")["cases"]:
+    for c in cases(load("seed"), "cases"):
         assert ll.reveal_bytes(c["reveal"]).hex() == c["reveal_bytes"]
         assert ll.seed(c["commitment"], c["reveal"]) == c["seed"]
         assert ll.rfc3797_key(c["reveal"]) == c["rfc3797_key"]
 
 
 def test_streams() -> None:
-    for c in load("stream")["cases"]:
+    for c in cases(load("stream"), "cases"):
         key = ll.stream_key(c["seed"], c["purpose"], c["index"])
         assert key == c["key"]
         s = ll.Stream(key)
-        assert [str(s.next_u64()) for _ in c["words64"]] == c["words64"]
+        assert [str(s.next_u64()) for _ in cases(c, "words64")] == c["words64"]
 
 
 def test_sampling() -> None:
     v = load("sampling")
-    for c in v["uniform"]:
+    for c in cases(v, "uniform"):
         s = ll.Stream(c["key"])
         n = int(c["n"])
-        assert [str(s.uniform(n)) for _ in c["results"]] == c["results"]
+        assert [str(s.uniform(n)) for _ in cases(c, "results")] == c["results"]
         assert s.draws_consumed == c["words_consumed"]
-    for c in v["sample"]:
+    for c in cases(v, "sample"):
         assert ll.Stream(c["key"]).sample(c["n"], c["k"]) == c["result"]
 
 
@@ -91,7 +132,7 @@ def _draw(c: dict[str, Any]) -> kl.Bundle:
 
 
 def test_full_draws() -> None:
-    draws = load("draws")["draws"]
+    draws = cases(load("draws"), "draws")
     assert len(draws) >= 5
     for c in draws:
         b = _draw(c)
@@ -102,26 +143,117 @@ def test_full_draws() -> None:
         assert b.selected_tickets == c["selected"], name
         assert b.alternate_tickets == c["alternates"], name
         assert b.transcript == c["transcript"], name
+        if c["intermediate"].get("rfc3797_key") is not None:
+            assert ll.rfc3797_key(c["reveal"]) == c["intermediate"]["rfc3797_key"], name
         report = kl.verify(b)
-        assert report, (name, report.error)
+        assert report.valid, (name, report.error)
+        with_commitment = kl.verify(b, commitment=c["commitment"])
+        assert with_commitment.valid and "commitment" not in [x.subject for x in with_commitment.by_hand], name
         # Through JSON and back, the bytes are the same.
-        assert bool(kl.verify(b.to_json()))
+        assert kl.verify(b.to_json(), commitment=c["commitment"]).valid
         assert kl.Bundle.from_json(b.to_json()).transcript == c["transcript"]
 
 
 def test_draw_failures() -> None:
-    for c in load("draws")["failures"]:
-        with pytest.raises(kl.DrawFailed) as e:
+    for c in cases(load("draws"), "failures"):
+        with pytest.raises(kl.KleroterionError) as e:
             _draw(c)
-        assert e.value.kind == c["error"]
+        assert e.value.kind == c["error"], c["name"]
 
 
 def test_replacements() -> None:
     v = load("draws")
-    draws = {d["name"]: d for d in v["draws"]}
-    for c in v["replacements"]:
+    draws = {d["name"]: d for d in cases(v, "draws")}
+    for c in cases(v, "replacements"):
         b = _draw(draws[c["draw"]])
         r = kl.replace(b, c["dropped"])
         assert list(r.replacements.values()) == c["replacements"], c["draw"]
         assert r.panel == c["panel"], c["draw"]
         assert r.hash == c["hash"], c["draw"]
+        # The record verifies with its draw.
+        report = kl.verify(b, replacements=[r])
+        assert report.valid, (c["draw"], report.error)
+
+
+# ------------------------------------------------------------------------------------------
+# lottery.json
+
+
+def test_lottery_registry() -> None:
+    ours = {e["id"]: e for e in rnd.lottery_registry()}
+    entries = cases(load("lottery"), "registry")
+    assert sorted(ours) == sorted(e["id"] for e in entries)
+    for e in entries:
+        mine = ours[e["id"]]
+        assert (mine["since"], mine["zone"], mine["format"]) == (e["since"], e["zone"], e["format"]), e["id"]
+        assert mine["result_page"] == e.get("results", e.get("result_page")), e["id"]
+        if isinstance(e.get("draws"), dict):
+            assert {d["day"].lower(): d["time"] for d in mine["draws"]} == e["draws"], e["id"]
+
+
+def test_lottery_draw_instants() -> None:
+    for c in cases(load("lottery"), "draws"):
+        source = rnd.lottery_source(c["lottery"], c["date"])
+        assert rnd.source_time(source) == c["utc"], c
+
+
+def test_lottery_refused_dates() -> None:
+    for c in cases(load("lottery"), "refused_dates"):
+        with pytest.raises(kl.InvalidInput) as e:
+            ll.check_recipe(rnd.recipe(c["source"]))
+        assert e.value.kind == c["error"], (c["source"], c["reason"])
+
+
+def test_lottery_numbers() -> None:
+    for c in cases(load("lottery"), "numbers"):
+        recipe = ll.check_recipe(rnd.recipe(c["source"]))
+        reveal = rnd.reveal(c["value"])
+        want: Optional[str] = c["error"]
+        if want is None:
+            assert len(ll.check_reveal(reveal, recipe)) == 1
+            continue
+        with pytest.raises(kl.InvalidRandomness) as e:
+            ll.check_reveal(reveal, recipe)
+        assert e.value.kind == want, (c["value"], c["reason"])
+
+
+# ------------------------------------------------------------------------------------------
+# verify.json
+
+
+def test_verification_reports() -> None:
+    v = load("verify")
+    differences = []
+    for c in cases(v, "cases"):
+        name = c["name"]
+        text = c["bundle_text"] if "bundle_text" in c else json.dumps(c["bundle"], ensure_ascii=False)
+        published = c["published"]
+        report = kl.verify(
+            text,
+            commitment=published.get("commitment"),
+            lotteries=published.get("lotteries"),
+            replacements=[json.dumps(r) for r in c["replacements"]],
+        )
+        failed = report.failed_step
+        ours = {
+            "verdict": report.verdict,
+            "valid": report.valid,
+            "purpose": report.purpose,
+            "steps": [{"id": s.id, "status": s.status} for s in report.steps],
+            "failed_step": None if failed is None else failed.id,
+            "error_kind": report.error_kind,
+            "by_hand": [b.subject for b in report.by_hand],
+        }
+        for key, value in ours.items():
+            if value != c[key]:
+                differences.append(f"{name}: {key} is {value!r}, the vector says {c[key]!r} ({report.error})")
+        # What is shown: the headline first, never a bare VALID with items left, every text
+        # from the bundle escaped.
+        shown = str(report)
+        assert shown.splitlines()[0].startswith(report.headline), name
+        assert report.headline != "VALID" or not report.by_hand, name
+        for out in (shown, report._repr_html_()):
+            assert not UNSAFE.search(out), (name, out)
+        if report.purpose in ("rehearsal", "replay") and report.valid:
+            assert shown.splitlines()[1].startswith(report.purpose.upper()), name
+    assert not differences, "\n".join(differences)

@@ -767,11 +767,14 @@ fn main() -> Fallible<()> {
         },
         randomness: Some(Recipe {
             sources: vec![SourceSpec::Lottery {
-                name: "EuroMillions".into(),
+                lottery: "euromillions".into(),
                 date: "2026-12-01".into(),
+                format: None,
+                draw_at: None,
             }],
-            fallback: "If the draw does not take place, the next EuroMillions draw.".into(),
+            fallback: kleroterion::Fallback::NextValue,
         }),
+        purpose: kleroterion::Purpose::Official,
     };
     manifest.validate()?;
     let commitment = manifest.commitment()?;
@@ -785,7 +788,7 @@ fn main() -> Fallible<()> {
     // 3. reveal
     let draw_start = Instant::now();
     let reveal = Reveal::from_json(
-        r#"{"sources":[{"kind":"lottery","name":"EuroMillions","numbers":[7,18,28,40,48,8,11]}]}"#,
+        r#"{"sources":[{"kind":"lottery","lottery":"euromillions","main":[7,18,28,40,48],"bonus":[[8,11]]}]}"#,
     )?;
     kleroterion::draw::check_reveal(&manifest, &reveal)?;
     let seed = reveal.seed(&commitment)?;

@@ -311,15 +311,16 @@ fn bundle_from_a_future_spec_version() {
     ]);
     let text = std::fs::read_to_string(&d.bundle)
         .unwrap()
-        .replace("kleroterion/v1", "kleroterion/v2");
+        .replace("kleroterion/v2", "kleroterion/v3");
     let path = write(d.dir.path(), "future.json", text);
     let (code, report) = verify_json(&path);
     assert_eq!(code, Some(1));
     assert_eq!(failed_step(&report), "format");
     assert_eq!(report["error_kind"], "UnsupportedSpec");
-    assert_eq!(
-        report["error"],
-        "this bundle uses protocol kleroterion/v2, which this verifier does not know (it knows kleroterion/v1)"
+    let error = report["error"].as_str().unwrap();
+    assert!(
+        error.contains("kleroterion/v3") && error.contains("kleroterion/v2"),
+        "{report}"
     );
     kl().arg("verify")
         .arg(&path)
@@ -327,7 +328,16 @@ fn bundle_from_a_future_spec_version() {
         .code(1)
         .stdout(predicate::str::contains("✗ format"))
         .stdout(predicate::str::contains("INVALID"));
-    // A future field in a v1 bundle is refused too: unknown fields are never ignored.
+    // A retired v1 bundle is refused the same way: commit the draw again.
+    let text = std::fs::read_to_string(&d.bundle)
+        .unwrap()
+        .replace("kleroterion/v2", "kleroterion/v1");
+    let path = write(d.dir.path(), "retired.json", text);
+    let (code, report) = verify_json(&path);
+    assert_eq!(code, Some(1));
+    assert_eq!(failed_step(&report), "format");
+    assert_eq!(report["error_kind"], "UnsupportedSpec");
+    // A future field in a v2 bundle is refused too: unknown fields are never ignored.
     let mut v = d.bundle_json();
     v["signature"] = Value::String("future".into());
     let path = write(
@@ -338,6 +348,7 @@ fn bundle_from_a_future_spec_version() {
     let (code, report) = verify_json(&path);
     assert_eq!(code, Some(1));
     assert_eq!(failed_step(&report), "format");
+    assert_eq!(report["error_kind"], "UnreadableBundle");
     assert!(
         report["error"]
             .as_str()

@@ -68,7 +68,30 @@ fn sortition_foundation_fixture_22_with_households() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["valid"], true);
-    assert_eq!(v["steps"].as_array().unwrap().len(), 9);
+    // No commitment given and no recipe: the verdict is conditional, never a bare "valid".
+    assert_eq!(v["verdict"], "valid_if");
+    let ids: Vec<&str> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "format",
+            "manifest",
+            "pool",
+            "portfolio",
+            "randomness",
+            "time_order",
+            "seed",
+            "draw",
+            "quotas",
+            "transcript",
+            "replacements"
+        ]
+    );
     assert!(v["error"].is_null());
 }
 
@@ -319,26 +342,126 @@ fn uniform_and_stratified_methods() {
     kl().arg("verify").arg(&d.bundle).assert().success();
 }
 
+/// quicknet round 30662982 as drand's v1 HTTP API serves it (`round`, `randomness`,
+/// `signature`), from `crates/kleroterion-drand/tests/vectors/beacons.json` (ChainSafe/forest's
+/// fixture). It was produced at 2026-07-23T07:38:30Z.
+const ROUND: u64 = 30_662_982;
+const RANDOMNESS: &str = "ae76da5137c6d0a0d3b50d325948b26cc3ff1f804cd7bbca29b9250c2bfe8d67";
+const SIGNATURE: &str = "8b3edd0d42a2fa36ac15641a2dea2e4f4895acec2ef72ef39e5b6138f0346fb6b046dde1b4b3d09ff5fe8a6a7acd674a";
+
 #[test]
-fn drand_round_as_published_is_accepted_in_a_reveal() {
-    // The reveal reader drops drand's `randomness` after checking it; a wrong one is refused.
-    let args = sortition_foundation_args();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let d = commit_and_draw(&args);
-    let reveal = write(
-        d.dir.path(),
-        "drand.json",
-        r#"{"kind":"drand","chain":"52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971","round":1000,"randomness":"00","signature":"b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92"}"#,
+fn drand_v1_http_answer_draws_a_replayed_quicknet_round() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let recipe = write(
+        dir.path(),
+        "recipe.json",
+        format!(
+            r#"{{"sources": [{{"kind": "drand", "chain": "{QUICKNET}", "round": {ROUND}}}], "fallback": "next_value"}}"#
+        ),
     );
-    kl().arg("draw")
-        .arg(d.commit.join("manifest.json"))
-        .arg("--reveal")
-        .arg(&reveal)
-        .arg("--out")
-        .arg(d.dir.path().join("x.json"))
+    let args = sortition_foundation_args();
+    let commit = |out: &str, extra: &[&str]| {
+        kl().arg("commit")
+            .args(&args)
+            .arg("--randomness")
+            .arg(&recipe)
+            .args([
+                "--announced-at",
+                "2026-07-23T06:00:00Z",
+                "--ticket-key",
+                "k",
+            ])
+            .args(extra)
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .assert()
+    };
+    // The round already exists: an official commitment to it is refused.
+    commit("official", &[])
+        .code(2)
+        .stderr(predicate::str::contains("already exists"))
+        .stderr(predicate::str::contains("--replay"));
+    assert!(!dir.path().join("official/manifest.json").exists());
+    commit("replay", &["--replay"]).success();
+    let manifest = dir.path().join("replay/manifest.json");
+
+    // drand's answer as served, without "kind" or "chain": the chain comes from the recipe.
+    let answer = write(
+        dir.path(),
+        "round.json",
+        format!(
+            r#"{{"round": {ROUND}, "randomness": "{RANDOMNESS}", "signature": "{SIGNATURE}"}}"#
+        ),
+    );
+    let bundle = dir.path().join("draw/bundle.json");
+    draw(&manifest, &answer, &bundle).assert().success();
+    let out = run([
+        "verify".as_ref(),
+        bundle.as_os_str(),
+        "--commitment".as_ref(),
+        dir.path().join("replay/commitment.txt").as_os_str(),
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.out());
+    let text = out.out();
+    assert!(text.contains("✓ randomness"), "{text}");
+    assert!(text.contains(&format!("drand round {ROUND}")), "{text}");
+    assert!(text.contains("signature verified"), "{text}");
+    assert!(text.contains(RANDOMNESS), "{text}");
+    assert!(text.contains("REPLAY"), "{text}");
+    assert!(text.contains("VALID if"), "{text}");
+
+    // The same round as drand's v2 API serves it (no randomness) gives the same bundle.
+    let v2 = write(
+        dir.path(),
+        "round-v2.json",
+        format!(r#"{{"round": {ROUND}, "signature": "{SIGNATURE}"}}"#),
+    );
+    let bundle_v2 = dir.path().join("v2/bundle.json");
+    draw(&manifest, &v2, &bundle_v2).assert().success();
+    let a: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    let b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle_v2).unwrap()).unwrap();
+    assert_eq!(a["seed"], b["seed"]);
+    assert_eq!(a["result"], b["result"]);
+
+    // drand's randomness is checked against the signature, never trusted.
+    let wrong = write(
+        dir.path(),
+        "wrong.json",
+        format!(
+            r#"{{"round": {ROUND}, "randomness": "{}", "signature": "{SIGNATURE}"}}"#,
+            "00".repeat(32)
+        ),
+    );
+    draw(&manifest, &wrong, &dir.path().join("x/bundle.json"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "drand.json: source 1: \"randomness\" is 00",
-        ));
+        .stderr(predicate::str::contains("is not SHA-256 of the signature"));
+    // A signature of another round does not verify.
+    let forged = write(
+        dir.path(),
+        "forged.json",
+        format!(
+            r#"{{"round": {ROUND}, "signature": "{}"}}"#,
+            "b75c69d0b72a5d906e854e808ba7e2accb1542ac355ae486d591aa9d43765482e26cd02df835d3546d23c4b13e0dfc92"
+        ),
+    );
+    draw(&manifest, &forged, &dir.path().join("x/bundle.json"))
+        .assert()
+        .code(2);
+    // An answer for a round the recipe does not name has no chain to take.
+    let other = write(
+        dir.path(),
+        "other.json",
+        format!(r#"{{"round": {}, "signature": "{SIGNATURE}"}}"#, ROUND + 1),
+    );
+    draw(&manifest, &other, &dir.path().join("x/bundle.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "the recipe commits to no drand round {}",
+            ROUND + 1
+        )));
+    assert!(!dir.path().join("x/bundle.json").exists());
 }

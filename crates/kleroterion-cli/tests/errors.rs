@@ -391,17 +391,18 @@ fn draw_errors_name_the_file() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("missing.json"));
-    // A randomness recipe that the reveal does not match.
-    let recipe = write(
-        dir.path(),
-        "recipe.json",
-        r#"{"sources":[{"kind":"lottery","name":"EuroMillions","date":"2026-12-01"}],"fallback":"the next draw"}"#,
-    );
+    // A randomness recipe that the reveal does not match: a EuroMillions draw a year ahead.
+    let recipe = euromillions_recipe(dir.path(), "recipe.json", &euromillions_friday(365));
     commit_with(
         dir.path(),
         &p,
         &q,
-        &["--randomness", &recipe.display().to_string()],
+        &[
+            "--randomness",
+            &recipe.display().to_string(),
+            "--announced-at",
+            &utc(now()),
+        ],
     )
     .success();
     kl().arg("draw")
@@ -421,4 +422,73 @@ fn draw_errors_name_the_file() {
         .stderr(predicate::function(|e: &str| {
             e.matches("the draw failed").count() == 1
         }));
+}
+
+#[test]
+fn recipe_errors_name_the_file_and_the_rule() {
+    let (dir, p, q) = setup(&people_text(None), QUOTAS);
+    let future = euromillions_friday(365);
+    let announced = utc(now());
+    let refused = |recipe: &str, extra: &[&str], parts: &[&str]| {
+        let r = write(dir.path(), "recipe.json", recipe);
+        let mut args = vec!["--randomness", r.to_str().unwrap()];
+        args.extend(extra);
+        let mut a = commit_with(dir.path(), &p, &q, &args).code(2);
+        for part in parts {
+            a = a.stderr(predicate::str::contains(*part));
+        }
+        assert!(!dir.path().join("out/manifest.json").exists());
+    };
+    let lottery = |source: &str| format!(r#"{{"sources": [{source}], "fallback": "next_value"}}"#);
+    // The recipe of protocol v1: an untyped lottery name.
+    refused(
+        &lottery(&format!(
+            r#"{{"kind": "lottery", "name": "EuroMillions", "date": "{future}"}}"#
+        )),
+        &["--announced-at", &announced],
+        &[
+            "recipe.json: not a randomness recipe",
+            "unknown field `name`",
+            "SPEC.md section 14",
+        ],
+    );
+    // A lottery name outside the registry without its format and draw time.
+    refused(
+        &lottery(&format!(
+            r#"{{"kind": "lottery", "lottery": "EuroMillions", "date": "{future}"}}"#
+        )),
+        &["--announced-at", &announced],
+        &[
+            "recipe.json: the recipe is not valid",
+            "not in the lottery registry",
+            "euromillions",
+        ],
+    );
+    // A date before the registry's format of the lottery.
+    refused(
+        &lottery(r#"{"kind": "lottery", "lottery": "euromillions", "date": "2010-12-03"}"#),
+        &["--announced-at", "2010-12-01T10:00:00Z", "--replay"],
+        &["since 2016-09-27"],
+    );
+    // A drand chain this tool does not know.
+    refused(
+        &lottery(&format!(
+            r#"{{"kind": "drand", "chain": "{}", "round": 5}}"#,
+            "00".repeat(32)
+        )),
+        &["--announced-at", &announced],
+        &["is not a network this verifier knows"],
+    );
+    // No source at all.
+    refused(&lottery(""), &[], &["0 sources"]);
+    // A timed source needs a well-formed announcement.
+    let em = lottery(&format!(
+        r#"{{"kind": "lottery", "lottery": "euromillions", "date": "{future}"}}"#
+    ));
+    refused(&em, &[], &["announced_at is missing"]);
+    refused(
+        &em,
+        &["--announced-at", &future],
+        &[&format!("announced_at \"{future}\" is not a UTC time")],
+    );
 }

@@ -103,7 +103,7 @@ fn tampered_bundles_are_rejected_at_the_right_step() {
         .code(1)
         .stdout(predicate::str::contains("✗ seed"))
         .stdout(predicate::str::contains(format!(
-            "published: {}",
+            "compared with: {}",
             "00".repeat(32)
         )))
         .stdout(predicate::str::contains("· draw"))
@@ -118,7 +118,25 @@ fn unreadable_bundle_fails_the_format_step() {
     assert_eq!(out.status.code(), Some(1));
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(failed_step(&r), "format");
-    assert!(r["error"].as_str().unwrap().contains("broken.json"));
+    assert_eq!(r["error_kind"], "UnreadableBundle");
+    assert_eq!(r["verdict"], "invalid");
+    assert!(r["by_hand"].as_array().unwrap().is_empty());
+    // The text report names the file and says why.
+    kl().arg("verify")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("broken.json"))
+        .stdout(predicate::str::contains("✗ format"))
+        .stdout(predicate::str::contains(
+            "INVALID: the file is not a readable kleroterion bundle",
+        ));
+    // A file that does not exist is an input that cannot be read: exit 2, not a verdict.
+    kl().arg("verify")
+        .arg(d.dir.path().join("missing.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.json"));
 }
 
 #[test]
@@ -185,6 +203,45 @@ fn receipt_outcomes() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("does not match this draw"));
+}
+
+#[test]
+fn receipt_outcome_is_not_established_when_the_bundle_fails() {
+    let d = drawn();
+    let selected = ticket_list(&d.bundle_json(), "selected");
+    let mut v = d.bundle_json();
+    v["seed"] = Value::String("00".repeat(32));
+    let path = write(
+        d.dir.path(),
+        "bad-seed.json",
+        serde_json::to_string(&v).unwrap(),
+    );
+    let out = kl()
+        .arg("receipt")
+        .arg(d.receipt(&selected[0]))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("You are in the committed pool"), "{text}");
+    assert!(text.contains("Outcome: NOT ESTABLISHED"), "{text}");
+    assert!(!text.contains("SELECTED"), "{text}");
+    assert!(
+        text.contains("WARNING: the draw itself does not verify"),
+        "{text}"
+    );
+    let out = kl()
+        .args(["receipt", "--json"])
+        .arg(d.receipt(&selected[0]))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["matches"], true);
+    assert_eq!(r["bundle_valid"], false);
+    assert!(r["outcome"].is_null(), "{r}");
 }
 
 #[test]

@@ -246,23 +246,45 @@ pub struct Recipe {
 ///
 /// It is a closed list rather than free text: a rule such as "the latest value" would let the
 /// organiser choose when to look (SPEC.md section 6.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fallback {
     /// The first value of the same source published after the committed one: the next drand
     /// round, the lottery's next draw, the dice thrown again before the same witnesses.
     NextValue,
+    /// A rule the protocol does not know, as written in the file: it is read so that
+    /// [`Recipe::validate`] can refuse it with `InvalidRecipe`, naming the rule it breaks.
+    Unsupported(String),
+}
+
+impl Serialize for Fallback {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        match self {
+            Fallback::NextValue => s.serialize_str("next_value"),
+            Fallback::Unsupported(text) => s.serialize_str(text),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Fallback {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        match text.as_str() {
-            "next_value" => Ok(Fallback::NextValue),
-            _ => Err(serde::de::Error::custom(format!(
-                "the fallback rule \"{}\" is not one the protocol knows: write \"next_value\" (the first value of the same source published after the committed one); free-text rules such as \"the latest value\" are refused because they let the organiser choose when to look (SPEC.md section 6.1)",
-                crate::text::display(&text, 80)
-            ))),
+        Ok(match text.as_str() {
+            "next_value" => Fallback::NextValue,
+            _ => Fallback::Unsupported(text),
+        })
+    }
+}
+
+impl Fallback {
+    fn validate(&self) -> Result<()> {
+        match self {
+            Fallback::NextValue => Ok(()),
+            Fallback::Unsupported(text) => Err(Error::InvalidRecipe {
+                detail: format!(
+                    "the fallback rule \"{}\" is not one the protocol knows: write \"next_value\" (the first value of the same source published after the committed one); free-text rules such as \"the latest value\" are refused because they let the organiser choose when to look (SPEC.md section 6.1)",
+                    crate::text::display(text, 80)
+                ),
+            }),
         }
     }
 }
@@ -312,9 +334,8 @@ impl Recipe {
         for s in &self.sources {
             s.encode(e)?;
         }
-        match self.fallback {
-            Fallback::NextValue => e.u8(0),
-        };
+        self.fallback.validate()?;
+        e.u8(0);
         Ok(())
     }
 
@@ -328,7 +349,7 @@ impl Recipe {
         for (i, s) in self.sources.iter().enumerate() {
             s.validate(i)?;
         }
-        Ok(())
+        self.fallback.validate()
     }
 
     /// The earliest time at which a source of the recipe exists, when any source's time is

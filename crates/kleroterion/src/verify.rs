@@ -394,8 +394,12 @@ pub fn verify(bundle: &Bundle) -> Report {
 /// made from it: recomputes every step and stops at the first difference.
 pub fn verify_with(bundle: &Bundle, published: &Published, replacements: &[Replacement]) -> Report {
     let mut b = Builder::default();
-    let purpose = Some(bundle.manifest.purpose);
-    if run_steps(&mut b, bundle, published, replacements).is_some() {
+    let done = run_steps(&mut b, bundle, published, replacements);
+    // The purpose is the manifest's only when the bundle is of a format and version this
+    // verifier reads (SPEC.md section 12.4: null otherwise).
+    let readable = b.steps.first().is_some_and(|s| s.status == Status::Passed);
+    let purpose = readable.then_some(bundle.manifest.purpose);
+    if done.is_some() {
         b.finish(purpose, by_hand(bundle, published))
     } else {
         b.finish(purpose, Vec::new())
@@ -510,19 +514,51 @@ fn check_published_lottery(
     bundle: &Bundle,
     given: &crate::published::PublishedLottery,
 ) -> Result<(), Failure> {
-    let specs = bundle.manifest.randomness.iter().flat_map(|r| r.sources.iter());
-    let position = specs.clone().position(|s| {
-        matches!(s, crate::recipe::SourceSpec::Lottery { lottery, date, .. }
-            if *lottery == given.lottery && *date == given.date)
-    });
+    let specs = bundle
+        .manifest
+        .randomness
+        .iter()
+        .flat_map(|r| r.sources.iter());
+    // Every recipe source naming this draw (a recipe may name one draw twice): the numbers of
+    // each copy are compared, so that none of them can be chosen freely.
+    let positions: Vec<usize> = specs
+        .clone()
+        .enumerate()
+        .filter(|(_, s)| {
+            matches!(s, crate::recipe::SourceSpec::Lottery { lottery, date, .. }
+                if *lottery == given.lottery && *date == given.date)
+        })
+        .map(|(i, _)| i)
+        .collect();
     let name = crate::text::display(&given.lottery, 80);
     let date = crate::text::display(&given.date, 80);
-    let Some(i) = position else {
+    if positions.is_empty() {
         return Err(Failure::new(
             "LotteryMismatch",
-            format!("you gave the results of {name} of {date}, but the recipe commits to no such draw"),
+            format!(
+                "you gave the results of {name} of {date}, but the recipe commits to no such draw"
+            ),
         ));
-    };
+    }
+    for i in positions {
+        compare_lottery(bundle, given, i, &name, &date)?;
+    }
+    Ok(())
+}
+
+/// Compares the reveal's value at position `i` with a lottery result given as published.
+fn compare_lottery(
+    bundle: &Bundle,
+    given: &crate::published::PublishedLottery,
+    i: usize,
+    name: &str,
+    date: &str,
+) -> Result<(), Failure> {
+    let specs = bundle
+        .manifest
+        .randomness
+        .iter()
+        .flat_map(|r| r.sources.iter());
     let Some(SourceValue::Lottery { main, bonus, .. }) = bundle.reveal.sources.get(i) else {
         return Err(Failure::new(
             "LotteryMismatch",
@@ -563,13 +599,6 @@ fn time_order_step(m: &Manifest) -> StepResult<()> {
     let Some(recipe) = &m.randomness else {
         return Ok(skipped("no recipe: nothing was committed in advance (see the items to compare by hand)"));
     };
-    if m.purpose == Purpose::Replay {
-        // SPEC.md section 12.2: a replay was written after its randomness existed; it verifies,
-        // and its verdict says that it proves nothing (the purpose is compared by hand).
-        return Ok(skipped(
-            "a replay: its manifest was written after its randomness existed, so the time order proves nothing (see the items to compare by hand)",
-        ));
-    }
     let timed: Vec<(String, u64)> = recipe
         .sources
         .iter()
@@ -689,13 +718,16 @@ fn replacements_step(bundle: &Bundle, replacements: &[Replacement]) -> StepResul
         lines.push(format!(
             "record {}: declared dropped, in order: {}; replaced by: {}",
             i + 1,
-            given.dropped.join(", "),
-            given
-                .replacements
-                .iter()
-                .map(|r| r.as_deref().unwrap_or("(nobody)"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::text::display(&given.dropped.join(", "), 4096),
+            crate::text::display(
+                &given
+                    .replacements
+                    .iter()
+                    .map(|r| r.as_deref().unwrap_or("(nobody)"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                4096
+            )
         ));
     }
     lines.push("the organiser chooses who is declared dropped: each person named can contest it with their receipt".into());

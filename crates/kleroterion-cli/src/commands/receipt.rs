@@ -18,18 +18,19 @@ pub fn run(ctx: &Context, a: &ReceiptArgs) -> Result<()> {
         let value = match &check {
             Ok(c) => json!({
                 "matches": true,
-                "ticket": c.ticket,
+                "ticket": one_line(&c.ticket),
                 "index": receipt.index,
                 "pool_count": receipt.pool_count,
-                "features": c.features.iter().map(|(f, v)| json!({"feature": f, "value": v})).collect::<Vec<_>>(),
+                "features": c.features.iter().map(|(f, v)| json!({"feature": one_line(f), "value": one_line(v)})).collect::<Vec<_>>(),
                 "outcome": if report.valid { json!(c.outcome) } else { json!(null) },
                 "bundle_valid": report.valid,
                 "bundle_error": report.error,
             }),
             Err(e) => json!({
                 "matches": false,
-                "ticket": receipt.record.ticket,
-                "error": e.to_string(),
+                // The receipt is the organiser's file: its ticket may be anything, of any length.
+                "ticket": one_line(&receipt.record.ticket),
+                "error": one_line(&e.to_string()),
                 "bundle_valid": report.valid,
             }),
         };

@@ -75,9 +75,17 @@ impl Drawn {
     }
 }
 
-/// Runs `commit` with `args` (plus `--out` and a ticket key), then `draw` with a hex reveal.
+/// Runs `commit` with `args` (plus `--out DIR/commit` and a ticket key), then `draw` with a hex
+/// reveal. No randomness recipe: any reveal matches.
 pub fn commit_and_draw(args: &[&str]) -> Drawn {
     let dir = TempDir::new().expect("temp dir");
+    let reveal = hex_reveal(dir.path(), "0123456789abcdef");
+    commit_and_draw_in(dir, args, &reveal)
+}
+
+/// Runs `commit` with `args` (plus `--out DIR/commit` and a ticket key) in `dir`, then `draw`
+/// with `reveal` into `DIR/draw/bundle.json`; both must succeed.
+pub fn commit_and_draw_in(dir: TempDir, args: &[&str], reveal: &Path) -> Drawn {
     let commit = dir.path().join("commit");
     kl().arg("commit")
         .args(args)
@@ -86,14 +94,8 @@ pub fn commit_and_draw(args: &[&str]) -> Drawn {
         .args(["--ticket-key", "test key"])
         .assert()
         .success();
-    let reveal = hex_reveal(dir.path(), "0123456789abcdef");
     let bundle = dir.path().join("draw/bundle.json");
-    kl().arg("draw")
-        .arg(commit.join("manifest.json"))
-        .arg("--reveal")
-        .arg(&reveal)
-        .arg("--out")
-        .arg(&bundle)
+    draw(&commit.join("manifest.json"), reveal, &bundle)
         .assert()
         .success();
     Drawn {
@@ -101,6 +103,140 @@ pub fn commit_and_draw(args: &[&str]) -> Drawn {
         commit,
         bundle,
     }
+}
+
+/// The command `draw MANIFEST --reveal REVEAL --out BUNDLE`, to run.
+pub fn draw(manifest: &Path, reveal: &Path, bundle: &Path) -> Command {
+    let mut c = kl();
+    c.arg("draw")
+        .arg(manifest)
+        .arg("--reveal")
+        .arg(reveal)
+        .arg("--out")
+        .arg(bundle);
+    c
+}
+
+/// What a command did: its exit code and its raw output.
+pub struct Run {
+    /// The exit code.
+    pub code: Option<i32>,
+    /// Standard output, as bytes.
+    pub stdout: Vec<u8>,
+    /// Standard error, as bytes.
+    pub stderr: Vec<u8>,
+}
+
+impl Run {
+    /// Standard output as text.
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    /// Standard error as text.
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+
+    /// Standard output parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.out(), self.err()))
+    }
+}
+
+/// Runs `kleroterion --quiet ARGS...` and returns what it did.
+pub fn run<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out = kl().args(args).output().expect("the binary runs");
+    Run {
+        code: out.status.code(),
+        stdout: out.stdout,
+        stderr: out.stderr,
+    }
+}
+
+/// The first failed step of a JSON report, or `"none"`.
+pub fn failed_step(report: &serde_json::Value) -> String {
+    report["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["status"] == "failed")
+        .and_then(|s| s["id"].as_str())
+        .unwrap_or("none")
+        .to_owned()
+}
+
+/// The quicknet chain hash (SPEC.md section 6.4).
+pub const QUICKNET: &str = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971";
+
+/// The current time, in Unix seconds.
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs()
+}
+
+/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn utc(secs: u64) -> String {
+    kleroterion::time::format_unix(secs)
+}
+
+/// The first Friday (a EuroMillions draw day) at least `days` days after today, or, for a
+/// negative `days`, the last Friday at least `-days` days before today: `YYYY-MM-DD`.
+pub fn euromillions_friday(days: i64) -> String {
+    // Day 0 (1970-01-01) was a Thursday, so day d is a Friday when (d + 4) % 7 == 5.
+    let mut d = (now() / 86_400) as i64 + days;
+    let step = if days < 0 { -1 } else { 1 };
+    while (d + 4).rem_euclid(7) != 5 {
+        d += step;
+    }
+    utc(d as u64 * 86_400)[..10].to_owned()
+}
+
+/// Writes a recipe committing to the EuroMillions draw of `date` and returns its path.
+pub fn euromillions_recipe(dir: &Path, name: &str, date: &str) -> PathBuf {
+    write(
+        dir,
+        name,
+        format!(
+            r#"{{"sources": [{{"kind": "lottery", "lottery": "euromillions", "date": "{date}"}}], "fallback": "next_value"}}"#
+        ),
+    )
+}
+
+/// Writes a reveal giving EuroMillions numbers and returns its path.
+pub fn euromillions_reveal(dir: &Path, name: &str, main: &[u32], stars: &[u32]) -> PathBuf {
+    write(
+        dir,
+        name,
+        serde_json::json!({"sources": [{"kind": "lottery", "lottery": "euromillions", "main": main, "bonus": [stars]}]})
+            .to_string(),
+    )
+}
+
+/// An honest official draw of the Sortition Foundation fixture (22 by greedy, households)
+/// committed now to a EuroMillions draw about a year ahead, drawn with the numbers
+/// 7 18 28 40 48 and stars 3 9 as if they had been published. Returns the draw and the date.
+pub fn honest_lottery_draw() -> (Drawn, String) {
+    let dir = TempDir::new().expect("temp dir");
+    let date = euromillions_friday(365);
+    let recipe = euromillions_recipe(dir.path(), "recipe.json", &date);
+    let reveal = euromillions_reveal(dir.path(), "reveal.json", &[7, 18, 28, 40, 48], &[3, 9]);
+    let mut args = sortition_foundation_args();
+    args.extend([
+        "--randomness".into(),
+        recipe.display().to_string(),
+        "--announced-at".into(),
+        utc(now()),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    (commit_and_draw_in(dir, &args, &reveal), date)
 }
 
 /// The Sortition Foundation fixture's arguments: 22 by greedy with their address columns.

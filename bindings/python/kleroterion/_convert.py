@@ -1,0 +1,182 @@
+"""The one place where Python values become the JSON the native module reads: lottery numbers
+(lists, tuples, numpy arrays), published facts (the commitment, lottery results) and
+replacement records. No protocol logic: the core parses and checks."""
+
+from __future__ import annotations
+
+import collections.abc
+import json
+import operator
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, Union
+
+from . import _native
+from ._native import InvalidInput
+
+if TYPE_CHECKING:
+    from .protocol import Replacement
+
+PathLike = Union[str, "os.PathLike[str]"]
+LotteryResult = Union[str, Mapping[str, Any]]
+"""A lottery result as published by its operator: ``"euromillions@2026-12-04=7,18,28,40,48+3,9"``
+or ``{"lottery": "euromillions", "date": "2026-12-04", "main": [...], "bonus": [[...]]}``."""
+ReplacementLike = Union["Replacement", PathLike]
+
+_U32 = 1 << 32
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def invalid(message: str, kind: str = "InvalidArgument") -> InvalidInput:
+    err = InvalidInput(message)
+    err.kind = kind
+    err.file = None
+    err.line = None
+    err.column = None
+    return err
+
+
+def numbers(values: Iterable[Any], what: str) -> list[int]:
+    """Whole numbers from 0 to 2^32 - 1 (ints, numpy integers, a numpy integer array)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, collections.abc.Iterable):
+        raise invalid(f"{what}: give a list of whole numbers, e.g. [7, 18, 28, 40, 48]")
+    out = []
+    for v in values:
+        if isinstance(v, bool):
+            raise invalid(f"{what}: {v!r} is not a whole number")
+        try:
+            n = operator.index(v)
+        except TypeError:
+            raise invalid(f"{what}: {v!r} is not a whole number") from None
+        if not 0 <= n < _U32:
+            raise invalid(f"{what}: {n} is outside 0 to 4294967295")
+        out.append(n)
+    return out
+
+
+def groups(values: Iterable[Any], what: str) -> list[list[int]]:
+    """Bonus groups: one list of numbers per group, in the lottery format's order."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, collections.abc.Iterable):
+        raise invalid(f"{what}: give one list of numbers per bonus group, e.g. [[3, 9]]")
+    out = []
+    for i, g in enumerate(values):
+        if isinstance(g, (str, bytes)) or not isinstance(g, collections.abc.Iterable):
+            raise invalid(
+                f"{what}: a list of groups is expected (one list per bonus group, in the format's "
+                f"order), e.g. [[3, 9]] for EuroMillions' two stars, not a flat list of numbers"
+            )
+        out.append(numbers(g, f"{what}[{i}]"))
+    return out
+
+
+def commitment(value: Union[str, PathLike]) -> str:
+    """A commitment as published: 64 hex digits (spaces ignored, so the grouped form is read
+    too), or a file holding them (``commitment.txt``)."""
+    source = None
+    if isinstance(value, str):
+        compact = "".join(value.split())
+        if len(compact) == 64 and set(compact) <= _HEX:
+            return compact.lower()
+        if not os.path.isfile(value):
+            shown = _native.display(value, 80)
+            raise invalid(
+                f"commitment \"{shown}\": not 64 hexadecimal digits, nor a file holding them. Fix: "
+                "copy the commitment exactly as the organiser published it (spaces are ignored)"
+            )
+    if isinstance(value, (str, os.PathLike)):
+        source = Path(value)
+        try:
+            compact = "".join(source.read_text(encoding="utf-8-sig").split())
+        except (OSError, UnicodeDecodeError) as e:
+            raise invalid(f"commitment file {source}: {e}") from e
+        if len(compact) == 64 and set(compact) <= _HEX:
+            return compact.lower()
+        raise invalid(f"commitment file {source}: it does not hold 64 hexadecimal digits")
+    raise invalid("the commitment is a text of 64 hex digits or the path of a file holding it")
+
+
+def lottery_result(item: LotteryResult, what: str) -> dict[str, Any]:
+    """One published lottery result as the JSON of SPEC.md section 14."""
+    if isinstance(item, str):
+        parsed: dict[str, Any] = json.loads(_native.parse_lottery_result(item))
+        return parsed
+    if isinstance(item, Mapping):
+        unknown = sorted(str(k) for k in item if k not in ("lottery", "date", "main", "bonus"))
+        if unknown:
+            raise invalid(f"{what}: unknown field {unknown[0]!r}; use lottery, date, main and bonus")
+        for key in ("lottery", "date", "main"):
+            if key not in item:
+                raise invalid(f"{what}: missing {key!r} (lottery, date, main and bonus)")
+        return {
+            "lottery": str(item["lottery"]),
+            "date": str(item["date"]),
+            "main": numbers(item["main"], f"{what}.main"),
+            "bonus": groups(item.get("bonus", ()), f"{what}.bonus"),
+        }
+    raise invalid(
+        f"{what}: a lottery result is a text such as \"euromillions@2026-12-04=7,18,28,40,48+3,9\" "
+        "or a mapping with lottery, date, main and bonus"
+    )
+
+
+def published(
+    commitment_value: Union[str, PathLike, None], lotteries: Optional[Sequence[LotteryResult]]
+) -> Optional[str]:
+    """The published facts (SPEC.md section 14) as JSON, or None when none was given."""
+    if commitment_value is None and not lotteries:
+        return None
+    if isinstance(lotteries, (str, Mapping)):
+        lotteries = [lotteries]
+    facts: dict[str, Any] = {
+        "commitment": None if commitment_value is None else commitment(commitment_value),
+        "lotteries": [lottery_result(x, f"lotteries[{i}]") for i, x in enumerate(lotteries or ())],
+    }
+    return json.dumps(facts, ensure_ascii=False)
+
+
+def replacement_texts(replacements: Optional[Sequence[ReplacementLike]]) -> list[str]:
+    """Replacement records as JSON texts: Replacement objects, JSON texts or files."""
+    from .protocol import Replacement  # noqa: PLC0415 (protocol imports this module)
+
+    if replacements is None:
+        return []
+    if isinstance(replacements, (str, os.PathLike, Replacement)):
+        replacements = [replacements]
+    out = []
+    for i, r in enumerate(replacements):
+        if isinstance(r, Replacement):
+            out.append(r.to_json())
+        elif isinstance(r, str) and r.lstrip().startswith("{"):
+            out.append(r)
+        elif isinstance(r, (str, os.PathLike)):
+            try:
+                out.append(Path(r).read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError) as e:
+                raise invalid(f"replacement record {i + 1} ({r}): {e}") from e
+        else:
+            raise invalid(f"replacement record {i + 1}: a Replacement, a JSON text or a path")
+    return out
+
+
+def unix_time(now: Any) -> Optional[int]:
+    """``now`` for commit: None (the system clock), Unix seconds, a timezone-aware datetime or
+    a UTC text ``YYYY-MM-DDTHH:MM:SSZ``."""
+    import datetime as dt  # noqa: PLC0415
+
+    if now is None:
+        return None
+    if isinstance(now, str):
+        return _native.parse_utc(now)
+    if isinstance(now, dt.datetime):
+        if now.tzinfo is None:
+            raise invalid("now: give a timezone-aware datetime (e.g. datetime.now(timezone.utc))")
+        return int(now.timestamp())
+    if isinstance(now, bool):
+        raise invalid("now: Unix seconds, a timezone-aware datetime or YYYY-MM-DDTHH:MM:SSZ")
+    try:
+        n = operator.index(now)
+    except TypeError:
+        raise invalid("now: Unix seconds, a timezone-aware datetime or YYYY-MM-DDTHH:MM:SSZ") from None
+    if n < 0:
+        raise invalid("now: a time before 1970 is not supported")
+    return n

@@ -1,0 +1,41 @@
+"""The README's example of verifying runs, and prints what the README says it prints."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def section(text: str, title: str) -> str:
+    start = text.index(f"## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def test_verifying_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    verifying = section(README.read_text(encoding="utf-8"), "Verifying a draw")
+    code = re.search(r"```python\n(.*?)```", verifying, re.S)
+    shown = re.search(r"It prints:\n\n```text\n(.*?)```", verifying, re.S)
+    assert code is not None and shown is not None
+    # Run from a scratch directory, with the repository's data where the README says.
+    script = code.group(1).replace('"tests/data/', f'"{(REPO / "tests" / "data").as_posix()}/')
+    (tmp_path / "example.py").write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    expected = [line for line in shown.group(1).splitlines() if line.strip() != "…"]
+    out = done.stdout.splitlines()
+    # Every line shown comes out, in order (the README cuts the end of the report).
+    assert out[:9] == expected[:9]
+    rest = iter(out)
+    for line in expected:
+        assert any(line == o for o in rest), line
+    assert (tmp_path / "commit" / "commitment.txt").exists()
