@@ -10,11 +10,14 @@
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
+use kleroterion::lottery::{LotteryFormat, NumberGroup};
 use kleroterion::merkle::MerkleTree;
+use kleroterion::text::{is_bidi_control, is_control};
 use kleroterion::{
-    Allocation, Bundle, Digest, Feature, LotteryNumber, Manifest, Method, PoolCommitment, Receipt,
-    Recipe, Record, Report, Reveal, SourceSpec, SourceValue, StepId, ValueQuota, check_receipt,
-    draw as core_draw, replace, verify, verify_json,
+    Allocation, Bundle, Digest, Fallback, Feature, Manifest, Method, PoolCommitment, Published,
+    PublishedLottery, Purpose, Receipt, Recipe, Record, Replacement, Report, Reveal, SourceSpec,
+    SourceValue, StepId, Subject, ValueQuota, Verdict, check_receipt, draw as core_draw, replace,
+    verify, verify_json, verify_with,
 };
 use kleroterion_files::{
     CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource, commit,
@@ -53,9 +56,9 @@ pub fn run(target: &str, data: &[u8]) {
 /// Checks the invariants every verification report keeps.
 fn check_report(r: &Report) {
     assert_eq!(
-        r.steps.len(),
-        StepId::ALL.len(),
-        "a report lists every step"
+        r.steps.iter().map(|s| s.id).collect::<Vec<_>>(),
+        StepId::ALL,
+        "a report lists every step, in order"
     );
     assert_eq!(r.valid, r.error.is_none(), "valid exactly when no error");
     assert_eq!(
@@ -68,39 +71,205 @@ fn check_report(r: &Report) {
         r.failed_step().is_none(),
         "valid exactly when no step failed"
     );
+    let expected = match (r.valid, r.by_hand.is_empty()) {
+        (false, _) => Verdict::Invalid,
+        (true, true) => Verdict::Valid,
+        (true, false) => Verdict::ValidIf,
+    };
+    assert_eq!(
+        r.verdict, expected,
+        "the verdict follows the steps and by_hand"
+    );
+    if !r.valid {
+        assert!(
+            r.by_hand.is_empty(),
+            "nothing to compare by hand when invalid"
+        );
+    }
+    // Nothing a report says can draw on a terminal or reorder a page (SPEC.md section 3).
+    let texts = r
+        .steps
+        .iter()
+        .flat_map(|s| {
+            [&s.title]
+                .into_iter()
+                .chain(&s.computed)
+                .chain(&s.published)
+                .chain(&s.detail)
+        })
+        .chain(&r.error)
+        .chain(
+            r.by_hand
+                .iter()
+                .flat_map(|b| [&b.what, &b.value, &b.record]),
+        );
+    for t in texts {
+        assert!(
+            !t.chars().any(|c| is_control(c) || is_bidi_control(c)),
+            "the report prints a control or bidi character: {t:?}"
+        );
+    }
+    // A report survives JSON.
+    let json = serde_json::to_string(r).expect("a report serialises");
+    let back: Report = serde_json::from_str(&json).expect("a report reads back");
+    assert_eq!(&back, r, "JSON round trip of a report");
+}
+
+/// The published facts a bundle claims itself: its commitment and its lottery numbers, for the
+/// recipe's lottery sources; `None` when it gives two sets of numbers for one draw (then no
+/// published result can match both).
+fn facts_of(b: &Bundle) -> Option<Published> {
+    let sorted = |v: &[u32]| {
+        let mut v = v.to_vec();
+        v.sort_unstable();
+        v
+    };
+    let specs = b.manifest.randomness.iter().flat_map(|r| r.sources.iter());
+    let mut lotteries: Vec<PublishedLottery> = Vec::new();
+    for (spec, value) in specs.zip(&b.reveal.sources) {
+        let (SourceSpec::Lottery { lottery, date, .. }, SourceValue::Lottery { main, bonus, .. }) =
+            (spec, value)
+        else {
+            continue;
+        };
+        let groups = |p: &PublishedLottery| {
+            (
+                sorted(&p.main),
+                p.bonus.iter().map(|g| sorted(g)).collect::<Vec<_>>(),
+            )
+        };
+        let new = PublishedLottery {
+            lottery: lottery.clone(),
+            date: date.clone(),
+            main: main.clone(),
+            bonus: bonus.clone(),
+        };
+        match lotteries
+            .iter()
+            .find(|p| p.lottery == new.lottery && p.date == new.date)
+        {
+            Some(p) if groups(p) != groups(&new) => return None,
+            Some(_) => {}
+            None => lotteries.push(new),
+        }
+    }
+    Some(Published {
+        commitment: Some(b.commitment),
+        lotteries,
+    })
+}
+
+/// Splits `bundle NUL published NUL replacements` (the last two optional, JSON).
+fn split_input(data: &[u8]) -> (&[u8], Option<&[u8]>, Option<&[u8]>) {
+    let mut parts = data.splitn(3, |&b| b == 0);
+    let bundle = parts.next().unwrap_or_default();
+    (bundle, parts.next(), parts.next())
 }
 
 // -------------------------------------------------------------------------------------------
 // bundle_json: Bundle::from_json + verify, and verify_json
 // -------------------------------------------------------------------------------------------
 
-/// `Bundle::from_json` then `verify`; `verify_json` on the same text; a valid bundle still
-/// verifies after a JSON round trip, and a replacement from it does not panic.
+/// The input is `bundle`, or `bundle NUL published NUL replacements` with the published facts
+/// (SPEC.md section 14) and a JSON list of replacement records.
+///
+/// `verify_json` on the text; `Bundle::from_json` then `verify_with` agree with it; a valid
+/// bundle still verifies after a JSON round trip, and against the facts it claims itself (its
+/// commitment, then no commitment item by hand; its own lottery numbers, still compared by
+/// hand); a replacement from it verifies as a record.
 pub fn bundle_json(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else {
+    let (bundle_bytes, published_bytes, replacement_bytes) = split_input(data);
+    let Ok(text) = std::str::from_utf8(bundle_bytes) else {
         return;
     };
-    let by_text = verify_json(text);
+    let published: Published = match published_bytes {
+        None => Published::default(),
+        Some(p) => match serde_json::from_slice(p) {
+            Ok(p) => p,
+            Err(_) => return,
+        },
+    };
+    let replacements: Vec<Replacement> = match replacement_bytes {
+        None => Vec::new(),
+        Some(r) => match serde_json::from_slice(r) {
+            Ok(r) => r,
+            Err(_) => return,
+        },
+    };
+    let by_text = verify_json(text, &published, &replacements);
     check_report(&by_text);
     let Ok(bundle) = Bundle::from_json(text) else {
         assert!(!by_text.valid, "an unreadable bundle never verifies");
+        assert_eq!(by_text.failed_step(), Some(StepId::Format));
+        assert_eq!(by_text.purpose, None);
         return;
     };
-    let report = verify(&bundle);
+    let report = verify_with(&bundle, &published, &replacements);
     check_report(&report);
-    assert_eq!(report.valid, by_text.valid, "verify and verify_json agree");
-    assert_eq!(report.error_kind, by_text.error_kind);
-    if report.valid {
-        let again = Bundle::from_json(&bundle.to_json().expect("a valid bundle serialises"))
-            .expect("a serialised bundle parses");
+    assert_eq!(report, by_text, "verify_with and verify_json agree");
+    let alone = verify(&bundle);
+    check_report(&alone);
+    if published.commitment.is_none() && report.valid {
         assert!(
-            verify(&again).valid,
-            "a valid bundle survives a JSON round trip"
+            alone
+                .by_hand
+                .iter()
+                .any(|b| b.subject == Subject::Commitment),
+            "the commitment is compared by hand when it was not given"
         );
-        if let Some(t) = bundle.result.selected.first() {
-            let _ = replace(&bundle, std::slice::from_ref(t));
-        }
     }
+    if !alone.valid {
+        return;
+    }
+    assert_ne!(
+        alone.verdict,
+        Verdict::Valid,
+        "never a bare VALID without published facts"
+    );
+    let again = Bundle::from_json(&bundle.to_json().expect("a valid bundle serialises"))
+        .expect("a serialised bundle parses");
+    assert!(
+        verify(&again).valid,
+        "a valid bundle survives a JSON round trip"
+    );
+    if let Some(t) = bundle.result.selected.first()
+        && let Ok(record) = replace(&bundle, std::slice::from_ref(t))
+    {
+        let r = verify_with(&bundle, &Published::default(), &[record]);
+        check_report(&r);
+        assert!(
+            r.valid,
+            "an honest replacement record verifies: {:?}",
+            r.error
+        );
+    }
+    let Some(facts) = facts_of(&bundle) else {
+        return;
+    };
+    let with_facts = verify_with(&bundle, &facts, &[]);
+    check_report(&with_facts);
+    assert!(
+        with_facts.valid,
+        "a valid bundle verifies against the facts it claims: {:?}",
+        with_facts.error
+    );
+    assert!(
+        !with_facts
+            .by_hand
+            .iter()
+            .any(|b| b.subject == Subject::Commitment)
+    );
+    let lotteries = |r: &Report| {
+        r.by_hand
+            .iter()
+            .filter(|b| b.subject == Subject::Lottery)
+            .count()
+    };
+    assert_eq!(
+        lotteries(&with_facts),
+        lotteries(&alone),
+        "a lottery is compared by hand even when its numbers were given"
+    );
 }
 
 // -------------------------------------------------------------------------------------------
@@ -142,25 +311,53 @@ fn hex32(s: &str) -> Digest {
 fn recipes() -> &'static [Recipe] {
     static RECIPES: OnceLock<Vec<Recipe>> = OnceLock::new();
     RECIPES.get_or_init(|| {
-        let lottery = |name: &str| SourceSpec::Lottery {
-            name: name.into(),
-            date: "2026-12-01".into(),
+        let registry = |lottery: &str, date: &str| SourceSpec::Lottery {
+            lottery: lottery.into(),
+            date: date.into(),
+            format: None,
+            draw_at: None,
         };
+        let group = |name: &str, count, min, max, from_main_drum| NumberGroup {
+            name: name.into(),
+            count,
+            min,
+            max,
+            from_main_drum,
+        };
+        let declared =
+            |lottery: &str, main: NumberGroup, bonus: Vec<NumberGroup>| SourceSpec::Lottery {
+                lottery: lottery.into(),
+                date: "2026-12-01".into(),
+                format: Some(LotteryFormat { main, bonus }),
+                draw_at: Some("2026-12-01T18:00:00Z".into()),
+            };
         let hex = || SourceSpec::Hex { label: "x".into() };
         let recipe = |sources: Vec<SourceSpec>| Recipe {
             sources,
-            fallback: "the first later value of the same source".into(),
+            fallback: Fallback::NextValue,
         };
-        vec![
+        let recipes = vec![
             recipe(vec![hex()]),
             recipe(vec![hex(), hex()]),
-            recipe(vec![lottery("EuroMillions")]),
+            recipe(vec![registry("euromillions", "2026-12-01")]),
+            recipe(vec![registry("uk-lotto", "2026-12-02"), hex()]),
+            recipe(vec![registry("it-superenalotto", "2026-12-01")]),
             recipe(vec![
-                lottery("Loterie 1"),
-                lottery("Loterie 2"),
-                lottery("Loterie 3"),
+                declared("Loterie 1", group("nombre", 1, 0, 9999, false), vec![]),
+                declared("Loterie 2", group("numéros", 5, 1, 49, false), vec![]),
+                declared("Loterie 3", group("numéros", 6, 1, 49, false), vec![]),
             ]),
-            recipe(vec![lottery("Loto"), hex()]),
+            recipe(vec![
+                declared(
+                    "Loto du Comité des fêtes",
+                    group("boules", 6, 1, 49, false),
+                    vec![
+                        group("complémentaire", 1, 1, 49, true),
+                        group("chance", 1, 1, 10, false),
+                    ],
+                ),
+                hex(),
+            ]),
             recipe(vec![SourceSpec::Dice {
                 count: 5,
                 faces: 6,
@@ -174,7 +371,11 @@ fn recipes() -> &'static [Recipe] {
                 chain: hex32("8990e7a9aaed2ffed73dbd7092123d6f289930540d7651336225dc172e51b2ce"),
                 round: 3_000_000,
             }]),
-        ]
+        ];
+        for r in &recipes {
+            r.validate().expect("the fixed recipes are valid");
+        }
+        recipes
     })
 }
 
@@ -188,27 +389,43 @@ pub fn reveal_json(data: &[u8]) {
         return;
     };
     let commitment = Digest::from_hex(&"ab".repeat(32), "commitment").expect("hex");
-    let _ = r.validate();
+    let valid = r.validate();
     let seed = r.seed(&commitment);
+    if valid.is_ok() {
+        assert!(seed.is_ok(), "a valid reveal has a seed");
+    }
     let _ = r.rfc3797_key();
+    let _ = r.check_unbound();
     for recipe in recipes() {
-        let _ = r.check_against(recipe);
+        if r.check_against(recipe).is_ok() {
+            assert!(valid.is_ok(), "a reveal that matches a recipe is valid");
+        }
     }
     let json = serde_json::to_string(&r).expect("a reveal serialises");
     let again = Reveal::from_json(&json).expect("a serialised reveal parses");
+    assert_eq!(again, r, "JSON round trip");
     if let (Ok(a), Ok(b)) = (again.seed(&commitment), &seed) {
         assert_eq!(&a, b, "the seed survives a JSON round trip");
     }
     assert_eq!(again.rfc3797_key(), r.rfc3797_key());
-    for s in &r.sources {
-        if let SourceValue::Lottery { numbers, .. } = s {
-            for n in numbers {
-                let c = n.canonical();
-                let back = LotteryNumber::parse(&c).expect("a canonical number parses");
-                assert_eq!(back.canonical(), c, "canonical form is a fixed point");
+    // Lottery numbers are hashed sorted: the order they were published in does not matter.
+    let mut sorted = r.clone();
+    for s in &mut sorted.sources {
+        if let SourceValue::Lottery { main, bonus, .. } = s {
+            main.reverse();
+            for g in bonus.iter_mut() {
+                g.sort_unstable();
             }
         }
     }
+    if let (Ok(a), Ok(b)) = (sorted.seed(&commitment), &seed) {
+        assert_eq!(
+            &a, b,
+            "the seed does not depend on the order of lottery numbers"
+        );
+    }
+    assert_eq!(sorted.rfc3797_key(), r.rfc3797_key());
+    assert_eq!(sorted.validate().is_ok(), valid.is_ok());
 }
 
 // -------------------------------------------------------------------------------------------
@@ -258,8 +475,9 @@ pub fn honest_bundle() -> &'static Bundle {
             pool: PoolCommitment::of(&records).expect("pool"),
             randomness: Some(Recipe {
                 sources: vec![SourceSpec::Hex { label: "x".into() }],
-                fallback: "none".into(),
+                fallback: Fallback::NextValue,
             }),
+            purpose: Purpose::Official,
         };
         let reveal = Reveal {
             sources: vec![SourceValue::Hex {
@@ -451,6 +669,8 @@ pub struct DrawInput {
     pub param: u8,
     /// Lottery portfolio panels or explicit counts (raw numbers).
     pub lists: Vec<Vec<u8>>,
+    /// `purpose % 3`: official, rehearsal, replay.
+    pub purpose: u8,
     /// The hex reveal (empty: one zero byte).
     pub reveal: Vec<u8>,
 }
@@ -541,6 +761,11 @@ impl DrawInput {
             features,
             pool: PoolCommitment::of(&records).expect("a pool of 1 to 12 records"),
             randomness: None,
+            purpose: match self.purpose % 3 {
+                0 => Purpose::Official,
+                1 => Purpose::Rehearsal,
+                _ => Purpose::Replay,
+            },
         };
         let value = if self.reveal.is_empty() {
             vec![0]
@@ -565,8 +790,24 @@ pub fn draw(input: &DrawInput) {
     let report = verify(&b);
     check_report(&report);
     assert!(report.valid, "an honest draw verifies: {:?}", report.error);
+    assert_eq!(report.purpose, Some(manifest.purpose));
+    let purpose_listed = report.by_hand.iter().any(|i| i.subject == Subject::Purpose);
+    assert_eq!(
+        purpose_listed,
+        manifest.purpose != Purpose::Official,
+        "a rehearsal or a replay says so"
+    );
     let text = b.to_json().expect("json");
-    assert!(verify_json(&text).valid, "and after a JSON round trip");
+    let by_text = verify_json(&text, &Published::default(), &[]);
+    assert_eq!(by_text, report, "and after a JSON round trip");
+    let given = verify_with(&b, &Published::commitment(b.commitment), &[]);
+    check_report(&given);
+    assert!(given.valid);
+    assert_eq!(
+        given.by_hand.len() + 1,
+        report.by_hand.len(),
+        "the commitment was given"
+    );
     let tree = MerkleTree::from_records(&records).expect("tree");
     for i in 0..records.len() as u32 {
         let r = Receipt::issue(b.commitment, &tree, &records, i).expect("receipt");

@@ -125,6 +125,7 @@ fn manifest(
         features,
         pool: PoolCommitment::of(records).expect("pool commitment"),
         randomness: None,
+        purpose: kleroterion::Purpose::Official,
     }
 }
 

@@ -6,12 +6,14 @@
 //! test's memory).
 
 use kleroterion::draw::check_committed;
+use kleroterion::lottery::{LotteryFormat, NumberGroup};
 use kleroterion::methods::lottery::check_portfolio;
 use kleroterion::model::ResolvedPool;
 use kleroterion::receipt::Receipt;
 use kleroterion::{
-    Allocation, Bundle, Digest, Error, Feature, LotteryNumber, Manifest, Method, PoolCommitment,
-    PoolFile, Recipe, Record, Reveal, SourceSpec, SourceValue, ValueQuota, draw, replace, verify,
+    Allocation, Bundle, Digest, Error, Fallback, Feature, Manifest, Method, PoolCommitment,
+    PoolFile, PublishedLottery, Purpose, Recipe, Record, Reveal, SourceSpec, SourceValue,
+    ValueQuota, draw, replace, verify,
 };
 use proptest::prelude::*;
 
@@ -65,6 +67,7 @@ fn manifest_for(records: &[Record], method: Method) -> Manifest {
         features: features(),
         pool: PoolCommitment::of(records).expect("pool commitment"),
         randomness: None,
+        purpose: Purpose::Official,
     }
 }
 
@@ -80,14 +83,57 @@ fn hex_reveal() -> Reveal {
     }
 }
 
-fn lottery_value(name: &str, numbers: &[&str]) -> SourceValue {
+fn lottery_value(lottery: &str, main: &[u32], bonus: &[&[u32]]) -> SourceValue {
     SourceValue::Lottery {
-        name: name.into(),
-        numbers: numbers
-            .iter()
-            .map(|n| LotteryNumber::parse(n).expect("number"))
-            .collect(),
+        lottery: lottery.into(),
+        main: main.to_vec(),
+        bonus: bonus.iter().map(|g| g.to_vec()).collect(),
     }
+}
+
+/// A registry lottery source (EuroMillions draws on Tuesdays and Fridays).
+fn euromillions(date: &str) -> SourceSpec {
+    SourceSpec::Lottery {
+        lottery: "euromillions".into(),
+        date: date.into(),
+        format: None,
+        draw_at: None,
+    }
+}
+
+/// A lottery outside the registry, declared with its format and draw time.
+fn declared(lottery: &str, format: LotteryFormat, draw_at: &str) -> SourceSpec {
+    SourceSpec::Lottery {
+        lottery: lottery.into(),
+        date: "2026-12-01".into(),
+        format: Some(format),
+        draw_at: Some(draw_at.into()),
+    }
+}
+
+fn group(name: &str, count: u32, min: u32, max: u32) -> NumberGroup {
+    NumberGroup {
+        name: name.into(),
+        count,
+        min,
+        max,
+        from_main_drum: false,
+    }
+}
+
+/// Three numbers of 1 to 90, one bonus number of 1 to 10.
+fn tombola() -> LotteryFormat {
+    LotteryFormat {
+        main: group("numbers", 3, 1, 90),
+        bonus: vec![group("bonus", 1, 1, 10)],
+    }
+}
+
+const QUICKNET: &str = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971";
+const MAINNET: &str = "8990e7a9aaed2ffed73dbd7092123d6f289930540d7651336225dc172e51b2ce";
+
+fn chain(hex: &str) -> Digest {
+    Digest::from_hex(hex, "chain").expect("a chain hash")
 }
 
 /// Asserts the error's kind and that its message holds every one of `words`.
@@ -122,7 +168,7 @@ fn draw_revealed(recipe: Vec<SourceSpec>, reveal: Vec<SourceValue>) -> Result<Bu
     let mut m = manifest();
     m.randomness = Some(Recipe {
         sources: recipe,
-        fallback: "the next draw".into(),
+        fallback: Fallback::NextValue,
     });
     draw(&m, &records(), &Reveal { sources: reveal })
 }
@@ -331,27 +377,66 @@ fn non_nfc_texts() {
     expect(
         draw_revealed(
             vec![SourceSpec::Lottery {
-                name: NOT_NFC.into(),
+                lottery: NOT_NFC.into(),
                 date: "2026-12-01".into(),
+                format: None,
+                draw_at: None,
             }],
             vec![],
         ),
         "InvalidText",
-        &["recipe source 1: name", "NFC"],
+        &["recipe source 1: lottery", "NFC"],
     );
     expect(
         draw_revealed(
             vec![SourceSpec::Hex { label: "x".into() }],
-            vec![lottery_value(NOT_NFC, &["1"])],
+            vec![lottery_value(NOT_NFC, &[1], &[])],
         ),
         "InvalidText",
-        &["reveal source 1: name", "NFC"],
+        &["reveal source 1: lottery", "NFC"],
+    );
+    let mut format = tombola();
+    format.bonus[0].name = NOT_NFC.into();
+    expect(
+        draw_revealed(
+            vec![declared("Tombola", format, "2026-12-01T18:00:00Z")],
+            vec![],
+        ),
+        "InvalidText",
+        &["recipe source 1: format", "NFC"],
     );
 }
 
+/// C0 controls, DEL, C1 controls (U+0080..U+009F), an ANSI escape sequence and the
+/// bidirectional formatting characters of SPEC.md section 3.
+const CONTROLS: [&str; 8] = [
+    "a\tb",
+    "a\nb",
+    "\u{0}",
+    "x\u{7f}",
+    "\u{1b}[31m",
+    "\u{9b}31m",
+    "\u{85}",
+    "x\u{9f}",
+];
+const BIDI: [&str; 12] = [
+    "\u{61c}",
+    "\u{200e}",
+    "\u{200f}",
+    "\u{202a}",
+    "\u{202b}",
+    "\u{202c}",
+    "\u{202d}",
+    "abc\u{202e}fed",
+    "\u{2066}",
+    "\u{2067}",
+    "\u{2068}",
+    "\u{2069}",
+];
+
 #[test]
 fn control_characters() {
-    for bad in ["a\tb", "a\nb", "\u{0}", "x\u{7f}", "\u{1b}[31m"] {
+    for bad in CONTROLS {
         expect(
             draw_with(|m| m.title = bad.into()),
             "InvalidText",
@@ -363,14 +448,53 @@ fn control_characters() {
             &["ticket", "control character"],
         );
         expect(
-            draw_with(|m| {
-                m.randomness = Some(Recipe {
-                    sources: vec![SourceSpec::Hex { label: "x".into() }],
-                    fallback: bad.into(),
-                })
-            }),
+            draw_revealed(
+                vec![SourceSpec::Dice {
+                    count: 1,
+                    faces: 6,
+                    witnesses: format!("the mayor{bad}"),
+                }],
+                vec![SourceValue::Dice { values: vec![1] }],
+            ),
             "InvalidText",
-            &["recipe fallback", "control character"],
+            &["recipe source 1: witnesses", "control character"],
+        );
+    }
+}
+
+#[test]
+fn bidirectional_formatting_characters() {
+    for bad in BIDI {
+        expect(
+            draw_with(|m| m.title = bad.into()),
+            "InvalidText",
+            &["title", "bidirectional"],
+        );
+        expect(
+            draw_with(|m| m.features[0].values[1].value = format!("man{bad}")),
+            "InvalidText",
+            &["feature \"gender\": value", "bidirectional"],
+        );
+        expect(
+            draw_records(|r| r[3].household = Some(bad.into())),
+            "InvalidText",
+            &["household", "bidirectional"],
+        );
+    }
+    // Right-to-left letters themselves are text, not formatting.
+    draw_with(|m| m.title = "\u{5e9}\u{5dc}\u{5d5}\u{5dd} \u{627}\u{644}".into())
+        .expect("Hebrew and Arabic");
+}
+
+#[test]
+fn unassigned_code_points() {
+    // U+0378 is unassigned; U+FDD0 and U+10FFFF are noncharacters; U+1FAE8 was assigned only
+    // in Unicode 15.
+    for bad in ["\u{378}", "\u{fdd0}", "\u{10ffff}", "\u{1fae8}"] {
+        expect(
+            draw_with(|m| m.title = format!("t{bad}")),
+            "InvalidText",
+            &["title", "unassigned in Unicode 14.0.0"],
         );
     }
 }
@@ -475,11 +599,28 @@ fn bad_recipes() {
         "InvalidRecipe",
         &["17 sources"],
     );
-    let chain = Digest::from_array([0x52; 32]);
+    let unknown = Digest::from_array([0x52; 32]);
     expect(
-        draw_revealed(vec![SourceSpec::Drand { chain, round: 0 }], vec![]),
+        draw_revealed(
+            vec![SourceSpec::Drand {
+                chain: unknown,
+                round: 0,
+            }],
+            vec![],
+        ),
         "InvalidRecipe",
         &["recipe source 1", "drand rounds start at 1"],
+    );
+    expect(
+        draw_revealed(
+            vec![SourceSpec::Drand {
+                chain: unknown,
+                round: 5,
+            }],
+            vec![],
+        ),
+        "InvalidRecipe",
+        &["recipe source 1", "not a network this verifier knows"],
     );
     for (count, faces) in [(0, 6), (1001, 6), (3, 1), (3, 1001)] {
         expect(
@@ -507,6 +648,236 @@ fn bad_recipes() {
     );
 }
 
+/// The rounds around the last one the protocol can express (9999-12-31T23:59:59Z).
+#[cfg(feature = "drand")]
+#[test]
+fn drand_rounds_past_the_last_instant() {
+    let with_round = |round: u64| {
+        let mut m = manifest();
+        m.randomness = Some(Recipe {
+            sources: vec![SourceSpec::Drand {
+                chain: chain(QUICKNET),
+                round,
+            }],
+            fallback: Fallback::NextValue,
+        });
+        m.validate()
+    };
+    // Quicknet: genesis 1692803367, one round every 3 s.
+    let last = (kleroterion::recipe::LAST_INSTANT - 1_692_803_367) / 3 + 1;
+    with_round(last).expect("the last round before 10000-01-01");
+    for round in [last + 1, u64::MAX / 3, u64::MAX] {
+        expect(
+            with_round(round),
+            "InvalidRecipe",
+            &[
+                "recipe source 1",
+                "9999-12-31T23:59:59Z",
+                &round.to_string(),
+            ],
+        );
+    }
+}
+
+#[test]
+fn bad_lottery_sources() {
+    let lottery = |lottery: &str, date: &str| SourceSpec::Lottery {
+        lottery: lottery.into(),
+        date: date.into(),
+        format: None,
+        draw_at: None,
+    };
+    let cases: Vec<(SourceSpec, &[&str])> = vec![
+        (
+            lottery("EuroMillions", "2026-12-01"),
+            &[
+                "\"EuroMillions\" is not in the lottery registry",
+                "euromillions",
+                "format",
+                "draw_at",
+            ],
+        ),
+        (
+            SourceSpec::Lottery {
+                lottery: "euromillions".into(),
+                date: "2026-12-01".into(),
+                format: Some(tombola()),
+                draw_at: None,
+            },
+            &["registry", "give neither \"format\" nor \"draw_at\""],
+        ),
+        (
+            SourceSpec::Lottery {
+                lottery: "fr-loto".into(),
+                date: "2026-12-02".into(),
+                format: None,
+                draw_at: Some("2026-12-02T19:15:00Z".into()),
+            },
+            &["Loto (France)", "give neither"],
+        ),
+        (
+            euromillions("2026-12-02"),
+            &[
+                "2026-12-02 is a Wednesday",
+                "EuroMillions draws only on Tuesday and Friday",
+            ],
+        ),
+        (
+            euromillions("2016-09-23"),
+            &["only since 2016-09-27", "2016-09-23"],
+        ),
+        (euromillions("2026-12-1"), &["\"2026-12-1\"", "YYYY-MM-DD"]),
+        (euromillions("2026-02-29"), &["\"2026-02-29\""]),
+        (
+            SourceSpec::Lottery {
+                lottery: "Tombola".into(),
+                date: "2026-12-01".into(),
+                format: Some(tombola()),
+                draw_at: None,
+            },
+            &["\"Tombola\" is not in the lottery registry"],
+        ),
+        (
+            declared("Tombola", tombola(), "2026-12-01 18:00:00"),
+            &["draw_at \"2026-12-01 18:00:00\"", "YYYY-MM-DDTHH:MM:SSZ"],
+        ),
+        (
+            SourceSpec::Lottery {
+                lottery: "Tombola".into(),
+                date: "1 December 2026".into(),
+                format: Some(tombola()),
+                draw_at: Some("2026-12-01T18:00:00Z".into()),
+            },
+            &["\"1 December 2026\"", "YYYY-MM-DD"],
+        ),
+    ];
+    for (source, words) in cases {
+        let mut all = vec!["randomness recipe", "recipe source 1"];
+        all.extend_from_slice(words);
+        expect(draw_revealed(vec![source], vec![]), "InvalidRecipe", &all);
+    }
+}
+
+#[test]
+fn bad_lottery_formats() {
+    let with = |f: &dyn Fn(&mut LotteryFormat)| {
+        let mut format = tombola();
+        f(&mut format);
+        draw_revealed(
+            vec![declared("Tombola", format, "2026-12-01T18:00:00Z")],
+            vec![],
+        )
+    };
+    type Case<'a> = (&'a dyn Fn(&mut LotteryFormat), &'a [&'a str]);
+    let cases: Vec<Case> = vec![
+        (
+            &|f| f.main.count = 0,
+            &["\"numbers\" draws 0 numbers", "1 to 64"],
+        ),
+        (
+            &|f| f.main = group("numbers", 65, 1, 90),
+            &["draws 65 numbers"],
+        ),
+        (
+            &|f| f.bonus[0].min = 11,
+            &["\"bonus\" has min 11 above max 10"],
+        ),
+        (
+            &|f| f.bonus[0].count = 11,
+            &["draws 11 different numbers from 1 to 10", "holds only 10"],
+        ),
+        (
+            &|f| f.bonus = (0..9).map(|i| group(&format!("b{i}"), 1, 1, 10)).collect(),
+            &["9 bonus groups", "at most 8"],
+        ),
+        (
+            &|f| f.main.from_main_drum = true,
+            &["main group", "main drum"],
+        ),
+        (
+            &|f| f.bonus[0].from_main_drum = true,
+            &["main drum", "main range 1 to 90, not 1 to 10"],
+        ),
+        (
+            &|f| {
+                f.main = group("numbers", 9, 1, 10);
+                f.bonus[0] = NumberGroup {
+                    from_main_drum: true,
+                    ..group("bonus", 2, 1, 10)
+                };
+            },
+            &[
+                "2 more numbers from the main drum after 9 main numbers",
+                "holds only 10",
+            ],
+        ),
+    ];
+    for (change, words) in cases {
+        let mut all = vec!["recipe source 1", "the lottery format is impossible"];
+        all.extend_from_slice(words);
+        expect(with(change), "InvalidRecipe", &all);
+    }
+    // Accepted formats (the empty reveal is what fails then): a bonus ball drawn from the
+    // main drum after the main numbers (UK Lotto), and 8 bonus groups.
+    for change in [
+        &(|f: &mut LotteryFormat| {
+            f.main = group("numbers", 6, 1, 59);
+            f.bonus[0] = NumberGroup {
+                from_main_drum: true,
+                ..group("bonus ball", 1, 1, 59)
+            };
+        }) as &dyn Fn(&mut LotteryFormat),
+        &|f| f.bonus = (0..8).map(|i| group(&format!("b{i}"), 1, 1, 10)).collect(),
+    ] {
+        expect(with(change), "InvalidReveal", &["0 sources"]);
+    }
+}
+
+#[test]
+fn announcement_missing() {
+    let mut m = manifest();
+    m.announced_at = None;
+    m.randomness = Some(Recipe {
+        sources: vec![
+            SourceSpec::Hex { label: "x".into() },
+            euromillions("2026-12-01"),
+        ],
+        fallback: Fallback::NextValue,
+    });
+    expect(
+        m.validate(),
+        "AnnouncementMissing",
+        &["announced_at is missing", "drand round or a lottery draw"],
+    );
+    let mut timed = vec![declared("Tombola", tombola(), "2026-12-01T18:00:00Z")];
+    if cfg!(feature = "drand") {
+        timed.push(SourceSpec::Drand {
+            chain: chain(QUICKNET),
+            round: 1_000,
+        });
+    }
+    for source in timed {
+        m.randomness = Some(Recipe {
+            sources: vec![source],
+            fallback: Fallback::NextValue,
+        });
+        expect(m.validate(), "AnnouncementMissing", &["announced_at"]);
+    }
+    // Hex values and dice have no time a program can know: no announcement is needed.
+    m.randomness = Some(Recipe {
+        sources: vec![
+            SourceSpec::Hex { label: "x".into() },
+            SourceSpec::Dice {
+                count: 2,
+                faces: 6,
+                witnesses: "w".into(),
+            },
+        ],
+        fallback: Fallback::NextValue,
+    });
+    m.validate().expect("no timed source");
+}
+
 #[test]
 fn bad_reveals() {
     let none = Reveal { sources: vec![] };
@@ -523,80 +894,138 @@ fn bad_reveals() {
         "InvalidReveal",
         &["17 sources"],
     );
+    let one = |source: SourceValue| Reveal {
+        sources: vec![source],
+    };
     for (value, words) in [(vec![], "0 bytes"), (vec![7; 1025], "1025 bytes")] {
-        let r = Reveal {
-            sources: vec![SourceValue::Hex { value }],
-        };
         expect(
-            draw(&manifest(), &records(), &r),
+            draw(&manifest(), &records(), &one(SourceValue::Hex { value })),
             "InvalidReveal",
             &["source 1", words],
         );
     }
-    let r = Reveal {
-        sources: vec![SourceValue::Lottery {
-            name: "Loto".into(),
-            numbers: vec![],
-        }],
-    };
-    expect(
-        draw(&manifest(), &records(), &r),
-        "InvalidReveal",
-        &["source 1", "0 numbers"],
-    );
-    let r = Reveal {
-        sources: vec![lottery_value("Loto", &["1"; 65])],
-    };
-    expect(
-        draw(&manifest(), &records(), &r),
-        "InvalidReveal",
-        &["65 numbers"],
-    );
-    let r = Reveal {
-        sources: vec![SourceValue::Dice { values: vec![] }],
-    };
-    expect(
-        draw(&manifest(), &records(), &r),
-        "InvalidReveal",
-        &["0 dice values"],
-    );
-    for bad in [
-        "-1", "1e3", "1.", ".5", "", "0x10", "1.2.3", " 7", "+3", "٣",
-    ] {
+    let forty: Vec<u32> = (1..=65).collect();
+    let cases: Vec<(SourceValue, &[&str])> = vec![
+        (
+            lottery_value("Loto", &[], &[]),
+            &["0 main numbers", "1 to 64"],
+        ),
+        (lottery_value("Loto", &forty, &[]), &["65 main numbers"]),
+        (
+            lottery_value("Loto", &[1], &[&[1][..]; 9]),
+            &["9 bonus groups", "at most 8"],
+        ),
+        (
+            lottery_value("Loto", &[1], &[&[1], &[]]),
+            &["a bonus group of 0 numbers"],
+        ),
+        (
+            lottery_value("Loto", &[1], &[&forty]),
+            &["a bonus group of 65 numbers"],
+        ),
+        // A registry lottery's numbers must fit its format, even without a recipe.
+        (
+            lottery_value("euromillions", &[0, 18, 28, 40, 48], &[&[3, 9]]),
+            &["the number 0 of the group \"numbers\"", "range of 1 to 50"],
+        ),
+        (
+            lottery_value("euromillions", &[7, 18, 28, 40, 51], &[&[3, 9]]),
+            &["the number 51"],
+        ),
+        (
+            lottery_value("euromillions", &[7, 18, 28, 40], &[&[3, 9]]),
+            &["\"numbers\" holds 4 numbers", "exactly 5"],
+        ),
+        (
+            lottery_value("euromillions", &[7, 18, 28, 40, 7], &[&[3, 9]]),
+            &["the number 7 appears twice"],
+        ),
+        (
+            lottery_value("euromillions", &[7, 18, 28, 40, 48], &[&[3, 13]]),
+            &["the number 13 of the group \"stars\"", "1 to 12"],
+        ),
+        (
+            lottery_value("euromillions", &[7, 18, 28, 40, 48], &[]),
+            &["gives 0 bonus groups", "exactly 1"],
+        ),
+        (
+            lottery_value("uk-lotto", &[1, 2, 3, 4, 5, 6], &[&[6]]),
+            &["the number 6 of the group \"bonus ball\" is also a main number"],
+        ),
+        (SourceValue::Dice { values: vec![] }, &["0 dice values"]),
+        (
+            SourceValue::Dice {
+                values: vec![1; 1001],
+            },
+            &["1001 dice values"],
+        ),
+        (
+            SourceValue::Drand {
+                chain: chain(QUICKNET),
+                round: 42,
+                signature: vec![1; 48],
+                previous_signature: None,
+                randomness: Some(Digest::from_array([0; 32])),
+            },
+            &["drand randomness", "not SHA-256 of the signature"],
+        ),
+    ];
+    for (value, words) in cases {
+        let mut all = vec!["reveal", "source 1"];
+        all.extend_from_slice(words);
         expect(
-            LotteryNumber::parse(bad),
+            draw(&manifest(), &records(), &one(value)),
             "InvalidReveal",
-            &["reveal", "not a non-negative decimal"],
+            &all,
         );
     }
-    expect(
-        LotteryNumber::parse(&"9".repeat(65)),
-        "InvalidReveal",
-        &["not a non-negative decimal"],
-    );
+    // Numbers that fit: any numbers for a lottery outside the registry, without a recipe.
+    draw(
+        &manifest(),
+        &records(),
+        &one(lottery_value("Loto", &[0, u32::MAX, 0], &[&[0]])),
+    )
+    .expect("an uncommitted lottery outside the registry");
+}
+
+#[test]
+fn published_lottery_results() {
+    let p = PublishedLottery::parse("euromillions@2026-12-04=7,18,28,40,48+3,9").expect("parses");
+    assert_eq!(p.main, [7, 18, 28, 40, 48]);
+    assert_eq!(p.bonus, [vec![3, 9]]);
+    for bad in [
+        "euromillions 2026-12-04 7,18",
+        "euromillions@2026-12-04",
+        "euromillions@2026-12-04=7,-1",
+        "euromillions@2026-12-04=7,18+",
+        "euromillions@2026-12-04=4294967296",
+    ] {
+        expect(
+            PublishedLottery::parse(bad),
+            "InvalidReveal",
+            &["published lottery result", "LOTTERY@YYYY-MM-DD=MAIN+BONUS"],
+        );
+    }
 }
 
 #[test]
 fn reveal_recipe_mismatch_of_each_kind() {
     let hex = || SourceSpec::Hex { label: "x".into() };
-    let chain = Digest::from_array([0x11; 32]);
-    let other_chain = Digest::from_array([0x22; 32]);
     let drand = |chain, round| SourceValue::Drand {
         chain,
         round,
         signature: vec![1; 48],
         previous_signature: None,
+        randomness: None,
     };
-    let lottery = || SourceSpec::Lottery {
-        name: "EuroMillions".into(),
-        date: "2026-12-01".into(),
-    };
+    let lottery = || euromillions("2026-12-01");
     let dice = || SourceSpec::Dice {
         count: 3,
         faces: 6,
         witnesses: "the mayor".into(),
     };
-    let cases: Vec<(Vec<SourceSpec>, Vec<SourceValue>, &[&str])> = vec![
+    let (quicknet, mainnet) = (chain(QUICKNET), chain(MAINNET));
+    let mut cases: Vec<(Vec<SourceSpec>, Vec<SourceValue>, &[&str])> = vec![
         (
             vec![hex(), hex()],
             vec![SourceValue::Hex { value: vec![1] }],
@@ -609,7 +1038,7 @@ fn reveal_recipe_mismatch_of_each_kind() {
         ),
         (
             vec![hex()],
-            vec![lottery_value("EuroMillions", &["1"])],
+            vec![lottery_value("Loto", &[1], &[])],
             &["source 1", "hex source", "lottery"],
         ),
         (
@@ -619,23 +1048,13 @@ fn reveal_recipe_mismatch_of_each_kind() {
         ),
         (
             vec![hex(), dice()],
-            vec![SourceValue::Hex { value: vec![1] }, drand(chain, 1)],
+            vec![SourceValue::Hex { value: vec![1] }, drand(quicknet, 1)],
             &["source 2", "dice source", "drand"],
         ),
         (
             vec![lottery()],
-            vec![lottery_value("Loto", &["1", "2"])],
-            &["source 1", "\"Loto\"", "\"EuroMillions\""],
-        ),
-        (
-            vec![SourceSpec::Drand { chain, round: 5 }],
-            vec![drand(other_chain, 5)],
-            &["source 1", "drand chain"],
-        ),
-        (
-            vec![SourceSpec::Drand { chain, round: 5 }],
-            vec![drand(chain, 6)],
-            &["source 1", "round 6", "round 5"],
+            vec![lottery_value("fr-loto", &[1, 2, 3, 4, 5], &[&[6]])],
+            &["source 1", "\"fr-loto\"", "\"euromillions\""],
         ),
         (
             vec![dice()],
@@ -657,20 +1076,55 @@ fn reveal_recipe_mismatch_of_each_kind() {
             &["die value 7", "between 1 and 6"],
         ),
     ];
+    if cfg!(feature = "drand") {
+        cases.push((
+            vec![SourceSpec::Drand {
+                chain: quicknet,
+                round: 5,
+            }],
+            vec![drand(mainnet, 5)],
+            &["source 1", "drand chain"],
+        ));
+        cases.push((
+            vec![SourceSpec::Drand {
+                chain: quicknet,
+                round: 5,
+            }],
+            vec![drand(quicknet, 6)],
+            &["source 1", "round 6", "round 5"],
+        ));
+    }
     for (recipe, reveal, words) in cases {
         let mut all = vec!["the reveal does not match the committed recipe"];
         all.extend_from_slice(words);
         expect(draw_revealed(recipe, reveal), "RevealMismatch", &all);
     }
-    // Matching reveals of every kind but drand are accepted.
+    // Numbers that do not fit the committed format are an invalid reveal.
+    let tombola_source = || declared("Tombola", tombola(), "2026-12-01T18:00:00Z");
+    for (main, bonus, words) in [
+        (&[1, 2, 91][..], &[&[3][..]][..], "the number 91"),
+        (&[1, 2, 3], &[], "gives 0 bonus groups"),
+        (&[1, 2], &[&[3]], "holds 2 numbers"),
+    ] {
+        expect(
+            draw_revealed(
+                vec![tombola_source()],
+                vec![lottery_value("Tombola", main, bonus)],
+            ),
+            "InvalidReveal",
+            &["source 1", words],
+        );
+    }
+    // Matching reveals of every kind but drand are accepted, in any published order.
     draw_revealed(
-        vec![hex(), lottery(), dice()],
+        vec![hex(), lottery(), dice(), tombola_source()],
         vec![
             SourceValue::Hex { value: vec![1] },
-            lottery_value("EuroMillions", &["7", "18", "28", "40", "48", "8", "11"]),
+            lottery_value("euromillions", &[48, 7, 18, 28, 40], &[&[11, 8]]),
             SourceValue::Dice {
                 values: vec![6, 1, 3],
             },
+            lottery_value("Tombola", &[90, 1, 45], &[&[10]]),
         ],
     )
     .expect("matching reveal");
@@ -678,17 +1132,36 @@ fn reveal_recipe_mismatch_of_each_kind() {
 
 #[test]
 fn drand_source_that_cannot_be_checked() {
-    // Without the `drand` feature every drand source is refused; with it, this chain is not a
-    // known network. Both are DrandSignature, never a silent skip.
-    let chain = Digest::from_array([0x11; 32]);
+    // A chain that is not a known network: refused in a recipe (its rounds have no known
+    // time), and in a reveal without a recipe (its signature cannot be checked). Never a
+    // silent skip.
+    let unknown = Digest::from_array([0x11; 32]);
     let reveal = SourceValue::Drand {
-        chain,
+        chain: unknown,
         round: 5,
         signature: vec![1; 48],
         previous_signature: None,
+        randomness: None,
     };
     expect(
-        draw_revealed(vec![SourceSpec::Drand { chain, round: 5 }], vec![reveal]),
+        draw_revealed(
+            vec![SourceSpec::Drand {
+                chain: unknown,
+                round: 5,
+            }],
+            vec![reveal.clone()],
+        ),
+        "InvalidRecipe",
+        &["drand chain", "not a network this verifier knows"],
+    );
+    expect(
+        draw(
+            &manifest(),
+            &records(),
+            &Reveal {
+                sources: vec![reveal],
+            },
+        ),
         "DrandSignature",
         &["drand", "chain"],
     );
@@ -697,19 +1170,21 @@ fn drand_source_that_cannot_be_checked() {
 #[cfg(not(feature = "drand"))]
 #[test]
 fn drand_without_support() {
-    let chain = Digest::from_hex(
-        "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971",
-        "chain",
-    )
-    .expect("quicknet chain hash");
     let reveal = SourceValue::Drand {
-        chain,
+        chain: chain(QUICKNET),
         round: 5,
         signature: vec![1; 48],
         previous_signature: None,
+        randomness: None,
     };
     expect(
-        draw_revealed(vec![SourceSpec::Drand { chain, round: 5 }], vec![reveal]),
+        draw(
+            &manifest(),
+            &records(),
+            &Reveal {
+                sources: vec![reveal],
+            },
+        ),
         "DrandSignature",
         &["drand", "round 5", "no drand support"],
     );
@@ -718,20 +1193,35 @@ fn drand_without_support() {
 #[cfg(feature = "drand")]
 #[test]
 fn drand_bad_signature() {
-    let chain = Digest::from_hex(
-        "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971",
-        "chain",
-    )
-    .expect("quicknet chain hash");
+    let quicknet = chain(QUICKNET);
     for signature in [vec![1; 48], vec![], vec![0; 96]] {
         let reveal = SourceValue::Drand {
-            chain,
+            chain: quicknet,
             round: 5,
             signature,
             previous_signature: None,
+            randomness: None,
         };
         expect(
-            draw_revealed(vec![SourceSpec::Drand { chain, round: 5 }], vec![reveal]),
+            draw_revealed(
+                vec![SourceSpec::Drand {
+                    chain: quicknet,
+                    round: 5,
+                }],
+                vec![reveal.clone()],
+            ),
+            "DrandSignature",
+            &["drand"],
+        );
+        // Without a recipe, the signature is still checked.
+        expect(
+            draw(
+                &manifest(),
+                &records(),
+                &Reveal {
+                    sources: vec![reveal],
+                },
+            ),
             "DrandSignature",
             &["drand"],
         );
@@ -945,7 +1435,7 @@ fn json_unknown_fields() {
     );
     expect(
         PoolFile::from_json(
-            r#"{"spec": "kleroterion/v1", "records": [{"ticket": "a", "values": [], "age": 3}]}"#,
+            r#"{"spec": "kleroterion/v2", "records": [{"ticket": "a", "values": [], "age": 3}]}"#,
         ),
         "Json",
         &["pool", "unknown field `age`"],
@@ -960,7 +1450,7 @@ fn json_unknown_fields() {
 #[test]
 fn json_syntax_and_type_errors() {
     expect(
-        Manifest::from_json("{\"spec\": \"kleroterion/v1\",\n"),
+        Manifest::from_json("{\"spec\": \"kleroterion/v2\",\n"),
         "Json",
         &["manifest", "line 2"],
     );
@@ -988,23 +1478,187 @@ fn json_syntax_and_type_errors() {
         "Json",
         &["manifest", "hexadecimal"],
     );
-    expect(
-        Reveal::from_json(r#"{"sources": [{"kind": "lottery", "name": "Loto", "numbers": [-3]}]}"#),
-        "Json",
-        &["reveal"],
-    );
+    for (numbers, words) in [
+        ("[-3]", &["reveal", "-3"][..]),
+        ("[\"1e5\"]", &["reveal", "\"1e5\""]),
+        ("[\"7\"]", &["reveal", "\"7\""]),
+        ("[4294967296]", &["reveal", "4294967296"]),
+        ("[1.5]", &["reveal", "1.5"]),
+    ] {
+        expect(
+            Reveal::from_json(&format!(
+                r#"{{"sources": [{{"kind": "lottery", "lottery": "Loto", "main": {numbers}}}]}}"#
+            )),
+            "Json",
+            words,
+        );
+    }
+    // The version 1 shape of a lottery value (name and numbers as text) is not read.
     expect(
         Reveal::from_json(
-            r#"{"sources": [{"kind": "lottery", "name": "Loto", "numbers": ["1e5"]}]}"#,
+            r#"{"sources": [{"kind": "lottery", "name": "Loto", "numbers": ["1"]}]}"#,
         ),
         "Json",
-        &["reveal", "\"1e5\""],
+        &["reveal", "unknown field `name`"],
+    );
+    let ok = Reveal::from_json(
+        r#"{"sources": [{"kind": "lottery", "lottery": "Loto", "main": [4294967295]}]}"#,
+    )
+    .expect("bonus may be absent");
+    assert_eq!(
+        ok.sources[0],
+        lottery_value("Loto", &[u32::MAX], &[]),
+        "no bonus group"
     );
     expect(
         Reveal::from_json(r#"{"sources": [{"kind": "hex", "value": "0g"}]}"#),
         "Json",
         &["reveal", "hex"],
     );
+}
+
+/// The fallback is a closed rule: free text, including "the latest value", is refused when
+/// the manifest is read (SPEC.md section 6.1).
+#[test]
+fn json_fallback_and_purpose() {
+    let mut m = manifest();
+    m.randomness = Some(Recipe {
+        sources: vec![SourceSpec::Hex { label: "x".into() }],
+        fallback: Fallback::NextValue,
+    });
+    let json = m.to_json().expect("json");
+    assert!(json.contains("\"fallback\": \"next_value\""), "{json}");
+    assert_eq!(Manifest::from_json(&json).expect("reads back"), m);
+    // Any other rule is read as written, and refused by the recipe's rules (SPEC.md 6.1).
+    for rule in [
+        "the latest value",
+        "latest_value",
+        "latest value",
+        "the first later value of the same source",
+        "none",
+        "",
+        "NextValue",
+        "next_value ",
+    ] {
+        let other = Manifest::from_json(&json.replace("\"next_value\"", &format!("\"{rule}\"")))
+            .expect("a text fallback is read");
+        assert_eq!(
+            other.randomness.as_ref().map(|r| &r.fallback),
+            Some(&Fallback::Unsupported(rule.into()))
+        );
+        expect(
+            other.validate(),
+            "InvalidRecipe",
+            &[
+                "randomness recipe",
+                "fallback rule",
+                "next_value",
+                "SPEC.md section 6.1",
+            ],
+        );
+        expect(
+            draw(&other, &records(), &hex_reveal()),
+            "InvalidRecipe",
+            &["fallback rule"],
+        );
+    }
+    for not_text in [
+        "1",
+        "null",
+        "[\"next_value\"]",
+        "{\"rule\": \"next_value\"}",
+    ] {
+        expect(
+            Manifest::from_json(&json.replace("\"next_value\"", not_text)),
+            "Json",
+            &["manifest"],
+        );
+    }
+    // The fallback's text is escaped in the message.
+    let e = Manifest::from_json(&json.replace("\"next_value\"", "\"\\u001b[2J\""))
+        .expect("a text fallback is read")
+        .validate()
+        .expect_err("an escape sequence");
+    assert_eq!(e.kind(), "InvalidRecipe");
+    assert!(!e.to_string().contains('\u{1b}'), "{e}");
+
+    // purpose: official by default, rehearsal and replay, nothing else.
+    assert!(json.contains("\"purpose\": \"official\""), "{json}");
+    let without: String = json.replace(",\n  \"purpose\": \"official\"", "");
+    assert!(!without.contains("purpose"), "{without}");
+    assert_eq!(
+        Manifest::from_json(&without)
+            .expect("purpose may be absent")
+            .purpose,
+        Purpose::Official
+    );
+    for (text, purpose) in [
+        ("rehearsal", Purpose::Rehearsal),
+        ("replay", Purpose::Replay),
+    ] {
+        let other = Manifest::from_json(&json.replace("\"official\"", &format!("\"{text}\"")))
+            .expect("a purpose");
+        assert_eq!(other.purpose, purpose);
+        assert_ne!(other.commitment().expect("c"), m.commitment().expect("c"));
+    }
+    for bad in ["\"test\"", "\"Official\"", "0", "null"] {
+        expect(
+            Manifest::from_json(&json.replace("\"official\"", bad)),
+            "Json",
+            &["manifest"],
+        );
+    }
+}
+
+/// A bundle of another protocol version is refused for its version (`UnsupportedSpec` at the
+/// format step), even when its shape cannot be read as a bundle of this version.
+#[test]
+fn bundles_of_other_versions() {
+    let json = draw(&manifest(), &records(), &hex_reveal())
+        .expect("bundle")
+        .to_json()
+        .expect("json");
+    let published = kleroterion::Published::default();
+    // Version 1 bundles wrote lottery values as {"name", "numbers"}: not readable as version 2.
+    let v1 = json.replace("kleroterion/v2", "kleroterion/v1").replacen(
+        "\"seed\":",
+        "\"old_field\": 1,\n  \"seed\":",
+        1,
+    );
+    assert!(Bundle::from_json(&v1).is_err());
+    for (text, found) in [
+        (v1.as_str(), "kleroterion/v1"),
+        (
+            &json.replace("kleroterion/v2", "kleroterion/v3"),
+            "kleroterion/v3",
+        ),
+    ] {
+        let r = kleroterion::verify_json(text, &published, &[]);
+        assert_eq!(r.failed_step(), Some(kleroterion::StepId::Format));
+        assert_eq!(
+            r.error_kind.as_deref(),
+            Some("UnsupportedSpec"),
+            "{:?}",
+            r.error
+        );
+        assert!(r.error.as_deref().is_some_and(|e| e.contains(found)));
+        assert!(r.by_hand.is_empty());
+    }
+    // Not a bundle at all, or a bundle of this version that does not parse: unreadable.
+    for text in [
+        "[]".to_string(),
+        json.replace("kleroterion-bundle", "kleroterion-receipt")
+            .replacen("\"seed\":", "\"old_field\": 1,\n  \"seed\":", 1),
+        json.replacen("\"seed\":", "\"old_field\": 1,\n  \"seed\":", 1),
+    ] {
+        let r = kleroterion::verify_json(&text, &published, &[]);
+        assert_eq!(
+            r.error_kind.as_deref(),
+            Some("UnreadableBundle"),
+            "{:?}",
+            r.error
+        );
+    }
 }
 
 #[test]
@@ -1057,7 +1711,7 @@ fn honest_bundle_json(method: Method, household_rule: bool) -> String {
     m.household_rule = household_rule;
     m.randomness = Some(Recipe {
         sources: vec![SourceSpec::Hex { label: "x".into() }],
-        fallback: "none".into(),
+        fallback: Fallback::NextValue,
     });
     draw(&m, &records(), &hex_reveal())
         .expect("honest bundle")

@@ -14,8 +14,8 @@ use kleroterion::model::ResolvedPool;
 use kleroterion::sampling::{Permutation, sample, uniform};
 use kleroterion::stream::Stream;
 use kleroterion::{
-    Allocation, Bundle, Digest, Feature, Manifest, Method, PoolCommitment, Recipe, Record, Reveal,
-    SourceSpec, SourceValue, StepId, ValueQuota, draw, verify,
+    Allocation, Bundle, Digest, Fallback, Feature, Manifest, Method, PoolCommitment, Purpose,
+    Recipe, Record, Reveal, SourceSpec, SourceValue, StepId, ValueQuota, draw, verify,
 };
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -182,8 +182,9 @@ fn manifest(c: &Case, method: Method, household_rule: bool) -> Manifest {
             sources: vec![SourceSpec::Hex {
                 label: "test bytes".into(),
             }],
-            fallback: "none".into(),
+            fallback: Fallback::NextValue,
         }),
+        purpose: Purpose::Official,
     }
 }
 
@@ -452,7 +453,7 @@ fn outsider(b: &Bundle) -> String {
 /// | field changed | first failing step | why |
 /// |---|---|---|
 /// | `format`, `spec`, `manifest.spec` | `format` | unknown format or protocol version |
-/// | any other manifest field: `title`, `announced_at`, method and its parameters, `panel_size`, `alternates`, `household_rule`, each quota `min`/`max`, feature and value names, `pool.root`, `pool.count`, the recipe | `manifest` | `man(M)` changes, so the commitment no longer matches (or the manifest became invalid, same step) |
+/// | any other manifest field: `title`, `announced_at`, method and its parameters, `panel_size`, `alternates`, `household_rule`, each quota `min`/`max`, feature and value names, `pool.root`, `pool.count`, the recipe, `purpose` | `manifest` | `man(M)` changes, so the commitment no longer matches (or the manifest became invalid, same step) |
 /// | `commitment` | `manifest` | the manifest no longer hashes to it |
 /// | a record's ticket, value or household; a record dropped, added or moved | `pool` | the Merkle root or count changes |
 /// | a reveal value | `seed` (`randomness` when it no longer matches the recipe) | the seed hashes the reveal |
@@ -532,16 +533,20 @@ fn mutations(b: &Bundle) -> Vec<(String, StepId, Bundle)> {
             Some(_) => None,
             None => Some(Recipe {
                 sources: vec![SourceSpec::Hex { label: "x".into() }],
-                fallback: String::new(),
+                fallback: Fallback::NextValue,
             }),
         }
     });
+    add("purpose".into(), Manifest, &|c| {
+        c.manifest.purpose = match c.manifest.purpose {
+            Purpose::Official => Purpose::Rehearsal,
+            _ => Purpose::Official,
+        }
+    });
+    add("purpose replay".into(), Manifest, &|c| {
+        c.manifest.purpose = Purpose::Replay
+    });
     if b.manifest.randomness.is_some() {
-        add("recipe fallback".into(), Manifest, &|c| {
-            if let Some(r) = &mut c.manifest.randomness {
-                r.fallback.push('x');
-            }
-        });
         add("recipe label".into(), Manifest, &|c| {
             if let Some(r) = &mut c.manifest.randomness {
                 r.sources[0] = SourceSpec::Hex {

@@ -5,11 +5,13 @@
 
 use kleroterion::digest::{from_hex, to_hex};
 use kleroterion::encoding::sha256;
+use kleroterion::lottery::{LotteryFormat, NumberGroup};
 use kleroterion::methods::rfc3797::{picks, picks_detailed};
+use kleroterion::published::Subject;
 use kleroterion::stream::Stream;
 use kleroterion::{
-    Digest, LotteryNumber, Manifest, Method, PoolCommitment, Record, Reveal, SourceValue, draw,
-    verify,
+    Digest, Fallback, Manifest, Method, PoolCommitment, Published, Purpose, Recipe, Record, Reveal,
+    SourceSpec, SourceValue, StepId, Verdict, draw, verify, verify_with,
 };
 
 /// RFC 8439 appendix A.1, ChaCha20 block function test vectors #1 to #4: the key, the initial
@@ -193,17 +195,69 @@ fn results() -> Vec<(u32, String, u32, u32)> {
         .collect()
 }
 
+/// The numbers of a source of `ref.seeds`.
+fn numbers(source: &[String]) -> Vec<u32> {
+    source
+        .iter()
+        .map(|n| n.parse::<u32>().expect("a decimal number in ref.seeds"))
+        .collect()
+}
+
+/// RFC 3797's three sources, declared as lotteries outside the registry: a four-digit daily
+/// number, five numbers of 1 to 35 and six numbers of 1 to 49, each drawn on the evening of
+/// 2004-10-01 (a date and times chosen for the test; the RFC's example gives none).
+fn rfc_sources() -> Vec<SourceSpec> {
+    let group = |name: &str, count: u32, min: u32, max: u32| NumberGroup {
+        name: name.into(),
+        count,
+        min,
+        max,
+        from_main_drum: false,
+    };
+    [
+        (
+            "daily number",
+            group("number", 1, 0, 9999),
+            "2004-10-01T22:00:00Z",
+        ),
+        (
+            "five of 35",
+            group("numbers", 5, 1, 35),
+            "2004-10-01T22:30:00Z",
+        ),
+        (
+            "six of 49",
+            group("numbers", 6, 1, 49),
+            "2004-10-01T23:00:00Z",
+        ),
+    ]
+    .into_iter()
+    .map(|(name, main, draw_at)| SourceSpec::Lottery {
+        lottery: format!("RFC 3797 example, {name}"),
+        date: "2004-10-01".into(),
+        format: Some(LotteryFormat {
+            main,
+            bonus: vec![],
+        }),
+        draw_at: Some(draw_at.into()),
+    })
+    .collect()
+}
+
 fn rfc_reveal() -> Reveal {
     Reveal {
         sources: seeds()
             .iter()
-            .enumerate()
-            .map(|(i, nums)| SourceValue::Lottery {
-                name: format!("source {}", i + 1),
-                numbers: nums
-                    .iter()
-                    .map(|n| LotteryNumber::parse(n).expect("a lottery number"))
-                    .collect(),
+            .zip(rfc_sources())
+            .map(|(nums, spec)| {
+                let SourceSpec::Lottery { lottery, .. } = spec else {
+                    unreachable!("lottery sources")
+                };
+                SourceValue::Lottery {
+                    lottery,
+                    main: numbers(nums),
+                    bonus: vec![],
+                }
             })
             .collect(),
     }
@@ -228,6 +282,23 @@ fn rfc3797_data_files() {
 #[test]
 fn rfc3797_key_of_the_worked_example() {
     assert_eq!(rfc_reveal().rfc3797_key(), RFC_KEY);
+    // The same numbers as dice give the same key: the canonical string of a source is its
+    // numbers sorted, whatever the kind.
+    let dice = Reveal {
+        sources: seeds()
+            .iter()
+            .map(|nums| SourceValue::Dice {
+                values: numbers(nums),
+            })
+            .collect(),
+    };
+    assert_eq!(dice.rfc3797_key(), RFC_KEY);
+    assert_eq!(
+        kleroterion::reveal::canonical_numbers(&[2, 5, 12, 8, 10]),
+        "2.5.8.10.12."
+    );
+    // Leading zeros are not written (RFC 3797 section 5): 0319 is "319.".
+    assert_eq!(kleroterion::reveal::canonical_numbers(&[319]), "319.");
 }
 
 #[test]
@@ -281,16 +352,21 @@ fn rfc3797_as_a_full_draw() {
     let manifest = Manifest {
         spec: kleroterion::SPEC_VERSION.into(),
         title: "RFC 3797 section 6 worked example".into(),
-        announced_at: None,
+        announced_at: Some("2004-09-27T12:00:00Z".into()),
         method: Method::Rfc3797,
         panel_size: 10,
         alternates: 6,
         household_rule: false,
         features: vec![],
         pool: PoolCommitment::of(&records).expect("pool commitment"),
-        randomness: None,
+        randomness: Some(Recipe {
+            sources: rfc_sources(),
+            fallback: Fallback::NextValue,
+        }),
+        purpose: Purpose::Official,
     };
     let bundle = draw(&manifest, &records, &rfc_reveal()).expect("the RFC 3797 draw");
+    assert_eq!(bundle.reveal.rfc3797_key(), RFC_KEY);
     let names = names();
     let picked: Vec<String> = results()
         .iter()
@@ -300,4 +376,43 @@ fn rfc3797_as_a_full_draw() {
     assert_eq!(bundle.result.alternates, picked[10..]);
     let report = verify(&bundle);
     assert!(report.valid, "{:?}", report.error);
+    // Checked by computation: the time order; compared by hand: the commitment, the
+    // announcement and the three lotteries' numbers, never shown as checked.
+    assert_eq!(report.verdict, Verdict::ValidIf);
+    let time_order = report
+        .steps
+        .iter()
+        .find(|s| s.id == StepId::TimeOrder)
+        .expect("a time_order step");
+    assert_eq!(time_order.status, kleroterion::Status::Passed);
+    let subjects: Vec<Subject> = report.by_hand.iter().map(|b| b.subject).collect();
+    assert_eq!(
+        subjects,
+        [
+            Subject::Commitment,
+            Subject::Announcement,
+            Subject::Lottery,
+            Subject::Lottery,
+            Subject::Lottery
+        ]
+    );
+    assert_eq!(report.by_hand[1].value, "2004-10-01T22:00:00Z (UTC)");
+    assert_eq!(report.by_hand[2].value, "number 9319");
+    assert_eq!(report.by_hand[3].value, "numbers 2 5 12 8 10");
+    assert_eq!(report.by_hand[4].value, "numbers 9 18 26 34 41 45");
+    let given = verify_with(&bundle, &Published::commitment(bundle.commitment), &[]);
+    assert_eq!(given.verdict, Verdict::ValidIf);
+    assert_eq!(given.by_hand.len(), 4, "the commitment was given");
+
+    // Announced after the first draw: committed late.
+    let mut late = manifest.clone();
+    late.announced_at = Some("2004-10-01T22:00:00Z".into());
+    let late = draw(&late, &records, &rfc_reveal()).expect("the draw itself runs");
+    assert_eq!(
+        late.result, bundle.result,
+        "the RFC key does not use the seed"
+    );
+    let report = verify(&late);
+    assert_eq!(report.failed_step(), Some(StepId::TimeOrder));
+    assert_eq!(report.error_kind.as_deref(), Some("CommittedLate"));
 }

@@ -33,8 +33,8 @@ use kleroterion::model::ResolvedPool;
 use kleroterion::sampling::uniform;
 use kleroterion::stream::Stream;
 use kleroterion::{
-    Allocation, Digest, Feature, Manifest, Method, PoolCommitment, Record, Reveal, SourceValue,
-    ValueQuota,
+    Allocation, Digest, Feature, Manifest, Method, PoolCommitment, Purpose, Record, Reveal,
+    SourceValue, ValueQuota,
 };
 
 const ALPHA_Z: f64 = 3.090_232; // z such that P(Z > z) = 0.001
@@ -115,6 +115,7 @@ fn manifest(records: &[Record], values: &[&str], method: Method, k: u32) -> Mani
         }],
         pool: PoolCommitment::of(records).expect("pool commitment"),
         randomness: None,
+        purpose: Purpose::Official,
     }
 }
 

@@ -1,12 +1,20 @@
 //! The shared vectors of `tests/vectors/*.json`, computed by an independent implementation
 //! (`tests/reference/kleroterion_ref.py`), reproduced byte for byte.
+//!
+//! Every loop over a list of cases counts what it checked and fails when the list is empty, so
+//! that a vector file that lost its cases cannot pass silently.
 
 use kleroterion::digest::to_hex;
+use kleroterion::lottery::{LotteryFormat, REGISTRY, Zone, registered};
 use kleroterion::merkle::{MerkleTree, leaf_hash, verify_inclusion};
 use kleroterion::sampling::{sample, uniform};
 use kleroterion::stream::{Stream, stream_key};
 use kleroterion::text::{TextKind, check};
-use kleroterion::{Bundle, Digest, Manifest, Record, Reveal, draw, replace, verify};
+use kleroterion::time::{format_unix, parse_utc};
+use kleroterion::{
+    Bundle, Digest, Fallback, Manifest, Published, Recipe, Record, Replacement, Reveal, SourceSpec,
+    SourceValue, draw, replace, verify, verify_json, verify_with,
+};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
@@ -15,7 +23,24 @@ fn load(name: &str) -> Value {
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(
+        v["spec"],
+        kleroterion::SPEC_VERSION,
+        "{path} is not a vector file of {}",
+        kleroterion::SPEC_VERSION
+    );
+    v
+}
+
+/// The cases of a list, which must not be empty.
+#[track_caller]
+fn cases<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    let list = v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no list \"{key}\""));
+    assert!(!list.is_empty(), "the list \"{key}\" is empty");
+    list
 }
 
 fn digest(v: &Value) -> Digest {
@@ -26,16 +51,22 @@ fn parse<T: serde::de::DeserializeOwned>(v: &Value) -> T {
     serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("{e}: {v}"))
 }
 
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// encoding.json
+// ---------------------------------------------------------------------------------------------
+
 #[test]
 fn encoding_records() {
     let v = load("encoding");
-    let cases = v["records"].as_array().expect("records");
-    assert!(!cases.is_empty());
-    for c in cases {
+    for c in cases(&v, "records") {
         let r: Record = parse(&c["record"]);
         assert_eq!(
             to_hex(&r.canonical_bytes().expect("bytes")),
-            c["bytes"].as_str().expect("bytes"),
+            text(&c["bytes"]),
             "{r:?}"
         );
         assert_eq!(leaf_hash(&r).expect("leaf"), digest(&c["leaf"]));
@@ -45,56 +76,133 @@ fn encoding_records() {
 #[test]
 fn encoding_manifests() {
     let v = load("encoding");
-    for c in v["manifests"].as_array().expect("manifests") {
+    for c in cases(&v, "manifests") {
         let m: Manifest = parse(&c["manifest"]);
         assert_eq!(
             to_hex(&m.canonical_bytes().expect("bytes")),
-            c["bytes"].as_str().expect("bytes"),
-            "{m:?}"
+            text(&c["bytes"]),
+            "{}",
+            m.title
         );
         assert_eq!(
             m.commitment().expect("commitment"),
-            digest(&c["commitment"])
+            digest(&c["commitment"]),
+            "{}",
+            m.title
         );
         m.validate().unwrap_or_else(|e| panic!("{e}: {}", m.title));
+        // The JSON text reads the same way.
+        let again = Manifest::from_json(&c["manifest"].to_string()).expect("reads");
+        assert_eq!(again, m);
     }
 }
 
+/// Each manifest has one fault, refused with the kind of SPEC.md section 5.1, whether it is
+/// read alone or inside a bundle given to the verifier.
 #[test]
-fn encoding_lottery_canon() {
+fn encoding_invalid_manifests() {
     let v = load("encoding");
-    for c in v["lottery_canon"].as_array().expect("canon") {
-        let numbers: Vec<kleroterion::LotteryNumber> = parse(&c["numbers"]);
+    let mut failures = Vec::new();
+    for c in cases(&v, "invalid_manifests") {
+        let what = text(&c["what"]);
+        let want = text(&c["error"]);
+        let got = match Manifest::from_json(&c["manifest"].to_string()) {
+            Ok(m) => m.validate().err().map(|e| (e.kind(), e.to_string())),
+            Err(e) => Some((e.kind(), e.to_string())),
+        };
+        match got {
+            Some((kind, _)) if kind == want => {}
+            Some((kind, msg)) => failures.push(format!("{what}: {kind} ({msg}), expected {want}")),
+            None => failures.push(format!("{what}: accepted, expected {want}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} invalid manifests not refused as the vectors say:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn encoding_lottery_values() {
+    let v = load("encoding");
+    for c in cases(&v, "lottery_values") {
+        let value: SourceValue = parse(&c["value"]);
+        let reveal = Reveal {
+            sources: vec![value.clone()],
+        };
+        reveal
+            .validate()
+            .unwrap_or_else(|e| panic!("{e}: {}", c["value"]));
+        // list(val, [s]) is u32(1) || val(s).
+        let bytes = reveal.canonical_bytes().expect("bytes");
+        assert_eq!(&bytes[..4], &[0, 0, 0, 1]);
+        assert_eq!(to_hex(&bytes[4..]), text(&c["bytes"]), "{}", c["value"]);
         assert_eq!(
-            kleroterion::reveal::canonical_numbers(&numbers),
-            c["canonical"].as_str().expect("canonical")
+            value.rfc3797_string(),
+            text(&c["rfc3797"]),
+            "{}",
+            c["value"]
         );
+    }
+}
+
+/// The words of `kleroterion::text`'s message for each rule of SPEC.md section 3.
+fn reason_words(reason: &str) -> &'static str {
+    match reason {
+        "empty" => "is empty",
+        "too long" => "too long",
+        "control character" => "control character",
+        "bidirectional formatting character" => "bidirectional formatting character",
+        "unassigned code point" => "unassigned in Unicode 14.0.0",
+        "not NFC" => "NFC",
+        other => panic!("unknown reason {other:?}"),
     }
 }
 
 #[test]
 fn encoding_invalid_texts() {
     let v = load("encoding");
-    for c in v["invalid_texts"].as_array().expect("invalid") {
-        let text = c["text"].as_str().expect("text");
-        assert!(
-            check(text, TextKind::Name, || "t".into()).is_err(),
-            "accepted {text:?} ({})",
-            c["reason"]
-        );
-        if !text.is_empty() {
+    for c in cases(&v, "invalid_texts") {
+        let t = text(&c["text"]);
+        let reason = text(&c["reason"]);
+        for kind in [TextKind::Ticket, TextKind::Name, TextKind::Free] {
+            let result = check(t, kind, || "t".into());
+            if t.is_empty() && matches!(kind, TextKind::Free) {
+                assert!(result.is_ok(), "the empty text is a valid free text");
+                continue;
+            }
+            let e = result.expect_err(&format!("accepted {t:?} as {kind:?} ({reason})"));
+            assert_eq!(e.kind(), "InvalidText");
+            let msg = e.to_string();
             assert!(
-                check(text, TextKind::Free, || "t".into()).is_err(),
-                "accepted {text:?}"
+                msg.contains(reason_words(reason)),
+                "{t:?} as {kind:?}: {msg:?}, expected the rule {reason:?}"
             );
         }
     }
 }
 
 #[test]
+fn encoding_valid_texts() {
+    let v = load("encoding");
+    for c in cases(&v, "valid_texts") {
+        let t = text(&c["text"]);
+        for kind in [TextKind::Ticket, TextKind::Name, TextKind::Free] {
+            check(t, kind, || "t".into()).unwrap_or_else(|e| panic!("{t:?} as {kind:?}: {e}"));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// merkle.json, seed.json, stream.json, sampling.json
+// ---------------------------------------------------------------------------------------------
+
+#[test]
 fn merkle_roots_and_proofs() {
     let v = load("merkle");
-    for t in v["trees"].as_array().expect("trees") {
+    for t in cases(&v, "trees") {
         let records: Vec<Record> = parse(&t["records"]);
         let tree = MerkleTree::from_records(&records).expect("tree");
         let root = digest(&t["root"]);
@@ -103,13 +211,11 @@ fn merkle_roots_and_proofs() {
             kleroterion::merkle::pool_root(&records).expect("root"),
             Some(root)
         );
-        for (i, (leaf, proof)) in t["leaves"]
-            .as_array()
-            .expect("leaves")
-            .iter()
-            .zip(t["proofs"].as_array().expect("proofs"))
-            .enumerate()
-        {
+        let leaves = cases(t, "leaves");
+        let proofs = cases(t, "proofs");
+        assert_eq!(leaves.len(), records.len());
+        assert_eq!(proofs.len(), records.len());
+        for (i, (leaf, proof)) in leaves.iter().zip(proofs).enumerate() {
             assert_eq!(tree.leaves()[i], digest(leaf));
             let want: Vec<Digest> = proof
                 .as_array()
@@ -137,36 +243,34 @@ fn merkle_roots_and_proofs() {
 #[test]
 fn seeds() {
     let v = load("seed");
-    for c in v["cases"].as_array().expect("cases") {
+    for c in cases(&v, "cases") {
         let reveal: Reveal = parse(&c["reveal"]);
+        reveal.validate().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             to_hex(&reveal.canonical_bytes().expect("bytes")),
-            c["reveal_bytes"].as_str().expect("bytes")
+            text(&c["reveal_bytes"])
         );
         assert_eq!(
             reveal.seed(&digest(&c["commitment"])).expect("seed"),
             digest(&c["seed"])
         );
-        assert_eq!(
-            reveal.rfc3797_key(),
-            c["rfc3797_key"].as_str().expect("key")
-        );
+        assert_eq!(reveal.rfc3797_key(), text(&c["rfc3797_key"]));
     }
 }
 
 #[test]
 fn stream_words() {
     let v = load("stream");
-    for c in v["cases"].as_array().expect("cases") {
+    for c in cases(&v, "cases") {
         let key = stream_key(
             &digest(&c["seed"]),
-            c["purpose"].as_str().expect("purpose"),
+            text(&c["purpose"]),
             c["index"].as_u64().expect("index") as u32,
         );
         assert_eq!(key, digest(&c["key"]));
         let mut s = Stream::from_key(&key);
-        for w in c["words64"].as_array().expect("words") {
-            assert_eq!(s.next_u64().to_string(), w.as_str().expect("decimal"));
+        for w in cases(c, "words64") {
+            assert_eq!(s.next_u64().to_string(), text(w));
         }
     }
 }
@@ -174,15 +278,11 @@ fn stream_words() {
 #[test]
 fn sampling() {
     let v = load("sampling");
-    for c in v["uniform"].as_array().expect("uniform") {
+    for c in cases(&v, "uniform") {
         let mut s = Stream::from_key(&digest(&c["key"]));
-        let n: u64 = c["n"].as_str().expect("n").parse().expect("u64");
-        for r in c["results"].as_array().expect("results") {
-            assert_eq!(
-                uniform(&mut s, n).to_string(),
-                r.as_str().expect("decimal"),
-                "n = {n}"
-            );
+        let n: u64 = text(&c["n"]).parse().expect("u64");
+        for r in cases(c, "results") {
+            assert_eq!(uniform(&mut s, n).to_string(), text(r), "n = {n}");
         }
         assert_eq!(
             s.draws_consumed(),
@@ -190,7 +290,7 @@ fn sampling() {
             "n = {n}"
         );
     }
-    for c in v["sample"].as_array().expect("sample") {
+    for c in cases(&v, "sample") {
         let mut s = Stream::from_key(&digest(&c["key"]));
         let got = sample(
             &mut s,
@@ -202,6 +302,10 @@ fn sampling() {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// draws.json
+// ---------------------------------------------------------------------------------------------
+
 fn draw_case(c: &Value) -> Bundle {
     let m: Manifest = parse(&c["manifest"]);
     let pool: Vec<Record> = parse(&c["pool"]);
@@ -212,10 +316,10 @@ fn draw_case(c: &Value) -> Bundle {
 #[test]
 fn full_draws() {
     let v = load("draws");
-    let draws = v["draws"].as_array().expect("draws");
+    let draws = cases(&v, "draws");
     assert!(draws.len() >= 5);
     for c in draws {
-        let name = c["name"].as_str().expect("name");
+        let name = text(&c["name"]);
         let b = draw_case(c);
         assert_eq!(
             b.manifest.pool.root,
@@ -229,7 +333,12 @@ fn full_draws() {
         assert_eq!(b.result.selected, sel, "{name}");
         assert_eq!(b.result.alternates, alt, "{name}");
         assert_eq!(b.transcript, digest(&c["transcript"]), "{name}");
+        if let Some(key) = c["intermediate"]["rfc3797_key"].as_str() {
+            assert_eq!(b.reveal.rfc3797_key(), key, "{name}");
+        }
         let report = verify(&b);
+        assert!(report.valid, "{name}: {:?}", report.error);
+        let report = verify_with(&b, &Published::commitment(digest(&c["commitment"])), &[]);
         assert!(report.valid, "{name}: {:?}", report.error);
     }
 }
@@ -237,20 +346,20 @@ fn full_draws() {
 #[test]
 fn draw_failures() {
     let v = load("draws");
-    for c in v["failures"].as_array().expect("failures") {
+    for c in cases(&v, "failures") {
         let m: Manifest = parse(&c["manifest"]);
         let pool: Vec<Record> = parse(&c["pool"]);
         let reveal: Reveal = parse(&c["reveal"]);
-        let e = draw(&m, &pool, &reveal).expect_err(c["name"].as_str().expect("name"));
-        assert_eq!(e.kind(), c["error"].as_str().expect("error"));
+        let e = draw(&m, &pool, &reveal).expect_err(text(&c["name"]));
+        assert_eq!(e.kind(), text(&c["error"]), "{}: {e}", c["name"]);
     }
 }
 
 #[test]
 fn replacements() {
     let v = load("draws");
-    let draws = v["draws"].as_array().expect("draws");
-    for c in v["replacements"].as_array().expect("replacements") {
+    let draws = cases(&v, "draws");
+    for c in cases(&v, "replacements") {
         let d = draws
             .iter()
             .find(|d| d["name"] == c["draw"])
@@ -263,5 +372,242 @@ fn replacements() {
         assert_eq!(r.replacements, want, "{}", c["draw"]);
         assert_eq!(r.panel, panel, "{}", c["draw"]);
         assert_eq!(r.hash, digest(&c["hash"]), "{}", c["draw"]);
+        // The record verifies with its draw.
+        let report = verify_with(&b, &Published::default(), &[r]);
+        assert!(report.valid, "{}: {:?}", c["draw"], report.error);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// lottery.json
+// ---------------------------------------------------------------------------------------------
+
+/// The registry as the reference reads SPEC.md section 6.6: the same entries, draw days and
+/// local times, zones, first dates and formats, and the format's `fmt(F)` bytes.
+#[test]
+fn lottery_registry() {
+    let v = load("lottery");
+    let entries = cases(&v, "registry");
+    assert_eq!(entries.len(), REGISTRY.len(), "the registry's size");
+    for e in entries {
+        let id = text(&e["id"]);
+        let l = registered(id).unwrap_or_else(|| panic!("{id} is not in the registry"));
+        assert_eq!(l.name, text(&e["name"]), "{id}");
+        assert_eq!(l.since, text(&e["since"]), "{id}");
+        assert_eq!(l.zone.name(), text(&e["zone"]), "{id}");
+        assert_eq!(l.result_page, text(&e["results"]), "{id}");
+        let draws = e["draws"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{id}: draws"));
+        assert_eq!(draws.len(), l.draws.len(), "{id}: draw days");
+        for &(day, hour, minute) in l.draws {
+            let name = day.name().to_lowercase();
+            assert_eq!(
+                draws.get(&name).and_then(Value::as_str),
+                Some(format!("{hour:02}:{minute:02}").as_str()),
+                "{id}: {name}"
+            );
+        }
+        let format: LotteryFormat = parse(&e["format"]);
+        assert_eq!(l.format(), format, "{id}");
+        // fmt(F), as it appears in a recipe that declares this format (SPEC.md section 6.1):
+        // str(lottery) || str(date) || u8(1) || fmt(F) || u8(1) || str(draw_at).
+        let mut m: Manifest = parse(&cases(&load("encoding"), "manifests")[0]["manifest"]);
+        let draw_at = "2026-12-01T18:00:00Z";
+        m.randomness = Some(one_source(SourceSpec::Lottery {
+            lottery: "Tombola".into(),
+            date: "2026-12-01".into(),
+            format: Some(format),
+            draw_at: Some(draw_at.into()),
+        }));
+        let str_bytes = |t: &str| {
+            let mut b = (t.len() as u32).to_be_bytes().to_vec();
+            b.extend_from_slice(t.as_bytes());
+            b
+        };
+        let mut want = str_bytes("Tombola");
+        want.extend(str_bytes("2026-12-01"));
+        want.push(1);
+        want.extend(kleroterion::digest::from_hex(text(&e["fmt"]), "fmt").expect("hex"));
+        want.push(1);
+        want.extend(str_bytes(draw_at));
+        let bytes = m.canonical_bytes().expect("bytes");
+        assert!(
+            bytes.windows(want.len()).any(|w| w == want.as_slice()),
+            "{id}: fmt(F) is not {}",
+            text(&e["fmt"])
+        );
+    }
+}
+
+/// The UTC instants of each summer-time rule, through the zones that follow it.
+#[test]
+fn lottery_summer_time_rules() {
+    let v = load("lottery");
+    let hour = 3_600i64;
+    for c in cases(&v, "summer") {
+        let (zone, standard) = match text(&c["rule"]) {
+            "EU" => (Zone::EuropeParis, hour),
+            "US" => (Zone::AmericaNewYork, -5 * hour),
+            other => panic!("unknown rule {other}"),
+        };
+        let from = parse_utc(text(&c["from"])).expect("from") as i64;
+        let to = parse_utc(text(&c["to"])).expect("to") as i64;
+        // The local wall-clock time of an instant, at an offset, back to UTC.
+        let back = |utc: i64, offset: i64| {
+            let local = format_unix((utc + offset) as u64);
+            let n = |r: std::ops::Range<usize>| local[r].parse::<i64>().expect("digits");
+            zone.to_utc(n(0..4), n(5..7), n(8..10), n(11..13), n(14..16))
+        };
+        let summer = standard + hour;
+        // Local times on both sides of each change that exist once (the hour before the
+        // change back to standard time is read twice on a clock).
+        for (utc, offset) in [
+            (from - 60, standard),
+            (from, summer),
+            (to - hour - 60, summer),
+            (to + hour, standard),
+        ] {
+            assert_eq!(back(utc, offset), Some(utc as u64), "{c}");
+        }
+    }
+}
+
+#[test]
+fn lottery_draw_instants() {
+    let v = load("lottery");
+    for c in cases(&v, "draws") {
+        let id = text(&c["lottery"]);
+        let date = text(&c["date"]);
+        let want = parse_utc(text(&c["utc"])).expect("utc");
+        let l = registered(id).unwrap_or_else(|| panic!("{id}"));
+        assert_eq!(l.draw_instant(date), Ok(want), "{id} {date}");
+        let source = SourceSpec::Lottery {
+            lottery: id.into(),
+            date: date.into(),
+            format: None,
+            draw_at: None,
+        };
+        assert_eq!(source.time(), Ok(Some(want)), "{id} {date}");
+    }
+}
+
+fn one_source(source: SourceSpec) -> Recipe {
+    Recipe {
+        sources: vec![source],
+        fallback: Fallback::NextValue,
+    }
+}
+
+#[test]
+fn lottery_refused_dates() {
+    let v = load("lottery");
+    for c in cases(&v, "refused_dates") {
+        let source: SourceSpec = parse(&c["source"]);
+        let e = one_source(source)
+            .validate()
+            .expect_err(&format!("{} ({})", c["source"], c["reason"]));
+        assert_eq!(e.kind(), text(&c["error"]), "{}: {e}", c["source"]);
+    }
+}
+
+#[test]
+fn lottery_numbers() {
+    let v = load("lottery");
+    for c in cases(&v, "numbers") {
+        let source: SourceSpec = parse(&c["source"]);
+        let registry =
+            matches!(&source, SourceSpec::Lottery { lottery, .. } if registered(lottery).is_some());
+        let recipe = one_source(source);
+        recipe
+            .validate()
+            .unwrap_or_else(|e| panic!("{e}: {}", c["source"]));
+        let reveal = Reveal {
+            sources: vec![parse(&c["value"])],
+        };
+        let matched = reveal.check_against(&recipe);
+        match c["error"].as_str() {
+            None => {
+                matched.unwrap_or_else(|e| panic!("{e}: {}", c["value"]));
+                reveal.validate().expect("fits alone");
+            }
+            Some(kind) => {
+                let e = matched.expect_err(&format!("{} ({})", c["value"], c["reason"]));
+                assert_eq!(e.kind(), kind, "{}: {e}", c["value"]);
+                if registry {
+                    // The same error from the value alone, without a recipe.
+                    let e = reveal.validate().expect_err("refused alone");
+                    assert_eq!(e.kind(), kind, "{}: {e}", c["value"]);
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// verify.json
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn verification_reports() {
+    let v = load("verify");
+    let mut failures = Vec::new();
+    for c in cases(&v, "cases") {
+        let name = text(&c["name"]);
+        let bundle_text = match c["bundle_text"].as_str() {
+            Some(t) => t.to_string(),
+            None => c["bundle"].to_string(),
+        };
+        let published: Published = parse(&c["published"]);
+        let replacements: Vec<Replacement> = parse(&c["replacements"]);
+        let report = verify_json(&bundle_text, &published, &replacements);
+        let got = serde_json::to_value(&report).expect("a report serialises");
+        let steps: Vec<Value> = got["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|s| serde_json::json!({"id": s["id"], "status": s["status"]}))
+            .collect();
+        let by_hand: Vec<Value> = got["by_hand"]
+            .as_array()
+            .expect("by_hand")
+            .iter()
+            .map(|b| b["subject"].clone())
+            .collect();
+        let failed_step = report
+            .failed_step()
+            .map_or(Value::Null, |s| Value::from(s.as_str()));
+        let compare = [
+            ("verdict", got["verdict"].clone(), c["verdict"].clone()),
+            ("valid", got["valid"].clone(), c["valid"].clone()),
+            ("purpose", got["purpose"].clone(), c["purpose"].clone()),
+            ("steps", Value::from(steps), c["steps"].clone()),
+            ("failed_step", failed_step, c["failed_step"].clone()),
+            (
+                "error_kind",
+                got["error_kind"].clone(),
+                c["error_kind"].clone(),
+            ),
+            ("by_hand", Value::from(by_hand), c["by_hand"].clone()),
+        ];
+        for (what, ours, theirs) in compare {
+            if ours != theirs {
+                failures.push(format!(
+                    "{name}: {what} is {ours}, the vector says {theirs} (error: {:?})",
+                    report.error
+                ));
+            }
+        }
+        // A parsed bundle verifies the same way through `verify_with`.
+        if let Ok(b) = Bundle::from_json(&bundle_text) {
+            let direct = verify_with(&b, &published, &replacements);
+            assert_eq!(direct, report, "{name}: verify_with and verify_json differ");
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differences with verify.json:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -2,6 +2,9 @@
 //!
 //! Run from the `fuzz` folder: `cargo run --bin make_corpus`. Existing files of the same name
 //! are overwritten; nothing else is removed.
+//!
+//! A `bundle_json` input is a bundle, or `bundle NUL published NUL replacements` (the published
+//! facts and the replacement records as JSON, see `kleroterion_fuzz::bundle_json`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,6 +33,32 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).expect("json")
 }
 
+/// The cases of a vector list, which must not be empty.
+fn list<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    let l = v[key].as_array().unwrap_or_else(|| panic!("no list {key}"));
+    assert!(!l.is_empty(), "the list {key} is empty");
+    l
+}
+
+/// A file name made of the ASCII letters and digits of a vector's description.
+fn slug(text: &str) -> String {
+    let s: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s.split('-')
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// A CSV file, cut to its first `lines` lines so the corpus stays small.
 fn csv(path: &str, lines: usize) -> Vec<u8> {
     let text = fs::read(root().join(path)).expect("csv file");
@@ -46,7 +75,7 @@ fn csv(path: &str, lines: usize) -> Vec<u8> {
 fn main() {
     // Bundles, manifests and reveals from the draws vectors.
     let draws = vectors("draws.json");
-    for d in draws["draws"].as_array().expect("draws") {
+    for d in list(&draws, "draws") {
         let name = d["name"].as_str().expect("name");
         let manifest: Manifest = serde_json::from_value(d["manifest"].clone()).expect("manifest");
         let pool: Vec<kleroterion::Record> =
@@ -69,7 +98,7 @@ fn main() {
             pretty(&d["reveal"]),
         );
     }
-    for d in draws["failures"].as_array().expect("failures") {
+    for d in list(&draws, "failures") {
         let name = d["name"].as_str().expect("name");
         out(
             "manifest_json",
@@ -77,15 +106,21 @@ fn main() {
             pretty(&d["manifest"]),
         );
     }
-    // A bundle from a future spec version, and one with an unknown field.
+    // A bundle from a future spec version, one from version 1, and one with an unknown field.
     let first = fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/bundle_json/uniform.json"),
     )
     .expect("uniform bundle");
+    assert!(first.contains(kleroterion::SPEC_VERSION));
     out(
         "bundle_json",
         "future-spec.json",
-        first.replace("kleroterion/v1", "kleroterion/v2"),
+        first.replace(kleroterion::SPEC_VERSION, "kleroterion/v3"),
+    );
+    out(
+        "bundle_json",
+        "v1-spec.json",
+        first.replace(kleroterion::SPEC_VERSION, "kleroterion/v1"),
     );
     out(
         "bundle_json",
@@ -93,24 +128,81 @@ fn main() {
         first.replacen('{', "{\"extra\": 1,", 1),
     );
 
+    // The verification vectors: each bundle (or unreadable text) with its published facts and
+    // replacement records, as `bundle NUL published NUL replacements`.
+    let verify = vectors("verify.json");
+    for c in list(&verify, "cases") {
+        let name = c["name"].as_str().expect("name");
+        let mut bytes = match c["bundle_text"].as_str() {
+            Some(t) => t.as_bytes().to_vec(),
+            None => pretty(&c["bundle"]).into_bytes(),
+        };
+        bytes.push(0);
+        bytes.extend(pretty(&c["published"]).into_bytes());
+        bytes.push(0);
+        bytes.extend(pretty(&c["replacements"]).into_bytes());
+        out("bundle_json", &format!("verify-{name}.json"), bytes);
+        if let Some(b) = c.get("bundle").filter(|b| b.is_object()) {
+            out(
+                "manifest_json",
+                &format!("verify-{name}.json"),
+                pretty(&b["manifest"]),
+            );
+            if b["reveal"].is_object() {
+                out(
+                    "reveal_json",
+                    &format!("verify-{name}.json"),
+                    pretty(&b["reveal"]),
+                );
+            }
+        }
+    }
+
     // Manifests from the encoding vectors.
     let encoding = vectors("encoding.json");
-    for (i, m) in encoding["manifests"]
-        .as_array()
-        .expect("manifests")
-        .iter()
-        .enumerate()
-    {
+    for (i, m) in list(&encoding, "manifests").iter().enumerate() {
         out(
             "manifest_json",
             &format!("encoding-{i:02}.json"),
             pretty(&m["manifest"]),
         );
     }
+    for (i, m) in list(&encoding, "invalid_manifests").iter().enumerate() {
+        let what = slug(m["what"].as_str().expect("what"));
+        out(
+            "manifest_json",
+            &format!("invalid-{i:02}-{what}.json"),
+            pretty(&m["manifest"]),
+        );
+    }
+    // Lottery values (registry, declared, unsorted, repeated) as one-source reveals.
+    for (i, c) in list(&encoding, "lottery_values").iter().enumerate() {
+        let reveal = serde_json::json!({"sources": [c["value"]]});
+        out(
+            "reveal_json",
+            &format!("lottery-value-{i:02}.json"),
+            pretty(&reveal),
+        );
+    }
+    // Numbers that fit a lottery's format and numbers that do not, one per reason and lottery.
+    let lottery = vectors("lottery.json");
+    let mut seen = std::collections::BTreeSet::new();
+    for c in list(&lottery, "numbers") {
+        let id = c["value"]["lottery"].as_str().expect("lottery");
+        let reason = c["reason"].as_str().unwrap_or("fits");
+        if seen.insert((id.to_string(), reason.to_string())) {
+            let reveal = serde_json::json!({"sources": [c["value"]]});
+            out(
+                "reveal_json",
+                &format!("lottery-{}-{}.json", slug(id), slug(reason)),
+                pretty(&reveal),
+            );
+        }
+    }
 
     // Reveals from the seed vectors.
     let seed = vectors("seed.json");
-    for (i, c) in seed["cases"].as_array().expect("cases").iter().enumerate() {
+    for (i, c) in list(&seed, "cases").iter().enumerate() {
         out(
             "reveal_json",
             &format!("seed-{i:02}.json"),
