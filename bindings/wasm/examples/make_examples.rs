@@ -8,11 +8,14 @@
 //!
 //! - `lottery`: 2,000 volunteers, 4 features, k = 40, a portfolio of M = 1,000 panels (each
 //!   made by a greedy draw on its own seed, so every panel meets every quota), seeded by a
-//!   real drand quicknet round and a made-up EuroMillions result;
+//!   real drand quicknet round and a made-up EuroMillions result ([`LOTTERY_EUROMILLIONS`]);
 //! - `greedy`: 300 volunteers in households, k = 24, at most one person per household,
 //!   seeded by dice;
 //! - `stratified`: 500 volunteers stratified by commune (largest remainder), k = 30, seeded
-//!   by a made-up lottery result.
+//!   by a made-up result of France's Loto ([`STRATIFIED_LOTO`]).
+//!
+//! All three are `official` draws of protocol v2 whose lotteries are registry entries; the
+//! made-up lottery results are the ones a reader would type on the page as published.
 //!
 //! For each draw: the bundle, three receipts (a selected person, an alternate, someone not
 //! selected) and an entry of `index.json`, which the page reads to list the examples.
@@ -37,8 +40,8 @@ use kleroterion::methods::greedy;
 use kleroterion::model::ResolvedPool;
 use kleroterion::stream::Stream;
 use kleroterion::{
-    Allocation, Bundle, Digest, Feature, LotteryNumber, Manifest, Method, PoolCommitment, Receipt,
-    Recipe, Record, Reveal, SPEC_VERSION, SourceSpec, SourceValue, ValueQuota, draw,
+    Allocation, Bundle, Digest, Fallback, Feature, Manifest, Method, PoolCommitment, Purpose,
+    Receipt, Recipe, Record, Reveal, SPEC_VERSION, SourceSpec, SourceValue, ValueQuota, draw,
 };
 use serde::Serialize;
 
@@ -49,6 +52,12 @@ const QUICKNET: &str = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba9460
 /// A real quicknet round (produced 2026-07-23T07:38:30Z) and its signature.
 const QUICKNET_ROUND: u64 = 30_662_982;
 const QUICKNET_SIGNATURE: &str = "8b3edd0d42a2fa36ac15641a2dea2e4f4895acec2ef72ef39e5b6138f0346fb6b046dde1b4b3d09ff5fe8a6a7acd674a";
+
+/// The made-up EuroMillions result of the `lottery` example: (date, main numbers, stars).
+const LOTTERY_EUROMILLIONS: (&str, [u32; 5], [u32; 2]) =
+    ("2026-07-24", [7, 19, 23, 36, 44], [3, 11]);
+/// The made-up Loto result of the `stratified` example: (date, main numbers, numéro chance).
+const STRATIFIED_LOTO: (&str, [u32; 5], [u32; 1]) = ("2026-11-11", [4, 15, 27, 33, 41], [8]);
 
 /// Files larger than this get their own script instead of being inlined in `examples.js`.
 const INLINE_LIMIT: usize = 1 << 20;
@@ -212,20 +221,20 @@ fn manifest(
         pool: PoolCommitment::of(records)?,
         randomness: Some(Recipe {
             sources,
-            fallback:
-                "Si une source ne publie pas, utiliser la première valeur publiée ensuite par \
-                       cette même source. / If a source does not publish, use the first later \
-                       value of that same source."
-                    .into(),
+            fallback: Fallback::NextValue,
         }),
+        purpose: Purpose::Official,
     })
 }
 
-fn numbers(xs: &[u32]) -> Res<Vec<LotteryNumber>> {
-    Ok(xs
-        .iter()
-        .map(|x| LotteryNumber::parse(&x.to_string()))
-        .collect::<Result<_, _>>()?)
+/// A source of the registry's lottery `id` on `date`.
+fn lottery_source(id: &str, date: &str) -> SourceSpec {
+    SourceSpec::Lottery {
+        lottery: id.into(),
+        date: date.into(),
+        format: None,
+        draw_at: None,
+    }
 }
 
 /// The lottery portfolio: `m` panels, each the (sorted) result of a greedy draw.
@@ -258,6 +267,10 @@ struct Example {
     pool_count: u32,
     panel_size: u32,
     receipts: Vec<ReceiptEntry>,
+    /// The lottery results of the draw as their operators published them (made up for the
+    /// fictitious draws), in the form the page's field takes:
+    /// `euromillions@2026-07-24=7,19,23,36,44+3,11`.
+    lotteries: Vec<String>,
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> Res<()> {
@@ -308,7 +321,31 @@ fn emit(dir: &Path, id: &str, bundle: &Bundle, title_en: &str, title_fr: &str) -
         pool_count: bundle.manifest.pool.count,
         panel_size: bundle.manifest.panel_size,
         receipts,
+        lotteries: lotteries_of(bundle),
     })
+}
+
+/// The lottery values of a bundle as `LOTTERY@DATE=MAIN+BONUS` lines.
+fn lotteries_of(bundle: &Bundle) -> Vec<String> {
+    let specs = bundle.manifest.randomness.iter().flat_map(|r| &r.sources);
+    let list = |xs: &[u32]| xs.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    specs
+        .zip(&bundle.reveal.sources)
+        .filter_map(|(spec, value)| match (spec, value) {
+            (
+                SourceSpec::Lottery { lottery, date, .. },
+                SourceValue::Lottery { main, bonus, .. },
+            ) => {
+                let mut line = format!("{lottery}@{date}={}", list(main));
+                for g in bonus {
+                    line.push('+');
+                    line.push_str(&list(g));
+                }
+                Some(line)
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn lottery_example(dir: &Path) -> Res<Example> {
@@ -321,10 +358,7 @@ fn lottery_example(dir: &Path) -> Res<Example> {
             chain: Digest::from_hex(QUICKNET, "chain")?,
             round: QUICKNET_ROUND,
         },
-        SourceSpec::Lottery {
-            name: "EuroMillions".into(),
-            date: "2026-07-24".into(),
-        },
+        lottery_source("euromillions", LOTTERY_EUROMILLIONS.0),
     ];
     let greedy_manifest = manifest(
         Setup {
@@ -360,10 +394,12 @@ fn lottery_example(dir: &Path) -> Res<Example> {
                 round: QUICKNET_ROUND,
                 signature: kleroterion::digest::from_hex(QUICKNET_SIGNATURE, "signature")?,
                 previous_signature: None,
+                randomness: None,
             },
             SourceValue::Lottery {
-                name: "EuroMillions".into(),
-                numbers: numbers(&[7, 19, 23, 36, 44, 3, 11])?,
+                lottery: "euromillions".into(),
+                main: LOTTERY_EUROMILLIONS.1.to_vec(),
+                bonus: vec![LOTTERY_EUROMILLIONS.2.to_vec()],
             },
         ],
     };
@@ -433,15 +469,13 @@ fn stratified_example(dir: &Path) -> Res<Example> {
         },
         feats,
         &records,
-        vec![SourceSpec::Lottery {
-            name: "Loto".into(),
-            date: "2026-11-11".into(),
-        }],
+        vec![lottery_source("fr-loto", STRATIFIED_LOTO.0)],
     )?;
     let reveal = Reveal {
         sources: vec![SourceValue::Lottery {
-            name: "Loto".into(),
-            numbers: numbers(&[4, 15, 27, 33, 41, 8])?,
+            lottery: "fr-loto".into(),
+            main: STRATIFIED_LOTO.1.to_vec(),
+            bonus: vec![STRATIFIED_LOTO.2.to_vec()],
         }],
     };
     let bundle = draw(&m, &records, &reveal)?;
@@ -558,6 +592,7 @@ fn demo_example(dir: &Path, demo: &Path, stage: u32) -> Res<Example> {
         pool_count: n,
         panel_size: k,
         receipts,
+        lotteries: lotteries_of(&bundle),
     })
 }
 

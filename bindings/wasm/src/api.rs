@@ -5,15 +5,16 @@
 //! the core crate; this module only parses, calls and serialises.
 
 use kleroterion::digest::to_hex;
+use kleroterion::lottery::registered;
 use kleroterion::merkle::{MerkleTree, leaf_hash};
 use kleroterion::methods::lottery::selection_counts;
 use kleroterion::sampling::sample as core_sample;
 use kleroterion::sampling::uniform as core_uniform;
 use kleroterion::stream::{Stream, stream_key as core_stream_key};
-use kleroterion::text::{TextKind, check};
+use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display};
 use kleroterion::{
-    Bundle, Digest, LotteryNumber, Manifest, Method, Receipt, ReceiptOutcome, Record, Reveal,
-    SourceSpec, SourceValue,
+    Bundle, Digest, Manifest, Method, Published, PublishedLottery, Receipt, ReceiptOutcome, Record,
+    Replacement, Reveal, SourceSpec, SourceValue,
 };
 use serde::Serialize;
 
@@ -31,16 +32,91 @@ fn digest(hex: &str, field: &str) -> ApiResult<Digest> {
     Ok(Digest::from_hex(hex, field)?)
 }
 
-/// Verifies a bundle (SPEC.md section 12) and returns the report as JSON:
-/// `{valid, steps: [{id, title, status, computed, published, detail}], error, error_kind}`.
+/// A text from a bundle or a receipt, as a page may show it (SPEC.md section 3): control and
+/// bidirectional formatting characters escaped, cut after [`DISPLAY_LIMIT`] bytes.
+fn shown(text: &str) -> String {
+    display(text, DISPLAY_LIMIT)
+}
+
+/// Any text made safe to show, cut after `max_bytes` bytes: the core's `text::display`, for a
+/// page that writes text from a file into its document.
+pub fn display_text(text: &str, max_bytes: u32) -> String {
+    display(text, usize::try_from(max_bytes).unwrap_or(usize::MAX))
+}
+
+fn report_json(report: &kleroterion::Report) -> String {
+    // A report holds only strings, booleans and enums: serialising it cannot fail.
+    serde_json::to_string(report).unwrap_or_else(|e| {
+        format!(
+            r#"{{"verdict":"invalid","valid":false,"steps":[],"by_hand":[],"error":"{e}","error_kind":"Json"}}"#
+        )
+    })
+}
+
+/// Verifies a bundle by computation alone, with no published fact given (SPEC.md section
+/// 12), and returns the report as JSON: `{verdict, valid, purpose, steps, by_hand, error,
+/// error_kind}`. The commitment is then among the items to compare by hand.
 ///
 /// Never fails: a text that is not a bundle gives a report whose `format` step failed.
 pub fn verify(bundle_json: &str) -> String {
-    let report = kleroterion::verify_json(bundle_json);
-    // A report holds only strings, booleans and enums: serialising it cannot fail.
-    serde_json::to_string(&report).unwrap_or_else(|e| {
-        format!(r#"{{"valid":false,"steps":[],"error":"{e}","error_kind":"Json"}}"#)
+    report_json(&kleroterion::verify_json(
+        bundle_json,
+        &Published::default(),
+        &[],
+    ))
+}
+
+/// The published facts a reader typed, as the core's [`Published`] in JSON: the commitment as
+/// published (64 hex digits; spaces and line breaks between them are ignored, so the grouped
+/// form `1a2b 3c4d ...` can be pasted; empty when not given) and lottery results, one per
+/// line, as `LOTTERY@YYYY-MM-DD=MAIN+BONUS` (`euromillions@2026-12-04=7,18,28,40,48+3,9`).
+///
+/// This is the one place where what a page's fields hold becomes the core's inputs.
+pub fn published_facts(commitment: &str, lotteries: &str) -> ApiResult<String> {
+    let hex: String = commitment.chars().filter(|c| !c.is_whitespace()).collect();
+    let commitment = if hex.is_empty() {
+        None
+    } else {
+        Some(Digest::from_hex(&hex, "commitment").map_err(|_| {
+            ApiError::new(
+                "InvalidCommitment",
+                format!(
+                    "the commitment \"{}\" is not 64 hexadecimal digits",
+                    display(commitment.trim(), 80)
+                ),
+            )
+        })?)
+    };
+    let lotteries = lotteries
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(PublishedLottery::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    to_json(&Published {
+        commitment,
+        lotteries,
     })
+}
+
+/// Verifies a bundle against the facts published outside it (the JSON of
+/// [`published_facts`], or the core's `Published`) and the replacement records made from it
+/// (a JSON list, `[]` for none); returns the report as JSON, like [`verify`].
+///
+/// Fails only when the published facts or the replacement records cannot be read; a bundle
+/// that cannot be read gives a report whose `format` step failed.
+pub fn verify_with(
+    bundle_json: &str,
+    published_json: &str,
+    replacements_json: &str,
+) -> ApiResult<String> {
+    let published: Published = parse("published facts", published_json)?;
+    let replacements: Vec<Replacement> = parse("replacement records", replacements_json)?;
+    Ok(report_json(&kleroterion::verify_json(
+        bundle_json,
+        &published,
+        &replacements,
+    )))
 }
 
 /// The answer of a receipt check.
@@ -48,9 +124,10 @@ pub fn verify(bundle_json: &str) -> String {
 pub struct ReceiptAnswer {
     /// True when the receipt is for this draw and its proof leads to the committed root.
     pub matches: bool,
-    /// The ticket (when it matches).
+    /// The ticket (when it matches), escaped for display.
     pub ticket: Option<String>,
-    /// The person's features as `[feature, value]` pairs (when it matches).
+    /// The person's features as `[feature, value]` pairs (when it matches), escaped for
+    /// display.
     pub features: Vec<(String, String)>,
     /// The outcome (when it matches): `{"outcome": "selected", "position": p}`,
     /// `{"outcome": "alternate", "number": n}` or `{"outcome": "not_selected"}`.
@@ -86,8 +163,12 @@ pub fn check_receipt(receipt_json: &str, bundle_json: &str) -> String {
         let c = kleroterion::check_receipt(&receipt, &bundle)?;
         Ok(ReceiptAnswer {
             matches: true,
-            ticket: Some(c.ticket),
-            features: c.features,
+            ticket: Some(shown(&c.ticket)),
+            features: c
+                .features
+                .iter()
+                .map(|(f, v)| (shown(f), shown(v)))
+                .collect(),
             outcome: Some(c.outcome),
             proof_length: receipt.proof.len(),
             error: None,
@@ -147,7 +228,7 @@ pub fn selection_probabilities(bundle_json: &str) -> ApiResult<String> {
     })
 }
 
-/// One row of the quota table.
+/// One row of the quota table (texts escaped for display).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuotaRow {
     /// The feature.
@@ -210,7 +291,7 @@ pub fn quota_table(bundle_json: &str) -> ApiResult<String> {
         .filter_map(|t| {
             let r = find(t);
             if r.is_none() {
-                unknown_tickets.push(t.clone());
+                unknown_tickets.push(shown(t));
             }
             r
         })
@@ -226,8 +307,8 @@ pub fn quota_table(bundle_json: &str) -> ApiResult<String> {
         for q in &feat.values {
             let on_panel = count(&mut panel.iter().copied(), f, &q.value);
             rows.push(QuotaRow {
-                feature: feat.name.clone(),
-                value: q.value.clone(),
+                feature: shown(&feat.name),
+                value: shown(&q.value),
                 min: q.min,
                 max: q.max,
                 panel: on_panel,
@@ -244,13 +325,16 @@ pub fn quota_table(bundle_json: &str) -> ApiResult<String> {
     })
 }
 
-/// What the page shows above the checklist.
+/// What the page shows above the checklist. Every text from the bundle is escaped for
+/// display (control and bidirectional formatting characters as `\u{..}`, long texts cut).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Summary {
     /// The draw's title.
     pub title: String,
-    /// When the organiser says the commitment was published.
+    /// When the organiser says the commitment was published (a claim, not a fact).
     pub announced_at: Option<String>,
+    /// `official`, `rehearsal` or `replay`.
+    pub purpose: String,
     /// The method's name.
     pub method: String,
     /// `k`.
@@ -261,46 +345,86 @@ pub struct Summary {
     pub pool_count: u32,
     /// The household rule.
     pub household_rule: bool,
-    /// The committed randomness sources, described.
+    /// True when the manifest commits to a randomness recipe.
+    pub committed: bool,
+    /// The committed randomness sources, described (in English, by the core).
     pub sources: Vec<String>,
-    /// The published commitment.
+    /// The earliest time at which a committed source exists (`YYYY-MM-DDTHH:MM:SSZ`), when a
+    /// program knows the time of some source: the commitment's first public record must be
+    /// dated before it.
+    pub earliest_time: Option<String>,
+    /// The bundle's own copy of the commitment (what the bundle says, not what was published).
     pub commitment: String,
+    /// The same in 16 groups of 4 hex digits, to read aloud.
+    pub commitment_grouped: String,
     /// The published panel, in draw order.
     pub selected: Vec<String>,
     /// The published alternates, in order.
     pub alternates_list: Vec<String>,
-    /// Each committed source next to its revealed value, in recipe order.
+    /// Each source, committed and revealed, in order: the recipe's sources next to the
+    /// reveal's values (a value without a recipe when nothing was committed).
     pub randomness: Vec<SourceShown>,
 }
 
+/// A group of lottery numbers, as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NumbersShown {
+    /// The group's name from the lottery's format (`numbers`, `stars`, `Superzahl`...), empty
+    /// when the format is unknown.
+    pub name: String,
+    /// The numbers, in the order published.
+    pub numbers: Vec<u32>,
+}
+
 /// One randomness source as the page shows it: what was committed and what was revealed.
-/// Whether it was checked is the `randomness` step of the verify report.
+/// Whether it was checked is the verify report's (drand: the `randomness` step; lotteries,
+/// dice and hex values are never checked by computation: they are in `by_hand`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SourceShown {
     /// `drand`, `lottery`, `dice` or `hex`.
     pub kind: String,
+    /// Whether the recipe committed to this source.
+    pub committed: bool,
+    /// Whether a value was revealed for this source.
+    pub revealed: bool,
     /// drand: the network's name (`quicknet`, `mainnet`), if known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network: Option<String>,
     /// drand: the chain hash, as hex.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
-    /// drand: the committed round.
+    /// drand: the round.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub round: Option<u64>,
-    /// drand: when that round was produced, as `YYYY-MM-DDTHH:MM:SSZ` (known networks).
+    /// When the source's value comes into existence (`YYYY-MM-DDTHH:MM:SSZ`): a drand round's
+    /// production time, a lottery's draw time; none for dice and hex values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
-    /// Lottery: its name; hex: the label.
+    /// Lottery: the registry id or the declared lottery's name, as in the bundle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lottery: Option<String>,
+    /// Lottery: the registry's name (`EuroMillions`), or the declared name; hex: the label.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Lottery: whether it is in the core's registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registered: Option<bool>,
     /// Lottery: the committed draw date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    /// Lottery: the revealed numbers as published; dice: the values.
+    /// Lottery: the operator (registry only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    /// Lottery: the operator's result page (registry only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_page: Option<String>,
+    /// Lottery: the revealed numbers, main numbers first, then each bonus group.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub numbers: Vec<String>,
-    /// Lottery: the canonical form that enters the seed (RFC 3797).
+    pub groups: Vec<NumbersShown>,
+    /// Dice: the values, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<u32>,
+    /// The source's canonical form in an RFC 3797 key (lottery, dice).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub canonical: Option<String>,
     /// Dice: how many and how many faces.
@@ -309,97 +433,131 @@ pub struct SourceShown {
     /// Dice: the witnesses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub witnesses: Option<String>,
-    /// Whether a value was revealed for this source.
-    pub revealed: bool,
+    /// Hex: the revealed value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hex: Option<String>,
 }
 
-fn source_shown(spec: &SourceSpec, value: Option<&SourceValue>) -> SourceShown {
-    let revealed = value.is_some();
-    match spec {
-        SourceSpec::Drand { chain, round } => SourceShown {
-            kind: "drand".into(),
-            network: DRAND_NETWORKS
+fn source_shown(spec: Option<&SourceSpec>, value: Option<&SourceValue>) -> SourceShown {
+    let kind = spec
+        .map(SourceSpec::kind)
+        .or(value.map(SourceValue::kind))
+        .unwrap_or_default();
+    let mut s = SourceShown {
+        kind: kind.into(),
+        committed: spec.is_some(),
+        revealed: value.is_some(),
+        time: spec
+            .and_then(|s| s.time().ok().flatten())
+            .map(kleroterion::time::format_unix),
+        ..SourceShown::default()
+    };
+    match (spec, value) {
+        (Some(SourceSpec::Drand { chain, round }), _)
+        | (None, Some(SourceValue::Drand { chain, round, .. })) => {
+            s.network = DRAND_NETWORKS
                 .iter()
                 .find(|n| kleroterion::beacon::chain_by_name(n).as_ref() == Some(chain))
-                .map(|n| (*n).into()),
-            chain: Some(chain.to_hex()),
-            round: Some(*round),
-            time: kleroterion::beacon::round_time(chain, *round)
-                .map(kleroterion::time::format_unix),
-            revealed,
-            ..SourceShown::default()
-        },
-        SourceSpec::Lottery { name, date } => {
-            let numbers = match value {
-                Some(SourceValue::Lottery { numbers, .. }) => numbers.as_slice(),
-                _ => &[],
-            };
-            SourceShown {
-                kind: "lottery".into(),
-                name: Some(name.clone()),
-                date: Some(date.clone()),
-                numbers: numbers.iter().map(LotteryNumber::canonical).collect(),
-                canonical: (!numbers.is_empty())
-                    .then(|| kleroterion::reveal::canonical_numbers(numbers)),
-                revealed,
-                ..SourceShown::default()
-            }
+                .map(|n| (*n).into());
+            s.chain = Some(chain.to_hex());
+            s.round = Some(*round);
+            s.time =
+                kleroterion::beacon::round_time(chain, *round).map(kleroterion::time::format_unix);
         }
-        SourceSpec::Dice {
-            count,
-            faces,
-            witnesses,
-        } => SourceShown {
-            kind: "dice".into(),
-            dice: Some((*count, *faces)),
-            witnesses: Some(witnesses.clone()),
-            numbers: match value {
-                Some(SourceValue::Dice { values }) => values.iter().map(u32::to_string).collect(),
-                _ => Vec::new(),
-            },
-            revealed,
-            ..SourceShown::default()
-        },
-        SourceSpec::Hex { label } => SourceShown {
-            kind: "hex".into(),
-            name: Some(label.clone()),
-            revealed,
-            ..SourceShown::default()
-        },
+        (
+            Some(SourceSpec::Dice {
+                count,
+                faces,
+                witnesses,
+            }),
+            _,
+        ) => {
+            s.dice = Some((*count, *faces));
+            s.witnesses = Some(shown(witnesses));
+        }
+        (Some(SourceSpec::Hex { label }), _) => s.name = Some(shown(label)),
+        _ => {}
     }
+    let lottery = match (spec, value) {
+        (Some(SourceSpec::Lottery { lottery, date, .. }), _) => {
+            s.date = Some(shown(date));
+            Some(lottery)
+        }
+        (None, Some(SourceValue::Lottery { lottery, .. })) => Some(lottery),
+        _ => None,
+    };
+    if let Some(lottery) = lottery {
+        let entry = registered(lottery);
+        s.lottery = Some(shown(lottery));
+        s.name = Some(entry.map_or_else(|| shown(lottery), |l| l.name.into()));
+        s.registered = Some(entry.is_some());
+        s.operator = entry.map(|l| l.operator.into());
+        s.result_page = entry.map(|l| l.result_page.into());
+    }
+    match value {
+        Some(v @ SourceValue::Lottery { main, bonus, .. }) => {
+            let format = spec.and_then(SourceSpec::lottery_format).or_else(|| {
+                s.lottery
+                    .as_deref()
+                    .and_then(registered)
+                    .map(|l| l.format())
+            });
+            let names: Vec<String> = match &format {
+                Some(f) => std::iter::once(&f.main)
+                    .chain(&f.bonus)
+                    .map(|g| shown(&g.name))
+                    .collect(),
+                None => Vec::new(),
+            };
+            s.groups = std::iter::once(main)
+                .chain(bonus)
+                .enumerate()
+                .map(|(i, numbers)| NumbersShown {
+                    name: names.get(i).cloned().unwrap_or_default(),
+                    numbers: numbers.clone(),
+                })
+                .collect();
+            s.canonical = Some(v.rfc3797_string());
+        }
+        Some(v @ SourceValue::Dice { values }) => {
+            s.values = values.clone();
+            s.canonical = Some(v.rfc3797_string());
+        }
+        Some(SourceValue::Hex { value }) => s.hex = Some(to_hex(value)),
+        _ => {}
+    }
+    s
 }
 
 /// A short description of a bundle for display (does not verify anything).
 pub fn summary(bundle_json: &str) -> ApiResult<String> {
     let b = Bundle::from_json(bundle_json)?;
     let m = &b.manifest;
+    let specs: Vec<&SourceSpec> = m.randomness.iter().flat_map(|r| &r.sources).collect();
+    let count = specs.len().max(b.reveal.sources.len());
     to_json(&Summary {
-        title: m.title.clone(),
-        announced_at: m.announced_at.clone(),
+        title: shown(&m.title),
+        announced_at: m.announced_at.as_deref().map(shown),
+        purpose: m.purpose.as_str().into(),
         method: m.method.name().into(),
         panel_size: m.panel_size,
         alternates: m.alternates,
         pool_count: m.pool.count,
         household_rule: m.household_rule,
-        sources: m
+        committed: m.randomness.is_some(),
+        sources: specs.iter().map(|s| shown(&s.describe())).collect(),
+        earliest_time: m
             .randomness
             .as_ref()
-            .map(|r| r.sources.iter().map(|s| s.describe()).collect())
-            .unwrap_or_default(),
+            .and_then(kleroterion::Recipe::earliest_time)
+            .map(kleroterion::time::format_unix),
         commitment: b.commitment.to_hex(),
-        selected: b.result.selected.clone(),
-        alternates_list: b.result.alternates.clone(),
-        randomness: m
-            .randomness
-            .as_ref()
-            .map(|r| {
-                r.sources
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| source_shown(s, b.reveal.sources.get(i)))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        commitment_grouped: kleroterion::published::grouped(&b.commitment),
+        selected: b.result.selected.iter().map(|t| shown(t)).collect(),
+        alternates_list: b.result.alternates.iter().map(|t| shown(t)).collect(),
+        randomness: (0..count)
+            .map(|i| source_shown(specs.get(i).copied(), b.reveal.sources.get(i)))
+            .collect(),
     })
 }
 
@@ -543,9 +701,9 @@ pub fn manifest_commitment(manifest_json: &str) -> ApiResult<String> {
     Ok(Manifest::from_json(manifest_json)?.commitment()?.to_hex())
 }
 
-/// RFC 3797's canonical form of a JSON list of lottery numbers (integers or decimal texts).
+/// RFC 3797's canonical form of a JSON list of lottery numbers (integers from 0 to 2^32 - 1).
 pub fn lottery_canonical(numbers_json: &str) -> ApiResult<String> {
-    let numbers: Vec<LotteryNumber> = parse("numbers", numbers_json)?;
+    let numbers: Vec<u32> = parse("numbers", numbers_json)?;
     Ok(kleroterion::reveal::canonical_numbers(&numbers))
 }
 

@@ -14,7 +14,7 @@ use wasm_bindgen::JsValue;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// The protocol name of the failure, e.g. `PoolRootMismatch` (SPEC.md section 15), or a
-    /// name of the bindings: `Json`, `NotLottery`, `InvalidArgument`.
+    /// name of the bindings: `Json`, `NotLottery`, `InvalidArgument`, `InvalidCommitment`.
     pub kind: String,
     /// The explanation in plain words.
     pub message: String,

@@ -1,8 +1,10 @@
 //! WebAssembly bindings of kleroterion, for the citizens' verification page.
 //!
 //! Thin exports over the core crate: JSON text in, JSON text out (the page calls
-//! `JSON.parse`). [`verify`] and [`check_receipt`] never throw; the other functions throw a
-//! JavaScript `Error` whose `name` is the protocol name of the failure (see [`error`]).
+//! `JSON.parse`). [`verify`], [`check_receipt`] and [`display_text`] never throw; the other
+//! functions throw a JavaScript `Error` whose `name` is the protocol name of the failure (see
+//! [`error`]). What a page's fields hold becomes the core's published facts in one place,
+//! [`published_facts`].
 //!
 //! Built with `bindings/wasm/build.sh` (wasm-bindgen `--target no-modules`, so that the page
 //! also works opened straight from its files).
@@ -23,7 +25,7 @@ fn js<T>(r: ApiResult<T>) -> JsResult<T> {
     r.map_err(Into::into)
 }
 
-/// The protocol version this build verifies (`kleroterion/v1`).
+/// The protocol version this build verifies (`kleroterion/v2`).
 #[wasm_bindgen]
 pub fn spec_version() -> String {
     kleroterion::SPEC_VERSION.into()
@@ -36,11 +38,42 @@ pub fn drand_supported() -> bool {
     true
 }
 
-/// Verifies a bundle; returns the report as JSON (`{valid, steps, error, error_kind}`).
-/// Never throws.
+/// Verifies a bundle with no published fact given; returns the report as JSON (`{verdict,
+/// valid, purpose, steps, by_hand, error, error_kind}`). Never throws.
 #[wasm_bindgen]
 pub fn verify(bundle_json: &str) -> String {
     api::verify(bundle_json)
+}
+
+/// The published facts typed on the page (the commitment as published, and lottery results
+/// one per line as `euromillions@2026-12-04=7,18,28,40,48+3,9`) as the JSON the core takes.
+/// Throws `InvalidCommitment` or `InvalidReveal` for a text that cannot be read.
+#[wasm_bindgen]
+pub fn published_facts(commitment: &str, lotteries: &str) -> JsResult<String> {
+    js(api::published_facts(commitment, lotteries))
+}
+
+/// Verifies a bundle against published facts (the JSON of [`published_facts`]) and
+/// replacement records (a JSON list); returns the report as JSON. Throws `Json` only when the
+/// facts or the records cannot be read.
+#[wasm_bindgen]
+pub fn verify_with(
+    bundle_json: &str,
+    published_json: &str,
+    replacements_json: &str,
+) -> JsResult<String> {
+    js(api::verify_with(
+        bundle_json,
+        published_json,
+        replacements_json,
+    ))
+}
+
+/// A text from a file made safe to show: control and bidirectional formatting characters
+/// escaped as `\u{..}`, cut after `max_bytes` bytes (the core's `text::display`).
+#[wasm_bindgen]
+pub fn display_text(text: &str, max_bytes: u32) -> String {
+    api::display_text(text, max_bytes)
 }
 
 /// Checks a private receipt against a bundle; returns `{matches, ticket, features, outcome,

@@ -3,7 +3,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWasm, example, VECTORS } from './support.mjs';
 
@@ -18,7 +18,7 @@ before(async () => {
   k = await loadWasm();
 });
 
-test('encoding: records, manifests, lottery numbers, invalid texts', () => {
+test('encoding: records, manifests, invalid manifests, lottery values, texts', () => {
   const v = load('encoding');
   for (const c of v.records) {
     const got = JSON.parse(k.record_encoding(J(c.record)));
@@ -32,10 +32,32 @@ test('encoding: records, manifests, lottery numbers, invalid texts', () => {
     assert.equal(got.error, null);
     assert.equal(k.manifest_commitment(J(c.manifest)), c.commitment);
   }
-  for (const c of v.lottery_canon) assert.equal(k.lottery_canonical(J(c.numbers)), c.canonical);
+  // One fault each, refused with the kind of SPEC section 5.1 (when reading or validating).
+  const wrong = [];
+  for (const c of v.invalid_manifests) {
+    let kind;
+    try {
+      kind = JSON.parse(k.manifest_encoding(J(c.manifest))).error_kind;
+    } catch (e) {
+      kind = e.name;
+    }
+    if (kind !== c.error) wrong.push(`${c.what}: ${kind}, expected ${c.error}`);
+  }
+  assert.deepEqual(wrong, []);
+  // A lottery value's val(s) bytes (in a reveal of one source) and its RFC 3797 string.
+  for (const c of v.lottery_values) {
+    const got = JSON.parse(k.reveal_seed(J({ sources: [c.value] }), '00'.repeat(32)));
+    assert.equal(got.reveal_bytes, `00000001${c.bytes}`, J(c.value));
+    assert.equal(got.rfc3797_key, `${c.rfc3797}/`, J(c.value));
+  }
   for (const c of v.invalid_texts) {
-    assert.throws(() => k.check_text(c.text, 'name'), { name: 'InvalidText' }, c.reason);
-    if (c.text !== '') assert.throws(() => k.check_text(c.text, 'free'), { name: 'InvalidText' });
+    for (const kind of ['ticket', 'name', 'free']) {
+      if (c.text === '' && kind === 'free') continue;
+      assert.throws(() => k.check_text(c.text, kind), { name: 'InvalidText' }, `${c.reason} (${kind})`);
+    }
+  }
+  for (const c of v.valid_texts) {
+    for (const kind of ['ticket', 'name', 'free']) k.check_text(c.text, kind);
   }
 });
 
@@ -93,6 +115,10 @@ test('draws: whole draws verify, failures fail, replacements match', () => {
     assert.equal(b.transcript, c.transcript, c.name);
     const report = JSON.parse(k.verify(text));
     assert.equal(report.valid, true, `${c.name}: ${report.error}`);
+    assert.equal(report.verdict, 'valid_if', c.name);
+    const given = JSON.parse(k.verify_with(text, k.published_facts(c.commitment, ''), '[]'));
+    assert.equal(given.valid, true, c.name);
+    assert.ok(!given.by_hand.some((i) => i.subject === 'commitment'), c.name);
   }
   for (const c of v.failures) {
     assert.throws(() => k.draw(J(c.manifest), J(c.pool), J(c.reveal)), { name: c.error }, c.name);
@@ -111,8 +137,13 @@ test('errors are JavaScript Errors named after the failure', () => {
   assert.throws(() => k.uniform('00'.repeat(32), '0', 1), { name: 'InvalidArgument' });
   const r = JSON.parse(k.verify('[]'));
   assert.equal(r.valid, false);
+  assert.equal(r.verdict, 'invalid');
   assert.equal(r.steps[0].status, 'failed');
-  assert.equal(r.error_kind, 'Json');
+  assert.equal(r.error_kind, 'UnreadableBundle');
+  assert.throws(() => k.published_facts('zz', ''), { name: 'InvalidCommitment' });
+  assert.throws(() => k.published_facts('', 'euromillions@2026-12-04'), { name: 'InvalidReveal' });
+  assert.throws(() => k.verify_with('{}', '3', '[]'), { name: 'Json' });
+  assert.throws(() => k.verify_with('{}', '{}', '{}'), { name: 'Json' });
   const a = JSON.parse(k.check_receipt('{}', '{}'));
   assert.equal(a.matches, false);
 });
@@ -133,4 +164,52 @@ test('a receipt of another draw is a ReceiptMismatch', () => {
   assert.equal(a.error_kind, 'ReceiptMismatch');
   const ok = JSON.parse(k.check_receipt(example('greedy-receipt-selected.json'), example('greedy.json')));
   assert.equal(ok.matches, true, ok.error);
+});
+
+test('verify: every case of verify.json, with its published facts and replacement records', () => {
+  const v = load('verify');
+  assert.ok(v.cases.length >= 1, 'verify.json has no case');
+  for (const c of v.cases) {
+    const text = c.bundle_text ?? J(c.bundle);
+    const r = JSON.parse(k.verify_with(text, J(c.published), J(c.replacements)));
+    assert.equal(r.verdict, c.verdict, `${c.name}: ${r.error}`);
+    assert.equal(r.valid, c.valid, c.name);
+    assert.equal(r.purpose, c.purpose, c.name);
+    assert.equal(r.error_kind, c.error_kind, c.name);
+    assert.deepEqual(r.steps.map((s) => ({ id: s.id, status: s.status })), c.steps, c.name);
+    assert.equal(r.steps.find((s) => s.status === 'failed')?.id ?? null, c.failed_step, c.name);
+    assert.deepEqual(r.by_hand.map((i) => i.subject), c.by_hand, c.name);
+  }
+});
+
+test('published facts: what the page fields hold, read by the core', () => {
+  const hex = 'ab'.repeat(32);
+  const grouped = hex.toUpperCase().match(/.{4}/g).join(' ');
+  const f = JSON.parse(k.published_facts(grouped, 'euromillions@2026-12-04=7,18,28,40,48+3,9\n\nfr-loto@2026-12-05=1 2 3 4 5+6'));
+  assert.equal(f.commitment, hex);
+  assert.deepEqual(f.lotteries, [
+    { lottery: 'euromillions', date: '2026-12-04', main: [7, 18, 28, 40, 48], bonus: [[3, 9]] },
+    { lottery: 'fr-loto', date: '2026-12-05', main: [1, 2, 3, 4, 5], bonus: [[6]] },
+  ]);
+  assert.deepEqual(JSON.parse(k.published_facts('', '')), { commitment: null, lotteries: [] });
+});
+
+test('display: control and direction characters escaped, long texts cut (the core’s text::display)', () => {
+  assert.equal(k.display_text('a\u001b[31mb\u202ec\u0085', 0xffffffff), 'a\\u{1b}[31mb\\u{202e}c\\u{85}');
+  assert.equal(k.display_text('Pérols', 0xffffffff), 'Pérols');
+  assert.equal(k.display_text('x'.repeat(300), 200), `${'x'.repeat(200)}… (100 more bytes)`);
+});
+
+test('examples: each verifies, and with its published facts only the by-hand items no program can check remain', () => {
+  for (const e of JSON.parse(example('index.json'))) {
+    const text = example(e.file);
+    const r = JSON.parse(k.verify(text));
+    assert.equal(r.verdict, 'valid_if', e.id);
+    const facts = k.published_facts(JSON.parse(text).commitment, e.lotteries.join('\n'));
+    const given = JSON.parse(k.verify_with(text, facts, '[]'));
+    assert.equal(given.verdict, 'valid_if', e.id);
+    assert.ok(!given.by_hand.some((i) => i.subject === 'commitment'), e.id);
+    // Lotteries stay to compare by hand even when their published numbers were given.
+    assert.equal(given.by_hand.filter((i) => i.subject === 'lottery').length, e.lotteries.length, e.id);
+  }
 });

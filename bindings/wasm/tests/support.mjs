@@ -107,16 +107,62 @@ export function exampleEntry(id) {
   return entry;
 }
 
-/** The nine steps of a valid bundle: all passed, except the portfolio step, which applies to
- * the lottery method only. */
-export function greenSteps(method) {
-  const steps = ['format', 'manifest', 'pool', 'portfolio', 'randomness', 'seed', 'draw', 'quotas', 'transcript'];
-  return Object.fromEntries(steps.map((s) => [s, s === 'portfolio' && method !== 'lottery' ? 'skipped' : 'passed']));
+/** The steps of a report, in order (SPEC.md section 12.1). */
+export const STEPS = ['format', 'manifest', 'pool', 'portfolio', 'randomness', 'time_order', 'seed', 'draw', 'quotas', 'transcript', 'replacements'];
+
+/** The steps of a valid bundle verified without replacement records: all passed, except the
+ * portfolio step (the lottery method only), the replacements step (none given) and the time
+ * order step when `timeOrder` says so (skipped for a replay, or without a source whose time a
+ * program knows). */
+export function greenSteps(method, timeOrder = 'passed') {
+  const skipped = (s) => (s === 'portfolio' && method !== 'lottery') || s === 'replacements';
+  return Object.fromEntries(STEPS.map((s) => [s, s === 'time_order' ? timeOrder : skipped(s) ? 'skipped' : 'passed']));
 }
 
-/** The randomness step of a demo bundle on the page lists each source as checked, in the
- * page's language: the drand quicknet round with its production time, and the EuroMillions
- * draw. `summary` is the wasm `summary` of the same bundle. */
+/** The example entries that were generated (the Montpellier stages need `kleroterion demo`). */
+export function hasExample(id) {
+  return JSON.parse(example('index.json')).some((e) => e.id === id);
+}
+
+/** The page's state after a verification other than `run`: waits for the next one. */
+export async function nextRun(page, run) {
+  await page.waitForFunction((r) => {
+    const v = document.getElementById('verdict');
+    return v && v.dataset.run && v.dataset.run !== r;
+  }, run);
+}
+
+/** Types published facts in the form and verifies again; resolves when the verdict is new. */
+export async function verifyWithFacts(page, { commitment, lotteries } = {}) {
+  const run = await page.getAttribute('#verdict', 'data-run');
+  if (commitment !== undefined) await page.fill('#commitment', commitment);
+  if (lotteries !== undefined) {
+    await page.evaluate(() => { document.getElementById('lotteries-box').open = true; });
+    await page.fill('#lotteries', lotteries);
+  }
+  await page.click('#facts-form button[type="submit"]');
+  await nextRun(page, run);
+}
+
+/** The subjects of the items to compare by hand, in the page's order. */
+export async function byHandSubjects(page) {
+  return page.$$eval('#by-hand li[data-subject]', (lis) => lis.map((li) => li.dataset.subject));
+}
+
+/** The visible text of an element without its parts marked as English (the core's technical
+ * messages, labelled as such on the French page). */
+export async function textWithoutEnglish(page, selector) {
+  return page.$eval(selector, (e) => {
+    const c = e.cloneNode(true);
+    for (const x of c.querySelectorAll('[lang="en"]')) x.remove();
+    return c.textContent;
+  });
+}
+
+/** The randomness step of a demo bundle on the page, in the page's language: the drand
+ * quicknet round checked by computation with its production time, and the EuroMillions draw
+ * never shown as checked but compared by hand, its numbers and stars apart. `summary` is the
+ * wasm `summary` of the same bundle. */
 export async function assertDemoSources(page, summary, lang) {
   const { default: assert } = await import('node:assert/strict');
   const [drand, lottery] = summary.randomness;
@@ -126,28 +172,41 @@ export async function assertDemoSources(page, summary, lang) {
   const unix = 1692803367 + 3 * (drand.round - 1);
   assert.equal(drand.time, new Date(unix * 1000).toISOString().replace(/\.000Z$/, 'Z'));
   assert.equal(lottery.kind, 'lottery');
+  assert.equal(lottery.lottery, 'euromillions');
   assert.equal(lottery.name, 'EuroMillions');
+  assert.equal(lottery.groups.length, 2);
   const step = page.locator('#steps li[data-step="randomness"]');
   assert.equal(await step.getAttribute('data-status'), 'passed');
   assert.equal(await step.locator('li.source').count(), 2);
-  assert.equal(await step.locator('li.source[data-checked="true"]').count(), 2);
+  assert.equal(await step.locator('li.source[data-checked="true"]').count(), 1);
   const d = step.locator('li.source[data-source="drand"]');
+  assert.equal(await d.getAttribute('data-checked'), 'true');
   assert.equal(await d.getAttribute('data-round'), String(drand.round));
   assert.equal(await d.getAttribute('data-time'), drand.time);
   const dText = await d.textContent();
   const round = new Intl.NumberFormat(lang === 'fr' ? 'fr' : 'en').format(drand.round);
   const l = step.locator('li.source[data-source="lottery"]');
+  assert.equal(await l.getAttribute('data-checked'), 'false');
+  assert.equal(await l.getAttribute('data-by-hand'), 'true');
   const lText = await l.textContent();
+  assert.ok(!lText.includes('✔'), lText);
+  const [main, stars] = lottery.groups.map((g) => g.numbers.join(' '));
   if (lang === 'fr') {
     assert.ok(dText.includes(`tour ${round} de drand quicknet, produit le ${drand.time} (UTC)`), dText);
     assert.match(dText, /vérifiée : sa signature BLS est contrôlée hors ligne/);
-    assert.ok(lText.includes(`le tirage EuroMillions du ${lottery.date}, numéros ${lottery.numbers.join(' ; ')}`), lText);
-    assert.match(lText, /vérifiée : c’est le tirage qui avait été engagé/);
+    assert.ok(lText.includes(`EuroMillions, tirage du ${lottery.date} : numéros ${main} · étoiles ${stars}`), lText);
+    assert.match(lText, /non vérifiée par le calcul/);
   } else {
     assert.ok(dText.includes(`drand quicknet round ${round}, produced at ${drand.time} (UTC)`), dText);
     assert.match(dText, /checked: its BLS signature verified offline/);
-    assert.ok(lText.includes(`the EuroMillions draw of ${lottery.date}, numbers ${lottery.numbers.join(', ')}`), lText);
-    assert.match(lText, /checked: it is the draw that was committed/);
+    assert.ok(lText.includes(`EuroMillions, draw of ${lottery.date}: numbers ${main} · stars ${stars}`), lText);
+    assert.match(lText, /not checked by computation/);
   }
   assert.ok(lText.includes(lottery.canonical), lText);
+  // The lottery is among the items to compare by hand, main numbers and stars apart.
+  const item = page.locator('#by-hand li[data-subject="lottery"]');
+  assert.equal(await item.count(), 1);
+  assert.equal(await item.locator('[data-group="main"] .nums').textContent(), main);
+  assert.equal(await item.locator('[data-group="bonus-1"] .nums').textContent(), stars);
+  assert.equal(await item.locator('a').getAttribute('href'), lottery.result_page);
 }

@@ -14,6 +14,10 @@ const MERKLE: &str = include_str!("../../../tests/vectors/merkle.json");
 const SAMPLING: &str = include_str!("../../../tests/vectors/sampling.json");
 const SEED: &str = include_str!("../../../tests/vectors/seed.json");
 const STREAM: &str = include_str!("../../../tests/vectors/stream.json");
+const VERIFY: &str = include_str!("../../../tests/vectors/verify.json");
+
+/// The steps of a report, in order (SPEC.md section 12.1).
+const STEPS: usize = 11;
 
 fn load(text: &str) -> Value {
     serde_json::from_str(text).expect("vector file is JSON")
@@ -58,20 +62,73 @@ fn encoding_manifests() {
     }
 }
 
+/// Each invalid manifest is refused with the kind of SPEC.md section 5.1, when it is read or
+/// when it is validated.
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
-fn encoding_lottery_canon_and_texts() {
+fn encoding_invalid_manifests() {
     let v = load(ENCODING);
-    for c in arr(&v, "lottery_canon") {
-        let got = api::lottery_canonical(&c["numbers"].to_string()).expect("numbers");
-        assert_eq!(got, s(&c["canonical"]));
+    let mut wrong = Vec::new();
+    for c in arr(&v, "invalid_manifests") {
+        let kind = match api::manifest_encoding(&c["manifest"].to_string()) {
+            Ok(text) => out(&text)["error_kind"]
+                .as_str()
+                .unwrap_or("accepted")
+                .to_owned(),
+            Err(e) => e.kind,
+        };
+        if kind != s(&c["error"]) {
+            wrong.push(format!(
+                "{}: {kind}, expected {}",
+                s(&c["what"]),
+                s(&c["error"])
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn encoding_lottery_values_and_texts() {
+    let v = load(ENCODING);
+    for c in arr(&v, "lottery_values") {
+        let reveal = serde_json::json!({ "sources": [c["value"]] });
+        let got = out(&api::reveal_seed(&reveal.to_string(), &"00".repeat(32)).expect("reveal"));
+        assert_eq!(
+            got["reveal_bytes"],
+            format!("00000001{}", s(&c["bytes"])),
+            "{}",
+            c["value"]
+        );
+        assert_eq!(
+            got["rfc3797_key"],
+            format!("{}/", s(&c["rfc3797"])),
+            "{}",
+            c["value"]
+        );
+        let main = c["value"]["main"].to_string();
+        let canonical = api::lottery_canonical(&main).expect("numbers");
+        assert!(s(&c["rfc3797"]).starts_with(&canonical), "{}", c["value"]);
     }
     for c in arr(&v, "invalid_texts") {
         let text = s(&c["text"]);
-        let e = api::check_text(text, "name").expect_err(text);
-        assert_eq!(e.kind, "InvalidText");
-        if !text.is_empty() {
-            assert!(api::check_text(text, "free").is_err(), "accepted {text:?}");
+        for kind in ["ticket", "name", "free"] {
+            if text.is_empty() && kind == "free" {
+                continue;
+            }
+            let e = api::check_text(text, kind).expect_err(text);
+            assert_eq!(e.kind, "InvalidText", "{} ({kind})", s(&c["reason"]));
+        }
+    }
+    for c in arr(&v, "valid_texts") {
+        for kind in ["ticket", "name", "free"] {
+            assert_eq!(
+                api::check_text(s(&c["text"]), kind),
+                Ok(()),
+                "{} ({kind})",
+                c["text"]
+            );
         }
     }
 }
@@ -170,7 +227,24 @@ fn full_draws_and_verification() {
             "{name}: {}",
             report["error"]
         );
-        assert_eq!(arr(&report, "steps").len(), 9);
+        assert_eq!(arr(&report, "steps").len(), STEPS);
+        // Without the published commitment, the verdict is never a bare valid.
+        assert_eq!(report["verdict"], "valid_if", "{name}");
+        assert_eq!(report["by_hand"][0]["subject"], "commitment", "{name}");
+        let facts = api::published_facts(s(&c["commitment"]), "").expect("facts");
+        let given = out(&api::verify_with(&bundle, &facts, "[]").expect("verify_with"));
+        assert_eq!(
+            given["valid"],
+            Value::Bool(true),
+            "{name}: {}",
+            given["error"]
+        );
+        assert!(
+            arr(&given, "by_hand")
+                .iter()
+                .all(|i| i["subject"] != "commitment"),
+            "{name}: the commitment given is not compared by hand"
+        );
     }
     for c in arr(&v, "failures") {
         let e = api::draw(
@@ -261,7 +335,7 @@ fn tampering_is_named_and_receipts_checked() {
         .expect("selected ticket in pool");
     let mut receipt = serde_json::json!({
         "format": "kleroterion-receipt",
-        "spec": "kleroterion/v1",
+        "spec": kleroterion::SPEC_VERSION,
         "commitment": honest["commitment"],
         "pool_root": honest["manifest"]["pool"]["root"],
         "pool_count": honest["manifest"]["pool"]["count"],
@@ -285,9 +359,11 @@ fn unreadable_text_fails_the_format_step() {
     for text in ["", "[]", "{", r#"{"hello": "world"}"#] {
         let r = out(&api::verify(text));
         assert_eq!(r["valid"], Value::Bool(false), "{text}");
-        assert_eq!(r["error_kind"], "Json", "{text}");
+        assert_eq!(r["verdict"], "invalid", "{text}");
+        assert_eq!(r["error_kind"], "UnreadableBundle", "{text}");
+        assert!(arr(&r, "by_hand").is_empty());
         let steps = arr(&r, "steps");
-        assert_eq!(steps.len(), 9);
+        assert_eq!(steps.len(), STEPS);
         assert_eq!(steps[0]["id"], "format");
         assert_eq!(steps[0]["status"], "failed");
         assert!(steps[1..].iter().all(|s| s["status"] == "not_checked"));
@@ -351,5 +427,158 @@ fn exports_throw_named_errors() {
     let e = kleroterion_wasm::sample("00", 3, 1).expect_err("bad key");
     let e: js_sys::Error = e.dyn_into().expect("a JS Error");
     assert_eq!(String::from(e.name()), "InvalidHex");
-    assert_eq!(kleroterion_wasm::spec_version(), "kleroterion/v1");
+    assert_eq!(kleroterion_wasm::spec_version(), "kleroterion/v2");
+    let e = kleroterion_wasm::published_facts("not hex", "").expect_err("bad commitment");
+    let e: js_sys::Error = e.dyn_into().expect("a JS Error");
+    assert_eq!(String::from(e.name()), "InvalidCommitment");
+}
+
+/// Every case of `verify.json` through the binding: the published facts and replacement
+/// records given, the verdict, the steps, the failure and the subjects to compare by hand.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn verify_cases() {
+    let v = load(VERIFY);
+    let cases = arr(&v, "cases");
+    assert!(!cases.is_empty(), "verify.json has no case");
+    let mut wrong = Vec::new();
+    for c in cases {
+        let name = s(&c["name"]);
+        let text = match c.get("bundle_text") {
+            Some(t) => s(t).to_owned(),
+            None => c["bundle"].to_string(),
+        };
+        let report = out(&api::verify_with(
+            &text,
+            &c["published"].to_string(),
+            &c["replacements"].to_string(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}")));
+        let mut differs = |what: &str, got: &Value, want: &Value| {
+            if got != want {
+                wrong.push(format!(
+                    "{name}: {what} {got}, expected {want} ({})",
+                    report["error"]
+                ));
+            }
+        };
+        for key in ["verdict", "valid", "purpose", "error_kind"] {
+            differs(key, &report[key], &c[key]);
+        }
+        let steps: Vec<Value> = arr(&report, "steps")
+            .iter()
+            .map(|s| serde_json::json!({"id": s["id"], "status": s["status"]}))
+            .collect();
+        differs("steps", &Value::Array(steps.clone()), &c["steps"]);
+        let failed = steps
+            .iter()
+            .find(|s| s["status"] == "failed")
+            .map_or(Value::Null, |s| s["id"].clone());
+        differs("failed step", &failed, &c["failed_step"]);
+        let subjects: Vec<Value> = arr(&report, "by_hand")
+            .iter()
+            .map(|i| i["subject"].clone())
+            .collect();
+        differs("by hand", &Value::Array(subjects.clone()), &c["by_hand"]);
+        // Lottery and dice values are never checked by computation: when the bundle
+        // verifies, each of them is an item to compare by hand.
+        if report["valid"] == Value::Bool(true) {
+            let kinds: Vec<&str> = c["bundle"]["reveal"]["sources"]
+                .as_array()
+                .map(|v| v.iter().filter_map(|x| x["kind"].as_str()).collect())
+                .unwrap_or_default();
+            for kind in ["lottery", "dice"] {
+                let given = kinds.iter().filter(|k| **k == kind).count();
+                let listed = subjects.iter().filter(|x| *x == kind).count();
+                assert_eq!(
+                    given, listed,
+                    "{name}: every {kind} value is compared by hand"
+                );
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} differences:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// What a page's fields hold becomes the core's published facts in one place.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn published_facts_from_the_page_fields() {
+    let hex = "ab".repeat(32);
+    let grouped: Vec<String> = (0..16)
+        .map(|i| hex[i * 4..i * 4 + 4].to_uppercase())
+        .collect();
+    let f = out(&api::published_facts(
+        &format!(" {}\n", grouped.join(" ")),
+        "euromillions@2026-12-04=7,18,28,40,48+3,9\n\n  fr-loto@2026-12-05=1 2 3 4 5+6  \n",
+    )
+    .expect("facts"));
+    assert_eq!(f["commitment"], hex);
+    let lotteries = arr(&f, "lotteries");
+    assert_eq!(lotteries.len(), 2);
+    assert_eq!(lotteries[0]["lottery"], "euromillions");
+    assert_eq!(lotteries[0]["date"], "2026-12-04");
+    assert_eq!(lotteries[0]["main"], serde_json::json!([7, 18, 28, 40, 48]));
+    assert_eq!(lotteries[0]["bonus"], serde_json::json!([[3, 9]]));
+    assert_eq!(lotteries[1]["bonus"], serde_json::json!([[6]]));
+    let none = out(&api::published_facts("", "").expect("nothing given"));
+    assert_eq!(none["commitment"], Value::Null);
+    assert!(arr(&none, "lotteries").is_empty());
+    for bad in ["abc", &"g".repeat(64), &"ab".repeat(33)] {
+        let e = api::published_facts(bad, "").expect_err(bad);
+        assert_eq!(e.kind, "InvalidCommitment", "{bad}");
+    }
+    for bad in [
+        "euromillions 2026-12-04 7",
+        "euromillions@2026-12-04=7,x",
+        "euromillions@2026-12-04=7+",
+    ] {
+        let e = api::published_facts("", bad).expect_err(bad);
+        assert_eq!(e.kind, "InvalidReveal", "{bad}");
+    }
+    let e = api::verify_with("{}", "{\"commitment\": 3}", "[]").expect_err("bad facts");
+    assert_eq!(e.kind, "Json");
+}
+
+/// Texts from a file reach the page escaped: control and bidirectional formatting characters
+/// as `\u{..}`, long texts cut.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn texts_are_escaped_for_display() {
+    assert_eq!(
+        api::display_text("a\u{1b}[31mb\u{202e}c\u{85}", u32::MAX),
+        "a\\u{1b}[31mb\\u{202e}c\\u{85}"
+    );
+    assert_eq!(api::display_text("Pérols", u32::MAX), "Pérols");
+    assert!(api::display_text(&"x".repeat(300), 200).ends_with("… (100 more bytes)"));
+
+    let v = load(DRAWS);
+    let c = arr(&v, "draws")
+        .iter()
+        .find(|d| d["manifest"]["method"]["name"] == "uniform")
+        .expect("a uniform draw");
+    let text = api::draw(
+        &c["manifest"].to_string(),
+        &c["pool"].to_string(),
+        &c["reveal"].to_string(),
+    )
+    .expect("draw");
+    let mut b = out(&text);
+    b["manifest"]["title"] = "Panel \u{202e}lanoitan\u{202c} \u{1b}[2J".into();
+    b["pool"][0]["ticket"] = "T\u{2066}1".into();
+    b["result"]["selected"][0] = "T\u{2066}1".into();
+    let text = b.to_string();
+    let sum = out(&api::summary(&text).expect("summary"));
+    assert_eq!(sum["title"], "Panel \\u{202e}lanoitan\\u{202c} \\u{1b}[2J");
+    assert_eq!(sum["selected"][0], "T\\u{2066}1");
+    let r = out(&api::verify(&text));
+    assert_eq!(r["verdict"], "invalid");
+    assert_eq!(r["error_kind"], "InvalidText");
+    let q = out(&api::quota_table(&text).expect("quota table"));
+    assert!(q.to_string().chars().all(|ch| ch != '\u{2066}'));
 }

@@ -33,6 +33,16 @@ const state = {
   probabilities: null,
   receiptAnswer: null,
   lastStatus: null,
+  // The published facts as last read from the form: {ok, json, facts} or {ok: false, field,
+  // kind, message}.
+  facts: null,
+  // Replacement records loaded by the reader: [{name, record}], and the last reading error.
+  replacements: [],
+  replacementsError: null,
+  // What was typed in the per-source lottery fields, by `lottery@date`: one text per group.
+  lotteryInputs: {},
+  // How many verifications ran (the verdict box's data-run, for whoever waits on it).
+  runs: 0,
 };
 
 // ---------- i18n ----------
@@ -76,18 +86,30 @@ function setLang(lang) {
 
 // ---------- small DOM helpers ----------
 
+/** Every text this page writes, escaped by the core (`text::display`, through the wasm): a
+ * control or bidirectional formatting character from a bundle or a receipt shows as `\u{..}`
+ * and cannot act on the page. Nothing from a file is shown before the module runs. */
+function shown(text) {
+  const s = String(text);
+  return state.ready ? wasm.display_text(s, 0xffffffff) : s;
+}
+
+function setText(node, text) {
+  node.textContent = shown(text);
+}
+
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
+    else if (k === 'text') setText(e, v);
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue;
-    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    e.append(c instanceof Node ? c : document.createTextNode(shown(c)));
   }
   return e;
 }
@@ -101,7 +123,7 @@ function svg(tag, attrs = {}, ...children) {
 
 function setStatus(key, params) {
   state.lastStatus = key ? [key, params] : null;
-  $('load-status').textContent = key ? t(key, params) : '';
+  setText($('load-status'), key ? t(key, params) : '');
 }
 
 // ---------- loading ----------
@@ -188,18 +210,91 @@ async function verifyText(text, name) {
   setStatus('verifying', { name });
   // A large bundle (the Montpellier invitations: 321,215 people) takes seconds: show it.
   if (text.length > 1e6) await painted();
-  const start = performance.now();
-  const report = JSON.parse(wasm.verify(text));
-  const ms = Math.round(performance.now() - start);
   state.bundleText = text;
   state.bundleName = name;
-  state.report = report;
   state.summary = tryJson(() => wasm.summary(text));
   state.quotas = tryJson(() => wasm.quota_table(text));
   state.probabilities = tryJson(() => wasm.selection_probabilities(text));
   state.receiptAnswer = null;
+  const ms = verifyNow();
   setStatus('loaded', { name, ms });
-  document.body.dataset.state = report.valid ? 'valid' : 'invalid';
+  renderAll();
+  $('verdict').focus({ preventScroll: false });
+}
+
+/** Verifies the loaded bundle against the published facts of the form; returns the time in
+ * ms. Facts that cannot be read leave the bundle unverified (no report). */
+function verifyNow() {
+  const start = performance.now();
+  state.facts = readFacts();
+  state.report = state.facts.ok
+    ? JSON.parse(wasm.verify_with(state.bundleText, state.facts.json,
+      JSON.stringify(state.replacements.map((r) => r.record))))
+    : null;
+  state.runs += 1;
+  document.body.dataset.state = state.report ? (state.report.valid ? 'valid' : 'invalid') : 'unverified';
+  return Math.round(performance.now() - start);
+}
+
+/** The lottery sources of the loaded bundle that a reader can give published results for. */
+function lotterySources() {
+  return (state.summary?.randomness ?? []).filter((s) => s.kind === 'lottery' && s.committed && s.date);
+}
+
+/** The per-source lottery fields as `lottery@date=main+bonus` lines (empty sources left out). */
+function fieldLines() {
+  const lines = [];
+  for (const s of lotterySources()) {
+    const values = (state.lotteryInputs[`${s.lottery}@${s.date}`] ?? []).map((v) => (v ?? '').trim());
+    if (!values.some(Boolean)) continue;
+    const n = Math.max(values.length, s.groups.length, 1);
+    const groups = Array.from({ length: n }, (_, i) => (values[i] ?? '').replaceAll('+', ' '));
+    lines.push(`${s.lottery}@${s.date}=${groups.join('+')}`);
+  }
+  return lines;
+}
+
+/** The form's published facts, read by the core (the binding's `published_facts`). */
+function readFacts() {
+  const lines = [...$('lotteries').value.split('\n'), ...fieldLines()].join('\n');
+  try {
+    const json = wasm.published_facts($('commitment').value, lines);
+    return { ok: true, json, facts: JSON.parse(json) };
+  } catch (e) {
+    return { ok: false, field: e.name === 'InvalidCommitment' ? 'commitment' : 'lotteries', kind: e.name, message: e.message };
+  }
+}
+
+/** Reads the chosen replacement records; a file that is not JSON is named and left out. */
+async function loadReplacements(files) {
+  state.replacements = [];
+  state.replacementsError = null;
+  for (const f of files) {
+    try {
+      state.replacements.push({ name: f.name, record: JSON.parse(await f.text()) });
+    } catch (e) {
+      state.replacementsError = t('replacements_unreadable', { name: wasm.display_text(f.name, 200) });
+    }
+  }
+  $('replacements-names').textContent = state.replacements.map((r) => wasm.display_text(r.name, 200)).join(', ');
+  const err = $('replacements-error');
+  err.textContent = state.replacementsError ?? '';
+  err.hidden = !state.replacementsError;
+  if (state.bundleText && !state.replacementsError) await applyFacts();
+}
+
+async function applyFacts() {
+  if (!state.bundleText) {
+    state.facts = readFacts();
+    renderFacts();
+    if (state.facts.ok) setStatus('facts_need_bundle');
+    return;
+  }
+  const name = state.bundleName;
+  setStatus('verifying', { name });
+  if (state.bundleText.length > 1e6) await painted();
+  const ms = verifyNow();
+  setStatus('loaded', { name, ms });
   renderAll();
   $('verdict').focus({ preventScroll: false });
 }
@@ -218,6 +313,8 @@ function renderAll() {
   renderVersion();
   renderPlan();
   renderExamples();
+  renderFacts();
+  renderLotteryFields();
   renderReport();
   renderQuotas();
   renderProbabilities();
@@ -253,6 +350,48 @@ function renderExamples() {
   }
 }
 
+/** The published facts' errors, next to their fields. */
+function renderFacts() {
+  const f = state.facts;
+  for (const [field, input, key] of [['commitment', 'commitment', 'commitment_bad'], ['lotteries', 'lotteries', 'lotteries_bad']]) {
+    const box = $(`${field}-error`);
+    const bad = Boolean(f && !f.ok && f.field === field);
+    box.hidden = !bad;
+    box.replaceChildren();
+    $(input).setAttribute('aria-invalid', String(bad));
+    if (bad) {
+      box.append(el('span', { text: t(key) }), el('br'), el('span', { class: 'mono small', lang: 'en', text: f.message }));
+      if (field === 'lotteries' && $('lotteries').value.trim()) $('lotteries-box').open = true;
+    }
+  }
+}
+
+/** One field per group of numbers for each lottery the loaded bundle committed to. */
+function renderLotteryFields() {
+  const box = $('lottery-fields');
+  box.replaceChildren();
+  const sources = lotterySources();
+  if (!sources.length) return;
+  box.append(el('p', { class: 'fields-h', text: t('lottery_fields_h') }), el('p', { class: 'hint small', text: t('lottery_fields_hint') }));
+  sources.forEach((s, k) => {
+    const key = `${s.lottery}@${s.date}`;
+    const values = state.lotteryInputs[key] ?? (state.lotteryInputs[key] = []);
+    const groups = s.groups.length ? s.groups : [{ name: '', numbers: [] }];
+    box.append(el('fieldset', { class: 'lottery-field', 'data-lottery': s.lottery, 'data-date': s.date },
+      el('legend', { text: t('lottery_field_legend', { name: lotteryName(s), date: s.date }) }),
+      groups.map((g, i) => {
+        const id = `lottery-${k}-${i}`;
+        return el('div', { class: 'field inline' },
+          el('label', { for: id, text: groupName(g.name, i) }),
+          el('input', {
+            id, type: 'text', inputmode: 'numeric', class: 'mono', autocomplete: 'off', spellcheck: 'false',
+            'data-group': i === 0 ? 'main' : `bonus-${i}`, value: values[i] ?? '',
+            oninput: (e) => { values[i] = e.target.value; },
+          }));
+      })));
+  });
+}
+
 function currentExample() {
   return state.examples.find((ex) => ex.file === state.bundleName) ?? null;
 }
@@ -275,45 +414,283 @@ function explainKind(kind) {
 }
 
 function renderReport() {
-  const r = state.report;
-  $('result').hidden = !r;
-  $('receipt').hidden = !r;
-  if (!r) return;
-  const verdict = $('verdict');
-  const failed = r.steps.find((s) => s.status === 'failed');
-  verdict.className = `verdict ${r.valid ? 'ok' : 'bad'}`;
-  verdict.dataset.valid = String(r.valid);
-  verdict.dataset.failedStep = failed ? failed.id : '';
-  verdict.replaceChildren(
-    el('p', { class: 'verdict-head' }, el('span', { class: 'icon', 'aria-hidden': 'true', text: r.valid ? '✔' : '✘' }), ' ',
-      r.valid ? t('valid') : t('invalid', { step: failed ? stepTitle(failed.id) : '?' })),
-  );
-  if (!r.valid) {
-    verdict.append(
-      el('p', {}, el('strong', { text: `${t('first_difference')}${state.lang === 'fr' ? ' : ' : ': '}` }),
-        explainKind(r.error_kind)),
-      el('p', { class: 'technical' }, el('span', { class: 'label', text: `${t('technical')} — ${r.error_kind ?? ''}` }), el('br'),
-        el('span', { class: 'mono', text: r.error ?? '' })),
-    );
-  }
+  const loaded = state.bundleText !== null;
+  $('result').hidden = !loaded;
+  $('receipt').hidden = !loaded;
+  if (!loaded) return;
+  renderVerdict();
+  renderSummary();
+  renderSteps();
+}
 
+/** The kinds of source no program can check offline: each revealed one is an item to compare
+ * by hand (SPEC.md section 12.3), never "checked". */
+const BY_HAND_KINDS = ['lottery', 'dice', 'hex'];
+
+/** A text of this language if it has one, else `fallback` (the core's words, or a proper name). */
+function optional(key, fallback) {
+  const m = MESSAGES[state.lang][key];
+  return m === undefined ? fallback : m;
+}
+
+function colon() {
+  return state.lang === 'fr' ? ' : ' : ': ';
+}
+
+function lotteryName(s) {
+  if (!s.registered) return t('lottery_declared', { name: s.name ?? s.lottery ?? '?' });
+  return optional(`lottery_name:${s.lottery}`, s.name);
+}
+
+function lotteryOperator(s) {
+  return optional(`lottery_operator:${s.lottery}`, s.operator);
+}
+
+/** A group of lottery numbers by its name in the format (`numbers`, `stars`...), translated
+ * when this language has a word for it. */
+function groupName(name, i) {
+  if (name) return optional(`group:${name}`, name);
+  return i === 0 ? t('group_main') : t('group_bonus', { i });
+}
+
+function groupsText(groups) {
+  return groups.map((g, i) => `${groupName(g.name, i)} ${g.numbers.join(' ')}`).join(' · ');
+}
+
+/** The verdict box: purpose and uncommitted randomness first, then the headline, then what
+ * failed, what to compare by hand and what was checked by computation. */
+function renderVerdict() {
+  const r = state.report;
+  const v = $('verdict');
+  v.dataset.run = String(state.runs);
+  if (!r) {
+    v.className = 'verdict neutral';
+    v.dataset.verdict = 'not_verified';
+    v.dataset.valid = 'false';
+    v.dataset.failedStep = '';
+    v.dataset.byHand = '0';
+    v.replaceChildren(...banners(),
+      el('p', { class: 'verdict-head', id: 'verdict-head' }, el('span', { class: 'icon', 'aria-hidden': 'true', text: '!' }), ' ',
+        t('verdict_unreadable_facts')));
+    return;
+  }
+  const failed = r.steps.find((s) => s.status === 'failed');
+  v.className = `verdict ${{ valid: 'ok', valid_if: 'conditional', invalid: 'bad' }[r.verdict] ?? 'bad'}`;
+  v.dataset.verdict = r.verdict;
+  v.dataset.valid = String(r.valid);
+  v.dataset.failedStep = failed ? failed.id : '';
+  v.dataset.byHand = String(r.by_hand.length);
+  let head;
+  if (r.verdict === 'valid') head = t('verdict_valid');
+  else if (r.verdict === 'valid_if') head = t('verdict_valid_if', { n: r.by_hand.length });
+  else head = t('verdict_invalid', { step: failed ? stepTitle(failed.id) : '?' });
+  v.replaceChildren(...[
+    ...banners(),
+    el('p', { class: 'verdict-head', id: 'verdict-head' },
+      el('span', { class: 'icon', 'aria-hidden': 'true', text: { valid: '✔', valid_if: '⚠', invalid: '✘' }[r.verdict] ?? '✘' }), ' ', head),
+    failed ? renderFailure(r, failed) : null,
+    r.by_hand.length ? renderByHand(r) : null,
+    renderChecked(r),
+  ].filter(Boolean));
+}
+
+/** Rehearsal, replay, randomness not committed: said before anything else. */
+function banners() {
+  const s = state.summary;
+  const purpose = state.report?.purpose ?? s?.purpose;
+  const out = [];
+  if (purpose === 'replay' || purpose === 'rehearsal') {
+    out.push(el('p', { class: 'banner', 'data-banner': purpose }, el('strong', { text: t(`banner_${purpose}`) })));
+  }
+  if (s && !s.committed) {
+    out.push(el('p', { class: 'banner', 'data-banner': 'uncommitted' }, el('strong', { text: t('banner_uncommitted') })));
+  }
+  return out;
+}
+
+function technical(kind, message) {
+  return el('p', { class: 'technical' },
+    el('span', { class: 'label', text: `${t('technical')} — ${kind ?? ''}` }), el('br'),
+    el('span', { class: 'mono', lang: 'en', text: message ?? '' }));
+}
+
+/** Labels of the two values a failed step compared. */
+function compareLabels(kind, step) {
+  const given = state.facts?.facts?.commitment ?? null;
+  switch (kind) {
+    case 'CommitmentMismatch':
+      return [t('fail_commitment_computed'), given && step.published === given ? t('fail_commitment_given') : t('fail_commitment_bundle')];
+    case 'LotteryMismatch':
+      return [t('fail_lottery_bundle'), t('fail_lottery_given')];
+    case 'CommittedLate':
+      return [t('fail_late_source'), t('fail_late_announced')];
+    default:
+      return [t('fail_computed'), t('fail_compared')];
+  }
+}
+
+/** For a lottery result that differs from the bundle's: both in this page's words, from the
+ * bundle's summary and the facts the reader gave (the core's text names the groups in
+ * English). Null when they cannot be paired. */
+function lotteryMismatch() {
+  const sorted = (xs) => [...xs].sort((a, b) => a - b).join(' ');
+  const same = (s, p) => s.groups.length === 1 + p.bonus.length
+    && [p.main, ...p.bonus].every((g, i) => sorted(g) === sorted(s.groups[i].numbers));
+  for (const s of lotterySources()) {
+    const p = (state.facts?.facts?.lotteries ?? []).find((x) => x.lottery === s.lottery && x.date === s.date);
+    if (p && !same(s, p)) {
+      const given = [p.main, ...p.bonus].map((numbers, i) => ({ name: s.groups[i]?.name ?? '', numbers }));
+      return [groupsText(s.groups), groupsText(given)];
+    }
+  }
+  return null;
+}
+
+function renderFailure(r, step) {
+  const [computed, compared] = compareLabels(r.error_kind, step);
+  let values = [step.computed, step.published];
+  if (r.error_kind === 'LotteryMismatch' && step.computed) values = lotteryMismatch() ?? values;
+  return el('div', { class: 'failure', 'data-kind': r.error_kind ?? '' },
+    el('p', {}, el('strong', { text: `${t('first_difference')}${colon()}` }), explainKind(r.error_kind)),
+    values[0] || values[1]
+      ? el('dl', { class: 'values compare' },
+        values[0] ? el('div', { 'data-value': 'computed' }, el('dt', { text: computed }), el('dd', { class: 'mono break', text: values[0] })) : null,
+        values[1] ? el('div', { 'data-value': 'compared', class: 'differs' }, el('dt', { text: compared }), el('dd', { class: 'mono break', text: values[1] })) : null)
+      : null,
+    technical(r.error_kind, r.error));
+}
+
+/** The report's items to compare by hand, in its order, each in this page's language. */
+function renderByHand(r) {
+  const sources = (state.summary?.randomness ?? []).filter((s) => s.revealed && BY_HAND_KINDS.includes(s.kind));
+  let next = 0;
+  const items = r.by_hand.map((item) => {
+    let source = null;
+    if (BY_HAND_KINDS.includes(item.subject)) {
+      source = sources[next] ?? null;
+      next += 1;
+      if (source && source.kind !== item.subject) source = null;
+    }
+    return byHandItem(item, source);
+  });
+  return el('section', { class: 'by-hand-box', 'aria-labelledby': 'by-hand-h' },
+    el('h3', { id: 'by-hand-h', text: t('by_hand_h', { n: r.by_hand.length }) }),
+    el('p', { class: 'hint', text: t('by_hand_hint') }),
+    el('ol', { id: 'by-hand', class: 'by-hand' }, items));
+}
+
+function byHandItem(item, source) {
+  const s = state.summary;
+  // The core's own words, for a subject or a source this page cannot describe.
+  let what = item.what;
+  let value = el('span', { class: 'mono break', text: item.value });
+  let record = item.record;
+  let extra = null;
+  switch (item.subject) {
+    case 'purpose':
+      what = optional(`bh_purpose_${item.value}`, item.what);
+      value = optional(`purpose_${item.value}`, item.value);
+      record = t('bh_purpose_record');
+      break;
+    case 'commitment':
+      what = t('bh_commitment_what');
+      value = el('span', { class: 'mono commitment-groups', text: item.value });
+      record = t('bh_commitment_record');
+      extra = el('p', { class: 'small' },
+        el('button', { type: 'button', class: 'link', 'data-action': 'type-commitment', text: t('bh_commitment_type'), onclick: () => $('commitment').focus() }));
+      break;
+    case 'announcement':
+      if (s) {
+        const time = s.earliest_time;
+        what = time ? t('bh_announcement_what') : t('bh_announcement_none_what');
+        value = time ? t('bh_announcement_value', { time }) : t('bh_announcement_none_value');
+        record = t('bh_announcement_record', { claim: s.announced_at ?? t('none') });
+      }
+      break;
+    case 'uncommitted':
+      what = t('bh_uncommitted_what');
+      value = t('bh_uncommitted_value');
+      record = t('bh_uncommitted_record');
+      break;
+    case 'lottery':
+      if (source) [what, value, record] = lotteryByHand(source);
+      break;
+    case 'dice':
+      what = t('bh_dice_what');
+      record = source?.witnesses ? t('bh_dice_record', { witnesses: source.witnesses }) : t('bh_dice_record_none');
+      break;
+    case 'hex':
+      what = t('bh_hex_what');
+      record = t('bh_hex_record');
+      break;
+    default:
+      break;
+  }
+  return el('li', { class: 'by-hand-item', 'data-subject': item.subject },
+    el('p', { class: 'bh-what', text: what }),
+    el('dl', { class: 'bh-values' },
+      el('div', { class: 'bh-value' }, el('dt', { text: t('bh_value') }), el('dd', {}, value)),
+      el('div', { class: 'bh-record' }, el('dt', { text: t('bh_record') }), el('dd', {}, record))),
+    extra);
+}
+
+/** A lottery to compare by hand: its numbers with main numbers and each bonus group apart,
+ * and the operator's result page. */
+function lotteryByHand(s) {
+  const given = (state.facts?.facts?.lotteries ?? []).some((p) => p.lottery === s.lottery && p.date === s.date);
+  const what = [t('bh_lottery_what', { name: lotteryName(s), date: s.date ?? '?' }), given ? t('bh_lottery_given') : null]
+    .filter(Boolean).join(' ');
+  const groups = [];
+  s.groups.forEach((g, i) => {
+    if (i > 0) groups.push(el('span', { class: 'sep', 'aria-hidden': 'true', text: ' · ' }));
+    groups.push(el('span', { class: `group ${i === 0 ? 'main' : 'bonus'}`, 'data-group': i === 0 ? 'main' : `bonus-${i}` },
+      el('span', { class: 'group-name', text: groupName(g.name, i) }), ' ',
+      el('span', { class: 'mono nums', text: g.numbers.join(' ') })));
+  });
+  const value = el('span', { class: 'numbers' }, groups);
+  // The result page comes from the core's registry, never from the bundle.
+  const record = s.result_page
+    ? el('span', {}, t('bh_lottery_record', { operator: lotteryOperator(s) }), colon(),
+      el('a', { href: s.result_page, rel: 'noopener noreferrer external', target: '_blank', class: 'break', text: s.result_page }))
+    : t('bh_lottery_record_declared');
+  return [what, value, record];
+}
+
+function renderChecked(r) {
+  const passed = r.steps.filter((s) => s.status === 'passed');
+  const given = Boolean(state.facts?.facts?.commitment);
+  // Without the published commitment, the manifest step only compared the bundle with itself.
+  const title = (id) => (id !== 'manifest' ? stepTitle(id) : given ? t('checked_commitment') : t('checked_manifest_own'));
+  const items = passed.map((s) => el('li', { 'data-step': s.id, 'data-fact': s.id === 'manifest' && given ? 'commitment' : null },
+    el('span', { class: 'icon', 'aria-hidden': 'true', text: '✔' }), ' ', title(s.id)));
+  return el('div', { class: 'checked' },
+    el('h3', { text: t('checked_h', { n: passed.length }) }),
+    el('ul', { class: 'checked-list' }, items));
+}
+
+function renderSummary() {
   const s = state.summary;
   const dl = $('summary');
   dl.replaceChildren();
-  if (s) {
-    const row = (k, v, cls) => dl.append(el('div', {}, el('dt', { text: t(k) }), el('dd', { class: cls }, v)));
-    row('s_title', s.title);
-    row('s_method', methodName(s.method));
-    row('s_sizes', t('s_sizes_v', { k: s.panel_size, a: s.alternates, n: s.pool_count }));
-    if (s.household_rule) row('s_households', t('yes'));
-    row('s_sources', s.sources.length ? el('ul', {}, s.sources.map((x) => el('li', { text: x }))) : t('none'));
-    row('s_announced', el('span', {}, s.announced_at ?? t('none'), el('br'), el('small', { text: t('late_commitment') })));
-    row('s_commitment', s.commitment, 'mono break');
-    row('s_panel', s.selected.join(', '), 'mono');
-  }
+  if (!s) return;
+  const row = (k, v, cls) => dl.append(el('div', { 'data-row': k }, el('dt', { text: t(k) }), el('dd', { class: cls }, v)));
+  row('s_title', s.title);
+  row('s_purpose', t(`purpose_${s.purpose}`));
+  row('s_method', methodName(s.method));
+  row('s_sizes', t('s_sizes_v', { k: s.panel_size, a: s.alternates, n: s.pool_count }));
+  if (s.household_rule) row('s_households', t('yes'));
+  const committed = s.randomness.filter((x) => x.committed);
+  row('s_sources', committed.length ? el('ul', {}, committed.map((x) => el('li', { text: sourceLabel(x, s.randomness.indexOf(x)) }))) : t('none'));
+  row('s_announced', el('span', {}, s.announced_at ?? t('none'), el('br'), el('small', { text: t('late_commitment') })));
+  row('s_commitment', s.commitment, 'mono break');
+  row('s_panel', s.selected.join(', '), 'mono');
+}
 
+function renderSteps() {
+  const r = state.report;
   const ol = $('steps');
   ol.replaceChildren();
+  if (!r) return;
   for (const step of r.steps) {
     const li = el('li', { class: `step ${step.status}`, 'data-step': step.id, 'data-status': step.status });
     li.append(
@@ -334,45 +711,56 @@ function renderReport() {
       const sources = renderSources(step.status);
       if (sources) li.append(sources);
     }
-    if (step.detail.length) li.append(el('ul', { class: 'detail' }, step.detail.map((d) => el('li', { text: d }))));
+    const s = state.summary;
+    if (step.id === 'time_order' && step.status === 'passed' && s?.earliest_time && s.announced_at) {
+      li.append(el('p', { class: 'note', text: t('time_order_note', { announced: s.announced_at, time: s.earliest_time }) }));
+    }
+    if (step.detail.length) {
+      li.append(el('div', { class: 'core-notes' },
+        state.lang === 'en' ? null : el('p', { class: 'small label', text: t('core_notes') }),
+        el('ul', { class: 'detail', lang: 'en' }, step.detail.map((d) => el('li', { text: d })))));
+    }
     ol.append(li);
   }
 }
 
-/** Each committed randomness source and its revealed value, in the page's language; each is
- * checked when the randomness step passed (drand: its BLS signature, offline). */
+/** One randomness source in words, in the page's language. */
+function sourceLabel(s, i) {
+  const n = i + 1;
+  const list = (xs) => xs.join(state.lang === 'fr' ? ' ; ' : ', ');
+  if (s.kind === 'drand') return t('src_drand', { i: n, network: s.network ?? s.chain, round: s.round, time: s.time });
+  if (!s.committed) return t('src_uncommitted', { i: n, kind: s.kind });
+  if (s.kind === 'lottery') return t('src_lottery', { i: n, name: lotteryName(s), date: s.date, numbers: groupsText(s.groups) });
+  if (s.kind === 'dice') return t('src_dice', { i: n, count: s.dice[0], faces: s.dice[1], witnesses: s.witnesses, values: list(s.values.map(String)) });
+  return t('src_hex', { i: n, label: s.name });
+}
+
+/** Each randomness source and its revealed value. Only a drand round is checked by
+ * computation (its BLS signature, offline); a lottery, dice or a hex value is never shown as
+ * checked: it is among the items to compare by hand. */
 function renderSources(status) {
   const sources = state.summary?.randomness ?? [];
   if (!sources.length) return null;
-  const checked = status === 'passed';
-  const list = (xs) => xs.join(state.lang === 'fr' ? ' ; ' : ', ');
+  const passed = status === 'passed';
   return el('ul', { class: 'sources' }, sources.map((s, i) => {
-    const n = i + 1;
-    let what;
-    let how;
-    if (s.kind === 'drand') {
-      what = t('src_drand', { i: n, network: s.network ?? s.chain, round: s.round, time: s.time });
-      how = t('src_drand_checked');
-    } else if (s.kind === 'lottery') {
-      what = t('src_lottery', { i: n, name: s.name, date: s.date, numbers: list(s.numbers ?? []) });
-      how = t('src_lottery_checked', { canonical: s.canonical ?? '' });
-    } else if (s.kind === 'dice') {
-      what = t('src_dice', { i: n, count: s.dice[0], faces: s.dice[1], witnesses: s.witnesses, values: list(s.numbers ?? []) });
-      how = t('src_dice_checked');
-    } else {
-      what = t('src_hex', { i: n, label: s.name });
-      how = t('src_hex_checked');
-    }
+    const checked = passed && s.kind === 'drand';
+    const byHand = passed && BY_HAND_KINDS.includes(s.kind);
+    let how = t('src_unchecked');
+    if (checked) how = t('src_drand_checked');
+    else if (byHand && s.kind === 'lottery') how = t('src_lottery_by_hand', { canonical: s.canonical ?? '' });
+    else if (byHand && s.kind === 'dice') how = t('src_dice_by_hand');
+    else if (byHand) how = t('src_hex_by_hand');
     return el('li', {
-      class: `source ${checked ? 'checked' : 'unchecked'}`,
+      class: `source ${checked ? 'checked' : byHand ? 'manual' : 'unchecked'}`,
       'data-source': s.kind,
       'data-checked': String(checked),
+      'data-by-hand': String(byHand),
       'data-round': s.round ?? null,
       'data-time': s.time ?? null,
     },
-    el('span', { class: 'icon', 'aria-hidden': 'true', text: checked ? '✔' : '·' }), ' ',
-    el('span', { class: 'source-what', text: what }), ' — ',
-    el('span', { class: 'source-how', text: checked ? how : t('src_unchecked') }));
+    el('span', { class: 'icon', 'aria-hidden': 'true', text: checked ? '✔' : byHand ? '☐' : '·' }), ' ',
+    el('span', { class: 'source-what', text: sourceLabel(s, i) }), ' — ',
+    el('span', { class: 'source-how', text: how }));
   }));
 }
 
@@ -482,7 +870,7 @@ function renderReceiptExamples() {
             $('receipt-text').value = await readSiteFile(`examples/${r.file}`);
             checkReceipt();
           } catch (e) {
-            $('receipt-result').textContent = String(e.message);
+            setText($('receipt-result'), e.message);
           }
         },
       }),
@@ -508,6 +896,7 @@ function renderReceipt() {
   box.className = 'receipt-result';
   delete box.dataset.matches;
   delete box.dataset.outcome;
+  delete box.dataset.established;
   if (!a) return;
   if (a.empty) {
     box.append(el('p', { text: t('receipt_empty') }));
@@ -524,7 +913,17 @@ function renderReceipt() {
     );
     return;
   }
+  // The outcome is this person's only when the bundle verifies (SPEC.md section 13).
+  const r = state.report;
+  if (!r || !r.valid) {
+    box.classList.add('neutral');
+    box.dataset.established = 'false';
+    box.append(el('p', { class: 'verdict-head' }, el('span', { class: 'icon', 'aria-hidden': 'true', text: '!' }), ' ',
+      t(r ? 'receipt_bundle_failed' : 'receipt_not_verified', { ticket: a.ticket })));
+    return;
+  }
   box.classList.add('ok');
+  box.dataset.established = 'true';
   const features = a.features.map(([f, v]) => `${f} = ${v}`).join(', ');
   box.append(
     el('p', {}, el('span', { class: 'icon', 'aria-hidden': 'true', text: '✔' }), ' ',
@@ -537,7 +936,7 @@ function renderReceipt() {
     ? t('receipt_selected', { position: o.position, k })
     : o.outcome === 'alternate' ? t('receipt_alternate', { number: o.number }) : t('receipt_not_selected');
   box.append(el('p', { class: `outcome ${o.outcome}` }, el('strong', { text })));
-  if (state.report && !state.report.valid) box.append(el('p', { class: 'warn', text: t('receipt_bundle_invalid') }));
+  if (r.verdict === 'valid_if') box.append(el('p', { class: 'small', text: t('receipt_holds_if', { n: r.by_hand.length }) }));
 }
 
 // ---------- planning: which drand round to commit to ----------
@@ -628,6 +1027,11 @@ function wire() {
     e.preventDefault();
     planRound();
   });
+  $('replacements-file').addEventListener('change', (e) => loadReplacements([...(e.target.files ?? [])]));
+  $('facts-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    applyFacts();
+  });
   $('receipt-form').addEventListener('submit', (e) => {
     e.preventDefault();
     checkReceipt();
@@ -708,9 +1112,12 @@ async function main() {
     $('boot-error').textContent = t('boot_failed', { msg: e.message });
     return;
   }
+  const params = new URLSearchParams(location.search);
+  // Escaped like any text from outside: a link cannot slip direction characters into the field.
+  if (params.get('commitment')) $('commitment').value = shown(params.get('commitment').trim());
   state.examples = await loadExamples();
   renderAll();
-  const param = new URLSearchParams(location.search).get('bundle');
+  const param = params.get('bundle');
   if (param) await loadBundleUrl(param);
 }
 

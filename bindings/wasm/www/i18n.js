@@ -40,8 +40,6 @@ const MESSAGES = {
     url_refused: ({ url }) => `Refused to load ${url}: only files of this site can be loaded (nothing is fetched from elsewhere).`,
     url_failed: ({ url, status }) => `Could not load ${url} (${status}).`,
     result_h: '2. Verification',
-    valid: 'Valid: this draw is exactly what the commitment and the public randomness imply.',
-    invalid: ({ step }) => `Not valid: the check “${step}” failed.`,
     first_difference: 'First difference',
     technical: 'Technical detail',
     steps_h: 'Step by step',
@@ -57,7 +55,7 @@ const MESSAGES = {
     s_sizes_v: ({ k, a, n }) => `${nf('en').format(k)} people drawn, ${nf('en').format(a)} alternates, from ${nf('en').format(n)} volunteers`,
     s_announced: 'Commitment announced at (organiser’s claim)',
     s_sources: 'Committed randomness',
-    s_commitment: 'Commitment',
+    s_commitment: 'Commitment (the bundle’s own copy)',
     s_households: 'At most one person per household',
     s_panel: 'Published panel (draw order)',
     yes: 'yes',
@@ -71,30 +69,37 @@ const MESSAGES = {
     method_lottery: 'lottery over a committed portfolio of panels',
     method_rfc3797: 'RFC 3797 (IETF NomCom procedure)',
     step_format: 'The bundle uses a protocol version this verifier knows',
-    step_manifest: 'The manifest hashes to the published commitment',
+    step_manifest: 'The manifest hashes to the commitment',
     step_pool: 'The pool records match the committed pool root',
     step_portfolio: 'Every panel of the committed portfolio meets the quotas',
     step_randomness: 'The randomness was revealed as committed',
     src_drand: ({ i, network, round, time }) =>
       `Source ${i}: drand ${network} round ${nf('en').format(round)}${time ? `, produced at ${time} (UTC)` : ''}`,
     src_drand_checked: 'checked: its BLS signature verified offline against the network’s public key; the randomness is the SHA-256 of the signature.',
-    src_lottery: ({ i, name, date, numbers }) => `Source ${i}: the ${name} draw of ${date}, numbers ${numbers}`,
-    src_lottery_checked: ({ canonical }) =>
-      `checked: it is the draw that was committed, and it enters the seed as “${canonical}” (RFC 3797).`,
+    src_lottery: ({ i, name, date, numbers }) => `Source ${i}: ${name}, draw of ${date}: ${numbers}`,
     src_dice: ({ i, count, faces, witnesses, values }) =>
       `Source ${i}: ${count} dice of ${faces} faces thrown before ${witnesses}: ${values}`,
-    src_dice_checked: 'checked: as many values as dice, each a possible face.',
     src_hex: ({ i, label }) => `Source ${i}: bytes given by the organiser (${label}), not public randomness`,
-    src_hex_checked: 'read as revealed (nobody outside can check where they came from).',
     src_unchecked: 'not confirmed: see the failed step.',
     step_seed: 'The seed follows from the commitment and the randomness',
     step_draw: 'The draw gives the published panel and alternates',
     step_quotas: 'The panel meets every quota and the household rule',
     step_transcript: 'The transcript hash matches the result',
+    step_time_order: 'The randomness did not exist when the commitment was announced',
+    step_replacements: 'Each replacement record follows from the draw',
     kind_Json: 'This file is not a readable kleroterion bundle.',
     kind_UnsupportedSpec: 'The bundle uses a protocol version this verifier does not know.',
     kind_CommitmentMismatch:
-      'The manifest (method, quotas, pool, randomness recipe…) was changed after the commitment was published.',
+      'The manifest (method, quotas, pool, randomness recipe…) does not hash to the commitment: it was changed after the commitment was published, or this commitment is not this draw’s.',
+    kind_UnreadableBundle: 'This file is not a readable kleroterion bundle.',
+    kind_LotteryMismatch:
+      'The bundle’s lottery numbers are not the published ones: the randomness is not the committed draw’s.',
+    kind_CommittedLate: 'Committed after the randomness existed: the draw proves nothing.',
+    kind_ReplacementMismatch: 'A replacement record does not follow from this draw.',
+    kind_InvalidText: 'A text of the bundle breaks the protocol’s text rules (control or direction characters, length, Unicode form).',
+    kind_InvalidRecipe: 'The committed randomness recipe breaks the protocol’s rules.',
+    kind_AnnouncementMissing: 'The manifest commits to a drand round or a lottery draw but does not say when the commitment was announced.',
+    kind_InvalidTime: 'A date or time of the manifest cannot be read.',
     kind_PoolRootMismatch: 'The published pool is not the pool that was committed: records were added, removed or changed.',
     kind_DuplicateTicket: 'Two records of the pool have the same ticket.',
     kind_UnknownValue: 'A record of the pool has a value the manifest does not declare.',
@@ -174,10 +179,109 @@ const MESSAGES = {
     receipt_selected: ({ position, k }) => `Outcome: selected (seat ${position} of ${k} in draw order).`,
     receipt_alternate: ({ number }) => `Outcome: alternate number ${number}.`,
     receipt_not_selected: 'Outcome: not selected.',
-    receipt_bundle_invalid:
-      'Careful: this bundle did not verify, so the outcome is only what the organiser published, not what the draw gives.',
+    facts_h: 'What was published elsewhere',
+    facts_hint:
+      'The bundle is written by the organiser: its own copy of the commitment, or of a lottery’s numbers, proves nothing. Copy the commitment from where the organiser first published it (its website, a newspaper, a public timestamp) and, if you have them, the lottery results from the operators’ own pages.',
+    commitment_label: 'Commitment as published',
+    commitment_hint:
+      '64 hexadecimal digits; spaces are ignored. Left empty, the commitment is listed below among the items to compare by hand.',
+    commitment_bad: 'This is not a commitment: give its 64 hexadecimal digits.',
+    lotteries_summary: 'Lottery results as published, one per line (optional)',
+    lotteries_label: 'Lottery results as published, one per line',
+    lotteries_hint:
+      'One result per line: the lottery’s id, @, the draw date, =, the main numbers, then each group of bonus numbers after a +. For example euromillions@2026-12-04=7,18,28,40,48+3,9',
+    lotteries_bad: 'A lottery result cannot be read: write LOTTERY@YYYY-MM-DD=MAIN+BONUS, for example euromillions@2026-12-04=7,18,28,40,48+3,9.',
+    lottery_fields_h: 'Lottery results as published (optional)',
+    lottery_fields_hint: 'Type the numbers shown on the operator’s result page, not those of the bundle: the page then compares them with the bundle.',
+    lottery_field_legend: ({ name, date }) => `${name}, draw of ${date}`,
+    lottery_group: ({ group }) => group,
+    facts_apply: 'Verify with these facts',
+    replacements_label: 'Replacement records (optional)',
+    replacements_hint: 'The records the organiser published when people dropped out. Each is recomputed from the draw; the verdict lists who was declared dropped.',
+    replacements_unreadable: ({ name }) => `${name} is not a readable replacement record (not JSON).`,
+    facts_need_bundle: 'Load a bundle to verify it against these facts.',
+    verdict_valid: 'VALID: every check passed by computation, and nothing is left to compare by hand.',
+    verdict_valid_if: ({ n }) =>
+      n === 1 ? 'VALID if the item below matches its public record' : `VALID if the ${n} items below match their public records`,
+    verdict_invalid: ({ step }) => `INVALID: the check “${step}” failed.`,
+    verdict_unreadable_facts: 'Not verified: the published facts you typed cannot be read (see above).',
+    banner_replay:
+      'REPLAY: this manifest says it replays a past draw. It was written after its randomness existed, so it shows how the draw works and proves nothing about who was chosen.',
+    banner_rehearsal:
+      'REHEARSAL: this manifest says it is a rehearsal. Its panel is not the assembly’s panel; check that the real draw was announced separately.',
+    banner_uncommitted:
+      'RANDOMNESS NOT COMMITTED: the manifest names no randomness in advance, so any randomness verifies and the organiser could have chosen it.',
+    checked_h: ({ n }) => `Checked by computation (${n})`,
+    checked_commitment: 'The manifest hashes to the commitment you gave',
+    checked_manifest_own: 'The manifest hashes to the bundle’s own copy of the commitment (compare that one by hand)',
+    by_hand_h: ({ n }) => `To compare by hand (${n})`,
+    by_hand_hint:
+      'No program can check these offline: compare each value with the public record named next to it. The draw proves something only if they all match.',
+    bh_value: 'Value',
+    bh_record: 'Public record',
+    bh_purpose_replay: 'The manifest says this draw is a replay: it proves nothing about who was chosen.',
+    bh_purpose_rehearsal: 'The manifest says this draw is a rehearsal: its panel is not the assembly’s panel.',
+    bh_purpose_record: 'the organiser’s announcement of the draw',
+    bh_commitment_what:
+      'The commitment was not given to the verifier: compare it, character by character, with the one the organiser published before the draw.',
+    bh_commitment_record: 'the organiser’s first public record of the commitment (official site, newspaper, public timestamp)',
+    bh_commitment_type: 'Or type it in the “Commitment as published” field above: the page then compares it for you.',
+    bh_announcement_what:
+      'The commitment must have been public before the randomness existed: check that its first public record is dated before this time.',
+    bh_announcement_value: ({ time }) => `before ${time} (UTC)`,
+    bh_announcement_none_what:
+      'No source of the recipe has a time a program knows: check that the commitment’s first public record is dated before the randomness was produced.',
+    bh_announcement_none_value: 'before the randomness was produced',
+    bh_announcement_record: ({ claim }) =>
+      `the date of the commitment’s first public record (not the manifest’s announced_at, ${claim}, which is only the organiser’s claim)`,
+    bh_uncommitted_what:
+      'No randomness recipe was committed: any randomness verifies, so the organiser could have chosen it. Check that the organiser’s announcement named exactly this randomness before it existed; otherwise this draw proves nothing.',
+    bh_uncommitted_value: 'no recipe',
+    bh_uncommitted_record: 'the organiser’s announcement, dated before the randomness existed',
+    bh_lottery_what: ({ name, date }) =>
+      `${name}, draw of ${date}: compare the numbers, main numbers and bonus numbers apart, with the operator’s official result.`,
+    bh_lottery_given:
+      'They match the numbers you gave: check that you copied those from the operator’s own page.',
+    bh_lottery_record: ({ operator }) => `the official result published by ${operator}`,
+    bh_lottery_record_declared: 'the results published by the lottery’s operator',
+    bh_dice_what: 'Dice: compare the values, in order, with the record of the public throw.',
+    bh_dice_record: ({ witnesses }) => `the record of the throw witnessed by ${witnesses}`,
+    bh_hex_what:
+      'A hex value is not public randomness: whoever knew it before the commitment could choose the panel. Check who provided it and when.',
+    bh_hex_record: 'whoever provided the value',
+    bh_dice_record_none: 'the record of the public throw',
+    lottery_declared: ({ name }) => `lottery “${name}” (declared in the manifest)`,
+    receipt_not_verified: ({ ticket }) =>
+      `This receipt matches the bundle’s pool (ticket ${ticket}), but the bundle is not verified (the published facts you typed cannot be read): what it says about you means nothing yet.`,
+    group_main: 'main numbers',
+    group_bonus: ({ i }) => `bonus group ${i}`,
+    fail_computed: 'Recomputed',
+    fail_compared: 'Compared with',
+    fail_commitment_computed: 'Recomputed from the manifest',
+    fail_commitment_given: 'Commitment you gave',
+    fail_commitment_bundle: 'The bundle’s own commitment',
+    fail_lottery_bundle: 'In the bundle',
+    fail_lottery_given: 'Published numbers you gave',
+    fail_late_source: 'The randomness existed at (UTC)',
+    fail_late_announced: 'Announced at (organiser’s claim)',
+    core_notes: 'Verifier’s notes',
+    time_order_note: ({ announced, time }) =>
+      `Announced at ${announced} (organiser’s claim); the randomness exists from ${time} (UTC).`,
+    s_purpose: 'Purpose',
+    purpose_official: 'official draw',
+    purpose_rehearsal: 'rehearsal (not the assembly’s panel)',
+    purpose_replay: 'replay of a past draw (proves nothing about who was chosen)',
+    src_lottery_by_hand: ({ canonical }) =>
+      `not checked by computation: no program can check a lottery’s numbers offline; compare them by hand (above). They enter the seed as “${canonical}” (RFC 3797).`,
+    src_dice_by_hand: 'not checked by computation: compare the values by hand with the record of the throw (above).',
+    src_hex_by_hand: 'not public randomness: see the items to compare by hand (above).',
+    src_uncommitted: ({ i, kind }) => `Source ${i}: a ${kind} value, not committed in advance`,
+    receipt_bundle_failed: ({ ticket }) =>
+      `This receipt matches the bundle’s pool (ticket ${ticket}), but the bundle failed verification: what it says about you (selected or not) therefore means nothing.`,
+    receipt_holds_if: ({ n }) =>
+      n === 1 ? 'This outcome holds if the item to compare by hand (above) matches its public record.' : `This outcome holds if the ${n} items to compare by hand (above) match their public records.`,
     footer:
-      'This page makes no network request except for its own files. Verification follows the kleroterion/v1 protocol.',
+      'This page makes no network request except for its own files. Verification follows the kleroterion/v2 protocol (draft).',
     version: ({ spec, drand }) => `Verifier for ${spec}; drand signatures ${drand ? 'checked offline' : 'not supported'}.`,
   },
   fr: {
@@ -204,8 +308,6 @@ const MESSAGES = {
       `Chargement de ${url} refusé : seuls les fichiers de ce site peuvent être chargés (rien n’est demandé ailleurs).`,
     url_failed: ({ url, status }) => `Impossible de charger ${url} (${status}).`,
     result_h: '2. Vérification',
-    valid: 'Valide : ce tirage est exactement celui qu’impliquent l’engagement et le hasard public.',
-    invalid: ({ step }) => `Non valide : la vérification « ${step} » a échoué.`,
     first_difference: 'Première différence',
     technical: 'Détail technique (en anglais)',
     steps_h: 'Étape par étape',
@@ -222,7 +324,7 @@ const MESSAGES = {
       `${nf('fr').format(k)} personnes tirées, ${nf('fr').format(a)} suppléants, parmi ${nf('fr').format(n)} volontaires`,
     s_announced: 'Engagement annoncé le (selon l’organisateur)',
     s_sources: 'Hasard engagé',
-    s_commitment: 'Engagement',
+    s_commitment: 'Engagement (copie du dossier)',
     s_households: 'Au plus une personne par foyer',
     s_panel: 'Panel publié (ordre du tirage)',
     yes: 'oui',
@@ -236,30 +338,37 @@ const MESSAGES = {
     method_lottery: 'loterie sur un portefeuille de panels engagé',
     method_rfc3797: 'RFC 3797 (procédure NomCom de l’IETF)',
     step_format: 'Le dossier utilise une version du protocole connue de ce vérificateur',
-    step_manifest: 'Le manifeste correspond à l’engagement publié',
+    step_manifest: 'Le manifeste correspond à l’engagement',
     step_pool: 'Les fiches du vivier correspondent à la racine engagée',
     step_portfolio: 'Chaque panel du portefeuille engagé respecte les quotas',
     step_randomness: 'Le hasard révélé est celui qui avait été engagé',
     src_drand: ({ i, network, round, time }) =>
       `Source ${i} : tour ${nf('fr').format(round)} de drand ${network}${time ? `, produit le ${time} (UTC)` : ''}`,
     src_drand_checked: 'vérifiée : sa signature BLS est contrôlée hors ligne avec la clé publique du réseau ; le hasard est le SHA-256 de la signature.',
-    src_lottery: ({ i, name, date, numbers }) => `Source ${i} : le tirage ${name} du ${date}, numéros ${numbers}`,
-    src_lottery_checked: ({ canonical }) =>
-      `vérifiée : c’est le tirage qui avait été engagé, et il entre dans la graine sous la forme « ${canonical} » (RFC 3797).`,
+    src_lottery: ({ i, name, date, numbers }) => `Source ${i} : ${name}, tirage du ${date} : ${numbers}`,
     src_dice: ({ i, count, faces, witnesses, values }) =>
       `Source ${i} : ${count} dés à ${faces} faces lancés devant ${witnesses} : ${values}`,
-    src_dice_checked: 'vérifiée : autant de valeurs que de dés, chacune une face possible.',
     src_hex: ({ i, label }) => `Source ${i} : octets fournis par l’organisateur (${label}), pas un hasard public`,
-    src_hex_checked: 'lue telle que révélée (personne d’extérieur ne peut vérifier leur origine).',
     src_unchecked: 'non confirmée : voir l’étape en échec.',
     step_seed: 'La graine découle de l’engagement et du hasard',
     step_draw: 'Le tirage donne le panel et les suppléants publiés',
     step_quotas: 'Le panel respecte chaque quota et la règle des foyers',
     step_transcript: 'L’empreinte du résultat (transcript) correspond',
+    step_time_order: 'Le hasard n’existait pas quand l’engagement a été annoncé',
+    step_replacements: 'Chaque remplacement découle du tirage',
     kind_Json: 'Ce fichier n’est pas un dossier kleroterion lisible.',
     kind_UnsupportedSpec: 'Le dossier utilise une version du protocole que ce vérificateur ne connaît pas.',
     kind_CommitmentMismatch:
-      'Le manifeste (méthode, quotas, vivier, recette du hasard…) a été modifié après la publication de l’engagement.',
+      'Le manifeste (méthode, quotas, vivier, recette du hasard…) ne correspond pas à l’engagement : il a été modifié après la publication de l’engagement, ou cet engagement n’est pas celui de ce tirage.',
+    kind_UnreadableBundle: 'Ce fichier n’est pas un dossier kleroterion lisible.',
+    kind_LotteryMismatch:
+      'Les numéros de loterie du dossier ne sont pas ceux qui ont été publiés : le hasard n’est pas celui du tirage engagé.',
+    kind_CommittedLate: 'Engagé après que le hasard existait : le tirage ne prouve rien.',
+    kind_ReplacementMismatch: 'Un remplacement ne découle pas de ce tirage.',
+    kind_InvalidText: 'Un texte du dossier enfreint les règles du protocole (caractères de contrôle ou de direction, longueur, forme Unicode).',
+    kind_InvalidRecipe: 'La recette du hasard engagée enfreint les règles du protocole.',
+    kind_AnnouncementMissing: 'Le manifeste s’engage sur un tour drand ou un tirage de loterie sans dire quand l’engagement a été annoncé.',
+    kind_InvalidTime: 'Une date ou une heure du manifeste est illisible.',
     kind_PoolRootMismatch:
       'Le vivier publié n’est pas celui qui a été engagé : des fiches ont été ajoutées, retirées ou modifiées.',
     kind_DuplicateTicket: 'Deux fiches du vivier ont le même numéro.',
@@ -340,10 +449,133 @@ const MESSAGES = {
     receipt_selected: ({ position, k }) => `Résultat : tiré au sort (place ${position} sur ${k} dans l’ordre du tirage).`,
     receipt_alternate: ({ number }) => `Résultat : suppléant numéro ${number}.`,
     receipt_not_selected: 'Résultat : non tiré.',
-    receipt_bundle_invalid:
-      'Attention : ce dossier n’a pas été validé ; le résultat n’est que ce que l’organisateur a publié, pas ce que donne le tirage.',
+    facts_h: 'Ce qui a été publié ailleurs',
+    facts_hint:
+      'Le dossier est écrit par l’organisateur : sa propre copie de l’engagement, ou des numéros d’une loterie, ne prouve rien. Copiez l’engagement là où l’organisateur l’a publié en premier (son site, un journal, un horodatage public) et, si vous les avez, les résultats des loteries sur les pages des opérateurs eux-mêmes.',
+    commitment_label: 'Engagement tel que publié',
+    commitment_hint:
+      '64 chiffres hexadécimaux ; les espaces sont ignorés. Laissé vide, l’engagement figure plus bas parmi les éléments à comparer à la main.',
+    commitment_bad: 'Ceci n’est pas un engagement : donnez ses 64 chiffres hexadécimaux.',
+    lotteries_summary: 'Résultats de loterie tels que publiés, un par ligne (facultatif)',
+    lotteries_label: 'Résultats de loterie tels que publiés, un par ligne',
+    lotteries_hint:
+      'Un résultat par ligne : l’identifiant de la loterie, @, la date du tirage, =, les numéros principaux, puis chaque groupe de numéros complémentaires après un +. Par exemple euromillions@2026-12-04=7,18,28,40,48+3,9',
+    lotteries_bad: 'Un résultat de loterie est illisible : écrivez LOTERIE@AAAA-MM-JJ=PRINCIPAUX+COMPLÉMENTAIRES, par exemple euromillions@2026-12-04=7,18,28,40,48+3,9.',
+    lottery_fields_h: 'Résultats de loterie tels que publiés (facultatif)',
+    lottery_fields_hint: 'Saisissez les numéros affichés sur la page de résultats de l’opérateur, pas ceux du dossier : la page les compare alors avec le dossier.',
+    lottery_field_legend: ({ name, date }) => `${name}, tirage du ${date}`,
+    lottery_group: ({ group }) => group,
+    facts_apply: 'Vérifier avec ces éléments',
+    replacements_label: 'Remplacements publiés (facultatif)',
+    replacements_hint: 'Les fichiers que l’organisateur a publiés quand des personnes se sont désistées. Chacun est recalculé à partir du tirage ; le verdict liste qui a été déclaré désisté.',
+    replacements_unreadable: ({ name }) => `${name} n’est pas un fichier de remplacement lisible (ce n’est pas du JSON).`,
+    facts_need_bundle: 'Chargez un dossier pour le vérifier avec ces éléments.',
+    verdict_valid: 'VALIDE : chaque vérification a réussi par le calcul, et il ne reste rien à comparer à la main.',
+    verdict_valid_if: ({ n }) =>
+      n === 1
+        ? 'VALIDE si l’élément ci-dessous correspond à sa trace publique'
+        : `VALIDE si les ${n} éléments ci-dessous correspondent à leurs traces publiques`,
+    verdict_invalid: ({ step }) => `NON VALIDE : la vérification « ${step} » a échoué.`,
+    verdict_unreadable_facts: 'Non vérifié : les éléments publiés que vous avez saisis sont illisibles (voir plus haut).',
+    banner_replay:
+      'REJEU : ce manifeste dit rejouer un tirage passé. Il a été écrit après que son hasard existait : il montre comment le tirage fonctionne et ne prouve rien sur les personnes choisies.',
+    banner_rehearsal:
+      'RÉPÉTITION : ce manifeste dit être une répétition. Son panel n’est pas celui de l’assemblée ; vérifiez que le vrai tirage a été annoncé à part.',
+    banner_uncommitted:
+      'HASARD NON ENGAGÉ : le manifeste ne désigne aucun hasard à l’avance ; n’importe quel hasard est accepté, et l’organisateur a pu le choisir.',
+    checked_h: ({ n }) => `Vérifié par le calcul (${n})`,
+    checked_commitment: 'Le manifeste correspond à l’engagement que vous avez saisi',
+    checked_manifest_own: 'Le manifeste correspond à la copie de l’engagement que donne le dossier (comparez celle-ci à la main)',
+    by_hand_h: ({ n }) => `À comparer à la main (${n})`,
+    by_hand_hint:
+      'Aucun programme ne peut les vérifier hors ligne : comparez chaque valeur avec la trace publique indiquée à côté. Le tirage ne prouve quelque chose que si toutes concordent.',
+    bh_value: 'Valeur',
+    bh_record: 'Trace publique',
+    bh_purpose_replay: 'Le manifeste dit que ce tirage est un rejeu : il ne prouve rien sur les personnes choisies.',
+    bh_purpose_rehearsal: 'Le manifeste dit que ce tirage est une répétition : son panel n’est pas celui de l’assemblée.',
+    bh_purpose_record: 'l’annonce du tirage par l’organisateur',
+    bh_commitment_what:
+      'L’engagement n’a pas été donné au vérificateur : comparez-le, caractère par caractère, avec celui que l’organisateur a publié avant le tirage.',
+    bh_commitment_record: 'la première publication de l’engagement par l’organisateur (site officiel, journal, horodatage public)',
+    bh_commitment_type: 'Ou saisissez-le dans le champ « Engagement tel que publié » plus haut : la page le compare alors pour vous.',
+    bh_announcement_what:
+      'L’engagement devait être public avant que le hasard n’existe : vérifiez que sa première publication est datée d’avant cette heure.',
+    bh_announcement_value: ({ time }) => `avant le ${time} (UTC)`,
+    bh_announcement_none_what:
+      'Aucune source de la recette n’a d’heure connue d’un programme : vérifiez que la première publication de l’engagement est datée d’avant la production du hasard.',
+    bh_announcement_none_value: 'avant la production du hasard',
+    bh_announcement_record: ({ claim }) =>
+      `la date de la première publication de l’engagement (pas le champ announced_at du manifeste, ${claim}, qui n’est que la déclaration de l’organisateur)`,
+    bh_uncommitted_what:
+      'Aucune recette de hasard n’a été engagée : n’importe quel hasard est accepté, et l’organisateur a pu le choisir. Vérifiez que l’annonce de l’organisateur désignait exactement ce hasard avant qu’il n’existe ; sinon ce tirage ne prouve rien.',
+    bh_uncommitted_value: 'pas de recette',
+    bh_uncommitted_record: 'l’annonce de l’organisateur, datée d’avant l’existence du hasard',
+    bh_lottery_what: ({ name, date }) =>
+      `${name}, tirage du ${date} : comparez les numéros, principaux et complémentaires à part, avec le résultat officiel de l’opérateur.`,
+    bh_lottery_given:
+      'Ils correspondent aux numéros que vous avez saisis : vérifiez que vous les avez recopiés depuis la page de l’opérateur lui-même.',
+    bh_lottery_record: ({ operator }) => `le résultat officiel publié par ${operator}`,
+    bh_lottery_record_declared: 'les résultats publiés par l’opérateur de la loterie',
+    bh_dice_what: 'Dés : comparez les valeurs, dans l’ordre, avec le procès-verbal du lancer public.',
+    bh_dice_record: ({ witnesses }) => `le procès-verbal du lancer fait devant ${witnesses}`,
+    bh_hex_what:
+      'Une valeur hexadécimale n’est pas un hasard public : qui la connaissait avant l’engagement pouvait choisir le panel. Vérifiez qui l’a fournie et quand.',
+    bh_hex_record: 'la personne qui a fourni la valeur',
+    bh_dice_record_none: 'le procès-verbal du lancer public',
+    lottery_declared: ({ name }) => `loterie « ${name} » (déclarée dans le manifeste)`,
+    receipt_not_verified: ({ ticket }) =>
+      `Ce reçu correspond au vivier du dossier (numéro ${ticket}), mais le dossier n’est pas vérifié (les éléments publiés saisis sont illisibles) : ce qu’il dit de vous ne signifie encore rien.`,
+    group_main: 'numéros principaux',
+    group_bonus: ({ i }) => `groupe complémentaire ${i}`,
+    'group:numbers': 'numéros',
+    'group:stars': 'étoiles',
+    'group:bonus ball': 'numéro complémentaire',
+    'lottery_name:de-lotto-6aus49': 'Lotto 6aus49 (Allemagne)',
+    'lottery_name:it-superenalotto': 'SuperEnalotto (Italie)',
+    'lottery_name:uk-lotto': 'Lotto (loterie nationale britannique)',
+    'lottery_name:us-powerball': 'Powerball (États-Unis)',
+    'lottery_name:us-mega-millions': 'Mega Millions (États-Unis)',
+    'lottery_operator:de-lotto-6aus49':
+      'le Deutscher Lotto- und Totoblock (DLTB), tirage par Saarland Sporttoto à Sarrebruck',
+    'lottery_operator:euromillions': 'la FDJ (France), pour le compte des opérateurs d’EuroMillions',
+    'lottery_operator:fr-loto': 'la FDJ (La Française des Jeux)',
+    'lottery_operator:it-superenalotto':
+      'Sisal, concessionnaire de l’Agenzia delle Dogane e dei Monopoli (ADM)',
+    'lottery_operator:uk-lotto':
+      'Allwyn Entertainment Ltd, opérateur de The National Lottery (Camelot UK jusqu’en janvier 2024)',
+    'lottery_operator:us-mega-millions':
+      'le consortium Mega Millions des loteries américaines, tirage à Atlanta (Géorgie)',
+    'lottery_operator:us-powerball':
+      'la Multi-State Lottery Association (MUSL), tirage au studio de la Florida Lottery à Tallahassee',
+    fail_computed: 'Recalculé',
+    fail_compared: 'Comparé avec',
+    fail_commitment_computed: 'Recalculé à partir du manifeste',
+    fail_commitment_given: 'Engagement que vous avez saisi',
+    fail_commitment_bundle: 'Engagement indiqué par le dossier',
+    fail_lottery_bundle: 'Dans le dossier',
+    fail_lottery_given: 'Numéros publiés que vous avez saisis',
+    fail_late_source: 'Le hasard existait le (UTC)',
+    fail_late_announced: 'Annoncé le (selon l’organisateur)',
+    core_notes: 'Notes du vérificateur (en anglais)',
+    time_order_note: ({ announced, time }) =>
+      `Annoncé le ${announced} (selon l’organisateur) ; le hasard existe à partir du ${time} (UTC).`,
+    s_purpose: 'Nature du tirage',
+    purpose_official: 'tirage officiel',
+    purpose_rehearsal: 'répétition (ce n’est pas le panel de l’assemblée)',
+    purpose_replay: 'rejeu d’un tirage passé (ne prouve rien sur les personnes choisies)',
+    src_lottery_by_hand: ({ canonical }) =>
+      `non vérifiée par le calcul : aucun programme ne peut vérifier hors ligne les numéros d’une loterie ; comparez-les à la main (plus haut). Ils entrent dans la graine sous la forme « ${canonical} » (RFC 3797).`,
+    src_dice_by_hand: 'non vérifiée par le calcul : comparez les valeurs à la main avec le procès-verbal du lancer (plus haut).',
+    src_hex_by_hand: 'pas un hasard public : voir les éléments à comparer à la main (plus haut).',
+    src_uncommitted: ({ i, kind }) => `Source ${i} : une valeur ${kind}, non engagée à l’avance`,
+    receipt_bundle_failed: ({ ticket }) =>
+      `Ce reçu correspond au vivier du dossier (numéro ${ticket}), mais le dossier n’a pas passé la vérification : ce qu’il dit de vous (tiré ou non) ne signifie donc rien.`,
+    receipt_holds_if: ({ n }) =>
+      n === 1
+        ? 'Ce résultat vaut si l’élément à comparer à la main (plus haut) correspond à sa trace publique.'
+        : `Ce résultat vaut si les ${n} éléments à comparer à la main (plus haut) correspondent à leurs traces publiques.`,
     footer:
-      'Cette page ne fait aucune requête réseau hors de ses propres fichiers. La vérification suit le protocole kleroterion/v1.',
+      'Cette page ne fait aucune requête réseau hors de ses propres fichiers. La vérification suit le protocole kleroterion/v2 (projet).',
     version: ({ spec, drand }) =>
       `Vérificateur pour ${spec} ; signatures drand ${drand ? 'vérifiées hors ligne' : 'non prises en charge'}.`,
   },

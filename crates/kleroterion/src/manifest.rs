@@ -415,6 +415,11 @@ impl Manifest {
         }
     }
 
+    /// The recipe's sources, in order (none without a recipe).
+    pub fn committed_sources(&self) -> impl Iterator<Item = &crate::recipe::SourceSpec> + Clone {
+        self.randomness.iter().flat_map(|r| r.sources.iter())
+    }
+
     /// A feature by name.
     pub fn feature(&self, name: &str) -> Option<&Feature> {
         self.features.iter().find(|f| f.name == name)

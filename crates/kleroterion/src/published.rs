@@ -73,7 +73,10 @@ impl PublishedLottery {
         let mut groups = numbers.split('+').map(|g| {
             g.split([',', ' '])
                 .filter(|n| !n.is_empty())
-                .map(|n| n.parse::<u32>().map_err(|_| bad("a number is not a whole number")))
+                .map(|n| {
+                    n.parse::<u32>()
+                        .map_err(|_| bad("a number is not a whole number"))
+                })
                 .collect::<Result<Vec<u32>>>()
         });
         let main = groups.next().ok_or_else(|| bad("no numbers"))??;

@@ -211,11 +211,13 @@ impl SourceSpec {
             SourceSpec::Drand { round, .. } if *round == 0 => Err(Error::InvalidRecipe {
                 detail: field("drand rounds start at 1"),
             }),
-            SourceSpec::Drand { .. } => self.time().map(|_| ()).map_err(|detail| {
-                Error::InvalidRecipe {
-                    detail: field(&detail),
-                }
-            }),
+            SourceSpec::Drand { .. } => {
+                self.time()
+                    .map(|_| ())
+                    .map_err(|detail| Error::InvalidRecipe {
+                        detail: field(&detail),
+                    })
+            }
             SourceSpec::Dice {
                 count,
                 faces,
@@ -311,11 +313,15 @@ fn lottery_time(
                 ));
             }
             if crate::time::parse_date(date).is_none() {
-                return Err(format!("the date \"{date}\" is not a date of the form YYYY-MM-DD"));
+                return Err(format!(
+                    "the date \"{date}\" is not a date of the form YYYY-MM-DD"
+                ));
             }
             crate::time::parse_utc(t)
                 .filter(|&t| t <= LAST_INSTANT)
-                .ok_or_else(|| format!("draw_at \"{t}\" is not a time of the form YYYY-MM-DDTHH:MM:SSZ"))
+                .ok_or_else(|| {
+                    format!("draw_at \"{t}\" is not a time of the form YYYY-MM-DDTHH:MM:SSZ")
+                })
         }
         (None, _, _) => Err(format!(
             "\"{lottery}\" is not in the lottery registry ({}): name a registered lottery, or declare both its \"format\" and its \"draw_at\" time",

@@ -136,7 +136,10 @@ impl SourceValue {
                     )));
                 }
                 match crate::lottery::registered(lottery) {
-                    Some(l) => l.format().check(main, bonus).map_err(|e| bad(format!("{e}"))),
+                    Some(l) => l
+                        .format()
+                        .check(main, bonus)
+                        .map_err(|e| bad(format!("{e}"))),
                     None => Ok(()),
                 }
             }
@@ -348,11 +351,15 @@ fn match_source(i: usize, spec: &SourceSpec, val: &SourceValue) -> Result<String
                 )));
             }
             let format = spec.lottery_format().ok_or_else(|| {
-                mismatch(format!("the recipe gives no format for lottery \"{lottery}\""))
+                mismatch(format!(
+                    "the recipe gives no format for lottery \"{lottery}\""
+                ))
             })?;
-            format.check(main, bonus).map_err(|e| Error::InvalidReveal {
-                detail: format!("source {}: {e}", i + 1),
-            })?;
+            format
+                .check(main, bonus)
+                .map_err(|e| Error::InvalidReveal {
+                    detail: format!("source {}: {e}", i + 1),
+                })?;
             Ok(format!(
                 "source {}: {}: {}",
                 i + 1,
@@ -363,9 +370,7 @@ fn match_source(i: usize, spec: &SourceSpec, val: &SourceValue) -> Result<String
         (
             SourceSpec::Drand { chain, round },
             SourceValue::Drand {
-                chain: c,
-                round: r,
-                ..
+                chain: c, round: r, ..
             },
         ) => {
             if chain != c {

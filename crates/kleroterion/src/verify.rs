@@ -197,7 +197,11 @@ impl Report {
                 self.by_hand.len(),
                 if self.by_hand.len() == 1 { "" } else { "s" },
                 if self.by_hand.len() == 1 { "es" } else { "" },
-                if self.by_hand.len() == 1 { "its" } else { "their" },
+                if self.by_hand.len() == 1 {
+                    "its"
+                } else {
+                    "their"
+                },
                 if self.by_hand.len() == 1 { "" } else { "s" },
             ),
             Verdict::Invalid => "INVALID".into(),
@@ -279,7 +283,14 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, id: StepId, status: Status, computed: Option<String>, published: Option<String>, detail: Vec<String>) {
+    fn push(
+        &mut self,
+        id: StepId,
+        status: Status,
+        computed: Option<String>,
+        published: Option<String>,
+        detail: Vec<String>,
+    ) {
         self.steps.push(Step {
             id,
             title: id.title().into(),
@@ -297,7 +308,13 @@ impl Builder {
                 Some(d.value)
             }
             Err(f) => {
-                self.push(id, Status::Failed, f.computed, f.published, alloc::vec![f.message.clone()]);
+                self.push(
+                    id,
+                    Status::Failed,
+                    f.computed,
+                    f.published,
+                    alloc::vec![f.message.clone()],
+                );
                 self.error = Some((printable(f.message), f.kind));
                 None
             }
@@ -421,8 +438,14 @@ fn run_steps(
     let seed = b.record(StepId::Seed, seed_step(bundle, &commitment))?;
     let outcome = b.record(StepId::Draw, draw_step(bundle, &pool, &seed))?;
     b.record(StepId::Quotas, quotas_step(bundle, &pool, &outcome))?;
-    b.record(StepId::Transcript, transcript_step(bundle, &commitment, &seed, &outcome))?;
-    b.record(StepId::Replacements, replacements_step(bundle, replacements))
+    b.record(
+        StepId::Transcript,
+        transcript_step(bundle, &commitment, &seed, &outcome),
+    )?;
+    b.record(
+        StepId::Replacements,
+        replacements_step(bundle, replacements),
+    )
 }
 
 fn format_step(bundle: &Bundle) -> StepResult<()> {
@@ -436,7 +459,11 @@ fn format_step(bundle: &Bundle) -> StepResult<()> {
             ),
         ));
     }
-    let found = if bundle.spec != SPEC_VERSION { &bundle.spec } else { &m.spec };
+    let found = if bundle.spec != SPEC_VERSION {
+        &bundle.spec
+    } else {
+        &m.spec
+    };
     if found != SPEC_VERSION {
         let e = Error::UnsupportedSpec {
             found: crate::text::display(found, 80),
@@ -472,9 +499,12 @@ fn manifest_step(bundle: &Bundle, published: &Published) -> StepResult<Digest> {
     }
     let note = match published.commitment {
         Some(_) => "equal to the commitment you gave",
-        None => "compared only with the bundle's own copy: compare it by hand with the published commitment (below)",
+        None => {
+            "compared only with the bundle's own copy: compare it by hand with the published commitment (below)"
+        }
     };
-    Ok(Done::passed(commitment, alloc::vec![note.into()]).compared(commitment.to_hex(), reference.to_hex()))
+    Ok(Done::passed(commitment, alloc::vec![note.into()])
+        .compared(commitment.to_hex(), reference.to_hex()))
 }
 
 fn pool_step(bundle: &Bundle) -> StepResult<ResolvedPool> {
@@ -498,7 +528,10 @@ fn portfolio_step(m: &Manifest, pool: &ResolvedPool) -> StepResult<()> {
     check_portfolio_of(m, pool)?;
     Ok(Done::passed(
         (),
-        alloc::vec![format!("{} panels, each meeting every quota", portfolio.len())],
+        alloc::vec![format!(
+            "{} panels, each meeting every quota",
+            portfolio.len()
+        )],
     ))
 }
 
@@ -514,11 +547,7 @@ fn check_published_lottery(
     bundle: &Bundle,
     given: &crate::published::PublishedLottery,
 ) -> Result<(), Failure> {
-    let specs = bundle
-        .manifest
-        .randomness
-        .iter()
-        .flat_map(|r| r.sources.iter());
+    let specs = bundle.manifest.committed_sources();
     // Every recipe source naming this draw (a recipe may name one draw twice): the numbers of
     // each copy are compared, so that none of them can be chosen freely.
     let positions: Vec<usize> = specs
@@ -554,11 +583,7 @@ fn compare_lottery(
     name: &str,
     date: &str,
 ) -> Result<(), Failure> {
-    let specs = bundle
-        .manifest
-        .randomness
-        .iter()
-        .flat_map(|r| r.sources.iter());
+    let specs = bundle.manifest.committed_sources();
     let Some(SourceValue::Lottery { main, bonus, .. }) = bundle.reveal.sources.get(i) else {
         return Err(Failure::new(
             "LotteryMismatch",
@@ -572,9 +597,15 @@ fn compare_lottery(
     };
     let same = sorted(main) == sorted(&given.main)
         && bonus.len() == given.bonus.len()
-        && bonus.iter().zip(&given.bonus).all(|(a, b)| sorted(a) == sorted(b));
+        && bonus
+            .iter()
+            .zip(&given.bonus)
+            .all(|(a, b)| sorted(a) == sorted(b));
     if !same {
-        let format = specs.clone().nth(i).and_then(crate::recipe::SourceSpec::lottery_format);
+        let format = specs
+            .clone()
+            .nth(i)
+            .and_then(crate::recipe::SourceSpec::lottery_format);
         let show = |m: &[u32], b: &[Vec<u32>]| match &format {
             Some(f) => f.display(m, b),
             None => format!("{m:?} {b:?}"),
@@ -597,7 +628,9 @@ fn time_order_step(m: &Manifest) -> StepResult<()> {
         ));
     }
     let Some(recipe) = &m.randomness else {
-        return Ok(skipped("no recipe: nothing was committed in advance (see the items to compare by hand)"));
+        return Ok(skipped(
+            "no recipe: nothing was committed in advance (see the items to compare by hand)",
+        ));
     };
     let timed: Vec<(String, u64)> = recipe
         .sources
@@ -628,7 +661,13 @@ fn time_order_step(m: &Manifest) -> StepResult<()> {
     }
     let lines: Vec<String> = timed
         .iter()
-        .map(|(what, t)| format!("{} exists from {} (UTC), after the announcement at {announced}", crate::text::display(what, 200), format_unix(*t)))
+        .map(|(what, t)| {
+            format!(
+                "{} exists from {} (UTC), after the announcement at {announced}",
+                crate::text::display(what, 200),
+                format_unix(*t)
+            )
+        })
         .collect();
     Ok(Done::passed((), lines))
 }
@@ -671,10 +710,20 @@ fn quotas_step(bundle: &Bundle, pool: &ResolvedPool, outcome: &Outcome) -> StepR
         return Ok(Done::passed((), notes));
     }
     if let Some(first) = broken.first() {
-        return Err(Failure::new("QuotaBroken", format!("the panel breaks a quota: {first}")));
+        return Err(Failure::new(
+            "QuotaBroken",
+            format!("the panel breaks a quota: {first}"),
+        ));
     }
-    if let Some((x, y)) = m.household_rule.then(|| shared_household(pool, &outcome.selected)).flatten() {
-        let (tx, ty) = (&bundle.pool[x as usize].ticket, &bundle.pool[y as usize].ticket);
+    if let Some((x, y)) = m
+        .household_rule
+        .then(|| shared_household(pool, &outcome.selected))
+        .flatten()
+    {
+        let (tx, ty) = (
+            &bundle.pool[x as usize].ticket,
+            &bundle.pool[y as usize].ticket,
+        );
         return Err(Failure::new(
             "HouseholdBroken",
             format!("tickets {tx} and {ty} share a household"),
@@ -706,10 +755,17 @@ fn replacements_step(bundle: &Bundle, replacements: &[Replacement]) -> StepResul
     }
     let mut lines = Vec::new();
     for (i, given) in replacements.iter().enumerate() {
-        let fail = |why: String| Failure::new("ReplacementMismatch", format!("replacement record {}: {why}", i + 1));
+        let fail = |why: String| {
+            Failure::new(
+                "ReplacementMismatch",
+                format!("replacement record {}: {why}", i + 1),
+            )
+        };
         if given.transcript != bundle.transcript {
-            return Err(fail("it was made from another draw (its transcript differs)".into())
-                .compared(bundle.transcript.to_hex(), given.transcript.to_hex()));
+            return Err(
+                fail("it was made from another draw (its transcript differs)".into())
+                    .compared(bundle.transcript.to_hex(), given.transcript.to_hex()),
+            );
         }
         let computed = replace(bundle, &given.dropped).map_err(|e| fail(e.to_string()))?;
         if let Some(what) = replacement_difference(&computed, given) {
@@ -743,7 +799,9 @@ fn replacement_difference(computed: &Replacement, given: &Replacement) -> Option
         ));
     }
     if given.replacements != computed.replacements {
-        return Some("the replacements differ from those the rule of SPEC.md section 10.2 gives".into());
+        return Some(
+            "the replacements differ from those the rule of SPEC.md section 10.2 gives".into(),
+        );
     }
     if given.panel != computed.panel {
         return Some("the panel after replacement differs from the recomputed one".into());
@@ -752,7 +810,10 @@ fn replacement_difference(computed: &Replacement, given: &Replacement) -> Option
         return Some("the list of broken quotas differs from the recomputed one".into());
     }
     (given.hash != computed.hash).then(|| {
-        format!("the hash {} differs from the recomputed {}", given.hash, computed.hash)
+        format!(
+            "the hash {} differs from the recomputed {}",
+            given.hash, computed.hash
+        )
     })
 }
 
@@ -803,4 +864,3 @@ fn compare_outcome(bundle: &Bundle, outcome: &Outcome) -> Result<(), String> {
     }
     Ok(())
 }
-

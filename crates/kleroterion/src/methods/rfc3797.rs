@@ -123,4 +123,3 @@ pub fn canonical_decimals(numbers: &[Decimal]) -> String {
     }
     out
 }
-
