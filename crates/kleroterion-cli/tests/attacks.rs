@@ -529,14 +529,14 @@ fn late_commitments_are_refused_by_commit() {
 fn a_replay_and_a_rehearsal_say_so() {
     let dir = tempfile::TempDir::new().unwrap();
     let dir = dir.path();
-    let now = now();
 
-    // Replay: a past draw played again. The manifest says so and the verdict lists it first.
-    let past = euromillions_friday(-14);
+    // Replay: a past draw played again (a fixed date, so that the draw is the same on every
+    // run). The manifest says so and the verdict lists it first.
+    let past = "2024-11-15";
     let r = commit_recipe(
         dir,
         "replay",
-        &lottery_recipe(&past),
+        &lottery_recipe(past),
         &["--announced-at", &format!("{past}T08:00:00Z"), "--replay"],
     );
     assert_eq!(r.code, Some(0), "{}", r.err());
@@ -562,12 +562,11 @@ fn a_replay_and_a_rehearsal_say_so() {
     assert_eq!(subjects(&report)[0], "purpose", "{report}");
 
     // Rehearsal: a test before the real draw, on a future lottery draw.
-    let future = euromillions_friday(60);
     let r = commit_recipe(
         dir,
         "rehearsal",
-        &lottery_recipe(&future),
-        &["--announced-at", &utc(now), "--rehearsal"],
+        &lottery_recipe(FAR_FRIDAY),
+        &["--announced-at", FAR_ANNOUNCEMENT, "--rehearsal"],
     );
     assert_eq!(r.code, Some(0), "{}", r.err());
     assert_eq!(
@@ -593,8 +592,13 @@ fn a_replay_and_a_rehearsal_say_so() {
     let r = commit_recipe(
         dir,
         "both",
-        &lottery_recipe(&future),
-        &["--announced-at", &utc(now), "--rehearsal", "--replay"],
+        &lottery_recipe(FAR_FRIDAY),
+        &[
+            "--announced-at",
+            FAR_ANNOUNCEMENT,
+            "--rehearsal",
+            "--replay",
+        ],
     );
     assert_eq!(r.code, Some(2), "{}", r.out());
 }
@@ -603,13 +607,14 @@ fn a_replay_and_a_rehearsal_say_so() {
 fn a_hand_made_late_manifest_fails_the_time_order() {
     let dir = tempfile::TempDir::new().unwrap();
     let dir = dir.path();
-    // A lottery outside the registry, declared with its format and draw time, a month ahead.
-    let day = utc(now() + 30 * 86_400)[..10].to_owned();
+    // A lottery outside the registry, declared with its format and draw time, far ahead (fixed
+    // dates, so that the draws below are the same on every run).
+    let day = "2099-06-05".to_owned();
     let draw_at = format!("{day}T18:00:00Z");
     let recipe = format!(
         r#"{{"sources": [{{"kind": "lottery", "lottery": "Tombola de Pérols", "date": "{day}", "draw_at": "{draw_at}", "format": {{"main": {{"name": "numbers", "count": 3, "min": 1, "max": 90}}, "bonus": []}}}}], "fallback": "next_value"}}"#
     );
-    let r = commit_recipe(dir, "c", &recipe, &["--announced-at", &utc(now())]);
+    let r = commit_recipe(dir, "c", &recipe, &["--announced-at", FAR_ANNOUNCEMENT]);
     assert_eq!(r.code, Some(0), "{}", r.err());
     let reveal = write(
         dir,
@@ -647,12 +652,12 @@ fn a_hand_made_late_manifest_fails_the_time_order() {
     }
 
     // The same for a registry lottery: announced after the EuroMillions draw.
-    let future = euromillions_friday(30);
+    let future = FAR_FRIDAY;
     let r = commit_recipe(
         dir,
         "em",
-        &lottery_recipe(&future),
-        &["--announced-at", &utc(now())],
+        &lottery_recipe(future),
+        &["--announced-at", FAR_ANNOUNCEMENT],
     );
     assert_eq!(r.code, Some(0), "{}", r.err());
     let path = dir.join("em/manifest.json");

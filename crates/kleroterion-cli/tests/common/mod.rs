@@ -223,9 +223,16 @@ pub fn euromillions_reveal(dir: &Path, name: &str, main: &[u32], stars: &[u32]) 
 /// An honest official draw of the Sortition Foundation fixture (22 by greedy, households)
 /// committed now to a EuroMillions draw about a year ahead, drawn with the numbers
 /// 7 18 28 40 48 and stars 3 9 as if they had been published. Returns the draw and the date.
+/// A EuroMillions draw day far in the future, and an announcement long before it: a draw
+/// committed to them is the same on every run (a commitment that named the current time would
+/// change the seed, and the greedy method's success, from one run to the next).
+pub const FAR_FRIDAY: &str = "2099-12-04";
+/// See [`FAR_FRIDAY`].
+pub const FAR_ANNOUNCEMENT: &str = "2099-01-01T00:00:00Z";
+
 pub fn honest_lottery_draw() -> (Drawn, String) {
     let dir = TempDir::new().expect("temp dir");
-    let date = euromillions_friday(365);
+    let date = FAR_FRIDAY.to_owned();
     let recipe = euromillions_recipe(dir.path(), "recipe.json", &date);
     let reveal = euromillions_reveal(dir.path(), "reveal.json", &[7, 18, 28, 40, 48], &[3, 9]);
     let mut args = sortition_foundation_args();
@@ -233,7 +240,7 @@ pub fn honest_lottery_draw() -> (Drawn, String) {
         "--randomness".into(),
         recipe.display().to_string(),
         "--announced-at".into(),
-        utc(now()),
+        FAR_ANNOUNCEMENT.into(),
     ]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     (commit_and_draw_in(dir, &args, &reveal), date)
