@@ -23,7 +23,7 @@ pub fn parse_reveal(file: &str, text: &str, recipe: Option<&Recipe>) -> Result<R
     };
     let mut v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
         .map_err(|e| json(e.to_string()))?;
-    if v.get("kind").is_some() || is_drand_answer(&v) {
+    if v.get("kind").is_some() || v.as_object().is_some_and(is_drand_answer) {
         v = serde_json::json!({ "sources": [v] });
     }
     if let Some(sources) = v.get_mut("sources").and_then(Value::as_array_mut) {
@@ -40,8 +40,8 @@ pub fn parse_reveal(file: &str, text: &str, recipe: Option<&Recipe>) -> Result<R
     })
 }
 
-fn is_drand_answer(v: &Value) -> bool {
-    v.get("kind").is_none() && v.get("round").is_some() && v.get("signature").is_some()
+fn is_drand_answer(o: &Map<String, Value>) -> bool {
+    !o.contains_key("kind") && o.contains_key("round") && o.contains_key("signature")
 }
 
 /// Turns drand's own answer into a drand source: adds the kind, and the chain of the recipe's
@@ -52,7 +52,7 @@ fn complete_drand_answer(
     obj: &mut Map<String, Value>,
     recipe: Option<&Recipe>,
 ) -> Result<()> {
-    if !is_drand_answer(&Value::Object(obj.clone())) {
+    if !is_drand_answer(obj) {
         return Ok(());
     }
     let round = obj.get("round").and_then(Value::as_u64);

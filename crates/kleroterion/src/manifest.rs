@@ -427,38 +427,12 @@ impl Manifest {
 }
 
 fn check_time(t: &str) -> Result<()> {
-    let bad = || Error::InvalidTime { found: t.into() };
-    let b = t.as_bytes();
-    if b.len() != 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b'T'
-        || b[13] != b':'
-        || b[16] != b':'
-        || b[19] != b'Z'
-    {
-        return Err(bad());
+    let [y, mo, d, h, mi, s] =
+        crate::time::utc_fields(t).ok_or_else(|| Error::InvalidTime { found: t.into() })?;
+    let valid = d >= 1 && d <= crate::time::days_in_month(y, mo) && h <= 23 && mi <= 59 && s <= 59;
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidTime { found: t.into() })
     }
-    let num = |r: core::ops::Range<usize>| -> Result<u32> {
-        let s = &b[r];
-        if s.iter().all(u8::is_ascii_digit) {
-            Ok(s.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0')))
-        } else {
-            Err(bad())
-        }
-    };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match mo {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if d == 0 || d > days || h > 23 || mi > 59 || s > 59 {
-        return Err(bad());
-    }
-    Ok(())
 }

@@ -84,9 +84,10 @@ pub fn format_unix(secs: u64) -> String {
     )
 }
 
-/// Parses `YYYY-MM-DDTHH:MM:SSZ` (already validated by the manifest) into Unix seconds;
-/// `None` for malformed text or a time before 1970.
-pub fn parse_utc(t: &str) -> Option<u64> {
+/// The six numbers of a `YYYY-MM-DDTHH:MM:SSZ` text (year, month, day, hour, minute,
+/// second), read by its shape alone: `None` when a separator or a digit is missing. The ranges
+/// are the caller's to check.
+pub(crate) fn utc_fields(t: &str) -> Option<[i64; 6]> {
     let b = t.as_bytes();
     let separators = [
         (4, b'-'),
@@ -99,14 +100,21 @@ pub fn parse_utc(t: &str) -> Option<u64> {
     if b.len() != 20 || separators.iter().any(|&(i, c)| b[i] != c) {
         return None;
     }
-    let num = |r: core::ops::Range<usize>| -> Option<i64> {
-        let s = b.get(r)?;
-        s.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| s.iter().fold(0i64, |a, &c| a * 10 + i64::from(c - b'0')))
-    };
-    let days = days_from_civil(num(0..4)?, num(5..7)?, num(8..10)?);
-    let secs = days * 86_400 + num(11..13)? * 3600 + num(14..16)? * 60 + num(17..19)?;
+    Some([
+        decimal(&b[0..4])?,
+        decimal(&b[5..7])?,
+        decimal(&b[8..10])?,
+        decimal(&b[11..13])?,
+        decimal(&b[14..16])?,
+        decimal(&b[17..19])?,
+    ])
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SSZ` (already validated by the manifest) into Unix seconds;
+/// `None` for malformed text or a time before 1970.
+pub fn parse_utc(t: &str) -> Option<u64> {
+    let [y, mo, d, h, mi, s] = utc_fields(t)?;
+    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s;
     u64::try_from(secs).ok()
 }
 
