@@ -49,6 +49,12 @@ pub fn replace(bundle: &Bundle, dropped: &[String]) -> Result<Replacement> {
             detail: format!("the bundle does not verify, so nothing can be replaced: {e}"),
         });
     }
+    replace_verified(bundle, dropped)
+}
+
+/// [`replace`] for a bundle that has just verified: the verification's `replacements` step
+/// recomputes each record this way, without verifying the bundle once more per record.
+pub(crate) fn replace_verified(bundle: &Bundle, dropped: &[String]) -> Result<Replacement> {
     let m = &bundle.manifest;
     let pool = ResolvedPool::new(&m.features, &bundle.pool)?;
     let index = crate::model::TicketIndex::new(&bundle.pool);

@@ -17,7 +17,7 @@ use crate::manifest::{Manifest, Method, Purpose};
 use crate::model::ResolvedPool;
 use crate::published::Published;
 use crate::quotas::{broken_quotas, shared_household};
-use crate::replace::{Replacement, replace};
+use crate::replace::{Replacement, replace_verified};
 use crate::reveal::SourceValue;
 use crate::text::{DISPLAY_LIMIT, display};
 use crate::time::format_unix;
@@ -349,7 +349,7 @@ pub(super) fn replacements_step(bundle: &Bundle, replacements: &[Replacement]) -
                     .compared(bundle.transcript.to_hex(), given.transcript.to_hex()),
             );
         }
-        let computed = replace(bundle, &given.dropped).map_err(|e| fail(e.to_string()))?;
+        let computed = replace_verified(bundle, &given.dropped).map_err(|e| fail(e.to_string()))?;
         if let Some(what) = replacement_difference(&computed, given) {
             return Err(fail(what));
         }
