@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{FileError, Location, Result, case_insensitive_match};
+use crate::limits::{cut, cut_all};
 use crate::quotas::Quotas;
 use crate::table::Table;
 
@@ -110,10 +111,10 @@ impl People {
                 .column(&f.name)
                 .ok_or_else(|| FileError::QuotaFeatureMissing {
                     at: Box::new(Location::line(&quotas.file, quotas.feature_line(i))),
-                    feature: f.name.clone(),
+                    feature: cut(&f.name),
                     people_file: t.file.clone(),
-                    columns: t.header.clone(),
-                    suggestion: case_insensitive_match(&f.name, &t.header),
+                    columns: cut_all(&t.header),
+                    suggestion: case_insensitive_match(&f.name, &t.header).map(|s| cut(&s)),
                 })?;
             features.push(f.name.clone());
             feature_columns.push(c);
@@ -131,6 +132,18 @@ impl People {
             .collect::<Result<Vec<_>>>()?;
         t.check_widths("give every person a cell for each column of the header (quote cells holding the separator)")?;
         t.require_rows("person")?;
+        // Each person's values are looked up in these maps rather than in the quotas' lists.
+        let declared: Vec<HashMap<&str, usize>> = quotas
+            .features
+            .iter()
+            .map(|f| {
+                let mut index = HashMap::with_capacity(f.values.len());
+                for (i, v) in f.values.iter().enumerate() {
+                    index.entry(v.value.as_str()).or_insert(i);
+                }
+                index
+            })
+            .collect();
         let mut people = Vec::with_capacity(t.rows.len());
         let mut seen: HashMap<String, usize> = HashMap::with_capacity(t.rows.len());
         for (n, r) in t.rows.iter().enumerate() {
@@ -140,7 +153,7 @@ impl People {
                     let id = cell(c);
                     if id.is_empty() {
                         return Err(FileError::BlankId {
-                            at: Box::new(Location::cell(&t.file, r.line, &t.header[c])),
+                            at: Box::new(Location::cell(&t.file, r.line, &cut(&t.header[c]))),
                         });
                     }
                     id
@@ -149,12 +162,12 @@ impl People {
             };
             if let Some(&first_line) = seen.get(&id) {
                 let at = match id_column {
-                    Some(c) => Location::cell(&t.file, r.line, &t.header[c]),
+                    Some(c) => Location::cell(&t.file, r.line, &cut(&t.header[c])),
                     None => Location::line(&t.file, r.line),
                 };
                 return Err(FileError::DuplicateId {
                     at: Box::new(at),
-                    id,
+                    id: cut(&id),
                     first_line,
                 });
             }
@@ -163,21 +176,21 @@ impl People {
             for (f, &c) in feature_columns.iter().enumerate() {
                 let v = cell(c);
                 if let Some(q) = quotas.features.get(f)
-                    && q.value_index(&v).is_none()
+                    && !declared[f].contains_key(v.as_str())
                 {
-                    let declared: Vec<String> = q.values.iter().map(|x| x.value.clone()).collect();
+                    let values: Vec<String> = q.values.iter().map(|x| x.value.clone()).collect();
                     return Err(FileError::UnknownValue {
-                        at: Box::new(Location::cell(&t.file, r.line, &t.header[c])),
-                        feature: q.name.clone(),
-                        suggestion: case_insensitive_match(&v, &declared),
-                        value: v,
-                        declared,
+                        at: Box::new(Location::cell(&t.file, r.line, &cut(&t.header[c]))),
+                        feature: cut(&q.name),
+                        suggestion: case_insensitive_match(&v, &values).map(|s| cut(&s)),
+                        value: cut(&v),
+                        declared: cut_all(&values),
                     });
                 }
                 if v.is_empty() {
                     return Err(FileError::BlankCell {
-                        at: Box::new(Location::cell(&t.file, r.line, &t.header[c])),
-                        fix: format!("give this person's value of \"{}\"", t.header[c]),
+                        at: Box::new(Location::cell(&t.file, r.line, &cut(&t.header[c]))),
+                        fix: format!("give this person's value of \"{}\"", cut(&t.header[c])),
                     });
                 }
                 values.push(v);
@@ -349,6 +362,22 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains("Did you mean \"Gender\""), "{msg}");
+    }
+
+    #[test]
+    fn long_cells_are_cut_in_messages() {
+        let long = "é".repeat(3000);
+        let e = parse(&format!("id,gender\n1,{long}\n"), &PeopleOptions::default()).unwrap_err();
+        assert!(matches!(e, FileError::UnknownValue { .. }));
+        assert!(e.to_string().contains("(6000 bytes in all)"), "{e}");
+        assert!(e.to_string().len() < 1000, "{e}");
+        let e = parse(
+            &format!("id,gender\n{long},Male\n{long},Female\n"),
+            &PeopleOptions::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, FileError::DuplicateId { .. }));
+        assert!(e.to_string().len() < 1000, "{e}");
     }
 
     #[test]

@@ -13,11 +13,13 @@
 //! normalisation. `min_flex` and `max_flex` are read and checked to be numbers, then ignored:
 //! the protocol commits to `min` and `max` only.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use kleroterion::{Feature, ValueQuota};
 
 use crate::error::{FileError, Location, Result};
+use crate::limits::{MAX_VALUES_PER_FEATURE, cut, cut_all};
 use crate::table::Table;
 
 /// Which layout a quota file used.
@@ -69,7 +71,13 @@ impl Quotas {
     }
 
     /// Interprets a parsed table as quotas.
+    ///
+    /// A feature may have at most [`MAX_VALUES_PER_FEATURE`] values.
     pub fn from_table(t: &Table) -> Result<Self> {
+        Self::from_table_limited(t, MAX_VALUES_PER_FEATURE)
+    }
+
+    fn from_table_limited(t: &Table, max_values: usize) -> Result<Self> {
         let has = |n: &str| t.header.iter().any(|h| h.eq_ignore_ascii_case(n));
         let (format, fcol, vcol) = if has("feature") && has("value") {
             (QuotaFormat::SortitionFoundation, "feature", "value")
@@ -80,7 +88,7 @@ impl Quotas {
         } else {
             return Err(FileError::UnknownQuotaFormat {
                 at: Box::new(Location::line(&t.file, t.header_line)),
-                header: t.header.clone(),
+                header: cut_all(&t.header),
             });
         };
         let col = |n: &str| -> Result<usize> {
@@ -96,11 +104,15 @@ impl Quotas {
             .collect();
         t.check_widths("give every quota line the same columns as the header")?;
         t.require_rows("quota")?;
-        let mut q = Quotas {
-            file: t.file.clone(),
-            format,
-            features: Vec::new(),
-            lines: Vec::new(),
+        let mut q = Builder {
+            quotas: Quotas {
+                file: t.file.clone(),
+                format,
+                features: Vec::new(),
+                lines: Vec::new(),
+            },
+            features: HashMap::new(),
+            values: Vec::new(),
         };
         for r in &t.rows {
             let cell = |i: usize| r.cells.get(i).map(String::as_str).unwrap_or("");
@@ -108,12 +120,15 @@ impl Quotas {
             if feature.is_empty() {
                 continue;
             }
-            let at = |i: usize| Box::new(Location::cell(&t.file, r.line, &t.header[i]));
+            let at = |i: usize| Box::new(Location::cell(&t.file, r.line, &cut(&t.header[i])));
             let value = cell(vi);
             if value.is_empty() {
                 return Err(FileError::BlankCell {
                     at: at(vi),
-                    fix: format!("name the value of feature \"{feature}\" this quota is for"),
+                    fix: format!(
+                        "name the value of feature \"{}\" this quota is for",
+                        cut(feature)
+                    ),
                 });
             }
             let number = |i: usize| -> Result<u32> {
@@ -122,14 +137,16 @@ impl Quotas {
                     return Err(FileError::BlankCell {
                         at: at(i),
                         fix: format!(
-                            "write the {} for {feature}={value}, for example 0",
-                            t.header[i]
+                            "write the {} for {}={}, for example 0",
+                            cut(&t.header[i]),
+                            cut(feature),
+                            cut(value)
                         ),
                     });
                 }
                 s.parse::<u32>().map_err(|_| FileError::BadNumber {
                     at: at(i),
-                    found: s.into(),
+                    found: cut(s),
                 })
             };
             let (min, max) = (number(mini)?, number(maxi)?);
@@ -139,14 +156,27 @@ impl Quotas {
             if min > max {
                 return Err(FileError::MinAboveMax {
                     at: Box::new(Location::line(&t.file, r.line)),
-                    feature: feature.into(),
-                    value: value.into(),
+                    feature: cut(feature),
+                    value: cut(value),
                     min,
                     max,
                 });
             }
+            if q.count(feature) == max_values {
+                return Err(FileError::TooManyValues {
+                    at: Box::new(Location::line(&t.file, r.line)),
+                    feature: cut(feature),
+                    limit: max_values,
+                    found: t
+                        .rows
+                        .iter()
+                        .filter(|r| r.cells.get(fi).map(String::as_str) == Some(feature))
+                        .count(),
+                });
+            }
             q.push(feature, value, min, max, r.line)?;
         }
+        let q = q.quotas;
         if q.features.is_empty() {
             return Err(FileError::HeaderOnly {
                 at: Box::new(Location::file(&t.file)),
@@ -154,35 +184,6 @@ impl Quotas {
             });
         }
         Ok(q)
-    }
-
-    fn push(&mut self, feature: &str, value: &str, min: u32, max: u32, line: usize) -> Result<()> {
-        let f = match self.features.iter().position(|f| f.name == feature) {
-            Some(f) => f,
-            None => {
-                self.features.push(Feature {
-                    name: feature.into(),
-                    values: Vec::new(),
-                });
-                self.lines.push(Vec::new());
-                self.features.len() - 1
-            }
-        };
-        if let Some(v) = self.features[f].value_index(value) {
-            return Err(FileError::DuplicateQuota {
-                at: Box::new(Location::line(&self.file, line)),
-                feature: feature.into(),
-                value: value.into(),
-                first_line: self.lines[f][v],
-            });
-        }
-        self.features[f].values.push(ValueQuota {
-            value: value.into(),
-            min,
-            max,
-        });
-        self.lines[f].push(line);
-        Ok(())
     }
 
     /// The line where a feature is first named.
@@ -204,7 +205,7 @@ impl Quotas {
                 return Err(FileError::Invalid {
                     detail: format!(
                         "{at}: the minimums of feature \"{}\" add up to {mins}, more than the panel size {panel_size}. Fix: lower some minimums or choose a larger panel",
-                        f.name
+                        cut(&f.name)
                     ),
                 });
             }
@@ -212,11 +213,64 @@ impl Quotas {
                 return Err(FileError::Invalid {
                     detail: format!(
                         "{at}: the maximums of feature \"{}\" add up to {maxs}, less than the panel size {panel_size}. Fix: raise some maximums or choose a smaller panel",
-                        f.name
+                        cut(&f.name)
                     ),
                 });
             }
         }
+        Ok(())
+    }
+}
+
+/// Quotas being read, with maps from names to positions so that each line costs the same
+/// however many features and values came before it.
+struct Builder {
+    quotas: Quotas,
+    /// Feature name to position in `quotas.features`.
+    features: HashMap<String, usize>,
+    /// For each feature, value to position in its values.
+    values: Vec<HashMap<String, usize>>,
+}
+
+impl Builder {
+    /// The values given so far for a feature.
+    fn count(&self, feature: &str) -> usize {
+        self.features
+            .get(feature)
+            .map_or(0, |&f| self.quotas.features[f].values.len())
+    }
+
+    fn push(&mut self, feature: &str, value: &str, min: u32, max: u32, line: usize) -> Result<()> {
+        let q = &mut self.quotas;
+        let f = match self.features.get(feature) {
+            Some(&f) => f,
+            None => {
+                q.features.push(Feature {
+                    name: feature.into(),
+                    values: Vec::new(),
+                });
+                q.lines.push(Vec::new());
+                self.values.push(HashMap::new());
+                self.features.insert(feature.into(), q.features.len() - 1);
+                q.features.len() - 1
+            }
+        };
+        if let Some(&v) = self.values[f].get(value) {
+            return Err(FileError::DuplicateQuota {
+                at: Box::new(Location::line(&q.file, line)),
+                feature: cut(feature),
+                value: cut(value),
+                first_line: q.lines[f][v],
+            });
+        }
+        let values = &mut q.features[f].values;
+        self.values[f].insert(value.into(), values.len());
+        values.push(ValueQuota {
+            value: value.into(),
+            min,
+            max,
+        });
+        q.lines[f].push(line);
         Ok(())
     }
 }
@@ -286,6 +340,42 @@ mod tests {
         ));
         let e = parse("feature,value,min\ng,f,1\n").unwrap_err();
         assert!(matches!(e, FileError::MissingColumn { .. }), "{e}");
+    }
+
+    #[test]
+    fn values_per_feature_limit() {
+        let t = Table::parse_text(
+            "q.csv",
+            "feature,value,min,max\ng,a,0,1\nh,a,0,1\ng,b,0,1\ng,c,0,1\ng,d,0,1\n",
+            None,
+        )
+        .unwrap();
+        assert!(Quotas::from_table_limited(&t, 4).is_ok());
+        let e = Quotas::from_table_limited(&t, 2).unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "q.csv, line 5: the feature \"g\" has 4 values, more than the limit of 2"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let long = "v".repeat(5000);
+        let e = parse(&format!(
+            "feature,value,min,max\ng,{long},1,2\ng,{long},1,2\n"
+        ))
+        .unwrap_err();
+        assert!(matches!(e, FileError::DuplicateQuota { .. }));
+        assert!(e.to_string().contains("(5000 bytes in all)"), "{e}");
+        assert!(e.to_string().len() < 400, "{e}");
+        let e = parse(&format!("feature,value,min,max\ng,f,{long},2\n")).unwrap_err();
+        assert!(matches!(e, FileError::BadNumber { .. }));
+        assert!(e.to_string().len() < 400, "{e}");
+        let e = parse(&format!("feature,value,min,max\ng,{long},3,2\n")).unwrap_err();
+        assert!(matches!(e, FileError::MinAboveMax { .. }));
+        assert!(e.to_string().len() < 400, "{e}");
     }
 
     #[test]
