@@ -14,12 +14,12 @@
 
 use std::collections::BTreeSet;
 
-use crate::FairError;
 use crate::heuristic::LocalSearch;
 use crate::model::{Column, Model, column_value};
 use crate::options::{Guard, Phase, Progress};
 use crate::realize::Distribution;
 use crate::solver::{Backend, MasterSolution, PureRust};
+use crate::{FairError, Partial, Stopped};
 
 /// Column generation stops once no panel can raise the level by more than this.
 pub(crate) const GAP_TOL: f64 = 1e-8;
@@ -50,6 +50,24 @@ struct State<'m> {
     seen: BTreeSet<Column>,
     /// Master solves in a row in which each column had no weight.
     idle: Vec<u32>,
+    /// The last master solution's weight of each column; columns added since have none.
+    last: Vec<f64>,
+}
+
+/// How far the levels have got: what a stopped run reports.
+struct Levels {
+    fixed: Vec<Option<f64>>,
+    /// Per type, the index in `values` of the level that fixed it.
+    fixed_at: Vec<Option<usize>>,
+    fixed_people: usize,
+    /// The value of each level fixed so far.
+    values: Vec<f64>,
+    /// The current level, from 1 (0 while seeding).
+    level: usize,
+    /// The level of the last master solution: its unfixed types have at least this.
+    z: f64,
+    /// An upper bound on the current level (1 when none is known yet).
+    bound: f64,
 }
 
 impl State<'_> {
@@ -68,9 +86,11 @@ impl State<'_> {
         for (idle, &w) in self.idle.iter_mut().zip(weights) {
             *idle = if w > WEIGHT_FLOOR { 0 } else { *idle + 1 };
         }
+        self.last = weights.to_vec();
     }
 
     /// Drops the columns unused in the last `DROP_AFTER` master solves (they may come back).
+    /// They have no weight in the last solution either, so `last` loses nothing.
     fn drop_idle(&mut self) {
         let mut j = 0;
         while j < self.columns.len() {
@@ -78,10 +98,65 @@ impl State<'_> {
                 self.seen.remove(&self.columns[j]);
                 self.columns.remove(j);
                 self.idle.remove(j);
+                if j < self.last.len() {
+                    self.last.remove(j);
+                }
             } else {
                 j += 1;
             }
         }
+    }
+
+    /// The distribution of the columns weighted by the last master solution, without the
+    /// weights below [`WEIGHT_FLOOR`].
+    fn mix(&self) -> Result<Distribution, FairError> {
+        let mut kept: Vec<(usize, f64)> = self
+            .last
+            .iter()
+            .enumerate()
+            .filter(|&(_, &w)| w > WEIGHT_FLOOR)
+            .map(|(j, &w)| (j, w))
+            .collect();
+        if kept.is_empty() {
+            return Err(FairError::Solver(
+                "the master LP put no weight on any panel".into(),
+            ));
+        }
+        let total: f64 = kept.iter().map(|&(_, w)| w).sum();
+        for (_, w) in &mut kept {
+            *w /= total;
+        }
+        let cols: Vec<(&Column, f64)> = kept.iter().map(|&(j, w)| (&self.columns[j], w)).collect();
+        Ok(Distribution::from_columns(self.model, &cols))
+    }
+
+    /// The last master solution's mix, for a run stopped at `levels`; `None` before the first
+    /// master solve, or while the mix leaves out someone not yet fixed.
+    fn partial(&self, levels: &Levels) -> Option<Partial> {
+        let distribution = self.mix().ok()?;
+        let mut fixed = vec![None; self.model.n];
+        let mut guaranteed_minimum = levels.z;
+        for (t, members) in self.model.members.iter().enumerate() {
+            for &p in members {
+                let p = p as usize;
+                match levels.fixed_at[t] {
+                    Some(l) => fixed[p] = Some(levels.values[l]),
+                    None => {
+                        guaranteed_minimum = guaranteed_minimum.min(distribution.probabilities[p]);
+                    }
+                }
+            }
+        }
+        if guaranteed_minimum <= 0.0 {
+            return None;
+        }
+        Some(Partial {
+            distribution,
+            levels: levels.values.clone(),
+            fixed,
+            guaranteed_minimum,
+            bound: levels.bound.max(guaranteed_minimum),
+        })
     }
 
     /// Probability of each member of each type under `weights`.
@@ -154,19 +229,73 @@ pub(crate) fn fix_level(
 }
 
 /// LEXIMIN (or, with `single`, maximin) of a validated model by column generation.
+///
+/// A time limit or cancellation returns the last master solution's mix as a partial result:
+/// every fixed type keeps its level and every other type has at least the current level's
+/// value so far.
 pub(crate) fn column_generation(
     model: &Model,
     guard: &Guard<'_>,
     single: bool,
 ) -> Result<Distribution, FairError> {
     let nt = model.num_types();
-    let mut backend = PureRust;
     let mut st = State {
         model,
         columns: Vec::new(),
         seen: BTreeSet::new(),
         idle: Vec::new(),
+        last: Vec::new(),
     };
+    let mut levels = Levels {
+        fixed: vec![None; nt],
+        fixed_at: vec![None; nt],
+        fixed_people: 0,
+        values: Vec::new(),
+        level: 0,
+        z: 0.0,
+        bound: 1.0,
+    };
+    if let Err(e) = solve_levels(&mut st, &mut levels, guard, single) {
+        let stopped = Stopped {
+            phase: if levels.level == 0 {
+                Phase::Seeding
+            } else {
+                Phase::Level
+            },
+            levels_fixed: levels.values.len(),
+            people_fixed: levels.fixed_people,
+            people: model.n,
+        };
+        let partial = if e.is_stop() {
+            st.partial(&levels)
+        } else {
+            None
+        };
+        return Err(e.with_stop(stopped, partial));
+    }
+    guard.report(Progress {
+        phase: Phase::Finishing,
+        level: levels.level,
+        fixed: levels.fixed_people,
+        people: model.n,
+        panels: st.columns.len(),
+        value: levels.z,
+        bound: levels.z,
+    });
+    st.mix()
+}
+
+/// Seeds the columns, then solves the levels (or the single maximin level), leaving the last
+/// master solution in `st.last`.
+fn solve_levels(
+    st: &mut State<'_>,
+    levels: &mut Levels,
+    guard: &Guard<'_>,
+    single: bool,
+) -> Result<(), FairError> {
+    let model = st.model;
+    let nt = model.num_types();
+    let mut backend = PureRust;
     let progress = |phase, level, fixed: usize, panels, value| Progress {
         phase,
         level,
@@ -200,14 +329,13 @@ pub(crate) fn column_generation(
         }
     }
 
-    let mut fixed: Vec<Option<f64>> = vec![None; nt];
-    let mut fixed_people = 0usize;
-    let mut level = 0usize;
     let per_unit =
         |mu: &[f64]| -> Vec<f64> { (0..nt).map(|t| mu[t] / f64::from(model.count(t))).collect() };
     let search = LocalSearch::new(model);
-    let last: MasterSolution = loop {
-        level += 1;
+    loop {
+        levels.level += 1;
+        levels.bound = 1.0;
+        let fixed = &levels.fixed;
         let fixed_term = |mu: &[f64]| -> f64 {
             (0..nt)
                 .filter_map(|t| fixed[t].map(|f| mu[t] * f))
@@ -220,8 +348,9 @@ pub(crate) fn column_generation(
         let mut stab: Option<(Vec<f64>, f64)> = None;
         let sol = loop {
             guard.check()?;
-            let sol = backend.master(model, &st.columns, &fixed)?;
+            let sol = backend.master(model, &st.columns, fixed)?;
             st.record(&sol.weights);
+            levels.z = sol.value;
             let tol = GAP_TOL.max(REL_GAP * sol.value.abs());
             let w_cur = per_unit(&sol.duals);
             let top = (0..st.columns.len())
@@ -255,12 +384,13 @@ pub(crate) fn column_generation(
             // No probability exceeds 1, so neither does the level: a level at 1 is optimal
             // without more column generation (whose LPs are then degenerate).
             let best_ub = stab.as_ref().map_or(1.0, |(_, b)| b.min(1.0));
+            levels.bound = best_ub.max(sol.value);
             guard.report(Progress {
-                bound: best_ub.max(sol.value),
+                bound: levels.bound,
                 ..progress(
                     Phase::Level,
-                    level,
-                    fixed_people,
+                    levels.level,
+                    levels.fixed_people,
                     st.columns.len(),
                     sol.value,
                 )
@@ -269,7 +399,7 @@ pub(crate) fn column_generation(
             if best_ub <= sol.value + tol {
                 break sol;
             }
-            let extra = improving_neighbours(&st, &sol, &search, &w_cur);
+            let extra = improving_neighbours(st, &sol, &search, &w_cur);
             st.drop_idle();
             if !st.add(col) {
                 break sol;
@@ -279,46 +409,26 @@ pub(crate) fn column_generation(
             }
         };
         if single {
-            break sol;
+            return Ok(());
         }
-        let probs = st.type_probs(&sol.weights);
+        let probs = st.type_probs(&st.last);
         let z = sol.value;
-        fixed_people += fix_level(model, &mut fixed, &probs, z)?;
+        levels.fixed_people += fix_level(model, &mut levels.fixed, &probs, z)?;
+        for (at, f) in levels.fixed_at.iter_mut().zip(&levels.fixed) {
+            if at.is_none() && f.is_some() {
+                *at = Some(levels.values.len());
+            }
+        }
+        levels.values.push(z);
         guard.report(progress(
             Phase::Fixed,
-            level,
-            fixed_people,
+            levels.level,
+            levels.fixed_people,
             st.columns.len(),
             z,
         ));
-        if fixed.iter().all(Option::is_some) {
-            break sol;
+        if levels.fixed.iter().all(Option::is_some) {
+            return Ok(());
         }
-    };
-
-    guard.report(progress(
-        Phase::Finishing,
-        level,
-        fixed_people,
-        st.columns.len(),
-        last.value,
-    ));
-    let mut kept: Vec<(usize, f64)> = last
-        .weights
-        .iter()
-        .enumerate()
-        .filter(|&(_, &w)| w > WEIGHT_FLOOR)
-        .map(|(j, &w)| (j, w))
-        .collect();
-    if kept.is_empty() {
-        return Err(FairError::Solver(
-            "the master LP put no weight on any panel".into(),
-        ));
     }
-    let total: f64 = kept.iter().map(|&(_, w)| w).sum();
-    for (_, w) in &mut kept {
-        *w /= total;
-    }
-    let cols: Vec<(&Column, f64)> = kept.iter().map(|&(j, w)| (&st.columns[j], w)).collect();
-    Ok(Distribution::from_columns(model, &cols))
 }

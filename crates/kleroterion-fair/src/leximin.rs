@@ -15,7 +15,7 @@ use crate::options::{Guard, Phase, Progress};
 use crate::realize::Distribution;
 use crate::relaxation::relaxed_leximin;
 use crate::solver::PureRust;
-use crate::{FairError, Instance, Options};
+use crate::{FairError, Instance, Options, Partial, Stopped};
 
 /// A rule counts as met with equality by the relaxed optimum within this (in people).
 const FACE_TOL: f64 = 1e-7;
@@ -28,7 +28,8 @@ const FACE_TOL: f64 = 1e-7;
 /// LEXIMIN, which no distribution beats; through column generation, each level is optimal
 /// within max(1e-8, 1e-5 x level).
 /// Errors: [`FairError::InvalidInstance`], [`FairError::Infeasible`] when no panel exists,
-/// [`FairError::TimeLimit`], [`FairError::Cancelled`], [`FairError::Solver`].
+/// [`FairError::TimeLimit`], [`FairError::Cancelled`] (both say how far the run got and, when
+/// it had one, hold the panel mix at hand: see [`crate::Partial`]), [`FairError::Solver`].
 pub fn leximin(instance: &Instance, options: &Options<'_>) -> Result<Distribution, FairError> {
     instance.validate()?;
     let guard = Guard::new(options);
@@ -53,7 +54,7 @@ pub fn maximin(instance: &Instance, options: &Options<'_>) -> Result<Distributio
 /// solver could not settle it, in which case column generation decides).
 fn via_relaxation(model: &Model, guard: &Guard<'_>) -> Result<Option<Distribution>, FairError> {
     match relax_and_decompose(model, guard) {
-        Err(e @ (FairError::TimeLimit | FairError::Cancelled)) => Err(e),
+        Err(e) if e.is_stop() => Err(e),
         Err(_) => Ok(None),
         found => found,
     }
@@ -63,14 +64,43 @@ fn relax_and_decompose(
     model: &Model,
     guard: &Guard<'_>,
 ) -> Result<Option<Distribution>, FairError> {
-    let relaxed = relaxed_leximin(model, guard)?;
+    // No level is final before the decomposition is complete.
+    let stopped = |phase| Stopped {
+        phase,
+        levels_fixed: 0,
+        people_fixed: 0,
+        people: model.n,
+    };
+    let relaxed =
+        relaxed_leximin(model, guard).map_err(|e| e.with_stop(stopped(Phase::Relaxation), None))?;
     let face = Face::at(model, &relaxed.counts, FACE_TOL);
-    let outcome = decompose(model, &face, &relaxed.counts, &mut PureRust, guard)?;
-    let Outcome::Reached {
-        columns, weights, ..
-    } = outcome
-    else {
-        return Ok(None);
+    let outcome = decompose(model, &face, &relaxed.counts, &mut PureRust, guard)
+        .map_err(|e| e.with_stop(stopped(Phase::Decomposing), None))?;
+    let (columns, weights) = match outcome {
+        Outcome::Reached { columns, weights } => (columns, weights),
+        Outcome::OutOfReach => return Ok(None),
+        Outcome::Interrupted {
+            error,
+            columns,
+            weights,
+        } => {
+            let cols: Vec<(&Column, f64)> = columns.iter().zip(weights).collect();
+            let distribution = Distribution::from_columns(model, &cols);
+            // A mix of the first few panels leaves out people whom the LEXIMIN may include:
+            // it is of no use yet. Members of a type share their probability.
+            let excludes = (0..model.num_types()).any(|t| {
+                relaxed.counts[t] > FACE_TOL
+                    && distribution.probabilities[model.members[t][0] as usize] <= 0.0
+            });
+            let partial = (!excludes).then(|| Partial {
+                guaranteed_minimum: distribution.report.min,
+                distribution,
+                levels: Vec::new(),
+                fixed: vec![None; model.n],
+                bound: relaxed.levels[0],
+            });
+            return Err(error.with_stop(stopped(Phase::Decomposing), partial));
+        }
     };
     guard.report(Progress {
         phase: Phase::Finishing,
@@ -152,6 +182,47 @@ mod tests {
             .count();
         // On all 12 today; a change that loses some deserves a look.
         assert_eq!(reached, 12);
+    }
+
+    /// Column generation (which the relaxation spares these pools) stopped just after its
+    /// first level: the master LP's mix keeps that level and gives everyone else at least the
+    /// second level's value so far.
+    #[test]
+    fn column_generation_stopped_after_the_first_level_returns_the_master_mix() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let inst = crate::synthetic::synthetic(150, 20, 1);
+        let model = Model::new(&inst);
+        let run = || {
+            let flag = Arc::new(AtomicBool::new(false));
+            let raise = |p: &Progress| {
+                if p.phase == Phase::Fixed {
+                    flag.store(true, Ordering::Relaxed);
+                }
+            };
+            let options = Options {
+                progress: Some(&raise),
+                cancel: Some(flag.clone()),
+                ..Options::default()
+            };
+            column_generation(&model, &Guard::new(&options), false).unwrap_err()
+        };
+        let e = run();
+        let FairError::Cancelled {
+            stopped,
+            partial: Some(partial),
+        } = &e
+        else {
+            panic!("{e:?}");
+        };
+        assert_eq!((stopped.phase, stopped.levels_fixed), (Phase::Level, 1));
+        assert_eq!(stopped.people_fixed, partial.people_fixed());
+        assert!(stopped.people_fixed > 0 && stopped.people_fixed < 150);
+        common::check_partial(&inst, partial);
+        let full = column_generation(&model, &Guard::new(&Options::default()), false).unwrap();
+        assert!((partial.levels[0] - full.report.min).abs() < 1e-6);
+        assert!(partial.guaranteed_minimum >= partial.levels[0] - 1e-6);
+        assert_eq!(e, run());
     }
 
     /// Five people, k = 2; a feature per pair of A, B, C allowing at most one of the pair.

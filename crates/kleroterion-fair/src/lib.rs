@@ -22,7 +22,7 @@ pub mod synthetic;
 #[cfg(test)]
 extern crate self as kleroterion_fair;
 
-pub use error::FairError;
+pub use error::{FairError, Partial, Stopped};
 pub use feasibility::{Bound, Feasibility, Relaxation, feasibility};
 pub use instance::{Feature, Instance, ValueQuota};
 pub use leximin::{leximin, maximin};

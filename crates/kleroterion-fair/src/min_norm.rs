@@ -47,6 +47,13 @@ pub(crate) enum Outcome {
     },
     /// No distribution over the face's panels comes within [`ACCEPT_DEV`] of the target.
     OutOfReach,
+    /// The time limit or the cancellation flag stopped the search; the corral's panels and
+    /// weights (summing to 1) are a distribution, short of the target.
+    Interrupted {
+        error: FairError,
+        columns: Vec<Column>,
+        weights: Vec<f64>,
+    },
 }
 
 /// Panels with affinely independent offsets from the target, their weights and the Cholesky
@@ -195,6 +202,15 @@ impl Corral {
         }
     }
 
+    /// The outcome when `error`, a time limit or cancellation, stops the search.
+    fn interrupted(self, error: FairError) -> Outcome {
+        Outcome::Interrupted {
+            error,
+            columns: self.columns,
+            weights: self.weights,
+        }
+    }
+
     /// Expected count of each type.
     fn point(&self, nt: usize) -> Vec<f64> {
         let mut x = vec![0.0; nt];
@@ -262,7 +278,10 @@ pub(crate) fn decompose(
     let mut best = f64::INFINITY;
     let mut best_step = 0;
     for step in 0..MAX_STEPS_PER_TYPE * nt + 1000 {
-        guard.check()?;
+        // The corral is settled here: its weights are a distribution, kept when the run stops.
+        if let Err(e) = guard.check() {
+            return Ok(corral.interrupted(e));
+        }
         let x = corral.point(nt);
         // Per-unit weights of the descent direction: a panel v decreases the distance when
         // <x - target, v> < <x - target, x>, that is when w . v > w . x.
@@ -304,6 +323,7 @@ pub(crate) fn decompose(
         ) {
             Ok(c) => c,
             Err(FairError::Infeasible) => return Ok(Outcome::OutOfReach),
+            Err(e) if e.is_stop() => return Ok(corral.interrupted(e)),
             Err(e) => return Err(e),
         };
         // When the target is in the hull, the best panel gains at least |x - target|^2: a

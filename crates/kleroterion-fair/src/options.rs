@@ -57,11 +57,15 @@ pub struct Progress {
 /// instance the output is bit-identical whatever the options (unless it stops early with an error).
 #[derive(Clone, Default)]
 pub struct Options<'a> {
-    /// Stop with [`FairError::TimeLimit`] once this much wall-clock time has passed.
+    /// Stop with [`FairError::TimeLimit`] once this much wall-clock time has passed. The error
+    /// says how far the run got and holds, when there is one, the panel mix at hand (a valid
+    /// distribution, not the full LEXIMIN: see [`crate::Partial`]).
     pub time_limit: Option<Duration>,
     /// Called after each master problem and each fixed level.
     pub progress: Option<&'a dyn Fn(&Progress)>,
-    /// Stop with [`FairError::Cancelled`] once this flag is set (checked between solver calls).
+    /// Stop with [`FairError::Cancelled`] once this flag is set (checked between solver calls),
+    /// with the same partial result as [`Options::time_limit`]. A flag raised from the progress
+    /// callback stops every run at the same point.
     pub cancel: Option<Arc<AtomicBool>>,
 }
 
@@ -96,12 +100,12 @@ impl<'a> Guard<'a> {
         if let Some(c) = &self.cancel
             && c.load(Ordering::Relaxed)
         {
-            return Err(FairError::Cancelled);
+            return Err(FairError::cancelled());
         }
         if let Some(d) = self.deadline
             && Instant::now() >= d
         {
-            return Err(FairError::TimeLimit);
+            return Err(FairError::time_limit());
         }
         Ok(())
     }

@@ -202,7 +202,7 @@ fn require_optimal(
             if s.status() == microlp::SolutionStatus::Optimal {
                 Ok(s)
             } else if time_left.is_some() {
-                Err(FairError::TimeLimit)
+                Err(FairError::time_limit())
             } else {
                 Err(FairError::Solver(format!(
                     "microlp stopped without proving optimality: {:?}",
@@ -210,7 +210,7 @@ fn require_optimal(
                 )))
             }
         }
-        microlp::SolveOutcome::Interrupted(_) => Err(FairError::TimeLimit),
+        microlp::SolveOutcome::Interrupted(_) => Err(FairError::time_limit()),
     }
 }
 

@@ -241,12 +241,31 @@ fn cancel_and_time_limit() {
         cancel: Some(flag),
         ..Options::default()
     };
-    assert_eq!(leximin(&inst, &opts), Err(FairError::Cancelled));
+    // Stopped before the first LP: no level, no panel.
+    let nothing = kleroterion_fair::Stopped {
+        phase: kleroterion_fair::Phase::Relaxation,
+        levels_fixed: 0,
+        people_fixed: 0,
+        people: inst.len(),
+    };
+    assert_eq!(
+        leximin(&inst, &opts),
+        Err(FairError::Cancelled {
+            stopped: nothing,
+            partial: None
+        })
+    );
     let opts = Options {
         time_limit: Some(Duration::ZERO),
         ..Options::default()
     };
-    assert_eq!(leximin(&inst, &opts), Err(FairError::TimeLimit));
+    assert_eq!(
+        leximin(&inst, &opts),
+        Err(FairError::TimeLimit {
+            stopped: nothing,
+            partial: None
+        })
+    );
 }
 
 #[test]

@@ -104,6 +104,9 @@ pub struct CommitOptions<'a> {
     pub tickets: TicketSource,
     /// Options for the fair solver (time limit, progress) for the lottery method.
     pub fair: kleroterion_fair::Options<'a>,
+    /// For the lottery method: when the time limit is reached, round the partial distribution
+    /// (not the full LEXIMIN) instead of failing with [`FileError::TimeLimit`].
+    pub accept_partial: bool,
 }
 
 /// One person's ticket.
@@ -136,6 +139,9 @@ pub struct Committed {
     pub selection_counts: Option<(Vec<u32>, u32)>,
     /// For `lottery`: the LEXIMIN minimum probability before rounding.
     pub leximin_min: Option<f64>,
+    /// For `lottery` with [`CommitOptions::accept_partial`]: how far LEXIMIN got when the time
+    /// limit stopped it, when the portfolio was rounded from its partial distribution.
+    pub leximin_partial: Option<kleroterion_fair::Stopped>,
 }
 
 /// Commits: assigns tickets, orders the pool by ticket, builds the manifest (with the
@@ -217,6 +223,7 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions<'_>) -> 
 
     let mut selection_counts = None;
     let mut leximin_min = None;
+    let mut leximin_partial = None;
     let core_method = match method {
         MethodChoice::Uniform => Method::Uniform,
         MethodChoice::Stratified {
@@ -229,7 +236,18 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions<'_>) -> 
         MethodChoice::Greedy { max_attempts } => Method::Greedy { max_attempts },
         MethodChoice::Lottery { panels } => {
             let instance = crate::fair::instance(quotas, people, &order, k, household_rule);
-            let dist = crate::fair::leximin(&instance, &options.fair)?;
+            let dist = match crate::fair::leximin(&instance, &options.fair) {
+                Ok(d) => d,
+                Err(FileError::TimeLimit {
+                    stopped,
+                    partial: Some(partial),
+                    ..
+                }) if options.accept_partial => {
+                    leximin_partial = Some(stopped);
+                    partial.distribution
+                }
+                Err(e) => return Err(e),
+            };
             leximin_min = Some(dist.report.min);
             let lottery = crate::fair::portfolio(&instance, &dist, panels)?;
             selection_counts = Some((
@@ -278,6 +296,7 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions<'_>) -> 
         tickets,
         selection_counts,
         leximin_min,
+        leximin_partial,
     })
 }
 

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use kleroterion_fair::{Distribution, Feasibility, Instance, Options, Portfolio};
+use kleroterion_fair::{
+    Distribution, FairError, Feasibility, Instance, Options, Partial, Portfolio, Stopped,
+};
 
 use crate::error::{FileError, Result};
 use crate::people::People;
@@ -83,10 +85,63 @@ pub fn check_feasible(instance: &Instance) -> Result<()> {
 }
 
 /// The LEXIMIN distribution; when the quotas cannot be met, the error names the smallest
-/// relaxation.
+/// relaxation. When the time limit is reached, [`FileError::TimeLimit`] says how far it got
+/// and holds the partial distribution, when there is one.
 pub fn leximin(instance: &Instance, options: &Options<'_>) -> Result<Distribution> {
     check_feasible(instance)?;
-    kleroterion_fair::leximin(instance, options).map_err(fair_error)
+    kleroterion_fair::leximin(instance, options).map_err(|e| match e {
+        FairError::TimeLimit { stopped, partial } => FileError::TimeLimit {
+            seconds: options.time_limit.unwrap_or_default().as_secs_f64(),
+            stopped,
+            partial,
+        },
+        e => fair_error(e),
+    })
+}
+
+/// The message of [`FileError::TimeLimit`].
+pub(crate) fn time_limit_message(
+    seconds: f64,
+    stopped: &Stopped,
+    partial: Option<&Partial>,
+) -> String {
+    let progress = match stopped.levels_fixed {
+        0 => format!(
+            "it had fixed no level of the LEXIMIN yet (0 of {} people)",
+            stopped.people
+        ),
+        l => format!(
+            "it had fixed {l} level{} of the LEXIMIN ({} of {} people at their final probability)",
+            if l == 1 { "" } else { "s" },
+            stopped.people_fixed,
+            stopped.people
+        ),
+    };
+    let more = "give --time-limit SECONDS for more time (0 means no limit)";
+    match partial {
+        None => format!(
+            "LEXIMIN did not finish within the time limit of {seconds} s: {progress}, and there is no usable partial distribution yet. Fix: {more}"
+        ),
+        Some(p) => format!(
+            "LEXIMIN did not finish within the time limit of {seconds} s: {progress}. A usable partial distribution exists: {}. Fix: {more}, or --accept-partial to use the partial distribution, which is not the full LEXIMIN",
+            partial_lowest(p)
+        ),
+    }
+}
+
+/// The partial distribution's lowest probability next to the LEXIMIN's: `"its lowest
+/// probability is 3.512%, and the LEXIMIN's is at most 3.667%"`.
+pub fn partial_lowest(p: &Partial) -> String {
+    let lowest = p.distribution.report.min * 100.0;
+    match p.levels.first() {
+        Some(_) => format!(
+            "its lowest probability is {lowest:.3}%, the LEXIMIN's own (its first level is fixed)"
+        ),
+        None => format!(
+            "its lowest probability is {lowest:.3}%, and the LEXIMIN's is at most {:.3}%",
+            p.bound * 100.0
+        ),
+    }
 }
 
 /// Rounds a distribution to a uniform lottery over `panels` panels.
@@ -98,7 +153,7 @@ pub fn portfolio(
     kleroterion_fair::round_to_lottery(instance, distribution, panels).map_err(fair_error)
 }
 
-fn fair_error(e: kleroterion_fair::FairError) -> FileError {
+fn fair_error(e: FairError) -> FileError {
     FileError::Fair {
         detail: e.to_string(),
     }

@@ -72,7 +72,8 @@ pub fn plan(
     let dist = match leximin(&instance, &options) {
         Ok(d) => d,
         Err(
-            e @ (kleroterion_fair::FairError::TimeLimit | kleroterion_fair::FairError::Solver(_)),
+            e @ (kleroterion_fair::FairError::TimeLimit { .. }
+            | kleroterion_fair::FairError::Solver(_)),
         ) => {
             return Ok(greedy(Some(format!(
                 "LEXIMIN did not finish ({e}); the greedy method was used instead"

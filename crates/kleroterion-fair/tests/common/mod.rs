@@ -135,3 +135,62 @@ pub fn reference_profile(name: &str) -> Vec<(f64, f64)> {
         .map(|r| (r[1].parse().unwrap(), r[2].parse().unwrap()))
         .collect()
 }
+
+/// Checks a partial distribution without the crate's own checks: every panel has
+/// `panel_size` distinct people, meets every quota and seats at most one person per
+/// household; the weights are positive and sum to 1; the probabilities are the weights' sums;
+/// every fixed person has their level (within 1e-6) and everyone else the guaranteed minimum.
+pub fn check_partial(inst: &Instance, partial: &kleroterion_fair::Partial) {
+    let d = &partial.distribution;
+    let n = inst.people.len();
+    assert_eq!(d.panels.len(), d.weights.len());
+    let mut probabilities = vec![0.0; n];
+    for (panel, &w) in d.panels.iter().zip(&d.weights) {
+        assert!(w > 0.0, "weight {w}");
+        assert_eq!(panel.len(), inst.panel_size as usize, "{panel:?}");
+        let mut people = panel.clone();
+        people.sort_unstable();
+        people.dedup();
+        assert_eq!(people.len(), panel.len(), "someone twice in {panel:?}");
+        for (fi, f) in inst.features.iter().enumerate() {
+            for (vi, v) in f.values.iter().enumerate() {
+                let c = panel
+                    .iter()
+                    .filter(|&&p| inst.people[p as usize][fi] as usize == vi)
+                    .count() as u32;
+                assert!(
+                    (v.min..=v.max).contains(&c),
+                    "{}={}: {c} in {panel:?}",
+                    f.name,
+                    v.name
+                );
+            }
+        }
+        let mut homes: Vec<u32> = panel
+            .iter()
+            .filter_map(|&p| inst.households.get(p as usize).copied().flatten())
+            .collect();
+        let seated = homes.len();
+        homes.sort_unstable();
+        homes.dedup();
+        assert_eq!(homes.len(), seated, "a household twice in {panel:?}");
+        for &p in panel {
+            probabilities[p as usize] += w;
+        }
+    }
+    let total: f64 = d.weights.iter().sum();
+    assert!((total - 1.0).abs() < 1e-9, "weights sum to {total}");
+    assert_eq!(partial.fixed.len(), n);
+    for (i, &p) in probabilities.iter().enumerate() {
+        assert!((p - d.probabilities[i]).abs() < 1e-9, "person {i}");
+        match partial.fixed[i] {
+            Some(level) => assert!(p >= level - 1e-6, "person {i}: {p} < level {level}"),
+            None => assert!(
+                p >= partial.guaranteed_minimum - 1e-9,
+                "person {i}: {p} < {}",
+                partial.guaranteed_minimum
+            ),
+        }
+    }
+    assert!(partial.guaranteed_minimum <= partial.bound + 1e-9);
+}
