@@ -118,9 +118,19 @@ pub struct CommitArgs {
     /// Derive tickets with HMAC-SHA256 from this secret instead of random codes (reproducible).
     #[arg(long)]
     pub ticket_key: Option<String>,
-    /// Time limit for the LEXIMIN computation, in seconds.
+    /// Time limit for the LEXIMIN computation (method lottery), in seconds (default 300; 0
+    /// means no limit).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 300,
+        hide_default_value = true
+    )]
+    pub time_limit: u64,
+    /// When the time limit is reached, commit the portfolio rounded from the partial
+    /// distribution computed so far (valid panels, but not the full LEXIMIN) instead of failing.
     #[arg(long)]
-    pub time_limit: Option<u64>,
+    pub accept_partial: bool,
     /// Start the private tickets.csv with a byte-order mark (for Excel).
     #[arg(long)]
     pub bom: bool,
@@ -131,6 +141,9 @@ pub struct CommitArgs {
     /// A rehearsal before the real draw: the manifest says so, and every verifier shows it.
     #[arg(long)]
     pub rehearsal: bool,
+    /// Replace outputs that exist (never one of the command's inputs): an existing output folder is moved aside to OUT.replaced-N, never deleted.
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl CommitArgs {
@@ -158,12 +171,23 @@ pub struct DrawArgs {
     /// The pool (default: `pool.json` next to the manifest).
     #[arg(long)]
     pub pool: Option<PathBuf>,
-    /// The private ticket map (default: `tickets.csv` next to the manifest, when present).
-    #[arg(long)]
+    /// The private ticket map (default: `private/tickets.csv` next to the manifest).
+    #[arg(long, conflicts_with = "no_tickets")]
     pub tickets: Option<PathBuf>,
+    /// Draw without the ticket map: the private lists (selected.csv, alternates.csv,
+    /// remaining.csv) are not written.
+    #[arg(long)]
+    pub no_tickets: bool,
+    /// The commitment as published (64 hex digits, or a file holding them; default:
+    /// `commitment.txt` next to the manifest). The manifest must hash to it.
+    #[arg(long, value_name = "HEX|FILE")]
+    pub commitment: Option<String>,
     /// Start the CSV files with a byte-order mark (for Excel).
     #[arg(long)]
     pub bom: bool,
+    /// Replace outputs that exist (never one of the command's inputs).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `kleroterion verify`.
@@ -222,6 +246,9 @@ pub struct ReplaceArgs {
     /// The private ticket map, to show ids next to tickets.
     #[arg(long)]
     pub tickets: Option<PathBuf>,
+    /// Replace outputs that exist (never one of the command's inputs).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `kleroterion fair`.
@@ -242,12 +269,24 @@ pub struct FairArgs {
     /// Address columns for the household rule.
     #[arg(long, num_args = 1..)]
     pub household: Vec<String>,
-    /// Time limit in seconds.
+    /// Time limit in seconds (default 300; 0 means no limit).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 300,
+        hide_default_value = true
+    )]
+    pub time_limit: u64,
+    /// When the time limit is reached, show the partial distribution computed so far (valid
+    /// panels, but not the full LEXIMIN), labelled PARTIAL, instead of failing.
     #[arg(long)]
-    pub time_limit: Option<u64>,
+    pub accept_partial: bool,
     /// Write `id,probability` for everyone to this CSV file.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace outputs that exist (never one of the command's inputs).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `kleroterion rfc3797`.

@@ -94,6 +94,31 @@ fn assert_no_bare_valid(text: &str) {
 // ---------------------------------------------------------------------------------------------
 // Re-commitment: change the manifest after the fact and commit again.
 
+/// Draws from a manifest edited after its commitment: `draw` refuses it (the manifest no longer
+/// hashes to `commitment.txt`), so the organiser gives the edited manifest's own commitment,
+/// which the refusal names; the draw then succeeds, and only verification can catch it.
+fn draw_edited(manifest: &Path, reveal: &Path, bundle: &Path) {
+    let refused = draw(manifest, reveal, bundle)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(refused.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(
+        err.contains("was edited after the commitment was made"),
+        "{err}"
+    );
+    assert!(!bundle.exists(), "nothing written");
+    let found = err
+        .split("hashes to ")
+        .nth(1)
+        .and_then(|t| t.get(..64))
+        .expect("the refusal names the edited manifest's commitment");
+    draw(manifest, reveal, bundle)
+        .args(["--commitment", found])
+        .assert()
+        .success();
+}
+
 #[test]
 fn re_commitment_after_the_fact_fails_against_the_published_commitment() {
     let (d, _) = honest_lottery_draw();
@@ -183,13 +208,11 @@ fn re_commitment_after_the_fact_fails_against_the_published_commitment() {
     m["features"][0]["values"][0]["max"] = Value::from(13);
     write_json(&d.commit.join("manifest.json"), &m);
     let bundle = dir.join("edited/bundle.json");
-    draw(
+    draw_edited(
         &d.commit.join("manifest.json"),
         &dir.join("reveal.json"),
         &bundle,
-    )
-    .assert()
-    .success();
+    );
     let edited = read_json(&bundle);
     assert_ne!(edited["commitment"], original.as_str());
     let (text, json) = verify(&bundle, &["--commitment", &original]);
@@ -626,12 +649,15 @@ fn a_hand_made_late_manifest_fails_the_time_order() {
 
     // The organiser writes a manifest announced after the draw (or at its very time), and
     // publishes that manifest's own commitment: the bundle fails at `time_order`.
-    for announced in [format!("{day}T21:00:00Z"), draw_at.clone()] {
+    for (attempt, announced) in [format!("{day}T21:00:00Z"), draw_at.clone()]
+        .into_iter()
+        .enumerate()
+    {
         let mut m = honest.clone();
         m["announced_at"] = Value::from(announced.as_str());
         write_json(&manifest_path, &m);
-        let bundle = dir.join("late/bundle.json");
-        draw(&manifest_path, &reveal, &bundle).assert().success();
+        let bundle = dir.join(format!("late-{attempt}/bundle.json"));
+        draw_edited(&manifest_path, &reveal, &bundle);
         let commitment = read_json(&bundle)["commitment"]
             .as_str()
             .unwrap()
@@ -666,7 +692,7 @@ fn a_hand_made_late_manifest_fails_the_time_order() {
     write_json(&path, &m);
     let reveal = euromillions_reveal(dir, "em-reveal.json", &[7, 18, 28, 40, 48], &[3, 9]);
     let bundle = dir.join("em/bundle.json");
-    draw(&path, &reveal, &bundle).assert().success();
+    draw_edited(&path, &reveal, &bundle);
     let (text, json) = verify(&bundle, &[]);
     assert_fails(&text, &json, "time_order", "CommittedLate");
 }

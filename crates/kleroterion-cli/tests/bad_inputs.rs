@@ -71,7 +71,7 @@ fn bom_mixed_line_endings_and_quoted_separators_are_read() {
     let (dir, p, q) = setup(people, QUOTAS);
     commit(dir.path(), &p, &q, &["--size", "2", "--method", "uniform"]).success();
     draw(dir.path()).success();
-    let tickets = read_csv(&dir.path().join("out/tickets.csv"));
+    let tickets = read_csv(&dir.path().join("out/private/tickets.csv"));
     assert_eq!(tickets[0][..3], ["ticket", "pool_index", "id"]);
     let ids: Vec<&str> = tickets[1..].iter().map(|r| r[2].as_str()).collect();
     assert_eq!(
@@ -83,8 +83,8 @@ fn bom_mixed_line_endings_and_quoted_separators_are_read() {
     assert_eq!(code, Some(0));
     assert_eq!(report["valid"], true);
     // The quoted cell, with its separator, quotes and newline, comes back whole in the outputs.
-    let mut all = read_csv(&dir.path().join("draw/selected.csv"));
-    all.extend(read_csv(&dir.path().join("draw/remaining.csv")));
+    let mut all = read_csv(&dir.path().join("draw/private/selected.csv"));
+    all.extend(read_csv(&dir.path().join("draw/private/remaining.csv")));
     assert!(
         all.iter().flatten().any(|c| c == "12, rue \"A\"\nLattes"),
         "{all:?}"
@@ -269,7 +269,18 @@ fn portfolio_with_a_panel_breaking_a_quota() {
         serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
     m["method"]["portfolio"][1] = Value::from(women);
     std::fs::write(&manifest_path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
-    // Drawing from such a manifest is refused.
+    // Drawing from the edited manifest is refused: it no longer hashes to commitment.txt.
+    draw(dir.path())
+        .code(2)
+        .stderr(predicate::str::contains("was edited after the commitment"));
+    // Committed as such (commitment.txt rewritten too), drawing is still refused, by the core.
+    let edited: kleroterion::Manifest = serde_json::from_value(m.clone()).unwrap();
+    std::fs::write(
+        dir.path().join("out/commitment.txt"),
+        format!("{}\n", edited.commitment().unwrap().to_hex()),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(dir.path().join("draw")).unwrap();
     draw(dir.path())
         .code(2)
         .stderr(predicate::str::contains("panel 1 of the portfolio"))

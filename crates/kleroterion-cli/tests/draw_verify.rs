@@ -14,12 +14,12 @@ fn sortition_foundation_fixture_22_with_households() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let d = commit_and_draw(&args);
     assert_eq!(
-        std::fs::read_dir(d.commit.join("receipts"))
+        std::fs::read_dir(d.commit.join("private/receipts"))
             .unwrap()
             .count(),
         150
     );
-    let tickets = read_csv(&d.commit.join("tickets.csv"));
+    let tickets = read_csv(&d.commit.join("private/tickets.csv"));
     assert_eq!(tickets.len(), 151);
     assert_eq!(
         &tickets[0][..3],
@@ -195,7 +195,7 @@ fn replication_small_20_lottery() {
         .success()
         .stdout(predicate::str::contains("✓ portfolio"));
     // Row numbers are the ids, starting at 1.
-    let selected = read_csv(&dir.path().join("selected.csv"));
+    let selected = read_csv(&dir.path().join("private/selected.csv"));
     assert_eq!(selected[0], ["id", "gender", "leaning"]);
     assert!(
         selected[1..]
@@ -247,7 +247,7 @@ fn french_semicolons_bom_accents_households() {
     let pool = std::fs::read_to_string(d.commit.join("pool.json")).unwrap();
     assert!(pool.contains("P\u{e9}rols"));
     assert!(!pool.contains("Pe\u{301}rols"));
-    let tickets = read_csv(&d.commit.join("tickets.csv"));
+    let tickets = read_csv(&d.commit.join("private/tickets.csv"));
     assert_eq!(&tickets[0][2..5], ["identifiant", "prénom", "adresse"]);
     let row = tickets.iter().find(|r| r[2] == "FR-001").unwrap();
     assert_eq!(
@@ -277,7 +277,7 @@ fn draw_writes_excel_bom_on_request() {
         .arg("--bom")
         .assert()
         .success();
-    let bytes = std::fs::read(d.dir.path().join("bom/selected.csv")).unwrap();
+    let bytes = std::fs::read(d.dir.path().join("bom/private/selected.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBFnationbuilder_id,"));
     let plain = std::fs::read(d.out("selected.csv")).unwrap();
     assert!(plain.starts_with(b"nationbuilder_id,"));

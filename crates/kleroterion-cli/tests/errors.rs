@@ -402,6 +402,8 @@ fn draw_errors_name_the_file() {
             &recipe.display().to_string(),
             "--announced-at",
             &utc(now()),
+            // The folder holds the first commit: replacing it is asked for.
+            "--force",
         ],
     )
     .success();

@@ -68,6 +68,6 @@ fn readme_walkthrough_runs() {
         "the walkthrough verifies the bundle and the replacements"
     );
     assert!(dir.path().join("bundle.json").exists());
-    assert!(dir.path().join("selected.csv").exists());
+    assert!(dir.path().join("private/selected.csv").exists());
     assert!(dir.path().join("replacement.json").exists());
 }

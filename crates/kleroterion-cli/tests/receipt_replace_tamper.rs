@@ -191,7 +191,7 @@ fn receipt_outcomes() {
     let e = commit_and_draw(&[
         "--people", &p, "--quotas", &q, "--size", "20", "--method", "uniform",
     ]);
-    let foreign = std::fs::read_dir(e.commit.join("receipts"))
+    let foreign = std::fs::read_dir(e.commit.join("private/receipts"))
         .unwrap()
         .next()
         .unwrap()
@@ -276,7 +276,7 @@ fn replace_dropped_people() {
     kl().arg("replace")
         .arg(&d.bundle)
         .args(["--dropped", &selected[1], "--tickets"])
-        .arg(d.commit.join("tickets.csv"))
+        .arg(d.commit.join("private/tickets.csv"))
         .assert()
         .success()
         .stdout(predicate::str::contains("is replaced by"))

@@ -309,12 +309,76 @@ pub enum FileError {
         /// The solver's message.
         detail: String,
     },
+    /// The LEXIMIN computation reached its time limit.
+    #[error("{}", crate::fair::time_limit_message(*seconds, stopped, partial.as_deref()))]
+    TimeLimit {
+        /// The time limit, in seconds.
+        seconds: f64,
+        /// How far the computation got.
+        stopped: kleroterion_fair::Stopped,
+        /// The panel mix at hand, when there was one: a valid distribution, not the full LEXIMIN.
+        partial: Option<Box<kleroterion_fair::Partial>>,
+    },
     /// A JSON file could not be read.
     #[error("{file}: {detail}")]
     Json {
         /// The file.
         file: String,
         /// The parser's message, with line and column.
+        detail: String,
+    },
+    /// An output already exists and replacing it was not asked for.
+    #[error(
+        "{path}: already exists ({what}); nothing was written. Fix: choose another path, or allow replacing it (--force on the command line, overwrite=True in Python){hint}"
+    )]
+    OutputExists {
+        /// The existing output.
+        path: String,
+        /// What it is (for example "a commit folder").
+        what: String,
+        /// More about why it may exist, starting with ". " (or empty).
+        hint: String,
+    },
+    /// An output would replace (or hold) one of the command's own inputs.
+    #[error(
+        "{path}: this output is also an input ({input}); nothing was written, even with --force. Fix: write the output to another path"
+    )]
+    OutputIsInput {
+        /// The output path.
+        path: String,
+        /// Which input it is, and its path.
+        input: String,
+    },
+    /// The manifest no longer hashes to the commitment published beside it.
+    #[error(
+        "{manifest}: the manifest hashes to {found}, but {commitment_file} holds {expected}: the manifest was edited after the commitment was made. Fix: draw from the manifest exactly as committed (the published commitment is what every verifier checks)"
+    )]
+    ManifestEdited {
+        /// The manifest file.
+        manifest: String,
+        /// Where the expected commitment was read.
+        commitment_file: String,
+        /// The commitment as published.
+        expected: String,
+        /// The commitment of the manifest as found.
+        found: String,
+    },
+    /// The private ticket map is missing, so the panel could not be matched to people.
+    #[error(
+        "{path}: the private ticket map is missing; without it the panel cannot be matched to people. Fix: give --tickets FILE (the private/tickets.csv written by commit), or --no-tickets to draw without writing the private lists"
+    )]
+    TicketMapMissing {
+        /// Where it was looked for.
+        path: String,
+    },
+    /// The ticket map does not hold the same tickets as the pool.
+    #[error(
+        "{file}: the ticket map does not match the pool ({detail}). Fix: give the private/tickets.csv written by the same commit as the pool"
+    )]
+    TicketMapMismatch {
+        /// The ticket map.
+        file: String,
+        /// The first difference.
         detail: String,
     },
     /// The protocol core refused something.
@@ -324,6 +388,73 @@ pub enum FileError {
         context: String,
         /// The core's error.
         source: kleroterion::Error,
+    },
+    /// One CSV record is longer than [`crate::limits::MAX_RECORD_BYTES`].
+    #[error(
+        "{at}: the CSV record starting on this line holds at least {found} bytes, more than the limit of {limit}. Fix: look for a quote that opens on this line and is never closed; otherwise check that this is the right file (a people or quota file has one short line per entry), or split the file"
+    )]
+    RecordTooLong {
+        /// The file and the line where the record starts.
+        at: Box<Location>,
+        /// The limit in bytes.
+        limit: usize,
+        /// The bytes of the record read before reading stopped (a lower bound).
+        found: usize,
+    },
+    /// A record has more fields than [`crate::limits::MAX_COLUMNS`].
+    #[error(
+        "{at}: {found} columns, more than the limit of {limit} (the most a spreadsheet holds). Fix: is this the right file? A people file has one column per attribute; delete the columns the draw does not need"
+    )]
+    TooManyColumns {
+        /// The file and line.
+        at: Box<Location>,
+        /// The limit.
+        limit: usize,
+        /// The fields found on the line.
+        found: usize,
+    },
+    /// A cell is longer than [`crate::limits::MAX_CELL_BYTES`].
+    #[error(
+        "{at}: field {position} holds {found} bytes, more than the limit of {limit}; it starts \"{start}\". Fix: shorten the cell, or look for a quote that opens in it and is closed much later"
+    )]
+    CellTooLong {
+        /// The file, line and (below the header) column.
+        at: Box<Location>,
+        /// The 1-based position of the field in its record.
+        position: usize,
+        /// The limit in bytes.
+        limit: usize,
+        /// The cell's length in bytes.
+        found: usize,
+        /// The start of the cell, cut short.
+        start: String,
+    },
+    /// A file has more data records than [`crate::limits::MAX_RECORDS`].
+    #[error(
+        "{at}: {found} records, more than the limit of {limit}. Fix: check that this is the right file, or split it and draw from each part"
+    )]
+    TooManyRecords {
+        /// The file and the line of the first record over the limit.
+        at: Box<Location>,
+        /// The limit.
+        limit: usize,
+        /// The records found.
+        found: usize,
+    },
+    /// A feature of a quota file has more values than
+    /// [`crate::limits::MAX_VALUES_PER_FEATURE`].
+    #[error(
+        "{at}: the feature \"{feature}\" has {found} values, more than the limit of {limit}. Fix: is this the right file? A quota file has one line per value of a feature; group the values (for example towns into districts)"
+    )]
+    TooManyValues {
+        /// The file and the line of the first value over the limit.
+        at: Box<Location>,
+        /// The feature, cut short.
+        feature: String,
+        /// The limit.
+        limit: usize,
+        /// The values the file gives the feature.
+        found: usize,
     },
 }
 
@@ -346,7 +477,12 @@ impl FileError {
             | FileError::QuotaFeatureMissing { at, .. }
             | FileError::UnknownValue { at, .. }
             | FileError::DuplicateId { at, .. }
-            | FileError::BlankId { at } => Some(at),
+            | FileError::BlankId { at }
+            | FileError::RecordTooLong { at, .. }
+            | FileError::TooManyColumns { at, .. }
+            | FileError::CellTooLong { at, .. }
+            | FileError::TooManyRecords { at, .. }
+            | FileError::TooManyValues { at, .. } => Some(at),
             _ => None,
         }
     }
@@ -374,8 +510,19 @@ impl FileError {
             FileError::Invalid { .. } => "Invalid",
             FileError::Infeasible { .. } => "Infeasible",
             FileError::Fair { .. } => "Fair",
+            FileError::TimeLimit { .. } => "TimeLimit",
             FileError::Json { .. } => "Json",
+            FileError::OutputExists { .. } => "OutputExists",
+            FileError::OutputIsInput { .. } => "OutputIsInput",
+            FileError::ManifestEdited { .. } => "ManifestEdited",
+            FileError::TicketMapMissing { .. } => "TicketMapMissing",
+            FileError::TicketMapMismatch { .. } => "TicketMapMismatch",
             FileError::Core { source, .. } => source.kind(),
+            FileError::RecordTooLong { .. } => "RecordTooLong",
+            FileError::TooManyColumns { .. } => "TooManyColumns",
+            FileError::CellTooLong { .. } => "CellTooLong",
+            FileError::TooManyRecords { .. } => "TooManyRecords",
+            FileError::TooManyValues { .. } => "TooManyValues",
         }
     }
 

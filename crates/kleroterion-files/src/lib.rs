@@ -2,9 +2,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod atomic;
 pub mod commit;
 pub mod error;
 pub mod fair;
+pub mod limits;
 pub mod outputs;
 pub mod people;
 pub mod quotas;
@@ -13,9 +15,12 @@ pub mod table;
 pub mod tickets;
 pub mod timing;
 
+pub use atomic::Existing;
 pub use commit::{CommitOptions, Committed, MethodChoice, TicketEntry, commit, parse_allocation};
 pub use error::{FileError, Location, Result};
-pub use outputs::{CommitPaths, DrawPaths, TicketMap, write_commit, write_draw_csvs};
+pub use outputs::{
+    CommitPaths, DrawPaths, TicketMap, WriteOptions, write_commit, write_draw, write_draw_csvs,
+};
 pub use people::{IdColumn, People, PeopleOptions, Person};
 pub use quotas::{QuotaFormat, Quotas};
 pub use reveal::{parse_recipe, parse_reveal, read_recipe, read_reveal};

@@ -1,26 +1,32 @@
 //! Files written by a commit and by a draw.
 //!
-//! A commit directory holds:
+//! A commit folder holds:
 //!
 //! | file | public? | content |
 //! |---|---|---|
 //! | `manifest.json` | public | the manifest (SPEC.md section 14) |
 //! | `pool.json` | public | the pool records, in pool order |
 //! | `commitment.txt` | public | the commitment, 64 hex digits and a newline |
-//! | `receipts/<ticket>.json` | private, one per person | the person's receipt |
-//! | `tickets.csv` | **private** | `ticket,pool_index`, then the person's columns in the output order of [`People::output_header`] |
+//! | `private/receipts/<ticket>.json` | **private**, one per person | the person's receipt |
+//! | `private/tickets.csv` | **private** | `ticket,pool_index`, then the person's columns in the output order of [`People::output_header`] |
 //!
-//! A draw writes, next to the bundle, `selected.csv` (draw order), `alternates.csv`
-//! (alternate order) and `remaining.csv` (file order: everyone not selected and, under the
-//! household rule, not living with someone selected, as the Sortition Foundation's remaining
-//! file does). Their columns are the Sortition Foundation's: the id column, the other columns
-//! in file order, then the feature columns in quota order.
+//! A draw writes the bundle where it is asked, and beside it, in `private/`, `selected.csv`
+//! (draw order), `alternates.csv` (alternate order) and `remaining.csv` (file order: everyone
+//! not selected and, under the household rule, not living with someone selected, as the
+//! Sortition Foundation's remaining file does). Their columns are the Sortition Foundation's:
+//! the id column, the other columns in file order, then the feature columns in quota order.
+//!
+//! Everything is written through [`crate::atomic`]: a commit folder appears whole or not at
+//! all, the bundle is written after the private lists (so that a bundle exists only when its
+//! lists do), nothing existing is replaced unless [`WriteOptions::existing`] says so, and
+//! `private/` and its files are readable by their owner only.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use kleroterion::Bundle;
+use kleroterion::{Bundle, Digest, Manifest};
 
+use crate::atomic::{self, Access, Existing, Flush, StagedDir};
 use crate::commit::Committed;
 use crate::error::{FileError, Location, Result};
 use crate::people::People;
@@ -28,6 +34,9 @@ use crate::table::Table;
 
 /// A UTF-8 byte-order mark, which makes Excel read UTF-8 CSV correctly.
 pub const BOM: &str = "\u{feff}";
+
+/// The private folder's name, in a commit folder and beside a bundle.
+pub const PRIVATE: &str = "private";
 
 /// Writes CSV rows to a string (`,` separator, quotes where needed).
 pub fn csv_string(header: &[String], rows: &[Vec<String>], bom: bool) -> Result<String> {
@@ -46,16 +55,23 @@ pub fn csv_string(header: &[String], rows: &[Vec<String>], bom: bool) -> Result<
     Ok(if bom { format!("{BOM}{text}") } else { text })
 }
 
-fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| FileError::io(path, &e))
+/// Pretty JSON and a newline.
+pub fn json_text<T: serde::Serialize>(path: &Path, value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value)
+        .map(|t| t + "\n")
+        .map_err(|e| FileError::Json {
+            file: path.display().to_string(),
+            detail: e.to_string(),
+        })
 }
 
-fn json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| FileError::Json {
-        file: path.display().to_string(),
-        detail: e.to_string(),
-    })?;
-    write(path, &(text + "\n"))
+/// How outputs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriteOptions {
+    /// Start CSV files with a byte-order mark (for Excel).
+    pub bom: bool,
+    /// What to do with outputs that exist.
+    pub existing: Existing,
 }
 
 /// Where a commit was written.
@@ -67,33 +83,66 @@ pub struct CommitPaths {
     pub pool: PathBuf,
     /// `commitment.txt`.
     pub commitment: PathBuf,
-    /// `receipts/`.
+    /// `private/receipts/`.
     pub receipts: PathBuf,
-    /// `tickets.csv` (private).
+    /// `private/tickets.csv`.
     pub tickets: PathBuf,
+    /// Where an earlier folder was moved aside ([`Existing::Replace`]).
+    pub replaced: Option<PathBuf>,
+    /// True when an identical commit was found and kept ([`Existing::KeepSame`]).
+    pub kept: bool,
 }
 
-/// Writes a commit directory (see the module documentation).
+impl CommitPaths {
+    fn of(dir: &Path) -> Self {
+        let private = dir.join(PRIVATE);
+        Self {
+            manifest: dir.join("manifest.json"),
+            pool: dir.join("pool.json"),
+            commitment: dir.join("commitment.txt"),
+            receipts: private.join("receipts"),
+            tickets: private.join("tickets.csv"),
+            replaced: None,
+            kept: false,
+        }
+    }
+}
+
+/// Writes a commit folder (see the module documentation): built under a temporary name and
+/// renamed into place once every file, receipts included, is written.
+///
+/// With [`Existing::KeepSame`], a folder whose manifest already has this commitment is kept
+/// as it is (`kept` is set); one with another commitment is refused.
 pub fn write_commit(
     dir: &Path,
     committed: &Committed,
     people: &People,
-    bom: bool,
+    options: &WriteOptions,
 ) -> Result<CommitPaths> {
-    let receipts = dir.join("receipts");
-    std::fs::create_dir_all(&receipts).map_err(|e| FileError::io(&receipts, &e))?;
-    let paths = CommitPaths {
-        manifest: dir.join("manifest.json"),
-        pool: dir.join("pool.json"),
-        commitment: dir.join("commitment.txt"),
-        receipts,
-        tickets: dir.join("tickets.csv"),
+    if options.existing == Existing::KeepSame && dir.exists() {
+        return keep_same(dir, &committed.commitment);
+    }
+    let staged = StagedDir::create(dir, options.existing, Access::Public)?;
+    let inside = CommitPaths::of(staged.path());
+    let public = |path: &Path, text: &str| {
+        atomic::write_new(path, text.as_bytes(), Access::Public, Flush::Now)
     };
-    json(&paths.manifest, &committed.manifest)?;
-    json(&paths.pool, &committed.pool)?;
-    write(&paths.commitment, &format!("{}\n", committed.commitment))?;
+    public(
+        &inside.manifest,
+        &json_text(&inside.manifest, &committed.manifest)?,
+    )?;
+    public(&inside.pool, &json_text(&inside.pool, &committed.pool)?)?;
+    public(&inside.commitment, &format!("{}\n", committed.commitment))?;
+    atomic::create_dir(&staged.path().join(PRIVATE), Access::Private)?;
+    atomic::create_dir(&inside.receipts, Access::Private)?;
     for r in &committed.receipts {
-        json(&paths.receipts.join(format!("{}.json", r.record.ticket)), r)?;
+        let path = inside.receipts.join(format!("{}.json", r.record.ticket));
+        atomic::write_new(
+            &path,
+            json_text(&path, r)?.as_bytes(),
+            Access::Private,
+            Flush::Later,
+        )?;
     }
     let mut header = vec!["ticket".to_string(), "pool_index".to_string()];
     header.extend(people.output_header());
@@ -106,8 +155,64 @@ pub fn write_commit(
             row
         })
         .collect();
-    write(&paths.tickets, &csv_string(&header, &rows, bom)?)?;
-    Ok(paths)
+    let text = csv_string(&header, &rows, options.bom)?;
+    atomic::write_new(
+        &inside.tickets,
+        text.as_bytes(),
+        Access::Private,
+        Flush::Now,
+    )?;
+    let replaced = staged.finish()?;
+    Ok(CommitPaths {
+        replaced,
+        ..CommitPaths::of(dir)
+    })
+}
+
+/// [`Existing::KeepSame`]: the folder's manifest must hash to `commitment`.
+fn keep_same(dir: &Path, commitment: &Digest) -> Result<CommitPaths> {
+    let paths = CommitPaths::of(dir);
+    let found = read_json::<Manifest>(&paths.manifest, "manifest")
+        .ok()
+        .and_then(|m| m.commitment().ok());
+    if found.as_ref() != Some(commitment) {
+        return Err(FileError::OutputExists {
+            path: dir.display().to_string(),
+            what: "a folder".into(),
+            hint: match found {
+                Some(f) => format!(
+                    ". It holds another commit ({f}), made from other inputs or another ticket key; this commit is {commitment}"
+                ),
+                None => ". It does not hold a readable commit".into(),
+            },
+        });
+    }
+    Ok(CommitPaths {
+        kept: true,
+        ..paths
+    })
+}
+
+/// Checks that the manifest hashes to the commitment as published (read from `source`, for
+/// example the `commitment.txt` beside it), so that an edited manifest is never drawn.
+pub fn check_commitment(
+    manifest_path: &Path,
+    manifest: &Manifest,
+    expected: &Digest,
+    source: &str,
+) -> Result<()> {
+    let found = manifest
+        .commitment()
+        .map_err(|e| FileError::core(manifest_path.display().to_string(), e))?;
+    if &found != expected {
+        return Err(FileError::ManifestEdited {
+            manifest: manifest_path.display().to_string(),
+            commitment_file: source.to_owned(),
+            expected: expected.to_hex(),
+            found: found.to_hex(),
+        });
+    }
+    Ok(())
 }
 
 /// The private ticket map read back from `tickets.csv`.
@@ -156,7 +261,7 @@ impl TicketMap {
     }
 }
 
-/// Where a draw's CSV files were written.
+/// Where a draw's files were written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawPaths {
     /// `selected.csv`.
@@ -165,6 +270,20 @@ pub struct DrawPaths {
     pub remaining: PathBuf,
     /// `alternates.csv`.
     pub alternates: PathBuf,
+}
+
+impl DrawPaths {
+    fn of(dir: &Path) -> Self {
+        Self {
+            selected: dir.join("selected.csv"),
+            remaining: dir.join("remaining.csv"),
+            alternates: dir.join("alternates.csv"),
+        }
+    }
+
+    fn all(&self) -> [&Path; 3] {
+        [&self.selected, &self.alternates, &self.remaining]
+    }
 }
 
 /// The tickets left out of the Sortition Foundation's `remaining` list: everyone selected and,
@@ -193,13 +312,35 @@ pub fn excluded_from_remaining(bundle: &Bundle) -> HashSet<&str> {
     excluded
 }
 
-/// Writes `selected.csv`, `alternates.csv` and `remaining.csv` into `dir`.
-pub fn write_draw_csvs(
-    dir: &Path,
-    map: &TicketMap,
-    bundle: &Bundle,
-    bom: bool,
-) -> Result<DrawPaths> {
+/// Checks that the ticket map holds exactly the pool's tickets.
+pub fn check_ticket_map(map: &TicketMap, map_file: &Path, bundle: &Bundle) -> Result<()> {
+    let mismatch = |detail: String| FileError::TicketMapMismatch {
+        file: map_file.display().to_string(),
+        detail,
+    };
+    let in_map: HashSet<&str> = map.rows.iter().map(|(t, _)| t.as_str()).collect();
+    if let Some(r) = bundle
+        .pool
+        .iter()
+        .find(|r| !in_map.contains(r.ticket.as_str()))
+    {
+        return Err(mismatch(format!(
+            "pool ticket {} is not in it",
+            kleroterion::text::display(&r.ticket, 40)
+        )));
+    }
+    if map.rows.len() != bundle.pool.len() {
+        return Err(mismatch(format!(
+            "it has {} rows, the pool {} records",
+            map.rows.len(),
+            bundle.pool.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The rows of `selected.csv`, `alternates.csv` and `remaining.csv`.
+fn draw_rows(map: &TicketMap, bundle: &Bundle) -> Result<[Vec<Vec<String>>; 3]> {
     let by_ticket: HashMap<&str, &Vec<String>> =
         map.rows.iter().map(|(t, c)| (t.as_str(), c)).collect();
     let pick = |tickets: &[String]| -> Result<Vec<Vec<String>>> {
@@ -214,8 +355,6 @@ pub fn write_draw_csvs(
             })
             .collect()
     };
-    let selected = pick(&bundle.result.selected)?;
-    let alternates = pick(&bundle.result.alternates)?;
     let excluded = excluded_from_remaining(bundle);
     let remaining: Vec<Vec<String>> = map
         .rows
@@ -223,18 +362,88 @@ pub fn write_draw_csvs(
         .filter(|(t, _)| !excluded.contains(t.as_str()))
         .map(|(_, c)| c.clone())
         .collect();
-    let paths = DrawPaths {
-        selected: dir.join("selected.csv"),
-        remaining: dir.join("remaining.csv"),
-        alternates: dir.join("alternates.csv"),
-    };
-    write(&paths.selected, &csv_string(&map.header, &selected, bom)?)?;
-    write(
-        &paths.alternates,
-        &csv_string(&map.header, &alternates, bom)?,
-    )?;
-    write(&paths.remaining, &csv_string(&map.header, &remaining, bom)?)?;
+    Ok([
+        pick(&bundle.result.selected)?,
+        pick(&bundle.result.alternates)?,
+        remaining,
+    ])
+}
+
+/// Writes `selected.csv`, `alternates.csv` and `remaining.csv` into `dir` (created, private),
+/// refusing existing files unless `options.existing` is [`Existing::Replace`]; none is written
+/// when one of them exists.
+pub fn write_draw_csvs(
+    dir: &Path,
+    map: &TicketMap,
+    bundle: &Bundle,
+    options: &WriteOptions,
+) -> Result<DrawPaths> {
+    let paths = DrawPaths::of(dir);
+    if options.existing != Existing::Replace {
+        for p in paths.all() {
+            atomic::refuse_existing(p, "a private list of a draw", "")?;
+        }
+    }
+    let rows = draw_rows(map, bundle)?;
+    atomic::create_dir(dir, Access::Private)?;
+    for (path, rows) in paths.all().into_iter().zip(&rows) {
+        let text = csv_string(&map.header, rows, options.bom)?;
+        atomic::write_file(
+            path,
+            text.as_bytes(),
+            Access::Private,
+            options.existing,
+            "a private list of a draw",
+        )?;
+    }
     Ok(paths)
+}
+
+/// Writes a draw: the private lists (when the ticket map is given) in `private/` beside the
+/// bundle, then the bundle itself at `bundle_path`, last, so that a bundle exists only when its
+/// lists do. Nothing is written when any of these files exists, unless `options.existing` is
+/// [`Existing::Replace`].
+pub fn write_draw(
+    bundle_path: &Path,
+    bundle: &Bundle,
+    map: Option<&TicketMap>,
+    options: &WriteOptions,
+) -> Result<Option<DrawPaths>> {
+    let text = bundle
+        .to_json()
+        .map_err(|e| FileError::core("writing the bundle", e))?
+        + "\n";
+    let dir = bundle_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if options.existing != Existing::Replace {
+        atomic::refuse_existing(bundle_path, "a bundle", "")?;
+        if map.is_some() {
+            for p in DrawPaths::of(&dir.join(PRIVATE)).all() {
+                atomic::refuse_existing(
+                    p,
+                    "a private list of a draw",
+                    &format!(
+                        ". There is no bundle at {}: an earlier draw was probably interrupted before it finished; a draw is deterministic, so replacing its lists loses nothing",
+                        bundle_path.display()
+                    ),
+                )?;
+            }
+        }
+    }
+    atomic::create_dir(dir, Access::Public)?;
+    let csvs = map
+        .map(|m| write_draw_csvs(&dir.join(PRIVATE), m, bundle, options))
+        .transpose()?;
+    atomic::write_file(
+        bundle_path,
+        text.as_bytes(),
+        Access::Public,
+        options.existing,
+        "a bundle",
+    )?;
+    Ok(csvs)
 }
 
 /// Reads and parses a JSON file into `T`, naming the file in errors.

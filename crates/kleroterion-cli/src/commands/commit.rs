@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 use kleroterion_files::{
-    CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource, commit,
-    parse_allocation, read_recipe, write_commit,
+    CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource,
+    WriteOptions, commit, parse_allocation, read_recipe, write_commit,
 };
 use serde_json::json;
 
-use super::{Context, print_json, show};
+use super::{Context, existing, print_json, show};
 use crate::cli::{CommitArgs, MethodArg};
 use crate::error::{CliError, Result};
 
@@ -52,6 +52,19 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             allocation: parse_allocation(&a.allocation)?,
         },
     };
+    let mut inputs = vec![
+        ("the people file", a.people.as_path()),
+        ("the quotas file", a.quotas.as_path()),
+    ];
+    inputs.extend(
+        a.randomness
+            .as_deref()
+            .map(|r| ("the randomness recipe", r)),
+    );
+    kleroterion_files::atomic::refuse_inputs(&a.out, &inputs)?;
+    if !a.force {
+        kleroterion_files::atomic::refuse_existing(&a.out, "a folder", "")?;
+    }
     let (people, quotas) = read_inputs(
         &a.people,
         &a.quotas,
@@ -85,14 +98,38 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             None => TicketSource::Random,
         },
         fair: kleroterion_fair::Options {
-            time_limit: a.time_limit.map(Duration::from_secs),
+            time_limit: (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit)),
             progress: Some(&report),
             cancel: None,
         },
+        accept_partial: a.accept_partial,
     };
     let committed = commit(&people, &quotas, &options)?;
+    if let Some(s) = &committed.leximin_partial {
+        spinner.0.suspend(|| {
+            super::print_line(
+                &mut std::io::stderr(),
+                &format!(
+                    "PARTIAL: the time limit of {} s was reached; the portfolio is rounded from a partial distribution, not the full LEXIMIN ({} level{} fixed, {} of {} people at their final probability)",
+                    a.time_limit,
+                    s.levels_fixed,
+                    if s.levels_fixed == 1 { "" } else { "s" },
+                    s.people_fixed,
+                    s.people
+                ),
+            );
+        });
+    }
     spinner.0.set_message("writing receipts");
-    let paths = write_commit(&a.out, &committed, &people, a.bom)?;
+    let paths = write_commit(
+        &a.out,
+        &committed,
+        &people,
+        &WriteOptions {
+            bom: a.bom,
+            existing: existing(a.force),
+        },
+    )?;
     drop(spinner);
 
     let m = &committed.manifest;
@@ -126,6 +163,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 "receipts": show(&paths.receipts),
                 "tickets": show(&paths.tickets),
             },
+            "replaced": paths.replaced.as_deref().map(show),
         }));
     }
     crate::outln!(
@@ -185,7 +223,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         show(&paths.commitment)
     );
     crate::outln!(
-        "Private: {}  ({} receipts, give each person theirs)",
+        "Private: {}  ({} receipts, readable only by you: give each person theirs)",
         show(&paths.receipts),
         committed.receipts.len()
     );
@@ -193,5 +231,11 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         "Private: {}  (ids to tickets: keep it secret)",
         show(&paths.tickets)
     );
+    if let Some(old) = &paths.replaced {
+        crate::outln!(
+            "The folder that was there is kept, moved aside to {}",
+            show(old)
+        );
+    }
     Ok(())
 }

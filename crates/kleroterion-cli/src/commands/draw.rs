@@ -1,46 +1,103 @@
 //! `kleroterion draw`.
 
+use std::path::{Path, PathBuf};
+
 use kleroterion::{Manifest, PoolFile};
-use kleroterion_files::outputs::read_json;
-use kleroterion_files::{FileError, TicketMap, read_reveal, write_draw_csvs};
+use kleroterion_files::outputs::{PRIVATE, check_commitment, check_ticket_map, read_json};
+use kleroterion_files::{FileError, TicketMap, WriteOptions, read_reveal, write_draw};
 use serde_json::json;
 
-use super::{Context, print_json, show, sibling, with_id};
+use super::{Context, existing, print_json, published_commitment, show, sibling, with_id};
 use crate::cli::DrawArgs;
 use crate::error::{CliError, Result};
+
+/// The commitment the manifest must hash to, and where it was read.
+fn expected_commitment(a: &DrawArgs) -> Result<(kleroterion::Digest, String)> {
+    match &a.commitment {
+        Some(c) => Ok((published_commitment(c)?, format!("--commitment {c}"))),
+        None => {
+            let file = sibling(&a.manifest, "commitment.txt");
+            if !file.exists() {
+                return Err(CliError::Usage(format!(
+                    "{}: no commitment.txt beside the manifest, so nothing shows that the manifest is the one committed. Fix: give --commitment HEX|FILE, the commitment as it was published",
+                    show(&a.manifest)
+                )));
+            }
+            let arg = file.display().to_string();
+            Ok((published_commitment(&arg)?, arg))
+        }
+    }
+}
+
+/// The ticket map's path: `--tickets`, else `private/tickets.csv` beside the manifest, which
+/// must exist unless `--no-tickets`.
+fn tickets_path(a: &DrawArgs) -> Result<Option<PathBuf>> {
+    if a.no_tickets {
+        return Ok(None);
+    }
+    let path = a
+        .tickets
+        .clone()
+        .unwrap_or_else(|| sibling(&a.manifest, PRIVATE).join("tickets.csv"));
+    if !path.exists() {
+        return Err(FileError::TicketMapMissing { path: show(&path) }.into());
+    }
+    Ok(Some(path))
+}
+
+/// Refuses, before drawing, outputs that are inputs (always) or exist (without `--force`).
+fn check_outputs(a: &DrawArgs, inputs: &[(&str, &Path)], with_lists: bool) -> Result<()> {
+    let dir = sibling(&a.out, PRIVATE);
+    let lists = ["selected.csv", "alternates.csv", "remaining.csv"].map(|f| dir.join(f));
+    let outputs: &[PathBuf] = if with_lists { &lists } else { &[] };
+    kleroterion_files::atomic::refuse_inputs(&a.out, inputs)?;
+    if !a.force {
+        kleroterion_files::atomic::refuse_existing(&a.out, "a bundle", "")?;
+    }
+    for out in outputs {
+        kleroterion_files::atomic::refuse_inputs(out, inputs)?;
+    }
+    Ok(())
+}
 
 /// Runs `draw`.
 pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
     let manifest: Manifest = read_json(&a.manifest, "manifest")?;
+    let (expected, source) = expected_commitment(a)?;
+    check_commitment(&a.manifest, &manifest, &expected, &source)?;
     let pool_path = a
         .pool
         .clone()
         .unwrap_or_else(|| sibling(&a.manifest, "pool.json"));
+    let tickets_path = tickets_path(a)?;
+    let commitment_file = PathBuf::from(&source);
+    let mut inputs = vec![
+        ("the manifest", a.manifest.as_path()),
+        ("the pool", pool_path.as_path()),
+        ("the reveal", a.reveal.as_path()),
+    ];
+    if a.commitment.is_none() || commitment_file.exists() {
+        inputs.push(("the commitment", commitment_file.as_path()));
+    }
+    inputs.extend(tickets_path.as_deref().map(|t| ("the ticket map", t)));
+    check_outputs(a, &inputs, tickets_path.is_some())?;
     let pool: PoolFile = read_json(&pool_path, "pool")?;
     let reveal = read_reveal(&a.reveal, manifest.randomness.as_ref())?;
+    let map = tickets_path.as_deref().map(TicketMap::read).transpose()?;
     let spinner = ctx.progress.spinner("drawing");
     let bundle = kleroterion::draw(&manifest, &pool.records, &reveal).map_err(|e| match e {
         // The core's message already starts with "the draw failed".
         kleroterion::Error::DrawFailed { .. } => CliError::core_as_is(e),
         e => CliError::core("the draw failed", e),
     })?;
-    let text = bundle
-        .to_json()
-        .map_err(|e| CliError::core("writing the bundle", e))?;
-    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| FileError::io(dir, &e))?;
+    if let (Some(m), Some(p)) = (&map, &tickets_path) {
+        check_ticket_map(m, p, &bundle)?;
     }
-    std::fs::write(&a.out, text + "\n").map_err(|e| FileError::io(&a.out, &e))?;
-    let tickets_path = a
-        .tickets
-        .clone()
-        .or_else(|| Some(sibling(&a.manifest, "tickets.csv")).filter(|p| p.exists()));
-    let map = tickets_path.as_deref().map(TicketMap::read).transpose()?;
-    let csv_dir = sibling(&a.out, "");
-    let csvs = map
-        .as_ref()
-        .map(|m| write_draw_csvs(&csv_dir, m, &bundle, a.bom))
-        .transpose()?;
+    let options = WriteOptions {
+        bom: a.bom,
+        existing: existing(a.force),
+    };
+    let csvs = write_draw(&a.out, &bundle, map.as_ref(), &options)?;
     drop(spinner);
 
     if ctx.json {
@@ -92,7 +149,7 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
             show(&c.remaining)
         ),
         None => crate::outln!(
-            "(no tickets.csv found next to the manifest: give --tickets to write selected.csv and remaining.csv)"
+            "(--no-tickets: the private lists selected.csv, alternates.csv and remaining.csv were not written)"
         ),
     }
     Ok(())

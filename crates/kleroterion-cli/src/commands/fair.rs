@@ -7,12 +7,23 @@ use kleroterion_files::{FileError, fair};
 use serde_json::{Map, Value, json};
 
 use super::commit::read_inputs;
-use super::{Context, print_json, show};
+use super::{Context, check_output, print_json, show, write_output};
 use crate::cli::FairArgs;
 use crate::error::{CliError, Result};
 
 /// Runs `fair`.
 pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
+    if let Some(out) = &a.out {
+        check_output(
+            out,
+            &[
+                ("the people file", &a.people),
+                ("the quotas file", &a.quotas),
+            ],
+            a.force,
+            "a probabilities file",
+        )?;
+    }
     let (people, quotas) = read_inputs(
         &a.people,
         &a.quotas,
@@ -73,11 +84,36 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
         });
     };
     let options = kleroterion_fair::Options {
-        time_limit: a.time_limit.map(Duration::from_secs),
+        time_limit: (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit)),
         progress: Some(&report),
         cancel: None,
     };
-    let dist = fair::leximin(&instance, &options)?;
+    let (dist, partial) = match fair::leximin(&instance, &options) {
+        Ok(d) => (d, None),
+        Err(FileError::TimeLimit {
+            seconds,
+            stopped,
+            partial: Some(p),
+        }) if a.accept_partial => {
+            let header = format!(
+                "PARTIAL: not the full LEXIMIN ({} level{} fixed, {} of {} people at their final probability, when the time limit of {seconds} s was reached)",
+                stopped.levels_fixed,
+                if stopped.levels_fixed == 1 { "" } else { "s" },
+                stopped.people_fixed,
+                stopped.people
+            );
+            let summary = json!({
+                "levels_fixed": stopped.levels_fixed,
+                "people_fixed": stopped.people_fixed,
+                "time_limit_seconds": seconds,
+                "guaranteed_minimum": p.guaranteed_minimum,
+                "bound": p.bound,
+            });
+            let lowest = fair::partial_lowest(&p);
+            (p.distribution, Some((header, lowest, summary)))
+        }
+        Err(e) => return Err(e.into()),
+    };
     drop(spinner);
     let probs = &dist.probabilities;
     if let Some(out) = &a.out {
@@ -92,7 +128,7 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
             &rows,
             false,
         )?;
-        std::fs::write(out, text).map_err(|e| FileError::io(out, &e))?;
+        write_output(out, &text, a.force, "a probabilities file")?;
     }
     let r = &dist.report;
     if ctx.json {
@@ -102,6 +138,8 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
         }
         return print_json(&json!({
             "feasible": true,
+            "complete": partial.is_none(),
+            "partial": partial.as_ref().map(|p| &p.2),
             "people": n,
             "panel_size": a.size,
             "min_probability": r.min,
@@ -113,8 +151,17 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
             "file": a.out.as_deref().map(show),
         }));
     }
+    if let Some((header, lowest, _)) = &partial {
+        crate::outln!("{header}");
+        crate::outln!("  In this partial distribution, {lowest}.");
+    }
     crate::outln!(
-        "LEXIMIN selection probabilities for a panel of {} from {n} people:",
+        "{} selection probabilities for a panel of {} from {n} people:",
+        if partial.is_some() {
+            "Partial"
+        } else {
+            "LEXIMIN"
+        },
         a.size
     );
     crate::outln!("  lowest  {:>7.3}%", r.min * 100.0);

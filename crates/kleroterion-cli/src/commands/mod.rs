@@ -129,6 +129,56 @@ pub fn show(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// What to do with existing outputs: `--force` replaces them.
+pub fn existing(force: bool) -> kleroterion_files::Existing {
+    if force {
+        kleroterion_files::Existing::Replace
+    } else {
+        kleroterion_files::Existing::Refuse
+    }
+}
+
+/// Checks, before any work, that an output file may be written: it is none of the `inputs`
+/// (even with `--force`), and it does not exist unless `force`.
+pub fn check_output(out: &Path, inputs: &[(&str, &Path)], force: bool, what: &str) -> Result<()> {
+    kleroterion_files::atomic::refuse_inputs(out, inputs)?;
+    if !force {
+        kleroterion_files::atomic::refuse_existing(out, what, "")?;
+    }
+    Ok(())
+}
+
+/// Writes an output file atomically (after [`check_output`]).
+pub fn write_output(out: &Path, text: &str, force: bool, what: &str) -> Result<()> {
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        kleroterion_files::atomic::create_dir(dir, kleroterion_files::atomic::Access::Public)?;
+    }
+    Ok(kleroterion_files::atomic::write_file(
+        out,
+        text.as_bytes(),
+        kleroterion_files::atomic::Access::Public,
+        existing(force),
+        what,
+    )?)
+}
+
+/// The commitment given on the command line: 64 hex digits, or a file holding them.
+pub fn published_commitment(arg: &str) -> Result<kleroterion::Digest> {
+    let path = std::path::Path::new(arg);
+    let text = if arg.len() != 64 && path.exists() {
+        std::fs::read_to_string(path).map_err(|e| kleroterion_files::FileError::io(path, &e))?
+    } else {
+        arg.to_owned()
+    };
+    let hex: String = text.split_whitespace().collect();
+    kleroterion::Digest::from_hex(&hex, "--commitment").map_err(|_| {
+        CliError::Usage(format!(
+            "--commitment {}: not 64 hexadecimal digits, nor a file holding them. Fix: copy the commitment exactly as the organiser published it (spaces are ignored)",
+            kleroterion::text::display(arg, 80)
+        ))
+    })
+}
+
 /// Reads the bundle, naming the file in errors.
 pub fn read_bundle(path: &Path) -> Result<kleroterion::Bundle> {
     Ok(kleroterion_files::outputs::read_json(path, "bundle")?)

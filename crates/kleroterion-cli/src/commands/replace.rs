@@ -1,14 +1,20 @@
 //! `kleroterion replace`.
 
-use kleroterion_files::FileError;
 use serde_json::json;
 
-use super::{Context, print_json, read_bundle, read_ticket_map, show, with_id};
+use super::{
+    Context, check_output, print_json, read_bundle, read_ticket_map, show, with_id, write_output,
+};
 use crate::cli::ReplaceArgs;
 use crate::error::{CliError, Result};
 
 /// Runs `replace`.
 pub fn run(ctx: &Context, a: &ReplaceArgs) -> Result<()> {
+    if let Some(out) = &a.out {
+        let mut inputs = vec![("the bundle", a.bundle.as_path())];
+        inputs.extend(a.tickets.as_deref().map(|t| ("the ticket map", t)));
+        check_output(out, &inputs, a.force, "a replacement record")?;
+    }
     let bundle = read_bundle(&a.bundle)?;
     let map = read_ticket_map(a.tickets.as_deref())?;
     let r = kleroterion::replace(&bundle, &a.dropped)
@@ -16,7 +22,7 @@ pub fn run(ctx: &Context, a: &ReplaceArgs) -> Result<()> {
     if let Some(out) = &a.out {
         let text = serde_json::to_string_pretty(&r)
             .map_err(|e| CliError::Usage(format!("writing JSON: {e}")))?;
-        std::fs::write(out, text + "\n").map_err(|e| FileError::io(out, &e))?;
+        write_output(out, &(text + "\n"), a.force, "a replacement record")?;
     }
     if ctx.json {
         let value =

@@ -1,7 +1,7 @@
 //! `kleroterion verify`.
 
 use kleroterion::{
-    ByHand, Digest, Published, PublishedLottery, Replacement, Report, Status, StepId, Verdict,
+    ByHand, Published, PublishedLottery, Replacement, Report, Status, StepId, Verdict,
 };
 use kleroterion_files::outputs::read_json;
 
@@ -79,28 +79,11 @@ pub fn print_report(report: &Report) {
     }
 }
 
-/// The commitment given on the command line: 64 hex digits, or a file holding them.
-fn published_commitment(arg: &str) -> Result<Digest> {
-    let path = std::path::Path::new(arg);
-    let text = if arg.len() != 64 && path.exists() {
-        std::fs::read_to_string(path).map_err(|e| kleroterion_files::FileError::io(path, &e))?
-    } else {
-        arg.to_owned()
-    };
-    let hex: String = text.split_whitespace().collect();
-    Digest::from_hex(&hex, "--commitment").map_err(|_| {
-        CliError::Usage(format!(
-            "--commitment {}: not 64 hexadecimal digits, nor a file holding them. Fix: copy the commitment exactly as the organiser published it (spaces are ignored)",
-            kleroterion::text::display(arg, 80)
-        ))
-    })
-}
-
 fn published(a: &VerifyArgs) -> Result<Published> {
     let commitment = a
         .commitment
         .as_deref()
-        .map(published_commitment)
+        .map(super::published_commitment)
         .transpose()?;
     let lotteries = a
         .lotteries

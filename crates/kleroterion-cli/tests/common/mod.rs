@@ -64,14 +64,20 @@ impl Drawn {
             .expect("bundle JSON")
     }
 
-    /// A file next to the bundle.
+    /// A private list written beside the bundle (`private/NAME`).
     pub fn out(&self, name: &str) -> PathBuf {
-        self.bundle.parent().expect("folder").join(name)
+        self.bundle
+            .parent()
+            .expect("folder")
+            .join("private")
+            .join(name)
     }
 
     /// The receipt of a ticket.
     pub fn receipt(&self, ticket: &str) -> PathBuf {
-        self.commit.join("receipts").join(format!("{ticket}.json"))
+        self.commit
+            .join("private/receipts")
+            .join(format!("{ticket}.json"))
     }
 }
 
