@@ -28,6 +28,7 @@ from ._native import (
     InvalidInput,
     InvalidRandomness,
     KleroterionError,
+    OutputExists,
     SolverError,
     VerificationFailed,
 )
@@ -37,6 +38,7 @@ from .pool import Pool, Quota, Quotas
 from .protocol import (
     Bundle,
     ByHand,
+    CommitPaths,
     Manifest,
     Receipt,
     ReceiptCheck,
@@ -56,6 +58,7 @@ __all__ = [
     "SPEC_VERSION",
     "Bundle",
     "ByHand",
+    "CommitPaths",
     "Distribution",
     "DrawFailed",
     "Feasibility",
@@ -65,6 +68,7 @@ __all__ = [
     "InvalidRandomness",
     "KleroterionError",
     "Manifest",
+    "OutputExists",
     "Pool",
     "Portfolio",
     "Quota",

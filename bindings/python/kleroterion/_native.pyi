@@ -1,7 +1,8 @@
 """Type stubs of the native module (crate kleroterion-py). Not a public API: use the facade."""
 
 from os import PathLike
-from typing import Callable, Optional, Union
+from pathlib import Path
+from typing import Callable, Optional, Sequence, Union
 
 _Path = Union[str, PathLike[str]]
 
@@ -22,6 +23,7 @@ class DrawFailed(KleroterionError): ...
 class VerificationFailed(KleroterionError): ...
 class SolverError(KleroterionError): ...
 class Interrupted(KleroterionError): ...
+class OutputExists(KleroterionError): ...
 
 class Records:
     @staticmethod
@@ -179,7 +181,14 @@ class Committed:
     def selection_counts(self) -> Optional[tuple[list[int], int]]: ...
     @property
     def leximin_min(self) -> Optional[float]: ...
-    def write(self, directory: _Path, bom: bool = False) -> dict[str, str]: ...
+    def write(
+        self,
+        directory: _Path,
+        bom: bool = False,
+        overwrite: bool = False,
+        exist_ok: bool = False,
+        inputs: Sequence[tuple[str, _Path]] = ...,
+    ) -> tuple[dict[str, Path], Optional[Path], bool]: ...
 
 def check_feasible(instance: Instance) -> None: ...
 def commit(
@@ -206,4 +215,20 @@ def parse_reveal(text: str, file: str = "reveal", recipe_json: Optional[str] = N
 def parse_recipe(text: str, file: str = "randomness") -> str: ...
 def read_manifest(path: _Path) -> str: ...
 def remaining_tickets(bundle: Bundle) -> list[str]: ...
-def write_draw_csvs(directory: _Path, tickets_csv: _Path, bundle: Bundle, bom: bool = False) -> dict[str, str]: ...
+def write_draw_csvs(
+    directory: _Path,
+    tickets_csv: _Path,
+    bundle: Bundle,
+    bom: bool = False,
+    overwrite: bool = False,
+    inputs: Sequence[tuple[str, _Path]] = ...,
+) -> dict[str, Path]: ...
+def write_text(
+    path: _Path,
+    text: str,
+    *,
+    what: str = "a file",
+    overwrite: bool = False,
+    private: bool = False,
+    inputs: Sequence[tuple[str, _Path]] = ...,
+) -> Path: ...

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator, Mapping, Optional, Sequence, Union
 
 import pandas as pd
@@ -62,11 +63,14 @@ class Quotas:
     def __init__(self, native: _native.QuotaTable) -> None:
         self._native = native
         self._features: list[dict[str, object]] = json.loads(native.features_json())
+        self._source: Optional[Path] = None
 
     @classmethod
     def from_csv(cls, path: PathLike, *, sep: Optional[str] = None) -> Quotas:
         """Reads a quotas CSV (UTF-8 with or without BOM; `,` or `;` detected)."""
-        return cls(_native.QuotaTable.from_table(_native.Table.read(os.fspath(path), sep)))
+        quotas = cls(_native.QuotaTable.from_table(_native.Table.read(os.fspath(path), sep)))
+        quotas._source = Path(path)
+        return quotas
 
     @classmethod
     def from_dataframe(cls, df: pd.DataFrame, *, name: str = "quotas DataFrame") -> Quotas:
@@ -113,6 +117,11 @@ class Quotas:
     def native(self) -> _native.QuotaTable:
         """The files crate's quotas."""
         return self._native
+
+    @property
+    def _inputs(self) -> list[tuple[str, Path]]:
+        """The file the quotas were read from, as ``(role, path)``: no output may replace it."""
+        return [] if self._source is None else [("the quotas file", self._source)]
 
     @property
     def features(self) -> list[str]:
@@ -183,6 +192,7 @@ class Pool:
         self._household = household
         self._people = self._resolve(None)
         self._ids = pd.Index(self._people.ids(), name=self._people.id_header)
+        self._source: Optional[Path] = None
 
     # -- constructors ------------------------------------------------------------------------
 
@@ -205,6 +215,12 @@ class Pool:
         - ``household``: address column(s); people whose address cells are all equal (after
           trimming and case folding) share a household; blank addresses are no household.
 
+        Every column crosses into the files crate, as texts (``str`` of each value as pandas
+        holds it: ``7`` in an integer column, ``"0612345678"`` in a text column; missing
+        values are blank), so that the private ticket map and the lists of
+        :meth:`Bundle.write_csvs` keep all of them. The index is not a column: use
+        ``df.reset_index()`` to keep it.
+
         Errors name ``name``, line ``i + 2`` for row ``i`` and the column."""
         hh = [household] if isinstance(household, str) else list(household or [])
         feats = list(features) if features is not None else None
@@ -215,10 +231,10 @@ class Pool:
             raise _invalid(
                 f"{name}: no column {missing[0]!r}; the columns are {', '.join(map(repr, map(str, df.columns)))}"
             )
-        # With the features named, only the columns the rules read cross into Rust (the rest
-        # stays in `data`); otherwise every column, since the quotas will name the features.
-        used = list(dict.fromkeys(wanted)) if feats is not None else [str(c) for c in df.columns]
-        table = _native.Table.from_columns(name, used, [_cells(df[c]) for c in (used if feats is not None else df.columns)])
+        if df.columns.has_duplicates:
+            twice = next(str(c) for c in df.columns[df.columns.duplicated()])
+            raise _invalid(f"{name}: the column {twice!r} appears twice. Fix: rename or remove one of them")
+        table = _native.Table.from_columns(name, [str(c) for c in df.columns], [_cells(df[c]) for c in df.columns])
         return cls(df, table, id, feats, hh)
 
     @classmethod
@@ -237,7 +253,9 @@ class Pool:
         header = table.header
         data = pd.DataFrame(dict(zip(header, table.columns())), columns=header)
         hh = [household] if isinstance(household, str) else list(household or [])
-        return cls(data, table, id, list(features) if features is not None else None, hh)
+        pool = cls(data, table, id, list(features) if features is not None else None, hh)
+        pool._source = Path(path)
+        return pool
 
     # -- resolution --------------------------------------------------------------------------
 
@@ -287,6 +305,11 @@ class Pool:
     def features(self) -> Optional[list[str]]:
         """The feature columns given, or None when they come from the quotas."""
         return None if self._features is None else list(self._features)
+
+    @property
+    def _inputs(self) -> list[tuple[str, Path]]:
+        """The file the pool was read from, as ``(role, path)``: no output may replace it."""
+        return [] if self._source is None else [("the people file", self._source)]
 
     @property
     def household_columns(self) -> list[str]:

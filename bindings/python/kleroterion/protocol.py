@@ -20,6 +20,7 @@ from .pool import PathLike, Pool, Quotas
 __all__ = [
     "ByHand",
     "Bundle",
+    "CommitPaths",
     "Manifest",
     "Receipt",
     "ReceiptCheck",
@@ -72,6 +73,23 @@ def _reveal_json(reveal: RevealLike, recipe: Optional[Mapping[str, Any]] = None)
             raise _invalid(f"{path}: {e}") from e
         return _native.parse_reveal(text, str(path), r)
     raise _invalid("a reveal is a dict, a list of sources, a JSON text or a path to a reveal file")
+
+
+Inputs = list[tuple[str, Path]]
+"""The files an object was read from, as ``(role, path)``: no output may replace them."""
+
+
+def _path_of(value: object) -> Optional[Path]:
+    """The path of an argument that is a file (not a JSON text, a mapping or a list)."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        return None
+    if isinstance(value, (str, os.PathLike)):
+        return Path(value)
+    return None
+
+
+def _input_args(inputs: Inputs) -> list[tuple[str, str]]:
+    return [(role, os.fspath(path)) for role, path in inputs]
 
 
 def _text_or_file(value: Union[str, PathLike]) -> str:
@@ -236,6 +254,44 @@ class Receipts(Mapping[str, Receipt]):
 # Manifest
 
 
+_COMMIT_FILES = ("manifest", "pool", "commitment", "receipts", "tickets")
+
+
+@dataclass(frozen=True)
+class CommitPaths(Mapping[str, Path]):
+    """Where :meth:`Manifest.write` put a commit folder. It is also a mapping of the five
+    paths (``paths["tickets"]``), as :meth:`Manifest.write` returned before."""
+
+    directory: Path
+    manifest: Path
+    """``manifest.json`` (public)."""
+    pool: Path
+    """``pool.json`` (public)."""
+    commitment: Path
+    """``commitment.txt`` (public): the 64 hex digits to publish."""
+    receipts: Path
+    """``private/receipts/``, one private receipt per person."""
+    tickets: Path
+    """``private/tickets.csv``, the private ticket map (for :meth:`Bundle.write_csvs`)."""
+    replaced: Optional[Path] = None
+    """Where the folder found at :attr:`directory` was moved (``overwrite=True``)."""
+    kept: bool = False
+    """True when the folder already held this same commit and was kept as it was
+    (``exist_ok=True``): nothing was written."""
+
+    def __getitem__(self, key: str) -> Path:
+        if key not in _COMMIT_FILES:
+            raise KeyError(key)
+        path: Path = getattr(self, key)
+        return path
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_COMMIT_FILES)
+
+    def __len__(self) -> int:
+        return len(_COMMIT_FILES)
+
+
 class Manifest:
     """What the organiser commits to before the randomness exists (SPEC.md section 5), with
     the pool records to publish and the private receipts and ticket map."""
@@ -256,6 +312,7 @@ class Manifest:
         self._committed = committed
         self._commitment = _native.commitment(manifest_json)
         self._tickets = tickets
+        self._inputs: Inputs = []
 
     @classmethod
     def from_json(cls, manifest: str, pool: str) -> Manifest:
@@ -267,15 +324,21 @@ class Manifest:
     @classmethod
     def load(cls, directory: PathLike) -> Manifest:
         """Reads a commit directory written by :meth:`write` or ``kleroterion commit``
-        (``manifest.json``, ``pool.json`` and, when present, the private ``tickets.csv``)."""
+        (``manifest.json``, ``pool.json`` and, when present, the private ticket map
+        ``private/tickets.csv``, or ``tickets.csv`` at the top of a folder written by an
+        earlier version)."""
         d = Path(directory)
         manifest = _native.read_manifest(str(d / "manifest.json"))
         m = cls.from_json(manifest, _text_or_file(d / "pool.json"))
-        if (d / "tickets.csv").exists():
-            t = _native.Table.read(str(d / "tickets.csv"), None)
-            cols = dict(zip(t.header, t.columns()))
-            id_col = t.header[2] if len(t.header) > 2 else "ticket"
-            m._tickets = pd.Series(cols["ticket"], index=pd.Index(cols[id_col], name=id_col), name="ticket")
+        m._inputs = [("the manifest", d / "manifest.json"), ("the pool", d / "pool.json")]
+        for tickets in (d / "private" / "tickets.csv", d / "tickets.csv"):
+            if tickets.exists():
+                t = _native.Table.read(str(tickets), None)
+                cols = dict(zip(t.header, t.columns()))
+                id_col = t.header[2] if len(t.header) > 2 else "ticket"
+                m._tickets = pd.Series(cols["ticket"], index=pd.Index(cols[id_col], name=id_col), name="ticket")
+                m._inputs.append(("the ticket map", tickets))
+                break
         return m
 
     @property
@@ -380,13 +443,51 @@ class Manifest:
         """The manifest (SPEC.md section 14)."""
         return json.dumps(self.data, indent=2, ensure_ascii=False)
 
-    def write(self, directory: PathLike, *, bom: bool = False) -> dict[str, Path]:
-        """Writes the commit directory as ``kleroterion commit`` does: ``manifest.json``,
-        ``pool.json``, ``commitment.txt`` (public), ``receipts/`` and ``tickets.csv``
-        (private). Only for a manifest committed in this session."""
+    def write(
+        self, directory: PathLike, *, bom: bool = False, overwrite: bool = False, exist_ok: bool = False
+    ) -> CommitPaths:
+        """Writes the commit folder as ``kleroterion commit`` does: ``manifest.json``,
+        ``pool.json`` and ``commitment.txt`` (public), ``private/receipts/`` (one receipt per
+        person) and ``private/tickets.csv`` (the ticket map, with every column of the pool),
+        ``private/`` and its files readable by their owner only. The folder is built under a
+        temporary name and renamed when complete: it appears whole or not at all. Only for a
+        manifest committed in this session; ``bom`` starts the CSV with a byte-order mark
+        (for Excel).
+
+        A commitment may already be published, so an existing folder is never replaced
+        unasked:
+
+        - by default, an existing ``directory`` raises :class:`OutputExists` and is left as
+          it is;
+        - ``overwrite=True`` moves it aside to ``NAME.replaced-N`` (never deleted;
+          :attr:`CommitPaths.replaced` says where) and writes the new folder;
+        - ``exist_ok=True``, for a notebook cell run again: a folder holding this same
+          commit is kept as it is (:attr:`CommitPaths.kept`), and one holding another commit
+          raises :class:`OutputExists`, naming both commitments.
+
+        The same commitment on a second run needs a ``ticket_key`` given to :func:`commit`:
+        random tickets differ on every run, and so do the pool and the commitment. With the
+        same ticket key and the same inputs (pool, quotas, size, method, recipe, title...),
+        :func:`commit` gives the same commitment again.
+
+        A folder holding the pool's or the quotas' file is refused (``OutputIsInput``), even
+        with ``overwrite=True``."""
         if self._committed is None:
             raise _invalid("only a manifest made by kleroterion.commit can write a commit directory")
-        return {k: Path(v) for k, v in self._committed.write(os.fspath(directory), bom).items()}
+        with _python_fixes():
+            paths, replaced, kept = self._committed.write(
+                os.fspath(directory), bom, overwrite, exist_ok, _input_args(self._inputs)
+            )
+        return CommitPaths(
+            directory=Path(directory),
+            manifest=Path(paths["manifest"]),
+            pool=Path(paths["pool"]),
+            commitment=Path(paths["commitment"]),
+            receipts=Path(paths["receipts"]),
+            tickets=Path(paths["tickets"]),
+            replaced=None if replaced is None else Path(replaced),
+            kept=kept,
+        )
 
     def check_reveal(self, reveal: RevealLike) -> list[str]:
         """Checks a reveal against the committed recipe; returns one line per source."""
@@ -406,6 +507,7 @@ class Manifest:
 _CLI_FIXES = (
     ("pass --replay", 'pass purpose="replay"'),
     ("kleroterion drand-round --after TIME", "kleroterion.randomness.first_drand_round(network, after)"),
+    ("even with --force", "even with overwrite=True"),
 )
 
 
@@ -494,7 +596,9 @@ def commit(
             purpose=purpose,
             now=unix_now,
         )
-    return Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)
+    m = Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)
+    m._inputs = [*pool._inputs, *quotas._inputs]
+    return m
 
 
 # ------------------------------------------------------------------------------------------
@@ -507,6 +611,7 @@ class Bundle:
     def __init__(self, native: _native.Bundle, manifest: Optional[Manifest] = None) -> None:
         self._native = native
         self._manifest = manifest
+        self._inputs: Inputs = [] if manifest is None else list(manifest._inputs)
         self._features: list[str] = [f["name"] for f in json.loads(native.manifest_json())["features"]]
 
     @classmethod
@@ -517,7 +622,11 @@ class Bundle:
     @classmethod
     def load(cls, path: PathLike) -> Bundle:
         """Reads a bundle file."""
-        return cls.from_json(_text_or_file(path))
+        b = cls.from_json(_text_or_file(path))
+        source = _path_of(path)
+        if source is not None:
+            b._inputs.append(("the bundle", source))
+        return b
 
     @property
     def native(self) -> _native.Bundle:
@@ -602,16 +711,36 @@ class Bundle:
         """The bundle (SPEC.md section 14)."""
         return self._native.to_json()
 
-    def write(self, path: PathLike) -> Path:
-        """Writes the bundle's JSON to ``path``."""
-        p = Path(path)
-        p.write_text(self.to_json() + "\n", encoding="utf-8")
-        return p
+    def write(self, path: PathLike, *, overwrite: bool = False) -> Path:
+        """Writes the bundle's JSON to ``path`` (its folder is created), atomically: a
+        temporary file renamed into place, so that ``path`` holds the old bundle or the new
+        one, never half of one. An existing file raises :class:`OutputExists` and is left
+        as it is, unless ``overwrite=True``; a file this bundle was read from (the bundle,
+        the manifest, the pool, the ticket map or the reveal file) is always refused."""
+        with _python_fixes():
+            out = _native.write_text(
+                os.fspath(path), self.to_json() + "\n", what="a bundle", overwrite=overwrite,
+                inputs=_input_args(self._inputs),
+            )
+        return Path(out)
 
-    def write_csvs(self, directory: PathLike, tickets_csv: PathLike, *, bom: bool = False) -> dict[str, Path]:
-        """Writes ``selected.csv``, ``alternates.csv`` and ``remaining.csv`` as
-        ``kleroterion draw`` does, from the commit's private ``tickets.csv``."""
-        out = _native.write_draw_csvs(os.fspath(directory), os.fspath(tickets_csv), self._native, bom)
+    def write_csvs(
+        self, directory: PathLike, tickets_csv: PathLike, *, bom: bool = False, overwrite: bool = False
+    ) -> dict[str, Path]:
+        """Writes ``selected.csv`` (draw order), ``alternates.csv`` (alternate order) and
+        ``remaining.csv`` as ``kleroterion draw`` does, from the commit's private ticket map
+        ``tickets_csv`` (``paths.tickets`` of :meth:`Manifest.write`, or
+        ``private/tickets.csv`` of a commit folder). Their columns are every column of the
+        pool: the id, the other columns in file order, then the features.
+
+        ``directory`` is created if needed and made readable by its owner only: these lists
+        name people. When one of the three files exists, none is written and
+        :class:`OutputExists` is raised, unless ``overwrite=True``. A ticket map of another
+        commit raises :class:`InvalidInput` (``TicketMapMismatch``)."""
+        with _python_fixes():
+            out = _native.write_draw_csvs(
+                os.fspath(directory), os.fspath(tickets_csv), self._native, bom, overwrite, _input_args(self._inputs)
+            )
         return {k: Path(v) for k, v in out.items()}
 
     def verify(
@@ -647,7 +776,11 @@ def draw(manifest: Manifest, reveal: RevealLike) -> Bundle:
     alternates (SPEC.md sections 6 to 11). ``reveal`` is a dict, a list of sources, a JSON
     text or a reveal file, read as ``kleroterion draw`` reads it."""
     native = _native.draw(manifest._json, manifest.records, _reveal_json(reveal, manifest.recipe))
-    return Bundle(native, manifest)
+    bundle = Bundle(native, manifest)
+    source = _path_of(reveal)
+    if source is not None:
+        bundle._inputs.append(("the reveal", source))
+    return bundle
 
 
 # ------------------------------------------------------------------------------------------
@@ -858,6 +991,7 @@ class Replacement:
     def __init__(self, text: str) -> None:
         self._json = text
         self.data: JSON = json.loads(text)
+        self._inputs: Inputs = []
 
     @classmethod
     def from_json(cls, text: str) -> Replacement:
@@ -875,11 +1009,16 @@ class Replacement:
         """Reads a replacement record file."""
         return cls.from_json(_text_or_file(path))
 
-    def write(self, path: PathLike) -> Path:
-        """Writes the record's JSON to ``path``."""
-        p = Path(path)
-        p.write_text(self.to_json() + "\n", encoding="utf-8")
-        return p
+    def write(self, path: PathLike, *, overwrite: bool = False) -> Path:
+        """Writes the record's JSON to ``path`` (its folder is created), atomically. An
+        existing file raises :class:`OutputExists` and is left as it is, unless
+        ``overwrite=True``; the bundle file the record was made from is always refused."""
+        with _python_fixes():
+            out = _native.write_text(
+                os.fspath(path), self.to_json() + "\n", what="a replacement record", overwrite=overwrite,
+                inputs=_input_args(self._inputs),
+            )
+        return Path(out)
 
     @property
     def dropped(self) -> list[str]:
@@ -918,7 +1057,9 @@ def replace(bundle: Union[Bundle, str, PathLike], dropped: Sequence[str]) -> Rep
     """Replaces the people of ``dropped`` (tickets, in the order they dropped out) who are on
     the panel, after verifying the bundle."""
     b = bundle if isinstance(bundle, Bundle) else Bundle.load(bundle)
-    return Replacement(_native.replace(b.native, list(dropped)))
+    r = Replacement(_native.replace(b.native, list(dropped)))
+    r._inputs = list(b._inputs)
+    return r
 
 
 # ------------------------------------------------------------------------------------------

@@ -10,8 +10,13 @@
 //! ├── DrawFailed              the method could not produce a panel (a verifiable outcome)
 //! ├── VerificationFailed      a bundle or receipt does not match what was committed
 //! ├── SolverError             the LP/MIP solver failed or gave an untrustworthy status
-//! └── Interrupted             a time limit ran out, or the computation was cancelled
+//! ├── Interrupted             a time limit ran out, or the computation was cancelled
+//! └── OutputExists            an output exists and replacing it was not asked for
 //! ```
+//!
+//! An output that is also an input (`OutputIsInput`) and a ticket map that is missing or
+//! belongs to another commit are `InvalidInput`; a manifest edited after its commitment
+//! (`ManifestEdited`) is `VerificationFailed`.
 //!
 //! Every exception carries `kind`, the protocol name of the failure (SPEC.md section 15, e.g.
 //! `"PoolRootMismatch"`, or `"Infeasible"`, `"TimeLimit"` for the fair crate), and its message
@@ -71,6 +76,12 @@ create_exception!(
     KleroterionError,
     "A time limit ran out or the run was cancelled."
 );
+create_exception!(
+    kleroterion,
+    OutputExists,
+    KleroterionError,
+    "An output already exists and replacing it was not asked for; nothing was written."
+);
 
 /// Builds an exception of class `E` with `kind` set (and `file`, `line`, `column` set to None).
 fn raise<E: pyo3::PyTypeInfo>(kind: &str, message: String) -> PyErr {
@@ -120,11 +131,14 @@ pub fn files(e: FileError) -> PyErr {
     let at = e.location().cloned();
     match e {
         FileError::Infeasible { .. } => raise_at::<InfeasibleQuotas>(kind, message, at.as_ref()),
+        FileError::TimeLimit { .. } => raise::<Interrupted>(kind, message),
         FileError::Fair { detail } => match detail.as_str() {
             "time limit reached" => raise::<Interrupted>("TimeLimit", message),
             "cancelled" => raise::<Interrupted>("Cancelled", message),
             _ => raise::<SolverError>(kind, message),
         },
+        FileError::OutputExists { .. } => raise::<OutputExists>(kind, message),
+        FileError::ManifestEdited { .. } => raise::<VerificationFailed>(kind, message),
         FileError::Core { source, .. } => {
             let class = core(source);
             Python::attach(|py| {
@@ -142,8 +156,8 @@ pub fn fair(e: kleroterion_fair::FairError) -> PyErr {
     let message = e.to_string();
     match e {
         F::Infeasible => raise::<InfeasibleQuotas>("Infeasible", message),
-        F::TimeLimit => raise::<Interrupted>("TimeLimit", message),
-        F::Cancelled => raise::<Interrupted>("Cancelled", message),
+        F::TimeLimit { .. } => raise::<Interrupted>("TimeLimit", message),
+        F::Cancelled { .. } => raise::<Interrupted>("Cancelled", message),
         F::Solver(_) => raise::<SolverError>("Solver", message),
         F::InvalidInstance(_) => raise::<InvalidInput>("InvalidInstance", message),
         F::InvalidDistribution(_) => raise::<InvalidInput>("InvalidDistribution", message),
@@ -178,6 +192,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VerificationFailed", py.get_type::<VerificationFailed>())?;
     m.add("SolverError", py.get_type::<SolverError>())?;
     m.add("Interrupted", py.get_type::<Interrupted>())?;
+    m.add("OutputExists", py.get_type::<OutputExists>())?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! the draw's output tables. Conversion only.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -10,8 +10,11 @@ use std::time::Duration;
 use kleroterion::text::is_nfc;
 use kleroterion::{Manifest, Purpose, Recipe};
 use kleroterion_files as kfiles;
+use kleroterion_files::atomic::{self, Access};
 use kleroterion_files::table::{Row, clean};
-use kleroterion_files::{CommitOptions, IdColumn, MethodChoice, PeopleOptions, TicketSource};
+use kleroterion_files::{
+    CommitOptions, Existing, IdColumn, MethodChoice, PeopleOptions, TicketSource, WriteOptions,
+};
 use pyo3::prelude::*;
 
 use crate::errors::{self, CoreResult};
@@ -429,6 +432,7 @@ pub fn commit(
                 progress: Some(&report),
                 cancel: Some(cancel.clone()),
             },
+            accept_partial: false,
         };
         kfiles::commit(&people.people, &quotas.quotas, &options)
     });
@@ -489,18 +493,97 @@ impl Committed {
         self.committed.leximin_min
     }
 
-    /// Writes the commit directory as the command line does; returns the paths written.
-    #[pyo3(signature = (directory, bom=false))]
-    fn write(&self, directory: PathBuf, bom: bool) -> PyResult<HashMap<String, PathBuf>> {
-        let p = kfiles::write_commit(&directory, &self.committed, &self.people, bom).py()?;
-        Ok(HashMap::from([
+    /// Writes the commit folder as the command line does (built under a temporary name, then
+    /// renamed whole); returns the paths, where an earlier folder was moved aside
+    /// (`overwrite`), and whether an identical commit was kept (`exist_ok`). `inputs`:
+    /// `(role, path)` of the files the commit was read from, which the folder must not hold.
+    #[pyo3(signature = (directory, bom=false, overwrite=false, exist_ok=false, inputs=Vec::new()))]
+    fn write(
+        &self,
+        py: Python<'_>,
+        directory: PathBuf,
+        bom: bool,
+        overwrite: bool,
+        exist_ok: bool,
+        inputs: Vec<(String, PathBuf)>,
+    ) -> PyResult<(HashMap<String, PathBuf>, Option<PathBuf>, bool)> {
+        let existing = match (overwrite, exist_ok) {
+            (true, true) => {
+                return Err(errors::invalid(
+                    "overwrite=True and exist_ok=True exclude each other: overwrite moves an existing folder aside, exist_ok keeps it when it holds the same commit",
+                ));
+            }
+            (true, false) => Existing::Replace,
+            (false, true) => Existing::KeepSame,
+            (false, false) => Existing::Refuse,
+        };
+        let p = py
+            .detach(|| {
+                refuse_inputs(&directory, &inputs)?;
+                if existing == Existing::Refuse {
+                    atomic::refuse_existing(
+                        &directory,
+                        "a commit folder",
+                        ". To keep it when it holds this same commit (a cell run again with the same ticket_key and inputs), pass exist_ok=True",
+                    )?;
+                }
+                let options = WriteOptions { bom, existing };
+                kfiles::write_commit(&directory, &self.committed, &self.people, &options)
+            })
+            .py()?;
+        let paths = HashMap::from([
             ("manifest".into(), p.manifest),
             ("pool".into(), p.pool),
             ("commitment".into(), p.commitment),
             ("receipts".into(), p.receipts),
             ("tickets".into(), p.tickets),
-        ]))
+        ]);
+        Ok((paths, p.replaced, p.kept))
     }
+}
+
+/// Fails with the files crate's `OutputIsInput` when `output` is (or holds) one of `inputs`.
+fn refuse_inputs(output: &Path, inputs: &[(String, PathBuf)]) -> kfiles::Result<()> {
+    let inputs: Vec<(&str, &Path)> = inputs
+        .iter()
+        .map(|(role, path)| (role.as_str(), path.as_path()))
+        .collect();
+    atomic::refuse_inputs(output, &inputs)
+}
+
+/// Writes a text file atomically (a temporary file in the same folder, renamed into place),
+/// creating its folder; refuses an existing file unless `overwrite`, and always refuses a path
+/// that is one of `inputs` (`(role, path)`). `private`: readable by its owner only.
+#[pyfunction]
+#[pyo3(signature = (path, text, *, what="a file", overwrite=false, private=false, inputs=Vec::new()))]
+pub fn write_text(
+    py: Python<'_>,
+    path: PathBuf,
+    text: &str,
+    what: &str,
+    overwrite: bool,
+    private: bool,
+    inputs: Vec<(String, PathBuf)>,
+) -> PyResult<PathBuf> {
+    let existing = if overwrite {
+        Existing::Replace
+    } else {
+        Existing::Refuse
+    };
+    let access = if private {
+        Access::Private
+    } else {
+        Access::Public
+    };
+    py.detach(|| {
+        refuse_inputs(&path, &inputs)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            atomic::create_dir(dir, Access::Public)?;
+        }
+        atomic::write_file(&path, text.as_bytes(), access, existing, what)
+    })
+    .py()?;
+    Ok(path)
 }
 
 /// Parses a reveal file's text as the command line does (also one source alone, and drand's
@@ -548,17 +631,39 @@ pub fn remaining_tickets(bundle: &Bundle) -> Vec<String> {
 }
 
 /// Writes `selected.csv`, `alternates.csv` and `remaining.csv` as the command line does, from
-/// the private `tickets.csv` of the commit.
+/// the private `tickets.csv` of the commit: `directory` is created (private); nothing is
+/// written when one of the files exists, unless `overwrite`, nor when one is an input.
 #[pyfunction]
-#[pyo3(signature = (directory, tickets_csv, bundle, bom=false))]
+#[pyo3(signature = (directory, tickets_csv, bundle, bom=false, overwrite=false, inputs=Vec::new()))]
 pub fn write_draw_csvs(
+    py: Python<'_>,
     directory: PathBuf,
     tickets_csv: PathBuf,
     bundle: &Bundle,
     bom: bool,
+    overwrite: bool,
+    inputs: Vec<(String, PathBuf)>,
 ) -> PyResult<HashMap<String, PathBuf>> {
-    let map = kfiles::TicketMap::read(&tickets_csv).py()?;
-    let p = kfiles::write_draw_csvs(&directory, &map, &bundle.bundle, bom).py()?;
+    let options = WriteOptions {
+        bom,
+        existing: if overwrite {
+            Existing::Replace
+        } else {
+            Existing::Refuse
+        },
+    };
+    let mut inputs = inputs;
+    inputs.push(("the ticket map".into(), tickets_csv.clone()));
+    let p = py
+        .detach(|| {
+            for name in ["selected.csv", "alternates.csv", "remaining.csv"] {
+                refuse_inputs(&directory.join(name), &inputs)?;
+            }
+            let map = kfiles::TicketMap::read(&tickets_csv)?;
+            kfiles::outputs::check_ticket_map(&map, &tickets_csv, &bundle.bundle)?;
+            kfiles::write_draw_csvs(&directory, &map, &bundle.bundle, &options)
+        })
+        .py()?;
     Ok(HashMap::from([
         ("selected".into(), p.selected),
         ("remaining".into(), p.remaining),

@@ -36,6 +36,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(files::read_manifest, m)?)?;
     m.add_function(wrap_pyfunction!(files::remaining_tickets, m)?)?;
     m.add_function(wrap_pyfunction!(files::write_draw_csvs, m)?)?;
+    m.add_function(wrap_pyfunction!(files::write_text, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::stream_key, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::record_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::leaf_hash, m)?)?;

@@ -98,7 +98,7 @@ def test_cli_bundle_verified_by_python(cli: Path, tmp_path: Path) -> None:
     assert tickets is not None
     id_of = dict(zip(tickets.tolist(), tickets.index))
     assert list(again.selected.index) == [id_of[t] for t in b.selected_tickets]
-    receipt = next((out / "receipts").iterdir())
+    receipt = next((out / "private" / "receipts").iterdir())
     assert kl.Receipt.load(receipt).check(b).ticket == receipt.stem
 
 
