@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use kleroterion_fair as kf;
@@ -129,40 +128,54 @@ pub(crate) fn duration(seconds: Option<f64>) -> PyResult<Option<f64>> {
     }
 }
 
-/// The fair crate's progress callback: calls `progress(phase, level, fixed, people, panels,
-/// value)` with the GIL, checks for Ctrl-C, and cancels the run on any exception (kept in
-/// `raised` to be raised once the run stops).
-pub(crate) fn progress_reporter<'a>(
-    progress: Option<&'a Py<PyAny>>,
-    cancel: &'a AtomicBool,
-    raised: &'a Mutex<Option<PyErr>>,
-) -> impl Fn(&kf::Progress) + 'a {
-    move |p: &kf::Progress| {
-        Python::attach(|py| {
-            let outcome = py.check_signals().and_then(|()| match progress {
-                Some(cb) => cb
-                    .call1(
-                        py,
-                        (
-                            phase_name(p.phase),
-                            p.level,
-                            p.fixed,
-                            p.people,
-                            p.panels,
-                            p.value,
-                        ),
-                    )
-                    .map(|_| ()),
-                None => Ok(()),
-            });
-            if let Err(e) = outcome {
-                cancel.store(true, Ordering::Relaxed);
-                if let Ok(mut slot) = raised.lock() {
-                    slot.get_or_insert(e);
+/// The first exception the progress callback raised, kept to be raised once the run stops.
+pub(crate) type Raised = Arc<Mutex<Option<PyErr>>>;
+
+/// The fair crate's options for a run from Python: the time limit, and a progress callback
+/// that calls `progress(phase, level, fixed, people, panels, value)` with the GIL, checks for
+/// Ctrl-C, and cancels the run on any exception (kept in the returned slot).
+pub(crate) fn run_options(
+    progress: Option<Py<PyAny>>,
+    time_limit: Option<f64>,
+) -> (kf::Options, Raised) {
+    let cancel = kf::Cancel::new();
+    let raised = Raised::default();
+    let report = {
+        let (cancel, raised) = (cancel.clone(), Arc::clone(&raised));
+        move |p: &kf::Progress| {
+            Python::attach(|py| {
+                let outcome = py.check_signals().and_then(|()| match &progress {
+                    Some(cb) => cb
+                        .call1(
+                            py,
+                            (
+                                phase_name(p.phase),
+                                p.level,
+                                p.fixed,
+                                p.people,
+                                p.panels,
+                                p.value,
+                            ),
+                        )
+                        .map(|_| ()),
+                    None => Ok(()),
+                });
+                if let Err(e) = outcome {
+                    cancel.cancel();
+                    if let Ok(mut slot) = raised.lock() {
+                        slot.get_or_insert(e);
+                    }
                 }
-            }
-        });
+            });
+        }
+    };
+    let options = kf::Options {
+        time_limit: time_limit.map(Duration::from_secs_f64),
+        ..kf::Options::default()
     }
+    .with_progress(report)
+    .with_cancel(cancel);
+    (options, raised)
 }
 
 /// LEXIMIN (or, with `maximin`, only the lowest level). `progress`, when given, is called with
@@ -178,16 +191,8 @@ pub fn leximin(
     progress: Option<Py<PyAny>>,
     time_limit: Option<f64>,
 ) -> PyResult<Distribution> {
-    let time_limit = duration(time_limit)?;
-    let cancel = Arc::new(AtomicBool::new(false));
-    let raised: Mutex<Option<PyErr>> = Mutex::new(None);
+    let (options, raised) = run_options(progress, duration(time_limit)?);
     let result = py.detach(|| {
-        let report = progress_reporter(progress.as_ref(), &cancel, &raised);
-        let options = kf::Options {
-            time_limit: time_limit.map(Duration::from_secs_f64),
-            progress: Some(&report),
-            cancel: Some(cancel.clone()),
-        };
         if maximin {
             kf::maximin(&instance.instance, &options)
         } else {

@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::time::Duration;
 
 use kleroterion::text::is_nfc;
 use kleroterion::{Manifest, Purpose, Recipe};
@@ -413,29 +411,21 @@ pub fn commit(
         Some(k) => TicketSource::Keyed(k),
         None => TicketSource::Random,
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    let raised = std::sync::Mutex::new(None::<PyErr>);
-    let result = py.detach(|| {
-        let report = crate::fair::progress_reporter(progress.as_ref(), &cancel, &raised);
-        let options = CommitOptions {
-            title,
-            announced_at,
-            panel_size,
-            alternates,
-            method: Some(method),
-            randomness,
-            purpose,
-            now,
-            tickets,
-            fair: kleroterion_fair::Options {
-                time_limit: time_limit.map(Duration::from_secs_f64),
-                progress: Some(&report),
-                cancel: Some(cancel.clone()),
-            },
-            accept_partial: false,
-        };
-        kfiles::commit(&people.people, &quotas.quotas, &options)
-    });
+    let (fair, raised) = crate::fair::run_options(progress, time_limit);
+    let options = CommitOptions {
+        title,
+        announced_at,
+        panel_size,
+        alternates,
+        method: Some(method),
+        randomness,
+        purpose,
+        now,
+        tickets,
+        fair,
+        accept_partial: false,
+    };
+    let result = py.detach(|| kfiles::commit(&people.people, &quotas.quotas, &options));
     if let Some(e) = raised.lock().ok().and_then(|mut s| s.take()) {
         return Err(e);
     }

@@ -1,7 +1,7 @@
 //! The default time limit of `fair` and `commit`, and `--accept-partial`. The pool is the fair
 //! crate's synthetic one of 800 volunteers (panels of 40): its relaxation takes well under a
-//! second, and decomposing it into panels several seconds, so a limit of 2 s stops it with a
-//! usable partial distribution. Only the labels are checked, never the timings.
+//! second, and decomposing it into panels several seconds, so a limit of a third of a full run
+//! stops it with a usable partial distribution. Only the labels are checked, never the timings.
 
 mod common;
 
@@ -42,7 +42,7 @@ fn synthetic_pool(dir: &Path) -> (PathBuf, PathBuf) {
     )
 }
 
-fn inputs(people: &Path, quotas: &Path) -> Vec<String> {
+fn inputs(people: &Path, quotas: &Path, limit: u64) -> Vec<String> {
     [
         "--people",
         people.to_str().unwrap(),
@@ -53,10 +53,24 @@ fn inputs(people: &Path, quotas: &Path) -> Vec<String> {
         "--household",
         "address",
         "--time-limit",
-        "2",
+        &limit.to_string(),
     ]
     .map(String::from)
     .to_vec()
+}
+
+/// A time limit of about a third of a full run on this machine (at least 1 s): past the
+/// relaxation (well under a tenth of the run), before the end of the decomposition, however
+/// fast or slow the machine is.
+fn a_third_of_a_full_run(people: &Path, quotas: &Path) -> u64 {
+    let start = std::time::Instant::now();
+    let out = kl()
+        .arg("fair")
+        .args(inputs(people, quotas, 0))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "the full run finishes");
+    (start.elapsed().as_secs() / 3).max(1)
 }
 
 /// One test, so that the runs do not compete for the processor.
@@ -64,13 +78,16 @@ fn inputs(people: &Path, quotas: &Path) -> Vec<String> {
 fn fair_and_commit_stop_at_the_time_limit_and_accept_a_partial_distribution() {
     let dir = tempfile::tempdir().unwrap();
     let (people, quotas) = synthetic_pool(dir.path());
-    let args = inputs(&people, &quotas);
+    let limit = a_third_of_a_full_run(&people, &quotas);
+    let args = inputs(&people, &quotas, limit);
 
     let out = kl().arg("fair").args(&args).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
+    let stopped =
+        format!("LEXIMIN did not finish within the time limit of {limit} s: it had fixed");
     for part in [
-        "LEXIMIN did not finish within the time limit of 2 s: it had fixed",
+        stopped.as_str(),
         "of 800 people",
         "A usable partial distribution exists",
         "Fix: give --time-limit SECONDS for more time (0 means no limit), or --accept-partial",
@@ -94,7 +111,7 @@ fn fair_and_commit_stop_at_the_time_limit_and_accept_a_partial_distribution() {
         stdout.starts_with("PARTIAL: not the full LEXIMIN ("),
         "{stdout}"
     );
-    assert!(stdout.contains("the time limit of 2 s was reached)"));
+    assert!(stdout.contains(&format!("the time limit of {limit} s was reached)")));
     assert!(stdout.contains("Partial selection probabilities for a panel of 40 from 800 people"));
 
     let out = kl()
@@ -105,7 +122,7 @@ fn fair_and_commit_stop_at_the_time_limit_and_accept_a_partial_distribution() {
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["complete"], false);
-    assert_eq!(v["partial"]["time_limit_seconds"], 2.0);
+    assert_eq!(v["partial"]["time_limit_seconds"], limit as f64);
     let min = v["min_probability"].as_f64().unwrap();
     let guaranteed = v["partial"]["guaranteed_minimum"].as_f64().unwrap();
     assert!(min > 0.0 && min >= guaranteed - 1e-12, "{v}");
@@ -113,7 +130,14 @@ fn fair_and_commit_stop_at_the_time_limit_and_accept_a_partial_distribution() {
 
     let folder = dir.path().join("draw");
     let out = kl()
-        .args(["commit", "--accept-partial", "--ticket-key", "b", "--out"])
+        .args([
+            "commit",
+            "--json",
+            "--accept-partial",
+            "--ticket-key",
+            "b",
+            "--out",
+        ])
         .arg(&folder)
         .args(&args)
         .output()
@@ -125,10 +149,12 @@ fn fair_and_commit_stop_at_the_time_limit_and_accept_a_partial_distribution() {
     );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("PARTIAL: the time limit of 2 s was reached; the portfolio is rounded from a partial distribution, not the full LEXIMIN"),
+        stderr.contains(&format!("PARTIAL: the time limit of {limit} s was reached; the portfolio is rounded from a partial distribution, not the full LEXIMIN")),
         "{stderr}"
     );
     assert!(folder.join("manifest.json").exists());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["leximin_complete"], false, "{v}");
 }
 
 #[test]

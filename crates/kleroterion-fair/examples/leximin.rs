@@ -55,7 +55,7 @@ fn main() {
         dir => common::panelot(Path::new(dir), k),
     };
     let clock = Instant::now();
-    let show = |p: &Progress| {
+    let show = move |p: &Progress| {
         eprintln!(
             "{:8.3}s {:?} level {} fixed {}/{} panels {} value {:.6e} bound {:.6e}",
             clock.elapsed().as_secs_f64(),
@@ -68,15 +68,11 @@ fn main() {
             p.bound
         )
     };
-    let options = Options {
-        progress: if flags.contains(&"--progress") {
-            Some(&show)
-        } else {
-            None
-        },
-        time_limit,
-        ..Options::default()
-    };
+    let mut options = Options::new();
+    options.time_limit = time_limit;
+    if flags.contains(&"--progress") {
+        options = options.with_progress(show);
+    }
     let start = Instant::now();
     let result = if flags.contains(&"--maximin") {
         maximin(&instance, &options)

@@ -30,7 +30,7 @@ const FACE_TOL: f64 = 1e-7;
 /// Errors: [`FairError::InvalidInstance`], [`FairError::Infeasible`] when no panel exists,
 /// [`FairError::TimeLimit`], [`FairError::Cancelled`] (both say how far the run got and, when
 /// it had one, hold the panel mix at hand: see [`crate::Partial`]), [`FairError::Solver`].
-pub fn leximin(instance: &Instance, options: &Options<'_>) -> Result<Distribution, FairError> {
+pub fn leximin(instance: &Instance, options: &Options) -> Result<Distribution, FairError> {
     instance.validate()?;
     let guard = Guard::new(options);
     let model = Model::new(instance);
@@ -43,7 +43,7 @@ pub fn leximin(instance: &Instance, options: &Options<'_>) -> Result<Distributio
 /// Computes a maximin distribution by column generation: maximise the lowest selection
 /// probability only. Everyone gets at least the maximin value; above it the probabilities are
 /// whatever the LP's central solution gives.
-pub fn maximin(instance: &Instance, options: &Options<'_>) -> Result<Distribution, FairError> {
+pub fn maximin(instance: &Instance, options: &Options) -> Result<Distribution, FairError> {
     instance.validate()?;
     let guard = Guard::new(options);
     let model = Model::new(instance);
@@ -139,7 +139,8 @@ mod tests {
     /// Both methods on `inst`; returns whether the relaxation was reached.
     fn compare(inst: &Instance) -> bool {
         let model = Model::new(inst);
-        let guard = Guard::new(&Options::default());
+        let options = Options::default();
+        let guard = Guard::new(&options);
         let by_columns = column_generation(&model, &guard, false).unwrap();
         let Some(by_relaxation) = via_relaxation(&model, &guard).unwrap() else {
             return false;
@@ -189,22 +190,18 @@ mod tests {
     /// second level's value so far.
     #[test]
     fn column_generation_stopped_after_the_first_level_returns_the_master_mix() {
-        use std::sync::Arc;
-        use std::sync::atomic::{AtomicBool, Ordering};
         let inst = crate::synthetic::synthetic(150, 20, 1);
         let model = Model::new(&inst);
         let run = || {
-            let flag = Arc::new(AtomicBool::new(false));
-            let raise = |p: &Progress| {
-                if p.phase == Phase::Fixed {
-                    flag.store(true, Ordering::Relaxed);
-                }
-            };
-            let options = Options {
-                progress: Some(&raise),
-                cancel: Some(flag.clone()),
-                ..Options::default()
-            };
+            let cancel = crate::Cancel::new();
+            let raise = cancel.clone();
+            let options = Options::new()
+                .with_progress(move |p: &Progress| {
+                    if p.phase == Phase::Fixed {
+                        raise.cancel();
+                    }
+                })
+                .with_cancel(cancel);
             column_generation(&model, &Guard::new(&options), false).unwrap_err()
         };
         let e = run();
@@ -259,7 +256,8 @@ mod tests {
             households: vec![],
         };
         let model = Model::new(&inst);
-        let guard = Guard::new(&Options::default());
+        let options = Options::default();
+        let guard = Guard::new(&options);
         let relaxed = relaxed_leximin(&model, &guard).unwrap();
         assert!(
             (relaxed.levels[0] - 0.4).abs() < 1e-7,

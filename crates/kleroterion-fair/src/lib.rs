@@ -27,6 +27,6 @@ pub use feasibility::{Bound, Feasibility, Relaxation, feasibility};
 pub use instance::{Feature, Instance, ValueQuota};
 pub use leximin::{leximin, maximin};
 pub use lottery::{DEFAULT_LOTTERY_SIZE, Portfolio, round_to_lottery};
-pub use options::{Options, Phase, Progress};
+pub use options::{Cancel, Options, Phase, Progress, ProgressFn};
 pub use realize::Distribution;
 pub use report::Report;

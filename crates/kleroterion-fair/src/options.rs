@@ -51,25 +51,122 @@ pub struct Progress {
     pub bound: f64,
 }
 
+/// The progress callback of [`Options::progress`]. It is shared, so that [`Options`] can be
+/// cloned and sent to another thread; count calls with an atomic or a `Mutex`.
+pub type ProgressFn = dyn Fn(&Progress) + Send + Sync;
+
+/// A cancellation token. Clones share one flag: raise it from any thread (or from the
+/// progress callback) and every run holding a clone stops with [`FairError::Cancelled`] at its
+/// next check.
+#[derive(Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// A token not yet cancelled.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Raises the flag. It stays raised: a token cannot be reset.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`Cancel::cancel`] was called on this token or a clone of it.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl From<Arc<AtomicBool>> for Cancel {
+    fn from(flag: Arc<AtomicBool>) -> Self {
+        Self(flag)
+    }
+}
+
+impl fmt::Debug for Cancel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Cancel").field(&self.is_cancelled()).finish()
+    }
+}
+
 /// Options for [`crate::leximin`] and [`crate::maximin`].
 ///
 /// The options never change the result, only whether the computation finishes: with the same
 /// instance the output is bit-identical whatever the options (unless it stops early with an error).
+///
+/// They own everything they hold, so they can be kept in application state, cloned, and moved
+/// to another thread (`Send + Sync + 'static`):
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use kleroterion_fair::{Cancel, Options};
+///
+/// let calls = Arc::new(AtomicUsize::new(0));
+/// let counter = Arc::clone(&calls);
+/// let cancel = Cancel::new();
+/// let options = Options::new()
+///     .with_progress(move |_| {
+///         counter.fetch_add(1, Ordering::Relaxed);
+///     })
+///     .with_cancel(cancel.clone());
+/// let pool = kleroterion_fair::synthetic::synthetic(60, 8, 1);
+/// let run = std::thread::spawn(move || kleroterion_fair::leximin(&pool, &options));
+/// assert!(run.join().unwrap().is_ok());
+/// assert!(calls.load(Ordering::Relaxed) > 0);
+/// ```
 #[derive(Clone, Default)]
-pub struct Options<'a> {
+pub struct Options {
     /// Stop with [`FairError::TimeLimit`] once this much wall-clock time has passed. The error
     /// says how far the run got and holds, when there is one, the panel mix at hand (a valid
     /// distribution, not the full LEXIMIN: see [`crate::Partial`]).
     pub time_limit: Option<Duration>,
-    /// Called after each master problem and each fixed level.
-    pub progress: Option<&'a dyn Fn(&Progress)>,
-    /// Stop with [`FairError::Cancelled`] once this flag is set (checked between solver calls),
-    /// with the same partial result as [`Options::time_limit`]. A flag raised from the progress
-    /// callback stops every run at the same point.
-    pub cancel: Option<Arc<AtomicBool>>,
+    /// Called after each master problem and each fixed level, on the thread running the
+    /// computation.
+    pub progress: Option<Arc<ProgressFn>>,
+    /// Stop with [`FairError::Cancelled`] once this token is cancelled (checked between solver
+    /// calls), with the same partial result as [`Options::time_limit`]. A token cancelled from
+    /// the progress callback stops every run at the same point.
+    pub cancel: Option<Cancel>,
 }
 
-impl fmt::Debug for Options<'_> {
+// Embedders keep options in shared state and move them into worker threads.
+const _: fn() = || {
+    fn assert<T: Send + Sync + Clone + 'static>() {}
+    assert::<Options>();
+    assert::<Cancel>();
+};
+
+impl Options {
+    /// No time limit, no progress callback, no cancellation: the same as `Options::default()`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets [`Options::time_limit`].
+    #[must_use]
+    pub fn with_time_limit(mut self, limit: Duration) -> Self {
+        self.time_limit = Some(limit);
+        self
+    }
+
+    /// Sets [`Options::progress`].
+    #[must_use]
+    pub fn with_progress(mut self, progress: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// Sets [`Options::cancel`]; keep a clone of the token to cancel the run.
+    #[must_use]
+    pub fn with_cancel(mut self, cancel: Cancel) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+}
+
+impl fmt::Debug for Options {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Options")
             .field("time_limit", &self.time_limit)
@@ -82,24 +179,22 @@ impl fmt::Debug for Options<'_> {
 /// Run-time guard built from [`Options`].
 pub(crate) struct Guard<'a> {
     deadline: Option<Instant>,
-    cancel: Option<Arc<AtomicBool>>,
-    progress: Option<&'a dyn Fn(&Progress)>,
+    cancel: Option<&'a Cancel>,
+    progress: Option<&'a ProgressFn>,
 }
 
 impl<'a> Guard<'a> {
-    pub(crate) fn new(options: &Options<'a>) -> Self {
+    pub(crate) fn new(options: &'a Options) -> Self {
         Self {
             deadline: options.time_limit.map(|d| Instant::now() + d),
-            cancel: options.cancel.clone(),
-            progress: options.progress,
+            cancel: options.cancel.as_ref(),
+            progress: options.progress.as_deref(),
         }
     }
 
     /// Errors when cancelled or out of time.
     pub(crate) fn check(&self) -> Result<(), FairError> {
-        if let Some(c) = &self.cancel
-            && c.load(Ordering::Relaxed)
-        {
+        if self.cancel.is_some_and(Cancel::is_cancelled) {
             return Err(FairError::cancelled());
         }
         if let Some(d) = self.deadline

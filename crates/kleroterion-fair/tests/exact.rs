@@ -3,12 +3,12 @@
 mod common;
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use kleroterion_fair::{
-    Bound, FairError, Feasibility, Feature, Instance, Options, ValueQuota, feasibility, leximin,
-    maximin, round_to_lottery,
+    Bound, Cancel, FairError, Feasibility, Feature, Instance, Options, ValueQuota, feasibility,
+    leximin, maximin, round_to_lottery,
 };
 
 fn q(name: &str, min: u32, max: u32) -> ValueQuota {
@@ -236,11 +236,9 @@ fn invalid_instances_are_typed_errors() {
 #[test]
 fn cancel_and_time_limit() {
     let inst = common::sortition_foundation(22);
-    let flag = Arc::new(AtomicBool::new(true));
-    let opts = Options {
-        cancel: Some(flag),
-        ..Options::default()
-    };
+    let cancel = Cancel::new();
+    cancel.cancel();
+    let opts = Options::new().with_cancel(cancel);
     // Stopped before the first LP: no level, no panel.
     let nothing = kleroterion_fair::Stopped {
         phase: kleroterion_fair::Phase::Relaxation,
@@ -255,10 +253,7 @@ fn cancel_and_time_limit() {
             partial: None
         })
     );
-    let opts = Options {
-        time_limit: Some(Duration::ZERO),
-        ..Options::default()
-    };
+    let opts = Options::new().with_time_limit(Duration::ZERO);
     assert_eq!(
         leximin(&inst, &opts),
         Err(FairError::TimeLimit {
@@ -270,20 +265,16 @@ fn cancel_and_time_limit() {
 
 #[test]
 fn progress_is_reported() {
-    let calls = std::cell::Cell::new(0usize);
-    let last_fixed = std::cell::Cell::new(0usize);
-    let cb = |p: &kleroterion_fair::Progress| {
-        calls.set(calls.get() + 1);
-        last_fixed.set(p.fixed);
-    };
-    let inst = five(vec![]);
-    let opts = Options {
-        progress: Some(&cb),
-        ..Options::default()
-    };
-    leximin(&inst, &opts).unwrap();
-    assert!(calls.get() > 0);
-    assert_eq!(last_fixed.get(), 5);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let last_fixed = Arc::new(AtomicUsize::new(0));
+    let (c, l) = (Arc::clone(&calls), Arc::clone(&last_fixed));
+    let opts = Options::new().with_progress(move |p| {
+        c.fetch_add(1, Ordering::Relaxed);
+        l.store(p.fixed, Ordering::Relaxed);
+    });
+    leximin(&five(vec![]), &opts).unwrap();
+    assert!(calls.load(Ordering::Relaxed) > 0);
+    assert_eq!(last_fixed.load(Ordering::Relaxed), 5);
 }
 
 #[test]

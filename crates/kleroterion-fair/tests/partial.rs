@@ -3,37 +3,30 @@
 
 mod common;
 
-use std::cell::Cell;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use kleroterion_fair::{
-    FairError, Feature, Instance, Options, Partial, Phase, Progress, Stopped, ValueQuota, leximin,
+    Cancel, FairError, Feature, Instance, Options, Partial, Phase, Stopped, ValueQuota, leximin,
     maximin,
 };
 
 /// Runs `solve` with the flag raised at the `nth` report of `phase`; returns the error.
 fn cancelled_at(
-    solve: fn(&Instance, &Options<'_>) -> Result<kleroterion_fair::Distribution, FairError>,
+    solve: fn(&Instance, &Options) -> Result<kleroterion_fair::Distribution, FairError>,
     inst: &Instance,
     phase: Phase,
     nth: usize,
 ) -> FairError {
-    let flag = Arc::new(AtomicBool::new(false));
-    let seen = Cell::new(0usize);
-    let raise = |p: &Progress| {
-        if p.phase == phase {
-            seen.set(seen.get() + 1);
-            if seen.get() == nth {
-                flag.store(true, Ordering::Relaxed);
+    let cancel = Cancel::new();
+    let raise = cancel.clone();
+    let seen = AtomicUsize::new(0);
+    let options = Options::new()
+        .with_progress(move |p| {
+            if p.phase == phase && seen.fetch_add(1, Ordering::Relaxed) + 1 == nth {
+                raise.cancel();
             }
-        }
-    };
-    let options = Options {
-        progress: Some(&raise),
-        cancel: Some(flag.clone()),
-        ..Options::default()
-    };
+        })
+        .with_cancel(cancel);
     solve(inst, &options).expect_err("the run was cancelled")
 }
 

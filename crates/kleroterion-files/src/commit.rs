@@ -82,7 +82,7 @@ pub fn parse_allocation(text: &str) -> Result<Allocation> {
 
 /// Everything `commit` needs besides the files.
 #[derive(Clone, Default)]
-pub struct CommitOptions<'a> {
+pub struct CommitOptions {
     /// A free description of the draw.
     pub title: String,
     /// When the commitment is published, `YYYY-MM-DDTHH:MM:SSZ` (optional).
@@ -103,11 +103,17 @@ pub struct CommitOptions<'a> {
     /// How tickets and household keys are made.
     pub tickets: TicketSource,
     /// Options for the fair solver (time limit, progress) for the lottery method.
-    pub fair: kleroterion_fair::Options<'a>,
+    pub fair: kleroterion_fair::Options,
     /// For the lottery method: when the time limit is reached, round the partial distribution
     /// (not the full LEXIMIN) instead of failing with [`FileError::TimeLimit`].
     pub accept_partial: bool,
 }
+
+// Embedders keep commit options in application state and move them into worker threads.
+const _: fn() = || {
+    fn assert<T: Send + Sync + Clone + 'static>() {}
+    assert::<CommitOptions>();
+};
 
 /// One person's ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,7 +157,7 @@ pub struct Committed {
 /// manifest are the quotas' features, then any extra feature read with the people (a
 /// stratifying column), whose values are taken in order of first appearance with quota
 /// `0..=panel_size`.
-pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions<'_>) -> Result<Committed> {
+pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions) -> Result<Committed> {
     let k = options.panel_size;
     let method = options.method.clone().ok_or_else(|| FileError::Invalid {
         detail: "no method given. Fix: choose one of uniform, stratified, greedy, lottery".into(),
@@ -379,7 +385,7 @@ mod tests {
         )
     }
 
-    fn options(method: MethodChoice) -> CommitOptions<'static> {
+    fn options(method: MethodChoice) -> CommitOptions {
         CommitOptions {
             title: "t".into(),
             panel_size: 2,

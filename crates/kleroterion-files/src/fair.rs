@@ -87,7 +87,7 @@ pub fn check_feasible(instance: &Instance) -> Result<()> {
 /// The LEXIMIN distribution; when the quotas cannot be met, the error names the smallest
 /// relaxation. When the time limit is reached, [`FileError::TimeLimit`] says how far it got
 /// and holds the partial distribution, when there is one.
-pub fn leximin(instance: &Instance, options: &Options<'_>) -> Result<Distribution> {
+pub fn leximin(instance: &Instance, options: &Options) -> Result<Distribution> {
     check_feasible(instance)?;
     kleroterion_fair::leximin(instance, options).map_err(|e| match e {
         FairError::TimeLimit { stopped, partial } => FileError::TimeLimit {

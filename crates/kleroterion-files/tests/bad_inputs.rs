@@ -26,7 +26,7 @@ fn households(bytes: &[u8]) -> People {
     People::parse_bytes("people.csv", bytes, &quotas(), &opts).expect("people")
 }
 
-fn options(k: u32, method: MethodChoice) -> CommitOptions<'static> {
+fn options(k: u32, method: MethodChoice) -> CommitOptions {
     CommitOptions {
         title: "bad inputs".into(),
         panel_size: k,

@@ -99,9 +99,9 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         },
         fair: kleroterion_fair::Options {
             time_limit: (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit)),
-            progress: Some(&report),
-            cancel: None,
-        },
+            ..kleroterion_fair::Options::default()
+        }
+        .with_progress(report),
         accept_partial: a.accept_partial,
     };
     let committed = commit(&people, &quotas, &options)?;
@@ -156,6 +156,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             "min_probability": probabilities.map(|p| p.0),
             "max_probability": probabilities.map(|p| p.1),
             "leximin_min_probability": committed.leximin_min,
+            "leximin_complete": committed.leximin_min.map(|_| committed.leximin_partial.is_none()),
             "files": {
                 "manifest": show(&paths.manifest),
                 "pool": show(&paths.pool),

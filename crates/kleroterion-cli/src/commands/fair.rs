@@ -85,9 +85,9 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
     };
     let options = kleroterion_fair::Options {
         time_limit: (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit)),
-        progress: Some(&report),
-        cancel: None,
-    };
+        ..kleroterion_fair::Options::default()
+    }
+    .with_progress(report);
     let (dist, partial) = match fair::leximin(&instance, &options) {
         Ok(d) => (d, None),
         Err(FileError::TimeLimit {

@@ -2,7 +2,8 @@
 //!
 //! [`STAGE2_METHOD`] is the single switch point between the two.
 
-use std::cell::RefCell;
+use std::sync::mpsc;
+use std::thread;
 use std::time::Duration;
 
 use kleroterion::Method;
@@ -62,14 +63,24 @@ pub fn plan(
     if STAGE2_METHOD == PanelMethod::Greedy {
         return Ok(greedy(None));
     }
-    let progress = RefCell::new(progress);
-    let show = |p: &Progress| (progress.borrow_mut())(p.fixed as u64, p.people as u64);
-    let options = Options {
-        time_limit: Some(time_limit),
-        progress: Some(&show),
-        ..Options::default()
-    };
-    let dist = match leximin(&instance, &options) {
+    // `progress` is neither `Send` nor `'static`, as the fair options' callback must be: the
+    // run reports over a channel and this thread passes each report on until the run ends
+    // (its options, which hold the sender, are dropped then).
+    let (reports, received) = mpsc::channel();
+    let options = Options::new()
+        .with_time_limit(time_limit)
+        .with_progress(move |p: &Progress| {
+            let _ = reports.send((p.fixed as u64, p.people as u64));
+        });
+    let run = thread::scope(|scope| {
+        let instance = &instance;
+        let run = scope.spawn(move || leximin(instance, &options));
+        for (fixed, people) in received {
+            progress(fixed, people);
+        }
+        run.join()
+    });
+    let dist = match run.unwrap_or_else(|panic| std::panic::resume_unwind(panic)) {
         Ok(d) => d,
         Err(
             e @ (kleroterion_fair::FairError::TimeLimit { .. }
