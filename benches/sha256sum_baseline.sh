@@ -1,18 +1,18 @@
 #!/bin/sh
 # The "hashing limit" of the Merkle benchmark: times `sha256sum` over the canonical leaf bytes
-# of the benchmark's 1,000,000-record pool (0x00 || str("kleroterion/v1/record") || rec(r),
+# of the benchmark's 1,000,000-record pool (0x00 || str("kleroterion/v2/record") || rec(r),
 # concatenated), written by the benchmark program itself, and compares with the criterion
 # estimate of `merkle/pool_root 1,000,000 records` when one exists.
 #
 # Usage: benches/sha256sum_baseline.sh [leaf-bytes-file]
-# Run `cargo bench -p kleroterion --bench core` first for the ratio.
+# Run `cargo bench -p kleroterion-benches --bench core` first for the ratio.
 set -eu
 cd "$(dirname "$0")/.."
 out=${1:-${TMPDIR:-/tmp}/kleroterion-leaf-bytes.bin}
 target=${CARGO_TARGET_DIR:-target}
 runs=${RUNS:-5}
 
-KLEROTERION_LEAF_BYTES="$out" cargo bench -q -p kleroterion --bench core
+KLEROTERION_LEAF_BYTES="$out" cargo bench -q -p kleroterion-benches --bench core
 bytes=$(wc -c < "$out")
 cat "$out" > /dev/null # into the page cache
 
@@ -35,6 +35,6 @@ if [ -f "$est" ]; then
         printf "Merkle root (criterion mean): %.0f ms; ratio to sha256sum: %.2fx\n", m / 1e6, m / s
     }'
 else
-    echo "no criterion estimate at $est: run cargo bench -p kleroterion --bench core first"
+    echo "no criterion estimate at $est: run cargo bench -p kleroterion-benches --bench core first"
 fi
 rm -f "$out"

@@ -4,7 +4,8 @@
 # On a fresh machine it first installs what the tests need (scripts/setup.sh); SKIP_SETUP=1 skips that.
 # Each step is a script in scripts/ci/, runnable alone once setup has run.
 # Usage: scripts/test-all.sh [STEP...]   (e.g. `scripts/test-all.sh python wasm`)
-# With step names, only those steps run (after setup), in the order below.
+# With step names, only those steps run (after setup), in the order below. The opt-in steps
+# (long: the slow statistical tests) run only when named: `scripts/test-all.sh long`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,15 +22,20 @@ HEADERS=(
     "Python package"
     "WebAssembly binding and the verification page (headless Chromium)"
 )
+# Opt-in steps: never part of the default run.
+OPT_IN=(long)
+OPT_IN_HEADERS=(
+    "Slow ignored tests (statistical honesty, release)"
+)
 
 # Check the requested step names before anything runs (setup included).
 for name in "$@"; do
     known=0
-    for s in "${STEPS[@]}"; do
+    for s in "${STEPS[@]}" "${OPT_IN[@]}"; do
         if [ "$name" = "$s" ]; then known=1; fi
     done
     if [ "$known" != 1 ]; then
-        echo "test-all.sh: unknown step '$name'; valid steps: ${STEPS[*]}" >&2
+        echo "test-all.sh: unknown step '$name'; valid steps: ${STEPS[*]} (opt-in: ${OPT_IN[*]})" >&2
         exit 2
     fi
 done
@@ -52,6 +58,13 @@ for i in "${!STEPS[@]}"; do
     if selected "${STEPS[$i]}" "$@"; then
         step "${HEADERS[$i]}"
         bash "scripts/ci/${STEPS[$i]}"
+    fi
+done
+
+for i in "${!OPT_IN[@]}"; do
+    if [ "$#" -gt 0 ] && selected "${OPT_IN[$i]}" "$@"; then
+        step "${OPT_IN_HEADERS[$i]}"
+        bash "scripts/ci/${OPT_IN[$i]}"
     fi
 done
 

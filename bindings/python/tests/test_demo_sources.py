@@ -6,7 +6,8 @@ when it is given, and always left to compare by hand. The demo is a replay: that
 The demo's bundles are found, in this order, in $KLEROTERION_DEMO_DIR, in target/wasm-demo
 (written by bindings/wasm/build.sh with the release binary, used while it is not older than that
 binary), or made here with the release binary (`kleroterion demo --out <dir>`, about half a
-minute).
+minute). The release binary is built by `scripts/ci/python` (`cargo build --release -p
+kleroterion-cli`), not here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import NamedTuple
@@ -23,7 +23,7 @@ import pytest
 
 import kleroterion as kl
 
-from conftest import REPO
+from conftest import BUILD_CLI, REPO, cli_binary, newer_cli_source
 
 QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
 STEPS = [
@@ -77,19 +77,14 @@ def _bundles_in(folder: Path) -> bool:
 
 
 def _release_cli() -> Path | None:
-    """The release `kleroterion`, built when missing (returns None without cargo)."""
-    exe = "kleroterion.exe" if os.name == "nt" else "kleroterion"
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    binary = target / "release" / exe
-    if not binary.exists():
-        cargo = shutil.which("cargo")
-        if cargo is None:
-            return None
-        subprocess.run(
-            [cargo, "build", "--release", "-q", "-p", "kleroterion-cli"],
-            cwd=REPO, capture_output=True, text=True, timeout=3600, check=False,
-        )
-    return binary if binary.exists() else None
+    """The release `kleroterion`, or None when it is missing; fails when it is older than its sources."""
+    binary = cli_binary("release")
+    if not binary.is_file():
+        return None
+    newer = newer_cli_source(binary)
+    if newer is not None:
+        pytest.fail(f"{binary} is older than {newer}: run `{BUILD_CLI}` first")
+    return binary
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +104,8 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ):
         return kept
     if cli is None:
-        pytest.fail("the release `kleroterion` binary could not be built, and no demo output was found")
+        pytest.fail(f"no demo output was found and no release `kleroterion` at {cli_binary('release')}: "
+                    f"run `{BUILD_CLI}` first")
     out = tmp_path_factory.mktemp("demo") / "montpellier"
     done = subprocess.run(
         [str(cli), "demo", "--quiet", "--out", str(out)], capture_output=True, text=True, timeout=1800

@@ -1,27 +1,76 @@
 //! Same input, same bytes: run the example binary twice, as two processes, and compare.
+//!
+//! The test runs the `leximin` example built beside it and builds nothing itself: `cargo test`
+//! builds the examples of the packages it tests, and `scripts/ci/rust` builds them first
+//! (`cargo build --workspace --examples`). A missing example, or one older than the crate's
+//! sources, fails with the command to run.
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The files `binary` is built from: those listed in the dep-info file cargo writes beside it
+/// (`leximin.d`), else the crate's `src/`, the example and the test helpers it includes
+/// (Markdown aside, as it is not compiled). The dep-info list leaves out test-only modules,
+/// which a build does not recompile.
+fn sources(binary: &Path) -> Vec<PathBuf> {
+    if let Ok(dep_info) = std::fs::read_to_string(binary.with_extension("d")) {
+        let line = dep_info.lines().next().unwrap_or_default();
+        let deps = line.split_once(": ").map_or("", |(_, deps)| deps);
+        // Cargo escapes the spaces inside a path as `\ `.
+        return deps
+            .replace("\\ ", "\0")
+            .split(' ')
+            .filter(|d| !d.is_empty())
+            .map(|d| PathBuf::from(d.replace('\0', " ")))
+            .collect();
+    }
+    fn walk(path: &Path, out: &mut Vec<PathBuf>) {
+        if path.is_dir() {
+            let entries =
+                std::fs::read_dir(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            for entry in entries {
+                walk(&entry.unwrap().path(), out);
+            }
+        } else if path.extension().is_none_or(|e| e != "md") {
+            out.push(path.to_path_buf());
+        }
+    }
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for part in ["src", "examples/leximin.rs", "tests/common"] {
+        walk(&crate_dir.join(part), &mut out);
+    }
+    out
+}
+
 fn example_binary() -> PathBuf {
-    // Test binaries live in target/<profile>/deps; `cargo test` builds examples into
-    // target/<profile>/examples.
+    // Test binaries live in target/<profile>/deps, examples in target/<profile>/examples.
     let exe = std::env::current_exe().unwrap();
     let profile_dir = exe.parent().unwrap().parent().unwrap();
     let name = format!("leximin{}", std::env::consts::EXE_SUFFIX);
     let path = profile_dir.join("examples").join(name);
-    if !path.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "-p", "kleroterion-fair", "--example", "leximin"]);
-        if profile_dir.ends_with("release") {
-            cmd.arg("--release");
-        }
-        assert!(
-            cmd.status().unwrap().success(),
-            "could not build the example"
+    let build = if profile_dir.ends_with("release") {
+        "cargo build --release -p kleroterion-fair --example leximin"
+    } else {
+        "cargo build -p kleroterion-fair --example leximin"
+    };
+    let Ok(meta) = std::fs::metadata(&path) else {
+        panic!(
+            "the leximin example {} is missing: run `{build}` first",
+            path.display()
+        );
+    };
+    let built = meta.modified().unwrap();
+    let newer = sources(&path).into_iter().find(|source| {
+        std::fs::metadata(source).is_ok_and(|m| m.modified().is_ok_and(|t| t > built))
+    });
+    if let Some(source) = newer {
+        panic!(
+            "the leximin example {} is older than {}: run `{build}` first",
+            path.display(),
+            source.display()
         );
     }
     path

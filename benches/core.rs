@@ -7,8 +7,10 @@
 //! - a full `verify` of a 2,000-person lottery bundle with M = 1,000 panels of 40.
 //!
 //! With `KLEROTERION_LEAF_BYTES=<path>` set, the program writes the canonical leaf bytes of the
-//! 1,000,000 records (`0x00 || str("kleroterion/v1/record") || rec(r)`, concatenated) to that
+//! 1,000,000 records (`0x00 || str("kleroterion/v2/record") || rec(r)`, concatenated) to that
 //! file and exits, without benchmarking.
+//!
+//! Run with `cargo bench -p kleroterion-benches --bench core`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -140,7 +142,10 @@ fn reveal() -> Reveal {
 /// The canonical leaf bytes of every record, concatenated.
 fn leaf_bytes(records: &[Record]) -> Vec<u8> {
     let mut prefix = Encoder::new();
-    prefix.u8(0).str("kleroterion/v1/record").expect("tag");
+    prefix
+        .u8(0)
+        .str(&format!("{}/record", kleroterion::SPEC_VERSION))
+        .expect("tag");
     let mut out = Vec::with_capacity(records.len() * 80);
     for (i, r) in records.iter().enumerate() {
         let start = out.len();

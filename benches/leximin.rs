@@ -1,19 +1,21 @@
 //! LEXIMIN on the replication example (n = 2,000, k = 200) and on synthetic 1,000- and
 //! 2,000-volunteer, 7-feature instances with households (k = 110).
+//!
+//! Run with `cargo bench -p kleroterion-benches --bench leximin`.
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../crates/kleroterion-fair/tests/common/mod.rs"]
 mod common;
 
+use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kleroterion_fair::{Options, leximin, round_to_lottery};
 
 fn bench(c: &mut Criterion) {
-    let large = common::panelot(
-        &common::data_dir().join("replication/example_large_200"),
-        200,
-    );
+    // `common::data_dir` is relative to the fair crate's manifest, not this one's.
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data");
+    let large = common::panelot(&data.join("replication/example_large_200"), 200);
     let mut g = c.benchmark_group("leximin");
     g.sample_size(10);
     g.bench_function("example_large_200", |b| {

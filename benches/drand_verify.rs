@@ -1,6 +1,6 @@
 //! Time of one beacon verification on each built-in chain.
 //!
-//! Run with `cargo bench -p kleroterion-drand --bench verify`.
+//! Run with `cargo bench -p kleroterion-benches --bench drand_verify`.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
