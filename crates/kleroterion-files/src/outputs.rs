@@ -273,7 +273,8 @@ pub struct DrawPaths {
 }
 
 impl DrawPaths {
-    fn of(dir: &Path) -> Self {
+    /// The three lists of a draw in `dir`.
+    pub fn of(dir: &Path) -> Self {
         Self {
             selected: dir.join("selected.csv"),
             remaining: dir.join("remaining.csv"),
@@ -281,7 +282,8 @@ impl DrawPaths {
         }
     }
 
-    fn all(&self) -> [&Path; 3] {
+    /// The three paths: selected, alternates, remaining.
+    pub fn all(&self) -> [&Path; 3] {
         [&self.selected, &self.alternates, &self.remaining]
     }
 }

@@ -8,7 +8,7 @@ use kleroterion_files::{
 };
 use serde_json::json;
 
-use super::{Context, existing, print_json, show};
+use super::{Context, check_output, existing, print_json, show};
 use crate::cli::{CommitArgs, MethodArg};
 use crate::error::{CliError, Result};
 
@@ -61,10 +61,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             .as_deref()
             .map(|r| ("the randomness recipe", r)),
     );
-    kleroterion_files::atomic::refuse_inputs(&a.out, &inputs)?;
-    if !a.force {
-        kleroterion_files::atomic::refuse_existing(&a.out, "a folder", "")?;
-    }
+    check_output(&a.out, &inputs, a.force, "a folder")?;
     let (people, quotas) = read_inputs(
         &a.people,
         &a.quotas,

@@ -4,10 +4,12 @@ use std::path::{Path, PathBuf};
 
 use kleroterion::{Manifest, PoolFile};
 use kleroterion_files::outputs::{PRIVATE, check_commitment, check_ticket_map, read_json};
-use kleroterion_files::{FileError, TicketMap, WriteOptions, read_reveal, write_draw};
+use kleroterion_files::{DrawPaths, FileError, TicketMap, WriteOptions, read_reveal, write_draw};
 use serde_json::json;
 
-use super::{Context, existing, print_json, published_commitment, show, sibling, with_id};
+use super::{
+    Context, check_output, existing, print_json, published_commitment, show, sibling, with_id,
+};
 use crate::cli::DrawArgs;
 use crate::error::{CliError, Result};
 
@@ -47,15 +49,11 @@ fn tickets_path(a: &DrawArgs) -> Result<Option<PathBuf>> {
 
 /// Refuses, before drawing, outputs that are inputs (always) or exist (without `--force`).
 fn check_outputs(a: &DrawArgs, inputs: &[(&str, &Path)], with_lists: bool) -> Result<()> {
-    let dir = sibling(&a.out, PRIVATE);
-    let lists = ["selected.csv", "alternates.csv", "remaining.csv"].map(|f| dir.join(f));
-    let outputs: &[PathBuf] = if with_lists { &lists } else { &[] };
-    kleroterion_files::atomic::refuse_inputs(&a.out, inputs)?;
-    if !a.force {
-        kleroterion_files::atomic::refuse_existing(&a.out, "a bundle", "")?;
-    }
-    for out in outputs {
-        kleroterion_files::atomic::refuse_inputs(out, inputs)?;
+    check_output(&a.out, inputs, a.force, "a bundle")?;
+    if with_lists {
+        for list in DrawPaths::of(&sibling(&a.out, PRIVATE)).all() {
+            kleroterion_files::atomic::refuse_inputs(list, inputs)?;
+        }
     }
     Ok(())
 }

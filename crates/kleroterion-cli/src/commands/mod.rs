@@ -138,7 +138,7 @@ pub fn existing(force: bool) -> kleroterion_files::Existing {
     }
 }
 
-/// Checks, before any work, that an output file may be written: it is none of the `inputs`
+/// Checks, before any work, that an output (a file or a folder) may be written: it is none of the `inputs`
 /// (even with `--force`), and it does not exist unless `force`.
 pub fn check_output(out: &Path, inputs: &[(&str, &Path)], force: bool, what: &str) -> Result<()> {
     kleroterion_files::atomic::refuse_inputs(out, inputs)?;
