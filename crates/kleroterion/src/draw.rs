@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::alternates::ReplacementOrder;
+use crate::compact::CompactPool;
 use crate::digest::Digest;
 use crate::encoding::{Encoder, SPEC_VERSION, tagged_hash};
 use crate::error::{Error, Result};
@@ -62,7 +63,18 @@ impl Bundle {
 
     /// Writes the bundle as pretty JSON.
     pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(self).map_err(|e| Error::Json {
+        let view = BundleView {
+            format: &self.format,
+            spec: &self.spec,
+            manifest: &self.manifest,
+            commitment: &self.commitment,
+            pool: &self.pool,
+            reveal: &self.reveal,
+            seed: &self.seed,
+            result: &self.result,
+            transcript: &self.transcript,
+        };
+        serde_json::to_string_pretty(&view).map_err(|e| Error::Json {
             what: "bundle",
             detail: alloc::format!("{e}"),
         })
@@ -82,16 +94,21 @@ pub fn check_committed(manifest: &Manifest, records: &[Record]) -> Result<Resolv
 
 /// Checks the pool's count and root against the manifest.
 pub fn check_pool(manifest: &Manifest, records: &[Record]) -> Result<()> {
-    if records.len() != manifest.pool.count as usize {
+    check_root(manifest, records.len() as u64, pool_root(records)?)
+}
+
+/// Checks a pool's record count and Merkle root (`None` for an empty pool) against the
+/// manifest.
+pub fn check_root(manifest: &Manifest, count: u64, root: Option<Digest>) -> Result<()> {
+    if count != u64::from(manifest.pool.count) {
         return Err(Error::PoolRootMismatch {
             detail: alloc::format!(
-                "{} records published, {} committed",
-                records.len(),
+                "{count} records published, {} committed",
                 manifest.pool.count
             ),
         });
     }
-    let root = pool_root(records)?.ok_or(Error::EmptyPool)?;
+    let root = root.ok_or(Error::EmptyPool)?;
     if root != manifest.pool.root {
         return Err(Error::PoolRootMismatch {
             detail: alloc::format!(
@@ -163,31 +180,111 @@ pub fn check_reveal(manifest: &Manifest, reveal: &Reveal) -> Result<Vec<String>>
     }
 }
 
-/// Draws: checks everything, derives the seed, runs the method and the alternates.
-pub fn draw(manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Result<Bundle> {
-    let pool = check_committed(manifest, records)?;
+/// A draw's results: everything a bundle holds besides the manifest, the pool and the reveal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drawn {
+    /// The manifest's commitment.
+    pub commitment: Digest,
+    /// The seed.
+    pub seed: Digest,
+    /// Selected and alternates as pool indices.
+    pub outcome: Outcome,
+    /// Selected and alternates as tickets.
+    pub result: DrawResult,
+    /// The transcript hash.
+    pub transcript: Digest,
+}
+
+impl Drawn {
+    /// The bundle of this draw, as a serialisable view over borrowed parts: serialising it
+    /// gives the same JSON as the [`Bundle`] with the same parts, without a copy of the pool
+    /// (`pool` may be a [`CompactPool::serialize_records`]).
+    pub fn bundle<'a, P: Serialize>(
+        &'a self,
+        manifest: &'a Manifest,
+        pool: P,
+        reveal: &'a Reveal,
+    ) -> BundleView<'a, P> {
+        BundleView {
+            format: BUNDLE_FORMAT,
+            spec: SPEC_VERSION,
+            manifest,
+            commitment: &self.commitment,
+            pool,
+            reveal,
+            seed: &self.seed,
+            result: &self.result,
+            transcript: &self.transcript,
+        }
+    }
+}
+
+/// A [`Bundle`] over borrowed parts, for writing one without copying its pool
+/// ([`Drawn::bundle`]). Its fields are the bundle's, in the same order.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleView<'a, P> {
+    format: &'a str,
+    spec: &'a str,
+    manifest: &'a Manifest,
+    commitment: &'a Digest,
+    pool: P,
+    reveal: &'a Reveal,
+    seed: &'a Digest,
+    result: &'a DrawResult,
+    transcript: &'a Digest,
+}
+
+/// Draws from a resolved pool whose tickets `ticket` gives: checks the reveal, derives the
+/// seed, runs the method and the alternates.
+fn draw_resolved(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    ticket: &dyn Fn(u32) -> String,
+    reveal: &Reveal,
+) -> Result<Drawn> {
     check_reveal(manifest, reveal)?;
     let commitment = manifest.commitment()?;
     let seed = reveal.seed(&commitment)?;
-    let outcome = compute_outcome(manifest, &pool, &seed, reveal)?;
+    let outcome = compute_outcome(manifest, pool, &seed, reveal)?;
     let transcript = transcript(&commitment, &seed, &outcome)?;
-    let tickets = |xs: &[u32]| {
-        xs.iter()
-            .map(|&i| records[i as usize].ticket.clone())
-            .collect()
-    };
-    Ok(Bundle {
-        format: BUNDLE_FORMAT.into(),
-        spec: SPEC_VERSION.into(),
-        manifest: manifest.clone(),
+    let tickets = |xs: &[u32]| xs.iter().map(|&i| ticket(i)).collect();
+    Ok(Drawn {
         commitment,
-        pool: records.to_vec(),
-        reveal: reveal.clone(),
         seed,
         result: DrawResult {
             selected: tickets(&outcome.selected),
             alternates: tickets(&outcome.alternates),
         },
+        outcome,
         transcript,
+    })
+}
+
+/// Draws from a compact pool ([`crate::compact`]), for pools too large to hold as records:
+/// checks the manifest, the pool's count, root and portfolio against it, and the reveal, then
+/// draws as [`draw`] does. Write the bundle with [`Drawn::bundle`].
+pub fn draw_compact(manifest: &Manifest, pool: &CompactPool, reveal: &Reveal) -> Result<Drawn> {
+    manifest.validate()?;
+    check_root(manifest, pool.len() as u64, pool.root())?;
+    check_portfolio_of(manifest, pool.resolved())?;
+    let ticket = |i: u32| pool.ticket(i as usize).unwrap_or_default().into();
+    draw_resolved(manifest, pool.resolved(), &ticket, reveal)
+}
+
+/// Draws: checks everything, derives the seed, runs the method and the alternates.
+pub fn draw(manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Result<Bundle> {
+    let pool = check_committed(manifest, records)?;
+    let ticket = |i: u32| records[i as usize].ticket.clone();
+    let drawn = draw_resolved(manifest, &pool, &ticket, reveal)?;
+    Ok(Bundle {
+        format: BUNDLE_FORMAT.into(),
+        spec: SPEC_VERSION.into(),
+        manifest: manifest.clone(),
+        commitment: drawn.commitment,
+        pool: records.to_vec(),
+        reveal: reveal.clone(),
+        seed: drawn.seed,
+        result: drawn.result,
+        transcript: drawn.transcript,
     })
 }

@@ -7,6 +7,7 @@ extern crate alloc;
 
 pub mod alternates;
 pub mod beacon;
+pub mod compact;
 pub mod digest;
 pub mod draw;
 pub mod encoding;

@@ -168,6 +168,82 @@ impl MerkleTree {
     }
 }
 
+/// Proofs for a tree too large to keep every level in memory.
+///
+/// The leaves are cut into aligned blocks of `2^bits`. Only the upper tree, over the blocks'
+/// roots, is kept; a block's own levels are rebuilt from its leaves when its proofs are
+/// needed ([`BlockTree::proofs`]). Because RFC 6962's tree splits at powers of two, every
+/// aligned block is a subtree, and a leaf's proof is its proof inside its block followed by
+/// its block's proof in the upper tree: the same proof as [`MerkleTree::proof`].
+#[derive(Debug, Clone)]
+pub struct BlockTree {
+    bits: u32,
+    count: usize,
+    upper: MerkleTree,
+}
+
+impl BlockTree {
+    /// Builds the upper tree from every leaf hash, in order, holding one block at a time.
+    pub fn new(bits: u32, leaves: impl IntoIterator<Item = Digest>) -> Self {
+        let size = 1usize << bits;
+        let mut roots = Vec::new();
+        let mut block = Vec::with_capacity(size);
+        let mut count = 0;
+        for leaf in leaves {
+            block.push(leaf);
+            count += 1;
+            if block.len() == size {
+                roots.extend(MerkleTree::from_leaves(core::mem::take(&mut block)).root());
+            }
+        }
+        roots.extend(MerkleTree::from_leaves(block).root());
+        Self {
+            bits,
+            count,
+            upper: MerkleTree::from_leaves(roots),
+        }
+    }
+
+    /// The root (`None` for an empty tree).
+    pub fn root(&self) -> Option<Digest> {
+        self.upper.root()
+    }
+
+    /// The number of leaves.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True when the tree has no leaf.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The number of leaves in a block (the last block may hold fewer).
+    pub fn block_size(&self) -> usize {
+        1 << self.bits
+    }
+
+    /// The proofs of block `block`'s leaves, in order, given its leaf hashes (`None` when the
+    /// block does not exist or `leaves` is not its length).
+    pub fn proofs(&self, block: usize, leaves: Vec<Digest>) -> Option<Vec<Vec<Digest>>> {
+        let start = block.checked_mul(self.block_size())?;
+        let expected = self.count.checked_sub(start)?.min(self.block_size());
+        if expected == 0 || leaves.len() != expected {
+            return None;
+        }
+        let above = self.upper.proof(block)?;
+        let inner = MerkleTree::from_leaves(leaves);
+        (0..expected)
+            .map(|i| {
+                let mut p = inner.proof(i)?;
+                p.extend_from_slice(&above);
+                Some(p)
+            })
+            .collect()
+    }
+}
+
 /// The root of a pool (`None` when it is empty).
 pub fn pool_root(records: &[Record]) -> Result<Option<Digest>> {
     let mut b = RootBuilder::new();

@@ -1,6 +1,5 @@
 //! Features, quotas and pool records.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -127,61 +126,26 @@ impl ResolvedPool {
                 ticket: w[0].into(),
             });
         }
-        let lookup: Vec<BTreeMap<&str, u32>> = features
-            .iter()
-            .map(|f| {
-                f.values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (v.value.as_str(), i as u32))
-                    .collect()
-            })
-            .collect();
-        let mut keys: Vec<(&str, usize)> = Vec::new();
-        let mut values = Vec::with_capacity(records.len() * features.len());
-        for (i, r) in records.iter().enumerate() {
-            r.check_texts()?;
-            if r.values.len() != features.len() {
-                return Err(Error::WrongValueCount {
-                    ticket: r.ticket.clone(),
-                    found: r.values.len(),
-                    expected: features.len(),
-                });
-            }
-            for ((f, map), v) in features.iter().zip(&lookup).zip(&r.values) {
-                let idx = map
-                    .get(v.as_str())
-                    .copied()
-                    .ok_or_else(|| Error::UnknownValue {
-                        ticket: r.ticket.clone(),
-                        feature: f.name.clone(),
-                        value: v.clone(),
-                    })?;
-                values.push(idx);
-            }
-            if let Some(h) = &r.household {
-                keys.push((h.as_str(), i));
-            }
+        let mut b = crate::compact::PoolBuilder::unhashed(features);
+        for r in records {
+            b.push(r)?;
         }
-        let mut household = alloc::vec![None; records.len()];
-        keys.sort_unstable();
-        let mut next = 0u32;
-        let mut prev: Option<&str> = None;
-        for (k, i) in keys {
-            if prev != Some(k) {
-                if prev.is_some() {
-                    next += 1;
-                }
-                prev = Some(k);
-            }
-            household[i] = Some(next);
-        }
-        Ok(Self {
-            people: records.len(),
-            features: features.len(),
+        Ok(b.finish()?.into_resolved())
+    }
+
+    /// A pool from its parts (for [`crate::compact::PoolBuilder`]).
+    pub(crate) fn from_parts(
+        people: usize,
+        features: usize,
+        values: Vec<u32>,
+        household: Vec<Option<u32>>,
+    ) -> Self {
+        Self {
+            people,
+            features,
             values,
             household,
-        })
+        }
     }
 
     /// The number of people.

@@ -9,6 +9,7 @@ use crate::digest::Digest;
 use crate::draw::Bundle;
 use crate::encoding::SPEC_VERSION;
 use crate::error::{Error, Result};
+use crate::manifest::PoolCommitment;
 use crate::merkle::{MerkleTree, leaf_hash, verify_inclusion};
 use crate::model::Record;
 
@@ -54,16 +55,38 @@ impl Receipt {
         let proof = tree.proof(index as usize).ok_or(Error::UnknownTicket {
             ticket: record.ticket.clone(),
         })?;
-        Ok(Self {
-            format: RECEIPT_FORMAT.into(),
-            spec: SPEC_VERSION.into(),
+        let root = tree.root().ok_or(Error::EmptyPool)?;
+        Ok(Self::with_proof(
             commitment,
-            pool_root: tree.root().ok_or(Error::EmptyPool)?,
-            pool_count: records.len() as u32,
+            PoolCommitment {
+                root,
+                count: records.len() as u32,
+            },
             index,
             record,
             proof,
-        })
+        ))
+    }
+
+    /// The receipt of person `index`, whose record and inclusion proof the caller has (for
+    /// pools too large for a [`MerkleTree`], see [`crate::merkle::BlockTree`]).
+    pub fn with_proof(
+        commitment: Digest,
+        pool: PoolCommitment,
+        index: u32,
+        record: Record,
+        proof: Vec<Digest>,
+    ) -> Self {
+        Self {
+            format: RECEIPT_FORMAT.into(),
+            spec: SPEC_VERSION.into(),
+            commitment,
+            pool_root: pool.root,
+            pool_count: pool.count,
+            index,
+            record,
+            proof,
+        }
     }
 
     /// Reads a receipt from JSON.

@@ -6,8 +6,10 @@
 //! households). Quotas are derived from a reference panel (a random set of people from distinct
 //! households) widened by 0 to 2 on each side, so they are always satisfiable.
 
+use kleroterion::compact::CompactPool;
+use kleroterion::draw::draw_compact;
 use kleroterion::encoding::sha256;
-use kleroterion::merkle::{MerkleTree, leaf_hash, verify_inclusion};
+use kleroterion::merkle::{BlockTree, MerkleTree, leaf_hash, verify_inclusion};
 use kleroterion::methods::greedy;
 use kleroterion::methods::stratified::{largest_remainder, sainte_lague};
 use kleroterion::model::ResolvedPool;
@@ -295,6 +297,93 @@ fn check_panel(c: &Case, tickets: &[String], household_rule: bool) -> Result<(),
 // ---------------------------------------------------------------------------------------------
 // Determinism, quotas and households
 // ---------------------------------------------------------------------------------------------
+
+/// The compact draw of the same manifest, records and reveal: its results, and its bundle
+/// written through the view, must equal the in-memory draw's.
+fn check_compact(m: &Manifest, records: &[Record], r: &Reveal) -> Result<(), TestCaseError> {
+    let pool = CompactPool::from_records(&m.features, records);
+    let in_memory = draw(m, records, r);
+    let (pool, bundle) = match (pool, in_memory) {
+        (Ok(p), Ok(b)) => (p, b),
+        (_, Err(e)) => {
+            let compact = CompactPool::from_records(&m.features, records)
+                .and_then(|p| draw_compact(m, &p, r));
+            prop_assert_eq!(compact.map_err(|e| e.kind()), Err(e.kind()));
+            return Ok(());
+        }
+        (Err(e), Ok(_)) => return Err(TestCaseError::fail(format!("compact pool refused: {e}"))),
+    };
+    prop_assert_eq!(pool.records().collect::<Vec<_>>(), records.to_vec());
+    prop_assert_eq!(
+        pool.root(),
+        kleroterion::merkle::pool_root(records).expect("root")
+    );
+    for (i, rec) in records.iter().enumerate() {
+        prop_assert_eq!(pool.position(&rec.ticket), Some(i));
+    }
+    prop_assert_eq!(pool.position("not a ticket"), None);
+    let resolved = ResolvedPool::new(&m.features, records).expect("resolved");
+    prop_assert_eq!(&pool.resolved().household, &resolved.household);
+    let drawn = draw_compact(m, &pool, r).expect("compact draw");
+    prop_assert_eq!(&drawn.result, &bundle.result);
+    prop_assert_eq!(drawn.transcript, bundle.transcript);
+    let view = drawn.bundle(m, pool.serialize_records(), r);
+    let streamed = serde_json::to_string_pretty(&view).expect("view");
+    prop_assert_eq!(&streamed, &bundle.to_json().expect("json"));
+    prop_assert_eq!(
+        &streamed,
+        &serde_json::to_string_pretty(&bundle).expect("derived")
+    );
+    Ok(())
+}
+
+#[test]
+fn block_tree_proofs_are_the_full_trees() {
+    for n in 0..=70usize {
+        let leaves: Vec<Digest> = (0..n as u64).map(seed_of).collect();
+        let full = MerkleTree::from_leaves(leaves.clone());
+        for bits in 0..=4 {
+            let blocks = BlockTree::new(bits, leaves.iter().copied());
+            assert_eq!(blocks.root(), full.root(), "n {n}, bits {bits}");
+            assert_eq!(blocks.len(), n);
+            let mut proofs = Vec::new();
+            for (b, chunk) in leaves.chunks(blocks.block_size()).enumerate() {
+                proofs.extend(blocks.proofs(b, chunk.to_vec()).expect("block"));
+            }
+            let expected: Vec<Vec<Digest>> =
+                (0..n).map(|i| full.proof(i).expect("proof")).collect();
+            assert_eq!(proofs, expected, "n {n}, bits {bits}");
+            let past = n.div_ceil(blocks.block_size());
+            assert_eq!(blocks.proofs(past, vec![seed_of(0)]), None);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn compact_draws_equal_in_memory_draws(c in case()) {
+        for kind in KINDS {
+            let rule = matches!(kind, Kind::Greedy | Kind::Lottery) && c.household_rule;
+            check_compact(&manifest(&c, method_of(&c, kind), rule), &c.records, &reveal(&c))?;
+        }
+        // A pool out of ticket order, so that positions go through the sorted index.
+        let mut shuffled = c.clone();
+        shuffled.records.reverse();
+        for kind in [Kind::Uniform, Kind::Greedy] {
+            let m = manifest(&shuffled, method_of(&shuffled, kind), shuffled.household_rule);
+            check_compact(&m, &shuffled.records, &reveal(&shuffled))?;
+        }
+        // A duplicate ticket is refused by both.
+        let mut twice = c.records.clone();
+        twice[1].ticket = twice[0].ticket.clone();
+        prop_assert_eq!(
+            CompactPool::from_records(&c.features, &twice).map(|_| ()).map_err(|e| e.kind()),
+            Err("DuplicateTicket")
+        );
+    }
+}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
