@@ -140,8 +140,22 @@ pub enum Flush {
 /// Writes a new file (an error if it exists): for files inside a [`StagedDir`], which is
 /// itself renamed into place.
 pub fn write_new(path: &Path, bytes: &[u8], access: Access, flush: Flush) -> Result<()> {
-    let mut f = create_new(path, access)?;
-    f.write_all(bytes).map_err(|e| FileError::io(path, &e))?;
+    write_new_with(path, access, flush, &mut |w| {
+        w.write_all(bytes).map_err(|e| FileError::io(path, &e))
+    })
+}
+
+/// [`write_new`] with the content written by `fill` through a buffer, so that a large file
+/// (a pool of millions of records) is never held in memory.
+pub fn write_new_with(
+    path: &Path,
+    access: Access,
+    flush: Flush,
+    fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, create_new(path, access)?);
+    fill(&mut w)?;
+    let f = w.into_inner().map_err(|e| FileError::io(path, e.error()))?;
     if flush == Flush::Now {
         f.sync_all().map_err(|e| FileError::io(path, &e))?;
     }
@@ -170,22 +184,123 @@ pub fn write_file(
     existing: Existing,
     what: &str,
 ) -> Result<()> {
+    write_streamed(path, access, existing, what, |w| {
+        w.write_all(bytes).map_err(|e| FileError::io(path, &e))
+    })
+}
+
+/// Like [`write_file`], but the content is produced by `fill` writing into a buffered writer
+/// on the temporary file, so that a large file is never held in memory. The guarantees are
+/// those of [`write_file`]; the temporary file is removed on any error, an error returned by
+/// `fill` included.
+pub fn write_streamed(
+    path: &Path,
+    access: Access,
+    existing: Existing,
+    what: &str,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     if existing != Existing::Replace {
         refuse_existing(path, what, "")?;
     }
-    let temp = partial_path(path)?;
-    let written = write_temp(&temp, bytes, access).and_then(|()| match existing {
-        Existing::Replace => std::fs::rename(&temp, path).map_err(|e| FileError::io(path, &e)),
-        Existing::Refuse | Existing::KeepSame => link_new(&temp, path, what),
-    });
-    let _ = std::fs::remove_file(&temp);
-    written?;
-    sync_dir(parent(path));
-    Ok(())
+    let mut staged = StagedFile::create(path, access)?;
+    fill(&mut staged)?;
+    staged.finish(existing, what)
 }
 
-fn write_temp(temp: &Path, bytes: &[u8], access: Access) -> Result<()> {
-    write_new(temp, bytes, access, Flush::Now)
+/// A file written to a hidden temporary file beside its final place (`.NAME.partial-…`) and
+/// put there by [`StagedFile::finish`]. Dropped unfinished (an error on the way), it removes
+/// its temporary file, so that several files can be written first and put in place only when
+/// all of them are complete.
+///
+/// Writes are buffered; write errors name the final path.
+#[derive(Debug)]
+pub struct StagedFile {
+    path: PathBuf,
+    temp: PathBuf,
+    out: Option<std::io::BufWriter<File>>,
+}
+
+impl StagedFile {
+    /// Creates the temporary file for `path` (whose folder must exist).
+    pub fn create(path: &Path, access: Access) -> Result<Self> {
+        let temp = partial_path(path)?;
+        let file = create_new(&temp, access)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            temp,
+            out: Some(std::io::BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes the file to disk and puts it in place: renamed over an existing file with
+    /// [`Existing::Replace`], else linked to its name, which fails, naming `what`, when a file
+    /// of that name exists (even one that appeared while this one was being written).
+    pub fn finish(mut self, existing: Existing, what: &str) -> Result<()> {
+        let placed = self.sync().and_then(|()| match existing {
+            Existing::Replace => {
+                std::fs::rename(&self.temp, &self.path).map_err(|e| FileError::io(&self.path, &e))
+            }
+            Existing::Refuse | Existing::KeepSame => link_new(&self.temp, &self.path, what),
+        });
+        let _ = std::fs::remove_file(&self.temp);
+        placed?;
+        sync_dir(parent(&self.path));
+        Ok(())
+    }
+
+    /// Flushes the buffer and the file to disk, and closes it.
+    fn sync(&mut self) -> Result<()> {
+        let out = self.out.take().ok_or_else(|| closed(&self.path))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| FileError::io(&self.path, e.error()))?;
+        file.sync_all().map_err(|e| FileError::io(&self.path, &e))
+    }
+}
+
+fn closed(path: &Path) -> FileError {
+    FileError::Invalid {
+        detail: format!("{}: written after it was closed", path.display()),
+    }
+}
+
+impl Write for StagedFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.out {
+            Some(out) => out.write(buf),
+            None => Err(std::io::Error::other(closed(&self.path))),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match &mut self.out {
+            Some(out) => out.write_all(buf),
+            None => Err(std::io::Error::other(closed(&self.path))),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.out {
+            Some(out) => out.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if let Some(out) = self.out.take() {
+            // Unfinished: the buffered bytes are discarded, not written.
+            drop(out.into_parts());
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
 }
 
 /// Puts `temp` in place at `path` without ever replacing an existing `path`: a hard link

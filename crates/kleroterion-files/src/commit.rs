@@ -1,14 +1,10 @@
 //! The commit workflow: people + quotas + options → manifest, pool, receipts, ticket map.
 
-use std::collections::HashMap;
-
-use kleroterion::merkle::MerkleTree;
-use kleroterion::{
-    Allocation, Digest, Feature, Manifest, Method, PoolCommitment, PoolFile, Receipt, Recipe,
-    Record, SPEC_VERSION, ValueQuota,
-};
+use kleroterion::{Allocation, Digest, Manifest, PoolFile, Receipt, Recipe, SPEC_VERSION};
 
 use crate::error::{FileError, Result};
+use crate::intake::{Intake, Sealed, Source};
+use crate::limits::cut;
 use crate::people::People;
 use crate::quotas::Quotas;
 use crate::tickets::TicketSource;
@@ -156,216 +152,56 @@ pub struct Committed {
 /// The household rule is on when `people` was read with address columns. Features of the
 /// manifest are the quotas' features, then any extra feature read with the people (a
 /// stratifying column), whose values are taken in order of first appearance with quota
-/// `0..=panel_size`.
+/// `0..=panel_size`. This is [`Intake`] over people in memory; the command line streams a
+/// people file through the same [`Intake`].
 pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions) -> Result<Committed> {
-    let k = options.panel_size;
-    let method = options.method.clone().ok_or_else(|| FileError::Invalid {
-        detail: "no method given. Fix: choose one of uniform, stratified, greedy, lottery".into(),
-    })?;
-    crate::timing::check_timing(
-        options.randomness.as_ref(),
-        options.announced_at.as_deref(),
-        options.purpose,
-        options.now.unwrap_or_else(crate::timing::now),
-    )?;
-    let n = people.people.len();
-    if k == 0 || k as usize > n {
-        return Err(FileError::Invalid {
-            detail: format!(
-                "panel size {k} is impossible with {n} people in {}. Fix: choose a size from 1 to {n}",
-                people.file
-            ),
-        });
-    }
-    quotas.check_panel_size(k)?;
-    let household_rule = people.has_households();
-    if household_rule && !method.enforces_quotas() {
-        return Err(FileError::Invalid {
-            detail: format!(
-                "the household rule (address columns) cannot be applied by the {} method. Fix: use greedy or lottery, or drop the address columns",
-                method.name()
-            ),
-        });
-    }
-    let features = manifest_features(people, quotas, k);
-    if let MethodChoice::Stratified { feature, .. } = &method
-        && !features.iter().any(|f| &f.name == feature)
-    {
-        return Err(FileError::Invalid {
-            detail: format!(
-                "the stratifying feature \"{feature}\" is neither a quota feature nor a column read from {}",
-                people.file
-            ),
-        });
-    }
-
-    let mut tickets = assign_tickets(people, &options.tickets)?;
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| tickets[a].ticket.cmp(&tickets[b].ticket));
-    for (pos, &i) in order.iter().enumerate() {
-        tickets[i].pool_index = pos as u32;
-    }
-    let mut households: HashMap<&str, String> = HashMap::new();
-    let mut records = Vec::with_capacity(n);
-    for &i in &order {
-        let p = &people.people[i];
-        let household = match (&p.address, household_rule) {
-            (Some(a), true) => {
-                if !households.contains_key(a.as_str()) {
-                    let key = options.tickets.household(a)?;
-                    households.insert(a, key);
-                }
-                households.get(a.as_str()).cloned()
-            }
-            _ => None,
-        };
-        records.push(Record {
-            ticket: tickets[i].ticket.clone(),
-            values: p.values.clone(),
-            household,
-        });
-    }
-    let pool = PoolCommitment::of(&records).map_err(|e| FileError::core("building the pool", e))?;
-
-    let mut selection_counts = None;
-    let mut leximin_min = None;
-    let mut leximin_partial = None;
-    let core_method = match method {
-        MethodChoice::Uniform => Method::Uniform,
-        MethodChoice::Stratified {
-            feature,
-            allocation,
-        } => Method::Stratified {
-            feature,
-            allocation,
-        },
-        MethodChoice::Greedy { max_attempts } => Method::Greedy { max_attempts },
-        MethodChoice::Lottery { panels } => {
-            let instance = crate::fair::instance(quotas, people, &order, k, household_rule);
-            let dist = match crate::fair::leximin(&instance, &options.fair) {
-                Ok(d) => d,
-                Err(FileError::TimeLimit {
-                    stopped,
-                    partial: Some(partial),
-                    ..
-                }) if options.accept_partial => {
-                    leximin_partial = Some(stopped);
-                    partial.distribution
-                }
-                Err(e) => return Err(e),
-            };
-            leximin_min = Some(dist.report.min);
-            let lottery = crate::fair::portfolio(&instance, &dist, panels)?;
-            selection_counts = Some((
-                kleroterion::methods::lottery::selection_counts(&lottery.panels, n),
-                panels,
-            ));
-            Method::Lottery {
-                portfolio: lottery.panels,
-            }
-        }
-    };
-    let manifest = Manifest {
-        spec: SPEC_VERSION.into(),
-        title: options.title.clone(),
-        announced_at: options.announced_at.clone(),
-        method: core_method,
-        panel_size: k,
-        alternates: options.alternates,
-        household_rule,
-        features,
-        pool,
-        randomness: options.randomness.clone(),
-        purpose: options.purpose,
-    };
-    manifest
-        .validate()
-        .map_err(|e| FileError::core("the manifest is not valid", e))?;
-
-    let commitment = manifest
-        .commitment()
-        .map_err(|e| FileError::core("hashing the manifest", e))?;
-    let tree = MerkleTree::from_records(&records)
-        .map_err(|e| FileError::core("building the Merkle tree", e))?;
-    let receipts = (0..n as u32)
-        .map(|i| Receipt::issue(commitment, &tree, &records, i))
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| FileError::core("issuing receipts", e))?;
+    let sealed = seal(people, quotas, options)?;
+    let receipts = sealed.receipts().collect::<Result<Vec<_>>>()?;
+    let tickets = people
+        .people
+        .iter()
+        .enumerate()
+        .map(|(row, p)| TicketEntry {
+            person: row,
+            id: p.id.clone(),
+            ticket: sealed.ticket(row),
+            pool_index: sealed.pool_index(row),
+        })
+        .collect();
     Ok(Committed {
-        manifest,
-        commitment,
+        manifest: sealed.manifest().clone(),
+        commitment: sealed.commitment(),
         pool: PoolFile {
             spec: SPEC_VERSION.into(),
-            records,
+            records: sealed.records().collect(),
         },
         receipts,
         tickets,
-        selection_counts,
-        leximin_min,
-        leximin_partial,
+        selection_counts: sealed.selection_counts.clone(),
+        leximin_min: sealed.leximin_min,
+        leximin_partial: sealed.leximin_partial,
     })
 }
 
-fn manifest_features(people: &People, quotas: &Quotas, k: u32) -> Vec<Feature> {
-    let mut features = quotas.features.clone();
-    for (f, name) in people
-        .features
-        .iter()
-        .enumerate()
-        .skip(quotas.features.len())
-    {
-        let mut values: Vec<ValueQuota> = Vec::new();
-        for p in &people.people {
-            let v = &p.values[f];
-            if !values.iter().any(|x| &x.value == v) {
-                values.push(ValueQuota {
-                    value: v.clone(),
-                    min: 0,
-                    max: k,
-                });
-            }
-        }
-        features.push(Feature {
-            name: name.clone(),
-            values,
-        });
+/// Takes `people` in and seals the commit ([`Intake`]).
+pub fn seal(people: &People, quotas: &Quotas, options: &CommitOptions) -> Result<Sealed> {
+    let source = Source {
+        file: people.file.clone(),
+        features: people.features.clone(),
+    };
+    let mut intake = Intake::new(quotas, source, options.tickets.clone());
+    for p in &people.people {
+        intake.add(p)?;
     }
-    features
-}
-
-fn assign_tickets(people: &People, source: &TicketSource) -> Result<Vec<TicketEntry>> {
-    let mut used: HashMap<String, usize> = HashMap::with_capacity(people.people.len());
-    let mut out = Vec::with_capacity(people.people.len());
-    for (i, p) in people.people.iter().enumerate() {
-        let mut ticket = source.ticket(&p.id)?;
-        let mut tries = 0;
-        while let Some(&other) = used.get(&ticket) {
-            tries += 1;
-            if matches!(source, TicketSource::Keyed(_)) || tries > 8 {
-                return Err(FileError::Invalid {
-                    detail: format!(
-                        "the ids \"{}\" and \"{}\" were given the same ticket. Fix: use another ticket key",
-                        people.people[other].id, p.id
-                    ),
-                });
-            }
-            ticket = source.ticket(&p.id)?;
-        }
-        used.insert(ticket.clone(), i);
-        out.push(TicketEntry {
-            person: i,
-            id: p.id.clone(),
-            ticket,
-            pool_index: 0,
-        });
-    }
-    Ok(out)
+    let who = |row: usize| format!("the id \"{}\"", cut(&people.people[row].id));
+    intake.seal(options, &who)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::people::{IdColumn, PeopleOptions};
+    use kleroterion::Method;
 
     fn inputs(households: bool) -> (People, Quotas) {
         let q = Quotas::parse_bytes("q.csv", b"feature,value,min,max\ng,f,1,2\ng,m,1,2\n").unwrap();

@@ -19,22 +19,6 @@ pub fn instance(
     panel_size: u32,
     household_rule: bool,
 ) -> Instance {
-    let features = quotas
-        .features
-        .iter()
-        .map(|f| kleroterion_fair::Feature {
-            name: f.name.clone(),
-            values: f
-                .values
-                .iter()
-                .map(|v| kleroterion_fair::ValueQuota {
-                    name: v.value.clone(),
-                    min: v.min,
-                    max: v.max,
-                })
-                .collect(),
-        })
-        .collect();
     let rows: Vec<Vec<u32>> = order
         .iter()
         .map(|&i| {
@@ -60,6 +44,33 @@ pub fn instance(
     } else {
         Vec::new()
     };
+    instance_of_rows(quotas, rows, households, panel_size)
+}
+
+/// The selection problem of people given as value indices (one row per person, one index per
+/// quota feature) and households as small ids (empty without the household rule).
+pub fn instance_of_rows(
+    quotas: &Quotas,
+    rows: Vec<Vec<u32>>,
+    households: Vec<Option<u32>>,
+    panel_size: u32,
+) -> Instance {
+    let features = quotas
+        .features
+        .iter()
+        .map(|f| kleroterion_fair::Feature {
+            name: f.name.clone(),
+            values: f
+                .values
+                .iter()
+                .map(|v| kleroterion_fair::ValueQuota {
+                    name: v.value.clone(),
+                    min: v.min,
+                    max: v.max,
+                })
+                .collect(),
+        })
+        .collect();
     Instance {
         panel_size,
         features,

@@ -4,11 +4,16 @@
 
 pub mod atomic;
 pub mod commit;
+pub mod commit_folder;
+pub mod draw_folder;
+pub mod draw_lists;
 pub mod error;
 pub mod fair;
+pub mod intake;
 pub mod limits;
 pub mod outputs;
 pub mod people;
+pub mod pool_file;
 pub mod quotas;
 pub mod reveal;
 pub mod table;

@@ -16,18 +16,24 @@
 //! Sortition Foundation's remaining file does). Their columns are the Sortition Foundation's:
 //! the id column, the other columns in file order, then the feature columns in quota order.
 //!
+//! [`write_draw_csvs`] writes these lists from a [`TicketMap`] held in memory;
+//! [`crate::draw_lists::write_lists`] writes the same bytes from `tickets.csv` read as a stream,
+//! for pools of millions of records.
+//!
 //! Everything is written through [`crate::atomic`]: a commit folder appears whole or not at
 //! all, the bundle is written after the private lists (so that a bundle exists only when its
 //! lists do), nothing existing is replaced unless [`WriteOptions::existing`] says so, and
 //! `private/` and its files are readable by their owner only.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use kleroterion::{Bundle, Digest, Manifest};
 
-use crate::atomic::{self, Access, Existing, Flush, StagedDir};
+use crate::atomic::{self, Access, Existing};
 use crate::commit::Committed;
+use crate::draw_lists::{Lists, refuse_lists};
 use crate::error::{FileError, Location, Result};
 use crate::people::People;
 use crate::table::Table;
@@ -40,10 +46,10 @@ pub const PRIVATE: &str = "private";
 
 /// Writes CSV rows to a string (`,` separator, quotes where needed).
 pub fn csv_string(header: &[String], rows: &[Vec<String>], bom: bool) -> Result<String> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let err = |e: csv::Error| FileError::Invalid {
         detail: format!("writing CSV: {e}"),
     };
+    let mut w = csv_writer(Vec::new(), bom).map_err(|e| err(e.into()))?;
     w.write_record(header).map_err(err)?;
     for r in rows {
         w.write_record(r).map_err(err)?;
@@ -51,8 +57,27 @@ pub fn csv_string(header: &[String], rows: &[Vec<String>], bom: bool) -> Result<
     let bytes = w.into_inner().map_err(|e| FileError::Invalid {
         detail: format!("writing CSV: {e}"),
     })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    Ok(if bom { format!("{BOM}{text}") } else { text })
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The CSV writer of every CSV file written (see [`csv_string`]): `,` separator, fields quoted
+/// only where needed (a separator, a quote or a line break in them; a lone empty field),
+/// quotes doubled, each record ended by `\n`. With `bom`, a byte-order mark is written first.
+pub(crate) fn csv_writer<W: Write>(mut out: W, bom: bool) -> std::io::Result<csv::Writer<W>> {
+    if bom {
+        out.write_all(BOM.as_bytes())?;
+    }
+    Ok(csv::WriterBuilder::new().from_writer(out))
+}
+
+/// A CSV writing error, naming `path` when it is an I/O error.
+pub(crate) fn csv_error(path: &Path, e: csv::Error) -> FileError {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => FileError::io(path, io),
+        _ => FileError::Invalid {
+            detail: format!("{}: writing CSV: {e}", path.display()),
+        },
+    }
 }
 
 /// Pretty JSON and a newline.
@@ -94,7 +119,7 @@ pub struct CommitPaths {
 }
 
 impl CommitPaths {
-    fn of(dir: &Path) -> Self {
+    pub(crate) fn of(dir: &Path) -> Self {
         let private = dir.join(PRIVATE);
         Self {
             manifest: dir.join("manifest.json"),
@@ -119,58 +144,29 @@ pub fn write_commit(
     people: &People,
     options: &WriteOptions,
 ) -> Result<CommitPaths> {
-    if options.existing == Existing::KeepSame && dir.exists() {
-        return keep_same(dir, &committed.commitment);
-    }
-    let staged = StagedDir::create(dir, options.existing, Access::Public)?;
-    let inside = CommitPaths::of(staged.path());
-    let public = |path: &Path, text: &str| {
-        atomic::write_new(path, text.as_bytes(), Access::Public, Flush::Now)
-    };
-    public(
-        &inside.manifest,
-        &json_text(&inside.manifest, &committed.manifest)?,
-    )?;
-    public(&inside.pool, &json_text(&inside.pool, &committed.pool)?)?;
-    public(&inside.commitment, &format!("{}\n", committed.commitment))?;
-    atomic::create_dir(&staged.path().join(PRIVATE), Access::Private)?;
-    atomic::create_dir(&inside.receipts, Access::Private)?;
-    for r in &committed.receipts {
-        let path = inside.receipts.join(format!("{}.json", r.record.ticket));
-        atomic::write_new(
-            &path,
-            json_text(&path, r)?.as_bytes(),
-            Access::Private,
-            Flush::Later,
-        )?;
-    }
-    let mut header = vec!["ticket".to_string(), "pool_index".to_string()];
-    header.extend(people.output_header());
-    let rows: Vec<Vec<String>> = committed
-        .tickets
-        .iter()
-        .map(|t| {
-            let mut row = vec![t.ticket.clone(), t.pool_index.to_string()];
-            row.extend(people.output_cells(&people.people[t.person]));
-            row
-        })
-        .collect();
-    let text = csv_string(&header, &rows, options.bom)?;
-    atomic::write_new(
-        &inside.tickets,
-        text.as_bytes(),
-        Access::Private,
-        Flush::Now,
-    )?;
-    let replaced = staged.finish()?;
-    Ok(CommitPaths {
-        replaced,
-        ..CommitPaths::of(dir)
-    })
+    let mut ticket_header = vec!["ticket".to_string(), "pool_index".to_string()];
+    ticket_header.extend(people.output_header());
+    let ticket_rows = committed.tickets.iter().map(|t| {
+        let mut row = vec![t.ticket.clone(), t.pool_index.to_string()];
+        row.extend(people.output_cells(&people.people[t.person]));
+        Ok(row)
+    });
+    crate::commit_folder::write_folder(
+        dir,
+        crate::commit_folder::FolderContent {
+            manifest: &committed.manifest,
+            commitment: committed.commitment,
+            pool: &committed.pool,
+            receipts: committed.receipts.iter().cloned().map(Ok),
+            ticket_header,
+            ticket_rows,
+        },
+        options,
+    )
 }
 
 /// [`Existing::KeepSame`]: the folder's manifest must hash to `commitment`.
-fn keep_same(dir: &Path, commitment: &Digest) -> Result<CommitPaths> {
+pub(crate) fn keep_same(dir: &Path, commitment: &Digest) -> Result<CommitPaths> {
     let paths = CommitPaths::of(dir);
     let found = read_json::<Manifest>(&paths.manifest, "manifest")
         .ok()
@@ -228,18 +224,8 @@ impl TicketMap {
     /// Reads `tickets.csv`.
     pub fn read(path: &Path) -> Result<Self> {
         let t = Table::read(path, None)?;
-        let tc = t.require_column("ticket", "the tickets", None)?;
-        if tc != 0 || t.header.get(1).map(String::as_str) != Some("pool_index") {
-            return Err(FileError::MissingColumn {
-                at: Box::new(Location::line(&t.file, t.header_line)),
-                column: "pool_index".into(),
-                role: "a ticket map starts with the columns ticket,pool_index".into(),
-                found: t.header.clone(),
-                suggestion: None,
-                hint: Some("give the tickets.csv written by commit"),
-            });
-        }
-        t.check_widths("give the tickets.csv written by commit, unchanged")?;
+        check_map_header(&t)?;
+        t.check_widths(MAP_FIX)?;
         let rows = t
             .rows
             .iter()
@@ -259,6 +245,26 @@ impl TicketMap {
             .and_then(|(_, c)| c.first())
             .map(String::as_str)
     }
+}
+
+/// How to fix a ticket map whose lines are not as commit wrote them.
+pub(crate) const MAP_FIX: &str = "give the tickets.csv written by commit, unchanged";
+
+/// Checks that a ticket map's header (the rows of `t` are not looked at) starts with the
+/// columns `ticket,pool_index`.
+pub(crate) fn check_map_header(t: &Table) -> Result<()> {
+    let tc = t.require_column("ticket", "the tickets", None)?;
+    if tc != 0 || t.header.get(1).map(String::as_str) != Some("pool_index") {
+        return Err(FileError::MissingColumn {
+            at: Box::new(Location::line(&t.file, t.header_line)),
+            column: "pool_index".into(),
+            role: "a ticket map starts with the columns ticket,pool_index".into(),
+            found: t.header.clone(),
+            suggestion: None,
+            hint: Some("give the tickets.csv written by commit"),
+        });
+    }
+    Ok(())
 }
 
 /// Where a draw's files were written.
@@ -341,39 +347,12 @@ pub fn check_ticket_map(map: &TicketMap, map_file: &Path, bundle: &Bundle) -> Re
     Ok(())
 }
 
-/// The rows of `selected.csv`, `alternates.csv` and `remaining.csv`.
-fn draw_rows(map: &TicketMap, bundle: &Bundle) -> Result<[Vec<Vec<String>>; 3]> {
-    let by_ticket: HashMap<&str, &Vec<String>> =
-        map.rows.iter().map(|(t, c)| (t.as_str(), c)).collect();
-    let pick = |tickets: &[String]| -> Result<Vec<Vec<String>>> {
-        tickets
-            .iter()
-            .map(|t| {
-                by_ticket.get(t.as_str()).map(|c| (*c).clone()).ok_or_else(|| FileError::Invalid {
-                    detail: format!(
-                        "ticket {t} of the draw is not in the ticket map. Fix: give the tickets.csv written by the same commit"
-                    ),
-                })
-            })
-            .collect()
-    };
-    let excluded = excluded_from_remaining(bundle);
-    let remaining: Vec<Vec<String>> = map
-        .rows
-        .iter()
-        .filter(|(t, _)| !excluded.contains(t.as_str()))
-        .map(|(_, c)| c.clone())
-        .collect();
-    Ok([
-        pick(&bundle.result.selected)?,
-        pick(&bundle.result.alternates)?,
-        remaining,
-    ])
-}
-
 /// Writes `selected.csv`, `alternates.csv` and `remaining.csv` into `dir` (created, private),
 /// refusing existing files unless `options.existing` is [`Existing::Replace`]; none is written
-/// when one of them exists.
+/// when one of them exists, nor when a ticket of the draw is not in the map.
+///
+/// The map is not checked against the pool here: see [`check_ticket_map`], or
+/// [`crate::draw_lists::write_lists`], which reads `tickets.csv` as a stream and checks it.
 pub fn write_draw_csvs(
     dir: &Path,
     map: &TicketMap,
@@ -381,24 +360,48 @@ pub fn write_draw_csvs(
     options: &WriteOptions,
 ) -> Result<DrawPaths> {
     let paths = DrawPaths::of(dir);
+    refuse_lists(&paths, options)?;
+    let excluded = excluded_from_remaining(bundle);
+    let mut lists = Lists::create(
+        dir,
+        &map.header,
+        &bundle.result.selected,
+        &bundle.result.alternates,
+        options,
+    )?;
+    for (ticket, cells) in &map.rows {
+        lists.row(ticket, cells, !excluded.contains(ticket.as_str()))?;
+    }
+    lists.finish()
+}
+
+/// Refuses, unless `options.existing` is [`Existing::Replace`], a bundle and (`with_lists`)
+/// private lists that exist. Returns the bundle's folder.
+pub fn refuse_draw_outputs<'p>(
+    bundle_path: &'p Path,
+    with_lists: bool,
+    options: &WriteOptions,
+) -> Result<&'p Path> {
+    let dir = bundle_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if options.existing != Existing::Replace {
-        for p in paths.all() {
-            atomic::refuse_existing(p, "a private list of a draw", "")?;
+        atomic::refuse_existing(bundle_path, "a bundle", "")?;
+        if with_lists {
+            for p in DrawPaths::of(&dir.join(PRIVATE)).all() {
+                atomic::refuse_existing(
+                    p,
+                    "a private list of a draw",
+                    &format!(
+                        ". There is no bundle at {}: an earlier draw was probably interrupted before it finished; a draw is deterministic, so replacing its lists loses nothing",
+                        bundle_path.display()
+                    ),
+                )?;
+            }
         }
     }
-    let rows = draw_rows(map, bundle)?;
-    atomic::create_dir(dir, Access::Private)?;
-    for (path, rows) in paths.all().into_iter().zip(&rows) {
-        let text = csv_string(&map.header, rows, options.bom)?;
-        atomic::write_file(
-            path,
-            text.as_bytes(),
-            Access::Private,
-            options.existing,
-            "a private list of a draw",
-        )?;
-    }
-    Ok(paths)
+    Ok(dir)
 }
 
 /// Writes a draw: the private lists (when the ticket map is given) in `private/` beside the
@@ -415,25 +418,7 @@ pub fn write_draw(
         .to_json()
         .map_err(|e| FileError::core("writing the bundle", e))?
         + "\n";
-    let dir = bundle_path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if options.existing != Existing::Replace {
-        atomic::refuse_existing(bundle_path, "a bundle", "")?;
-        if map.is_some() {
-            for p in DrawPaths::of(&dir.join(PRIVATE)).all() {
-                atomic::refuse_existing(
-                    p,
-                    "a private list of a draw",
-                    &format!(
-                        ". There is no bundle at {}: an earlier draw was probably interrupted before it finished; a draw is deterministic, so replacing its lists loses nothing",
-                        bundle_path.display()
-                    ),
-                )?;
-            }
-        }
-    }
+    let dir = refuse_draw_outputs(bundle_path, map.is_some(), options)?;
     atomic::create_dir(dir, Access::Public)?;
     let csvs = map
         .map(|m| write_draw_csvs(&dir.join(PRIVATE), m, bundle, options))

@@ -48,7 +48,7 @@ pub fn format_code(bytes: &[u8; 8]) -> String {
 
 impl TicketSource {
     /// 8 bytes for `text` under `label` (random: `text` is ignored).
-    fn bytes(&self, label: &str, text: &str) -> Result<[u8; 8]> {
+    pub(crate) fn code(&self, label: &str, text: &str) -> Result<[u8; 8]> {
         let mut out = [0u8; 8];
         match self {
             TicketSource::Random => getrandom::fill(&mut out).map_err(|e| FileError::Invalid {
@@ -67,14 +67,14 @@ impl TicketSource {
 
     /// The ticket of the person with this id.
     pub fn ticket(&self, id: &str) -> Result<String> {
-        Ok(format_code(&self.bytes("ticket", id)?))
+        Ok(format_code(&self.code("ticket", id)?))
     }
 
     /// The household key of this normalised address.
     pub fn household(&self, address: &str) -> Result<String> {
         Ok(format!(
             "H-{}",
-            format_code(&self.bytes("household", address)?)
+            format_code(&self.code("household", address)?)
         ))
     }
 }

@@ -1,0 +1,236 @@
+//! Writing a commit folder, and committing a people file of any size straight to one.
+//!
+//! [`commit_file`] reads the people file one person at a time into an [`Intake`], seals it,
+//! and writes the folder from the sealed commit without ever holding the pool as records: the
+//! pool file and the receipts are built record by record, and the ticket map is written during
+//! a second pass over the people file, which must not have changed in between (each person's
+//! cells are fingerprinted in the first pass). A 10-million-person roll is committed in a few
+//! hundred megabytes (BENCHMARKS.md).
+//!
+//! [`crate::outputs::write_commit`] (for a commit made in memory) and [`commit_file`] both
+//! write through [`write_folder`], so that the two give the same files.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::path::Path;
+
+use kleroterion::{Digest, Manifest, Receipt};
+
+use crate::atomic::{self, Access, Existing, Flush, StagedDir};
+use crate::commit::CommitOptions;
+use crate::error::{FileError, Result};
+use crate::intake::{Intake, Sealed, Source};
+use crate::outputs::{BOM, CommitPaths, PRIVATE, WriteOptions};
+use crate::people::{PeopleOptions, PeopleReader, Person};
+use crate::quotas::Quotas;
+
+/// What a commit folder holds, as the writer takes it.
+pub struct FolderContent<'a, P, R, T> {
+    /// The manifest.
+    pub manifest: &'a Manifest,
+    /// Its commitment.
+    pub commitment: Digest,
+    /// The pool file (a [`kleroterion::PoolFile`] or a view that serialises the same way).
+    pub pool: &'a P,
+    /// Every receipt.
+    pub receipts: R,
+    /// The ticket map's header.
+    pub ticket_header: Vec<String>,
+    /// The ticket map's rows.
+    pub ticket_rows: T,
+}
+
+/// Writes a commit folder (layout in [`crate::outputs`]): built under a temporary name and
+/// renamed into place once every file, receipts included, is written. With
+/// [`Existing::KeepSame`], a folder whose manifest already has this commitment is kept as it
+/// is (`kept` is set); one with another commitment is refused.
+pub fn write_folder<P, R, T>(
+    dir: &Path,
+    mut content: FolderContent<'_, P, R, T>,
+    options: &WriteOptions,
+) -> Result<CommitPaths>
+where
+    P: serde::Serialize,
+    R: Iterator<Item = Result<Receipt>>,
+    T: Iterator<Item = Result<Vec<String>>>,
+{
+    if options.existing == Existing::KeepSame && dir.exists() {
+        return crate::outputs::keep_same(dir, &content.commitment);
+    }
+    let staged = StagedDir::create(dir, options.existing, Access::Public)?;
+    let inside = CommitPaths::of(staged.path());
+    let json = |path: &Path, value: &dyn erased::Json, access, flush| {
+        atomic::write_new_with(path, access, flush, &mut |w| {
+            value.write(w).map_err(|e| FileError::Json {
+                file: path.display().to_string(),
+                detail: e.to_string(),
+            })?;
+            w.write_all(b"\n").map_err(|e| FileError::io(path, &e))
+        })
+    };
+    json(
+        &inside.manifest,
+        &content.manifest,
+        Access::Public,
+        Flush::Now,
+    )?;
+    json(&inside.pool, content.pool, Access::Public, Flush::Now)?;
+    atomic::write_new(
+        &inside.commitment,
+        format!("{}\n", content.commitment).as_bytes(),
+        Access::Public,
+        Flush::Now,
+    )?;
+    atomic::create_dir(&staged.path().join(PRIVATE), Access::Private)?;
+    atomic::create_dir(&inside.receipts, Access::Private)?;
+    for r in content.receipts {
+        let r = r?;
+        let path = inside.receipts.join(format!("{}.json", r.record.ticket));
+        json(&path, &r, Access::Private, Flush::Later)?;
+    }
+    let tickets = &inside.tickets;
+    atomic::write_new_with(tickets, Access::Private, Flush::Now, &mut |w| {
+        if options.bom {
+            w.write_all(BOM.as_bytes())
+                .map_err(|e| FileError::io(tickets, &e))?;
+        }
+        let mut csv = csv::WriterBuilder::new().from_writer(w);
+        let err = |e: csv::Error| FileError::Invalid {
+            detail: format!("writing CSV: {e}"),
+        };
+        csv.write_record(&content.ticket_header).map_err(err)?;
+        for row in &mut content.ticket_rows {
+            csv.write_record(&row?).map_err(err)?;
+        }
+        csv.flush().map_err(|e| FileError::io(tickets, &e))
+    })?;
+    let replaced = staged.finish()?;
+    Ok(CommitPaths {
+        replaced,
+        ..CommitPaths::of(dir)
+    })
+}
+
+/// Pretty JSON written into any writer (the writer takes `&dyn Json` so that the closure above
+/// can serve every type).
+mod erased {
+    use std::io::Write;
+
+    /// A value that can be written as pretty JSON.
+    pub trait Json {
+        /// Writes `self` as pretty JSON.
+        fn write(&self, w: &mut dyn Write) -> serde_json::Result<()>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn write(&self, w: &mut dyn Write) -> serde_json::Result<()> {
+            serde_json::to_writer_pretty(w, self)
+        }
+    }
+}
+
+/// What [`commit_file`] reports as it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the people file: this many people so far.
+    Reading(usize),
+    /// Ordering the pool by ticket, hashing it, and the method's own work (LEXIMIN).
+    Sealing,
+    /// Writing receipts and the ticket map.
+    Writing,
+}
+
+/// Where [`commit_file`] writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Destination<'a> {
+    /// The commit folder.
+    pub dir: &'a Path,
+    /// How files are written.
+    pub write: WriteOptions,
+    /// Whether to write a receipt per person (`private/receipts/` is then empty). A receipt is
+    /// a file, and a national roll has millions of people: an organiser may write receipts
+    /// only for stage 2.
+    pub receipts: bool,
+}
+
+/// Commits a people file straight to a commit folder, in memory proportional to a few bytes a
+/// person (see the module documentation). Returns the sealed commit and where it was written.
+pub fn commit_file(
+    people: &Path,
+    quotas: &Quotas,
+    read: &PeopleOptions,
+    options: &CommitOptions,
+    to: &Destination<'_>,
+    progress: &dyn Fn(Stage),
+) -> Result<(Sealed, CommitPaths)> {
+    let fingerprint = RandomState::new();
+    let mut reader = PeopleReader::open(people, quotas, read)?;
+    let source = Source {
+        file: reader.layout().file().to_owned(),
+        features: reader.layout().features().to_vec(),
+    };
+    let mut intake = Intake::new(quotas, source, options.tickets.clone());
+    let mut prints = Vec::new();
+    while let Some(p) = reader.next_person()? {
+        intake.add(&p)?;
+        prints.push(fingerprint.hash_one(cells_of(&p)));
+        if prints.len() % 100_000 == 0 {
+            progress(Stage::Reading(prints.len()));
+        }
+    }
+    reader.finish()?;
+    progress(Stage::Sealing);
+    let who = |row: usize| format!("the person of data row {}", row + 1);
+    let sealed = intake.seal(options, &who)?;
+    progress(Stage::Writing);
+    let mut again = PeopleReader::open(people, quotas, read)?;
+    let ticket_header = [String::from("ticket"), String::from("pool_index")]
+        .into_iter()
+        .chain(again.layout().output_header())
+        .collect();
+    let file = again.layout().file().to_owned();
+    let changed = || FileError::Invalid {
+        detail: format!(
+            "{file} changed while it was being committed. Fix: commit a copy that nothing else writes to"
+        ),
+    };
+    let mut row = 0usize;
+    let ticket_rows = std::iter::from_fn(|| {
+        let next = match again.next_person() {
+            Ok(Some(p)) if prints.get(row) == Some(&fingerprint.hash_one(cells_of(&p))) => {
+                let mut cells = vec![sealed.ticket(row), sealed.pool_index(row).to_string()];
+                cells.extend(again.layout().output_cells(&p));
+                Some(Ok(cells))
+            }
+            Ok(Some(_)) => Some(Err(changed())),
+            Ok(None) if row != prints.len() => Some(Err(changed())),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        };
+        row += 1;
+        next
+    });
+    let receipts: Box<dyn Iterator<Item = Result<Receipt>>> = if to.receipts {
+        Box::new(sealed.receipts())
+    } else {
+        Box::new(std::iter::empty())
+    };
+    let paths = write_folder(
+        to.dir,
+        FolderContent {
+            manifest: sealed.manifest(),
+            commitment: sealed.commitment(),
+            pool: &sealed.pool_file(),
+            receipts,
+            ticket_header,
+            ticket_rows,
+        },
+        &to.write,
+    )?;
+    Ok((sealed, paths))
+}
+
+/// What a person's fingerprint covers: their id and every cell.
+fn cells_of(p: &Person) -> (&str, &[String]) {
+    (&p.id, &p.cells)
+}
