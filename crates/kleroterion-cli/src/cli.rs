@@ -134,6 +134,10 @@ pub struct CommitArgs {
     /// Start the private tickets.csv with a byte-order mark (for Excel).
     #[arg(long)]
     pub bom: bool,
+    /// Write no receipts (private/receipts/ stays empty). A receipt is one file per person:
+    /// for a stage-1 roll of millions of people, leave them out.
+    #[arg(long)]
+    pub no_receipts: bool,
     /// Replay a past draw as a demonstration: the randomness may already exist, and the
     /// manifest says it is a replay (every verifier shows it: it proves nothing).
     #[arg(long, conflicts_with = "rehearsal")]

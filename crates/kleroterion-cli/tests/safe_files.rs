@@ -265,6 +265,57 @@ fn a_missing_ticket_map_stops_the_draw() {
 }
 
 #[test]
+fn no_receipts_commits_and_draws_the_same_as_with_them() {
+    let (dir, p, q, r) = setup(60);
+    let (with, without) = (dir.path().join("with"), dir.path().join("without"));
+    assert_eq!(runs(commit(&p, &q, &with)).code, Some(0));
+    let mut c = commit(&p, &q, &without);
+    c.arg("--no-receipts");
+    assert_eq!(runs(c).code, Some(0));
+    assert_eq!(receipts(&with), 60);
+    assert_eq!(receipts(&without), 0);
+    for f in [
+        "manifest.json",
+        "pool.json",
+        "commitment.txt",
+        "private/tickets.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(with.join(f)).unwrap(),
+            std::fs::read(without.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // The panel printed by draw names each person by ticket and id, as the lists do.
+    let bundle = dir.path().join("d/bundle.json");
+    let out = draw(&without.join("manifest.json"), &r, &bundle)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let selected = std::fs::read_to_string(dir.path().join("d/private/selected.csv")).unwrap();
+    let ids: Vec<&str> = selected
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 10);
+    let panel: Vec<&str> = printed
+        .lines()
+        .skip_while(|l| !l.starts_with("Panel"))
+        .skip(1)
+        .take(10)
+        .collect();
+    for (i, (line, id)) in panel.iter().zip(&ids).enumerate() {
+        assert!(
+            line.trim_start().starts_with(&format!("{}. ", i + 1))
+                && line.ends_with(&format!("(id {id})")),
+            "{line} / {id}"
+        );
+    }
+}
+
+#[test]
 fn a_second_draw_is_refused_unless_forced() {
     let (dir, p, q, r) = setup(40);
     let c = dir.path().join("c");

@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
+use kleroterion_files::commit_folder::{Destination, Stage, commit_file};
 use kleroterion_files::{
     CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource,
-    WriteOptions, commit, parse_allocation, read_recipe, write_commit,
+    WriteOptions, parse_allocation, read_recipe,
 };
 use serde_json::json;
 
@@ -21,7 +22,20 @@ pub fn read_inputs(
     extra: Option<&str>,
 ) -> Result<(People, Quotas)> {
     let quotas = Quotas::read(quotas)?;
-    let options = PeopleOptions {
+    let options = people_options(&quotas, id_column, household, extra);
+    let people = People::read(people, &quotas, &options)?;
+    Ok((people, quotas))
+}
+
+/// How the people file is read: its id column, address columns, and an extra column to
+/// stratify on when it is not a quota feature.
+fn people_options(
+    quotas: &Quotas,
+    id_column: Option<&str>,
+    household: &[String],
+    extra: Option<&str>,
+) -> PeopleOptions {
+    PeopleOptions {
         id: id_column.map_or(IdColumn::Auto, |c| IdColumn::Named(c.to_owned())),
         household_columns: household.to_vec(),
         extra_features: extra
@@ -29,9 +43,7 @@ pub fn read_inputs(
             .map(str::to_owned)
             .into_iter()
             .collect(),
-    };
-    let people = People::read(people, &quotas, &options)?;
-    Ok((people, quotas))
+    }
 }
 
 /// Runs `commit`.
@@ -62,13 +74,13 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             .map(|r| ("the randomness recipe", r)),
     );
     check_output(&a.out, &inputs, a.force, "a folder")?;
-    let (people, quotas) = read_inputs(
-        &a.people,
-        &a.quotas,
+    let quotas = Quotas::read(&a.quotas)?;
+    let read = people_options(
+        &quotas,
         a.id_column.as_deref(),
         &a.household,
         a.strata.as_deref(),
-    )?;
+    );
     let randomness = a.randomness.as_deref().map(read_recipe).transpose()?;
     let spinner = ctx.progress.spinner(match method {
         MethodChoice::Lottery { .. } => "computing LEXIMIN probabilities and the portfolio",
@@ -101,7 +113,35 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         .with_progress(report),
         accept_partial: a.accept_partial,
     };
-    let committed = commit(&people, &quotas, &options)?;
+    let stage = spinner.0.clone();
+    let lottery = matches!(options.method, Some(MethodChoice::Lottery { .. }));
+    let progress = move |s: Stage| match s {
+        Stage::Reading(n) => stage.set_message(format!("reading people: {n}")),
+        Stage::Sealing if lottery => {
+            stage.set_message("computing LEXIMIN probabilities and the portfolio")
+        }
+        Stage::Sealing => stage.set_message("assigning tickets and hashing the pool"),
+        Stage::Writing => stage.set_message(if a.no_receipts {
+            "writing the pool and the ticket map"
+        } else {
+            "writing the pool, the receipts and the ticket map"
+        }),
+    };
+    let (committed, paths) = commit_file(
+        &a.people,
+        &quotas,
+        &read,
+        &options,
+        &Destination {
+            dir: &a.out,
+            write: WriteOptions {
+                bom: a.bom,
+                existing: existing(a.force),
+            },
+            receipts: !a.no_receipts,
+        },
+        &progress,
+    )?;
     if let Some(s) = &committed.leximin_partial {
         spinner.0.suspend(|| {
             super::print_line(
@@ -117,19 +157,9 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             );
         });
     }
-    spinner.0.set_message("writing receipts");
-    let paths = write_commit(
-        &a.out,
-        &committed,
-        &people,
-        &WriteOptions {
-            bom: a.bom,
-            existing: existing(a.force),
-        },
-    )?;
     drop(spinner);
 
-    let m = &committed.manifest;
+    let m = committed.manifest();
     let probabilities = committed.selection_counts.as_ref().map(|(c, total)| {
         let min = c.iter().copied().min().unwrap_or(0);
         let max = c.iter().copied().max().unwrap_or(0);
@@ -140,8 +170,8 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
     });
     if ctx.json {
         return print_json(&json!({
-            "commitment": committed.commitment.to_hex(),
-            "people": people.people.len(),
+            "commitment": committed.commitment().to_hex(),
+            "people": committed.len(),
             "panel_size": m.panel_size,
             "alternates": m.alternates,
             "method": m.method.name(),
@@ -166,7 +196,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
     }
     crate::outln!(
         "Committed {} people from {} ({} quotas), panel of {} by {}{}.",
-        people.people.len(),
+        committed.len(),
         show(&a.people),
         quotas.format.describe(),
         m.panel_size,
@@ -187,10 +217,10 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
     }
     crate::outln!();
     crate::outln!("Publish this commitment now, before the randomness exists:");
-    crate::outln!("  {}", committed.commitment);
+    crate::outln!("  {}", committed.commitment());
     crate::outln!(
         "  {}",
-        kleroterion::published::grouped(&committed.commitment)
+        kleroterion::published::grouped(&committed.commitment())
     );
     match m
         .randomness
@@ -220,11 +250,15 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         show(&paths.pool),
         show(&paths.commitment)
     );
-    crate::outln!(
-        "Private: {}  ({} receipts, readable only by you: give each person theirs)",
-        show(&paths.receipts),
-        committed.receipts.len()
-    );
+    if a.no_receipts {
+        crate::outln!("(--no-receipts: {} is empty)", show(&paths.receipts));
+    } else {
+        crate::outln!(
+            "Private: {}  ({} receipts, readable only by you: give each person theirs)",
+            show(&paths.receipts),
+            committed.len()
+        );
+    }
     crate::outln!(
         "Private: {}  (ids to tickets: keep it secret)",
         show(&paths.tickets)

@@ -2,14 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use kleroterion::{Manifest, PoolFile};
-use kleroterion_files::outputs::{PRIVATE, check_commitment, check_ticket_map, read_json};
-use kleroterion_files::{DrawPaths, FileError, TicketMap, WriteOptions, read_reveal, write_draw};
+use kleroterion::Manifest;
+use kleroterion_files::draw_folder::draw_files;
+use kleroterion_files::outputs::{PRIVATE, check_commitment, read_json};
+use kleroterion_files::{DrawPaths, FileError, WriteOptions, read_reveal};
 use serde_json::json;
 
-use super::{
-    Context, check_output, existing, print_json, published_commitment, show, sibling, with_id,
-};
+use super::{Context, check_output, existing, print_json, published_commitment, show, sibling};
 use crate::cli::DrawArgs;
 use crate::error::{CliError, Result};
 
@@ -79,59 +78,67 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
     }
     inputs.extend(tickets_path.as_deref().map(|t| ("the ticket map", t)));
     check_outputs(a, &inputs, tickets_path.is_some())?;
-    let pool: PoolFile = read_json(&pool_path, "pool")?;
     let reveal = read_reveal(&a.reveal, manifest.randomness.as_ref())?;
-    let map = tickets_path.as_deref().map(TicketMap::read).transpose()?;
-    let spinner = ctx.progress.spinner("drawing");
-    let bundle = kleroterion::draw(&manifest, &pool.records, &reveal).map_err(|e| match e {
-        // The core's message already starts with "the draw failed".
-        kleroterion::Error::DrawFailed { .. } => CliError::core_as_is(e),
-        e => CliError::core("the draw failed", e),
-    })?;
-    if let (Some(m), Some(p)) = (&map, &tickets_path) {
-        check_ticket_map(m, p, &bundle)?;
-    }
+    let spinner = ctx.progress.spinner("reading the pool and drawing");
     let options = WriteOptions {
         bom: a.bom,
         existing: existing(a.force),
     };
-    let csvs = write_draw(&a.out, &bundle, map.as_ref(), &options)?;
+    let done = draw_files(
+        &manifest,
+        &pool_path,
+        &reveal,
+        tickets_path.as_deref(),
+        &a.out,
+        &options,
+    )?
+    .map_err(|e| match e {
+        // The core's message already starts with "the draw failed".
+        kleroterion::Error::DrawFailed { .. } => CliError::core_as_is(e),
+        e => CliError::core("the draw failed", e),
+    })?;
     drop(spinner);
+    let result = &done.drawn.result;
+    let id = |i: usize| done.ids.get(i).map(String::as_str);
+    let shown = |t: &str, i: usize| match id(i) {
+        Some(id) => format!("{t} (id {id})"),
+        None => t.to_owned(),
+    };
 
     if ctx.json {
         return print_json(&json!({
-            "commitment": bundle.commitment.to_hex(),
-            "seed": bundle.seed.to_hex(),
-            "transcript": bundle.transcript.to_hex(),
-            "selected": bundle.result.selected,
-            "alternates": bundle.result.alternates,
-            "selected_ids": map.as_ref().map(|m| bundle.result.selected.iter().map(|t| m.id_of(t)).collect::<Vec<_>>()),
+            "commitment": done.drawn.commitment.to_hex(),
+            "seed": done.drawn.seed.to_hex(),
+            "transcript": done.drawn.transcript.to_hex(),
+            "selected": result.selected,
+            "alternates": result.alternates,
+            "selected_ids": done.lists.as_ref().map(|_| (0..result.selected.len()).map(id).collect::<Vec<_>>()),
             "files": {
                 "bundle": show(&a.out),
-                "selected": csvs.as_ref().map(|c| show(&c.selected)),
-                "remaining": csvs.as_ref().map(|c| show(&c.remaining)),
-                "alternates": csvs.as_ref().map(|c| show(&c.alternates)),
+                "selected": done.lists.as_ref().map(|c| show(&c.selected)),
+                "remaining": done.lists.as_ref().map(|c| show(&c.remaining)),
+                "alternates": done.lists.as_ref().map(|c| show(&c.alternates)),
             },
         }));
     }
     crate::outln!(
         "Drew {} of {} by {}.",
-        bundle.result.selected.len(),
-        bundle.pool.len(),
+        result.selected.len(),
+        done.pool.len(),
         manifest.method.name()
     );
-    crate::outln!("  commitment  {}", bundle.commitment);
-    crate::outln!("  seed        {}", bundle.seed);
-    crate::outln!("  transcript  {}", bundle.transcript);
+    crate::outln!("  commitment  {}", done.drawn.commitment);
+    crate::outln!("  seed        {}", done.drawn.seed);
+    crate::outln!("  transcript  {}", done.drawn.transcript);
     crate::outln!();
     crate::outln!("Panel, in draw order:");
-    for (i, t) in bundle.result.selected.iter().enumerate() {
-        crate::outln!("  {:>3}. {}", i + 1, with_id(t, map.as_ref()));
+    for (i, t) in result.selected.iter().enumerate() {
+        crate::outln!("  {:>3}. {}", i + 1, shown(t, i));
     }
-    if !bundle.result.alternates.is_empty() {
+    if !result.alternates.is_empty() {
         crate::outln!("Alternates, in order:");
-        for (i, t) in bundle.result.alternates.iter().enumerate() {
-            crate::outln!("  {:>3}. {}", i + 1, with_id(t, map.as_ref()));
+        for (i, t) in result.alternates.iter().enumerate() {
+            crate::outln!("  {:>3}. {}", i + 1, shown(t, result.selected.len() + i));
         }
     }
     crate::outln!();
@@ -139,7 +146,7 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
         "Publish: {}  (anyone can check it with `kleroterion verify`)",
         show(&a.out)
     );
-    match csvs {
+    match &done.lists {
         Some(c) => crate::outln!(
             "Private: {}  {}  {}",
             show(&c.selected),
