@@ -300,15 +300,17 @@ impl People {
         household_rule: bool,
     ) -> PyResult<Instance> {
         let order: Vec<usize> = (0..self.people.people.len()).collect();
-        let instance = py.detach(|| {
-            kfiles::fair::instance(
-                &quotas.quotas,
-                &self.people,
-                &order,
-                panel_size,
-                household_rule,
-            )
-        });
+        let instance = py
+            .detach(|| {
+                kfiles::fair::instance(
+                    &quotas.quotas,
+                    &self.people,
+                    &order,
+                    panel_size,
+                    household_rule,
+                )
+            })
+            .py()?;
         instance.validate().py()?;
         Ok(Instance::from_instance(instance))
     }

@@ -262,7 +262,8 @@ fn lottery_of(src: &Source) -> Fixture {
     for t in &committed.tickets {
         order[t.pool_index as usize] = t.person;
     }
-    let instance = kleroterion_files::fair::instance(&quotas, &people, &order, src.k, households);
+    let instance = kleroterion_files::fair::instance(&quotas, &people, &order, src.k, households)
+        .expect("instance");
     let dist = kleroterion_files::fair::leximin(&instance, &Default::default()).expect("leximin");
     let pool =
         ResolvedPool::new(&committed.manifest.features, &committed.pool.records).expect("pool");

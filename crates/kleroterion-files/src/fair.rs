@@ -7,29 +7,65 @@ use kleroterion_fair::{
 };
 
 use crate::error::{FileError, Result};
+use crate::limits::cut;
 use crate::people::People;
 use crate::quotas::Quotas;
 
 /// The selection problem of `people` (taken in `order`, indices into `people.people`) under
 /// the quotas, with households when `household_rule` is on.
+///
+/// A person's value that the quotas do not declare is an error (never a silent index): people
+/// read from a file were checked already, but `People` built by hand may hold anything.
 pub fn instance(
     quotas: &Quotas,
     people: &People,
     order: &[usize],
     panel_size: u32,
     household_rule: bool,
-) -> Instance {
-    let rows: Vec<Vec<u32>> = order
+) -> Result<Instance> {
+    let index: Vec<HashMap<&str, u32>> = quotas
+        .features
         .iter()
-        .map(|&i| {
-            quotas
-                .features
-                .iter()
-                .zip(&people.people[i].values)
-                .map(|(f, v)| f.value_index(v).unwrap_or(0) as u32)
-                .collect()
+        .map(|f| {
+            let mut m = HashMap::with_capacity(f.values.len());
+            for (i, v) in f.values.iter().enumerate() {
+                m.entry(v.value.as_str()).or_insert(i as u32);
+            }
+            m
         })
         .collect();
+    let row = |i: usize| -> Result<Vec<u32>> {
+        let p = &people.people[i];
+        if p.values.len() < quotas.features.len() {
+            return Err(FileError::Invalid {
+                detail: format!(
+                    "{}: the person \"{}\" has {} values for {} quota features",
+                    people.file,
+                    cut(&p.id),
+                    p.values.len(),
+                    quotas.features.len()
+                ),
+            });
+        }
+        quotas
+            .features
+            .iter()
+            .zip(&index)
+            .zip(&p.values)
+            .map(|((f, m), v)| {
+                m.get(v.as_str()).copied().ok_or_else(|| FileError::Invalid {
+                    detail: format!(
+                        "{}: the value \"{}\" of \"{}\" (person \"{}\") is not declared in the quotas. Fix: declare it in the quotas, or correct the person's value",
+                        people.file,
+                        cut(v),
+                        cut(&f.name),
+                        cut(&p.id)
+                    ),
+                })
+            })
+            .collect()
+    };
+    let rows = order.iter().map(|&i| row(i)).collect::<Result<Vec<_>>>()?;
     let households = if household_rule {
         let mut ids: HashMap<&str, u32> = HashMap::new();
         order
@@ -44,7 +80,7 @@ pub fn instance(
     } else {
         Vec::new()
     };
-    instance_of_rows(quotas, rows, households, panel_size)
+    Ok(instance_of_rows(quotas, rows, households, panel_size))
 }
 
 /// The selection problem of people given as value indices (one row per person, one index per
@@ -55,8 +91,17 @@ pub fn instance_of_rows(
     households: Vec<Option<u32>>,
     panel_size: u32,
 ) -> Instance {
-    let features = quotas
-        .features
+    Instance {
+        panel_size,
+        features: fair_features(&quotas.features),
+        people: rows,
+        households,
+    }
+}
+
+/// The protocol's features and quotas as the fair crate takes them.
+pub fn fair_features(features: &[kleroterion::Feature]) -> Vec<kleroterion_fair::Feature> {
+    features
         .iter()
         .map(|f| kleroterion_fair::Feature {
             name: f.name.clone(),
@@ -70,13 +115,7 @@ pub fn instance_of_rows(
                 })
                 .collect(),
         })
-        .collect();
-    Instance {
-        panel_size,
-        features,
-        people: rows,
-        households,
-    }
+        .collect()
 }
 
 /// Fails with [`FileError::Infeasible`] (naming the smallest relaxation) when no panel meets
@@ -167,5 +206,49 @@ pub fn portfolio(
 fn fair_error(e: FairError) -> FileError {
     FileError::Fair {
         detail: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::people::PeopleOptions;
+
+    fn inputs() -> (People, Quotas) {
+        let q = Quotas::parse_bytes("q.csv", b"feature,value,min,max\ng,woman,1,2\ng,man,1,2\n")
+            .expect("quotas");
+        let p = People::parse_bytes(
+            "p.csv",
+            b"id,g\na,woman\nb,man\nc,woman\n",
+            &q,
+            &PeopleOptions::default(),
+        )
+        .expect("people");
+        (p, q)
+    }
+
+    #[test]
+    fn declared_values_become_their_indices() {
+        let (p, q) = inputs();
+        let i = instance(&q, &p, &[2, 1, 0], 2, false).expect("instance");
+        assert_eq!(i.people, vec![vec![0], vec![1], vec![0]]);
+    }
+
+    #[test]
+    fn a_value_set_by_hand_outside_the_quotas_is_refused_not_counted_as_the_first() {
+        let (mut p, q) = inputs();
+        p.people[1].values[0] = "femme".into();
+        let e = instance(&q, &p, &[0, 1, 2], 2, false).expect_err("undeclared value");
+        let text = e.to_string();
+        assert!(
+            text.contains("\"femme\"") && text.contains("(person \"b\")"),
+            "{text}"
+        );
+        p.people[1].values.clear();
+        let e = instance(&q, &p, &[0, 1, 2], 2, false).expect_err("no value");
+        assert!(
+            e.to_string().contains("has 0 values for 1 quota features"),
+            "{e}"
+        );
     }
 }

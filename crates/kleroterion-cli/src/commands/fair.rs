@@ -40,7 +40,7 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
     }
     quotas.check_panel_size(a.size)?;
     let order: Vec<usize> = (0..n).collect();
-    let instance = fair::instance(&quotas, &people, &order, a.size, people.has_households());
+    let instance = fair::instance(&quotas, &people, &order, a.size, people.has_households())?;
     let spinner = ctx.progress.spinner("computing LEXIMIN probabilities");
     if let Err(FileError::Infeasible {
         panel_size,

@@ -119,22 +119,7 @@ fn greedy(note: Option<String>) -> PanelPlan {
 fn instance(pool: &PanelPool, k: u32) -> kleroterion_fair::Instance {
     kleroterion_fair::Instance {
         panel_size: k,
-        features: pool
-            .features
-            .iter()
-            .map(|f| kleroterion_fair::Feature {
-                name: f.name.clone(),
-                values: f
-                    .values
-                    .iter()
-                    .map(|q| kleroterion_fair::ValueQuota {
-                        name: q.value.clone(),
-                        min: q.min,
-                        max: q.max,
-                    })
-                    .collect(),
-            })
-            .collect(),
+        features: kleroterion_files::fair::fair_features(&pool.features),
         people: pool
             .values
             .iter()
