@@ -20,7 +20,7 @@ use crate::atomic::{self, Access, Existing, Flush, StagedDir};
 use crate::commit::CommitOptions;
 use crate::error::{FileError, Result};
 use crate::intake::{Intake, Sealed, Source};
-use crate::outputs::{BOM, CommitPaths, PRIVATE, WriteOptions};
+use crate::outputs::{CommitPaths, PRIVATE, WriteOptions, csv_error, csv_writer, write_json};
 use crate::people::{PeopleOptions, PeopleReader, Person};
 use crate::quotas::Quotas;
 
@@ -59,18 +59,9 @@ where
     }
     let staged = StagedDir::create(dir, options.existing, Access::Public)?;
     let inside = CommitPaths::of(staged.path());
-    let json = |path: &Path, value: &dyn erased::Json, access, flush| {
-        atomic::write_new_with(path, access, flush, &mut |w| {
-            value.write(w).map_err(|e| FileError::Json {
-                file: path.display().to_string(),
-                detail: e.to_string(),
-            })?;
-            w.write_all(b"\n").map_err(|e| FileError::io(path, &e))
-        })
-    };
     json(
         &inside.manifest,
-        &content.manifest,
+        content.manifest,
         Access::Public,
         Flush::Now,
     )?;
@@ -90,14 +81,8 @@ where
     }
     let tickets = &inside.tickets;
     atomic::write_new_with(tickets, Access::Private, Flush::Now, &mut |w| {
-        if options.bom {
-            w.write_all(BOM.as_bytes())
-                .map_err(|e| FileError::io(tickets, &e))?;
-        }
-        let mut csv = csv::WriterBuilder::new().from_writer(w);
-        let err = |e: csv::Error| FileError::Invalid {
-            detail: format!("writing CSV: {e}"),
-        };
+        let mut csv = csv_writer(w, options.bom).map_err(|e| FileError::io(tickets, &e))?;
+        let err = |e| csv_error(tickets, e);
         csv.write_record(&content.ticket_header).map_err(err)?;
         for row in &mut content.ticket_rows {
             csv.write_record(&row?).map_err(err)?;
@@ -111,22 +96,14 @@ where
     })
 }
 
-/// Pretty JSON written into any writer (the writer takes `&dyn Json` so that the closure above
-/// can serve every type).
-mod erased {
-    use std::io::Write;
-
-    /// A value that can be written as pretty JSON.
-    pub trait Json {
-        /// Writes `self` as pretty JSON.
-        fn write(&self, w: &mut dyn Write) -> serde_json::Result<()>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn write(&self, w: &mut dyn Write) -> serde_json::Result<()> {
-            serde_json::to_writer_pretty(w, self)
-        }
-    }
+/// A new JSON file inside the staged folder.
+fn json<T: serde::Serialize + ?Sized>(
+    path: &Path,
+    value: &T,
+    access: Access,
+    flush: Flush,
+) -> Result<()> {
+    atomic::write_new_with(path, access, flush, &mut |w| write_json(w, path, value))
 }
 
 /// What [`commit_file`] reports as it goes.

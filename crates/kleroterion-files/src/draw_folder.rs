@@ -16,8 +16,8 @@ use kleroterion::{Manifest, Reveal};
 
 use crate::atomic::{self, Access};
 use crate::draw_lists::{TicketIndex, write_lists};
-use crate::error::{FileError, Result};
-use crate::outputs::{DrawPaths, PRIVATE, WriteOptions, refuse_draw_outputs};
+use crate::error::Result;
+use crate::outputs::{DrawPaths, PRIVATE, WriteOptions, refuse_draw_outputs, write_json};
 use crate::table::Table;
 
 /// A draw made from files, and where its lists were written.
@@ -76,12 +76,7 @@ pub fn draw_files(
         "a bundle",
         |w| {
             let view = drawn.bundle(manifest, pool.serialize_records(), reveal);
-            serde_json::to_writer_pretty(&mut *w, &view).map_err(|e| FileError::Json {
-                file: bundle_path.display().to_string(),
-                detail: e.to_string(),
-            })?;
-            w.write_all(b"\n")
-                .map_err(|e| FileError::io(bundle_path, &e))
+            write_json(w, bundle_path, &view)
         },
     )?;
     let ids = match &lists {

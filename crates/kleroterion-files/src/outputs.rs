@@ -82,12 +82,23 @@ pub(crate) fn csv_error(path: &Path, e: csv::Error) -> FileError {
 
 /// Pretty JSON and a newline.
 pub fn json_text<T: serde::Serialize>(path: &Path, value: &T) -> Result<String> {
-    serde_json::to_string_pretty(value)
-        .map(|t| t + "\n")
-        .map_err(|e| FileError::Json {
-            file: path.display().to_string(),
-            detail: e.to_string(),
-        })
+    let mut bytes = Vec::new();
+    write_json(&mut bytes, path, value)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Writes the bytes of [`json_text`] into `w` as they are made (a pool or a bundle of millions
+/// of records is never held whole), naming `path` in errors.
+pub(crate) fn write_json<T: serde::Serialize + ?Sized>(
+    w: &mut dyn Write,
+    path: &Path,
+    value: &T,
+) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *w, value).map_err(|e| FileError::Json {
+        file: path.display().to_string(),
+        detail: e.to_string(),
+    })?;
+    w.write_all(b"\n").map_err(|e| FileError::io(path, &e))
 }
 
 /// How outputs are written.

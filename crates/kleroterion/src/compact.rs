@@ -81,9 +81,7 @@ impl CompactPool {
 
     /// Record `i`'s ticket.
     pub fn ticket(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.tickets.get(start..end)
+        nth_ticket(&self.tickets, &self.ends, i)
     }
 
     /// Record `i`, exactly as it was pushed.
@@ -280,9 +278,7 @@ impl<'f> PoolBuilder<'f> {
     }
 
     fn ticket(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.tickets.get(start..end)
+        nth_ticket(&self.tickets, &self.ends, i)
     }
 
     /// The number of records pushed.
@@ -353,4 +349,11 @@ impl<'f> PoolBuilder<'f> {
         pool.resolved.household = household;
         Ok(pool)
     }
+}
+
+/// Ticket `i` of tickets stored end to end in `tickets`, ticket `i` ending at `ends[i]`.
+fn nth_ticket<'t>(tickets: &'t str, ends: &[usize], i: usize) -> Option<&'t str> {
+    let end = *ends.get(i)?;
+    let start = i.checked_sub(1).map_or(0, |p| ends[p]);
+    tickets.get(start..end)
 }
