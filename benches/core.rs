@@ -116,19 +116,17 @@ fn manifest(
     k: u32,
     alternates: u32,
 ) -> Manifest {
-    Manifest {
-        spec: kleroterion::SPEC_VERSION.into(),
-        title: "benchmark".into(),
-        announced_at: Some("2026-11-30T12:00:00Z".into()),
+    Manifest::new(
+        "benchmark",
         method,
-        panel_size: k,
-        alternates,
-        household_rule: false,
+        k,
         features,
-        pool: PoolCommitment::of(records).expect("pool commitment"),
-        randomness: None,
-        purpose: kleroterion::Purpose::Official,
-    }
+        PoolCommitment::of(records).expect("pool commitment"),
+    )
+    .with_announced_at("2026-11-30T12:00:00Z")
+    .with_alternates(alternates)
+    .with_household_rule(false)
+    .with_purpose(kleroterion::Purpose::Official)
 }
 
 fn reveal() -> Reveal {

@@ -454,15 +454,7 @@ pub fn honest_bundle() -> &'static Bundle {
                 household: (i < 6).then(|| format!("h{}", i / 2)),
             })
             .collect();
-        let manifest = Manifest {
-            spec: kleroterion::SPEC_VERSION.into(),
-            title: "receipts".into(),
-            announced_at: Some("2026-11-30T12:00:00Z".into()),
-            method: Method::Greedy { max_attempts: 20 },
-            panel_size: 4,
-            alternates: 3,
-            household_rule: true,
-            features: vec![
+        let manifest = Manifest::new("receipts", Method::Greedy { max_attempts: 20 }, 4, vec![
                 Feature {
                     name: "gender".into(),
                     values: vec![q("woman", 1, 3), q("man", 1, 3)],
@@ -471,14 +463,10 @@ pub fn honest_bundle() -> &'static Bundle {
                     name: "age".into(),
                     values: vec![q("young", 0, 4), q("old", 0, 4)],
                 },
-            ],
-            pool: PoolCommitment::of(&records).expect("pool"),
-            randomness: Some(Recipe {
+            ], PoolCommitment::of(&records).expect("pool")).with_announced_at("2026-11-30T12:00:00Z").with_alternates(3).with_household_rule(true).with_randomness(Recipe {
                 sources: vec![SourceSpec::Hex { label: "x".into() }],
                 fallback: Fallback::NextValue,
-            }),
-            purpose: Purpose::Official,
-        };
+            }).with_purpose(Purpose::Official);
         let reveal = Reveal {
             sources: vec![SourceValue::Hex {
                 value: vec![1, 2, 3],
@@ -619,7 +607,7 @@ fn commit_draw_verify(people: &People, quotas: &Quotas, o: usize) {
         panel_size: k,
         alternates: 2,
         method: Some(method),
-        tickets: TicketSource::Keyed(b"fuzz key".to_vec()),
+        tickets: TicketSource::Keyed(kleroterion::TicketKey::from_bytes(b"fuzz key 0123456").unwrap()),
         ..Default::default()
     };
     let Ok(c) = commit(people, quotas, &options) else {
@@ -746,27 +734,15 @@ impl DrawInput {
             },
             _ => Method::Rfc3797,
         };
-        let manifest = Manifest {
-            spec: kleroterion::SPEC_VERSION.into(),
-            title: "fuzz".into(),
-            announced_at: None,
-            method,
-            panel_size: k,
-            alternates: if self.alternates == 255 {
+        let manifest = Manifest::new("fuzz", method, k, features, PoolCommitment::of(&records).expect("a pool of 1 to 12 records")).with_alternates(if self.alternates == 255 {
                 u32::MAX
             } else {
                 u32::from(self.alternates % 8)
-            },
-            household_rule: self.household_rule,
-            features,
-            pool: PoolCommitment::of(&records).expect("a pool of 1 to 12 records"),
-            randomness: None,
-            purpose: match self.purpose % 3 {
+            }).with_household_rule(self.household_rule).with_purpose(match self.purpose % 3 {
                 0 => Purpose::Official,
                 1 => Purpose::Rehearsal,
                 _ => Purpose::Replay,
-            },
-        };
+            });
         let value = if self.reveal.is_empty() {
             vec![0]
         } else {

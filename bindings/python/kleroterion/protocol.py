@@ -439,6 +439,16 @@ class Manifest:
         """For ``lottery`` committed here: the LEXIMIN minimum probability before rounding."""
         return None if self._committed is None else self._committed.leximin_min
 
+    @property
+    def ticket_key(self) -> Optional[str]:
+        """The key the tickets were derived from, in hex (None for a manifest read from a file).
+
+        Private: with the people file, it re-derives every ticket. Keep it with the ticket map
+        (:meth:`write` puts it in ``private/ticket-key.txt``); giving it back to :func:`commit`
+        with the same inputs gives the same commitment.
+        """
+        return None if self._committed is None else self._committed.ticket_key_hex()
+
     def to_json(self) -> str:
         """The manifest (SPEC.md section 14)."""
         return json.dumps(self.data, indent=2, ensure_ascii=False)
@@ -563,8 +573,12 @@ def commit(
     - ``now``: the current time, checked against the recipe (Unix seconds, an aware
       ``datetime`` or ``YYYY-MM-DDTHH:MM:SSZ``); default: the system clock. A recipe whose
       randomness already exists at ``now`` is refused unless ``purpose="replay"``.
-    - ``ticket_key``: a secret key for reproducible tickets (HMAC of the ids); default:
-      random tickets.
+    - ``ticket_key``: the secret key tickets are derived from (HMAC-SHA256 of each id): at
+      least 16 random bytes, as ``bytes`` or as hex or base64 text (``secrets.token_hex(32)``).
+      A passphrase is refused, because trying every id of a roll would match tickets to
+      names. Default: a new 256-bit key, readable as ``manifest.ticket_key`` and written to
+      ``private/ticket-key.txt`` by :meth:`Manifest.write`. The same key and the same inputs
+      give the same commitment: in a notebook, keep the key to run a cell again.
     """
     if purpose not in ("official", "rehearsal", "replay"):
         raise _invalid(f"unknown purpose {purpose!r}: use official, rehearsal or replay")
@@ -572,7 +586,12 @@ def commit(
     recipe = None
     if randomness is not None:
         recipe = randomness if isinstance(randomness, str) else json.dumps(dict(randomness))
-    key = ticket_key.encode() if isinstance(ticket_key, str) else ticket_key
+    if isinstance(ticket_key, (bytes, bytearray)):
+        key: Optional[str] = bytes(ticket_key).hex()
+    elif ticket_key is None or isinstance(ticket_key, str):
+        key = ticket_key
+    else:
+        raise _invalid(f"ticket_key must be bytes or hex/base64 text, not {type(ticket_key).__name__}")
     people = pool.people(quotas)
     from .fair import _progress  # noqa: PLC0415 (tqdm is imported only when asked for)
 
@@ -586,7 +605,7 @@ def commit(
             title=title,
             announced_at=announced_at,
             randomness_json=recipe,
-            ticket_key=None if key is None else list(key),
+            ticket_key=key,
             max_attempts=max_attempts,
             panels=panels,
             strata=strata,

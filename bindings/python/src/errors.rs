@@ -106,7 +106,7 @@ fn raise_at<E: pyo3::PyTypeInfo>(kind: &str, message: String, at: Option<&Locati
 /// An error of the core crate.
 pub fn core(e: kleroterion::Error) -> PyErr {
     use kleroterion::Error as E;
-    let kind = e.kind();
+    let kind = e.kind().as_str();
     let message = e.to_string();
     match e {
         E::QuotaMinsTooLarge { .. }
@@ -132,9 +132,13 @@ pub fn files(e: FileError) -> PyErr {
     match e {
         FileError::Infeasible { .. } => raise_at::<InfeasibleQuotas>(kind, message, at.as_ref()),
         FileError::TimeLimit { .. } => raise::<Interrupted>(kind, message),
-        FileError::Fair { detail } => match detail.as_str() {
-            "time limit reached" => raise::<Interrupted>("TimeLimit", message),
-            "cancelled" => raise::<Interrupted>("Cancelled", message),
+        FileError::Fair { source } => match source {
+            kleroterion_fair::FairError::TimeLimit { .. } => {
+                raise::<Interrupted>("TimeLimit", message)
+            }
+            kleroterion_fair::FairError::Cancelled { .. } => {
+                raise::<Interrupted>("Cancelled", message)
+            }
             _ => raise::<SolverError>(kind, message),
         },
         FileError::OutputExists { .. } => raise::<OutputExists>(kind, message),

@@ -51,15 +51,8 @@ pub struct Distribution {
     dist: kf::Distribution,
 }
 
-fn report_json(r: &kf::Report) -> serde_json::Value {
-    json!({
-        "min": r.min,
-        "max": r.max,
-        "mean": r.mean,
-        "gini": r.gini,
-        "geometric_mean": r.geometric_mean,
-        "share_below_mean": r.share_below_mean,
-    })
+fn report_json(r: &kf::ProbabilitySummary) -> serde_json::Value {
+    serde_json::to_value(r).unwrap_or_default()
 }
 
 #[pymethods]

@@ -391,7 +391,7 @@ pub fn commit(
     title: String,
     announced_at: Option<String>,
     randomness_json: Option<String>,
-    ticket_key: Option<Vec<u8>>,
+    ticket_key: Option<String>,
     max_attempts: u32,
     panels: u32,
     strata: Option<String>,
@@ -408,11 +408,10 @@ pub fn commit(
         None => None::<Recipe>,
     };
     let time_limit = crate::fair::duration(time_limit)?;
-    let tickets = match ticket_key {
-        Some(k) if k.is_empty() => return Err(errors::invalid("the ticket key is empty")),
-        Some(k) => TicketSource::Keyed(k),
-        None => TicketSource::Random,
-    };
+    let tickets = TicketSource::Keyed(match ticket_key {
+        Some(k) => kleroterion::TicketKey::parse(&k).map_err(errors::core)?,
+        None => TicketSource::generate_key().py()?,
+    });
     let (fair, raised) = crate::fair::run_options(progress, time_limit);
     let options = CommitOptions {
         title,
@@ -439,6 +438,11 @@ pub fn commit(
 
 #[pymethods]
 impl Committed {
+    /// The ticket key in hex (private: it re-derives every ticket).
+    fn ticket_key_hex(&self) -> Option<String> {
+        self.committed.ticket_key.as_ref().map(|k| k.to_hex())
+    }
+
     /// The manifest as JSON.
     fn manifest_json(&self) -> PyResult<String> {
         to_json("manifest", &self.committed.manifest)

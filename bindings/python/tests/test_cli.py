@@ -30,7 +30,7 @@ def cli_commit(cli: Path, out: Path, method: str = "greedy") -> None:
     run(
         cli, "commit", "--people", str(SF / "candidates.csv"), "--quotas", str(SF / "features.csv"),
         "--size", "22", "--method", method, "--id-column", "nationbuilder_id", "--household", *HOUSEHOLD,
-        "--ticket-key", "shared secret", "--title", "Interop", "--alternates", "4", "--panels", "100",
+        "--ticket-key", "73686172656420736563726574212121", "--title", "Interop", "--alternates", "4", "--panels", "100",
         "--out", str(out),
     )
 
@@ -38,7 +38,7 @@ def cli_commit(cli: Path, out: Path, method: str = "greedy") -> None:
 def python_commit(method: str = "greedy") -> kl.Manifest:
     pool = kl.Pool.from_csv(SF / "candidates.csv", id="nationbuilder_id", household=HOUSEHOLD)
     quotas = kl.Quotas.from_csv(SF / "features.csv")
-    return kl.commit(pool, quotas, 22, method=method, ticket_key="shared secret", title="Interop",
+    return kl.commit(pool, quotas, 22, method=method, ticket_key="73686172656420736563726574212121", title="Interop",
                      alternates=4, panels=100, progress=False)
 
 

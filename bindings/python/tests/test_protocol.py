@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Union
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ def sf() -> tuple[kl.Pool, kl.Quotas]:
 def lottery(sf: tuple[kl.Pool, kl.Quotas]) -> kl.Manifest:
     pool, quotas = sf
     return kl.commit(pool, quotas, 22, method="lottery", alternates=5, title="Fixture assembly",
-                     announced_at=ANNOUNCED, randomness=RECIPE, ticket_key=b"secret",
+                     announced_at=ANNOUNCED, randomness=RECIPE, ticket_key=b"secret key 16 by",
                      panels=200, progress=False, now=ANNOUNCED)
 
 
@@ -59,11 +60,25 @@ def test_lottery_commit(lottery: kl.Manifest) -> None:
 
 def test_commit_is_reproducible_with_a_ticket_key(sf: tuple[kl.Pool, kl.Quotas]) -> None:
     pool, quotas = sf
-    a = kl.commit(pool, quotas, 22, method="greedy", ticket_key="k", progress=False)
-    b = kl.commit(pool, quotas, 22, method="greedy", ticket_key="k", progress=False)
+    a = kl.commit(pool, quotas, 22, method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", progress=False)
+    b = kl.commit(pool, quotas, 22, method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", progress=False)
     c = kl.commit(pool, quotas, 22, method="greedy", progress=False)
     assert a.commitment == b.commitment
-    assert a.commitment != c.commitment  # random tickets
+    assert a.commitment != c.commitment  # a generated key
+    assert a.ticket_key == "6b" * 16
+    generated = c.ticket_key
+    assert generated is not None and len(generated) == 64
+    again = kl.commit(pool, quotas, 22, method="greedy", ticket_key=bytes.fromhex(generated), progress=False)
+    assert again.commitment == c.commitment
+
+
+@pytest.mark.parametrize("weak", ["organiser-secret", "", "00112233", b"short", "correcthorsebatterystaples"])
+def test_a_weak_ticket_key_is_refused(sf: tuple[kl.Pool, kl.Quotas], weak: Union[str, bytes]) -> None:
+    pool, quotas = sf
+    with pytest.raises(kl.InvalidInput) as e:
+        kl.commit(pool, quotas, 22, method="greedy", ticket_key=weak, progress=False)
+    assert e.value.kind == "WeakTicketKey"
+    assert "ticket key" in str(e.value)
 
 
 def test_draw_verify_receipts_replace(lottery: kl.Manifest) -> None:
@@ -196,7 +211,7 @@ def test_pandas_pool_uniform_and_stratified() -> None:
     )
     pool = kl.Pool.from_dataframe(df, id="id", features=["gender", "commune"])
     m = kl.commit(pool, quotas, 10, method="stratified", strata="commune", allocation="largest-remainder",
-                  ticket_key="k", alternates=3)
+                  ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", alternates=3)
     assert [f["name"] for f in m.data["features"]] == ["gender", "commune"]
     b = kl.draw(m, {"sources": [{"kind": "hex", "value": "00"}]})
     counts = b.selected["commune"].value_counts()
@@ -209,7 +224,7 @@ def test_pandas_pool_uniform_and_stratified() -> None:
     assert "NO RECIPE" in report._repr_html_()
     time_order = next(s for s in report.steps if s.id == "time_order")
     assert time_order.status == "skipped"
-    u = kl.commit(pool, quotas, 10, method="uniform", ticket_key="k")
+    u = kl.commit(pool, quotas, 10, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b")
     assert kl.verify(kl.draw(u, [rnd.dice_value(np.array([1, 2, 3]))]))
 
 
@@ -219,7 +234,7 @@ def test_nfc_on_import() -> None:
     q = kl.Quotas.from_dataframe(
         pd.DataFrame({"feature": ["commune"] * 2, "value": ["P\u00e9rols", "Lattes"], "min": [0, 0], "max": [2, 2]})
     )
-    m = kl.commit(kl.Pool.from_dataframe(df), q, 2, method="uniform", ticket_key="k")
+    m = kl.commit(kl.Pool.from_dataframe(df), q, 2, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b")
     values = {r["values"][0] for r in json.loads(m.records.to_json())["records"]}
     assert values == {"P\u00e9rols", "Lattes"}
 

@@ -30,7 +30,7 @@ PEOPLE = pd.DataFrame(
 QUOTAS = pd.DataFrame({"feature": ["gender", "gender"], "value": ["f", "m"], "min": [2, 2], "max": [2, 2]})
 
 
-def commit(ticket_key: Optional[str] = "notebook key", title: str = "Safe files") -> kl.Manifest:
+def commit(ticket_key: Optional[str] = "6e6f7465626f6f6b206b657920313233", title: str = "Safe files") -> kl.Manifest:
     # The features are named, so that only the id and gender columns would be needed.
     pool = kl.Pool.from_dataframe(PEOPLE, id="id", features=["gender"])
     return kl.commit(pool, kl.Quotas.from_dataframe(QUOTAS), 4, method="greedy", alternates=2,
@@ -140,7 +140,7 @@ def test_a_commit_folder_never_holds_the_pool_file(tmp_path: Path) -> None:
     people = tmp_path / "people.csv"
     PEOPLE.to_csv(people, index=False)
     pool = kl.Pool.from_csv(people, id="id", features=["gender"])
-    m = kl.commit(pool, kl.Quotas.from_dataframe(QUOTAS), 4, method="greedy", ticket_key="k", progress=False)
+    m = kl.commit(pool, kl.Quotas.from_dataframe(QUOTAS), 4, method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", progress=False)
     for overwrite in (False, True):
         with pytest.raises(kl.InvalidInput) as e:
             m.write(tmp_path, overwrite=overwrite)
@@ -184,7 +184,7 @@ def test_write_csvs_never_replaces_a_users_selected_csv(tmp_path: Path) -> None:
 
 
 def test_write_csvs_refuses_the_ticket_map_of_another_commit(tmp_path: Path) -> None:
-    other = commit(ticket_key="another key").write(tmp_path / "other")
+    other = commit(ticket_key="616e6f74686572206b65792031323334").write(tmp_path / "other")
     with pytest.raises(kl.InvalidInput) as e:
         kl.draw(commit(), REVEAL).write_csvs(tmp_path / "lists", other.tickets)
     assert e.value.kind == "TicketMapMismatch"

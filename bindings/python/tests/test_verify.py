@@ -41,7 +41,7 @@ def quotas() -> kl.Quotas:
 
 
 def commit(**kw: Any) -> kl.Manifest:
-    args: dict[str, Any] = dict(method="greedy", ticket_key="k", randomness=RECIPE, announced_at=ANNOUNCED,
+    args: dict[str, Any] = dict(method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", randomness=RECIPE, announced_at=ANNOUNCED,
                                 now=ANNOUNCED, alternates=2, title="Test assembly")
     args.update(kw)
     return kl.commit(pool(), quotas(), 4, **args)

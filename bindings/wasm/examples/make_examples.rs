@@ -41,7 +41,7 @@ use kleroterion::model::ResolvedPool;
 use kleroterion::stream::Stream;
 use kleroterion::{
     Allocation, Bundle, Digest, Fallback, Feature, Manifest, Method, PoolCommitment, Purpose,
-    Receipt, Recipe, Record, Reveal, SPEC_VERSION, SourceSpec, SourceValue, ValueQuota, draw,
+    Receipt, Recipe, Record, Reveal, SourceSpec, SourceValue, ValueQuota, draw,
 };
 use serde::Serialize;
 
@@ -209,22 +209,17 @@ fn manifest(
         alternates,
         household_rule,
     } = setup;
-    Ok(Manifest {
-        spec: SPEC_VERSION.into(),
-        title: title.into(),
-        announced_at: Some(announced_at.into()),
-        method,
-        panel_size: k,
-        alternates,
-        household_rule,
-        features,
-        pool: PoolCommitment::of(records)?,
-        randomness: Some(Recipe {
-            sources,
-            fallback: Fallback::NextValue,
-        }),
-        purpose: Purpose::Official,
-    })
+    Ok(
+        Manifest::new(title, method, k, features, PoolCommitment::of(records)?)
+            .with_announced_at(announced_at)
+            .with_alternates(alternates)
+            .with_household_rule(household_rule)
+            .with_randomness(Recipe {
+                sources,
+                fallback: Fallback::NextValue,
+            })
+            .with_purpose(Purpose::Official),
+    )
 }
 
 /// A source of the registry's lottery `id` on `date`.

@@ -692,7 +692,7 @@ pub fn manifest_encoding(manifest_json: &str) -> ApiResult<String> {
         bytes,
         commitment,
         error: invalid.as_ref().map(|e| e.to_string()),
-        error_kind: invalid.as_ref().map(kleroterion::Error::kind),
+        error_kind: invalid.as_ref().map(|e| e.kind().as_str()),
     })
 }
 

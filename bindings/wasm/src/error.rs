@@ -46,7 +46,7 @@ impl std::error::Error for ApiError {}
 impl From<kleroterion::Error> for ApiError {
     fn from(e: kleroterion::Error) -> Self {
         Self {
-            kind: e.kind().into(),
+            kind: e.kind().as_str().into(),
             message: e.to_string(),
         }
     }

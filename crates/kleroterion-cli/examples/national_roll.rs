@@ -67,7 +67,6 @@ use kleroterion::{
     Allocation, Digest, Feature, Manifest, Method, PoolCommitment, Recipe, Record, Reveal,
     SPEC_VERSION, SourceSpec, ValueQuota,
 };
-use kleroterion_files::tickets::hmac_sha256;
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -281,18 +280,13 @@ fn generate(dir: &Path, n: u32, communes: u32, k: u32) -> Fallible<Vec<u32>> {
 
 /// The ticket derivation of `kleroterion_files::tickets` (`TicketSource::Keyed`), without
 /// allocating a `String` a voter.
-struct TicketKey(Vec<u8>);
+struct TicketKey(kleroterion::TicketKey);
 
 impl TicketKey {
     /// The first 8 bytes of `HMAC-SHA256(key, "ticket" 0x00 id)`.
-    fn ticket_bytes(&self, id: &[u8], scratch: &mut Vec<u8>) -> [u8; 8] {
-        scratch.clear();
-        scratch.extend_from_slice(b"ticket\0");
-        scratch.extend_from_slice(id);
-        let mac = hmac_sha256(&self.0, scratch);
-        let mut out = [0u8; 8];
-        out.copy_from_slice(&mac[..8]);
-        out
+    fn ticket_bytes(&self, id: &[u8], _scratch: &mut Vec<u8>) -> [u8; 8] {
+        self.0
+            .code("ticket", std::str::from_utf8(id).unwrap_or_default())
     }
 }
 
@@ -359,7 +353,9 @@ impl<'a> Committer<'a> {
                 .map(|(i, s)| (s.as_bytes(), i as u32))
                 .collect(),
             names,
-            hmac: TicketKey(TICKET_KEY.to_vec()),
+            hmac: TicketKey(
+                kleroterion::TicketKey::from_bytes(TICKET_KEY).unwrap_or_else(|e| panic!("{e}")),
+            ),
             scratch: Vec::with_capacity(64),
             record: Record {
                 ticket: String::with_capacity(19),
@@ -622,7 +618,7 @@ fn write_volunteers(dir: &Path, n: usize, k: u32) -> Fallible<()> {
     writeln!(q, "feature,value,min,max")?;
     for f in &pool.features {
         for v in &f.values {
-            writeln!(q, "{},{},{},{}", f.name, v.name, v.min, v.max)?;
+            writeln!(q, "{},{},{},{}", f.name, v.value, v.min, v.max)?;
         }
     }
     q.flush()?;
@@ -635,7 +631,7 @@ fn write_volunteers(dir: &Path, n: usize, k: u32) -> Fallible<()> {
     for (i, person) in pool.people.iter().enumerate() {
         write!(w, "v{}", i + 1)?;
         for (f, &v) in pool.features.iter().zip(person) {
-            write!(w, ",{}", f.values[v as usize].name)?;
+            write!(w, ",{}", f.values[v as usize].value)?;
         }
         match pool.household(i) {
             Some(h) => writeln!(w, ",{h} Household Lane")?,
@@ -723,8 +719,9 @@ fn main() -> Fallible<()> {
     }
     {
         // The example's HMAC agrees with the files crate's ticket derivation.
-        let first = kleroterion_files::TicketSource::Keyed(TICKET_KEY.to_vec())
-            .ticket(&format!("FR{:09}", 7 + 1_000_000))?;
+        let first =
+            kleroterion_files::TicketSource::Keyed(kleroterion::TicketKey::from_bytes(TICKET_KEY)?)
+                .ticket(&format!("FR{:09}", 7 + 1_000_000))?;
         let mut mine = String::new();
         format_ticket(compact.tickets[0].to_be_bytes(), &mut mine);
         assert_eq!(
@@ -739,18 +736,14 @@ fn main() -> Fallible<()> {
         return Err(format!("duplicate ticket {:016X}", w[0]).into());
     }
     drop(sorted);
-    let manifest = Manifest {
-        spec: SPEC_VERSION.into(),
-        title: "National roll, stage-1 invitations (benchmark)".into(),
-        announced_at: Some("2026-11-30T12:00:00Z".into()),
-        method: Method::Stratified {
+    let manifest = Manifest::new(
+        "National roll, stage-1 invitations (benchmark)",
+        Method::Stratified {
             feature: "commune".into(),
             allocation: Allocation::LargestRemainder,
         },
-        panel_size: k,
-        alternates: args.alternates,
-        household_rule: false,
-        features: vec![Feature {
+        k,
+        vec![Feature {
             name: "commune".into(),
             values: names
                 .iter()
@@ -761,21 +754,24 @@ fn main() -> Fallible<()> {
                 })
                 .collect(),
         }],
-        pool: PoolCommitment {
+        PoolCommitment {
             root: compact.root,
             count: n,
         },
-        randomness: Some(Recipe {
-            sources: vec![SourceSpec::Lottery {
-                lottery: "euromillions".into(),
-                date: "2026-12-01".into(),
-                format: None,
-                draw_at: None,
-            }],
-            fallback: kleroterion::Fallback::NextValue,
-        }),
-        purpose: kleroterion::Purpose::Official,
-    };
+    )
+    .with_announced_at("2026-11-30T12:00:00Z")
+    .with_alternates(args.alternates)
+    .with_household_rule(false)
+    .with_randomness(Recipe {
+        sources: vec![SourceSpec::Lottery {
+            lottery: "euromillions".into(),
+            date: "2026-12-01".into(),
+            format: None,
+            draw_at: None,
+        }],
+        fallback: kleroterion::Fallback::NextValue,
+    })
+    .with_purpose(kleroterion::Purpose::Official);
     manifest.validate()?;
     let commitment = manifest.commitment()?;
     std::fs::write(dir.join("manifest.json"), manifest.to_json()?)?;

@@ -115,8 +115,11 @@ pub struct CommitArgs {
     /// Panels in the lottery portfolio.
     #[arg(long, default_value_t = 1000)]
     pub panels: u32,
-    /// Derive tickets with HMAC-SHA256 from this secret instead of random codes (reproducible).
-    #[arg(long)]
+    /// The secret key tickets and household keys are derived from (HMAC-SHA256 of each id):
+    /// at least 16 random bytes in hex or base64, e.g. from `openssl rand -hex 32`; a
+    /// passphrase is refused. Without it, a 256-bit key is generated. Either way the key is
+    /// kept in private/ticket-key.txt, and the same key and inputs give the same commitment.
+    #[arg(long, value_name = "KEY")]
     pub ticket_key: Option<String>,
     /// Time limit for the LEXIMIN computation (method lottery), in seconds (default 300; 0
     /// means no limit).

@@ -50,7 +50,7 @@ impl CliError {
     pub fn kind(&self) -> &'static str {
         match self {
             CliError::Files(e) => e.kind(),
-            CliError::Core { source, .. } => source.kind(),
+            CliError::Core { source, .. } => source.kind().as_str(),
             CliError::Demo(_) => "Demo",
             CliError::Failed(_) => "Failed",
             CliError::Usage(_) => "Usage",

@@ -153,7 +153,7 @@ fn re_commitment_after_the_fact_fails_against_the_published_commitment() {
         .arg("--randomness")
         .arg(dir.join("recipe.json"))
         .args(["--announced-at", manifest["announced_at"].as_str().unwrap()])
-        .args(["--ticket-key", "test key", "--out"])
+        .args(["--ticket-key", "74657374206b6579746573742d6b6579", "--out"])
         .arg(dir.join("recommit"))
         .assert()
         .success();
@@ -377,7 +377,7 @@ fn commit_recipe(dir: &Path, out: &str, recipe: &str, extra: &[&str]) -> Run {
     args.extend(sortition_foundation_args());
     args.extend([
         "--ticket-key".into(),
-        "k".into(),
+        "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b".into(),
         "--randomness".into(),
         recipe.display().to_string(),
         "--out".into(),

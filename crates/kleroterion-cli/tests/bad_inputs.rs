@@ -18,7 +18,7 @@ fn commit(dir: &Path, people: &Path, quotas: &Path, extra: &[&str]) -> assert_cm
         .arg(people)
         .arg("--quotas")
         .arg(quotas)
-        .args(["--ticket-key", "k"])
+        .args(["--ticket-key", "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b"])
         .args(extra)
         .arg("--out")
         .arg(dir.join("out"))

@@ -120,31 +120,81 @@ fn commit_is_reproducible_with_a_ticket_key() {
     assert_eq!(tickets, sorted);
 }
 
+/// Without `--ticket-key`, each commit generates its own 256-bit key (so two commits differ),
+/// keeps it in `private/ticket-key.txt` and never in a public file; given back, the key
+/// reproduces the commitment. A passphrase or a short key is refused before anything is
+/// written.
 #[test]
-fn random_tickets_differ_between_commits() {
+fn ticket_keys_are_generated_kept_private_and_never_guessable() {
     let dir = tempfile::TempDir::new().unwrap();
-    let run = |out: &str| {
+    let people = data("replication/example_small_20/respondents.csv");
+    let quotas = data("replication/example_small_20/categories.csv");
+    let run = |out: &str, key: Option<&str>| {
         let o = dir.path().join(out);
-        kl().arg("commit")
-            .args([
-                "--people",
-                &data("replication/example_small_20/respondents.csv")
-                    .display()
-                    .to_string(),
-            ])
-            .args([
-                "--quotas",
-                &data("replication/example_small_20/categories.csv")
-                    .display()
-                    .to_string(),
-            ])
-            .args(["--size", "20", "--method", "uniform", "--out"])
-            .arg(&o)
-            .assert()
-            .success();
-        std::fs::read_to_string(o.join("commitment.txt")).unwrap()
+        let mut cmd = kl();
+        cmd.arg("commit")
+            .arg("--people")
+            .arg(&people)
+            .arg("--quotas")
+            .arg(&quotas)
+            .args(["--size", "20", "--method", "uniform"]);
+        if let Some(k) = key {
+            cmd.args(["--ticket-key", k]);
+        }
+        (cmd.arg("--out").arg(&o).assert(), o)
     };
-    assert_ne!(run("a"), run("b"));
+    let read = |p: std::path::PathBuf| std::fs::read_to_string(p).unwrap();
+    let (ok, a) = run("a", None);
+    ok.success()
+        .stdout(predicate::str::contains("ticket-key.txt"));
+    let (ok, b) = run("b", None);
+    ok.success();
+    assert_ne!(
+        read(a.join("commitment.txt")),
+        read(b.join("commitment.txt"))
+    );
+    let key = read(a.join("private/ticket-key.txt"));
+    let key = key.trim();
+    assert_eq!(key.len(), 64, "a 256-bit key in hex: {key}");
+    assert_ne!(key, read(b.join("private/ticket-key.txt")).trim());
+    for public in ["manifest.json", "pool.json", "commitment.txt"] {
+        assert!(
+            !read(a.join(public)).contains(key),
+            "{public} holds the key"
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(a.join("private/ticket-key.txt"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the key file is readable by others: {mode:o}"
+        );
+    }
+    let (ok, again) = run("again", Some(key));
+    ok.success();
+    assert_eq!(
+        read(a.join("commitment.txt")),
+        read(again.join("commitment.txt"))
+    );
+    for weak in [
+        "organiser-secret",
+        "",
+        "00112233",
+        "correcthorsebatterystaples",
+    ] {
+        let (refused, out) = run(&format!("weak-{}", weak.len()), Some(weak));
+        refused
+            .failure()
+            .stderr(predicate::str::contains("ticket key refused"))
+            .stderr(predicate::str::contains("openssl rand -hex 32"));
+        assert!(!out.exists(), "a refused key wrote {}", out.display());
+    }
 }
 
 #[test]
@@ -162,7 +212,7 @@ fn replication_small_20_lottery() {
             "commit", "--json", "--people", &p, "--quotas", &q, "--size", "20", "--method",
             "lottery", "--panels", "100",
         ])
-        .args(["--ticket-key", "k", "--out"])
+        .args(["--ticket-key", "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", "--out"])
         .arg(&out)
         .output()
         .unwrap();
@@ -369,7 +419,7 @@ fn drand_v1_http_answer_draws_a_replayed_quicknet_round() {
                 "--announced-at",
                 "2026-07-23T06:00:00Z",
                 "--ticket-key",
-                "k",
+                "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b",
             ])
             .args(extra)
             .arg("--out")

@@ -365,7 +365,13 @@ fn json_errors_are_json() {
 #[test]
 fn draw_errors_name_the_file() {
     let (dir, p, q) = setup(&people_text(None), QUOTAS);
-    commit_with(dir.path(), &p, &q, &["--ticket-key", "k"]).success();
+    commit_with(
+        dir.path(),
+        &p,
+        &q,
+        &["--ticket-key", "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b"],
+    )
+    .success();
     let manifest = dir.path().join("out/manifest.json");
     let bad = write(
         dir.path(),

@@ -50,7 +50,7 @@ fn commit(people: &Path, quotas: &Path, out: &Path) -> std::process::Command {
             "--method",
             "uniform",
             "--ticket-key",
-            "test key",
+            "74657374206b6579746573742d6b6579",
         ])
         .arg("--out")
         .arg(out);

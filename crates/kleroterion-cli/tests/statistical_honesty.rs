@@ -43,7 +43,7 @@ use kleroterion::encoding::sha256;
 use kleroterion::methods::draw_panel;
 use kleroterion::model::ResolvedPool;
 use kleroterion::{Allocation, Digest, Manifest, Method, Reveal};
-use kleroterion_fair::Report;
+use kleroterion_fair::ProbabilitySummary;
 use kleroterion_files::{
     CommitOptions, Committed, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource,
     commit,
@@ -240,7 +240,9 @@ fn commit_source(
             panel_size: src.k,
             alternates: 0,
             method: Some(method),
-            tickets: TicketSource::Keyed(b"statistical-honesty".to_vec()),
+            tickets: TicketSource::Keyed(
+                kleroterion::TicketKey::from_bytes(b"statistical-honesty").unwrap(),
+            ),
             ..Default::default()
         },
     )
@@ -530,7 +532,7 @@ fn compare_greedy_with_leximin(name: &str, fx: &Fixture, k: u32) {
         .collect();
     let kn = f64::from(k) / n as f64;
     let row = |name: &str, p: &[f64]| {
-        let r = Report::new(p, k);
+        let r = ProbabilitySummary::new(p, k);
         let zero = p.iter().filter(|&&x| x == 0.0).count();
         println!(
             "| {name} | {:.4} | {:.4} | {:.4} | {:.1}% | {zero} |",

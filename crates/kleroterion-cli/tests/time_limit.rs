@@ -18,7 +18,7 @@ fn synthetic_pool(dir: &Path) -> (PathBuf, PathBuf) {
     let mut quotas = String::from("feature,value,min,max\n");
     for f in &pool.features {
         for v in &f.values {
-            writeln!(quotas, "{},{},{},{}", f.name, v.name, v.min, v.max).unwrap();
+            writeln!(quotas, "{},{},{},{}", f.name, v.value, v.min, v.max).unwrap();
         }
     }
     let mut people = String::from("id");
@@ -29,7 +29,7 @@ fn synthetic_pool(dir: &Path) -> (PathBuf, PathBuf) {
     for (i, person) in pool.people.iter().enumerate() {
         write!(people, "v{}", i + 1).unwrap();
         for (f, &v) in pool.features.iter().zip(person) {
-            write!(people, ",{}", f.values[v as usize].name).unwrap();
+            write!(people, ",{}", f.values[v as usize].value).unwrap();
         }
         match pool.household(i) {
             Some(h) => writeln!(people, ",{h} Household Lane").unwrap(),
@@ -135,7 +135,7 @@ fn fair_and_commit_stop_at_the_time_limit_and_accept_a_partial_distribution() {
             "--json",
             "--accept-partial",
             "--ticket-key",
-            "b",
+            "62626262626262626262626262626262",
             "--out",
         ])
         .arg(&folder)

@@ -38,6 +38,7 @@ pub enum FairError {
 
 /// How far a computation got when the time limit or the cancellation flag stopped it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Stopped {
     /// What was being done: [`Phase::Relaxation`] or [`Phase::Decomposing`] on the way
     /// through the relaxation, [`Phase::Seeding`] or [`Phase::Level`] in column generation.
@@ -60,6 +61,7 @@ pub struct Stopped {
 /// probability (on the way through the relaxation, everyone whose relaxed probability is
 /// positive). A mix of the first few panels is not returned.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Partial {
     /// The distribution.
     pub distribution: Distribution,

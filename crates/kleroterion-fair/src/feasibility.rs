@@ -6,8 +6,9 @@ use crate::model::Model;
 use crate::solver::{panel_constraints, read_column, solve_optimal};
 use crate::{FairError, Instance};
 
-/// Which end of a quota a [`Relaxation`] moves.
+/// Which end of a quota a [`QuotaChange`] moves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Bound {
     /// The minimum is lowered.
     Min,
@@ -17,7 +18,8 @@ pub enum Bound {
 
 /// One quota change of a smallest relaxation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Relaxation {
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct QuotaChange {
     /// Feature name.
     pub feature: String,
     /// Value name.
@@ -34,6 +36,7 @@ pub struct Relaxation {
 
 /// Outcome of [`feasibility`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Feasibility {
     /// Some panel meets every quota and the household rule; here is one.
     Feasible {
@@ -45,7 +48,7 @@ pub enum Feasibility {
     /// (the households leave fewer than `panel_size` people who can sit together).
     Infeasible {
         /// The quota changes, in feature and value order.
-        relaxations: Vec<Relaxation>,
+        relaxations: Vec<QuotaChange>,
         /// A one-line explanation.
         reason: String,
     },
@@ -97,29 +100,29 @@ pub fn feasibility(instance: &Instance) -> Result<Feasibility, FairError> {
         let v = &f.values[q.value];
         if d > 0 {
             let to = q.min - d;
-            relaxations.push(Relaxation {
+            relaxations.push(QuotaChange {
                 feature: f.name.clone(),
-                value: v.name.clone(),
+                value: v.value.clone(),
                 bound: Bound::Min,
                 from: q.min,
                 to,
                 reason: format!(
                     "lower the min of {}={} from {} to {to}",
-                    f.name, v.name, q.min
+                    f.name, v.value, q.min
                 ),
             });
         }
         if u > 0 {
             let to = q.max + u;
-            relaxations.push(Relaxation {
+            relaxations.push(QuotaChange {
                 feature: f.name.clone(),
-                value: v.name.clone(),
+                value: v.value.clone(),
                 bound: Bound::Max,
                 from: q.max,
                 to,
                 reason: format!(
                     "raise the max of {}={} from {} to {to}",
-                    f.name, v.name, q.max
+                    f.name, v.value, q.max
                 ),
             });
         }

@@ -4,29 +4,16 @@ use std::collections::BTreeMap;
 
 use crate::FairError;
 
-/// One value of a feature with its quota: a panel holds between `min` and `max` people with it.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ValueQuota {
-    /// The value's name, e.g. `"16-29"`.
-    pub name: String,
-    /// Least number of panel members with this value.
-    pub min: u32,
-    /// Largest number of panel members with this value.
-    pub max: u32,
-}
-
-/// A feature (e.g. age bracket) and the quotas of its values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Feature {
-    /// The feature's name, e.g. `"age"`.
-    pub name: String,
-    /// Its values with their quotas.
-    pub values: Vec<ValueQuota>,
-}
+/// A feature (e.g. age bracket) and the quotas of its values: the core's type, so that a
+/// manifest's features are an instance's features.
+pub use kleroterion::Feature;
+/// One value of a feature with its quota: the core's type.
+pub use kleroterion::ValueQuota;
 
 /// A selection problem: choose `panel_size` people from `people`, meeting every quota, at most
 /// one person per household.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Instance {
     /// Number of people on a panel (k).
     pub panel_size: u32,
@@ -40,6 +27,46 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// The instance of a committed pool: its features (the first `features.len()` of the
+    /// pool's, in order: pass only the quota features to leave out a stratifying column), every
+    /// person in pool order, and households when `household_rule` is set. Person `i` of the
+    /// instance is pool index `i`, so a [`crate::Portfolio`] rounded from it is a lottery
+    /// method for that pool ([`crate::Portfolio::into_method`]).
+    ///
+    /// Refuses a pool with fewer features than `features`, and an instance that
+    /// [`Instance::validate`] refuses.
+    pub fn from_pool(
+        features: &[Feature],
+        pool: &kleroterion::model::ResolvedPool,
+        panel_size: u32,
+        household_rule: bool,
+    ) -> Result<Self, FairError> {
+        let nf = features.len();
+        let mut people = Vec::with_capacity(pool.len());
+        for (i, row) in pool.rows().enumerate() {
+            let Some(values) = row.get(..nf) else {
+                return Err(FairError::InvalidInstance(format!(
+                    "person {i} has {} feature values, expected at least {nf}",
+                    row.len()
+                )));
+            };
+            people.push(values.to_vec());
+        }
+        let households = if household_rule {
+            pool.household.clone()
+        } else {
+            Vec::new()
+        };
+        let instance = Self {
+            panel_size,
+            features: features.to_vec(),
+            people,
+            households,
+        };
+        instance.validate()?;
+        Ok(instance)
+    }
+
     /// Checks that the instance is well formed. It does not check that a panel exists
     /// (see [`crate::feasibility`]).
     pub fn validate(&self) -> Result<(), FairError> {
@@ -65,7 +92,7 @@ impl Instance {
                 if v.min > v.max {
                     return bad(format!(
                         "quota {}={}: min {} > max {}",
-                        f.name, v.name, v.min, v.max
+                        f.name, v.value, v.min, v.max
                     ));
                 }
             }
@@ -141,7 +168,7 @@ impl Instance {
                 if c < v.min || c > v.max {
                     return Err(format!(
                         "{}={} has {c} members, quota is {}..={}",
-                        f.name, v.name, v.min, v.max
+                        f.name, v.value, v.min, v.max
                     ));
                 }
             }

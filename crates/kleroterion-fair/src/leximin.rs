@@ -9,11 +9,11 @@
 
 use crate::column_generation::column_generation;
 use crate::face::Face;
+use crate::lp_relaxation::relaxed_leximin;
 use crate::min_norm::{ACCEPT_DEV, Outcome, decompose};
 use crate::model::{Column, Model};
 use crate::options::{Guard, Phase, Progress};
 use crate::realize::Distribution;
-use crate::relaxation::relaxed_leximin;
 use crate::solver::PureRust;
 use crate::{FairError, Instance, Options, Partial, Stopped};
 
@@ -232,12 +232,12 @@ mod tests {
             name: name.into(),
             values: vec![
                 ValueQuota {
-                    name: "in".into(),
+                    value: "in".into(),
                     min: 0,
                     max: 1,
                 },
                 ValueQuota {
-                    name: "out".into(),
+                    value: "out".into(),
                     min: 0,
                     max: 2,
                 },

@@ -10,23 +10,28 @@ mod heuristic;
 mod instance;
 mod leximin;
 mod lottery;
+mod lp_relaxation;
 mod min_norm;
 mod model;
 mod options;
 mod realize;
-mod relaxation;
-mod report;
 mod solver;
+mod summary;
 pub mod synthetic;
 
 #[cfg(test)]
 extern crate self as kleroterion_fair;
 
+/// The repository README's Rust examples (the embedder's path), run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct RepositoryReadme;
+
 pub use error::{FairError, Partial, Stopped};
-pub use feasibility::{Bound, Feasibility, Relaxation, feasibility};
+pub use feasibility::{Bound, Feasibility, QuotaChange, feasibility};
 pub use instance::{Feature, Instance, ValueQuota};
 pub use leximin::{leximin, maximin};
 pub use lottery::{DEFAULT_LOTTERY_SIZE, Portfolio, round_to_lottery};
 pub use options::{Cancel, Options, Phase, Progress, ProgressFn};
 pub use realize::Distribution;
-pub use report::Report;
+pub use summary::ProbabilitySummary;

@@ -15,13 +15,14 @@
 //! consecutive (cyclically), so `R` is at most twice the number of type panels that take some
 //! but not all of the person's type, plus the number that take all of it.
 
-use crate::{Distribution, FairError, Instance, Report};
+use crate::{Distribution, FairError, Instance, ProbabilitySummary};
 
 /// Default number of panels in a lottery.
 pub const DEFAULT_LOTTERY_SIZE: u32 = 1000;
 
 /// A uniform lottery over M panels (possibly with repeats): draw one of them uniformly.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Portfolio {
     /// The M panels, each strictly ascending, the list sorted lexicographically.
     pub panels: Vec<Vec<u32>>,
@@ -32,7 +33,18 @@ pub struct Portfolio {
     /// The guaranteed bound on `max_change` for this distribution (see the module docs).
     pub bound: f64,
     /// Summary statistics of `probabilities`.
-    pub report: Report,
+    pub report: ProbabilitySummary,
+}
+
+impl Portfolio {
+    /// The committed method of this lottery: its panels as pool indices. They are pool
+    /// indices when the instance came from the pool ([`Instance::from_pool`]), whose person
+    /// `i` is pool index `i`.
+    pub fn into_method(self) -> kleroterion::Method {
+        kleroterion::Method::Lottery {
+            portfolio: self.panels,
+        }
+    }
 }
 
 /// Rounds `distribution` to a uniform lottery over exactly `m` panels, each one a panel of the
@@ -148,7 +160,7 @@ pub fn round_to_lottery(
         .zip(&distribution.probabilities)
         .map(|(a, b)| (a - b).abs())
         .fold(0.0, f64::max);
-    let report = Report::new(&probabilities, instance.panel_size);
+    let report = ProbabilitySummary::new(&probabilities, instance.panel_size);
     Ok(Portfolio {
         panels,
         probabilities,

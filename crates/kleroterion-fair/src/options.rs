@@ -9,6 +9,7 @@ use crate::FairError;
 
 /// Which part of the computation a [`Progress`] report comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Phase {
     /// LEXIMIN of the LP relaxation (fractional panels): one compact LP per level. `value` is
@@ -31,6 +32,7 @@ pub enum Phase {
 
 /// A progress report, passed to [`Options::progress`].
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Progress {
     /// What is being done.
     pub phase: Phase,

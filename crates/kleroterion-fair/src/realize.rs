@@ -11,11 +11,12 @@
 
 use std::cmp::Ordering;
 
-use crate::Report;
+use crate::ProbabilitySummary;
 use crate::model::{Column, Model};
 
 /// A probability distribution over panels, with each person's selection probability.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Distribution {
     /// Panels, each a strictly ascending list of person indices.
     pub panels: Vec<Vec<u32>>,
@@ -24,7 +25,7 @@ pub struct Distribution {
     /// Selection probability of each person: the sum of the weights of the panels holding them.
     pub probabilities: Vec<f64>,
     /// Summary statistics of `probabilities`.
-    pub report: Report,
+    pub report: ProbabilitySummary,
 }
 
 /// A fraction `num/den` with `0 < num < den`.
@@ -84,7 +85,7 @@ impl Distribution {
             }
         }
         let probabilities = person_probabilities(model.n, &panels, &weights);
-        let report = Report::new(&probabilities, model.k);
+        let report = ProbabilitySummary::new(&probabilities, model.k);
         Self {
             panels,
             weights,

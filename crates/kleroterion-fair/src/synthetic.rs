@@ -110,7 +110,7 @@ pub fn synthetic(n: usize, k: u32, seed: u64) -> Instance {
                 let target = f64::from(k) * f64::from(s) / 100.0;
                 let slack = (target * 0.15).max(1.0);
                 ValueQuota {
-                    name: (*v).into(),
+                    value: (*v).into(),
                     min: (target - slack).floor().max(0.0) as u32,
                     max: (target + slack).ceil() as u32,
                 }

@@ -13,7 +13,7 @@ use kleroterion_fair::{
 
 fn q(name: &str, min: u32, max: u32) -> ValueQuota {
     ValueQuota {
-        name: name.into(),
+        value: name.into(),
         min,
         max,
     }

@@ -72,12 +72,12 @@ fn column_generation_stopped_after_a_level_keeps_it() {
         name: name.into(),
         values: vec![
             ValueQuota {
-                name: "in".into(),
+                value: "in".into(),
                 min: 0,
                 max: 1,
             },
             ValueQuota {
-                name: "out".into(),
+                value: "out".into(),
                 min: 0,
                 max: 2,
             },

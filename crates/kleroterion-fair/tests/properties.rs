@@ -55,7 +55,7 @@ fn instance() -> impl Strategy<Value = Instance> {
                     .map(|val| {
                         let c = panel.iter().filter(|&&i| people[i][f] == val).count() as u32;
                         ValueQuota {
-                            name: format!("v{val}"),
+                            value: format!("v{val}"),
                             min: c.saturating_sub(next(2) as u32),
                             max: c + next(2) as u32,
                         }

@@ -10,7 +10,9 @@ use crate::quotas::Quotas;
 use crate::tickets::TicketSource;
 
 /// The selection method, as the organiser chooses it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum MethodChoice {
     /// `k` of `n` uniformly (quotas informative only).
     Uniform,
@@ -112,7 +114,7 @@ const _: fn() = || {
 };
 
 /// One person's ticket.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TicketEntry {
     /// Index into [`People::people`] (file order).
     pub person: usize,
@@ -124,8 +126,9 @@ pub struct TicketEntry {
     pub pool_index: u32,
 }
 
-/// What a commit produces.
-#[derive(Debug, Clone)]
+/// What a commit produces (private to the organiser: it holds the receipts, the ticket map
+/// and the ticket key).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Committed {
     /// The manifest to publish.
     pub manifest: Manifest,
@@ -144,6 +147,9 @@ pub struct Committed {
     /// For `lottery` with [`CommitOptions::accept_partial`]: how far LEXIMIN got when the time
     /// limit stopped it, when the portfolio was rounded from its partial distribution.
     pub leximin_partial: Option<kleroterion_fair::Stopped>,
+    /// The key the tickets were made with (`None` for random tickets): private, written to
+    /// `private/ticket-key.txt`.
+    pub ticket_key: Option<kleroterion::TicketKey>,
 }
 
 /// Commits: assigns tickets, orders the pool by ticket, builds the manifest (with the
@@ -180,6 +186,7 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions) -> Resu
         selection_counts: sealed.selection_counts.clone(),
         leximin_min: sealed.leximin_min,
         leximin_partial: sealed.leximin_partial,
+        ticket_key: sealed.ticket_key().cloned(),
     })
 }
 
@@ -227,7 +234,9 @@ mod tests {
             panel_size: 2,
             alternates: 2,
             method: Some(method),
-            tickets: TicketSource::Keyed(b"k".to_vec()),
+            tickets: TicketSource::Keyed(
+                kleroterion::TicketKey::from_bytes(b"k 0123456789abcd").unwrap(),
+            ),
             ..Default::default()
         }
     }

@@ -14,7 +14,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::path::Path;
 
-use kleroterion::{Digest, Manifest, Receipt};
+use kleroterion::{Digest, Manifest, Receipt, TicketKey};
 
 use crate::atomic::{self, Access, Existing, Flush, StagedDir};
 use crate::commit::CommitOptions;
@@ -38,6 +38,9 @@ pub struct FolderContent<'a, P, R, T> {
     pub ticket_header: Vec<String>,
     /// The ticket map's rows.
     pub ticket_rows: T,
+    /// The key the tickets were made with, kept in `private/ticket-key.txt` (`None` for
+    /// random tickets).
+    pub ticket_key: Option<&'a TicketKey>,
 }
 
 /// Writes a commit folder (layout in [`crate::outputs`]): built under a temporary name and
@@ -89,6 +92,14 @@ where
         }
         csv.flush().map_err(|e| FileError::io(tickets, &e))
     })?;
+    if let Some(key) = content.ticket_key {
+        atomic::write_new(
+            &inside.ticket_key,
+            format!("{}\n", key.to_hex()).as_bytes(),
+            Access::Private,
+            Flush::Now,
+        )?;
+    }
     let replaced = staged.finish()?;
     Ok(CommitPaths {
         replaced,
@@ -201,6 +212,7 @@ pub fn commit_file(
             receipts,
             ticket_header,
             ticket_rows,
+            ticket_key: sealed.ticket_key(),
         },
         &to.write,
     )?;

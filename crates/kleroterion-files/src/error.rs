@@ -83,14 +83,16 @@ pub(crate) fn case_insensitive_match(wanted: &str, candidates: &[String]) -> Opt
 
 /// Everything that can go wrong reading organisers' files or committing a draw.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum FileError {
     /// The file could not be read or written.
-    #[error("{file}: {detail}")]
+    #[error("{file}: {source}")]
     Io {
         /// The file.
         file: String,
-        /// The system's message.
-        detail: String,
+        /// The system's error (its kind and message).
+        #[source]
+        source: std::io::Error,
     },
     /// The file is not valid UTF-8.
     #[error(
@@ -304,10 +306,11 @@ pub enum FileError {
         relaxations: Vec<String>,
     },
     /// The fair-distribution solver failed.
-    #[error("computing fair selection probabilities failed: {detail}")]
+    #[error("computing fair selection probabilities failed: {source}")]
     Fair {
-        /// The solver's message.
-        detail: String,
+        /// The solver's error (for example [`kleroterion_fair::FairError::Cancelled`]).
+        #[from]
+        source: kleroterion_fair::FairError,
     },
     /// The LEXIMIN computation reached its time limit.
     #[error("{}", crate::fair::time_limit_message(*seconds, stopped, partial.as_deref()))]
@@ -517,7 +520,7 @@ impl FileError {
             FileError::ManifestEdited { .. } => "ManifestEdited",
             FileError::TicketMapMissing { .. } => "TicketMapMissing",
             FileError::TicketMapMismatch { .. } => "TicketMapMismatch",
-            FileError::Core { source, .. } => source.kind(),
+            FileError::Core { source, .. } => source.kind().as_str(),
             FileError::RecordTooLong { .. } => "RecordTooLong",
             FileError::TooManyColumns { .. } => "TooManyColumns",
             FileError::CellTooLong { .. } => "CellTooLong",
@@ -538,7 +541,7 @@ impl FileError {
     pub fn io(file: &std::path::Path, e: &std::io::Error) -> Self {
         FileError::Io {
             file: file.display().to_string(),
-            detail: e.to_string(),
+            source: std::io::Error::new(e.kind(), e.to_string()),
         }
     }
 }

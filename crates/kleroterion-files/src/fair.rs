@@ -109,7 +109,7 @@ pub fn fair_features(features: &[kleroterion::Feature]) -> Vec<kleroterion_fair:
                 .values
                 .iter()
                 .map(|v| kleroterion_fair::ValueQuota {
-                    name: v.value.clone(),
+                    value: v.value.clone(),
                     min: v.min,
                     max: v.max,
                 })
@@ -204,9 +204,7 @@ pub fn portfolio(
 }
 
 fn fair_error(e: FairError) -> FileError {
-    FileError::Fair {
-        detail: e.to_string(),
-    }
+    FileError::Fair { source: e }
 }
 
 #[cfg(test)]

@@ -11,18 +11,17 @@
 //! The in-memory [`crate::commit::commit`] and the command line's streaming commit both go
 //! through here: there is one way to turn people into a pool.
 
-use std::collections::HashMap;
-
 use kleroterion::merkle::{BlockTree, leaf_hash};
+use kleroterion::roster::{Roster, RosterBuilder};
 use kleroterion::{
-    Digest, Feature, Manifest, Method, PoolCommitment, Receipt, Record, SPEC_VERSION, ValueQuota,
+    Digest, Manifest, Method, PoolCommitment, Receipt, Record, SPEC_VERSION, TicketKey,
 };
 
 use crate::commit::{CommitOptions, MethodChoice};
 use crate::error::{FileError, Result};
 use crate::people::Person;
 use crate::quotas::Quotas;
-use crate::tickets::{TicketSource, format_code};
+use crate::tickets::TicketSource;
 
 /// Leaves per block of the receipts' Merkle tree ([`BlockTree`]).
 const BLOCK_BITS: u32 = 12;
@@ -42,135 +41,55 @@ pub struct Source {
 pub struct Intake<'a> {
     quotas: &'a Quotas,
     source: Source,
-    tickets_from: TicketSource,
-    names: Vec<Vec<String>>,
-    lookup: Vec<HashMap<String, u32>>,
-    tickets: Vec<u64>,
-    values: Vec<u32>,
-    households: Vec<Option<u64>>,
-    random_keys: HashMap<String, u64>,
+    people: RosterBuilder<TicketSource>,
+    ticket_key: Option<TicketKey>,
 }
 
 impl<'a> Intake<'a> {
     /// An empty intake for people with these features, under these quotas.
     pub fn new(quotas: &'a Quotas, source: Source, tickets: TicketSource) -> Self {
-        let names: Vec<Vec<String>> = source
-            .features
-            .iter()
-            .enumerate()
-            .map(|(f, _)| match quotas.features.get(f) {
-                Some(q) => q.values.iter().map(|v| v.value.clone()).collect(),
-                None => Vec::new(),
-            })
-            .collect();
-        let lookup = names
-            .iter()
-            .map(|vals| {
-                let mut map = HashMap::with_capacity(vals.len());
-                for (i, v) in vals.iter().enumerate() {
-                    map.entry(v.clone()).or_insert(i as u32);
-                }
-                map
-            })
-            .collect();
+        let mut people = RosterBuilder::new(quotas.features.clone(), tickets.clone());
+        for name in source.features.iter().skip(quotas.features.len()) {
+            people = people.with_open_feature(name);
+        }
         Self {
             quotas,
             source,
-            tickets_from: tickets,
-            names,
-            lookup,
-            tickets: Vec::new(),
-            values: Vec::new(),
-            households: Vec::new(),
-            random_keys: HashMap::new(),
+            ticket_key: match &tickets {
+                TicketSource::Keyed(key) => Some(key.clone()),
+                TicketSource::Random => None,
+            },
+            people,
         }
     }
 
     /// The number of people taken in.
     pub fn len(&self) -> usize {
-        self.tickets.len()
+        self.people.len()
     }
 
     /// True when no one was taken in.
     pub fn is_empty(&self) -> bool {
-        self.tickets.is_empty()
+        self.people.is_empty()
     }
 
     /// Takes in the next person: gives them a ticket, their value indices and their household
     /// key. A value not declared in the quotas is an error, never a silent index.
     pub fn add(&mut self, person: &Person) -> Result<()> {
-        if person.values.len() != self.names.len() {
-            return Err(FileError::Invalid {
-                detail: format!(
-                    "{}: the person \"{}\" has {} values for {} features",
-                    self.source.file,
-                    crate::limits::cut(&person.id),
-                    person.values.len(),
-                    self.names.len()
-                ),
-            });
-        }
-        let fixed = self.quotas.features.len();
-        for (f, v) in person.values.iter().enumerate() {
-            let index = match self.lookup[f].get(v.as_str()) {
-                Some(&i) => i,
-                None if f >= fixed => {
-                    let i = self.names[f].len() as u32;
-                    self.names[f].push(v.clone());
-                    self.lookup[f].insert(v.clone(), i);
-                    i
-                }
-                None => {
-                    return Err(FileError::Invalid {
-                        detail: format!(
-                            "{}: the value \"{}\" of \"{}\" (person \"{}\") is not declared in the quotas",
-                            self.source.file,
-                            crate::limits::cut(v),
-                            crate::limits::cut(&self.source.features[f]),
-                            crate::limits::cut(&person.id)
-                        ),
-                    });
-                }
-            };
-            self.values.push(index);
-        }
-        self.tickets.push(u64::from_be_bytes(
-            self.tickets_from.code("ticket", &person.id)?,
-        ));
-        let key = match &person.address {
-            None => None,
-            Some(a) => Some(self.household_key(a)?),
-        };
-        if key.is_some() && self.households.is_empty() {
-            self.households = vec![None; self.tickets.len() - 1];
-        }
-        if key.is_some() || !self.households.is_empty() {
-            self.households.push(key);
-        }
+        self.people
+            .add(&person.id, &person.values, person.address.as_deref())
+            .map_err(|e| match e {
+                kleroterion::Error::InvalidPerson { .. } => FileError::Invalid {
+                    detail: format!("{}: {e}", self.source.file),
+                },
+                other => FileError::core(format!("{}: making a ticket", self.source.file), other),
+            })?;
         Ok(())
-    }
-
-    fn household_key(&mut self, address: &str) -> Result<u64> {
-        if let TicketSource::Random = self.tickets_from {
-            if let Some(&k) = self.random_keys.get(address) {
-                return Ok(k);
-            }
-            let k = u64::from_be_bytes(self.tickets_from.code("household", address)?);
-            self.random_keys.insert(address.to_owned(), k);
-            return Ok(k);
-        }
-        Ok(u64::from_be_bytes(
-            self.tickets_from.code("household", address)?,
-        ))
     }
 
     /// Orders the pool by ticket, hashes it, runs the method's commit-time work and builds the
     /// manifest. `who(row)` names a person (by id or line) in the message of a ticket clash.
-    pub fn seal(
-        mut self,
-        options: &CommitOptions,
-        who: &dyn Fn(usize) -> String,
-    ) -> Result<Sealed> {
+    pub fn seal(self, options: &CommitOptions, who: &dyn Fn(usize) -> String) -> Result<Sealed> {
         let k = options.panel_size;
         let method = options.method.clone().ok_or_else(|| FileError::Invalid {
             detail: "no method given. Fix: choose one of uniform, stratified, greedy, lottery"
@@ -192,7 +111,7 @@ impl<'a> Intake<'a> {
             });
         }
         self.quotas.check_panel_size(k)?;
-        let household_rule = self.households.iter().any(Option::is_some);
+        let household_rule = self.people_have_households();
         if household_rule && !method.enforces_quotas() {
             return Err(FileError::Invalid {
                 detail: format!(
@@ -200,9 +119,6 @@ impl<'a> Intake<'a> {
                     method.name()
                 ),
             });
-        }
-        if !household_rule {
-            self.households = Vec::new();
         }
         if let MethodChoice::Stratified { feature, .. } = &method
             && !self.source.features.iter().any(|f| f == feature)
@@ -214,19 +130,21 @@ impl<'a> Intake<'a> {
                 ),
             });
         }
-        let order = self.pool_order(who)?;
-        let mut position = vec![0; n];
-        for (pos, &row) in order.iter().enumerate() {
-            position[row as usize] = pos as u32;
-        }
+        let roster = self.people.finish(k).map_err(|e| match e {
+            kleroterion::Error::TicketClash { first, second } => {
+                let who_is = |row: &str| row.parse().map_or_else(|_| row.to_owned(), who);
+                FileError::Invalid {
+                    detail: format!(
+                        "{} and {} were given the same ticket. Fix: use another ticket key",
+                        who_is(&first),
+                        who_is(&second)
+                    ),
+                }
+            }
+            other => FileError::core("ordering the pool by ticket", other),
+        })?;
         let mut pool = Pool {
-            features: self.features(k),
-            names: self.names,
-            tickets: self.tickets,
-            values: self.values,
-            households: self.households,
-            order,
-            position,
+            roster,
             blocks: BlockTree::new(BLOCK_BITS, []),
         };
         pool.blocks = pool.tree()?;
@@ -234,22 +152,21 @@ impl<'a> Intake<'a> {
             detail: "the pool is empty".into(),
         })?;
         let fair = pool.method(method, self.quotas, k, household_rule, options)?;
-        let manifest = Manifest {
-            spec: SPEC_VERSION.into(),
-            title: options.title.clone(),
-            announced_at: options.announced_at.clone(),
-            method: fair.method,
-            panel_size: k,
-            alternates: options.alternates,
-            household_rule,
-            features: pool.features.clone(),
-            pool: PoolCommitment {
+        let mut manifest = Manifest::new(
+            options.title.clone(),
+            fair.method,
+            k,
+            pool.roster.features().to_vec(),
+            PoolCommitment {
                 root,
                 count: n as u32,
             },
-            randomness: options.randomness.clone(),
-            purpose: options.purpose,
-        };
+        )
+        .with_alternates(options.alternates)
+        .with_household_rule(household_rule)
+        .with_purpose(options.purpose);
+        manifest.announced_at = options.announced_at.clone();
+        manifest.randomness = options.randomness.clone();
         manifest
             .validate()
             .map_err(|e| FileError::core("the manifest is not valid", e))?;
@@ -257,6 +174,7 @@ impl<'a> Intake<'a> {
             .commitment()
             .map_err(|e| FileError::core("hashing the manifest", e))?;
         Ok(Sealed {
+            ticket_key: self.ticket_key,
             pool,
             manifest,
             commitment,
@@ -266,68 +184,8 @@ impl<'a> Intake<'a> {
         })
     }
 
-    /// Rows in ticket order. A random ticket that clashes with another is drawn again; a
-    /// keyed one is an error (two ids whose keyed hashes agree on 64 bits).
-    fn pool_order(&mut self, who: &dyn Fn(usize) -> String) -> Result<Vec<u32>> {
-        let n = u32::try_from(self.len()).map_err(|_| FileError::Invalid {
-            detail: format!(
-                "{} holds {} people; a pool holds at most {}",
-                self.source.file,
-                self.len(),
-                u32::MAX
-            ),
-        })?;
-        for _ in 0..8 {
-            let mut order: Vec<u32> = (0..n).collect();
-            order.sort_unstable_by_key(|&r| (self.tickets[r as usize], r));
-            let clash = order
-                .windows(2)
-                .find(|w| self.tickets[w[0] as usize] == self.tickets[w[1] as usize]);
-            let Some(w) = clash else {
-                return Ok(order);
-            };
-            let (first, second) = (w[0] as usize, w[1] as usize);
-            if matches!(self.tickets_from, TicketSource::Keyed(_)) {
-                return Err(FileError::Invalid {
-                    detail: format!(
-                        "{} and {} were given the same ticket. Fix: use another ticket key",
-                        who(first),
-                        who(second)
-                    ),
-                });
-            }
-            self.tickets[second] = u64::from_be_bytes(self.tickets_from.code("ticket", "")?);
-        }
-        Err(FileError::Invalid {
-            detail: "random tickets clashed 8 times: the operating system's randomness is broken"
-                .into(),
-        })
-    }
-
-    /// The manifest's features: the quotas' features, then each extra feature with its values
-    /// in order of first appearance and quota `0..=panel_size`.
-    fn features(&self, k: u32) -> Vec<Feature> {
-        let mut features = self.quotas.features.clone();
-        for (f, name) in self
-            .source
-            .features
-            .iter()
-            .enumerate()
-            .skip(self.quotas.features.len())
-        {
-            features.push(Feature {
-                name: name.clone(),
-                values: self.names[f]
-                    .iter()
-                    .map(|v| ValueQuota {
-                        value: v.clone(),
-                        min: 0,
-                        max: k,
-                    })
-                    .collect(),
-            });
-        }
-        features
+    fn people_have_households(&self) -> bool {
+        self.people.has_households()
     }
 }
 
@@ -336,6 +194,7 @@ impl<'a> Intake<'a> {
 /// the people file).
 #[derive(Debug)]
 pub struct Sealed {
+    ticket_key: Option<TicketKey>,
     pool: Pool,
     manifest: Manifest,
     commitment: Digest,
@@ -359,24 +218,33 @@ impl Sealed {
         self.commitment
     }
 
+    /// The key the tickets were made with (`None` for random tickets).
+    pub fn ticket_key(&self) -> Option<&TicketKey> {
+        self.ticket_key.as_ref()
+    }
+
     /// The number of people.
     pub fn len(&self) -> usize {
-        self.pool.order.len()
+        self.pool.len()
     }
 
     /// True when the pool is empty (never, once sealed).
     pub fn is_empty(&self) -> bool {
-        self.pool.order.is_empty()
+        self.pool.roster.is_empty()
     }
 
-    /// The ticket of the person at `row` of the people file.
+    /// The ticket of the person at `row` of the people file (empty beyond the file).
     pub fn ticket(&self, row: usize) -> String {
-        self.pool.ticket(row)
+        self.pool
+            .roster
+            .ticket_of_row(row)
+            .map(|t| t.to_string())
+            .unwrap_or_default()
     }
 
     /// The pool position of the person at `row` of the people file.
     pub fn pool_index(&self, row: usize) -> u32 {
-        self.pool.position[row]
+        self.pool.roster.position_of_row(row).unwrap_or(u32::MAX)
     }
 
     /// The record at pool position `pos`.
@@ -447,13 +315,7 @@ impl Sealed {
 /// The pool of a sealed commit, compactly (see the module documentation).
 #[derive(Debug)]
 struct Pool {
-    features: Vec<Feature>,
-    names: Vec<Vec<String>>,
-    tickets: Vec<u64>,
-    values: Vec<u32>,
-    households: Vec<Option<u64>>,
-    order: Vec<u32>,
-    position: Vec<u32>,
+    roster: Roster,
     blocks: BlockTree,
 }
 
@@ -466,33 +328,18 @@ struct MethodWork {
 }
 
 impl Pool {
-    fn ticket(&self, row: usize) -> String {
-        format_code(&self.tickets[row].to_be_bytes())
+    fn len(&self) -> usize {
+        self.roster.len()
     }
 
     fn record(&self, pos: usize) -> Record {
-        let row = self.order[pos] as usize;
-        let nf = self.names.len();
-        Record {
-            ticket: self.ticket(row),
-            values: self.values[row * nf..(row + 1) * nf]
-                .iter()
-                .zip(&self.names)
-                .map(|(&v, names)| names[v as usize].clone())
-                .collect(),
-            household: self
-                .households
-                .get(row)
-                .copied()
-                .flatten()
-                .map(|h| format!("H-{}", format_code(&h.to_be_bytes()))),
-        }
+        self.roster.record(pos)
     }
 
     /// The Merkle tree's upper levels, hashing the records in pool order.
     fn tree(&self) -> Result<BlockTree> {
         let mut failed = None;
-        let leaves = (0..self.order.len()).map_while(|pos| match leaf_hash(&self.record(pos)) {
+        let leaves = (0..self.len()).map_while(|pos| match leaf_hash(&self.record(pos)) {
             Ok(l) => Some(l),
             Err(e) => {
                 failed = Some(e);
@@ -509,25 +356,15 @@ impl Pool {
     /// The quota features' value indices of each person, in pool order, and households as
     /// small ids (in order of first appearance), for LEXIMIN.
     fn fair_rows(&self, quota_features: usize) -> (Vec<Vec<u32>>, Vec<Option<u32>>) {
-        let nf = self.names.len();
-        let rows = self
-            .order
-            .iter()
-            .map(|&r| self.values[r as usize * nf..r as usize * nf + quota_features].to_vec())
+        let resolved = self.roster.resolved();
+        let rows = resolved
+            .rows()
+            .map(|row| row[..quota_features].to_vec())
             .collect();
-        let mut ids: HashMap<u64, u32> = HashMap::new();
-        let households = if self.households.is_empty() {
-            Vec::new()
+        let households = if self.roster.household_rule() {
+            resolved.household
         } else {
-            self.order
-                .iter()
-                .map(|&r| {
-                    self.households[r as usize].map(|h| {
-                        let next = ids.len() as u32;
-                        *ids.entry(h).or_insert(next)
-                    })
-                })
-                .collect()
+            Vec::new()
         };
         (rows, households)
     }
@@ -582,7 +419,7 @@ impl Pool {
                     selection_counts: Some((
                         kleroterion::methods::lottery::selection_counts(
                             &lottery.panels,
-                            self.order.len(),
+                            self.len(),
                         ),
                         panels,
                     )),
@@ -610,8 +447,8 @@ struct Records<'a>(&'a Pool);
 impl serde::Serialize for Records<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let mut seq = s.serialize_seq(Some(self.0.order.len()))?;
-        for pos in 0..self.0.order.len() {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for pos in 0..self.0.len() {
             seq.serialize_element(&self.0.record(pos))?;
         }
         seq.end()

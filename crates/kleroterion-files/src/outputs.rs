@@ -123,6 +123,8 @@ pub struct CommitPaths {
     pub receipts: PathBuf,
     /// `private/tickets.csv`.
     pub tickets: PathBuf,
+    /// `private/ticket-key.txt`, the ticket key in hex (written when tickets are keyed).
+    pub ticket_key: PathBuf,
     /// Where an earlier folder was moved aside ([`Existing::Replace`]).
     pub replaced: Option<PathBuf>,
     /// True when an identical commit was found and kept ([`Existing::KeepSame`]).
@@ -138,6 +140,7 @@ impl CommitPaths {
             commitment: dir.join("commitment.txt"),
             receipts: private.join("receipts"),
             tickets: private.join("tickets.csv"),
+            ticket_key: private.join("ticket-key.txt"),
             replaced: None,
             kept: false,
         }
@@ -171,6 +174,7 @@ pub fn write_commit(
             receipts: committed.receipts.iter().cloned().map(Ok),
             ticket_header,
             ticket_rows,
+            ticket_key: committed.ticket_key.as_ref(),
         },
         options,
     )

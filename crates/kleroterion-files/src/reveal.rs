@@ -9,7 +9,7 @@
 //!   of that round; `randomness`, when present, is checked by the core to equal SHA-256 of the
 //!   signature.
 
-use kleroterion::{Recipe, Reveal, SourceSpec};
+use kleroterion::{Recipe, Reveal};
 use serde_json::{Map, Value};
 
 use crate::error::{FileError, Result};
@@ -61,12 +61,8 @@ fn complete_drand_answer(
         return Ok(());
     }
     let chain = recipe
-        .into_iter()
-        .flat_map(|r| &r.sources)
-        .find_map(|s| match s {
-            SourceSpec::Drand { chain, round: r } if Some(*r) == round => Some(*chain),
-            _ => None,
-        })
+        .zip(round)
+        .and_then(|(r, round)| r.drand_chain(round))
         .ok_or_else(|| FileError::Json {
             file: file.into(),
             detail: format!(

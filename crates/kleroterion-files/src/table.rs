@@ -389,7 +389,7 @@ impl<R: Read> Source<R> {
                         Some(o) => record_too_long(&self.file, o),
                         None => FileError::Io {
                             file: self.file.clone(),
-                            detail: e.to_string(),
+                            source: e,
                         },
                     });
                     return;
@@ -504,7 +504,7 @@ fn csv_error(file: &str, e: csv::Error, line_of: impl FnOnce(u64) -> usize) -> F
         Some(Ok(found)) => *found,
         _ => FileError::Io {
             file: file.into(),
-            detail,
+            source: std::io::Error::other(detail),
         },
     }
 }

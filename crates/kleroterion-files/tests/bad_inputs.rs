@@ -32,7 +32,9 @@ fn options(k: u32, method: MethodChoice) -> CommitOptions {
         panel_size: k,
         alternates: 1,
         method: Some(method),
-        tickets: TicketSource::Keyed(b"test key".to_vec()),
+        tickets: TicketSource::Keyed(
+            kleroterion::TicketKey::from_bytes(b"test key 0123456").unwrap(),
+        ),
         ..Default::default()
     }
 }

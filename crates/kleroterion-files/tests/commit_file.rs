@@ -39,7 +39,9 @@ fn options(method: MethodChoice) -> CommitOptions {
         panel_size: 4,
         alternates: 3,
         method: Some(method),
-        tickets: TicketSource::Keyed(b"commit file key".to_vec()),
+        tickets: TicketSource::Keyed(
+            kleroterion::TicketKey::from_bytes(b"commit file key ").unwrap(),
+        ),
         ..Default::default()
     }
 }
@@ -115,7 +117,7 @@ fn the_streamed_commit_writes_the_in_memory_commits_files() {
             let (a, b) = (files(&in_memory), files(&streamed));
             assert_eq!(
                 a.len(),
-                3 + 1 + 10,
+                3 + 2 + 10,
                 "{:?}",
                 a.iter().map(|f| &f.0).collect::<Vec<_>>()
             );

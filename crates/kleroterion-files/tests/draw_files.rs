@@ -56,7 +56,9 @@ fn streamed_draws_write_the_in_memory_draws_files() {
                 panel_size: 4,
                 alternates: 3,
                 method: Some(method.clone()),
-                tickets: TicketSource::Keyed(b"draw files key".to_vec()),
+                tickets: TicketSource::Keyed(
+                    kleroterion::TicketKey::from_bytes(b"draw files key 0").unwrap(),
+                ),
                 ..Default::default()
             };
             let c = commit(&people, &quotas, &options).expect("commit");
@@ -139,7 +141,9 @@ fn without_a_ticket_map_only_the_bundle_is_written() {
         panel_size: 4,
         alternates: 2,
         method: Some(MethodChoice::Uniform),
-        tickets: TicketSource::Keyed(b"k".to_vec()),
+        tickets: TicketSource::Keyed(
+            kleroterion::TicketKey::from_bytes(b"k 0123456789abcd").unwrap(),
+        ),
         ..Default::default()
     };
     let c = commit(&people, &quotas, &options).expect("commit");

@@ -69,7 +69,9 @@ fn drawn(households: bool, bom: bool) -> Drawn {
         panel_size: 4,
         alternates: 3,
         method: Some(MethodChoice::Greedy { max_attempts: 50 }),
-        tickets: TicketSource::Keyed(b"test key".to_vec()),
+        tickets: TicketSource::Keyed(
+            kleroterion::TicketKey::from_bytes(b"test key 0123456").unwrap(),
+        ),
         ..Default::default()
     };
     let c = commit(&people, &quotas, &options).expect("commit");

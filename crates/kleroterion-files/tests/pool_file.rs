@@ -1,6 +1,7 @@
 //! The streaming pool reader agrees with the in-memory draw: same pool, same results, same
 //! first error, and the file's own faults named as the file's.
 
+use kleroterion::ErrorKind;
 use std::path::Path;
 
 use kleroterion::compact::CompactPool;
@@ -36,7 +37,9 @@ fn committed(method: MethodChoice, households: bool) -> Committed {
         panel_size: 4,
         alternates: 3,
         method: Some(method),
-        tickets: TicketSource::Keyed(b"pool file key".to_vec()),
+        tickets: TicketSource::Keyed(
+            kleroterion::TicketKey::from_bytes(b"pool file key 01").unwrap(),
+        ),
         ..Default::default()
     };
     commit(&people, &quotas, &options).expect("commit")
@@ -111,14 +114,20 @@ fn errors_come_in_the_in_memory_draws_order() {
     p.records[3].values[0] = "femme".into();
     assert_eq!(
         kind_of(&p),
-        (Err("PoolRootMismatch"), Err("PoolRootMismatch"))
+        (
+            Err(ErrorKind::PoolRootMismatch),
+            Err(ErrorKind::PoolRootMismatch)
+        )
     );
     // A record left out.
     let mut p = c.pool.clone();
     p.records.pop();
     assert_eq!(
         kind_of(&p),
-        (Err("PoolRootMismatch"), Err("PoolRootMismatch"))
+        (
+            Err(ErrorKind::PoolRootMismatch),
+            Err(ErrorKind::PoolRootMismatch)
+        )
     );
     // The honest pool.
     assert_eq!(kind_of(&c.pool), (Ok(()), Ok(())));

@@ -31,7 +31,9 @@ fn options() -> CommitOptions {
         panel_size: 4,
         alternates: 2,
         method: Some(MethodChoice::Lottery { panels: 20 }),
-        tickets: TicketSource::Keyed(b"threads key".to_vec()),
+        tickets: TicketSource::Keyed(
+            kleroterion::TicketKey::from_bytes(b"threads key 0123").unwrap(),
+        ),
         ..Default::default()
     }
 }

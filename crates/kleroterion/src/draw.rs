@@ -10,9 +10,10 @@ use crate::digest::Digest;
 use crate::encoding::{Encoder, SPEC_VERSION, tagged_hash};
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, Method};
-use crate::merkle::pool_root;
+use crate::merkle::{MerkleTree, pool_root};
 use crate::methods::{draw_panel, lottery::check_portfolio};
 use crate::model::{Record, ResolvedPool};
+use crate::receipt::Receipt;
 use crate::reveal::Reveal;
 
 /// The format tag of a bundle.
@@ -78,6 +79,65 @@ impl Bundle {
             what: "bundle",
             detail: alloc::format!("{e}"),
         })
+    }
+}
+
+/// A manifest checked against its pool, with its commitment (from [`Manifest::commit`]): a
+/// draw that can run once the randomness is known.
+#[derive(Debug, Clone)]
+pub struct CommittedDraw {
+    manifest: Manifest,
+    records: Vec<Record>,
+    pool: ResolvedPool,
+    commitment: Digest,
+}
+
+impl CommittedDraw {
+    pub(crate) fn new(manifest: Manifest, records: Vec<Record>) -> Result<Self> {
+        let pool = check_committed(&manifest, &records)?;
+        let commitment = manifest.commitment()?;
+        Ok(Self {
+            manifest,
+            records,
+            pool,
+            commitment,
+        })
+    }
+
+    /// The commitment to publish before the randomness exists.
+    pub fn commitment(&self) -> Digest {
+        self.commitment
+    }
+
+    /// The manifest committed to.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The pool records, in pool order.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Draws with the revealed randomness: checks the reveal against the recipe, derives the
+    /// seed, runs the method and the alternates.
+    pub fn draw(&self, reveal: &Reveal) -> Result<Bundle> {
+        let ticket = |i: u32| self.records[i as usize].ticket.clone();
+        let drawn = draw_resolved(&self.manifest, &self.pool, &ticket, reveal)?;
+        Ok(drawn.into_bundle(&self.manifest, &self.records, reveal))
+    }
+
+    /// Every person's private receipt, in pool order (the Merkle tree is built once).
+    pub fn receipts(&self) -> Result<Vec<Receipt>> {
+        let tree = MerkleTree::from_records(&self.records)?;
+        (0..self.records.len() as u32)
+            .map(|i| Receipt::issue(self.commitment, &tree, &self.records, i))
+            .collect()
+    }
+
+    /// The manifest and the records back.
+    pub fn into_parts(self) -> (Manifest, Vec<Record>) {
+        (self.manifest, self.records)
     }
 }
 
@@ -196,6 +256,21 @@ pub struct Drawn {
 }
 
 impl Drawn {
+    /// The bundle of this draw, owning copies of its parts.
+    pub fn into_bundle(self, manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Bundle {
+        Bundle {
+            format: BUNDLE_FORMAT.into(),
+            spec: SPEC_VERSION.into(),
+            manifest: manifest.clone(),
+            commitment: self.commitment,
+            pool: records.to_vec(),
+            reveal: reveal.clone(),
+            seed: self.seed,
+            result: self.result,
+            transcript: self.transcript,
+        }
+    }
+
     /// The bundle of this draw, as a serialisable view over borrowed parts: serialising it
     /// gives the same JSON as the [`Bundle`] with the same parts, without a copy of the pool
     /// (`pool` may be a [`CompactPool::serialize_records`]).
@@ -272,19 +347,12 @@ pub fn draw_compact(manifest: &Manifest, pool: &CompactPool, reveal: &Reveal) ->
 }
 
 /// Draws: checks everything, derives the seed, runs the method and the alternates.
+///
+/// The low-level form of [`CommittedDraw::draw`], for callers that hold a manifest and records
+/// from files: it refuses the same inputs.
 pub fn draw(manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Result<Bundle> {
     let pool = check_committed(manifest, records)?;
     let ticket = |i: u32| records[i as usize].ticket.clone();
     let drawn = draw_resolved(manifest, &pool, &ticket, reveal)?;
-    Ok(Bundle {
-        format: BUNDLE_FORMAT.into(),
-        spec: SPEC_VERSION.into(),
-        manifest: manifest.clone(),
-        commitment: drawn.commitment,
-        pool: records.to_vec(),
-        reveal: reveal.clone(),
-        seed: drawn.seed,
-        result: drawn.result,
-        transcript: drawn.transcript,
-    })
+    Ok(drawn.into_bundle(manifest, records, reveal))
 }

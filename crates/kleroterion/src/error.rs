@@ -185,6 +185,30 @@ pub enum Error {
         /// The parser's message, with line and column.
         detail: String,
     },
+    /// A ticket key is too short or looks like a passphrase ([`crate::tickets::TicketKey`]).
+    WeakTicketKey {
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A person given to a [`crate::roster::RosterBuilder`] cannot join the pool.
+    InvalidPerson {
+        /// The person's id.
+        id: String,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// Two people were given the same ticket by a keyed hash.
+    TicketClash {
+        /// The first person's id.
+        first: String,
+        /// The second person's id.
+        second: String,
+    },
+    /// The platform gave no randomness where it was needed (random tickets).
+    NoRandomness {
+        /// What failed.
+        detail: String,
+    },
     /// A hex string is malformed.
     InvalidHex {
         /// Which field.
@@ -325,6 +349,16 @@ impl fmt::Display for Error {
             }
             Error::DrawFailed { detail } => write!(f, "the draw failed: {detail}"),
             Error::Json { what, detail } => write!(f, "{what}: {detail}"),
+            Error::WeakTicketKey { reason } => write!(
+                f,
+                "ticket key refused: {reason}. Fix: leave the key out and one of 256 bits is generated, or give 32 random bytes in hex (for example from `openssl rand -hex 32`)"
+            ),
+            Error::InvalidPerson { id, reason } => write!(f, "person \"{id}\": {reason}"),
+            Error::TicketClash { first, second } => write!(
+                f,
+                "\"{first}\" and \"{second}\" were given the same ticket. Fix: use another ticket key"
+            ),
+            Error::NoRandomness { detail } => write!(f, "{detail}"),
             Error::InvalidHex { field } => {
                 write!(f, "{field}: not valid hexadecimal of the expected length")
             }
@@ -339,42 +373,215 @@ impl core::error::Error for Error {}
 
 impl Error {
     /// The protocol name of this error (SPEC.md section 15), for bindings and reports.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::UnsupportedSpec { .. } => "UnsupportedSpec",
-            Error::InvalidText { .. } => "InvalidText",
-            Error::PanelSize { .. } => "PanelSize",
-            Error::EmptyPool => "EmptyPool",
-            Error::DuplicateName { .. } => "DuplicateName",
-            Error::NoValues { .. } => "NoValues",
-            Error::QuotaMinAboveMax { .. } => "QuotaMinAboveMax",
-            Error::QuotaMinsTooLarge { .. } => "QuotaMinsTooLarge",
-            Error::QuotaMaxsTooSmall { .. } => "QuotaMaxsTooSmall",
-            Error::HouseholdRuleNotSupported { .. } => "HouseholdRuleNotSupported",
-            Error::InvalidTime { .. } => "InvalidTime",
-            Error::AnnouncementMissing => "AnnouncementMissing",
-            Error::PoolRootMismatch { .. } => "PoolRootMismatch",
-            Error::DuplicateTicket { .. } => "DuplicateTicket",
-            Error::WrongValueCount { .. } => "WrongValueCount",
-            Error::UnknownValue { .. } => "UnknownValue",
-            Error::ReceiptMismatch { .. } => "ReceiptMismatch",
-            Error::UnknownTicket { .. } => "UnknownTicket",
-            Error::InvalidRecipe { .. } => "InvalidRecipe",
-            Error::InvalidReveal { .. } => "InvalidReveal",
-            Error::RevealMismatch { .. } => "RevealMismatch",
-            Error::DrandSignature { .. } => "DrandSignature",
-            Error::InvalidAllocation { .. } => "InvalidAllocation",
-            Error::AllocationExceedsStratum { .. } => "AllocationExceedsStratum",
-            Error::UnknownFeature { .. } => "UnknownFeature",
-            Error::InvalidMethod { .. } => "InvalidMethod",
-            Error::InvalidPortfolio { .. } => "InvalidPortfolio",
-            Error::DrawFailed { .. } => "DrawFailed",
-            Error::Json { .. } => "Json",
-            Error::InvalidHex { .. } => "InvalidHex",
-            Error::TooLarge { .. } => "TooLarge",
+            Error::UnsupportedSpec { .. } => ErrorKind::UnsupportedSpec,
+            Error::InvalidText { .. } => ErrorKind::InvalidText,
+            Error::PanelSize { .. } => ErrorKind::PanelSize,
+            Error::EmptyPool => ErrorKind::EmptyPool,
+            Error::DuplicateName { .. } => ErrorKind::DuplicateName,
+            Error::NoValues { .. } => ErrorKind::NoValues,
+            Error::QuotaMinAboveMax { .. } => ErrorKind::QuotaMinAboveMax,
+            Error::QuotaMinsTooLarge { .. } => ErrorKind::QuotaMinsTooLarge,
+            Error::QuotaMaxsTooSmall { .. } => ErrorKind::QuotaMaxsTooSmall,
+            Error::HouseholdRuleNotSupported { .. } => ErrorKind::HouseholdRuleNotSupported,
+            Error::InvalidTime { .. } => ErrorKind::InvalidTime,
+            Error::AnnouncementMissing => ErrorKind::AnnouncementMissing,
+            Error::PoolRootMismatch { .. } => ErrorKind::PoolRootMismatch,
+            Error::DuplicateTicket { .. } => ErrorKind::DuplicateTicket,
+            Error::WrongValueCount { .. } => ErrorKind::WrongValueCount,
+            Error::UnknownValue { .. } => ErrorKind::UnknownValue,
+            Error::ReceiptMismatch { .. } => ErrorKind::ReceiptMismatch,
+            Error::UnknownTicket { .. } => ErrorKind::UnknownTicket,
+            Error::InvalidRecipe { .. } => ErrorKind::InvalidRecipe,
+            Error::InvalidReveal { .. } => ErrorKind::InvalidReveal,
+            Error::RevealMismatch { .. } => ErrorKind::RevealMismatch,
+            Error::DrandSignature { .. } => ErrorKind::DrandSignature,
+            Error::InvalidAllocation { .. } => ErrorKind::InvalidAllocation,
+            Error::AllocationExceedsStratum { .. } => ErrorKind::AllocationExceedsStratum,
+            Error::UnknownFeature { .. } => ErrorKind::UnknownFeature,
+            Error::InvalidMethod { .. } => ErrorKind::InvalidMethod,
+            Error::InvalidPortfolio { .. } => ErrorKind::InvalidPortfolio,
+            Error::DrawFailed { .. } => ErrorKind::DrawFailed,
+            Error::Json { .. } => ErrorKind::Json,
+            Error::WeakTicketKey { .. } => ErrorKind::WeakTicketKey,
+            Error::InvalidPerson { .. } => ErrorKind::InvalidPerson,
+            Error::TicketClash { .. } => ErrorKind::TicketClash,
+            Error::NoRandomness { .. } => ErrorKind::NoRandomness,
+            Error::InvalidHex { .. } => ErrorKind::InvalidHex,
+            Error::TooLarge { .. } => ErrorKind::TooLarge,
         }
     }
 }
 
 /// Shorthand for results of this crate.
 pub type Result<T> = core::result::Result<T, Error>;
+
+/// The protocol name of a failure: the kind of an [`Error`], or a failure only a verification
+/// report gives (SPEC.md section 15). It is written in JSON as its name, e.g.
+/// `"PoolRootMismatch"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::UnsupportedSpec`].
+    UnsupportedSpec,
+    /// [`Error::InvalidText`].
+    InvalidText,
+    /// [`Error::PanelSize`].
+    PanelSize,
+    /// [`Error::EmptyPool`].
+    EmptyPool,
+    /// [`Error::DuplicateName`].
+    DuplicateName,
+    /// [`Error::NoValues`].
+    NoValues,
+    /// [`Error::QuotaMinAboveMax`].
+    QuotaMinAboveMax,
+    /// [`Error::QuotaMinsTooLarge`].
+    QuotaMinsTooLarge,
+    /// [`Error::QuotaMaxsTooSmall`].
+    QuotaMaxsTooSmall,
+    /// [`Error::HouseholdRuleNotSupported`].
+    HouseholdRuleNotSupported,
+    /// [`Error::InvalidTime`].
+    InvalidTime,
+    /// [`Error::AnnouncementMissing`].
+    AnnouncementMissing,
+    /// [`Error::PoolRootMismatch`].
+    PoolRootMismatch,
+    /// [`Error::DuplicateTicket`].
+    DuplicateTicket,
+    /// [`Error::WrongValueCount`].
+    WrongValueCount,
+    /// [`Error::UnknownValue`].
+    UnknownValue,
+    /// [`Error::ReceiptMismatch`].
+    ReceiptMismatch,
+    /// [`Error::UnknownTicket`].
+    UnknownTicket,
+    /// [`Error::InvalidRecipe`].
+    InvalidRecipe,
+    /// [`Error::InvalidReveal`].
+    InvalidReveal,
+    /// [`Error::RevealMismatch`].
+    RevealMismatch,
+    /// [`Error::DrandSignature`].
+    DrandSignature,
+    /// [`Error::InvalidAllocation`].
+    InvalidAllocation,
+    /// [`Error::AllocationExceedsStratum`].
+    AllocationExceedsStratum,
+    /// [`Error::UnknownFeature`].
+    UnknownFeature,
+    /// [`Error::InvalidMethod`].
+    InvalidMethod,
+    /// [`Error::InvalidPortfolio`].
+    InvalidPortfolio,
+    /// [`Error::DrawFailed`].
+    DrawFailed,
+    /// [`Error::Json`].
+    Json,
+    /// [`Error::WeakTicketKey`].
+    WeakTicketKey,
+    /// [`Error::InvalidPerson`].
+    InvalidPerson,
+    /// [`Error::TicketClash`].
+    TicketClash,
+    /// [`Error::NoRandomness`].
+    NoRandomness,
+    /// [`Error::InvalidHex`].
+    InvalidHex,
+    /// [`Error::TooLarge`].
+    TooLarge,
+    /// A verification report's failure (SPEC.md section 12.1).
+    UnreadableBundle,
+    /// A verification report's failure (SPEC.md section 12.1).
+    CommitmentMismatch,
+    /// A verification report's failure (SPEC.md section 12.1).
+    LotteryMismatch,
+    /// A verification report's failure (SPEC.md section 12.1).
+    CommittedLate,
+    /// A verification report's failure (SPEC.md section 12.1).
+    SeedMismatch,
+    /// A verification report's failure (SPEC.md section 12.1).
+    DrawMismatch,
+    /// A verification report's failure (SPEC.md section 12.1).
+    QuotaBroken,
+    /// A verification report's failure (SPEC.md section 12.1).
+    HouseholdBroken,
+    /// A verification report's failure (SPEC.md section 12.1).
+    TranscriptMismatch,
+    /// A verification report's failure (SPEC.md section 12.1).
+    ReplacementMismatch,
+}
+
+impl ErrorKind {
+    /// The kind's name, as in SPEC.md section 15.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::UnsupportedSpec => "UnsupportedSpec",
+            ErrorKind::InvalidText => "InvalidText",
+            ErrorKind::PanelSize => "PanelSize",
+            ErrorKind::EmptyPool => "EmptyPool",
+            ErrorKind::DuplicateName => "DuplicateName",
+            ErrorKind::NoValues => "NoValues",
+            ErrorKind::QuotaMinAboveMax => "QuotaMinAboveMax",
+            ErrorKind::QuotaMinsTooLarge => "QuotaMinsTooLarge",
+            ErrorKind::QuotaMaxsTooSmall => "QuotaMaxsTooSmall",
+            ErrorKind::HouseholdRuleNotSupported => "HouseholdRuleNotSupported",
+            ErrorKind::InvalidTime => "InvalidTime",
+            ErrorKind::AnnouncementMissing => "AnnouncementMissing",
+            ErrorKind::PoolRootMismatch => "PoolRootMismatch",
+            ErrorKind::DuplicateTicket => "DuplicateTicket",
+            ErrorKind::WrongValueCount => "WrongValueCount",
+            ErrorKind::UnknownValue => "UnknownValue",
+            ErrorKind::ReceiptMismatch => "ReceiptMismatch",
+            ErrorKind::UnknownTicket => "UnknownTicket",
+            ErrorKind::InvalidRecipe => "InvalidRecipe",
+            ErrorKind::InvalidReveal => "InvalidReveal",
+            ErrorKind::RevealMismatch => "RevealMismatch",
+            ErrorKind::DrandSignature => "DrandSignature",
+            ErrorKind::InvalidAllocation => "InvalidAllocation",
+            ErrorKind::AllocationExceedsStratum => "AllocationExceedsStratum",
+            ErrorKind::UnknownFeature => "UnknownFeature",
+            ErrorKind::InvalidMethod => "InvalidMethod",
+            ErrorKind::InvalidPortfolio => "InvalidPortfolio",
+            ErrorKind::DrawFailed => "DrawFailed",
+            ErrorKind::Json => "Json",
+            ErrorKind::WeakTicketKey => "WeakTicketKey",
+            ErrorKind::InvalidPerson => "InvalidPerson",
+            ErrorKind::TicketClash => "TicketClash",
+            ErrorKind::NoRandomness => "NoRandomness",
+            ErrorKind::InvalidHex => "InvalidHex",
+            ErrorKind::TooLarge => "TooLarge",
+            ErrorKind::UnreadableBundle => "UnreadableBundle",
+            ErrorKind::CommitmentMismatch => "CommitmentMismatch",
+            ErrorKind::LotteryMismatch => "LotteryMismatch",
+            ErrorKind::CommittedLate => "CommittedLate",
+            ErrorKind::SeedMismatch => "SeedMismatch",
+            ErrorKind::DrawMismatch => "DrawMismatch",
+            ErrorKind::QuotaBroken => "QuotaBroken",
+            ErrorKind::HouseholdBroken => "HouseholdBroken",
+            ErrorKind::TranscriptMismatch => "TranscriptMismatch",
+            ErrorKind::ReplacementMismatch => "ReplacementMismatch",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for ErrorKind {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::digest::Digest;
+use crate::draw::CommittedDraw;
 use crate::encoding::{Encoder, SPEC_VERSION, tagged_hash};
 use crate::error::{Error, Result};
 use crate::model::Feature;
@@ -15,6 +16,7 @@ use crate::text::{TextKind, check};
 /// How seats are allocated across strata (SPEC.md section 9.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Allocation {
     /// Committed counts, one per value of the stratifying feature.
     Explicit {
@@ -30,6 +32,7 @@ pub enum Allocation {
 /// The selection method and its parameters (SPEC.md section 9).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "name", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Method {
     /// `k` of `n`, uniformly.
     Uniform,
@@ -130,8 +133,13 @@ impl PoolCommitment {
 }
 
 /// Everything the organiser commits to before the randomness exists.
+///
+/// Build one with [`Manifest::new`] and the `with_` methods, then turn it into a
+/// [`CommittedDraw`] with [`Manifest::commit`], which checks it against its pool before it
+/// gives a commitment: a commitment to a draw that can never run is never produced that way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Manifest {
     /// The protocol version, `kleroterion/v2`.
     pub spec: String,
@@ -164,6 +172,7 @@ pub struct Manifest {
 /// verdict.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Purpose {
     /// The real draw, committed before its randomness existed.
     #[default]
@@ -196,6 +205,70 @@ impl Purpose {
 }
 
 impl Manifest {
+    /// A manifest of this protocol version for an official draw: no alternates, no household
+    /// rule, no announcement time and no committed randomness until the `with_` methods set
+    /// them.
+    pub fn new(
+        title: impl Into<String>,
+        method: Method,
+        panel_size: u32,
+        features: Vec<Feature>,
+        pool: PoolCommitment,
+    ) -> Self {
+        Self {
+            spec: SPEC_VERSION.into(),
+            title: title.into(),
+            announced_at: None,
+            method,
+            panel_size,
+            alternates: 0,
+            household_rule: false,
+            features,
+            pool,
+            randomness: None,
+            purpose: Purpose::Official,
+        }
+    }
+
+    /// Sets `A`, the length of the alternates list.
+    pub fn with_alternates(mut self, alternates: u32) -> Self {
+        self.alternates = alternates;
+        self
+    }
+
+    /// Sets the household rule (at most one person per household on the panel).
+    pub fn with_household_rule(mut self, rule: bool) -> Self {
+        self.household_rule = rule;
+        self
+    }
+
+    /// Sets when the commitment is published (`YYYY-MM-DDTHH:MM:SSZ`).
+    pub fn with_announced_at(mut self, at: impl Into<String>) -> Self {
+        self.announced_at = Some(at.into());
+        self
+    }
+
+    /// Sets the future public randomness that will seed the draw.
+    pub fn with_randomness(mut self, recipe: Recipe) -> Self {
+        self.randomness = Some(recipe);
+        self
+    }
+
+    /// Sets why the draw is run.
+    pub fn with_purpose(mut self, purpose: Purpose) -> Self {
+        self.purpose = purpose;
+        self
+    }
+
+    /// Checks the manifest and its pool together (everything [`crate::draw::check_committed`]
+    /// checks: section 5.1, the pool's count and root, its records, and every panel of a
+    /// lottery portfolio) and only then computes the commitment. This is the organiser's
+    /// path; [`Manifest::commitment`] alone is for verifiers, who hash whatever they are
+    /// given.
+    pub fn commit(self, records: Vec<crate::model::Record>) -> Result<CommittedDraw> {
+        CommittedDraw::new(self, records)
+    }
+
     /// Reads a manifest from JSON (unknown fields are refused).
     pub fn from_json(text: &str) -> Result<Self> {
         serde_json::from_str(text).map_err(|e| Error::Json {
@@ -246,7 +319,9 @@ impl Manifest {
         Ok(e.into_bytes())
     }
 
-    /// `commitment = H("manifest", man(M))`.
+    /// `commitment = H("manifest", man(M))`, whatever the manifest holds: the low-level hash
+    /// a verifier recomputes. An organiser commits through [`Manifest::commit`], which refuses
+    /// a manifest that could never be drawn.
     pub fn commitment(&self) -> Result<Digest> {
         Ok(tagged_hash("manifest", &self.canonical_bytes()?))
     }

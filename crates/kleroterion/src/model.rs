@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::text::{TextKind, check};
 
 /// One value of a feature with its min/max quota.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueQuota {
     /// The value's name, e.g. `"woman"`.
@@ -22,7 +22,7 @@ pub struct ValueQuota {
 }
 
 /// A feature (gender, age band, commune...) and its ordered values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Feature {
     /// The feature's name.
@@ -31,7 +31,32 @@ pub struct Feature {
     pub values: Vec<ValueQuota>,
 }
 
+impl ValueQuota {
+    /// A value with its quota: between `min` and `max` panel members have it.
+    pub fn new(value: impl Into<String>, min: u32, max: u32) -> Self {
+        Self {
+            value: value.into(),
+            min,
+            max,
+        }
+    }
+}
+
 impl Feature {
+    /// A feature from its name and its `(value, min, max)` quotas, in order.
+    pub fn new<V: Into<String>>(
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = (V, u32, u32)>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            values: values
+                .into_iter()
+                .map(|(value, min, max)| ValueQuota::new(value, min, max))
+                .collect(),
+        }
+    }
+
     /// The position of a value by name.
     pub fn value_index(&self, value: &str) -> Option<usize> {
         self.values.iter().position(|v| v.value == value)

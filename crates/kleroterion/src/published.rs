@@ -96,6 +96,7 @@ impl PublishedLottery {
 /// What a reader must compare by hand with a public record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Subject {
     /// The manifest says the draw is a rehearsal or a replay.
     Purpose,

@@ -112,7 +112,7 @@ impl Receipt {
 }
 
 /// What happened to the receipt's holder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ReceiptOutcome {
     /// On the panel, at this 1-based position of the draw order.
@@ -130,7 +130,7 @@ pub enum ReceiptOutcome {
 }
 
 /// The answer to "what happened to me?".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptCheck {
     /// The ticket.
     pub ticket: String,

@@ -14,6 +14,7 @@ use crate::text::{TextKind, check};
 /// One future source of public randomness.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum SourceSpec {
     /// Raw bytes given at reveal time: for tests and private use, not public randomness.
     Hex {
@@ -249,6 +250,7 @@ pub struct Recipe {
 /// It is a closed list rather than free text: a rule such as "the latest value" would let the
 /// organiser choose when to look (SPEC.md section 6.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Fallback {
     /// The first value of the same source published after the committed one: the next drand
     /// round, the lottery's next draw, the dice thrown again before the same witnesses.

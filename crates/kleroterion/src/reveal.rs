@@ -31,6 +31,7 @@ fn sorted(numbers: &[u32]) -> Vec<u32> {
 /// The value a source took.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum SourceValue {
     /// Raw bytes.
     Hex {
@@ -96,6 +97,14 @@ mod opt_hex {
 }
 
 impl SourceValue {
+    /// Raw bytes as a source (for tests and rehearsals: hex values are never public
+    /// randomness, and verifiers list them to compare by hand).
+    pub fn hex(bytes: impl Into<Vec<u8>>) -> Self {
+        SourceValue::Hex {
+            value: bytes.into(),
+        }
+    }
+
     /// The kind's name as written in JSON.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -224,6 +233,13 @@ pub struct Reveal {
 }
 
 impl Reveal {
+    /// A reveal of one source.
+    pub fn single(source: SourceValue) -> Self {
+        Self {
+            sources: alloc::vec![source],
+        }
+    }
+
     /// Reads a reveal from JSON (unknown fields are refused).
     pub fn from_json(text: &str) -> Result<Self> {
         serde_json::from_str(text).map_err(|e| Error::Json {

@@ -187,19 +187,18 @@ fn recipe() -> Recipe {
 
 fn manifest(method: Method) -> Manifest {
     let records = records();
-    Manifest {
-        spec: kleroterion::SPEC_VERSION.into(),
-        title: "Assemblée citoyenne de Pérols, panel".into(),
-        announced_at: Some(ANNOUNCED.into()),
+    Manifest::new(
+        "Assemblée citoyenne de Pérols, panel",
         method,
-        panel_size: 4,
-        alternates: 3,
-        household_rule: true,
-        features: features(),
-        pool: PoolCommitment::of(&records).expect("pool commitment"),
-        randomness: Some(recipe()),
-        purpose: Purpose::Official,
-    }
+        4,
+        features(),
+        PoolCommitment::of(&records).expect("pool commitment"),
+    )
+    .with_announced_at(ANNOUNCED)
+    .with_alternates(3)
+    .with_household_rule(true)
+    .with_randomness(recipe())
+    .with_purpose(Purpose::Official)
 }
 
 fn lottery_value(main: &[u32], stars: &[u32]) -> SourceValue {
@@ -259,7 +258,12 @@ fn step(r: &Report, id: StepId) -> &kleroterion::Step {
 #[track_caller]
 fn assert_fails(r: &Report, id: StepId, kind: &str) {
     assert_eq!(r.failed_step(), Some(id), "{r:#?}");
-    assert_eq!(r.error_kind.as_deref(), Some(kind), "{:?}", r.error);
+    assert_eq!(
+        r.error_kind.map(kleroterion::ErrorKind::as_str),
+        Some(kind),
+        "{:?}",
+        r.error
+    );
     assert_eq!(r.verdict, Verdict::Invalid);
     assert!(!r.valid);
     assert_eq!(r.headline(), "INVALID");
@@ -297,7 +301,7 @@ fn items(r: &Report, subject: Subject) -> Vec<&ByHand> {
 fn report_texts(r: &Report) -> Vec<&str> {
     let mut all: Vec<&str> = Vec::new();
     all.extend(r.error.as_deref());
-    all.extend(r.error_kind.as_deref());
+    all.extend(r.error_kind.map(kleroterion::ErrorKind::as_str));
     for s in &r.steps {
         all.push(&s.title);
         all.extend(s.computed.as_deref());

@@ -56,19 +56,17 @@ fn records() -> Vec<Record> {
 }
 
 fn manifest_for(records: &[Record], method: Method) -> Manifest {
-    Manifest {
-        spec: kleroterion::SPEC_VERSION.into(),
-        title: "errors".into(),
-        announced_at: Some("2026-11-30T12:00:00Z".into()),
+    Manifest::new(
+        "errors",
         method,
-        panel_size: 4,
-        alternates: 2,
-        household_rule: false,
-        features: features(),
-        pool: PoolCommitment::of(records).expect("pool commitment"),
-        randomness: None,
-        purpose: Purpose::Official,
-    }
+        4,
+        features(),
+        PoolCommitment::of(records).expect("pool commitment"),
+    )
+    .with_announced_at("2026-11-30T12:00:00Z")
+    .with_alternates(2)
+    .with_household_rule(false)
+    .with_purpose(Purpose::Official)
 }
 
 fn manifest() -> Manifest {
@@ -1636,7 +1634,7 @@ fn bundles_of_other_versions() {
         let r = kleroterion::verify_json(text, &published, &[]);
         assert_eq!(r.failed_step(), Some(kleroterion::StepId::Format));
         assert_eq!(
-            r.error_kind.as_deref(),
+            r.error_kind.map(kleroterion::ErrorKind::as_str),
             Some("UnsupportedSpec"),
             "{:?}",
             r.error
@@ -1653,7 +1651,7 @@ fn bundles_of_other_versions() {
     ] {
         let r = kleroterion::verify_json(&text, &published, &[]);
         assert_eq!(
-            r.error_kind.as_deref(),
+            r.error_kind.map(kleroterion::ErrorKind::as_str),
             Some("UnreadableBundle"),
             "{:?}",
             r.error

@@ -94,15 +94,11 @@ fn records(values: &[&str]) -> Vec<Record> {
 }
 
 fn manifest(records: &[Record], values: &[&str], method: Method, k: u32) -> Manifest {
-    Manifest {
-        spec: kleroterion::SPEC_VERSION.into(),
-        title: "statistics".into(),
-        announced_at: None,
+    Manifest::new(
+        "statistics",
         method,
-        panel_size: k,
-        alternates: 0,
-        household_rule: false,
-        features: vec![Feature {
+        k,
+        vec![Feature {
             name: "group".into(),
             values: values
                 .iter()
@@ -113,10 +109,11 @@ fn manifest(records: &[Record], values: &[&str], method: Method, k: u32) -> Mani
                 })
                 .collect(),
         }],
-        pool: PoolCommitment::of(records).expect("pool commitment"),
-        randomness: None,
-        purpose: Purpose::Official,
-    }
+        PoolCommitment::of(records).expect("pool commitment"),
+    )
+    .with_alternates(0)
+    .with_household_rule(false)
+    .with_purpose(Purpose::Official)
 }
 
 fn any_reveal() -> Reveal {

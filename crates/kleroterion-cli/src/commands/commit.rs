@@ -102,10 +102,13 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         randomness,
         purpose: a.purpose(),
         now: None,
-        tickets: match &a.ticket_key {
-            Some(k) => TicketSource::Keyed(k.as_bytes().to_vec()),
-            None => TicketSource::Random,
-        },
+        tickets: TicketSource::Keyed(match &a.ticket_key {
+            Some(k) => kleroterion::TicketKey::parse(k).map_err(|e| CliError::Core {
+                context: Some("--ticket-key".into()),
+                source: e,
+            })?,
+            None => TicketSource::generate_key()?,
+        }),
         fair: kleroterion_fair::Options {
             time_limit: (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit)),
             ..kleroterion_fair::Options::default()
@@ -190,6 +193,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 "commitment": show(&paths.commitment),
                 "receipts": show(&paths.receipts),
                 "tickets": show(&paths.tickets),
+                "ticket_key": show(&paths.ticket_key),
             },
             "replaced": paths.replaced.as_deref().map(show),
         }));
@@ -262,6 +266,15 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
     crate::outln!(
         "Private: {}  (ids to tickets: keep it secret)",
         show(&paths.tickets)
+    );
+    crate::outln!(
+        "Private: {}  (the ticket key{}: keep it secret; with it the same inputs give the same tickets and commitment)",
+        show(&paths.ticket_key),
+        if a.ticket_key.is_some() {
+            ", as given"
+        } else {
+            ", 256 bits, generated"
+        }
     );
     if let Some(old) = &paths.replaced {
         crate::outln!(

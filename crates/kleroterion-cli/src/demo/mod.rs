@@ -65,8 +65,7 @@ use std::time::{Duration, Instant};
 
 use kleroterion::merkle::MerkleTree;
 use kleroterion::{
-    Allocation, Feature, Manifest, Method, PoolCommitment, Purpose, Record, SPEC_VERSION,
-    ValueQuota,
+    Allocation, Feature, Manifest, Method, PoolCommitment, Purpose, Record, ValueQuota,
 };
 
 pub use error::DemoError;
@@ -212,22 +211,10 @@ pub fn run_with(
     let tree1 =
         MerkleTree::from_records(&records1).map_err(DemoError::protocol("stage 1: commit"))?;
     let k1 = config.invitations;
-    let manifest1 = Manifest {
-        spec: SPEC_VERSION.into(),
-        title: "Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): invitations".into(),
-        announced_at: Some(r1.plan.announced_at.into()),
-        method: Method::Stratified { feature: "commune".into(), allocation: Allocation::LargestRemainder },
-        panel_size: k1,
-        alternates: 0,
-        household_rule: false,
-        features: vec![Feature {
+    let manifest1 = Manifest::new("Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): invitations", Method::Stratified { feature: "commune".into(), allocation: Allocation::LargestRemainder }, k1, vec![Feature {
             name: "commune".into(),
             values: fig.communes.iter().map(|c| ValueQuota { value: c.name.clone(), min: 0, max: k1 }).collect(),
-        }],
-        pool: pool_commitment(&tree1, records1.len())?,
-        randomness: Some(r1.recipe.clone()),
-        purpose: Purpose::Replay,
-    };
+        }], pool_commitment(&tree1, records1.len())?).with_announced_at(r1.plan.announced_at).with_alternates(0).with_household_rule(false).with_randomness(r1.recipe.clone()).with_purpose(Purpose::Replay);
     let n1 = records1.len() as u32;
     let mut sample1: Vec<u32> = (0..config.stage1_receipts as u32)
         .map(|i| i * (n1 / 5).max(1))
@@ -283,21 +270,18 @@ pub fn run_with(
     let r2 = randomness::stage_randomness(randomness::STAGE2)?;
     let tree2 =
         MerkleTree::from_records(&pool2.records).map_err(DemoError::protocol("stage 2: commit"))?;
-    let manifest2 = Manifest {
-        spec: SPEC_VERSION.into(),
-        title:
-            "Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): panel"
-                .into(),
-        announced_at: Some(r2.plan.announced_at.into()),
-        method: plan.method.clone(),
-        panel_size: k2,
-        alternates: config.alternates,
-        household_rule: true,
-        features: pool2.features.clone(),
-        pool: pool_commitment(&tree2, pool2.records.len())?,
-        randomness: Some(r2.recipe.clone()),
-        purpose: Purpose::Replay,
-    };
+    let manifest2 = Manifest::new(
+        "Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): panel",
+        plan.method.clone(),
+        k2,
+        pool2.features.clone(),
+        pool_commitment(&tree2, pool2.records.len())?,
+    )
+    .with_announced_at(r2.plan.announced_at)
+    .with_alternates(config.alternates)
+    .with_household_rule(true)
+    .with_randomness(r2.recipe.clone())
+    .with_purpose(Purpose::Replay);
     let s2 = stage::run(
         stage::StageInput {
             dir: opts.out.join("stage2-panel"),

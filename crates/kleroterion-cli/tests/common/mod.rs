@@ -97,7 +97,7 @@ pub fn commit_and_draw_in(dir: TempDir, args: &[&str], reveal: &Path) -> Drawn {
         .args(args)
         .arg("--out")
         .arg(&commit)
-        .args(["--ticket-key", "test key"])
+        .args(["--ticket-key", "74657374206b6579746573742d6b6579"])
         .assert()
         .success();
     let bundle = dir.path().join("draw/bundle.json");

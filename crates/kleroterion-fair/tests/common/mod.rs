@@ -41,7 +41,7 @@ fn build(
             }
         };
         features[fi].values.push(ValueQuota {
-            name: v.clone(),
+            value: v.clone(),
             min: *min,
             max: *max,
         });
@@ -55,7 +55,7 @@ fn build(
                     let v = &p[&f.name];
                     f.values
                         .iter()
-                        .position(|x| &x.name == v)
+                        .position(|x| &x.value == v)
                         .unwrap_or_else(|| panic!("value {v}")) as u32
                 })
                 .collect()
@@ -162,7 +162,7 @@ pub fn check_partial(inst: &Instance, partial: &kleroterion_fair::Partial) {
                     (v.min..=v.max).contains(&c),
                     "{}={}: {c} in {panel:?}",
                     f.name,
-                    v.name
+                    v.value
                 );
             }
         }

@@ -5,7 +5,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::report::{Report, Status, Step, StepId, Verdict};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::manifest::Purpose;
 use crate::published::ByHand;
 use crate::text::{display, is_bidi_control, is_control};
@@ -63,11 +63,11 @@ pub(super) struct Failure {
     pub(super) computed: Option<String>,
     pub(super) published: Option<String>,
     pub(super) message: String,
-    pub(super) kind: &'static str,
+    pub(super) kind: ErrorKind,
 }
 
 impl Failure {
-    pub(super) fn new(kind: &'static str, message: String) -> Self {
+    pub(super) fn new(kind: ErrorKind, message: String) -> Self {
         Self {
             computed: None,
             published: None,
@@ -94,7 +94,7 @@ pub(super) type StepResult<T> = Result<Done<T>, Failure>;
 #[derive(Default)]
 pub(super) struct Builder {
     pub(super) steps: Vec<Step>,
-    pub(super) error: Option<(String, &'static str)>,
+    pub(super) error: Option<(String, ErrorKind)>,
 }
 
 impl Builder {
@@ -167,7 +167,7 @@ impl Builder {
                     })
                     .collect()
             },
-            error_kind: error.as_ref().map(|e| e.1.to_string()),
+            error_kind: error.as_ref().map(|e| e.1),
             error: error.map(|e| e.0),
         }
     }

@@ -20,7 +20,7 @@ pub use report::{Report, Status, Step, StepId, Verdict};
 
 use crate::draw::{BUNDLE_FORMAT, Bundle};
 use crate::encoding::SPEC_VERSION;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::published::{Published, by_hand};
 use crate::replace::Replacement;
 use crate::text::display;
@@ -42,7 +42,7 @@ pub fn verify_json(text: &str, published: &Published, replacements: &[Replacemen
                     .compared(SPEC_VERSION.into(), found)
                 }
                 None => Failure::new(
-                    "UnreadableBundle",
+                    ErrorKind::UnreadableBundle,
                     format!(
                         "the file is not a readable kleroterion bundle: {}",
                         display(&e.to_string(), REPORT_TEXT_LIMIT)

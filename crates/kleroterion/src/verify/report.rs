@@ -5,6 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+use crate::error::ErrorKind;
 use crate::manifest::Purpose;
 use crate::published::ByHand;
 
@@ -147,7 +148,7 @@ pub struct Report {
     /// The first failure, in words.
     pub error: Option<String>,
     /// The protocol name of the failure (e.g. `PoolRootMismatch`), when there is one.
-    pub error_kind: Option<String>,
+    pub error_kind: Option<ErrorKind>,
 }
 
 impl Report {

@@ -12,7 +12,7 @@ use crate::draw::{
     transcript,
 };
 use crate::encoding::SPEC_VERSION;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::manifest::{Manifest, Method, Purpose};
 use crate::model::ResolvedPool;
 use crate::published::Published;
@@ -26,7 +26,7 @@ pub(super) fn format_step(bundle: &Bundle) -> StepResult<()> {
     let m = &bundle.manifest;
     if bundle.format != BUNDLE_FORMAT {
         return Err(Failure::new(
-            "UnreadableBundle",
+            ErrorKind::UnreadableBundle,
             format!(
                 "this file is not a kleroterion bundle (format \"{}\")",
                 crate::text::display(&bundle.format, 80)
@@ -57,7 +57,7 @@ pub(super) fn manifest_step(bundle: &Bundle, published: &Published) -> StepResul
     };
     if commitment != reference {
         return Err(Failure::new(
-            "CommitmentMismatch",
+            ErrorKind::CommitmentMismatch,
             format!(
                 "the manifest does not hash to {whose}: it was changed after the commitment was published, or this is not the commitment of this draw"
             ),
@@ -66,7 +66,7 @@ pub(super) fn manifest_step(bundle: &Bundle, published: &Published) -> StepResul
     }
     if commitment != bundle.commitment {
         return Err(Failure::new(
-            "CommitmentMismatch",
+            ErrorKind::CommitmentMismatch,
             "the bundle's own commitment field differs from the manifest's hash".into(),
         )
         .compared(commitment.to_hex(), bundle.commitment.to_hex()));
@@ -137,7 +137,7 @@ fn check_published_lottery(
     let date = crate::text::display(&given.date, 80);
     if positions.is_empty() {
         return Err(Failure::new(
-            "LotteryMismatch",
+            ErrorKind::LotteryMismatch,
             format!(
                 "you gave the results of {name} of {date}, but the recipe commits to no such draw"
             ),
@@ -160,7 +160,7 @@ fn compare_lottery(
     let specs = bundle.manifest.committed_sources();
     let Some(SourceValue::Lottery { main, bonus, .. }) = bundle.reveal.sources.get(i) else {
         return Err(Failure::new(
-            "LotteryMismatch",
+            ErrorKind::LotteryMismatch,
             format!("the reveal gives no lottery value for {name} of {date}"),
         ));
     };
@@ -185,7 +185,7 @@ fn compare_lottery(
             None => format!("{m:?} {b:?}"),
         };
         return Err(Failure::new(
-            "LotteryMismatch",
+            ErrorKind::LotteryMismatch,
             format!(
                 "the bundle's numbers for {name} of {date} are not the published ones: the randomness was not the committed draw's"
             ),
@@ -224,7 +224,7 @@ pub(super) fn time_order_step(m: &Manifest) -> StepResult<()> {
     let at = crate::time::parse_utc(announced).unwrap_or(0);
     if let Some((what, t)) = timed.iter().find(|(_, t)| *t <= at) {
         return Err(Failure::new(
-            "CommittedLate",
+            ErrorKind::CommittedLate,
             format!(
                 "committed after the randomness existed: the draw proves nothing ({} existed at {}, but the commitment says it was announced at {announced})",
                 crate::text::display(what, 200),
@@ -250,7 +250,7 @@ pub(super) fn seed_step(bundle: &Bundle, commitment: &Digest) -> StepResult<Dige
     let seed = bundle.reveal.seed(commitment)?;
     if seed != bundle.seed {
         return Err(Failure::new(
-            "SeedMismatch",
+            ErrorKind::SeedMismatch,
             "the seed does not follow from the published randomness".into(),
         )
         .compared(seed.to_hex(), bundle.seed.to_hex()));
@@ -264,7 +264,7 @@ pub(super) fn draw_step(
     seed: &Digest,
 ) -> StepResult<Outcome> {
     let outcome = compute_outcome(&bundle.manifest, pool, seed, &bundle.reveal)?;
-    compare_outcome(bundle, &outcome).map_err(|msg| Failure::new("DrawMismatch", msg))?;
+    compare_outcome(bundle, &outcome).map_err(|msg| Failure::new(ErrorKind::DrawMismatch, msg))?;
     let line = format!(
         "{} selected and {} alternates recomputed",
         outcome.selected.len(),
@@ -293,7 +293,7 @@ pub(super) fn quotas_step(
     }
     if let Some(first) = broken.first() {
         return Err(Failure::new(
-            "QuotaBroken",
+            ErrorKind::QuotaBroken,
             format!("the panel breaks a quota: {first}"),
         ));
     }
@@ -307,7 +307,7 @@ pub(super) fn quotas_step(
             &bundle.pool[y as usize].ticket,
         );
         return Err(Failure::new(
-            "HouseholdBroken",
+            ErrorKind::HouseholdBroken,
             format!("tickets {tx} and {ty} share a household"),
         ));
     }
@@ -323,7 +323,7 @@ pub(super) fn transcript_step(
     let t = transcript(commitment, seed, outcome)?;
     if t != bundle.transcript {
         return Err(Failure::new(
-            "TranscriptMismatch",
+            ErrorKind::TranscriptMismatch,
             "the transcript hash does not match the result".into(),
         )
         .compared(t.to_hex(), bundle.transcript.to_hex()));
@@ -339,7 +339,7 @@ pub(super) fn replacements_step(bundle: &Bundle, replacements: &[Replacement]) -
     for (i, given) in replacements.iter().enumerate() {
         let fail = |why: String| {
             Failure::new(
-                "ReplacementMismatch",
+                ErrorKind::ReplacementMismatch,
                 format!("replacement record {}: {why}", i + 1),
             )
         };

@@ -2,7 +2,8 @@
 
 /// Summary of the selection probabilities of a distribution or lottery.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Report {
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ProbabilitySummary {
     /// Lowest selection probability.
     pub min: f64,
     /// Highest selection probability.
@@ -17,7 +18,7 @@ pub struct Report {
     pub share_below_mean: f64,
 }
 
-impl Report {
+impl ProbabilitySummary {
     /// Computes the report of `probabilities` for panels of `k` people.
     pub fn new(probabilities: &[f64], k: u32) -> Self {
         let n = probabilities.len();
