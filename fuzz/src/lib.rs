@@ -602,14 +602,7 @@ fn commit_draw_verify(people: &People, quotas: &Quotas, o: usize) {
     } else {
         MethodChoice::Uniform
     };
-    let options = CommitOptions {
-        title: "fuzz".into(),
-        panel_size: k,
-        alternates: 2,
-        method: Some(method),
-        tickets: TicketSource::Keyed(kleroterion::TicketKey::from_bytes(b"fuzz key 0123456").unwrap()),
-        ..Default::default()
-    };
+    let options = CommitOptions::new(k, method).with_title("fuzz").with_alternates(2).with_tickets(TicketSource::Keyed(kleroterion::TicketKey::from_bytes(b"fuzz key 0123456").unwrap()));
     let Ok(c) = commit(people, quotas, &options) else {
         return;
     };

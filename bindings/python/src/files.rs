@@ -413,18 +413,18 @@ pub fn commit(
         None => TicketSource::generate_key().py()?,
     });
     let (fair, raised) = crate::fair::run_options(progress, time_limit);
-    let options = CommitOptions {
-        title,
-        announced_at,
-        panel_size,
-        alternates,
-        method: Some(method),
-        randomness,
-        purpose,
-        now,
-        tickets,
-        fair,
-        accept_partial: false,
+    let options = {
+        let mut o = CommitOptions::new(panel_size, method)
+            .with_title(title)
+            .with_alternates(alternates)
+            .with_purpose(purpose)
+            .with_tickets(tickets)
+            .with_fair(fair)
+            .with_accept_partial(false);
+        o.announced_at = announced_at;
+        o.randomness = randomness;
+        o.now = now;
+        o
     };
     let result = py.detach(|| kfiles::commit(&people.people, &quotas.quotas, &options));
     if let Some(e) = raised.lock().ok().and_then(|mut s| s.take()) {

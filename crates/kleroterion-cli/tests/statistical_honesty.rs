@@ -235,16 +235,12 @@ fn commit_source(
     let committed = commit(
         &people,
         &quotas,
-        &CommitOptions {
-            title: "Statistical honesty".into(),
-            panel_size: src.k,
-            alternates: 0,
-            method: Some(method),
-            tickets: TicketSource::Keyed(
+        &CommitOptions::new(src.k, method)
+            .with_title("Statistical honesty")
+            .with_alternates(0)
+            .with_tickets(TicketSource::Keyed(
                 kleroterion::TicketKey::from_bytes(b"statistical-honesty").unwrap(),
-            ),
-            ..Default::default()
-        },
+            )),
     )
     .expect("commit");
     (people, quotas, committed)

@@ -79,7 +79,11 @@ pub fn parse_allocation(text: &str) -> Result<Allocation> {
 }
 
 /// Everything `commit` needs besides the files.
+///
+/// Build it with [`CommitOptions::new`] and the `with_` methods; the fields stay public to read
+/// and to change.
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub struct CommitOptions {
     /// A free description of the draw.
     pub title: String,
@@ -105,6 +109,73 @@ pub struct CommitOptions {
     /// For the lottery method: when the time limit is reached, round the partial distribution
     /// (not the full LEXIMIN) instead of failing with [`FileError::TimeLimit`].
     pub accept_partial: bool,
+}
+
+impl CommitOptions {
+    /// Options for a panel of `panel_size` by `method`: no title, no alternates, no
+    /// announcement, no committed randomness, an official draw, the system clock, random
+    /// tickets, default fair options, and no partial LEXIMIN.
+    pub fn new(panel_size: u32, method: MethodChoice) -> Self {
+        Self {
+            panel_size,
+            method: Some(method),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the title.
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = title.into();
+        self
+    }
+
+    /// Sets the length of the alternates list.
+    pub fn with_alternates(mut self, alternates: u32) -> Self {
+        self.alternates = alternates;
+        self
+    }
+
+    /// Sets when the commitment is published (`YYYY-MM-DDTHH:MM:SSZ`).
+    pub fn with_announced_at(mut self, at: impl Into<String>) -> Self {
+        self.announced_at = Some(at.into());
+        self
+    }
+
+    /// Sets the committed randomness recipe.
+    pub fn with_randomness(mut self, recipe: Recipe) -> Self {
+        self.randomness = Some(recipe);
+        self
+    }
+
+    /// Sets why the draw is run.
+    pub fn with_purpose(mut self, purpose: kleroterion::Purpose) -> Self {
+        self.purpose = purpose;
+        self
+    }
+
+    /// Sets the current time, in Unix seconds, instead of the system clock.
+    pub fn with_now(mut self, now: u64) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// Sets how tickets are made.
+    pub fn with_tickets(mut self, tickets: TicketSource) -> Self {
+        self.tickets = tickets;
+        self
+    }
+
+    /// Sets the fair solver's options (time limit, progress, cancel).
+    pub fn with_fair(mut self, fair: kleroterion_fair::Options) -> Self {
+        self.fair = fair;
+        self
+    }
+
+    /// Rounds LEXIMIN's partial distribution when its time limit is reached.
+    pub fn with_accept_partial(mut self, accept: bool) -> Self {
+        self.accept_partial = accept;
+        self
+    }
 }
 
 // Embedders keep commit options in application state and move them into worker threads.
@@ -229,16 +300,12 @@ mod tests {
     }
 
     fn options(method: MethodChoice) -> CommitOptions {
-        CommitOptions {
-            title: "t".into(),
-            panel_size: 2,
-            alternates: 2,
-            method: Some(method),
-            tickets: TicketSource::Keyed(
+        CommitOptions::new(2, method)
+            .with_title("t")
+            .with_alternates(2)
+            .with_tickets(TicketSource::Keyed(
                 kleroterion::TicketKey::from_bytes(b"k 0123456789abcd").unwrap(),
-            ),
-            ..Default::default()
-        }
+            ))
     }
 
     #[test]

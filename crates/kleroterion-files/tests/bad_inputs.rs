@@ -27,16 +27,12 @@ fn households(bytes: &[u8]) -> People {
 }
 
 fn options(k: u32, method: MethodChoice) -> CommitOptions {
-    CommitOptions {
-        title: "bad inputs".into(),
-        panel_size: k,
-        alternates: 1,
-        method: Some(method),
-        tickets: TicketSource::Keyed(
+    CommitOptions::new(k, method)
+        .with_title("bad inputs")
+        .with_alternates(1)
+        .with_tickets(TicketSource::Keyed(
             kleroterion::TicketKey::from_bytes(b"test key 0123456").unwrap(),
-        ),
-        ..Default::default()
-    }
+        ))
 }
 
 fn reveal() -> Reveal {

@@ -34,16 +34,12 @@ fn setup(dir: &Path) -> (PathBuf, Quotas) {
 }
 
 fn options(method: MethodChoice) -> CommitOptions {
-    CommitOptions {
-        title: "commit file".into(),
-        panel_size: 4,
-        alternates: 3,
-        method: Some(method),
-        tickets: TicketSource::Keyed(
+    CommitOptions::new(4, method)
+        .with_title("commit file")
+        .with_alternates(3)
+        .with_tickets(TicketSource::Keyed(
             kleroterion::TicketKey::from_bytes(b"commit file key ").unwrap(),
-        ),
-        ..Default::default()
-    }
+        ))
 }
 
 /// Every file under `dir`, relative path and bytes, sorted.

@@ -51,16 +51,12 @@ fn streamed_draws_write_the_in_memory_draws_files() {
     .enumerate()
     {
         for seed in 0u8..6 {
-            let options = CommitOptions {
-                title: "draw files".into(),
-                panel_size: 4,
-                alternates: 3,
-                method: Some(method.clone()),
-                tickets: TicketSource::Keyed(
+            let options = CommitOptions::new(4, method.clone())
+                .with_title("draw files")
+                .with_alternates(3)
+                .with_tickets(TicketSource::Keyed(
                     kleroterion::TicketKey::from_bytes(b"draw files key 0").unwrap(),
-                ),
-                ..Default::default()
-            };
+                ));
             let c = commit(&people, &quotas, &options).expect("commit");
             let folder = tmp.path().join(format!("commit-{i}-{seed}"));
             let paths =
@@ -136,16 +132,12 @@ fn without_a_ticket_map_only_the_bundle_is_written() {
         &PeopleOptions::default(),
     )
     .expect("people");
-    let options = CommitOptions {
-        title: "no map".into(),
-        panel_size: 4,
-        alternates: 2,
-        method: Some(MethodChoice::Uniform),
-        tickets: TicketSource::Keyed(
+    let options = CommitOptions::new(4, MethodChoice::Uniform)
+        .with_title("no map")
+        .with_alternates(2)
+        .with_tickets(TicketSource::Keyed(
             kleroterion::TicketKey::from_bytes(b"k 0123456789abcd").unwrap(),
-        ),
-        ..Default::default()
-    };
+        ));
     let c = commit(&people, &quotas, &options).expect("commit");
     let paths =
         write_commit(&tmp.path().join("c"), &c, &people, &WriteOptions::default()).expect("write");

@@ -64,16 +64,12 @@ fn drawn(households: bool, bom: bool) -> Drawn {
     };
     let people = People::parse_bytes("people.csv", people_file().as_bytes(), &quotas, &opts)
         .expect("people");
-    let options = CommitOptions {
-        title: "lists".into(),
-        panel_size: 4,
-        alternates: 3,
-        method: Some(MethodChoice::Greedy { max_attempts: 50 }),
-        tickets: TicketSource::Keyed(
+    let options = CommitOptions::new(4, MethodChoice::Greedy { max_attempts: 50 })
+        .with_title("lists")
+        .with_alternates(3)
+        .with_tickets(TicketSource::Keyed(
             kleroterion::TicketKey::from_bytes(b"test key 0123456").unwrap(),
-        ),
-        ..Default::default()
-    };
+        ));
     let c = commit(&people, &quotas, &options).expect("commit");
     let dir = TempDir::new().unwrap();
     let write = WriteOptions {

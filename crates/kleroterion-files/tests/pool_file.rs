@@ -32,16 +32,12 @@ fn committed(method: MethodChoice, households: bool) -> Committed {
         ..PeopleOptions::default()
     };
     let people = People::parse_bytes("people.csv", PEOPLE, &quotas, &read).expect("people");
-    let options = CommitOptions {
-        title: "pool file".into(),
-        panel_size: 4,
-        alternates: 3,
-        method: Some(method),
-        tickets: TicketSource::Keyed(
+    let options = CommitOptions::new(4, method)
+        .with_title("pool file")
+        .with_alternates(3)
+        .with_tickets(TicketSource::Keyed(
             kleroterion::TicketKey::from_bytes(b"pool file key 01").unwrap(),
-        ),
-        ..Default::default()
-    };
+        ));
     commit(&people, &quotas, &options).expect("commit")
 }
 

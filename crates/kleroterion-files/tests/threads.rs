@@ -26,16 +26,12 @@ fn inputs() -> (People, Quotas) {
 }
 
 fn options() -> CommitOptions {
-    CommitOptions {
-        title: "threads".into(),
-        panel_size: 4,
-        alternates: 2,
-        method: Some(MethodChoice::Lottery { panels: 20 }),
-        tickets: TicketSource::Keyed(
+    CommitOptions::new(4, MethodChoice::Lottery { panels: 20 })
+        .with_title("threads")
+        .with_alternates(2)
+        .with_tickets(TicketSource::Keyed(
             kleroterion::TicketKey::from_bytes(b"threads key 0123").unwrap(),
-        ),
-        ..Default::default()
-    }
+        ))
 }
 
 #[test]

@@ -93,28 +93,29 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             p.level, p.fixed, p.people, p.panels
         ));
     };
-    let options = CommitOptions {
-        title: kleroterion::text::to_nfc(&a.title),
-        announced_at: a.announced_at.clone(),
-        panel_size: a.size,
-        alternates: a.alternates.unwrap_or(a.size),
-        method: Some(method),
-        randomness,
-        purpose: a.purpose(),
-        now: None,
-        tickets: TicketSource::Keyed(match &a.ticket_key {
-            Some(k) => kleroterion::TicketKey::parse(k).map_err(|e| CliError::Core {
-                context: Some("--ticket-key".into()),
-                source: e,
-            })?,
-            None => TicketSource::generate_key()?,
-        }),
-        fair: kleroterion_fair::Options {
-            time_limit: (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit)),
-            ..kleroterion_fair::Options::default()
-        }
-        .with_progress(report),
-        accept_partial: a.accept_partial,
+    let options = {
+        let mut o = CommitOptions::new(a.size, method)
+            .with_title(kleroterion::text::to_nfc(&a.title))
+            .with_alternates(a.alternates.unwrap_or(a.size))
+            .with_purpose(a.purpose())
+            .with_tickets(TicketSource::Keyed(match &a.ticket_key {
+                Some(k) => kleroterion::TicketKey::parse(k).map_err(|e| CliError::Core {
+                    context: Some("--ticket-key".into()),
+                    source: e,
+                })?,
+                None => TicketSource::generate_key()?,
+            }))
+            .with_fair(
+                kleroterion_fair::Options {
+                    time_limit: (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit)),
+                    ..kleroterion_fair::Options::default()
+                }
+                .with_progress(report),
+            )
+            .with_accept_partial(a.accept_partial);
+        o.announced_at = a.announced_at.clone();
+        o.randomness = randomness;
+        o
     };
     let stage = spinner.0.clone();
     let lottery = matches!(options.method, Some(MethodChoice::Lottery { .. }));
