@@ -66,3 +66,30 @@ fn commit_options_with_a_progress_callback_move_to_a_worker_thread() {
     let verifier = thread::spawn(move || verify(&bundle));
     assert!(verifier.join().expect("the verifier did not panic").valid);
 }
+
+/// What a commit produces goes to JSON and back equal (an embedder keeps it between requests),
+/// its method choice and ticket key included; a weak key in such a file is refused on reading.
+#[test]
+fn a_commit_goes_to_json_and_back() {
+    let (people, quotas) = inputs();
+    let committed = commit(&people, &quotas, &options()).expect("commit");
+    let json = serde_json::to_string(&committed).expect("to json");
+    let back: kleroterion_files::Committed = serde_json::from_str(&json).expect("from json");
+    assert_eq!(back, committed);
+    for choice in [
+        MethodChoice::Lottery { panels: 20 },
+        MethodChoice::Greedy { max_attempts: 9 },
+        MethodChoice::Uniform,
+    ] {
+        let text = serde_json::to_string(&choice).expect("to json");
+        assert_eq!(
+            serde_json::from_str::<MethodChoice>(&text).expect("back"),
+            choice
+        );
+    }
+    let weak = json.replace(
+        &committed.ticket_key.as_ref().expect("keyed").to_hex(),
+        "6b6b",
+    );
+    assert!(serde_json::from_str::<kleroterion_files::Committed>(&weak).is_err());
+}
