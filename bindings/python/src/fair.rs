@@ -162,12 +162,8 @@ pub(crate) fn run_options(
             });
         }
     };
-    let options = kf::Options {
-        time_limit: time_limit.map(Duration::from_secs_f64),
-        ..kf::Options::default()
-    }
-    .with_progress(report)
-    .with_cancel(cancel);
+    let mut options = kf::Options::new().with_progress(report).with_cancel(cancel);
+    options.time_limit = time_limit.map(Duration::from_secs_f64);
     (options, raised)
 }
 

@@ -119,6 +119,7 @@ impl fmt::Debug for Cancel {
 /// assert!(calls.load(Ordering::Relaxed) > 0);
 /// ```
 #[derive(Clone, Default)]
+#[non_exhaustive]
 pub struct Options {
     /// Stop with [`FairError::TimeLimit`] once this much wall-clock time has passed. The error
     /// says how far the run got and holds, when there is one, the panel mix at hand (a valid

@@ -93,6 +93,8 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             p.level, p.fixed, p.people, p.panels
         ));
     };
+    let mut fair = kleroterion_fair::Options::new().with_progress(report);
+    fair.time_limit = (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit));
     let options = {
         let mut o = CommitOptions::new(a.size, method)
             .with_title(kleroterion::text::to_nfc(&a.title))
@@ -105,13 +107,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 })?,
                 None => TicketSource::generate_key()?,
             }))
-            .with_fair(
-                kleroterion_fair::Options {
-                    time_limit: (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit)),
-                    ..kleroterion_fair::Options::default()
-                }
-                .with_progress(report),
-            )
+            .with_fair(fair)
             .with_accept_partial(a.accept_partial);
         o.announced_at = a.announced_at.clone();
         o.randomness = randomness;

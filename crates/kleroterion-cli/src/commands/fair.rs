@@ -83,11 +83,8 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
             ),
         });
     };
-    let options = kleroterion_fair::Options {
-        time_limit: (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit)),
-        ..kleroterion_fair::Options::default()
-    }
-    .with_progress(report);
+    let mut options = kleroterion_fair::Options::new().with_progress(report);
+    options.time_limit = (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit));
     let (dist, partial) = match fair::leximin(&instance, &options) {
         Ok(d) => (d, None),
         Err(FileError::TimeLimit {
