@@ -17,6 +17,7 @@ mod realize;
 mod relaxation;
 mod report;
 mod solver;
+mod splitmix;
 pub mod synthetic;
 
 #[cfg(test)]
