@@ -1,4 +1,4 @@
-//! Benchmarks of the core (figures and commands in `benches/README.md`).
+//! Benchmarks of the core (figures and commands in BENCHMARKS.md section 1).
 //!
 //! - the Merkle root of 1,000,000 records, and one SHA-256 pass over the same canonical leaf
 //!   bytes (the in-process hashing limit; `benches/sha256sum_baseline.sh` times `sha256sum`);
@@ -27,22 +27,11 @@ use kleroterion::{
     Allocation, Feature, Manifest, Method, PoolCommitment, Record, Reveal, SourceValue, ValueQuota,
     draw, verify,
 };
+use kleroterion_fair::synthetic::SplitMix64;
 
 const BIG: usize = 1_000_000;
 const GENDERS: [&str; 2] = ["woman", "man"];
 const AGES: [&str; 5] = ["18-29", "30-44", "45-59", "60-74", "75+"];
-
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 fn communes(count: usize) -> Vec<String> {
     (0..count).map(|c| format!("commune-{c:02}")).collect()
@@ -52,10 +41,10 @@ fn communes(count: usize) -> Vec<String> {
 /// `strata` communes (of uneven sizes).
 fn records(n: usize, strata: usize, households: bool) -> Vec<Record> {
     let communes = communes(strata);
-    let mut g = SplitMix(2026);
+    let mut g = SplitMix64::new(2026);
     (0..n)
         .map(|i| {
-            let r = g.next();
+            let r = g.next_u64();
             let commune = ((r >> 32) % (strata * (strata + 1) / 2) as u64) as usize;
             // Commune c has weight c + 1: triangular sizes.
             let c = (0..strata)

@@ -1,4 +1,4 @@
-"""Benchmarks of the Python package (results in ../BENCHMARKS-python.md).
+"""Benchmarks of the Python package (results in BENCHMARKS.md section 4).
 
 1. Building a Pool from a 100,000-row DataFrame (goal: under 1 s).
 2. LEXIMIN through Python against the same call from Rust (the fair crate's example binary

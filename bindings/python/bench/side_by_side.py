@@ -23,7 +23,7 @@ Their console script is run as `sortition csv -S settings.toml -f features.csv -
 `sortition --help` and reported) and, for LEXIMIN, importing gurobipy and checking its licence
 (measured separately too). Their report lists every person's selection probability (as a
 percentage with 4 decimals, so to about 5e-7); the script compares it with kleroterion's,
-sorted and person by person. Results: ../BENCHMARKS-python.md.
+sorted and person by person. Results: BENCHMARKS.md, sections 3 and 4.
 """
 
 from __future__ import annotations

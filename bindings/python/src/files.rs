@@ -5,11 +5,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use kleroterion::text::is_nfc;
 use kleroterion::{Manifest, Purpose, Recipe};
 use kleroterion_files as kfiles;
 use kleroterion_files::atomic::{self, Access};
-use kleroterion_files::table::{Row, clean};
 use kleroterion_files::{
     CommitOptions, Existing, IdColumn, MethodChoice, PeopleOptions, TicketSource, WriteOptions,
 };
@@ -18,19 +16,6 @@ use pyo3::prelude::*;
 use crate::errors::{self, CoreResult};
 use crate::fair::Instance;
 use crate::protocol::{Bundle, Records, to_json};
-
-/// The files crate's `clean` (trim, then NFC), without reallocating cells that are already
-/// trimmed and in NFC (nearly all of them).
-fn fast_clean(cell: String) -> String {
-    let t = cell.trim();
-    if !is_nfc(t) {
-        clean(t)
-    } else if t.len() == cell.len() {
-        cell
-    } else {
-        t.to_owned()
-    }
-}
 
 /// A CSV table: a header and rows of trimmed NFC cells, with line numbers for errors.
 #[pyclass(module = "kleroterion._native", frozen)]
@@ -80,37 +65,18 @@ impl Table {
         if columns.iter().any(|c| c.len() != n) {
             return Err(errors::invalid("the columns differ in length"));
         }
-        let file = file.to_owned();
         py.detach(move || {
-            let header: Vec<String> = header.iter().map(|h| clean(h)).collect();
             let mut cols: Vec<std::vec::IntoIter<String>> =
                 columns.into_iter().map(Vec::into_iter).collect();
-            let rows = (0..n)
-                .map(|i| Row {
-                    line: i + 2,
-                    cells: cols
-                        .iter_mut()
-                        .map(|c| fast_clean(c.next().unwrap_or_default()))
-                        .collect(),
-                })
-                .collect();
-            for (i, h) in header.iter().enumerate() {
-                if !h.is_empty() && header[..i].contains(h) {
-                    return Err(errors::invalid(format!(
-                        "{file}: the column \"{h}\" appears twice"
-                    )));
-                }
-            }
-            Ok(Self {
-                table: kfiles::Table {
-                    file,
-                    separator: b',',
-                    header_line: 1,
-                    header,
-                    rows,
-                },
-            })
+            let rows = (0..n).map(|_| {
+                cols.iter_mut()
+                    .map(|c| c.next().unwrap_or_default())
+                    .collect()
+            });
+            kfiles::Table::from_rows(file, header, rows)
         })
+        .py()
+        .map(|table| Self { table })
     }
 
     /// The header, trimmed and in NFC.
@@ -210,12 +176,7 @@ impl People {
             household_columns: households,
             extra_features,
         };
-        let none = kfiles::Quotas {
-            file: table.table.file.clone(),
-            format: kfiles::QuotaFormat::SortitionFoundation,
-            features: Vec::new(),
-            lines: Vec::new(),
-        };
+        let none = kfiles::Quotas::none(&table.table.file);
         let quotas = quotas.map_or(&none, |q| &q.quotas);
         let people = py
             .detach(|| kfiles::People::from_table(&table.table, quotas, &options))
@@ -605,8 +566,8 @@ pub fn parse_recipe(text: &str, file: &str) -> PyResult<String> {
     to_json("recipe", &kfiles::parse_recipe(file, text).py()?)
 }
 
-/// Reads a JSON file named in errors (manifest, pool, bundle, receipt...) and checks it parses
-/// as `what`; returns the text without a byte-order mark.
+/// Reads a manifest file as the command line does (a byte-order mark is dropped; errors name
+/// the file) and returns the manifest re-serialised as JSON.
 #[pyfunction]
 pub fn read_manifest(path: PathBuf) -> PyResult<String> {
     let m: Manifest = kfiles::outputs::read_json(&path, "manifest").py()?;

@@ -54,6 +54,10 @@ def test_invalid_input_from_dataframes() -> None:
     with pytest.raises(kl.InvalidInput) as e2:
         kl.Quotas.from_dataframe(pd.DataFrame({"feature": ["g"], "value": ["f"], "min": ["two"], "max": [3]}))
     assert e2.value.kind == "BadNumber" and e2.value.column == "min"
+    with pytest.raises(kl.InvalidInput) as e_dup:
+        kl.Pool.from_dataframe(pd.DataFrame({"id": ["a"], "g": ["f"], " g ": ["m"]}), features=["g"])
+    assert e_dup.value.kind == "DuplicateColumn" and (e_dup.value.line, e_dup.value.column) == (1, "g")
+    assert str(e_dup.value) == 'DataFrame, line 1, column "g": the column "g" appears twice in the header. Fix: rename or remove one of them'
     with pytest.raises(kl.InvalidInput) as e3:
         kl.Pool.from_dataframe(pd.DataFrame({"g": ["f"]}), id="pid")
     assert "pid" in str(e3.value)

@@ -92,6 +92,7 @@ def test_merkle() -> None:
         records = t["records"]
         assert ll.merkle_root(records) == t["root"]
         n = len(records)
+        assert len(cases(t, "leaves")) == len(cases(t, "proofs")) == n
         for i, (leaf, proof) in enumerate(zip(t["leaves"], t["proofs"])):
             assert ll.leaf_hash(records[i]) == leaf
             assert ll.merkle_proof(records, i) == proof

@@ -129,6 +129,7 @@ describe('opened from files (file://)', () => {
     await assertDemoSources(page, summary, 'en');
     await shot(page, 'montpellier-stage2');
     const want = { selected: /Outcome: selected \(seat \d+ of 40/, alternate: /Outcome: alternate number \d+/, 'not-selected': /Outcome: not selected/ };
+    assert.deepEqual(entry.receipts.map((r) => r.outcome), ['selected', 'alternate', 'not-selected']);
     for (const r of entry.receipts) {
       await page.click(`button[data-receipt="${r.outcome}"]`);
       await page.waitForSelector(`#receipt-result[data-matches="true"][data-outcome="${r.outcome.replace('-', '_')}"]`);

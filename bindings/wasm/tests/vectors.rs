@@ -29,6 +29,15 @@ fn arr<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
         .unwrap_or_else(|| panic!("{key} is a list"))
 }
 
+/// The cases of a list of vectors, which must not be empty (so that a vector file that lost
+/// its cases cannot pass silently).
+#[track_caller]
+fn cases<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
+    let list = arr(v, key);
+    assert!(!list.is_empty(), "the list \"{key}\" is empty");
+    list
+}
+
 fn s(v: &Value) -> &str {
     v.as_str().expect("a string")
 }
@@ -41,7 +50,7 @@ fn out(text: &str) -> Value {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn encoding_records() {
     let v = load(ENCODING);
-    for c in arr(&v, "records") {
+    for c in cases(&v, "records") {
         let got = out(&api::record_encoding(&c["record"].to_string()).expect("record"));
         assert_eq!(got["bytes"], c["bytes"]);
         assert_eq!(got["leaf"], c["leaf"]);
@@ -52,7 +61,7 @@ fn encoding_records() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn encoding_manifests() {
     let v = load(ENCODING);
-    for c in arr(&v, "manifests") {
+    for c in cases(&v, "manifests") {
         let got = out(&api::manifest_encoding(&c["manifest"].to_string()).expect("manifest"));
         assert_eq!(got["bytes"], c["bytes"]);
         assert_eq!(got["commitment"], c["commitment"]);
@@ -69,7 +78,7 @@ fn encoding_manifests() {
 fn encoding_invalid_manifests() {
     let v = load(ENCODING);
     let mut wrong = Vec::new();
-    for c in arr(&v, "invalid_manifests") {
+    for c in cases(&v, "invalid_manifests") {
         let kind = match api::manifest_encoding(&c["manifest"].to_string()) {
             Ok(text) => out(&text)["error_kind"]
                 .as_str()
@@ -92,7 +101,7 @@ fn encoding_invalid_manifests() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn encoding_lottery_values_and_texts() {
     let v = load(ENCODING);
-    for c in arr(&v, "lottery_values") {
+    for c in cases(&v, "lottery_values") {
         let reveal = serde_json::json!({ "sources": [c["value"]] });
         let got = out(&api::reveal_seed(&reveal.to_string(), &"00".repeat(32)).expect("reveal"));
         assert_eq!(
@@ -111,7 +120,7 @@ fn encoding_lottery_values_and_texts() {
         let canonical = api::lottery_canonical(&main).expect("numbers");
         assert!(s(&c["rfc3797"]).starts_with(&canonical), "{}", c["value"]);
     }
-    for c in arr(&v, "invalid_texts") {
+    for c in cases(&v, "invalid_texts") {
         let text = s(&c["text"]);
         for kind in ["ticket", "name", "free"] {
             if text.is_empty() && kind == "free" {
@@ -121,7 +130,7 @@ fn encoding_lottery_values_and_texts() {
             assert_eq!(e.kind, "InvalidText", "{} ({kind})", s(&c["reason"]));
         }
     }
-    for c in arr(&v, "valid_texts") {
+    for c in cases(&v, "valid_texts") {
         for kind in ["ticket", "name", "free"] {
             assert_eq!(
                 api::check_text(s(&c["text"]), kind),
@@ -137,13 +146,17 @@ fn encoding_lottery_values_and_texts() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn merkle_roots_and_proofs() {
     let v = load(MERKLE);
-    for t in arr(&v, "trees") {
+    for t in cases(&v, "trees") {
         let got = out(&api::merkle_tree(&t["records"].to_string()).expect("tree"));
         assert_eq!(got["root"], t["root"]);
         assert_eq!(got["leaves"], t["leaves"]);
         assert_eq!(got["proofs"], t["proofs"]);
         let count = arr(t, "leaves").len() as u32;
-        for (i, (leaf, proof)) in arr(t, "leaves").iter().zip(arr(t, "proofs")).enumerate() {
+        for (i, (leaf, proof)) in cases(t, "leaves")
+            .iter()
+            .zip(cases(t, "proofs"))
+            .enumerate()
+        {
             let ok =
                 api::verify_inclusion(s(leaf), i as u32, count, &proof.to_string(), s(&t["root"]));
             assert_eq!(ok, Ok(true));
@@ -155,7 +168,7 @@ fn merkle_roots_and_proofs() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn seeds() {
     let v = load(SEED);
-    for c in arr(&v, "cases") {
+    for c in cases(&v, "cases") {
         let got =
             out(&api::reveal_seed(&c["reveal"].to_string(), s(&c["commitment"])).expect("seed"));
         assert_eq!(got["reveal_bytes"], c["reveal_bytes"]);
@@ -168,11 +181,11 @@ fn seeds() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn stream_words() {
     let v = load(STREAM);
-    for c in arr(&v, "cases") {
+    for c in cases(&v, "cases") {
         let index = c["index"].as_u64().expect("index") as u32;
         let key = api::stream_key(s(&c["seed"]), s(&c["purpose"]), index).expect("key");
         assert_eq!(key, s(&c["key"]));
-        let words = arr(c, "words64");
+        let words = cases(c, "words64");
         let got = out(&api::stream_words(&key, words.len() as u32).expect("words"));
         assert_eq!(&got, &c["words64"]);
     }
@@ -182,13 +195,13 @@ fn stream_words() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn sampling() {
     let v = load(SAMPLING);
-    for c in arr(&v, "uniform") {
-        let calls = arr(c, "results").len() as u32;
+    for c in cases(&v, "uniform") {
+        let calls = cases(c, "results").len() as u32;
         let got = out(&api::uniform(s(&c["key"]), s(&c["n"]), calls).expect("uniform"));
         assert_eq!(got["results"], c["results"], "n = {}", c["n"]);
         assert_eq!(got["words_consumed"], c["words_consumed"], "n = {}", c["n"]);
     }
-    for c in arr(&v, "sample") {
+    for c in cases(&v, "sample") {
         let n = c["n"].as_u64().expect("n") as u32;
         let k = c["k"].as_u64().expect("k") as u32;
         let got = out(&api::sample(s(&c["key"]), n, k).expect("sample"));
@@ -200,7 +213,7 @@ fn sampling() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn full_draws_and_verification() {
     let v = load(DRAWS);
-    let draws = arr(&v, "draws");
+    let draws = cases(&v, "draws");
     assert!(draws.len() >= 5);
     for c in draws {
         let name = s(&c["name"]);
@@ -246,7 +259,7 @@ fn full_draws_and_verification() {
             "{name}: the commitment given is not compared by hand"
         );
     }
-    for c in arr(&v, "failures") {
+    for c in cases(&v, "failures") {
         let e = api::draw(
             &c["manifest"].to_string(),
             &c["pool"].to_string(),
@@ -261,8 +274,8 @@ fn full_draws_and_verification() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn replacements() {
     let v = load(DRAWS);
-    let draws = arr(&v, "draws");
-    for c in arr(&v, "replacements") {
+    let draws = cases(&v, "draws");
+    for c in cases(&v, "replacements") {
         let d = draws
             .iter()
             .find(|d| d["name"] == c["draw"])
@@ -439,10 +452,8 @@ fn exports_throw_named_errors() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn verify_cases() {
     let v = load(VERIFY);
-    let cases = arr(&v, "cases");
-    assert!(!cases.is_empty(), "verify.json has no case");
     let mut wrong = Vec::new();
-    for c in cases {
+    for c in cases(&v, "cases") {
         let name = s(&c["name"]);
         let text = match c.get("bundle_text") {
             Some(t) => s(t).to_owned(),

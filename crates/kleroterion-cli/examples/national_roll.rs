@@ -67,6 +67,7 @@ use kleroterion::{
     Allocation, Digest, Feature, Manifest, Method, PoolCommitment, Recipe, Record, Reveal,
     SPEC_VERSION, SourceSpec, ValueQuota,
 };
+use kleroterion_fair::synthetic::SplitMix64;
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -171,32 +172,25 @@ impl Phases {
 // ---------------------------------------------------------------------------------------------
 // The synthetic roll.
 
-/// SplitMix64: a small deterministic generator for the synthetic data (not the draw).
-struct SplitMix(u64);
+/// A uniform number in (0, 1), from 53 random bits.
+fn unit(rng: &mut SplitMix64) -> f64 {
+    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+}
 
-impl SplitMix {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    }
-    fn normal(&mut self) -> f64 {
-        let (u, v) = (self.unit(), self.unit());
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
+/// A standard normal number (Box-Muller).
+fn normal(rng: &mut SplitMix64) -> f64 {
+    let (u, v) = (unit(rng), unit(rng));
+    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
 }
 
 /// Commune sizes summing to `n`, each at least 1: log-normal with sigma 1.7 (median/mean about
 /// 0.24, as for French communes), so a few communes hold hundreds of thousands of voters and
 /// thousands hold a few dozen.
 fn commune_sizes(n: u32, communes: u32) -> Vec<u32> {
-    let mut rng = SplitMix(0x6b6c_6572_6f74_6572);
-    let weights: Vec<f64> = (0..communes).map(|_| (1.7 * rng.normal()).exp()).collect();
+    let mut rng = SplitMix64::new(0x6b6c_6572_6f74_6572);
+    let weights: Vec<f64> = (0..communes)
+        .map(|_| (1.7 * normal(&mut rng)).exp())
+        .collect();
     let total: f64 = weights.iter().sum();
     let spare = f64::from(n - communes);
     let mut sizes: Vec<u32> = weights
@@ -246,7 +240,7 @@ const GIVEN: [&str; 16] = [
 /// Writes `roll.csv` and `quotas.csv`; returns the commune sizes.
 fn generate(dir: &Path, n: u32, communes: u32, k: u32) -> Fallible<Vec<u32>> {
     let sizes = commune_sizes(n, communes);
-    let mut rng = SplitMix(42);
+    let mut rng = SplitMix64::new(42);
     let mut w = BufWriter::with_capacity(1 << 20, File::create(dir.join("roll.csv"))?);
     writeln!(w, "id,surname,given_name,birth_year,commune")?;
     let mut id = 0u64;

@@ -16,6 +16,7 @@ mod model;
 mod options;
 mod realize;
 mod solver;
+mod splitmix;
 mod summary;
 pub mod synthetic;
 

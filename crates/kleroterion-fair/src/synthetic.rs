@@ -12,35 +12,19 @@
 
 use crate::{Feature, Instance, ValueQuota};
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
+pub use crate::splitmix::SplitMix64;
 
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
-    /// Index drawn with probability proportional to `weights`.
-    fn pick(&mut self, weights: &[u32]) -> usize {
-        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
-        let mut r = self.below(total);
-        for (i, &w) in weights.iter().enumerate() {
-            if r < u64::from(w) {
-                return i;
-            }
-            r -= u64::from(w);
+/// Index drawn with probability proportional to `weights`.
+fn pick(rng: &mut SplitMix64, weights: &[u32]) -> usize {
+    let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+    let mut r = rng.below(total);
+    for (i, &w) in weights.iter().enumerate() {
+        if r < u64::from(w) {
+            return i;
         }
-        weights.len() - 1
+        r -= u64::from(w);
     }
+    weights.len() - 1
 }
 
 /// (feature, values, volunteer skew weights, population shares in percent)
@@ -100,7 +84,7 @@ pub fn synthetic(n: usize, k: u32, seed: u64) -> Instance {
             &[55, 30, 15],
         ),
     ];
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let mut features = Vec::new();
     for (name, values, _, shares) in spec.iter() {
         let vals = values
@@ -125,11 +109,16 @@ pub fn synthetic(n: usize, k: u32, seed: u64) -> Instance {
     let mut households = Vec::with_capacity(n);
     let mut next_household = 0u32;
     while people.len() < n {
-        let person: Vec<u32> = spec.iter().map(|(_, _, w, _)| rng.pick(w) as u32).collect();
+        let person: Vec<u32> = spec
+            .iter()
+            .map(|(_, _, w, _)| pick(&mut rng, w) as u32)
+            .collect();
         if people.len() + 1 < n && rng.below(20) == 0 {
             // A two-person household: same region and urbanity, other traits drawn afresh.
-            let mut partner: Vec<u32> =
-                spec.iter().map(|(_, _, w, _)| rng.pick(w) as u32).collect();
+            let mut partner: Vec<u32> = spec
+                .iter()
+                .map(|(_, _, w, _)| pick(&mut rng, w) as u32)
+                .collect();
             partner[2] = person[2];
             partner[4] = person[4];
             people.push(person);

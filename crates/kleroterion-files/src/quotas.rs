@@ -70,6 +70,21 @@ impl Quotas {
         Self::from_table(&Table::parse_bytes(file, bytes, None)?)
     }
 
+    /// Quotas that declare no feature, for reading people without quotas: [`People`] read
+    /// against them hold only their [`PeopleOptions::extra_features`]. `file` names the people
+    /// file.
+    ///
+    /// [`People`]: crate::People
+    /// [`PeopleOptions::extra_features`]: crate::PeopleOptions::extra_features
+    pub fn none(file: &str) -> Self {
+        Self {
+            file: file.into(),
+            format: QuotaFormat::SortitionFoundation,
+            features: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
     /// Interprets a parsed table as quotas.
     ///
     /// A feature may have at most [`MAX_VALUES_PER_FEATURE`] values.

@@ -641,6 +641,32 @@ pub fn clean(cell: &str) -> String {
     }
 }
 
+/// [`clean`] of an owned cell, keeping its allocation when it is already trimmed and in NFC
+/// (nearly every cell is).
+fn clean_owned(cell: String) -> String {
+    let t = cell.trim();
+    if t.len() == cell.len() && (t.is_ascii() || kleroterion::text::is_nfc(t)) {
+        cell
+    } else {
+        clean(t)
+    }
+}
+
+/// Fails with [`FileError::DuplicateColumn`] when a non-blank name appears twice in a header
+/// (already cleaned) read from `file` on line `line`.
+fn check_header(file: &str, line: usize, header: &[String]) -> Result<()> {
+    let mut names = HashSet::with_capacity(header.len());
+    for h in header {
+        if !h.is_empty() && !names.insert(h.as_str()) {
+            return Err(FileError::DuplicateColumn {
+                at: Box::new(Location::cell(file, line, &cut(h))),
+                column: cut(h),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Reads a CSV file one row at a time, with the rules of [`Table`] (which collects its rows),
 /// in memory bounded by one record.
 ///
@@ -742,15 +768,7 @@ impl<R: Read> RowReader<R> {
         };
         r.header_line = line;
         r.header = r.record.iter().map(clean).collect();
-        let mut names = HashSet::with_capacity(r.header.len());
-        for h in &r.header {
-            if !h.is_empty() && !names.insert(h.as_str()) {
-                return Err(FileError::DuplicateColumn {
-                    at: Box::new(Location::cell(&r.file, line, &cut(h))),
-                    column: cut(h),
-                });
-            }
-        }
+        check_header(&r.file, line, &r.header)?;
         Ok(r)
     }
 
@@ -862,6 +880,35 @@ impl Table {
         Self::collect(RowReader::open(path, separator)?)
     }
 
+    /// A table from cells already split into a header and rows (a data frame's columns, say),
+    /// as if read from a CSV file named `file` with the header on line 1: row `i` (0-based) is
+    /// line `i + 2` in errors. Names and cells are trimmed and normalised to NFC as a file's
+    /// are, and a name given twice is the same [`FileError::DuplicateColumn`]. Rows are kept
+    /// as given (a short or long row is found by [`Table::check_widths`], as for a file).
+    pub fn from_rows(
+        file: &str,
+        header: Vec<String>,
+        rows: impl IntoIterator<Item = Vec<String>>,
+    ) -> Result<Self> {
+        let header: Vec<String> = header.into_iter().map(clean_owned).collect();
+        check_header(file, 1, &header)?;
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| Row {
+                line: i + 2,
+                cells: cells.into_iter().map(clean_owned).collect(),
+            })
+            .collect();
+        Ok(Self {
+            file: file.into(),
+            separator: b',',
+            header_line: 1,
+            header,
+            rows,
+        })
+    }
+
     /// Every row of a reader.
     fn collect<R: Read>(mut reader: RowReader<R>) -> Result<Self> {
         let mut rows = Vec::new();
@@ -929,6 +976,18 @@ mod tests {
     fn nfc_and_trim() {
         let t = Table::parse_text("f.csv", "a,b\n  Pe\u{301}rols ,x\n", None).unwrap();
         assert_eq!(t.rows[0].cells[0], "P\u{e9}rols");
+    }
+
+    #[test]
+    fn rows_given_in_memory_follow_the_rules_of_a_file() {
+        let rows = vec![vec!["  Pe\u{301}rols ".to_string(), "x".into()]];
+        let t = Table::from_rows("df", vec![" a".into(), "b".into()], rows).unwrap();
+        let read = Table::parse_text("df", "a,b\n  Pe\u{301}rols ,x\n", None).unwrap();
+        assert_eq!(t, read);
+        let e = Table::from_rows("df", vec!["a".into(), "b ".into(), "b".into()], []).unwrap_err();
+        let read = Table::parse_text("df", "a,b ,b\n", None).unwrap_err();
+        assert_eq!(e.to_string(), read.to_string());
+        assert!(matches!(e, FileError::DuplicateColumn { .. }));
     }
 
     #[test]

@@ -26,22 +26,13 @@ use std::collections::{BTreeMap, BTreeSet};
 // Random cases
 // ---------------------------------------------------------------------------------------------
 
-/// A small deterministic generator for the parts of a case that proptest does not shrink.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+// The parts of a case that proptest does not shrink come from the project's one test
+// generator, `kleroterion_fair::synthetic::SplitMix64`. Its file is included rather than the
+// fair crate depended on: that would compile two LP solvers (microlp, clarabel) for the core's
+// tests, whose only dev-dependencies are proptest and serde_json.
+#[path = "../../kleroterion-fair/src/splitmix.rs"]
+mod splitmix;
+use splitmix::SplitMix64;
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -66,7 +57,7 @@ fn build_case(
     flags: (bool, bool),
     reveal_bytes: Vec<u8>,
 ) -> Case {
-    let mut g = SplitMix(seed);
+    let mut g = SplitMix64::new(seed);
     let names: Vec<Vec<String>> = value_counts
         .iter()
         .map(|&c| (0..c).map(|v| format!("v{v}")).collect())
@@ -132,7 +123,7 @@ fn build_case(
         household_rule: flags.0,
         with_recipe: flags.1,
         reveal_bytes,
-        salt: g.next(),
+        salt: g.next_u64(),
     }
 }
 
