@@ -15,6 +15,11 @@ fn is_json_error(r: Result<Beacon, DrandError>) -> bool {
     matches!(r, Err(DrandError::Json { .. }))
 }
 
+/// The project's one test generator, included by path (this crate does not depend on the fair
+/// crate).
+#[path = "../../kleroterion-fair/src/splitmix.rs"]
+mod splitmix;
+
 #[test]
 fn parses_quicknet_and_mainnet_answers() {
     let q = Beacon::from_json(&format!(
@@ -178,32 +183,26 @@ fn refuses_randomness_that_is_not_the_hash_of_the_signature() {
 
 #[test]
 fn garbage_never_panics() {
-    // A small deterministic generator; every outcome must be an Err or Ok,
-    // never a panic.
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    // The project's test generator; every outcome must be an Err or Ok, never a panic.
+    let mut rng = splitmix::SplitMix64::new(0x9e37_79b9_7f4a_7c15);
+
     let alphabet = b"{}[]\":,0123456789abcdefABCDEF roundsignatureprevious_-.e\\u";
     for _ in 0..2000 {
-        let len = (next() % 120) as usize;
+        let len = rng.below(120) as usize;
         let s: String = (0..len)
-            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize] as char)
+            .map(|_| alphabet[rng.below(alphabet.len() as u64) as usize] as char)
             .collect();
         let _ = Beacon::from_json(&s);
     }
     for _ in 0..200 {
-        let len = [0, 1, 32, 47, 48, 49, 95, 96, 97][(next() % 9) as usize];
-        let mut bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let len = [0, 1, 32, 47, 48, 49, 95, 96, 97][rng.below(9) as usize];
+        let mut bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
         if let Some(first) = bytes.first_mut() {
             *first |= 0x80; // compressed flag, to reach the curve checks
         }
-        let round = next() % 5 + 1;
+        let round = rng.below(5) + 1;
         let _ = verify_signature(&QUICKNET, round, &bytes, None);
-        let prev: Vec<u8> = (0..96).map(|_| next() as u8).collect();
+        let prev: Vec<u8> = (0..96).map(|_| rng.next_u64() as u8).collect();
         let _ = verify_signature(&kleroterion_drand::MAINNET, round, &bytes, Some(&prev));
     }
 }

@@ -1,4 +1,4 @@
-//! SplitMix64, the one small deterministic generator of the project's synthetic data: the
+//! SplitMix64, the one small deterministic generator of the project's tests and synthetic data: the
 //! synthetic pools of [`crate::synthetic`], the benchmarks' pools, the national-roll example's
 //! roll and the core's property tests. It is never used for a draw (draws take their
 //! randomness from the protocol's streams).

@@ -10,13 +10,8 @@ use proptest::prelude::*;
 /// built around a random panel so that at least that panel is feasible.
 fn instance() -> impl Strategy<Value = Instance> {
     (4usize..12, 1usize..4, any::<u64>()).prop_map(|(n, nf, seed)| {
-        let mut s = seed | 1;
-        let mut next = move |m: u64| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s % m
-        };
+        let mut rng = kleroterion_fair::synthetic::SplitMix64::new(seed);
+        let mut next = move |m: u64| rng.below(m);
         let nv: Vec<u32> = (0..nf).map(|_| 2 + next(2) as u32).collect();
         let people: Vec<Vec<u32>> = (0..n)
             .map(|_| nv.iter().map(|&v| next(u64::from(v)) as u32).collect())

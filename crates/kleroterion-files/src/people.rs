@@ -999,11 +999,9 @@ mod tests {
             IdHash::Fixed(|id| id.len() as u64),
             IdHash::Fixed(|id| id.bytes().map(u64::from).sum()),
         ];
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rng = kleroterion_fair::synthetic::SplitMix64::new(0x9E37_79B9_7F4A_7C15);
         for _ in 0..2000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next_u64();
             let ids: Vec<&str> = (0..(x % 12) as usize)
                 .map(|i| words[((x >> (3 * i + 8)) % words.len() as u64) as usize])
                 .collect();

@@ -1094,11 +1094,9 @@ mod tests {
     fn texts() -> Vec<String> {
         let pieces = ["a", "\r", "\n", "\"", "é", "€", "𝄞", ",", " "];
         let mut out = vec![String::new()];
-        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut rng = kleroterion_fair::synthetic::SplitMix64::new(0x2545_F491_4F6C_DD1D);
         for _ in 0..400 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next_u64();
             let len = (x % 14) as usize;
             out.push(
                 (0..len)
