@@ -195,6 +195,21 @@ pub enum Error {
         /// Which list.
         field: &'static str,
     },
+    /// The RFC 3797 procedure was asked for more picks than it defines (65,536: it numbers
+    /// its picks with 2 bytes).
+    TooManyPicks {
+        /// How many picks were asked for (the count, capped at the number of entries).
+        asked: u32,
+    },
+    /// An argument of a helper outside the verified draw (a text kind, a drand network or a
+    /// time to plan a round for, the sources of the RFC 3797 procedure run on its own) cannot
+    /// be read.
+    InvalidArgument {
+        /// The argument's name (`kind`, `chain`, `after`, `sources`).
+        field: &'static str,
+        /// What is wrong and how to fix it.
+        detail: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -331,6 +346,11 @@ impl fmt::Display for Error {
             Error::TooLarge { field } => {
                 write!(f, "{field}: more than 4,294,967,295 entries")
             }
+            Error::TooManyPicks { asked } => write!(
+                f,
+                "count: {asked} picks asked for, but RFC 3797 numbers its picks with 2 bytes and so defines at most 65,536; ask for 65,536 or fewer"
+            ),
+            Error::InvalidArgument { field, detail } => write!(f, "{field}: {detail}"),
         }
     }
 }
@@ -372,6 +392,8 @@ impl Error {
             Error::Json { .. } => "Json",
             Error::InvalidHex { .. } => "InvalidHex",
             Error::TooLarge { .. } => "TooLarge",
+            Error::TooManyPicks { .. } => "TooManyPicks",
+            Error::InvalidArgument { .. } => "InvalidArgument",
         }
     }
 }
