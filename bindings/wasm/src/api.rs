@@ -248,6 +248,44 @@ pub fn first_drand_round(chain: &str, utc: &str) -> ApiResult<String> {
     to_json(&kleroterion::beacon::plan_round(chain, utc)?)
 }
 
+/// One pick of the RFC 3797 procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rfc3797Pick {
+    /// `MD5(u16(i) || key || u16(i))`, in lowercase hex.
+    pub md5: String,
+    /// How many entries remained before this pick.
+    pub remaining: u32,
+    /// The 0-based index picked.
+    pub index: u32,
+}
+
+/// The RFC 3797 procedure run on its own, as the command line's `rfc3797` and Python's
+/// `rfc3797` run it (the core's `key_of_sources` and `picks_detailed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rfc3797 {
+    /// The key: each source's numbers in canonical form, followed by `/`.
+    pub key: String,
+    /// The picks, in order.
+    pub picks: Vec<Rfc3797Pick>,
+}
+
+/// RFC 3797 with sources given as a JSON list of texts of numbers (`["9319", "2 5 12 8
+/// 10"]`): `count` picks among `n` entries (capped at `n`; more than 65,536 throws
+/// `TooManyPicks`); returns `{key, picks: [{md5, remaining, index}]}` as JSON.
+pub fn rfc3797(sources_json: &str, n: u32, count: u32) -> ApiResult<String> {
+    let sources: Vec<String> = parse("sources", sources_json)?;
+    let key = kleroterion::methods::rfc3797::key_of_sources(&sources)?;
+    let picks = kleroterion::methods::rfc3797::picks_detailed(&key, n, count)?
+        .iter()
+        .map(|p| Rfc3797Pick {
+            md5: to_hex(&p.md5),
+            remaining: p.remaining,
+            index: p.index,
+        })
+        .collect();
+    to_json(&Rfc3797 { key, picks })
+}
+
 // ---- Low-level functions, for parity with the shared vectors ----
 
 #[derive(Serialize)]

@@ -110,6 +110,14 @@ pub fn first_drand_round(chain_name_or_hash: &str, utc_time: &str) -> JsResult<S
     js(api::first_drand_round(chain_name_or_hash, utc_time))
 }
 
+/// RFC 3797 with sources given as a JSON list of texts of numbers, `count` picks among `n`
+/// entries: `{key, picks: [{md5, remaining, index}]}`. Throws `InvalidArgument` for a source
+/// that cannot be read and `TooManyPicks` past 65,536 picks.
+#[wasm_bindgen]
+pub fn rfc3797(sources_json: &str, n: u32, count: u32) -> JsResult<String> {
+    js(api::rfc3797(sources_json, n, count))
+}
+
 /// Canonical bytes and leaf hash of a record.
 #[wasm_bindgen]
 pub fn record_encoding(record_json: &str) -> JsResult<String> {
