@@ -570,8 +570,22 @@ mod tests {
 
     use super::*;
     use alloc::format;
+    use alloc::string::ToString;
     use std::println;
     use unicode_normalization::char::decompose_canonical;
+
+    #[test]
+    fn text_kinds_are_read_by_name() {
+        assert_eq!("ticket".parse::<TextKind>(), Ok(TextKind::Ticket));
+        assert_eq!("name".parse::<TextKind>(), Ok(TextKind::Name));
+        assert_eq!("free".parse::<TextKind>(), Ok(TextKind::Free));
+        for bad in ["Ticket", "", "label"] {
+            let e = bad.parse::<TextKind>().expect_err(bad);
+            assert_eq!(e.kind(), "InvalidArgument");
+            assert!(e.to_string().starts_with("kind: "), "{e}");
+            assert!(e.to_string().contains("use ticket, name or free"), "{e}");
+        }
+    }
 
     /// What the tables should hold, from `unicode-normalization`: every character whose NFC
     /// quick check is not `No` and that decomposes (not a Hangul syllable), with its first

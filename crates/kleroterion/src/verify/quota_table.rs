@@ -94,3 +94,37 @@ impl QuotaTable {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec;
+
+    use crate::model::{Record, TicketIndex};
+
+    fn record(ticket: &str, value: &str) -> Record {
+        Record {
+            ticket: ticket.into(),
+            values: vec![value.into()],
+            household: None,
+        }
+    }
+
+    /// The lookup the table counts the panel with: a ticket held twice is found at its first
+    /// index, every time.
+    #[test]
+    fn a_ticket_held_twice_is_found_at_its_first_index() {
+        let pool = vec![
+            record("b", "x"),
+            record("a", "x"),
+            record("b", "y"),
+            record("c", "x"),
+            record("b", "z"),
+        ];
+        let index = TicketIndex::new(&pool);
+        assert_eq!(index.get("b"), Some(0));
+        assert_eq!(index.get("a"), Some(1));
+        assert_eq!(index.get("c"), Some(3));
+        assert_eq!(index.get("d"), None);
+        assert_eq!(index.get(""), None);
+    }
+}
