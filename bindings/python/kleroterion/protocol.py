@@ -8,7 +8,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterator, Literal, Mapping, Optional, Sequence, TypedDict, Union
 
 import pandas as pd
 
@@ -20,6 +20,11 @@ from .pool import PathLike, Pool, Quotas
 __all__ = [
     "ByHand",
     "Bundle",
+    "BundleSummary",
+    "NumbersShown",
+    "PanelQuotaRow",
+    "PanelQuotaTable",
+    "SourceShown",
     "CommitPaths",
     "Manifest",
     "Receipt",
@@ -624,6 +629,90 @@ def commit(
 # Bundle, draw
 
 
+class PanelQuotaRow(TypedDict):
+    """One feature value of :meth:`Bundle.quota_table` (texts escaped for display)."""
+
+    feature: str
+    value: str
+    min: int
+    max: int
+    panel: int
+    """How many people of the published panel have this value."""
+    pool: int
+    """How many people of the pool have this value."""
+    ok: bool
+    """True when ``min <= panel <= max``."""
+
+
+class PanelQuotaTable(TypedDict):
+    """The published panel counted against every quota: the core's ``verify::QuotaTable``,
+    as the command line's ``verify`` prints it and the verification page shows it."""
+
+    method: str
+    enforced: bool
+    """True when the method enforces the quotas (greedy, lottery); otherwise informative."""
+    rows: list[PanelQuotaRow]
+    unknown_tickets: list[str]
+    """Published panel tickets that are not in the pool (not counted)."""
+
+
+class NumbersShown(TypedDict):
+    """A group of lottery numbers as published, with its name (empty when unknown)."""
+
+    name: str
+    numbers: list[int]
+
+
+class _SourceShownRequired(TypedDict):
+    kind: str
+    committed: bool
+    revealed: bool
+
+
+class SourceShown(_SourceShownRequired, total=False):
+    """One randomness source of :meth:`Bundle.summary`, committed and revealed; the keys
+    beyond ``kind``, ``committed`` and ``revealed`` are present when they apply."""
+
+    network: str
+    chain: str
+    round: int
+    time: str
+    lottery: str
+    name: str
+    registered: bool
+    date: str
+    operator: str
+    result_page: str
+    groups: list[NumbersShown]
+    values: list[int]
+    canonical: str
+    dice: list[int]
+    witnesses: str
+    hex: str
+
+
+class BundleSummary(TypedDict):
+    """A short description of a bundle for display (it verifies nothing): the core's
+    ``verify::Summary``, every text from the bundle escaped for display."""
+
+    title: str
+    announced_at: Optional[str]
+    purpose: Purpose
+    method: str
+    panel_size: int
+    alternates: int
+    pool_count: int
+    household_rule: bool
+    committed: bool
+    sources: list[str]
+    earliest_time: Optional[str]
+    commitment: str
+    commitment_grouped: str
+    selected: list[str]
+    alternates_list: list[str]
+    randomness: list[SourceShown]
+
+
 class Bundle:
     """Everything needed to verify a draw (SPEC.md section 11)."""
 
@@ -729,6 +818,19 @@ class Bundle:
     def to_json(self) -> str:
         """The bundle (SPEC.md section 14)."""
         return self._native.to_json()
+
+    def quota_table(self) -> PanelQuotaTable:
+        """The published panel counted against every quota, with the pool's counts (the
+        table ``kleroterion verify`` prints); it checks nothing, :meth:`verify` does."""
+        table: PanelQuotaTable = json.loads(self._native.quota_table())
+        return table
+
+    def summary(self) -> BundleSummary:
+        """A short description of the bundle: title, purpose, method, sizes, committed and
+        revealed randomness, result (what ``kleroterion verify`` prints first); it checks
+        nothing, :meth:`verify` does."""
+        summary: BundleSummary = json.loads(self._native.summary())
+        return summary
 
     def write(self, path: PathLike, *, overwrite: bool = False) -> Path:
         """Writes the bundle's JSON to ``path`` (its folder is created), atomically: a

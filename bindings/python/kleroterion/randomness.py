@@ -168,19 +168,31 @@ def dice_value(values: Numbers) -> Source:
 
 
 class DrandRound(NamedTuple):
-    """A drand round to commit to: its chain hash, number and production time (UTC)."""
+    """A drand round to commit to (the core's ``beacon::DrandRound``, the same fields as
+    ``kleroterion drand-round --json``)."""
 
     chain: str
+    """The chain hash, in lowercase hex: what the recipe's drand source names."""
     round: int
     time: str
+    """When the round is produced, ``YYYY-MM-DDTHH:MM:SSZ``."""
+    network: str
+    """The network's name, ``quicknet`` or ``mainnet``."""
+    after: str
+    """The time asked for, ``YYYY-MM-DDTHH:MM:SSZ``."""
+    unix: int
+    """When the round is produced, in Unix seconds."""
 
 
 def first_drand_round(chain: str, after: str) -> DrandRound:
-    """The first round of a drand network (``"quicknet"``, ``"mainnet"`` or a chain hash)
-    produced at or after ``after`` (``YYYY-MM-DDTHH:MM:SSZ``): commit to it in the recipe and
-    publish the commitment before its time (at least an hour before).
+    """The first round of a drand network (``"quicknet"``, ``"mainnet"`` or the chain hash of
+    one of them, any case) produced at or after ``after``, a UTC time written
+    ``YYYY-MM-DDTHH:MM:SSZ`` (a space for ``T``, no seconds and no ``Z`` are also read:
+    ``"2026-12-01 12:00"``): commit to it in the recipe and publish the commitment before its
+    time (at least an hour before). A bad network or time raises :class:`InvalidInput`
+    (``kind`` ``InvalidArgument``) naming ``chain`` or ``after``.
 
     >>> first_drand_round("quicknet", "2023-08-23T15:09:30Z").round
     2
     """
-    return DrandRound(*_native.first_drand_round(chain, after))
+    return DrandRound(**json.loads(_native.first_drand_round(chain, after)))

@@ -8,12 +8,14 @@ use kleroterion::draw::check_committed;
 use kleroterion::merkle::{
     MerkleTree, leaf_hash as core_leaf_hash, verify_inclusion as core_verify_inclusion,
 };
-use kleroterion::methods::rfc3797::picks_detailed;
+use kleroterion::methods::rfc3797::{key_of_sources, picks_detailed};
 use kleroterion::methods::stratified;
+use kleroterion::model::TicketIndex;
 use kleroterion::reveal::canonical_numbers as core_canonical_numbers;
 use kleroterion::sampling::{sample as core_sample, uniform as core_uniform};
 use kleroterion::stream::{Stream as CoreStream, stream_key as core_stream_key};
 use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display as core_display, is_nfc, to_nfc};
+use kleroterion::verify::{QuotaTable, Summary};
 use kleroterion::{
     Bundle as CoreBundle, Digest, Manifest, PoolFile, Published, PublishedLottery, Receipt, Record,
     Replacement, Report, Reveal,
@@ -195,23 +197,13 @@ impl Records {
         )
     }
 
-    /// The index of each ticket asked for (None when absent).
+    /// The index of each ticket asked for (None when absent; a ticket held twice is found at
+    /// its first index): the core's `model::TicketIndex`.
     fn index_of(&self, tickets: Vec<String>) -> Vec<Option<usize>> {
-        let mut sorted: Vec<(&str, usize)> = self
-            .records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.ticket.as_str(), i))
-            .collect();
-        sorted.sort_unstable();
+        let index = TicketIndex::new(&self.records);
         tickets
             .iter()
-            .map(|t| {
-                sorted
-                    .binary_search_by(|(k, _)| (*k).cmp(t.as_str()))
-                    .ok()
-                    .map(|p| sorted[p].1)
-            })
+            .map(|t| index.get(t).map(|i| i as usize))
             .collect()
     }
 }
@@ -275,6 +267,17 @@ impl Bundle {
     /// The pool records.
     fn records(&self) -> Records {
         Records::new(self.bundle.pool.clone())
+    }
+
+    /// The published panel counted against every quota, as JSON (the core's
+    /// `verify::QuotaTable`).
+    fn quota_table(&self) -> PyResult<String> {
+        to_json("quota table", &QuotaTable::of(&self.bundle))
+    }
+
+    /// A short description of the bundle for display, as JSON (the core's `verify::Summary`).
+    fn summary(&self) -> PyResult<String> {
+        to_json("summary", &Summary::of(&self.bundle))
     }
 }
 
@@ -457,16 +460,7 @@ pub fn check_reveal_recipe(reveal_json: &str, recipe_json: Option<&str>) -> PyRe
 /// Checks a text against SPEC.md section 3; `kind` is `ticket`, `name` or `free`.
 #[pyfunction]
 pub fn check_text(text: &str, kind: &str, field: &str) -> PyResult<()> {
-    let kind = match kind {
-        "ticket" => TextKind::Ticket,
-        "name" => TextKind::Name,
-        "free" => TextKind::Free,
-        other => {
-            return Err(errors::invalid(format!(
-                "unknown text kind \"{other}\": use ticket, name or free"
-            )));
-        }
-    };
+    let kind = kind.parse::<TextKind>().py()?;
     check(text, kind, || field.into()).py()
 }
 
@@ -638,41 +632,14 @@ pub fn receipt_proof_verifies(receipt_json: &str) -> PyResult<bool> {
 /// One RFC 3797 pick: MD5 in hex, entries remaining, 0-based index picked.
 type Rfc3797Pick = (String, u32, u32);
 
-/// RFC 3797 with sources given as texts of numbers (`"2 5 12 8 10"`); returns the key and, per
-/// pick, `(md5 hex, entries remaining, 0-based index)`.
+/// RFC 3797 with sources given as texts of numbers (`"2 5 12 8 10"`), `count` picks among `n`
+/// entries (the core's `key_of_sources` and `picks_detailed`); returns the key and, per pick,
+/// `(md5 hex, entries remaining, 0-based index)`.
 #[pyfunction]
 pub fn rfc3797(sources: Vec<String>, n: u32, count: u32) -> PyResult<(String, Vec<Rfc3797Pick>)> {
-    if sources.is_empty() {
-        return Err(errors::invalid("rfc3797 needs at least one source"));
-    }
-    if count > 65_536 {
-        return Err(errors::invalid("rfc3797 can make at most 65,536 picks"));
-    }
-    let mut key = String::new();
-    for s in &sources {
-        let numbers = s
-            .split(|c: char| c.is_whitespace() || c == ',')
-            .filter(|t| !t.is_empty())
-            .map(|t| {
-                t.parse::<u32>().map_err(|_| {
-                    errors::invalid(format!(
-                        "source \"{}\": \"{}\" is not a whole number from 0 to 4294967295",
-                        core_display(s, 80),
-                        core_display(t, 80)
-                    ))
-                })
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        if numbers.is_empty() {
-            return Err(errors::invalid(format!(
-                "source \"{}\" holds no number",
-                core_display(s, 80)
-            )));
-        }
-        key.push_str(&core_canonical_numbers(&numbers));
-        key.push('/');
-    }
+    let key = key_of_sources(&sources).py()?;
     let picks = picks_detailed(&key, n, count)
+        .py()?
         .into_iter()
         .map(|p| (to_hex(&p.md5), p.remaining, p.index))
         .collect();
@@ -691,28 +658,13 @@ pub fn largest_remainder(sizes: Vec<u32>, k: u32) -> PyResult<Vec<u32>> {
 /// The protocol version.
 pub const SPEC: &str = kleroterion::SPEC_VERSION;
 
-/// The first round of a drand network (`quicknet`, `mainnet` or a chain hash) produced at or
-/// after a UTC time `YYYY-MM-DDTHH:MM:SSZ`: `(chain hash, round, production time)`.
+/// The first round of a drand network (`quicknet`, `mainnet` or the chain hash of one of them)
+/// produced at or after a UTC time (`YYYY-MM-DDTHH:MM:SSZ`, or `2026-12-01 12:00`...): the
+/// core's `beacon::plan_round`, its `DrandRound` as JSON.
 #[pyfunction]
-pub fn first_drand_round(chain: &str, after: &str) -> PyResult<(String, u64, String)> {
-    let hash = match kleroterion::beacon::chain_by_name(chain) {
-        Some(h) => h,
-        None => Digest::from_hex(chain, "chain").map_err(|_| {
-            errors::invalid(format!(
-                "chain \"{chain}\" is neither a known drand network nor a chain hash: use quicknet, mainnet or a 64-digit chain hash"
-            ))
-        })?,
-    };
-    let unix = kleroterion::time::parse_utc(after).ok_or_else(|| {
-        errors::invalid(format!(
-            "\"{after}\" is not a UTC time: write it as YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-12-01T12:00:00Z"
-        ))
-    })?;
-    let (round, at) =
-        kleroterion::beacon::first_round_at_or_after(&hash, unix).ok_or_else(|| {
-            errors::invalid(format!(
-                "chain {hash} is not a drand network this library knows: use quicknet or mainnet"
-            ))
-        })?;
-    Ok((hash.to_hex(), round, kleroterion::time::format_unix(at)))
+pub fn first_drand_round(chain: &str, after: &str) -> PyResult<String> {
+    to_json(
+        "drand round",
+        &kleroterion::beacon::plan_round(chain, after).py()?,
+    )
 }

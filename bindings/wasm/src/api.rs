@@ -5,16 +5,16 @@
 //! the core crate; this module only parses, calls and serialises.
 
 use kleroterion::digest::to_hex;
-use kleroterion::lottery::registered;
 use kleroterion::merkle::{MerkleTree, leaf_hash};
 use kleroterion::methods::lottery::selection_counts;
 use kleroterion::sampling::sample as core_sample;
 use kleroterion::sampling::uniform as core_uniform;
 use kleroterion::stream::{Stream, stream_key as core_stream_key};
 use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display};
+use kleroterion::verify::{QuotaTable, Summary};
 use kleroterion::{
     Bundle, Digest, Manifest, Method, Published, PublishedLottery, Receipt, ReceiptOutcome, Record,
-    Replacement, Reveal, SourceSpec, SourceValue,
+    Replacement, Reveal,
 };
 use serde::Serialize;
 
@@ -228,413 +228,62 @@ pub fn selection_probabilities(bundle_json: &str) -> ApiResult<String> {
     })
 }
 
-/// One row of the quota table (texts escaped for display).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QuotaRow {
-    /// The feature.
-    pub feature: String,
-    /// The value.
-    pub value: String,
-    /// The committed minimum.
-    pub min: u32,
-    /// The committed maximum.
-    pub max: u32,
-    /// How many people of the published panel have this value.
-    pub panel: u32,
-    /// How many people of the pool have this value.
-    pub pool: u32,
-    /// True when `min <= panel <= max`.
-    pub ok: bool,
-}
-
-/// The published panel against the quotas.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QuotaTable {
-    /// The method's name.
-    pub method: String,
-    /// True when the method enforces the quotas (greedy, lottery); otherwise they are
-    /// informative.
-    pub enforced: bool,
-    /// One row per feature value, in declared order.
-    pub rows: Vec<QuotaRow>,
-    /// Published panel tickets that are not in the pool (they are not counted).
-    pub unknown_tickets: Vec<String>,
-}
-
-/// The published panel counted against every quota, with the pool's counts.
+/// The published panel counted against every quota, with the pool's counts: the core's
+/// [`QuotaTable`] as JSON.
 pub fn quota_table(bundle_json: &str) -> ApiResult<String> {
-    let bundle = Bundle::from_json(bundle_json)?;
-    let m = &bundle.manifest;
-    // Tickets in order, each with its place in the pool; for a ticket listed twice (a bundle
-    // that does not verify), the last record wins.
-    let mut by_ticket: Vec<(&str, usize)> = bundle
-        .pool
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.ticket.as_str(), i))
-        .collect();
-    by_ticket.sort_unstable();
-    let find = |ticket: &str| -> Option<&Record> {
-        let after = by_ticket.partition_point(|&(t, _)| t <= ticket);
-        let (t, i) = *by_ticket.get(after.checked_sub(1)?)?;
-        if t == ticket {
-            bundle.pool.get(i)
-        } else {
-            None
-        }
-    };
-    let mut unknown_tickets = Vec::new();
-    let panel: Vec<&Record> = bundle
-        .result
-        .selected
-        .iter()
-        .filter_map(|t| {
-            let r = find(t);
-            if r.is_none() {
-                unknown_tickets.push(shown(t));
-            }
-            r
-        })
-        .collect();
-    let count = |people: &mut dyn Iterator<Item = &Record>, f: usize, v: &str| -> u32 {
-        let n = people
-            .filter(|r| r.values.get(f).map(String::as_str) == Some(v))
-            .count();
-        u32::try_from(n).unwrap_or(u32::MAX)
-    };
-    let mut rows = Vec::new();
-    for (f, feat) in m.features.iter().enumerate() {
-        for q in &feat.values {
-            let on_panel = count(&mut panel.iter().copied(), f, &q.value);
-            rows.push(QuotaRow {
-                feature: shown(&feat.name),
-                value: shown(&q.value),
-                min: q.min,
-                max: q.max,
-                panel: on_panel,
-                pool: count(&mut bundle.pool.iter(), f, &q.value),
-                ok: q.min <= on_panel && on_panel <= q.max,
-            });
-        }
-    }
-    to_json(&QuotaTable {
-        method: m.method.name().into(),
-        enforced: m.method.enforces_quotas(),
-        rows,
-        unknown_tickets,
-    })
+    to_json(&QuotaTable::of(&Bundle::from_json(bundle_json)?))
 }
 
-/// What the page shows above the checklist. Every text from the bundle is escaped for
-/// display (control and bidirectional formatting characters as `\u{..}`, long texts cut).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// The draw's title.
-    pub title: String,
-    /// When the organiser says the commitment was published (a claim, not a fact).
-    pub announced_at: Option<String>,
-    /// `official`, `rehearsal` or `replay`.
-    pub purpose: String,
-    /// The method's name.
-    pub method: String,
-    /// `k`.
-    pub panel_size: u32,
-    /// `A`.
-    pub alternates: u32,
-    /// `n`.
-    pub pool_count: u32,
-    /// The household rule.
-    pub household_rule: bool,
-    /// True when the manifest commits to a randomness recipe.
-    pub committed: bool,
-    /// The committed randomness sources, described (in English, by the core).
-    pub sources: Vec<String>,
-    /// The earliest time at which a committed source exists (`YYYY-MM-DDTHH:MM:SSZ`), when a
-    /// program knows the time of some source: the commitment's first public record must be
-    /// dated before it.
-    pub earliest_time: Option<String>,
-    /// The bundle's own copy of the commitment (what the bundle says, not what was published).
-    pub commitment: String,
-    /// The same in 16 groups of 4 hex digits, to read aloud.
-    pub commitment_grouped: String,
-    /// The published panel, in draw order.
-    pub selected: Vec<String>,
-    /// The published alternates, in order.
-    pub alternates_list: Vec<String>,
-    /// Each source, committed and revealed, in order: the recipe's sources next to the
-    /// reveal's values (a value without a recipe when nothing was committed).
-    pub randomness: Vec<SourceShown>,
-}
-
-/// A group of lottery numbers, as published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NumbersShown {
-    /// The group's name from the lottery's format (`numbers`, `stars`, `Superzahl`...), empty
-    /// when the format is unknown.
-    pub name: String,
-    /// The numbers, in the order published.
-    pub numbers: Vec<u32>,
-}
-
-/// One randomness source as the page shows it: what was committed and what was revealed.
-/// Whether it was checked is the verify report's (drand: the `randomness` step; lotteries,
-/// dice and hex values are never checked by computation: they are in `by_hand`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SourceShown {
-    /// `drand`, `lottery`, `dice` or `hex`.
-    pub kind: String,
-    /// Whether the recipe committed to this source.
-    pub committed: bool,
-    /// Whether a value was revealed for this source.
-    pub revealed: bool,
-    /// drand: the network's name (`quicknet`, `mainnet`), if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub network: Option<String>,
-    /// drand: the chain hash, as hex.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chain: Option<String>,
-    /// drand: the round.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub round: Option<u64>,
-    /// When the source's value comes into existence (`YYYY-MM-DDTHH:MM:SSZ`): a drand round's
-    /// production time, a lottery's draw time; none for dice and hex values.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
-    /// Lottery: the registry id or the declared lottery's name, as in the bundle.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lottery: Option<String>,
-    /// Lottery: the registry's name (`EuroMillions`), or the declared name; hex: the label.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Lottery: whether it is in the core's registry.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub registered: Option<bool>,
-    /// Lottery: the committed draw date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
-    /// Lottery: the operator (registry only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<String>,
-    /// Lottery: the operator's result page (registry only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub result_page: Option<String>,
-    /// Lottery: the revealed numbers, main numbers first, then each bonus group.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<NumbersShown>,
-    /// Dice: the values, in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<u32>,
-    /// The source's canonical form in an RFC 3797 key (lottery, dice).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub canonical: Option<String>,
-    /// Dice: how many and how many faces.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dice: Option<(u32, u32)>,
-    /// Dice: the witnesses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub witnesses: Option<String>,
-    /// Hex: the revealed value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hex: Option<String>,
-}
-
-fn source_shown(spec: Option<&SourceSpec>, value: Option<&SourceValue>) -> SourceShown {
-    let kind = spec
-        .map(SourceSpec::kind)
-        .or(value.map(SourceValue::kind))
-        .unwrap_or_default();
-    let mut s = SourceShown {
-        kind: kind.into(),
-        committed: spec.is_some(),
-        revealed: value.is_some(),
-        time: spec
-            .and_then(|s| s.time().ok().flatten())
-            .map(kleroterion::time::format_unix),
-        ..SourceShown::default()
-    };
-    match (spec, value) {
-        (Some(SourceSpec::Drand { chain, round }), _)
-        | (None, Some(SourceValue::Drand { chain, round, .. })) => {
-            s.network = DRAND_NETWORKS
-                .iter()
-                .find(|n| kleroterion::beacon::chain_by_name(n).as_ref() == Some(chain))
-                .map(|n| (*n).into());
-            s.chain = Some(chain.to_hex());
-            s.round = Some(*round);
-            s.time =
-                kleroterion::beacon::round_time(chain, *round).map(kleroterion::time::format_unix);
-        }
-        (
-            Some(SourceSpec::Dice {
-                count,
-                faces,
-                witnesses,
-            }),
-            _,
-        ) => {
-            s.dice = Some((*count, *faces));
-            s.witnesses = Some(shown(witnesses));
-        }
-        (Some(SourceSpec::Hex { label }), _) => s.name = Some(shown(label)),
-        _ => {}
-    }
-    let lottery = match (spec, value) {
-        (Some(SourceSpec::Lottery { lottery, date, .. }), _) => {
-            s.date = Some(shown(date));
-            Some(lottery)
-        }
-        (None, Some(SourceValue::Lottery { lottery, .. })) => Some(lottery),
-        _ => None,
-    };
-    if let Some(lottery) = lottery {
-        let entry = registered(lottery);
-        s.lottery = Some(shown(lottery));
-        s.name = Some(entry.map_or_else(|| shown(lottery), |l| l.name.into()));
-        s.registered = Some(entry.is_some());
-        s.operator = entry.map(|l| l.operator.into());
-        s.result_page = entry.map(|l| l.result_page.into());
-    }
-    match value {
-        Some(v @ SourceValue::Lottery { main, bonus, .. }) => {
-            let format = spec.and_then(SourceSpec::lottery_format).or_else(|| {
-                s.lottery
-                    .as_deref()
-                    .and_then(registered)
-                    .map(|l| l.format())
-            });
-            let names: Vec<String> = match &format {
-                Some(f) => std::iter::once(&f.main)
-                    .chain(&f.bonus)
-                    .map(|g| shown(&g.name))
-                    .collect(),
-                None => Vec::new(),
-            };
-            s.groups = std::iter::once(main)
-                .chain(bonus)
-                .enumerate()
-                .map(|(i, numbers)| NumbersShown {
-                    name: names.get(i).cloned().unwrap_or_default(),
-                    numbers: numbers.clone(),
-                })
-                .collect();
-            s.canonical = Some(v.rfc3797_string());
-        }
-        Some(v @ SourceValue::Dice { values }) => {
-            s.values = values.clone();
-            s.canonical = Some(v.rfc3797_string());
-        }
-        Some(SourceValue::Hex { value }) => s.hex = Some(to_hex(value)),
-        _ => {}
-    }
-    s
-}
-
-/// A short description of a bundle for display (does not verify anything).
+/// A short description of a bundle for display (does not verify anything): the core's
+/// [`Summary`] as JSON.
 pub fn summary(bundle_json: &str) -> ApiResult<String> {
-    let b = Bundle::from_json(bundle_json)?;
-    let m = &b.manifest;
-    let specs: Vec<&SourceSpec> = m.randomness.iter().flat_map(|r| &r.sources).collect();
-    let count = specs.len().max(b.reveal.sources.len());
-    to_json(&Summary {
-        title: shown(&m.title),
-        announced_at: m.announced_at.as_deref().map(shown),
-        purpose: m.purpose.as_str().into(),
-        method: m.method.name().into(),
-        panel_size: m.panel_size,
-        alternates: m.alternates,
-        pool_count: m.pool.count,
-        household_rule: m.household_rule,
-        committed: m.randomness.is_some(),
-        sources: specs.iter().map(|s| shown(&s.describe())).collect(),
-        earliest_time: m
-            .randomness
-            .as_ref()
-            .and_then(kleroterion::Recipe::earliest_time)
-            .map(kleroterion::time::format_unix),
-        commitment: b.commitment.to_hex(),
-        commitment_grouped: kleroterion::published::grouped(&b.commitment),
-        selected: b.result.selected.iter().map(|t| shown(t)).collect(),
-        alternates_list: b.result.alternates.iter().map(|t| shown(t)).collect(),
-        randomness: (0..count)
-            .map(|i| source_shown(specs.get(i).copied(), b.reveal.sources.get(i)))
-            .collect(),
-    })
+    to_json(&Summary::of(&Bundle::from_json(bundle_json)?))
 }
 
-/// The drand networks the planning helper knows by name.
-const DRAND_NETWORKS: [&str; 2] = ["quicknet", "mainnet"];
-
-/// The drand round to commit to: the first one produced at or after a given time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DrandRound {
-    /// The network's name (`quicknet`, `mainnet`).
-    pub chain: String,
-    /// The network's chain hash, as hex.
-    pub chain_hash: String,
-    /// The time asked for, as `YYYY-MM-DDTHH:MM:SSZ`.
-    pub after: String,
-    /// The first round produced at or after that time.
-    pub round: u64,
-    /// When that round is produced, as `YYYY-MM-DDTHH:MM:SSZ`.
-    pub time: String,
-    /// When that round is produced, in Unix seconds.
-    pub unix: u64,
-}
-
-/// Reads a UTC time as `YYYY-MM-DDTHH:MM:SSZ`; also accepts a space for `T`, no seconds and
-/// no `Z` (what a date-time field of a form gives), always meaning UTC.
-fn utc_time(text: &str) -> ApiResult<u64> {
-    let mut t = text.trim().replacen(' ', "T", 1);
-    if !t.ends_with('Z') && !t.ends_with('z') {
-        t.push('Z');
-    }
-    t = t.to_ascii_uppercase();
-    if t.len() == 17 {
-        t.insert_str(16, ":00");
-    }
-    kleroterion::time::parse_utc(&t)
-        .filter(|&u| kleroterion::time::format_unix(u) == t)
-        .ok_or_else(|| {
-            ApiError::new(
-                "InvalidArgument",
-                format!(
-                    "time \"{text}\": give a UTC date and time as YYYY-MM-DDTHH:MM:SSZ, from 1970 on"
-                ),
-            )
-        })
-}
-
-/// The first round of a drand network (`quicknet`, `mainnet` or a known chain hash in hex)
-/// produced at or after a UTC time, with its production time: the round to commit to when
-/// the commitment will be published at that time.
+/// The first round of a drand network (`quicknet`, `mainnet` or the chain hash of one of them)
+/// produced at or after a UTC time (`2026-12-01T12:00:00Z`, or as a form's field gives it,
+/// `2026-12-01 12:00`), with its production time: the core's `beacon::plan_round`, its
+/// `DrandRound` as JSON (`{network, chain, after, round, time, unix}`).
 pub fn first_drand_round(chain: &str, utc: &str) -> ApiResult<String> {
-    let wanted = chain.trim().to_ascii_lowercase();
-    // Both names, without `join` (which would bring its own code into the wasm module).
-    let [first, second] = DRAND_NETWORKS;
-    let unknown = || {
-        ApiError::new(
-            "InvalidArgument",
-            format!(
-                "drand network \"{chain}\": use {first} or {second} or the chain hash of one of them"
-            ),
-        )
-    };
-    let (name, hash) = DRAND_NETWORKS
+    to_json(&kleroterion::beacon::plan_round(chain, utc)?)
+}
+
+/// One pick of the RFC 3797 procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rfc3797Pick {
+    /// `MD5(u16(i) || key || u16(i))`, in lowercase hex.
+    pub md5: String,
+    /// How many entries remained before this pick.
+    pub remaining: u32,
+    /// The 0-based index picked.
+    pub index: u32,
+}
+
+/// The RFC 3797 procedure run on its own, as the command line's `rfc3797` and Python's
+/// `rfc3797` run it (the core's `key_of_sources` and `picks_detailed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rfc3797 {
+    /// The key: each source's numbers in canonical form, followed by `/`.
+    pub key: String,
+    /// The picks, in order.
+    pub picks: Vec<Rfc3797Pick>,
+}
+
+/// RFC 3797 with sources given as a JSON list of texts of numbers (`["9319", "2 5 12 8
+/// 10"]`): `count` picks among `n` entries (capped at `n`; more than 65,536 throws
+/// `TooManyPicks`); returns `{key, picks: [{md5, remaining, index}]}` as JSON.
+pub fn rfc3797(sources_json: &str, n: u32, count: u32) -> ApiResult<String> {
+    let sources: Vec<String> = parse("sources", sources_json)?;
+    let key = kleroterion::methods::rfc3797::key_of_sources(&sources)?;
+    let picks = kleroterion::methods::rfc3797::picks_detailed(&key, n, count)?
         .iter()
-        .filter_map(|&n| kleroterion::beacon::chain_by_name(n).map(|h| (n, h)))
-        .find(|(n, h)| *n == wanted || h.to_hex() == wanted)
-        .ok_or_else(unknown)?;
-    let after = utc_time(utc)?;
-    let (round, unix) =
-        kleroterion::beacon::first_round_at_or_after(&hash, after).ok_or_else(unknown)?;
-    to_json(&DrandRound {
-        chain: name.into(),
-        chain_hash: hash.to_hex(),
-        after: kleroterion::time::format_unix(after),
-        round,
-        time: kleroterion::time::format_unix(unix),
-        unix,
-    })
+        .map(|p| Rfc3797Pick {
+            md5: to_hex(&p.md5),
+            remaining: p.remaining,
+            index: p.index,
+        })
+        .collect();
+    to_json(&Rfc3797 { key, picks })
 }
 
 // ---- Low-level functions, for parity with the shared vectors ----
@@ -710,17 +359,7 @@ pub fn lottery_canonical(numbers_json: &str) -> ApiResult<String> {
 /// Checks a text against SPEC.md section 3 as a `ticket`, a `name` or a `free` text; the
 /// error explains what is wrong.
 pub fn check_text(text: &str, kind: &str) -> ApiResult<()> {
-    let kind = match kind {
-        "ticket" => TextKind::Ticket,
-        "name" => TextKind::Name,
-        "free" => TextKind::Free,
-        other => {
-            return Err(ApiError::new(
-                "InvalidArgument",
-                format!("text kind \"{other}\": use ticket, name or free"),
-            ));
-        }
-    };
+    let kind: TextKind = kind.parse()?;
     Ok(check(text, kind, || "text".into())?)
 }
 

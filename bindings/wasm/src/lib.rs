@@ -101,12 +101,21 @@ pub fn summary(bundle_json: &str) -> JsResult<String> {
     js(api::summary(bundle_json))
 }
 
-/// The first round of a drand network (`quicknet`, `mainnet` or a chain hash) produced at or
-/// after a UTC time (`YYYY-MM-DDTHH:MM:SSZ`), for planning a draw: `{chain, chain_hash,
-/// after, round, time, unix}`. Throws `InvalidArgument` for an unknown network or a bad time.
+/// The first round of a drand network (`quicknet`, `mainnet` or the chain hash of one of them)
+/// produced at or after a UTC time (`YYYY-MM-DDTHH:MM:SSZ`, or `2026-12-01 12:00`), for
+/// planning a draw: `{network, chain, after, round, time, unix}` (the core's `DrandRound`).
+/// Throws `InvalidArgument` for an unknown network or a bad time.
 #[wasm_bindgen]
 pub fn first_drand_round(chain_name_or_hash: &str, utc_time: &str) -> JsResult<String> {
     js(api::first_drand_round(chain_name_or_hash, utc_time))
+}
+
+/// RFC 3797 with sources given as a JSON list of texts of numbers, `count` picks among `n`
+/// entries: `{key, picks: [{md5, remaining, index}]}`. Throws `InvalidArgument` for a source
+/// that cannot be read and `TooManyPicks` past 65,536 picks.
+#[wasm_bindgen]
+pub fn rfc3797(sources_json: &str, n: u32, count: u32) -> JsResult<String> {
+    js(api::rfc3797(sources_json, n, count))
 }
 
 /// Canonical bytes and leaf hash of a record.

@@ -156,10 +156,10 @@ test('errors are JavaScript Errors named after the failure', () => {
 
 test('planning: the first drand round at or after a UTC time', () => {
   const q = JSON.parse(k.first_drand_round('quicknet', '2023-08-23T15:09:30Z'));
-  assert.deepEqual([q.chain, q.round, q.time], ['quicknet', 2, '2023-08-23T15:09:30Z']);
+  assert.deepEqual([q.network, q.round, q.time], ['quicknet', 2, '2023-08-23T15:09:30Z']);
   const m = JSON.parse(k.first_drand_round('mainnet', '2020-07-22T15:18:00Z'));
-  assert.deepEqual([m.chain, m.round, m.time], ['mainnet', 2, '2020-07-22T15:18:00Z']);
-  assert.equal(JSON.parse(k.first_drand_round(m.chain_hash, '2020-07-22T15:18:01Z')).round, 3);
+  assert.deepEqual([m.network, m.round, m.time], ['mainnet', 2, '2020-07-22T15:18:00Z']);
+  assert.equal(JSON.parse(k.first_drand_round(m.chain, '2020-07-22T15:18:01Z')).round, 3);
   assert.throws(() => k.first_drand_round('testnet', '2023-08-23T15:09:30Z'), { name: 'InvalidArgument' });
   assert.throws(() => k.first_drand_round('quicknet', '23/08/2023'), { name: 'InvalidArgument' });
 });

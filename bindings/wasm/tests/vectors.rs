@@ -387,15 +387,15 @@ fn unreadable_text_fails_the_format_step() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn first_drand_round_plans_a_draw() {
     let r = out(&api::first_drand_round("quicknet", "2023-08-23T15:09:30Z").expect("quicknet"));
-    assert_eq!(r["chain"], "quicknet");
+    assert_eq!(r["network"], "quicknet");
     assert_eq!(r["round"], 2);
     assert_eq!(r["time"], "2023-08-23T15:09:30Z");
     let r = out(&api::first_drand_round("mainnet", "2020-07-22T15:18:00Z").expect("mainnet"));
     assert_eq!(r["round"], 2);
     // One second later is the next round; a chain hash, no seconds and no Z are accepted.
-    let hash = s(&r["chain_hash"]).to_owned();
+    let hash = s(&r["chain"]).to_owned();
     let later = out(&api::first_drand_round(&hash, "2020-07-22 15:18:01").expect("by hash"));
-    assert_eq!(later["chain"], "mainnet");
+    assert_eq!(later["network"], "mainnet");
     assert_eq!(later["round"], 3);
     let r = out(&api::first_drand_round("QUICKNET", "2023-08-23T15:10").expect("no seconds"));
     assert_eq!(r["after"], "2023-08-23T15:10:00Z");

@@ -976,9 +976,9 @@ function renderPlan() {
   box.dataset.time = p.time;
   box.classList.add('ok');
   box.append(
-    el('p', {}, el('strong', { text: t('plan_answer', { chain: p.chain, round: p.round, time: p.time }) })),
+    el('p', {}, el('strong', { text: t('plan_answer', { chain: p.network, round: p.round, time: p.time }) })),
     el('p', { text: t('plan_after', { after: p.after, wait: p.unix - Date.parse(p.after) / 1000 }) }),
-    el('p', { class: 'small' }, el('span', { text: `${t('plan_chain_hash')} ` }), el('span', { class: 'mono break', text: p.chain_hash })),
+    el('p', { class: 'small' }, el('span', { text: `${t('plan_chain_hash')} ` }), el('span', { class: 'mono break', text: p.chain })),
   );
 }
 

@@ -45,11 +45,12 @@ pub enum Command {
 /// `kleroterion drand-round`.
 #[derive(Debug, Args)]
 pub struct DrandRoundArgs {
-    /// The drand network: `quicknet`, `mainnet`, or a chain hash.
+    /// The drand network: `quicknet`, `mainnet`, or the chain hash of one of them.
     #[arg(long, default_value = "quicknet")]
     pub chain: String,
-    /// The time after which the round must be produced (`YYYY-MM-DDTHH:MM:SSZ`), typically a
-    /// little after the commitment's publication.
+    /// The time after which the round must be produced, in UTC (`YYYY-MM-DDTHH:MM:SSZ`; a
+    /// space for `T`, no seconds and no `Z` are also read, e.g. "2026-12-01 12:00"), typically
+    /// a little after the commitment's publication.
     #[arg(long)]
     pub after: String,
 }
@@ -308,7 +309,7 @@ pub struct Rfc3797Args {
     /// A file of sources, one per line (`#` lines are skipped).
     #[arg(long, conflicts_with = "sources")]
     pub seeds: Option<PathBuf>,
-    /// How many picks (default: everyone).
+    /// How many picks (default: everyone; at most 65,536, the most RFC 3797 defines).
     #[arg(long)]
     pub count: Option<u32>,
 }

@@ -89,6 +89,20 @@ fn rfc3797_json_and_errors() {
         .stderr(predicate::str::contains(
             "source 2 (\"2 x\"): \"x\" is not a non-negative number",
         ));
+    // Past 65,536 picks RFC 3797 is not defined: refused, naming --count, never clamped.
+    let dir = tempfile::TempDir::new().unwrap();
+    let names: Vec<String> = (1..=65_537).map(|i| i.to_string()).collect();
+    let many = dir.path().join("names.txt");
+    std::fs::write(&many, names.join("\n")).unwrap();
+    kl().args(["rfc3797", "--names"])
+        .arg(&many)
+        .args(["--sources", "9319"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--count: 65537 picks asked for, but RFC 3797 numbers its picks with 2 bytes",
+        ))
+        .stderr(predicate::str::contains("ask for 65,536 or fewer"));
 }
 
 #[test]

@@ -219,6 +219,21 @@ pub enum Error {
         /// Which list.
         field: &'static str,
     },
+    /// The RFC 3797 procedure was asked for more picks than it defines (65,536: it numbers
+    /// its picks with 2 bytes).
+    TooManyPicks {
+        /// How many picks were asked for (the count, capped at the number of entries).
+        asked: u32,
+    },
+    /// An argument of a helper outside the verified draw (a text kind, a drand network or a
+    /// time to plan a round for, the sources of the RFC 3797 procedure run on its own) cannot
+    /// be read.
+    InvalidArgument {
+        /// The argument's name (`kind`, `chain`, `after`, `sources`).
+        field: &'static str,
+        /// What is wrong and how to fix it.
+        detail: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -365,6 +380,11 @@ impl fmt::Display for Error {
             Error::TooLarge { field } => {
                 write!(f, "{field}: more than 4,294,967,295 entries")
             }
+            Error::TooManyPicks { asked } => write!(
+                f,
+                "count: {asked} picks asked for, but RFC 3797 numbers its picks with 2 bytes and so defines at most 65,536; ask for 65,536 or fewer"
+            ),
+            Error::InvalidArgument { field, detail } => write!(f, "{field}: {detail}"),
         }
     }
 }
@@ -410,6 +430,8 @@ impl Error {
             Error::NoRandomness { .. } => ErrorKind::NoRandomness,
             Error::InvalidHex { .. } => ErrorKind::InvalidHex,
             Error::TooLarge { .. } => ErrorKind::TooLarge,
+            Error::TooManyPicks { .. } => ErrorKind::TooManyPicks,
+            Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
         }
     }
 }
@@ -493,6 +515,10 @@ pub enum ErrorKind {
     InvalidHex,
     /// [`Error::TooLarge`].
     TooLarge,
+    /// [`Error::TooManyPicks`].
+    TooManyPicks,
+    /// [`Error::InvalidArgument`].
+    InvalidArgument,
     /// A verification report's failure (SPEC.md section 12.1).
     UnreadableBundle,
     /// A verification report's failure (SPEC.md section 12.1).
@@ -554,6 +580,8 @@ impl ErrorKind {
             ErrorKind::NoRandomness => "NoRandomness",
             ErrorKind::InvalidHex => "InvalidHex",
             ErrorKind::TooLarge => "TooLarge",
+            ErrorKind::TooManyPicks => "TooManyPicks",
+            ErrorKind::InvalidArgument => "InvalidArgument",
             ErrorKind::UnreadableBundle => "UnreadableBundle",
             ErrorKind::CommitmentMismatch => "CommitmentMismatch",
             ErrorKind::LotteryMismatch => "LotteryMismatch",

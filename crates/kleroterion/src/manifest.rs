@@ -477,7 +477,7 @@ impl Manifest {
             Method::Rfc3797 => {
                 let picks = u64::from(self.panel_size)
                     + u64::from(self.alternates.min(self.pool.count - self.panel_size));
-                if picks > 65_536 {
+                if picks > u64::from(crate::methods::rfc3797::MAX_PICKS) {
                     return Err(Error::InvalidMethod {
                         detail: format!(
                             "rfc3797 can make at most 65,536 picks; panel and alternates ask for {picks}"

@@ -239,11 +239,13 @@ impl<'a> TicketIndex<'a> {
         Self { sorted }
     }
 
-    /// The pool index of a ticket.
+    /// The pool index of a ticket; a ticket held twice (a pool that does not verify) is
+    /// found at its first index.
     pub fn get(&self, ticket: &str) -> Option<u32> {
+        let first = self.sorted.partition_point(|(t, _)| *t < ticket);
         self.sorted
-            .binary_search_by(|(t, _)| (*t).cmp(ticket))
-            .ok()
-            .map(|i| self.sorted[i].1)
+            .get(first)
+            .filter(|(t, _)| *t == ticket)
+            .map(|&(_, i)| i)
     }
 }

@@ -8,7 +8,7 @@ use unicode_normalization::{IsNormalized, is_nfc_quick};
 use crate::error::{Error, Result};
 
 /// Length limits of a text, in UTF-8 bytes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextKind {
     /// Tickets: 1 to 128 bytes.
     Ticket,
@@ -16,6 +16,26 @@ pub enum TextKind {
     Name,
     /// Titles, dates, witnesses, fallback rules: 0 to 4096 bytes.
     Free,
+}
+
+impl core::str::FromStr for TextKind {
+    type Err = Error;
+
+    /// Reads a text kind by its name: `ticket`, `name` or `free` (lowercase, as written).
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "ticket" => Ok(TextKind::Ticket),
+            "name" => Ok(TextKind::Name),
+            "free" => Ok(TextKind::Free),
+            other => Err(Error::InvalidArgument {
+                field: "kind",
+                detail: alloc::format!(
+                    "\"{}\" is not a text kind; use ticket, name or free",
+                    display(other, 80)
+                ),
+            }),
+        }
+    }
 }
 
 impl TextKind {
@@ -550,8 +570,22 @@ mod tests {
 
     use super::*;
     use alloc::format;
+    use alloc::string::ToString;
     use std::println;
     use unicode_normalization::char::decompose_canonical;
+
+    #[test]
+    fn text_kinds_are_read_by_name() {
+        assert_eq!("ticket".parse::<TextKind>(), Ok(TextKind::Ticket));
+        assert_eq!("name".parse::<TextKind>(), Ok(TextKind::Name));
+        assert_eq!("free".parse::<TextKind>(), Ok(TextKind::Free));
+        for bad in ["Ticket", "", "label"] {
+            let e = bad.parse::<TextKind>().expect_err(bad);
+            assert_eq!(e.kind(), "InvalidArgument");
+            assert!(e.to_string().starts_with("kind: "), "{e}");
+            assert!(e.to_string().contains("use ticket, name or free"), "{e}");
+        }
+    }
 
     /// What the tables should hold, from `unicode-normalization`: every character whose NFC
     /// quick check is not `No` and that decomposes (not a Hangul syllable), with its first

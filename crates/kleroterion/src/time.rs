@@ -118,6 +118,35 @@ pub fn parse_utc(t: &str) -> Option<u64> {
     u64::try_from(secs).ok()
 }
 
+/// Reads a UTC time as a person types it, for planning (a drand round to commit to): the
+/// strict `YYYY-MM-DDTHH:MM:SSZ`, and also
+///
+/// - a space (or a lowercase `t`) instead of `T`, as a date-time field of a form gives it;
+/// - no seconds (`HH:MM`, meaning `HH:MM:00`);
+/// - no `Z`, or a lowercase `z`: the time is always UTC, never local;
+/// - spaces before and after.
+///
+/// So `2026-12-01T12:00:00Z`, `2026-12-01 12:00` and `2026-12-01t12:00:00z` are the same
+/// time. The date must exist and the time be a real one (hours 00 to 23, minutes and seconds
+/// 00 to 59), from 1970 to 9999; `None` otherwise.
+pub fn parse_utc_input(text: &str) -> Option<u64> {
+    let text = text.trim();
+    if !text.is_ascii() {
+        return None;
+    }
+    let mut t = text.to_ascii_uppercase();
+    if t.len() > 10 && t.as_bytes()[10] == b' ' {
+        t.replace_range(10..11, "T");
+    }
+    if !t.ends_with('Z') {
+        t.push('Z');
+    }
+    if t.len() == 17 {
+        t.insert_str(16, ":00");
+    }
+    parse_utc(&t).filter(|&u| format_unix(u) == t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +203,37 @@ mod tests {
         assert_eq!(weekday(days_from_civil(2026, 3, 8)), 6);
         assert_eq!(days_in_month(2000, 2), 29);
         assert_eq!(days_in_month(1900, 2), 28);
+    }
+
+    #[test]
+    fn reads_times_as_typed() {
+        let noon = parse_utc("2026-12-01T12:00:00Z");
+        assert!(noon.is_some());
+        for same in [
+            "2026-12-01T12:00:00Z",
+            "2026-12-01 12:00",
+            "2026-12-01 12:00:00",
+            "2026-12-01t12:00:00z",
+            " 2026-12-01T12:00Z ",
+        ] {
+            assert_eq!(parse_utc_input(same), noon, "{same}");
+        }
+        for bad in [
+            "2026-12-01",
+            "2026-12-01  12:00",
+            "2026-13-01T12:00:00Z",
+            "2026-02-30 12:00",
+            "2026-12-01 24:00",
+            "2026-12-01 12:60",
+            "2026-12-01 12:00:60",
+            "1969-12-31 23:59",
+            "2026-12-01 12:00+01:00",
+            "2026-12-01 12:0é",
+            "tomorrow",
+            "",
+        ] {
+            assert_eq!(parse_utc_input(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use kleroterion::digest::{from_hex, to_hex};
 use kleroterion::encoding::sha256;
 use kleroterion::lottery::{LotteryFormat, NumberGroup};
-use kleroterion::methods::rfc3797::{picks, picks_detailed};
+use kleroterion::methods::rfc3797::{MAX_PICKS, key_of_sources, pick_count, picks, picks_detailed};
 use kleroterion::published::Subject;
 use kleroterion::stream::Stream;
 use kleroterion::{
@@ -304,7 +304,7 @@ fn rfc3797_key_of_the_worked_example() {
 #[test]
 fn rfc3797_sixteen_picks_with_md5() {
     let want = results();
-    let got = picks_detailed(RFC_KEY, 25, 16);
+    let got = picks_detailed(RFC_KEY, 25, 16).expect("16 of 25 picks");
     assert_eq!(got.len(), 16);
     for (p, (idx, md5, div, pick)) in got.iter().zip(&want) {
         assert_eq!(to_hex(&p.md5), *md5, "MD5 of pick {idx}");
@@ -334,9 +334,58 @@ fn rfc3797_sixteen_picks_with_md5() {
         ]
     );
     assert_eq!(
-        picks(RFC_KEY, 25, 16),
+        picks(RFC_KEY, 25, 16).expect("16 of 25 picks"),
         got.iter().map(|p| p.index).collect::<Vec<_>>()
     );
+}
+
+/// The key of the procedure run on its own, from the source texts of `ref.seeds` (RFC 3797
+/// section 6's numbers, given unsorted as drawn): the RFC's own key string.
+#[test]
+fn rfc3797_key_of_the_worked_example_sources() {
+    let texts: Vec<String> = seeds().iter().map(|s| s.join(" ")).collect();
+    assert_eq!(key_of_sources(&texts).expect("the RFC's sources"), RFC_KEY);
+    // Commas, extra spaces and leading zeros do not change it.
+    assert_eq!(
+        key_of_sources(&["09319", "2,5, 12  8 10", "45 41 34 26 18 9"]).expect("same numbers"),
+        RFC_KEY
+    );
+    for (sources, words) in [
+        (vec![], "no random source"),
+        (vec!["9319", " , "], "source 2"),
+        (vec!["9319", "2 x 5"], "\"x\""),
+        (vec!["-1"], "\"-1\""),
+    ] {
+        let e = key_of_sources(&sources).expect_err(words);
+        assert_eq!(e.kind(), "InvalidArgument");
+        assert!(e.to_string().starts_with("sources: "), "{e}");
+        assert!(e.to_string().contains(words), "{e}");
+        assert!(e.to_string().contains("give the numbers drawn"), "{e}");
+    }
+}
+
+/// RFC 3797 numbers its picks with 2 bytes: 65,536 picks are defined, the next is refused,
+/// never wrapped to pick 0 again.
+#[test]
+fn rfc3797_refuses_more_than_65536_picks() {
+    assert_eq!(MAX_PICKS, 65_536);
+    assert_eq!(pick_count(70_000, Some(65_536)), Ok(65_536));
+    assert_eq!(pick_count(25, None), Ok(25));
+    assert_eq!(pick_count(25, Some(40)), Ok(25));
+    for (n, count) in [
+        (70_000, None),
+        (70_000, Some(65_537)),
+        (u32::MAX, Some(u32::MAX)),
+    ] {
+        let e = pick_count(n, count).expect_err("too many picks");
+        assert_eq!(e.kind(), "TooManyPicks");
+        assert!(e.to_string().contains("65,536 or fewer"), "{e}");
+        assert!(e.to_string().starts_with("count: "), "{e}");
+    }
+    let e = picks_detailed(RFC_KEY, 65_537, 65_537).expect_err("65,537 picks");
+    assert_eq!(e, kleroterion::Error::TooManyPicks { asked: 65_537 });
+    // Past the number of entries, the count is capped, as before.
+    assert_eq!(picks(RFC_KEY, 25, 40).expect("capped").len(), 25);
 }
 
 #[test]

@@ -1,53 +1,36 @@
 //! `kleroterion drand-round`: which drand round to commit to, for planning.
 
-use kleroterion::Digest;
-use kleroterion::beacon::{chain_by_name, first_round_at_or_after};
-use kleroterion::time::{format_unix, parse_utc};
-use serde_json::json;
+use kleroterion::beacon::plan_round;
 
 use super::{Context, print_json};
 use crate::cli::DrandRoundArgs;
 use crate::error::{CliError, Result};
 
-/// Prints the first round of the chain produced at or after the given time.
+/// Prints the first round of the chain produced at or after the given time (the core's
+/// `beacon::plan_round`; `--json` prints its `DrandRound` as it is).
 pub fn run(ctx: &Context, args: &DrandRoundArgs) -> Result<()> {
-    let chain = match chain_by_name(&args.chain) {
-        Some(c) => c,
-        None => Digest::from_hex(&args.chain, "--chain").map_err(|_| {
-            CliError::Usage(format!(
-                "--chain \"{}\" is neither a known network name nor a chain hash. Fix: use quicknet, mainnet or a 64-digit chain hash",
-                args.chain
-            ))
-        })?,
-    };
-    let after = parse_utc(&args.after).ok_or_else(|| {
-        CliError::Usage(format!(
-            "--after \"{}\" is not a UTC time. Fix: write it as YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-12-01T12:00:00Z",
-            args.after
-        ))
-    })?;
-    let (round, at) = first_round_at_or_after(&chain, after).ok_or_else(|| {
-        CliError::Usage(format!(
-            "chain {chain} is not a drand network this tool knows. Fix: use quicknet or mainnet"
-        ))
+    let plan = plan_round(&args.chain, &args.after).map_err(|e| match e {
+        // The core names the argument; the command line names its option.
+        kleroterion::Error::InvalidArgument { .. } => CliError::Usage(format!("--{e}")),
+        e => CliError::core_as_is(e),
     })?;
     if ctx.json {
-        return print_json(&json!({
-            "chain": chain.to_hex(),
-            "round": round,
-            "time": format_unix(at),
-            "unix": at,
-        }));
+        let value = serde_json::to_value(&plan)
+            .map_err(|e| CliError::Usage(format!("writing JSON: {e}")))?;
+        return print_json(&value);
     }
-    crate::outln!("Chain {chain}");
+    crate::outln!("Chain {} ({})", plan.chain, plan.network);
     crate::outln!(
-        "First round at or after {}: round {round}, produced at {}.",
-        args.after,
-        format_unix(at)
+        "First round at or after {}: round {}, produced at {}.",
+        plan.after,
+        plan.round,
+        plan.time
     );
     crate::outln!(
-        "Commit to it in the recipe as {{\"kind\": \"drand\", \"chain\": \"{chain}\", \"round\": {round}}}, and publish the commitment before {}.",
-        format_unix(at)
+        "Commit to it in the recipe as {{\"kind\": \"drand\", \"chain\": \"{}\", \"round\": {}}}, and publish the commitment before {}.",
+        plan.chain,
+        plan.round,
+        plan.time
     );
     Ok(())
 }

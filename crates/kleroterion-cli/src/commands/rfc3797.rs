@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use kleroterion::methods::rfc3797::{Decimal, canonical_decimals, picks_detailed};
+use kleroterion::methods::rfc3797::{key_of_sources, pick_count, picks_detailed};
 use kleroterion_files::FileError;
 use serde_json::json;
 
-use super::{Context, print_json};
+use super::{Context, print_json, show};
 use crate::cli::Rfc3797Args;
 use crate::error::{CliError, Result};
 
@@ -21,27 +21,15 @@ fn lines(path: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
-/// A source's canonical string: its numbers, sorted, each followed by a period.
-fn canonical_source(i: usize, source: &str) -> Result<String> {
-    let numbers = source
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            Decimal::parse(s).map_err(|_| {
-                CliError::Usage(format!(
-                    "source {} (\"{source}\"): \"{s}\" is not a non-negative number. Fix: give the numbers drawn, e.g. \"2 5 12 8 10\"",
-                    i + 1
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    if numbers.is_empty() {
-        return Err(CliError::Usage(format!(
-            "source {} is empty. Fix: give the numbers drawn, e.g. \"2 5 12 8 10\"",
-            i + 1
-        )));
+/// A core error about an argument, named by the command line's option.
+fn option_error(option: &str, e: kleroterion::Error) -> CliError {
+    match e {
+        kleroterion::Error::InvalidArgument { detail, .. } => {
+            CliError::Usage(format!("{option}: {detail}"))
+        }
+        e @ kleroterion::Error::TooManyPicks { .. } => CliError::Usage(format!("--{e}")),
+        e => CliError::core_as_is(e),
     }
-    Ok(canonical_decimals(&numbers))
 }
 
 /// Runs `rfc3797`.
@@ -57,19 +45,14 @@ pub fn run(ctx: &Context, a: &Rfc3797Args) -> Result<()> {
         Some(p) => lines(p)?,
         None => a.sources.clone(),
     };
-    if sources.is_empty() {
-        return Err(CliError::Usage(
-            "no random sources. Fix: give --sources \"…\" \"…\" or --seeds FILE".into(),
-        ));
-    }
-    let mut key = String::new();
-    for (i, s) in sources.iter().enumerate() {
-        key.push_str(&canonical_source(i, s)?);
-        key.push('/');
-    }
+    let sources_option = match &a.seeds {
+        Some(p) => show(p),
+        None => "--sources".into(),
+    };
+    let key = key_of_sources(&sources).map_err(|e| option_error(&sources_option, e))?;
     let n = u32::try_from(names.len()).map_err(|_| CliError::Usage("too many names".into()))?;
-    let count = a.count.unwrap_or(n).min(n).min(65_536);
-    let picks = picks_detailed(&key, n, count);
+    let count = pick_count(n, a.count).map_err(|e| option_error("--count", e))?;
+    let picks = picks_detailed(&key, n, count).map_err(|e| option_error("--count", e))?;
     let md5 = |b: &[u8; 16]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
     if ctx.json {
         let list: Vec<_> = picks

@@ -1,7 +1,8 @@
 //! `kleroterion verify`.
 
+use kleroterion::verify::{QuotaTable, Summary};
 use kleroterion::{
-    ByHand, Published, PublishedLottery, Replacement, Report, Status, StepId, Verdict,
+    Bundle, ByHand, Published, PublishedLottery, Replacement, Report, Status, StepId, Verdict,
 };
 use kleroterion_files::outputs::read_json;
 
@@ -57,9 +58,95 @@ fn print_by_hand(items: &[ByHand]) {
     }
 }
 
-/// Prints the report: the steps, then the verdict in words, then the items to compare by hand.
-pub fn print_report(report: &Report) {
+/// Prints the bundle's summary (the core's [`Summary`]): what it says it is, before anything
+/// is checked. Every text comes from the bundle and is escaped.
+pub fn print_summary(s: &Summary) {
+    crate::outln!("Title:       {}", one_line(&s.title));
+    crate::outln!(
+        "Purpose:     {}    method: {}    panel: {}    alternates: {}    pool: {}{}",
+        one_line(&s.purpose),
+        one_line(&s.method),
+        s.panel_size,
+        s.alternates,
+        s.pool_count,
+        if s.household_rule {
+            "    one person per household"
+        } else {
+            ""
+        }
+    );
+    if let Some(at) = &s.announced_at {
+        crate::outln!("Announced:   {} (the organiser's claim)", one_line(at));
+    }
+    if s.committed {
+        for source in &s.sources {
+            crate::outln!("Randomness:  {}", one_line(source));
+        }
+    } else {
+        crate::outln!("Randomness:  no recipe committed");
+    }
+    if let Some(t) = &s.earliest_time {
+        crate::outln!("Exists from: {}", one_line(t));
+    }
+    crate::outln!(
+        "Commitment:  {} (the bundle's copy)",
+        one_line(&s.commitment_grouped)
+    );
+    crate::outln!("Panel:       {}", one_line(&s.selected.join(", ")));
+    if !s.alternates_list.is_empty() {
+        crate::outln!("Alternates:  {}", one_line(&s.alternates_list.join(", ")));
+    }
+}
+
+/// Prints the published panel against every quota (the core's [`QuotaTable`]), one row per
+/// feature value. Every text comes from the bundle and is escaped.
+pub fn print_quota_table(q: &QuotaTable) {
+    if q.rows.is_empty() {
+        return;
+    }
+    crate::outln!(
+        "Quotas ({} method: {}):",
+        one_line(&q.method),
+        if q.enforced {
+            "enforced"
+        } else {
+            "informative only"
+        }
+    );
+    crate::outln!(
+        "  {:<3} {:<32} {:>5} {:>5} {:>7} {:>7}",
+        "",
+        "feature = value",
+        "min",
+        "max",
+        "panel",
+        "pool"
+    );
+    for r in &q.rows {
+        let mark = if r.ok { "✓" } else { "✗" };
+        crate::outln!(
+            "  {:<3} {:<32} {:>5} {:>5} {:>7} {:>7}",
+            mark,
+            one_line(&format!("{} = {}", r.feature, r.value)),
+            r.min,
+            r.max,
+            r.panel,
+            r.pool
+        );
+    }
+    for t in &q.unknown_tickets {
+        crate::outln!("  not in the pool (not counted): {}", one_line(t));
+    }
+}
+
+/// Prints the report: the steps, the quota table when there is one, then the verdict in words,
+/// then the items to compare by hand.
+pub fn print_report(report: &Report, quotas: Option<&QuotaTable>) {
     print_steps(report);
+    if let Some(q) = quotas.filter(|q| !q.rows.is_empty()) {
+        crate::outln!();
+        print_quota_table(q);
+    }
     crate::outln!();
     match report.verdict {
         Verdict::Invalid => crate::outln!(
@@ -112,14 +199,33 @@ pub fn run(ctx: &Context, a: &VerifyArgs) -> Result<()> {
         &published,
         &replacements,
     );
+    // What the bundle says it is, when it can be read at all (the report says whether it
+    // holds): the same summary and quota table as the verification page and Python.
+    let bundle = Bundle::from_json(text.trim_start_matches('\u{feff}')).ok();
+    let summary = bundle.as_ref().map(Summary::of);
+    let quotas = bundle.as_ref().map(QuotaTable::of);
     drop(spinner);
     if ctx.json {
-        let value = serde_json::to_value(&report)
-            .map_err(|e| CliError::Usage(format!("writing JSON: {e}")))?;
+        let json_error = |e: serde_json::Error| CliError::Usage(format!("writing JSON: {e}"));
+        let mut value = serde_json::to_value(&report).map_err(json_error)?;
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "summary".into(),
+                serde_json::to_value(&summary).map_err(json_error)?,
+            );
+            object.insert(
+                "quota_table".into(),
+                serde_json::to_value(&quotas).map_err(json_error)?,
+            );
+        }
         print_json(&value)?;
     } else {
         crate::outln!("Verifying {}", show(&a.bundle));
-        print_report(&report);
+        if let Some(s) = &summary {
+            print_summary(s);
+            crate::outln!();
+        }
+        print_report(&report, quotas.as_ref());
     }
     match (report.valid, report.failed_step()) {
         (true, _) => Ok(()),

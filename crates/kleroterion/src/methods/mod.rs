@@ -44,7 +44,7 @@ pub fn draw_panel(
         Method::Lottery { portfolio } => lottery::draw(portfolio, seed).1,
         Method::Rfc3797 => {
             let total = k + manifest.alternates.min(n - k);
-            let picks = rfc3797::picks(&reveal.rfc3797_key(), n, total);
+            let picks = rfc3797::picks(&reveal.rfc3797_key(), n, total)?;
             let (sel, alt) = picks.split_at(k as usize);
             return Ok(Panel {
                 selected: sel.to_vec(),

@@ -19,13 +19,33 @@ pub struct Pick {
     pub index: u32,
 }
 
-/// The first `count` picks among `n` entries for an RFC 3797 key, with their MD5 values.
-pub fn picks_detailed(key: &str, n: u32, count: u32) -> Vec<Pick> {
+/// The most picks RFC 3797 defines: it numbers them with 2 bytes (SPEC.md section 9.5).
+pub const MAX_PICKS: u32 = 65_536;
+
+/// How many picks `count` asks for among `n` entries: `count` (all entries when `None`), never
+/// more than `n`. More than [`MAX_PICKS`] is refused with [`Error::TooManyPicks`], never wrapped
+/// or cut silently.
+pub fn pick_count(n: u32, count: Option<u32>) -> Result<u32> {
+    let asked = count.unwrap_or(n).min(n);
+    if asked > MAX_PICKS {
+        return Err(Error::TooManyPicks { asked });
+    }
+    Ok(asked)
+}
+
+/// The first `count` picks among `n` entries for an RFC 3797 key, with their MD5 values
+/// (`count` is capped at `n`, as [`pick_count`] does).
+///
+/// Fails with [`Error::TooManyPicks`] past [`MAX_PICKS`].
+pub fn picks_detailed(key: &str, n: u32, count: u32) -> Result<Vec<Pick>> {
+    let count = pick_count(n, Some(count))?;
     let mut left: Vec<u32> = (0..n).collect();
     let mut out = Vec::new();
-    for i in 0..count.min(n) {
-        // RFC 3797 numbers iterations with 2 bytes; more than 65,536 picks are not defined.
-        let tag = (i as u16).to_be_bytes();
+    for i in 0..count {
+        // `i` is below MAX_PICKS = 2^16, so it fits the 2 bytes RFC 3797 numbers picks with.
+        let tag = u16::try_from(i)
+            .map_err(|_| Error::TooManyPicks { asked: count })?
+            .to_be_bytes();
         let mut h = Md5::new();
         h.update(tag);
         h.update(key.as_bytes());
@@ -40,15 +60,66 @@ pub fn picks_detailed(key: &str, n: u32, count: u32) -> Vec<Pick> {
             index: left.remove(pos),
         });
     }
-    out
+    Ok(out)
 }
 
-/// The first `count` pool indices picked for an RFC 3797 key.
-pub fn picks(key: &str, n: u32, count: u32) -> Vec<u32> {
-    picks_detailed(key, n, count)
+/// The first `count` pool indices picked for an RFC 3797 key; fails as [`picks_detailed`].
+pub fn picks(key: &str, n: u32, count: u32) -> Result<Vec<u32>> {
+    Ok(picks_detailed(key, n, count)?
         .into_iter()
         .map(|p| p.index)
-        .collect()
+        .collect())
+}
+
+/// The RFC 3797 key of the procedure run on its own (outside a manifest): each source is a
+/// text of the numbers drawn (`"2 5 12 8 10"`), separated by spaces or commas, each a
+/// non-negative decimal number (`digits[.digits]`, [`Decimal`]); the key is each source's
+/// [`canonical_decimals`] followed by `/`, in the order given (RFC 3797 section 4).
+///
+/// Fails with [`Error::InvalidArgument`] (`sources`) naming the source (1-based) and the
+/// number, when there is no source, a source holds no number, or a number cannot be read.
+pub fn key_of_sources<S: AsRef<str>>(sources: &[S]) -> Result<String> {
+    if sources.is_empty() {
+        return Err(Error::InvalidArgument {
+            field: "sources",
+            detail:
+                "no random source; give the numbers drawn, one source each, e.g. \"2 5 12 8 10\""
+                    .into(),
+        });
+    }
+    let mut key = String::new();
+    for (i, source) in sources.iter().enumerate() {
+        let source = source.as_ref();
+        let shown = || crate::text::display(source, 80);
+        let numbers = source
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                Decimal::parse(s).map_err(|_| Error::InvalidArgument {
+                    field: "sources",
+                    detail: format!(
+                        "source {} (\"{}\"): \"{}\" is not a non-negative number; give the numbers drawn, e.g. \"2 5 12 8 10\"",
+                        i + 1,
+                        shown(),
+                        crate::text::display(s, 80)
+                    ),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if numbers.is_empty() {
+            return Err(Error::InvalidArgument {
+                field: "sources",
+                detail: format!(
+                    "source {} (\"{}\") holds no number; give the numbers drawn, e.g. \"2 5 12 8 10\"",
+                    i + 1,
+                    shown()
+                ),
+            });
+        }
+        key.push_str(&canonical_decimals(&numbers));
+        key.push('/');
+    }
+    Ok(key)
 }
 
 /// A non-negative decimal number of an RFC 3797 source (RFC 3797 section 4): `digits[.digits]`.

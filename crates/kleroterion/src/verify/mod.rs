@@ -2,8 +2,10 @@
 //! is left to compare by hand (SPEC.md section 12).
 
 mod builder;
+pub mod quota_table;
 mod report;
 mod steps;
+pub mod summary;
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -16,7 +18,9 @@ use steps::{
     replacements_step, seed_step, time_order_step, transcript_step,
 };
 
+pub use quota_table::{QuotaRow, QuotaTable};
 pub use report::{Report, Status, Step, StepId, Verdict};
+pub use summary::{NumbersShown, SourceShown, Summary};
 
 use crate::draw::{BUNDLE_FORMAT, Bundle};
 use crate::encoding::SPEC_VERSION;
