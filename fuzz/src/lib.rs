@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use kleroterion::lottery::{LotteryFormat, NumberGroup};
+use kleroterion::public_lottery::{LotteryFormat, NumberGroup};
 use kleroterion::merkle::MerkleTree;
 use kleroterion::text::{is_bidi_control, is_control};
 use kleroterion::{

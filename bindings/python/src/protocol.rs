@@ -565,7 +565,7 @@ pub fn display(text: &str, max_bytes: usize) -> String {
 /// format.
 #[pyfunction]
 pub fn lottery_registry() -> PyResult<String> {
-    let entries: Vec<serde_json::Value> = kleroterion::lottery::REGISTRY
+    let entries: Vec<serde_json::Value> = kleroterion::public_lottery::REGISTRY
         .iter()
         .map(|l| {
             serde_json::json!({

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::digest::Digest;
 use crate::encoding::Encoder;
 use crate::error::{Error, Result};
-use crate::lottery::{LotteryFormat, registered};
+use crate::public_lottery::{LotteryFormat, registered};
 use crate::text::{TextKind, check};
 
 /// One future source of public randomness.
@@ -22,7 +22,7 @@ pub enum SourceSpec {
         label: String,
     },
     /// A public lottery draw: a lottery of the built-in registry
-    /// ([`crate::lottery::REGISTRY`]), or another one whose format and draw time are declared.
+    /// ([`crate::public_lottery::REGISTRY`]), or another one whose format and draw time are declared.
     Lottery {
         /// The registry id (e.g. `"euromillions"`), or the name of a declared lottery.
         lottery: String,
@@ -306,7 +306,7 @@ fn lottery_time(
             l.name
         )),
         (None, Some(_), Some(t)) => {
-            if let Some(l) = crate::lottery::REGISTRY.iter().find(|l| {
+            if let Some(l) = crate::public_lottery::REGISTRY.iter().find(|l| {
                 l.id.eq_ignore_ascii_case(lottery) || l.name.eq_ignore_ascii_case(lottery)
             }) {
                 return Err(format!(
@@ -327,7 +327,7 @@ fn lottery_time(
         }
         (None, _, _) => Err(format!(
             "\"{lottery}\" is not in the lottery registry ({}): name a registered lottery, or declare both its \"format\" and its \"draw_at\" time",
-            crate::lottery::REGISTRY
+            crate::public_lottery::REGISTRY
                 .iter()
                 .map(|l| l.id)
                 .collect::<Vec<_>>()

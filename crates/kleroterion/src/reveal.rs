@@ -144,7 +144,7 @@ impl SourceValue {
                         g.len()
                     )));
                 }
-                match crate::lottery::registered(lottery) {
+                match crate::public_lottery::registered(lottery) {
                     Some(l) => l
                         .format()
                         .check(main, bonus)

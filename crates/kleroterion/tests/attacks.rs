@@ -25,7 +25,7 @@
 //! EuroMillions draw of Tuesday 2024-10-15 (20:30 in Paris, 18:30 UTC), to five dice and to a hex
 //! value. The EuroMillions numbers are made up for the test.
 
-use kleroterion::lottery::{LotteryFormat, NumberGroup, registered};
+use kleroterion::public_lottery::{LotteryFormat, NumberGroup, registered};
 use kleroterion::published::grouped;
 use kleroterion::text::{DISPLAY_LIMIT, display, is_bidi_control, is_control};
 use kleroterion::{

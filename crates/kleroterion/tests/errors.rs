@@ -6,9 +6,9 @@
 //! test's memory).
 
 use kleroterion::draw::check_committed;
-use kleroterion::lottery::{LotteryFormat, NumberGroup};
 use kleroterion::methods::lottery::check_portfolio;
 use kleroterion::model::ResolvedPool;
+use kleroterion::public_lottery::{LotteryFormat, NumberGroup};
 use kleroterion::receipt::Receipt;
 use kleroterion::{
     Allocation, Bundle, Digest, Error, Fallback, Feature, Manifest, Method, PoolCommitment,

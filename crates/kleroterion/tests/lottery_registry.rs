@@ -1,7 +1,7 @@
 //! The lottery registry against real published draws, hand-computed draw instants, and the
 //! refusals a verifier relies on.
 
-use kleroterion::lottery::{
+use kleroterion::public_lottery::{
     LotteryError, LotteryFormat, NumberGroup, REGISTRY, RegisteredLottery, Weekday, Zone,
     registered,
 };

@@ -5,8 +5,8 @@
 
 use kleroterion::digest::{from_hex, to_hex};
 use kleroterion::encoding::sha256;
-use kleroterion::lottery::{LotteryFormat, NumberGroup};
 use kleroterion::methods::rfc3797::{MAX_PICKS, key_of_sources, pick_count, picks, picks_detailed};
+use kleroterion::public_lottery::{LotteryFormat, NumberGroup};
 use kleroterion::published::Subject;
 use kleroterion::stream::Stream;
 use kleroterion::{

@@ -8,7 +8,7 @@
 //! flipped, numbers moved by one, booleans flipped, nulls filled; for every list: the last entry
 //! dropped, the first entry repeated, the first two swapped.
 
-use kleroterion::lottery::{LotteryFormat, NumberGroup};
+use kleroterion::public_lottery::{LotteryFormat, NumberGroup};
 use kleroterion::{
     Bundle, Digest, Fallback, Manifest, Published, Recipe, Record, Reveal, SourceSpec, SourceValue,
     StepId, Verdict, draw, verify_json,

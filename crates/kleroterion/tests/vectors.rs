@@ -5,8 +5,8 @@
 //! that a vector file that lost its cases cannot pass silently.
 
 use kleroterion::digest::to_hex;
-use kleroterion::lottery::{LotteryFormat, REGISTRY, Zone, registered};
 use kleroterion::merkle::{MerkleTree, leaf_hash, verify_inclusion};
+use kleroterion::public_lottery::{LotteryFormat, REGISTRY, Zone, registered};
 use kleroterion::sampling::{sample, uniform};
 use kleroterion::stream::{Stream, stream_key};
 use kleroterion::text::{TextKind, check};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::digest::to_hex;
 use crate::draw::Bundle;
-use crate::lottery::registered;
+use crate::public_lottery::registered;
 use crate::recipe::SourceSpec;
 use crate::reveal::SourceValue;
 use crate::text::{DISPLAY_LIMIT, display};
