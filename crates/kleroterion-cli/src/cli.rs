@@ -122,19 +122,9 @@ pub struct CommitArgs {
     /// kept in private/ticket-key.txt, and the same key and inputs give the same commitment.
     #[arg(long, value_name = "KEY")]
     pub ticket_key: Option<String>,
-    /// Time limit for the LEXIMIN computation (method lottery), in seconds (default 300; 0
-    /// means no limit).
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        default_value_t = 300,
-        hide_default_value = true
-    )]
-    pub time_limit: u64,
-    /// When the time limit is reached, commit the portfolio rounded from the partial
-    /// distribution computed so far (valid panels, but not the full LEXIMIN) instead of failing.
-    #[arg(long)]
-    pub accept_partial: bool,
+    /// LEXIMIN's time limit and what to do when it is reached.
+    #[command(flatten)]
+    pub leximin: LeximinLimit,
     /// Start the private tickets.csv with a byte-order mark (for Excel).
     #[arg(long)]
     pub bom: bool,
@@ -277,18 +267,9 @@ pub struct FairArgs {
     /// Address columns for the household rule.
     #[arg(long, num_args = 1..)]
     pub household: Vec<String>,
-    /// Time limit in seconds (default 300; 0 means no limit).
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        default_value_t = 300,
-        hide_default_value = true
-    )]
-    pub time_limit: u64,
-    /// When the time limit is reached, show the partial distribution computed so far (valid
-    /// panels, but not the full LEXIMIN), labelled PARTIAL, instead of failing.
-    #[arg(long)]
-    pub accept_partial: bool,
+    /// LEXIMIN's time limit and what to do when it is reached.
+    #[command(flatten)]
+    pub leximin: LeximinLimit,
     /// Write `id,probability` for everyone to this CSV file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -320,4 +301,29 @@ pub struct DemoArgs {
     /// The folder for every artefact.
     #[arg(long, default_value = "kleroterion-demo")]
     pub out: PathBuf,
+}
+
+/// LEXIMIN's time limit, shared by `commit --method lottery` and `fair`.
+#[derive(Debug, Clone, Args)]
+pub struct LeximinLimit {
+    /// Time limit for the LEXIMIN computation, in seconds (default 300; 0 means no limit).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 300,
+        hide_default_value = true
+    )]
+    pub time_limit: u64,
+    /// When the time limit is reached, use the partial distribution computed so far (valid
+    /// panels, but not the full LEXIMIN, labelled PARTIAL) instead of failing: `commit` rounds
+    /// its portfolio from it, `fair` shows it.
+    #[arg(long)]
+    pub accept_partial: bool,
+}
+
+impl LeximinLimit {
+    /// The time limit as the fair solver takes it (`None` for no limit).
+    pub fn duration(&self) -> Option<std::time::Duration> {
+        (self.time_limit > 0).then(|| std::time::Duration::from_secs(self.time_limit))
+    }
 }

@@ -1,7 +1,5 @@
 //! `kleroterion commit`.
 
-use std::time::Duration;
-
 use kleroterion_files::commit_folder::{Destination, Stage, commit_file};
 use kleroterion_files::{
     CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource,
@@ -94,7 +92,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         ));
     };
     let mut fair = kleroterion_fair::Options::new().with_progress(report);
-    fair.time_limit = (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit));
+    fair.time_limit = a.leximin.duration();
     let options = {
         let mut o = CommitOptions::new(a.size, method)
             .with_title(kleroterion::text::to_nfc(&a.title))
@@ -108,7 +106,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 None => TicketSource::generate_key()?,
             }))
             .with_fair(fair)
-            .with_accept_partial(a.accept_partial);
+            .with_accept_partial(a.leximin.accept_partial);
         o.announced_at = a.announced_at.clone();
         o.randomness = randomness;
         o
@@ -148,7 +146,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 &mut std::io::stderr(),
                 &format!(
                     "PARTIAL: the time limit of {} s was reached; the portfolio is rounded from a partial distribution, not the full LEXIMIN ({} level{} fixed, {} of {} people at their final probability)",
-                    a.time_limit,
+                    a.leximin.time_limit,
                     s.levels_fixed,
                     if s.levels_fixed == 1 { "" } else { "s" },
                     s.people_fixed,

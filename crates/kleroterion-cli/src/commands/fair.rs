@@ -1,7 +1,5 @@
 //! `kleroterion fair`.
 
-use std::time::Duration;
-
 use kleroterion_files::outputs::csv_string;
 use kleroterion_files::{FileError, fair};
 use serde_json::{Map, Value, json};
@@ -84,14 +82,14 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
         });
     };
     let mut options = kleroterion_fair::Options::new().with_progress(report);
-    options.time_limit = (a.time_limit > 0).then(|| Duration::from_secs(a.time_limit));
+    options.time_limit = a.leximin.duration();
     let (dist, partial) = match fair::leximin(&instance, &options) {
         Ok(d) => (d, None),
         Err(FileError::TimeLimit {
             seconds,
             stopped,
             partial: Some(p),
-        }) if a.accept_partial => {
+        }) if a.leximin.accept_partial => {
             let header = format!(
                 "PARTIAL: not the full LEXIMIN ({} level{} fixed, {} of {} people at their final probability, when the time limit of {seconds} s was reached)",
                 stopped.levels_fixed,
