@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s (%s UTC)\n' "$*" "$(date -u +%T)"; }
 
 # Step names (scripts/ci/NAME) and their headers, in the order they run.
 STEPS=(lint rust nostd fuzz reference python wasm)
