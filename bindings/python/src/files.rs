@@ -380,8 +380,7 @@ pub fn commit(
             .with_alternates(alternates)
             .with_purpose(purpose)
             .with_tickets(tickets)
-            .with_fair(fair)
-            .with_accept_partial(false);
+            .with_fair(fair);
         o.announced_at = announced_at;
         o.randomness = randomness;
         o.now = now;

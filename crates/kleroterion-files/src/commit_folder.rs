@@ -21,7 +21,7 @@ use crate::commit::CommitOptions;
 use crate::error::{FileError, Result};
 use crate::intake::{Intake, Sealed, Source};
 use crate::outputs::{CommitPaths, PRIVATE, WriteOptions, csv_error, csv_writer, write_json};
-use crate::people::{PeopleOptions, PeopleReader, Person};
+use crate::people::{PeopleOptions, PeopleReader, Person, output_cells_at};
 use crate::quotas::Quotas;
 
 /// What a commit folder holds, as the writer takes it.
@@ -177,6 +177,7 @@ pub fn commit_file(
         .chain(again.layout().output_header())
         .collect();
     let file = again.layout().file().to_owned();
+    let columns = again.layout().output_columns();
     let changed = || FileError::Invalid {
         detail: format!(
             "{file} changed while it was being committed. Fix: commit a copy that nothing else writes to"
@@ -187,7 +188,7 @@ pub fn commit_file(
         let next = match again.next_person() {
             Ok(Some(p)) if prints.get(row) == Some(&fingerprint.hash_one(cells_of(&p))) => {
                 let mut cells = vec![sealed.ticket(row), sealed.pool_index(row).to_string()];
-                cells.extend(again.layout().output_cells(&p));
+                cells.extend(output_cells_at(&columns, &p));
                 Some(Ok(cells))
             }
             Ok(Some(_)) => Some(Err(changed())),

@@ -111,7 +111,7 @@ impl<'a> Intake<'a> {
             });
         }
         self.quotas.check_panel_size(k)?;
-        let household_rule = self.people_have_households();
+        let household_rule = self.people.has_households();
         if household_rule && !method.enforces_quotas() {
             return Err(FileError::Invalid {
                 detail: format!(
@@ -182,10 +182,6 @@ impl<'a> Intake<'a> {
             leximin_min: fair.leximin_min,
             leximin_partial: fair.leximin_partial,
         })
-    }
-
-    fn people_have_households(&self) -> bool {
-        self.people.has_households()
     }
 }
 

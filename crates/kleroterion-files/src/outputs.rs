@@ -160,9 +160,13 @@ pub fn write_commit(
 ) -> Result<CommitPaths> {
     let mut ticket_header = vec!["ticket".to_string(), "pool_index".to_string()];
     ticket_header.extend(people.output_header());
+    let columns = people.output_columns();
     let ticket_rows = committed.tickets.iter().map(|t| {
         let mut row = vec![t.ticket.clone(), t.pool_index.to_string()];
-        row.extend(people.output_cells(&people.people[t.person]));
+        row.extend(crate::people::output_cells_at(
+            &columns,
+            &people.people[t.person],
+        ));
         Ok(row)
     });
     crate::commit_folder::write_folder(

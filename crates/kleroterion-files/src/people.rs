@@ -215,7 +215,7 @@ impl PeopleLayout {
 
     /// One person's output cells matching [`PeopleLayout::output_columns`].
     pub fn output_cells(&self, person: &Person) -> Vec<String> {
-        output_cells_of(&self.output_columns(), person)
+        output_cells_at(&self.output_columns(), person)
     }
 
     /// One person from data row number `n` (0-based, used for row-number ids), without the
@@ -373,8 +373,8 @@ fn output_header_of(header: &[String], columns: &[Option<usize>]) -> Vec<String>
         .collect()
 }
 
-/// One person's cells in output columns.
-fn output_cells_of(columns: &[Option<usize>], person: &Person) -> Vec<String> {
+/// One person's cells in `columns` (from `output_columns`, computed once for a whole file).
+pub fn output_cells_at(columns: &[Option<usize>], person: &Person) -> Vec<String> {
     columns
         .iter()
         .map(|c| match c {
@@ -844,7 +844,7 @@ impl People {
 
     /// One person's output cells matching [`People::output_columns`].
     pub fn output_cells(&self, person: &Person) -> Vec<String> {
-        output_cells_of(&self.output_columns(), person)
+        output_cells_at(&self.output_columns(), person)
     }
 }
 

@@ -26,57 +26,63 @@ struct DrandAnswer {
     randomness: Option<String>,
 }
 
-impl SourceValue {
-    /// A drand source from drand's own JSON answer for a round (v1 or v2 API) on the chain
-    /// `chain`. `randomness`, when the answer has it, is kept and later checked to be
-    /// SHA-256 of the signature.
-    pub fn drand_from_json(chain: Digest, text: &str) -> Result<Self> {
-        let answer: DrandAnswer =
-            serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
-                Error::InvalidReveal {
-                    detail: format!(
-                        "not drand's answer for a round ({e}); expected {{\"round\": …, \"signature\": \"…\"}} as drand's HTTP API returns it"
-                    ),
-                }
-            })?;
+impl DrandAnswer {
+    fn parse(text: &str) -> Result<Self> {
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            Error::InvalidReveal {
+                detail: format!(
+                    "not drand's answer for a round ({e}); expected {{\"round\": …, \"signature\": \"…\"}} as drand's HTTP API returns it"
+                ),
+            }
+        })
+    }
+
+    fn into_source(self, chain: Digest) -> Result<SourceValue> {
         let hex = |s: &str, field: &str| from_hex(&s.to_ascii_lowercase(), field);
-        let signature: Vec<u8> = hex(&answer.signature, "signature")?;
-        let previous_signature = answer
+        let signature: Vec<u8> = hex(&self.signature, "signature")?;
+        let previous_signature = self
             .previous_signature
             .as_deref()
             .filter(|s| !s.is_empty())
             .map(|s| hex(s, "previous_signature"))
             .transpose()?;
-        let randomness = answer
+        let randomness = self
             .randomness
             .as_deref()
             .map(|s| Digest::from_hex(&s.to_ascii_lowercase(), "randomness"))
             .transpose()?;
         Ok(SourceValue::Drand {
             chain,
-            round: answer.round,
+            round: self.round,
             signature,
             previous_signature,
             randomness,
         })
+    }
+}
+
+impl SourceValue {
+    /// A drand source from drand's own JSON answer for a round (v1 or v2 API) on the chain
+    /// `chain`. `randomness`, when the answer has it, is kept and later checked to be
+    /// SHA-256 of the signature.
+    pub fn drand_from_json(chain: Digest, text: &str) -> Result<Self> {
+        DrandAnswer::parse(text)?.into_source(chain)
     }
 
     /// A drand source from drand's own JSON answer, on the chain of the recipe's drand source
     /// for the answer's round. Refused when the recipe commits to no drand source of that
     /// round.
     pub fn drand_from_json_for(recipe: &Recipe, text: &str) -> Result<Self> {
-        let round = serde_json::from_str::<DrandAnswer>(text.trim_start_matches('\u{feff}'))
-            .map(|a| a.round)
-            .ok();
-        let chain = round
-            .and_then(|round| recipe.drand_chain(round))
+        let answer = DrandAnswer::parse(text)?;
+        let chain = recipe
+            .drand_chain(answer.round)
             .ok_or_else(|| Error::InvalidReveal {
                 detail: format!(
                     "the recipe commits to no drand round {}; give the chain hash with the answer",
-                    round.map_or_else(|| "(none given)".into(), |r| format!("{r}"))
+                    answer.round
                 ),
             })?;
-        Self::drand_from_json(chain, text)
+        answer.into_source(chain)
     }
 }
 
