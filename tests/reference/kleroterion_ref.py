@@ -342,8 +342,10 @@ MANIFEST = obj(
      "household_rule": BOOL,
      "features": list_of(obj({"name": STR, "values": list_of(obj({"value": STR, "min": U32, "max": U32}))})),
      "pool": obj({"root": HEX32, "count": U32})},
-    {"announced_at": nullable(STR), "randomness": nullable(RECIPE), "purpose": one_of(*PURPOSES)})
-RECORD = obj({"ticket": STR, "values": list_of(STR)}, {"household": nullable(STR)})
+    {"announced_at": nullable(STR), "randomness": nullable(RECIPE), "purpose": one_of(*PURPOSES),
+     "min_cell": U32})
+# Section 14: `household` may be absent (null); `holder` is required (64 hex digits).
+RECORD = obj({"ticket": STR, "values": list_of(STR), "holder": HEX32}, {"household": nullable(STR)})
 # 6.2: in a reveal, `bonus` may be absent, meaning no bonus group (`[]`).
 # SPEC-QUESTION (12, 14): section 14's published facts show `bonus` with every lottery result,
 # and 6.2 allows its absence only in a reveal; a published result is read with `bonus`
@@ -367,7 +369,7 @@ REPLACEMENT = obj({"format": STR, "spec": STR, "transcript": HEX32, "dropped": l
                    "replacements": list_of(nullable(STR)), "panel": list_of(STR),
                    "broken_quotas": list_of(STR), "hash": HEX32})
 RECEIPT = obj({"format": STR, "spec": STR, "commitment": HEX32, "pool_root": HEX32, "pool_count": U32,
-               "index": U32, "record": RECORD, "proof": list_of(HEX32)})
+               "index": U32, "record": RECORD, "proof": list_of(HEX32), "secret": HEX32})
 
 
 # ---------------------------------------------------------------------------
@@ -385,12 +387,17 @@ def parse_record(r) -> tuple:
     hh = r.get("household")
     if hh is not None:
         check_text(hh, "name", "household")
-    return (ticket, values, hh)
+    return (ticket, values, hh, bytes.fromhex(r["holder"]))
+
+
+def holder_of(secret: bytes) -> bytes:
+    """Section 4: holder = H("holder", raw32(secret))."""
+    return H("holder", enc_raw32(secret))
 
 
 def rec_bytes(rec) -> bytes:
-    ticket, values, hh = rec
-    return enc_str(ticket) + enc_list(enc_str, values) + enc_opt(enc_str, hh)
+    ticket, values, hh, holder = rec
+    return enc_str(ticket) + enc_list(enc_str, values) + enc_opt(enc_str, hh) + enc_raw32(holder)
 
 
 def leaf_hash(rec) -> bytes:
@@ -1140,7 +1147,9 @@ def parse_manifest(d) -> dict:
     M = {"spec": SPEC_ID, "title": title, "announced_at": ann, "method": method,
          "panel_size": d["panel_size"], "alternates": d["alternates"], "household_rule": d["household_rule"],
          "features": features, "pool_root": bytes.fromhex(d["pool"]["root"]), "pool_count": d["pool"]["count"],
-         "randomness": recipe, "purpose": d.get("purpose", "official")}
+         "randomness": recipe, "purpose": d.get("purpose", "official"),
+         # Section 14: `min_cell` may be absent, meaning 1 (no floor).
+         "min_cell": d.get("min_cell", 1)}
     validate_manifest(M)
     return M
 
@@ -1224,7 +1233,8 @@ def manifest_bytes(M: dict) -> bytes:
             + enc_bool(M["household_rule"]) + enc_list(feature, M["features"])
             + enc_raw32(M["pool_root"]) + enc_u32(M["pool_count"])
             + enc_opt(recipe_bytes, M["randomness"])
-            + enc_u8(PURPOSES.index(M["purpose"])))
+            + enc_u8(PURPOSES.index(M["purpose"]))
+            + enc_u32(M["min_cell"]))
 
 
 def commitment(M: dict) -> bytes:
@@ -1232,7 +1242,11 @@ def commitment(M: dict) -> bytes:
 
 
 def parse_pool(M: dict, records_json: list) -> list:
-    """Section 5.2."""
+    """Section 5.2, checked in the order of its list."""
+    # SPEC-QUESTION (5.2, 12.1): 12.1's `pool` row names the validity of the records, then the
+    # floor, then the root and count; 5.2's list starts with the root and count. 5.2's order is
+    # used: root and count, tickets, values, household tags, disclosure floor. No vector has a
+    # pool with faults of two of these kinds.
     check_shape(records_json, list_of(RECORD), "pool")
     recs = [parse_record(r) for r in records_json]
     if len(recs) != M["pool_count"] or len(recs) == 0:
@@ -1252,7 +1266,59 @@ def parse_pool(M: dict, records_json: list) -> list:
         for f, v in zip(M["features"], r[1]):
             if v not in [x["value"] for x in f["values"]]:
                 raise _err("UnknownValue", f"ticket {r[0]}: {f['name']}={v}")
+    check_household_tags(M, recs)
+    figures = cell_figures(M, recs)
+    floor = M["min_cell"]
+    if figures["applies"] and figures["smallest"] < floor:
+        raise _err("SmallCells", f"the smallest cell of the pool holds {figures['smallest']} records, below the "
+                   f"disclosure floor min_cell {floor} ({figures['alone']} records alone in their cell)",
+                   str(figures["smallest"]), str(floor))
     return recs
+
+
+def check_household_tags(M: dict, recs: list):
+    """Section 5.2: tags appear only when household_rule is on, and every tag is carried by at
+    least two records [HouseholdTag]."""
+    counts: dict = {}
+    for r in recs:
+        if r[2] is not None:
+            if not M["household_rule"]:
+                raise _err("HouseholdTag", f"ticket {r[0]} has a household tag, but the manifest's household rule "
+                           "is off")
+            counts[r[2]] = counts.get(r[2], 0) + 1
+    for r in recs:
+        if r[2] is not None and counts[r[2]] < 2:
+            raise _err("HouseholdTag", f"ticket {r[0]} is the only record with the household tag {r[2]!r}")
+
+
+def cell_keys(recs: list) -> list:
+    """Section 5.2: the cell of each record, as (profile, sorted profiles of its housemates)."""
+    members: dict = {}
+    for i, r in enumerate(recs):
+        if r[2] is not None:
+            members.setdefault(r[2], []).append(i)
+    keys = []
+    for i, r in enumerate(recs):
+        mates = [] if r[2] is None else [tuple(recs[j][1]) for j in members[r[2]] if j != i]
+        keys.append((tuple(r[1]), tuple(sorted(mates))))
+    return keys
+
+
+def cell_figures(M: dict, recs: list) -> dict:
+    """The cells of 5.2: whether the disclosure floor applies (some feature or some household
+    tag), the cell sizes (ascending), the smallest cell and the number of records alone in
+    their cell. The figures follow the definition of a cell even when the floor does not
+    apply (then every record is in one cell)."""
+    # SPEC-QUESTION (12.1): the `pool` step's details give the smallest cell and the records
+    # alone in their cell; for a pool with no feature and no tag, where 5.2 says the rule does
+    # not apply, they are computed from the definition (one cell of every record), and the
+    # report says that the floor does not apply.
+    sizes: dict = {}
+    for key in cell_keys(recs):
+        sizes[key] = sizes.get(key, 0) + 1
+    ordered = sorted(sizes.values())
+    return {"applies": bool(M["features"]) or any(r[2] is not None for r in recs),
+            "sizes": ordered, "smallest": ordered[0], "alone": sum(1 for x in ordered if x == 1)}
 
 
 # ---------------------------------------------------------------------------
@@ -1776,7 +1842,7 @@ def make_replacement_record(bundle: dict, dropped_tickets: list, skip_drand_sign
 STEPS = [
     ("format", "the file is a kleroterion/v2 bundle"),
     ("manifest", "the manifest is valid and hashes to the commitment"),
-    ("pool", "the pool records match the committed pool root and count"),
+    ("pool", "the pool records are valid, respect the disclosure floor and match the committed root and count"),
     ("portfolio", "every panel of the portfolio is valid"),
     ("randomness", "the reveal is valid and matches the recipe"),
     ("time_order", "the commitment was announced before the randomness existed"),
@@ -1877,7 +1943,19 @@ class Verification:
 
     def step_pool(self) -> dict:
         self.recs = parse_pool(self.M, self.b["pool"])
-        return _passed(self.M["pool_root"].hex(), self.M["pool_root"].hex(), [f"{len(self.recs)} records"])
+        detail = [f"{len(self.recs)} records"]
+        fig = cell_figures(self.M, self.recs)
+        floor = self.M["min_cell"]
+        if fig["applies"]:
+            detail.append(f"smallest cell: {fig['smallest']} records; {fig['alone']} records alone in their cell")
+        else:
+            detail.append("no feature and no household tag: the pool publishes nothing but tickets, "
+                          "the disclosure floor does not apply")
+        if floor < 5:
+            detail.append(f"disclosure floor min_cell {floor}, below 5, the default: the organiser lowered it")
+        else:
+            detail.append(f"disclosure floor min_cell {floor}")
+        return _passed(self.M["pool_root"].hex(), self.M["pool_root"].hex(), detail)
 
     def step_portfolio(self) -> dict:
         if self.M["method"]["name"] != "lottery":
@@ -2110,38 +2188,50 @@ def failed_step(report: dict) -> str | None:
 # Section 13. Receipts
 # ---------------------------------------------------------------------------
 
-def make_receipt(bundle: dict, index: int) -> dict:
+def make_receipt(bundle: dict, index: int, secret: bytes) -> dict:
+    """The receipt of record `index`; `secret` is the person's 32-byte secret (section 4)."""
     M = parse_manifest(bundle["manifest"])
     recs = parse_pool(M, bundle["pool"])
     leaves = [leaf_hash(r) for r in recs]
     return {"format": "kleroterion-receipt", "spec": SPEC_ID, "commitment": bundle["commitment"],
             "pool_root": M["pool_root"].hex(), "pool_count": M["pool_count"], "index": index,
-            "record": bundle["pool"][index], "proof": [p.hex() for p in audit_path(index, leaves)]}
+            "record": bundle["pool"][index], "proof": [p.hex() for p in audit_path(index, leaves)],
+            "secret": secret.hex()}
 
 
 def check_receipt(receipt: dict, bundle: dict) -> dict:
-    """Section 13. `established` is False when the bundle does not verify: the outcome then
-    means nothing."""
-    bad = {"matches": False, "outcome": "does not match this draw", "established": False}
+    """Section 13. `check` is the first check (1 to 4) that failed, None when the receipt
+    matches; every failure is ReceiptMismatch. `established` is False when the bundle does not
+    verify: the outcome then means nothing."""
+    def bad(check: int) -> dict:
+        outcome = "was not issued to this record's holder" if check == 4 else "does not match this draw"
+        return {"matches": False, "outcome": outcome, "established": False, "error_kind": "ReceiptMismatch",
+                "check": check}
+
     check_shape(receipt, RECEIPT, "receipt")
     M = parse_manifest(bundle["manifest"])
     if (bytes.fromhex(receipt["commitment"]) != bytes.fromhex(bundle["commitment"])
             or bytes.fromhex(receipt["pool_root"]) != M["pool_root"]
             or receipt["pool_count"] != M["pool_count"]):
-        return bad
+        return bad(1)
     rec = parse_record(receipt["record"])
     if not verify_inclusion(leaf_hash(rec), receipt["index"], receipt["pool_count"],
                             [bytes.fromhex(p) for p in receipt["proof"]], M["pool_root"]):
-        return bad
-    if parse_record(bundle["pool"][receipt["index"]]) != rec:
-        return bad
+        return bad(2)
+    if receipt["index"] >= len(bundle["pool"]) or parse_record(bundle["pool"][receipt["index"]]) != rec:
+        return bad(3)
+    if holder_of(bytes.fromhex(receipt["secret"])) != rec[3]:
+        return bad(4)
+    # Check 5, the outcome. SPEC-QUESTION (13): the paragraph after the list still says "the
+    # outcome of step 4"; since the holder check became step 4, the outcome is step 5, and it is
+    # established only when the bundle verifies.
     established = verify(bundle)["valid"]
     t = rec[0]
     res = bundle["result"]
     if t in res["selected"]:
         return {"matches": True, "outcome": "selected", "position": res["selected"].index(t) + 1,
-                "established": established}
+                "established": established, "error_kind": None, "check": None}
     if t in res["alternates"]:
         return {"matches": True, "outcome": "alternate", "number": res["alternates"].index(t) + 1,
-                "established": established}
-    return {"matches": True, "outcome": "not selected", "established": established}
+                "established": established, "error_kind": None, "check": None}
+    return {"matches": True, "outcome": "not selected", "established": established, "error_kind": None, "check": None}

@@ -64,6 +64,24 @@ class Det:
         return out[:nbytes].hex()
 
 
+# Receipt secrets (sections 4 and 13) of every record of the vectors: secret = SHA-256(UTF-8("kleroterion
+# vectors secret") || UTF-8(ticket)), 32 bytes, and holder = H("holder", raw32(secret)). Real tools make
+# secrets as HMAC-SHA256(key, "holder" || 0x00 || id) (section 17); the vectors only need a fixed rule.
+SECRET_PREFIX = "kleroterion vectors secret"
+SECRET_RULE = ('Unless a case says otherwise, every record\'s holder is H("holder", raw32(secret)) with secret = SHA-256(UTF-8("kleroterion '
+               'vectors secret") || UTF-8(ticket)), 32 bytes')
+
+
+def secret_of(ticket_: str) -> bytes:
+    return hashlib.sha256(SECRET_PREFIX.encode() + ticket_.encode()).digest()
+
+
+def record(ticket_: str, values: list, household=None) -> dict:
+    """A pool record (section 14) whose holder follows SECRET_RULE."""
+    return {"ticket": ticket_, "values": values, "household": household,
+            "holder": k.holder_of(secret_of(ticket_)).hex()}
+
+
 def ticket(label: str, i: int) -> str:
     h = hashlib.sha256(f"ticket/{label}/{i}".encode()).hexdigest().upper()
     return f"{h[:4]}-{h[4:8]}"
@@ -112,7 +130,11 @@ def make_pool(label: str, n: int, features: list, weights: list | None = None, h
             g = rng.below(households + households // 2)
             if g < households:
                 hh = f"foyer-{g:02d}"
-        recs.append({"ticket": ticket(label, i), "values": vals, "household": hh})
+        recs.append(record(ticket(label, i), vals, hh))
+    # 5.2: a tag is carried by at least two records; a person alone in their household has none.
+    for r in recs:
+        if r["household"] is not None and sum(x["household"] == r["household"] for x in recs) < 2:
+            r["household"] = None
     return recs
 
 
@@ -121,7 +143,7 @@ def pool_root(records) -> str:
 
 
 def manifest(title, method, k_, A, features, records, recipe=None, announced_at=None, household_rule=False,
-             purpose=None):
+             purpose=None, min_cell=None):
     m = {"spec": k.SPEC_ID, "title": title}
     if announced_at is not None:
         m["announced_at"] = announced_at
@@ -131,6 +153,8 @@ def manifest(title, method, k_, A, features, records, recipe=None, announced_at=
         m["randomness"] = recipe
     if purpose is not None:
         m["purpose"] = purpose
+    if min_cell is not None:
+        m["min_cell"] = min_cell
     return m
 
 
@@ -234,36 +258,37 @@ def encoding_manifests(pool: list, features: list) -> list:
     return [
         manifest("Tirage uniforme", {"name": "uniform"}, 4, 2, features, pool),
         manifest("Tirage uniforme, annoncé", {"name": "uniform"}, 4, 2, features, pool,
-                 recipe=hex_recipe("graine de test"), announced_at="2026-11-30T12:00:00Z"),
+                 recipe=hex_recipe("graine de test"), announced_at="2026-11-30T12:00:00Z", min_cell=5),
         manifest("Stratifié, comptes explicites", {"name": "stratified", "feature": "commune",
                  "allocation": {"kind": "explicit", "counts": [2, 1, 1, 0]}}, 4, 0, features, pool,
-                 recipe=recipe(registry_lottery(EUROMILLIONS, "2026-12-04")), announced_at="2026-12-02T09:00:00Z"),
+                 recipe=recipe(registry_lottery(EUROMILLIONS, "2026-12-04")), announced_at="2026-12-02T09:00:00Z",
+                 min_cell=1),
         manifest("Stratifié, plus forts restes", {"name": "stratified", "feature": "commune",
                  "allocation": {"kind": "largest_remainder"}}, 4, 3, features, pool,
                  recipe=recipe({"kind": "drand", "chain": QUICKNET, "round": 1}),
-                 announced_at="2023-08-23T15:09:26Z"),
+                 announced_at="2023-08-23T15:09:26Z", min_cell=5),
         manifest("Stratifié, Sainte-Laguë", {"name": "stratified", "feature": "genre",
                  "allocation": {"kind": "sainte_lague"}}, 5, 1, features, pool,
-                 recipe=recipe(dice(10, 20, "")), announced_at="2027-02-28T23:59:59Z"),
+                 recipe=recipe(dice(10, 20, "")), announced_at="2027-02-28T23:59:59Z", min_cell=0),
         manifest("Glouton", {"name": "greedy", "max_attempts": 100}, 4, 4, features, pool,
-                 recipe=all_kinds, announced_at="2026-11-30T08:30:00Z"),
+                 recipe=all_kinds, announced_at="2026-11-30T08:30:00Z", min_cell=6),
         manifest("Glouton, foyers", {"name": "greedy", "max_attempts": 1}, 3, 0, features, pool,
                  household_rule=True),
         manifest("Convention citoyenne, panel", {"name": "lottery", "portfolio": [[0, 3, 5], [1, 2, 4], [6, 7, 11]]},
                  3, 2, [feat("genre", GENRE, [(0, 3), (0, 3)])], pool,
                  recipe=recipe({"kind": "drand", "chain": QUICKNET, "round": 1234567},
                                registry_lottery(EUROMILLIONS, "2026-12-01")),
-                 announced_at="2023-08-30T12:00:00Z", household_rule=True, purpose="official"),
-        manifest("RFC 3797", {"name": "rfc3797"}, 2, 3, [], pool),
+                 announced_at="2023-08-30T12:00:00Z", household_rule=True, purpose="official", min_cell=5),
+        manifest("RFC 3797", {"name": "rfc3797"}, 2, 3, [], pool, min_cell=1),
         _with_nulls(manifest("Uniforme, champs optionnels à null", {"name": "uniform"}, 6, 0, features, pool)),
         manifest("RFC 3797, recette", {"name": "rfc3797"}, 2, 3, features, pool,
                  recipe=recipe(DECLARED_TOMBOLA, dice(3, 6, "huissier"), {"kind": "hex", "label": "x"},
                                {"kind": "drand", "chain": QUICKNET, "round": QUICKNET_LAST_ROUND}),
                  announced_at="2026-11-30T12:00:00Z"),
         manifest("Répétition", {"name": "uniform"}, 4, 2, features, pool, recipe=hex_recipe("essai"),
-                 purpose="rehearsal"),
+                 purpose="rehearsal", min_cell=5),
         manifest("Rejeu d'un tirage passé", {"name": "uniform"}, 4, 2, features, pool,
-                 recipe=recipe(dice(2, 6, "public")), purpose="replay"),
+                 recipe=recipe(dice(2, 6, "public")), purpose="replay", min_cell=2),
         manifest("Loterie déclarée, numéros complémentaires", {"name": "uniform"}, 4, 2, features, pool,
                  recipe=recipe(DECLARED_WITH_BONUS, {"kind": "drand", "chain": MAINNET, "round": 1}),
                  announced_at="2020-07-22T15:17:29Z"),
@@ -512,24 +537,42 @@ VALID_TEXTS = [
 
 def gen_encoding() -> dict:
     recs = [
-        {"ticket": "A", "values": [], "household": None},
-        {"ticket": "K7Q2-9XMF", "values": ["femme", "18-34 ans"], "household": None},
-        {"ticket": "K7Q2-9XMG", "values": ["homme", "60 ans et plus"], "household": "foyer-12"},
-        {"ticket": "Pérols-001", "values": ["Pérols"], "household": None},
-        {"ticket": "SJV-0042", "values": ["Saint-Jean-de-Védas", "femme"], "household": "maison Éléonore"},
-        {"ticket": "Ωμέγα-7", "values": ["Castelnau-le-Lez"], "household": "家"},
+        record("A", []),
+        record("K7Q2-9XMF", ["femme", "18-34 ans"]),
+        record("K7Q2-9XMG", ["homme", "60 ans et plus"], "foyer-12"),
+        record("Pérols-001", ["Pérols"]),
+        record("SJV-0042", ["Saint-Jean-de-Védas", "femme"], "maison Éléonore"),
+        record("Ωμέγα-7", ["Castelnau-le-Lez"], "家"),
     ]
+    # A record whose household is absent (not null) and whose holder is written in uppercase
+    # (section 2: hex is read in either case), and a holder made from the all-zero secret.
+    upper = record("K7Q2-9XMH", ["femme", "35-59 ans"])
+    del upper["household"]
+    upper["holder"] = upper["holder"].upper()
+    zero = dict(record("Z-0000", ["homme"]), holder=k.holder_of(bytes(32)).hex())
+    secrets = [secret_of(r["ticket"]) for r in recs] + [secret_of(upper["ticket"]), bytes(32)]
     records = []
-    for r in recs:
+    for r, secret in zip(recs + [upper, zero], secrets):
         pr = k.parse_record(r)
-        records.append({"record": r, "bytes": k.rec_bytes(pr).hex(), "leaf": k.leaf_hash(pr).hex()})
+        assert k.holder_of(secret) == pr[3]
+        records.append({"record": r, "secret": secret.hex(), "bytes": k.rec_bytes(pr).hex(),
+                        "leaf": k.leaf_hash(pr).hex()})
 
-    pool = make_pool("encoding", 12, [GENRE, COMMUNE])
+    # Two cells of 6 records (genre and commune), so that the manifests with min_cell 5 hold
+    # for it (section 5.2).
+    pool = [record(ticket("encoding", i), [GENRE[i % 2], COMMUNE[i % 2]]) for i in range(12)]
     features = [feat("genre", GENRE, [(1, 3), (1, 3)]), feat("commune", COMMUNE, [(0, 4), (0, 2), (0, 2), (0, 2)])]
     manifests = []
     for m in encoding_manifests(pool, features):
         M = k.parse_manifest(m)
         manifests.append({"manifest": m, "bytes": k.manifest_bytes(M).hex(), "commitment": k.commitment(M).hex()})
+    # min_cell absent and min_cell 1 give the same bytes and commitment (section 14).
+    plain = manifests[0]["manifest"]
+    assert "min_cell" not in plain
+    one = dict(plain, min_cell=1)
+    M1 = k.parse_manifest(one)
+    assert k.manifest_bytes(M1).hex() == manifests[0]["bytes"]
+    manifests.insert(1, {"manifest": one, "bytes": manifests[0]["bytes"], "commitment": manifests[0]["commitment"]})
 
     invalid_texts = [{"text": t, "reason": r} for t, r in INVALID_TEXTS]
     for t in invalid_texts:
@@ -545,8 +588,13 @@ def gen_encoding() -> dict:
         "they cover every method, every source kind, a registry and a declared lottery (with bonus groups and "
         "from_main_drum), declared lotteries whose names equal a registry id or name only under a Unicode case "
         "mapping (U+0131, U+017F), not without regard to ASCII case (section 6.1), the fallback next_value, each "
-        "purpose (and its absence), null optional fields and the last quicknet round before "
-        "9999-12-31T23:59:59Z. invalid_manifests: `what` is wrong with `manifest` (one fault each) and "
+        "purpose (and its absence), null optional fields, the last quicknet round before "
+        "9999-12-31T23:59:59Z and min_cell (section 5: u32(min_cell) after u8(purpose)) absent (meaning 1: the "
+        "same bytes as the next manifest, which writes min_cell 1), 0, 1, 2, 5 and 6; the committed pool has two cells of 6 records (genre and commune), "
+        "so that no min_cell exceeds its smallest cell. records: "
+        "`secret` is the 32-byte secret whose H(\"holder\", raw32(secret)) is the record's `holder`. " + SECRET_RULE
+        + " (one record has the all-zero secret, one an uppercase holder and no household field). "
+        "invalid_manifests: `what` is wrong with `manifest` (one fault each) and "
         "`error`, the kind of section 5.1 a verifier MUST give. lottery_values: a lottery reveal value "
         "(section 14), its val(s) bytes (section 6.2, groups sorted) and its RFC 3797 canonical string "
         "(section 6.5); values whose lottery is not in the registry are checked only for their form (no "
@@ -583,7 +631,7 @@ def gen_merkle() -> dict:
                       "proofs": proofs})
     out = header("Pool Merkle trees (SPEC section 4, RFC 6962 MTH and audit paths PATH(m, D[n])): "
                  "for each tree the records in pool order, leaf(r) of each, the root, and the inclusion "
-                 "proof of every index (sibling first, upwards).")
+                 "proof of every index (sibling first, upwards). " + SECRET_RULE + ".")
     out["trees"] = trees
     return out
 
@@ -709,6 +757,21 @@ def lottery_portfolio(pool, features_json, k_, household_rule, count, label):
     return chosen
 
 
+def min_cell_pool() -> tuple:
+    """A pool whose every cell (section 5.2) holds at least 5 records, households included: 6
+    couples of a woman and a man, 5 single women, 5 single men (features genre and âge, one
+    age band per sex). Cells: women with a man (6), men with a woman (6), single women (5),
+    single men (5)."""
+    recs = []
+    for i in range(6):
+        recs.append(record(ticket("min-cell", 2 * i), ["femme", "35-59 ans"], f"foyer-{i:02d}"))
+        recs.append(record(ticket("min-cell", 2 * i + 1), ["homme", "35-59 ans"], f"foyer-{i:02d}"))
+    for i in range(10):
+        recs.append(record(ticket("min-cell", 12 + i), [GENRE[i % 2], "35-59 ans"]))
+    features = [feat("genre", GENRE, [(3, 3), (3, 3)]), feat("âge", AGE, [(0, 6)] * 3)]
+    return recs, features
+
+
 def rfc3797_names() -> list:
     with open(os.path.join(RFC3797_DIR, "ref.names"), encoding="utf-8") as fh:
         return fh.read().split()
@@ -733,7 +796,7 @@ def gen_draws() -> dict:
     m_u = manifest("Tirage uniforme, Pérols", {"name": "uniform"}, 8, 5,
                    [feat("genre", GENRE, [(3, 5), (3, 5)]),
                     feat("commune", COMMUNE, [(0, 8), (0, 8), (0, 8), (0, 8)])],
-                   pool_u, recipe=hex_recipe("graine 1", "graine 2"), announced_at="2026-11-30T12:00:00Z")
+                   pool_u, recipe=hex_recipe("graine 1", "graine 2"), announced_at="2026-11-30T12:00:00Z", min_cell=1)
     rv_u = hex_reveal(rng.hex(32), rng.hex(32))
     draws.append(draw_entry("uniform", m_u, pool_u, rv_u))
 
@@ -743,20 +806,20 @@ def gen_draws() -> dict:
     pool_s = make_pool("stratified", 40, [COMMUNE, GENRE, AGE], weights=[[5, 2, 2, 1], [1, 1], [2, 2, 1]])
     m_se = manifest("Stratifié par commune, comptes explicites",
                     {"name": "stratified", "feature": "commune", "allocation": {"kind": "explicit", "counts": [5, 3, 2, 2]}},
-                    12, 4, f3, pool_s, recipe=hex_recipe("graine"))
+                    12, 4, f3, pool_s, recipe=hex_recipe("graine"), min_cell=1)
     draws.append(draw_entry("stratified_explicit", m_se, pool_s, hex_reveal(rng.hex(32))))
     pool_s2 = make_pool("stratified-lr", 45, [COMMUNE, GENRE, AGE], weights=[[6, 3, 2, 1], [1, 1], [2, 2, 1]])
     f3b = [feat("commune", COMMUNE, [(0, 10)] * 4), feat("genre", GENRE, [(4, 6), (4, 6)]),
            feat("âge", AGE, [(0, 10)] * 3)]
     m_slr = manifest("Stratifié par commune, plus forts restes",
                      {"name": "stratified", "feature": "commune", "allocation": {"kind": "largest_remainder"}},
-                     10, 3, f3b, pool_s2, recipe=hex_recipe("graine"))
+                     10, 3, f3b, pool_s2, recipe=hex_recipe("graine"), min_cell=1)
     draws.append(draw_entry("stratified_largest_remainder", m_slr, pool_s2, hex_reveal(rng.hex(32))))
     pool_s3 = make_pool("stratified-sl", 37, [AGE, COMMUNE], weights=[[4, 3, 1], [3, 1, 1, 1]])
     f2 = [feat("âge", AGE, [(0, 9)] * 3), feat("commune", COMMUNE, [(0, 9)] * 4)]
     m_ssl = manifest("Stratifié par âge, Sainte-Laguë",
                      {"name": "stratified", "feature": "âge", "allocation": {"kind": "sainte_lague"}},
-                     9, 6, f2, pool_s3, recipe=hex_recipe("graine"))
+                     9, 6, f2, pool_s3, recipe=hex_recipe("graine"), min_cell=1)
     draws.append(draw_entry("stratified_sainte_lague", m_ssl, pool_s3, hex_reveal(rng.hex(32))))
 
     # ties: N = [6, 2, 10, 2], n = 20. Largest remainder with k = 5: every remainder is 10, so the two
@@ -765,17 +828,16 @@ def gen_draws() -> dict:
     # strata of equal N_s (won by the earlier value): [2, 1, 3, 0].
     counts = [6, 2, 10, 2]
     order = [c for i in range(10) for c in range(4) if i < counts[c]]
-    pool_t = [{"ticket": f"V-{i:02d}", "values": [COMMUNE[c], GENRE[i % 2]], "household": None}
-              for i, c in enumerate(order)]
+    pool_t = [record(f"V-{i:02d}", [COMMUNE[c], GENRE[i % 2]]) for i, c in enumerate(order)]
     ft = [feat("commune", COMMUNE, [(0, 6)] * 4), feat("genre", GENRE, [(2, 4), (2, 4)])]
     m_tlr = manifest("Égalités, plus forts restes",
                      {"name": "stratified", "feature": "commune", "allocation": {"kind": "largest_remainder"}},
-                     5, 3, ft, pool_t, recipe=hex_recipe("graine"))
+                     5, 3, ft, pool_t, recipe=hex_recipe("graine"), min_cell=1)
     draws.append(draw_entry("stratified_largest_remainder_ties", m_tlr, pool_t, hex_reveal(rng.hex(32))))
     assert draws[-1]["intermediate"]["allocation"] == [2, 0, 3, 0]
     m_tsl = manifest("Égalités, Sainte-Laguë",
                      {"name": "stratified", "feature": "commune", "allocation": {"kind": "sainte_lague"}},
-                     6, 3, ft, pool_t, recipe=hex_recipe("graine"))
+                     6, 3, ft, pool_t, recipe=hex_recipe("graine"), min_cell=1)
     draws.append(draw_entry("stratified_sainte_lague_ties", m_tsl, pool_t, hex_reveal(rng.hex(32))))
     assert draws[-1]["intermediate"]["allocation"] == [2, 1, 3, 0], draws[-1]["intermediate"]["allocation"]
 
@@ -784,14 +846,14 @@ def gen_draws() -> dict:
     fg = [feat("genre", GENRE, [(5, 5), (5, 5)]), feat("âge", AGE, [(3, 4), (3, 4), (2, 3)]),
           feat("commune", COMMUNE, [(3, 6), (1, 3), (1, 3), (1, 2)])]
     m_g = manifest("Glouton, quotas", {"name": "greedy", "max_attempts": 100}, 10, 5, fg, pool_g,
-                   recipe=hex_recipe("graine"))
+                   recipe=hex_recipe("graine"), min_cell=1)
     draws.append(draw_entry("greedy", m_g, pool_g, hex_reveal(rng.hex(32))))
 
     # greedy, households, first attempt fails
     pool_gh = make_pool("greedy-households-6", 30, [GENRE, AGE], weights=[[1, 1], [3, 3, 1]], households=5)
     fgh = [feat("genre", GENRE, [(4, 4), (4, 4)]), feat("âge", AGE, [(2, 3), (2, 3), (2, 2)])]
     m_gh = manifest("Glouton, un par foyer", {"name": "greedy", "max_attempts": 50}, 8, 4, fgh, pool_gh,
-                    recipe=hex_recipe("graine"), household_rule=True)
+                    recipe=hex_recipe("graine"), household_rule=True, min_cell=1)
     found = None
     for i in range(2000):
         rv = hex_reveal(hashlib.sha256(f"greedy-households/{i}".encode()).hexdigest())
@@ -810,15 +872,21 @@ def gen_draws() -> dict:
     fl = [feat("genre", GENRE, [(2, 2), (2, 2)]), feat("âge", AGE, [(1, 2), (1, 2), (0, 1)])]
     pf = lottery_portfolio(pool_l, fl, 4, True, 12, "lottery")
     m_l = manifest("Loterie sur portefeuille", {"name": "lottery", "portfolio": pf}, 4, 6, fl, pool_l,
-                   recipe=hex_recipe("graine"), household_rule=True, announced_at="2026-12-24T18:00:00Z")
+                   recipe=hex_recipe("graine"), household_rule=True, announced_at="2026-12-24T18:00:00Z", min_cell=1)
     draws.append(draw_entry("lottery", m_l, pool_l, hex_reveal(rng.hex(32))))
 
     # rfc3797 on the RFC's example, its three lotteries declared in the recipe
-    pool_r = [{"ticket": nm, "values": ["IETF"], "household": None} for nm in rfc3797_names()]
+    pool_r = [record(nm, ["IETF"]) for nm in rfc3797_names()]
     m_r = manifest("RFC 3797, exemple de la section 6", {"name": "rfc3797"}, 10, 6,
                    [feat("groupe", ["IETF"], [(0, 10)])], pool_r, recipe=RFC3797_RECIPE,
-                   announced_at="2003-09-20T12:00:00Z")
+                   announced_at="2003-09-20T12:00:00Z", min_cell=5)
     draws.append(draw_entry("rfc3797", m_r, pool_r, RFC3797_REVEAL))
+
+    # greedy with households, every cell of at least 5 records (min_cell 5)
+    pool_m, f_m = min_cell_pool()
+    m_m = manifest("Glouton, un par foyer, cellules d'au moins 5", {"name": "greedy", "max_attempts": 100}, 6, 4,
+                   f_m, pool_m, recipe=hex_recipe("graine"), household_rule=True, min_cell=5)
+    draws.append(draw_entry("greedy_households_min_cell_5", m_m, pool_m, hex_reveal(rng.hex(32))))
 
     # a registry lottery, dice and hex, as in a real draw
     pool_p = make_pool("public-sources", 25, [GENRE, AGE])
@@ -826,25 +894,25 @@ def gen_draws() -> dict:
                    [feat("genre", GENRE, [(0, 6), (0, 6)]), feat("âge", AGE, [(0, 6)] * 3)], pool_p,
                    recipe=recipe(registry_lottery(EUROMILLIONS, euromillions_date(1)),
                                  dice(5, 6, "Mme Dupré et M. Núñez, mairie de Pérols")),
-                   announced_at="2026-11-30T12:00:00Z")
+                   announced_at="2026-11-30T12:00:00Z", min_cell=1)
     rv_p = {"sources": [lottery_value(EUROMILLIONS, [44, 3, 19, 27, 12], [[7, 2]]),
                         {"kind": "dice", "values": [4, 6, 1, 1, 3]}]}
     draws.append(draw_entry("uniform_public_sources", m_p, pool_p, rv_p))
 
     # failures
-    pool_f = [{"ticket": f"F-{i:02d}", "values": [v], "household": h} for i, (v, h) in enumerate(
+    pool_f = [record(f"F-{i:02d}", [v], h) for i, (v, h) in enumerate(
         [("femme", "foyer-A"), ("femme", "foyer-A"), ("femme", "foyer-A"), ("homme", None), ("homme", "foyer-B"),
          ("homme", None), ("homme", "foyer-B"), ("homme", None)])]
     m_f = manifest("Échec : toutes les femmes dans un foyer", {"name": "greedy", "max_attempts": 10}, 4, 2,
                    [feat("genre", GENRE, [(2, 2), (2, 2)])], pool_f, recipe=hex_recipe("graine"),
-                   household_rule=True)
+                   household_rule=True, min_cell=2)
     rv_f = hex_reveal(rng.hex(32))
     expect_error("DrawFailed", k.draw, m_f, pool_f, rv_f)
     failures.append({"name": "greedy_household_impossible", "manifest": m_f, "pool": pool_f, "reveal": rv_f,
                      "error": "DrawFailed"})
     # A single attempt that fails by chance: tight quotas, households.
     m_f2 = manifest("Échec : une seule tentative", {"name": "greedy", "max_attempts": 1}, 8, 0, fgh, pool_gh,
-                    recipe=hex_recipe("graine"), household_rule=True)
+                    recipe=hex_recipe("graine"), household_rule=True, min_cell=1)
     rv_f2 = None
     for i in range(2000):
         rv = hex_reveal(hashlib.sha256(f"greedy-fail/{i}".encode()).hexdigest())
@@ -861,7 +929,8 @@ def gen_draws() -> dict:
     reps = gen_replacements({d["name"]: d for d in draws})
 
     out = header(
-        "Whole draws (SPEC sections 9-11). Each draw: the manifest, pool and reveal as JSON (section 14), the "
+        "Whole draws (SPEC sections 9-11). " + SECRET_RULE + ". Each draw: the manifest, pool and reveal as JSON "
+        "(section 14; every pool is valid under its manifest's min_cell, section 5.2), the "
         "commitment, seed, selected and alternates (as tickets, in order) and transcript; intermediate values "
         "for debugging. failures: inputs for which every implementation MUST report DrawFailed. "
         "replacements (section 10.2): for a draw above and a dropped list, one replacement (ticket or null) "
@@ -908,9 +977,17 @@ def gen_replacements(by_name: dict) -> list:
     dg = by_name["greedy"]
     rep("greedy", [dg["selected"][1], dg["selected"][4]])
     dgh = by_name["greedy_households_retry"]
-    rgh = rep("greedy_households_retry", [dgh["selected"][0]])
-    # no candidate keeps the quotas: four bounds broken, on two features
-    assert len(rgh["broken_quotas"]) == 4, rgh
+    # no candidate keeps the quotas: more than two bounds broken, on two features. The first
+    # dropped list (one selected person, then two) that gives it.
+    sel_gh = dgh["selected"]
+    tried = [[t] for t in sel_gh] + [list(c) for c in itertools.combinations(sel_gh, 2)]
+    for dropped in tried:
+        r = k.replace(dgh["manifest"], dgh["pool"], dgh["reveal"], bytes.fromhex(dgh["transcript"]), dropped)
+        if len(r["broken_quotas"]) > 2 and len({q.split("=")[0] for q in r["broken_quotas"]}) == 2:
+            break
+    else:
+        raise AssertionError("no dropped list breaks more than two bounds")
+    rep("greedy_households_retry", dropped)
     dl = by_name["lottery"]
     rep("lottery", [dl["alternates"][0], dl["selected"][1]])
     # no quota-keeping candidate: drop a selected person and every other person of the same gender
@@ -1287,6 +1364,7 @@ def gen_verify() -> dict:
     add("lottery_method", "the lottery method over a portfolio", lottery_method, {"commitment": lottery_method["commitment"]},
         expect=("valid_if", None, None))
 
+    add_pool_cases(add)
     add_replacement_cases(add, honest)
     add_quota_replacement_cases(add, lottery_method)
     add_tampered_cases(add, honest)
@@ -1324,10 +1402,107 @@ def gen_verify() -> dict:
         "`valid` (no step failed), `purpose` (the manifest's, null when the bundle is unreadable), `steps` (id "
         "and status of every step of 12.1 in order: passed, failed, skipped or not_checked), `failed_step` and "
         "`error_kind` (null when no step failed), and `by_hand`, the subjects of the items to compare by hand "
-        "(12.3) in order. The drand signatures are drand's own (SPEC 6.4.8: quicknet round 42, mainnet "
+        "(12.3) in order. Pool cases (5.2): a household tag on a single record or under a manifest whose "
+        "household rule is off fails the pool step with HouseholdTag; a cell smaller than min_cell fails it with "
+        "SmallCells (the pool step's details, which give the smallest cell, the records alone in their cell and "
+        "the floor, are free text and not in the vectors). " + SECRET_RULE + ". The drand signatures are drand's own (SPEC 6.4.8: quicknet round 42, mainnet "
         "round 1); a tampered one is refused before the pairing check (6.4.8 steps 1 to 5).")
     out["cases"] = cases
     return out
+
+
+def unchecked_bundle(m: dict, pool: list, reveal: dict) -> dict:
+    """The bundle an organiser's tool would write if it did not check the rules of 5.2 that
+    come after the Merkle root (household tags, the disclosure floor): the commitment, seed,
+    draw and transcript are computed as usual."""
+    M = k.parse_manifest(m)
+    recs = [k.parse_record(r) for r in pool]
+    sources = k.parse_reveal(reveal)
+    k.match_reveal(M["randomness"], sources)
+    c = k.commitment(M)
+    seed = k.compute_seed(c, sources)
+    r = k.run_draw(M, recs, sources, seed)
+    return {"format": "kleroterion-bundle", "spec": k.SPEC_ID, "manifest": m, "commitment": c.hex(), "pool": pool,
+            "reveal": reveal, "seed": seed.hex(),
+            "result": {"selected": [recs[i][0] for i in r["selected"]],
+                       "alternates": [recs[i][0] for i in r["alternates"]]},
+            "transcript": k.transcript(c, seed, r["selected"], r["alternates"]).hex()}
+
+
+# Pools for section 5.2's household tags and disclosure floor. Features: genre, and âge for some.
+POOL_FEATURES = [feat("genre", GENRE, [(0, 4), (0, 4)]), feat("âge", AGE, [(0, 4)] * 3)]
+
+
+def unique_record_pool() -> list:
+    """6 women and 6 men aged 18-34 and one woman aged 60 or more: one record alone in its cell."""
+    recs = [record(ticket("unique", i), [GENRE[i % 2], AGE[0]]) for i in range(12)]
+    recs.append(record(ticket("unique", 12), ["femme", AGE[2]]))
+    return recs
+
+
+def couples_pool() -> list:
+    """Every profile is held by at least 5 records, but two couples of different profile pairs
+    make small cells: 6 single women and 6 single men aged 35-59, a couple of a woman and a man,
+    and a couple of two women (all aged 35-59). Cells: 6, 6, 1 (the woman with a man), 1 (the man
+    with a woman), 2 (the two women together)."""
+    recs = [record(ticket("couples", i), [GENRE[i % 2], AGE[1]]) for i in range(12)]
+    recs += [record(ticket("couples", 12), ["femme", AGE[1]], "foyer-A"),
+             record(ticket("couples", 13), ["homme", AGE[1]], "foyer-A"),
+             record(ticket("couples", 14), ["femme", AGE[1]], "foyer-B"),
+             record(ticket("couples", 15), ["femme", AGE[1]], "foyer-B")]
+    return recs
+
+
+def pool_manifest(title: str, pool: list, features=POOL_FEATURES, household_rule=False, min_cell=None,
+                  panel_size=2) -> dict:
+    method = {"name": "greedy", "max_attempts": 100} if household_rule else {"name": "uniform"}
+    return manifest(title, method, panel_size, 1, features, pool, recipe=hex_recipe("graine"),
+                    household_rule=household_rule, min_cell=min_cell)
+
+
+POOL_REVEAL = hex_reveal("5eed" * 16)
+
+
+def add_pool_cases(add):
+    """Bundles whose pool breaks the household tag rules or the disclosure floor (5.2), and
+    bundles that meet a floor of 5."""
+    lone = unique_record_pool()
+    lone[0]["household"] = "foyer-seul"
+    lone[2]["household"] = "foyer-seul"
+    lone[4]["household"] = "foyer-Z"
+    add("pool_household_tag_alone", "a household tag carried by a single record (the household rule on)",
+        unchecked_bundle(pool_manifest("Foyer d'une personne", lone, household_rule=True), lone, POOL_REVEAL),
+        expect=("invalid", "pool", "HouseholdTag"))
+    off = unique_record_pool()
+    off[0]["household"] = off[1]["household"] = "foyer-1"
+    add("pool_household_tag_rule_off", "two records sharing a household tag under a manifest whose household "
+        "rule is off", unchecked_bundle(pool_manifest("Foyers sans la règle", off), off, POOL_REVEAL),
+        expect=("invalid", "pool", "HouseholdTag"))
+    uniq = unique_record_pool()
+    add("pool_small_cells_unique", "min_cell 5 and one record alone in its cell",
+        unchecked_bundle(pool_manifest("Une personne seule dans sa cellule", uniq, min_cell=5), uniq, POOL_REVEAL),
+        expect=("invalid", "pool", "SmallCells"))
+    add("pool_small_cells_unique_floor_1", "the same pool committed with min_cell 1",
+        k.make_bundle(pool_manifest("Une personne seule dans sa cellule", uniq, min_cell=1), uniq, POOL_REVEAL),
+        expect=("valid_if", None, None))
+    cp = couples_pool()
+    add("pool_small_cells_households", "min_cell 5, every profile held by at least 5 records, but two couples "
+        "of different profile pairs make cells of 1 and 2 records",
+        unchecked_bundle(pool_manifest("Deux couples", cp, household_rule=True, min_cell=5), cp, POOL_REVEAL),
+        expect=("invalid", "pool", "SmallCells"))
+    add("pool_small_cells_households_absent_floor", "the same pool, min_cell absent (1)",
+        k.make_bundle(pool_manifest("Deux couples", cp, household_rule=True), cp, POOL_REVEAL),
+        expect=("valid_if", None, None))
+    pool_m, f_m = min_cell_pool()
+    add("pool_min_cell_5", "households, every cell of at least 5 records, min_cell 5",
+        k.make_bundle(pool_manifest("Cellules d'au moins 5", pool_m, f_m, household_rule=True, min_cell=5, panel_size=6),
+                      pool_m, POOL_REVEAL), expect=("valid_if", None, None))
+    tight = copy.deepcopy(pool_m)
+    tight[-1]["values"] = ["homme", AGE[0]]
+    add("pool_min_cell_5_one_short", "the same with one single man moved to another age band: a cell of 4 and "
+        "a cell of 1",
+        unchecked_bundle(pool_manifest("Cellules d'au moins 5", tight, f_m, household_rule=True, min_cell=5,
+                                       panel_size=6), tight, POOL_REVEAL), expect=("invalid", "pool", "SmallCells"))
 
 
 # drand's published rounds quoted in SPEC 6.4.8 (real signatures).
@@ -1477,8 +1652,10 @@ def add_tampered_cases(add, honest: dict):
         expect=("invalid", "draw", "DrawMismatch"))
     add("transcript_tampered", "a transcript that does not match the result",
         tampered(lambda b: b.update(transcript="11" * 32)), expect=("invalid", "transcript", "TranscriptMismatch"))
-    add("pool_tampered", "a record changed after the commitment",
-        tampered(lambda b: b["pool"][0].update(household="foyer-99")), expect=("invalid", "pool", "PoolRootMismatch"))
+    add("pool_tampered", "a record's value changed after the commitment (to another declared value)",
+        tampered(lambda b: b["pool"][0].update(values=[GENRE[1 - GENRE.index(b["pool"][0]["values"][0])]]
+                                                + b["pool"][0]["values"][1:])),
+        expect=("invalid", "pool", "PoolRootMismatch"))
     add("reveal_other_lottery", "a reveal that names another lottery than the recipe",
         tampered(lambda b: b["reveal"]["sources"].__setitem__(
             0, lottery_value("Tombola de Pérols", [1, 2, 3]))),
@@ -1505,18 +1682,192 @@ def add_tampered_cases(add, honest: dict):
 
 
 # ---------------------------------------------------------------------------
+# pools.json
+# ---------------------------------------------------------------------------
+
+def pool_case(name: str, what: str, m: dict, pool: list, error: str | None) -> dict:
+    M = k.parse_manifest(m)
+    if error is None:
+        recs = k.parse_pool(M, pool)
+    else:
+        expect_error(error, k.parse_pool, M, pool)
+        recs = [k.parse_record(r) for r in pool]
+    case = {"name": name, "what": what, "manifest": m, "pool": pool, "error": error}
+    if error not in (None, "SmallCells"):
+        case.update({"floor_applies": None, "cell_sizes": None, "smallest_cell": None, "alone": None})
+    else:
+        fig = k.cell_figures(M, recs)
+        case.update({"floor_applies": fig["applies"], "cell_sizes": fig["sizes"], "smallest_cell": fig["smallest"],
+                     "alone": fig["alone"]})
+    return case
+
+
+def gen_pools() -> dict:
+    cases = []
+
+    def add(name, what, m, pool, error=None):
+        cases.append(pool_case(name, what, m, pool, error))
+
+    verify_pool = verify_inputs()[1]
+    add("verify_pool", "the pool of verify.json's honest bundle (genre and âge, min_cell absent)",
+        verify_inputs()[0], verify_pool)
+    uniq = unique_record_pool()
+    add("unique_floor_1", "one record alone in its cell, min_cell 1", pool_manifest("Seule", uniq, min_cell=1), uniq)
+    add("unique_floor_0", "the same, min_cell 0 (no floor)", pool_manifest("Seule", uniq, min_cell=0), uniq)
+    add("unique_floor_5", "the same, min_cell 5", pool_manifest("Seule", uniq, min_cell=5), uniq, "SmallCells")
+    cp = couples_pool()
+    add("couples_floor_1", "two couples of different profile pairs, min_cell 1",
+        pool_manifest("Couples", cp, household_rule=True, min_cell=1), cp)
+    add("couples_floor_5", "the same, min_cell 5: every profile has at least 5 records, but the cells of the "
+        "couples are small", pool_manifest("Couples", cp, household_rule=True, min_cell=5), cp, "SmallCells")
+    add("couples_floor_2", "the same, min_cell 2", pool_manifest("Couples", cp, household_rule=True, min_cell=2), cp,
+        "SmallCells")
+    pool_m, f_m = min_cell_pool()
+    add("min_cell_5", "households, every cell of at least 5 records, min_cell 5",
+        pool_manifest("Cellules", pool_m, f_m, household_rule=True, min_cell=5, panel_size=6), pool_m)
+    add("min_cell_6", "the same, min_cell 6", pool_manifest("Cellules", pool_m, f_m, household_rule=True, min_cell=6,
+                                                            panel_size=6), pool_m, "SmallCells")
+    # Housemates compared as multisets: a household of (A, B, B) and one of (B, A, B) in another
+    # pool order give the same cells.
+    a, b = ["femme", AGE[0]], ["homme", AGE[0]]
+    trio = [record(ticket("trio", i), v, h) for i, (v, h) in enumerate(
+        [(a, "foyer-X"), (b, "foyer-X"), (b, "foyer-X"), (b, "foyer-Y"), (a, "foyer-Y"), (b, "foyer-Y")])]
+    add("housemates_multiset", "two households of a woman and two men, in different orders: the woman's "
+        "housemates are equal as multisets (a cell of 2), and so are the men's (a cell of 4)",
+        pool_manifest("Trios", trio, household_rule=True, min_cell=2), trio)
+    add("housemates_multiset_floor_3", "the same, min_cell 3", pool_manifest("Trios", trio, household_rule=True,
+                                                                             min_cell=3), trio, "SmallCells")
+    # A tagged record and an untagged one with the same profile are in different cells.
+    mixed = [record(ticket("mixed", i), ["femme"], h) for i, h in enumerate(
+        ["foyer-1", "foyer-1", None, None, None])]
+    gf = [feat("genre", GENRE, [(0, 2), (0, 2)])]
+    add("tagged_and_untagged", "the same profile with and without a household: two cells (2 and 3)",
+        pool_manifest("Avec et sans foyer", mixed, gf, household_rule=True, min_cell=2), mixed)
+    # No feature: the floor applies only when some record has a household tag.
+    bare = [record(ticket("bare", i), []) for i in range(3)]
+    add("no_feature_no_tag", "no feature and no household tag: the floor does not apply (min_cell 5, 3 records)",
+        pool_manifest("Sans caractéristique", bare, [], min_cell=5), bare)
+    tagged = [record(ticket("bare-tags", i), [], h) for i, h in enumerate(["foyer-1", "foyer-1", None, None, None])]
+    add("no_feature_tags", "no feature, some household tags: the floor applies; cells of 2 (the household) and "
+        "3", pool_manifest("Sans caractéristique, foyers", tagged, [], household_rule=True, min_cell=2), tagged)
+    add("no_feature_tags_floor_3", "the same, min_cell 3",
+        pool_manifest("Sans caractéristique, foyers", tagged, [], household_rule=True, min_cell=3), tagged,
+        "SmallCells")
+    lone = unique_record_pool()
+    lone[4]["household"] = "foyer-Z"
+    add("tag_alone", "a household tag carried by a single record", pool_manifest("Seul", lone, household_rule=True),
+        lone, "HouseholdTag")
+    off = unique_record_pool()
+    off[0]["household"] = off[1]["household"] = "foyer-1"
+    add("tag_rule_off", "a shared household tag, household rule off", pool_manifest("Sans règle", off), off,
+        "HouseholdTag")
+    out = header(
+        "Pool validity (SPEC section 5.2): household tags and the disclosure floor. " + SECRET_RULE + ". Each case: "
+        "`name`, `what` it shows, `manifest` and `pool` (section 14; the manifest commits this pool, so its root "
+        "and count match), `error` (null when the pool is valid, else the kind of section 5.2 a verifier MUST give; "
+        "each invalid pool has exactly one fault), and the cell figures: `floor_applies` (the manifest has a feature or some "
+        "record has a household tag), `cell_sizes` (the number of records of each cell, ascending; a cell is a "
+        "profile with the multiset of the profiles of the record's housemates), `smallest_cell` and `alone` (the "
+        "number of records alone in their cell). The figures follow the definition of a cell even when the floor "
+        "does not apply (then all records are in one cell); they are null for a pool that fails with HouseholdTag "
+        "or an earlier error.")
+    out["cases"] = cases
+    return out
+
+
+# ---------------------------------------------------------------------------
+# receipts.json
+# ---------------------------------------------------------------------------
+
+def gen_receipts(draws: dict) -> dict:
+    by_name = {d["name"]: d for d in draws["draws"]}
+    bundles = []
+    cases = []
+
+    def bundle_of(name):
+        d = by_name[name]
+        b = {"format": "kleroterion-bundle", "spec": k.SPEC_ID, "manifest": d["manifest"],
+             "commitment": d["commitment"], "pool": d["pool"], "reveal": d["reveal"], "seed": d["seed"],
+             "result": {"selected": d["selected"], "alternates": d["alternates"]}, "transcript": d["transcript"]}
+        bundles.append({"name": name, "bundle": b})
+        return b
+
+    def add(name, what, bname, bundle, receipt, expect_check=None):
+        out = k.check_receipt(receipt, bundle)
+        assert out["check"] == expect_check, (name, out)
+        cases.append({"name": name, "what": what, "bundle": bname, "receipt": receipt, "matches": out["matches"],
+                      "outcome": out["outcome"] if out["matches"] else None, "position": out.get("position"),
+                      "number": out.get("number"), "established": out["established"],
+                      "error_kind": out["error_kind"], "failed_check": out["check"]})
+
+    def genuine(bundle, index):
+        return k.make_receipt(bundle, index, secret_of(bundle["pool"][index]["ticket"]))
+
+    for bname in ("uniform", "greedy_households_min_cell_5", "lottery"):
+        b = bundle_of(bname)
+        tickets = [r["ticket"] for r in b["pool"]]
+        sel, alt = b["result"]["selected"], b["result"]["alternates"]
+        others = [t for t in tickets if t not in sel and t not in alt]
+        for label, t in (("selected", sel[1]), ("alternate", alt[0]), ("not_selected", others[0])):
+            i = tickets.index(t)
+            add(f"{bname}_{label}", f"the genuine receipt of a person {label.replace('_', ' ')}", bname, b,
+                genuine(b, i))
+    b = bundles[0]["bundle"]
+    bname = bundles[0]["name"]
+    tickets = [r["ticket"] for r in b["pool"]]
+    i = tickets.index(b["result"]["selected"][0])
+    j = (i + 1) % len(tickets)
+    rc = genuine(b, i)
+    add(f"{bname}_first_selected", "the genuine receipt of the first selected person", bname, b, rc)
+    other = dict(rc, secret=secret_of(tickets[j]).hex())
+    add("secret_of_another_record", "a receipt with the secret of another record of the pool", bname, b, other, 4)
+    add("secret_all_zeros", "a receipt rebuilt from the public pool, with the all-zero secret", bname, b,
+        dict(rc, secret="00" * 32), 4)
+    forged_secret = hashlib.sha256(b"kleroterion vectors forged secret").digest()
+    forged = copy.deepcopy(rc)
+    forged["record"]["holder"] = k.holder_of(forged_secret).hex()
+    forged["secret"] = forged_secret.hex()
+    add("holder_tampered", "a receipt whose record's holder was replaced by the holder of the receipt's own "
+        "secret: the secret matches that holder, but the record is no longer the committed one (the proof fails)",
+        bname, b, forged, 2)
+    add("index_changed", "a genuine receipt with its index moved by one", bname, b, dict(rc, index=j), 2)
+    add("index_out_of_range", "a genuine receipt with its index equal to the pool count", bname, b,
+        dict(rc, index=rc["pool_count"]), 2)
+    other_b = bundles[1]["bundle"]
+    add("other_commitment", "a genuine receipt with the commitment of another draw", bname, b,
+        dict(rc, commitment=other_b["commitment"]), 1)
+    bad = copy.deepcopy(b)
+    bad["seed"] = "00" * 32
+    bundles.append({"name": "uniform_seed_tampered", "bundle": bad})
+    add("bundle_fails", "a genuine receipt against a bundle whose verification fails (its seed): the receipt "
+        "matches, but its outcome is not established", "uniform_seed_tampered", bad, genuine(bad, i))
+    out = header(
+        "Receipts (SPEC section 13). " + SECRET_RULE + ". bundles: the bundles the receipts are checked against "
+        "(section 14), by name (the draws of draws.json of the same name, and that of `uniform` with its seed "
+        "tampered). cases: `receipt` (section 14, with its `secret`) checked against the bundle named `bundle`; "
+        "`matches` (checks 1 to 4 of section 13 pass), `failed_check` (the first check that fails, 1 to 4, or null), "
+        "`error_kind` (ReceiptMismatch for every failure, else null), `outcome` (selected, alternate or not "
+        "selected; null when the receipt does not match), `position` (1-based, selected) and `number` (1-based, "
+        "alternate), null otherwise, and `established` (the bundle verifies, section 12; false when the receipt "
+        "does not match).")
+    out.update({"bundles": bundles, "cases": cases})
+    return out
+
 
 def build_all() -> dict:
     seed = gen_seed()
+    draws = gen_draws()
     return {
         "encoding.json": gen_encoding(),
         "merkle.json": gen_merkle(),
         "seed.json": seed,
         "stream.json": gen_stream(seed),
         "sampling.json": gen_sampling(),
-        "draws.json": gen_draws(),
+        "draws.json": draws,
         "lottery.json": gen_lottery(),
         "verify.json": gen_verify(),
+        "pools.json": gen_pools(),
+        "receipts.json": gen_receipts(draws),
     }
 
 

@@ -294,7 +294,8 @@ def test_merkle_structure():
     assert k.audit_path(4, L[:7]) == [L[5], L[6], N(N(L[0], L[1]), N(L[2], L[3]))]
     assert k.audit_path(6, L[:7]) == [N(L[4], L[5]), N(N(L[0], L[1]), N(L[2], L[3]))]
     # leaf/node domain separation
-    rec = ("T", ["a"], None)
+    rec = ("T", ["a"], None, bytes(32))
+    assert k.rec_bytes(rec) == k.enc_str("T") + k.enc_list(k.enc_str, ["a"]) + b"\x00" + bytes(32)
     assert k.leaf_hash(rec) == hashlib.sha256(b"\x00" + k.enc_str("kleroterion/v2/record") + k.rec_bytes(rec)).digest()
 
 
@@ -576,7 +577,7 @@ def test_drand_rules():
 # ---------------------------------------------------------------------------
 
 VECTOR_FILES = ["encoding.json", "merkle.json", "seed.json", "stream.json", "sampling.json", "draws.json",
-                "lottery.json", "verify.json"]
+                "lottery.json", "verify.json", "pools.json", "receipts.json"]
 
 
 def _header(v):
@@ -596,6 +597,11 @@ def test_vectors_encoding():
         r = k.parse_record(c["record"])
         assert k.rec_bytes(r).hex() == c["bytes"]
         assert k.leaf_hash(r).hex() == c["leaf"]
+        # Section 4: holder = H("holder", raw32(secret)), the last 32 bytes of rec(r).
+        assert k.holder_of(bytes.fromhex(c["secret"])) == r[3]
+        assert c["bytes"].endswith(r[3].hex())
+    assert any("household" not in c["record"] for c in v["records"])
+    assert any(c["record"]["holder"] != c["record"]["holder"].lower() for c in v["records"])
     for c in cases(v, "manifests"):
         M = k.parse_manifest(c["manifest"])
         assert k.manifest_bytes(M).hex() == c["bytes"]
@@ -605,6 +611,15 @@ def test_vectors_encoding():
     assert methods == {"uniform", "stratified", "greedy", "lottery", "rfc3797"}
     purposes = {c["manifest"].get("purpose") for c in v["manifests"]}
     assert purposes == {None, "official", "rehearsal", "replay"}
+    # Section 5: man(M) ends with u32(min_cell); absent means 1.
+    floors = {c["manifest"].get("min_cell") for c in v["manifests"]}
+    assert {None, 0, 1, 5} <= floors
+    for c in v["manifests"]:
+        assert c["bytes"].endswith(k.enc_u32(c["manifest"].get("min_cell", 1)).hex())
+    by_bytes = {}
+    for c in v["manifests"]:
+        by_bytes.setdefault(c["bytes"], set()).add(c["manifest"].get("min_cell"))
+    assert {None, 1} in by_bytes.values()
     for c in cases(v, "invalid_manifests"):
         raises(c["error"], k.parse_manifest, c["manifest"])
     for c in cases(v, "lottery_values"):
@@ -787,7 +802,11 @@ def test_vectors_verify():
         assert (c["verdict"] == "valid") == (c["valid"] and not c["by_hand"])
     kinds = {c["error_kind"] for c in v["cases"]}
     assert {"CommitmentMismatch", "LotteryMismatch", "CommittedLate", "ReplacementMismatch", "UnreadableBundle",
-            "UnsupportedSpec", "DrawMismatch", "InvalidReveal"} <= kinds
+            "UnsupportedSpec", "DrawMismatch", "InvalidReveal", "HouseholdTag", "SmallCells"} <= kinds
+    for c in v["cases"]:
+        if c["error_kind"] in ("HouseholdTag", "SmallCells"):
+            assert c["failed_step"] == "pool", c["name"]
+    assert any(c["valid"] and c["bundle"]["manifest"].get("min_cell") == 5 for c in v["cases"] if "bundle" in c)
     # Section 12.3: item 3 is always listed, so no case reaches `valid` in this version.
     assert "valid" not in {c["verdict"] for c in v["cases"]}
     replay = [c for c in v["cases"] if c["name"] == "replay_after_randomness"][0]
@@ -910,8 +929,9 @@ def test_receipts():
     v = load("draws.json")
     d = v["draws"][0]
     b = _bundle(d)
+    secret = lambda i: make_vectors.secret_of(d["pool"][i]["ticket"])  # noqa: E731
     for i in range(len(d["pool"])):
-        rc = k.make_receipt(b, i)
+        rc = k.make_receipt(b, i, secret(i))
         out = k.check_receipt(rc, b)
         assert out["matches"] and out["established"]
         t = d["pool"][i]["ticket"]
@@ -921,17 +941,147 @@ def test_receipts():
             assert out["outcome"] == "alternate" and out["number"] == d["alternates"].index(t) + 1
         else:
             assert out["outcome"] == "not selected"
-    rc = k.make_receipt(b, 3)
+    rc = k.make_receipt(b, 3, secret(3))
     rc["index"] = 4
-    assert not k.check_receipt(rc, b)["matches"]
-    rc = k.make_receipt(b, 3)
+    assert k.check_receipt(rc, b)["check"] == 2
+    rc = k.make_receipt(b, 3, secret(3))
     rc["index"] = rc["pool_count"]
-    assert not k.check_receipt(rc, b)["matches"]
+    assert k.check_receipt(rc, b)["check"] == 2
+    # Step 4: a receipt rebuilt from the public pool has no secret.
+    for wrong in (bytes(32), secret(4)):
+        out = k.check_receipt(k.make_receipt(b, 3, wrong), b)
+        assert (out["matches"], out["error_kind"], out["check"]) == (False, "ReceiptMismatch", 4)
+    # A holder swapped for one whose secret is known breaks the proof (step 2), before step 4.
+    rc = k.make_receipt(b, 3, b"\x01" * 32)
+    rc["record"] = dict(rc["record"], holder=k.holder_of(b"\x01" * 32).hex())
+    assert k.check_receipt(rc, b)["check"] == 2
+    # A receipt without its secret is malformed.
+    rc = k.make_receipt(b, 3, secret(3))
+    del rc["secret"]
+    raises("Json", k.check_receipt, rc, b)
     # The outcome is not established when the bundle does not verify.
     bb = copy.deepcopy(b)
     bb["seed"] = "00" * 32
-    out = k.check_receipt(k.make_receipt(bb, 0), bb)
+    out = k.check_receipt(k.make_receipt(bb, 0, secret(0)), bb)
     assert out["matches"] and not out["established"]
+
+
+def test_vectors_receipts():
+    v = load("receipts.json")
+    bundles = {x["name"]: x["bundle"] for x in cases(v, "bundles")}
+    draws = {d["name"]: _bundle(d) for d in load("draws.json")["draws"]}
+    for name, b in bundles.items():
+        if name in draws:
+            assert b == draws[name], name
+    for c in cases(v, "cases"):
+        out = k.check_receipt(c["receipt"], bundles[c["bundle"]])
+        assert out["matches"] == c["matches"], c["name"]
+        assert out["check"] == c["failed_check"], c["name"]
+        assert out["error_kind"] == c["error_kind"], c["name"]
+        assert (out["outcome"] if out["matches"] else None) == c["outcome"], c["name"]
+        assert out.get("position") == c["position"] and out.get("number") == c["number"], c["name"]
+        assert out["established"] == c["established"], c["name"]
+        if c["matches"]:
+            secret = bytes.fromhex(c["receipt"]["secret"])
+            assert secret == make_vectors.secret_of(c["receipt"]["record"]["ticket"])
+    checks = {c["failed_check"] for c in v["cases"]}
+    assert checks == {None, 1, 2, 4}
+    assert {c["outcome"] for c in v["cases"]} == {"selected", "alternate", "not selected", None}
+    assert any(c["matches"] and not c["established"] for c in v["cases"])
+    names = {c["name"] for c in v["cases"]}
+    assert {"secret_of_another_record", "secret_all_zeros", "holder_tampered"} <= names
+
+
+def test_vectors_pools():
+    v = load("pools.json")
+    for c in cases(v, "cases"):
+        M = k.parse_manifest(c["manifest"])
+        if c["error"] is None:
+            recs = k.parse_pool(M, c["pool"])
+        else:
+            raises(c["error"], k.parse_pool, M, c["pool"])
+            recs = [k.parse_record(r) for r in c["pool"]]
+        if c["smallest_cell"] is None:
+            assert c["error"] not in (None, "SmallCells") and c["cell_sizes"] is None, c["name"]
+            continue
+        fig = k.cell_figures(M, recs)
+        assert (fig["applies"], fig["sizes"], fig["smallest"], fig["alone"]) == (
+            c["floor_applies"], c["cell_sizes"], c["smallest_cell"], c["alone"]), c["name"]
+        assert sum(c["cell_sizes"]) == len(c["pool"])
+        assert c["alone"] == c["cell_sizes"].count(1)
+        floor = c["manifest"].get("min_cell", 1)
+        assert (c["error"] == "SmallCells") == (c["floor_applies"] and c["smallest_cell"] < floor), c["name"]
+    errors = {c["error"] for c in v["cases"]}
+    assert {None, "HouseholdTag", "SmallCells"} <= errors
+    assert any(not c["floor_applies"] for c in v["cases"] if c["floor_applies"] is not None)
+
+
+def _pool_manifest(pool, features, household_rule=False, min_cell=None):
+    m = {"spec": "kleroterion/v2", "title": "t", "method": {"name": "greedy", "max_attempts": 1} if household_rule
+         else {"name": "uniform"}, "panel_size": 1, "alternates": 0, "household_rule": household_rule,
+         "features": [{"name": f, "values": [{"value": v, "min": 0, "max": 1} for v in vals]}
+                      for f, vals in features],
+         "pool": {"root": k.mth([k.leaf_hash(k.parse_record(r)) for r in pool]).hex(), "count": len(pool)}}
+    if min_cell is not None:
+        m["min_cell"] = min_cell
+    return k.parse_manifest(m)
+
+
+def test_household_tags_and_floor():
+    rec = make_vectors.record
+    g = [("genre", ["f", "h"])]
+    # A tag only with the rule on, and never on one record alone.
+    pair = [rec("a", ["f"], "x"), rec("b", ["h"], "x"), rec("c", ["f"])]
+    k.parse_pool(_pool_manifest(pair, g, household_rule=True), pair)
+    raises("HouseholdTag", k.parse_pool, _pool_manifest(pair, g), pair)
+    alone = [rec("a", ["f"], "x"), rec("b", ["h"], "y"), rec("c", ["f"], "y")]
+    raises("HouseholdTag", k.parse_pool, _pool_manifest(alone, g, household_rule=True), alone)
+    # Cells: the profile and the multiset of the housemates' profiles.
+    pool = [rec("a", ["f"], "x"), rec("b", ["h"], "x"), rec("c", ["h"], "y"), rec("d", ["f"], "y"),
+            rec("e", ["f"]), rec("f", ["f"])]
+    M = _pool_manifest(pool, g, household_rule=True, min_cell=2)
+    recs = k.parse_pool(M, pool)
+    assert k.cell_figures(M, recs) == {"applies": True, "sizes": [2, 2, 2], "smallest": 2, "alone": 0}
+    raises("SmallCells", k.parse_pool, _pool_manifest(pool, g, household_rule=True, min_cell=3), pool)
+    pool[3] = rec("d", ["h"], "y")
+    M = _pool_manifest(pool, g, household_rule=True)
+    fig = k.cell_figures(M, k.parse_pool(M, pool))
+    assert fig["sizes"] == [1, 1, 2, 2] and fig["alone"] == 2
+    # min_cell 0 and 1 mean no floor; absent means 1.
+    uniq = [rec("a", ["f"]), rec("b", ["h"]), rec("c", ["h"])]
+    for floor in (None, 0, 1):
+        k.parse_pool(_pool_manifest(uniq, g, min_cell=floor), uniq)
+    raises("SmallCells", k.parse_pool, _pool_manifest(uniq, g, min_cell=2), uniq)
+    # No feature and no tag: the rule does not apply.
+    bare = [rec("a", []), rec("b", [])]
+    k.parse_pool(_pool_manifest(bare, [], min_cell=5), bare)
+    tagged = [rec("a", [], "x"), rec("b", [], "x"), rec("c", [])]
+    raises("SmallCells", k.parse_pool, _pool_manifest(tagged, [], household_rule=True, min_cell=2), tagged)
+    # The encoding: u32(min_cell) last; absent equals 1.
+    assert k.manifest_bytes(_pool_manifest(uniq, g)) == k.manifest_bytes(_pool_manifest(uniq, g, min_cell=1))
+    assert k.manifest_bytes(_pool_manifest(uniq, g, min_cell=5)).endswith(b"\x00\x00\x00\x05")
+    # A record without holder is malformed; the holder is 32 bytes.
+    raises("Json", k.parse_record, {"ticket": "a", "values": []})
+    raises("InvalidHex", k.parse_record, {"ticket": "a", "values": [], "holder": "00" * 31})
+
+
+def test_vector_records_have_their_holders():
+    """Every record of the vectors follows the secret rule of make_vectors (documented in each file)."""
+    def records():
+        for t in load("merkle.json")["trees"]:
+            yield from t["records"]
+        for d in load("draws.json")["draws"]:
+            yield from d["pool"]
+        for c in load("verify.json")["cases"]:
+            if "bundle" in c and c["bundle"].get("spec") == "kleroterion/v2":
+                yield from c["bundle"]["pool"]
+        for c in load("pools.json")["cases"]:
+            yield from c["pool"]
+    n = 0
+    for r in records():
+        n += 1
+        assert bytes.fromhex(r["holder"]) == k.holder_of(make_vectors.secret_of(r["ticket"])), r
+    assert n > 100
 
 
 def test_vector_files_are_up_to_date():
