@@ -62,6 +62,7 @@ fn records(n: usize, strata: usize, households: bool) -> Vec<Record> {
                     communes[c].clone(),
                 ],
                 household: (households && i % 3 != 2).then(|| format!("house-{}", i / 3)),
+                holder: kleroterion::Digest::from_array([(i % 251) as u8; 32]),
             }
         })
         .collect()

@@ -10,6 +10,7 @@
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
+use kleroterion::tickets::holder_of;
 use kleroterion::public_lottery::{LotteryFormat, NumberGroup};
 use kleroterion::merkle::MerkleTree;
 use kleroterion::text::{is_bidi_control, is_control};
@@ -440,6 +441,25 @@ fn q(value: &str, min: u32, max: u32) -> ValueQuota {
     }
 }
 
+/// Household tags as a pool may publish them: only under the rule, and only when shared.
+fn publishable(mut records: Vec<Record>, household_rule: bool) -> Vec<Record> {
+    let mut carriers = std::collections::BTreeMap::<String, usize>::new();
+    for h in records.iter().filter_map(|r| r.household.clone()) {
+        *carriers.entry(h).or_default() += 1;
+    }
+    for r in &mut records {
+        if !household_rule || r.household.as_ref().is_some_and(|h| carriers[h] < 2) {
+            r.household = None;
+        }
+    }
+    records
+}
+
+/// The receipt secret of the record at index `i` of the pools made here.
+fn secret_of(i: usize) -> [u8; 32] {
+    [(i % 256) as u8; 32]
+}
+
 /// The honest bundle receipts are checked against: 9 people, greedy with households, k = 4.
 pub fn honest_bundle() -> &'static Bundle {
     static BUNDLE: OnceLock<Bundle> = OnceLock::new();
@@ -452,6 +472,7 @@ pub fn honest_bundle() -> &'static Bundle {
                     if i < 4 { "young" } else { "old" }.into(),
                 ],
                 household: (i < 6).then(|| format!("h{}", i / 2)),
+                holder: holder_of(&secret_of(i)),
             })
             .collect();
         let manifest = Manifest::new("receipts", Method::Greedy { max_attempts: 20 }, 4, vec![
@@ -466,7 +487,7 @@ pub fn honest_bundle() -> &'static Bundle {
             ], PoolCommitment::of(&records).expect("pool")).with_announced_at("2026-11-30T12:00:00Z").with_alternates(3).with_household_rule(true).with_randomness(Recipe {
                 sources: vec![SourceSpec::Hex { label: "x".into() }],
                 fallback: Fallback::NextValue,
-            }).with_purpose(Purpose::Official);
+            }).with_purpose(Purpose::Official).with_min_cell(1);
         let reveal = Reveal {
             sources: vec![SourceValue::Hex {
                 value: vec![1, 2, 3],
@@ -482,7 +503,8 @@ pub fn honest_receipts() -> Vec<String> {
     let tree = MerkleTree::from_records(&b.pool).expect("tree");
     (0..b.pool.len() as u32)
         .map(|i| {
-            let r = Receipt::issue(b.commitment, &tree, &b.pool, i).expect("receipt");
+            let r = Receipt::issue(b.commitment, &tree, &b.pool, i, &secret_of(i as usize))
+                .expect("receipt");
             serde_json::to_string_pretty(&r).expect("json")
         })
         .collect()
@@ -689,8 +711,16 @@ impl DrawInput {
                     0 => None,
                     x => Some(format!("h{}", x % 4)),
                 },
+                holder: holder_of(&secret_of(i)),
             })
             .collect();
+        // Mostly pools a verifier accepts (SPEC.md section 5.2): tags only under the rule and
+        // never alone; now and then the raw tags, which must be refused, never panic.
+        let records = if self.param % 11 == 10 {
+            records
+        } else {
+            publishable(records, self.household_rule)
+        };
         let k = u32::from(self.panel_size) % (n as u32 + 2);
         let list = |i: usize| self.lists.get(i).cloned().unwrap_or_default();
         let feature_name = if nf == 0 || self.param % 5 == 4 {
@@ -735,7 +765,9 @@ impl DrawInput {
                 0 => Purpose::Official,
                 1 => Purpose::Rehearsal,
                 _ => Purpose::Replay,
-            });
+            })
+            // Pools of 1 to 12 records: the default floor of 5 would refuse nearly all of them.
+            .with_min_cell(if self.param % 7 == 6 { 5 } else { 1 });
         let value = if self.reveal.is_empty() {
             vec![0]
         } else {
@@ -779,7 +811,8 @@ pub fn draw(input: &DrawInput) {
     );
     let tree = MerkleTree::from_records(&records).expect("tree");
     for i in 0..records.len() as u32 {
-        let r = Receipt::issue(b.commitment, &tree, &records, i).expect("receipt");
+        let r = Receipt::issue(b.commitment, &tree, &records, i, &secret_of(i as usize))
+            .expect("receipt");
         check_receipt(&r, &b).expect("an honest receipt matches");
     }
     if manifest.method.enforces_quotas() {

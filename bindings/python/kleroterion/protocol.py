@@ -386,6 +386,23 @@ class Manifest:
         return r
 
     @property
+    def min_cell(self) -> int:
+        """The disclosure floor: every published cell holds at least this many records (5 by
+        default; lower when the commit was made with ``allow_small_cells``)."""
+        return int(self.data.get("min_cell", 1))
+
+    @property
+    def cells(self) -> Optional[dict[str, int]]:
+        """The disclosure figures of the pool committed here: ``smallest`` (the records of the
+        smallest cell), ``alone`` (records alone in their cell) and ``cells``; None when the
+        pool publishes nothing but tickets, or when this manifest was not committed here."""
+        figures = self._committed.cells() if self._committed is not None else None
+        if figures is None:
+            return None
+        smallest, alone, cells = figures
+        return {"smallest": smallest, "alone": alone, "cells": cells}
+
+    @property
     def tickets(self) -> Optional[pd.Series]:
         """Private: the ticket of each organiser id (None when unknown)."""
         if self._tickets is None and self._committed is not None:
@@ -404,20 +421,18 @@ class Manifest:
     def receipts(self) -> Receipts:
         """Private receipts by organiser id (by ticket when the ids are unknown)."""
         tickets = self.tickets
-        index_of: dict[str, int]
-        if tickets is None:
-            ts = self._records.tickets()
-            index_of = {t: i for i, t in enumerate(ts)}
-            ids = pd.Index(ts, name="ticket")
-            return Receipts(ids, lambda k: Receipt(self._records.receipt(self.commitment, index_of[k])))
+        if tickets is None or self._committed is None:
+            raise _invalid(
+                "receipts are made at commit time: each holds its person's secret, which only the "
+                "commit knows (SPEC.md section 13). Use the manifest returned by commit(), or the "
+                "receipts it wrote to the private folder"
+            )
+        committed = self._committed
         pos = {t: i for i, t in enumerate(self._records.tickets())}
         by_id = dict(zip(tickets.index, tickets.tolist()))
 
         def lookup(key: str) -> Receipt:
-            i = pos[by_id[key]]
-            if self._committed is not None:
-                return Receipt(self._committed.receipt_json(i))
-            return Receipt(self._records.receipt(self.commitment, i))
+            return Receipt(committed.receipt_json(pos[by_id[key]]))
 
         return Receipts(tickets.index, lookup)
 
@@ -559,6 +574,7 @@ def commit(
     time_limit: Optional[float] = None,
     purpose: Purpose = "official",
     now: Union[int, str, datetime.datetime, None] = None,
+    allow_small_cells: Optional[int] = None,
 ) -> Manifest:
     """Commits a draw, as ``kleroterion commit`` does: assigns tickets, orders the pool by
     ticket, builds the manifest (for ``lottery``: LEXIMIN rounded to ``panels`` equiprobable
@@ -584,6 +600,12 @@ def commit(
       names. Default: a new 256-bit key, readable as ``manifest.ticket_key`` and written to
       ``private/ticket-key.txt`` by :meth:`Manifest.write`. The same key and the same inputs
       give the same commitment: in a notebook, keep the key to run a cell again.
+    - ``allow_small_cells``: the disclosure floor, lowered. By default a pool in which some
+      cell (the people sharing every published value, and the values of those they live with)
+      holds fewer than 5 records is refused with :class:`InvalidInput`, because anyone who knows
+      such a person could recognise them. ``allow_small_cells=N`` publishes cells down to ``N``
+      records; the manifest records ``N`` (``manifest.min_cell``) and every verifier shows it.
+      ``manifest.cells`` gives the figures.
     """
     if purpose not in ("official", "rehearsal", "replay"):
         raise _invalid(f"unknown purpose {purpose!r}: use official, rehearsal or replay")
@@ -619,6 +641,7 @@ def commit(
             time_limit=time_limit,
             purpose=purpose,
             now=unix_now,
+            allow_small_cells=allow_small_cells,
         )
     m = Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)
     m._inputs = [*pool._inputs, *quotas._inputs]

@@ -339,7 +339,7 @@ fn purpose_of(name: &str) -> PyResult<Purpose> {
     people, quotas, panel_size, method, *, alternates=0, title=String::new(), announced_at=None,
     randomness_json=None, ticket_key=None, max_attempts=100, panels=1000, strata=None,
     allocation=String::from("largest-remainder"), progress=None, time_limit=None,
-    purpose="official", now=None
+    purpose="official", now=None, allow_small_cells=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn commit(
@@ -361,6 +361,7 @@ pub fn commit(
     time_limit: Option<f64>,
     purpose: &str,
     now: Option<u64>,
+    allow_small_cells: Option<u32>,
 ) -> PyResult<Committed> {
     let purpose = purpose_of(purpose)?;
     let method = method_choice(method, max_attempts, panels, strata, &allocation)?;
@@ -384,6 +385,7 @@ pub fn commit(
         o.announced_at = announced_at;
         o.randomness = randomness;
         o.now = now;
+        o.allow_small_cells = allow_small_cells;
         o
     };
     let result = py.detach(|| kfiles::commit(&people.people, &quotas.quotas, &options));
@@ -447,6 +449,12 @@ impl Committed {
     #[getter]
     fn leximin_min(&self) -> Option<f64> {
         self.committed.leximin_min
+    }
+
+    /// The disclosure figures of the published pool as `(smallest cell, records alone in
+    /// their cell, cells)`; `None` when the pool publishes nothing but tickets.
+    fn cells(&self) -> Option<(u32, u32, u32)> {
+        self.committed.cells.map(|c| (c.smallest, c.alone, c.cells))
     }
 
     /// Writes the commit folder as the command line does (built under a temporary name, then

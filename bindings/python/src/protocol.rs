@@ -79,17 +79,29 @@ impl Records {
 #[pymethods]
 impl Records {
     /// Builds records from columns: one ticket per person, one list of values per feature
-    /// (feature-major), and optionally one household key (or None) per person. Every text is
-    /// normalised to NFC, as importers must do before a commitment.
+    /// (feature-major), one receipt secret (64 hex digits) per person, and optionally one
+    /// household tag (or None) per person. Every text is normalised to NFC, as importers must
+    /// do before a commitment.
     #[staticmethod]
-    #[pyo3(signature = (tickets, columns, households=None))]
+    #[pyo3(signature = (tickets, columns, secrets, households=None))]
     fn from_columns(
         py: Python<'_>,
         tickets: Vec<String>,
         columns: Vec<Vec<String>>,
+        secrets: Vec<String>,
         households: Option<Vec<Option<String>>>,
     ) -> PyResult<Self> {
         let n = tickets.len();
+        if secrets.len() != n {
+            return Err(errors::invalid(format!(
+                "{} receipt secrets for {n} tickets",
+                secrets.len()
+            )));
+        }
+        let holders = secrets
+            .iter()
+            .map(|s| secret_bytes(s).map(|s| kleroterion::tickets::holder_of(&s)))
+            .collect::<PyResult<Vec<_>>>()?;
         if let Some(c) = columns.iter().find(|c| c.len() != n) {
             return Err(errors::invalid(format!(
                 "a feature column has {} values for {n} tickets",
@@ -110,13 +122,15 @@ impl Records {
             let mut hh = households.map(Vec::into_iter);
             let records = tickets
                 .into_iter()
-                .map(|ticket| Record {
+                .zip(holders)
+                .map(|(ticket, holder)| Record {
                     ticket: nfc(ticket),
                     values: cols
                         .iter_mut()
                         .map(|c| nfc(c.next().unwrap_or_default()))
                         .collect(),
                     household: hh.as_mut().and_then(|h| h.next().flatten()).map(nfc),
+                    holder,
                 })
                 .collect();
             Ok(Self::new(records))
@@ -187,13 +201,21 @@ impl Records {
             .collect())
     }
 
-    /// The private receipt of person `index` for the draw committed as `commitment`.
-    fn receipt(&self, py: Python<'_>, commitment: &str, index: u32) -> PyResult<String> {
+    /// The private receipt of person `index` for the draw committed as `commitment`, with the
+    /// person's receipt secret (64 hex digits; refused when it does not open their holder).
+    fn receipt(
+        &self,
+        py: Python<'_>,
+        commitment: &str,
+        index: u32,
+        secret: &str,
+    ) -> PyResult<String> {
         let c = digest(commitment, "commitment")?;
+        let secret = secret_bytes(secret)?;
         let tree = py.detach(|| self.tree())?;
         to_json(
             "receipt",
-            &Receipt::issue(c, tree, &self.records, index).py()?,
+            &Receipt::issue(c, tree, &self.records, index, &secret).py()?,
         )
     }
 
@@ -667,4 +689,9 @@ pub fn first_drand_round(chain: &str, after: &str) -> PyResult<String> {
         "drand round",
         &kleroterion::beacon::plan_round(chain, after).py()?,
     )
+}
+
+/// A receipt secret from its 64 hex digits.
+fn secret_bytes(text: &str) -> PyResult<[u8; 32]> {
+    Ok(*digest(text, "secret")?.as_bytes())
 }

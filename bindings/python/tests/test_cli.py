@@ -31,14 +31,14 @@ def cli_commit(cli: Path, out: Path, method: str = "greedy") -> None:
         cli, "commit", "--people", str(SF / "candidates.csv"), "--quotas", str(SF / "features.csv"),
         "--size", "22", "--method", method, "--id-column", "nationbuilder_id", "--household", *HOUSEHOLD,
         "--ticket-key", "73686172656420736563726574212121", "--title", "Interop", "--alternates", "4", "--panels", "100",
-        "--out", str(out),
+        "--allow-small-cells", "1", "--out", str(out),
     )
 
 
 def python_commit(method: str = "greedy") -> kl.Manifest:
     pool = kl.Pool.from_csv(SF / "candidates.csv", id="nationbuilder_id", household=HOUSEHOLD)
     quotas = kl.Quotas.from_csv(SF / "features.csv")
-    return kl.commit(pool, quotas, 22, method=method, ticket_key="73686172656420736563726574212121", title="Interop",
+    return kl.commit(pool, quotas, 22, allow_small_cells=1, method=method, ticket_key="73686172656420736563726574212121", title="Interop",
                      alternates=4, panels=100, progress=False)
 
 

@@ -68,7 +68,7 @@ def test_invalid_input_from_dataframes() -> None:
         ll.commitment({"spec": "kleroterion/v2"})
     assert e5.value.kind == "Json"
     with pytest.raises(kl.InvalidInput):
-        kl.commit(small_pool(), small_quotas(), 2, method="coin-toss")
+        kl.commit(small_pool(), small_quotas(), 2, allow_small_cells=1, method="coin-toss")
 
 
 def test_infeasible_quotas() -> None:
@@ -89,7 +89,7 @@ def test_infeasible_quotas() -> None:
 def test_invalid_randomness() -> None:
     recipe = rnd.recipe(rnd.lottery_source("euromillions", "2026-12-01"))
     announced = "2026-11-30T12:00:00Z"
-    m = kl.commit(small_pool(), small_quotas(), 2, method="uniform", randomness=recipe, ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b",
+    m = kl.commit(small_pool(), small_quotas(), 2, allow_small_cells=1, method="uniform", randomness=recipe, ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b",
                   announced_at=announced, now=announced)
     with pytest.raises(kl.InvalidRandomness) as e:
         kl.draw(m, rnd.reveal(rnd.lottery_value("fr-loto", [1, 2, 3, 4, 5], [[1]])))
@@ -106,14 +106,14 @@ def test_invalid_randomness() -> None:
     assert "SPEC.md section 14" in str(e4.value)
     # Registry ids only (or a declared format and draw time); and an announcement is needed.
     with pytest.raises(kl.InvalidInput) as e5:
-        kl.commit(small_pool(), small_quotas(), 2, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", announced_at=announced,
+        kl.commit(small_pool(), small_quotas(), 2, allow_small_cells=1, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", announced_at=announced,
                   now=announced, randomness=rnd.recipe(rnd.lottery_source("EuroMillions", "2026-12-01")))
     assert e5.value.kind == "InvalidRecipe" and "not in the lottery registry" in str(e5.value)
     with pytest.raises(kl.InvalidInput) as e6:
-        kl.commit(small_pool(), small_quotas(), 2, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", randomness=recipe, now=announced)
+        kl.commit(small_pool(), small_quotas(), 2, allow_small_cells=1, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", randomness=recipe, now=announced)
     assert e6.value.kind == "AnnouncementMissing"
     with pytest.raises(kl.InvalidInput) as e7:
-        kl.commit(small_pool(), small_quotas(), 2, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", now=announced,
+        kl.commit(small_pool(), small_quotas(), 2, allow_small_cells=1, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", now=announced,
                   announced_at=announced, randomness={"sources": recipe["sources"], "fallback": "the latest value"})
     assert "next_value" in str(e7.value)
 
@@ -127,8 +127,8 @@ def test_draw_failed() -> None:
 
 
 def test_verification_failed() -> None:
-    m = kl.commit(small_pool(), small_quotas(), 2, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b")
-    other = kl.commit(small_pool(), small_quotas(), 2, method="uniform", ticket_key="6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f")
+    m = kl.commit(small_pool(), small_quotas(), 2, allow_small_cells=1, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b")
+    other = kl.commit(small_pool(), small_quotas(), 2, allow_small_cells=1, method="uniform", ticket_key="6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f6f")
     b = kl.draw(m, [rnd.hex_value("00")])
     receipt = other.receipts["a"]
     with pytest.raises(kl.VerificationFailed) as e:

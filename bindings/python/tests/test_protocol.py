@@ -35,7 +35,7 @@ def sf() -> tuple[kl.Pool, kl.Quotas]:
 @pytest.fixture(scope="module")
 def lottery(sf: tuple[kl.Pool, kl.Quotas]) -> kl.Manifest:
     pool, quotas = sf
-    return kl.commit(pool, quotas, 22, method="lottery", alternates=5, title="Fixture assembly",
+    return kl.commit(pool, quotas, 22, allow_small_cells=1, method="lottery", alternates=5, title="Fixture assembly",
                      announced_at=ANNOUNCED, randomness=RECIPE, ticket_key=b"secret key 16 by",
                      panels=200, progress=False, now=ANNOUNCED)
 
@@ -60,15 +60,15 @@ def test_lottery_commit(lottery: kl.Manifest) -> None:
 
 def test_commit_is_reproducible_with_a_ticket_key(sf: tuple[kl.Pool, kl.Quotas]) -> None:
     pool, quotas = sf
-    a = kl.commit(pool, quotas, 22, method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", progress=False)
-    b = kl.commit(pool, quotas, 22, method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", progress=False)
-    c = kl.commit(pool, quotas, 22, method="greedy", progress=False)
+    a = kl.commit(pool, quotas, 22, allow_small_cells=1, method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", progress=False)
+    b = kl.commit(pool, quotas, 22, allow_small_cells=1, method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", progress=False)
+    c = kl.commit(pool, quotas, 22, allow_small_cells=1, method="greedy", progress=False)
     assert a.commitment == b.commitment
     assert a.commitment != c.commitment  # a generated key
     assert a.ticket_key == "6b" * 16
     generated = c.ticket_key
     assert generated is not None and len(generated) == 64
-    again = kl.commit(pool, quotas, 22, method="greedy", ticket_key=bytes.fromhex(generated), progress=False)
+    again = kl.commit(pool, quotas, 22, allow_small_cells=1, method="greedy", ticket_key=bytes.fromhex(generated), progress=False)
     assert again.commitment == c.commitment
 
 
@@ -76,7 +76,7 @@ def test_commit_is_reproducible_with_a_ticket_key(sf: tuple[kl.Pool, kl.Quotas])
 def test_a_weak_ticket_key_is_refused(sf: tuple[kl.Pool, kl.Quotas], weak: Union[str, bytes]) -> None:
     pool, quotas = sf
     with pytest.raises(kl.InvalidInput) as e:
-        kl.commit(pool, quotas, 22, method="greedy", ticket_key=weak, progress=False)
+        kl.commit(pool, quotas, 22, allow_small_cells=1, method="greedy", ticket_key=weak, progress=False)
     assert e.value.kind == "WeakTicketKey"
     assert "ticket key" in str(e.value)
 
@@ -210,7 +210,7 @@ def test_pandas_pool_uniform_and_stratified() -> None:
         pd.DataFrame({"feature": ["gender", "gender"], "value": ["femme", "homme"], "min": [4, 4], "max": [6, 6]})
     )
     pool = kl.Pool.from_dataframe(df, id="id", features=["gender", "commune"])
-    m = kl.commit(pool, quotas, 10, method="stratified", strata="commune", allocation="largest-remainder",
+    m = kl.commit(pool, quotas, 10, allow_small_cells=1, method="stratified", strata="commune", allocation="largest-remainder",
                   ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", alternates=3)
     assert [f["name"] for f in m.data["features"]] == ["gender", "commune"]
     b = kl.draw(m, {"sources": [{"kind": "hex", "value": "00"}]})
@@ -224,7 +224,7 @@ def test_pandas_pool_uniform_and_stratified() -> None:
     assert "NO RECIPE" in report._repr_html_()
     time_order = next(s for s in report.steps if s.id == "time_order")
     assert time_order.status == "skipped"
-    u = kl.commit(pool, quotas, 10, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b")
+    u = kl.commit(pool, quotas, 10, allow_small_cells=1, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b")
     assert kl.verify(kl.draw(u, [rnd.dice_value(np.array([1, 2, 3]))]))
 
 
@@ -234,7 +234,7 @@ def test_nfc_on_import() -> None:
     q = kl.Quotas.from_dataframe(
         pd.DataFrame({"feature": ["commune"] * 2, "value": ["P\u00e9rols", "Lattes"], "min": [0, 0], "max": [2, 2]})
     )
-    m = kl.commit(kl.Pool.from_dataframe(df), q, 2, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b")
+    m = kl.commit(kl.Pool.from_dataframe(df), q, 2, allow_small_cells=1, method="uniform", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b")
     values = {r["values"][0] for r in json.loads(m.records.to_json())["records"]}
     assert values == {"P\u00e9rols", "Lattes"}
 

@@ -33,7 +33,7 @@ QUOTAS = pd.DataFrame({"feature": ["gender", "gender"], "value": ["f", "m"], "mi
 def commit(ticket_key: Optional[str] = "6e6f7465626f6f6b206b657920313233", title: str = "Safe files") -> kl.Manifest:
     # The features are named, so that only the id and gender columns would be needed.
     pool = kl.Pool.from_dataframe(PEOPLE, id="id", features=["gender"])
-    return kl.commit(pool, kl.Quotas.from_dataframe(QUOTAS), 4, method="greedy", alternates=2,
+    return kl.commit(pool, kl.Quotas.from_dataframe(QUOTAS), 4, allow_small_cells=1, method="greedy", alternates=2,
                      title=title, ticket_key=ticket_key, progress=False)
 
 
@@ -140,7 +140,7 @@ def test_a_commit_folder_never_holds_the_pool_file(tmp_path: Path) -> None:
     people = tmp_path / "people.csv"
     PEOPLE.to_csv(people, index=False)
     pool = kl.Pool.from_csv(people, id="id", features=["gender"])
-    m = kl.commit(pool, kl.Quotas.from_dataframe(QUOTAS), 4, method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", progress=False)
+    m = kl.commit(pool, kl.Quotas.from_dataframe(QUOTAS), 4, allow_small_cells=1, method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", progress=False)
     for overwrite in (False, True):
         with pytest.raises(kl.InvalidInput) as e:
             m.write(tmp_path, overwrite=overwrite)

@@ -44,7 +44,7 @@ def commit(**kw: Any) -> kl.Manifest:
     args: dict[str, Any] = dict(method="greedy", ticket_key="6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", randomness=RECIPE, announced_at=ANNOUNCED,
                                 now=ANNOUNCED, alternates=2, title="Test assembly")
     args.update(kw)
-    return kl.commit(pool(), quotas(), 4, **args)
+    return kl.commit(pool(), quotas(), 4, allow_small_cells=1, **args)
 
 
 def real_draw(m: kl.Manifest) -> kl.Bundle:

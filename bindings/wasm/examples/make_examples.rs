@@ -151,12 +151,36 @@ fn pool(label: &str, n: usize, specs: &[&Spec], households: bool) -> Vec<Record>
             None
         };
         records.push(Record {
+            holder: kleroterion::tickets::holder_of(&secret(&ticket)),
             ticket,
             values,
             household,
         });
     }
+    // A tag says only that records live together: people alone in their household have none.
+    let mut carriers = std::collections::BTreeMap::<String, usize>::new();
+    for h in records.iter().filter_map(|r| r.household.clone()) {
+        *carriers.entry(h).or_default() += 1;
+    }
+    for r in &mut records {
+        if r.household.as_ref().is_some_and(|h| carriers[h] < 2) {
+            r.household = None;
+        }
+    }
     records
+}
+
+/// The receipt secret of the fictitious volunteer holding `ticket`.
+fn secret(ticket: &str) -> [u8; 32] {
+    *sha256(format!("kleroterion page examples: receipt secret of {ticket}").as_bytes()).as_bytes()
+}
+
+/// The disclosure floor of an example: the default of 5, or the smallest cell when the pool
+/// has smaller ones. The lowered floor is recorded in the manifest, and the page shows it.
+fn floor_of(features: &[Feature], records: &[Record]) -> Res<u32> {
+    let pool = ResolvedPool::new(features, records)?;
+    let smallest = kleroterion::disclosure::Cells::of(&pool).map_or(1, |c| c.smallest);
+    Ok(smallest.min(kleroterion::disclosure::DEFAULT_FLOOR))
 }
 
 /// Quotas around each value's share of the pool: `target ± slack`.
@@ -209,8 +233,10 @@ fn manifest(
         alternates,
         household_rule,
     } = setup;
+    let min_cell = floor_of(&features, records)?;
     Ok(
         Manifest::new(title, method, k, features, PoolCommitment::of(records)?)
+            .with_min_cell(min_cell)
             .with_announced_at(announced_at)
             .with_alternates(alternates)
             .with_household_rule(household_rule)
@@ -298,7 +324,13 @@ fn emit(dir: &Path, id: &str, bundle: &Bundle, title_en: &str, title_fr: &str) -
         let Some(index) = index_of(&ticket) else {
             continue;
         };
-        let receipt = Receipt::issue(bundle.commitment, &tree, &bundle.pool, index as u32)?;
+        let receipt = Receipt::issue(
+            bundle.commitment,
+            &tree,
+            &bundle.pool,
+            index as u32,
+            &secret(&ticket),
+        )?;
         let file = format!("{id}-receipt-{outcome}.json");
         write(dir, &file, &serde_json::to_string_pretty(&receipt)?)?;
         receipts.push(ReceiptEntry {

@@ -276,11 +276,22 @@ fn generate(dir: &Path, n: u32, communes: u32, k: u32) -> Fallible<Vec<u32>> {
 /// allocating a `String` a voter.
 struct TicketKey(kleroterion::TicketKey);
 
+fn ticket_key() -> Fallible<TicketKey> {
+    Ok(TicketKey(kleroterion::TicketKey::from_bytes(TICKET_KEY)?))
+}
+
 impl TicketKey {
     /// The first 8 bytes of `HMAC-SHA256(key, "ticket" 0x00 id)`.
     fn ticket_bytes(&self, id: &[u8], _scratch: &mut Vec<u8>) -> [u8; 8] {
         self.0
             .code("ticket", std::str::from_utf8(id).unwrap_or_default())
+    }
+
+    /// The record's `holder`. This example keeps no ids after the commit, so a person's
+    /// receipt secret is derived from their ticket (under the same secret key) rather than from
+    /// their id: it can be made again whenever the record is written.
+    fn holder(&self, ticket: &str) -> Digest {
+        kleroterion::tickets::holder_of(&self.0.secret(ticket))
     }
 }
 
@@ -347,14 +358,13 @@ impl<'a> Committer<'a> {
                 .map(|(i, s)| (s.as_bytes(), i as u32))
                 .collect(),
             names,
-            hmac: TicketKey(
-                kleroterion::TicketKey::from_bytes(TICKET_KEY).unwrap_or_else(|e| panic!("{e}")),
-            ),
+            hmac: ticket_key().unwrap_or_else(|e| panic!("{e}")),
             scratch: Vec::with_capacity(64),
             record: Record {
                 ticket: String::with_capacity(19),
                 values: vec![String::with_capacity(16)],
                 household: None,
+                holder: Digest::from_array([0; 32]),
             },
             builder: RootBuilder::new(),
             tickets: Vec::with_capacity(n),
@@ -371,6 +381,7 @@ impl<'a> Committer<'a> {
         })?;
         let t = self.hmac.ticket_bytes(id, &mut self.scratch);
         format_ticket(t, &mut self.record.ticket);
+        self.record.holder = self.hmac.holder(&self.record.ticket);
         self.record.values[0].clear();
         self.record.values[0].push_str(&self.names[c as usize]);
         self.builder.push(leaf_hash(&self.record)?);
@@ -513,6 +524,7 @@ fn write_bundle(
     )?;
     serde_json::to_writer(&mut w, manifest)?;
     write!(w, ",\"commitment\":\"{commitment}\",\"pool\":[")?;
+    let key = ticket_key()?;
     let mut t = String::with_capacity(19);
     for (i, (&ticket, &c)) in compact.tickets.iter().zip(&compact.commune).enumerate() {
         format_ticket(ticket.to_be_bytes(), &mut t);
@@ -521,8 +533,9 @@ fn write_bundle(
         }
         write!(
             w,
-            "{{\"ticket\":\"{t}\",\"values\":[{}],\"household\":null}}",
-            quoted[c as usize]
+            "{{\"ticket\":\"{t}\",\"values\":[{}],\"household\":null,\"holder\":\"{}\"}}",
+            quoted[c as usize],
+            key.holder(&t)
         )?;
     }
     write!(w, "],\"reveal\":")?;
@@ -802,6 +815,7 @@ fn main() -> Fallible<()> {
         // `Vec<String>` of values a voter): build them, then run `draw::draw`, which checks
         // the commitment (the Merkle root again), resolves the pool, draws, and copies the
         // records into the bundle.
+        let key = ticket_key()?;
         let records: Vec<Record> = compact
             .tickets
             .iter()
@@ -810,6 +824,7 @@ fn main() -> Fallible<()> {
                 let mut ticket = String::new();
                 format_ticket(t.to_be_bytes(), &mut ticket);
                 Record {
+                    holder: key.holder(&ticket),
                     ticket,
                     values: vec![names[c as usize].clone()],
                     household: None,

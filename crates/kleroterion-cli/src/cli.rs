@@ -122,6 +122,12 @@ pub struct CommitArgs {
     /// kept in private/ticket-key.txt, and the same key and inputs give the same commitment.
     #[arg(long, value_name = "KEY")]
     pub ticket_key: Option<String>,
+    /// Publish the pool even if some of its cells (people sharing every published value, and
+    /// the values of those they live with) hold fewer than 5 records, down to N. Without it,
+    /// such a pool is refused: small cells let anyone who knows a person recognise them. The
+    /// manifest records N and every verifier shows it.
+    #[arg(long, value_name = "N")]
+    pub allow_small_cells: Option<u32>,
     /// LEXIMIN's time limit and what to do when it is reached.
     #[command(flatten)]
     pub leximin: LeximinLimit,

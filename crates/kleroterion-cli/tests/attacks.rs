@@ -148,7 +148,7 @@ fn re_commitment_after_the_fact_fails_against_the_published_commitment() {
     let quotas = write(dir, "features-edited.csv", edited);
     let mut args = sortition_foundation_args();
     args[3] = quotas.display().to_string();
-    kl().arg("commit")
+    kl().args(["commit", "--allow-small-cells", "1"])
         .args(&args)
         .arg("--randomness")
         .arg(dir.join("recipe.json"))
@@ -373,7 +373,7 @@ fn ground_lottery_numbers_fail_against_the_published_numbers() {
 /// Runs `commit` of the Sortition Foundation fixture with a recipe and extra arguments.
 fn commit_recipe(dir: &Path, out: &str, recipe: &str, extra: &[&str]) -> Run {
     let recipe = write(dir, &format!("{out}-recipe.json"), recipe);
-    let mut args: Vec<String> = vec!["commit".into()];
+    let mut args: Vec<String> = vec!["commit".into(), "--allow-small-cells".into(), "1".into()];
     args.extend(sortition_foundation_args());
     args.extend([
         "--ticket-key".into(),

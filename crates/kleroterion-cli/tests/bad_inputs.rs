@@ -13,7 +13,7 @@ use tempfile::TempDir;
 const QUOTAS: &str = "feature,value,min,max\ngender,female,0,4\ngender,male,0,4\n";
 
 fn commit(dir: &Path, people: &Path, quotas: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    kl().arg("commit")
+    kl().args(["commit", "--allow-small-cells", "1"])
         .arg("--people")
         .arg(people)
         .arg("--quotas")

@@ -132,7 +132,7 @@ fn ticket_keys_are_generated_kept_private_and_never_guessable() {
     let run = |out: &str, key: Option<&str>| {
         let o = dir.path().join(out);
         let mut cmd = kl();
-        cmd.arg("commit")
+        cmd.args(["commit", "--allow-small-cells", "1"])
             .arg("--people")
             .arg(&people)
             .arg("--quotas")
@@ -209,8 +209,20 @@ fn replication_small_20_lottery() {
     let out = dir.path().join("c");
     let o = kl()
         .args([
-            "commit", "--json", "--people", &p, "--quotas", &q, "--size", "20", "--method",
-            "lottery", "--panels", "100",
+            "commit",
+            "--allow-small-cells",
+            "1",
+            "--json",
+            "--people",
+            &p,
+            "--quotas",
+            &q,
+            "--size",
+            "20",
+            "--method",
+            "lottery",
+            "--panels",
+            "100",
         ])
         .args(["--ticket-key", "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", "--out"])
         .arg(&out)
@@ -411,7 +423,7 @@ fn drand_v1_http_answer_draws_a_replayed_quicknet_round() {
     );
     let args = sortition_foundation_args();
     let commit = |out: &str, extra: &[&str]| {
-        kl().arg("commit")
+        kl().args(["commit", "--allow-small-cells", "1"])
             .args(&args)
             .arg("--randomness")
             .arg(&recipe)

@@ -29,7 +29,7 @@ fn commit_with(
     quotas: &Path,
     extra: &[&str],
 ) -> assert_cmd::assert::Assert {
-    kl().arg("commit")
+    kl().args(["commit", "--allow-small-cells", "1"])
         .arg("--people")
         .arg(people)
         .arg("--quotas")
@@ -267,7 +267,7 @@ fn quotas_that_no_panel_can_meet_name_the_relaxation() {
         people,
         "feature,value,min,max\ngender,female,0,4\ngender,male,3,4\n",
     );
-    kl().arg("commit")
+    kl().args(["commit", "--allow-small-cells", "1"])
         .arg("--people")
         .arg(&p)
         .arg("--quotas")
@@ -285,7 +285,7 @@ fn quotas_that_no_panel_can_meet_name_the_relaxation() {
 #[test]
 fn household_rule_needs_greedy_or_lottery() {
     let (dir, p, q) = setup(&people_text(None), QUOTAS);
-    kl().arg("commit")
+    kl().args(["commit", "--allow-small-cells", "1"])
         .arg("--people")
         .arg(&p)
         .arg("--quotas")
@@ -309,7 +309,7 @@ fn household_rule_needs_greedy_or_lottery() {
 fn stratified_needs_strata_and_a_known_allocation() {
     let (dir, p, q) = setup(&people_text(None), QUOTAS);
     let run = |extra: &[&str]| {
-        kl().arg("commit")
+        kl().args(["commit", "--allow-small-cells", "1"])
             .arg("--people")
             .arg(&p)
             .arg("--quotas")
@@ -348,7 +348,7 @@ fn panel_larger_than_the_pool() {
 fn json_errors_are_json() {
     let (dir, p, q) = setup(&people_text(Some((17, "Femme"))), QUOTAS);
     let out = kl()
-        .args(["commit", "--json", "--people"])
+        .args(["commit", "--allow-small-cells", "1", "--json", "--people"])
         .arg(&p)
         .arg("--quotas")
         .arg(&q)

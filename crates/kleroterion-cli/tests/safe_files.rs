@@ -39,7 +39,7 @@ fn setup(n: usize) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
 fn commit(people: &Path, quotas: &Path, out: &Path) -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("kleroterion"));
     c.arg("--quiet")
-        .arg("commit")
+        .args(["commit", "--allow-small-cells", "1"])
         .arg("--people")
         .arg(people)
         .arg("--quotas")
@@ -133,6 +133,8 @@ fn no_command_writes_over_its_own_inputs_even_with_force() {
     // commit --out into the folder holding its people file, fair --out onto its quotas.
     let own = run([
         "commit",
+        "--allow-small-cells",
+        "1",
         "--people",
         p.to_str().unwrap(),
         "--quotas",

@@ -244,7 +244,8 @@ fn commit_source(
             .with_alternates(0)
             .with_tickets(TicketSource::Keyed(
                 kleroterion::TicketKey::from_bytes(b"statistical-honesty").unwrap(),
-            )),
+            ))
+            .with_allow_small_cells(1),
     )
     .expect("commit");
     (people, quotas, committed)

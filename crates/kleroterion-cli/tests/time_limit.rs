@@ -132,6 +132,8 @@ fn fair_and_commit_stop_at_the_time_limit_and_accept_a_partial_distribution() {
     let out = kl()
         .args([
             "commit",
+            "--allow-small-cells",
+            "1",
             "--json",
             "--accept-partial",
             "--ticket-key",

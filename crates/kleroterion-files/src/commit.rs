@@ -109,6 +109,10 @@ pub struct CommitOptions {
     /// For the lottery method: when the time limit is reached, round the partial distribution
     /// (not the full LEXIMIN) instead of failing with [`FileError::TimeLimit`].
     pub accept_partial: bool,
+    /// The disclosure floor when it is lowered below the default of 5 records a cell: the pool
+    /// is written with cells this small, and the manifest records the choice (SPEC.md section
+    /// 17). `None` applies the default.
+    pub allow_small_cells: Option<u32>,
 }
 
 impl CommitOptions {
@@ -151,6 +155,19 @@ impl CommitOptions {
     pub fn with_purpose(mut self, purpose: kleroterion::Purpose) -> Self {
         self.purpose = purpose;
         self
+    }
+
+    /// Lowers the disclosure floor to `cells` records a cell (recorded in the manifest and
+    /// shown by every verifier).
+    pub fn with_allow_small_cells(mut self, cells: u32) -> Self {
+        self.allow_small_cells = Some(cells);
+        self
+    }
+
+    /// The disclosure floor the manifest commits to.
+    pub fn min_cell(&self) -> u32 {
+        self.allow_small_cells
+            .unwrap_or(kleroterion::disclosure::DEFAULT_FLOOR)
     }
 
     /// Sets the current time, in Unix seconds, instead of the system clock.
@@ -221,6 +238,8 @@ pub struct Committed {
     /// The key the tickets were made with (`None` for random tickets): private, written to
     /// `private/ticket-key.txt`.
     pub ticket_key: Option<kleroterion::TicketKey>,
+    /// The disclosure figures of the published pool (`None` when it publishes only tickets).
+    pub cells: Option<kleroterion::disclosure::Cells>,
 }
 
 /// Commits: assigns tickets, orders the pool by ticket, builds the manifest (with the
@@ -256,6 +275,7 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions) -> Resu
         tickets,
         selection_counts: sealed.selection_counts.clone(),
         leximin_min: sealed.leximin_min,
+        cells: sealed.cells,
         leximin_partial: sealed.leximin_partial,
         ticket_key: sealed.ticket_key().cloned(),
     })
@@ -306,6 +326,31 @@ mod tests {
             .with_tickets(TicketSource::Keyed(
                 kleroterion::TicketKey::from_bytes(b"k 0123456789abcd").unwrap(),
             ))
+            // Five people: every cell is small.
+            .with_allow_small_cells(1)
+    }
+
+    #[test]
+    fn small_cells_are_refused_unless_the_floor_is_lowered_in_the_manifest() {
+        let (p, q) = inputs(false);
+        let mut strict = options(MethodChoice::Uniform);
+        strict.allow_small_cells = None;
+        let e = commit(&p, &q, &strict).unwrap_err().to_string();
+        // g and town: (f, x) holds a, c, e; (m, y) holds b, d. Nobody is alone.
+        assert!(e.contains("a cell of 2 record(s)"), "{e}");
+        assert!(e.contains("0 record(s) are alone"), "{e}");
+        assert!(e.contains("5 sit in cells smaller than 5"), "{e}");
+        assert!(e.contains("the id \"b\""), "{e}");
+        assert!(
+            e.contains("publish only the value a quota refers to"),
+            "{e}"
+        );
+        assert!(e.contains("--allow-small-cells 2"), "{e}");
+        let c = commit(&p, &q, &strict.clone().with_allow_small_cells(2)).unwrap();
+        assert_eq!(c.manifest.min_cell, 2);
+        let cells = c.cells.expect("cells");
+        assert_eq!((cells.smallest, cells.alone, cells.cells), (2, 0, 2));
+        assert!(commit(&p, &q, &strict.with_allow_small_cells(3)).is_err());
     }
 
     #[test]
@@ -323,6 +368,10 @@ mod tests {
         let b = &c.pool.records[c.tickets[1].pool_index as usize];
         assert_eq!(a.household, b.household);
         assert!(a.household.is_some());
+        // c, d and e live alone: no tag says anything about them.
+        for t in &c.tickets[2..] {
+            assert_eq!(c.pool.records[t.pool_index as usize].household, None);
+        }
         assert_eq!(c.receipts.len(), 5);
         assert!(c.receipts.iter().all(Receipt::proof_verifies));
         let again = commit(&p, &q, &options(MethodChoice::Greedy { max_attempts: 10 })).unwrap();

@@ -523,6 +523,7 @@ mod tests {
                     ticket: format!("T-{}", if i % 5 == 4 { i - 1 } else { i }),
                     values: Vec::new(),
                     household: None,
+                    holder: kleroterion::Digest::from_array([0; 32]),
                 })
                 .collect();
             let index = TicketIndex::new(records.as_slice());

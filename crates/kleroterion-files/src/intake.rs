@@ -11,6 +11,7 @@
 //! The in-memory [`crate::commit::commit`] and the command line's streaming commit both go
 //! through here: there is one way to turn people into a pool.
 
+use kleroterion::disclosure::{Cells, DEFAULT_FLOOR};
 use kleroterion::merkle::{BlockTree, leaf_hash};
 use kleroterion::roster::{Roster, RosterBuilder};
 use kleroterion::{
@@ -143,6 +144,7 @@ impl<'a> Intake<'a> {
             }
             other => FileError::core("ordering the pool by ticket", other),
         })?;
+        let cells = check_cells(&roster, options.min_cell(), who)?;
         let mut pool = Pool {
             roster,
             blocks: BlockTree::new(BLOCK_BITS, []),
@@ -164,7 +166,8 @@ impl<'a> Intake<'a> {
         )
         .with_alternates(options.alternates)
         .with_household_rule(household_rule)
-        .with_purpose(options.purpose);
+        .with_purpose(options.purpose)
+        .with_min_cell(options.min_cell());
         manifest.announced_at = options.announced_at.clone();
         manifest.randomness = options.randomness.clone();
         manifest
@@ -181,8 +184,37 @@ impl<'a> Intake<'a> {
             selection_counts: fair.selection_counts,
             leximin_min: fair.leximin_min,
             leximin_partial: fair.leximin_partial,
+            cells,
         })
     }
+}
+
+/// The disclosure check (SPEC.md sections 5.2 and 17): counts the records of each published
+/// cell and refuses a pool with a cell below `floor`, naming a person of the smallest cell and
+/// the fixes.
+fn check_cells(
+    roster: &Roster,
+    floor: u32,
+    who: &dyn Fn(usize) -> String,
+) -> Result<Option<Cells>> {
+    let cells = Cells::of(&roster.resolved());
+    if let Some(c) = cells
+        && c.smallest < floor
+    {
+        let row = roster.row_at(c.smallest_at as usize).unwrap_or(0) as usize;
+        return Err(FileError::Invalid {
+            detail: format!(
+                "the pool would publish a cell of {} record(s) ({} is in it): {} record(s) are alone in their cell and {} sit in cells smaller than {}, so anyone who knows their values (and those of the people they live with) could recognise them. The floor is {floor}. Fix: publish only the value a quota refers to, never a finer one (a commune's size group, not the commune, when the quotas are on size groups); merge rare values into wider ones; drop the address columns if the household rule is not needed; or, knowingly, lower the floor with --allow-small-cells {} (Python: allow_small_cells=), which the manifest records and every verifier shows",
+                c.smallest,
+                who(row),
+                c.alone,
+                c.below_default,
+                DEFAULT_FLOOR,
+                c.smallest,
+            ),
+        });
+    }
+    Ok(cells)
 }
 
 /// A commit, sealed: the manifest and its commitment, and the pool held compactly (see the
@@ -198,6 +230,8 @@ pub struct Sealed {
     pub selection_counts: Option<(Vec<u32>, u32)>,
     /// For `lottery`: the LEXIMIN minimum probability before rounding.
     pub leximin_min: Option<f64>,
+    /// The disclosure figures of the published pool (`None` when it publishes only tickets).
+    pub cells: Option<Cells>,
     /// For `lottery` with [`CommitOptions::accept_partial`]: how far LEXIMIN got when the time
     /// limit stopped it.
     pub leximin_partial: Option<kleroterion_fair::Stopped>,
@@ -291,7 +325,7 @@ impl Sealed {
             .ok_or_else(|| FileError::Invalid {
                 detail: format!("no proofs for block {block} of the pool"),
             })?;
-        Ok(records
+        records
             .into_iter()
             .zip(proofs)
             .enumerate()
@@ -302,9 +336,11 @@ impl Sealed {
                     (start + i) as u32,
                     record,
                     proof,
+                    &self.pool.roster.secret(start + i),
                 )
+                .map_err(|e| FileError::core("issuing a receipt", e))
             })
-            .collect())
+            .collect()
     }
 }
 

@@ -51,6 +51,21 @@ impl TicketMaker for TicketSource {
         }
     }
 
+    fn secret(&mut self, id: &str) -> kleroterion::Result<[u8; 32]> {
+        match self {
+            TicketSource::Keyed(key) => Ok(TicketKey::secret(key, id)),
+            TicketSource::Random => {
+                let mut out = [0u8; 32];
+                getrandom::fill(&mut out).map_err(|e| kleroterion::Error::NoRandomness {
+                    detail: format!(
+                        "the operating system gave no randomness for receipt secrets: {e}"
+                    ),
+                })?;
+                Ok(out)
+            }
+        }
+    }
+
     fn is_keyed(&self) -> bool {
         matches!(self, TicketSource::Keyed(_))
     }
@@ -73,5 +88,7 @@ mod tests {
         let g = TicketSource::generate_key().unwrap();
         assert_eq!(g.as_bytes().len(), 32);
         assert_ne!(g, TicketSource::generate_key().unwrap());
+        assert_eq!(k.secret("p1").unwrap(), key.secret("p1"));
+        assert_ne!(r.secret("p1").unwrap(), r.secret("p1").unwrap());
     }
 }

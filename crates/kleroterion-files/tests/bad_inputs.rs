@@ -28,6 +28,8 @@ fn households(bytes: &[u8]) -> People {
 
 fn options(k: u32, method: MethodChoice) -> CommitOptions {
     CommitOptions::new(k, method)
+        // Small test pools: every cell is small.
+        .with_allow_small_cells(1)
         .with_title("bad inputs")
         .with_alternates(1)
         .with_tickets(TicketSource::Keyed(

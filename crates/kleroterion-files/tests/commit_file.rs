@@ -35,6 +35,8 @@ fn setup(dir: &Path) -> (PathBuf, Quotas) {
 
 fn options(method: MethodChoice) -> CommitOptions {
     CommitOptions::new(4, method)
+        // Small test pools: every cell is small.
+        .with_allow_small_cells(1)
         .with_title("commit file")
         .with_alternates(3)
         .with_tickets(TicketSource::Keyed(

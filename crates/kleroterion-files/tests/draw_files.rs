@@ -52,6 +52,8 @@ fn streamed_draws_write_the_in_memory_draws_files() {
     {
         for seed in 0u8..6 {
             let options = CommitOptions::new(4, method.clone())
+                // Small test pools: every cell is small.
+                .with_allow_small_cells(1)
                 .with_title("draw files")
                 .with_alternates(3)
                 .with_tickets(TicketSource::Keyed(
@@ -133,6 +135,8 @@ fn without_a_ticket_map_only_the_bundle_is_written() {
     )
     .expect("people");
     let options = CommitOptions::new(4, MethodChoice::Uniform)
+        // Small test pools: every cell is small.
+        .with_allow_small_cells(1)
         .with_title("no map")
         .with_alternates(2)
         .with_tickets(TicketSource::Keyed(

@@ -65,6 +65,8 @@ fn drawn(households: bool, bom: bool) -> Drawn {
     let people = People::parse_bytes("people.csv", people_file().as_bytes(), &quotas, &opts)
         .expect("people");
     let options = CommitOptions::new(4, MethodChoice::Greedy { max_attempts: 50 })
+        // Small test pools: every cell is small.
+        .with_allow_small_cells(1)
         .with_title("lists")
         .with_alternates(3)
         .with_tickets(TicketSource::Keyed(

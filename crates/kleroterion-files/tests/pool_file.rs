@@ -33,6 +33,8 @@ fn committed(method: MethodChoice, households: bool) -> Committed {
     };
     let people = People::parse_bytes("people.csv", PEOPLE, &quotas, &read).expect("people");
     let options = CommitOptions::new(4, method)
+        // Small test pools: every cell is small.
+        .with_allow_small_cells(1)
         .with_title("pool file")
         .with_alternates(3)
         .with_tickets(TicketSource::Keyed(

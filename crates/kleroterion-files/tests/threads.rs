@@ -27,6 +27,8 @@ fn inputs() -> (People, Quotas) {
 
 fn options() -> CommitOptions {
     CommitOptions::new(4, MethodChoice::Lottery { panels: 20 })
+        // Small test pools: every cell is small.
+        .with_allow_small_cells(1)
         .with_title("threads")
         .with_alternates(2)
         .with_tickets(TicketSource::Keyed(

@@ -12,7 +12,7 @@
 //!
 //! ```
 //! use kleroterion::compact::PoolBuilder;
-//! use kleroterion::{Feature, Record, ValueQuota};
+//! use kleroterion::{Digest, Feature, Record, ValueQuota};
 //!
 //! let features = [Feature {
 //!     name: "gender".into(),
@@ -22,8 +22,10 @@
 //!     ],
 //! }];
 //! let records = [
-//!     Record { ticket: "A".into(), values: vec!["woman".into()], household: None },
-//!     Record { ticket: "B".into(), values: vec!["man".into()], household: Some("H-1".into()) },
+//!     Record { ticket: "A".into(), values: vec!["woman".into()], household: None,
+//!              holder: Digest::from_array([1; 32]) },
+//!     Record { ticket: "B".into(), values: vec!["man".into()], household: Some("H-1".into()),
+//!              holder: Digest::from_array([2; 32]) },
 //! ];
 //! let mut builder = PoolBuilder::new(&features);
 //! for r in &records {
@@ -55,6 +57,7 @@ pub struct CompactPool {
     ends: Vec<usize>,
     by_ticket: Option<Vec<u32>>,
     households: Vec<String>,
+    holders: Vec<Digest>,
     resolved: ResolvedPool,
     root: Option<Digest>,
 }
@@ -99,6 +102,7 @@ impl CompactPool {
             ticket,
             values,
             household,
+            holder: *self.holders.get(i)?,
         })
     }
 
@@ -181,6 +185,7 @@ pub struct PoolBuilder<'f> {
     values: Vec<u32>,
     household: Vec<Option<u32>>,
     household_ids: BTreeMap<String, u32>,
+    holders: Vec<Digest>,
     root: Option<RootBuilder>,
     failed: Option<Error>,
 }
@@ -207,6 +212,7 @@ impl<'f> PoolBuilder<'f> {
             values: Vec::new(),
             household: Vec::new(),
             household_ids: BTreeMap::new(),
+            holders: Vec::new(),
             root: Some(RootBuilder::new()),
             failed: None,
         }
@@ -267,6 +273,7 @@ impl<'f> PoolBuilder<'f> {
             *self.household_ids.entry(h.clone()).or_insert(next)
         });
         self.household.push(household);
+        self.holders.push(r.holder);
         if let Some(last) = self.ends.len().checked_sub(1).and_then(|i| self.ticket(i))
             && last >= r.ticket.as_str()
         {
@@ -314,6 +321,7 @@ impl<'f> PoolBuilder<'f> {
             ends: self.ends,
             by_ticket: None,
             households: Vec::new(),
+            holders: self.holders,
             resolved: ResolvedPool::from_parts(
                 self.household.len(),
                 self.features.len(),

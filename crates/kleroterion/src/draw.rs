@@ -127,11 +127,20 @@ impl CommittedDraw {
         Ok(drawn.into_bundle(&self.manifest, &self.records, reveal))
     }
 
-    /// Every person's private receipt, in pool order (the Merkle tree is built once).
-    pub fn receipts(&self) -> Result<Vec<Receipt>> {
+    /// Every person's private receipt, in pool order (the Merkle tree is built once), with the
+    /// secret of the person at each pool index (for example [`crate::Roster::secret`]).
+    pub fn receipts(&self, secret_of: impl Fn(usize) -> [u8; 32]) -> Result<Vec<Receipt>> {
         let tree = MerkleTree::from_records(&self.records)?;
         (0..self.records.len() as u32)
-            .map(|i| Receipt::issue(self.commitment, &tree, &self.records, i))
+            .map(|i| {
+                Receipt::issue(
+                    self.commitment,
+                    &tree,
+                    &self.records,
+                    i,
+                    &secret_of(i as usize),
+                )
+            })
             .collect()
     }
 
@@ -148,6 +157,7 @@ pub fn check_committed(manifest: &Manifest, records: &[Record]) -> Result<Resolv
     manifest.validate()?;
     check_pool(manifest, records)?;
     let pool = ResolvedPool::new(&manifest.features, records)?;
+    crate::disclosure::check(manifest, &pool, |i| records[i].ticket.clone())?;
     check_portfolio_of(manifest, &pool)?;
     Ok(pool)
 }
@@ -341,6 +351,9 @@ fn draw_resolved(
 pub fn draw_compact(manifest: &Manifest, pool: &CompactPool, reveal: &Reveal) -> Result<Drawn> {
     manifest.validate()?;
     check_root(manifest, pool.len() as u64, pool.root())?;
+    crate::disclosure::check(manifest, pool.resolved(), |i| {
+        pool.ticket(i).unwrap_or_default().into()
+    })?;
     check_portfolio_of(manifest, pool.resolved())?;
     let ticket = |i: u32| pool.ticket(i as usize).unwrap_or_default().into();
     draw_resolved(manifest, pool.resolved(), &ticket, reveal)

@@ -127,6 +127,24 @@ pub enum Error {
         /// What is wrong.
         detail: String,
     },
+    /// A household tag is carried by one record only, or appears while the household rule is
+    /// off (SPEC.md section 5.2).
+    HouseholdTag {
+        /// The ticket concerned and what is wrong.
+        detail: String,
+    },
+    /// A cell of the published pool holds fewer records than the manifest's disclosure floor
+    /// (SPEC.md sections 5.2 and 17).
+    SmallCells {
+        /// The size of the smallest cell.
+        smallest: u32,
+        /// The number of records alone in their cell.
+        alone: u32,
+        /// The manifest's `min_cell`.
+        floor: u32,
+        /// A ticket of the smallest cell.
+        ticket: String,
+    },
     /// The reveal is malformed.
     InvalidReveal {
         /// What is wrong.
@@ -330,6 +348,16 @@ impl fmt::Display for Error {
                 f,
                 "ticket \"{ticket}\": value \"{value}\" is not declared for feature \"{feature}\"; declare it or correct the record"
             ),
+            Error::HouseholdTag { detail } => write!(f, "household tag: {detail}"),
+            Error::SmallCells {
+                smallest,
+                alone,
+                floor,
+                ticket,
+            } => write!(
+                f,
+                "the pool has a cell of {smallest} record(s) (ticket \"{ticket}\" is in it; {alone} record(s) are alone in their cell), below the disclosure floor of {floor}: such a record can be recognised by anyone who knows the person's values. Publish only the value a quota refers to, never a finer one, merge rare values, or lower the floor explicitly (the override is recorded in the manifest)"
+            ),
             Error::ReceiptMismatch { detail } => {
                 write!(f, "this receipt does not match this draw: {detail}")
             }
@@ -412,6 +440,8 @@ impl Error {
             Error::WrongValueCount { .. } => ErrorKind::WrongValueCount,
             Error::UnknownValue { .. } => ErrorKind::UnknownValue,
             Error::ReceiptMismatch { .. } => ErrorKind::ReceiptMismatch,
+            Error::HouseholdTag { .. } => ErrorKind::HouseholdTag,
+            Error::SmallCells { .. } => ErrorKind::SmallCells,
             Error::UnknownTicket { .. } => ErrorKind::UnknownTicket,
             Error::InvalidRecipe { .. } => ErrorKind::InvalidRecipe,
             Error::InvalidReveal { .. } => ErrorKind::InvalidReveal,
@@ -477,6 +507,10 @@ pub enum ErrorKind {
     WrongValueCount,
     /// [`Error::UnknownValue`].
     UnknownValue,
+    /// [`Error::HouseholdTag`].
+    HouseholdTag,
+    /// [`Error::SmallCells`].
+    SmallCells,
     /// [`Error::ReceiptMismatch`].
     ReceiptMismatch,
     /// [`Error::UnknownTicket`].
@@ -561,6 +595,8 @@ impl ErrorKind {
             ErrorKind::DuplicateTicket => "DuplicateTicket",
             ErrorKind::WrongValueCount => "WrongValueCount",
             ErrorKind::UnknownValue => "UnknownValue",
+            ErrorKind::HouseholdTag => "HouseholdTag",
+            ErrorKind::SmallCells => "SmallCells",
             ErrorKind::ReceiptMismatch => "ReceiptMismatch",
             ErrorKind::UnknownTicket => "UnknownTicket",
             ErrorKind::InvalidRecipe => "InvalidRecipe",

@@ -9,6 +9,7 @@ pub mod alternates;
 pub mod beacon;
 pub mod compact;
 pub mod digest;
+pub mod disclosure;
 pub mod drand_answer;
 pub mod draw;
 pub mod encoding;

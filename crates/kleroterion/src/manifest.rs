@@ -166,6 +166,14 @@ pub struct Manifest {
     /// Whether this is the real draw, a rehearsal, or the replay of a past draw.
     #[serde(default)]
     pub purpose: Purpose,
+    /// The disclosure floor: every published cell of the pool holds at least this many records
+    /// (SPEC.md section 5.2). Absent in JSON means 1, no floor.
+    #[serde(default = "no_floor")]
+    pub min_cell: u32,
+}
+
+fn no_floor() -> u32 {
+    1
 }
 
 /// Why a draw is run: verifiers show anything but [`Purpose::Official`] at the top of their
@@ -207,7 +215,8 @@ impl Purpose {
 impl Manifest {
     /// A manifest of this protocol version for an official draw: no alternates, no household
     /// rule, no announcement time and no committed randomness until the `with_` methods set
-    /// them.
+    /// them, and the default disclosure floor of 5 records a cell
+    /// ([`crate::disclosure::DEFAULT_FLOOR`]).
     pub fn new(
         title: impl Into<String>,
         method: Method,
@@ -227,7 +236,16 @@ impl Manifest {
             pool,
             randomness: None,
             purpose: Purpose::Official,
+            min_cell: crate::disclosure::DEFAULT_FLOOR,
         }
+    }
+
+    /// Sets the disclosure floor: every published cell of the pool must hold at least this
+    /// many records. Below the default of 5, every verifier's report says the organiser lowered
+    /// it.
+    pub fn with_min_cell(mut self, min_cell: u32) -> Self {
+        self.min_cell = min_cell;
+        self
     }
 
     /// Sets `A`, the length of the alternates list.
@@ -315,7 +333,7 @@ impl Manifest {
                 r.encode(&mut e)?;
             }
         }
-        e.u8(self.purpose.code());
+        e.u8(self.purpose.code()).u32(self.min_cell);
         Ok(e.into_bytes())
     }
 

@@ -38,6 +38,7 @@ pub fn leaf_hash(record: &Record) -> Result<Digest> {
             h.update(k.as_bytes());
         }
     }
+    h.update(record.holder.as_bytes());
     Ok(Digest::from_array(h.finalize().into()))
 }
 

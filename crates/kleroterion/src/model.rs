@@ -5,6 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+use crate::digest::Digest;
 use crate::encoding::Encoder;
 use crate::error::{Error, Result};
 use crate::text::{TextKind, check};
@@ -81,9 +82,12 @@ pub struct Record {
     pub ticket: String,
     /// One value name per feature, in feature order.
     pub values: Vec<String>,
-    /// The household key, when households are recorded.
+    /// The household tag, when the person shares a household with someone else in the pool
+    /// and the household rule is on.
     #[serde(default)]
     pub household: Option<String>,
+    /// `H("holder", raw32(secret))`, the secret being in the person's receipt.
+    pub holder: Digest,
 }
 
 impl Record {
@@ -103,6 +107,7 @@ impl Record {
                 e.u8(1).str(h)?;
             }
         }
+        e.raw32(&self.holder);
         Ok(e.into_bytes())
     }
 
@@ -176,6 +181,11 @@ impl ResolvedPool {
     /// The number of people.
     pub fn len(&self) -> usize {
         self.people
+    }
+
+    /// The number of features each person has a value for.
+    pub fn feature_count(&self) -> usize {
+        self.features
     }
 
     /// True when there is no one (never, for a pool built by [`ResolvedPool::new`]).

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::manifest::PoolCommitment;
 use crate::merkle::{MerkleTree, leaf_hash, verify_inclusion};
 use crate::model::Record;
+use crate::tickets::holder_of;
 
 /// The format tag of a receipt.
 pub const RECEIPT_FORMAT: &str = "kleroterion-receipt";
@@ -36,15 +37,19 @@ pub struct Receipt {
     pub record: Record,
     /// The inclusion proof, from the leaf's sibling upwards.
     pub proof: Vec<Digest>,
+    /// The holder's secret: `H("holder", raw32(secret))` is the record's `holder`.
+    pub secret: Digest,
 }
 
 impl Receipt {
-    /// The receipt of person `index`, from the tree over the committed pool.
+    /// The receipt of person `index`, from the tree over the committed pool, with the secret
+    /// whose hash is their record's `holder` (refused otherwise).
     pub fn issue(
         commitment: Digest,
         tree: &MerkleTree,
         records: &[Record],
         index: u32,
+        secret: &[u8; 32],
     ) -> Result<Self> {
         let record = records
             .get(index as usize)
@@ -56,7 +61,7 @@ impl Receipt {
             ticket: record.ticket.clone(),
         })?;
         let root = tree.root().ok_or(Error::EmptyPool)?;
-        Ok(Self::with_proof(
+        Self::with_proof(
             commitment,
             PoolCommitment {
                 root,
@@ -65,19 +70,30 @@ impl Receipt {
             index,
             record,
             proof,
-        ))
+            secret,
+        )
     }
 
     /// The receipt of person `index`, whose record and inclusion proof the caller has (for
-    /// pools too large for a [`MerkleTree`], see [`crate::merkle::BlockTree`]).
+    /// pools too large for a [`MerkleTree`], see [`crate::merkle::BlockTree`]). Refuses a
+    /// secret that does not open the record's `holder`.
     pub fn with_proof(
         commitment: Digest,
         pool: PoolCommitment,
         index: u32,
         record: Record,
         proof: Vec<Digest>,
-    ) -> Self {
-        Self {
+        secret: &[u8; 32],
+    ) -> Result<Self> {
+        if holder_of(secret) != record.holder {
+            return Err(Error::ReceiptMismatch {
+                detail: alloc::format!(
+                    "the secret given for ticket \"{}\" does not open its record's holder",
+                    record.ticket
+                ),
+            });
+        }
+        Ok(Self {
             format: RECEIPT_FORMAT.into(),
             spec: SPEC_VERSION.into(),
             commitment,
@@ -86,7 +102,8 @@ impl Receipt {
             index,
             record,
             proof,
-        }
+            secret: Digest::from_array(*secret),
+        })
     }
 
     /// Reads a receipt from JSON.
@@ -161,6 +178,11 @@ pub fn check_receipt(receipt: &Receipt, bundle: &Bundle) -> Result<ReceiptCheck>
     if bundle.pool.get(receipt.index as usize) != Some(&receipt.record) {
         return Err(mismatch(
             "the published pool holds a different record at the receipt's index".into(),
+        ));
+    }
+    if holder_of(receipt.secret.as_bytes()) != receipt.record.holder {
+        return Err(mismatch(
+            "the receipt's secret does not open its record's holder: this receipt was not issued to the record's holder (a receipt rebuilt from the public pool has no valid secret)".into(),
         ));
     }
     let t = &receipt.record.ticket;

@@ -8,8 +8,13 @@
 //! [`Roster`]: the records to commit, the map between the order people were added in and the
 //! pool order, and each person's ticket.
 //!
-//! It keeps about 16 bytes a person (an 8-byte ticket, a value index per feature, an 8-byte
-//! household code), and never the ids, so that a national roll fits in memory.
+//! Each person also gets a receipt secret (SPEC.md section 4), whose hash is their record's
+//! `holder`. A household code is published only when the household is shared by at least two
+//! people of the pool: a person alone in their household gets no tag.
+//!
+//! It keeps about 48 bytes a person (an 8-byte ticket, a value index per feature, an 8-byte
+//! household code, a 32-byte secret), and never the ids, so that a national roll fits in
+//! memory.
 //!
 //! ```
 //! use kleroterion::roster::RosterBuilder;
@@ -41,12 +46,17 @@ use crate::error::{Error, Result};
 use crate::manifest::PoolCommitment;
 use crate::merkle::{RootBuilder, leaf_hash};
 use crate::model::{Feature, Record, ResolvedPool, ValueQuota};
-use crate::tickets::{HOUSEHOLD_LABEL, TICKET_LABEL, TicketKey, format_code, household_key};
+use crate::tickets::{
+    HOUSEHOLD_LABEL, TICKET_LABEL, TicketKey, format_code, holder_of, household_key,
+};
 
 /// Where tickets and household codes come from.
 pub trait TicketMaker {
     /// 8 bytes for `text` under `label` ([`TICKET_LABEL`] or [`HOUSEHOLD_LABEL`]).
     fn code(&mut self, label: &str, text: &str) -> Result<[u8; 8]>;
+
+    /// The receipt secret of the person with this id (32 bytes).
+    fn secret(&mut self, id: &str) -> Result<[u8; 32]>;
 
     /// True when the same text always gives the same code (a keyed hash). Two people with the
     /// same ticket are then an error; random tickets that clash are drawn again.
@@ -56,6 +66,10 @@ pub trait TicketMaker {
 impl TicketMaker for TicketKey {
     fn code(&mut self, label: &str, text: &str) -> Result<[u8; 8]> {
         Ok(TicketKey::code(self, label, text))
+    }
+
+    fn secret(&mut self, id: &str) -> Result<[u8; 32]> {
+        Ok(TicketKey::secret(self, id))
     }
 
     fn is_keyed(&self) -> bool {
@@ -96,6 +110,7 @@ pub struct RosterBuilder<T: TicketMaker = TicketKey> {
     tickets: Vec<u64>,
     values: Vec<u32>,
     households: Vec<Option<u64>>,
+    secrets: Vec<[u8; 32]>,
     random_households: BTreeMap<String, u64>,
 }
 
@@ -121,6 +136,7 @@ impl<T: TicketMaker> RosterBuilder<T> {
             tickets: Vec::new(),
             values: Vec::new(),
             households: Vec::new(),
+            secrets: Vec::new(),
             random_households: BTreeMap::new(),
         }
     }
@@ -185,6 +201,7 @@ impl<T: TicketMaker> RosterBuilder<T> {
         }
         let indices = self.value_indices(id, values)?;
         let ticket = self.maker.code(TICKET_LABEL, id)?;
+        let secret = self.maker.secret(id)?;
         let household = match household {
             Some(address) => Some(self.household_code(address)?),
             None => None,
@@ -196,6 +213,7 @@ impl<T: TicketMaker> RosterBuilder<T> {
             self.households.push(household);
         }
         self.values.extend(indices);
+        self.secrets.push(secret);
         self.tickets.push(u64::from_be_bytes(ticket));
         Ok(Ticket(ticket))
     }
@@ -281,7 +299,8 @@ impl<T: TicketMaker> RosterBuilder<T> {
             features: self.features,
             tickets: self.tickets,
             values: self.values,
-            households: self.households,
+            households: shared_only(self.households),
+            secrets: self.secrets,
             order,
             position,
         })
@@ -312,6 +331,19 @@ impl<T: TicketMaker> RosterBuilder<T> {
     }
 }
 
+/// Keeps the household codes carried by at least two people; a code carried by one person
+/// says nothing the draw needs (SPEC.md section 5.2).
+fn shared_only(households: Vec<Option<u64>>) -> Vec<Option<u64>> {
+    let mut count: BTreeMap<u64, u32> = BTreeMap::new();
+    for h in households.iter().flatten() {
+        *count.entry(*h).or_insert(0) += 1;
+    }
+    households
+        .into_iter()
+        .map(|h| h.filter(|h| count[h] > 1))
+        .collect()
+}
+
 /// People ordered into a pool (see the module documentation). Positions count in pool order;
 /// rows count in the order people were added.
 #[derive(Debug, Clone)]
@@ -320,6 +352,7 @@ pub struct Roster {
     tickets: Vec<u64>,
     values: Vec<u32>,
     households: Vec<Option<u64>>,
+    secrets: Vec<[u8; 32]>,
     order: Vec<u32>,
     position: Vec<u32>,
 }
@@ -340,7 +373,7 @@ impl Roster {
         &self.features
     }
 
-    /// True when some person has a household (the manifest's household rule).
+    /// True when some people share a household (the manifest's household rule).
     pub fn household_rule(&self) -> bool {
         self.households.iter().any(Option::is_some)
     }
@@ -389,7 +422,16 @@ impl Roster {
                 .copied()
                 .flatten()
                 .map(|h| household_key(&h.to_be_bytes())),
+            holder: holder_of(&self.secrets[row]),
         }
+    }
+
+    /// The receipt secret of the person at pool position `pos` (for their receipt).
+    ///
+    /// # Panics
+    /// If `pos` is not below [`Roster::len`].
+    pub fn secret(&self, pos: usize) -> [u8; 32] {
+        self.secrets[self.order[pos] as usize]
     }
 
     /// Every record, in pool order.

@@ -104,15 +104,25 @@ impl TicketKey {
 
     /// `HMAC-SHA256(key, label || 0x00 || text)`, its first 8 bytes.
     pub fn code(&self, label: &str, text: &str) -> [u8; 8] {
+        let full = self.mac(label, text);
+        let mut out = [0u8; 8];
+        out.copy_from_slice(&full[..8]);
+        out
+    }
+
+    /// `HMAC-SHA256(key, "holder" || 0x00 || id)`: the receipt secret of the person with this
+    /// id (SPEC.md section 17).
+    pub fn secret(&self, id: &str) -> [u8; 32] {
+        self.mac(HOLDER_LABEL, id)
+    }
+
+    fn mac(&self, label: &str, text: &str) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
         mac.update(label.as_bytes());
         mac.update(&[0]);
         mac.update(text.as_bytes());
-        let full = mac.finalize().into_bytes();
-        let mut out = [0u8; 8];
-        out.copy_from_slice(&full[..8]);
-        out
+        mac.finalize().into_bytes().into()
     }
 
     /// The ticket of the person with this id.
@@ -131,6 +141,15 @@ pub const TICKET_LABEL: &str = "ticket";
 
 /// The label of household keys in the keyed hash.
 pub const HOUSEHOLD_LABEL: &str = "household";
+
+/// The label of receipt secrets in the keyed hash.
+pub const HOLDER_LABEL: &str = "holder";
+
+/// `holder = H("holder", raw32(secret))`: what a record publishes of its holder's secret
+/// (SPEC.md section 4).
+pub fn holder_of(secret: &[u8; 32]) -> crate::Digest {
+    crate::encoding::tagged_hash(HOLDER_LABEL, secret)
+}
 
 /// Base64 of random bytes, never words: a random key of 16 bytes or more mixes upper- and
 /// lowercase letters (all but about one in 100,000 do), a passphrase such as

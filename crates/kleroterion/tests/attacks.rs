@@ -28,6 +28,7 @@
 use kleroterion::public_lottery::{LotteryFormat, NumberGroup, registered};
 use kleroterion::published::grouped;
 use kleroterion::text::{DISPLAY_LIMIT, display, is_bidi_control, is_control};
+use kleroterion::tickets::holder_of;
 use kleroterion::{
     Bundle, ByHand, Digest, Fallback, Feature, Manifest, Method, PoolCommitment, Published,
     PublishedLottery, Purpose, Recipe, Record, Replacement, Report, Reveal, SourceSpec,
@@ -127,6 +128,7 @@ fn records() -> Vec<Record> {
             ticket: format!("K-{:04}", 1 + i),
             values: vec![(*gender).into(), (*age).into()],
             household: household.map(String::from),
+            holder: holder_of(&[i as u8; 32]),
         })
         .collect()
 }
@@ -199,6 +201,8 @@ fn manifest(method: Method) -> Manifest {
     .with_household_rule(true)
     .with_randomness(recipe())
     .with_purpose(Purpose::Official)
+    // Twelve people: every cell is small. These attacks aim at other steps.
+    .with_min_cell(1)
 }
 
 fn lottery_value(main: &[u32], stars: &[u32]) -> SourceValue {

@@ -2,6 +2,7 @@
 //! against its pool before it yields a commitment, and result types that go to JSON and back.
 
 use kleroterion::roster::RosterBuilder;
+use kleroterion::tickets::holder_of;
 use kleroterion::{
     Bundle, DrawResult, ErrorKind, Feature, Manifest, Method, PoolCommitment, Published, Purpose,
     ReceiptCheck, Record, Report, Reveal, SourceValue, TicketKey, check_receipt, verify_with,
@@ -22,7 +23,13 @@ fn record(ticket: &str, value: &str) -> Record {
         ticket: ticket.into(),
         values: vec![value.into()],
         household: None,
+        holder: holder_of(&secret_for(ticket)),
     }
+}
+
+/// The receipt secret of a hand-made record: its ticket's last byte, repeated.
+fn secret_for(ticket: &str) -> [u8; 32] {
+    [ticket.bytes().last().unwrap_or(0); 32]
 }
 
 /// Four people: a woman, a man, a woman, a man, in that pool order.
@@ -44,6 +51,7 @@ fn manifest(method: Method, k: u32, records: &[Record]) -> Manifest {
         PoolCommitment::of(records).expect("pool"),
     )
     .with_alternates(1)
+    .with_min_cell(1)
 }
 
 fn kind<T>(r: kleroterion::Result<T>) -> ErrorKind {
@@ -114,18 +122,33 @@ fn the_typed_path_draws_verifies_and_answers_receipts() {
         roster.commitment().expect("pool"),
     )
     .with_purpose(Purpose::Rehearsal);
-    let committed = m.commit(records.clone()).expect("commit");
+    // Four people, two to a cell: the default floor of 5 refuses to publish them.
+    let refused = m.clone().commit(records.clone()).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::SmallCells);
+    assert!(refused.to_string().contains("floor of 5"), "{refused}");
+    let committed = m.with_min_cell(2).commit(records.clone()).expect("commit");
     let bundle = committed
         .draw(&Reveal::single(SourceValue::hex([0x42; 32])))
         .expect("draw");
     assert_eq!(bundle.commitment, committed.commitment());
     let report = verify_with(&bundle, &Published::commitment(committed.commitment()), &[]);
     assert!(report.valid, "{report:?}");
-    let receipts = committed.receipts().expect("receipts");
+    let receipts = committed
+        .receipts(|pos| roster.secret(pos))
+        .expect("receipts");
     assert_eq!(receipts.len(), 4);
     for receipt in &receipts {
         check_receipt(receipt, &bundle).expect("receipt check");
     }
+    // The same receipt without its holder's secret, as anyone could rebuild it from the
+    // public pool: refused.
+    let mut rebuilt = receipts[0].clone();
+    rebuilt.secret = kleroterion::Digest::from_array([0; 32]);
+    let e = check_receipt(&rebuilt, &bundle).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ReceiptMismatch);
+    assert!(e.to_string().contains("not issued"), "{e}");
+    // And the organiser's side refuses to issue one with a wrong secret.
+    assert!(committed.receipts(|_| [7; 32]).is_err());
 }
 
 #[test]
@@ -182,19 +205,22 @@ fn the_roster_orders_by_ticket_and_maps_rows_positions_and_tickets() {
         assert_eq!(roster.row_at(pos), Some(row as u32));
         assert_eq!(records[pos].ticket, ticket.to_string());
         assert_eq!(records[pos].values[0], rows[row].1);
+        // p4 is alone at "2 rue B": a tag would say nothing the draw needs, so there is none.
         assert_eq!(
             records[pos].household,
-            rows[row].3.map(|a| key().household(a))
+            rows[row].3.filter(|_| row < 2).map(|a| key().household(a))
         );
+        assert_eq!(records[pos].holder, holder_of(&key().secret(rows[row].0)));
+        assert_eq!(roster.secret(pos), key().secret(rows[row].0));
     }
     assert_eq!(roster.position("0000-0000-0000-0000"), None);
     assert_eq!(roster.position("not a ticket"), None);
-    // Households: the two people at "1 rue A" share an id, the others do not.
+    // Households: the two people at "1 rue A" share an id, the others have none.
     let resolved = roster.resolved();
     let h = |row: usize| resolved.household[roster.position_of_row(row).unwrap() as usize];
     assert_eq!(h(0), h(1));
-    assert!(h(0).is_some() && h(3).is_some() && h(0) != h(3));
-    assert_eq!(h(2), None);
+    assert!(h(0).is_some());
+    assert_eq!((h(2), h(3)), (None, None));
     assert_eq!(
         roster.commitment().expect("pool"),
         PoolCommitment::of(&records).expect("pool")
@@ -233,7 +259,10 @@ fn result_types_go_to_json_and_back() {
         round_trip::<Report>(report);
     }
     assert!(failed.error_kind.is_some());
-    let receipt = committed.receipts().expect("receipts").remove(1);
+    let receipt = committed
+        .receipts(|pos| secret_for(&r[pos].ticket))
+        .expect("receipts")
+        .remove(1);
     round_trip(&receipt);
     round_trip::<ReceiptCheck>(&check_receipt(&receipt, &bundle).expect("check"));
     let replacement =

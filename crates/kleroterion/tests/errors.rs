@@ -10,6 +10,7 @@ use kleroterion::methods::lottery::check_portfolio;
 use kleroterion::model::ResolvedPool;
 use kleroterion::public_lottery::{LotteryFormat, NumberGroup};
 use kleroterion::receipt::Receipt;
+use kleroterion::tickets::holder_of;
 use kleroterion::{
     Allocation, Bundle, Digest, Error, Fallback, Feature, Manifest, Method, PoolCommitment,
     PoolFile, PublishedLottery, Purpose, Recipe, Record, Reveal, SourceSpec, SourceValue,
@@ -50,9 +51,20 @@ fn records() -> Vec<Record> {
                 if i % 2 == 0 { "woman" } else { "man" }.into(),
                 if i < 4 { "young" } else { "old" }.into(),
             ],
-            household: (i < 4).then(|| format!("h{}", i / 2)),
+            household: None,
+            holder: holder_of(&[i; 32]),
         })
         .collect()
+}
+
+/// The same people, for draws under the household rule: households h0 = {t0, t1} and
+/// h1 = {t2, t3}.
+fn records_with_households() -> Vec<Record> {
+    let mut records = records();
+    for (i, r) in records.iter_mut().enumerate().take(4) {
+        r.household = Some(format!("h{}", i / 2));
+    }
+    records
 }
 
 fn manifest_for(records: &[Record], method: Method) -> Manifest {
@@ -67,6 +79,8 @@ fn manifest_for(records: &[Record], method: Method) -> Manifest {
     .with_alternates(2)
     .with_household_rule(false)
     .with_purpose(Purpose::Official)
+    // Eight people: every cell is small. These tests aim at other checks.
+    .with_min_cell(1)
 }
 
 fn manifest() -> Manifest {
@@ -1320,6 +1334,11 @@ fn invalid_portfolio_panels() {
         ),
     ];
     for (bad, rule, words) in cases {
+        let recs = if rule {
+            records_with_households()
+        } else {
+            recs.clone()
+        };
         let good = vec![0, 3, 4, 7];
         let mut m = manifest_for(
             &recs,
@@ -1361,11 +1380,14 @@ fn greedy_draw_failed() {
     );
     // Under the household rule, k = 4 from 2 households plus 4 singles cannot meet
     // woman = 3 and young >= 3: young people are in only 2 households.
-    let mut m = manifest_for(&records(), Method::Greedy { max_attempts: 20 });
+    let mut m = manifest_for(
+        &records_with_households(),
+        Method::Greedy { max_attempts: 20 },
+    );
     m.household_rule = true;
     m.features[1].values = vec![q("young", 3, 4), q("old", 0, 4)];
     expect(
-        draw(&m, &records(), &hex_reveal()),
+        draw(&m, &records_with_households(), &hex_reveal()),
         "DrawFailed",
         &["20 attempts"],
     );
@@ -1705,13 +1727,18 @@ fn rfc3797_with_huge_alternates_does_not_panic() {
 }
 
 fn honest_bundle_json(method: Method, household_rule: bool) -> String {
-    let mut m = manifest_for(&records(), method);
+    let records = if household_rule {
+        records_with_households()
+    } else {
+        records()
+    };
+    let mut m = manifest_for(&records, method);
     m.household_rule = household_rule;
     m.randomness = Some(Recipe {
         sources: vec![SourceSpec::Hex { label: "x".into() }],
         fallback: Fallback::NextValue,
     });
-    draw(&m, &records(), &hex_reveal())
+    draw(&m, &records, &hex_reveal())
         .expect("honest bundle")
         .to_json()
         .expect("json")

@@ -70,8 +70,10 @@ fn build_case(
                 .map(|vals| vals[g.below(vals.len() as u64) as usize].clone())
                 .collect(),
             household: (g.below(2) == 0).then(|| format!("h{}", g.below((n / 3) as u64))),
+            holder: kleroterion::Digest::from_array([0x5a; 32]),
         })
         .collect();
+    let records = publishable(records, flags.0);
     let want = 1 + g.below((n / 2).min(8) as u64) as usize;
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
@@ -127,6 +129,31 @@ fn build_case(
     }
 }
 
+/// The records as a pool may publish them (SPEC.md section 5.2): household tags only under
+/// the household rule, and only those carried by two records or more.
+fn publishable(mut records: Vec<Record>, household_rule: bool) -> Vec<Record> {
+    let mut carriers: BTreeMap<String, usize> = BTreeMap::new();
+    for h in records.iter().filter_map(|r| r.household.clone()) {
+        *carriers.entry(h).or_default() += 1;
+    }
+    for r in &mut records {
+        if !household_rule || r.household.as_ref().is_some_and(|h| carriers[h] < 2) {
+            r.household = None;
+        }
+    }
+    records
+}
+
+impl Case {
+    /// The case drawn with or without the household rule.
+    fn for_rule(&self, rule: bool) -> Case {
+        Case {
+            records: publishable(self.records.clone(), rule),
+            ..self.clone()
+        }
+    }
+}
+
 fn case() -> impl Strategy<Value = Case> {
     (
         6usize..=20,
@@ -172,7 +199,9 @@ fn manifest(c: &Case, method: Method, household_rule: bool) -> Manifest {
         .with_announced_at("2026-11-30T12:00:00Z")
         .with_alternates(c.alternates)
         .with_household_rule(household_rule)
-        .with_purpose(Purpose::Official);
+        .with_purpose(Purpose::Official)
+        // Six to twenty people: every cell is small. These properties concern the draw.
+        .with_min_cell(1);
         m.randomness = c.with_recipe.then(|| Recipe {
             sources: vec![SourceSpec::Hex {
                 label: "test bytes".into(),
@@ -246,6 +275,7 @@ fn method_of(c: &Case, kind: Kind) -> Method {
 /// The honest bundle of a case, or `None` when greedy exhausted its attempts.
 fn honest(c: &Case, kind: Kind) -> Option<Bundle> {
     let rule = matches!(kind, Kind::Greedy | Kind::Lottery) && c.household_rule;
+    let c = &c.for_rule(rule);
     match draw(
         &manifest(c, method_of(c, kind), rule),
         &c.records,
@@ -359,6 +389,7 @@ proptest! {
     fn compact_draws_equal_in_memory_draws(c in case()) {
         for kind in KINDS {
             let rule = matches!(kind, Kind::Greedy | Kind::Lottery) && c.household_rule;
+            let c = c.for_rule(rule);
             check_compact(&manifest(&c, method_of(&c, kind), rule), &c.records, &reveal(&c))?;
         }
         // A pool out of ticket order, so that positions go through the sorted index.
@@ -476,6 +507,7 @@ fn greedy_respects_a_maximum_of_zero() {
             ticket: format!("T{i}"),
             values: vec!["x".into(), (*v).into()],
             household: None,
+            holder: kleroterion::Digest::from_array([0x5a; 32]),
         })
         .collect();
     let c = Case {
@@ -901,6 +933,7 @@ fn records(n: usize) -> Vec<Record> {
             ticket: format!("{i:04X}-{:04X}", i * 7919 % 65_536),
             values: vec![format!("v{}", i % 3)],
             household: (i % 4 == 0).then(|| format!("h{}", i / 8)),
+            holder: kleroterion::Digest::from_array([0x5a; 32]),
         })
         .collect()
 }

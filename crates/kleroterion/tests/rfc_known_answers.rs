@@ -396,6 +396,7 @@ fn rfc3797_as_a_full_draw() {
             ticket,
             values: vec![],
             household: None,
+            holder: kleroterion::Digest::from_array([0x5a; 32]),
         })
         .collect();
     let manifest = Manifest::new(

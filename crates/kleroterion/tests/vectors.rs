@@ -70,6 +70,104 @@ fn encoding_records() {
             "{r:?}"
         );
         assert_eq!(leaf_hash(&r).expect("leaf"), digest(&c["leaf"]));
+        if let Some(secret) = c.get("secret").and_then(Value::as_str) {
+            let secret: [u8; 32] = kleroterion::digest::from_hex(secret, "secret")
+                .expect("hex")
+                .try_into()
+                .expect("32 bytes");
+            assert_eq!(kleroterion::tickets::holder_of(&secret), r.holder, "{r:?}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// pools.json: household tags and the disclosure floor (SPEC.md section 5.2)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn pool_validity_and_cells() {
+    let v = load("pools");
+    for c in cases(&v, "cases") {
+        let name = text(&c["name"]);
+        let m: Manifest = parse(&c["manifest"]);
+        let records: Vec<Record> = parse(&c["pool"]);
+        let checked = kleroterion::draw::check_committed(&m, &records);
+        match c["error"].as_str() {
+            Some(kind) => {
+                let e = checked.expect_err(name);
+                assert_eq!(e.kind().as_str(), kind, "{name}: {e}");
+            }
+            None => {
+                checked.unwrap_or_else(|e| panic!("{name}: {e}"));
+            }
+        }
+        if c["smallest_cell"].is_null() {
+            continue;
+        }
+        let pool = kleroterion::model::ResolvedPool::new(&m.features, &records).expect(name);
+        let cells = kleroterion::disclosure::Cells::of(&pool);
+        if c["floor_applies"] == Value::Bool(false) {
+            assert!(cells.is_none(), "{name}");
+            continue;
+        }
+        let cells = cells.unwrap_or_else(|| panic!("{name}: no cells"));
+        let sizes: Vec<u64> = c["cell_sizes"]
+            .as_array()
+            .expect("sizes")
+            .iter()
+            .map(|s| s.as_u64().expect("size"))
+            .collect();
+        assert_eq!(u64::from(cells.smallest), c["smallest_cell"], "{name}");
+        assert_eq!(u64::from(cells.alone), c["alone"], "{name}");
+        assert_eq!(cells.cells as usize, sizes.len(), "{name}");
+        let below: u64 = sizes.iter().filter(|&&s| s < 5).sum();
+        assert_eq!(u64::from(cells.below_default), below, "{name}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// receipts.json (SPEC.md section 13)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn receipts() {
+    let v = load("receipts");
+    let bundles: Vec<(String, Bundle)> = cases(&v, "bundles")
+        .iter()
+        .map(|b| (text(&b["name"]).to_string(), parse(&b["bundle"])))
+        .collect();
+    for c in cases(&v, "cases") {
+        let name = text(&c["name"]);
+        let bundle = &bundles
+            .iter()
+            .find(|(n, _)| n == text(&c["bundle"]))
+            .unwrap_or_else(|| panic!("{name}: no bundle"))
+            .1;
+        let receipt: kleroterion::Receipt = parse(&c["receipt"]);
+        let checked = kleroterion::check_receipt(&receipt, bundle);
+        if c["matches"] == Value::Bool(false) {
+            let e = checked.expect_err(name);
+            assert_eq!(
+                Value::from(e.kind().as_str()),
+                c["error_kind"],
+                "{name}: {e}"
+            );
+            continue;
+        }
+        // The outcome is established only when the bundle verifies (SPEC.md section 13).
+        let established = kleroterion::verify(bundle).valid;
+        assert_eq!(Value::Bool(established), c["established"], "{name}");
+        let check = checked.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (outcome, position, number) = match check.outcome {
+            kleroterion::ReceiptOutcome::Selected { position } => {
+                ("selected", Some(position), None)
+            }
+            kleroterion::ReceiptOutcome::Alternate { number } => ("alternate", None, Some(number)),
+            kleroterion::ReceiptOutcome::NotSelected => ("not selected", None, None),
+        };
+        assert_eq!(Value::from(outcome), c["outcome"], "{name}");
+        assert_eq!(serde_json::json!(position), c["position"], "{name}");
+        assert_eq!(serde_json::json!(number), c["number"], "{name}");
     }
 }
 

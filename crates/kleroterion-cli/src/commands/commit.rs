@@ -107,6 +107,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             }))
             .with_fair(fair)
             .with_accept_partial(a.leximin.accept_partial);
+        o.allow_small_cells = a.allow_small_cells;
         o.announced_at = a.announced_at.clone();
         o.randomness = randomness;
         o
@@ -182,6 +183,8 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             "max_probability": probabilities.map(|p| p.1),
             "leximin_min_probability": committed.leximin_min,
             "leximin_complete": committed.leximin_min.map(|_| committed.leximin_partial.is_none()),
+            "min_cell": m.min_cell,
+            "cells": committed.cells,
             "files": {
                 "manifest": show(&paths.manifest),
                 "pool": show(&paths.pool),
@@ -213,6 +216,20 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             lo * 100.0,
             hi * 100.0
         );
+    }
+    match &committed.cells {
+        Some(c) => crate::outln!(
+            "Disclosure: the smallest published cell holds {} record(s); {} record(s) are alone in their cell (floor {}{}).",
+            c.smallest,
+            c.alone,
+            m.min_cell,
+            if m.min_cell < kleroterion::disclosure::DEFAULT_FLOOR {
+                ", lowered with --allow-small-cells: every verifier shows it"
+            } else {
+                ""
+            }
+        ),
+        None => crate::outln!("Disclosure: the pool publishes nothing but tickets."),
     }
     crate::outln!();
     crate::outln!("Publish this commitment now, before the randomness exists:");

@@ -206,6 +206,7 @@ pub fn run_with(
             ticket: t.clone(),
             values: vec![fig.communes[usize::from(p.commune)].name.clone()],
             household: None,
+            holder: kleroterion::tickets::holder_of(&roll::receipt_secret(t)),
         })
         .collect();
     let tree1 =
@@ -281,7 +282,10 @@ pub fn run_with(
     .with_alternates(config.alternates)
     .with_household_rule(true)
     .with_randomness(r2.recipe.clone())
-    .with_purpose(Purpose::Replay);
+    .with_purpose(Purpose::Replay)
+    // Five features over 495 volunteers leave many people alone in their cell: publishing
+    // them takes the explicit override, which the manifest records and every report shows.
+    .with_min_cell(1);
     let s2 = stage::run(
         stage::StageInput {
             dir: opts.out.join("stage2-panel"),

@@ -148,13 +148,17 @@ pub fn panel_pool(
         .zip(&values)
         .zip(ticket_list)
         .map(|((&i, v), ticket)| Record {
+            holder: kleroterion::tickets::holder_of(&super::roll::receipt_secret(&ticket)),
             ticket,
             values: v
                 .iter()
                 .enumerate()
                 .map(|(f, &x)| names[f][usize::from(x)].clone())
                 .collect(),
-            household: Some(keys[order[&roll.people[i].household]].clone()),
+            household: {
+                let h = order[&roll.people[i].household];
+                (sizes[h] > 1).then(|| keys[h].clone())
+            },
         })
         .collect();
 

@@ -41,6 +41,16 @@ pub fn demo_key(label: &str) -> Digest {
     Digest::from_array(k)
 }
 
+/// The receipt secret of the person holding `ticket` (SPEC.md section 4), under a key that
+/// only the demo's organiser would hold; the demo's is derived from a label so that every
+/// run gives the same receipts.
+pub fn receipt_secret(ticket: &str) -> [u8; 32] {
+    let key = kleroterion::encoding::sha256(b"kleroterion demo: receipt secrets");
+    kleroterion::TicketKey::from_bytes(key.as_bytes())
+        .map(|k| k.secret(ticket))
+        .unwrap_or_else(|_| unreachable!("32 bytes of a hash are a valid key"))
+}
+
 /// One registered voter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Person {

@@ -168,7 +168,9 @@ pub fn run(
     let total = receipts.len() as u64;
     let mut receipt_checks = Vec::new();
     for (done, &i) in receipts.iter().enumerate() {
-        let receipt = Receipt::issue(commitment, tree, records, i).map_err(proto(stage))?;
+        let secret = super::roll::receipt_secret(&records[i as usize].ticket);
+        let receipt =
+            Receipt::issue(commitment, tree, records, i, &secret).map_err(proto(stage))?;
         let path = files
             .receipts
             .join(format!("{}.json", receipt.record.ticket));

@@ -93,7 +93,7 @@ pub fn commit_and_draw(args: &[&str]) -> Drawn {
 /// with `reveal` into `DIR/draw/bundle.json`; both must succeed.
 pub fn commit_and_draw_in(dir: TempDir, args: &[&str], reveal: &Path) -> Drawn {
     let commit = dir.path().join("commit");
-    kl().arg("commit")
+    kl().args(["commit", "--allow-small-cells", "1"])
         .args(args)
         .arg("--out")
         .arg(&commit)

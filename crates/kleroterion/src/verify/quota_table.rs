@@ -106,6 +106,7 @@ mod tests {
             ticket: ticket.into(),
             values: vec![value.into()],
             household: None,
+            holder: crate::Digest::from_array([0; 32]),
         }
     }
 

@@ -83,15 +83,37 @@ pub(super) fn manifest_step(bundle: &Bundle, published: &Published) -> StepResul
 
 pub(super) fn pool_step(bundle: &Bundle) -> StepResult<ResolvedPool> {
     let m = &bundle.manifest;
-    let pool = check_pool(m, &bundle.pool)
+    let checked = check_pool(m, &bundle.pool)
         .and_then(|()| ResolvedPool::new(&m.features, &bundle.pool))
-        .map_err(|e| Failure {
-            published: Some(m.pool.root.to_hex()),
-            ..Failure::from(e)
-        })?;
-    Ok(
-        Done::passed(pool, alloc::vec![format!("{} records", bundle.pool.len())])
-            .compared(m.pool.root.to_hex(), m.pool.root.to_hex()),
+        .and_then(|pool| {
+            let cells = crate::disclosure::check(m, &pool, |i| bundle.pool[i].ticket.clone())?;
+            Ok((pool, cells))
+        });
+    let (pool, cells) = checked.map_err(|e| Failure {
+        published: Some(m.pool.root.to_hex()),
+        ..Failure::from(e)
+    })?;
+    let mut detail = alloc::vec![format!("{} records", bundle.pool.len())];
+    detail.push(disclosure_line(m.min_cell, cells.as_ref()));
+    Ok(Done::passed(pool, detail).compared(m.pool.root.to_hex(), m.pool.root.to_hex()))
+}
+
+/// The pool step's line on the disclosure floor (SPEC.md section 12.1).
+fn disclosure_line(floor: u32, cells: Option<&crate::disclosure::Cells>) -> String {
+    use crate::disclosure::DEFAULT_FLOOR;
+    let Some(c) = cells else {
+        return "disclosure: the pool publishes nothing but tickets".into();
+    };
+    let floor_note = if floor < DEFAULT_FLOOR {
+        format!(
+            "the manifest's floor is {floor}: the organiser lowered it below the default of {DEFAULT_FLOOR}"
+        )
+    } else {
+        format!("the manifest's floor is {floor}")
+    };
+    format!(
+        "disclosure: the smallest cell holds {} record(s), {} record(s) are alone in their cell; {floor_note}",
+        c.smallest, c.alone
     )
 }
 
