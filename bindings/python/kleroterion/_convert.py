@@ -40,18 +40,18 @@ def invalid(message: str, kind: str = "InvalidArgument") -> InvalidInput:
     return err
 
 
-def whole(v: Any, what: str) -> int:
-    """One whole number from 0 to 2^32 - 1 (an int or a numpy integer)."""
+def whole(v: Any, what: str, limit: int = _U32) -> int:
+    """One whole number from 0 to ``limit - 1`` (an int or a numpy integer)."""
     if isinstance(v, bool):
         raise invalid(f"{what}: {v!r} is not a whole number. Fix: give the number as published, e.g. 7")
     try:
         n = operator.index(v)
     except TypeError:
         raise invalid(f"{what}: {v!r} is not a whole number. Fix: give the number as published, e.g. 7") from None
-    if not 0 <= n < _U32:
+    if not 0 <= n < limit:
         raise invalid(
-            f"{what}: {n} is outside 0 to 4294967295 (numbers drawn are never negative). "
-            "Fix: copy the number exactly as the operator published it"
+            f"{what}: {n} is outside 0 to {limit - 1} (the numbers of a source are never negative). "
+            "Fix: copy the number exactly as it was published"
         )
     return n
 
@@ -79,8 +79,8 @@ def groups(values: Iterable[Any], what: str) -> list[list[int]]:
     return out
 
 
-_NUMBER_FIELDS = {"round", "count", "faces", "min", "max"}
-"""The fields of a source (SPEC.md section 14) that hold one whole number."""
+_NUMBER_FIELDS = {"round": 1 << 64, "count": _U32, "faces": _U32}
+"""The fields of a source (SPEC.md section 14) that hold one whole number, and their limits."""
 _NUMBERS_FIELDS = {"main", "values"}
 """The fields of a source that hold a list of whole numbers; ``bonus`` holds a list of lists."""
 
@@ -98,7 +98,7 @@ def source(value: Any, what: str) -> dict[str, Any]:
     for key, v in value.items():
         name = f"{what}.{key}"
         if key in _NUMBER_FIELDS and not isinstance(v, (str, float)):
-            out[key] = whole(v, name)
+            out[key] = whole(v, name, _NUMBER_FIELDS[key])
         elif key in _NUMBERS_FIELDS and not isinstance(v, str):
             out[key] = numbers(v, name)
         elif key == "bonus" and not isinstance(v, str):
