@@ -319,8 +319,11 @@ class Pool:
         header = self._people.id_header
         if header in self._data.columns:
             ids = pd.Index(_whole_floats(self._data[header]), name=header)
-        else:
+        elif texts == [str(i) for i in range(1, len(texts) + 1)]:
             ids = pd.Index(range(1, len(texts) + 1), name=header)
+        else:
+            # The files crate found the id column under a header written otherwise (spaces).
+            ids = pd.Index(texts, name=header)
         self._ids = ids
         self._text_of: dict[Hashable, str] = dict(zip(ids, texts))
         self._id_of: dict[str, Hashable] = dict(zip(texts, ids))

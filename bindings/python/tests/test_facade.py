@@ -217,6 +217,12 @@ def test_float_ids_lose_no_digits_and_gain_no_point() -> None:
     assert "1.0" not in m.records.to_json()
 
 
+def test_ids_under_a_header_with_spaces_are_the_columns_values() -> None:
+    pool = kl.Pool.from_dataframe(pd.DataFrame({" id ": ["x", "y"], "g": ["f", "m"]}), features=["g"])
+    assert pool.ids.tolist() == ["x", "y"]
+    assert kl.Pool.from_dataframe(pd.DataFrame({"g": ["f", "m"]}), features=["g"]).ids.tolist() == [1, 2]
+
+
 def test_an_error_names_the_row_label_and_the_id() -> None:
     df = people(4).set_index(pd.Index(["r1", "r2", "r3", "r4"]))
     df.loc["r3", "g"] = "femme"
