@@ -4,20 +4,31 @@ A thin typed layer over the Rust crates: the protocol core (commit, seed, draw, 
 the fair crate (LEXIMIN) and the files crate (the organisers' CSV formats, the commit
 workflow). Python converts, glues pandas and displays; it computes nothing of its own.
 
-    >>> import kleroterion as kl
-    >>> pool = kl.Pool.from_csv("candidates.csv", id="nationbuilder_id",
-    ...                         household=["primary_address1", "primary_zip"])
-    >>> quotas = kl.Quotas.from_csv("features.csv")
-    >>> dist = kl.fair.leximin(pool, quotas, 22)
-    >>> manifest = kl.commit(pool, quotas, 22, method="lottery", randomness=...,
-    ...                      announced_at="2026-12-07T12:00:00Z")
-    >>> manifest.commitment            # publish it before the randomness exists
-    >>> bundle = kl.draw(manifest, reveal)
-    >>> report = kl.verify("bundle.json", commitment="commitment.txt",
-    ...                    lotteries=["euromillions@2026-12-08=7,18,28,40,48+3,9"])
-    >>> report.verdict, report.headline
-    ('valid_if', 'VALID if the 2 items below match their public records')
+A whole draw, with a value read aloud as its randomness (a real draw commits to a public
+lottery or a drand round, see :mod:`kleroterion.randomness`):
+
+>>> import pandas as pd, kleroterion as kl
+>>> from kleroterion import randomness as rnd
+>>> pool = kl.Pool.from_dataframe(pd.DataFrame({"id": range(101, 109), "gender": ["f", "m"] * 4}))
+>>> quotas = kl.Quotas.from_dataframe(pd.DataFrame(
+...     {"feature": ["gender", "gender"], "value": ["f", "m"], "min": [2, 2], "max": [2, 2]}))
+>>> bool(kl.feasibility(pool, quotas, 4))
+True
+>>> manifest = kl.commit(pool, quotas, 4, method="lottery", progress=False,
+...                      randomness=rnd.recipe(rnd.hex_source("read aloud at the meeting")))
+>>> len(manifest.commitment)  # publish it before the randomness exists
+64
+>>> bundle = kl.draw(manifest, rnd.reveal(rnd.hex_value("c0ffee")))
+>>> bundle.selected["gender"].value_counts().sort_index().to_dict()
+{'f': 2, 'm': 2}
+>>> report = kl.verify(bundle, commitment=manifest.commitment)
+>>> report.verdict
+'valid_if'
+>>> manifest.receipts[101].check(bundle).outcome in ("selected", "alternate", "not_selected")
+True
 """
+
+from pathlib import Path as _Path
 
 from . import fair, lowlevel, randomness
 from ._native import (
@@ -40,6 +51,8 @@ from .protocol import (
     ByHand,
     CommitPaths,
     Manifest,
+    Method,
+    Purpose,
     Receipt,
     ReceiptCheck,
     Replacement,
@@ -54,7 +67,11 @@ from .protocol import (
     verify,
 )
 
+SPEC_PATH = _Path(__file__).with_name("SPEC.md")
+"""The protocol's specification, shipped with the package: the messages cite its sections."""
+
 __all__ = [
+    "SPEC_PATH",
     "SPEC_VERSION",
     "Bundle",
     "ByHand",
@@ -68,9 +85,11 @@ __all__ = [
     "InvalidRandomness",
     "KleroterionError",
     "Manifest",
+    "Method",
     "OutputExists",
     "Pool",
     "Portfolio",
+    "Purpose",
     "Quota",
     "Quotas",
     "Receipt",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional, Sequence, Union
 
 from . import _native
-from ._native import InvalidInput
+from ._native import InvalidInput, KleroterionError
 
 if TYPE_CHECKING:
     from .protocol import Replacement
@@ -22,6 +22,10 @@ LotteryResult = Union[str, Mapping[str, Any]]
 """A lottery result as published by its operator: ``"euromillions@2026-12-04=7,18,28,40,48+3,9"``
 or ``{"lottery": "euromillions", "date": "2026-12-04", "main": [...], "bonus": [[...]]}``."""
 ReplacementLike = Union["Replacement", PathLike]
+
+# Every error has `row` and `id` (set for errors about a DataFrame's row, see pool._located).
+KleroterionError.row = None
+KleroterionError.id = None
 
 _U32 = 1 << 32
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -36,22 +40,27 @@ def invalid(message: str, kind: str = "InvalidArgument") -> InvalidInput:
     return err
 
 
+def whole(v: Any, what: str, limit: int = _U32) -> int:
+    """One whole number from 0 to ``limit - 1`` (an int or a numpy integer)."""
+    if isinstance(v, bool):
+        raise invalid(f"{what}: {v!r} is not a whole number. Fix: give the number as published, e.g. 7")
+    try:
+        n = operator.index(v)
+    except TypeError:
+        raise invalid(f"{what}: {v!r} is not a whole number. Fix: give the number as published, e.g. 7") from None
+    if not 0 <= n < limit:
+        raise invalid(
+            f"{what}: {n} is outside 0 to {limit - 1} (the numbers of a source are never negative). "
+            "Fix: copy the number exactly as it was published"
+        )
+    return n
+
+
 def numbers(values: Iterable[Any], what: str) -> list[int]:
     """Whole numbers from 0 to 2^32 - 1 (ints, numpy integers, a numpy integer array)."""
     if isinstance(values, (str, bytes)) or not isinstance(values, collections.abc.Iterable):
-        raise invalid(f"{what}: give a list of whole numbers, e.g. [7, 18, 28, 40, 48]")
-    out = []
-    for v in values:
-        if isinstance(v, bool):
-            raise invalid(f"{what}: {v!r} is not a whole number")
-        try:
-            n = operator.index(v)
-        except TypeError:
-            raise invalid(f"{what}: {v!r} is not a whole number") from None
-        if not 0 <= n < _U32:
-            raise invalid(f"{what}: {n} is outside 0 to 4294967295")
-        out.append(n)
-    return out
+        raise invalid(f"{what}: give a list of whole numbers, e.g. [7, 18, 28, 40, 48], not {type(values).__name__}")
+    return [whole(v, f"{what}[{i}]") for i, v in enumerate(values)]
 
 
 def groups(values: Iterable[Any], what: str) -> list[list[int]]:
@@ -63,10 +72,85 @@ def groups(values: Iterable[Any], what: str) -> list[list[int]]:
         if isinstance(g, (str, bytes)) or not isinstance(g, collections.abc.Iterable):
             raise invalid(
                 f"{what}: a list of groups is expected (one list per bonus group, in the format's "
-                f"order), e.g. [[3, 9]] for EuroMillions' two stars, not a flat list of numbers"
+                f"order), not a flat list of numbers. Fix: wrap each group in a list, e.g. [[3, 9]] for "
+                "EuroMillions' two stars"
             )
         out.append(numbers(g, f"{what}[{i}]"))
     return out
+
+
+_NUMBER_FIELDS = {"round": 1 << 64, "count": _U32, "faces": _U32}
+"""The fields of a source (SPEC.md section 14) that hold one whole number, and their limits."""
+_NUMBERS_FIELDS = {"main", "values"}
+"""The fields of a source that hold a list of whole numbers; ``bonus`` holds a list of lists."""
+
+
+def source(value: Any, what: str) -> dict[str, Any]:
+    """One source of a recipe or a reveal as plain JSON values: numpy integers and arrays become
+    ints and lists, and the numbers are checked here so that a mistake names its field."""
+    if not isinstance(value, Mapping):
+        raise invalid(
+            f"{what}: a source is a dict such as rnd.lottery(\"euromillions\", [7, 18, 28, 40, 48], [[3, 9]]), "
+            f"not {type(value).__name__} ({_native.display(repr(value), 60)}). Fix: give one dict per recipe "
+            "source, made with kleroterion.randomness"
+        )
+    out: dict[str, Any] = {}
+    for key, v in value.items():
+        name = f"{what}.{key}"
+        if key in _NUMBER_FIELDS and not isinstance(v, (str, float)):
+            out[key] = whole(v, name, _NUMBER_FIELDS[key])
+        elif key in _NUMBERS_FIELDS and not isinstance(v, str):
+            out[key] = numbers(v, name)
+        elif key == "bonus" and not isinstance(v, str):
+            out[key] = groups(v, name)
+        else:
+            out[key] = plain(v)
+    return out
+
+
+def plain(value: Any) -> Any:
+    """A value made of dicts, lists, texts and numbers, with numpy integers and arrays turned
+    into ints and lists (json.dumps refuses them)."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (str, bytes, bool, float)) or value is None:
+        return value
+    if isinstance(value, collections.abc.Iterable):
+        return [plain(v) for v in value]
+    try:
+        return operator.index(value)
+    except TypeError:
+        return value
+
+
+def sources(value: Any, what: str) -> dict[str, Any]:
+    """A recipe or a reveal (``{"sources": [...], ...}``) or a list of sources, as plain JSON
+    values (see :func:`source`). A mapping without ``sources`` (a drand answer) is only made
+    plain: the core reads it."""
+    if isinstance(value, Mapping):
+        if "sources" not in value:
+            return {str(k): plain(v) for k, v in value.items()}
+        listed = value["sources"]
+        rest = {str(k): plain(v) for k, v in value.items() if k != "sources"}
+    else:
+        listed, rest = value, {}
+    if isinstance(listed, (str, bytes, Mapping)) or not isinstance(listed, collections.abc.Iterable):
+        raise invalid(f"{what}: \"sources\" is a list of sources, one dict per recipe source")
+    items = list(listed)
+    if items and all(isinstance(x, (int,)) or _is_integer(x) for x in items):
+        raise invalid(
+            f"{what}: a list of sources is expected, not a bare list of numbers. Fix: wrap the numbers in "
+            "their source, e.g. rnd.reveal(rnd.lottery(\"euromillions\", [7, 18, 28, 40, 48], [[3, 9]]))"
+        )
+    return {"sources": [source(x, f"{what}.sources[{i}]") for i, x in enumerate(items)], **rest}
+
+
+def _is_integer(value: Any) -> bool:
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
 
 
 def commitment(value: Union[str, PathLike]) -> str:

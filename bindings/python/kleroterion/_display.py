@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, Sequence
 from . import _native
 
 if TYPE_CHECKING:
-    from .fair import Distribution
-    from .protocol import Bundle, Manifest, ReceiptCheck, Report
+    from .fair import Distribution, Feasibility
+    from .pool import Pool, Quotas
+    from .protocol import Bundle, Manifest, Receipt, ReceiptCheck, Replacement, Report
 
 TEXT_LIMIT = 4000
 """The longest text shown, in bytes (the core's report lines can be long; names are cut by the
@@ -90,6 +91,73 @@ def _warning(text: str) -> str:
     return f"<p style='color:#a40;font-weight:bold'>{html.escape(text)}</p>"
 
 
+ROWS_SHOWN = 10
+"""The rows of a pool shown in a notebook (its DataFrame shows them all)."""
+
+
+def pool_html(p: Pool) -> str:
+    feats = ", ".join(h(f) for f in p.features) if p.features is not None else "(from the quotas)"
+    hh = ", ".join(h(c) for c in p.household_columns) or "none"
+    head = (
+        f"<p><b>kleroterion pool</b>: {len(p)} people; id column <code>{h(p.ids.name)}</code> "
+        f"({h(p.ids.dtype)}); features {feats}; household columns {hh}.</p>"
+    )
+    shown = p.data.head(ROWS_SHOWN)
+    header = [str(c) for c in shown.columns]
+    rows = [[h(v, 200) for v in row] for row in shown.itertuples(index=False)]
+    more = f"<p><small>… and {len(p) - ROWS_SHOWN} more (<code>pool.data</code>)</small></p>" if len(p) > ROWS_SHOWN else ""
+    return head + _table(header, rows) + more
+
+
+def quotas_html(q: Quotas) -> str:
+    rows = [(h(x.feature), h(x.value), x.min, x.max) for x in q]
+    head = f"<p><b>kleroterion quotas</b>: {len(q.features)} features, {len(q)} values ({h(q.format)}).</p>"
+    return head + _table(["feature", "value", "min", "max"], rows)
+
+
+def feasibility_html(f: Feasibility) -> str:
+    nobody = "".join(_warning(f"Nobody in the pool has {feature}={value}") for feature, value in f.nobody_has)
+    if f.feasible:
+        example = ", ".join(h(i, 200) for i in (f.example or []))
+        return (
+            f"<p style='color:#080'><b>Feasible</b>: a panel meets every quota.</p>{nobody}"
+            f"<p><small>One such panel (ids): {example}</small></p>"
+        )
+    out = f"<p style='color:#b00'><b>Not feasible</b>: {h(f.reason or '')}</p>{nobody}"
+    if f.relaxations:
+        rows = [(h(r.feature), h(r.value), h(r.bound), r.current, r.needed, h(r.reason)) for r in f.relaxations]
+        out += "<p>Smallest relaxation:</p>" + _table(["feature", "value", "bound", "now", "needed", "change"], rows)
+    return out
+
+
+def replacement_html(r: Replacement) -> str:
+    frame = r.to_frame()
+    header = [str(c) for c in frame.columns]
+    rows = [["" if v is None or v != v else h(v, 200) for v in row] for row in frame.itertuples(index=False)]
+    broken = "".join(_warning(f"Broken quota: {b}") for b in r.broken_quotas)
+    ids = "" if r.ids_known else "<p><small>ids unknown here: tickets only</small></p>"
+    return (
+        f"<p><b>kleroterion replacement</b>: {len(r.dropped)} dropped out; record hash "
+        f"<code>{h(r.hash)}</code></p>{broken}" + _table(header, rows) + ids
+    )
+
+
+def receipt_object_html(r: Receipt) -> str:
+    rec = r.data.get("record", {})
+    values = rec.get("values", [])
+    rows = [
+        ("ticket", f"<code>{h(r.ticket, 200)}</code>"),
+        ("values", ", ".join(h(v, 200) for v in values)),
+        ("pool index", r.index),
+        ("commitment", f"<code>{h(r.commitment)}</code>"),
+        ("proof", _ok(r.proof_verifies()) + " the record is under the pool's root"),
+    ]
+    return (
+        "<p><b>kleroterion receipt</b> (private: it identifies its holder's ticket). "
+        "Check it against a draw with <code>receipt.check(bundle, commitment=...)</code>.</p>" + _table(["", ""], rows)
+    )
+
+
 def manifest_html(m: Manifest) -> str:
     d = m.data
     rows = [
@@ -155,7 +223,7 @@ def _step_detail(s: Any) -> str:
 
 def report_html(r: Report) -> str:
     colour = _VERDICT_COLOUR.get(r.verdict, "#b00")
-    out = [f"<p style='font-size:130%;color:{colour}'><b>{h(r.headline)}</b></p>"]
+    out = [f"<p style='font-size:130%;color:{colour}'><b>{h(r.summary)}</b></p>"]
     out.extend(_warning(n) for n in r.notes)
     if r.verdict == "invalid":
         failed = r.failed_step

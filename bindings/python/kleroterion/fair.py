@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Union
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Optional, Union
 
 import pandas as pd
 
 from . import _display, _native
-from .pool import Pool, Quotas
+from ._native import InfeasibleQuotas, InvalidInput
+from .pool import Pool, Quotas, check_args
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -26,6 +27,10 @@ __all__ = [
     "maximin",
 ]
 
+FairMethod = Literal["leximin", "maximin"]
+"""How a :class:`Distribution` was computed."""
+Bound = Literal["min", "max"]
+"""The bound of a quota a relaxation changes."""
 ProgressCallback = Callable[[str, int, int, int, int, float], object]
 Progress = Union[bool, ProgressCallback]
 
@@ -107,7 +112,7 @@ class Distribution:
         quotas: Quotas,
         people: _native.People,
         size: int,
-        method: str,
+        method: FairMethod,
     ) -> None:
         self._native = native
         self._instance = instance
@@ -157,9 +162,9 @@ class Distribution:
         """The probability of each panel."""
         return self._native.weights
 
-    def panel_ids(self, j: int) -> list[str]:
-        """The ids on panel ``j`` of the support."""
-        return [str(self._pool.ids[i]) for i in self._native.panels[j]]
+    def panel_ids(self, j: int) -> list[Any]:
+        """The ids on panel ``j`` of the support (with the pool's id type)."""
+        return [self._pool.ids[i] for i in self._native.panels[j]]
 
     def to_portfolio(self, m: int = 1000) -> Portfolio:
         """Rounds to a uniform lottery over ``m`` panels (systematic sampling; every panel is
@@ -206,9 +211,49 @@ class Distribution:
 
 def _instance(pool: Pool, quotas: Quotas, size: int, households: bool) -> tuple[_native.People, _native.Instance]:
     people = pool.people(quotas)
-    quotas.native.check_panel_size(size)
-    rule = households and people.has_households
-    return people, people.instance(quotas.native, size, rule)
+    with nobody_has_said(people, quotas):
+        quotas._check_size(size)
+        rule = households and people.has_households
+        return people, people.instance(quotas.native, size, rule)
+
+
+@contextlib.contextmanager
+def nobody_has_said(people: _native.People, quotas: Quotas) -> Iterator[None]:
+    """Quotas that cannot be met say which of their values nobody in the pool has."""
+    try:
+        yield
+    except (InvalidInput, InfeasibleQuotas) as e:
+        if isinstance(e, InfeasibleQuotas) or e.kind == "Invalid":
+            missing = _nobody_has(people, quotas)
+            if missing and e.args and isinstance(e.args[0], str):
+                e.args = (f"{e.args[0].rstrip('.')}. {missing}", *e.args[1:])
+        raise
+
+
+def _held(people: _native.People, quotas: Quotas) -> dict[tuple[str, str], int]:
+    """How many people of the pool hold each quota's value."""
+    columns = people.columns()
+    counts: dict[tuple[str, str], int] = {}
+    for f_index, f in enumerate(quotas.features):
+        found = pd.Series(columns[f_index]).value_counts()
+        for q in quotas.values(f):
+            counts[(f, q.value)] = int(found.get(q.value, 0))
+    return counts
+
+
+def _unheld(people: _native.People, quotas: Quotas) -> list[tuple[str, str, int]]:
+    """The quotas whose value nobody in the pool has, as ``(feature, value, min)``."""
+    held = _held(people, quotas)
+    return [(q.feature, q.value, q.min) for q in quotas if held[(q.feature, q.value)] == 0]
+
+
+def _nobody_has(people: _native.People, quotas: Quotas) -> str:
+    """A sentence naming the quotas with a minimum that nobody in the pool has ("" if none)."""
+    needed = [(f, v, lo) for f, v, lo in _unheld(people, quotas) if lo > 0]
+    if not needed:
+        return ""
+    listed = "; ".join(f"{f}={v} (its min is {lo})" for f, v, lo in needed)
+    return f"Nobody in the pool has {listed}. Fix: check the spelling of the value in both files, or set its min to 0"
 
 
 def _run(
@@ -221,8 +266,9 @@ def _run(
     progress: Progress,
     time_limit: Optional[float],
 ) -> Distribution:
+    check_args("leximin" if not maximin else "maximin", pool, quotas, size)
     people, instance = _instance(pool, quotas, size, households)
-    with _progress(progress, len(pool)) as callback:
+    with _progress(progress, len(pool)) as callback, nobody_has_said(people, quotas):
         native = _native.leximin(instance, maximin, callback, time_limit)
     return Distribution(native, instance, pool, quotas, people, size, "maximin" if maximin else "leximin")
 
@@ -250,7 +296,16 @@ def leximin(
     ``fixed`` counts the people already there and ``value`` is the largest gap), then
     ``"finishing"``. When the relaxation's probabilities cannot be reached by real panels,
     column generation takes over: ``"seeding"``, then ``"level"`` and ``"fixed"`` for each
-    level, then ``"finishing"``."""
+    level, then ``"finishing"``.
+
+    >>> import pandas as pd, kleroterion as kl
+    >>> pool = kl.Pool.from_dataframe(pd.DataFrame({"id": range(1, 9), "g": list("ffffffmm")}))
+    >>> quotas = kl.Quotas.from_dataframe(pd.DataFrame(
+    ...     {"feature": ["g", "g"], "value": ["f", "m"], "min": [2, 2], "max": [2, 2]}))
+    >>> dist = kl.fair.leximin(pool, quotas, 4, progress=False)
+    >>> dist.probabilities.round(4).to_dict()
+    {1: 0.3333, 2: 0.3333, 3: 0.3333, 4: 0.3333, 5: 0.3333, 6: 0.3333, 7: 1.0, 8: 1.0}
+    """
     return _run(pool, quotas, size, maximin=False, households=households, progress=progress, time_limit=time_limit)
 
 
@@ -273,7 +328,7 @@ class Relaxation:
 
     feature: str
     value: str
-    bound: str
+    bound: Bound
     """``"min"`` (lowered) or ``"max"`` (raised)."""
     current: int
     needed: int
@@ -285,32 +340,67 @@ class Feasibility:
     """Whether a panel exists; ``bool(f)`` is True when one does."""
 
     feasible: bool
-    example: Optional[list[str]]
-    """Ids of one panel meeting every quota (when feasible)."""
+    example: Optional[list[Any]]
+    """Ids of one panel meeting every quota (when feasible), with the pool's id type."""
     reason: Optional[str]
     relaxations: list[Relaxation]
-    """The smallest set of quota changes after which a panel exists (when infeasible)."""
+    """The smallest set of quota changes after which a panel exists (when infeasible; empty
+    when the quotas' sums alone rule out the panel size, as :attr:`reason` says)."""
+    nobody_has: list[tuple[str, str]] = field(default_factory=list)
+    """The quotas' ``(feature, value)`` that nobody in the pool has (a misspelling, or a value
+    with no volunteer): a minimum above 0 on one of them can never be met."""
 
     def __bool__(self) -> bool:
         return self.feasible
 
     def __str__(self) -> str:
+        nobody = "".join(f"\nnobody in the pool has {f}={v}" for f, v in self.nobody_has)
         if self.feasible:
-            return "feasible: a panel meets every quota"
-        fixes = "; ".join(r.reason for r in self.relaxations) or "no quota change can help"
-        return f"infeasible: {self.reason}. Smallest relaxation: {fixes}"
+            return "feasible: a panel meets every quota" + nobody
+        fixes = "; ".join(r.reason for r in self.relaxations)
+        fix = f". Smallest relaxation: {fixes}" if fixes else ""
+        return f"not feasible: {self.reason}{fix}{nobody}"
+
+    def _repr_html_(self) -> str:
+        return _display.feasibility_html(self)
 
 
 def feasibility(pool: Pool, quotas: Quotas, size: int, *, households: bool = True) -> Feasibility:
     """Checks that some panel meets every quota (and the household rule); when none does,
-    finds the smallest relaxation of the quotas (fewest seats moved)."""
+    finds the smallest relaxation of the quotas (fewest seats moved). It never raises for
+    quotas that cannot be met, even when their minimums add up to more than the panel: the
+    answer says "not feasible" and why. Quotas for values nobody in the pool has are listed in
+    :attr:`Feasibility.nobody_has`.
+
+    >>> import pandas as pd, kleroterion as kl
+    >>> pool = kl.Pool.from_dataframe(pd.DataFrame({"id": [1, 2, 3, 4], "g": ["f", "m", "f", "m"]}))
+    >>> quotas = kl.Quotas.from_dataframe(pd.DataFrame(
+    ...     {"feature": ["g", "g", "g"], "value": ["f", "m", "x"], "min": [2, 2, 1], "max": [2, 2, 1]}))
+    >>> f = kl.feasibility(pool, quotas, 2)
+    >>> bool(f), f.nobody_has
+    (False, [('g', 'x')])
+    """
+    check_args("feasibility", pool, quotas, size)
+    people = pool.people(quotas)
+    nobody = [(f, v) for f, v, _ in _unheld(people, quotas)]
+    try:
+        quotas._check_size(size)
+    except InvalidInput as e:
+        reason = str(e.args[0]) if e.args else str(e)
+        missing = _nobody_has(people, quotas)
+        return Feasibility(False, None, f"{reason}. {missing}" if missing else reason, [], nobody)
     _, instance = _instance(pool, quotas, size, households)
     d = json.loads(_native.feasibility(instance))
     if d["feasible"]:
-        return Feasibility(True, [str(pool.ids[i]) for i in d["example"]], None, [])
+        return Feasibility(True, [pool.ids[i] for i in d["example"]], None, [], nobody)
+    reason = str(d["reason"])
+    missing = _nobody_has(people, quotas)
+    if missing:
+        reason = f"{reason}. {missing}"
     return Feasibility(
         False,
         None,
-        d["reason"],
+        reason,
         [Relaxation(r["feature"], r["value"], r["bound"], r["from"], r["to"], r["reason"]) for r in d["relaxations"]],
+        nobody,
     )

@@ -4,7 +4,7 @@ shared test vectors. Values are JSON-shaped dicts as in SPEC.md section 14; hash
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Iterable, Literal, Mapping, Optional, Sequence
 
 from . import _convert, _native
 from ._native import Stream, stream_key
@@ -33,7 +33,7 @@ JSON = Mapping[str, Any]
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(_convert.plain(value), ensure_ascii=False)
 
 
 def record_bytes(record: JSON) -> bytes:
@@ -103,7 +103,11 @@ def display(text: str, max_bytes: int = 200) -> str:
     return _native.display(text, max_bytes)
 
 
-def check_text(text: str, kind: str = "name", field: str = "text") -> None:
+TextKind = Literal["ticket", "name", "free"]
+"""The kinds of text of SPEC.md section 3."""
+
+
+def check_text(text: str, kind: TextKind = "name", field: str = "text") -> None:
     """Checks a text against SPEC.md section 3 (``kind``: ticket, name or free); raises
     :class:`InvalidInput` (kind ``InvalidText``) when it is refused."""
     _native.check_text(text, kind, field)

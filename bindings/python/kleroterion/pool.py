@@ -8,16 +8,19 @@ file (or DataFrame), the line, the column and the fix.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import operator
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Hashable, Iterator, Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
-from . import _native
-from ._native import InvalidInput
+from . import _display, _native
+from ._native import InvalidInput, KleroterionError
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -30,17 +33,105 @@ def _invalid(message: str) -> InvalidInput:
     return err
 
 
+def _whole_floats(series: pd.Series) -> pd.Series:
+    """A float column whose values are all whole numbers, as nullable integers: pandas turns an
+    integer column with a missing cell into floats, and ``1000`` must not become ``"1000.0"``."""
+    if pd.api.types.is_float_dtype(series.dtype):
+        values = series.dropna()
+        if len(values) and bool((values == values.round()).all()) and float(values.abs().max()) < 2**53:
+            return series.astype("Int64")
+    return series
+
+
 def _cells(series: pd.Series) -> list[str]:
-    """A column as texts: missing cells become empty texts (then reported as blank)."""
+    """A column as texts: missing cells become empty texts (then reported as blank); whole
+    numbers in a float column are written without ``.0``."""
     if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
         return series.tolist()
-    return series.astype("string").fillna("").tolist()
+    return _whole_floats(series).astype("string").fillna("").tolist()
 
 
 def _table(df: pd.DataFrame, name: str, columns: Optional[Sequence[str]] = None) -> _native.Table:
     cols = [str(c) for c in df.columns] if columns is None else list(columns)
     data = [_cells(df[c]) for c in cols]
     return _native.Table.from_columns(name, cols, data)
+
+
+_LINE = re.compile(r"\bline (\d+)\b")
+
+
+@contextlib.contextmanager
+def _located(file: str, labels: Optional[pd.Index] = None, ids: Optional[pd.Index] = None) -> Iterator[None]:
+    """Errors about ``file`` say where, consistently: ``line`` is set from a message that names
+    a line without setting it. For a DataFrame (``labels``, its index), the message names the
+    row label (and the id, ``ids``) instead of a line of a CSV file that does not exist, and
+    ``row`` (and ``id``) carry them; ``line`` keeps the CSV line the row would be on (the
+    header is line 1, row ``i`` is line ``i + 2``)."""
+    try:
+        yield
+    except KleroterionError as e:
+        message = e.args[0] if e.args and isinstance(e.args[0], str) else None
+        if message is None:
+            raise
+        if getattr(e, "line", None) is None and message.startswith(f"{file}, line "):
+            found = _LINE.match(message, len(file) + 2)
+            if found:
+                e.file = file
+                e.line = int(found.group(1))
+        if labels is None or getattr(e, "file", None) != file:
+            raise
+
+        def row(found: re.Match[str]) -> str:
+            i = int(found.group(1)) - 2
+            if i == -1:
+                return "the header"
+            if not 0 <= i < len(labels):
+                return found.group(0)
+            who = f" (id {_shown(ids[i])})" if ids is not None else ""
+            return f"row {_shown(labels[i])}{who}"
+
+        e.args = (_LINE.sub(row, message), *e.args[1:])
+        line = getattr(e, "line", None)
+        if line is not None and 0 <= line - 2 < len(labels):
+            e.row = labels[line - 2]
+            if ids is not None:
+                e.id = ids[line - 2]
+        raise
+
+
+def _check_frame(df: Any, what: str, where: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise _invalid(
+            f"{where}: df must be a pandas DataFrame of the {what}, not {type(df).__name__}. "
+            f"Fix: pass a DataFrame, or read a file with from_csv"
+        )
+
+
+def check_args(where: str, pool: Any = None, quotas: Any = None, size: Any = None) -> None:
+    """The arguments shared by leximin, feasibility and commit, checked before anything runs."""
+    if pool is not None and not isinstance(pool, Pool):
+        raise _invalid(
+            f"{where}: pool must be a kl.Pool, not {type(pool).__name__}. "
+            "Fix: kl.Pool.from_dataframe(df, id=...) or kl.Pool.from_csv(path, id=...)"
+        )
+    if quotas is not None and not isinstance(quotas, Quotas):
+        raise _invalid(
+            f"{where}: quotas must be kl.Quotas, not {type(quotas).__name__}. "
+            "Fix: kl.Quotas.from_dataframe(df) or kl.Quotas.from_csv(path)"
+        )
+    if size is not None:
+        try:
+            n = operator.index(size)
+        except TypeError:
+            n = None
+        if n is None or isinstance(size, bool) or n < 1:
+            raise _invalid(f"{where}: size, the panel size, must be a whole number of at least 1, not {size!r}")
+
+
+def _shown(value: Any) -> str:
+    """A row label or an id in a message: numbers bare, texts quoted."""
+    text = repr(value.item() if hasattr(value, "item") else value)
+    return _native.display(text, 200)
 
 
 @dataclass(frozen=True)
@@ -60,23 +151,44 @@ class Quotas:
     the flex columns are checked then ignored), ``category,name,min,max`` (their older
     layout) and ``category,feature,min,max`` (Panelot: the category is the feature)."""
 
-    def __init__(self, native: _native.QuotaTable) -> None:
+    def __init__(self, native: _native.QuotaTable, file: str = "", labels: Optional[pd.Index] = None) -> None:
         self._native = native
         self._features: list[dict[str, object]] = json.loads(native.features_json())
         self._source: Optional[Path] = None
+        self._file = file
+        self._labels = labels
 
     @classmethod
     def from_csv(cls, path: PathLike, *, sep: Optional[str] = None) -> Quotas:
         """Reads a quotas CSV (UTF-8 with or without BOM; `,` or `;` detected)."""
-        quotas = cls(_native.QuotaTable.from_table(_native.Table.read(os.fspath(path), sep)))
+        table = _native.Table.read(os.fspath(path), sep)
+        with _located(table.file):
+            quotas = cls(_native.QuotaTable.from_table(table), table.file)
         quotas._source = Path(path)
         return quotas
 
     @classmethod
     def from_dataframe(cls, df: pd.DataFrame, *, name: str = "quotas DataFrame") -> Quotas:
-        """Reads quotas from a DataFrame laid out as a quotas CSV; errors name ``name``, with
-        line 1 for the header and line ``i + 2`` for row ``i``."""
-        return cls(_native.QuotaTable.from_table(_table(df, name)))
+        """Reads quotas from a DataFrame laid out as a quotas CSV. Errors name ``name`` and
+        the row label (``err.row``); ``err.line`` is the line the row would have in a CSV file
+        (``i + 2`` for row ``i``). A column of whole numbers that pandas turned into floats
+        (one cell missing) is read as whole numbers, and the missing cell is reported at its
+        own row.
+
+        >>> import pandas as pd, kleroterion as kl
+        >>> kl.Quotas.from_dataframe(pd.DataFrame(
+        ...     {"feature": ["gender", "gender"], "value": ["f", "m"], "min": [2, 2], "max": [3, 3]}))
+        Quotas(1 features, 2 values)
+        """
+        _check_frame(df, "quotas", "Quotas.from_dataframe")
+        with _located(name, df.index):
+            return cls(_native.QuotaTable.from_table(_table(df, name)), name, df.index)
+
+    def _check_size(self, size: int) -> None:
+        """The sums of minimums and maximums against the panel size; the error names the
+        feature's first line (or row)."""
+        with _located(self._file, self._labels):
+            self._native.check_panel_size(size)
 
     @classmethod
     def proportional(
@@ -90,7 +202,13 @@ class Quotas:
         population shares; then ``min = target - slack`` and ``max = target + slack``.
 
         ``population_shares`` maps feature -> value -> share, on any positive scale
-        (fractions, percents or head counts)."""
+        (fractions, percents or head counts).
+
+        >>> import kleroterion as kl
+        >>> q = kl.Quotas.proportional({"gender": {"woman": 51.6, "man": 48.4}}, 40)
+        >>> q["gender", "woman"], q["gender", "man"]
+        (Quota(feature='gender', value='woman', min=20, max=22), Quota(feature='gender', value='man', min=18, max=20))
+        """
         if size < 1:
             raise _invalid("the panel size must be at least 1")
         if slack < 0:
@@ -158,6 +276,9 @@ class Quotas:
     def __repr__(self) -> str:
         return f"Quotas({len(self.features)} features, {len(self)} values)"
 
+    def _repr_html_(self) -> str:
+        return _display.quotas_html(self)
+
     def to_dataframe(self) -> pd.DataFrame:
         """``feature, value, min, max``, one row per value."""
         return pd.DataFrame(
@@ -167,7 +288,8 @@ class Quotas:
 
     def to_features(self) -> list[dict[str, object]]:
         """The manifest's ``features`` list (SPEC.md section 14)."""
-        return json.loads(self._native.features_json())  # type: ignore[no-any-return]
+        features: list[dict[str, object]] = json.loads(self._native.features_json())
+        return features
 
 
 class Pool:
@@ -184,14 +306,27 @@ class Pool:
         id: Optional[str],
         features: Optional[list[str]],
         household: list[str],
+        labels: Optional[pd.Index] = None,
     ) -> None:
+        self._labels: Optional[pd.Index] = labels
         self._data = data.reset_index(drop=True)
         self._table = table
         self._id = id
         self._features = features
         self._household = household
         self._people = self._resolve(None)
-        self._ids = pd.Index(self._people.ids(), name=self._people.id_header)
+        texts = self._people.ids()
+        header = self._people.id_header
+        if header in self._data.columns:
+            ids = pd.Index(_whole_floats(self._data[header]), name=header)
+        elif texts == [str(i) for i in range(1, len(texts) + 1)]:
+            ids = pd.Index(range(1, len(texts) + 1), name=header)
+        else:
+            # The files crate found the id column under a header written otherwise (spaces).
+            ids = pd.Index(texts, name=header)
+        self._ids = ids
+        self._text_of: dict[Hashable, str] = dict(zip(ids, texts))
+        self._id_of: dict[str, Hashable] = dict(zip(texts, ids))
         self._source: Optional[Path] = None
 
     # -- constructors ------------------------------------------------------------------------
@@ -221,7 +356,25 @@ class Pool:
         :meth:`Bundle.write_csvs` keep all of them. The index is not a column: use
         ``df.reset_index()`` to keep it.
 
-        Errors name ``name``, line ``i + 2`` for row ``i`` and the column."""
+        Ids keep their type: an integer id column gives integer ids (``receipts[1000]``),
+        and a column of whole numbers that pandas holds as floats (a missing cell) gives
+        ``1000``, never ``1000.0``.
+
+        Errors name ``name``, the row label and the id (``err.row``, ``err.id``) and the
+        column; ``err.line`` is the line the row would have in a CSV file (``i + 2`` for row
+        ``i``).
+
+        >>> import pandas as pd, kleroterion as kl
+        >>> df = pd.DataFrame({"id": [1000, 1001, 1002], "gender": ["f", "m", "f"]})
+        >>> pool = kl.Pool.from_dataframe(df, features=["gender"])
+        >>> pool.ids.tolist()
+        [1000, 1001, 1002]
+        >>> kl.Pool.from_dataframe(pd.DataFrame({"id": [7, 7], "g": ["f", "m"]}))
+        Traceback (most recent call last):
+        ...
+        kleroterion.InvalidInput: DataFrame, row 1 (id 7), column "id": the id "7" is already used on row 0 (id 7). Fix: give every person a different id
+        """
+        _check_frame(df, "volunteers", "Pool.from_dataframe")
         hh = [household] if isinstance(household, str) else list(household or [])
         feats = list(features) if features is not None else None
         id_cols = [] if id is None or (id == "id" and id not in df.columns) else [id]
@@ -234,8 +387,10 @@ class Pool:
         if df.columns.has_duplicates:
             twice = next(str(c) for c in df.columns[df.columns.duplicated()])
             raise _invalid(f"{name}: the column {twice!r} appears twice. Fix: rename or remove one of them")
-        table = _native.Table.from_columns(name, [str(c) for c in df.columns], [_cells(df[c]) for c in df.columns])
-        return cls(df, table, id, feats, hh)
+        ids = pd.Index(_whole_floats(df[id])) if id_cols else None
+        with _located(name, df.index, ids):
+            table = _native.Table.from_columns(name, [str(c) for c in df.columns], [_cells(df[c]) for c in df.columns])
+            return cls(df, table, id, feats, hh, df.index)
 
     @classmethod
     def from_csv(
@@ -267,13 +422,17 @@ class Pool:
 
     def _resolve(self, quotas: Optional[Quotas]) -> _native.People:
         extra = [f for f in (self._features or []) if quotas is None or f not in quotas.features]
-        return _native.People(
-            self._table,
-            None if quotas is None else quotas.native,
-            self._id_arg(),
-            self._household,
-            extra,
-        )
+        ids = None
+        if self._labels is not None and self._id is not None and self._id in self._data.columns:
+            ids = pd.Index(_whole_floats(self._data[self._id]))
+        with _located(self._table.file, self._labels, ids):
+            return _native.People(
+                self._table,
+                None if quotas is None else quotas.native,
+                self._id_arg(),
+                self._household,
+                extra,
+            )
 
     def people(self, quotas: Quotas) -> _native.People:
         """The pool resolved against ``quotas`` (every value checked), in file order."""
@@ -296,10 +455,28 @@ class Pool:
         hh = f", households on {self._household}" if self._household else ""
         return f"Pool({len(self)} people, features {feats}{hh})"
 
+    def _repr_html_(self) -> str:
+        return _display.pool_html(self)
+
     @property
     def ids(self) -> pd.Index:
-        """The organiser's ids, in file order."""
+        """The organiser's ids, in file order, with the id column's type (row numbers from 1
+        without an id column; texts for a CSV file)."""
         return self._ids
+
+    def _text(self, key: Any) -> Optional[str]:
+        """The files crate's text of an id given as the user holds it (or as its text)."""
+        try:
+            found = self._text_of.get(key)
+        except TypeError:
+            return None
+        if found is None and isinstance(key, str) and key in self._id_of:
+            return key
+        return found
+
+    def _user_id(self, text: str) -> Hashable:
+        """The user's id of an id text of the files crate."""
+        return self._id_of.get(text, text)
 
     @property
     def features(self) -> Optional[list[str]]:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import collections.abc
 import contextlib
 import datetime
 import json
 import os
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal, Mapping, Optional, Sequence, TypedDict, Union
+from typing import Any, Callable, Hashable, Iterable, Iterator, Literal, Mapping, Optional, Sequence, TypedDict, Union
 
 import pandas as pd
 
 from . import _convert, _display, _native
 from ._convert import LotteryResult, ReplacementLike
 from ._native import InvalidInput, KleroterionError, VerificationFailed
-from .pool import PathLike, Pool, Quotas
+from .pool import PathLike, Pool, Quotas, check_args
 
 __all__ = [
     "ByHand",
@@ -26,7 +28,11 @@ __all__ = [
     "PanelQuotaTable",
     "SourceShown",
     "CommitPaths",
+    "Dropped",
     "Manifest",
+    "Method",
+    "Outcome",
+    "Purpose",
     "Receipt",
     "ReceiptCheck",
     "Receipts",
@@ -51,6 +57,10 @@ played again with randomness that already existed."""
 Verdict = Literal["valid", "valid_if", "invalid"]
 """``invalid``: a step failed; ``valid_if``: every step passed, valid if the items to compare
 by hand match their public records; ``valid``: nothing is left to compare by hand."""
+Method = Literal["lottery", "greedy", "uniform", "stratified"]
+"""The selection methods :func:`commit` accepts (SPEC.md section 9); ``rfc3797`` is read in
+bundles made elsewhere."""
+Outcome = Literal["selected", "alternate", "not_selected"]
 StepStatus = Literal["passed", "failed", "skipped", "not_checked"]
 Subject = Literal["purpose", "commitment", "announcement", "uncommitted", "lottery", "dice", "hex"]
 
@@ -63,11 +73,11 @@ def _reveal_json(reveal: RevealLike, recipe: Optional[Mapping[str, Any]] = None)
     """A reveal given as a dict (``{"sources": [...]}`` or one source), a list of sources, a
     JSON text or a path to a reveal file, read as the command line reads it (a drand answer
     without its chain takes the chain of ``recipe``'s round)."""
-    r = None if recipe is None else json.dumps(dict(recipe))
-    if isinstance(reveal, Mapping):
-        return _native.parse_reveal(json.dumps(dict(reveal)), "reveal", r)
-    if isinstance(reveal, (list, tuple)):
-        return _native.parse_reveal(json.dumps({"sources": [dict(s) for s in reveal]}), "reveal", r)
+    r = None if recipe is None else json.dumps(_convert.plain(recipe))
+    if isinstance(reveal, Mapping) or (
+        isinstance(reveal, collections.abc.Iterable) and not isinstance(reveal, (str, bytes, os.PathLike))
+    ):
+        return _native.parse_reveal(json.dumps(_convert.sources(reveal, "reveal")), "reveal", r)
     if isinstance(reveal, str) and reveal.lstrip().startswith("{"):
         return _native.parse_reveal(reveal, "reveal", r)
     if isinstance(reveal, (str, os.PathLike)):
@@ -120,7 +130,7 @@ class ReceiptCheck:
 
     ticket: str
     features: dict[str, str]
-    outcome: str
+    outcome: Outcome
     """What the bundle says: ``"selected"``, ``"alternate"`` or ``"not_selected"``. Not
     established when :attr:`bundle_valid` is False."""
     verdict: Verdict
@@ -234,21 +244,39 @@ class Receipt:
     def __repr__(self) -> str:
         return f"Receipt(ticket={_display.safe(self.ticket, 200)!r}, index={self.index})"
 
+    def _repr_html_(self) -> str:
+        return _display.receipt_object_html(self)
 
-class Receipts(Mapping[str, Receipt]):
-    """The receipts of a commit, by organiser id (one per person, issued on demand)."""
 
-    def __init__(self, ids: pd.Index, lookup: Callable[[str], Receipt]) -> None:
+class Receipts(Mapping[Any, Receipt]):
+    """The receipts of a commit, by organiser id with the pool's id type (``receipts[1000]``
+    for integer ids; the id's text is also accepted), one per person, issued on demand."""
+
+    def __init__(
+        self, ids: pd.Index, lookup: Callable[[Any], Receipt], known: Optional[Callable[[Any], bool]] = None
+    ) -> None:
         self._ids = ids
         self._lookup = lookup
         self._set = set(ids)
+        self._known = known
 
-    def __getitem__(self, key: str) -> Receipt:
-        if key not in self._set:
+    def _has(self, key: object) -> bool:
+        try:
+            if key in self._set:
+                return True
+        except TypeError:
+            return False
+        return self._known is not None and self._known(key)
+
+    def __getitem__(self, key: Any) -> Receipt:
+        if not self._has(key):
             raise KeyError(key)
         return self._lookup(key)
 
-    def __iter__(self) -> Iterator[str]:
+    def __contains__(self, key: object) -> bool:
+        return self._has(key)
+
+    def __iter__(self) -> Iterator[Any]:
         return iter(self._ids)
 
     def __len__(self) -> int:
@@ -317,6 +345,7 @@ class Manifest:
         self._committed = committed
         self._commitment = _native.commitment(manifest_json)
         self._tickets = tickets
+        self._by_id_cache: Optional[dict[Any, str]] = None
         self._inputs: Inputs = []
 
     @classmethod
@@ -363,6 +392,8 @@ class Manifest:
 
     @property
     def method(self) -> str:
+        """The committed method: one of :data:`Method`, or ``rfc3797`` for a manifest made
+        elsewhere."""
         return str(self.data["method"]["name"])
 
     @property
@@ -407,19 +438,49 @@ class Manifest:
         """Private: the ticket of each organiser id (None when unknown)."""
         if self._tickets is None and self._committed is not None:
             rows = self._committed.tickets()
-            self._tickets = pd.Series(
-                [t for _, t, _ in rows],
-                index=pd.Index([i for i, _, _ in rows], name=self._id_name()),
-                name="ticket",
-            )
+            ids = [i for i, _, _ in rows]
+            if self._pool is not None:
+                index = pd.Index([self._pool._user_id(i) for i in ids], name=self._id_name())
+                index = index.astype(self._pool.ids.dtype)
+            else:
+                index = pd.Index(ids, name=self._id_name())
+            self._tickets = pd.Series([t for _, t, _ in rows], index=index, name="ticket")
         return self._tickets
+
+    def _ticket_of(self, key: Any) -> Optional[str]:
+        """The ticket of an id (with the pool's type, or as text), or None."""
+        tickets = self.tickets
+        if tickets is None:
+            return None
+        by_id = self._by_id()
+        try:
+            found = by_id.get(key)
+        except TypeError:
+            return None
+        if found is None and self._pool is not None:
+            text = self._pool._text(key)
+            if text is not None:
+                found = by_id.get(self._pool._user_id(text))
+        return found
+
+    def _by_id(self) -> dict[Any, str]:
+        if self._by_id_cache is None:
+            tickets = self.tickets
+            self._by_id_cache = {} if tickets is None else dict(zip(tickets.index, tickets.tolist()))
+        return self._by_id_cache
+
+    def _id_of_ticket(self) -> Optional[dict[str, Any]]:
+        """Each ticket's id, when the ticket map is known."""
+        tickets = self.tickets
+        return None if tickets is None else dict(zip(tickets.tolist(), tickets.index))
 
     def _id_name(self) -> str:
         return str(self._pool.ids.name) if self._pool is not None else "id"
 
     @property
     def receipts(self) -> Receipts:
-        """Private receipts by organiser id (by ticket when the ids are unknown)."""
+        """Private receipts by organiser id, for a manifest committed in this session (each
+        holds its person's secret, which a manifest read from a file does not know)."""
         tickets = self.tickets
         if tickets is None or self._committed is None:
             raise _invalid(
@@ -429,12 +490,13 @@ class Manifest:
             )
         committed = self._committed
         pos = {t: i for i, t in enumerate(self._records.tickets())}
-        by_id = dict(zip(tickets.index, tickets.tolist()))
 
-        def lookup(key: str) -> Receipt:
-            return Receipt(committed.receipt_json(pos[by_id[key]]))
+        def lookup(key: Any) -> Receipt:
+            ticket = self._ticket_of(key)
+            assert ticket is not None
+            return Receipt(committed.receipt_json(pos[ticket]))
 
-        return Receipts(tickets.index, lookup)
+        return Receipts(tickets.index, lookup, lambda k: self._ticket_of(k) is not None)
 
     @property
     def probabilities(self) -> Optional[pd.Series]:
@@ -560,7 +622,7 @@ def commit(
     quotas: Quotas,
     size: int,
     *,
-    method: str = "lottery",
+    method: Method = "lottery",
     alternates: int = 0,
     title: str = "",
     announced_at: Optional[str] = None,
@@ -607,12 +669,18 @@ def commit(
       records; the manifest records ``N`` (``manifest.min_cell``) and every verifier shows it.
       ``manifest.cells`` gives the figures.
     """
-    if purpose not in ("official", "rehearsal", "replay"):
-        raise _invalid(f"unknown purpose {purpose!r}: use official, rehearsal or replay")
+    check_args("commit", pool, quotas, size)
+    if method not in typing.get_args(Method):
+        raise _invalid(
+            f"commit: method {_display.safe(repr(method), 200)} is not a method. Fix: method= one of "
+            + ", ".join(typing.get_args(Method))
+        )
+    if purpose not in typing.get_args(Purpose):
+        raise _invalid(f"commit: unknown purpose {_display.safe(repr(purpose), 200)}: use official, rehearsal or replay")
     unix_now = _convert.unix_time(now)
     recipe = None
     if randomness is not None:
-        recipe = randomness if isinstance(randomness, str) else json.dumps(dict(randomness))
+        recipe = randomness if isinstance(randomness, str) else json.dumps(_convert.sources(randomness, "randomness"))
     if isinstance(ticket_key, (bytes, bytearray)):
         key: Optional[str] = bytes(ticket_key).hex()
     elif ticket_key is None or isinstance(ticket_key, str):
@@ -620,9 +688,9 @@ def commit(
     else:
         raise _invalid(f"ticket_key must be bytes or hex/base64 text, not {type(ticket_key).__name__}")
     people = pool.people(quotas)
-    from .fair import _progress  # noqa: PLC0415 (tqdm is imported only when asked for)
+    from .fair import _progress, nobody_has_said  # noqa: PLC0415 (tqdm is imported only when asked for)
 
-    with _progress(progress, len(pool), method == "lottery") as callback, _python_fixes():
+    with _progress(progress, len(pool), method == "lottery") as callback, _python_fixes(), nobody_has_said(people, quotas):
         committed = _native.commit(
             people,
             quotas.native,
@@ -778,11 +846,13 @@ class Bundle:
     @property
     def manifest(self) -> JSON:
         """The committed manifest."""
-        return json.loads(self._native.manifest_json())  # type: ignore[no-any-return]
+        manifest: JSON = json.loads(self._native.manifest_json())
+        return manifest
 
     @property
     def reveal(self) -> JSON:
-        return json.loads(self._native.reveal_json())  # type: ignore[no-any-return]
+        reveal: JSON = json.loads(self._native.reveal_json())
+        return reveal
 
     @property
     def purpose(self) -> Purpose:
@@ -901,9 +971,42 @@ class Bundle:
         report = _native.verify(self._native, published, texts)
         return Report(report, recipe_committed=self.manifest.get("randomness") is not None)
 
-    def replace(self, dropped: Sequence[str]) -> Replacement:
-        """Replaces the people of ``dropped`` (tickets) who are on the panel."""
+    def replace(self, dropped: Dropped) -> Replacement:
+        """Replaces the people of ``dropped`` (ids or tickets) who are on the panel; see
+        :func:`replace`."""
         return replace(self, dropped)
+
+    def _ids_of_tickets(self) -> Optional[dict[str, Any]]:
+        m = self._manifest
+        return None if m is None else m._id_of_ticket()
+
+    def _tickets_of(self, people: Any, where: str) -> list[str]:
+        """Tickets of people given as ids of the pool or tickets; one id or ticket is a list
+        of one. Anyone unknown is named in the error."""
+        if isinstance(people, (str, bytes)) or not isinstance(people, collections.abc.Iterable):
+            people = [people]
+        known = set(self._native.records().tickets())
+        m = self._manifest
+        out = []
+        for i, p in enumerate(people):
+            if isinstance(p, str) and p in known:
+                out.append(p)
+                continue
+            ticket = None if m is None else m._ticket_of(p)
+            if ticket is None:
+                hint = (
+                    "an id of the pool or a ticket of the draw"
+                    if m is not None and m.tickets is not None
+                    else "a ticket of the draw (the ids are not known here: load the bundle with its "
+                    "commit folder, or use manifest.tickets to find tickets)"
+                )
+                raise _convert.invalid(
+                    f"{where}: dropped[{i}] = {_display.safe(repr(p), 200)} is not {hint}. Fix: give the ids "
+                    "(or tickets) of the people who dropped out, e.g. dropped=[1282] or dropped=bundle.selected.index[:1]",
+                    "UnknownTicket",
+                )
+            out.append(ticket)
+        return out
 
     def __repr__(self) -> str:
         return (
@@ -919,6 +1022,13 @@ def draw(manifest: Manifest, reveal: RevealLike) -> Bundle:
     """Draws: checks the reveal against the recipe, derives the seed, runs the method and the
     alternates (SPEC.md sections 6 to 11). ``reveal`` is a dict, a list of sources, a JSON
     text or a reveal file, read as ``kleroterion draw`` reads it."""
+    if not isinstance(manifest, Manifest):
+        raise _invalid(
+            f"draw: the first argument, manifest, must be the Manifest returned by kl.commit (or "
+            f"kl.Manifest.load(directory)), not a {type(manifest).__name__}. Fix: commit first, "
+            "manifest = kl.commit(pool, quotas, size, ...), publish manifest.commitment, then "
+            "kl.draw(manifest, reveal)"
+        )
     native = _native.draw(manifest._json, manifest.records, _reveal_json(reveal, manifest.recipe))
     bundle = Bundle(native, manifest)
     source = _path_of(reveal)
@@ -1010,6 +1120,15 @@ class Report:
         return [s for s in self.steps if s.status == "passed"]
 
     @property
+    def summary(self) -> str:
+        """The verdict in one line: :attr:`headline`, then ``RANDOMNESS NOT COMMITTED`` when the
+        manifest commits to no recipe (any randomness verifies, so the draw proves nothing
+        unless an announcement named this randomness before it existed)."""
+        if self.recipe_committed is False and self.verdict != "invalid":
+            return f"{self.headline}; RANDOMNESS NOT COMMITTED: any randomness verifies"
+        return self.headline
+
+    @property
     def notes(self) -> list[str]:
         """What must be said before anything else: a rehearsal, a replay, no recipe."""
         notes = [_display.purpose_note(self.purpose)] if self.purpose else []
@@ -1040,7 +1159,7 @@ class Report:
 
     def __str__(self) -> str:
         safe = _display.safe
-        top = safe(self.headline)
+        top = safe(self.summary)
         if self.verdict == "invalid":
             top += f": {safe(self.error or 'a step failed')}"
         elif self.verdict == "valid":
@@ -1130,12 +1249,18 @@ def verify(
 
 class Replacement:
     """Verifiable replacements of people who dropped out (SPEC.md section 10.2). Give the
-    records to :func:`verify` (``replacements=[...]``) to check them against the draw."""
+    records to :func:`verify` (``replacements=[...]``) to check them against the draw.
 
-    def __init__(self, text: str) -> None:
+    The record itself names tickets (it is published). Made by :func:`replace` from a draw
+    of this session, it also knows the organiser's ids: :meth:`to_frame` and :attr:`by_id`
+    give them beside the tickets."""
+
+    def __init__(self, text: str, ids: Optional[Mapping[str, Any]] = None) -> None:
         self._json = text
         self.data: JSON = json.loads(text)
         self._inputs: Inputs = []
+        self._ids: Optional[dict[str, Any]] = None if ids is None else dict(ids)
+        self._alternates: Optional[list[str]] = None
 
     @classmethod
     def from_json(cls, text: str) -> Replacement:
@@ -1166,17 +1291,57 @@ class Replacement:
 
     @property
     def dropped(self) -> list[str]:
+        """The tickets declared dropped, in order."""
         return list(self.data["dropped"])
 
     @property
     def replacements(self) -> dict[str, Optional[str]]:
-        """Each dropped ticket and who replaces them (None: not on the panel, or nobody can)."""
+        """Each dropped ticket and the ticket who replaces them (None: not on the panel, or
+        nobody can). :attr:`by_id` gives the same with ids."""
         return dict(zip(self.data["dropped"], self.data["replacements"]))
 
     @property
+    def ids_known(self) -> bool:
+        """True when the organiser's ids are known (a record made by :func:`replace` from a
+        draw whose ticket map is known)."""
+        return self._ids is not None
+
+    def _id(self, ticket: Optional[str]) -> Any:
+        if ticket is None:
+            return None
+        if self._ids is None:
+            return ticket
+        return self._ids.get(ticket, ticket)
+
+    @property
+    def by_id(self) -> dict[Any, Any]:
+        """Each dropped person's id and the id of who replaces them (None: not on the panel, or
+        nobody can); tickets when the ids are not known (see :attr:`ids_known`)."""
+        return {self._id(d): self._id(r) for d, r in self.replacements.items()}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per dropped person, in the order they dropped out: ``id``, ``ticket``,
+        ``replacement_id`` and ``replacement_ticket`` (missing when nobody replaces them, or
+        when the person was not on the panel), and ``published_alternate`` (whether the
+        replacement is on the published list of alternates, when known)."""
+        alternates = self._alternates
+        rows = []
+        for d, r in self.replacements.items():
+            rows.append((self._id(d), d, self._id(r), r, None if r is None or alternates is None else r in alternates))
+        frame = pd.DataFrame(rows, columns=["id", "ticket", "replacement_id", "replacement_ticket", "published_alternate"])
+        if alternates is None:
+            frame = frame.drop(columns="published_alternate")
+        return frame
+
+    @property
     def panel(self) -> list[str]:
-        """The panel after replacement, in panel order."""
+        """The panel's tickets after replacement, in panel order."""
         return list(self.data["panel"])
+
+    @property
+    def panel_ids(self) -> list[Any]:
+        """The panel after replacement as ids (tickets when the ids are not known)."""
+        return [self._id(t) for t in self.data["panel"]]
 
     @property
     def broken_quotas(self) -> list[str]:
@@ -1191,17 +1356,37 @@ class Replacement:
 
     def __repr__(self) -> str:
         pairs = ", ".join(
-            f"{_display.safe(k, 200)!r}: {None if v is None else _display.safe(v, 200)!r}"
-            for k, v in self.replacements.items()
+            f"{_display.safe(repr(k), 200)}: {_display.safe(repr(v), 200)}" for k, v in self.by_id.items()
         )
         return f"Replacement({{{pairs}}}, hash={self.hash[:16]}…)"
 
+    def _repr_html_(self) -> str:
+        return _display.replacement_html(self)
 
-def replace(bundle: Union[Bundle, str, PathLike], dropped: Sequence[str]) -> Replacement:
-    """Replaces the people of ``dropped`` (tickets, in the order they dropped out) who are on
-    the panel, after verifying the bundle."""
+
+Dropped = Union[Hashable, Iterable[Any]]
+"""Who dropped out: ids of the pool or tickets, one or a list."""
+
+
+def replace(bundle: Union[Bundle, str, PathLike], dropped: Dropped) -> Replacement:
+    """Replaces the people of ``dropped`` who are on the panel, after verifying the bundle
+    (SPEC.md section 10.2).
+
+    ``dropped`` lists the people who dropped out or declined, in the order they did: the
+    organiser's ids (as in the pool: ``1282`` for an integer id column) when the draw was made
+    in this session or from a commit folder with its ticket map, or tickets. A single id or
+    ticket (one text or one number) is read as a list of one person. The record names tickets
+    (it is published); :meth:`Replacement.to_frame` puts the ids beside them.
+
+    A replacement may be someone who is not on the published list of alternates: the
+    alternates are only the first names of the replacement order, and under quotas each
+    replacement is the first person in that order who keeps every quota (README, "Why a
+    replacement may not be a published alternate").
+    """
     b = bundle if isinstance(bundle, Bundle) else Bundle.load(bundle)
-    r = Replacement(_native.replace(b.native, list(dropped)))
+    tickets = b._tickets_of(dropped, "replace")
+    r = Replacement(_native.replace(b.native, tickets), b._ids_of_tickets())
+    r._alternates = list(b.alternate_tickets)
     r._inputs = list(b._inputs)
     return r
 

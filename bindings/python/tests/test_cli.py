@@ -35,7 +35,7 @@ def cli_commit(cli: Path, out: Path, method: str = "greedy") -> None:
     )
 
 
-def python_commit(method: str = "greedy") -> kl.Manifest:
+def python_commit(method: kl.Method = "greedy") -> kl.Manifest:
     pool = kl.Pool.from_csv(SF / "candidates.csv", id="nationbuilder_id", household=HOUSEHOLD)
     quotas = kl.Quotas.from_csv(SF / "features.csv")
     return kl.commit(pool, quotas, 22, allow_small_cells=1, method=method, ticket_key="73686172656420736563726574212121", title="Interop",

@@ -57,7 +57,7 @@ def test_invalid_input_from_dataframes() -> None:
     with pytest.raises(kl.InvalidInput) as e_dup:
         kl.Pool.from_dataframe(pd.DataFrame({"id": ["a"], "g": ["f"], " g ": ["m"]}), features=["g"])
     assert e_dup.value.kind == "DuplicateColumn" and (e_dup.value.line, e_dup.value.column) == (1, "g")
-    assert str(e_dup.value) == 'DataFrame, line 1, column "g": the column "g" appears twice in the header. Fix: rename or remove one of them'
+    assert str(e_dup.value) == 'DataFrame, the header, column "g": the column "g" appears twice in the header. Fix: rename or remove one of them'
     with pytest.raises(kl.InvalidInput) as e3:
         kl.Pool.from_dataframe(pd.DataFrame({"g": ["f"]}), id="pid")
     assert "pid" in str(e3.value)
@@ -68,15 +68,16 @@ def test_invalid_input_from_dataframes() -> None:
         ll.commitment({"spec": "kleroterion/v2"})
     assert e5.value.kind == "Json"
     with pytest.raises(kl.InvalidInput):
-        kl.commit(small_pool(), small_quotas(), 2, allow_small_cells=1, method="coin-toss")
+        kl.commit(small_pool(), small_quotas(), 2, allow_small_cells=1, method="coin-toss")  # type: ignore[arg-type]
 
 
 def test_infeasible_quotas() -> None:
-    # Minimums adding up past the panel size are refused as an input, naming the quota line
-    # (as the command line does).
+    # Minimums adding up past the panel size are refused as an input, naming the quota's row
+    # of the DataFrame (the command line names its line in the file).
     with pytest.raises(kl.InvalidInput) as e:
         kl.fair.leximin(small_pool(), small_quotas(3, 3), 2, progress=False)
-    assert "line 2" in str(e.value) and "minimums" in str(e.value)
+    assert "row 0" in str(e.value) and "minimums" in str(e.value)
+    assert (e.value.row, e.value.line, e.value.file) == (0, 2, "quotas DataFrame")
     too_many = kl.Quotas.from_dataframe(
         pd.DataFrame({"feature": ["g", "g"], "value": ["f", "m"], "min": [3, 0], "max": [3, 0]})
     )

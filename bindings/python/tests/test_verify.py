@@ -184,7 +184,7 @@ def test_commit_refuses_randomness_that_already_exists() -> None:
     with pytest.raises(kl.InvalidInput, match="less than an hour"):
         commit(announced_at="2026-12-01T19:00:00Z")
     with pytest.raises(kl.InvalidInput, match="purpose"):
-        commit(purpose="demo")  # type: ignore[arg-type]
+        commit(purpose="demo")
     with pytest.raises(kl.InvalidInput, match="timezone-aware"):
         import datetime
 
