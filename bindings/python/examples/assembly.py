@@ -46,6 +46,9 @@ def main(out: Path) -> None:
         pool, quotas, 22, method="lottery", alternates=5, randomness=recipe,
         title="Example assembly", announced_at="2023-09-28T12:00:00Z", purpose="replay",
         progress=False,
+        # 100 of these 150 people share their values with nobody: publishing them takes an
+        # explicit, recorded override of the default floor of 5 records a cell.
+        allow_small_cells=1,
     )
     paths = manifest.write(out / "commit")
     print(f"publish the commitment {manifest.commitment} and {paths['manifest'].name}, {paths['pool'].name}")

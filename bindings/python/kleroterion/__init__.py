@@ -9,13 +9,15 @@ lottery or a drand round, see :mod:`kleroterion.randomness`):
 
 >>> import pandas as pd, kleroterion as kl
 >>> from kleroterion import randomness as rnd
->>> pool = kl.Pool.from_dataframe(pd.DataFrame({"id": range(101, 109), "gender": ["f", "m"] * 4}))
+>>> pool = kl.Pool.from_dataframe(pd.DataFrame({"id": range(101, 111), "gender": ["f", "m"] * 5}))
 >>> quotas = kl.Quotas.from_dataframe(pd.DataFrame(
 ...     {"feature": ["gender", "gender"], "value": ["f", "m"], "min": [2, 2], "max": [2, 2]}))
 >>> bool(kl.feasibility(pool, quotas, 4))
 True
 >>> manifest = kl.commit(pool, quotas, 4, method="lottery", progress=False,
 ...                      randomness=rnd.recipe(rnd.hex_source("read aloud at the meeting")))
+>>> manifest.cells  # five people share each published value: the default floor of 5 is met
+{'smallest': 5, 'alone': 0, 'cells': 2}
 >>> len(manifest.commitment)  # publish it before the randomness exists
 64
 >>> bundle = kl.draw(manifest, rnd.reveal(rnd.hex_value("c0ffee")))

@@ -34,7 +34,7 @@ def quotas(lo: int = 2, hi: int = 4) -> kl.Quotas:
 @pytest.fixture(scope="module")
 def manifest() -> kl.Manifest:
     pool = kl.Pool.from_dataframe(people(), features=["g", "age"])
-    return kl.commit(pool, quotas(), 4, method="greedy", alternates=2, ticket_key=KEY, randomness=RECIPE,
+    return kl.commit(pool, quotas(), 4, allow_small_cells=1, method="greedy", alternates=2, ticket_key=KEY, randomness=RECIPE,
                      announced_at=ANNOUNCED, now=ANNOUNCED, progress=False)
 
 
@@ -182,10 +182,10 @@ def test_commit_names_a_misspelt_method_and_a_wrong_argument() -> None:
     # The ignore below is checked: scripts/ci/python runs mypy with --warn-unused-ignores, so if
     # `method` stopped being a Literal, mypy would fail on this line.
     with pytest.raises(kl.InvalidInput) as e:
-        kl.commit(pool, quotas(), 4, method="leximim", ticket_key=KEY)  # type: ignore[arg-type]
+        kl.commit(pool, quotas(), 4, allow_small_cells=1, method="leximim", ticket_key=KEY)  # type: ignore[arg-type]
     assert "method" in message(e) and "'leximim'" in message(e) and "lottery" in message(e)
     with pytest.raises(kl.InvalidInput) as e2:
-        kl.commit(people(), quotas(), 4, ticket_key=KEY)  # type: ignore[arg-type]
+        kl.commit(people(), quotas(), 4, allow_small_cells=1, ticket_key=KEY)  # type: ignore[arg-type]
     assert "pool must be a kl.Pool" in message(e2) and "DataFrame" in message(e2)
     with pytest.raises(kl.InvalidInput) as e3:
         kl.fair.leximin(pool, quotas(), 0, progress=False)
@@ -212,7 +212,7 @@ def test_float_ids_lose_no_digits_and_gain_no_point() -> None:
     pool = kl.Pool.from_dataframe(df, features=["g"])
     assert pool.ids.tolist() == [1, 2, 3, 4]
     q = kl.Quotas.from_dataframe(pd.DataFrame({"feature": ["g", "g"], "value": ["f", "m"], "min": [1, 1], "max": [1, 1]}))
-    m = kl.commit(pool, q, 2, method="uniform", ticket_key=KEY)
+    m = kl.commit(pool, q, 2, allow_small_cells=1, method="uniform", ticket_key=KEY)
     assert m.receipts[3].ticket == m.tickets[3]  # type: ignore[index]
     assert "1.0" not in m.records.to_json()
 
@@ -292,7 +292,7 @@ def test_html_escapes_texts_from_the_data() -> None:
 
 def test_a_report_without_a_recipe_says_so_first() -> None:
     pool = kl.Pool.from_dataframe(people(), features=["g", "age"])
-    m = kl.commit(pool, quotas(), 4, method="uniform", ticket_key=KEY)
+    m = kl.commit(pool, quotas(), 4, allow_small_cells=1, method="uniform", ticket_key=KEY)
     report = kl.verify(kl.draw(m, [rnd.hex_value("00")]), commitment=m.commitment)
     assert report.summary.startswith(report.headline) and "RANDOMNESS NOT COMMITTED" in report.summary
     assert str(report).splitlines()[0] == report.summary

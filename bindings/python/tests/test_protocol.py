@@ -259,3 +259,40 @@ def test_rfc3797_example() -> None:
     assert (r.picks[0].remaining, r.picks[0].position) == (25, 17)
     assert "990DD0A5692A029A98B5E01AA28F3459" in str(r)
     assert r.to_frame().shape[0] == 11
+
+
+def test_small_cells_are_refused_unless_the_floor_is_lowered_on_record(sf: tuple[kl.Pool, kl.Quotas]) -> None:
+    pool, quotas = sf
+    key = "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b"
+    with pytest.raises(kl.InvalidInput) as e:
+        kl.commit(pool, quotas, 22, method="greedy", ticket_key=key, progress=False)
+    message = str(e.value)
+    # 100 of the fixture's 150 people have values (with those of their housemates) nobody
+    # else has; the message names one of them and the fixes.
+    assert "100 record(s) are alone in their cell" in message, message
+    assert "publish only the value a quota refers to" in message and "allow_small_cells" in message
+    m = kl.commit(pool, quotas, 22, method="greedy", ticket_key=key, progress=False, allow_small_cells=1)
+    assert m.min_cell == 1 and m.data["min_cell"] == 1
+    assert m.cells is not None and (m.cells["smallest"], m.cells["alone"]) == (1, 100)
+    # The lowered floor is in every verifier's report.
+    bundle = kl.draw(m, rnd.reveal(rnd.hex_value(b"\x05")))
+    pool_step = next(s for s in kl.verify(bundle, commitment=m.commitment).steps if s.id == "pool")
+    assert any("lowered it below the default of 5" in d for d in pool_step.detail), pool_step.detail
+
+
+def test_a_receipt_rebuilt_from_the_public_pool_is_refused(lottery: kl.Manifest, tmp_path: Path) -> None:
+    bundle = kl.draw(lottery, REVEAL)
+    genuine = next(iter(lottery.receipts.values()))
+    assert genuine.check(bundle).outcome in ("selected", "alternate", "not_selected")
+    # Everything but the secret is public: index, record and proof come from pool.json.
+    rebuilt = dict(genuine.data)
+    rebuilt["secret"] = "00" * 32
+    with pytest.raises(kl.KleroterionError) as e:
+        kl.Receipt.from_json(json.dumps(rebuilt)).check(bundle)
+    assert e.value.kind == "ReceiptMismatch" and "not issued" in str(e.value)
+    # A manifest read back from its files knows no secret, so it issues no receipt.
+    lottery.write(tmp_path / "commit")
+    loaded = kl.Manifest.load(tmp_path / "commit")
+    with pytest.raises(kl.InvalidInput) as refused:
+        loaded.receipts
+    assert "made at commit time" in str(refused.value)

@@ -40,6 +40,35 @@ def test_records() -> None:
         assert ll.leaf_hash(c["record"]) == c["leaf"]
 
 
+def test_pools_household_tags_and_the_disclosure_floor() -> None:
+    for c in cases(load("pools"), "cases"):
+        records = kl._native.Records.from_json(json.dumps(c["pool"]))
+        manifest = json.dumps(c["manifest"])
+        if c["error"] is None:
+            kl._native.check_committed_pool(manifest, records)
+        else:
+            with pytest.raises(kl.KleroterionError) as e:
+                kl._native.check_committed_pool(manifest, records)
+            assert e.value.kind == c["error"], (c["name"], str(e.value))
+
+
+def test_receipts_only_their_holder_can_present() -> None:
+    v = load("receipts")
+    bundles = {b["name"]: kl.Bundle.from_json(json.dumps(b["bundle"])) for b in cases(v, "bundles")}
+    for c in cases(v, "cases"):
+        receipt = kl.Receipt.from_json(json.dumps(c["receipt"]))
+        bundle = bundles[c["bundle"]]
+        if not c["matches"]:
+            with pytest.raises(kl.KleroterionError) as e:
+                receipt.check(bundle)
+            assert e.value.kind == c["error_kind"], (c["name"], str(e.value))
+            continue
+        answer = receipt.check(bundle)
+        assert answer.outcome.replace("_", " ") == c["outcome"], c["name"]
+        assert answer.position == (c["position"] or c["number"]), c["name"]
+        assert (answer.verdict != "invalid") == c["established"], c["name"]
+
+
 def test_manifests() -> None:
     for c in cases(load("encoding"), "manifests"):
         assert ll.manifest_bytes(c["manifest"]).hex() == c["bytes"]

@@ -220,3 +220,22 @@ test('examples: each verifies, and with its published facts only the by-hand ite
     assert.equal(given.by_hand.filter((i) => i.subject === 'lottery').length, e.lotteries.length, e.id);
   }
 });
+
+test('receipts: a genuine receipt matches, one without its holder secret does not (SPEC 13)', () => {
+  const v = load('receipts');
+  const bundles = new Map(cases(v, 'bundles').map((b) => [b.name, J(b.bundle)]));
+  for (const c of cases(v, 'cases')) {
+    const bundle = bundles.get(c.bundle);
+    assert.ok(bundle, `${c.name}: bundle ${c.bundle}`);
+    const got = JSON.parse(k.check_receipt(J(c.receipt), bundle));
+    assert.equal(got.matches, c.matches, c.name);
+    if (!c.matches) {
+      assert.equal(got.error_kind, c.error_kind, c.name);
+      continue;
+    }
+    const outcome = got.outcome.outcome.replace('_', ' ');
+    assert.equal(outcome, c.outcome, c.name);
+    assert.equal(got.outcome.position ?? got.outcome.number ?? null, c.position ?? c.number, c.name);
+    assert.equal(JSON.parse(k.verify(bundle)).valid, c.established, c.name);
+  }
+});
