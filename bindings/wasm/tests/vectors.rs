@@ -355,11 +355,21 @@ fn tampering_is_named_and_receipts_checked() {
         "index": index,
         "record": honest["pool"][index],
         "proof": tree["proofs"][index],
+        // The vectors' rule for secrets (tests/vectors/draws.json's description).
+        "secret": kleroterion::encoding::sha256(
+            format!("kleroterion vectors secret{}", ticket).as_bytes()
+        ),
     });
     let a = out(&api::check_receipt(&receipt.to_string(), &text));
     assert_eq!(a["matches"], Value::Bool(true), "{}", a["error"]);
     assert_eq!(a["outcome"]["outcome"], "selected");
     assert_eq!(a["outcome"]["position"], 1);
+    // The same receipt as anyone could rebuild it from the public pool: no valid secret.
+    let mut rebuilt = receipt.clone();
+    rebuilt["secret"] = Value::String("00".repeat(32));
+    let a = out(&api::check_receipt(&rebuilt.to_string(), &text));
+    assert_eq!(a["matches"], Value::Bool(false));
+    assert_eq!(a["error_kind"], "ReceiptMismatch");
     receipt["record"]["values"][0] = "forged".into();
     let a = out(&api::check_receipt(&receipt.to_string(), &text));
     assert_eq!(a["matches"], Value::Bool(false));
