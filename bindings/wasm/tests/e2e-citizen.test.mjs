@@ -154,7 +154,7 @@ describe('receipts and ticket codes go to their own check', () => {
     await page.click('#receipt-form button[type="submit"]');
     await page.waitForSelector('#ticket-result[data-outcome="alternate"]');
     assert.equal(await page.getAttribute('#verdict', 'data-run'), run);
-    await page.screenshot({ path: join(SHOTS, 'en-receipt-check.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'en-receipt-dropped.png'), fullPage: true });
     await page.close();
   });
 
@@ -262,6 +262,51 @@ describe('the stage-1 bundle in the worker', { skip: !hasExample('montpellier-st
     const code = JSON.parse(wasm.check_receipt(receipt, example('montpellier-stage1.json'))).ticket;
     const a = await findTicket(page, code);
     assert.deepEqual([a.inPool, a.outcome, a.established], ['true', 'not_selected', 'true']);
+    await page.close();
+  });
+});
+
+describe('plain words, outside links, dates in Paris time, the printed report', () => {
+  for (const lang of ['en', 'fr']) {
+    test(`${lang}: two plain lines per step, a glossary, the drand round linked, Paris time beside UTC`, async () => {
+      const text = lotteryText();
+      const s = summaryOf(text);
+      const page = await openPage(lang);
+      await openExample(page, 'lottery');
+      const plain = await page.$$eval('#steps li.step', (lis) => lis.map((li) => [...li.querySelectorAll('.step-plain')].map((p) => p.textContent)));
+      assert.equal(plain.length, 11);
+      for (const lines of plain) {
+        assert.equal(lines.length, 2);
+        assert.match(lines[0], lang === 'en' ? /^Checked: \S/ : /^Contrôlé : \S/);
+        assert.match(lines[1], lang === 'en' ? /^This proves: \S/ : /^Cela prouve : \S/);
+      }
+      assert.ok(await page.locator('#glossary dt').count() >= 6);
+      const drand = s.randomness.find((x) => x.kind === 'drand');
+      const link = page.locator('#steps li.source[data-source="drand"] a[data-drand-link]');
+      assert.equal(await link.getAttribute('href'), `https://api.drand.sh/${drand.chain}/public/${drand.round}`);
+      const clock = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      }).format(new Date(drand.time));
+      const line = await page.locator('#steps li.source[data-source="drand"] .source-what').textContent();
+      assert.ok(line.includes(`${drand.time} (UTC)`), line);
+      assert.ok(line.includes(clock) && line.includes('Paris'), `${line} should give ${clock} in Paris`);
+      await page.close();
+    });
+  }
+
+  test('the printed report: no forms, the steps and every pick in order', async () => {
+    const text = lotteryText();
+    const s = summaryOf(text);
+    const page = await openPage('en');
+    await openExample(page, 'lottery');
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('#load').isVisible(), false);
+    assert.equal(await page.locator('#ticket-form').isVisible(), false);
+    assert.equal(await page.locator('#steps li[data-step="seed"] dl.values').isVisible(), true);
+    const picks = await page.$$eval('#lists details[data-list="selected"] li', (lis) => lis.map((li) => li.checkVisibility() && li.textContent));
+    assert.deepEqual(picks, s.selected);
+    await page.pdf({ path: join(SHOTS, 'en-report.pdf') });
     await page.close();
   });
 });

@@ -594,6 +594,7 @@ function renderReport() {
   renderSummary();
   renderSteps();
   renderLists();
+  renderGlossary();
 }
 
 /** The kinds of source no program can check offline: each revealed one is an item to compare
@@ -874,6 +875,8 @@ function renderSteps() {
         el('span', { class: 'icon', 'aria-hidden': 'true', text: { passed: '✔', failed: '✘', skipped: '–', not_checked: '·' }[step.status] }),
         el('span', { class: 'step-title', text: stepTitle(step.id) }),
         el('span', { class: 'badge', text: t(`status_${step.status}`) })),
+      el('p', { class: 'step-plain' }, el('strong', { text: t('step_what') }), ' ', t(`step_${step.id}_what`)),
+      el('p', { class: 'step-plain' }, el('strong', { text: t('step_proves') }), ' ', t(`step_${step.id}_proves`)),
     );
     if (step.computed || step.published) {
       const same = step.computed === step.published;
@@ -900,11 +903,29 @@ function renderSteps() {
   }
 }
 
+/** A drand round on drand's public endpoint, to compare its randomness with the bundle's. */
+function drandLink(s) {
+  const href = `https://api.drand.sh/${encodeURIComponent(s.chain)}/public/${encodeURIComponent(s.round)}`;
+  return el('a', { href, rel: 'noopener noreferrer external', target: '_blank', 'data-drand-link': '', text: t('drand_link') });
+}
+
+/** A UTC time (`YYYY-MM-DDTHH:MM:SSZ`) in the draw's time zone, Europe/Paris, in words. */
+function parisTime(utc) {
+  const d = new Date(utc);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'medium',
+  }).format(d);
+}
+
 /** One randomness source in words, in the page's language. */
 function sourceLabel(s, i) {
   const n = i + 1;
   const list = (xs) => xs.join(state.lang === 'fr' ? ' ; ' : ', ');
-  if (s.kind === 'drand') return t('src_drand', { i: n, network: s.network ?? s.chain, round: s.round, time: s.time });
+  if (s.kind === 'drand') {
+    const label = t('src_drand', { i: n, network: s.network ?? s.chain, round: s.round, time: s.time });
+    return s.time ? `${label}, ${t('paris_time', { paris: parisTime(s.time) })}` : label;
+  }
   if (!s.committed) return t('src_uncommitted', { i: n, kind: s.kind });
   if (s.kind === 'lottery') return t('src_lottery', { i: n, name: lotteryName(s), date: s.date, numbers: groupsText(s.groups) });
   if (s.kind === 'dice') return t('src_dice', { i: n, count: s.dice[0], faces: s.dice[1], witnesses: s.witnesses, values: list(s.values.map(String)) });
@@ -936,7 +957,8 @@ function renderSources(status) {
     },
     el('span', { class: 'icon', 'aria-hidden': 'true', text: checked ? '✔' : byHand ? '☐' : '·' }), ' ',
     el('span', { class: 'source-what', text: sourceLabel(s, i) }), ' — ',
-    el('span', { class: 'source-how', text: how }));
+    el('span', { class: 'source-how', text: how }),
+    s.kind === 'drand' && s.chain && s.round ? [' (', drandLink(s), ')'] : null);
   }));
 }
 
@@ -1018,7 +1040,8 @@ function renderProbabilities() {
   svg('path', { d: `${d}V${y(0)}H${x(0)}Z`, class: 'area' }),
   svg('path', { d, class: 'line' }),
   svg('line', { x1: pad.l, x2: W - pad.r, y1: y(kn), y2: y(kn), class: 'kn' }),
-  svg('text', { x: W - pad.r - 4, y: y(kn) - 6, 'text-anchor': 'end', class: 'kn-label' }, `k/n = ${fmt(kn)}`),
+  // On the left, where the sorted profile is at its lowest: the label stays clear of the curve.
+  svg('text', { x: pad.l + 6, y: y(kn) - 6, 'text-anchor': 'start', class: 'kn-label' }, `k/n = ${fmt(kn)}`),
   svg('text', { x: pad.l + iw / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis' }, t('proba_axis_x')),
   );
   $('proba-chart').replaceChildren(chart);
@@ -1141,6 +1164,15 @@ function renderLists() {
     el('summary', { text: t(key, { n: tickets.length }) }),
     tickets.length ? el('ol', { class: 'mono tickets' }, tickets.map((x) => el('li', { text: x }))) : el('p', { text: t('none') }));
   box.append(list('list_selected', s.selected, 'selected'), list('list_alternates', s.alternates_list, 'alternates'));
+}
+
+function renderGlossary() {
+  const box = $('glossary');
+  box.replaceChildren(
+    el('summary', { text: t('glossary_h') }),
+    el('dl', {}, t('glossary').map(([term, def]) => el('div', {}, el('dt', { text: term }), el('dd', { text: def })))),
+  );
+  $('print-hint').textContent = t('print_hint');
 }
 
 function renderReceipt() {
@@ -1310,6 +1342,11 @@ function wire() {
   $('receipt-form').addEventListener('submit', (e) => {
     e.preventDefault();
     checkReceipt();
+  });
+  $('print').addEventListener('click', () => window.print());
+  // The printed report lists every pick: the folded lists open for printing.
+  window.addEventListener('beforeprint', () => {
+    for (const d of document.querySelectorAll('#lists details')) d.open = true;
   });
   $('ticket-form').addEventListener('submit', (e) => {
     e.preventDefault();
