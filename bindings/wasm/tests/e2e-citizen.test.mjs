@@ -8,9 +8,22 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, loadWasm, example, ARTIFACTS, WWW, hasExample } from './support.mjs';
+import { serve, launch, loadWasm, example, ARTIFACTS, WWW, WASM_DIR, hasExample } from './support.mjs';
+
+// axe-core (package-lock.json), evaluated in the page through the driver, which the page's
+// CSP does not govern.
+const AXE = readFileSync(join(WASM_DIR, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Runs axe-core on the whole page and asserts no violation (`after` names the action). */
+async function noAxeViolations(page, after) {
+  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`));
+  assert.deepEqual(violations, [], `axe after ${after}`);
+}
 
 let server;
 let context;
@@ -89,12 +102,15 @@ describe('find my ticket', () => {
         const text = lotteryText();
         const s = summaryOf(text);
         const page = await openPage(lang, width);
+        await noAxeViolations(page, 'opening');
         await openExample(page, 'lottery');
+        await noAxeViolations(page, 'verification');
         const w = WORDS[lang];
         let a = await findTicket(page, s.selected[6]);
         assert.deepEqual([a.inPool, a.outcome, a.established], ['true', 'selected', 'true']);
         assert.match(a.text, w.selected);
         assert.match(a.cls, /\bok\b/);
+        await noAxeViolations(page, 'a ticket search');
         // Typed from paper: lowercase and spaces around it.
         a = await findTicket(page, ` ${s.alternates_list[2].toLowerCase()} `);
         assert.deepEqual([a.inPool, a.outcome], ['true', 'alternate']);
@@ -107,6 +123,9 @@ describe('find my ticket', () => {
         a = await findTicket(page, 'FFFF-FFFF-FFFF-FFFF');
         assert.deepEqual([a.inPool, a.outcome], ['false', 'not_in_pool']);
         assert.match(a.text, w.absent);
+        await page.click('#lists details[data-list="alternates"] summary');
+        await noAxeViolations(page, 'a search for a ticket not in the pool and the alternates unfolded');
+        await page.click('#lists details[data-list="alternates"] summary');
         // The lists come after the steps, folded, the alternates in their order.
         const lists = await page.$$eval('#lists details', (ds) => ds.map((d) => ({
           id: d.dataset.list, open: d.open, items: [...d.querySelectorAll('li')].map((li) => li.textContent),
@@ -140,6 +159,7 @@ describe('receipts and ticket codes go to their own check', () => {
     await page.waitForSelector('#receipt-result[data-outcome="selected"]');
     assert.equal(await page.getAttribute('#verdict', 'data-run'), run);
     assert.equal(await page.getAttribute('body', 'data-state'), 'valid');
+    await noAxeViolations(page, 'a receipt dropped');
     // Chosen with the bundle's own file input.
     await page.setInputFiles('#bundle-file', { name: 'r.json', mimeType: 'application/json', buffer: Buffer.from(example('lottery-receipt-alternate.json')) });
     await page.waitForSelector('#receipt-result[data-outcome="alternate"]');
@@ -191,6 +211,7 @@ describe('a failed bundle claims nothing', () => {
       const a = await findTicket(page, b.result.selected[0]);
       assert.equal(a.established, 'false');
       assert.match(a.cls, /\bneutral\b/);
+      await noAxeViolations(page, 'a failed bundle, a receipt and a ticket search');
       await page.screenshot({ path: join(SHOTS, `${lang}-failed-verdict.png`), fullPage: false });
       await page.close();
     });
@@ -215,7 +236,16 @@ describe('outside cross-checks and first screens', () => {
       await page.fill('#receipt-text', example('lottery-receipt-selected.json'));
       await page.click('#receipt-form button[type="submit"]');
       await page.waitForSelector('#receipt-result[data-outcome="selected"]');
+      await noAxeViolations(page, 'a receipt check');
       await page.locator('#receipt').screenshot({ path: join(SHOTS, `${lang}-receipt-check.png`) });
+      // Planning helper and published facts: the other actions of the page.
+      await page.click('#plan-form button[type="submit"]');
+      await page.waitForSelector('#plan-result[data-round]');
+      await noAxeViolations(page, 'the planning helper');
+      await page.fill('#commitment', 'not hex');
+      await page.click('#facts-form button[type="submit"]');
+      await page.waitForSelector('#commitment-error:not([hidden])');
+      await noAxeViolations(page, 'an unreadable commitment');
       await page.close();
     });
   }
