@@ -320,6 +320,13 @@ describe('plain words, outside links, dates in Paris time, the printed report', 
       const line = await page.locator('#steps li.source[data-source="drand"] .source-what').textContent();
       assert.ok(line.includes(`${drand.time} (UTC)`), line);
       assert.ok(line.includes(clock) && line.includes('Paris'), `${line} should give ${clock} in Paris`);
+      // The date before which the commitment must have been public, in Paris time too.
+      const announcement = await page.locator('#by-hand li[data-subject="announcement"] .bh-value').textContent();
+      assert.ok(announcement.includes(`${s.earliest_time} (UTC)`), announcement);
+      const earliest = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      }).format(new Date(s.earliest_time));
+      assert.ok(announcement.includes(earliest) && announcement.includes('Paris'), announcement);
       await page.close();
     });
   }

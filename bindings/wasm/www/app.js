@@ -777,7 +777,7 @@ function byHandItem(item, source) {
       if (s) {
         const time = s.earliest_time;
         what = time ? t('bh_announcement_what') : t('bh_announcement_none_what');
-        value = time ? t('bh_announcement_value', { time }) : t('bh_announcement_none_value');
+        value = time ? withParis(t('bh_announcement_value', { time }), time) : t('bh_announcement_none_value');
         record = t('bh_announcement_record', { claim: s.announced_at ?? t('none') });
       }
       break;
@@ -859,7 +859,7 @@ function renderSummary() {
   if (s.household_rule) row('s_households', t('yes'));
   const committed = s.randomness.filter((x) => x.committed);
   row('s_sources', committed.length ? el('ul', {}, committed.map((x) => el('li', { text: sourceLabel(x, s.randomness.indexOf(x)) }))) : t('none'));
-  row('s_announced', el('span', {}, s.announced_at ?? t('none'), el('br'), el('small', { text: t('late_commitment') })));
+  row('s_announced', el('span', {}, s.announced_at ? withParis(s.announced_at, s.announced_at) : t('none'), el('br'), el('small', { text: t('late_commitment') })));
   row('s_commitment', s.commitment, 'mono break');
 }
 
@@ -918,14 +918,17 @@ function parisTime(utc) {
   }).format(d);
 }
 
+/** A text naming a UTC time, followed by that time in Paris when it is one. */
+function withParis(text, utc) {
+  const paris = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(utc) ? parisTime(utc) : '';
+  return paris ? `${text}, ${t('paris_time', { paris })}` : text;
+}
+
 /** One randomness source in words, in the page's language. */
 function sourceLabel(s, i) {
   const n = i + 1;
   const list = (xs) => xs.join(state.lang === 'fr' ? ' ; ' : ', ');
-  if (s.kind === 'drand') {
-    const label = t('src_drand', { i: n, network: s.network ?? s.chain, round: s.round, time: s.time });
-    return s.time ? `${label}, ${t('paris_time', { paris: parisTime(s.time) })}` : label;
-  }
+  if (s.kind === 'drand') return withParis(t('src_drand', { i: n, network: s.network ?? s.chain, round: s.round, time: s.time }), s.time ?? '');
   if (!s.committed) return t('src_uncommitted', { i: n, kind: s.kind });
   if (s.kind === 'lottery') return t('src_lottery', { i: n, name: lotteryName(s), date: s.date, numbers: groupsText(s.groups) });
   if (s.kind === 'dice') return t('src_dice', { i: n, count: s.dice[0], faces: s.dice[1], witnesses: s.witnesses, values: list(s.values.map(String)) });
