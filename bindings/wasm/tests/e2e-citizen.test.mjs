@@ -212,6 +212,7 @@ describe('a failed bundle claims nothing', () => {
       assert.equal(a.established, 'false');
       assert.match(a.cls, /\bneutral\b/);
       await noAxeViolations(page, 'a failed bundle, a receipt and a ticket search');
+      await page.evaluate(() => document.getElementById('verdict').scrollIntoView());
       await page.screenshot({ path: join(SHOTS, `${lang}-failed-verdict.png`), fullPage: false });
       await page.close();
     });
