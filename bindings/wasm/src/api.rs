@@ -157,10 +157,15 @@ impl ReceiptAnswer {
 /// Checks a private receipt against a bundle (SPEC.md section 13) and returns a
 /// [`ReceiptAnswer`] as JSON. Never fails: anything wrong is a non-matching answer.
 pub fn check_receipt(receipt_json: &str, bundle_json: &str) -> String {
+    let bundle = Bundle::from_json(bundle_json).map_err(ApiError::from);
+    receipt_answer(receipt_json, bundle.as_ref())
+}
+
+/// The receipt check against a bundle already read (or the error of reading it).
+fn receipt_answer(receipt_json: &str, bundle: Result<&Bundle, &ApiError>) -> String {
     let answer = (|| -> ApiResult<ReceiptAnswer> {
         let receipt = Receipt::from_json(receipt_json)?;
-        let bundle = Bundle::from_json(bundle_json)?;
-        let c = kleroterion::check_receipt(&receipt, &bundle)?;
+        let c = kleroterion::check_receipt(&receipt, bundle.map_err(Clone::clone)?)?;
         Ok(ReceiptAnswer {
             matches: true,
             ticket: Some(shown(&c.ticket)),
@@ -202,7 +207,10 @@ pub struct Probabilities {
 /// For a lottery bundle, each person's probability of selection as a count of panels out of
 /// `M` (SPEC.md section 9.4). Fails with `NotLottery` for other methods.
 pub fn selection_probabilities(bundle_json: &str) -> ApiResult<String> {
-    let bundle = Bundle::from_json(bundle_json)?;
+    probabilities_of(&Bundle::from_json(bundle_json)?)
+}
+
+fn probabilities_of(bundle: &Bundle) -> ApiResult<String> {
     let Method::Lottery { portfolio } = &bundle.manifest.method else {
         return Err(ApiError::new(
             "NotLottery",
@@ -238,6 +246,157 @@ pub fn quota_table(bundle_json: &str) -> ApiResult<String> {
 /// [`Summary`] as JSON.
 pub fn summary(bundle_json: &str) -> ApiResult<String> {
     to_json(&Summary::of(&Bundle::from_json(bundle_json)?))
+}
+
+/// A bundle read once, for a page that shows several views of a large draw (the Montpellier
+/// invitations: 321,215 records, about 22 MB): each view reuses the parsed bundle instead of
+/// reading the text again.
+#[derive(Debug)]
+pub struct ParsedBundle {
+    /// The bundle, or why the text is not one: the error and the report that says so (the
+    /// report of a text that is not a bundle does not depend on the published facts).
+    bundle: Result<Bundle, (ApiError, String)>,
+}
+
+/// Where a ticket code is in a draw, without a receipt: `{ticket, in_pool, outcome}` (outcome
+/// as in a receipt check, null when the ticket is not in the pool).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TicketAnswer {
+    /// The ticket as found in the pool (or as searched), escaped for display.
+    pub ticket: String,
+    /// Whether the pool holds this ticket.
+    pub in_pool: bool,
+    /// Selected at a position, alternate number, or not selected.
+    pub outcome: Option<ReceiptOutcome>,
+}
+
+impl ParsedBundle {
+    /// Reads a bundle's text; never fails (a text that is not a bundle gives the report whose
+    /// `format` step failed, and an error for every view).
+    pub fn new(bundle_json: &str) -> Self {
+        let bundle = Bundle::from_json(bundle_json).map_err(|e| {
+            let report = report_json(&kleroterion::verify_json(
+                bundle_json,
+                &Published::default(),
+                &[],
+            ));
+            (ApiError::from(e), report)
+        });
+        Self { bundle }
+    }
+
+    fn bundle(&self) -> ApiResult<&Bundle> {
+        self.bundle.as_ref().map_err(|(e, _)| e.clone())
+    }
+
+    /// True when the text was read as a bundle.
+    pub fn readable(&self) -> bool {
+        self.bundle.is_ok()
+    }
+
+    /// [`verify_with`] on the parsed bundle.
+    pub fn verify_with(&self, published_json: &str, replacements_json: &str) -> ApiResult<String> {
+        let published: Published = parse("published facts", published_json)?;
+        let replacements: Vec<Replacement> = parse("replacement records", replacements_json)?;
+        Ok(match &self.bundle {
+            Ok(b) => report_json(&kleroterion::verify_with(b, &published, &replacements)),
+            Err((_, report)) => report.clone(),
+        })
+    }
+
+    /// [`summary`] of the parsed bundle.
+    pub fn summary(&self) -> ApiResult<String> {
+        to_json(&Summary::of(self.bundle()?))
+    }
+
+    /// [`quota_table`] of the parsed bundle.
+    pub fn quota_table(&self) -> ApiResult<String> {
+        to_json(&QuotaTable::of(self.bundle()?))
+    }
+
+    /// [`selection_probabilities`] of the parsed bundle.
+    pub fn selection_probabilities(&self) -> ApiResult<String> {
+        probabilities_of(self.bundle()?)
+    }
+
+    /// [`check_receipt`] against the parsed bundle.
+    pub fn check_receipt(&self, receipt_json: &str) -> String {
+        receipt_answer(receipt_json, self.bundle.as_ref().map_err(|(e, _)| e))
+    }
+
+    /// Where a ticket is in the draw: spaces around it are ignored, and letters of another
+    /// case match when no ticket matches exactly (a code typed from paper).
+    pub fn find_ticket(&self, ticket: &str) -> ApiResult<String> {
+        let b = self.bundle()?;
+        let wanted = ticket.trim();
+        let found = b
+            .pool
+            .iter()
+            .find(|r| r.ticket == wanted)
+            .or_else(|| {
+                b.pool
+                    .iter()
+                    .find(|r| r.ticket.eq_ignore_ascii_case(wanted))
+            })
+            .map(|r| r.ticket.as_str());
+        let outcome = found.map(|t| {
+            let r = &b.result;
+            if let Some(p) = r.selected.iter().position(|s| s == t) {
+                ReceiptOutcome::Selected {
+                    position: position(p),
+                }
+            } else if let Some(p) = r.alternates.iter().position(|s| s == t) {
+                ReceiptOutcome::Alternate {
+                    number: position(p),
+                }
+            } else {
+                ReceiptOutcome::NotSelected
+            }
+        });
+        to_json(&TicketAnswer {
+            ticket: shown(found.unwrap_or(wanted)),
+            in_pool: found.is_some(),
+            outcome,
+        })
+    }
+}
+
+/// A 1-based position (a panel or an alternates list holds far fewer than 2^32 people).
+fn position(index: usize) -> u32 {
+    u32::try_from(index).map_or(u32::MAX, |i| i.saturating_add(1))
+}
+
+/// What a text dropped or pasted on the page is, by its `format` field: `bundle`, `receipt` or
+/// `replacement`; `ticket` for a bare ticket code (one line a ticket may be, not JSON);
+/// `unknown` otherwise.
+pub fn file_kind(text: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        format: String,
+    }
+    let trimmed = text.trim();
+    let kind = match serde_json::from_str::<Head>(trimmed) {
+        Ok(h) if h.format == kleroterion::draw::BUNDLE_FORMAT => "bundle",
+        Ok(h) if h.format == kleroterion::receipt::RECEIPT_FORMAT => "receipt",
+        Ok(h) if h.format == kleroterion::replace::REPLACEMENT_FORMAT => "replacement",
+        Ok(_) => "unknown",
+        Err(_)
+            if !trimmed.starts_with(['{', '[', '"'])
+                && !trimmed.contains(char::is_whitespace)
+                && check(trimmed, TextKind::Ticket, String::new).is_ok() =>
+        {
+            "ticket"
+        }
+        Err(_) => "unknown",
+    };
+    kind.into()
+}
+
+/// The SHA-256 of some bytes, in lowercase hex: a loaded file's, to compare with the one the
+/// organiser published, or the page's own wasm file's.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    to_hex(&sha2::Sha256::digest(bytes))
 }
 
 /// The first round of a drand network (`quicknet`, `mainnet` or the chain hash of one of them)

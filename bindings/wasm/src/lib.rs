@@ -101,6 +101,77 @@ pub fn summary(bundle_json: &str) -> JsResult<String> {
     js(api::summary(bundle_json))
 }
 
+/// A bundle read once (`new ParsedBundle(text)`), whose views reuse the parsed bundle: a
+/// page reads the 22 MB Montpellier invitations once, then verifies, summarises and checks
+/// receipts against it. Each method returns what the function of the same name returns.
+#[wasm_bindgen]
+pub struct ParsedBundle(api::ParsedBundle);
+
+#[wasm_bindgen]
+impl ParsedBundle {
+    /// Reads a bundle's text; never throws (a text that is not a bundle verifies as a failed
+    /// `format` step, and its other views throw the reading error).
+    #[wasm_bindgen(constructor)]
+    pub fn new(bundle_json: &str) -> Self {
+        Self(api::ParsedBundle::new(bundle_json))
+    }
+
+    /// True when the text was read as a bundle.
+    pub fn readable(&self) -> bool {
+        self.0.readable()
+    }
+
+    /// The report, against published facts and replacement records (as [`verify_with`]).
+    pub fn verify_with(&self, published_json: &str, replacements_json: &str) -> JsResult<String> {
+        js(self.0.verify_with(published_json, replacements_json))
+    }
+
+    /// As [`summary`].
+    pub fn summary(&self) -> JsResult<String> {
+        js(self.0.summary())
+    }
+
+    /// As [`quota_table`].
+    pub fn quota_table(&self) -> JsResult<String> {
+        js(self.0.quota_table())
+    }
+
+    /// As [`selection_probabilities`].
+    pub fn selection_probabilities(&self) -> JsResult<String> {
+        js(self.0.selection_probabilities())
+    }
+
+    /// As [`check_receipt`]; never throws.
+    pub fn check_receipt(&self, receipt_json: &str) -> String {
+        self.0.check_receipt(receipt_json)
+    }
+
+    /// Where a ticket code is in this draw, without a receipt: `{ticket, in_pool, outcome}`
+    /// (outcome as in [`check_receipt`], null when the pool does not hold the ticket).
+    pub fn find_ticket(&self, ticket: &str) -> JsResult<String> {
+        js(self.0.find_ticket(ticket))
+    }
+}
+
+/// What a dropped or pasted text is: `bundle`, `receipt`, `replacement` (by its `format`),
+/// `ticket` (a bare ticket code) or `unknown`. Never throws.
+#[wasm_bindgen]
+pub fn file_kind(text: &str) -> String {
+    api::file_kind(text)
+}
+
+/// The SHA-256 of bytes, as lowercase hex.
+#[wasm_bindgen]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    api::sha256_hex(bytes)
+}
+
+/// This build's version (the crate's), shown by the page next to the hash of its wasm file.
+#[wasm_bindgen]
+pub fn page_version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}
+
 /// The first round of a drand network (`quicknet`, `mainnet` or the chain hash of one of them)
 /// produced at or after a UTC time (`YYYY-MM-DDTHH:MM:SSZ`, or `2026-12-01 12:00`), for
 /// planning a draw: `{network, chain, after, round, time, unix}` (the core's `DrandRound`).

@@ -62,7 +62,8 @@ async function loadBundle(page, text, name = 'bundle.json') {
   await page.setInputFiles('#bundle-file', { name, mimeType: 'application/json', buffer: Buffer.from(text) });
   await page.waitForFunction((b) => {
     const s = document.getElementById('load-status').textContent;
-    return s !== b && /verified|vérifié/.test(s);
+    // Verified (valid or not): the status line names the file as checked.
+    return s !== b && /verified|vérifié|checked|contrôlé/.test(s) && document.body.dataset.state !== 'verifying';
   }, before);
 }
 

@@ -25,8 +25,18 @@ const state = {
   ready: false,
   examples: [],
   plan: null,
-  bundleText: null,
+  // True once a bundle was read by the worker (which keeps it, parsed, for every later view).
+  bundleLoaded: false,
   bundleName: null,
+  // The SHA-256 and size of the loaded file's bytes, to compare with the organiser's.
+  bundleSha256: null,
+  bundleSize: 0,
+  // Where a verification is: null, or {step} while the worker works (hash, parse, verify, views).
+  progress: null,
+  // The ticket search's last answer: {ticket, in_pool, outcome} or {empty: true}.
+  ticketAnswer: null,
+  // The wasm file's SHA-256 and the page's version, shown in the footer.
+  wasmSha256: null,
   report: null,
   summary: null,
   quotas: null,
@@ -138,20 +148,66 @@ async function readFile(file) {
   }
 }
 
-async function loadBundleFile(file) {
-  const text = await readFile(file);
-  if (text !== null) verifyText(text, file.name);
+/** Texts past this size are bundles (a receipt or a replacement record is a few kB): they
+ * are not read on the main thread to find their kind. */
+const SNIFF_LIMIT = 1 << 20;
+
+/** A file chosen or dropped anywhere: a receipt goes to the receipt check, a replacement
+ * record to the replacement records, a bare ticket code to the ticket search; only a bundle
+ * (or a text of no known kind, which fails as one) replaces the loaded bundle. */
+async function routeFile(file) {
+  setStatus('reading', { name: file.name });
+  let bytes;
+  try {
+    bytes = await file.arrayBuffer();
+  } catch {
+    setStatus('not_json_file', { name: file.name });
+    return;
+  }
+  await routeBytes(bytes, file.name);
+}
+
+/** A file's bytes: a large one is a bundle, handed to the worker as it is (the SHA-256 shown
+ * is always that of the bytes read). */
+async function routeBytes(bytes, name) {
+  if (bytes.byteLength > SNIFF_LIMIT) await verifyBundle({ bytes }, name);
+  else await routeText(new TextDecoder().decode(bytes), name, bytes);
+}
+
+/** A text dropped, pasted or read from a small file (`bytes`, its file's bytes), sent where
+ * its kind belongs. */
+async function routeText(text, name, bytes = null) {
+  const kind = text.length > SNIFF_LIMIT ? 'bundle' : wasm.file_kind(text);
+  if (kind === 'receipt') {
+    $('receipt-text').value = text;
+    if (!state.bundleLoaded) {
+      setStatus('receipt_needs_bundle');
+      return;
+    }
+    await checkReceipt();
+  } else if (kind === 'ticket') {
+    $('ticket-code').value = text.trim();
+    if (!state.bundleLoaded) {
+      setStatus('ticket_needs_bundle');
+      return;
+    }
+    await findTicket();
+  } else if (kind === 'replacement') {
+    await addReplacements([{ name, text }]);
+  } else {
+    await verifyBundle(bytes ? { bytes } : { text }, name);
+  }
 }
 
 /** Fetches a file of this same site only (`?bundle=`, examples), over http(s). */
-async function fetchSameOrigin(path) {
+async function fetchSameOrigin(path, bytes = false) {
   const url = new URL(path, location.href);
   if (url.origin !== location.origin || !/^https?:$/.test(url.protocol)) {
     throw Object.assign(new Error('refused'), { refused: true, url: url.href });
   }
   const r = await fetch(url, { credentials: 'same-origin', cache: 'no-cache' });
   if (!r.ok) throw Object.assign(new Error(String(r.status)), { url: url.href, status: r.status });
-  return r.text();
+  return bytes ? r.arrayBuffer() : r.text();
 }
 
 /** Loads a classic script of this page's own folder (CSP `script-src 'self'`). */
@@ -192,8 +248,12 @@ async function readSiteFile(path) {
 async function loadBundleUrl(path) {
   try {
     setStatus('reading', { name: path });
-    const text = await readSiteFile(path);
-    await verifyText(text, path.split('/').pop() || path);
+    const name = path.split('/').pop() || path;
+    // Served, the file's bytes go to the worker as they are; from files, an example's text.
+    const text = await registeredFile(path);
+    if (text !== null) await routeText(text, name);
+    else if (FROM_FILES) throw Object.assign(new Error('file'), { fromFiles: true, url: path });
+    else await routeBytes(await fetchSameOrigin(path, true), name);
   } catch (e) {
     if (e.fromFiles) setStatus('url_from_files', { url: path });
     else if (e.refused) setStatus('url_refused', { url: path });
@@ -201,39 +261,128 @@ async function loadBundleUrl(path) {
   }
 }
 
-/** Lets the browser paint (the status line) before a long synchronous step. */
-function painted() {
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+// ---------- the worker ----------
+
+let worker = null;
+let nextId = 0;
+const pending = new Map();
+
+/** Starts the verification worker with the compiled module: served from worker.js, opened
+ * from files from a blob of pkg/kleroterion_worker.js (Chromium refuses a file:// worker). */
+async function startWorker(module) {
+  let w;
+  if (FROM_FILES) {
+    if (!globalThis.KLEROTERION_WORKER_SOURCE) await loadScript('pkg/kleroterion_worker.js');
+    const blob = new Blob([globalThis.KLEROTERION_WORKER_SOURCE], { type: 'text/javascript' });
+    w = new Worker(URL.createObjectURL(blob));
+  } else {
+    w = new Worker('worker.js');
+  }
+  w.onmessage = (e) => {
+    const { id, progress, result, error } = e.data;
+    const p = pending.get(id);
+    if (!p) return;
+    if (progress) {
+      p.onProgress?.(progress);
+      return;
+    }
+    pending.delete(id);
+    if (error) p.reject(Object.assign(new Error(error.message), { name: error.name }));
+    else p.resolve(result);
+  };
+  w.onerror = (e) => {
+    for (const p of pending.values()) p.reject(new Error(e.message || 'worker error'));
+    pending.clear();
+  };
+  worker = w;
+  await ask('init', { module });
 }
 
-async function verifyText(text, name) {
+/** Asks the worker; resolves to its answer. `transfer` lists buffers handed over. */
+function ask(op, payload = {}, onProgress = null, transfer = []) {
+  const id = ++nextId;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, onProgress });
+    worker.postMessage({ id, op, ...payload }, transfer);
+  });
+}
+
+/** The steps of reading a bundle, in order, for the progress bar. */
+const PROGRESS = ['hash', 'parse', 'verify', 'views'];
+
+function setProgress(step) {
+  state.progress = step ? { step } : null;
+  renderProgress();
+}
+
+function renderProgress() {
+  const bar = $('progress');
+  const p = state.progress;
+  bar.hidden = !p;
+  if (!p) return;
+  const i = PROGRESS.indexOf(p.step);
+  const meter = bar.querySelector('progress');
+  meter.max = PROGRESS.length;
+  meter.value = i;
+  bar.dataset.step = p.step;
+  bar.querySelector('.progress-text').textContent = t('progress', { i: i + 1, n: PROGRESS.length, what: t(`progress_${p.step}`) });
+}
+
+/** Replacement records and published facts as the worker takes them. */
+function replacementsJson() {
+  return JSON.stringify(state.replacements.map((r) => r.record));
+}
+
+/** Reads a bundle (its bytes or its text) in the worker, once, and verifies it against the
+ * published facts of the form; every later view reuses the parsed bundle. */
+async function verifyBundle({ bytes, text }, name) {
+  state.facts = readFacts();
   setStatus('verifying', { name });
-  // A large bundle (the Montpellier invitations: 321,215 people) takes seconds: show it.
-  if (text.length > 1e6) await painted();
-  state.bundleText = text;
+  setProgress('hash');
+  document.body.dataset.state = 'verifying';
+  let r;
+  try {
+    r = await ask('load', {
+      bytes, text,
+      published: state.facts.ok ? state.facts.json : '{}',
+      replacements: replacementsJson(),
+    }, setProgress, bytes ? [bytes] : []);
+  } catch (e) {
+    setProgress(null);
+    setStatus('worker_failed', { msg: e.message });
+    document.body.dataset.state = state.report ? (state.report.valid ? 'valid' : 'invalid') : 'unverified';
+    return;
+  }
+  state.bundleLoaded = true;
   state.bundleName = name;
-  state.summary = tryJson(() => wasm.summary(text));
-  state.quotas = tryJson(() => wasm.quota_table(text));
-  state.probabilities = tryJson(() => wasm.selection_probabilities(text));
+  // How long each step took in the worker, for the benchmark (bench/stage1-bench.mjs).
+  document.body.dataset.times = JSON.stringify(r.times);
+  state.bundleSha256 = r.sha256;
+  state.bundleSize = r.size;
+  state.summary = r.summary ? JSON.parse(r.summary) : null;
+  state.quotas = r.quotas ? JSON.parse(r.quotas) : null;
+  state.probabilities = r.probabilities ? JSON.parse(r.probabilities) : null;
   state.receiptAnswer = null;
-  const ms = verifyNow();
-  setStatus('loaded', { name, ms });
+  state.ticketAnswer = null;
+  setReport(state.facts.ok ? JSON.parse(r.report) : null);
+  setProgress(null);
+  loadedStatus(name, r.ms);
   renderAll();
   $('verdict').focus({ preventScroll: false });
 }
 
-/** Verifies the loaded bundle against the published facts of the form; returns the time in
- * ms. Facts that cannot be read leave the bundle unverified (no report). */
-function verifyNow() {
-  const start = performance.now();
-  state.facts = readFacts();
-  state.report = state.facts.ok
-    ? JSON.parse(wasm.verify_with(state.bundleText, state.facts.json,
-      JSON.stringify(state.replacements.map((r) => r.record))))
-    : null;
+/** The status line after a verification: the time only when the bundle passed. */
+function loadedStatus(name, ms) {
+  const rep = state.report;
+  if (!rep) setStatus('loaded_unverified', { name });
+  else if (rep.valid) setStatus('loaded', { name, ms });
+  else setStatus('loaded_failed', { name });
+}
+
+function setReport(report) {
+  state.report = report;
   state.runs += 1;
-  document.body.dataset.state = state.report ? (state.report.valid ? 'valid' : 'invalid') : 'unverified';
-  return Math.round(performance.now() - start);
+  document.body.dataset.state = report ? (report.valid ? 'valid' : 'invalid') : 'unverified';
 }
 
 /** The lottery sources of the loaded bundle that a reader can give published results for. */
@@ -268,10 +417,17 @@ function readFacts() {
 /** Reads the chosen replacement records; a file that is not JSON is named and left out. */
 async function loadReplacements(files) {
   state.replacements = [];
+  const read = [];
+  for (const f of files) read.push({ name: f.name, text: await f.text().catch(() => '') });
+  await addReplacements(read);
+}
+
+/** Adds replacement records ([{name, text}]) and verifies again when a bundle is loaded. */
+async function addReplacements(files) {
   state.replacementsError = null;
   for (const f of files) {
     try {
-      state.replacements.push({ name: f.name, record: JSON.parse(await f.text()) });
+      state.replacements.push({ name: f.name, record: JSON.parse(f.text) });
     } catch (e) {
       state.replacementsError = t('replacements_unreadable', { name: wasm.display_text(f.name, 200) });
     }
@@ -280,21 +436,33 @@ async function loadReplacements(files) {
   const err = $('replacements-error');
   err.textContent = state.replacementsError ?? '';
   err.hidden = !state.replacementsError;
-  if (state.bundleText && !state.replacementsError) await applyFacts();
+  if (state.bundleLoaded && !state.replacementsError) await applyFacts();
 }
 
+/** Verifies the loaded bundle again (in the worker, from the parsed bundle) against the
+ * published facts of the form; facts that cannot be read leave it unverified. */
 async function applyFacts() {
-  if (!state.bundleText) {
-    state.facts = readFacts();
+  state.facts = readFacts();
+  if (!state.bundleLoaded) {
     renderFacts();
     if (state.facts.ok) setStatus('facts_need_bundle');
     return;
   }
   const name = state.bundleName;
-  setStatus('verifying', { name });
-  if (state.bundleText.length > 1e6) await painted();
-  const ms = verifyNow();
-  setStatus('loaded', { name, ms });
+  let ms = 0;
+  if (state.facts.ok) {
+    setStatus('verifying', { name });
+    setProgress('verify');
+    const r = await ask('verify', { published: state.facts.json, replacements: replacementsJson() });
+    setProgress(null);
+    ms = r.ms;
+    setReport(JSON.parse(r.report));
+  } else {
+    setReport(null);
+  }
+  // A receipt or a ticket already checked is checked again: what it means depends on the verdict.
+  if (state.receiptAnswer && !state.receiptAnswer.empty) await checkReceipt(false);
+  loadedStatus(name, ms);
   renderAll();
   $('verdict').focus({ preventScroll: false });
 }
@@ -326,6 +494,9 @@ function renderAll() {
 function renderVersion() {
   if (!state.ready) return;
   $('version').textContent = t('version', { spec: wasm.spec_version(), drand: wasm.drand_supported() });
+  const own = $('page-version');
+  own.textContent = t('page_version', { version: wasm.page_version() });
+  own.append(el('br'), el('span', { class: 'mono break', 'data-wasm-sha256': state.wasmSha256 ?? '', text: state.wasmSha256 ?? '' }));
 }
 
 function renderExamples() {
@@ -414,13 +585,16 @@ function explainKind(kind) {
 }
 
 function renderReport() {
-  const loaded = state.bundleText !== null;
+  const loaded = state.bundleLoaded;
   $('result').hidden = !loaded;
   $('receipt').hidden = !loaded;
   if (!loaded) return;
   renderVerdict();
+  renderTicket();
   renderSummary();
   renderSteps();
+  renderLists();
+  renderGlossary();
 }
 
 /** The kinds of source no program can check offline: each revealed one is an item to compare
@@ -603,7 +777,7 @@ function byHandItem(item, source) {
       if (s) {
         const time = s.earliest_time;
         what = time ? t('bh_announcement_what') : t('bh_announcement_none_what');
-        value = time ? t('bh_announcement_value', { time }) : t('bh_announcement_none_value');
+        value = time ? withParis(t('bh_announcement_value', { time }), time) : t('bh_announcement_none_value');
         record = t('bh_announcement_record', { claim: s.announced_at ?? t('none') });
       }
       break;
@@ -672,8 +846,12 @@ function renderSummary() {
   const s = state.summary;
   const dl = $('summary');
   dl.replaceChildren();
-  if (!s) return;
   const row = (k, v, cls) => dl.append(el('div', { 'data-row': k }, el('dt', { text: t(k) }), el('dd', { class: cls }, v)));
+  if (state.bundleSha256) {
+    row('s_sha256', el('span', {}, el('span', { class: 'mono break', 'data-sha256': state.bundleSha256, text: state.bundleSha256 }),
+      el('br'), el('small', { text: t('s_sha256_hint', { size: new Intl.NumberFormat(state.lang).format(state.bundleSize) }) })));
+  }
+  if (!s) return;
   row('s_title', s.title);
   row('s_purpose', t(`purpose_${s.purpose}`));
   row('s_method', methodName(s.method));
@@ -681,9 +859,8 @@ function renderSummary() {
   if (s.household_rule) row('s_households', t('yes'));
   const committed = s.randomness.filter((x) => x.committed);
   row('s_sources', committed.length ? el('ul', {}, committed.map((x) => el('li', { text: sourceLabel(x, s.randomness.indexOf(x)) }))) : t('none'));
-  row('s_announced', el('span', {}, s.announced_at ?? t('none'), el('br'), el('small', { text: t('late_commitment') })));
+  row('s_announced', el('span', {}, s.announced_at ? withParis(s.announced_at, s.announced_at) : t('none'), el('br'), el('small', { text: t('late_commitment') })));
   row('s_commitment', s.commitment, 'mono break');
-  row('s_panel', s.selected.join(', '), 'mono');
 }
 
 function renderSteps() {
@@ -698,6 +875,8 @@ function renderSteps() {
         el('span', { class: 'icon', 'aria-hidden': 'true', text: { passed: '✔', failed: '✘', skipped: '–', not_checked: '·' }[step.status] }),
         el('span', { class: 'step-title', text: stepTitle(step.id) }),
         el('span', { class: 'badge', text: t(`status_${step.status}`) })),
+      el('p', { class: 'step-plain' }, el('strong', { text: t('step_what') }), ' ', t(`step_${step.id}_what`)),
+      el('p', { class: 'step-plain' }, el('strong', { text: t('step_proves') }), ' ', t(`step_${step.id}_proves`)),
     );
     if (step.computed || step.published) {
       const same = step.computed === step.published;
@@ -724,11 +903,32 @@ function renderSteps() {
   }
 }
 
+/** A drand round on drand's public endpoint, to compare its randomness with the bundle's. */
+function drandLink(s) {
+  const href = `https://api.drand.sh/${encodeURIComponent(s.chain)}/public/${encodeURIComponent(s.round)}`;
+  return el('a', { href, rel: 'noopener noreferrer external', target: '_blank', 'data-drand-link': '', text: t('drand_link') });
+}
+
+/** A UTC time (`YYYY-MM-DDTHH:MM:SSZ`) in the draw's time zone, Europe/Paris, in words. */
+function parisTime(utc) {
+  const d = new Date(utc);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    timeZone: 'Europe/Paris', dateStyle: 'long', timeStyle: 'medium',
+  }).format(d);
+}
+
+/** A text naming a UTC time, followed by that time in Paris when it is one. */
+function withParis(text, utc) {
+  const paris = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(utc) ? parisTime(utc) : '';
+  return paris ? `${text}, ${t('paris_time', { paris })}` : text;
+}
+
 /** One randomness source in words, in the page's language. */
 function sourceLabel(s, i) {
   const n = i + 1;
   const list = (xs) => xs.join(state.lang === 'fr' ? ' ; ' : ', ');
-  if (s.kind === 'drand') return t('src_drand', { i: n, network: s.network ?? s.chain, round: s.round, time: s.time });
+  if (s.kind === 'drand') return withParis(t('src_drand', { i: n, network: s.network ?? s.chain, round: s.round, time: s.time }), s.time ?? '');
   if (!s.committed) return t('src_uncommitted', { i: n, kind: s.kind });
   if (s.kind === 'lottery') return t('src_lottery', { i: n, name: lotteryName(s), date: s.date, numbers: groupsText(s.groups) });
   if (s.kind === 'dice') return t('src_dice', { i: n, count: s.dice[0], faces: s.dice[1], witnesses: s.witnesses, values: list(s.values.map(String)) });
@@ -760,7 +960,8 @@ function renderSources(status) {
     },
     el('span', { class: 'icon', 'aria-hidden': 'true', text: checked ? '✔' : byHand ? '☐' : '·' }), ' ',
     el('span', { class: 'source-what', text: sourceLabel(s, i) }), ' — ',
-    el('span', { class: 'source-how', text: how }));
+    el('span', { class: 'source-how', text: how }),
+    s.kind === 'drand' && s.chain && s.round ? [' (', drandLink(s), ')'] : null);
   }));
 }
 
@@ -768,9 +969,13 @@ function renderQuotas() {
   const q = state.quotas;
   $('quotas').hidden = !q;
   if (!q) return;
-  $('quotas-note').textContent = q.enforced
-    ? t('quotas_enforced', { method: methodName(q.method) })
-    : t('quotas_informative', { method: methodName(q.method) });
+  // A method's guarantee holds for a draw only when the bundle verified.
+  const verified = Boolean(state.report?.valid);
+  $('quotas-note').textContent = !verified
+    ? t('quotas_unverified')
+    : q.enforced
+      ? t('quotas_enforced', { method: methodName(q.method) })
+      : t('quotas_informative', { method: methodName(q.method) });
   $('quota-caption').textContent = t('quotas_caption');
   const tbody = $('quota-table').querySelector('tbody');
   tbody.replaceChildren();
@@ -838,7 +1043,8 @@ function renderProbabilities() {
   svg('path', { d: `${d}V${y(0)}H${x(0)}Z`, class: 'area' }),
   svg('path', { d, class: 'line' }),
   svg('line', { x1: pad.l, x2: W - pad.r, y1: y(kn), y2: y(kn), class: 'kn' }),
-  svg('text', { x: W - pad.r - 4, y: y(kn) - 6, 'text-anchor': 'end', class: 'kn-label' }, `k/n = ${fmt(kn)}`),
+  // On the left, where the sorted profile is at its lowest: the label stays clear of the curve.
+  svg('text', { x: pad.l + 6, y: y(kn) - 6, 'text-anchor': 'start', class: 'kn-label' }, `k/n = ${fmt(kn)}`),
   svg('text', { x: pad.l + iw / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis' }, t('proba_axis_x')),
   );
   $('proba-chart').replaceChildren(chart);
@@ -878,15 +1084,98 @@ function renderReceiptExamples() {
   }
 }
 
-function checkReceipt() {
+/** Checks the receipt of the receipt box against the loaded bundle (in the worker). A bare
+ * ticket code typed there goes to the ticket search. */
+async function checkReceipt(focus = true) {
   const text = $('receipt-text').value.trim();
   if (!text) {
     state.receiptAnswer = { empty: true };
-  } else if (state.bundleText) {
-    state.receiptAnswer = JSON.parse(wasm.check_receipt(text, state.bundleText));
+  } else if (text.length <= SNIFF_LIMIT && wasm.file_kind(text) === 'ticket') {
+    $('ticket-code').value = text;
+    await findTicket();
+    return;
+  } else if (state.bundleLoaded) {
+    state.receiptAnswer = JSON.parse(await ask('receipt', { text }));
   }
   renderReceipt();
-  $('receipt-result').focus();
+  if (focus) {
+    $('receipt').hidden = false;
+    $('receipt-result').focus();
+  }
+}
+
+/** Looks a ticket code up in the loaded draw (in the worker): no receipt needed. */
+async function findTicket() {
+  const code = $('ticket-code').value.trim();
+  if (!code) state.ticketAnswer = { empty: true };
+  else if (state.bundleLoaded) state.ticketAnswer = JSON.parse(await ask('ticket', { code }));
+  renderTicket();
+  $('ticket-result').focus();
+}
+
+/** The answer of the ticket search; what the draw says of a ticket counts only when it
+ * verified (the same rule as for a receipt). */
+function renderTicket() {
+  const box = $('ticket-result');
+  const a = state.ticketAnswer;
+  box.replaceChildren();
+  box.className = 'receipt-result';
+  for (const k of ['inPool', 'outcome', 'established']) delete box.dataset[k];
+  if (!a) return;
+  if (a.empty) {
+    box.append(el('p', { text: t('ticket_empty') }));
+    return;
+  }
+  box.dataset.inPool = String(a.in_pool);
+  const r = state.report;
+  if (!a.in_pool) {
+    box.classList.add(r?.valid ? 'bad' : 'neutral');
+    box.dataset.outcome = 'not_in_pool';
+    box.append(el('p', { class: 'outcome' }, el('strong', { text: t('ticket_not_in_pool', { ticket: a.ticket }) })),
+      el('p', { class: 'small', text: t('ticket_not_in_pool_hint') }));
+    return;
+  }
+  const o = a.outcome;
+  box.dataset.outcome = o.outcome;
+  if (!r || !r.valid) {
+    box.classList.add('neutral');
+    box.dataset.established = 'false';
+    box.append(el('p', {}, el('span', { class: 'icon', 'aria-hidden': 'true', text: '!' }), ' ',
+      t(r ? 'ticket_bundle_failed' : 'receipt_not_verified', { ticket: a.ticket })));
+    return;
+  }
+  box.classList.add('ok');
+  box.dataset.established = 'true';
+  box.append(el('p', { class: `outcome ${o.outcome}` }, el('strong', { text: ticketOutcome(a.ticket, o) })));
+  if (r.verdict === 'valid_if') box.append(el('p', { class: 'small', text: t('receipt_holds_if', { n: r.by_hand.length }) }));
+  box.append(el('p', { class: 'small', text: t('ticket_receipt_hint') }));
+}
+
+function ticketOutcome(ticket, o) {
+  if (o.outcome === 'selected') return t('ticket_selected', { ticket, position: o.position, k: state.summary?.panel_size ?? '?' });
+  if (o.outcome === 'alternate') return t('ticket_alternate', { ticket, number: o.number });
+  return t('ticket_not_selected', { ticket });
+}
+
+/** The published panel and alternates, in order, folded away below the steps. */
+function renderLists() {
+  const box = $('lists');
+  box.replaceChildren();
+  const s = state.summary;
+  if (!s) return;
+  const list = (key, tickets, id) => el('details', { class: 'ticket-list', 'data-list': id },
+    el('summary', { text: t(key, { n: tickets.length }) }),
+    tickets.length ? el('ol', { class: 'mono tickets' }, tickets.map((x) => el('li', { text: x }))) : el('p', { text: t('none') }));
+  box.append(list('list_selected', s.selected, 'selected'), list('list_alternates', s.alternates_list, 'alternates'));
+}
+
+function renderGlossary() {
+  const box = $('glossary');
+  box.replaceChildren(
+    el('summary', { text: t('glossary_h') }),
+    el('dl', {}, t('glossary').map(([term, def]) => el('div', {}, el('dt', { text: term }), el('dd', { text: def })))),
+  );
+  $('print-hint').textContent = t('print_hint');
 }
 
 function renderReceipt() {
@@ -984,45 +1273,66 @@ function renderPlan() {
 
 // ---------- wiring ----------
 
-function wireDrop(target, onFile, onText) {
-  const stop = (e) => {
-    e.preventDefault();
-    e.stopPropagation();
+/** Drops anywhere on the page: a file or a text goes where its kind belongs (routeFile). */
+function wireDrop() {
+  const zone = $('dropzone');
+  const dragging = (on) => {
+    zone.classList.toggle('dragging', on);
+    document.body.classList.toggle('dragging', on);
   };
-  target.addEventListener('dragover', (e) => {
-    stop(e);
-    target.classList.add('dragging');
+  document.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    dragging(true);
   });
-  target.addEventListener('dragleave', () => target.classList.remove('dragging'));
-  target.addEventListener('drop', (e) => {
-    stop(e);
-    target.classList.remove('dragging');
+  document.addEventListener('dragleave', (e) => {
+    if (!e.relatedTarget) dragging(false);
+  });
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    dragging(false);
+    if (!state.ready) return;
     const file = e.dataTransfer?.files?.[0];
-    if (file) onFile(file);
-    else if (onText) {
-      const text = e.dataTransfer?.getData('text/plain');
-      if (text) onText(text);
+    if (file) {
+      routeFile(file);
+      return;
     }
+    const text = e.dataTransfer?.getData('text/plain');
+    if (text) routeText(text, t('dropped_text'));
+  });
+}
+
+/** Text pasted outside a field (a receipt, a ticket code, a bundle) goes where it belongs. */
+function wirePaste() {
+  document.addEventListener('paste', (e) => {
+    const target = e.target instanceof Element ? e.target : null;
+    if (!state.ready || target?.closest('input, textarea, select, [contenteditable]')) return;
+    const text = e.clipboardData?.getData('text/plain');
+    if (!text) return;
+    e.preventDefault();
+    routeText(text, t('pasted_text'));
   });
 }
 
 function wire() {
   for (const b of document.querySelectorAll('button.lang')) b.addEventListener('click', () => setLang(b.dataset.lang));
-  $('bundle-file').addEventListener('change', (e) => {
-    const f = e.target.files?.[0];
-    if (f) loadBundleFile(f);
-    e.target.value = '';
-  });
+  // Every file input takes any kind of file: a receipt chosen as a bundle still goes to the
+  // receipt check, and never replaces the loaded bundle.
+  for (const id of ['bundle-file', 'receipt-file']) {
+    $(id).addEventListener('change', (e) => {
+      const f = e.target.files?.[0];
+      e.target.value = '';
+      if (f) routeFile(f);
+    });
+  }
   const dz = $('dropzone');
-  wireDrop(dz, loadBundleFile, (text) => verifyText(text, 'dropped text'));
   dz.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       $('bundle-file').click();
     }
   });
-  // The whole page accepts a dropped bundle too, except the receipt box.
-  wireDrop(document.body, (f) => loadBundleFile(f));
+  wireDrop();
+  wirePaste();
   $('plan-form').addEventListener('submit', (e) => {
     e.preventDefault();
     planRound();
@@ -1036,19 +1346,14 @@ function wire() {
     e.preventDefault();
     checkReceipt();
   });
-  $('receipt-file').addEventListener('change', async (e) => {
-    const f = e.target.files?.[0];
-    e.target.value = '';
-    if (!f) return;
-    $('receipt-text').value = await f.text();
-    checkReceipt();
+  $('print').addEventListener('click', () => window.print());
+  // The printed report lists every pick: the folded lists open for printing.
+  window.addEventListener('beforeprint', () => {
+    for (const d of document.querySelectorAll('#lists details')) d.open = true;
   });
-  wireDrop($('receipt-text'), async (f) => {
-    $('receipt-text').value = await f.text();
-    checkReceipt();
-  }, (text) => {
-    $('receipt-text').value = text;
-    checkReceipt();
+  $('ticket-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    findTicket();
   });
 }
 
@@ -1061,20 +1366,30 @@ function fromBase64(b64) {
   return bytes;
 }
 
-/** Starts the wasm module: fetched (and compiled while it streams) when served, or from the
- * base64 bytes script when opened from files or when the fetch fails. */
-async function startWasm() {
-  if (!wasm) throw new Error('pkg/kleroterion_wasm.js is missing: run build.sh');
+/** The wasm file's bytes: fetched when served, else (opened from files, or a refused fetch)
+ * from the base64 bytes script. */
+async function wasmBytes() {
   if (!FROM_FILES) {
     try {
-      await wasm({ module_or_path: new URL('pkg/kleroterion_wasm_bg.wasm', location.href) });
-      return;
+      const r = await fetch(new URL('pkg/kleroterion_wasm_bg.wasm', location.href));
+      if (r.ok) return new Uint8Array(await r.arrayBuffer());
     } catch {
       // Served without the .wasm file or with a refused fetch: try the bytes script.
     }
   }
   if (!globalThis.KLEROTERION_WASM_BASE64) await loadScript('pkg/kleroterion_wasm_bytes.js');
-  await wasm({ module_or_path: fromBase64(globalThis.KLEROTERION_WASM_BASE64) });
+  return fromBase64(globalThis.KLEROTERION_WASM_BASE64);
+}
+
+/** Starts the wasm module here and in the verification worker (compiled once, here), and
+ * hashes the wasm file so that a copy of the page can be compared with a release. */
+async function startWasm() {
+  if (!wasm) throw new Error('pkg/kleroterion_wasm.js is missing: run build.sh');
+  const bytes = await wasmBytes();
+  const module = await WebAssembly.compile(bytes);
+  await wasm({ module_or_path: module });
+  state.wasmSha256 = wasm.sha256_hex(bytes);
+  await startWorker(module);
 }
 
 /** The examples: from examples/examples.js when opened from files, else examples/index.json. */

@@ -1,0 +1,350 @@
+// End-to-end tests of what a citizen does on the page, in headless Chromium, in English and
+// French, at desktop and phone widths: find a ticket without a receipt, drop a receipt or a
+// ticket code anywhere, a receipt against a failed bundle, the file's SHA-256 and the page's
+// own wasm hash, the stage-1 bundle read in the worker with a progress bar. Screenshots of the
+// first screen, a valid verdict, a failed verdict and a receipt check go to
+// test-artifacts/page-screenshots/.
+
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serve, launch, loadWasm, example, ARTIFACTS, WWW, WASM_DIR, hasExample } from './support.mjs';
+
+// axe-core (package-lock.json), evaluated in the page through the driver, which the page's
+// CSP does not govern.
+const AXE = readFileSync(join(WASM_DIR, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Runs axe-core on the whole page and asserts no violation (`after` names the action). */
+async function noAxeViolations(page, after) {
+  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`));
+  assert.deepEqual(violations, [], `axe after ${after}`);
+}
+
+let server;
+let context;
+let wasm;
+const SHOTS = join(ARTIFACTS, 'page-screenshots');
+const WIDTHS = { desktop: { width: 1100, height: 900 }, phone: { width: 390, height: 844 } };
+
+before(async () => {
+  server = await serve();
+  context = await launch();
+  wasm = await loadWasm();
+  await mkdir(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+});
+
+async function openPage(lang, width = 'desktop', query = '') {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.setViewportSize(WIDTHS[width]);
+  await page.goto(`${server.url}/?lang=${lang}${query}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  page.errors = errors;
+  return page;
+}
+
+async function openExample(page, id) {
+  await page.click(`button[data-example="${id}"]`);
+  await page.waitForSelector('body[data-state="valid"], body[data-state="invalid"]');
+  await page.waitForSelector('#verdict[data-run]');
+}
+
+const lotteryText = () => example('lottery.json');
+const summaryOf = (text) => JSON.parse(wasm.summary(text));
+const receiptTicket = (file, bundle) => JSON.parse(wasm.check_receipt(example(file), bundle)).ticket;
+
+async function findTicket(page, code) {
+  await page.fill('#ticket-code', code);
+  const before = await page.evaluate(() => document.getElementById('ticket-result').textContent);
+  await page.click('#ticket-form button[type="submit"]');
+  await page.waitForFunction((b) => {
+    const box = document.getElementById('ticket-result');
+    return box.dataset.inPool !== undefined && box.textContent !== b;
+  }, before);
+  return page.evaluate(() => {
+    const box = document.getElementById('ticket-result');
+    return { inPool: box.dataset.inPool, outcome: box.dataset.outcome, established: box.dataset.established, text: box.textContent, cls: box.className };
+  });
+}
+
+/** A drop of files or text on an element, as a browser fires it. */
+async function drop(page, selector, { name, text, plain }) {
+  const dt = await page.evaluateHandle(({ name: n, text: t, plain: p }) => {
+    const d = new DataTransfer();
+    if (t !== undefined) d.items.add(new File([t], n, { type: 'application/json' }));
+    if (p !== undefined) d.setData('text/plain', p);
+    return d;
+  }, { name, text, plain });
+  await page.dispatchEvent(selector, 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent(selector, 'drop', { dataTransfer: dt });
+}
+
+const WORDS = {
+  en: { selected: /selected, seat 7 of 40/, alternate: /alternate 3\b/, not: /in the pool, not selected/, absent: /not in the pool/ },
+  fr: { selected: /tiré au sort, siège 7 sur 40/, alternate: /suppléant n° 3\b/, not: /dans le vivier, non tiré/, absent: /absent du vivier/ },
+};
+
+describe('find my ticket', () => {
+  for (const lang of ['en', 'fr']) {
+    for (const width of ['desktop', 'phone']) {
+      test(`${lang}, ${width}: selected, alternate, not selected, not in the pool; lists folded, alternates in order`, async () => {
+        const text = lotteryText();
+        const s = summaryOf(text);
+        const page = await openPage(lang, width);
+        await noAxeViolations(page, 'opening');
+        await openExample(page, 'lottery');
+        await noAxeViolations(page, 'verification');
+        const w = WORDS[lang];
+        let a = await findTicket(page, s.selected[6]);
+        assert.deepEqual([a.inPool, a.outcome, a.established], ['true', 'selected', 'true']);
+        assert.match(a.text, w.selected);
+        assert.match(a.cls, /\bok\b/);
+        await noAxeViolations(page, 'a ticket search');
+        // Typed from paper: lowercase and spaces around it.
+        a = await findTicket(page, ` ${s.alternates_list[2].toLowerCase()} `);
+        assert.deepEqual([a.inPool, a.outcome], ['true', 'alternate']);
+        assert.match(a.text, w.alternate);
+        assert.ok(a.text.includes(s.alternates_list[2]), a.text);
+        const notSelected = receiptTicket('lottery-receipt-not-selected.json', text);
+        a = await findTicket(page, notSelected);
+        assert.deepEqual([a.inPool, a.outcome], ['true', 'not_selected']);
+        assert.match(a.text, w.not);
+        a = await findTicket(page, 'FFFF-FFFF-FFFF-FFFF');
+        assert.deepEqual([a.inPool, a.outcome], ['false', 'not_in_pool']);
+        assert.match(a.text, w.absent);
+        await page.click('#lists details[data-list="alternates"] summary');
+        await noAxeViolations(page, 'a search for a ticket not in the pool and the alternates unfolded');
+        await page.click('#lists details[data-list="alternates"] summary');
+        // The lists come after the steps, folded, the alternates in their order.
+        const lists = await page.$$eval('#lists details', (ds) => ds.map((d) => ({
+          id: d.dataset.list, open: d.open, items: [...d.querySelectorAll('li')].map((li) => li.textContent),
+        })));
+        assert.deepEqual(lists.map((l) => [l.id, l.open]), [['selected', false], ['alternates', false]]);
+        assert.deepEqual(lists[0].items, s.selected);
+        assert.deepEqual(lists[1].items, s.alternates_list);
+        const below = await page.evaluate(() => {
+          const steps = document.getElementById('steps').getBoundingClientRect().top;
+          return document.getElementById('lists').getBoundingClientRect().top > steps;
+        });
+        assert.ok(below, 'the ticket lists come after the steps');
+        if (width === 'desktop') {
+          await page.screenshot({ path: join(SHOTS, `${lang}-find-ticket.png`), fullPage: false });
+        }
+        assert.deepEqual(page.errors, []);
+        await page.close();
+      });
+    }
+  }
+});
+
+describe('receipts and ticket codes go to their own check', () => {
+  test('a receipt dropped anywhere, or chosen as a bundle, is checked and never replaces the bundle', async () => {
+    const text = lotteryText();
+    const page = await openPage('en');
+    await openExample(page, 'lottery');
+    const run = await page.getAttribute('#verdict', 'data-run');
+    // Dropped on the page's title, far from the receipt box.
+    await drop(page, 'h1', { name: 'receipt.json', text: example('lottery-receipt-selected.json') });
+    await page.waitForSelector('#receipt-result[data-outcome="selected"]');
+    assert.equal(await page.getAttribute('#verdict', 'data-run'), run);
+    assert.equal(await page.getAttribute('body', 'data-state'), 'valid');
+    await noAxeViolations(page, 'a receipt dropped');
+    // Chosen with the bundle's own file input.
+    await page.setInputFiles('#bundle-file', { name: 'r.json', mimeType: 'application/json', buffer: Buffer.from(example('lottery-receipt-alternate.json')) });
+    await page.waitForSelector('#receipt-result[data-outcome="alternate"]');
+    assert.equal(await page.getAttribute('#verdict', 'data-run'), run);
+    // A bare ticket code dropped as text goes to the ticket search.
+    const code = summaryOf(text).selected[0];
+    await drop(page, '#dropzone', { plain: code });
+    await page.waitForSelector('#ticket-result[data-outcome="selected"]');
+    assert.equal(await page.inputValue('#ticket-code'), code);
+    // Typed in the receipt box, a ticket code is searched too.
+    await page.fill('#receipt-text', summaryOf(text).alternates_list[0]);
+    await page.click('#receipt-form button[type="submit"]');
+    await page.waitForSelector('#ticket-result[data-outcome="alternate"]');
+    assert.equal(await page.getAttribute('#verdict', 'data-run'), run);
+    await page.screenshot({ path: join(SHOTS, 'en-receipt-dropped.png'), fullPage: true });
+    await page.close();
+  });
+
+  test('before any bundle, a dropped receipt waits in the receipt box and a pasted code in the ticket search', async () => {
+    const page = await openPage('fr');
+    await drop(page, 'main', { name: 'recu.json', text: example('lottery-receipt-selected.json') });
+    await page.waitForFunction(() => /C’est un reçu/.test(document.getElementById('load-status').textContent));
+    assert.equal(await page.locator('#result').isHidden(), true);
+    assert.match(await page.inputValue('#receipt-text'), /kleroterion-receipt/);
+    await page.close();
+  });
+});
+
+describe('a failed bundle claims nothing', () => {
+  for (const lang of ['en', 'fr']) {
+    test(`${lang}: neutral receipt and ticket boxes, no time in the status line, no quota guarantee`, async () => {
+      const b = JSON.parse(lotteryText());
+      b.result.selected.reverse();
+      const page = await openPage(lang);
+      await page.setInputFiles('#bundle-file', { name: 'tampered.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(b)) });
+      await page.waitForSelector('body[data-state="invalid"]');
+      const status = await page.locator('#load-status').textContent();
+      assert.doesNotMatch(status, /\bms\b|verified in|vérifié en/, status);
+      assert.match(status, lang === 'en' ? /does NOT pass/ : /ne passe PAS/);
+      const note = await page.locator('#quotas-note').textContent();
+      assert.doesNotMatch(note, /guarantees|garantit/, note);
+      assert.match(note, lang === 'en' ? /nothing below is guaranteed/ : /rien ci-dessous n’est garanti/);
+      await page.fill('#receipt-text', example('lottery-receipt-selected.json'));
+      await page.click('#receipt-form button[type="submit"]');
+      await page.waitForSelector('#receipt-result[data-matches="true"]');
+      assert.equal(await page.getAttribute('#receipt-result', 'data-established'), 'false');
+      assert.match(await page.getAttribute('#receipt-result', 'class'), /\bneutral\b/);
+      assert.doesNotMatch(await page.getAttribute('#receipt-result', 'class'), /\bok\b/);
+      const a = await findTicket(page, b.result.selected[0]);
+      assert.equal(a.established, 'false');
+      assert.match(a.cls, /\bneutral\b/);
+      await noAxeViolations(page, 'a failed bundle, a receipt and a ticket search');
+      await page.evaluate(() => document.getElementById('verdict').scrollIntoView());
+      await page.screenshot({ path: join(SHOTS, `${lang}-failed-verdict.png`), fullPage: false });
+      await page.close();
+    });
+  }
+});
+
+describe('outside cross-checks and first screens', () => {
+  for (const lang of ['en', 'fr']) {
+    test(`${lang}: the file's SHA-256, the page's version and wasm hash; screenshots`, async () => {
+      const page = await openPage(lang);
+      await page.screenshot({ path: join(SHOTS, `${lang}-first-screen.png`), fullPage: false });
+      const wasmFile = await readFile(join(WWW, 'pkg', 'kleroterion_wasm_bg.wasm'));
+      const wasmSha = createHash('sha256').update(wasmFile).digest('hex');
+      assert.equal(await page.getAttribute('#page-version [data-wasm-sha256]', 'data-wasm-sha256'), wasmSha);
+      assert.match(await page.locator('#page-version').textContent(), /kleroterion \d+\.\d+\.\d+/);
+      const text = lotteryText();
+      await page.setInputFiles('#bundle-file', { name: 'lottery.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+      await page.waitForSelector('body[data-state="valid"]');
+      const sha = createHash('sha256').update(Buffer.from(text)).digest('hex');
+      assert.equal(await page.locator('#summary [data-sha256]').textContent(), sha);
+      await page.screenshot({ path: join(SHOTS, `${lang}-valid-verdict.png`), fullPage: false });
+      await page.fill('#receipt-text', example('lottery-receipt-selected.json'));
+      await page.click('#receipt-form button[type="submit"]');
+      await page.waitForSelector('#receipt-result[data-outcome="selected"]');
+      await noAxeViolations(page, 'a receipt check');
+      await page.locator('#receipt').screenshot({ path: join(SHOTS, `${lang}-receipt-check.png`) });
+      // Planning helper and published facts: the other actions of the page.
+      await page.click('#plan-form button[type="submit"]');
+      await page.waitForSelector('#plan-result[data-round]');
+      await noAxeViolations(page, 'the planning helper');
+      await page.fill('#commitment', 'not hex');
+      await page.click('#facts-form button[type="submit"]');
+      await page.waitForSelector('#commitment-error:not([hidden])');
+      await noAxeViolations(page, 'an unreadable commitment');
+      await page.close();
+    });
+  }
+
+  test('keyboard: one Tab stop for the bundle file, and the receipt file input rings its label', async () => {
+    const page = await openPage('en');
+    await openExample(page, 'lottery');
+    assert.equal(await page.getAttribute('#bundle-file', 'tabindex'), '-1');
+    await page.focus('#receipt-text');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'receipt-file');
+    const rings = await page.evaluate(() => {
+      const style = (sel) => getComputedStyle(document.querySelector(sel)).outlineStyle;
+      return { label: style('label[for="receipt-file"]'), button: style('#receipt-form button[type="submit"]') };
+    });
+    assert.deepEqual(rings, { label: 'solid', button: 'none' });
+    await page.close();
+  });
+});
+
+describe('the stage-1 bundle in the worker', { skip: !hasExample('montpellier-stage1') }, () => {
+  test('read once with a progress bar, the page responsive, then the ticket search answers from the parsed bundle', async () => {
+    const page = await openPage('en');
+    await page.evaluate(() => {
+      // Record every step the progress bar shows, and the heartbeat of the main thread.
+      window.seenSteps = [];
+      new MutationObserver(() => {
+        const s = document.getElementById('progress').dataset.step;
+        if (s && !window.seenSteps.includes(s)) window.seenSteps.push(s);
+      }).observe(document.getElementById('progress'), { attributes: true });
+      window.beats = 0;
+      window.beat = setInterval(() => { window.beats += 1; }, 50);
+    });
+    await page.click('button[data-example="montpellier-stage1"]');
+    await page.waitForSelector('#progress:not([hidden])');
+    await page.waitForSelector('body[data-state="valid"]', { timeout: 120000 });
+    const { steps, beats } = await page.evaluate(() => ({ steps: window.seenSteps, beats: window.beats }));
+    assert.deepEqual(steps.filter((s) => ['parse', 'verify'].includes(s)), ['parse', 'verify']);
+    // The main thread kept running while the worker verified (the figure itself is in
+    // BENCHMARKS.md; here only that it was not frozen throughout).
+    assert.ok(beats > 5, `heartbeats during verification: ${beats}`);
+    assert.equal(await page.locator('#progress').isHidden(), true);
+    const receipt = example('montpellier-stage1-receipt-not-selected.json');
+    const code = JSON.parse(wasm.check_receipt(receipt, example('montpellier-stage1.json'))).ticket;
+    const a = await findTicket(page, code);
+    assert.deepEqual([a.inPool, a.outcome, a.established], ['true', 'not_selected', 'true']);
+    await page.close();
+  });
+});
+
+describe('plain words, outside links, dates in Paris time, the printed report', () => {
+  for (const lang of ['en', 'fr']) {
+    test(`${lang}: two plain lines per step, a glossary, the drand round linked, Paris time beside UTC`, async () => {
+      const text = lotteryText();
+      const s = summaryOf(text);
+      const page = await openPage(lang);
+      await openExample(page, 'lottery');
+      const plain = await page.$$eval('#steps li.step', (lis) => lis.map((li) => [...li.querySelectorAll('.step-plain')].map((p) => p.textContent)));
+      assert.equal(plain.length, 11);
+      for (const lines of plain) {
+        assert.equal(lines.length, 2);
+        assert.match(lines[0], lang === 'en' ? /^Checked: \S/ : /^Contrôlé : \S/);
+        assert.match(lines[1], lang === 'en' ? /^This proves: \S/ : /^Cela prouve : \S/);
+      }
+      assert.ok(await page.locator('#glossary dt').count() >= 6);
+      const drand = s.randomness.find((x) => x.kind === 'drand');
+      const link = page.locator('#steps li.source[data-source="drand"] a[data-drand-link]');
+      assert.equal(await link.getAttribute('href'), `https://api.drand.sh/${drand.chain}/public/${drand.round}`);
+      const clock = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      }).format(new Date(drand.time));
+      const line = await page.locator('#steps li.source[data-source="drand"] .source-what').textContent();
+      assert.ok(line.includes(`${drand.time} (UTC)`), line);
+      assert.ok(line.includes(clock) && line.includes('Paris'), `${line} should give ${clock} in Paris`);
+      // The date before which the commitment must have been public, in Paris time too.
+      const announcement = await page.locator('#by-hand li[data-subject="announcement"] .bh-value').textContent();
+      assert.ok(announcement.includes(`${s.earliest_time} (UTC)`), announcement);
+      const earliest = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      }).format(new Date(s.earliest_time));
+      assert.ok(announcement.includes(earliest) && announcement.includes('Paris'), announcement);
+      await page.close();
+    });
+  }
+
+  test('the printed report: no forms, the steps and every pick in order', async () => {
+    const text = lotteryText();
+    const s = summaryOf(text);
+    const page = await openPage('en');
+    await openExample(page, 'lottery');
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('#load').isVisible(), false);
+    assert.equal(await page.locator('#ticket-form').isVisible(), false);
+    assert.equal(await page.locator('#steps li[data-step="seed"] dl.values').isVisible(), true);
+    const picks = await page.$$eval('#lists details[data-list="selected"] li', (lis) => lis.map((li) => li.checkVisibility() && li.textContent));
+    assert.deepEqual(picks, s.selected);
+    await page.pdf({ path: join(SHOTS, 'en-report.pdf') });
+    await page.close();
+  });
+});
