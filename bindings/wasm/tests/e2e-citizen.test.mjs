@@ -178,6 +178,26 @@ describe('receipts and ticket codes go to their own check', () => {
     await page.close();
   });
 
+  test('a receipt rebuilt from the public pool, without its holder secret, does not match', async () => {
+    for (const lang of ['en', 'fr']) {
+      const page = await openPage(lang);
+      await openExample(page, 'lottery');
+      const genuine = JSON.parse(example('lottery-receipt-selected.json'));
+      // Everything but the secret is public: the record and its proof come from the bundle.
+      const rebuilt = JSON.stringify({ ...genuine, secret: '00'.repeat(32) });
+      await page.fill('#receipt-text', rebuilt);
+      await page.click('#receipt-form button[type="submit"]');
+      await page.waitForSelector('#receipt-result[data-matches="false"]');
+      assert.doesNotMatch(await page.getAttribute('#receipt-result', 'class'), /\bok\b/);
+      assert.equal(await page.getAttribute('body', 'data-state'), 'valid');
+      await page.fill('#receipt-text', JSON.stringify(genuine));
+      await page.click('#receipt-form button[type="submit"]');
+      await page.waitForSelector('#receipt-result[data-outcome="selected"]');
+      await noAxeViolations(page, `${lang}: a rebuilt receipt, then the genuine one`);
+      await page.close();
+    }
+  });
+
   test('before any bundle, a dropped receipt waits in the receipt box and a pasted code in the ticket search', async () => {
     const page = await openPage('fr');
     await drop(page, 'main', { name: 'recu.json', text: example('lottery-receipt-selected.json') });

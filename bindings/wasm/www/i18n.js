@@ -102,6 +102,10 @@ const MESSAGES = {
     kind_PoolRootMismatch: 'The published pool is not the pool that was committed: records were added, removed or changed.',
     kind_DuplicateTicket: 'Two records of the pool have the same ticket.',
     kind_UnknownValue: 'A record of the pool has a value the manifest does not declare.',
+    kind_HouseholdTag:
+      'A household tag of the pool is carried by one record only, or appears while the household rule is off: a tag may only say that records live together.',
+    kind_SmallCells:
+      'The pool publishes a group of people sharing every value that is smaller than the manifest’s disclosure floor: they could be recognised.',
     kind_WrongValueCount: 'A record of the pool does not have one value per feature.',
     kind_InvalidPortfolio: 'A committed panel of the lottery breaks the rules (size, quotas or households).',
     kind_RevealMismatch: 'The revealed randomness is not the one the recipe committed to.',
@@ -114,7 +118,7 @@ const MESSAGES = {
     kind_HouseholdBroken: 'Two people of the same household are on the panel.',
     kind_TranscriptMismatch: 'The transcript hash does not match the result.',
     kind_ReceiptMismatch:
-      'The receipt was not issued for this draw, or it was changed: its commitment, pool root, proof or record differs from the published bundle.',
+      'The receipt was not issued for this draw, or it was changed: its commitment, pool root, proof or record differs from the published bundle, or its secret does not open its record (a receipt rebuilt from the public pool has none).',
     url_from_files: ({ url }) =>
       `Opened from its files, this page can only load its own examples by address (${url} is not one): choose the bundle file with the button or drop it on the page.`,
     plan_h: 'For organisers: which drand round to commit to?',
@@ -440,6 +444,10 @@ const MESSAGES = {
       'Le vivier publié n’est pas celui qui a été engagé : des fiches ont été ajoutées, retirées ou modifiées.',
     kind_DuplicateTicket: 'Deux fiches du vivier ont le même numéro.',
     kind_UnknownValue: 'Une fiche du vivier a une valeur que le manifeste ne déclare pas.',
+    kind_HouseholdTag:
+      'Une marque de foyer du vivier ne figure que sur une fiche, ou figure alors que la règle du foyer est désactivée : une marque ne peut dire que le fait de vivre ensemble.',
+    kind_SmallCells:
+      'Le vivier publie un groupe de personnes partageant toutes leurs valeurs plus petit que le seuil de divulgation du manifeste : elles pourraient être reconnues.',
     kind_WrongValueCount: 'Une fiche du vivier n’a pas une valeur par critère.',
     kind_InvalidPortfolio: 'Un panel engagé de la loterie enfreint les règles (taille, quotas ou foyers).',
     kind_RevealMismatch: 'Le hasard révélé n’est pas celui que la recette avait engagé.',
@@ -452,7 +460,7 @@ const MESSAGES = {
     kind_HouseholdBroken: 'Deux personnes du même foyer sont dans le panel.',
     kind_TranscriptMismatch: 'L’empreinte du résultat ne correspond pas au résultat.',
     kind_ReceiptMismatch:
-      'Ce reçu n’a pas été émis pour ce tirage, ou il a été modifié : son engagement, sa racine du vivier, sa preuve ou sa fiche diffère du dossier publié.',
+      'Ce reçu n’a pas été émis pour ce tirage, ou il a été modifié : son engagement, sa racine du vivier, sa preuve ou sa fiche diffère du dossier publié, ou son secret n’ouvre pas sa fiche (un reçu refait à partir du vivier public n’en a pas).',
     url_from_files: ({ url }) =>
       `Ouverte depuis ses fichiers, cette page ne peut charger par adresse que ses propres exemples (${url} n’en est pas un) : choisissez le fichier du dossier avec le bouton ou déposez-le sur la page.`,
     plan_h: 'Pour les organisateurs : à quel tour drand s’engager ?',

@@ -93,6 +93,11 @@ pub struct CommitRequest {
     pub features: Vec<Feature>,
     /// The volunteers.
     pub people: Vec<Person>,
+    /// The disclosure floor, lowered: publish cells (people sharing every published value)
+    /// down to this many records. Absent: the default of 5, and a pool with a smaller cell is
+    /// refused (`SmallCells`). The manifest records it and every verifier shows it.
+    #[serde(default)]
+    pub allow_small_cells: Option<u32>,
 }
 
 /// One volunteer: an id, one value per feature in feature order, an optional household.
@@ -259,7 +264,12 @@ pub fn commit_draw(
         roster.commitment()?,
     )
     .with_alternates(request.alternates)
-    .with_household_rule(roster.household_rule());
+    .with_household_rule(roster.household_rule())
+    .with_min_cell(
+        request
+            .allow_small_cells
+            .unwrap_or(kleroterion::disclosure::DEFAULT_FLOOR),
+    );
     let committed = manifest.commit(roster.records().collect())?;
     Ok((committed, summary))
 }

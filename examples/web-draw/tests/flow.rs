@@ -140,6 +140,16 @@ async fn impossible_quotas_and_bad_bodies_are_refused() {
         "{answer}"
     );
 
+    // Three people to a cell: below the default disclosure floor of 5 unless it is lowered.
+    let mut small_cells = twelve_people();
+    small_cells
+        .as_object_mut()
+        .expect("an object")
+        .remove("allow_small_cells");
+    let (status, answer) = send(&app(), "POST", "/commit", Some(small_cells)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["kind"], "SmallCells", "{answer}");
+
     let mut weak_key = twelve_people();
     weak_key["ticket_key"] = json!("correct horse battery staple");
     let (status, answer) = send(&app(), "POST", "/commit", Some(weak_key)).await;
