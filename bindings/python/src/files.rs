@@ -175,6 +175,7 @@ impl People {
             id: id_column(id),
             household_columns: households,
             extra_features,
+            ..Default::default()
         };
         let none = kfiles::Quotas::none(&table.table.file);
         let quotas = quotas.map_or(&none, |q| &q.quotas);
