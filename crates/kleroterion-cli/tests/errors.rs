@@ -207,10 +207,9 @@ fn not_utf8_names_the_line() {
         ))
         .stderr(predicate::str::contains("save the file as UTF-8"));
     // Detected, it is Windows-1252.
-    commit_with(dir.path(), &p, &q, &[])
-        .stderr(predicate::str::contains(
-            "latin1.csv is not UTF-8: read as Windows-1252",
-        ));
+    commit_with(dir.path(), &p, &q, &[]).stderr(predicate::str::contains(
+        "latin1.csv is not UTF-8: read as Windows-1252",
+    ));
 }
 
 #[test]

@@ -59,7 +59,11 @@ fn every_format_commits_to_the_pool_of_the_utf8_csv() {
         assert_eq!(found, csv, "{ext}");
         let (found, _) = commitment(&people, "features.csv", &["--sheet", "candidates"]);
         assert_eq!(found, csv, "{ext}, sheet by name");
-        let (found, _) = commitment(&people, &format!("features.{ext}"), &["--quotas-sheet", "1"]);
+        let (found, _) = commitment(
+            &people,
+            &format!("features.{ext}"),
+            &["--quotas-sheet", "1"],
+        );
         assert_eq!(found, csv, "{ext}, quotas sheet by number");
     }
     let (found, err) = commitment(
@@ -72,7 +76,10 @@ fn every_format_commits_to_the_pool_of_the_utf8_csv() {
         err.contains("candidates-windows-1252.csv is not UTF-8: read as Windows-1252"),
         "{err}"
     );
-    assert!(err.contains("features-windows-1252.csv is not UTF-8"), "{err}");
+    assert!(
+        err.contains("features-windows-1252.csv is not UTF-8"),
+        "{err}"
+    );
     let (found, err) = commitment(
         "candidates-windows-1252.csv",
         "features-windows-1252.csv",
