@@ -576,11 +576,13 @@ pub fn csv_people(data: &[u8]) {
             id: IdColumn::Named("id".into()),
             household_columns: vec!["address".into()],
             extra_features: vec![],
+            ..Default::default()
         },
         PeopleOptions {
             id: IdColumn::RowNumber,
             household_columns: vec![],
             extra_features: vec!["town".into()],
+            ..Default::default()
         },
     ];
     for (o, opts) in options.iter().enumerate() {

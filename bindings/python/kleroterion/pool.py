@@ -13,9 +13,10 @@ import json
 import operator
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Hashable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Hashable, Iterator, Literal, Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -49,6 +50,22 @@ def _cells(series: pd.Series) -> list[str]:
     if isinstance(series.dtype, pd.StringDtype) and not series.hasnans:
         return series.tolist()
     return _whole_floats(series).astype("string").fillna("").tolist()
+
+
+Sheet = Union[str, int]
+Encoding = Literal["auto", "utf-8", "windows-1252"]
+
+
+def _read(path: PathLike, sep: Optional[str], sheet: Optional[Sheet], encoding: Encoding) -> _native.Table:
+    """Reads a table file; a notice on the encoding found is a warning."""
+    if isinstance(sheet, bool) or not isinstance(sheet, (str, int, type(None))):
+        raise _invalid(f"sheet: a name or a number counted from 1, not {sheet!r}")
+    if isinstance(sheet, int) and sheet < 1:
+        raise _invalid(f"sheet: {sheet} is not a sheet number; sheets are counted from 1 (the first sheet is 1)")
+    table = _native.Table.read(os.fspath(path), sep, sheet, encoding)
+    if table.notice is not None:
+        warnings.warn(table.notice, stacklevel=3)
+    return table
 
 
 def _table(df: pd.DataFrame, name: str, columns: Optional[Sequence[str]] = None) -> _native.Table:
@@ -159,9 +176,18 @@ class Quotas:
         self._labels = labels
 
     @classmethod
-    def from_csv(cls, path: PathLike, *, sep: Optional[str] = None) -> Quotas:
-        """Reads a quotas CSV (UTF-8 with or without BOM; `,` or `;` detected)."""
-        table = _native.Table.read(os.fspath(path), sep)
+    def from_csv(
+        cls,
+        path: PathLike,
+        *,
+        sep: Optional[str] = None,
+        sheet: Optional[Sheet] = None,
+        encoding: Encoding = "auto",
+    ) -> Quotas:
+        """Reads a quotas file: CSV (`,` or `;` detected) or a spreadsheet (``.xlsx``,
+        ``.xls``, ``.ods``), with the reading rules of :meth:`Pool.from_csv` (``sheet``,
+        ``encoding``)."""
+        table = _read(path, sep, sheet, encoding)
         with _located(table.file):
             quotas = cls(_native.QuotaTable.from_table(table), table.file)
         quotas._source = Path(path)
@@ -401,10 +427,22 @@ class Pool:
         household: Union[str, Sequence[str], None] = None,
         *,
         sep: Optional[str] = None,
+        sheet: Optional[Sheet] = None,
+        encoding: Encoding = "auto",
     ) -> Pool:
-        """Reads a people CSV (Sortition Foundation or Panelot; UTF-8 with or without BOM;
-        `,` or `;`) with the arguments of :meth:`from_dataframe`."""
-        table = _native.Table.read(os.fspath(path), sep)
+        """Reads a people file (Sortition Foundation or Panelot) with the arguments of
+        :meth:`from_dataframe`.
+
+        - CSV: `,` or `;` detected (or ``sep``); ``encoding`` ``"auto"`` reads a file that is
+          valid UTF-8 (with or without BOM) as UTF-8 and any other as Windows-1252 (Excel's
+          plain "CSV"), with a warning saying so; ``"utf-8"`` or ``"windows-1252"`` choose.
+        - ``.xlsx``, ``.xlsm``, ``.xls``, ``.ods``: the sheet ``sheet`` (a name, or a number
+          counted from 1 as the tabs are, not from 0), by default the workbook's only sheet.
+          Cells are read as typed: ``1`` never ``1.0``, dates as ISO 8601 (``2024-03-05``),
+          a formula's saved value. Errors name the sheet and its row.
+
+        Every cell is a text, as the command line reads it."""
+        table = _read(path, sep, sheet, encoding)
         header = table.header
         data = pd.DataFrame(dict(zip(header, table.columns())), columns=header)
         hh = [household] if isinstance(household, str) else list(household or [])

@@ -25,14 +25,37 @@ pub struct Table {
 
 #[pymethods]
 impl Table {
-    /// Reads a CSV file (UTF-8 with or without BOM; `,` or `;` detected, or `separator`).
+    /// Reads a CSV file (UTF-8 or Windows-1252, `encoding` "auto", "utf-8" or
+    /// "windows-1252"; `,` or `;` detected, or `separator`) or a sheet of a spreadsheet
+    /// (`sheet`: a name, or a number counted from 1; default the only sheet).
     #[staticmethod]
-    #[pyo3(signature = (path, separator=None))]
-    fn read(py: Python<'_>, path: PathBuf, separator: Option<char>) -> PyResult<Self> {
+    #[pyo3(signature = (path, separator=None, sheet=None, encoding="auto"))]
+    fn read(
+        py: Python<'_>,
+        path: PathBuf,
+        separator: Option<char>,
+        sheet: Option<SheetArg>,
+        encoding: &str,
+    ) -> PyResult<Self> {
         let sep = separator.map(|c| c as u8);
+        let options = kfiles::TableOptions {
+            sheet: sheet.map(|s| match s {
+                SheetArg::Name(n) => kfiles::Sheet::Name(n),
+                SheetArg::Number(k) => kfiles::Sheet::Number(k),
+            }),
+            encoding: kfiles::Encoding::parse(encoding).py()?,
+        };
         Ok(Self {
-            table: py.detach(|| kfiles::Table::read(&path, sep)).py()?,
+            table: py
+                .detach(|| kfiles::Table::read_with(&path, sep, &options))
+                .py()?,
         })
+    }
+
+    /// How the file was read, when its encoding was detected as other than UTF-8.
+    #[getter]
+    fn notice(&self) -> Option<String> {
+        self.table.notice.clone()
     }
 
     /// Parses CSV text; `file` names it in errors.
@@ -109,6 +132,15 @@ impl Table {
     }
 }
 
+/// A sheet as Python gives it: a name, or a number counted from 1.
+#[derive(FromPyObject)]
+pub enum SheetArg {
+    /// A number.
+    Number(usize),
+    /// A name.
+    Name(String),
+}
+
 /// Quotas read by the files crate (the Sortition Foundation's two layouts and Panelot's).
 #[pyclass(module = "kleroterion._native", frozen)]
 pub struct QuotaTable {
@@ -175,6 +207,7 @@ impl People {
             id: id_column(id),
             household_columns: households,
             extra_features,
+            ..Default::default()
         };
         let none = kfiles::Quotas::none(&table.table.file);
         let quotas = quotas.map_or(&none, |q| &q.quotas);

@@ -71,12 +71,15 @@ pub enum MethodArg {
 /// `kleroterion commit`.
 #[derive(Debug, Args)]
 pub struct CommitArgs {
-    /// The people file (CSV).
+    /// The people file (CSV, .xlsx, .xls or .ods).
     #[arg(long)]
     pub people: PathBuf,
-    /// The quotas file (CSV).
+    /// The quotas file (CSV, .xlsx, .xls or .ods).
     #[arg(long)]
     pub quotas: PathBuf,
+    /// How the people and quotas files are read: sheets and encoding.
+    #[command(flatten)]
+    pub tables: TableArgs,
     /// The panel size.
     #[arg(long)]
     pub size: u32,
@@ -258,12 +261,15 @@ pub struct ReplaceArgs {
 /// `kleroterion fair`.
 #[derive(Debug, Args)]
 pub struct FairArgs {
-    /// The people file (CSV).
+    /// The people file (CSV, .xlsx, .xls or .ods).
     #[arg(long)]
     pub people: PathBuf,
-    /// The quotas file (CSV).
+    /// The quotas file (CSV, .xlsx, .xls or .ods).
     #[arg(long)]
     pub quotas: PathBuf,
+    /// How the people and quotas files are read: sheets and encoding.
+    #[command(flatten)]
+    pub tables: TableArgs,
     /// The panel size.
     #[arg(long)]
     pub size: u32,
@@ -331,5 +337,58 @@ impl LeximinLimit {
     /// The time limit as the fair solver takes it (`None` for no limit).
     pub fn duration(&self) -> Option<std::time::Duration> {
         (self.time_limit > 0).then(|| std::time::Duration::from_secs(self.time_limit))
+    }
+}
+
+/// How the people and quotas files are read, shared by `commit` and `fair`.
+#[derive(Debug, Clone, Args)]
+pub struct TableArgs {
+    /// The sheet of a spreadsheet people file: its name, or its number counted from 1
+    /// (default: the workbook's only sheet).
+    #[arg(long, value_name = "NAME|NUMBER")]
+    pub sheet: Option<String>,
+    /// The sheet of a spreadsheet quotas file, as --sheet.
+    #[arg(long, value_name = "NAME|NUMBER")]
+    pub quotas_sheet: Option<String>,
+    /// The encoding of CSV files: auto reads a file as UTF-8 when it is valid UTF-8, else as
+    /// Windows-1252 (Excel's plain "CSV"), and says so.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub encoding: EncodingArg,
+}
+
+/// `--encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 when valid, else Windows-1252.
+    Auto,
+    /// UTF-8.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// Windows-1252 (Western European).
+    #[value(name = "windows-1252", alias = "cp1252")]
+    Windows1252,
+}
+
+impl TableArgs {
+    /// How the people file is read.
+    pub fn people(&self) -> kleroterion_files::TableOptions {
+        self.options(self.sheet.as_deref())
+    }
+
+    /// How the quotas file is read.
+    pub fn quotas(&self) -> kleroterion_files::TableOptions {
+        self.options(self.quotas_sheet.as_deref())
+    }
+
+    fn options(&self, sheet: Option<&str>) -> kleroterion_files::TableOptions {
+        use kleroterion_files::Encoding;
+        kleroterion_files::TableOptions {
+            sheet: sheet.map(kleroterion_files::Sheet::parse),
+            encoding: match self.encoding {
+                EncodingArg::Auto => Encoding::Auto,
+                EncodingArg::Utf8 => Encoding::Utf8,
+                EncodingArg::Windows1252 => Encoding::Windows1252,
+            },
+        }
     }
 }

@@ -125,11 +125,16 @@ fn non_utf8_quota_file() {
         "id,gender\n1,female\n2,male\n",
         b"feature,value,min,max\ngender,female,0,4\ngender,m\xe2le,0,4\n",
     );
-    commit(dir.path(), &p, &q, &["--size", "1", "--method", "uniform"])
-        .code(2)
-        .stderr(predicate::str::contains(
-            "quotas.csv, line 3: the text is not valid UTF-8 (byte 0xE2, character 9",
-        ));
+    commit(
+        dir.path(),
+        &p,
+        &q,
+        &["--size", "1", "--method", "uniform", "--encoding", "utf-8"],
+    )
+    .code(2)
+    .stderr(predicate::str::contains(
+        "quotas.csv, line 3: the text is not valid UTF-8 (byte 0xE2, character 9",
+    ));
 }
 
 #[test]

@@ -200,12 +200,16 @@ fn not_utf8_names_the_line() {
         "latin1.csv",
         b"id,gender,town\np1,female,Lattes\np2,male,P\xe9rols\n",
     );
-    commit_with(dir.path(), &p, &q, &[])
+    commit_with(dir.path(), &p, &q, &["--encoding", "utf-8"])
         .code(2)
         .stderr(predicate::str::contains(
             "latin1.csv, line 3: the text is not valid UTF-8 (byte 0xE9",
         ))
         .stderr(predicate::str::contains("save the file as UTF-8"));
+    // Detected, it is Windows-1252.
+    commit_with(dir.path(), &p, &q, &[]).stderr(predicate::str::contains(
+        "latin1.csv is not UTF-8: read as Windows-1252",
+    ));
 }
 
 #[test]

@@ -234,6 +234,7 @@ fn commit_source(
             vec![]
         },
         extra_features: vec![],
+        ..Default::default()
     };
     let people = People::read(&data(src.people), &quotas, &options).expect("people");
     let committed = commit(

@@ -311,6 +311,7 @@ mod tests {
                 vec![]
             },
             extra_features: vec!["town".into()],
+            ..Default::default()
         };
         let text = "id,g,addr,town\na,f,1,x\nb,m,1,y\nc,f,2,x\nd,m,3,y\ne,f,4,x\n";
         (

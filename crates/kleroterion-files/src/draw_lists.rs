@@ -24,12 +24,13 @@ use kleroterion::compact::CompactPool;
 use kleroterion::{Bundle, Record};
 
 use crate::atomic::{self, Access, Existing, StagedFile};
+use crate::encoding::Encoding;
 use crate::error::{FileError, Result};
 use crate::outputs::{
     DrawPaths, MAP_FIX, WriteOptions, check_map_header, csv_error, csv_writer,
     excluded_from_remaining,
 };
-use crate::table::{RowReader, Table};
+use crate::table::{RowReader, Table, TableOptions};
 
 /// What the lists need to know of the pool.
 pub trait PoolTickets {
@@ -221,7 +222,12 @@ pub fn write_lists(
 ) -> Result<DrawPaths> {
     let paths = DrawPaths::of(dir);
     refuse_lists(&paths, options)?;
-    let mut map = RowReader::open(map_path, None)?;
+    // The map is written by commit, in UTF-8.
+    let utf8 = TableOptions {
+        encoding: Encoding::Utf8,
+        ..TableOptions::default()
+    };
+    let mut map = RowReader::open_with(map_path, None, &utf8)?;
     let header = map.header.clone();
     let file = map.file.clone();
     check_map_header(&Table {
@@ -230,6 +236,7 @@ pub fn write_lists(
         header_line: map.header_line,
         header: header.clone(),
         rows: Vec::new(),
+        notice: None,
     })?;
     let width = header.len();
     let mut lists = Lists::create(dir, &header[2..], selected, alternates, options)?;

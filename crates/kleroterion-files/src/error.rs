@@ -7,7 +7,8 @@ use std::fmt;
 pub struct Location {
     /// The file's name as the user gave it.
     pub file: String,
-    /// The 1-based line of the file (the line where the CSV record starts).
+    /// The 1-based line of the file (the line where the CSV record starts), or the row of a
+    /// spreadsheet's sheet (then `file` names the sheet too).
     pub line: Option<usize>,
     /// The column's header name, when one column is at fault.
     pub column: Option<String>,
@@ -46,7 +47,13 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;
         if let Some(l) = self.line {
-            write!(f, ", line {l}")?;
+            // A sheet's rows are numbered as the spreadsheet shows them.
+            let unit = if crate::sheet::is_sheet_label(&self.file) {
+                "row"
+            } else {
+                "line"
+            };
+            write!(f, ", {unit} {l}")?;
         }
         if let Some(c) = &self.column {
             write!(f, ", column \"{c}\"")?;
@@ -96,7 +103,7 @@ pub enum FileError {
     },
     /// The file is not valid UTF-8.
     #[error(
-        "{at}: the text is not valid UTF-8 (byte 0x{byte:02X}, character {character} of the line). Fix: save the file as UTF-8 (in Excel: \"CSV UTF-8\"; in LibreOffice: character set \"Unicode (UTF-8)\")"
+        "{at}: the text is not valid UTF-8 (byte 0x{byte:02X}, character {character} of the line). Fix: save the file as UTF-8 (in Excel: \"CSV UTF-8\"; in LibreOffice: character set \"Unicode (UTF-8)\"), or, if it was saved as Windows-1252 (Excel's plain \"CSV\" on Windows), read it as such (--encoding windows-1252; encoding=\"windows-1252\" in Python)"
     )]
     NotUtf8 {
         /// File and line.
@@ -105,6 +112,54 @@ pub enum FileError {
         byte: u8,
         /// 1-based character position of that byte in its line.
         character: usize,
+    },
+    /// A byte has no character in Windows-1252 (the file is in another encoding).
+    #[error(
+        "{at}: byte 0x{byte:02X} (offset {offset} in the file, character {character} of the line) is not a Windows-1252 character, so the file is in neither UTF-8 nor Windows-1252. Fix: save the file as UTF-8 (in Excel: \"CSV UTF-8\"; in LibreOffice: character set \"Unicode (UTF-8)\")"
+    )]
+    NotWindows1252 {
+        /// File and line.
+        at: Box<Location>,
+        /// The byte.
+        byte: u8,
+        /// Its offset in the file, counted from 0.
+        offset: u64,
+        /// 1-based character position of that byte in its line.
+        character: usize,
+    },
+    /// A spreadsheet could not be read.
+    #[error(
+        "{file}: cannot be read as a spreadsheet ({detail}). Fix: open it in Excel or LibreOffice and save it again as .xlsx or .ods, or save the sheet as CSV"
+    )]
+    Spreadsheet {
+        /// The file.
+        file: String,
+        /// What the reader said.
+        detail: String,
+    },
+    /// The sheet asked for is not in the workbook, or none was asked for and it has several.
+    #[error(
+        "{file}: {}; the sheets are {}. Fix: choose the sheet by its name or its number, counted from 1 (--sheet or --quotas-sheet on the command line, sheet= in Python)",
+        match wanted { Some(w) => format!("no sheet \"{w}\""), None => format!("{} sheets and none chosen", sheets.len()) },
+        crate::sheet::numbered(sheets)
+    )]
+    SheetChoice {
+        /// The workbook.
+        file: String,
+        /// The sheet asked for (`None`: none was).
+        wanted: Option<String>,
+        /// The workbook's sheets, in order.
+        sheets: Vec<String>,
+    },
+    /// A spreadsheet cell holds an error value such as `#N/A`.
+    #[error(
+        "{at}: the cell holds the error {value}. Fix: correct the formula, or type the value in the cell"
+    )]
+    CellError {
+        /// The cell.
+        at: Box<Location>,
+        /// The error as the spreadsheet shows it.
+        value: String,
     },
     /// The CSV syntax is broken (for example an unclosed quote).
     #[error(
@@ -466,6 +521,8 @@ impl FileError {
     pub fn location(&self) -> Option<&Location> {
         match self {
             FileError::NotUtf8 { at, .. }
+            | FileError::NotWindows1252 { at, .. }
+            | FileError::CellError { at, .. }
             | FileError::Syntax { at, .. }
             | FileError::EmptyFile { at }
             | FileError::HeaderOnly { at, .. }
@@ -495,6 +552,10 @@ impl FileError {
         match self {
             FileError::Io { .. } => "Io",
             FileError::NotUtf8 { .. } => "NotUtf8",
+            FileError::NotWindows1252 { .. } => "NotWindows1252",
+            FileError::Spreadsheet { .. } => "Spreadsheet",
+            FileError::SheetChoice { .. } => "SheetChoice",
+            FileError::CellError { .. } => "CellError",
             FileError::Syntax { .. } => "Syntax",
             FileError::EmptyFile { .. } => "EmptyFile",
             FileError::HeaderOnly { .. } => "HeaderOnly",

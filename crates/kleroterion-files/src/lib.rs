@@ -7,6 +7,7 @@ pub mod commit;
 pub mod commit_folder;
 pub mod draw_folder;
 pub mod draw_lists;
+pub mod encoding;
 pub mod error;
 pub mod fair;
 pub mod intake;
@@ -16,12 +17,14 @@ pub mod people;
 pub mod pool_file;
 pub mod quotas;
 pub mod reveal;
+pub mod sheet;
 pub mod table;
 pub mod tickets;
 pub mod timing;
 
 pub use atomic::Existing;
 pub use commit::{CommitOptions, Committed, MethodChoice, TicketEntry, commit, parse_allocation};
+pub use encoding::Encoding;
 pub use error::{FileError, Location, Result};
 pub use outputs::{
     CommitPaths, DrawPaths, TicketMap, WriteOptions, write_commit, write_draw, write_draw_csvs,
@@ -29,5 +32,6 @@ pub use outputs::{
 pub use people::{IdColumn, People, PeopleOptions, Person};
 pub use quotas::{QuotaFormat, Quotas};
 pub use reveal::{parse_recipe, parse_reveal, read_recipe, read_reveal};
-pub use table::Table;
+pub use sheet::Sheet;
+pub use table::{Table, TableOptions};
 pub use tickets::TicketSource;

@@ -242,7 +242,12 @@ pub struct TicketMap {
 impl TicketMap {
     /// Reads `tickets.csv`.
     pub fn read(path: &Path) -> Result<Self> {
-        let t = Table::read(path, None)?;
+        // Written by commit, in UTF-8.
+        let utf8 = crate::table::TableOptions {
+            encoding: crate::Encoding::Utf8,
+            ..Default::default()
+        };
+        let t = Table::read_with(path, None, &utf8)?;
         check_map_header(&t)?;
         t.check_widths(MAP_FIX)?;
         let rows = t

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{FileError, Location, Result, case_insensitive_match};
 use crate::limits::{cut, cut_all};
 use crate::quotas::Quotas;
-use crate::table::{self, Row, RowReader, Table};
+use crate::table::{self, Row, RowReader, Table, TableOptions};
 
 /// The fix given when a person's line has too few or too many fields.
 const WIDTH_FIX: &str =
@@ -55,6 +55,8 @@ pub struct PeopleOptions {
     /// Extra columns to read as features although no quota names them (e.g. a stratifying
     /// column); their values are taken as found.
     pub extra_features: Vec<String>,
+    /// The sheet of a spreadsheet, and the encoding of a CSV file.
+    pub table: TableOptions,
 }
 
 /// One person.
@@ -558,6 +560,8 @@ where
 #[derive(Debug)]
 pub struct PeopleReader {
     path: PathBuf,
+    /// The table options, with the encoding resolved.
+    table: TableOptions,
     persons: Persons<File>,
 }
 
@@ -585,9 +589,12 @@ impl PeopleReader {
         options: &PeopleOptions,
         hash: IdHash,
     ) -> Result<Self> {
+        let (table, _) = options.table.for_file(path)?;
+        let rows = RowReader::open_with(path, None, &table)?;
         Ok(Self {
             path: path.to_owned(),
-            persons: Persons::new(RowReader::open(path, None)?, quotas, options, hash)?,
+            table,
+            persons: Persons::new(rows, quotas, options, hash)?,
         })
     }
 
@@ -614,9 +621,9 @@ impl PeopleReader {
 
     /// [`PeopleReader::finish`], giving back the layout.
     fn finish_layout(self) -> Result<PeopleLayout> {
-        let path = self.path;
+        let (path, table) = (self.path, self.table);
         self.persons
-            .finish(|separator| RowReader::open(&path, Some(separator)))
+            .finish(|separator| RowReader::open_with(&path, Some(separator), &table))
     }
 }
 
@@ -768,14 +775,16 @@ impl People {
         quotas: &Quotas,
         options: &PeopleOptions,
     ) -> Result<Self> {
-        let rows = RowReader::from_reader(file, bytes, None)?;
+        let encoding = options.table.encoding.of_bytes(bytes);
+        let rows = RowReader::from_reader_with(file, bytes, None, encoding)?;
         let mut persons = Persons::new(rows, quotas, options, IdHash::Keyed(RandomState::new()))?;
         let mut people = Vec::new();
         while let Some(p) = persons.next_person()? {
             people.push(p);
         }
-        let layout =
-            persons.finish(|separator| RowReader::from_reader(file, bytes, Some(separator)))?;
+        let layout = persons.finish(|separator| {
+            RowReader::from_reader_with(file, bytes, Some(separator), encoding)
+        })?;
         Ok(Self::from_parts(layout, people))
     }
 
@@ -870,6 +879,7 @@ mod tests {
             id: IdColumn::Named("pid".into()),
             household_columns: vec!["addr".into(), "zip".into()],
             extra_features: vec![],
+            ..Default::default()
         };
         let p = parse(
             "name,pid,gender,addr,zip\na,1,Female, 1 Main St ,Z\nb,2,Male,1 MAIN ST,z\nc,3,Male,,\n",

@@ -20,7 +20,7 @@ use kleroterion::{Feature, ValueQuota};
 
 use crate::error::{FileError, Location, Result};
 use crate::limits::{MAX_VALUES_PER_FEATURE, cut, cut_all};
-use crate::table::Table;
+use crate::table::{Table, TableOptions};
 
 /// Which layout a quota file used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,9 +60,14 @@ pub struct Quotas {
 }
 
 impl Quotas {
-    /// Reads a quota file.
+    /// Reads a quota file: CSV (encoding detected) or a spreadsheet's only sheet.
     pub fn read(path: &Path) -> Result<Self> {
-        Self::from_table(&Table::read(path, None)?)
+        Self::read_with(path, &TableOptions::default())
+    }
+
+    /// Reads a quota file, CSV or a sheet of a spreadsheet, with the given options.
+    pub fn read_with(path: &Path, options: &TableOptions) -> Result<Self> {
+        Self::from_table(&Table::read_with(path, None, options)?)
     }
 
     /// Parses quota file bytes; `file` names it in errors.

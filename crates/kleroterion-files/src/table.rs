@@ -1,7 +1,14 @@
-//! Reading a CSV file into a table of trimmed NFC cells with line numbers, whole or one row at
-//! a time.
+//! Reading a CSV file, or a sheet of a spreadsheet, into a table of trimmed NFC cells with line
+//! numbers, whole or one row at a time.
 //!
-//! Accepted: UTF-8 with or without a byte-order mark; `,` or `;` as separator (detected on the
+//! A file whose name ends in `.xlsx`, `.xlsm`, `.xlsb`, `.xls` or `.ods` is a spreadsheet: one
+//! of its sheets is read by the rules of [`crate::sheet`] (which cell gives which text), then
+//! by those below (trimming, NFC, blank rows skipped, the first row the header). Any other file
+//! is CSV.
+//!
+//! CSV accepted: UTF-8 with or without a byte-order mark, or Windows-1252 (see
+//! [`crate::encoding`]: detected, or chosen by [`TableOptions::encoding`]); `,` or `;` as
+//! separator (detected on the
 //! header line: the one that occurs more often outside quotes, `,` on a tie); fields quoted
 //! with `"` holding separators, quotes (doubled) and newlines; CRLF, LF or mixed line endings.
 //! Every cell and header name is trimmed of surrounding whitespace (as the Sortition
@@ -17,8 +24,47 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+use crate::encoding::{Decoded, Encoding};
 use crate::error::{FileError, Location, Result};
 use crate::limits::{self, Limits, RecordLimit, cut, cut_all};
+use crate::sheet::{self, Sheet, SheetRow};
+
+/// How a table file is read: which sheet of a spreadsheet, and the encoding of a CSV file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableOptions {
+    /// The sheet of a spreadsheet (`None`: the workbook's only sheet). Unused for CSV.
+    pub sheet: Option<Sheet>,
+    /// The encoding of a CSV file. Unused for a spreadsheet.
+    pub encoding: Encoding,
+}
+
+impl TableOptions {
+    /// The options with [`Encoding::Auto`] resolved for the file at `path` (read once when it
+    /// is CSV), and a notice telling the encoding found when it is not UTF-8: reading with the
+    /// returned options does not read the file again to find it.
+    pub fn for_file(&self, path: &Path) -> Result<(Self, Option<String>)> {
+        if sheet::is_spreadsheet(path) || self.encoding != Encoding::Auto {
+            return Ok((self.clone(), None));
+        }
+        let encoding = self.encoding.of_file(path)?;
+        let notice = (encoding == Encoding::Windows1252)
+            .then(|| windows_1252_notice(&path.display().to_string()));
+        Ok((
+            Self {
+                encoding,
+                ..self.clone()
+            },
+            notice,
+        ))
+    }
+}
+
+/// What is said when a file was found to be Windows-1252.
+fn windows_1252_notice(file: &str) -> String {
+    format!(
+        "{file} is not UTF-8: read as Windows-1252 (Excel's plain \"CSV\"). If its accents look wrong, give its encoding (--encoding; encoding= in Python)"
+    )
+}
 
 /// One data line of a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +110,8 @@ pub struct Table {
     pub header: Vec<String>,
     /// The data rows (blank lines skipped).
     pub rows: Vec<Row>,
+    /// How the file was read, when its encoding was detected as other than UTF-8.
+    pub notice: Option<String>,
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -387,6 +435,12 @@ impl<R: Read> Source<R> {
                 Err(e) => {
                     self.failed = Some(match limits::overflow(&e) {
                         Some(o) => record_too_long(&self.file, o),
+                        None if e.get_ref().is_some_and(|i| i.is::<FileError>()) => {
+                            match e.into_inner().map(|i| i.downcast::<FileError>()) {
+                                Some(Ok(found)) => *found,
+                                _ => unreachable!("checked to be a FileError"),
+                            }
+                        }
                         None => FileError::Io {
                             file: self.file.clone(),
                             source: e,
@@ -684,10 +738,8 @@ pub struct RowReader<R = File> {
     pub header_line: usize,
     /// Header names, trimmed and in NFC.
     pub header: Vec<String>,
-    csv: csv::Reader<Source<R>>,
+    input: Input<R>,
     record: csv::StringRecord,
-    /// The offset, in the text, of the parser's first byte.
-    base: u64,
     limits: Limits,
     /// Data records seen.
     records: usize,
@@ -708,10 +760,34 @@ impl<R> std::fmt::Debug for RowReader<R> {
     }
 }
 
+/// Where a [`RowReader`]'s records come from.
+enum Input<R> {
+    /// A CSV parser, and the offset, in the text, of its first byte.
+    Csv(Box<csv::Reader<Source<Decoded<R>>>>, u64),
+    /// The rows of a sheet, and its first column (counted from 0).
+    Sheet(std::vec::IntoIter<SheetRow>, usize),
+}
+
 impl RowReader {
     /// Opens a CSV file and reads its header (same rules as [`Table::read`]). `separator`
     /// overrides detection.
     pub fn open(path: &Path, separator: Option<u8>) -> Result<Self> {
+        Self::open_with(path, separator, &TableOptions::default())
+    }
+
+    /// Opens a CSV file or a sheet of a spreadsheet and reads its header (same rules as
+    /// [`Table::read_with`]). `separator` overrides detection (for CSV).
+    pub fn open_with(path: &Path, separator: Option<u8>, options: &TableOptions) -> Result<Self> {
+        if sheet::is_spreadsheet(path) {
+            let read = sheet::read(path, options.sheet.as_ref())?;
+            return Self::begin(
+                read.label,
+                Input::Sheet(read.rows.into_iter(), read.first_column),
+                b',',
+                Limits::DEFAULT,
+            );
+        }
+        let encoding = options.encoding.of_file(path)?;
         let file = File::open(path).map_err(|e| FileError::io(path, &e))?;
         Self::start(
             path.display().to_string(),
@@ -719,6 +795,7 @@ impl RowReader {
             separator,
             Limits::DEFAULT,
             true,
+            encoding,
         )
     }
 }
@@ -727,7 +804,26 @@ impl<R: Read> RowReader<R> {
     /// Reads CSV bytes from `reader` (a byte-order mark is dropped, UTF-8 is checked) and
     /// reads the header; `file` names the input in errors.
     pub fn from_reader(file: &str, reader: R, separator: Option<u8>) -> Result<Self> {
-        Self::start(file.into(), reader, separator, Limits::DEFAULT, true)
+        Self::from_reader_with(file, reader, separator, Encoding::Utf8)
+    }
+
+    /// [`RowReader::from_reader`] in the given encoding; [`Encoding::Auto`] is read as UTF-8
+    /// (a reader is read once: resolve it first, with [`Encoding::of_bytes`] for bytes in
+    /// memory).
+    pub fn from_reader_with(
+        file: &str,
+        reader: R,
+        separator: Option<u8>,
+        encoding: Encoding,
+    ) -> Result<Self> {
+        Self::start(
+            file.into(),
+            reader,
+            separator,
+            Limits::DEFAULT,
+            true,
+            encoding,
+        )
     }
 
     fn start(
@@ -736,7 +832,9 @@ impl<R: Read> RowReader<R> {
         separator: Option<u8>,
         limits: Limits,
         strip_bom: bool,
+        encoding: Encoding,
     ) -> Result<Self> {
+        let inner = Decoded::new(&file, inner, encoding);
         let mut source = Source::new(file.clone(), inner, limits.record_bytes, strip_bom);
         let (separator, base) = match separator {
             Some(s) => (s, 0),
@@ -748,14 +846,18 @@ impl<R: Read> RowReader<R> {
             .delimiter(separator)
             .buffer_capacity(CHUNK)
             .from_reader(source);
+        Self::begin(file, Input::Csv(Box::new(csv), base), separator, limits)
+    }
+
+    /// Reads the header from `input`.
+    fn begin(file: String, input: Input<R>, separator: u8, limits: Limits) -> Result<Self> {
         let mut r = Self {
             file,
             separator,
             header_line: 0,
             header: Vec::new(),
-            csv,
+            input,
             record: csv::StringRecord::new(),
-            base,
             limits,
             records: 0,
             over: None,
@@ -810,18 +912,35 @@ impl<R: Read> RowReader<R> {
     /// Reads the next record that is not blank into `record`, and returns its line.
     fn next_record(&mut self) -> Result<Option<usize>> {
         loop {
-            match self.csv.read_record(&mut self.record) {
-                Ok(true) => {}
-                Ok(false) => return Ok(None),
-                Err(e) => {
-                    let (base, csv) = (self.base, &mut self.csv);
-                    return Err(csv_error(&self.file, e, |b| {
-                        csv.get_mut().track.line_at(base + b)
-                    }));
+            let line = match &mut self.input {
+                Input::Csv(csv, base) => {
+                    match csv.read_record(&mut self.record) {
+                        Ok(true) => {}
+                        Ok(false) => return Ok(None),
+                        Err(e) => {
+                            return Err(csv_error(&self.file, e, |b| {
+                                csv.get_mut().track.line_at(*base + b)
+                            }));
+                        }
+                    }
+                    let pos = self.record.position().map_or(0, csv::Position::byte);
+                    csv.get_mut().track.line_at(*base + pos)
                 }
-            }
-            let pos = self.record.position().map_or(0, csv::Position::byte);
-            let line = self.csv.get_mut().track.line_at(self.base + pos);
+                Input::Sheet(rows, first_column) => {
+                    let Some(row) = rows.next() else {
+                        return Ok(None);
+                    };
+                    if let Some((j, value)) = row.error {
+                        let column = match self.header.get(j).filter(|h| !h.is_empty()) {
+                            Some(h) => cut(h),
+                            None => sheet::column_letters(*first_column + j),
+                        };
+                        return Err(sheet::cell_error(&self.file, row.line, &column, value));
+                    }
+                    self.record = csv::StringRecord::from(row.cells);
+                    row.line
+                }
+            };
             let header = (self.header_line > 0).then_some(self.header.as_slice());
             if check_record(&self.file, &self.limits, header, &self.record, line)? {
                 return Ok(Some(line));
@@ -862,22 +981,48 @@ impl Table {
             separator,
             limits,
             false,
+            Encoding::Utf8,
         )?)
     }
 
-    /// Parses CSV bytes, with the rules of [`decode`] (a byte-order mark is dropped, UTF-8 is
-    /// checked).
+    /// Parses CSV bytes in UTF-8 or Windows-1252, detected ([`Encoding::Auto`]); a UTF-8
+    /// byte-order mark is dropped.
     pub fn parse_bytes(file: &str, bytes: &[u8], separator: Option<u8>) -> Result<Self> {
-        Self::collect(RowReader::from_reader(file, bytes, separator)?)
+        Self::parse_bytes_with(file, bytes, separator, Encoding::Auto)
     }
 
-    /// Reads and parses a CSV file, through a [`RowReader`].
+    /// [`Table::parse_bytes`] in the given encoding.
+    pub fn parse_bytes_with(
+        file: &str,
+        bytes: &[u8],
+        separator: Option<u8>,
+        encoding: Encoding,
+    ) -> Result<Self> {
+        let encoding = encoding.of_bytes(bytes);
+        let mut t = Self::collect(RowReader::from_reader_with(
+            file, bytes, separator, encoding,
+        )?)?;
+        t.notice = (encoding == Encoding::Windows1252).then(|| windows_1252_notice(file));
+        Ok(t)
+    }
+
+    /// Reads and parses a CSV file (encoding detected) or a spreadsheet's only sheet, through
+    /// a [`RowReader`].
     ///
     /// Reading stops as soon as one record passes [`limits::MAX_RECORD_BYTES`], so that a
     /// wrong file (a header of millions of columns, a quote never closed) is refused without
     /// holding it in memory.
     pub fn read(path: &Path, separator: Option<u8>) -> Result<Self> {
-        Self::collect(RowReader::open(path, separator)?)
+        Self::read_with(path, separator, &TableOptions::default())
+    }
+
+    /// Reads and parses a CSV file or a sheet of a spreadsheet, with the given options; the
+    /// table's [`Table::notice`] tells a detected encoding other than UTF-8.
+    pub fn read_with(path: &Path, separator: Option<u8>, options: &TableOptions) -> Result<Self> {
+        let (options, notice) = options.for_file(path)?;
+        let mut t = Self::collect(RowReader::open_with(path, separator, &options)?)?;
+        t.notice = notice;
+        Ok(t)
     }
 
     /// A table from cells already split into a header and rows (a data frame's columns, say),
@@ -906,6 +1051,7 @@ impl Table {
             header_line: 1,
             header,
             rows,
+            notice: None,
         })
     }
 
@@ -921,6 +1067,7 @@ impl Table {
             header_line: reader.header_line,
             header: reader.header,
             rows,
+            notice: None,
         })
     }
 
@@ -992,7 +1139,11 @@ mod tests {
 
     #[test]
     fn invalid_utf8_names_line() {
-        let e = Table::parse_bytes("f.csv", b"a,b\nok,ok\nP\xe9rols,x\n", None).unwrap_err();
+        let bytes = b"a,b\nok,ok\nP\xe9rols,x\n";
+        let t = Table::parse_bytes("f.csv", bytes, None).unwrap();
+        assert_eq!(t.rows[1].cells[0], "Pérols");
+        assert!(t.notice.unwrap().contains("read as Windows-1252"));
+        let e = Table::parse_bytes_with("f.csv", bytes, None, Encoding::Utf8).unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("f.csv, line 3"), "{msg}");
         assert!(msg.contains("0xE9"), "{msg}");

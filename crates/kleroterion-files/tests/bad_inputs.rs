@@ -4,8 +4,8 @@
 
 use kleroterion::{Reveal, SourceValue, draw, verify};
 use kleroterion_files::{
-    CommitOptions, FileError, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource,
-    commit,
+    CommitOptions, Encoding, FileError, IdColumn, MethodChoice, People, PeopleOptions, Quotas,
+    Table, TicketSource, commit,
 };
 
 const QUOTAS: &[u8] = b"feature,value,min,max\ngender,female,0,3\ngender,male,0,3\n";
@@ -165,11 +165,12 @@ fn quotes_and_embedded_separators() {
 
 #[test]
 fn non_utf8_quotas_file() {
+    let bytes = b"feature,value,min,max\ngender,f\xe9minin,1,3\n";
+    let q = Quotas::parse_bytes("quotas.csv", bytes).expect("read as Windows-1252");
+    assert_eq!(q.features[0].values[0].value, "féminin");
     message(
-        Quotas::parse_bytes(
-            "quotas.csv",
-            b"feature,value,min,max\ngender,f\xe9minin,1,3\n",
-        ),
+        Table::parse_bytes_with("quotas.csv", bytes, None, Encoding::Utf8)
+            .and_then(|t| Quotas::from_table(&t)),
         "NotUtf8",
         &["quotas.csv, line 2", "byte 0xE9", "character 9"],
     );

@@ -6,8 +6,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use kleroterion_files::people::{PeopleLayout, PeopleReader};
-use kleroterion_files::table::{RowReader, Table};
-use kleroterion_files::{FileError, IdColumn, People, PeopleOptions, Person, Quotas};
+use kleroterion_files::table::{RowReader, Table, TableOptions};
+use kleroterion_files::{Encoding, FileError, IdColumn, People, PeopleOptions, Person, Quotas};
 use tempfile::TempDir;
 
 const QUOTAS: &[u8] =
@@ -61,8 +61,8 @@ fn all_ways(bytes: &[u8], options: &PeopleOptions) -> Result<Vec<Person>, String
     let streamed = stream(&path, options, None);
     let read = People::read(&path, &q, options);
     let parsed = People::parse_bytes(&file, bytes, &q, options);
-    let from_table =
-        Table::parse_bytes(&file, bytes, None).and_then(|t| People::from_table(&t, &q, options));
+    let from_table = Table::parse_bytes_with(&file, bytes, None, options.table.encoding)
+        .and_then(|t| People::from_table(&t, &q, options));
     let message = |r: &Result<People, FileError>| r.as_ref().map(|_| ()).map_err(|e| e.to_string());
     assert_eq!(message(&read), message(&parsed), "{bytes:?}");
     assert_eq!(message(&from_table), message(&parsed), "{bytes:?}");
@@ -248,6 +248,14 @@ fn every_error_is_the_same() {
         &o,
         ("FieldCount", &["line 2: 4 fields, but the header has 3"]),
     );
+    // Read as UTF-8 when asked (detected, these are Windows-1252).
+    let o = PeopleOptions {
+        table: TableOptions {
+            encoding: Encoding::Utf8,
+            ..TableOptions::default()
+        },
+        ..options()
+    };
     refused(
         b"id,gender,age\n1,female,young\n2,m\xe2le,old\n",
         &o,
@@ -442,6 +450,7 @@ fn rows_of(bytes: &[u8], step: usize) -> Result<Table, String> {
         header_line: r.header_line,
         header: r.header,
         rows,
+        notice: None,
     })
 }
 
@@ -460,7 +469,8 @@ fn rows_do_not_depend_on_the_size_of_reads() {
         b"\"a\"\"b\",c\n1,2\n",
     ];
     for &bytes in texts {
-        let whole = Table::parse_bytes("f.csv", bytes, None).map_err(|e| e.to_string());
+        let whole = Table::parse_bytes_with("f.csv", bytes, None, Encoding::Utf8)
+            .map_err(|e| e.to_string());
         for step in [1, 2, 3, 5, 7, 64] {
             assert_eq!(
                 rows_of(bytes, step),

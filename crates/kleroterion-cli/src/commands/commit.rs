@@ -1,39 +1,62 @@
 //! `kleroterion commit`.
 
+use std::path::Path;
+
 use kleroterion_files::commit_folder::{Destination, Stage, commit_file};
 use kleroterion_files::{
-    CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TicketSource,
-    WriteOptions, parse_allocation, read_recipe,
+    CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TableOptions,
+    TicketSource, WriteOptions, parse_allocation, read_recipe,
 };
 use serde_json::json;
 
 use super::{Context, check_output, existing, print_json, show};
-use crate::cli::{CommitArgs, MethodArg};
+use crate::cli::{CommitArgs, MethodArg, TableArgs};
 use crate::error::{CliError, Result};
 
 /// Reads the people file with the options common to `commit` and `fair`.
 pub fn read_inputs(
     people: &std::path::Path,
     quotas: &std::path::Path,
+    tables: &TableArgs,
     id_column: Option<&str>,
     household: &[String],
     extra: Option<&str>,
 ) -> Result<(People, Quotas)> {
-    let quotas = Quotas::read(quotas)?;
-    let options = people_options(&quotas, id_column, household, extra);
+    let quotas = read_quotas(quotas, tables)?;
+    let options = people_options(people, &quotas, tables, id_column, household, extra)?;
     let people = People::read(people, &quotas, &options)?;
     Ok((people, quotas))
 }
 
-/// How the people file is read: its id column, address columns, and an extra column to
-/// stratify on when it is not a quota feature.
+/// `options` resolved for the file at `path`, telling on standard error the encoding found
+/// when it is not UTF-8.
+fn table_options(path: &Path, options: &TableOptions) -> Result<TableOptions> {
+    let (options, notice) = options.for_file(path)?;
+    if let Some(n) = notice {
+        super::print_line(&mut std::io::stderr(), &format!("Note: {n}"));
+    }
+    Ok(options)
+}
+
+/// Reads the quotas file.
+fn read_quotas(path: &Path, tables: &TableArgs) -> Result<Quotas> {
+    Ok(Quotas::read_with(
+        path,
+        &table_options(path, &tables.quotas())?,
+    )?)
+}
+
+/// How the people file is read: its sheet or encoding, id column, address columns, and an
+/// extra column to stratify on when it is not a quota feature.
 fn people_options(
+    path: &Path,
     quotas: &Quotas,
+    tables: &TableArgs,
     id_column: Option<&str>,
     household: &[String],
     extra: Option<&str>,
-) -> PeopleOptions {
-    PeopleOptions {
+) -> Result<PeopleOptions> {
+    Ok(PeopleOptions {
         id: id_column.map_or(IdColumn::Auto, |c| IdColumn::Named(c.to_owned())),
         household_columns: household.to_vec(),
         extra_features: extra
@@ -41,7 +64,8 @@ fn people_options(
             .map(str::to_owned)
             .into_iter()
             .collect(),
-    }
+        table: table_options(path, &tables.people())?,
+    })
 }
 
 /// Runs `commit`.
@@ -72,13 +96,15 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             .map(|r| ("the randomness recipe", r)),
     );
     check_output(&a.out, &inputs, a.force, "a folder")?;
-    let quotas = Quotas::read(&a.quotas)?;
+    let quotas = read_quotas(&a.quotas, &a.tables)?;
     let read = people_options(
+        &a.people,
         &quotas,
+        &a.tables,
         a.id_column.as_deref(),
         &a.household,
         a.strata.as_deref(),
-    );
+    )?;
     let randomness = a.randomness.as_deref().map(read_recipe).transpose()?;
     let spinner = ctx.progress.spinner(match method {
         MethodChoice::Lottery { .. } => "computing LEXIMIN probabilities and the portfolio",

@@ -25,6 +25,7 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
     let (people, quotas) = read_inputs(
         &a.people,
         &a.quotas,
+        &a.tables,
         a.id_column.as_deref(),
         &a.household,
         None,
