@@ -22,7 +22,7 @@ HOUSEHOLD = ["primary_address1", "primary_zip"]
 def commitment(people: Path, quotas: Path, **read: object) -> str:
     pool = kl.Pool.from_csv(people, id="nationbuilder_id", household=HOUSEHOLD, **read)  # type: ignore[arg-type]
     q = kl.Quotas.from_csv(quotas, **read)  # type: ignore[arg-type]
-    return kl.commit(pool, q, 22, method="greedy", ticket_key=KEY, title="Sheets", progress=False).commitment
+    return kl.commit(pool, q, 22, allow_small_cells=1, method="greedy", ticket_key=KEY, title="Sheets", progress=False).commitment
 
 
 @pytest.fixture(scope="module")

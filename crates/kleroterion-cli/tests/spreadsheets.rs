@@ -19,6 +19,8 @@ fn commitment(people: &str, quotas: &str, extra: &[&str]) -> (String, String) {
     let mut args: Vec<std::ffi::OsString> = vec![
         "--json".into(),
         "commit".into(),
+        "--allow-small-cells".into(),
+        "1".into(),
         "--people".into(),
         people.into(),
         "--quotas".into(),
