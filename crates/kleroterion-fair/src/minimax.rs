@@ -10,14 +10,16 @@
 //! round its members, copy after copy), so every member sits on `floor(X_t / c_t)` or
 //! `ceil(X_t / c_t)` of the M panels: for a given `X_t`, the most even spread there is.
 //!
-//! The search starts from the multiplicities of systematic rounding (so it never ends worse
-//! than systematic rounding, whose bound it keeps) and moves one panel at a time from one
-//! column to another, each move lowering `sum over people of |M p_i - n_i|^6` (`n_i` the
-//! person's number of panels): a smooth stand-in for the largest change that the largest
-//! changes dominate. Candidate moves are the best few removals paired with the best few
-//! additions, and when none of them helps, every move that changes a class with the largest
-//! change. It stops when no such move helps or after a fixed number of moves; nothing depends
-//! on the clock or on hash order, so the same input gives the same lottery.
+//! The search starts from the multiplicities of systematic rounding at a few offsets (the
+//! first is systematic rounding itself, so it never ends worse, and keeps its bound) and moves
+//! one copy at a time from one column to another. A descent takes moves that lower
+//! `sum over people of |M p_i - n_i|^6` (`n_i` the person's number of panels), a smooth
+//! stand-in for the largest change that the largest changes dominate; its candidates are the
+//! best few removals paired with the best few additions, then every move that changes one of
+//! the classes with the largest changes. A short tabu search follows (the best move that is not
+//! tabu, even a worsening one), then the descent again. The best multiplicities seen, by their
+//! largest change and then their potential, are kept. Budgets count moves and steps, never
+//! time, and nothing depends on hash order, so the same input gives the same lottery.
 
 use std::collections::BTreeMap;
 
