@@ -78,8 +78,18 @@ class Portfolio:
         """The M panels, each ascending positions in the pool's file order."""
         self.probabilities = pd.Series(data["probabilities"], index=ids, name="probability")
         """Each person's probability under the lottery (panels holding them / M)."""
+        self.rounding: str = data["rounding"]
+        """How it was rounded: ``"minimax"`` or ``"systematic"``."""
         self.max_change: float = float(data["max_change"])
         """The largest change of anyone's probability from the distribution."""
+        self.changed = ids[data["changed"]]
+        """The people whose probability changed by ``max_change``."""
+        self.min_before: float = float(data["min_before"])
+        """The distribution's lowest probability."""
+        self.min_after: float = float(data["min_after"])
+        """The lottery's lowest probability."""
+        self.lower_bound: float = float(data["lower_bound"])
+        """No lottery of M panels has a smaller ``max_change``."""
         self.bound: float = float(data["bound"])
         """The guaranteed bound on ``max_change``."""
         self._report = {k: float(v) for k, v in data["report"].items()}
@@ -166,10 +176,12 @@ class Distribution:
         """The ids on panel ``j`` of the support (with the pool's id type)."""
         return [self._pool.ids[i] for i in self._native.panels[j]]
 
-    def to_portfolio(self, m: int = 1000) -> Portfolio:
-        """Rounds to a uniform lottery over ``m`` panels (systematic sampling; every panel is
-        one of the support's, so it meets every quota and the household rule)."""
-        return Portfolio(json.loads(self._native.round(self._instance, m)), self._pool.ids, self.size)
+    def to_portfolio(self, m: int = 1000, rounding: str = "minimax") -> Portfolio:
+        """Rounds to a uniform lottery over ``m`` panels. ``"minimax"`` keeps the largest change
+        of anyone's probability small; ``"systematic"`` is systematic sampling along the
+        distribution's panels. Every panel meets every quota and the household rule."""
+        raw = self._native.round(self._instance, m, rounding)
+        return Portfolio(json.loads(raw), self._pool.ids, self.size)
 
     def expected(self) -> pd.DataFrame:
         """Per quota: ``min``, ``max`` and the expected number of panel members."""

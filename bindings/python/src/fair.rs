@@ -80,18 +80,34 @@ impl Distribution {
         to_json("report", &report_json(&self.dist.report))
     }
 
-    /// Rounds to a uniform lottery over `m` panels; returns JSON with `panels`,
-    /// `probabilities`, `max_change`, `bound` and `report`.
-    fn round(&self, py: Python<'_>, instance: &Instance, m: u32) -> PyResult<String> {
+    /// Rounds to a uniform lottery over `m` panels (`rounding`: "minimax" or "systematic");
+    /// returns JSON with `panels`, `probabilities`, `rounding`, `max_change`, `changed` (the
+    /// people whose change is largest), `min_before`, `min_after`, `lower_bound`, `bound` and
+    /// `report`.
+    #[pyo3(signature = (instance, m, rounding = "minimax"))]
+    fn round(
+        &self,
+        py: Python<'_>,
+        instance: &Instance,
+        m: u32,
+        rounding: &str,
+    ) -> PyResult<String> {
+        let rounding: kf::Rounding = rounding.parse().map_err(errors::fair)?;
+        let options = kf::Options::new().with_rounding(rounding);
         let p = py
-            .detach(|| kf::round_to_lottery(&instance.instance, &self.dist, m))
+            .detach(|| kf::round_to_lottery_with(&instance.instance, &self.dist, m, &options))
             .py()?;
         to_json(
             "portfolio",
             &json!({
                 "panels": p.panels,
                 "probabilities": p.probabilities,
-                "max_change": p.max_change,
+                "rounding": p.rounding.name(),
+                "max_change": p.loss.max_change,
+                "changed": p.loss.people,
+                "min_before": p.loss.min_before,
+                "min_after": p.loss.min_after,
+                "lower_bound": p.loss.lower_bound,
                 "bound": p.bound,
                 "report": report_json(&p.report),
             }),

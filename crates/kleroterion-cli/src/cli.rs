@@ -119,6 +119,11 @@ pub struct CommitArgs {
     /// Panels in the lottery portfolio.
     #[arg(long, default_value_t = 1000)]
     pub panels: u32,
+    /// How the LEXIMIN distribution is rounded to the portfolio: `minimax` keeps the largest
+    /// change of anyone's probability small, `systematic` is systematic sampling along the
+    /// distribution's panels.
+    #[arg(long, default_value = "minimax", value_parser = ["minimax", "systematic"])]
+    pub rounding: String,
     /// The secret key tickets and household keys are derived from (HMAC-SHA256 of each id):
     /// at least 16 random bytes in hex or base64, e.g. from `openssl rand -hex 32`; a
     /// passphrase is refused. Without it, a 256-bit key is generated. Either way the key is

@@ -12,6 +12,7 @@ mod leximin;
 mod lottery;
 mod lp_relaxation;
 mod min_norm;
+mod minimax;
 mod model;
 mod options;
 mod realize;
@@ -32,7 +33,10 @@ pub use error::{FairError, Partial, Stopped};
 pub use feasibility::{Bound, Feasibility, QuotaChange, feasibility};
 pub use instance::{Feature, Instance, ValueQuota};
 pub use leximin::{leximin, maximin};
-pub use lottery::{DEFAULT_LOTTERY_SIZE, Portfolio, round_to_lottery};
+pub use lottery::{
+    DEFAULT_LOTTERY_SIZE, Portfolio, Rounding, RoundingLoss, round_to_lottery,
+    round_to_lottery_with,
+};
 pub use options::{Cancel, Options, Phase, Progress, ProgressFn};
 pub use realize::Distribution;
 pub use summary::ProbabilitySummary;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::FairError;
+use crate::{FairError, Rounding};
 
 /// Which part of the computation a [`Progress`] report comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,10 +92,11 @@ impl fmt::Debug for Cancel {
     }
 }
 
-/// Options for [`crate::leximin`] and [`crate::maximin`].
+/// Options for [`crate::leximin`], [`crate::maximin`] and [`crate::round_to_lottery_with`].
 ///
-/// The options never change the result, only whether the computation finishes: with the same
-/// instance the output is bit-identical whatever the options (unless it stops early with an error).
+/// Only [`Options::rounding`] changes a result, and only the rounding's. The others change
+/// whether the computation finishes: with the same instance the output is bit-identical
+/// whatever they are (unless it stops early with an error).
 ///
 /// They own everything they hold, so they can be kept in application state, cloned, and moved
 /// to another thread (`Send + Sync + 'static`):
@@ -132,6 +133,8 @@ pub struct Options {
     /// calls), with the same partial result as [`Options::time_limit`]. A token cancelled from
     /// the progress callback stops every run at the same point.
     pub cancel: Option<Cancel>,
+    /// How [`crate::round_to_lottery_with`] rounds (LEXIMIN and maximin ignore it).
+    pub rounding: Rounding,
 }
 
 // Embedders keep options in shared state and move them into worker threads.
@@ -142,7 +145,8 @@ const _: fn() = || {
 };
 
 impl Options {
-    /// No time limit, no progress callback, no cancellation: the same as `Options::default()`.
+    /// No time limit, no progress callback, no cancellation, minimax rounding: the same as
+    /// `Options::default()`.
     pub fn new() -> Self {
         Self::default()
     }
@@ -161,6 +165,13 @@ impl Options {
         self
     }
 
+    /// Sets [`Options::rounding`].
+    #[must_use]
+    pub fn with_rounding(mut self, rounding: Rounding) -> Self {
+        self.rounding = rounding;
+        self
+    }
+
     /// Sets [`Options::cancel`]; keep a clone of the token to cancel the run.
     #[must_use]
     pub fn with_cancel(mut self, cancel: Cancel) -> Self {
@@ -175,6 +186,7 @@ impl fmt::Debug for Options {
             .field("time_limit", &self.time_limit)
             .field("progress", &self.progress.is_some())
             .field("cancel", &self.cancel)
+            .field("rounding", &self.rounding)
             .finish()
     }
 }

@@ -117,7 +117,7 @@ fn check_profile(name: &str, k: u32) {
     for p in &lottery.panels {
         inst.check_panel(p).unwrap();
     }
-    assert!(lottery.max_change <= lottery.bound + 1e-9);
+    assert!(lottery.loss.max_change <= lottery.bound + 1e-9);
 }
 
 #[test]
@@ -285,7 +285,7 @@ fn lottery_is_deterministic_and_sorted() {
     let b = round_to_lottery(&inst, &d, 1000).unwrap();
     assert_eq!(a, b);
     assert!(a.panels.windows(2).all(|w| w[0] <= w[1]));
-    assert!(a.max_change <= a.bound + 1e-12);
+    assert!(a.loss.max_change <= a.bound + 1e-12);
     // 1000 * 1/3 is not an integer, so someone moves, by at most 1/1000 here.
-    assert!(a.max_change <= 0.001 + 1e-9, "{}", a.max_change);
+    assert!(a.loss.max_change <= 0.001 + 1e-9, "{}", a.loss.max_change);
 }

@@ -93,9 +93,9 @@ proptest! {
             for p in &lot.panels {
                 prop_assert!(inst.check_panel(p).is_ok());
             }
-            prop_assert!(lot.max_change <= lot.bound + 1e-9, "{} > {}", lot.max_change, lot.bound);
+            prop_assert!(lot.loss.max_change <= lot.bound + 1e-9, "{} > {}", lot.loss.max_change, lot.bound);
             for (i, (a, b)) in lot.probabilities.iter().zip(&lex.probabilities).enumerate() {
-                prop_assert!((a - b).abs() <= lot.max_change + 1e-12, "person {}", i);
+                prop_assert!((a - b).abs() <= lot.loss.max_change + 1e-12, "person {}", i);
             }
         }
     }

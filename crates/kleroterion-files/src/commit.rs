@@ -235,6 +235,9 @@ pub struct Committed {
     /// For `lottery` with [`CommitOptions::accept_partial`]: how far LEXIMIN got when the time
     /// limit stopped it, when the portfolio was rounded from its partial distribution.
     pub leximin_partial: Option<kleroterion_fair::Stopped>,
+    /// For `lottery`: what rounding the distribution to the portfolio cost (people by pool
+    /// index).
+    pub rounding: Option<kleroterion_fair::RoundingLoss>,
     /// The key the tickets were made with (`None` for random tickets): private, written to
     /// `private/ticket-key.txt`.
     pub ticket_key: Option<kleroterion::TicketKey>,
@@ -277,6 +280,7 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions) -> Resu
         leximin_min: sealed.leximin_min,
         cells: sealed.cells,
         leximin_partial: sealed.leximin_partial,
+        rounding: sealed.rounding.clone(),
         ticket_key: sealed.ticket_key().cloned(),
     })
 }

@@ -194,13 +194,15 @@ pub fn partial_lowest(p: &Partial) -> String {
     }
 }
 
-/// Rounds a distribution to a uniform lottery over `panels` panels.
+/// Rounds a distribution to a uniform lottery over `panels` panels, by `options.rounding`.
 pub fn portfolio(
     instance: &Instance,
     distribution: &Distribution,
     panels: u32,
+    options: &kleroterion_fair::Options,
 ) -> Result<Portfolio> {
-    kleroterion_fair::round_to_lottery(instance, distribution, panels).map_err(fair_error)
+    kleroterion_fair::round_to_lottery_with(instance, distribution, panels, options)
+        .map_err(fair_error)
 }
 
 fn fair_error(e: FairError) -> FileError {

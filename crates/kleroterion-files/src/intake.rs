@@ -185,6 +185,7 @@ impl<'a> Intake<'a> {
             leximin_min: fair.leximin_min,
             leximin_partial: fair.leximin_partial,
             cells,
+            rounding: fair.rounding,
         })
     }
 }
@@ -235,6 +236,9 @@ pub struct Sealed {
     /// For `lottery` with [`CommitOptions::accept_partial`]: how far LEXIMIN got when the time
     /// limit stopped it.
     pub leximin_partial: Option<kleroterion_fair::Stopped>,
+    /// For `lottery`: what rounding the distribution to the portfolio cost (people by pool
+    /// index).
+    pub rounding: Option<kleroterion_fair::RoundingLoss>,
 }
 
 impl Sealed {
@@ -357,6 +361,7 @@ struct MethodWork {
     selection_counts: Option<(Vec<u32>, u32)>,
     leximin_min: Option<f64>,
     leximin_partial: Option<kleroterion_fair::Stopped>,
+    rounding: Option<kleroterion_fair::RoundingLoss>,
 }
 
 impl Pool {
@@ -414,6 +419,7 @@ impl Pool {
             selection_counts: None,
             leximin_min: None,
             leximin_partial: None,
+            rounding: None,
         };
         Ok(match method {
             MethodChoice::Uniform => plain(Method::Uniform),
@@ -446,7 +452,7 @@ impl Pool {
                     }
                     Err(e) => return Err(e),
                 };
-                let lottery = crate::fair::portfolio(&instance, &dist, panels)?;
+                let lottery = crate::fair::portfolio(&instance, &dist, panels, &options.fair)?;
                 MethodWork {
                     selection_counts: Some((
                         kleroterion::methods::lottery::selection_counts(
@@ -457,6 +463,7 @@ impl Pool {
                     )),
                     leximin_min: Some(dist.report.min),
                     leximin_partial,
+                    rounding: Some(lottery.loss),
                     method: Method::Lottery {
                         portfolio: lottery.panels,
                     },

@@ -119,6 +119,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
     };
     let mut fair = kleroterion_fair::Options::new().with_progress(report);
     fair.time_limit = a.leximin.duration();
+    fair.rounding = a.rounding.parse().expect("clap keeps to the known names");
     let options = {
         let mut o = CommitOptions::new(a.size, method)
             .with_title(kleroterion::text::to_nfc(&a.title))
@@ -211,6 +212,14 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             "leximin_complete": committed.leximin_min.map(|_| committed.leximin_partial.is_none()),
             "min_cell": m.min_cell,
             "cells": committed.cells,
+            "rounding": committed.rounding.as_ref().map(|r| json!({
+                "method": a.rounding,
+                "max_change": r.max_change,
+                "pool_indices": r.people,
+                "min_before": r.min_before,
+                "min_after": r.min_after,
+                "lower_bound": r.lower_bound,
+            })),
             "files": {
                 "manifest": show(&paths.manifest),
                 "pool": show(&paths.pool),
@@ -256,6 +265,31 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             }
         ),
         None => crate::outln!("Disclosure: the pool publishes nothing but tickets."),
+    }
+    if let Some(r) = &committed.rounding {
+        let tickets: Vec<String> = committed
+            .records()
+            .enumerate()
+            .filter(|(i, _)| r.people.binary_search(&(*i as u32)).is_ok())
+            .take(3)
+            .map(|(_, record)| record.ticket)
+            .collect();
+        let more = r.people.len().saturating_sub(tickets.len());
+        crate::outln!(
+            "Rounding ({}): lowest probability {:.2}% before, {:.2}% after; largest change {:.3} points ({:.1}/{}), for {}{}.",
+            a.rounding,
+            r.min_before * 100.0,
+            r.min_after * 100.0,
+            r.max_change * 100.0,
+            r.max_change * f64::from(a.panels),
+            a.panels,
+            tickets.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
     }
     crate::outln!();
     crate::outln!("Publish this commitment now, before the randomness exists:");

@@ -100,7 +100,7 @@ pub fn plan(
         },
         counts: Some(counts),
         leximin_min: Some(dist.report.min),
-        rounding_change: Some(lottery.max_change),
+        rounding_change: Some(lottery.loss.max_change),
         note: None,
     })
 }
