@@ -119,6 +119,8 @@ fn demo_stage2_rounding_moves_nobody_by_more_than_about_two_over_m() {
         .zip(&dist.probabilities)
         .map(|(&c, &p)| (f64::from(c) - p * m as f64).abs())
         .fold(0.0, f64::max);
-    // Measured: 2.06 / M (systematic rounding: 5.36 / M).
-    assert!(worst <= 2.07, "{worst}");
+    // Measured: 2.31 / M on this demo. The privacy rules of protocol v2 changed the manifest
+    // bytes, hence the stage-1 seed, the invitations and the volunteers; on the volunteers
+    // drawn before them minimax reached 2.06 / M (systematic rounding: 5.36 / M).
+    assert!(worst <= 2.31, "{worst}");
 }

@@ -18,23 +18,7 @@ fn recount(inst: &Instance, dist: &Distribution, portfolio: &Portfolio) -> f64 {
     for panel in &portfolio.panels {
         assert_eq!(panel.len(), inst.panel_size as usize);
         assert!(panel.windows(2).all(|w| w[0] < w[1]), "{panel:?}");
-        for (fi, f) in inst.features.iter().enumerate() {
-            for (vi, v) in f.values.iter().enumerate() {
-                let c = panel
-                    .iter()
-                    .filter(|&&p| inst.people[p as usize][fi] as usize == vi)
-                    .count() as u32;
-                assert!((v.min..=v.max).contains(&c), "{}: {c}", f.name);
-            }
-        }
-        let mut homes: Vec<u32> = panel
-            .iter()
-            .filter_map(|&p| inst.households.get(p as usize).copied().flatten())
-            .collect();
-        let seated = homes.len();
-        homes.sort_unstable();
-        homes.dedup();
-        assert_eq!(homes.len(), seated, "a household twice in {panel:?}");
+        common::check_panel(inst, panel);
         for &p in panel {
             counts[p as usize] += 1;
         }

@@ -136,6 +136,33 @@ pub fn reference_profile(name: &str) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Asserts that a panel meets every quota of the instance and seats at most one person per
+/// household.
+pub fn check_panel(inst: &Instance, panel: &[u32]) {
+    for (fi, f) in inst.features.iter().enumerate() {
+        for (vi, v) in f.values.iter().enumerate() {
+            let c = panel
+                .iter()
+                .filter(|&&p| inst.people[p as usize][fi] as usize == vi)
+                .count() as u32;
+            assert!(
+                (v.min..=v.max).contains(&c),
+                "{}={}: {c} in {panel:?}",
+                f.name,
+                v.value
+            );
+        }
+    }
+    let mut homes: Vec<u32> = panel
+        .iter()
+        .filter_map(|&p| inst.households.get(p as usize).copied().flatten())
+        .collect();
+    let seated = homes.len();
+    homes.sort_unstable();
+    homes.dedup();
+    assert_eq!(homes.len(), seated, "a household twice in {panel:?}");
+}
+
 /// Checks a partial distribution without the crate's own checks: every panel has
 /// `panel_size` distinct people, meets every quota and seats at most one person per
 /// household; the weights are positive and sum to 1; the probabilities are the weights' sums;
@@ -152,28 +179,7 @@ pub fn check_partial(inst: &Instance, partial: &kleroterion_fair::Partial) {
         people.sort_unstable();
         people.dedup();
         assert_eq!(people.len(), panel.len(), "someone twice in {panel:?}");
-        for (fi, f) in inst.features.iter().enumerate() {
-            for (vi, v) in f.values.iter().enumerate() {
-                let c = panel
-                    .iter()
-                    .filter(|&&p| inst.people[p as usize][fi] as usize == vi)
-                    .count() as u32;
-                assert!(
-                    (v.min..=v.max).contains(&c),
-                    "{}={}: {c} in {panel:?}",
-                    f.name,
-                    v.value
-                );
-            }
-        }
-        let mut homes: Vec<u32> = panel
-            .iter()
-            .filter_map(|&p| inst.households.get(p as usize).copied().flatten())
-            .collect();
-        let seated = homes.len();
-        homes.sort_unstable();
-        homes.dedup();
-        assert_eq!(homes.len(), seated, "a household twice in {panel:?}");
+        check_panel(inst, panel);
         for &p in panel {
             probabilities[p as usize] += w;
         }
