@@ -70,7 +70,9 @@ fn a_lottery_from_the_pool_commits_against_the_same_pool() {
         roster.features().to_vec(),
         roster.commitment().expect("pool"),
     )
-    .with_household_rule(roster.household_rule());
+    .with_household_rule(roster.household_rule())
+    // Ten people: most are alone in their cell. This test is about indices, not disclosure.
+    .with_min_cell(1);
     let committed = manifest.commit(records.clone()).expect("commit");
     // The same portfolio against the pool in file order is refused before any commitment.
     let mut file_order = records.clone();
