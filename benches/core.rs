@@ -51,6 +51,7 @@ fn records(n: usize, strata: usize, households: bool) -> Vec<Record> {
                 .find(|&c| commune < (c + 1) * (c + 2) / 2)
                 .unwrap_or(0);
             Record {
+                seal: None,
                 // A bijection of the index (odd multiplier mod 2^32): unique, random-looking.
                 ticket: {
                     let t = (i as u32).wrapping_mul(0x9E37_79B1);

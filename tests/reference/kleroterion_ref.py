@@ -343,9 +343,16 @@ MANIFEST = obj(
      "features": list_of(obj({"name": STR, "values": list_of(obj({"value": STR, "min": U32, "max": U32}))})),
      "pool": obj({"root": HEX32, "count": U32})},
     {"announced_at": nullable(STR), "randomness": nullable(RECIPE), "purpose": one_of(*PURPOSES),
-     "min_cell": U32})
-# Section 14: `household` may be absent (null); `holder` is required (64 hex digits).
-RECORD = obj({"ticket": STR, "values": list_of(STR), "holder": HEX32}, {"household": nullable(STR)})
+     "min_cell": U32, "sealed": BOOL})
+# Section 14: `household` may be absent (null); `holder` is required (64 hex digits); `seal` (4.1)
+# is absent from an open record.
+# SPEC-QUESTION (14): section 14 allows `null` for `announced_at`, `randomness` and `household`
+# only; `seal` (record), `sealed` (manifest), `openings` (bundle, replacement record) and
+# `opening` (receipt) are said to be absent, not null, when there is none. A `null` for them is
+# read here as a value of the wrong JSON type (a shape error).
+RECORD = obj({"ticket": STR, "values": list_of(STR), "holder": HEX32}, {"household": nullable(STR), "seal": HEX32})
+# Section 14: an opening of a sealed record (4.1).
+OPENING = obj({"ticket": STR, "values": list_of(STR), "salt": HEX32})
 # 6.2: in a reveal, `bonus` may be absent, meaning no bonus group (`[]`).
 # SPEC-QUESTION (12, 14): section 14's published facts show `bonus` with every lottery result,
 # and 6.2 allows its absence only in a reveal; a published result is read with `bonus`
@@ -362,32 +369,39 @@ REVEAL = obj({"sources": list_of(REVEAL_SOURCE)})
 BUNDLE = obj({"format": STR, "spec": STR, "manifest": MANIFEST, "commitment": HEX32,
               "pool": list_of(RECORD), "reveal": REVEAL, "seed": HEX32,
               "result": obj({"selected": list_of(STR), "alternates": list_of(STR)}),
-              "transcript": HEX32})
+              "transcript": HEX32},
+             {"openings": list_of(OPENING)})
 PUBLISHED = obj({}, {"commitment": nullable(HEX32),
                      "lotteries": list_of(obj(dict({"lottery": STR, "date": STR}, **LOTTERY_NUMBERS)))})
 REPLACEMENT = obj({"format": STR, "spec": STR, "transcript": HEX32, "dropped": list_of(STR),
                    "replacements": list_of(nullable(STR)), "panel": list_of(STR),
-                   "broken_quotas": list_of(STR), "hash": HEX32})
+                   "broken_quotas": list_of(STR), "hash": HEX32}, {"openings": list_of(OPENING)})
 RECEIPT = obj({"format": STR, "spec": STR, "commitment": HEX32, "pool_root": HEX32, "pool_count": U32,
-               "index": U32, "record": RECORD, "proof": list_of(HEX32), "secret": HEX32})
+               "index": U32, "record": RECORD, "proof": list_of(HEX32), "secret": HEX32}, {"opening": OPENING})
 
 
 # ---------------------------------------------------------------------------
 # Section 4. Records and the Merkle tree (RFC 6962 / RFC 9162)
 # ---------------------------------------------------------------------------
 
-# Sections 2 and 4: the leaf carries the text `kleroterion/v2/record` after its 0x00 prefix.
+# Sections 2 and 4: the leaf carries the text `kleroterion/v2/record` after its 0x00 prefix, or
+# `kleroterion/v2/sealed-record` for a sealed record (4.1).
 LEAF_TAG = "kleroterion/v2/record"
+SEALED_LEAF_TAG = "kleroterion/v2/sealed-record"
 
 
 def parse_record(r) -> tuple:
+    """A record as the tuple (ticket, values, household, holder, seal); `seal` is None for an
+    open record. A sealed record's `values` is the list published in the pool (empty in a valid
+    pool, 4.1)."""
     check_shape(r, RECORD, "record")
     ticket = check_text(r["ticket"], "ticket", "ticket")
     values = [check_text(v, "name", "value") for v in r["values"]]
     hh = r.get("household")
     if hh is not None:
         check_text(hh, "name", "household")
-    return (ticket, values, hh, bytes.fromhex(r["holder"]))
+    seal = bytes.fromhex(r["seal"]) if "seal" in r else None
+    return (ticket, values, hh, bytes.fromhex(r["holder"]), seal)
 
 
 def holder_of(secret: bytes) -> bytes:
@@ -395,13 +409,64 @@ def holder_of(secret: bytes) -> bytes:
     return H("holder", enc_raw32(secret))
 
 
+def is_sealed(rec) -> bool:
+    return len(rec) > 4 and rec[4] is not None
+
+
 def rec_bytes(rec) -> bytes:
-    ticket, values, hh, holder = rec
+    """rec(r) of section 4, or srec(r) of 4.1 for a sealed record."""
+    ticket, values, hh, holder = rec[:4]
+    if is_sealed(rec):
+        # SPEC-QUESTION (4.1, 5.2): srec(r) does not hold `values`, so a record that has a seal
+        # and, wrongly, values too has the leaf of the same record without them: such a pool
+        # passes the root check and fails at SealedRecord (5.2), not at PoolRootMismatch.
+        return enc_str(ticket) + enc_raw32(rec[4]) + enc_opt(enc_str, hh) + enc_raw32(holder)
     return enc_str(ticket) + enc_list(enc_str, values) + enc_opt(enc_str, hh) + enc_raw32(holder)
 
 
 def leaf_hash(rec) -> bytes:
-    return hashlib.sha256(b"\x00" + enc_str(LEAF_TAG) + rec_bytes(rec)).digest()
+    """leaf(r): the record's form, not the manifest, chooses the leaf text (4, 4.1)."""
+    tag = SEALED_LEAF_TAG if is_sealed(rec) else LEAF_TAG
+    return hashlib.sha256(b"\x00" + enc_str(tag) + rec_bytes(rec)).digest()
+
+
+# ---------------------------------------------------------------------------
+# Section 4.1. Seals and openings
+# ---------------------------------------------------------------------------
+
+def seal_bytes(ticket: str, values: list, salt: bytes) -> bytes:
+    """The message of the seal: str(ticket) || list(str, values) || raw32(salt)."""
+    return enc_str(ticket) + enc_list(enc_str, values) + enc_raw32(salt)
+
+
+def seal_of(ticket: str, values: list, salt: bytes) -> bytes:
+    """4.1: seal = H("seal", str(ticket) || list(str, values) || raw32(salt))."""
+    return H("seal", seal_bytes(ticket, values, salt))
+
+
+def parse_opening(op, where: str = "opening") -> dict:
+    """An opening (section 14) as {"ticket", "values", "salt" (bytes)}; only its shape is
+    checked here (opening_problem says whether it opens a record)."""
+    check_shape(op, OPENING, where)
+    return {"ticket": op["ticket"], "values": list(op["values"]), "salt": bytes.fromhex(op["salt"])}
+
+
+def opening_problem(M: dict, rec, op: dict):
+    """4.1: None when the opening `op` (parsed) opens the record `rec`, else (kind, message).
+    Checked in this order: the same ticket, one value per feature, each declared, the seal."""
+    if op["ticket"] != rec[0]:
+        return ("OpeningMismatch", f"an opening of ticket {op['ticket']} where ticket {rec[0]} is expected")
+    if len(op["values"]) != len(M["features"]):
+        return ("WrongValueCount", f"the opening of ticket {rec[0]} has {len(op['values'])} values, "
+                f"the manifest {len(M['features'])} features")
+    for f, v in zip(M["features"], op["values"]):
+        if v not in [x["value"] for x in f["values"]]:
+            return ("UnknownValue", f"the opening of ticket {rec[0]}: {f['name']}={v} is not a declared value")
+    if not is_sealed(rec):
+        return ("OpeningMismatch", f"ticket {rec[0]} is not a sealed record")
+    if seal_of(op["ticket"], op["values"], op["salt"]) != rec[4]:
+        return ("OpeningMismatch", f"the opening of ticket {rec[0]} does not hash to its record's seal")
+    return None
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
@@ -1148,8 +1213,8 @@ def parse_manifest(d) -> dict:
          "panel_size": d["panel_size"], "alternates": d["alternates"], "household_rule": d["household_rule"],
          "features": features, "pool_root": bytes.fromhex(d["pool"]["root"]), "pool_count": d["pool"]["count"],
          "randomness": recipe, "purpose": d.get("purpose", "official"),
-         # Section 14: `min_cell` may be absent, meaning 1 (no floor).
-         "min_cell": d.get("min_cell", 1)}
+         # Section 14: `min_cell` may be absent, meaning 1 (no floor), and `sealed` absent, false.
+         "min_cell": d.get("min_cell", 1), "sealed": d.get("sealed", False)}
     validate_manifest(M)
     return M
 
@@ -1166,6 +1231,10 @@ def validate_manifest(M: dict):
     meth = M["method"]
     if M["household_rule"] and meth["name"] not in ("greedy", "lottery"):
         raise _err("HouseholdRuleNotSupported", f"method {meth['name']}")
+    # 5.1: `sealed` only with the lottery method, the only one that draws without the values.
+    if M["sealed"] and meth["name"] != "lottery":
+        raise _err("InvalidMethod", f"sealed features are only allowed with the lottery method, not {meth['name']}: "
+                   "it reads every record's values to draw")
     validate_method(M)
     if M["announced_at"] is not None and parse_time(M["announced_at"]) is None:
         raise _err("InvalidTime", f"announced_at {M['announced_at']!r} is not YYYY-MM-DDTHH:MM:SSZ")
@@ -1234,7 +1303,7 @@ def manifest_bytes(M: dict) -> bytes:
             + enc_raw32(M["pool_root"]) + enc_u32(M["pool_count"])
             + enc_opt(recipe_bytes, M["randomness"])
             + enc_u8(PURPOSES.index(M["purpose"]))
-            + enc_u32(M["min_cell"]))
+            + enc_u32(M["min_cell"]) + enc_bool(M["sealed"]))
 
 
 def commitment(M: dict) -> bytes:
@@ -1245,8 +1314,8 @@ def parse_pool(M: dict, records_json: list) -> list:
     """Section 5.2, checked in the order of its list."""
     # SPEC-QUESTION (5.2, 12.1): 12.1's `pool` row names the validity of the records, then the
     # floor, then the root and count; 5.2's list starts with the root and count. 5.2's order is
-    # used: root and count, tickets, values, household tags, disclosure floor. No vector has a
-    # pool with faults of two of these kinds.
+    # used: root and count, tickets, sealed or open records (SealedRecord), values, household
+    # tags, disclosure floor. No vector has a pool with faults of two of these kinds.
     check_shape(records_json, list_of(RECORD), "pool")
     recs = [parse_record(r) for r in records_json]
     if len(recs) != M["pool_count"] or len(recs) == 0:
@@ -1260,7 +1329,10 @@ def parse_pool(M: dict, records_json: list) -> list:
         if r[0] in seen:
             raise _err("DuplicateTicket", r[0])
         seen.add(r[0])
+    check_sealed_records(M, recs)
     for r in recs:
+        if is_sealed(r):
+            continue
         if len(r[1]) != len(M["features"]):
             raise _err("WrongValueCount", f"ticket {r[0]}")
         for f, v in zip(M["features"], r[1]):
@@ -1274,6 +1346,18 @@ def parse_pool(M: dict, records_json: list) -> list:
                    f"disclosure floor min_cell {floor} ({figures['alone']} records alone in their cell)",
                    str(figures["smallest"]), str(floor))
     return recs
+
+
+def check_sealed_records(M: dict, recs: list):
+    """Section 5.2: every record is sealed (a seal and an empty list of values) when the manifest
+    says `sealed`, and none has a seal otherwise [SealedRecord]."""
+    for r in recs:
+        if M["sealed"] and not is_sealed(r):
+            raise _err("SealedRecord", f"ticket {r[0]} publishes its values, but the manifest seals the features")
+        if M["sealed"] and r[1]:
+            raise _err("SealedRecord", f"ticket {r[0]} is sealed but publishes values too")
+        if not M["sealed"] and is_sealed(r):
+            raise _err("SealedRecord", f"ticket {r[0]} has a seal, but the manifest does not seal the features")
 
 
 def check_household_tags(M: dict, recs: list):
@@ -1292,15 +1376,20 @@ def check_household_tags(M: dict, recs: list):
 
 
 def cell_keys(recs: list) -> list:
-    """Section 5.2: the cell of each record, as (profile, sorted profiles of its housemates)."""
+    """Section 5.2: the cell of each record, as (profile, sorted profiles of its housemates). The
+    profile of a sealed record is the empty list: in a sealed pool, the cells are made by the
+    household tags alone."""
+    def profile(r) -> tuple:
+        return () if is_sealed(r) else tuple(r[1])
+
     members: dict = {}
     for i, r in enumerate(recs):
         if r[2] is not None:
             members.setdefault(r[2], []).append(i)
     keys = []
     for i, r in enumerate(recs):
-        mates = [] if r[2] is None else [tuple(recs[j][1]) for j in members[r[2]] if j != i]
-        keys.append((tuple(r[1]), tuple(sorted(mates))))
+        mates = [] if r[2] is None else [profile(recs[j]) for j in members[r[2]] if j != i]
+        keys.append((profile(r), tuple(sorted(mates))))
     return keys
 
 
@@ -1597,12 +1686,13 @@ def rfc3797_picks(key: str, n: int, count: int, with_hashes: bool = False):
 
 def broken_quotas(M, recs, panel: list) -> list:
     """The quotas the panel breaks, as texts (empty if all are met): one text per broken
-    bound, in feature order then value order, in the words of 10.2."""
+    bound, in feature order then value order, in the words of 10.2. Only the values of the
+    panel's records are read (in a sealed pool, `recs` is a view with the opened values,
+    opened_view)."""
     out = []
-    vi = _feature_value_indices(M, recs)
     for f, feat in enumerate(M["features"]):
-        for v, val in enumerate(feat["values"]):
-            c = sum(1 for p in panel if vi[p][f] == v)
+        for val in feat["values"]:
+            c = sum(1 for p in panel if recs[p][1][f] == val["value"])
             if c < val["min"]:
                 out.append(f"{feat['name']}={val['value']}: {c} on the panel, below the minimum {val['min']}")
             if c > val["max"]:
@@ -1627,21 +1717,63 @@ def broken_households(M, recs, panel: list) -> list:
     return out
 
 
-def quota_violation(M, vi, panel: list) -> int:
+def quota_violation(M, values_of, panel: list) -> int:
+    """sum over (f, v) of max(0, min - count) + max(0, count - max) (10.2); `values_of(i)` gives
+    record i's values."""
     total = 0
     for f, feat in enumerate(M["features"]):
-        for v, val in enumerate(feat["values"]):
-            c = sum(1 for p in panel if vi[p][f] == v)
+        for val in feat["values"]:
+            c = sum(1 for p in panel if values_of(p)[f] == val["value"])
             total += max(0, val["min"] - c) + max(0, c - val["max"])
     return total
 
 
 def check_portfolio(M, recs):
-    """Section 9.4 rules needing the pool: quotas and the household rule."""
+    """Section 9.4 rules needing the pool: quotas and the household rule. In a sealed pool the
+    values are not public: only the household rule is checked (the size, indices and order of
+    each panel are checked with the manifest, validate_method)."""
     for j, p in enumerate(M["method"]["portfolio"]):
-        broken = broken_quotas(M, recs, p) + broken_households(M, recs, p)
+        quotas = [] if M.get("sealed") else broken_quotas(M, recs, p)
+        broken = quotas + broken_households(M, recs, p)
         if broken:
             raise _err("InvalidPortfolio", f"panel {j} of the portfolio: {broken[0]}")
+
+
+def opened_view(recs: list, values: dict) -> list:
+    """The records with the values that are known: an open record's own, a sealed record's from
+    its opening (`values` maps pool indices to opened values), None for a sealed record that
+    is not opened (so that reading it fails)."""
+    out = []
+    for i, r in enumerate(recs):
+        v = values.get(i) if is_sealed(r) else r[1]
+        out.append((r[0], v, r[2], r[3], r[4] if len(r) > 4 else None))
+    return out
+
+
+class ValueReader:
+    """The values the replacement rule of 10.2 reads. `known` maps the pool indices whose values
+    are already open to them: every record of an open pool, the panel and the alternates of a
+    sealed one (the bundle's openings). `fetch(i)` gives the values of another record, opened
+    for the replacement record; it is called once per record, in the order the rule first reads
+    them, and `opened` lists those records."""
+
+    def __init__(self, known: dict, fetch=None):
+        self.known = dict(known)
+        self.fetch = fetch
+        self.opened: list = []
+
+    def values(self, i: int) -> list:
+        if i not in self.known:
+            if self.fetch is None:
+                raise ValueError(f"the values of record {i} are sealed")
+            self.known[i] = self.fetch(i)
+            self.opened.append(i)
+        return self.known[i]
+
+
+def open_values(recs: list) -> dict:
+    """The values of every open record, by pool index."""
+    return {i: r[1] for i, r in enumerate(recs) if not is_sealed(r)}
 
 
 def alternates_candidates(M, recs, selected) -> list:
@@ -1721,15 +1853,41 @@ def draw(manifest_json, pool_json, reveal_json) -> dict:
     return p
 
 
-def make_bundle(manifest_json, pool_json, reveal_json) -> dict:
+def private_openings(M: dict, recs: list, openings) -> dict:
+    """The organiser's openings of a sealed pool (a list of openings, section 14, e.g. every
+    record's, as kept in private/openings.json), by pool index; each MUST open its record."""
+    idx = {r[0]: i for i, r in enumerate(recs)}
+    out = {}
+    for n, op in enumerate(openings or []):
+        parsed = parse_opening(op, f"opening {n + 1}")
+        if parsed["ticket"] not in idx:
+            raise _err("UnknownTicket", parsed["ticket"])
+        i = idx[parsed["ticket"]]
+        problem = opening_problem(M, recs[i], parsed)
+        if problem:
+            raise _err(*problem)
+        out[i] = op
+    return out
+
+
+def make_bundle(manifest_json, pool_json, reveal_json, openings=None) -> dict:
+    """The bundle of section 11. For a sealed pool, `openings` are the organiser's openings
+    (private_openings); the bundle holds those of the panel then the alternates, in order."""
     d = draw(manifest_json, pool_json, reveal_json)
     recs = d["recs"]
-    return {"format": "kleroterion-bundle", "spec": SPEC_ID, "manifest": manifest_json,
-            "commitment": d["commitment"].hex(), "pool": pool_json, "reveal": reveal_json,
-            "seed": d["seed"].hex(),
-            "result": {"selected": [recs[i][0] for i in d["selected"]],
-                       "alternates": [recs[i][0] for i in d["alternates"]]},
-            "transcript": d["transcript"].hex()}
+    bundle = {"format": "kleroterion-bundle", "spec": SPEC_ID, "manifest": manifest_json,
+              "commitment": d["commitment"].hex(), "pool": pool_json, "reveal": reveal_json,
+              "seed": d["seed"].hex(),
+              "result": {"selected": [recs[i][0] for i in d["selected"]],
+                         "alternates": [recs[i][0] for i in d["alternates"]]},
+              "transcript": d["transcript"].hex()}
+    if d["M"]["sealed"]:
+        private = private_openings(d["M"], recs, openings)
+        missing = [recs[i][0] for i in d["selected"] + d["alternates"] if i not in private]
+        if missing:
+            raise _err("OpeningMismatch", f"no opening for ticket {missing[0]}")
+        bundle["openings"] = [private[i] for i in d["selected"] + d["alternates"]]
+    return bundle
 
 
 # ---------------------------------------------------------------------------
@@ -1749,11 +1907,15 @@ def dropped_indices(recs: list, dropped_tickets: list) -> list:
 
 
 def compute_replacements(M: dict, recs: list, seed: bytes, selected: list, alternates: list,
-                         tr: bytes, D: list) -> dict:
-    """Section 10.2 on indices. Returns {"replacements", "panel", "broken_quotas", "hash"}."""
+                         tr: bytes, D: list, reader: ValueReader | None = None) -> dict:
+    """Section 10.2 on indices. Returns {"replacements", "panel", "broken_quotas", "hash",
+    "opened"}: `opened`, the records whose values the rule read that were not open yet (in a
+    sealed pool, those the replacement record opens), in first-read order. `reader` gives the
+    values (every record's, for an open pool, when it is None)."""
+    if reader is None:
+        reader = ValueReader(open_values(recs))
     unavailable = set(D)
     name = M["method"]["name"]
-    vi = _feature_value_indices(M, recs)
     panel = list(selected)
     order = list(alternates) if name == "rfc3797" else replacement_order(M, recs, seed, selected)
     repl = []
@@ -1763,27 +1925,32 @@ def compute_replacements(M: dict, recs: list, seed: bytes, selected: list, alter
             continue
         pos = panel.index(d)
         cands = [c for c in order if c not in unavailable and c not in panel]
-        chosen = choose_replacement(M, recs, vi, panel, pos, cands)
+        chosen = choose_replacement(M, recs, reader, panel, pos, cands)
         if chosen is None:
             panel.pop(pos)
         else:
             panel[pos] = chosen
         repl.append(chosen)
-    broken = broken_quotas(M, recs, panel) if name in ("greedy", "lottery") else []
+    if name in ("greedy", "lottery"):
+        broken = broken_quotas(M, opened_view(recs, reader.known), panel)
+    else:
+        broken = []
     h = H("replacement", enc_raw32(tr) + enc_list(enc_u32, D) + enc_list(lambda x: enc_opt(enc_u32, x), repl))
-    return {"replacements": repl, "panel": panel, "broken_quotas": broken, "hash": h}
+    return {"replacements": repl, "panel": panel, "broken_quotas": broken, "hash": h, "opened": list(reader.opened)}
 
 
-def choose_replacement(M, recs, vi, panel: list, pos: int, cands: list):
-    """The replacement of panel[pos] among the candidates, in order (section 10.2)."""
+def choose_replacement(M, recs, reader: ValueReader, panel: list, pos: int, cands: list):
+    """The replacement of panel[pos] among the candidates, in order (section 10.2). Values are
+    read through `reader`, only when the rule reads them: for greedy and lottery, a candidate's
+    when it is tried (after the availability and household checks)."""
     name = M["method"]["name"]
     d = panel[pos]
     if name in ("rfc3797", "uniform"):
         return cands[0] if cands else None
     if name == "stratified":
         fi = [f["name"] for f in M["features"]].index(M["method"]["feature"])
-        same = [c for c in cands if vi[c][fi] == vi[d][fi]]
-        return same[0] if same else None
+        stratum = reader.values(d)[fi]
+        return next((c for c in cands if reader.values(c)[fi] == stratum), None)
     # The person who left no longer counts for the household rule.
     others = [p for p in panel if p != d]
 
@@ -1799,40 +1966,75 @@ def choose_replacement(M, recs, vi, panel: list, pos: int, cands: list):
 
     fair = [c for c in cands if keeps_household(c)]
     for c in fair:
-        if quota_violation(M, vi, with_c(c)) == 0:
+        reader.values(c)  # the rule reads the candidate's values when it tries it
+        if quota_violation(M, reader.values, with_c(c)) == 0:
             return c
+    # No candidate keeps every quota: every candidate that keeps the household rule was tried
+    # (and read); the first that minimises the total violation.
+    # SPEC-QUESTION (10.2): "the rule tries every candidate, and the record then opens them all"
+    # is read as every candidate that passed the availability and household checks (those the
+    # fallback chooses among); a candidate that breaks the household rule is never read.
     best, best_v = None, None
     for c in fair:
-        v = quota_violation(M, vi, with_c(c))
+        v = quota_violation(M, reader.values, with_c(c))
         if best_v is None or v < best_v:
             best, best_v = c, v
     return best
 
 
+def organiser_reader(M: dict, recs: list, bundle_open: list, openings) -> tuple:
+    """The reader of an organiser who holds every opening: for a sealed pool, the records of
+    `bundle_open` (the panel and the alternates) are open, every other one is opened on demand
+    from the private openings. Returns (reader, openings by index)."""
+    if not M["sealed"]:
+        return ValueReader(open_values(recs)), {}
+    private = private_openings(M, recs, openings)
+
+    def fetch(i):
+        if i not in private:
+            raise _err("OpeningMismatch", f"the rule reads the values of ticket {recs[i][0]}: its opening is needed")
+        return private[i]["values"]
+
+    known = {}
+    for i in bundle_open:
+        known[i] = fetch(i)
+    return ValueReader(known, fetch), private
+
+
 def replace(manifest_json, pool_json, reveal_json, published_transcript: bytes | None,
-            dropped_tickets: list) -> dict:
-    """Section 10.2. Returns {"dropped", "replacements", "panel", "broken_quotas", "hash"}
-    with tickets (None for an empty seat / no replacement)."""
+            dropped_tickets: list, openings=None) -> dict:
+    """Section 10.2. Returns {"dropped", "replacements", "panel", "broken_quotas", "hash",
+    "openings"} with tickets (None for an empty seat / no replacement). For a sealed pool,
+    `openings` are the organiser's openings (private_openings), and the result's `openings` are
+    those of the records the rule read beyond the panel and the alternates, in first-read
+    order (empty for an open pool)."""
     d = draw(manifest_json, pool_json, reveal_json)
     recs = d["recs"]
     tr = d["transcript"] if published_transcript is None else published_transcript
     D = dropped_indices(recs, dropped_tickets)
-    r = compute_replacements(d["M"], recs, d["seed"], d["selected"], d["alternates"], tr, D)
+    reader, private = organiser_reader(d["M"], recs, d["selected"] + d["alternates"], openings)
+    r = compute_replacements(d["M"], recs, d["seed"], d["selected"], d["alternates"], tr, D, reader)
     return {"dropped": [recs[i][0] for i in D],
             "replacements": [recs[i][0] if i is not None else None for i in r["replacements"]],
-            "panel": [recs[i][0] for i in r["panel"]], "broken_quotas": r["broken_quotas"], "hash": r["hash"]}
+            "panel": [recs[i][0] for i in r["panel"]], "broken_quotas": r["broken_quotas"], "hash": r["hash"],
+            "openings": [private[i] for i in r["opened"]]}
 
 
-def make_replacement_record(bundle: dict, dropped_tickets: list, skip_drand_signatures: bool = False) -> dict:
-    """The replacement record of section 14. The bundle must verify first (DrawFailed)."""
+def make_replacement_record(bundle: dict, dropped_tickets: list, skip_drand_signatures: bool = False,
+                            openings=None) -> dict:
+    """The replacement record of section 14. The bundle must verify first (DrawFailed). For a
+    sealed pool, `openings` are the organiser's openings, and the record has `openings`."""
     report = verify(bundle, skip_drand_signatures=skip_drand_signatures)
     if not report["valid"]:
         raise _err("DrawFailed", f"the bundle does not verify: {report['error']}")
     r = replace(bundle["manifest"], bundle["pool"], bundle["reveal"], bytes.fromhex(bundle["transcript"]),
-                dropped_tickets)
-    return {"format": "kleroterion-replacement", "spec": SPEC_ID, "transcript": bundle["transcript"].lower(),
-            "dropped": r["dropped"], "replacements": r["replacements"], "panel": r["panel"],
-            "broken_quotas": r["broken_quotas"], "hash": r["hash"].hex()}
+                dropped_tickets, openings)
+    rec = {"format": "kleroterion-replacement", "spec": SPEC_ID, "transcript": bundle["transcript"].lower(),
+           "dropped": r["dropped"], "replacements": r["replacements"], "panel": r["panel"],
+           "broken_quotas": r["broken_quotas"], "hash": r["hash"].hex()}
+    if bundle["manifest"].get("sealed", False):
+        rec["openings"] = r["openings"]
+    return rec
 
 
 # ---------------------------------------------------------------------------
@@ -1848,6 +2050,7 @@ STEPS = [
     ("time_order", "the commitment was announced before the randomness existed"),
     ("seed", "the seed follows from the commitment and the reveal"),
     ("draw", "the draw gives the published panel and alternates"),
+    ("openings", "the openings of the panel and the alternates open their sealed records"),
     ("quotas", "the panel meets the quotas and the household rule"),
     ("transcript", "the transcript hash matches the result"),
     ("replacements", "the replacement records follow from the draw"),
@@ -1961,7 +2164,13 @@ class Verification:
         if self.M["method"]["name"] != "lottery":
             return _skipped("not a lottery draw")
         check_portfolio(self.M, self.recs)
-        return _passed(detail=[f"{len(self.M['method']['portfolio'])} panels"])
+        detail = [f"{len(self.M['method']['portfolio'])} panels"]
+        if self.M["sealed"]:
+            # 9.4, 12.1: in a sealed pool the panels' quotas are not checked here.
+            detail.append("sealed features: the size, indices, order and household rule of every panel were "
+                          "checked, not their quotas: the quotas of the undrawn panels are sealed (the drawn "
+                          "panel's are checked at the quotas step, from its openings)")
+        return _passed(detail=detail)
 
     def step_randomness(self) -> dict:
         sources = parse_reveal(self.b["reveal"])
@@ -2022,9 +2231,46 @@ class Verification:
         self.r = r
         return _passed(detail=[f"{len(r['selected'])} selected, {len(r['alternates'])} alternates"])
 
+    def step_openings(self) -> dict:
+        """12.1 `openings`: in a sealed pool, the bundle's openings are the panel's then the
+        alternates', in order (11), and each opens its record (4.1); an open pool has none."""
+        M, recs, r = self.M, self.recs, self.r
+        given = [parse_opening(op) for op in self.b.get("openings", [])]
+        if not M["sealed"]:
+            if given:
+                raise _err("OpeningMismatch", f"the pool is open, but the bundle carries {len(given)} openings",
+                           "0", str(len(given)))
+            self.known = open_values(recs)
+            self.vrecs = recs
+            return _skipped("an open pool: no record is sealed")
+        expected = r["selected"] + r["alternates"]
+        known = {}
+        # SPEC-QUESTION (11, 12.1): the text names the rules (the panel's then the alternates', in
+        # order, no other; one declared value per feature; each opens its record) and the kinds,
+        # not the order of the checks. The openings are checked one position at a time, each in
+        # the order of 4.1's definition: the ticket (an opening at the wrong place, missing or
+        # extra: OpeningMismatch), the number of values (WrongValueCount), each value declared
+        # (UnknownValue), the seal (OpeningMismatch). No vector has two faults.
+        for pos in range(max(len(expected), len(given))):
+            want = recs[expected[pos]][0] if pos < len(expected) else None
+            if pos >= len(given):
+                raise _err("OpeningMismatch", f"no opening for ticket {want} (opening {pos + 1}): the bundle opens "
+                           "the panel then the alternates", want, None)
+            if want is None:
+                raise _err("OpeningMismatch", f"opening {pos + 1}, of ticket {given[pos]['ticket']}, opens neither "
+                           "a panel member nor an alternate", None, given[pos]["ticket"])
+            problem = opening_problem(M, recs[expected[pos]], given[pos])
+            if problem:
+                raise _err(problem[0], f"opening {pos + 1}: {problem[1]}", want, given[pos]["ticket"])
+            known[expected[pos]] = given[pos]["values"]
+        self.known = known
+        self.vrecs = opened_view(recs, known)
+        return _passed(str(len(expected)), str(len(given)),
+                       [f"{len(r['selected'])} panel members and {len(r['alternates'])} alternates opened"])
+
     def step_quotas(self) -> dict:
         M, panel = self.M, self.r["selected"]
-        quotas = broken_quotas(M, self.recs, panel)
+        quotas = broken_quotas(M, self.vrecs, panel)
         households = broken_households(M, self.recs, panel)
         if M["method"]["name"] in ("greedy", "lottery"):
             if quotas:
@@ -2067,7 +2313,26 @@ class Verification:
             D = dropped_indices(recs, rec["dropped"])
         except KleroterionError as e:
             raise _err("ReplacementMismatch", f"replacement record {n}: {e}")
-        r = compute_replacements(self.M, recs, self.seed, self.r["selected"], self.r["alternates"], self.t, D)
+        # 10.2, 12.1: in a sealed pool the record's openings are exactly those the rule reads
+        # beyond the panel and the alternates, in first-read order, each opening its record.
+        pending = [parse_opening(op) for op in rec.get("openings", [])]
+
+        def fetch(i):
+            if not pending:
+                raise _err("ReplacementMismatch", f"replacement record {n}: the rule reads the values of ticket "
+                           f"{recs[i][0]}, which the record does not open", recs[i][0], None)
+            op = pending.pop(0)
+            problem = opening_problem(self.M, recs[i], op)
+            if problem:
+                raise _err("ReplacementMismatch", f"replacement record {n}: the rule reads the values of ticket "
+                           f"{recs[i][0]} next: {problem[1]}", recs[i][0], op["ticket"])
+            return op["values"]
+
+        reader = ValueReader(self.known, fetch)
+        r = compute_replacements(self.M, recs, self.seed, self.r["selected"], self.r["alternates"], self.t, D, reader)
+        if pending:
+            raise _err("ReplacementMismatch", f"replacement record {n} opens ticket {pending[0]['ticket']}, whose "
+                       "values the rule does not read (or not at that point)", None, pending[0]["ticket"])
         ticket = lambda i: recs[i][0] if i is not None else None
         expected = {"replacements": [ticket(i) for i in r["replacements"]], "panel": [ticket(i) for i in r["panel"]],
                     "broken_quotas": r["broken_quotas"], "hash": r["hash"].hex()}
@@ -2188,19 +2453,23 @@ def failed_step(report: dict) -> str | None:
 # Section 13. Receipts
 # ---------------------------------------------------------------------------
 
-def make_receipt(bundle: dict, index: int, secret: bytes) -> dict:
-    """The receipt of record `index`; `secret` is the person's 32-byte secret (section 4)."""
+def make_receipt(bundle: dict, index: int, secret: bytes, opening: dict | None = None) -> dict:
+    """The receipt of record `index`; `secret` is the person's 32-byte secret (section 4) and
+    `opening`, in a sealed pool, the opening of their record (section 14)."""
     M = parse_manifest(bundle["manifest"])
     recs = parse_pool(M, bundle["pool"])
     leaves = [leaf_hash(r) for r in recs]
-    return {"format": "kleroterion-receipt", "spec": SPEC_ID, "commitment": bundle["commitment"],
-            "pool_root": M["pool_root"].hex(), "pool_count": M["pool_count"], "index": index,
-            "record": bundle["pool"][index], "proof": [p.hex() for p in audit_path(index, leaves)],
-            "secret": secret.hex()}
+    receipt = {"format": "kleroterion-receipt", "spec": SPEC_ID, "commitment": bundle["commitment"],
+               "pool_root": M["pool_root"].hex(), "pool_count": M["pool_count"], "index": index,
+               "record": bundle["pool"][index], "proof": [p.hex() for p in audit_path(index, leaves)],
+               "secret": secret.hex()}
+    if opening is not None:
+        receipt["opening"] = opening
+    return receipt
 
 
 def check_receipt(receipt: dict, bundle: dict) -> dict:
-    """Section 13. `check` is the first check (1 to 4) that failed, None when the receipt
+    """Section 13. `check` is the first check (1 to 5) that failed, None when the receipt
     matches; every failure is ReceiptMismatch. `established` is False when the bundle does not
     verify: the outcome then means nothing."""
     def bad(check: int) -> dict:
@@ -2222,9 +2491,14 @@ def check_receipt(receipt: dict, bundle: dict) -> dict:
         return bad(3)
     if holder_of(bytes.fromhex(receipt["secret"])) != rec[3]:
         return bad(4)
-    # Check 5, the outcome. SPEC-QUESTION (13): the paragraph after the list still says "the
-    # outcome of step 4"; since the holder check became step 4, the outcome is step 5, and it is
-    # established only when the bundle verifies.
+    # Check 5: a sealed record's receipt carries an opening that opens it (4.1); an open
+    # record's receipt carries none.
+    if is_sealed(rec):
+        if "opening" not in receipt or opening_problem(M, rec, parse_opening(receipt["opening"])) is not None:
+            return bad(5)
+    elif "opening" in receipt:
+        return bad(5)
+    # Check 6, the outcome: established only when the bundle verifies.
     established = verify(bundle)["valid"]
     t = rec[0]
     res = bundle["result"]

@@ -82,6 +82,41 @@ def record(ticket_: str, values: list, household=None) -> dict:
             "holder": k.holder_of(secret_of(ticket_)).hex()}
 
 
+# Salts of the sealed records of the vectors (section 4.1): salt = SHA-256(UTF-8("kleroterion vectors
+# salt") || UTF-8(ticket)), 32 bytes. Real tools make salts as HMAC-SHA256(key, "salt" || 0x00 || id)
+# (section 17); the vectors only need a fixed rule.
+SALT_PREFIX = "kleroterion vectors salt"
+SALT_RULE = ('Unless a case says otherwise, every sealed record (section 4.1) publishes seal = H("seal", str(ticket) || '
+             'list(str, values) || raw32(salt)) with salt = SHA-256(UTF-8("kleroterion vectors salt") || UTF-8(ticket)), '
+             '32 bytes, and its opening (section 14) is {"ticket", "values", "salt"} with those values and that salt')
+
+
+def salt_of(ticket_: str) -> bytes:
+    return hashlib.sha256(SALT_PREFIX.encode() + ticket_.encode()).digest()
+
+
+def opening_of(r: dict, salt: bytes | None = None) -> dict:
+    """The opening (section 14) of an open record's values, with the salt of SALT_RULE."""
+    salt = salt_of(r["ticket"]) if salt is None else salt
+    return {"ticket": r["ticket"], "values": list(r["values"]), "salt": salt.hex()}
+
+
+def sealed(r: dict, salt: bytes | None = None) -> dict:
+    """The sealed form (sections 4.1 and 14) of an open record: `values` empty and the seal of its
+    values, with the salt of SALT_RULE."""
+    salt = salt_of(r["ticket"]) if salt is None else salt
+    out = {"ticket": r["ticket"], "values": [], "seal": k.seal_of(r["ticket"], r["values"], salt).hex()}
+    if "household" in r:
+        out["household"] = r["household"]
+    out["holder"] = r["holder"]
+    return out
+
+
+def seal_pool(records: list) -> tuple:
+    """(the sealed records, every record's opening in pool order: the organiser's private openings)."""
+    return [sealed(r) for r in records], [opening_of(r) for r in records]
+
+
 def ticket(label: str, i: int) -> str:
     h = hashlib.sha256(f"ticket/{label}/{i}".encode()).hexdigest().upper()
     return f"{h[:4]}-{h[4:8]}"
@@ -143,7 +178,7 @@ def pool_root(records) -> str:
 
 
 def manifest(title, method, k_, A, features, records, recipe=None, announced_at=None, household_rule=False,
-             purpose=None, min_cell=None):
+             purpose=None, min_cell=None, sealed_=None):
     m = {"spec": k.SPEC_ID, "title": title}
     if announced_at is not None:
         m["announced_at"] = announced_at
@@ -155,6 +190,8 @@ def manifest(title, method, k_, A, features, records, recipe=None, announced_at=
         m["purpose"] = purpose
     if min_cell is not None:
         m["min_cell"] = min_cell
+    if sealed_ is not None:
+        m["sealed"] = sealed_
     return m
 
 
@@ -415,6 +452,14 @@ def invalid_manifests(pool: list, features: list) -> list:
          set_sources({"kind": "drand", "chain": QUICKNET, "round": QUICKNET_LAST_ROUND + 1}))
     case("1001 dice", "InvalidRecipe", set_sources(dice(1001, 6, "")))
     case("dice of 1 face", "InvalidRecipe", set_sources(dice(2, 1, "")))
+    case("sealed features with the uniform method", "InvalidMethod", set_key("sealed", True))
+    case("sealed features with the greedy method", "InvalidMethod",
+         lambda m: m.update(method={"name": "greedy", "max_attempts": 10}, sealed=True))
+    case("sealed features with the stratified method", "InvalidMethod",
+         lambda m: m.update(method={"name": "stratified", "feature": "genre", "allocation": {"kind": "sainte_lague"}},
+                            sealed=True))
+    case("sealed features with the rfc3797 method", "InvalidMethod",
+         lambda m: m.update(method={"name": "rfc3797"}, sealed=True))
     return cases
 
 
@@ -557,6 +602,24 @@ def gen_encoding() -> dict:
         assert k.holder_of(secret) == pr[3]
         records.append({"record": r, "secret": secret.hex(), "bytes": k.rec_bytes(pr).hex(),
                         "leaf": k.leaf_hash(pr).hex()})
+    # Sealed records (section 4.1): the same fields, with `bytes` = srec(r) and the sealed leaf, and
+    # the record's opening, the bytes of its seal's message and the seal. One has no household
+    # field, one no feature (no value), one the all-zero salt.
+    no_household = record("K7Q2-9XMJ", ["homme", "35-59 ans"])
+    del no_household["household"]
+    for r, salt in ((record("K7Q2-9XMF", ["femme", "18-34 ans"]), None),
+                    (record("SJV-0043", ["Saint-Jean-de-Védas", "homme"], "maison Éléonore"), None),
+                    (no_household, None),
+                    (record("Ωμέγα-8", [], "家"), None),
+                    (record("Z-0001", ["femme"]), bytes(32))):
+        salt = salt_of(r["ticket"]) if salt is None else salt
+        sr, op = sealed(r, salt), opening_of(r, salt)
+        pr = k.parse_record(sr)
+        seal = k.seal_of(op["ticket"], op["values"], salt)
+        assert seal.hex() == sr["seal"] and k.is_sealed(pr)
+        records.append({"record": sr, "secret": secret_of(r["ticket"]).hex(), "bytes": k.rec_bytes(pr).hex(),
+                        "leaf": k.leaf_hash(pr).hex(), "opening": op,
+                        "seal_bytes": k.seal_bytes(op["ticket"], op["values"], salt).hex(), "seal": seal.hex()})
 
     # Two cells of 6 records (genre and commune), so that the manifests with min_cell 5 hold
     # for it (section 5.2).
@@ -573,6 +636,20 @@ def gen_encoding() -> dict:
     M1 = k.parse_manifest(one)
     assert k.manifest_bytes(M1).hex() == manifests[0]["bytes"]
     manifests.insert(1, {"manifest": one, "bytes": manifests[0]["bytes"], "commitment": manifests[0]["commitment"]})
+    # sealed absent and sealed false give the same bytes and commitment (section 14); a sealed
+    # lottery (section 5: bool(sealed) last), committing a sealed pool of the same people.
+    unsealed = dict(plain, sealed=False)
+    assert k.manifest_bytes(k.parse_manifest(unsealed)).hex() == manifests[0]["bytes"]
+    manifests.append({"manifest": unsealed, "bytes": manifests[0]["bytes"], "commitment": manifests[0]["commitment"]})
+    sealed_pool = seal_pool(pool)[0]
+    for m in (manifest("Convention citoyenne, caractéristiques scellées",
+                       {"name": "lottery", "portfolio": [[0, 3, 5], [1, 2, 4], [6, 7, 11]]}, 3, 2,
+                       [feat("genre", GENRE, [(1, 2), (1, 2)])], sealed_pool, recipe=hex_recipe("graine"),
+                       household_rule=True, min_cell=5, sealed_=True),
+              manifest("Loterie scellée, sans règle des foyers", {"name": "lottery", "portfolio": [[2, 9]]}, 2, 0,
+                       features, sealed_pool, min_cell=1, sealed_=True)):
+        M = k.parse_manifest(m)
+        manifests.append({"manifest": m, "bytes": k.manifest_bytes(M).hex(), "commitment": k.commitment(M).hex()})
 
     invalid_texts = [{"text": t, "reason": r} for t, r in INVALID_TEXTS]
     for t in invalid_texts:
@@ -591,11 +668,19 @@ def gen_encoding() -> dict:
         "purpose (and its absence), null optional fields, the last quicknet round before "
         "9999-12-31T23:59:59Z and min_cell (section 5: u32(min_cell) after u8(purpose)) absent (meaning 1: the "
         "same bytes as the next manifest, which writes min_cell 1), 0, 1, 2, 5 and 6; the committed pool has two cells of 6 records (genre and commune), "
-        "so that no min_cell exceeds its smallest cell. records: "
+        "so that no min_cell exceeds its smallest cell; and sealed (section 5: bool(sealed), the last byte of man(M)) "
+        "absent (false), false (the same bytes as the first manifest) and true (two lottery manifests committing the "
+        "sealed form of that pool). records: "
         "`secret` is the 32-byte secret whose H(\"holder\", raw32(secret)) is the record's `holder`. " + SECRET_RULE
-        + " (one record has the all-zero secret, one an uppercase holder and no household field). "
+        + " (one record has the all-zero secret, one an uppercase holder and no household field). The records with "
+        "a `seal` are sealed records (section 4.1): their `bytes` are srec(r) and their `leaf` is SHA-256(0x00 || "
+        "str(\"kleroterion/v2/sealed-record\") || srec(r)); `opening` is the record's opening (section 14: ticket, "
+        "values, salt), `seal_bytes` the message str(ticket) || list(str, values) || raw32(salt) and `seal` = "
+        "H(\"seal\", seal_bytes), equal to the record's. " + SALT_RULE + " (one sealed record has the all-zero "
+        "salt, one no feature value, one no household field). "
         "invalid_manifests: `what` is wrong with `manifest` (one fault each) and "
-        "`error`, the kind of section 5.1 a verifier MUST give. lottery_values: a lottery reveal value "
+        "`error`, the kind of section 5.1 a verifier MUST give (sealed with a method other than lottery: "
+        "InvalidMethod). lottery_values: a lottery reveal value "
         "(section 14), its val(s) bytes (section 6.2, groups sorted) and its RFC 3797 canonical string "
         "(section 6.5); values whose lottery is not in the registry are checked only for their form (no "
         "recipe); `bonus` may be absent, meaning no bonus group. invalid_reveals: `what` is wrong with "
@@ -727,17 +812,43 @@ def gen_sampling() -> dict:
 # draws.json
 # ---------------------------------------------------------------------------
 
-def draw_entry(name, m, pool, reveal):
+def draw_entry(name, m, pool, reveal, private_openings=None):
+    """A draw of draws.json. For a sealed pool, `private_openings` are every record's openings in
+    pool order (the organiser's), and the entry gives them with the bundle's `openings`."""
     d = k.draw(m, pool, reveal)
     recs = d["recs"]
     inter = {"pool_root": d["M"]["pool_root"].hex(), "leaves": [k.leaf_hash(r).hex() for r in recs]}
     for key in ("allocation", "attempt", "lottery_index", "rfc3797_key"):
         if key in d["info"]:
             inter[key] = d["info"][key]
-    return {"name": name, "manifest": m, "pool": pool, "reveal": reveal, "commitment": d["commitment"].hex(),
-            "seed": d["seed"].hex(), "selected": [recs[i][0] for i in d["selected"]],
-            "alternates": [recs[i][0] for i in d["alternates"]], "transcript": d["transcript"].hex(),
-            "intermediate": inter}
+    entry = {"name": name, "manifest": m, "pool": pool, "reveal": reveal, "commitment": d["commitment"].hex(),
+             "seed": d["seed"].hex(), "selected": [recs[i][0] for i in d["selected"]],
+             "alternates": [recs[i][0] for i in d["alternates"]], "transcript": d["transcript"].hex(),
+             "intermediate": inter}
+    if d["M"]["sealed"]:
+        entry["openings"] = k.make_bundle(m, pool, reveal, private_openings)["openings"]
+        entry["private_openings"] = private_openings
+    return entry
+
+
+def sealed_lottery_inputs(portfolio_extra: list | None = None) -> dict:
+    """The sealed lottery draw (section 4.1): 16 people, 3 couples (household tags) and 10 single
+    people, features genre and âge, sealed, min_cell 5. The open pool makes cells of 1 and 2
+    records; sealed, the cells are the 6 people in a couple and the 10 single people. The
+    portfolio is 8 panels that meet the quotas and the household rule, then `portfolio_extra`."""
+    f, h = GENRE
+    people: list[tuple[tuple[str, str], str | None]] = [((f, AGE[1]), "foyer-A"), ((h, AGE[1]), "foyer-A"), ((f, AGE[0]), "foyer-B"), ((h, AGE[2]), "foyer-B"),
+              ((f, AGE[2]), "foyer-C"), ((h, AGE[0]), "foyer-C")]
+    people += [((g, a), None) for g, a in [(f, AGE[0]), (h, AGE[0]), (f, AGE[1]), (h, AGE[1]), (f, AGE[2]),
+                                           (h, AGE[2]), (f, AGE[0]), (h, AGE[1]), (f, AGE[1]), (h, AGE[0])]]
+    open_pool = [record(ticket("sealed", i), list(v), hh) for i, (v, hh) in enumerate(people)]
+    features = [feat("genre", GENRE, [(2, 2), (2, 2)]), feat("âge", AGE, [(1, 2), (1, 2), (0, 1)])]
+    pf = lottery_portfolio(open_pool, features, 4, True, 8, "sealed") + (portfolio_extra or [])
+    pool, openings = seal_pool(open_pool)
+    m = manifest("Loterie, caractéristiques scellées", {"name": "lottery", "portfolio": pf}, 4, 3, features, pool,
+                 recipe=hex_recipe("graine"), household_rule=True, min_cell=5, sealed_=True)
+    return {"manifest": m, "pool": pool, "openings": openings, "open_pool": open_pool, "features": features,
+            "reveal": hex_reveal(Det("draws/sealed").hex(32))}
 
 
 def lottery_portfolio(pool, features_json, k_, household_rule, count, label):
@@ -899,6 +1010,10 @@ def gen_draws() -> dict:
                         {"kind": "dice", "values": [4, 6, 1, 1, 3]}]}
     draws.append(draw_entry("uniform_public_sources", m_p, pool_p, rv_p))
 
+    # lottery over a sealed pool (section 4.1), household rule on
+    sl = sealed_lottery_inputs()
+    draws.append(draw_entry("lottery_sealed", sl["manifest"], sl["pool"], sl["reveal"], sl["openings"]))
+
     # failures
     pool_f = [record(f"F-{i:02d}", [v], h) for i, (v, h) in enumerate(
         [("femme", "foyer-A"), ("femme", "foyer-A"), ("femme", "foyer-A"), ("homme", None), ("homme", "foyer-B"),
@@ -937,7 +1052,12 @@ def gen_draws() -> dict:
         "per dropped ticket, the resulting panel (tickets in panel order; a seat left empty is removed from "
         "the list), broken_quotas (the quotas this panel breaks, one text per broken bound in feature order "
         "then value order, in the words of section 10.2; always empty for uniform, stratified and rfc3797) "
-        "and replacement_hash.")
+        "and replacement_hash. Sealed features (section 4.1): the draw lottery_sealed has a sealed pool; its entry "
+        "also gives `openings`, the bundle's openings (section 11: the panel's, in panel order, then the "
+        "alternates', in order), and `private_openings`, every record's opening in pool order (what the organiser "
+        "holds). Each replacement of a sealed draw also gives `openings`, the replacement record's openings "
+        "(section 10.2: the records whose values the rule reads that the bundle does not open, in the order the "
+        "rule first reads them; empty when it reads none). " + SALT_RULE + ".")
     out.update({"draws": draws, "failures": failures, "replacements": reps})
     return out
 
@@ -947,21 +1067,33 @@ def gen_replacements(by_name: dict) -> list:
 
     def rep(name, dropped):
         d = by_name[name]
-        r = k.replace(d["manifest"], d["pool"], d["reveal"], bytes.fromhex(d["transcript"]), dropped)
-        reps.append({"draw": name, "dropped": r["dropped"], "replacements": r["replacements"],
-                     "panel": r["panel"], "broken_quotas": r["broken_quotas"], "hash": r["hash"].hex()})
+        r = k.replace(d["manifest"], d["pool"], d["reveal"], bytes.fromhex(d["transcript"]), dropped,
+                      d.get("private_openings"))
+        case = {"draw": name, "dropped": r["dropped"], "replacements": r["replacements"],
+                "panel": r["panel"], "broken_quotas": r["broken_quotas"], "hash": r["hash"].hex()}
+        if "private_openings" in d:
+            case["openings"] = r["openings"]
+        reps.append(case)
         return r
 
     du = by_name["uniform"]
     rep("uniform", [du["selected"][2], du["alternates"][0], du["selected"][5]])
-    # someone not on the panel and not an alternate, then a selected person
+    # someone not on the panel and not an alternate, then selected people. uniform does not
+    # enforce quotas: the first such list (one selected person, then two, then three; then by
+    # other person) whose final panel breaks the (informative) genre quotas, and broken_quotas
+    # stays empty.
     others = [r["ticket"] for r in du["pool"] if r["ticket"] not in du["selected"] + du["alternates"]]
-    ru = rep("uniform", [others[0], du["selected"][0]])
-    # uniform does not enforce quotas: its final panel breaks the (informative) genre quotas, and
-    # broken_quotas stays empty.
     d_u = k.draw(du["manifest"], du["pool"], du["reveal"])
     tix = {r[0]: i for i, r in enumerate(d_u["recs"])}
-    assert k.broken_quotas(d_u["M"], d_u["recs"], [tix[t] for t in ru["panel"]]) and not ru["broken_quotas"]
+    chosen = [list(c) for size in (1, 2, 3) for c in itertools.combinations(du["selected"], size)]
+    for dropped in ([o] + c for c in chosen for o in others):
+        r = k.replace(du["manifest"], du["pool"], du["reveal"], bytes.fromhex(du["transcript"]), dropped)
+        if k.broken_quotas(d_u["M"], d_u["recs"], [tix[t] for t in r["panel"]]):
+            break
+    else:
+        raise AssertionError("no uniform replacement breaks the informative quotas")
+    ru = rep("uniform", dropped)
+    assert not ru["broken_quotas"]
     ds = by_name["stratified_explicit"]
     rep("stratified_explicit", [ds["selected"][0], ds["selected"][7], ds["alternates"][1]])
     # a stratum emptied: drop every member of the smallest stratum that is not on the panel, then a
@@ -1001,7 +1133,51 @@ def gen_replacements(by_name: dict) -> list:
     dr = by_name["rfc3797"]
     rep("rfc3797", ["Lee", "Sloth", "Mary"])
     rep("rfc3797", dr["alternates"][:5] + ["Pandora", "Doc"])
+    add_sealed_replacements(by_name["lottery_sealed"], rep)
     return reps
+
+
+def sealed_replacement_lists(d: dict) -> list:
+    """Dropped lists for the sealed lottery draw (10.2, sealed features), with what each shows."""
+    sel, alt = d["selected"], d["alternates"]
+    tickets = [r["ticket"] for r in d["pool"]]
+
+    def opens(dropped):
+        return k.replace(d["manifest"], d["pool"], d["reveal"], None, dropped, d["private_openings"])["openings"]
+
+    out = []
+    # A replacement found among the alternates: nothing to open.
+    from_alternates = next(t for t in sel if not opens([t]))
+    out.append(("a replacement among the alternates (no opening)", [from_alternates]))
+    # The alternates do not keep the quotas: the rule reads candidates beyond them, in order.
+    beyond = max(sel, key=lambda t: len(opens([t])))
+    assert len(opens([beyond])) >= 2
+    out.append(("the rule reads candidates beyond the alternates until one keeps the quotas", [beyond]))
+    # Two drop-outs: a candidate read for the first is not opened again for the second.
+    two = [t for t in sel if t != beyond and opens([t])][:1] + [beyond]
+    assert len(two) == 2 and len(opens(two)) < len(opens(two[:1])) + len(opens(two[1:]))
+    out.append(("two drop-outs: each record the rule reads is opened once, at its first read", two))
+    # The alternates declined: every candidate tried is outside the alternates list.
+    declined = list(alt) + [from_alternates]
+    assert opens(declined)
+    out.append(("the alternates declined, then a panel member dropped out", declined))
+    # No candidate keeps the quotas: every candidate that keeps the household rule is read.
+    genre = {r["ticket"]: r["values"][0] for r in d["private_openings"]}
+    target = sel[-1]
+    same = [t for t in tickets if genre[t] == genre[target] and t not in sel]
+    out.append(("no candidate keeps the quotas: the rule reads every candidate", same + [target]))
+    return out
+
+
+def add_sealed_replacements(d: dict, rep):
+    sel, alt = d["selected"], d["alternates"]
+    for _, dropped in sealed_replacement_lists(d):
+        rep(d["name"], dropped)
+    # The vectors read candidates outside the alternates list, and the fallback opens them all.
+    r = k.replace(d["manifest"], d["pool"], d["reveal"], None, sealed_replacement_lists(d)[-1][1],
+                  d["private_openings"])
+    assert r["broken_quotas"] and r["openings"]
+    assert all(o["ticket"] not in sel + alt for o in r["openings"])
 
 
 # ---------------------------------------------------------------------------
@@ -1369,6 +1545,7 @@ def gen_verify() -> dict:
     add_quota_replacement_cases(add, lottery_method)
     add_tampered_cases(add, honest)
     add_drand_cases(add)
+    add_sealed_cases(add, honest)
 
     add("unreadable_not_json", "a file that is not JSON", json.dumps(honest)[:200],
         expect=("invalid", "format", "UnreadableBundle"))
@@ -1406,16 +1583,162 @@ def gen_verify() -> dict:
         "household rule is off fails the pool step with HouseholdTag; a cell smaller than min_cell fails it with "
         "SmallCells (the pool step's details, which give the smallest cell, the records alone in their cell and "
         "the floor, are free text and not in the vectors). " + SECRET_RULE + ". The drand signatures are drand's own (SPEC 6.4.8: quicknet round 42, mainnet "
-        "round 1); a tampered one is refused before the pairing check (6.4.8 steps 1 to 5).")
+        "round 1); a tampered one is refused before the pairing check (6.4.8 steps 1 to 5). Sealed features (section "
+        "4.1): the cases named sealed_* and open_bundle_with_openings; a sealed bundle carries `openings` (section 11) "
+        "and a sealed replacement record `openings` (section 10.2), checked at the steps `openings` and "
+        "`replacements`. " + SALT_RULE + ".")
     out["cases"] = cases
     return out
 
 
-def unchecked_bundle(m: dict, pool: list, reveal: dict) -> dict:
+def add_sealed_cases(add, honest: dict):
+    """Sealed features (sections 4.1, 9.4, 10.2, 11 and 12.1) on the sealed lottery draw of
+    draws.json."""
+    sl = sealed_lottery_inputs()
+    m, pool, reveal, private = sl["manifest"], sl["pool"], sl["reveal"], sl["openings"]
+    bundle = k.make_bundle(m, pool, reveal, private)
+    by_ticket = {op["ticket"]: op for op in private}
+    sel, alt = bundle["result"]["selected"], bundle["result"]["alternates"]
+    add("sealed_honest", "a lottery over a sealed pool, with the openings of the panel and the alternates", bundle,
+        {"commitment": bundle["commitment"]}, expect=("valid_if", None, None))
+
+    def tampered(edit) -> dict:
+        b = copy.deepcopy(bundle)
+        edit(b)
+        return b
+
+    def other_value(feature: int, value: str) -> str:
+        values = [v["value"] for v in sl["features"][feature]["values"]]
+        return values[(values.index(value) + 1) % len(values)]
+
+    def change_values(b):
+        op = b["openings"][0]
+        op["values"][0] = other_value(0, op["values"][0])
+
+    add("sealed_opening_values_changed", "the opening of the first panel member with another declared genre: it "
+        "does not hash to the seal", tampered(change_values), expect=("invalid", "openings", "OpeningMismatch"))
+    add("sealed_opening_wrong_salt", "the opening of the second panel member with another record's salt",
+        tampered(lambda b: b["openings"][1].update(salt=salt_of(alt[0]).hex())),
+        expect=("invalid", "openings", "OpeningMismatch"))
+    add("sealed_openings_missing_one", "the openings without the last alternate's",
+        tampered(lambda b: b["openings"].pop()), expect=("invalid", "openings", "OpeningMismatch"))
+    add("sealed_openings_absent", "a sealed bundle without openings",
+        tampered(lambda b: b.pop("openings")), expect=("invalid", "openings", "OpeningMismatch"))
+
+    def swap(b):
+        ops = b["openings"]
+        ops[0], ops[1] = ops[1], ops[0]
+    add("sealed_openings_wrong_order", "the openings of the first two panel members swapped", tampered(swap),
+        expect=("invalid", "openings", "OpeningMismatch"))
+    outsider = next(t for t in by_ticket if t not in sel + alt)
+    add("sealed_openings_extra", "the honest openings, then the honest opening of a person neither on the panel nor "
+        "an alternate", tampered(lambda b: b["openings"].append(by_ticket[outsider])),
+        expect=("invalid", "openings", "OpeningMismatch"))
+    add("sealed_opening_unknown_value", "an opening whose âge is not a declared value",
+        tampered(lambda b: b["openings"][2]["values"].__setitem__(1, "90 ans et plus")),
+        expect=("invalid", "openings", "UnknownValue"))
+    add("sealed_opening_wrong_value_count", "an opening with one value for two features",
+        tampered(lambda b: b["openings"][3].update(values=b["openings"][3]["values"][:1])),
+        expect=("invalid", "openings", "WrongValueCount"))
+    add("sealed_pool_record_with_values", "a sealed record of the pool that also publishes its values (srec(r) "
+        "does not hold them: the root still matches)",
+        tampered(lambda b: b["pool"][0].update(values=list(private[0]["values"]))),
+        expect=("invalid", "pool", "SealedRecord"))
+    add("open_bundle_with_openings", "an open pool's bundle that carries an opening",
+        dict(copy.deepcopy(honest), openings=[opening_of(next(r for r in honest["pool"]
+                                                               if r["ticket"] == honest["result"]["selected"][0]))]),
+        expect=("invalid", "openings", "OpeningMismatch"))
+    add("sealed_manifest_uniform", "a sealed pool and a manifest that seals the features of a uniform draw",
+        sealed_uniform_bundle(), expect=("invalid", "manifest", "InvalidMethod"))
+
+    # A portfolio holding a panel that breaks exactly one quota bound and keeps the household rule
+    # (the first such panel in lexicographic order); the first reveal that draws it.
+    open_pool = sl["open_pool"]
+    recs = [k.parse_record(r) for r in open_pool]
+    bad = next(list(c) for c in itertools.combinations(range(len(open_pool)), 4)
+               if len(k.broken_quotas({"features": sl["features"]}, recs, list(c))) == 1
+               and not k.broken_households({"household_rule": True, "features": sl["features"]}, recs, list(c)))
+    slb = sealed_lottery_inputs([bad])
+    pf = slb["manifest"]["method"]["portfolio"]
+    for i in itertools.count():
+        rv = hex_reveal(hashlib.sha256(f"sealed-bad-panel/{i}".encode()).hexdigest())
+        if k.draw(slb["manifest"], slb["pool"], rv)["info"]["lottery_index"] == len(pf) - 1:
+            break
+    bad_bundle = k.make_bundle(slb["manifest"], slb["pool"], rv, slb["openings"])
+    add("sealed_portfolio_panel_breaks_quota", "a sealed portfolio holding a panel that breaks a quota, and a draw "
+        "that picks it: the portfolio step cannot see it, the honest openings pass, the quotas step fails",
+        bad_bundle, {"commitment": bad_bundle["commitment"]}, expect=("invalid", "quotas", "QuotaBroken"))
+
+    # Replacement records (10.2, sealed features).
+    lists = dict((what, dropped) for what, dropped in sealed_replacement_lists(dict(
+        {"name": "lottery_sealed", "private_openings": private}, manifest=m, pool=pool, reveal=reveal,
+        selected=sel, alternates=alt)))
+    records = [k.make_replacement_record(bundle, dropped, openings=private) for dropped in lists.values()]
+    beyond = next(r for r in records if len(r["openings"]) >= 2 and not r["broken_quotas"])
+    fallback = records[-1]
+    assert fallback["broken_quotas"] and fallback["openings"]
+    add("sealed_replacements_correct", "replacement records of the sealed draw, each with the openings the rule "
+        "reads beyond the panel and the alternates (none for the first; every candidate's for the last, which breaks "
+        "quotas)", bundle, {"commitment": bundle["commitment"]}, records, expect=("valid_if", None, None))
+
+    def tampered_record(name: str, what: str, edit, record=beyond):
+        rec = copy.deepcopy(record)
+        edit(rec)
+        add(name, what, bundle, None, [rec], expect=("invalid", "replacements", "ReplacementMismatch"))
+
+    tampered_record("sealed_replacement_opening_missing", "a sealed replacement record without the opening of the "
+                    "last candidate the rule reads", lambda r: r["openings"].pop())
+    tampered_record("sealed_replacement_openings_absent", "a sealed replacement record without openings",
+                    lambda r: r.pop("openings"))
+    read = {o["ticket"] for rec in records for o in rec["openings"]}
+    unread = next(t for t in by_ticket if t not in read and t not in sel + alt)
+    tampered_record("sealed_replacement_opening_extra", "a sealed replacement record with the honest opening of a "
+                    "person the rule does not read", lambda r: r["openings"].append(by_ticket[unread]))
+    tampered_record("sealed_replacement_opening_of_alternate", "a sealed replacement record that also opens an "
+                    "alternate (the bundle opens it)", lambda r: r["openings"].insert(0, by_ticket[alt[0]]))
+
+    def tamper_opening(r):
+        op = r["openings"][0]
+        op["values"][1] = other_value(1, op["values"][1])
+    tampered_record("sealed_replacement_opening_tampered", "a sealed replacement record whose first opening has "
+                    "another declared âge", tamper_opening)
+    tampered_record("sealed_replacement_opening_wrong_salt", "a sealed replacement record whose first opening has "
+                    "another record's salt", lambda r: r["openings"][0].update(salt=salt_of(sel[0]).hex()))
+
+    def reorder(r):
+        r["openings"][0], r["openings"][1] = r["openings"][1], r["openings"][0]
+    tampered_record("sealed_replacement_openings_reordered", "a sealed replacement record with its first two "
+                    "openings swapped", reorder)
+    tampered_record("sealed_replacement_fallback_opening_missing", "the record that reads every candidate (no "
+                    "candidate keeps the quotas) without its last opening", lambda r: r["openings"].pop(), fallback)
+    open_rec = k.make_replacement_record(honest, [honest["result"]["selected"][0]])
+    with_opening = dict(open_rec, openings=[opening_of(next(r for r in honest["pool"]
+                                                             if r["ticket"] == open_rec["replacements"][0]))])
+    add("open_replacement_with_openings", "an open pool's replacement record that carries an opening", honest, None,
+        [with_opening], expect=("invalid", "replacements", "ReplacementMismatch"))
+
+
+def sealed_uniform_bundle() -> dict:
+    """The verify.json draw (uniform) over the sealed form of its pool, with a manifest that says
+    sealed: the bundle an organiser's tool would write if it did not check section 5.1."""
+    m, pool, reveal = verify_inputs()
+    sealed_pool, private = seal_pool(pool)
+    m = dict(m, pool={"root": pool_root(sealed_pool), "count": len(sealed_pool)}, sealed=True)
+    expect_error("InvalidMethod", k.parse_manifest, m)
+    M = k.parse_manifest(dict(m, sealed=False))
+    M["sealed"] = True
+    b = unchecked_bundle(m, sealed_pool, reveal, M)
+    tix = {op["ticket"]: op for op in private}
+    b["openings"] = [tix[t] for t in b["result"]["selected"] + b["result"]["alternates"]]
+    return b
+
+
+def unchecked_bundle(m: dict, pool: list, reveal: dict, M: dict | None = None) -> dict:
     """The bundle an organiser's tool would write if it did not check the rules of 5.2 that
     come after the Merkle root (household tags, the disclosure floor): the commitment, seed,
-    draw and transcript are computed as usual."""
-    M = k.parse_manifest(m)
+    draw and transcript are computed as usual. `M`, when given, is the parsed manifest (one that
+    section 5.1 refuses)."""
+    M = k.parse_manifest(m) if M is None else M
     recs = [k.parse_record(r) for r in pool]
     sources = k.parse_reveal(reveal)
     k.match_reveal(M["randomness"], sources)
@@ -1702,6 +2025,51 @@ def pool_case(name: str, what: str, m: dict, pool: list, error: str | None) -> d
     return case
 
 
+def sealed_pool_manifest(title: str, pool: list, open_pool: list, features: list, min_cell=None,
+                         sealed_=True) -> dict:
+    """A lottery manifest (household rule on) over `pool`, its portfolio made from the values of
+    `open_pool` (the same people, open)."""
+    pf = lottery_portfolio(open_pool, features, 4, True, 3, "pools/" + title)
+    return manifest(title, {"name": "lottery", "portfolio": pf}, 4, 2, features, pool, recipe=hex_recipe("graine"),
+                    household_rule=True, min_cell=min_cell, sealed_=sealed_)
+
+
+def add_sealed_pool_cases(add):
+    sl = sealed_lottery_inputs()
+    open_pool, features = sl["open_pool"], sl["features"]
+    sealed_pool = sl["pool"]
+    add("sealed_households_floor_5", "the sealed lottery of draws.json: 3 couples and 10 single people, sealed, "
+        "min_cell 5: two cells (the 6 people in a couple, the 10 single people)", sl["manifest"], sealed_pool)
+    add("sealed_open_form_floor_5", "the same people with their values published, min_cell 5: cells of 1 and 2 "
+        "records", sealed_pool_manifest("Les mêmes, ouverts", open_pool, open_pool, features, 5, None), open_pool,
+        "SmallCells")
+    # One household of three among couples and single people: a household shape of its own.
+    trio = copy.deepcopy(open_pool) + [record(ticket("sealed", 16), ["femme", AGE[1]], "foyer-D"),
+                                       record(ticket("sealed", 17), ["homme", AGE[1]], "foyer-D"),
+                                       record(ticket("sealed", 18), ["homme", AGE[0]], "foyer-D")]
+    sealed_trio = seal_pool(trio)[0]
+    add("sealed_lone_household_shape", "the same sealed pool and a household of three, the only household of its "
+        "size: a cell of 3 records, below min_cell 5",
+        sealed_pool_manifest("Un foyer de trois", sealed_trio, trio, features, 5), sealed_trio, "SmallCells")
+    add("sealed_lone_household_shape_floor_3", "the same, min_cell 3",
+        sealed_pool_manifest("Un foyer de trois", sealed_trio, trio, features, 3), sealed_trio)
+    mixed = copy.deepcopy(sealed_pool)
+    mixed[7] = copy.deepcopy(open_pool[7])
+    add("sealed_manifest_open_record", "a sealed manifest and a pool whose eighth record publishes its values "
+        "instead of a seal", sealed_pool_manifest("Un enregistrement ouvert", mixed, open_pool, features, 5), mixed,
+        "SealedRecord")
+    with_values = copy.deepcopy(sealed_pool)
+    with_values[3]["values"] = list(open_pool[3]["values"])
+    add("sealed_record_with_values", "a sealed manifest and a sealed record that also publishes its values",
+        sealed_pool_manifest("Un sceau et des valeurs", with_values, open_pool, features, 5), with_values,
+        "SealedRecord")
+    verify_pool = verify_inputs()[1]
+    one_sealed = copy.deepcopy(verify_pool)
+    one_sealed[2] = sealed(one_sealed[2])
+    add("open_manifest_sealed_record", "an open manifest (sealed absent) and a pool whose third record is sealed",
+        pool_manifest("Un enregistrement scellé", one_sealed, VERIFY_FEATURES), one_sealed, "SealedRecord")
+
+
 def gen_pools() -> dict:
     cases = []
 
@@ -1761,6 +2129,7 @@ def gen_pools() -> dict:
     off[0]["household"] = off[1]["household"] = "foyer-1"
     add("tag_rule_off", "a shared household tag, household rule off", pool_manifest("Sans règle", off), off,
         "HouseholdTag")
+    add_sealed_pool_cases(add)
     out = header(
         "Pool validity (SPEC section 5.2): household tags and the disclosure floor. " + SECRET_RULE + ". Each case: "
         "`name`, `what` it shows, `manifest` and `pool` (section 14; the manifest commits this pool, so its root "
@@ -1770,7 +2139,10 @@ def gen_pools() -> dict:
         "profile with the multiset of the profiles of the record's housemates), `smallest_cell` and `alone` (the "
         "number of records alone in their cell). The figures follow the definition of a cell even when the floor "
         "does not apply (then all records are in one cell); they are null for a pool that fails with HouseholdTag "
-        "or an earlier error.")
+        "or an earlier error. Sealed features (section 4.1): the cases named sealed_* and open_manifest_sealed_record; "
+        "every record of a sealed manifest is sealed (`values` empty and a `seal`), and none of an open one "
+        "(SealedRecord); the profile of a sealed record is the empty list, so a sealed pool's cells are made by "
+        "the household tags alone. " + SALT_RULE + ".")
     out["cases"] = cases
     return out
 
@@ -1789,6 +2161,8 @@ def gen_receipts(draws: dict) -> dict:
         b = {"format": "kleroterion-bundle", "spec": k.SPEC_ID, "manifest": d["manifest"],
              "commitment": d["commitment"], "pool": d["pool"], "reveal": d["reveal"], "seed": d["seed"],
              "result": {"selected": d["selected"], "alternates": d["alternates"]}, "transcript": d["transcript"]}
+        if "openings" in d:
+            b["openings"] = d["openings"]
         bundles.append({"name": name, "bundle": b})
         return b
 
@@ -1841,15 +2215,49 @@ def gen_receipts(draws: dict) -> dict:
     bundles.append({"name": "uniform_seed_tampered", "bundle": bad})
     add("bundle_fails", "a genuine receipt against a bundle whose verification fails (its seed): the receipt "
         "matches, but its outcome is not established", "uniform_seed_tampered", bad, genuine(bad, i))
+
+    # Sealed features (section 13, check 5): the receipt of a sealed record carries its opening.
+    sname = "lottery_sealed"
+    sb = bundle_of(sname)
+    private = by_name[sname]["private_openings"]
+    stickets = [r["ticket"] for r in sb["pool"]]
+
+    def sealed_genuine(index):
+        return k.make_receipt(sb, index, secret_of(stickets[index]), private[index])
+
+    ssel, salt_ = sb["result"]["selected"], sb["result"]["alternates"]
+    sothers = [t for t in stickets if t not in ssel and t not in salt_]
+    for label, t in (("selected", ssel[0]), ("alternate", salt_[1]), ("not_selected", sothers[0])):
+        add(f"{sname}_{label}", f"the genuine receipt of a person {label.replace('_', ' ')}, with their opening",
+            sname, sb, sealed_genuine(stickets.index(t)))
+    si = stickets.index(sothers[0])
+    sj = (si + 1) % len(stickets)
+    src = sealed_genuine(si)
+    no_opening = copy.deepcopy(src)
+    del no_opening["opening"]
+    add("sealed_receipt_without_opening", "the receipt of a sealed record without its opening", sname, sb,
+        no_opening, 5)
+    add("sealed_receipt_opening_wrong_salt", "the receipt of a sealed record whose opening has another record's "
+        "salt", sname, sb, dict(src, opening=dict(src["opening"], salt=salt_of(stickets[sj]).hex())), 5)
+    changed = copy.deepcopy(src)
+    changed["opening"]["values"][0] = GENRE[1 - GENRE.index(changed["opening"]["values"][0])]
+    add("sealed_receipt_opening_values_changed", "the receipt of a sealed record whose opening has another "
+        "declared genre", sname, sb, changed, 5)
+    add("sealed_receipt_opening_of_another_record", "the receipt of a sealed record with the opening of another "
+        "record", sname, sb, dict(src, opening=private[sj]), 5)
+    add("open_receipt_with_opening", "the genuine receipt of an open record that carries an opening", bname, b,
+        dict(rc, opening=opening_of(b["pool"][i])), 5)
     out = header(
         "Receipts (SPEC section 13). " + SECRET_RULE + ". bundles: the bundles the receipts are checked against "
-        "(section 14), by name (the draws of draws.json of the same name, and that of `uniform` with its seed "
-        "tampered). cases: `receipt` (section 14, with its `secret`) checked against the bundle named `bundle`; "
-        "`matches` (checks 1 to 4 of section 13 pass), `failed_check` (the first check that fails, 1 to 4, or null), "
+        "(section 14), by name (the draws of draws.json of the same name, with their `openings` for lottery_sealed, "
+        "and that of `uniform` with its seed tampered). cases: `receipt` (section 14, with its `secret`, and its "
+        "`opening` for a sealed record) checked against the bundle named `bundle`; "
+        "`matches` (checks 1 to 5 of section 13 pass), `failed_check` (the first check that fails, 1 to 5, or null; "
+        "check 5: a sealed record's receipt carries an opening that opens it, an open record's none), "
         "`error_kind` (ReceiptMismatch for every failure, else null), `outcome` (selected, alternate or not "
         "selected; null when the receipt does not match), `position` (1-based, selected) and `number` (1-based, "
         "alternate), null otherwise, and `established` (the bundle verifies, section 12; false when the receipt "
-        "does not match).")
+        "does not match). " + SALT_RULE + ".")
     out.update({"bundles": bundles, "cases": cases})
     return out
 

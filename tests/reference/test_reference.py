@@ -573,6 +573,335 @@ def test_drand_rules():
 
 
 # ---------------------------------------------------------------------------
+# Sealed features (sections 4.1, 5, 5.2, 9.4, 10.2, 11, 12.1 and 13)
+# ---------------------------------------------------------------------------
+
+def _str_by_hand(x: str) -> bytes:
+    b = x.encode("utf-8")
+    return len(b).to_bytes(4, "big") + b
+
+
+def _seal_by_hand(ticket: str, values: list, salt: bytes) -> bytes:
+    """4.1: H("seal", str(ticket) || list(str, values) || raw32(salt)), with hashlib only."""
+    message = _str_by_hand(ticket) + len(values).to_bytes(4, "big") + b"".join(_str_by_hand(v) for v in values) + salt
+    return hashlib.sha256(_str_by_hand("kleroterion/v2/seal") + message).digest()
+
+
+def _sealed_leaf_by_hand(r: dict) -> bytes:
+    """4.1: SHA-256(0x00 || str("kleroterion/v2/sealed-record") || srec(r)), with hashlib only."""
+    hh = r.get("household")
+    srec = (_str_by_hand(r["ticket"]) + bytes.fromhex(r["seal"])
+            + (b"\x00" if hh is None else b"\x01" + _str_by_hand(hh)) + bytes.fromhex(r["holder"]))
+    return hashlib.sha256(b"\x00" + _str_by_hand("kleroterion/v2/sealed-record") + srec).digest()
+
+
+def test_seal_by_hand():
+    salt = bytes(range(32))
+    message = (b"\x00\x00\x00\x03T-1" + b"\x00\x00\x00\x02" + b"\x00\x00\x00\x05femme"
+               + b"\x00\x00\x00\x0e60 ans et plus" + salt)
+    assert k.seal_bytes("T-1", ["femme", "60 ans et plus"], salt) == message
+    expected = hashlib.sha256(b"\x00\x00\x00\x13kleroterion/v2/seal" + message).digest()
+    assert k.seal_of("T-1", ["femme", "60 ans et plus"], salt) == expected
+    assert k.H("seal", message) == expected
+    # Each input changes the seal; no feature gives list(str, []) = u32(0).
+    assert k.seal_of("T-1", ["homme", "60 ans et plus"], salt) != expected
+    assert k.seal_of("T-1", ["femme", "60 ans et plus"], bytes(32)) != expected
+    assert k.seal_of("T-2", ["femme", "60 ans et plus"], salt) != expected
+    assert k.seal_of("T-1", [], salt) == hashlib.sha256(
+        b"\x00\x00\x00\x13kleroterion/v2/seal" + b"\x00\x00\x00\x03T-1" + b"\x00\x00\x00\x00" + salt).digest()
+    # A salt is raw32: exactly 32 bytes.
+    try:
+        k.seal_of("T-1", [], bytes(31))
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a 31-byte salt was accepted")
+
+
+def test_sealed_leaf_by_hand():
+    holder = k.holder_of(b"\x07" * 32)
+    seal = k.seal_of("T-1", ["femme"], b"\x05" * 32)
+    r = {"ticket": "T-1", "values": [], "seal": seal.hex(), "household": "foyer-1", "holder": holder.hex()}
+    rec = k.parse_record(r)
+    assert k.is_sealed(rec) and rec[4] == seal
+    srec = b"\x00\x00\x00\x03T-1" + seal + b"\x01" + b"\x00\x00\x00\x07foyer-1" + holder
+    assert k.rec_bytes(rec) == srec
+    leaf = hashlib.sha256(b"\x00" + b"\x00\x00\x00\x1ckleroterion/v2/sealed-record" + srec).digest()
+    assert k.leaf_hash(rec) == leaf == _sealed_leaf_by_hand(r)
+    # Without household: opt(str, household) is one zero byte.
+    r2 = dict(r, household=None)
+    srec2 = b"\x00\x00\x00\x03T-1" + seal + b"\x00" + holder
+    assert k.leaf_hash(k.parse_record(r2)) == hashlib.sha256(
+        b"\x00" + b"\x00\x00\x00\x1ckleroterion/v2/sealed-record" + srec2).digest()
+    # The open leaf of the same person differs (another text after 0x00, values instead of a seal).
+    open_rec = k.parse_record({"ticket": "T-1", "values": ["femme"], "household": "foyer-1", "holder": holder.hex()})
+    assert not k.is_sealed(open_rec) and k.leaf_hash(open_rec) != leaf
+    # srec(r) does not hold values: a sealed record that also lists values has the same leaf.
+    assert k.leaf_hash(k.parse_record(dict(r, values=["femme"]))) == leaf
+
+
+def _lottery_manifest(pool, features, portfolio, sealed=None, household_rule=True, min_cell=None):
+    m = {"spec": "kleroterion/v2", "title": "t", "method": {"name": "lottery", "portfolio": portfolio},
+         "panel_size": len(portfolio[0]), "alternates": 1, "household_rule": household_rule,
+         "features": [{"name": f, "values": [{"value": v, "min": mn, "max": mx} for v, mn, mx in vals]}
+                      for f, vals in features],
+         "pool": {"root": k.mth([k.leaf_hash(k.parse_record(r)) for r in pool]).hex(), "count": len(pool)}}
+    if min_cell is not None:
+        m["min_cell"] = min_cell
+    if sealed is not None:
+        m["sealed"] = sealed
+    return m
+
+
+def _sealed_people():
+    """Four people, a couple and two single people; genre with quotas 1..1 on panels of 2."""
+    rec = make_vectors.record
+    people = [rec("a", ["f"], "x"), rec("b", ["h"], "x"), rec("c", ["f"]), rec("d", ["h"])]
+    features = [("genre", [("f", 1, 1), ("h", 1, 1)])]
+    return people, features
+
+
+def test_manifest_sealed_field():
+    people, features = _sealed_people()
+    pool = [make_vectors.sealed(r) for r in people]
+    m = _lottery_manifest(pool, features, [[0, 3], [1, 2]])
+    absent = k.manifest_bytes(k.parse_manifest(m))
+    assert k.parse_manifest(m)["sealed"] is False
+    assert k.manifest_bytes(k.parse_manifest(dict(m, sealed=False))) == absent
+    sealed = k.manifest_bytes(k.parse_manifest(dict(m, sealed=True)))
+    # Section 5: bool(sealed) is the last byte of man(M), after u32(min_cell) (absent: 1).
+    assert absent[-5:] == b"\x00\x00\x00\x01\x00" and sealed == absent[:-1] + b"\x01"
+    assert k.commitment(k.parse_manifest(dict(m, sealed=True))) == hashlib.sha256(
+        _str_by_hand("kleroterion/v2/manifest") + sealed).digest()
+    # 5.1: sealed only with lottery (InvalidMethod); after the household rule's own check.
+    for method in ({"name": "uniform"}, {"name": "greedy", "max_attempts": 3}, {"name": "rfc3797"},
+                   {"name": "stratified", "feature": "genre", "allocation": {"kind": "largest_remainder"}}):
+        raises("InvalidMethod", k.parse_manifest, dict(m, method=method, sealed=True, household_rule=False))
+    raises("HouseholdRuleNotSupported", k.parse_manifest, dict(m, method={"name": "uniform"}, sealed=True))
+    k.parse_manifest(dict(m, method={"name": "uniform"}, sealed=False, household_rule=False))
+    # Section 14: sealed is a boolean that may be absent (not null).
+    raises("Json", k.parse_manifest, dict(m, sealed=None))
+    raises("Json", k.parse_manifest, dict(m, sealed=1))
+
+
+def test_sealed_pool_rules():
+    people, features = _sealed_people()
+    pool = [make_vectors.sealed(r) for r in people]
+    M = k.parse_manifest(_lottery_manifest(pool, features, [[0, 3], [1, 2]], sealed=True, min_cell=2))
+    recs = k.parse_pool(M, pool)
+    # 5.2: the profile of a sealed record is empty: cells are the couple (2) and the single people (2).
+    assert k.cell_figures(M, recs) == {"applies": True, "sizes": [2, 2], "smallest": 2, "alone": 0}
+    raises("SmallCells", k.parse_pool, k.parse_manifest(
+        _lottery_manifest(pool, features, [[0, 3], [1, 2]], sealed=True, min_cell=3)), pool)
+    # The same people open: every record is alone in its cell.
+    Mo = k.parse_manifest(_lottery_manifest(people, features, [[0, 3], [1, 2]]))
+    assert k.cell_figures(Mo, k.parse_pool(Mo, people))["alone"] == 4
+    # SealedRecord: an open record under a sealed manifest, a sealed one under an open manifest,
+    # a sealed record with values; checked after the root and the tickets, before the values.
+    for bad, sealed in (([people[0]] + pool[1:], True), (people[:3] + [pool[3]], None),
+                        (pool[:2] + [dict(pool[2], values=["f"])] + pool[3:], True)):
+        raises("SealedRecord", k.parse_pool,
+               k.parse_manifest(_lottery_manifest(bad, features, [[0, 3], [1, 2]], sealed=sealed)), bad)
+    dup = pool[:3] + [dict(make_vectors.sealed(people[3]), ticket="a")]
+    raises("DuplicateTicket", k.parse_pool, k.parse_manifest(_lottery_manifest(dup, features, [[0, 3]])), dup)
+    # A sealed record's seal is 32 bytes (section 14).
+    raises("InvalidHex", k.parse_record, dict(pool[0], seal="00" * 31))
+    raises("Json", k.parse_record, dict(pool[0], seal=None))
+
+
+def test_opening_rules():
+    people, features = _sealed_people()
+    pool = [make_vectors.sealed(r) for r in people]
+    M = k.parse_manifest(_lottery_manifest(pool, features, [[0, 3]], sealed=True))
+    recs = k.parse_pool(M, pool)
+    good = k.parse_opening(make_vectors.opening_of(people[0]))
+    assert k.opening_problem(M, recs[0], good) is None
+    assert k.opening_problem(M, recs[1], good)[0] == "OpeningMismatch"  # another ticket
+    assert k.opening_problem(M, recs[0], dict(good, values=["h"]))[0] == "OpeningMismatch"
+    assert k.opening_problem(M, recs[0], dict(good, salt=bytes(32)))[0] == "OpeningMismatch"
+    assert k.opening_problem(M, recs[0], dict(good, values=[]))[0] == "WrongValueCount"
+    assert k.opening_problem(M, recs[0], dict(good, values=["f", "f"]))[0] == "WrongValueCount"
+    assert k.opening_problem(M, recs[0], dict(good, values=["x"]))[0] == "UnknownValue"
+    open_rec = k.parse_record(people[0])
+    assert k.opening_problem(M, open_rec, good)[0] == "OpeningMismatch"
+    # An opening made for the quotas (another declared value) cannot hash to the seal; a salt is 32 bytes.
+    raises("InvalidHex", k.parse_opening, dict(make_vectors.opening_of(people[0]), salt="00"))
+    raises("Json", k.parse_opening, dict(make_vectors.opening_of(people[0]), extra=1))
+
+
+def _sealed_draw():
+    return [d for d in load("draws.json")["draws"] if d["name"] == "lottery_sealed"][0]
+
+
+def test_sealed_portfolio_checks_no_quotas():
+    """9.4: in a sealed pool the portfolio step checks the household rule, not the quotas."""
+    people, features = _sealed_people()
+    pool = [make_vectors.sealed(r) for r in people]
+    breaks_quota = [[0, 3], [2, 3], [1, 3]]  # [1, 3]: two men
+    reveal = make_vectors.hex_reveal("00")
+    k.prepare(_lottery_manifest(pool, features, breaks_quota, sealed=True), pool, reveal)
+    raises("InvalidPortfolio", k.prepare, _lottery_manifest(people, features, breaks_quota), people, reveal)
+    raises("InvalidPortfolio", k.prepare, _lottery_manifest(pool, features, [[0, 1]], sealed=True), pool, reveal)
+    d = _sealed_draw()
+    report = k.verify(_bundle(d))
+    portfolio = [x for x in report["steps"] if x["id"] == "portfolio"][0]
+    assert portfolio["status"] == "passed"
+    assert any("quotas of the undrawn panels are sealed" in line for line in portfolio["detail"])
+    open_report = k.verify(_bundle(load("draws.json")["draws"][0]))
+    assert [x["status"] for x in open_report["steps"] if x["id"] == "openings"] == ["skipped"]
+
+
+def test_sealed_openings_step():
+    d = _sealed_draw()
+    b = _bundle(d)
+    assert k.verify(b)["valid"]
+
+    def outcome(edit):
+        bb = copy.deepcopy(b)
+        edit(bb)
+        report = k.verify(bb)
+        return k.failed_step(report), report["error_kind"]
+
+    assert outcome(lambda bb: bb["openings"].pop(0)) == ("openings", "OpeningMismatch")
+    assert outcome(lambda bb: bb.pop("openings")) == ("openings", "OpeningMismatch")
+    assert outcome(lambda bb: bb["openings"].reverse()) == ("openings", "OpeningMismatch")
+    assert outcome(lambda bb: bb["openings"].append(bb["openings"][0])) == ("openings", "OpeningMismatch")
+    assert outcome(lambda bb: bb["openings"][-1].update(salt="11" * 32)) == ("openings", "OpeningMismatch")
+    assert outcome(lambda bb: bb["openings"][0]["values"].append("femme")) == ("openings", "WrongValueCount")
+    assert outcome(lambda bb: bb["openings"][0]["values"].__setitem__(0, "autre")) == ("openings", "UnknownValue")
+    assert outcome(lambda bb: bb["openings"][0].update(salt="00")) == ("format", "UnreadableBundle")
+    # The openings are not hashed into the transcript (11).
+    assert k.verify(b)["steps"][-2]["status"] == "passed"
+    # An open pool has no openings; an empty list counts as none.
+    o = _bundle(load("draws.json")["draws"][0])
+    assert k.verify(dict(o, openings=[]))["valid"]
+    op = {"ticket": o["result"]["selected"][0], "values": ["femme", "Montpellier"], "salt": "00" * 32}
+    report = k.verify(dict(o, openings=[op]))
+    assert (k.failed_step(report), report["error_kind"]) == ("openings", "OpeningMismatch")
+
+
+def test_sealed_replacement_reads_in_first_read_order():
+    """10.2: the record opens the records the rule reads beyond the panel and the alternates, in the
+    order it first reads them: a lottery candidate when it is tried (available, not on the panel,
+    keeping the household rule); every such candidate when none keeps the quotas. Checked against
+    a direct reading of the text on every single drop-out of the sealed draw."""
+    d = _sealed_draw()
+    values = {op["ticket"]: op["values"] for op in d["private_openings"]}
+    households = {r["ticket"]: r.get("household") for r in d["pool"]}
+    M = k.parse_manifest(d["manifest"])
+    seed = bytes.fromhex(d["seed"])
+    recs = k.parse_pool(M, d["pool"])
+    tix = [r[0] for r in recs]
+    sel = [tix.index(t) for t in d["selected"]]
+    order = [tix[i] for i in k.replacement_order(M, recs, seed, sel)]
+
+    def violation(panel):
+        total = 0
+        for f, feat in enumerate(M["features"]):
+            for v in feat["values"]:
+                c = sum(1 for t in panel if values[t][f] == v["value"])
+                total += max(0, v["min"] - c) + max(0, c - v["max"])
+        return total
+
+    for dropped in [[t] for t in d["selected"]] + [list(d["alternates"]) + [d["selected"][0]]]:
+        panel = list(d["selected"])
+        reads = []
+        for t in dropped:
+            if t not in panel:
+                continue
+            pos = panel.index(t)
+            others = [p for p in panel if p != t]
+            fair = [c for c in order if c not in dropped and c not in panel
+                    and (households[c] is None or all(households[p] != households[c] for p in others))]
+            chosen = None
+            for c in fair:
+                reads.append(c)
+                if violation(others[:pos] + [c] + others[pos:]) == 0:
+                    chosen = c
+                    break
+            if chosen is None and fair:
+                chosen = min(fair, key=lambda c: violation(others[:pos] + [c] + others[pos:]))
+            if chosen is None:
+                panel.pop(pos)
+            else:
+                panel[pos] = chosen
+        expected = []
+        for c in reads:
+            if c not in d["selected"] + d["alternates"] and c not in expected:
+                expected.append(c)
+        r = k.replace(d["manifest"], d["pool"], d["reveal"], None, dropped, d["private_openings"])
+        assert [op["ticket"] for op in r["openings"]] == expected, dropped
+        assert r["panel"] == panel, dropped
+    # Without the organiser's openings, a sealed replacement cannot be made.
+    raises("OpeningMismatch", k.replace, d["manifest"], d["pool"], d["reveal"], None, [d["selected"][0]])
+
+
+def test_sealed_replacement_records():
+    d = _sealed_draw()
+    b = _bundle(d)
+    sel, alt = d["selected"], d["alternates"]
+    beyond = max(([t] for t in sel), key=lambda x: len(k.replace(d["manifest"], d["pool"], d["reveal"], None, x,
+                                                                  d["private_openings"])["openings"]))
+    rec = k.make_replacement_record(b, beyond, openings=d["private_openings"])
+    assert len(rec["openings"]) >= 2 and k.verify(b, None, [rec])["valid"]
+    # The openings are not hashed into replacement_hash.
+    D = [[r["ticket"] for r in d["pool"]].index(t) for t in rec["dropped"]]
+    R = [[r["ticket"] for r in d["pool"]].index(t) for t in rec["replacements"]]
+    assert rec["hash"] == k.H("replacement", bytes.fromhex(d["transcript"]) + k.enc_list(k.enc_u32, D)
+                              + k.enc_list(lambda x: k.enc_opt(k.enc_u32, x), R)).hex()
+    for edit in (lambda r: r["openings"].pop(), lambda r: r["openings"].pop(0), lambda r: r.pop("openings"),
+                 lambda r: r["openings"].append(r["openings"][0]), lambda r: r["openings"].reverse(),
+                 lambda r: r["openings"][0].update(salt="22" * 32),
+                 lambda r: r["openings"].insert(0, d["openings"][0])):
+        bad = copy.deepcopy(rec)
+        edit(bad)
+        report = k.verify(b, None, [bad])
+        assert (k.failed_step(report), report["error_kind"]) == ("replacements", "ReplacementMismatch")
+    # A record from the alternates opens nothing; the project's tools still write `openings`.
+    quiet = [[t] for t in sel if not k.replace(d["manifest"], d["pool"], d["reveal"], None, [t],
+                                               d["private_openings"])["openings"]][0]
+    rec = k.make_replacement_record(b, quiet, openings=d["private_openings"])
+    assert rec["openings"] == [] and k.verify(b, None, [rec])["valid"]
+    assert k.verify(b, None, [{key: v for key, v in rec.items() if key != "openings"}])["valid"]
+
+
+def test_sealed_receipts():
+    d = _sealed_draw()
+    b = _bundle(d)
+    secret = lambda i: make_vectors.secret_of(d["pool"][i]["ticket"])  # noqa: E731
+    for i in range(len(d["pool"])):
+        out = k.check_receipt(k.make_receipt(b, i, secret(i), d["private_openings"][i]), b)
+        assert out["matches"] and out["established"] and out["check"] is None
+    rc = k.make_receipt(b, 2, secret(2), d["private_openings"][2])
+    assert k.check_receipt({key: v for key, v in rc.items() if key != "opening"}, b)["check"] == 5
+    assert k.check_receipt(dict(rc, opening=d["private_openings"][3]), b)["check"] == 5
+    assert k.check_receipt(dict(rc, opening=dict(rc["opening"], salt="00" * 32)), b)["check"] == 5
+    # Check 4 comes before check 5: a receipt without its secret fails there, opening or not.
+    assert k.check_receipt(dict(rc, secret="00" * 32), b)["check"] == 4
+    o = _bundle(load("draws.json")["draws"][0])
+    orc = k.make_receipt(o, 0, make_vectors.secret_of(o["pool"][0]["ticket"]))
+    assert k.check_receipt(orc, o)["check"] is None
+    assert k.check_receipt(dict(orc, opening=make_vectors.opening_of(o["pool"][0])), o)["check"] == 5
+
+
+def test_vector_seals_follow_the_salt_rule():
+    """Every sealed record of draws.json's sealed draw is opened by the organiser's opening made
+    with the salt rule of make_vectors (documented in each file)."""
+    d = _sealed_draw()
+    for r, op in zip(d["pool"], d["private_openings"]):
+        assert op["ticket"] == r["ticket"] and bytes.fromhex(op["salt"]) == make_vectors.salt_of(r["ticket"])
+        assert _seal_by_hand(r["ticket"], op["values"], bytes.fromhex(op["salt"])).hex() == r["seal"]
+    n = 0
+    for c in load("pools.json")["cases"]:
+        for r in c["pool"]:
+            if "seal" in r and r["values"] == []:
+                n += 1
+                assert any(_seal_by_hand(r["ticket"], [g, a], make_vectors.salt_of(r["ticket"])).hex() == r["seal"]
+                           for g in make_vectors.GENRE for a in make_vectors.AGE), r
+    assert n > 16
+
+
+# ---------------------------------------------------------------------------
 # Vector files
 # ---------------------------------------------------------------------------
 
@@ -597,11 +926,25 @@ def test_vectors_encoding():
         r = k.parse_record(c["record"])
         assert k.rec_bytes(r).hex() == c["bytes"]
         assert k.leaf_hash(r).hex() == c["leaf"]
-        # Section 4: holder = H("holder", raw32(secret)), the last 32 bytes of rec(r).
+        # Section 4: holder = H("holder", raw32(secret)), the last 32 bytes of rec(r) (and srec(r)).
         assert k.holder_of(bytes.fromhex(c["secret"])) == r[3]
         assert c["bytes"].endswith(r[3].hex())
+        sealed = "seal" in c["record"]
+        assert sealed == ("opening" in c) == ("seal_bytes" in c) == ("seal" in c)
+        if sealed:
+            # 4.1: the opening's seal message, its seal, and srec(r) = str(ticket) || raw32(seal) || ...
+            op = k.parse_opening(c["opening"])
+            assert c["record"]["values"] == [] and op["ticket"] == c["record"]["ticket"]
+            assert k.seal_bytes(op["ticket"], op["values"], op["salt"]).hex() == c["seal_bytes"]
+            assert _seal_by_hand(op["ticket"], op["values"], op["salt"]).hex() == c["seal"] == c["record"]["seal"]
+            assert c["bytes"].startswith((k.enc_str(op["ticket"]) + bytes.fromhex(c["seal"])).hex())
+            assert _sealed_leaf_by_hand(c["record"]).hex() == c["leaf"]
     assert any("household" not in c["record"] for c in v["records"])
     assert any(c["record"]["holder"] != c["record"]["holder"].lower() for c in v["records"])
+    sealed_records = [c for c in v["records"] if "seal" in c["record"]]
+    assert sealed_records and any(c["opening"]["values"] == [] for c in sealed_records)
+    assert any(c["opening"]["salt"] == "00" * 32 for c in sealed_records)
+    assert any("household" not in c["record"] for c in sealed_records)
     for c in cases(v, "manifests"):
         M = k.parse_manifest(c["manifest"])
         assert k.manifest_bytes(M).hex() == c["bytes"]
@@ -614,12 +957,20 @@ def test_vectors_encoding():
     # Section 5: man(M) ends with u32(min_cell); absent means 1.
     floors = {c["manifest"].get("min_cell") for c in v["manifests"]}
     assert {None, 0, 1, 5} <= floors
+    # Section 5: man(M) ends with u32(min_cell) || bool(sealed); sealed absent means false.
     for c in v["manifests"]:
-        assert c["bytes"].endswith(k.enc_u32(c["manifest"].get("min_cell", 1)).hex())
+        tail = k.enc_u32(c["manifest"].get("min_cell", 1)) + k.enc_bool(c["manifest"].get("sealed", False))
+        assert c["bytes"].endswith(tail.hex())
     by_bytes = {}
     for c in v["manifests"]:
         by_bytes.setdefault(c["bytes"], set()).add(c["manifest"].get("min_cell"))
     assert {None, 1} in by_bytes.values()
+    assert {c["manifest"].get("sealed") for c in v["manifests"]} == {None, False, True}
+    by_sealed = {}
+    for c in v["manifests"]:
+        by_sealed.setdefault(c["bytes"], set()).add(c["manifest"].get("sealed"))
+    assert any({None, False} <= x for x in by_sealed.values())
+    assert all(c["manifest"]["method"]["name"] == "lottery" for c in v["manifests"] if c["manifest"].get("sealed"))
     for c in cases(v, "invalid_manifests"):
         raises(c["error"], k.parse_manifest, c["manifest"])
     for c in cases(v, "lottery_values"):
@@ -633,6 +984,9 @@ def test_vectors_encoding():
                for s in c["reveal"]["sources"])
     whats = {c["what"] for c in v["invalid_manifests"]}
     assert any("EuroMillions" in w for w in whats) and "a main group with from_main_drum true" in whats
+    sealed_invalid = [c for c in v["invalid_manifests"] if c["manifest"].get("sealed")]
+    assert {c["manifest"]["method"]["name"] for c in sealed_invalid} == {"uniform", "greedy", "stratified", "rfc3797"}
+    assert all(c["error"] == "InvalidMethod" for c in sealed_invalid)
     for c in cases(v, "invalid_texts"):
         for cls, (lo, _) in k.TEXT_CLASSES.items():
             expected = None if c["reason"] == "empty" and lo == 0 else c["reason"]
@@ -688,9 +1042,12 @@ def test_vectors_sampling():
 
 
 def _bundle(d):
-    return {"format": "kleroterion-bundle", "spec": "kleroterion/v2", "manifest": d["manifest"],
-            "commitment": d["commitment"], "pool": d["pool"], "reveal": d["reveal"], "seed": d["seed"],
-            "result": {"selected": d["selected"], "alternates": d["alternates"]}, "transcript": d["transcript"]}
+    b = {"format": "kleroterion-bundle", "spec": "kleroterion/v2", "manifest": d["manifest"],
+         "commitment": d["commitment"], "pool": d["pool"], "reveal": d["reveal"], "seed": d["seed"],
+         "result": {"selected": d["selected"], "alternates": d["alternates"]}, "transcript": d["transcript"]}
+    if "openings" in d:
+        b["openings"] = d["openings"]
+    return b
 
 
 def test_vectors_draws():
@@ -713,21 +1070,54 @@ def test_vectors_draws():
         report = k.verify(_bundle(d), {"commitment": d["commitment"]})
         assert [s["id"] for s in report["steps"]] == k.STEP_IDS
         assert report["valid"] and report["verdict"] == "valid_if", (d["name"], report)
+        sealed = d["manifest"].get("sealed", False)
+        assert sealed == ("openings" in d) == ("private_openings" in d), d["name"]
+        status = {s["id"]: s["status"] for s in report["steps"]}
+        assert status["openings"] == ("passed" if sealed else "skipped"), d["name"]
+        if sealed:
+            # Section 11: the bundle opens the panel then the alternates, from the organiser's openings.
+            private = {op["ticket"]: op for op in d["private_openings"]}
+            assert [op["ticket"] for op in d["private_openings"]] == [r_["ticket"] for r_ in d["pool"]]
+            assert d["openings"] == [private[t] for t in d["selected"] + d["alternates"]]
+            assert k.make_bundle(d["manifest"], d["pool"], d["reveal"], d["private_openings"]) == _bundle(d)
     for f in cases(v, "failures"):
         raises(f["error"], k.draw, f["manifest"], f["pool"], f["reveal"])
     for c in cases(v, "replacements"):
         d = by_name[c["draw"]]
-        r = k.replace(d["manifest"], d["pool"], d["reveal"], bytes.fromhex(d["transcript"]), c["dropped"])
+        r = k.replace(d["manifest"], d["pool"], d["reveal"], bytes.fromhex(d["transcript"]), c["dropped"],
+                      d.get("private_openings"))
         assert r["replacements"] == c["replacements"], c
         assert r["panel"] == c["panel"], c
         assert r["broken_quotas"] == c["broken_quotas"], c
         assert r["hash"].hex() == c["hash"], c
-    assert all(list(c) == ["draw", "dropped", "replacements", "panel", "broken_quotas", "hash"]
-               for c in v["replacements"])
+        assert r["openings"] == c.get("openings", []), c
+        # A replacement record made from the bundle verifies (10.2, 12.1).
+        rec = {"format": "kleroterion-replacement", "spec": "kleroterion/v2", "transcript": d["transcript"],
+               "dropped": c["dropped"], "replacements": c["replacements"], "panel": c["panel"],
+               "broken_quotas": c["broken_quotas"], "hash": c["hash"]}
+        if "openings" in c:
+            rec["openings"] = c["openings"]
+        assert k.verify(_bundle(d), None, [rec])["valid"], c
+    for c in v["replacements"]:
+        keys = ["draw", "dropped", "replacements", "panel", "broken_quotas", "hash"]
+        if by_name[c["draw"]]["manifest"].get("sealed"):
+            keys.append("openings")
+        assert list(c) == keys, c
+    # Sealed replacements: candidates read beyond the alternates, and a fallback that reads them all.
+    sealed_reps = [c for c in v["replacements"] if "openings" in c]
+    assert any(c["openings"] == [] for c in sealed_reps)
+    for c in sealed_reps:
+        d = by_name[c["draw"]]
+        assert all(op["ticket"] not in d["selected"] + d["alternates"] for op in c["openings"])
+    assert any(c["openings"] and not c["broken_quotas"] for c in sealed_reps)
+    assert any(c["openings"] and c["broken_quotas"] for c in sealed_reps)
     assert any(len(c["broken_quotas"]) > 2 for c in v["replacements"])
     names = {d["name"] for d in v["draws"]}
     assert {"uniform", "stratified_explicit", "stratified_largest_remainder", "stratified_sainte_lague",
-            "greedy", "lottery", "rfc3797", "uniform_public_sources"} <= names
+            "greedy", "lottery", "rfc3797", "uniform_public_sources", "lottery_sealed"} <= names
+    ls = by_name["lottery_sealed"]
+    assert ls["manifest"]["household_rule"] and len(ls["pool"]) >= 12
+    assert len(ls["manifest"]["method"]["portfolio"]) > 1
     assert by_name["greedy_households_retry"]["intermediate"]["attempt"] >= 1
     rfc = by_name["rfc3797"]
     assert rfc["selected"] == ["Lee", "Doc", "Mary", "Charity", "Kasczynski", "Envy", "Sneazy", "Anger",
@@ -802,7 +1192,21 @@ def test_vectors_verify():
         assert (c["verdict"] == "valid") == (c["valid"] and not c["by_hand"])
     kinds = {c["error_kind"] for c in v["cases"]}
     assert {"CommitmentMismatch", "LotteryMismatch", "CommittedLate", "ReplacementMismatch", "UnreadableBundle",
-            "UnsupportedSpec", "DrawMismatch", "InvalidReveal", "HouseholdTag", "SmallCells"} <= kinds
+            "UnsupportedSpec", "DrawMismatch", "InvalidReveal", "HouseholdTag", "SmallCells", "OpeningMismatch",
+            "WrongValueCount", "UnknownValue", "SealedRecord", "InvalidMethod", "QuotaBroken"} <= kinds
+    for c in v["cases"]:
+        if c["error_kind"] in ("OpeningMismatch", "WrongValueCount", "UnknownValue") and c["failed_step"] != "pool":
+            assert c["failed_step"] == "openings", c["name"]
+        status = {s["id"]: s["status"] for s in c["steps"]}
+        sealed = "bundle" in c and isinstance(c["bundle"].get("manifest"), dict) and c["bundle"]["manifest"].get(
+            "sealed", False)
+        if status.get("openings") == "passed":
+            assert sealed, c["name"]
+        if not sealed and status.get("openings") not in (None, "not_checked", "failed"):
+            assert status["openings"] == "skipped", c["name"]
+    by_case = {c["name"]: c for c in v["cases"]}
+    bad = by_case["sealed_portfolio_panel_breaks_quota"]
+    assert {s["id"]: s["status"] for s in bad["steps"]}["portfolio"] == "passed"
     for c in v["cases"]:
         if c["error_kind"] in ("HouseholdTag", "SmallCells"):
             assert c["failed_step"] == "pool", c["name"]
@@ -985,7 +1389,15 @@ def test_vectors_receipts():
             secret = bytes.fromhex(c["receipt"]["secret"])
             assert secret == make_vectors.secret_of(c["receipt"]["record"]["ticket"])
     checks = {c["failed_check"] for c in v["cases"]}
-    assert checks == {None, 1, 2, 4}
+    assert checks == {None, 1, 2, 4, 5}
+    for c in v["cases"]:
+        sealed = "seal" in c["receipt"]["record"]
+        if c["matches"]:
+            assert sealed == ("opening" in c["receipt"]), c["name"]
+            if sealed:
+                op = c["receipt"]["opening"]
+                assert bytes.fromhex(op["salt"]) == make_vectors.salt_of(op["ticket"])
+    assert any(c["matches"] and "opening" in c["receipt"] for c in v["cases"])
     assert {c["outcome"] for c in v["cases"]} == {"selected", "alternate", "not selected", None}
     assert any(c["matches"] and not c["established"] for c in v["cases"])
     names = {c["name"] for c in v["cases"]}
@@ -1012,7 +1424,11 @@ def test_vectors_pools():
         floor = c["manifest"].get("min_cell", 1)
         assert (c["error"] == "SmallCells") == (c["floor_applies"] and c["smallest_cell"] < floor), c["name"]
     errors = {c["error"] for c in v["cases"]}
-    assert {None, "HouseholdTag", "SmallCells"} <= errors
+    assert {None, "HouseholdTag", "SmallCells", "SealedRecord"} <= errors
+    sealed_ok = [c for c in v["cases"] if c["manifest"].get("sealed") and c["error"] is None]
+    assert sealed_ok and all(c["floor_applies"] for c in sealed_ok)
+    assert any(c["manifest"].get("sealed") and c["error"] == "SmallCells" for c in v["cases"])
+    assert any(not c["manifest"].get("sealed") and c["error"] == "SealedRecord" for c in v["cases"])
     assert any(not c["floor_applies"] for c in v["cases"] if c["floor_applies"] is not None)
 
 
@@ -1057,9 +1473,9 @@ def test_household_tags_and_floor():
     k.parse_pool(_pool_manifest(bare, [], min_cell=5), bare)
     tagged = [rec("a", [], "x"), rec("b", [], "x"), rec("c", [])]
     raises("SmallCells", k.parse_pool, _pool_manifest(tagged, [], household_rule=True, min_cell=2), tagged)
-    # The encoding: u32(min_cell) last; absent equals 1.
+    # The encoding: u32(min_cell) then bool(sealed), last; min_cell absent equals 1.
     assert k.manifest_bytes(_pool_manifest(uniq, g)) == k.manifest_bytes(_pool_manifest(uniq, g, min_cell=1))
-    assert k.manifest_bytes(_pool_manifest(uniq, g, min_cell=5)).endswith(b"\x00\x00\x00\x05")
+    assert k.manifest_bytes(_pool_manifest(uniq, g, min_cell=5)).endswith(b"\x00\x00\x00\x05\x00")
     # A record without holder is malformed; the holder is 32 bytes.
     raises("Json", k.parse_record, {"ticket": "a", "values": []})
     raises("InvalidHex", k.parse_record, {"ticket": "a", "values": [], "holder": "00" * 31})

@@ -124,6 +124,7 @@ impl Records {
                 .into_iter()
                 .zip(holders)
                 .map(|(ticket, holder)| Record {
+                    seal: None,
                     ticket: nfc(ticket),
                     values: cols
                         .iter_mut()

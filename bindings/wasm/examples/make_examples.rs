@@ -151,6 +151,7 @@ fn pool(label: &str, n: usize, specs: &[&Spec], households: bool) -> Vec<Record>
             None
         };
         records.push(Record {
+            seal: None,
             holder: kleroterion::tickets::holder_of(&secret(&ticket)),
             ticket,
             values,

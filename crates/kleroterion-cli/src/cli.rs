@@ -136,6 +136,12 @@ pub struct CommitArgs {
     /// manifest records N and every verifier shows it.
     #[arg(long, value_name = "N")]
     pub allow_small_cells: Option<u32>,
+    /// Seal the features (lottery only): the public pool gives each person a salted
+    /// commitment to their values instead of the values, and only the panel, the alternates
+    /// and the replacements are opened. The openings are kept in private/openings.json and
+    /// each receipt holds its person's.
+    #[arg(long)]
+    pub sealed: bool,
     /// LEXIMIN's time limit and what to do when it is reached.
     #[command(flatten)]
     pub leximin: LeximinLimit,
@@ -190,6 +196,11 @@ pub struct DrawArgs {
     /// remaining.csv) are not written.
     #[arg(long)]
     pub no_tickets: bool,
+    /// With sealed features: the organiser's openings file (default:
+    /// `private/openings.json` next to the manifest). The bundle opens the panel and the
+    /// alternates from it.
+    #[arg(long, value_name = "FILE")]
+    pub openings: Option<PathBuf>,
     /// The commitment as published (64 hex digits, or a file holding them; default:
     /// `commitment.txt` next to the manifest). The manifest must hash to it.
     #[arg(long, value_name = "HEX|FILE")]
@@ -258,6 +269,10 @@ pub struct ReplaceArgs {
     /// The private ticket map, to show ids next to tickets.
     #[arg(long)]
     pub tickets: Option<PathBuf>,
+    /// With sealed features: the organiser's openings file (the commit's
+    /// `private/openings.json`). The record opens the candidates the rule reads.
+    #[arg(long, value_name = "FILE")]
+    pub openings: Option<PathBuf>,
     /// Replace outputs that exist (never one of the command's inputs).
     #[arg(long)]
     pub force: bool,

@@ -113,6 +113,10 @@ pub struct CommitOptions {
     /// is written with cells this small, and the manifest records the choice (SPEC.md section
     /// 17). `None` applies the default.
     pub allow_small_cells: Option<u32>,
+    /// Seal the features (SPEC.md section 4.1, lottery only): the pool publishes a salted
+    /// commitment to each person's values instead of the values, and only the panel, the
+    /// alternates and the replacements are opened.
+    pub sealed: bool,
 }
 
 impl CommitOptions {
@@ -161,6 +165,12 @@ impl CommitOptions {
     /// shown by every verifier).
     pub fn with_allow_small_cells(mut self, cells: u32) -> Self {
         self.allow_small_cells = Some(cells);
+        self
+    }
+
+    /// Seals the features (lottery only; SPEC.md section 4.1).
+    pub fn with_sealed(mut self, sealed: bool) -> Self {
+        self.sealed = sealed;
         self
     }
 
@@ -243,6 +253,9 @@ pub struct Committed {
     pub ticket_key: Option<kleroterion::TicketKey>,
     /// The disclosure figures of the published pool (`None` when it publishes only tickets).
     pub cells: Option<kleroterion::disclosure::Cells>,
+    /// With sealed features, every record's opening in pool order (private, written to
+    /// `private/openings.json`); empty otherwise.
+    pub openings: Vec<kleroterion::seal::Opening>,
 }
 
 /// Commits: assigns tickets, orders the pool by ticket, builds the manifest (with the
@@ -282,6 +295,7 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions) -> Resu
         leximin_partial: sealed.leximin_partial,
         rounding: sealed.rounding.clone(),
         ticket_key: sealed.ticket_key().cloned(),
+        openings: sealed.openings().collect(),
     })
 }
 
@@ -291,7 +305,8 @@ pub fn seal(people: &People, quotas: &Quotas, options: &CommitOptions) -> Result
         file: people.file.clone(),
         features: people.features.clone(),
     };
-    let mut intake = Intake::new(quotas, source, options.tickets.clone());
+    let mut intake =
+        Intake::new(quotas, source, options.tickets.clone()).with_sealed(options.sealed);
     for p in &people.people {
         intake.add(p)?;
     }

@@ -14,6 +14,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::path::Path;
 
+use kleroterion::seal::{Opening, OpeningsFile};
 use kleroterion::{Digest, Manifest, Receipt, TicketKey};
 
 use crate::atomic::{self, Access, Existing, Flush, StagedDir};
@@ -25,7 +26,7 @@ use crate::people::{PeopleOptions, PeopleReader, Person, output_cells_at};
 use crate::quotas::Quotas;
 
 /// What a commit folder holds, as the writer takes it.
-pub struct FolderContent<'a, P, R, T> {
+pub struct FolderContent<'a, P, R, T, O> {
     /// The manifest.
     pub manifest: &'a Manifest,
     /// Its commitment.
@@ -41,21 +42,25 @@ pub struct FolderContent<'a, P, R, T> {
     /// The key the tickets were made with, kept in `private/ticket-key.txt` (`None` for
     /// random tickets).
     pub ticket_key: Option<&'a TicketKey>,
+    /// With sealed features, every record's opening in pool order, kept in
+    /// `private/openings.json` (none otherwise).
+    pub openings: O,
 }
 
 /// Writes a commit folder (layout in [`crate::outputs`]): built under a temporary name and
 /// renamed into place once every file, receipts included, is written. With
 /// [`Existing::KeepSame`], a folder whose manifest already has this commitment is kept as it
 /// is (`kept` is set); one with another commitment is refused.
-pub fn write_folder<P, R, T>(
+pub fn write_folder<P, R, T, O>(
     dir: &Path,
-    mut content: FolderContent<'_, P, R, T>,
+    mut content: FolderContent<'_, P, R, T, O>,
     options: &WriteOptions,
 ) -> Result<CommitPaths>
 where
     P: serde::Serialize,
     R: Iterator<Item = Result<Receipt>>,
     T: Iterator<Item = Result<Vec<String>>>,
+    O: Iterator<Item = Opening>,
 {
     if options.existing == Existing::KeepSame && dir.exists() {
         return crate::outputs::keep_same(dir, &content.commitment);
@@ -92,6 +97,15 @@ where
         }
         csv.flush().map_err(|e| FileError::io(tickets, &e))
     })?;
+    let openings: Vec<Opening> = content.openings.collect();
+    if !openings.is_empty() {
+        json(
+            &inside.openings,
+            &OpeningsFile::new(openings),
+            Access::Private,
+            Flush::Now,
+        )?;
+    }
     if let Some(key) = content.ticket_key {
         atomic::write_new(
             &inside.ticket_key,
@@ -157,7 +171,8 @@ pub fn commit_file(
         file: reader.layout().file().to_owned(),
         features: reader.layout().features().to_vec(),
     };
-    let mut intake = Intake::new(quotas, source, options.tickets.clone());
+    let mut intake =
+        Intake::new(quotas, source, options.tickets.clone()).with_sealed(options.sealed);
     let mut prints = Vec::new();
     while let Some(p) = reader.next_person()? {
         intake.add(&p)?;
@@ -214,6 +229,7 @@ pub fn commit_file(
             ticket_header,
             ticket_rows,
             ticket_key: sealed.ticket_key(),
+            openings: sealed.openings(),
         },
         &to.write,
     )?;

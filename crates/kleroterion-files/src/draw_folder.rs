@@ -16,7 +16,7 @@ use kleroterion::{Manifest, Reveal};
 
 use crate::atomic::{self, Access};
 use crate::draw_lists::{TicketIndex, write_lists};
-use crate::error::Result;
+use crate::error::{FileError, Result};
 use crate::outputs::{DrawPaths, PRIVATE, WriteOptions, refuse_draw_outputs, write_json};
 use crate::table::Table;
 
@@ -35,7 +35,9 @@ pub struct DrawnFiles {
 }
 
 /// Draws from a pool file and writes the draw: the private lists (when `map` names a ticket
-/// map) in `private/` beside the bundle, then the bundle at `bundle_path`. The outer error is
+/// map) in `private/` beside the bundle, then the bundle at `bundle_path`. With sealed
+/// features, `openings` names the organiser's openings file (`private/openings.json` of the
+/// commit), whose panel and alternates' openings go into the bundle. The outer error is
 /// about files; the inner one is the protocol's (the draw failed), as [`kleroterion::draw()`]
 /// reports it.
 pub fn draw_files(
@@ -43,6 +45,7 @@ pub fn draw_files(
     pool_path: &Path,
     reveal: &Reveal,
     map: Option<&Path>,
+    openings: Option<&Path>,
     bundle_path: &Path,
     options: &WriteOptions,
 ) -> Result<std::result::Result<DrawnFiles, kleroterion::Error>> {
@@ -50,10 +53,16 @@ pub fn draw_files(
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
     };
-    let drawn = match draw_compact(manifest, &pool, reveal) {
+    let mut drawn = match draw_compact(manifest, &pool, reveal) {
         Ok(d) => d,
         Err(e) => return Ok(Err(e)),
     };
+    if manifest.sealed {
+        let all = read_openings(openings, &pool, manifest)?;
+        if let Err(e) = drawn.open(manifest, |i| all.get(i as usize).cloned()) {
+            return Ok(Err(e));
+        }
+    }
     let dir = refuse_draw_outputs(bundle_path, map.is_some(), options)?;
     atomic::create_dir(dir, Access::Public)?;
     let lists = map
@@ -96,6 +105,37 @@ pub fn draw_files(
         lists,
         ids,
     }))
+}
+
+/// Reads the organiser's openings of a sealed pool and checks each against its record, so
+/// that a bundle never publishes an opening that fails verification.
+fn read_openings(
+    path: Option<&Path>,
+    pool: &CompactPool,
+    manifest: &Manifest,
+) -> Result<Vec<kleroterion::seal::Opening>> {
+    let path = path.ok_or_else(|| FileError::Invalid {
+        detail: "the manifest seals the features, and no openings file was given: the bundle must open the panel and the alternates. Fix: give the commit's private/openings.json (--openings)".into(),
+    })?;
+    let file: kleroterion::seal::OpeningsFile = crate::outputs::read_json(path, "openings file")?;
+    let wrong = |detail: String| FileError::Invalid {
+        detail: format!("{}: {detail}", path.display()),
+    };
+    if file.openings.len() != pool.len() {
+        return Err(wrong(format!(
+            "{} openings for a pool of {} records: this is not the openings file of this commit",
+            file.openings.len(),
+            pool.len()
+        )));
+    }
+    for (i, o) in file.openings.iter().enumerate() {
+        let record = pool
+            .record(i)
+            .ok_or_else(|| wrong(format!("no record {i}")))?;
+        o.resolve(&manifest.features, &record)
+            .map_err(|e| wrong(format!("opening {} (pool index {i}): {e}", i + 1)))?;
+    }
+    Ok(file.openings)
 }
 
 /// The tickets left out of `remaining.csv`: everyone selected and, under the household rule,

@@ -14,6 +14,7 @@
 use kleroterion::disclosure::{Cells, DEFAULT_FLOOR};
 use kleroterion::merkle::{BlockTree, leaf_hash};
 use kleroterion::roster::{Roster, RosterBuilder};
+use kleroterion::seal::Opening;
 use kleroterion::{
     Digest, Manifest, Method, PoolCommitment, Receipt, Record, SPEC_VERSION, TicketKey,
 };
@@ -62,6 +63,15 @@ impl<'a> Intake<'a> {
             },
             people,
         }
+    }
+
+    /// Seals the features (SPEC.md section 4.1): every person gets a salt and their record a
+    /// seal. Call it before taking anyone in.
+    pub fn with_sealed(mut self, sealed: bool) -> Self {
+        if sealed {
+            self.people = self.people.sealed();
+        }
+        self
     }
 
     /// The number of people taken in.
@@ -131,6 +141,14 @@ impl<'a> Intake<'a> {
                 ),
             });
         }
+        if options.sealed && !matches!(method, MethodChoice::Lottery { .. }) {
+            return Err(FileError::Invalid {
+                detail: format!(
+                    "the features can be sealed only for a lottery draw, and the method is {}: it reads every record's values to draw. Fix: use the lottery method, or publish the values under the disclosure floor (drop --sealed)",
+                    method.name()
+                ),
+            });
+        }
         let roster = self.people.finish(k).map_err(|e| match e {
             kleroterion::Error::TicketClash { first, second } => {
                 let who_is = |row: &str| row.parse().map_or_else(|_| row.to_owned(), who);
@@ -144,7 +162,7 @@ impl<'a> Intake<'a> {
             }
             other => FileError::core("ordering the pool by ticket", other),
         })?;
-        let cells = check_cells(&roster, options.min_cell(), who)?;
+        let cells = check_cells(&roster, options.min_cell(), options.sealed, who)?;
         let mut pool = Pool {
             roster,
             blocks: BlockTree::new(BLOCK_BITS, []),
@@ -167,7 +185,8 @@ impl<'a> Intake<'a> {
         .with_alternates(options.alternates)
         .with_household_rule(household_rule)
         .with_purpose(options.purpose)
-        .with_min_cell(options.min_cell());
+        .with_min_cell(options.min_cell())
+        .with_sealed(options.sealed);
         manifest.announced_at = options.announced_at.clone();
         manifest.randomness = options.randomness.clone();
         manifest
@@ -196,9 +215,14 @@ impl<'a> Intake<'a> {
 fn check_cells(
     roster: &Roster,
     floor: u32,
+    sealed: bool,
     who: &dyn Fn(usize) -> String,
 ) -> Result<Option<Cells>> {
-    let cells = Cells::of(&roster.resolved());
+    let resolved = roster.resolved();
+    let cells = match sealed {
+        true => Cells::of_sealed(&resolved),
+        false => Cells::of(&resolved),
+    };
     if let Some(c) = cells
         && c.smallest < floor
     {
@@ -291,6 +315,12 @@ impl Sealed {
         (0..self.len()).map(|pos| self.pool.record(pos))
     }
 
+    /// With sealed features, every record's opening in pool order (none otherwise): private,
+    /// for `private/openings.json`.
+    pub fn openings(&self) -> impl Iterator<Item = Opening> + '_ {
+        (0..self.len()).filter_map(|pos| self.pool.roster.opening(pos))
+    }
+
     /// The pool file (`{"spec", "records"}`) as a serialisable view: the same JSON as the
     /// [`kleroterion::PoolFile`] of [`Sealed::records`], built one record at a time.
     pub fn pool_file(&self) -> PoolView<'_> {
@@ -342,6 +372,10 @@ impl Sealed {
                     proof,
                     &self.pool.roster.secret(start + i),
                 )
+                .and_then(|r| match self.pool.roster.opening(start + i) {
+                    Some(o) => r.with_opening(o),
+                    None => Ok(r),
+                })
                 .map_err(|e| FileError::core("issuing a receipt", e))
             })
             .collect()

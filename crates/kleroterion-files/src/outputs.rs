@@ -8,6 +8,7 @@
 //! | `pool.json` | public | the pool records, in pool order |
 //! | `commitment.txt` | public | the commitment, 64 hex digits and a newline |
 //! | `private/receipts/<ticket>.json` | **private**, one per person | the person's receipt |
+//! | `private/openings.json` | **private**, sealed features only | every record's opening: its values and salt (SPEC.md section 4.1) |
 //! | `private/tickets.csv` | **private** | `ticket,pool_index`, then the person's columns in the output order of [`People::output_header`] |
 //!
 //! A draw writes the bundle where it is asked, and beside it, in `private/`, `selected.csv`
@@ -125,6 +126,8 @@ pub struct CommitPaths {
     pub tickets: PathBuf,
     /// `private/ticket-key.txt`, the ticket key in hex (written when tickets are keyed).
     pub ticket_key: PathBuf,
+    /// `private/openings.json`, every record's opening (written when the features are sealed).
+    pub openings: PathBuf,
     /// Where an earlier folder was moved aside ([`Existing::Replace`]).
     pub replaced: Option<PathBuf>,
     /// True when an identical commit was found and kept ([`Existing::KeepSame`]).
@@ -141,6 +144,7 @@ impl CommitPaths {
             receipts: private.join("receipts"),
             tickets: private.join("tickets.csv"),
             ticket_key: private.join("ticket-key.txt"),
+            openings: private.join("openings.json"),
             replaced: None,
             kept: false,
         }
@@ -179,6 +183,7 @@ pub fn write_commit(
             ticket_header,
             ticket_rows,
             ticket_key: committed.ticket_key.as_ref(),
+            openings: committed.openings.iter().cloned(),
         },
         options,
     )

@@ -66,6 +66,19 @@ impl TicketMaker for TicketSource {
         }
     }
 
+    fn salt(&mut self, id: &str) -> kleroterion::Result<[u8; 32]> {
+        match self {
+            TicketSource::Keyed(key) => Ok(TicketKey::salt(key, id)),
+            TicketSource::Random => {
+                let mut out = [0u8; 32];
+                getrandom::fill(&mut out).map_err(|e| kleroterion::Error::NoRandomness {
+                    detail: format!("the operating system gave no randomness for seals: {e}"),
+                })?;
+                Ok(out)
+            }
+        }
+    }
+
     fn is_keyed(&self) -> bool {
         matches!(self, TicketSource::Keyed(_))
     }

@@ -87,6 +87,7 @@ fn streamed_draws_write_the_in_memory_draws_files() {
                     &paths.pool,
                     &reveal,
                     Some(&paths.tickets),
+                    None,
                     &streamed,
                     &write,
                 )
@@ -154,6 +155,7 @@ fn without_a_ticket_map_only_the_bundle_is_written() {
         &paths.pool,
         &reveal,
         None,
+        None,
         &out,
         &WriteOptions::default(),
     )
@@ -169,6 +171,7 @@ fn without_a_ticket_map_only_the_bundle_is_written() {
             &c.manifest,
             &paths.pool,
             &reveal,
+            None,
             None,
             &out,
             &WriteOptions::default()

@@ -22,9 +22,9 @@
 //!     ],
 //! }];
 //! let records = [
-//!     Record { ticket: "A".into(), values: vec!["woman".into()], household: None,
+//!     Record { ticket: "A".into(), values: vec!["woman".into()], seal: None, household: None,
 //!              holder: Digest::from_array([1; 32]) },
-//!     Record { ticket: "B".into(), values: vec!["man".into()], household: Some("H-1".into()),
+//!     Record { ticket: "B".into(), values: vec!["man".into()], seal: None, household: Some("H-1".into()),
 //!              holder: Digest::from_array([2; 32]) },
 //! ];
 //! let mut builder = PoolBuilder::new(&features);
@@ -58,6 +58,8 @@ pub struct CompactPool {
     by_ticket: Option<Vec<u32>>,
     households: Vec<String>,
     holders: Vec<Digest>,
+    /// `(index, seal)` of every sealed record, in pool order.
+    seals: Vec<(u32, Digest)>,
     resolved: ResolvedPool,
     root: Option<Digest>,
 }
@@ -90,17 +92,26 @@ impl CompactPool {
     /// Record `i`, exactly as it was pushed.
     pub fn record(&self, i: usize) -> Option<Record> {
         let ticket = self.ticket(i)?.into();
-        let values = self
-            .resolved
-            .row(i)
-            .iter()
-            .zip(&self.names)
-            .map(|(&v, names)| names[v as usize].clone())
-            .collect();
+        let seal = self
+            .seals
+            .binary_search_by_key(&(i as u32), |&(at, _)| at)
+            .ok()
+            .map(|k| self.seals[k].1);
+        let values = match seal {
+            Some(_) => Vec::new(),
+            None => self
+                .resolved
+                .row(i)
+                .iter()
+                .zip(&self.names)
+                .map(|(&v, names)| names[v as usize].clone())
+                .collect(),
+        };
         let household = self.resolved.household[i].map(|h| self.households[h as usize].clone());
         Some(Record {
             ticket,
             values,
+            seal,
             household,
             holder: *self.holders.get(i)?,
         })
@@ -153,6 +164,16 @@ impl CompactPool {
     pub fn root(&self) -> Option<Digest> {
         self.root
     }
+
+    /// Checks that the records are sealed exactly when the manifest says `sealed`
+    /// ([`Error::SealedRecord`], SPEC.md section 5.2).
+    pub fn check_sealing(&self, sealed: bool) -> Result<()> {
+        let wrong = (0..self.len()).find(|&i| self.resolved.was_sealed(i) != sealed);
+        match wrong.and_then(|i| self.record(i)) {
+            Some(r) => crate::seal::check_record_sealing(sealed, &r),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The records of a [`CompactPool`] as a serialisable sequence
@@ -183,6 +204,8 @@ pub struct PoolBuilder<'f> {
     ends: Vec<usize>,
     sorted: bool,
     values: Vec<u32>,
+    sealed: Vec<bool>,
+    seals: Vec<(u32, Digest)>,
     household: Vec<Option<u32>>,
     household_ids: BTreeMap<String, u32>,
     holders: Vec<Digest>,
@@ -210,6 +233,8 @@ impl<'f> PoolBuilder<'f> {
             ends: Vec::new(),
             sorted: true,
             values: Vec::new(),
+            sealed: Vec::new(),
+            seals: Vec::new(),
             household: Vec::new(),
             household_ids: BTreeMap::new(),
             holders: Vec::new(),
@@ -247,6 +272,39 @@ impl<'f> PoolBuilder<'f> {
             return Err(Error::TooLarge { field: "pool" });
         }
         r.check_texts()?;
+        if let Some(seal) = r.seal {
+            crate::seal::check_record_sealing(true, r)?;
+            let at = self.ends.len();
+            if self.sealed.len() < at {
+                self.sealed.resize(at, false);
+            }
+            self.sealed.push(true);
+            self.seals.push((at as u32, seal));
+            self.values
+                .extend(core::iter::repeat_n(SEALED, self.features.len()));
+        } else {
+            self.keep_values(r)?;
+            if !self.sealed.is_empty() {
+                self.sealed.push(false);
+            }
+        }
+        let household = r.household.as_ref().map(|h| {
+            let next = self.household_ids.len() as u32;
+            *self.household_ids.entry(h.clone()).or_insert(next)
+        });
+        self.household.push(household);
+        self.holders.push(r.holder);
+        if let Some(last) = self.ends.len().checked_sub(1).and_then(|i| self.ticket(i))
+            && last >= r.ticket.as_str()
+        {
+            self.sorted = false;
+        }
+        self.tickets.push_str(&r.ticket);
+        self.ends.push(self.tickets.len());
+        Ok(())
+    }
+
+    fn keep_values(&mut self, r: &Record) -> Result<()> {
         if r.values.len() != self.features.len() {
             return Err(Error::WrongValueCount {
                 ticket: r.ticket.clone(),
@@ -268,19 +326,6 @@ impl<'f> PoolBuilder<'f> {
                 }
             }
         }
-        let household = r.household.as_ref().map(|h| {
-            let next = self.household_ids.len() as u32;
-            *self.household_ids.entry(h.clone()).or_insert(next)
-        });
-        self.household.push(household);
-        self.holders.push(r.holder);
-        if let Some(last) = self.ends.len().checked_sub(1).and_then(|i| self.ticket(i))
-            && last >= r.ticket.as_str()
-        {
-            self.sorted = false;
-        }
-        self.tickets.push_str(&r.ticket);
-        self.ends.push(self.tickets.len());
         Ok(())
     }
 
@@ -322,10 +367,12 @@ impl<'f> PoolBuilder<'f> {
             by_ticket: None,
             households: Vec::new(),
             holders: self.holders,
+            seals: self.seals,
             resolved: ResolvedPool::from_parts(
                 self.household.len(),
                 self.features.len(),
                 self.values,
+                self.sealed,
                 Vec::new(),
             ),
             root,
@@ -358,6 +405,9 @@ impl<'f> PoolBuilder<'f> {
         Ok(pool)
     }
 }
+
+/// The value index a sealed, unopened record has for every feature.
+const SEALED: u32 = u32::MAX;
 
 /// Ticket `i` of tickets stored end to end in `tickets`, ticket `i` ending at `ends[i]`.
 fn nth_ticket<'t>(tickets: &'t str, ends: &[usize], i: usize) -> Option<&'t str> {

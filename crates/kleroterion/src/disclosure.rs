@@ -4,7 +4,8 @@
 //! A record's *profile* is its list of values. Two records are in the same *cell* when they have
 //! the same profile and the profiles of their housemates (the other records with the same
 //! household tag) are equal as multisets: the cell is what anyone who knows a person's values,
-//! and those of the people they live with, can narrow them down to.
+//! and those of the people they live with, can narrow them down to. A sealed record (section
+//! 4.1) publishes no values: its profile is empty.
 //!
 //! ```
 //! use kleroterion::disclosure::Cells;
@@ -15,6 +16,7 @@
 //! let record = |ticket: &str, age: &str| Record {
 //!     ticket: ticket.into(),
 //!     values: vec![age.into()],
+//!     seal: None,
 //!     household: None,
 //!     holder: Digest::from_array([0; 32]),
 //! };
@@ -52,11 +54,21 @@ impl Cells {
     /// Counts the cells of a pool; `None` when the pool publishes nothing but tickets (no
     /// feature and no household tag), where the floor does not apply.
     pub fn of(pool: &ResolvedPool) -> Option<Self> {
+        Self::count(pool, false)
+    }
+
+    /// The cells the pool would have if every record were sealed (SPEC.md section 4.1): the
+    /// organiser's view of a pool whose values it knows but will not publish.
+    pub fn of_sealed(pool: &ResolvedPool) -> Option<Self> {
+        Self::count(pool, true)
+    }
+
+    fn count(pool: &ResolvedPool, seal_all: bool) -> Option<Self> {
         let has_households = pool.household.iter().any(Option::is_some);
         if pool.feature_count() == 0 && !has_households {
             return None;
         }
-        let keys = cell_keys(pool);
+        let keys = cell_keys(pool, seal_all);
         let mut sizes: BTreeMap<&[u32], u32> = BTreeMap::new();
         for key in &keys {
             *sizes.entry(key.as_slice()).or_insert(0) += 1;
@@ -84,7 +96,14 @@ impl Cells {
 
 /// Each record's cell key: its profile, then its housemates' profiles in sorted order, each
 /// profile preceded by a marker so that no two keys of different shapes collide.
-fn cell_keys(pool: &ResolvedPool) -> Vec<Vec<u32>> {
+fn cell_keys(pool: &ResolvedPool, seal_all: bool) -> Vec<Vec<u32>> {
+    let profile = |i: usize| -> &[u32] {
+        if seal_all || pool.was_sealed(i) {
+            &[]
+        } else {
+            pool.row(i)
+        }
+    };
     let mut members: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (i, h) in pool.household.iter().enumerate() {
         if let Some(h) = h {
@@ -93,12 +112,12 @@ fn cell_keys(pool: &ResolvedPool) -> Vec<Vec<u32>> {
     }
     (0..pool.len())
         .map(|i| {
-            let mut key = pool.row(i).to_vec();
+            let mut key = profile(i).to_vec();
             if let Some(h) = pool.household.get(i).copied().flatten() {
                 let mut mates: Vec<&[u32]> = members[&h]
                     .iter()
                     .filter(|&&j| j != i)
-                    .map(|&j| pool.row(j))
+                    .map(|&j| profile(j))
                     .collect();
                 mates.sort_unstable();
                 key.push(u32::MAX);

@@ -15,6 +15,7 @@ use crate::methods::{draw_panel, lottery::check_portfolio};
 use crate::model::{Record, ResolvedPool};
 use crate::receipt::Receipt;
 use crate::reveal::Reveal;
+use crate::seal::Opening;
 
 /// The format tag of a bundle.
 pub const BUNDLE_FORMAT: &str = "kleroterion-bundle";
@@ -51,6 +52,10 @@ pub struct Bundle {
     pub result: DrawResult,
     /// The transcript hash.
     pub transcript: Digest,
+    /// In a sealed pool, the openings of the panel then of the alternates, in order (SPEC.md
+    /// section 11); empty for an open pool.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub openings: Vec<Opening>,
 }
 
 impl Bundle {
@@ -74,6 +79,7 @@ impl Bundle {
             seed: &self.seed,
             result: &self.result,
             transcript: &self.transcript,
+            openings: &self.openings,
         };
         serde_json::to_string_pretty(&view).map_err(|e| Error::Json {
             what: "bundle",
@@ -90,6 +96,7 @@ pub struct CommittedDraw {
     records: Vec<Record>,
     pool: ResolvedPool,
     commitment: Digest,
+    openings: Vec<Opening>,
 }
 
 impl CommittedDraw {
@@ -101,7 +108,41 @@ impl CommittedDraw {
             records,
             pool,
             commitment,
+            openings: Vec::new(),
         })
+    }
+
+    /// Gives a sealed draw (SPEC.md section 4.1) the openings of every record, in pool order:
+    /// each must open its record, and the portfolio's panels are then checked against every
+    /// quota, as the organiser alone can. The bundle then opens the panel and the alternates,
+    /// and each receipt its holder's record.
+    pub fn with_openings(mut self, openings: Vec<Opening>) -> Result<Self> {
+        if !self.manifest.sealed {
+            return Err(Error::OpeningMismatch {
+                detail: "the manifest does not seal the features: there is nothing to open".into(),
+            });
+        }
+        if openings.len() != self.records.len() {
+            return Err(Error::OpeningMismatch {
+                detail: alloc::format!(
+                    "{} openings given for {} records; give one per record, in pool order",
+                    openings.len(),
+                    self.records.len()
+                ),
+            });
+        }
+        for (i, (o, r)) in openings.iter().zip(&self.records).enumerate() {
+            let row = o.resolve(&self.manifest.features, r)?;
+            self.pool.open(i, &row);
+        }
+        check_portfolio_of(&self.manifest, &self.pool)?;
+        self.openings = openings;
+        Ok(self)
+    }
+
+    /// The opening of the record at pool index `i` (none for an open pool).
+    pub fn opening(&self, i: usize) -> Option<&Opening> {
+        self.openings.get(i)
     }
 
     /// The commitment to publish before the randomness exists.
@@ -123,7 +164,8 @@ impl CommittedDraw {
     /// seed, runs the method and the alternates.
     pub fn draw(&self, reveal: &Reveal) -> Result<Bundle> {
         let ticket = |i: u32| self.records[i as usize].ticket.clone();
-        let drawn = draw_resolved(&self.manifest, &self.pool, &ticket, reveal)?;
+        let mut drawn = draw_resolved(&self.manifest, &self.pool, &ticket, reveal)?;
+        drawn.open(&self.manifest, |i| self.openings.get(i as usize).cloned())?;
         Ok(drawn.into_bundle(&self.manifest, &self.records, reveal))
     }
 
@@ -133,13 +175,18 @@ impl CommittedDraw {
         let tree = MerkleTree::from_records(&self.records)?;
         (0..self.records.len() as u32)
             .map(|i| {
-                Receipt::issue(
+                let receipt = Receipt::issue(
                     self.commitment,
                     &tree,
                     &self.records,
                     i,
                     &secret_of(i as usize),
-                )
+                )?;
+                match self.openings.get(i as usize) {
+                    Some(o) => receipt.with_opening(o.clone()),
+                    None if self.manifest.sealed => Err(missing_openings()),
+                    None => Ok(receipt),
+                }
             })
             .collect()
     }
@@ -156,6 +203,7 @@ impl CommittedDraw {
 pub fn check_committed(manifest: &Manifest, records: &[Record]) -> Result<ResolvedPool> {
     manifest.validate()?;
     check_pool(manifest, records)?;
+    crate::seal::check_sealing(manifest.sealed, records)?;
     let pool = ResolvedPool::new(&manifest.features, records)?;
     crate::disclosure::check(manifest, &pool, |i| records[i].ticket.clone())?;
     check_portfolio_of(manifest, &pool)?;
@@ -190,7 +238,8 @@ pub fn check_root(manifest: &Manifest, count: u64, root: Option<Digest>) -> Resu
     Ok(())
 }
 
-/// Checks the lottery portfolio (a no-op for other methods).
+/// Checks the lottery portfolio (a no-op for other methods): the quotas only of panels whose
+/// members' values are open (SPEC.md section 9.4).
 pub fn check_portfolio_of(manifest: &Manifest, pool: &ResolvedPool) -> Result<()> {
     if let Method::Lottery { portfolio } = &manifest.method {
         check_portfolio(
@@ -263,9 +312,38 @@ pub struct Drawn {
     pub result: DrawResult,
     /// The transcript hash.
     pub transcript: Digest,
+    /// In a sealed pool, the openings of the panel then of the alternates ([`Drawn::open`]).
+    pub openings: Vec<Opening>,
+}
+
+/// The error of a sealed draw asked to open what it was not given.
+fn missing_openings() -> Error {
+    Error::OpeningMismatch {
+        detail: "the features are sealed, and the openings were not given: give every record's opening (the organiser's private openings file)".into(),
+    }
 }
 
 impl Drawn {
+    /// In a sealed pool, attaches the openings of the panel then of the alternates, which
+    /// `opening_of` gives by pool index; a no-op for an open pool.
+    pub fn open(
+        &mut self,
+        manifest: &Manifest,
+        opening_of: impl Fn(u32) -> Option<Opening>,
+    ) -> Result<()> {
+        if !manifest.sealed {
+            return Ok(());
+        }
+        self.openings = self
+            .outcome
+            .selected
+            .iter()
+            .chain(&self.outcome.alternates)
+            .map(|&i| opening_of(i).ok_or_else(missing_openings))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(())
+    }
+
     /// The bundle of this draw, owning copies of its parts.
     pub fn into_bundle(self, manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Bundle {
         Bundle {
@@ -278,6 +356,7 @@ impl Drawn {
             seed: self.seed,
             result: self.result,
             transcript: self.transcript,
+            openings: self.openings,
         }
     }
 
@@ -300,6 +379,7 @@ impl Drawn {
             seed: &self.seed,
             result: &self.result,
             transcript: &self.transcript,
+            openings: &self.openings,
         }
     }
 }
@@ -317,6 +397,8 @@ pub struct BundleView<'a, P> {
     seed: &'a Digest,
     result: &'a DrawResult,
     transcript: &'a Digest,
+    #[serde(skip_serializing_if = "<[Opening]>::is_empty")]
+    openings: &'a [Opening],
 }
 
 /// Draws from a resolved pool whose tickets `ticket` gives: checks the reveal, derives the
@@ -342,6 +424,7 @@ fn draw_resolved(
         },
         outcome,
         transcript,
+        openings: Vec::new(),
     })
 }
 
@@ -351,6 +434,7 @@ fn draw_resolved(
 pub fn draw_compact(manifest: &Manifest, pool: &CompactPool, reveal: &Reveal) -> Result<Drawn> {
     manifest.validate()?;
     check_root(manifest, pool.len() as u64, pool.root())?;
+    pool.check_sealing(manifest.sealed)?;
     crate::disclosure::check(manifest, pool.resolved(), |i| {
         pool.ticket(i).unwrap_or_default().into()
     })?;

@@ -112,6 +112,20 @@ pub enum Error {
         /// The value found.
         value: String,
     },
+    /// A record is sealed in a pool whose manifest does not say `sealed`, or open in one that
+    /// does, or sealed with values (SPEC.md sections 4.1 and 5.2).
+    SealedRecord {
+        /// The record's ticket.
+        ticket: String,
+        /// What is wrong and how to fix it.
+        detail: String,
+    },
+    /// An opening does not open its sealed record, or the openings are not those the draw
+    /// needs (SPEC.md sections 4.1 and 11).
+    OpeningMismatch {
+        /// What differs.
+        detail: String,
+    },
     /// A receipt does not belong to the draw it is checked against.
     ReceiptMismatch {
         /// What differs.
@@ -349,6 +363,10 @@ impl fmt::Display for Error {
                 "ticket \"{ticket}\": value \"{value}\" is not declared for feature \"{feature}\"; declare it or correct the record"
             ),
             Error::HouseholdTag { detail } => write!(f, "household tag: {detail}"),
+            Error::SealedRecord { ticket, detail } => {
+                write!(f, "ticket \"{ticket}\": {detail}")
+            }
+            Error::OpeningMismatch { detail } => write!(f, "opening: {detail}"),
             Error::SmallCells {
                 smallest,
                 alone,
@@ -441,6 +459,8 @@ impl Error {
             Error::UnknownValue { .. } => ErrorKind::UnknownValue,
             Error::ReceiptMismatch { .. } => ErrorKind::ReceiptMismatch,
             Error::HouseholdTag { .. } => ErrorKind::HouseholdTag,
+            Error::SealedRecord { .. } => ErrorKind::SealedRecord,
+            Error::OpeningMismatch { .. } => ErrorKind::OpeningMismatch,
             Error::SmallCells { .. } => ErrorKind::SmallCells,
             Error::UnknownTicket { .. } => ErrorKind::UnknownTicket,
             Error::InvalidRecipe { .. } => ErrorKind::InvalidRecipe,
@@ -509,6 +529,10 @@ pub enum ErrorKind {
     UnknownValue,
     /// [`Error::HouseholdTag`].
     HouseholdTag,
+    /// [`Error::SealedRecord`].
+    SealedRecord,
+    /// [`Error::OpeningMismatch`].
+    OpeningMismatch,
     /// [`Error::SmallCells`].
     SmallCells,
     /// [`Error::ReceiptMismatch`].
@@ -596,6 +620,8 @@ impl ErrorKind {
             ErrorKind::WrongValueCount => "WrongValueCount",
             ErrorKind::UnknownValue => "UnknownValue",
             ErrorKind::HouseholdTag => "HouseholdTag",
+            ErrorKind::SealedRecord => "SealedRecord",
+            ErrorKind::OpeningMismatch => "OpeningMismatch",
             ErrorKind::SmallCells => "SmallCells",
             ErrorKind::ReceiptMismatch => "ReceiptMismatch",
             ErrorKind::UnknownTicket => "UnknownTicket",

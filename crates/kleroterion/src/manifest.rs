@@ -170,6 +170,10 @@ pub struct Manifest {
     /// (SPEC.md section 5.2). Absent in JSON means 1, no floor.
     #[serde(default = "no_floor")]
     pub min_cell: u32,
+    /// Sealed features (SPEC.md section 4.1): the records publish a salted commitment to their
+    /// values instead of the values; only with the lottery method. Absent in JSON means false.
+    #[serde(default)]
+    pub sealed: bool,
 }
 
 fn no_floor() -> u32 {
@@ -237,7 +241,16 @@ impl Manifest {
             randomness: None,
             purpose: Purpose::Official,
             min_cell: crate::disclosure::DEFAULT_FLOOR,
+            sealed: false,
         }
+    }
+
+    /// Seals the features (SPEC.md section 4.1): the pool's records then publish seals, and
+    /// only the panel, the alternates and the replacements are opened. Only the lottery method
+    /// can be sealed.
+    pub fn with_sealed(mut self, sealed: bool) -> Self {
+        self.sealed = sealed;
+        self
     }
 
     /// Sets the disclosure floor: every published cell of the pool must hold at least this
@@ -333,7 +346,9 @@ impl Manifest {
                 r.encode(&mut e)?;
             }
         }
-        e.u8(self.purpose.code()).u32(self.min_cell);
+        e.u8(self.purpose.code())
+            .u32(self.min_cell)
+            .u8(u8::from(self.sealed));
         Ok(e.into_bytes())
     }
 
@@ -441,6 +456,14 @@ impl Manifest {
     }
 
     fn validate_method(&self) -> Result<()> {
+        if self.sealed && !matches!(self.method, Method::Lottery { .. }) {
+            return Err(Error::InvalidMethod {
+                detail: format!(
+                    "the {} method reads every record's values to draw, so its features cannot be sealed; seal only a lottery, or publish the values under the disclosure floor",
+                    self.method.name()
+                ),
+            });
+        }
         match &self.method {
             Method::Stratified {
                 feature,

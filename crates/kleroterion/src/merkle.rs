@@ -8,7 +8,8 @@ use crate::encoding::SPEC_VERSION;
 use crate::error::Result;
 use crate::model::Record;
 
-/// `leaf(r) = SHA-256(0x00 || str("kleroterion/v2/record") || rec(r))`.
+/// `leaf(r) = SHA-256(0x00 || str("kleroterion/v2/record") || rec(r))`, or for a sealed record
+/// `SHA-256(0x00 || str("kleroterion/v2/sealed-record") || srec(r))` (SPEC.md section 4.1).
 ///
 /// The fields are fed straight into the hasher, with the same bytes as
 /// [`Record::canonical_bytes`], so hashing a large pool allocates nothing per record.
@@ -18,17 +19,26 @@ pub fn leaf_hash(record: &Record) -> Result<Digest> {
             .map(u32::to_be_bytes)
             .map_err(|_| crate::error::Error::TooLarge { field: "record" })
     }
+    let domain: &[u8] = match record.seal {
+        Some(_) => b"/sealed-record",
+        None => b"/record",
+    };
     let mut h = Sha256::new();
     h.update([0x00]);
-    h.update(((SPEC_VERSION.len() + "/record".len()) as u32).to_be_bytes());
+    h.update(((SPEC_VERSION.len() + domain.len()) as u32).to_be_bytes());
     h.update(SPEC_VERSION.as_bytes());
-    h.update(b"/record");
+    h.update(domain);
     h.update(len32(record.ticket.len())?);
     h.update(record.ticket.as_bytes());
-    h.update(len32(record.values.len())?);
-    for v in &record.values {
-        h.update(len32(v.len())?);
-        h.update(v.as_bytes());
+    match &record.seal {
+        Some(seal) => h.update(seal.as_bytes()),
+        None => {
+            h.update(len32(record.values.len())?);
+            for v in &record.values {
+                h.update(len32(v.len())?);
+                h.update(v.as_bytes());
+            }
+        }
     }
     match &record.household {
         None => h.update([0]),

@@ -80,8 +80,12 @@ impl Feature {
 pub struct Record {
     /// The pseudonymous ticket given privately to the person.
     pub ticket: String,
-    /// One value name per feature, in feature order.
+    /// One value name per feature, in feature order; empty in a sealed record.
     pub values: Vec<String>,
+    /// The seal of a sealed record (SPEC.md section 4.1): a salted commitment to the values,
+    /// which the record then does not publish. Absent from an open record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<Digest>,
     /// The household tag, when the person shares a household with someone else in the pool
     /// and the household rule is on.
     #[serde(default)]
@@ -91,13 +95,20 @@ pub struct Record {
 }
 
 impl Record {
-    /// `rec(r)` of SPEC.md section 4.
+    /// `rec(r)` of SPEC.md section 4, or `srec(r)` of section 4.1 for a sealed record.
     pub fn canonical_bytes(&self) -> Result<Vec<u8>> {
         let mut e = Encoder::new();
         e.str(&self.ticket)?;
-        e.count(self.values.len(), "values")?;
-        for v in &self.values {
-            e.str(v)?;
+        match &self.seal {
+            Some(seal) => {
+                e.raw32(seal);
+            }
+            None => {
+                e.count(self.values.len(), "values")?;
+                for v in &self.values {
+                    e.str(v)?;
+                }
+            }
         }
         match &self.household {
             None => {
@@ -138,6 +149,10 @@ pub struct ResolvedPool {
     people: usize,
     features: usize,
     values: Vec<u32>,
+    /// `sealed[i]` is true when person `i`'s record is sealed (empty when none is).
+    sealed: Vec<bool>,
+    /// `closed[i]` is true while person `i`'s record is sealed and unopened.
+    closed: Vec<bool>,
     /// `household[i]` is a small id shared by people with the same household key.
     pub household: Vec<Option<u32>>,
 }
@@ -168,13 +183,47 @@ impl ResolvedPool {
         people: usize,
         features: usize,
         values: Vec<u32>,
+        sealed: Vec<bool>,
         household: Vec<Option<u32>>,
     ) -> Self {
         Self {
             people,
             features,
             values,
+            closed: sealed.clone(),
+            sealed,
             household,
+        }
+    }
+
+    /// True when person `i`'s values are known: an open record, or a sealed one opened with
+    /// [`ResolvedPool::open`].
+    pub fn is_open(&self, i: usize) -> bool {
+        !self.closed.get(i).copied().unwrap_or(false)
+    }
+
+    /// True when person `i`'s record is sealed (SPEC.md section 4.1), opened since or not.
+    pub fn was_sealed(&self, i: usize) -> bool {
+        self.sealed.get(i).copied().unwrap_or(false)
+    }
+
+    /// The first person whose values are still sealed among `people`, if any.
+    pub fn first_sealed(&self, people: &[u32]) -> Option<u32> {
+        people.iter().copied().find(|&p| !self.is_open(p as usize))
+    }
+
+    /// Gives sealed person `i` the value indices of an opening checked against their seal
+    /// ([`crate::seal::Opening::resolve`]).
+    pub fn open(&mut self, i: usize, row: &[u32]) {
+        let f = self.features;
+        if row.len() == f
+            && let (Some(slot), Some(dst)) = (
+                self.closed.get_mut(i),
+                self.values.get_mut(i * f..(i + 1) * f),
+            )
+        {
+            dst.copy_from_slice(row);
+            *slot = false;
         }
     }
 

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::manifest::PoolCommitment;
 use crate::merkle::{MerkleTree, leaf_hash, verify_inclusion};
 use crate::model::Record;
+use crate::seal::Opening;
 use crate::tickets::holder_of;
 
 /// The format tag of a receipt.
@@ -39,6 +40,10 @@ pub struct Receipt {
     pub proof: Vec<Digest>,
     /// The holder's secret: `H("holder", raw32(secret))` is the record's `holder`.
     pub secret: Digest,
+    /// In a sealed pool, the opening of the holder's record (SPEC.md section 4.1): the values
+    /// its seal hides. Absent for an open record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening: Option<Opening>,
 }
 
 impl Receipt {
@@ -103,7 +108,30 @@ impl Receipt {
             record,
             proof,
             secret: Digest::from_array(*secret),
+            opening: None,
         })
+    }
+
+    /// The receipt with the opening of its sealed record, refused when it does not open it.
+    pub fn with_opening(mut self, opening: Opening) -> Result<Self> {
+        if opening.ticket != self.record.ticket || opening.seal()? != seal_or_none(&self.record) {
+            return Err(Error::ReceiptMismatch {
+                detail: format!(
+                    "the opening given for ticket \"{}\" does not open its sealed record",
+                    self.record.ticket
+                ),
+            });
+        }
+        self.opening = Some(opening);
+        Ok(self)
+    }
+
+    /// The holder's values: the record's, or in a sealed pool the opening's.
+    pub fn values(&self) -> &[String] {
+        match &self.opening {
+            Some(o) => &o.values,
+            None => &self.record.values,
+        }
     }
 
     /// Reads a receipt from JSON.
@@ -185,6 +213,7 @@ pub fn check_receipt(receipt: &Receipt, bundle: &Bundle) -> Result<ReceiptCheck>
             "the receipt's secret does not open its record's holder: this receipt was not issued to the record's holder (a receipt rebuilt from the public pool has no valid secret)".into(),
         ));
     }
+    check_opening(receipt, bundle)?;
     let t = &receipt.record.ticket;
     let outcome = if let Some(p) = bundle.result.selected.iter().position(|s| s == t) {
         ReceiptOutcome::Selected {
@@ -201,7 +230,7 @@ pub fn check_receipt(receipt: &Receipt, bundle: &Bundle) -> Result<ReceiptCheck>
         .manifest
         .features
         .iter()
-        .zip(&receipt.record.values)
+        .zip(receipt.values())
         .map(|(f, v)| (f.name.clone(), v.clone()))
         .collect();
     Ok(ReceiptCheck {
@@ -209,4 +238,36 @@ pub fn check_receipt(receipt: &Receipt, bundle: &Bundle) -> Result<ReceiptCheck>
         features,
         outcome,
     })
+}
+
+/// Check 5 of SPEC.md section 13: a sealed record's receipt carries an opening that opens it,
+/// an open record's carries none.
+fn check_opening(receipt: &Receipt, bundle: &Bundle) -> Result<()> {
+    let mismatch = |detail: &str| Error::ReceiptMismatch {
+        detail: detail.into(),
+    };
+    match (&receipt.opening, receipt.record.seal) {
+        (None, None) => Ok(()),
+        (Some(_), None) => Err(mismatch(
+            "the receipt carries an opening, but its record is open: this receipt does not match this draw",
+        )),
+        (None, Some(_)) => Err(mismatch(
+            "the record is sealed and the receipt carries no opening of it: ask the organiser for the complete receipt",
+        )),
+        (Some(o), Some(_)) => o
+            .resolve(&bundle.manifest.features, &receipt.record)
+            .map(|_| ())
+            .map_err(|e| {
+                Error::ReceiptMismatch {
+                    detail: format!(
+                        "the receipt's opening does not open its sealed record ({e}): this receipt does not match this draw"
+                    ),
+                }
+            }),
+    }
+}
+
+/// A record's seal, or the all-zero digest for an open record (which no opening hashes to).
+fn seal_or_none(record: &Record) -> Digest {
+    record.seal.unwrap_or(Digest::from_array([0; 32]))
 }

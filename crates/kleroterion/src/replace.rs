@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::manifest::Method;
 use crate::model::ResolvedPool;
 use crate::quotas::{broken_quotas, counts, violation};
+use crate::seal::Opening;
 use crate::verify::verify;
 
 /// The format tag of a replacement record.
@@ -39,25 +40,85 @@ pub struct Replacement {
     pub broken_quotas: Vec<String>,
     /// `H("replacement", ...)`.
     pub hash: Digest,
+    /// In a sealed pool, the openings of the records whose values the rule read and that the
+    /// bundle does not open, in the order the rule first read them (SPEC.md section 10.2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub openings: Vec<Opening>,
 }
 
 /// Replaces the panel members among `dropped`, after verifying the bundle.
+///
+/// In a sealed pool the rule may read the values of candidates beyond the alternates, which
+/// only the organiser can open: use [`replace_sealed`] with the private openings.
 pub fn replace(bundle: &Bundle, dropped: &[String]) -> Result<Replacement> {
+    replace_sealed(bundle, dropped, &[])
+}
+
+/// [`replace`] in a sealed pool, with the openings the organiser holds (every record's, or at
+/// least those the rule reads): the record publishes those the rule read and the bundle does
+/// not open.
+pub fn replace_sealed(
+    bundle: &Bundle,
+    dropped: &[String],
+    openings: &[Opening],
+) -> Result<Replacement> {
     let report = verify(bundle);
     if let Some(e) = report.error {
         return Err(Error::DrawFailed {
             detail: format!("the bundle does not verify, so nothing can be replaced: {e}"),
         });
     }
-    replace_verified(bundle, dropped)
+    replace_verified(bundle, dropped, openings)
+}
+
+/// The values the rule reads: a pool whose sealed records are opened on demand from the
+/// openings available, which records each opening it uses.
+struct Reader<'a> {
+    bundle: &'a Bundle,
+    pool: ResolvedPool,
+    available: &'a [Opening],
+    read: Vec<Opening>,
+}
+
+impl Reader<'_> {
+    /// Makes candidate `c`'s values known, opening its record when it is sealed.
+    fn open(&mut self, c: u32) -> Result<()> {
+        if self.pool.is_open(c as usize) {
+            return Ok(());
+        }
+        let record = &self.bundle.pool[c as usize];
+        let Some(o) = self.available.iter().find(|o| o.ticket == record.ticket) else {
+            return Err(Error::OpeningMismatch {
+                detail: format!(
+                    "ticket \"{}\" is sealed, the replacement rule reads its values, and no opening of it was given",
+                    crate::text::display(&record.ticket, crate::text::DISPLAY_LIMIT)
+                ),
+            });
+        };
+        let row = o.resolve(&self.bundle.manifest.features, record)?;
+        self.pool.open(c as usize, &row);
+        self.read.push(o.clone());
+        Ok(())
+    }
 }
 
 /// [`replace`] for a bundle that has just verified: the verification's `replacements` step
 /// recomputes each record this way, without verifying the bundle once more per record.
-pub(crate) fn replace_verified(bundle: &Bundle, dropped: &[String]) -> Result<Replacement> {
+pub(crate) fn replace_verified(
+    bundle: &Bundle,
+    dropped: &[String],
+    openings: &[Opening],
+) -> Result<Replacement> {
     let m = &bundle.manifest;
-    let pool = ResolvedPool::new(&m.features, &bundle.pool)?;
+    let mut pool = ResolvedPool::new(&m.features, &bundle.pool)?;
     let index = crate::model::TicketIndex::new(&bundle.pool);
+    crate::seal::apply(
+        &mut pool,
+        &m.features,
+        &bundle.pool,
+        &index,
+        &bundle.openings,
+    )?;
     let to_idx = |ts: &[String]| -> Result<Vec<u32>> {
         ts.iter()
             .map(|t| {
@@ -83,6 +144,12 @@ pub(crate) fn replace_verified(bundle: &Bundle, dropped: &[String]) -> Result<Re
     }
     let mut panel: Vec<Option<u32>> = selected.iter().copied().map(Some).collect();
     let mut order = ReplacementOrder::new(&pool, &selected, m.household_rule, &bundle.seed);
+    let mut reader = Reader {
+        bundle,
+        pool,
+        available: openings,
+        read: Vec::new(),
+    };
     let mut replacements = Vec::with_capacity(d.len());
     for &x in &d {
         let Some(pos) = panel.iter().position(|&p| p == Some(x)) else {
@@ -96,14 +163,15 @@ pub(crate) fn replace_verified(bundle: &Bundle, dropped: &[String]) -> Result<Re
                 .iter()
                 .copied()
                 .find(|&c| !unavailable[c as usize] && !current.contains(&c)),
-            _ => find_candidate(bundle, &pool, &mut order, &current, &unavailable, x),
+            _ => find_candidate(&mut reader, &mut order, &current, &unavailable, x)?,
         };
         panel[pos] = candidate;
         replacements.push(candidate);
     }
     let final_panel: Vec<u32> = panel.iter().flatten().copied().collect();
+    let pool = &reader.pool;
     let broken = if m.method.enforces_quotas() {
-        broken_quotas(&m.features, &pool, &final_panel)
+        broken_quotas(&m.features, pool, &final_panel)
     } else {
         Vec::new()
     };
@@ -130,18 +198,18 @@ pub(crate) fn replace_verified(bundle: &Bundle, dropped: &[String]) -> Result<Re
         panel: final_panel.iter().map(|&i| ticket(i)).collect(),
         broken_quotas: broken,
         hash: tagged_hash("replacement", e.as_bytes()),
+        openings: reader.read,
     })
 }
 
 fn find_candidate(
-    bundle: &Bundle,
-    pool: &ResolvedPool,
+    reader: &mut Reader<'_>,
     order: &mut ReplacementOrder,
     current: &[u32],
     unavailable: &[bool],
     dropped: u32,
-) -> Option<u32> {
-    let m = &bundle.manifest;
+) -> Result<Option<u32>> {
+    let m = &reader.bundle.manifest;
     let stratum = match &m.method {
         Method::Stratified { feature, .. } => m.features.iter().position(|f| &f.name == feature),
         _ => None,
@@ -155,34 +223,34 @@ fn find_candidate(
         }
         match &m.method {
             Method::Greedy { .. } | Method::Lottery { .. } => {
+                let household = &reader.pool.household;
                 if m.household_rule
-                    && pool.household[c as usize].is_some_and(|h| {
-                        current
-                            .iter()
-                            .any(|&p| pool.household[p as usize] == Some(h))
-                    })
+                    && household[c as usize]
+                        .is_some_and(|h| current.iter().any(|&p| household[p as usize] == Some(h)))
                 {
                     continue;
                 }
+                reader.open(c)?;
                 let mut trial = current.to_vec();
                 trial.push(c);
-                let v = violation(&m.features, &counts(&m.features, pool, &trial));
+                let v = violation(&m.features, &counts(&m.features, &reader.pool, &trial));
                 if v == 0 {
-                    return Some(c);
+                    return Ok(Some(c));
                 }
                 if best.is_none_or(|(bv, _)| v < bv) {
                     best = Some((v, c));
                 }
             }
             _ => {
+                let pool = &reader.pool;
                 if stratum
                     .is_some_and(|f| pool.value(c as usize, f) != pool.value(dropped as usize, f))
                 {
                     continue;
                 }
-                return Some(c);
+                return Ok(Some(c));
             }
         }
     }
-    best.map(|(_, c)| c)
+    Ok(best.map(|(_, c)| c))
 }

@@ -58,6 +58,9 @@ pub trait TicketMaker {
     /// The receipt secret of the person with this id (32 bytes).
     fn secret(&mut self, id: &str) -> Result<[u8; 32]>;
 
+    /// The salt of the seal of the person with this id (32 bytes), in a sealed pool.
+    fn salt(&mut self, id: &str) -> Result<[u8; 32]>;
+
     /// True when the same text always gives the same code (a keyed hash). Two people with the
     /// same ticket are then an error; random tickets that clash are drawn again.
     fn is_keyed(&self) -> bool;
@@ -70,6 +73,10 @@ impl TicketMaker for TicketKey {
 
     fn secret(&mut self, id: &str) -> Result<[u8; 32]> {
         Ok(TicketKey::secret(self, id))
+    }
+
+    fn salt(&mut self, id: &str) -> Result<[u8; 32]> {
+        Ok(TicketKey::salt(self, id))
     }
 
     fn is_keyed(&self) -> bool {
@@ -111,6 +118,8 @@ pub struct RosterBuilder<T: TicketMaker = TicketKey> {
     values: Vec<u32>,
     households: Vec<Option<u64>>,
     secrets: Vec<[u8; 32]>,
+    sealed: bool,
+    salts: Vec<[u8; 32]>,
     random_households: BTreeMap<String, u64>,
 }
 
@@ -137,8 +146,17 @@ impl<T: TicketMaker> RosterBuilder<T> {
             values: Vec::new(),
             households: Vec::new(),
             secrets: Vec::new(),
+            sealed: false,
+            salts: Vec::new(),
             random_households: BTreeMap::new(),
         }
+    }
+
+    /// Seals the features (SPEC.md section 4.1): each person gets a salt, and the records
+    /// publish a seal instead of their values. Call it before adding anyone.
+    pub fn sealed(mut self) -> Self {
+        self.sealed = true;
+        self
     }
 
     /// Adds a feature without quotas (for example the column a stratified draw splits on):
@@ -202,6 +220,10 @@ impl<T: TicketMaker> RosterBuilder<T> {
         let indices = self.value_indices(id, values)?;
         let ticket = self.maker.code(TICKET_LABEL, id)?;
         let secret = self.maker.secret(id)?;
+        let salt = match self.sealed {
+            true => Some(self.maker.salt(id)?),
+            false => None,
+        };
         let household = match household {
             Some(address) => Some(self.household_code(address)?),
             None => None,
@@ -214,6 +236,7 @@ impl<T: TicketMaker> RosterBuilder<T> {
         }
         self.values.extend(indices);
         self.secrets.push(secret);
+        self.salts.extend(salt);
         self.tickets.push(u64::from_be_bytes(ticket));
         Ok(Ticket(ticket))
     }
@@ -301,6 +324,7 @@ impl<T: TicketMaker> RosterBuilder<T> {
             values: self.values,
             households: shared_only(self.households),
             secrets: self.secrets,
+            salts: self.salts,
             order,
             position,
         })
@@ -353,6 +377,8 @@ pub struct Roster {
     values: Vec<u32>,
     households: Vec<Option<u64>>,
     secrets: Vec<[u8; 32]>,
+    /// One salt per person when the features are sealed, none otherwise.
+    salts: Vec<[u8; 32]>,
     order: Vec<u32>,
     position: Vec<u32>,
 }
@@ -402,20 +428,30 @@ impl Roster {
             .ok()
     }
 
-    /// The record at pool position `pos`.
+    /// True when the features are sealed ([`RosterBuilder::sealed`]).
+    pub fn is_sealed(&self) -> bool {
+        !self.salts.is_empty()
+    }
+
+    /// The record at pool position `pos`: sealed (SPEC.md section 4.1) when the roster is.
     ///
     /// # Panics
     /// If `pos` is not below [`Roster::len`].
     pub fn record(&self, pos: usize) -> Record {
         let row = self.order[pos] as usize;
-        let nf = self.features.len();
+        let ticket = format_code(&self.tickets[row].to_be_bytes());
+        let values = self.values_of(row);
+        let (values, seal) = match self.salts.get(row) {
+            Some(salt) => (
+                Vec::new(),
+                crate::seal::seal_of(&ticket, &values, &Digest::from_array(*salt)).ok(),
+            ),
+            None => (values, None),
+        };
         Record {
-            ticket: format_code(&self.tickets[row].to_be_bytes()),
-            values: self.values[row * nf..(row + 1) * nf]
-                .iter()
-                .zip(&self.features)
-                .map(|(&v, f)| f.values[v as usize].value.clone())
-                .collect(),
+            ticket,
+            values,
+            seal,
             household: self
                 .households
                 .get(row)
@@ -424,6 +460,31 @@ impl Roster {
                 .map(|h| household_key(&h.to_be_bytes())),
             holder: holder_of(&self.secrets[row]),
         }
+    }
+
+    fn values_of(&self, row: usize) -> Vec<String> {
+        let nf = self.features.len();
+        self.values[row * nf..(row + 1) * nf]
+            .iter()
+            .zip(&self.features)
+            .map(|(&v, f)| f.values[v as usize].value.clone())
+            .collect()
+    }
+
+    /// The opening of the sealed record at pool position `pos` (none when the features are
+    /// open): what the bundle publishes for the panel and the alternates, and the person's
+    /// receipt holds.
+    ///
+    /// # Panics
+    /// If `pos` is not below [`Roster::len`].
+    pub fn opening(&self, pos: usize) -> Option<crate::seal::Opening> {
+        let row = self.order[pos] as usize;
+        let salt = self.salts.get(row)?;
+        Some(crate::seal::Opening::new(
+            format_code(&self.tickets[row].to_be_bytes()),
+            self.values_of(row),
+            *salt,
+        ))
     }
 
     /// The receipt secret of the person at pool position `pos` (for their receipt).
@@ -470,6 +531,6 @@ impl Roster {
                 })
             })
             .collect();
-        ResolvedPool::from_parts(self.len(), nf, values, household)
+        ResolvedPool::from_parts(self.len(), nf, values, Vec::new(), household)
     }
 }

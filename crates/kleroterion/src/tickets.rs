@@ -116,6 +116,12 @@ impl TicketKey {
         self.mac(HOLDER_LABEL, id)
     }
 
+    /// `HMAC-SHA256(key, "salt" || 0x00 || id)`: the salt of the seal of the person with this
+    /// id, in a pool with sealed features (SPEC.md sections 4.1 and 17).
+    pub fn salt(&self, id: &str) -> [u8; 32] {
+        self.mac(crate::seal::SALT_LABEL, id)
+    }
+
     fn mac(&self, label: &str, text: &str) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
             .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));

@@ -125,6 +125,7 @@ fn records() -> Vec<Record> {
         .iter()
         .enumerate()
         .map(|(i, (gender, age, household))| Record {
+            seal: None,
             ticket: format!("K-{:04}", 1 + i),
             values: vec![(*gender).into(), (*age).into()],
             household: household.map(String::from),

@@ -64,6 +64,7 @@ fn build_case(
         .collect();
     let records: Vec<Record> = (0..n)
         .map(|i| Record {
+            seal: None,
             ticket: format!("T-{i:03}"),
             values: names
                 .iter()
@@ -504,6 +505,7 @@ fn greedy_respects_a_maximum_of_zero() {
         .iter()
         .enumerate()
         .map(|(i, v)| Record {
+            seal: None,
             ticket: format!("T{i}"),
             values: vec!["x".into(), (*v).into()],
             household: None,
@@ -930,6 +932,7 @@ fn recommitted_changes_fail_later_steps() {
 fn records(n: usize) -> Vec<Record> {
     (0..n)
         .map(|i| Record {
+            seal: None,
             ticket: format!("{i:04X}-{:04X}", i * 7919 % 65_536),
             values: vec![format!("v{}", i % 3)],
             household: (i % 4 == 0).then(|| format!("h{}", i / 8)),

@@ -2,7 +2,7 @@
 //! rejected by `verify`, at the step responsible for that field.
 //!
 //! Honest bundles: every draw of `tests/vectors/draws.json` (uniform, stratified with each
-//! allocation, greedy with and without households, lottery, rfc3797) and two bundles whose
+//! allocation, greedy with and without households, lottery open and sealed, rfc3797) and two bundles whose
 //! recipes hold real drand rounds (quicknet and the chained mainnet), a registry lottery draw,
 //! a declared lottery, dice and a hex value. Mutations, for every leaf of the bundle's JSON: strings changed, hex digits
 //! flipped, numbers moved by one, booleans flipped, nulls filled; for every list: the last entry
@@ -34,9 +34,16 @@ fn vector_bundles() -> Vec<(String, Bundle)> {
             let m: Manifest = from(&c["manifest"]);
             let pool: Vec<Record> = from(&c["pool"]);
             let reveal: Reveal = from(&c["reveal"]);
+            let bundle = match c.get("private_openings") {
+                Some(openings) => m
+                    .commit(pool)
+                    .and_then(|d| d.with_openings(from(openings)))
+                    .and_then(|d| d.draw(&reveal)),
+                None => draw(&m, &pool, &reveal),
+            };
             (
                 c["name"].as_str().expect("name").to_string(),
-                draw(&m, &pool, &reveal).expect("honest draw"),
+                bundle.expect("honest draw"),
             )
         })
         .collect()
@@ -162,6 +169,7 @@ fn expected_steps(path: &[String]) -> Vec<StepId> {
         "reveal" => vec![StepId::Randomness, StepId::Seed],
         "seed" => vec![StepId::Seed],
         "result" => vec![StepId::Draw],
+        "openings" => vec![StepId::Openings],
         "transcript" => vec![StepId::Transcript],
         _ => vec![],
     }

@@ -8,12 +8,13 @@ use kleroterion::digest::to_hex;
 use kleroterion::merkle::{MerkleTree, leaf_hash, verify_inclusion};
 use kleroterion::public_lottery::{LotteryFormat, REGISTRY, Zone, registered};
 use kleroterion::sampling::{sample, uniform};
+use kleroterion::seal::Opening;
 use kleroterion::stream::{Stream, stream_key};
 use kleroterion::text::{TextKind, check};
 use kleroterion::time::{format_unix, parse_utc};
 use kleroterion::{
     Bundle, Digest, Fallback, Manifest, Published, Recipe, Record, Replacement, Reveal, SourceSpec,
-    SourceValue, draw, replace, verify, verify_json, verify_with,
+    SourceValue, draw, replace_sealed, verify, verify_json, verify_with,
 };
 use serde_json::Value;
 
@@ -76,6 +77,13 @@ fn encoding_records() {
                 .try_into()
                 .expect("32 bytes");
             assert_eq!(kleroterion::tickets::holder_of(&secret), r.holder, "{r:?}");
+        }
+        if let Some(opening) = c.get("opening") {
+            // A sealed record (SPEC.md section 4.1): its opening hashes to its seal.
+            let o: Opening = parse(opening);
+            assert_eq!(o.seal().expect("seal"), digest(&c["seal"]), "{r:?}");
+            assert_eq!(r.seal, Some(digest(&c["seal"])), "{r:?}");
+            assert!(r.values.is_empty(), "{r:?}");
         }
     }
 }
@@ -408,7 +416,16 @@ fn draw_case(c: &Value) -> Bundle {
     let m: Manifest = parse(&c["manifest"]);
     let pool: Vec<Record> = parse(&c["pool"]);
     let reveal: Reveal = parse(&c["reveal"]);
-    draw(&m, &pool, &reveal).unwrap_or_else(|e| panic!("{}: {e}", c["name"]))
+    let drawn = match c.get("private_openings") {
+        // A sealed draw: the organiser opens the panel and the alternates from every record's
+        // opening (SPEC.md sections 4.1 and 11).
+        Some(all) => m
+            .commit(pool)
+            .and_then(|d| d.with_openings(parse(all)))
+            .and_then(|d| d.draw(&reveal)),
+        None => draw(&m, &pool, &reveal),
+    };
+    drawn.unwrap_or_else(|e| panic!("{}: {e}", c["name"]))
 }
 
 #[test]
@@ -431,6 +448,8 @@ fn full_draws() {
         assert_eq!(b.result.selected, sel, "{name}");
         assert_eq!(b.result.alternates, alt, "{name}");
         assert_eq!(b.transcript, digest(&c["transcript"]), "{name}");
+        let openings: Vec<Opening> = c.get("openings").map(parse).unwrap_or_default();
+        assert_eq!(b.openings, openings, "{name}: the bundle's openings");
         if let Some(key) = c["intermediate"]["rfc3797_key"].as_str() {
             assert_eq!(b.reveal.rfc3797_key(), key, "{name}");
         }
@@ -464,7 +483,10 @@ fn replacements() {
             .expect("draw named");
         let b = draw_case(d);
         let dropped: Vec<String> = parse(&c["dropped"]);
-        let r = replace(&b, &dropped).expect("replace");
+        let private: Vec<Opening> = d.get("private_openings").map(parse).unwrap_or_default();
+        let r = replace_sealed(&b, &dropped, &private).expect("replace");
+        let openings: Vec<Opening> = c.get("openings").map(parse).unwrap_or_default();
+        assert_eq!(r.openings, openings, "{}: the record's openings", c["draw"]);
         let want: Vec<Option<String>> = parse(&c["replacements"]);
         let panel: Vec<String> = parse(&c["panel"]);
         assert_eq!(r.replacements, want, "{}", c["draw"]);

@@ -135,6 +135,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             .with_fair(fair)
             .with_accept_partial(a.leximin.accept_partial);
         o.allow_small_cells = a.allow_small_cells;
+        o.sealed = a.sealed;
         o.announced_at = a.announced_at.clone();
         o.randomness = randomness;
         o
@@ -227,7 +228,9 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 "receipts": show(&paths.receipts),
                 "tickets": show(&paths.tickets),
                 "ticket_key": show(&paths.ticket_key),
+                "openings": m.sealed.then(|| show(&paths.openings)),
             },
+            "sealed": m.sealed,
             "replaced": paths.replaced.as_deref().map(show),
         }));
     }
@@ -265,6 +268,11 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             }
         ),
         None => crate::outln!("Disclosure: the pool publishes nothing but tickets."),
+    }
+    if m.sealed {
+        crate::outln!(
+            "Sealed features: the pool publishes a salted commitment to each person's values, not the values; verifiers check the quotas of the drawn panel only."
+        );
     }
     if let Some(r) = &committed.rounding {
         let tickets: Vec<String> = committed
@@ -339,6 +347,12 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         "Private: {}  (ids to tickets: keep it secret)",
         show(&paths.tickets)
     );
+    if m.sealed {
+        crate::outln!(
+            "Private: {}  (every person's values and salt: the features are sealed, and the draw opens only the panel and the alternates from this file; keep it secret)",
+            show(&paths.openings)
+        );
+    }
     crate::outln!(
         "Private: {}  (the ticket key{}: keep it secret; with it the same inputs give the same tickets and commitment)",
         show(&paths.ticket_key),

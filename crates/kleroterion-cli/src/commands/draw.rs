@@ -46,6 +46,31 @@ fn tickets_path(a: &DrawArgs) -> Result<Option<PathBuf>> {
     Ok(Some(path))
 }
 
+/// The organiser's openings of a sealed pool: `--openings`, else `private/openings.json`
+/// beside the manifest, which must exist; none for open features.
+fn openings_path(a: &DrawArgs, manifest: &Manifest) -> Result<Option<PathBuf>> {
+    if !manifest.sealed {
+        return match &a.openings {
+            Some(p) => Err(CliError::Usage(format!(
+                "--openings {}: the manifest does not seal the features, so there is nothing to open. Fix: drop --openings",
+                show(p)
+            ))),
+            None => Ok(None),
+        };
+    }
+    let path = a
+        .openings
+        .clone()
+        .unwrap_or_else(|| sibling(&a.manifest, PRIVATE).join("openings.json"));
+    if !path.exists() {
+        return Err(CliError::Usage(format!(
+            "{}: the manifest seals the features, and the bundle must open the panel and the alternates, but there is no openings file there. Fix: give --openings FILE, the commit's private/openings.json",
+            show(&path)
+        )));
+    }
+    Ok(Some(path))
+}
+
 /// Refuses, before drawing, outputs that are inputs (always) or exist (without `--force`).
 fn check_outputs(a: &DrawArgs, inputs: &[(&str, &Path)], with_lists: bool) -> Result<()> {
     check_output(&a.out, inputs, a.force, "a bundle")?;
@@ -67,6 +92,7 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| sibling(&a.manifest, "pool.json"));
     let tickets_path = tickets_path(a)?;
+    let openings_path = openings_path(a, &manifest)?;
     let commitment_file = PathBuf::from(&source);
     let mut inputs = vec![
         ("the manifest", a.manifest.as_path()),
@@ -77,6 +103,7 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
         inputs.push(("the commitment", commitment_file.as_path()));
     }
     inputs.extend(tickets_path.as_deref().map(|t| ("the ticket map", t)));
+    inputs.extend(openings_path.as_deref().map(|t| ("the openings file", t)));
     check_outputs(a, &inputs, tickets_path.is_some())?;
     let reveal = read_reveal(&a.reveal, manifest.randomness.as_ref())?;
     let spinner = ctx.progress.spinner("reading the pool and drawing");
@@ -89,6 +116,7 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
         &pool_path,
         &reveal,
         tickets_path.as_deref(),
+        openings_path.as_deref(),
         &a.out,
         &options,
     )?

@@ -13,12 +13,29 @@ pub fn run(ctx: &Context, a: &ReplaceArgs) -> Result<()> {
     if let Some(out) = &a.out {
         let mut inputs = vec![("the bundle", a.bundle.as_path())];
         inputs.extend(a.tickets.as_deref().map(|t| ("the ticket map", t)));
+        inputs.extend(a.openings.as_deref().map(|t| ("the openings file", t)));
         check_output(out, &inputs, a.force, "a replacement record")?;
     }
     let bundle = read_bundle(&a.bundle)?;
     let map = read_ticket_map(a.tickets.as_deref())?;
-    let r = kleroterion::replace(&bundle, &a.dropped)
-        .map_err(|e| CliError::core("replacement failed", e))?;
+    let openings = match &a.openings {
+        Some(p) => {
+            kleroterion_files::outputs::read_json::<kleroterion::seal::OpeningsFile>(
+                p,
+                "openings file",
+            )?
+            .openings
+        }
+        None => Vec::new(),
+    };
+    let r = kleroterion::replace_sealed(&bundle, &a.dropped, &openings).map_err(|e| {
+        let hint = if bundle.manifest.sealed && a.openings.is_none() {
+            " (the features are sealed: give --openings, the commit's private/openings.json)"
+        } else {
+            ""
+        };
+        CliError::core(format!("replacement failed{hint}"), e)
+    })?;
     if let Some(out) = &a.out {
         let text = serde_json::to_string_pretty(&r)
             .map_err(|e| CliError::Usage(format!("writing JSON: {e}")))?;

@@ -203,6 +203,7 @@ pub fn run_with(
         .iter()
         .zip(&roll.tickets)
         .map(|(p, t)| Record {
+            seal: None,
             ticket: t.clone(),
             values: vec![fig.communes[usize::from(p.commune)].name.clone()],
             household: None,

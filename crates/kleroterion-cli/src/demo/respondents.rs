@@ -148,6 +148,7 @@ pub fn panel_pool(
         .zip(&values)
         .zip(ticket_list)
         .map(|((&i, v), ticket)| Record {
+            seal: None,
             holder: kleroterion::tickets::holder_of(&super::roll::receipt_secret(&ticket)),
             ticket,
             values: v

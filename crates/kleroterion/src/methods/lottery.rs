@@ -19,7 +19,9 @@ pub fn draw(portfolio: &[Vec<u32>], seed: &Digest) -> (usize, Vec<u32>) {
     (j, portfolio.get(j).cloned().unwrap_or_default())
 }
 
-/// Checks every panel: `k` strictly increasing indices below `n`, every quota, households.
+/// Checks every panel: `k` strictly increasing indices below `n`, every quota, households. The
+/// quotas of a panel with a sealed, unopened member cannot be checked and are not (SPEC.md
+/// section 9.4).
 pub fn check_portfolio(
     portfolio: &[Vec<u32>],
     features: &[Feature],
@@ -42,7 +44,11 @@ pub fn check_portfolio(
         if panel.windows(2).any(|w| w[0] >= w[1]) {
             return bad("its indices are not strictly increasing".into());
         }
-        if let Some(b) = broken_quotas(features, pool, panel).into_iter().next() {
+        let open = pool.first_sealed(panel).is_none();
+        if let Some(b) = open
+            .then(|| broken_quotas(features, pool, panel).into_iter().next())
+            .flatten()
+        {
             return bad(format!("breaks the quota {b}"));
         }
         if let (true, Some((a, b))) = (household_rule, shared_household(pool, panel)) {

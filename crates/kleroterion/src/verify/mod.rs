@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use builder::{Builder, Failure, REPORT_TEXT_LIMIT};
 use steps::{
-    draw_step, format_step, manifest_step, pool_step, portfolio_step, quotas_step, randomness_step,
-    replacements_step, seed_step, time_order_step, transcript_step,
+    draw_step, format_step, manifest_step, openings_step, pool_step, portfolio_step, quotas_step,
+    randomness_step, replacements_step, seed_step, time_order_step, transcript_step,
 };
 
 pub use quota_table::{QuotaRow, QuotaTable};
@@ -102,12 +102,13 @@ fn run_steps(
 ) -> Option<()> {
     b.record(StepId::Format, format_step(bundle))?;
     let commitment = b.record(StepId::Manifest, manifest_step(bundle, published))?;
-    let pool = b.record(StepId::Pool, pool_step(bundle))?;
+    let mut pool = b.record(StepId::Pool, pool_step(bundle))?;
     b.record(StepId::Portfolio, portfolio_step(&bundle.manifest, &pool))?;
     b.record(StepId::Randomness, randomness_step(bundle, published))?;
     b.record(StepId::TimeOrder, time_order_step(&bundle.manifest))?;
     let seed = b.record(StepId::Seed, seed_step(bundle, &commitment))?;
     let outcome = b.record(StepId::Draw, draw_step(bundle, &pool, &seed))?;
+    b.record(StepId::Openings, openings_step(bundle, &mut pool))?;
     b.record(StepId::Quotas, quotas_step(bundle, &pool, &outcome))?;
     b.record(
         StepId::Transcript,

@@ -103,6 +103,7 @@ mod tests {
 
     fn record(ticket: &str, value: &str) -> Record {
         Record {
+            seal: None,
             ticket: ticket.into(),
             values: vec![value.into()],
             household: None,

@@ -30,6 +30,9 @@ pub enum StepId {
     Seed,
     /// The draw gives the published panel and alternates.
     Draw,
+    /// In a sealed pool, the bundle opens the panel and the alternates, each opening its
+    /// record.
+    Openings,
     /// The panel meets the quotas and the household rule.
     Quotas,
     /// The transcript hash matches.
@@ -40,7 +43,7 @@ pub enum StepId {
 
 impl StepId {
     /// All steps, in order.
-    pub const ALL: [StepId; 11] = [
+    pub const ALL: [StepId; 12] = [
         StepId::Format,
         StepId::Manifest,
         StepId::Pool,
@@ -49,6 +52,7 @@ impl StepId {
         StepId::TimeOrder,
         StepId::Seed,
         StepId::Draw,
+        StepId::Openings,
         StepId::Quotas,
         StepId::Transcript,
         StepId::Replacements,
@@ -65,6 +69,7 @@ impl StepId {
             StepId::TimeOrder => "time_order",
             StepId::Seed => "seed",
             StepId::Draw => "draw",
+            StepId::Openings => "openings",
             StepId::Quotas => "quotas",
             StepId::Transcript => "transcript",
             StepId::Replacements => "replacements",
@@ -82,6 +87,9 @@ impl StepId {
             StepId::TimeOrder => "The randomness did not exist when the commitment was announced",
             StepId::Seed => "The seed follows from the commitment and the randomness",
             StepId::Draw => "The draw gives the published panel and alternates",
+            StepId::Openings => {
+                "The sealed values shown for the panel and the alternates are those committed"
+            }
             StepId::Quotas => "The panel meets every quota and the household rule",
             StepId::Transcript => "The transcript hash matches the result",
             StepId::Replacements => "Each replacement record follows from the draw",

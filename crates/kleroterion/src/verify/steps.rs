@@ -84,6 +84,7 @@ pub(super) fn manifest_step(bundle: &Bundle, published: &Published) -> StepResul
 pub(super) fn pool_step(bundle: &Bundle) -> StepResult<ResolvedPool> {
     let m = &bundle.manifest;
     let checked = check_pool(m, &bundle.pool)
+        .and_then(|()| crate::seal::check_sealing(m.sealed, &bundle.pool))
         .and_then(|()| ResolvedPool::new(&m.features, &bundle.pool))
         .and_then(|pool| {
             let cells = crate::disclosure::check(m, &pool, |i| bundle.pool[i].ticket.clone())?;
@@ -93,7 +94,13 @@ pub(super) fn pool_step(bundle: &Bundle) -> StepResult<ResolvedPool> {
         published: Some(m.pool.root.to_hex()),
         ..Failure::from(e)
     })?;
-    let mut detail = alloc::vec![format!("{} records", bundle.pool.len())];
+    let mut detail = alloc::vec![match m.sealed {
+        true => format!(
+            "{} records, sealed: each publishes a salted commitment to its values instead of the values",
+            bundle.pool.len()
+        ),
+        false => format!("{} records", bundle.pool.len()),
+    }];
     detail.push(disclosure_line(m.min_cell, cells.as_ref()));
     Ok(Done::passed(pool, detail).compared(m.pool.root.to_hex(), m.pool.root.to_hex()))
 }
@@ -122,11 +129,77 @@ pub(super) fn portfolio_step(m: &Manifest, pool: &ResolvedPool) -> StepResult<()
         return Ok(skipped("no portfolio: not the lottery method"));
     };
     check_portfolio_of(m, pool)?;
+    let line = match m.sealed {
+        true => format!(
+            "{} panels, each of {} distinct people and keeping the household rule; the features are sealed, so their quotas cannot be checked here: the drawn panel's are (quotas step), and a panel that breaks them is exposed if it is drawn, with probability 1/{}",
+            portfolio.len(),
+            m.panel_size,
+            portfolio.len()
+        ),
+        false => format!("{} panels, each meeting every quota", portfolio.len()),
+    };
+    Ok(Done::passed((), alloc::vec![line]))
+}
+
+pub(super) fn openings_step(bundle: &Bundle, pool: &mut ResolvedPool) -> StepResult<()> {
+    let m = &bundle.manifest;
+    if !m.sealed {
+        if !bundle.openings.is_empty() {
+            return Err(Failure::new(
+                ErrorKind::OpeningMismatch,
+                "the bundle carries openings, but its pool is open: an open pool has nothing to open".into(),
+            ));
+        }
+        return Ok(skipped("the features are open: nothing is sealed"));
+    }
+    let expected: Vec<&String> = bundle
+        .result
+        .selected
+        .iter()
+        .chain(&bundle.result.alternates)
+        .collect();
+    let count_differs = || {
+        Failure::new(
+            ErrorKind::OpeningMismatch,
+            format!(
+                "the bundle gives {} openings, but the panel and the alternates are {} people: it must open exactly them, in order",
+                bundle.openings.len(),
+                expected.len()
+            ),
+        )
+    };
+    let index = crate::model::TicketIndex::new(&bundle.pool);
+    for (k, want) in expected.iter().enumerate() {
+        let Some(o) = bundle.openings.get(k) else {
+            return Err(count_differs());
+        };
+        if &&o.ticket != want {
+            return Err(Failure::new(
+                ErrorKind::OpeningMismatch,
+                format!(
+                    "opening {} is for ticket {}, but the panel then the alternates put ticket {} there",
+                    k + 1,
+                    display(&o.ticket, DISPLAY_LIMIT),
+                    display(want, DISPLAY_LIMIT)
+                ),
+            ));
+        }
+        crate::seal::apply(
+            pool,
+            &m.features,
+            &bundle.pool,
+            &index,
+            core::slice::from_ref(o),
+        )?;
+    }
+    if bundle.openings.len() > expected.len() {
+        return Err(count_differs());
+    }
     Ok(Done::passed(
         (),
         alloc::vec![format!(
-            "{} panels, each meeting every quota",
-            portfolio.len()
+            "{} openings, the panel's then the alternates', each hashing to its record's seal",
+            bundle.openings.len()
         )],
     ))
 }
@@ -371,7 +444,8 @@ pub(super) fn replacements_step(bundle: &Bundle, replacements: &[Replacement]) -
                     .compared(bundle.transcript.to_hex(), given.transcript.to_hex()),
             );
         }
-        let computed = replace_verified(bundle, &given.dropped).map_err(|e| fail(e.to_string()))?;
+        let computed = replace_verified(bundle, &given.dropped, &given.openings)
+            .map_err(|e| fail(e.to_string()))?;
         if let Some(what) = replacement_difference(&computed, given) {
             return Err(fail(what));
         }
@@ -412,6 +486,11 @@ fn replacement_difference(computed: &Replacement, given: &Replacement) -> Option
     }
     if given.broken_quotas != computed.broken_quotas {
         return Some("the list of broken quotas differs from the recomputed one".into());
+    }
+    if given.openings != computed.openings {
+        return Some(
+            "its openings are not exactly those the rule reads, in the order it reads them (SPEC.md section 10.2)".into(),
+        );
     }
     (given.hash != computed.hash).then(|| {
         format!(
