@@ -466,6 +466,7 @@ pub fn honest_bundle() -> &'static Bundle {
     BUNDLE.get_or_init(|| {
         let records: Vec<Record> = (0..9)
             .map(|i| Record {
+                seal: None,
                 ticket: format!("T-{i:02}"),
                 values: vec![
                     if i % 2 == 0 { "woman" } else { "man" }.into(),
@@ -701,6 +702,7 @@ impl DrawInput {
         let mut hh = self.households.iter().cycle();
         let records: Vec<Record> = (0..n)
             .map(|i| Record {
+                seal: None,
                 ticket: format!("t{i}"),
                 values: features
                     .iter()

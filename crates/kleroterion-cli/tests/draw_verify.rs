@@ -87,6 +87,7 @@ fn sortition_foundation_fixture_22_with_households() {
             "time_order",
             "seed",
             "draw",
+            "openings",
             "quotas",
             "transcript",
             "replacements"

@@ -131,7 +131,12 @@ pub fn print_quota_table(q: &QuotaTable) {
             r.min,
             r.max,
             r.panel,
-            r.pool
+            r.pool.map_or_else(|| "sealed".into(), |n| n.to_string())
+        );
+    }
+    if q.rows.iter().any(|r| r.pool.is_none()) {
+        crate::outln!(
+            "  (the features are sealed: the pool publishes no values, and the bundle opens only the panel and the alternates)"
         );
     }
     for t in &q.unknown_tickets {

@@ -232,6 +232,7 @@ pub fn run_with(
             reveal: r1.reveal.clone(),
             compact: true,
             receipts: sample1,
+            openings: None,
             stage: "stage 1",
             lottery: randomness::published_lottery(r1.plan),
         },
@@ -284,9 +285,10 @@ pub fn run_with(
     .with_household_rule(true)
     .with_randomness(r2.recipe.clone())
     .with_purpose(Purpose::Replay)
-    // Five features over 495 volunteers leave many people alone in their cell: publishing
-    // them takes the explicit override, which the manifest records and every report shows.
-    .with_min_cell(1);
+    // Five features over 495 volunteers would leave many people alone in their cell: the
+    // features are sealed, so the pool publishes only seals and household tags, and the
+    // default disclosure floor holds.
+    .with_sealed(true);
     let s2 = stage::run(
         stage::StageInput {
             dir: opts.out.join("stage2-panel"),
@@ -296,6 +298,7 @@ pub fn run_with(
             reveal: r2.reveal.clone(),
             compact: false,
             receipts: (0..pool2.records.len() as u32).collect(),
+            openings: Some(&pool2.openings),
             stage: "stage 2",
             lottery: randomness::published_lottery(r2.plan),
         },

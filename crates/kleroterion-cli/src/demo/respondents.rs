@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use kleroterion::sampling::uniform;
+use kleroterion::seal::Opening;
 use kleroterion::stream::Stream;
 use kleroterion::{Feature, Record, ValueQuota};
 
@@ -78,8 +79,11 @@ pub fn simulate(roll: &Roll, invited: &[usize]) -> Answers {
 /// The stage-2 pool: records, value indices, households and quotas.
 #[derive(Debug, Clone)]
 pub struct PanelPool {
-    /// The records, in pool order (the order of [`Answers::volunteers`]).
+    /// The records, in pool order (the order of [`Answers::volunteers`]): sealed, each
+    /// publishing a seal of its values (SPEC.md section 4.1).
     pub records: Vec<Record>,
+    /// Every record's opening, in pool order: the organiser's private file.
+    pub openings: Vec<Opening>,
     /// Value index per stage-2 feature, per volunteer.
     pub values: Vec<[u8; 5]>,
     /// Household id per volunteer, only for households with two or more volunteers.
@@ -142,30 +146,35 @@ pub fn panel_pool(
         })
         .collect();
     let ticket_list = tickets(n, "kleroterion demo: tickets 2");
-    let records = answers
-        .volunteers
+    let openings: Vec<Opening> = values
         .iter()
-        .zip(&values)
         .zip(ticket_list)
-        .map(|((&i, v), ticket)| Record {
-            seal: None,
-            holder: kleroterion::tickets::holder_of(&super::roll::receipt_secret(&ticket)),
-            ticket,
-            values: v
+        .map(|(v, ticket)| {
+            let named = v
                 .iter()
                 .enumerate()
                 .map(|(f, &x)| names[f][usize::from(x)].clone())
-                .collect(),
-            household: {
-                let h = order[&roll.people[i].household];
-                (sizes[h] > 1).then(|| keys[h].clone())
-            },
+                .collect();
+            let salt = super::roll::seal_salt(&ticket);
+            Opening::new(ticket, named, salt)
         })
         .collect();
+    let records = answers
+        .volunteers
+        .iter()
+        .zip(&openings)
+        .map(|(&i, o)| {
+            let h = order[&roll.people[i].household];
+            let holder = kleroterion::tickets::holder_of(&super::roll::receipt_secret(&o.ticket));
+            o.sealed_record((sizes[h] > 1).then(|| keys[h].clone()), holder)
+        })
+        .collect::<Result<Vec<Record>, kleroterion::Error>>()
+        .map_err(DemoError::protocol("stage 2: sealing the pool"))?;
 
     let features = quotas(&names, &shares, &values, k)?;
     Ok(PanelPool {
         records,
+        openings,
         values,
         shared_households,
         households_with_several: shared_ids.len(),

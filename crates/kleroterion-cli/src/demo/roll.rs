@@ -51,6 +51,15 @@ pub fn receipt_secret(ticket: &str) -> [u8; 32] {
         .unwrap_or_else(|_| unreachable!("32 bytes of a hash are a valid key"))
 }
 
+/// The salt of the seal of the person holding `ticket` (SPEC.md section 4.1), under the same
+/// organiser's key as [`receipt_secret`].
+pub fn seal_salt(ticket: &str) -> [u8; 32] {
+    let key = kleroterion::encoding::sha256(b"kleroterion demo: receipt secrets");
+    kleroterion::TicketKey::from_bytes(key.as_bytes())
+        .map(|k| k.salt(ticket))
+        .unwrap_or_else(|_| unreachable!("32 bytes of a hash are a valid key"))
+}
+
 /// One registered voter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Person {

@@ -5,6 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use kleroterion::merkle::MerkleTree;
+use kleroterion::seal::{Opening, OpeningsFile};
 use kleroterion::{
     Bundle, Digest, Manifest, PoolFile, Receipt, ReceiptOutcome, Record, Reveal, Status,
     check_receipt,
@@ -30,6 +31,8 @@ pub struct StageFiles {
     pub bundle: PathBuf,
     /// `receipts/`: private receipts, one file per ticket.
     pub receipts: PathBuf,
+    /// `private-openings.json`: with sealed features, every record's opening (private).
+    pub openings: PathBuf,
 }
 
 impl StageFiles {
@@ -41,6 +44,7 @@ impl StageFiles {
             reveal: dir.join("reveal.json"),
             bundle: dir.join("bundle.json"),
             receipts: dir.join("receipts"),
+            openings: dir.join("private-openings.json"),
             dir,
         }
     }
@@ -96,6 +100,8 @@ pub struct StageInput<'a> {
     pub compact: bool,
     /// The pool indices that get a receipt.
     pub receipts: Vec<u32>,
+    /// With sealed features, every record's opening in pool order (the organiser's).
+    pub openings: Option<&'a [Opening]>,
     /// A label for errors, e.g. `stage 1`.
     pub stage: &'static str,
     /// The lottery result as its operator published it, given to the verifier as a reader
@@ -117,6 +123,7 @@ pub fn run(
         reveal,
         compact,
         receipts,
+        openings,
         stage,
         lottery,
     } = input;
@@ -140,7 +147,18 @@ pub fn run(
 
     progress("draw", 0, 1);
     write_json(&files.reveal, &reveal, false)?;
-    let drawn = kleroterion::draw(&manifest, records, &reveal).map_err(proto(stage))?;
+    let drawn = match openings {
+        Some(all) => {
+            write_json(&files.openings, &OpeningsFile::new(all.to_vec()), false)?;
+            manifest
+                .clone()
+                .commit(records.to_vec())
+                .and_then(|d| d.with_openings(all.to_vec()))
+                .and_then(|d| d.draw(&reveal))
+        }
+        None => kleroterion::draw(&manifest, records, &reveal),
+    }
+    .map_err(proto(stage))?;
     write_json(&files.bundle, &drawn, compact)?;
     progress("draw", 1, 1);
 
@@ -169,8 +187,12 @@ pub fn run(
     let mut receipt_checks = Vec::new();
     for (done, &i) in receipts.iter().enumerate() {
         let secret = super::roll::receipt_secret(&records[i as usize].ticket);
-        let receipt =
-            Receipt::issue(commitment, tree, records, i, &secret).map_err(proto(stage))?;
+        let receipt = Receipt::issue(commitment, tree, records, i, &secret)
+            .and_then(|r| match openings.and_then(|all| all.get(i as usize)) {
+                Some(o) => r.with_opening(o.clone()),
+                None => Ok(r),
+            })
+            .map_err(proto(stage))?;
         let path = files
             .receipts
             .join(format!("{}.json", receipt.record.ticket));

@@ -325,6 +325,10 @@ pub fn build(
             format!("receipts: {} ({receipts})", rel(out, &s.files.receipts)),
         ]
     };
+    let openings2 = format!(
+        "openings: {} (private: every volunteer's values and salt; the features are sealed, so the public pool holds only seals, and the bundle opens the panel and the alternates)",
+        rel(out, &st2.files.openings)
+    );
     let receipts1 = format!(
         "{} example receipts; a real organiser gives each of the {} people theirs privately, writing them all here would be pointless",
         st1.receipts_written,
@@ -342,6 +346,7 @@ pub fn build(
             .into_iter()
             .map(|x| format!("stage 2 {x}")),
     );
+    artefacts.push(format!("stage 2 {openings2}"));
     artefacts.push(format!(
         "report: {} and {}",
         rel(out, &report_md),

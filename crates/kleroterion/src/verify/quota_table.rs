@@ -24,8 +24,9 @@ pub struct QuotaRow {
     pub max: u32,
     /// How many people of the published panel have this value.
     pub panel: u32,
-    /// How many people of the pool have this value.
-    pub pool: u32,
+    /// How many people of the pool have this value; `None` when the pool's features are
+    /// sealed (SPEC.md section 4.1): only the panel and the alternates are opened.
+    pub pool: Option<u32>,
     /// True when `min <= panel <= max`.
     pub ok: bool,
 }
@@ -53,7 +54,7 @@ impl QuotaTable {
         let m = &bundle.manifest;
         let index = TicketIndex::new(&bundle.pool);
         let mut unknown_tickets = Vec::new();
-        let panel: Vec<&Record> = bundle
+        let panel: Vec<&[String]> = bundle
             .result
             .selected
             .iter()
@@ -62,15 +63,16 @@ impl QuotaTable {
                 if r.is_none() {
                     unknown_tickets.push(display(t, DISPLAY_LIMIT));
                 }
-                r
+                r.map(|r| shown_values(bundle, r))
             })
             .collect();
-        let count = |people: &mut dyn Iterator<Item = &Record>, f: usize, v: &str| -> u32 {
+        let count = |people: &mut dyn Iterator<Item = &[String]>, f: usize, v: &str| -> u32 {
             let n = people
-                .filter(|r| r.values.get(f).map(String::as_str) == Some(v))
+                .filter(|values| values.get(f).map(String::as_str) == Some(v))
                 .count();
             u32::try_from(n).unwrap_or(u32::MAX)
         };
+        let sealed = m.sealed;
         let mut rows = Vec::new();
         for (f, feat) in m.features.iter().enumerate() {
             for q in &feat.values {
@@ -81,7 +83,9 @@ impl QuotaTable {
                     min: q.min,
                     max: q.max,
                     panel: on_panel,
-                    pool: count(&mut bundle.pool.iter(), f, &q.value),
+                    pool: (!sealed).then(|| {
+                        count(&mut bundle.pool.iter().map(|r| &r.values[..]), f, &q.value)
+                    }),
                     ok: q.min <= on_panel && on_panel <= q.max,
                 });
             }
@@ -92,6 +96,19 @@ impl QuotaTable {
             rows,
             unknown_tickets,
         }
+    }
+}
+
+/// A record's values as the bundle shows them: its own, or for a sealed record those of the
+/// bundle's opening of it (none when the bundle does not open it).
+fn shown_values<'a>(bundle: &'a Bundle, record: &'a Record) -> &'a [String] {
+    match record.seal {
+        None => &record.values,
+        Some(_) => bundle
+            .openings
+            .iter()
+            .find(|o| o.ticket == record.ticket)
+            .map_or(&[], |o| &o.values[..]),
     }
 }
 

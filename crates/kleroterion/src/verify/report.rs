@@ -82,7 +82,7 @@ impl StepId {
             StepId::Format => "The bundle uses a protocol version this verifier knows",
             StepId::Manifest => "The manifest hashes to the commitment",
             StepId::Pool => "The pool records match the committed pool root",
-            StepId::Portfolio => "Every panel of the committed portfolio meets the quotas",
+            StepId::Portfolio => "Every panel of the committed portfolio is valid",
             StepId::Randomness => "The randomness was revealed as committed",
             StepId::TimeOrder => "The randomness did not exist when the commitment was announced",
             StepId::Seed => "The seed follows from the commitment and the randomness",
