@@ -64,10 +64,23 @@ fn readme_walkthrough_runs() {
         }
     }
     assert_eq!(
-        verified, 2,
-        "the walkthrough verifies the bundle and the replacements"
+        verified, 3,
+        "the walkthrough verifies the bundle, the replacements and the sealed draw"
     );
     assert!(dir.path().join("bundle.json").exists());
+    let sealed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("sealed/pool.json")).expect("sealed pool"),
+    )
+    .expect("JSON");
+    assert!(
+        sealed["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .all(|r| r["values"] == serde_json::json!([]) && r["seal"].is_string()),
+        "the sealed walkthrough publishes seals only"
+    );
+    assert!(dir.path().join("sealed/private/openings.json").exists());
     assert!(dir.path().join("private/selected.csv").exists());
     assert!(dir.path().join("replacement.json").exists());
 }
