@@ -41,47 +41,36 @@ impl TicketMaker for TicketSource {
     fn code(&mut self, label: &str, text: &str) -> kleroterion::Result<[u8; 8]> {
         match self {
             TicketSource::Keyed(key) => Ok(TicketKey::code(key, label, text)),
-            TicketSource::Random => {
-                let mut out = [0u8; 8];
-                getrandom::fill(&mut out).map_err(|e| kleroterion::Error::NoRandomness {
-                    detail: format!("the operating system gave no randomness for tickets: {e}"),
-                })?;
-                Ok(out)
-            }
+            TicketSource::Random => random("tickets"),
         }
     }
 
     fn secret(&mut self, id: &str) -> kleroterion::Result<[u8; 32]> {
         match self {
             TicketSource::Keyed(key) => Ok(TicketKey::secret(key, id)),
-            TicketSource::Random => {
-                let mut out = [0u8; 32];
-                getrandom::fill(&mut out).map_err(|e| kleroterion::Error::NoRandomness {
-                    detail: format!(
-                        "the operating system gave no randomness for receipt secrets: {e}"
-                    ),
-                })?;
-                Ok(out)
-            }
+            TicketSource::Random => random("receipt secrets"),
         }
     }
 
     fn salt(&mut self, id: &str) -> kleroterion::Result<[u8; 32]> {
         match self {
             TicketSource::Keyed(key) => Ok(TicketKey::salt(key, id)),
-            TicketSource::Random => {
-                let mut out = [0u8; 32];
-                getrandom::fill(&mut out).map_err(|e| kleroterion::Error::NoRandomness {
-                    detail: format!("the operating system gave no randomness for seals: {e}"),
-                })?;
-                Ok(out)
-            }
+            TicketSource::Random => random("seals"),
         }
     }
 
     fn is_keyed(&self) -> bool {
         matches!(self, TicketSource::Keyed(_))
     }
+}
+
+/// `N` bytes from the operating system's randomness, for `what`.
+fn random<const N: usize>(what: &str) -> kleroterion::Result<[u8; N]> {
+    let mut out = [0u8; N];
+    getrandom::fill(&mut out).map_err(|e| kleroterion::Error::NoRandomness {
+        detail: format!("the operating system gave no randomness for {what}: {e}"),
+    })?;
+    Ok(out)
 }
 
 #[cfg(test)]
