@@ -406,30 +406,31 @@ class Manifest:
         return cls(manifest, records)
 
     @classmethod
-    def load(cls, directory: PathLike, *, openings: Optional[PathLike] = None) -> Manifest:
+    def load(cls, directory: PathLike, *, openings: Optional[OpeningsLike] = None) -> Manifest:
         """Reads a commit directory written by :meth:`write` or ``kleroterion commit``
         (``manifest.json``, ``pool.json`` and, when present, the private ticket map
         ``private/tickets.csv``, or ``tickets.csv`` at the top of a folder written by an
         earlier version).
 
-        With sealed features, the organiser's openings are read from ``openings`` or, by
-        default, from ``private/openings.json`` beside the manifest when it is there (as
-        ``kleroterion draw --openings`` does): :func:`draw` opens the panel and the alternates
-        from them. Without them, the manifest loads but cannot be drawn."""
+        With sealed features, the organiser's openings are read from ``openings`` (the path
+        of an openings file, or every record's opening) or, by default, from
+        ``private/openings.json`` beside the manifest when it is there (as ``kleroterion draw``
+        does): :func:`draw` opens the panel and the alternates from them. Without them, the
+        manifest loads but cannot be drawn."""
         d = Path(directory)
         manifest = _native.read_manifest(str(d / "manifest.json"))
         m = cls.from_json(manifest, _text_or_file(d / "pool.json"))
         m._inputs = [("the manifest", d / "manifest.json"), ("the pool", d / "pool.json")]
         if openings is not None and not m.sealed:
             raise _invalid(
-                f"Manifest.load: openings={_display.safe(repr(os.fspath(openings)), 200)}, but the manifest does not "
-                "seal the features, so there is nothing to open. Fix: drop openings="
+                f"Manifest.load: openings were given, but the manifest {d / 'manifest.json'} does not seal the "
+                "features, so there is nothing to open. Fix: drop openings="
             )
         default = d / "private" / "openings.json"
         if m.sealed and (openings is not None or default.exists()):
             m._openings, m._openings_path = _convert.openings(default if openings is None else openings, "Manifest.load")
-            assert m._openings_path is not None
-            m._inputs.append(("the openings file", m._openings_path))
+            if m._openings_path is not None:
+                m._inputs.append(("the openings file", m._openings_path))
         for tickets in (d / "private" / "tickets.csv", d / "tickets.csv"):
             if tickets.exists():
                 t = _native.Table.read(str(tickets), None)

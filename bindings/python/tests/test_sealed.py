@@ -331,6 +331,8 @@ def test_a_commit_folder_keeps_the_openings_and_draws_from_them(manifest: kl.Man
     assert e.value.kind == "OpeningMismatch"
     assert kl.draw(bare, REVEAL, openings=paths.openings).to_json() == bundle.to_json()
     assert kl.Manifest.load(public, openings=paths.openings).openings == manifest.openings
+    from_list = kl.Manifest.load(public, openings=manifest.openings)
+    assert kl.draw(from_list, REVEAL).to_json() == bundle.to_json()
     # A missing openings file named explicitly is an error that names it.
     with pytest.raises(kl.KleroterionError) as missing:
         kl.Manifest.load(public, openings=tmp_path / "nowhere.json")
