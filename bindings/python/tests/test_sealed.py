@@ -5,6 +5,7 @@ alternates, a replacement record the people its rule reads, a receipt its holder
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -310,6 +311,8 @@ def test_a_commit_folder_keeps_the_openings_and_draws_from_them(manifest: kl.Man
     written = json.loads(paths.openings.read_text(encoding="utf-8"))
     assert written == {"spec": kl.SPEC_VERSION, "openings": manifest.openings}
     assert "openings" not in paths  # the mapping keeps its five keys
+    if os.name == "posix":  # private: every person's values, readable by the owner only
+        assert paths.openings.stat().st_mode & 0o077 == 0
     # Loaded from the folder: the openings beside the manifest, by default.
     loaded = kl.Manifest.load(folder)
     assert loaded.sealed and loaded.openings == manifest.openings
