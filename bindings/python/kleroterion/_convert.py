@@ -1,6 +1,7 @@
 """The one place where Python values become the JSON the native module reads: lottery numbers
 (lists, tuples, numpy arrays), published facts (the commitment, lottery results) and
-replacement records. No protocol logic: the core parses and checks."""
+replacement records, the openings of sealed features. No protocol logic: the core parses and
+checks."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ LotteryResult = Union[str, Mapping[str, Any]]
 """A lottery result as published by its operator: ``"euromillions@2026-12-04=7,18,28,40,48+3,9"``
 or ``{"lottery": "euromillions", "date": "2026-12-04", "main": [...], "bonus": [[...]]}``."""
 ReplacementLike = Union["Replacement", PathLike]
+OpeningsLike = Union[PathLike, Sequence[Mapping[str, Any]]]
+"""The openings of a sealed pool (SPEC.md section 4.1): the path of the organiser's openings
+file (a commit's ``private/openings.json``), or a list of openings ``{"ticket", "values",
+"salt"}`` such as ``manifest.openings``."""
 
 # Every error has `row` and `id` (set for errors about a DataFrame's row, see pool._located).
 KleroterionError.row = None
@@ -240,6 +245,28 @@ def replacement_texts(replacements: Optional[Sequence[ReplacementLike]]) -> list
         else:
             raise invalid(f"replacement record {i + 1}: a Replacement, a JSON text or a path")
     return out
+
+
+def openings(value: Any, what: str) -> tuple[str, Optional[Path]]:
+    """Openings given as :data:`OpeningsLike`: the JSON list the native module reads, and the
+    file's path when they were read from one (read as the command line reads it: a byte-order
+    mark dropped, errors naming the file). Each opening is checked against its record where it
+    is used."""
+    fix = (
+        "Fix: give the path of the commit's private/openings.json, or the list of openings "
+        '{"ticket", "values", "salt"} that manifest.openings gives'
+    )
+    if isinstance(value, (str, os.PathLike)):
+        path = Path(value)
+        return _native.read_openings(os.fspath(path)), path
+    if isinstance(value, (bytes, Mapping)) or not isinstance(value, collections.abc.Iterable):
+        raise invalid(f"{what}: openings is a {type(value).__name__}, not a list of openings. {fix}")
+    items = []
+    for i, o in enumerate(value):
+        if not isinstance(o, Mapping):
+            raise invalid(f"{what}: openings[{i}] is a {type(o).__name__}, not an opening. {fix}")
+        items.append(plain(o))
+    return json.dumps(items, ensure_ascii=False), None
 
 
 def unix_time(now: Any) -> Optional[int]:

@@ -136,18 +136,24 @@ def replacement_html(r: Replacement) -> str:
     rows = [["" if v is None or v != v else h(v, 200) for v in row] for row in frame.itertuples(index=False)]
     broken = "".join(_warning(f"Broken quota: {b}") for b in r.broken_quotas)
     ids = "" if r.ids_known else "<p><small>ids unknown here: tickets only</small></p>"
+    opened = ""
+    if r.openings:
+        tickets = ", ".join(f"<code>{h(o.get('ticket', ''), 200)}</code>" for o in r.openings)
+        opened = (
+            f"<p>Sealed features: the record opens {len(r.openings)} more records, whose values the rule "
+            f"read ({tickets}).</p>"
+        )
     return (
         f"<p><b>kleroterion replacement</b>: {len(r.dropped)} dropped out; record hash "
-        f"<code>{h(r.hash)}</code></p>{broken}" + _table(header, rows) + ids
+        f"<code>{h(r.hash)}</code></p>{broken}" + _table(header, rows) + opened + ids
     )
 
 
 def receipt_object_html(r: Receipt) -> str:
-    rec = r.data.get("record", {})
-    values = rec.get("values", [])
+    sealed = r.opening is not None
     rows = [
         ("ticket", f"<code>{h(r.ticket, 200)}</code>"),
-        ("values", ", ".join(h(v, 200) for v in values)),
+        ("values (from the opening of the sealed record)" if sealed else "values", ", ".join(h(v, 200) for v in r.values)),
         ("pool index", r.index),
         ("commitment", f"<code>{h(r.commitment)}</code>"),
         ("proof", _ok(r.proof_verifies()) + " the record is under the pool's root"),
@@ -172,6 +178,9 @@ def manifest_html(m: Manifest) -> str:
         ("commitment", f"<code>{h(m.commitment)}</code>"),
         ("randomness", "committed recipe" if d.get("randomness") else "<b>not committed</b> (any reveal)"),
     ]
+    if m.sealed:
+        rows.append(("features", "sealed: the pool publishes a seal of each person's values, and only the panel, the "
+                     "alternates and the replacements are opened"))
     notes = "".join(_warning(n) for n in (purpose_note(m.purpose), "" if d.get("randomness") else NO_RECIPE_NOTE) if n)
     return "<p><b>kleroterion manifest</b></p>" + notes + _table(["", ""], rows)
 def _quota_rows(manifest: dict[str, Any], panel: Any) -> list[tuple[Any, ...]]:
@@ -197,7 +206,13 @@ def bundle_html(b: Bundle) -> str:
         _warning(n) for n in (purpose_note(m.get("purpose", "official")), "" if m.get("randomness") else NO_RECIPE_NOTE) if n
     )
     quotas = _table(["feature", "value", "min", "max", "on the panel", ""], _quota_rows(m, panel))
-    return head + notes + "<p>Quotas against the panel (verify the bundle before trusting it):</p>" + quotas
+    sealed = (
+        "<p>Sealed features: the pool publishes seals; the bundle opens the values of the panel and the "
+        "alternates, and no one else's.</p>"
+        if m.get("sealed")
+        else ""
+    )
+    return head + notes + sealed + "<p>Quotas against the panel (verify the bundle before trusting it):</p>" + quotas
 
 
 _MARK_HTML = {

@@ -24,6 +24,7 @@ __all__ = [
     "record_bytes",
     "reveal_bytes",
     "rfc3797_key",
+    "seal",
     "seed",
     "stream_key",
     "verify_inclusion",
@@ -58,6 +59,12 @@ def merkle_root(records: Sequence[JSON]) -> str:
 def merkle_proof(records: Sequence[JSON], index: int) -> list[str]:
     """The RFC 6962 audit path of record ``index``, sibling first."""
     return _records(records).proof(index)
+
+
+def seal(opening: JSON) -> str:
+    """The seal an opening ``{"ticket", "values", "salt"}`` opens (SPEC.md section 4.1):
+    ``H("seal", str(ticket) || list(str, values) || raw32(salt))``, in hex."""
+    return _native.seal(_dump(dict(opening)))
 
 
 def verify_inclusion(leaf: str, index: int, count: int, proof: Sequence[str], root: str) -> bool:

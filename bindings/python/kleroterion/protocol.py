@@ -15,7 +15,7 @@ from typing import Any, Callable, Hashable, Iterable, Iterator, Literal, Mapping
 import pandas as pd
 
 from . import _convert, _display, _native
-from ._convert import LotteryResult, ReplacementLike
+from ._convert import LotteryResult, OpeningsLike, ReplacementLike
 from ._native import InvalidInput, KleroterionError, VerificationFailed
 from .pool import PathLike, Pool, Quotas, check_args
 
@@ -31,6 +31,7 @@ __all__ = [
     "Dropped",
     "Manifest",
     "Method",
+    "OpeningsLike",
     "Outcome",
     "Purpose",
     "Receipt",
@@ -115,6 +116,32 @@ def _text_or_file(value: Union[str, PathLike]) -> str:
         return path.read_text(encoding="utf-8-sig")
     except OSError as e:
         raise _invalid(f"{path}: {e}") from e
+
+
+_OPENING_ERRORS = ("OpeningMismatch", "WrongValueCount", "UnknownValue", "InvalidText")
+"""The kinds of error an opening that does not open its record gives (SPEC.md section 4.1)."""
+
+
+@contextlib.contextmanager
+def _naming(path: Optional[Path]) -> Iterator[None]:
+    """An error about openings read from a file names the file first."""
+    try:
+        yield
+    except KleroterionError as e:
+        if path is not None and e.kind in _OPENING_ERRORS and e.args and isinstance(e.args[0], str):
+            e.args = (f"the openings file {path}: {e.args[0]}", *e.args[1:])
+        raise
+
+
+@contextlib.contextmanager
+def _hint(fix: Optional[str], kinds: tuple[str, ...]) -> Iterator[None]:
+    """Appends ``fix`` to an error of one of ``kinds`` (when ``fix`` is given)."""
+    try:
+        yield
+    except KleroterionError as e:
+        if fix is not None and e.kind in kinds and e.args and isinstance(e.args[0], str):
+            e.args = (f"{e.args[0]}. {fix}", *e.args[1:])
+        raise
 
 
 # ------------------------------------------------------------------------------------------
@@ -207,6 +234,21 @@ class Receipt:
     def commitment(self) -> str:
         return str(self.data["commitment"])
 
+    @property
+    def opening(self) -> Optional[JSON]:
+        """In a sealed pool (SPEC.md section 4.1), the opening of the holder's record: its
+        ``ticket``, ``values`` and ``salt``, which the public record hides behind its seal.
+        None for an open record. :meth:`check` checks that it opens the record."""
+        o: Optional[JSON] = self.data.get("opening")
+        return None if o is None else dict(o)
+
+    @property
+    def values(self) -> list[str]:
+        """The holder's values, one per feature in feature order: the record's, or in a sealed
+        pool those of its :attr:`opening` (the record publishes none)."""
+        source = self.data.get("opening") or self.data["record"]
+        return [str(v) for v in source.get("values", [])]
+
     def to_json(self) -> str:
         return self._json
 
@@ -293,7 +335,8 @@ _COMMIT_FILES = ("manifest", "pool", "commitment", "receipts", "tickets")
 @dataclass(frozen=True)
 class CommitPaths(Mapping[str, Path]):
     """Where :meth:`Manifest.write` put a commit folder. It is also a mapping of the five
-    paths (``paths["tickets"]``), as :meth:`Manifest.write` returned before."""
+    paths (``paths["tickets"]``), as :meth:`Manifest.write` returned before; :attr:`openings`
+    is an attribute only."""
 
     directory: Path
     manifest: Path
@@ -306,6 +349,10 @@ class CommitPaths(Mapping[str, Path]):
     """``private/receipts/``, one private receipt per person."""
     tickets: Path
     """``private/tickets.csv``, the private ticket map (for :meth:`Bundle.write_csvs`)."""
+    openings: Optional[Path] = None
+    """``private/openings.json``, every record's opening (sealed features only; None
+    otherwise): the draw opens the panel and the alternates from it, a replacement the people
+    its rule reads. Not one of the mapping's keys."""
     replaced: Optional[Path] = None
     """Where the folder found at :attr:`directory` was moved (``overwrite=True``)."""
     kept: bool = False
@@ -347,6 +394,9 @@ class Manifest:
         self._tickets = tickets
         self._by_id_cache: Optional[dict[Any, str]] = None
         self._inputs: Inputs = []
+        self._openings: Optional[str] = None if committed is None else committed.openings_json()
+        """With sealed features, every record's opening as a JSON list, when known."""
+        self._openings_path: Optional[Path] = None
 
     @classmethod
     def from_json(cls, manifest: str, pool: str) -> Manifest:
@@ -356,15 +406,31 @@ class Manifest:
         return cls(manifest, records)
 
     @classmethod
-    def load(cls, directory: PathLike) -> Manifest:
+    def load(cls, directory: PathLike, *, openings: Optional[OpeningsLike] = None) -> Manifest:
         """Reads a commit directory written by :meth:`write` or ``kleroterion commit``
         (``manifest.json``, ``pool.json`` and, when present, the private ticket map
         ``private/tickets.csv``, or ``tickets.csv`` at the top of a folder written by an
-        earlier version)."""
+        earlier version).
+
+        With sealed features, the organiser's openings are read from ``openings`` (the path
+        of an openings file, or every record's opening) or, by default, from
+        ``private/openings.json`` beside the manifest when it is there (as ``kleroterion draw``
+        does): :func:`draw` opens the panel and the alternates from them. Without them, the
+        manifest loads but cannot be drawn."""
         d = Path(directory)
         manifest = _native.read_manifest(str(d / "manifest.json"))
         m = cls.from_json(manifest, _text_or_file(d / "pool.json"))
         m._inputs = [("the manifest", d / "manifest.json"), ("the pool", d / "pool.json")]
+        if openings is not None and not m.sealed:
+            raise _invalid(
+                f"Manifest.load: openings were given, but the manifest {d / 'manifest.json'} does not seal the "
+                "features, so there is nothing to open. Fix: drop openings="
+            )
+        default = d / "private" / "openings.json"
+        if m.sealed and (openings is not None or default.exists()):
+            m._openings, m._openings_path = _convert.openings(default if openings is None else openings, "Manifest.load")
+            if m._openings_path is not None:
+                m._inputs.append(("the openings file", m._openings_path))
         for tickets in (d / "private" / "tickets.csv", d / "tickets.csv"):
             if tickets.exists():
                 t = _native.Table.read(str(tickets), None)
@@ -421,6 +487,24 @@ class Manifest:
         """The disclosure floor: every published cell holds at least this many records (5 by
         default; lower when the commit was made with ``allow_small_cells``)."""
         return int(self.data.get("min_cell", 1))
+
+    @property
+    def sealed(self) -> bool:
+        """True when the features are sealed (SPEC.md section 4.1, lottery only): the pool
+        publishes a salted seal of each person's values instead of the values, and only the
+        panel, the alternates and the replacements are opened."""
+        return bool(self.data.get("sealed", False))
+
+    @property
+    def openings(self) -> Optional[list[JSON]]:
+        """Private, sealed features only: every record's opening (``ticket``, ``values``,
+        ``salt``) in pool order, for a manifest committed in this session or loaded with its
+        ``private/openings.json``; None otherwise. :func:`draw` and :func:`replace` use them;
+        :meth:`write` keeps them in ``private/openings.json``."""
+        if self._openings is None:
+            return None
+        openings: list[JSON] = json.loads(self._openings)
+        return openings
 
     @property
     def cells(self) -> Optional[dict[str, int]]:
@@ -540,7 +624,8 @@ class Manifest:
     ) -> CommitPaths:
         """Writes the commit folder as ``kleroterion commit`` does: ``manifest.json``,
         ``pool.json`` and ``commitment.txt`` (public), ``private/receipts/`` (one receipt per
-        person) and ``private/tickets.csv`` (the ticket map, with every column of the pool),
+        person), ``private/tickets.csv`` (the ticket map, with every column of the pool) and,
+        with sealed features, ``private/openings.json`` (every record's opening),
         ``private/`` and its files readable by their owner only. The folder is built under a
         temporary name and renamed when complete: it appears whole or not at all. Only for a
         manifest committed in this session; ``bom`` starts the CSV with a byte-order mark
@@ -577,6 +662,7 @@ class Manifest:
             commitment=Path(paths["commitment"]),
             receipts=Path(paths["receipts"]),
             tickets=Path(paths["tickets"]),
+            openings=Path(paths["openings"]) if "openings" in paths else None,
             replaced=None if replaced is None else Path(replaced),
             kept=kept,
         )
@@ -587,8 +673,9 @@ class Manifest:
 
     def __repr__(self) -> str:
         purpose = "" if self.purpose == "official" else f", {self.purpose}"
+        sealed = ", sealed" if self.sealed else ""
         return (
-            f"Manifest({self.method}, k={self.panel_size}, n={len(self._records)}{purpose}, "
+            f"Manifest({self.method}, k={self.panel_size}, n={len(self._records)}{purpose}{sealed}, "
             f"commitment={self.commitment[:16]}…)"
         )
 
@@ -600,6 +687,7 @@ _CLI_FIXES = (
     ("pass --replay", 'pass purpose="replay"'),
     ("kleroterion drand-round --after TIME", "kleroterion.randomness.first_drand_round(network, after)"),
     ("even with --force", "even with overwrite=True"),
+    ("(drop --sealed)", "(drop sealed=True)"),
 )
 
 
@@ -637,6 +725,7 @@ def commit(
     purpose: Purpose = "official",
     now: Union[int, str, datetime.datetime, None] = None,
     allow_small_cells: Optional[int] = None,
+    sealed: bool = False,
 ) -> Manifest:
     """Commits a draw, as ``kleroterion commit`` does: assigns tickets, orders the pool by
     ticket, builds the manifest (for ``lottery``: LEXIMIN rounded to ``panels`` equiprobable
@@ -668,8 +757,17 @@ def commit(
       such a person could recognise them. ``allow_small_cells=N`` publishes cells down to ``N``
       records; the manifest records ``N`` (``manifest.min_cell``) and every verifier shows it.
       ``manifest.cells`` gives the figures.
+    - ``sealed``: seal the features (SPEC.md section 4.1; ``lottery`` only, refused for the
+      other methods, which read every record's values to draw). The public pool then gives each
+      person a salted seal of their values instead of the values, so its cells are made by the
+      household tags alone; verifiers check the quotas of the drawn panel, whose values the
+      bundle opens with the alternates'. ``manifest.openings`` holds every record's opening
+      (private; :meth:`Manifest.write` keeps them in ``private/openings.json``), each receipt
+      its holder's.
     """
     check_args("commit", pool, quotas, size)
+    if not isinstance(sealed, bool):
+        raise _invalid(f"commit: sealed must be True or False, not {type(sealed).__name__}. Fix: sealed=True seals the features")
     if method not in typing.get_args(Method):
         raise _invalid(
             f"commit: method {_display.safe(repr(method), 200)} is not a method. Fix: method= one of "
@@ -710,6 +808,7 @@ def commit(
             purpose=purpose,
             now=unix_now,
             allow_small_cells=allow_small_cells,
+            sealed=sealed,
         )
     m = Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)
     m._inputs = [*pool._inputs, *quotas._inputs]
@@ -861,6 +960,20 @@ class Bundle:
         return p
 
     @property
+    def sealed(self) -> bool:
+        """True when the features are sealed (SPEC.md section 4.1): the pool publishes seals,
+        and only the panel's and the alternates' values are public, in :attr:`openings`."""
+        return bool(self.manifest.get("sealed", False))
+
+    @property
+    def openings(self) -> list[JSON]:
+        """With sealed features, the openings (``ticket``, ``values``, ``salt``) of the panel
+        in draw order, then of the alternates in order (SPEC.md section 11); empty for open
+        features. The ``openings`` step of :meth:`verify` checks that each opens its record."""
+        openings: list[JSON] = json.loads(self._native.openings_json())
+        return openings
+
+    @property
     def selected_tickets(self) -> list[str]:
         """The selected tickets, in draw order."""
         return self._native.selected
@@ -877,10 +990,17 @@ class Bundle:
             return m.pool.frame([position[t] for t in tickets], tickets)
         records = self._native.records()
         index = dict(zip(records.tickets(), range(len(records))))
+        # A sealed record publishes no values: those of the panel and the alternates are in the
+        # bundle's openings (checked by verify), the others are not public (missing).
+        opened = {str(o["ticket"]): list(o["values"]) for o in self.openings}
+        unknown: list[Optional[str]] = [None] * len(self._features)
         rows = []
         for t in tickets:
             r = json.loads(records.record_json(index[t]))
-            rows.append([t, *r["values"], r.get("household")])
+            values = opened.get(t, unknown) if "seal" in r else r["values"]
+            if len(values) != len(self._features):
+                values = unknown
+            rows.append([t, *values, r.get("household")])
         frame = pd.DataFrame(rows, columns=["ticket", *self._features, "household"])
         if m is not None and m.tickets is not None:
             ids = pd.Series(m.tickets.index, index=m.tickets.tolist())
@@ -894,7 +1014,8 @@ class Bundle:
     @property
     def selected(self) -> pd.DataFrame:
         """The panel, in draw order: the original rows when the pool is known (indexed by id,
-        with a ``ticket`` column), else the published records."""
+        with a ``ticket`` column), else the published records (with sealed features, the values
+        of the bundle's :attr:`openings`)."""
         return self._frame(self._native.selected)
 
     @property
@@ -905,7 +1026,9 @@ class Bundle:
     @property
     def remaining(self) -> pd.DataFrame:
         """Everyone not selected and, under the household rule, not living with someone
-        selected (the Sortition Foundation's ``remaining``), in pool order."""
+        selected (the Sortition Foundation's ``remaining``), in pool order. With sealed
+        features and the pool unknown, the values of people who are not alternates are not
+        public: they are missing."""
         return self._frame(_native.remaining_tickets(self._native))
 
     def to_json(self) -> str:
@@ -971,10 +1094,10 @@ class Bundle:
         report = _native.verify(self._native, published, texts)
         return Report(report, recipe_committed=self.manifest.get("randomness") is not None)
 
-    def replace(self, dropped: Dropped) -> Replacement:
+    def replace(self, dropped: Dropped, openings: Optional[OpeningsLike] = None) -> Replacement:
         """Replaces the people of ``dropped`` (ids or tickets) who are on the panel; see
         :func:`replace`."""
-        return replace(self, dropped)
+        return replace(self, dropped, openings)
 
     def _ids_of_tickets(self) -> Optional[dict[str, Any]]:
         m = self._manifest
@@ -1018,10 +1141,16 @@ class Bundle:
         return _display.bundle_html(self)
 
 
-def draw(manifest: Manifest, reveal: RevealLike) -> Bundle:
+def draw(manifest: Manifest, reveal: RevealLike, *, openings: Optional[OpeningsLike] = None) -> Bundle:
     """Draws: checks the reveal against the recipe, derives the seed, runs the method and the
     alternates (SPEC.md sections 6 to 11). ``reveal`` is a dict, a list of sources, a JSON
-    text or a reveal file, read as ``kleroterion draw`` reads it."""
+    text or a reveal file, read as ``kleroterion draw`` reads it.
+
+    With sealed features (``commit(..., sealed=True)``), the bundle opens the panel and the
+    alternates from the organiser's openings: those the manifest knows (committed in this
+    session, or loaded with its folder's ``private/openings.json``), or ``openings``, the
+    path of an openings file or every record's opening in pool order (``manifest.openings``).
+    Each must open its record."""
     if not isinstance(manifest, Manifest):
         raise _invalid(
             f"draw: the first argument, manifest, must be the Manifest returned by kl.commit (or "
@@ -1029,8 +1158,28 @@ def draw(manifest: Manifest, reveal: RevealLike) -> Bundle:
             "manifest = kl.commit(pool, quotas, size, ...), publish manifest.commitment, then "
             "kl.draw(manifest, reveal)"
         )
-    native = _native.draw(manifest._json, manifest.records, _reveal_json(reveal, manifest.recipe))
+    text, path = manifest._openings, manifest._openings_path
+    if openings is not None:
+        if not manifest.sealed:
+            raise _invalid(
+                "draw: openings were given, but the manifest does not seal the features, so there is nothing to "
+                "open. Fix: drop openings="
+            )
+        text, path = _convert.openings(openings, "draw")
+    if manifest.sealed and text is None:
+        raise _convert.invalid(
+            "draw: the manifest seals the features, and its openings are not known here: the bundle must open "
+            "the panel and the alternates. Fix: draw with the manifest that kl.commit(..., sealed=True) returned, "
+            "load the commit folder with its private/openings.json (kl.Manifest.load(directory)), or give "
+            "openings= (the path of that file)",
+            "OpeningMismatch",
+        )
+    reveal_json = _reveal_json(reveal, manifest.recipe)
+    with _naming(path):
+        native = _native.draw(manifest._json, manifest.records, reveal_json, text)
     bundle = Bundle(native, manifest)
+    if path is not None:
+        bundle._inputs.append(("the openings file", path))
     source = _path_of(reveal)
     if source is not None:
         bundle._inputs.append(("the reveal", source))
@@ -1348,6 +1497,13 @@ class Replacement:
         return list(self.data["broken_quotas"])
 
     @property
+    def openings(self) -> list[JSON]:
+        """With sealed features, the openings of the people whose values the rule read and
+        the bundle does not open, in the order it read them (SPEC.md section 10.2): their
+        values become public with the record. Empty otherwise."""
+        return [dict(o) for o in self.data.get("openings", [])]
+
+    @property
     def hash(self) -> str:
         return str(self.data["hash"])
 
@@ -1368,7 +1524,9 @@ Dropped = Union[Hashable, Iterable[Any]]
 """Who dropped out: ids of the pool or tickets, one or a list."""
 
 
-def replace(bundle: Union[Bundle, str, PathLike], dropped: Dropped) -> Replacement:
+def replace(
+    bundle: Union[Bundle, str, PathLike], dropped: Dropped, openings: Optional[OpeningsLike] = None
+) -> Replacement:
     """Replaces the people of ``dropped`` who are on the panel, after verifying the bundle
     (SPEC.md section 10.2).
 
@@ -1382,12 +1540,36 @@ def replace(bundle: Union[Bundle, str, PathLike], dropped: Dropped) -> Replaceme
     alternates are only the first names of the replacement order, and under quotas each
     replacement is the first person in that order who keeps every quota (README, "Why a
     replacement may not be a published alternate").
+
+    With sealed features, the rule reads the values of the people it tries: the bundle opens
+    the panel and the alternates, and the organiser's ``openings`` (the path of the commit's
+    ``private/openings.json``, or ``manifest.openings``) open anyone further down the order;
+    by default, those of the manifest the bundle was drawn from in this session. The record
+    publishes the openings the rule read beyond the bundle's (:attr:`Replacement.openings`).
     """
     b = bundle if isinstance(bundle, Bundle) else Bundle.load(bundle)
     tickets = b._tickets_of(dropped, "replace")
-    r = Replacement(_native.replace(b.native, tickets), b._ids_of_tickets())
+    text: Optional[str] = None
+    path: Optional[Path] = None
+    if openings is not None:
+        if not b.sealed:
+            raise _invalid(
+                "replace: openings were given, but the bundle's manifest does not seal the features, so there is "
+                "nothing to open. Fix: drop openings="
+            )
+        text, path = _convert.openings(openings, "replace")
+    elif b._manifest is not None:
+        text = b._manifest._openings
+    fix = None
+    if b.sealed and text is None:
+        fix = (
+            "Fix: the features are sealed and the rule reads values the bundle does not open: give openings=, "
+            "the path of the commit's private/openings.json (or manifest.openings)"
+        )
+    with _naming(path), _hint(fix, ("OpeningMismatch",)):
+        r = Replacement(_native.replace(b.native, tickets, text), b._ids_of_tickets())
     r._alternates = list(b.alternate_tickets)
-    r._inputs = list(b._inputs)
+    r._inputs = list(b._inputs) + ([] if path is None else [("the openings file", path)])
     return r
 
 

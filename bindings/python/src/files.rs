@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use kleroterion::seal::OpeningsFile;
 use kleroterion::{Manifest, Purpose, Recipe};
 use kleroterion_files as kfiles;
 use kleroterion_files::atomic::{self, Access};
@@ -366,13 +367,15 @@ fn purpose_of(name: &str) -> PyResult<Purpose> {
 }
 
 /// The commit workflow of the files crate: tickets, the pool in ticket order, the manifest
-/// (with a LEXIMIN portfolio for `lottery`), receipts and the private ticket map.
+/// (with a LEXIMIN portfolio for `lottery`), receipts and the private ticket map. `sealed`
+/// seals the features (lottery only; the files crate refuses it otherwise): the pool publishes
+/// seals, and every record's opening is kept for the draw and the receipts.
 #[pyfunction]
 #[pyo3(signature = (
     people, quotas, panel_size, method, *, alternates=0, title=String::new(), announced_at=None,
     randomness_json=None, ticket_key=None, max_attempts=100, panels=1000, strata=None,
     allocation=String::from("largest-remainder"), progress=None, time_limit=None,
-    purpose="official", now=None, allow_small_cells=None
+    purpose="official", now=None, allow_small_cells=None, sealed=false
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn commit(
@@ -395,6 +398,7 @@ pub fn commit(
     purpose: &str,
     now: Option<u64>,
     allow_small_cells: Option<u32>,
+    sealed: bool,
 ) -> PyResult<Committed> {
     let purpose = purpose_of(purpose)?;
     let method = method_choice(method, max_attempts, panels, strata, &allocation)?;
@@ -414,7 +418,8 @@ pub fn commit(
             .with_alternates(alternates)
             .with_purpose(purpose)
             .with_tickets(tickets)
-            .with_fair(fair);
+            .with_fair(fair)
+            .with_sealed(sealed);
         o.announced_at = announced_at;
         o.randomness = randomness;
         o.now = now;
@@ -454,6 +459,15 @@ impl Committed {
         Records::new(self.committed.pool.records.clone())
     }
 
+    /// With sealed features, every record's opening in pool order as a JSON list (private);
+    /// None when the features are open.
+    fn openings_json(&self) -> PyResult<Option<String>> {
+        if !self.committed.manifest.sealed {
+            return Ok(None);
+        }
+        to_json("openings", &self.committed.openings).map(Some)
+    }
+
     /// The receipt of pool index `index`, as JSON.
     fn receipt_json(&self, index: usize) -> PyResult<String> {
         let r = self
@@ -491,7 +505,8 @@ impl Committed {
     }
 
     /// Writes the commit folder as the command line does (built under a temporary name, then
-    /// renamed whole); returns the paths, where an earlier folder was moved aside
+    /// renamed whole; with sealed features, `private/openings.json` too); returns the paths
+    /// (`openings` only for sealed features), where an earlier folder was moved aside
     /// (`overwrite`), and whether an identical commit was kept (`exist_ok`). `inputs`:
     /// `(role, path)` of the files the commit was read from, which the folder must not hold.
     #[pyo3(signature = (directory, bom=false, overwrite=false, exist_ok=false, inputs=Vec::new()))]
@@ -528,13 +543,16 @@ impl Committed {
                 kfiles::write_commit(&directory, &self.committed, &self.people, &options)
             })
             .py()?;
-        let paths = HashMap::from([
+        let mut paths = HashMap::from([
             ("manifest".into(), p.manifest),
             ("pool".into(), p.pool),
             ("commitment".into(), p.commitment),
             ("receipts".into(), p.receipts),
             ("tickets".into(), p.tickets),
         ]);
+        if self.committed.manifest.sealed {
+            paths.insert("openings".into(), p.openings);
+        }
         Ok((paths, p.replaced, p.kept))
     }
 }
@@ -612,6 +630,26 @@ pub fn parse_recipe(text: &str, file: &str) -> PyResult<String> {
 pub fn read_manifest(path: PathBuf) -> PyResult<String> {
     let m: Manifest = kfiles::outputs::read_json(&path, "manifest").py()?;
     to_json("manifest", &m)
+}
+
+/// Reads the organiser's openings file of a sealed commit (`private/openings.json`: `{"spec",
+/// "openings"}`, a byte-order mark dropped, errors naming the file) and returns its openings,
+/// every record's in pool order, as a JSON list. The draw and the replacement check each
+/// against its record.
+#[pyfunction]
+pub fn read_openings(path: PathBuf) -> PyResult<String> {
+    let file: OpeningsFile = kfiles::outputs::read_json(&path, "openings file").py()?;
+    if file.spec != kleroterion::SPEC_VERSION {
+        return Err(errors::files(kfiles::FileError::Json {
+            file: path.display().to_string(),
+            detail: format!(
+                "\"spec\" is \"{}\", not \"{}\": this is not an openings file of this protocol version. Fix: give the private/openings.json of the commit the manifest comes from",
+                kleroterion::text::display(&file.spec, 80),
+                kleroterion::SPEC_VERSION
+            ),
+        }));
+    }
+    to_json("openings", &file.openings)
 }
 
 /// The people not selected and, under the household rule, not living with someone selected,

@@ -34,6 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(files::parse_reveal, m)?)?;
     m.add_function(wrap_pyfunction!(files::parse_recipe, m)?)?;
     m.add_function(wrap_pyfunction!(files::read_manifest, m)?)?;
+    m.add_function(wrap_pyfunction!(files::read_openings, m)?)?;
     m.add_function(wrap_pyfunction!(files::remaining_tickets, m)?)?;
     m.add_function(wrap_pyfunction!(files::write_draw_csvs, m)?)?;
     m.add_function(wrap_pyfunction!(files::write_text, m)?)?;
@@ -64,6 +65,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(protocol::lottery_registry, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::source_time, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::replace, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::seal, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::check_receipt, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::receipt_proof_verifies, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::rfc3797, m)?)?;

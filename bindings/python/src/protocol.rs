@@ -13,6 +13,7 @@ use kleroterion::methods::stratified;
 use kleroterion::model::TicketIndex;
 use kleroterion::reveal::canonical_numbers as core_canonical_numbers;
 use kleroterion::sampling::{sample as core_sample, uniform as core_uniform};
+use kleroterion::seal::Opening;
 use kleroterion::stream::{Stream as CoreStream, stream_key as core_stream_key};
 use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display as core_display, is_nfc, to_nfc};
 use kleroterion::verify::{QuotaTable, Summary};
@@ -292,6 +293,12 @@ impl Bundle {
         Records::new(self.bundle.pool.clone())
     }
 
+    /// The openings of a sealed pool's panel then alternates (SPEC.md section 11), as a JSON
+    /// list; `[]` for an open pool.
+    fn openings_json(&self) -> PyResult<String> {
+        to_json("openings", &self.bundle.openings)
+    }
+
     /// The published panel counted against every quota, as JSON (the core's
     /// `verify::QuotaTable`).
     fn quota_table(&self) -> PyResult<String> {
@@ -493,20 +500,40 @@ pub fn normalize(text: String) -> String {
     nfc(text)
 }
 
-/// Draws: checks everything, derives the seed, runs the method and the alternates.
+/// Draws: checks everything, derives the seed, runs the method and the alternates. A sealed
+/// manifest (SPEC.md section 4.1) needs `openings_json`, every record's opening in pool order
+/// (the organiser's private openings): the bundle opens the panel and the alternates from it.
 #[pyfunction]
+#[pyo3(signature = (manifest_json, records, reveal_json, openings_json=None))]
 pub fn draw(
     py: Python<'_>,
     manifest_json: &str,
     records: &Records,
     reveal_json: &str,
+    openings_json: Option<&str>,
 ) -> PyResult<Bundle> {
     let m = Manifest::from_json(manifest_json).py()?;
     let r = Reveal::from_json(reveal_json).py()?;
+    let openings = openings_json
+        .map(|text| parse::<Vec<Opening>>("openings", text))
+        .transpose()?;
     py.detach(|| {
-        Ok(Bundle {
-            bundle: kleroterion::draw(&m, &records.records, &r).py()?,
-        })
+        let bundle = match openings {
+            Some(openings) => m
+                .commit(records.records.clone())
+                .py()?
+                .with_openings(openings)
+                .py()?
+                .draw(&r)
+                .py()?,
+            None if m.sealed => {
+                return Err(errors::core(kleroterion::Error::OpeningMismatch {
+                    detail: "the manifest seals the features, and no openings were given: the bundle must open the panel and the alternates. Fix: give every record's opening, in pool order (the commit's private/openings.json)".into(),
+                }));
+            }
+            None => kleroterion::draw(&m, &records.records, &r).py()?,
+        };
+        Ok(Bundle { bundle })
     })
 }
 
@@ -629,11 +656,31 @@ pub fn parse_utc(text: &str) -> PyResult<u64> {
     })
 }
 
-/// Replaces the people of `dropped` (tickets) who are on the panel; returns JSON.
+/// Replaces the people of `dropped` (tickets) who are on the panel; returns JSON. In a sealed
+/// pool, `openings_json` gives the organiser's openings (a JSON list: every record's, or at
+/// least those the rule reads beyond the bundle's); the record publishes those it read.
 #[pyfunction]
-pub fn replace(py: Python<'_>, bundle: &Bundle, dropped: Vec<String>) -> PyResult<String> {
-    let r = py.detach(|| kleroterion::replace(&bundle.bundle, &dropped).py())?;
+#[pyo3(signature = (bundle, dropped, openings_json=None))]
+pub fn replace(
+    py: Python<'_>,
+    bundle: &Bundle,
+    dropped: Vec<String>,
+    openings_json: Option<&str>,
+) -> PyResult<String> {
+    let openings = match openings_json {
+        Some(text) => parse::<Vec<Opening>>("openings", text)?,
+        None => Vec::new(),
+    };
+    let r = py.detach(|| kleroterion::replace_sealed(&bundle.bundle, &dropped, &openings).py())?;
     to_json("replacement", &r)
+}
+
+/// The seal an opening (JSON `{"ticket", "values", "salt"}`) opens, in hex (SPEC.md section
+/// 4.1): `H("seal", str(ticket) || list(str, values) || raw32(salt))`.
+#[pyfunction]
+pub fn seal(opening_json: &str) -> PyResult<String> {
+    let o: Opening = parse("opening", opening_json)?;
+    Ok(o.seal().py()?.to_hex())
 }
 
 /// Checks a receipt (JSON) against a bundle; returns the answer as JSON.

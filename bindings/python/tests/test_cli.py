@@ -124,3 +124,57 @@ def test_same_error_messages(cli: Path, tmp_path: Path) -> None:
     with pytest.raises(kl.InvalidInput) as e:
         kl.fair.leximin(kl.Pool.from_csv(people), kl.Quotas.from_csv(quotas), 1, progress=False)
     assert str(e.value) in done.stderr
+
+
+def sealed_inputs(tmp_path: Path) -> tuple[Path, Path]:
+    """Twelve people, four profiles of three: published, each profile is a cell below the floor
+    of 5; sealed, nothing needs lowering."""
+    people = tmp_path / "people.csv"
+    rows = [f"{1000 + i},{'fm'[i % 2]},{['young', 'old', 'old', 'young'][i % 4]}" for i in range(12)]
+    people.write_text("id,g,age\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    quotas = tmp_path / "quotas.csv"
+    quotas.write_text("feature,value,min,max\ng,f,2,2\ng,m,2,2\nage,young,1,3\nage,old,1,3\n", encoding="utf-8")
+    return people, quotas
+
+
+def test_sealed_features_on_both_sides(cli: Path, tmp_path: Path) -> None:
+    people, quotas = sealed_inputs(tmp_path)
+    key = "5ea1ed5ea1ed5ea1ed5ea1ed5ea1ed5e"
+    out = tmp_path / "commit"
+    run(
+        cli, "commit", "--people", str(people), "--quotas", str(quotas), "--size", "4", "--method", "lottery",
+        "--sealed", "--alternates", "2", "--panels", "20", "--ticket-key", key, "--title", "Sealed", "--out", str(out),
+    )
+    openings = out / "private" / "openings.json"
+    assert openings.exists()
+    # The same files committed in Python: the same commitment and the same openings.
+    ours = kl.commit(kl.Pool.from_csv(people), kl.Quotas.from_csv(quotas), 4, method="lottery", sealed=True,
+                     alternates=2, panels=20, ticket_key=key, title="Sealed", progress=False)
+    assert ours.commitment == (out / "commitment.txt").read_text(encoding="utf-8").strip()
+    assert ours.openings == json.loads(openings.read_text(encoding="utf-8"))["openings"]
+    # The command line draws with private/openings.json beside the manifest; Python, from the
+    # same folder, draws the same bundle.
+    reveal = tmp_path / "reveal.json"
+    reveal.write_text(json.dumps(REVEAL), encoding="utf-8")
+    run(cli, "draw", str(out / "manifest.json"), "--reveal", str(reveal), "--out", str(tmp_path / "cli.json"))
+    theirs = kl.Bundle.load(tmp_path / "cli.json")
+    mine = kl.draw(kl.Manifest.load(out), reveal)
+    assert mine.to_json() == theirs.to_json() and len(mine.openings) == 6
+    # A bundle written by Python verifies with the command line, the same report.
+    path = mine.write(tmp_path / "python.json")
+    report = json.loads(run(cli, "--json", "verify", str(path)).stdout)
+    assert report["valid"] is True
+    assert {s["id"]: s["status"] for s in report["steps"]}["openings"] == "passed"
+    assert report.pop("quota_table") == mine.quota_table()
+    assert report.pop("summary") == mine.summary()
+    assert report == json.loads(kl.verify(path).to_json())
+    # A replacement beyond the alternates, from the openings file: the same record.
+    dropped = [mine.selected_tickets[0], *mine.alternate_tickets]
+    record = tmp_path / "replacement.json"
+    run(cli, "replace", str(path), "--dropped", *dropped, "--openings", str(openings), "--out", str(record))
+    replacement = kl.replace(path, dropped, openings=openings)
+    assert replacement.openings and json.loads(record.read_text(encoding="utf-8")) == json.loads(replacement.to_json())
+    assert run(cli, "verify", str(path), "--replacement", str(record)).returncode == 0
+    # A receipt written by the command line shows its holder's values in Python.
+    receipt = kl.Receipt.load(next((out / "private" / "receipts").iterdir()))
+    assert receipt.opening is not None and receipt.check(theirs).features == dict(zip(["g", "age"], receipt.values))

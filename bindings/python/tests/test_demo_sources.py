@@ -27,11 +27,12 @@ from conftest import BUILD_CLI, REPO, cli_binary, newer_cli_source
 
 QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
 STEPS = [
-    "format", "manifest", "pool", "portfolio", "randomness", "time_order", "seed", "draw", "quotas",
-    "transcript", "replacements",
+    "format", "manifest", "pool", "portfolio", "randomness", "time_order", "seed", "draw", "openings",
+    "quotas", "transcript", "replacements",
 ]
-NOT_APPLICABLE = {"replacements", "time_order"}
-"""No replacement record is given; a replay's time order proves nothing (the core may skip it)."""
+NOT_APPLICABLE = {"openings", "replacements", "time_order"}
+"""The demo's features are open (nothing to open); no replacement record is given; a replay's time
+order proves nothing (the core may skip it)."""
 
 
 class Recorded(NamedTuple):
@@ -145,6 +146,7 @@ def test_each_source_is_treated_on_its_own(demo_dir: Path, stage: Recorded) -> N
     assert report.error is None and report.failed_step is None
     assert [s.id for s in report.steps] == STEPS
     assert _step(report, "portfolio").status == stage.portfolio, str(report)
+    assert _step(report, "openings").status == "skipped", str(report)
     assert all(
         s.status == "passed" for s in report.steps if s.id not in ("portfolio", *NOT_APPLICABLE)
     ), str(report)

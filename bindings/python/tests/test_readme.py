@@ -1,4 +1,5 @@
-"""The README's example of verifying runs, and prints what the README says it prints."""
+"""The README's examples of verifying and of sealed features run, and print what the README says
+they print."""
 
 from __future__ import annotations
 
@@ -39,3 +40,18 @@ def test_verifying_example_runs_and_prints_what_the_readme_shows(tmp_path: Path)
     for line in expected:
         assert any(line == o for o in rest), line
     assert (tmp_path / "commit" / "commitment.txt").exists()
+
+
+def test_sealed_features_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    sealed = section(README.read_text(encoding="utf-8"), "Sealed features")
+    code = re.search(r"```python\n(.*?)```", sealed, re.S)
+    shown = re.search(r"It prints:\n\n```text\n(.*?)```", sealed, re.S)
+    assert code is not None and shown is not None
+    (tmp_path / "example.py").write_text(code.group(1), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == shown.group(1).splitlines()
+    assert (tmp_path / "commit" / "private" / "openings.json").exists()

@@ -5,6 +5,7 @@ its cases cannot pass silently."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any, Optional
@@ -34,10 +35,32 @@ def cases(v: Any, key: str) -> list[Any]:
     return items
 
 
+def tagged_hash(tag: str, message: bytes) -> str:
+    """``H(tag, m)`` of SPEC.md section 2, written here from the text of the specification."""
+    label = f"{kl.SPEC_VERSION}/{tag}".encode()
+    return hashlib.sha256(len(label).to_bytes(4, "big") + label + message).hexdigest()
+
+
 def test_records() -> None:
+    sealed = 0
     for c in cases(load("encoding"), "records"):
         assert ll.record_bytes(c["record"]).hex() == c["bytes"]
         assert ll.leaf_hash(c["record"]) == c["leaf"]
+        if "seal" not in c["record"]:
+            assert "opening" not in c, c["record"]["ticket"]
+            continue
+        # A sealed record (SPEC.md section 4.1): its opening hashes to its seal, through the
+        # core and through the seal's bytes as the vector gives them.
+        sealed += 1
+        opening = c["opening"]
+        assert c["record"]["values"] == [] and opening["ticket"] == c["record"]["ticket"]
+        assert ll.seal(opening) == c["seal"] == c["record"]["seal"]
+        assert tagged_hash("seal", bytes.fromhex(c["seal_bytes"])) == c["seal"]
+        # One more value, or another salt, opens another seal.
+        assert ll.seal(dict(opening, values=[*opening["values"], "x"])) != c["seal"]
+        other_salt = "22" * 32 if opening["salt"] == "11" * 32 else "11" * 32
+        assert ll.seal(dict(opening, salt=other_salt)) != c["seal"]
+    assert sealed, "encoding.json has no sealed record"
 
 
 def test_pools_household_tags_and_the_disclosure_floor() -> None:
@@ -64,6 +87,13 @@ def test_receipts_only_their_holder_can_present() -> None:
             assert e.value.kind == c["error_kind"], (c["name"], str(e.value))
             continue
         answer = receipt.check(bundle)
+        opening = c["receipt"].get("opening")
+        if opening is not None:
+            # A sealed record: the values shown are those of the receipt's opening.
+            assert receipt.opening == opening and receipt.values == opening["values"], c["name"]
+            assert list(answer.features.values()) == opening["values"], c["name"]
+        else:
+            assert receipt.opening is None and receipt.values == c["receipt"]["record"]["values"], c["name"]
         assert answer.outcome.replace("_", " ") == c["outcome"], c["name"]
         assert answer.position == (c["position"] or c["number"]), c["name"]
         assert (answer.verdict != "invalid") == c["established"], c["name"]
@@ -157,16 +187,22 @@ def test_sampling() -> None:
 
 
 def _draw(c: dict[str, Any]) -> kl.Bundle:
+    """The draw of a vector; a sealed one by the organiser's path, with every record's opening."""
     m = kl.Manifest.from_json(json.dumps(c["manifest"]), json.dumps(c["pool"]))
+    if "private_openings" in c:
+        return kl.draw(m, c["reveal"], openings=c["private_openings"])
     return kl.draw(m, c["reveal"])
 
 
 def test_full_draws() -> None:
     draws = cases(load("draws"), "draws")
     assert len(draws) >= 5
+    assert any(c["manifest"].get("sealed") for c in draws), "draws.json has no sealed draw"
     for c in draws:
         b = _draw(c)
         name = c["name"]
+        assert b.sealed == bool(c["manifest"].get("sealed")), name
+        assert b.openings == c.get("openings", []), name
         assert b.manifest["pool"]["root"] == c["intermediate"]["pool_root"], name
         assert b.commitment == c["commitment"], name
         assert b.seed == c["seed"], name
@@ -194,15 +230,30 @@ def test_draw_failures() -> None:
 def test_replacements() -> None:
     v = load("draws")
     draws = {d["name"]: d for d in cases(v, "draws")}
+    needed = 0
     for c in cases(v, "replacements"):
-        b = _draw(draws[c["draw"]])
-        r = kl.replace(b, c["dropped"])
+        d = draws[c["draw"]]
+        b = _draw(d)
+        if "private_openings" in d:
+            if c["openings"]:
+                # The rule reads values the bundle does not open: without the organiser's
+                # openings, the replacement is refused and the message says what to give.
+                needed += 1
+                with pytest.raises(kl.InvalidInput) as e:
+                    kl.replace(b, c["dropped"])
+                assert e.value.kind == "OpeningMismatch" and "openings=" in str(e.value), str(e.value)
+            r = kl.replace(b, c["dropped"], openings=d["private_openings"])
+        else:
+            r = kl.replace(b, c["dropped"])
+        assert r.openings == c.get("openings", []), c["draw"]
         assert list(r.replacements.values()) == c["replacements"], c["draw"]
         assert r.panel == c["panel"], c["draw"]
+        assert r.broken_quotas == c["broken_quotas"], c["draw"]
         assert r.hash == c["hash"], c["draw"]
         # The record verifies with its draw.
         report = kl.verify(b, replacements=[r])
         assert report.valid, (c["draw"], report.error)
+    assert needed, "draws.json has no sealed replacement that needs the organiser's openings"
 
 
 # ------------------------------------------------------------------------------------------
