@@ -828,8 +828,8 @@ class PanelQuotaRow(TypedDict):
     max: int
     panel: int
     """How many people of the published panel have this value."""
-    pool: int
-    """How many people of the pool have this value."""
+    pool: Optional[int]
+    """How many people of the pool have this value; ``None`` when the features are sealed."""
     ok: bool
     """True when ``min <= panel <= max``."""
 

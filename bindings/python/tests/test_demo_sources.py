@@ -31,8 +31,8 @@ STEPS = [
     "quotas", "transcript", "replacements",
 ]
 NOT_APPLICABLE = {"openings", "replacements", "time_order"}
-"""The demo's features are open (nothing to open); no replacement record is given; a replay's time
-order proves nothing (the core may skip it)."""
+"""Stage 1's features are open (nothing to open; stage 2's are sealed); no replacement record is
+given; a replay's time order proves nothing (the core may skip it)."""
 
 
 class Recorded(NamedTuple):
@@ -49,6 +49,8 @@ class Recorded(NamedTuple):
     announced_at: str
     portfolio: str
     """The portfolio step: skipped by stage 1's stratified draw, passed by stage 2's LEXIMIN lottery."""
+    openings: str
+    """The openings step: skipped by stage 1's open features, passed by stage 2's sealed ones."""
 
 
 STAGE1 = Recorded(
@@ -60,6 +62,7 @@ STAGE1 = Recorded(
     (4, 5, 35, 37, 43, 5, 6),
     "2023-08-22T12:00:00Z",
     "skipped",
+    "skipped",
 )
 STAGE2 = Recorded(
     "stage2-panel",
@@ -69,6 +72,7 @@ STAGE2 = Recorded(
     "2023-09-29",
     (7, 12, 17, 28, 36, 4, 11),
     "2023-09-14T12:00:00Z",
+    "passed",
     "passed",
 )
 
@@ -146,7 +150,7 @@ def test_each_source_is_treated_on_its_own(demo_dir: Path, stage: Recorded) -> N
     assert report.error is None and report.failed_step is None
     assert [s.id for s in report.steps] == STEPS
     assert _step(report, "portfolio").status == stage.portfolio, str(report)
-    assert _step(report, "openings").status == "skipped", str(report)
+    assert _step(report, "openings").status == stage.openings, str(report)
     assert all(
         s.status == "passed" for s in report.steps if s.id not in ("portfolio", *NOT_APPLICABLE)
     ), str(report)

@@ -161,6 +161,17 @@ def test_a_bundle_read_alone_shows_the_opened_values(bundle: kl.Bundle) -> None:
         assert f">{value}<" in html
 
 
+def test_the_quota_table_counts_the_opened_panel_and_no_pool(bundle: kl.Bundle) -> None:
+    table = kl.Bundle.from_json(bundle.to_json()).quota_table()
+    rows = table["rows"]
+    panel = bundle.selected
+    for row in rows:
+        assert row["panel"] == int((panel[row["feature"]].astype(str) == row["value"]).sum()), row
+        assert row["pool"] is None, row
+        assert row["ok"], row
+    assert sum(r["panel"] for r in rows if r["feature"] == "g") == 4
+
+
 def test_a_tampered_opening_fails_at_the_openings_step(bundle: kl.Bundle) -> None:
     def flip(data: dict[str, Any]) -> None:
         o = data["openings"][0]

@@ -144,7 +144,7 @@ impl<'a> Intake<'a> {
         if options.sealed && !matches!(method, MethodChoice::Lottery { .. }) {
             return Err(FileError::Invalid {
                 detail: format!(
-                    "the features can be sealed only for a lottery draw, and the method is {}: it reads every record's values to draw. Fix: use the lottery method, or publish the values under the disclosure floor (drop --sealed)",
+                    "the features can be sealed only for a lottery draw, and the method is {} (stratified and greedy read every record's values to draw; a lottery's panels are committed before the draw and checked on the opened values). Fix: use the lottery method, or publish the values under the disclosure floor (drop --sealed)",
                     method.name()
                 ),
             });

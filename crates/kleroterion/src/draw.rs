@@ -446,10 +446,14 @@ pub fn draw_compact(manifest: &Manifest, pool: &CompactPool, reveal: &Reveal) ->
 /// Draws: checks everything, derives the seed, runs the method and the alternates.
 ///
 /// The low-level form of [`CommittedDraw::draw`], for callers that hold a manifest and records
-/// from files: it refuses the same inputs.
+/// from files: it refuses the same inputs, and a sealed pool, whose openings only
+/// [`CommittedDraw::with_openings`] takes.
 pub fn draw(manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Result<Bundle> {
     let pool = check_committed(manifest, records)?;
     let ticket = |i: u32| records[i as usize].ticket.clone();
-    let drawn = draw_resolved(manifest, &pool, &ticket, reveal)?;
+    let mut drawn = draw_resolved(manifest, &pool, &ticket, reveal)?;
+    // A sealed pool's bundle must open its panel: this path has no openings to give
+    // ([`CommittedDraw::with_openings`] does).
+    drawn.open(manifest, |_| None)?;
     Ok(drawn.into_bundle(manifest, records, reveal))
 }

@@ -459,7 +459,7 @@ impl Manifest {
         if self.sealed && !matches!(self.method, Method::Lottery { .. }) {
             return Err(Error::InvalidMethod {
                 detail: format!(
-                    "the {} method reads every record's values to draw, so its features cannot be sealed; seal only a lottery, or publish the values under the disclosure floor",
+                    "sealed features are defined for the lottery method only, not for {} (SPEC.md section 4.1); stratified and greedy read every record's values to draw. Seal a lottery, or publish the values under the disclosure floor",
                     self.method.name()
                 ),
             });

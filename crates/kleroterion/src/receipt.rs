@@ -118,7 +118,7 @@ impl Receipt {
             return Err(Error::ReceiptMismatch {
                 detail: format!(
                     "the opening given for ticket \"{}\" does not open its sealed record",
-                    self.record.ticket
+                    crate::text::display(&self.record.ticket, crate::text::DISPLAY_LIMIT)
                 ),
             });
         }
