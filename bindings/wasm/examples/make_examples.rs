@@ -47,8 +47,8 @@ use kleroterion::seal::Opening;
 use kleroterion::stream::Stream;
 use kleroterion::{
     Allocation, Bundle, Digest, Fallback, Feature, Manifest, Method, PoolCommitment, Purpose,
-    Receipt, Recipe, Record, Reveal, RosterBuilder, SourceSpec, SourceValue, TicketKey,
-    ValueQuota, draw,
+    Receipt, Recipe, Record, Reveal, RosterBuilder, SourceSpec, SourceValue, TicketKey, ValueQuota,
+    draw,
 };
 use serde::Serialize;
 
