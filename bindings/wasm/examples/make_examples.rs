@@ -4,17 +4,22 @@
 //! cargo run -p kleroterion-wasm --release --example make_examples -- bindings/wasm/www/examples
 //! ```
 //!
-//! Three fictitious draws, all made through the core API and fully deterministic:
+//! Four fictitious draws, all made through the core API and fully deterministic:
 //!
 //! - `lottery`: 2,000 volunteers, 4 features, k = 40, a portfolio of M = 1,000 panels (each
 //!   made by a greedy draw on its own seed, so every panel meets every quota), seeded by a
 //!   real drand quicknet round and a made-up EuroMillions result ([`LOTTERY_EUROMILLIONS`]);
+//! - `lottery-sealed`: the organiser's path for sealed features (SPEC.md section 4.1), 400
+//!   volunteers brought in with a [`RosterBuilder`] that seals their 3 features, k = 24, a
+//!   portfolio of M = 200 panels, seeded by the same drand round: the pool publishes a seal
+//!   per person, the bundle opens the panel and the alternates, each receipt its holder's
+//!   record;
 //! - `greedy`: 300 volunteers in households, k = 24, at most one person per household,
 //!   seeded by dice;
 //! - `stratified`: 500 volunteers stratified by commune (largest remainder), k = 30, seeded
 //!   by a made-up result of France's Loto ([`STRATIFIED_LOTO`]).
 //!
-//! All three are `official` draws of protocol v2 whose lotteries are registry entries; the
+//! All four are `official` draws of protocol v2 whose lotteries are registry entries; the
 //! made-up lottery results are the ones a reader would type on the page as published.
 //!
 //! For each draw: the bundle, three receipts (a selected person, an alternate, someone not
@@ -38,10 +43,12 @@ use kleroterion::encoding::sha256;
 use kleroterion::merkle::MerkleTree;
 use kleroterion::methods::greedy;
 use kleroterion::model::ResolvedPool;
+use kleroterion::seal::Opening;
 use kleroterion::stream::Stream;
 use kleroterion::{
     Allocation, Bundle, Digest, Fallback, Feature, Manifest, Method, PoolCommitment, Purpose,
-    Receipt, Recipe, Record, Reveal, SourceSpec, SourceValue, ValueQuota, draw,
+    Receipt, Recipe, Record, Reveal, RosterBuilder, SourceSpec, SourceValue, TicketKey, ValueQuota,
+    draw,
 };
 use serde::Serialize;
 
@@ -186,7 +193,13 @@ fn floor_of(features: &[Feature], records: &[Record]) -> Res<u32> {
 
 /// Quotas around each value's share of the pool: `target ± slack`.
 fn features(records: &[Record], specs: &[&Spec], k: u32, slack: u32) -> Vec<Feature> {
-    let n = records.len() as u64;
+    let rows: Vec<&[String]> = records.iter().map(|r| r.values.as_slice()).collect();
+    quotas(&rows, specs, k, slack)
+}
+
+/// [`features`] from each person's values, one per feature.
+fn quotas(rows: &[&[String]], specs: &[&Spec], k: u32, slack: u32) -> Vec<Feature> {
+    let n = rows.len() as u64;
     specs
         .iter()
         .enumerate()
@@ -196,7 +209,7 @@ fn features(records: &[Record], specs: &[&Spec], k: u32, slack: u32) -> Vec<Feat
                 .values
                 .iter()
                 .map(|(v, _)| {
-                    let count = records.iter().filter(|r| r.values[f] == *v).count() as u64;
+                    let count = rows.iter().filter(|r| r[f] == *v).count() as u64;
                     let target = (u64::from(k) * count + n / 2) / n;
                     let target = target as u32;
                     ValueQuota {
@@ -262,10 +275,15 @@ fn lottery_source(id: &str, date: &str) -> SourceSpec {
 /// The lottery portfolio: `m` panels, each the (sorted) result of a greedy draw.
 fn portfolio(greedy_manifest: &Manifest, records: &[Record], m: u32) -> Res<Vec<Vec<u32>>> {
     let pool = ResolvedPool::new(&greedy_manifest.features, records)?;
+    portfolio_of(greedy_manifest, &pool, m)
+}
+
+/// [`portfolio`] over a resolved pool (for a sealed pool, the organiser's view of the values).
+fn portfolio_of(greedy_manifest: &Manifest, pool: &ResolvedPool, m: u32) -> Res<Vec<Vec<u32>>> {
     let mut panels = Vec::with_capacity(m as usize);
     for i in 0..m {
         let seed: Digest = sha256(format!("portfolio panel {i}").as_bytes());
-        let (mut panel, _) = greedy::draw(greedy_manifest, &pool, &seed, 100)?;
+        let (mut panel, _) = greedy::draw(greedy_manifest, pool, &seed, 100)?;
         panel.sort_unstable();
         panels.push(panel);
     }
@@ -303,6 +321,19 @@ fn write(dir: &Path, name: &str, text: &str) -> Res<()> {
 
 /// Writes the bundle and three receipts; returns the index entry.
 fn emit(dir: &Path, id: &str, bundle: &Bundle, title_en: &str, title_fr: &str) -> Res<Example> {
+    emit_with(dir, id, bundle, None, title_en, title_fr)
+}
+
+/// [`emit`], with the receipts of every record in pool order when the draw issued them (a
+/// sealed pool's carry their holder's opening); otherwise each is issued here.
+fn emit_with(
+    dir: &Path,
+    id: &str,
+    bundle: &Bundle,
+    issued: Option<&[Receipt]>,
+    title_en: &str,
+    title_fr: &str,
+) -> Res<Example> {
     // The lottery portfolio holds tens of thousands of numbers: write it compactly.
     let text = match bundle.manifest.method {
         Method::Lottery { .. } => serde_json::to_string(bundle)?,
@@ -325,13 +356,16 @@ fn emit(dir: &Path, id: &str, bundle: &Bundle, title_en: &str, title_fr: &str) -
         let Some(index) = index_of(&ticket) else {
             continue;
         };
-        let receipt = Receipt::issue(
-            bundle.commitment,
-            &tree,
-            &bundle.pool,
-            index as u32,
-            &secret(&ticket),
-        )?;
+        let receipt = match issued {
+            Some(receipts) => receipts.get(index).cloned().ok_or("no receipt issued")?,
+            None => Receipt::issue(
+                bundle.commitment,
+                &tree,
+                &bundle.pool,
+                index as u32,
+                &secret(&ticket),
+            )?,
+        };
         let file = format!("{id}-receipt-{outcome}.json");
         write(dir, &file, &serde_json::to_string_pretty(&receipt)?)?;
         receipts.push(ReceiptEntry {
@@ -438,6 +472,80 @@ fn lottery_example(dir: &Path) -> Res<Example> {
         &bundle,
         "Lottery: 2,000 volunteers, 1,000 committed panels (drand + EuroMillions)",
         "Loterie : 2 000 volontaires, 1 000 panels engagés (drand + EuroMillions)",
+    )
+}
+
+/// The organiser's path for a sealed lottery: people brought in with a roster that seals
+/// their features, the portfolio computed on the values only the organiser sees, the draw
+/// given every record's opening, and receipts that carry their holder's opening.
+fn sealed_lottery_example(dir: &Path) -> Res<Example> {
+    let specs = [&GENDER, &AGE, &COMMUNE];
+    let (n, k, m) = (400, 24, 200);
+    // The volunteers' values, made up as for the other examples.
+    let mut g = Gen::new("example sealed lottery pool");
+    let people: Vec<Vec<String>> = (0..n)
+        .map(|_| specs.iter().map(|s| g.pick(s.values).to_string()).collect())
+        .collect();
+    let rows: Vec<&[String]> = people.iter().map(Vec::as_slice).collect();
+    // A fictitious ticket key; a real commit draws 256 random bits and keeps them private.
+    let key = TicketKey::from_bytes(
+        sha256(b"kleroterion page examples: ticket key of the sealed lottery").as_bytes(),
+    )?;
+    let mut builder = RosterBuilder::new(quotas(&rows, &specs, k, 2), key).sealed();
+    for (i, values) in people.iter().enumerate() {
+        builder.add(&format!("volontaire {i}"), values, None)?;
+    }
+    let roster = builder.finish(k)?;
+    let records: Vec<Record> = roster.records().collect();
+    let openings = (0..roster.len())
+        .map(|pos| roster.opening(pos).ok_or("the roster seals the features"))
+        .collect::<Result<Vec<Opening>, _>>()?;
+    let greedy_manifest = Manifest::new(
+        "portfolio",
+        Method::Greedy { max_attempts: 100 },
+        k,
+        roster.features().to_vec(),
+        roster.commitment()?,
+    );
+    let panels = portfolio_of(&greedy_manifest, &roster.resolved(), m)?;
+    let chain = Digest::from_hex(QUICKNET, "chain")?;
+    let manifest = Manifest::new(
+        "Exemple fictif : loterie aux caractéristiques scellées",
+        Method::Lottery { portfolio: panels },
+        k,
+        roster.features().to_vec(),
+        roster.commitment()?,
+    )
+    .with_sealed(true)
+    .with_announced_at("2026-07-20T12:00:00Z")
+    .with_alternates(6)
+    .with_randomness(Recipe {
+        sources: vec![SourceSpec::Drand {
+            chain,
+            round: QUICKNET_ROUND,
+        }],
+        fallback: Fallback::NextValue,
+    })
+    .with_purpose(Purpose::Official);
+    let reveal = Reveal {
+        sources: vec![SourceValue::Drand {
+            chain,
+            round: QUICKNET_ROUND,
+            signature: kleroterion::digest::from_hex(QUICKNET_SIGNATURE, "signature")?,
+            previous_signature: None,
+            randomness: None,
+        }],
+    };
+    let committed = manifest.commit(records)?.with_openings(openings)?;
+    let bundle = committed.draw(&reveal)?;
+    let receipts = committed.receipts(|pos| roster.secret(pos))?;
+    emit_with(
+        dir,
+        "lottery-sealed",
+        &bundle,
+        Some(&receipts),
+        "Sealed lottery: 400 volunteers whose features stay sealed, 200 committed panels (drand)",
+        "Loterie scellée : 400 volontaires aux caractéristiques scellées, 200 panels engagés (drand)",
     )
 }
 
@@ -642,6 +750,7 @@ fn main() -> Res<()> {
         examples.push(demo_example(&dir, demo, 2)?);
     }
     examples.push(lottery_example(&dir)?);
+    examples.push(sealed_lottery_example(&dir)?);
     examples.push(greedy_example(&dir)?);
     examples.push(stratified_example(&dir)?);
     write(

@@ -9,14 +9,16 @@ use kleroterion::merkle::{MerkleTree, leaf_hash};
 use kleroterion::methods::lottery::selection_counts;
 use kleroterion::sampling::sample as core_sample;
 use kleroterion::sampling::uniform as core_uniform;
+use kleroterion::seal::{Opening, OpeningsFile};
 use kleroterion::stream::{Stream, stream_key as core_stream_key};
 use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display};
 use kleroterion::verify::{QuotaTable, Summary};
 use kleroterion::{
-    Bundle, Digest, Manifest, Method, Published, PublishedLottery, Receipt, ReceiptOutcome, Record,
-    Replacement, Reveal,
+    Bundle, Digest, Feature, Manifest, Method, Published, PublishedLottery, Receipt,
+    ReceiptOutcome, Record, Replacement, Reveal,
 };
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -127,8 +129,12 @@ pub struct ReceiptAnswer {
     /// The ticket (when it matches), escaped for display.
     pub ticket: Option<String>,
     /// The person's features as `[feature, value]` pairs (when it matches), escaped for
-    /// display.
+    /// display: in a sealed pool, the values of the receipt's opening.
     pub features: Vec<(String, String)>,
+    /// True when the person's record is sealed (SPEC.md section 4.1): the published pool shows
+    /// only a seal of their values, and the receipt's opening, checked against that seal,
+    /// gives them.
+    pub sealed: bool,
     /// The outcome (when it matches): `{"outcome": "selected", "position": p}`,
     /// `{"outcome": "alternate", "number": n}` or `{"outcome": "not_selected"}`.
     pub outcome: Option<ReceiptOutcome>,
@@ -146,6 +152,7 @@ impl ReceiptAnswer {
             matches: false,
             ticket: None,
             features: Vec::new(),
+            sealed: false,
             outcome: None,
             proof_length: 0,
             error: Some(e.message.clone()),
@@ -174,6 +181,7 @@ fn receipt_answer(receipt_json: &str, bundle: Result<&Bundle, &ApiError>) -> Str
                 .iter()
                 .map(|(f, v)| (shown(f), shown(v)))
                 .collect(),
+            sealed: receipt.record.seal.is_some(),
             outcome: Some(c.outcome),
             proof_length: receipt.proof.len(),
             error: None,
@@ -236,10 +244,188 @@ fn probabilities_of(bundle: &Bundle) -> ApiResult<String> {
     })
 }
 
-/// The published panel counted against every quota, with the pool's counts: the core's
-/// [`QuotaTable`] as JSON.
+/// One row of a [`QuotaView`]: a feature value (texts escaped for display).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaViewRow {
+    /// The feature.
+    pub feature: String,
+    /// The value.
+    pub value: String,
+    /// The committed minimum.
+    pub min: u32,
+    /// The committed maximum.
+    pub max: u32,
+    /// How many people of the published panel have this value (in a sealed pool, as the
+    /// bundle's openings give their values).
+    pub panel: u32,
+    /// How many people of the pool have this value; `null` in a sealed pool, whose values are
+    /// not published.
+    pub pool: Option<u32>,
+    /// True when `min <= panel <= max`.
+    pub ok: bool,
+}
+
+/// The published panel against the quotas, as the page shows it: for an open pool exactly the
+/// core's [`QuotaTable`]; for a sealed pool (SPEC.md section 4.1) the panel counted from the
+/// bundle's openings (each checked against its record's seal) and no pool counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaView {
+    /// The method's name.
+    pub method: String,
+    /// True when the method enforces the quotas (greedy, lottery).
+    pub enforced: bool,
+    /// True for a sealed pool; absent for an open one, so that its table is the core's.
+    #[serde(skip_serializing_if = "is_false")]
+    pub sealed: bool,
+    /// One row per feature value, in declared order.
+    pub rows: Vec<QuotaViewRow>,
+    /// Published panel tickets that are not in the pool (not counted), escaped for display.
+    pub unknown_tickets: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl QuotaView {
+    /// The view of a bundle's panel against its quotas.
+    pub fn of(bundle: &Bundle) -> Self {
+        let sealed = bundle.manifest.sealed;
+        // The core's table counts the values the records publish: in a sealed pool, the panel's
+        // records are given the values of their openings first, and the pool's counts, which
+        // nobody but the organiser knows, are left out.
+        let table = match sealed {
+            true => QuotaTable::of(&opened_panel(bundle)),
+            false => QuotaTable::of(bundle),
+        };
+        Self {
+            method: table.method,
+            enforced: table.enforced,
+            sealed,
+            rows: table
+                .rows
+                .into_iter()
+                .map(|r| QuotaViewRow {
+                    feature: r.feature,
+                    value: r.value,
+                    min: r.min,
+                    max: r.max,
+                    panel: r.panel,
+                    pool: (!sealed).then_some(r.pool),
+                    ok: r.ok,
+                })
+                .collect(),
+            unknown_tickets: table.unknown_tickets,
+        }
+    }
+}
+
+/// A copy of a sealed bundle whose panel records publish the values their openings give
+/// (only openings that open their record: [`Opening::resolve`]).
+fn opened_panel(bundle: &Bundle) -> Bundle {
+    let mut copy = bundle.clone();
+    let found = first_records(&bundle.pool, bundle.result.selected.iter());
+    for i in found.into_values().flatten() {
+        if let Some(values) =
+            opened_values(&bundle.manifest.features, &bundle.pool[i], &bundle.openings)
+        {
+            copy.pool[i].values = values;
+        }
+    }
+    copy
+}
+
+/// For each ticket asked for, the pool index of its first record (none when the pool does
+/// not hold it), found in one pass over the pool.
+fn first_records<'a>(
+    pool: &[Record],
+    tickets: impl Iterator<Item = &'a String>,
+) -> BTreeMap<&'a str, Option<usize>> {
+    let mut found: BTreeMap<&str, Option<usize>> = tickets.map(|t| (t.as_str(), None)).collect();
+    for (i, r) in pool.iter().enumerate() {
+        if let Some(slot @ None) = found.get_mut(r.ticket.as_str()) {
+            *slot = Some(i);
+        }
+    }
+    found
+}
+
+/// The values of a record as a page may show them: an open record's, or a sealed record's as
+/// the first opening of its ticket gives them when that opening opens it (SPEC.md section
+/// 4.1); `None` for a sealed record that no opening given opens.
+fn opened_values(
+    features: &[Feature],
+    record: &Record,
+    openings: &[Opening],
+) -> Option<Vec<String>> {
+    match record.seal {
+        None => Some(record.values.clone()),
+        Some(_) => openings
+            .iter()
+            .find(|o| o.ticket == record.ticket)
+            .filter(|o| o.resolve(features, record).is_ok())
+            .map(|o| o.values.clone()),
+    }
+}
+
+/// The published panel counted against every quota: a [`QuotaView`] as JSON (for an open
+/// pool, the core's [`QuotaTable`]).
 pub fn quota_table(bundle_json: &str) -> ApiResult<String> {
-    to_json(&QuotaTable::of(&Bundle::from_json(bundle_json)?))
+    to_json(&QuotaView::of(&Bundle::from_json(bundle_json)?))
+}
+
+/// One person of the published panel or alternates, with their values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    /// The ticket, escaped for display.
+    pub ticket: String,
+    /// One value per feature, escaped for display: an open record's, or in a sealed pool the
+    /// values of the bundle's opening of the record (checked against its seal); `null` when
+    /// the pool does not hold the ticket, or a sealed record is not opened by the bundle.
+    pub values: Option<Vec<String>>,
+}
+
+/// The published panel and alternates, in order, with their values: what the page lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Members {
+    /// True when the pool is sealed (SPEC.md section 4.1): only the people listed here have
+    /// known values, given by the bundle's openings; everyone else's stay sealed.
+    pub sealed: bool,
+    /// The feature names, in order, escaped for display.
+    pub features: Vec<String>,
+    /// The panel, in draw order.
+    pub selected: Vec<Member>,
+    /// The alternates, in order.
+    pub alternates: Vec<Member>,
+}
+
+impl Members {
+    /// The panel and alternates of a bundle, with their values.
+    pub fn of(bundle: &Bundle) -> Self {
+        let r = &bundle.result;
+        let found = first_records(&bundle.pool, r.selected.iter().chain(&r.alternates));
+        let features = &bundle.manifest.features;
+        let member = |t: &String| Member {
+            ticket: shown(t),
+            values: found
+                .get(t.as_str())
+                .copied()
+                .flatten()
+                .and_then(|i| opened_values(features, &bundle.pool[i], &bundle.openings))
+                .map(|vs| vs.iter().map(|v| shown(v)).collect()),
+        };
+        Self {
+            sealed: bundle.manifest.sealed,
+            features: features.iter().map(|f| shown(&f.name)).collect(),
+            selected: r.selected.iter().map(member).collect(),
+            alternates: r.alternates.iter().map(member).collect(),
+        }
+    }
+}
+
+/// The published panel and alternates, in order, with their values: [`Members`] as JSON.
+pub fn members(bundle_json: &str) -> ApiResult<String> {
+    to_json(&Members::of(&Bundle::from_json(bundle_json)?))
 }
 
 /// A short description of a bundle for display (does not verify anything): the core's
@@ -268,6 +454,12 @@ pub struct TicketAnswer {
     pub in_pool: bool,
     /// Selected at a position, alternate number, or not selected.
     pub outcome: Option<ReceiptOutcome>,
+    /// True when the ticket's record is sealed (SPEC.md section 4.1).
+    pub sealed: bool,
+    /// The person's features as `[feature, value]` pairs, escaped for display: an open
+    /// record's, or a sealed record's as the bundle opens it (the panel and the alternates);
+    /// empty when the record is sealed and not opened, or the ticket is not in the pool.
+    pub features: Vec<(String, String)>,
 }
 
 impl ParsedBundle {
@@ -311,7 +503,12 @@ impl ParsedBundle {
 
     /// [`quota_table`] of the parsed bundle.
     pub fn quota_table(&self) -> ApiResult<String> {
-        to_json(&QuotaTable::of(self.bundle()?))
+        to_json(&QuotaView::of(self.bundle()?))
+    }
+
+    /// [`members`] of the parsed bundle.
+    pub fn members(&self) -> ApiResult<String> {
+        to_json(&Members::of(self.bundle()?))
     }
 
     /// [`selection_probabilities`] of the parsed bundle.
@@ -329,16 +526,23 @@ impl ParsedBundle {
     pub fn find_ticket(&self, ticket: &str) -> ApiResult<String> {
         let b = self.bundle()?;
         let wanted = ticket.trim();
-        let found = b
-            .pool
-            .iter()
-            .find(|r| r.ticket == wanted)
-            .or_else(|| {
-                b.pool
+        let record = b.pool.iter().find(|r| r.ticket == wanted).or_else(|| {
+            b.pool
+                .iter()
+                .find(|r| r.ticket.eq_ignore_ascii_case(wanted))
+        });
+        let found = record.map(|r| r.ticket.as_str());
+        let features = record
+            .and_then(|r| opened_values(&b.manifest.features, r, &b.openings))
+            .map(|values| {
+                b.manifest
+                    .features
                     .iter()
-                    .find(|r| r.ticket.eq_ignore_ascii_case(wanted))
+                    .zip(&values)
+                    .map(|(f, v)| (shown(&f.name), shown(v)))
+                    .collect()
             })
-            .map(|r| r.ticket.as_str());
+            .unwrap_or_default();
         let outcome = found.map(|t| {
             let r = &b.result;
             if let Some(p) = r.selected.iter().position(|s| s == t) {
@@ -357,6 +561,8 @@ impl ParsedBundle {
             ticket: shown(found.unwrap_or(wanted)),
             in_pool: found.is_some(),
             outcome,
+            sealed: record.is_some_and(|r| r.seal.is_some()),
+            features,
         })
     }
 }
@@ -619,26 +825,84 @@ pub fn sample(key_hex: &str, n: u32, k: u32) -> ApiResult<String> {
     to_json(&core_sample(&mut s, n, k))
 }
 
+/// A pool given as a JSON list of records or as a pool file (`{"spec", "records"}`).
+fn records_of(pool_json: &str) -> ApiResult<Vec<Record>> {
+    match parse::<Vec<Record>>("pool", pool_json) {
+        Ok(r) => Ok(r),
+        Err(list_error) => match kleroterion::PoolFile::from_json(pool_json) {
+            Ok(file) => Ok(file.records),
+            Err(_) => Err(list_error),
+        },
+    }
+}
+
+/// Openings given as a JSON list (`[{"ticket", "values", "salt"}, ...]`) or as the organiser's
+/// openings file (`{"spec": "kleroterion/v2", "openings": [...]}`, SPEC.md section 17).
+fn openings_of(openings_json: &str) -> ApiResult<Vec<Opening>> {
+    match parse::<Vec<Opening>>("openings", openings_json) {
+        Ok(list) => Ok(list),
+        Err(list_error) => match OpeningsFile::from_json(openings_json) {
+            Ok(file) if file.spec != kleroterion::SPEC_VERSION => {
+                Err(kleroterion::Error::UnsupportedSpec { found: file.spec }.into())
+            }
+            Ok(file) => Ok(file.openings),
+            Err(_) => Err(list_error),
+        },
+    }
+}
+
 /// Draws from a manifest, a JSON list of pool records (or a pool file) and a reveal, and
-/// returns the bundle as JSON. A failed draw is an error (`DrawFailed`...).
+/// returns the bundle as JSON. A failed draw is an error (`DrawFailed`...). A manifest that
+/// seals the features is refused (`OpeningMismatch`): its bundle must open the panel and the
+/// alternates, so use [`draw_sealed`].
 pub fn draw(manifest_json: &str, pool_json: &str, reveal_json: &str) -> ApiResult<String> {
     let manifest = Manifest::from_json(manifest_json)?;
-    let records: Vec<Record> = match parse::<Vec<Record>>("pool", pool_json) {
-        Ok(r) => r,
-        Err(list_error) => match kleroterion::PoolFile::from_json(pool_json) {
-            Ok(file) => file.records,
-            Err(_) => return Err(list_error),
-        },
-    };
+    let records = records_of(pool_json)?;
     let reveal = Reveal::from_json(reveal_json)?;
-    let bundle = kleroterion::draw(&manifest, &records, &reveal)?;
+    let bundle = manifest.commit(records)?.draw(&reveal)?;
+    to_json(&bundle)
+}
+
+/// [`draw`] for a manifest that seals the features (SPEC.md section 4.1), with every record's
+/// opening in pool order (a JSON list, or the organiser's openings file): each must open its
+/// record, and the bundle then opens the panel and the alternates. Fails with
+/// `OpeningMismatch` for an open manifest or openings that do not fit the pool.
+pub fn draw_sealed(
+    manifest_json: &str,
+    pool_json: &str,
+    reveal_json: &str,
+    openings_json: &str,
+) -> ApiResult<String> {
+    let manifest = Manifest::from_json(manifest_json)?;
+    let records = records_of(pool_json)?;
+    let reveal = Reveal::from_json(reveal_json)?;
+    let openings = openings_of(openings_json)?;
+    let bundle = manifest
+        .commit(records)?
+        .with_openings(openings)?
+        .draw(&reveal)?;
     to_json(&bundle)
 }
 
 /// Replaces people who dropped out (a JSON list of tickets) in a verified bundle
-/// (SPEC.md section 10.2); returns the replacement record as JSON.
+/// (SPEC.md section 10.2); returns the replacement record as JSON. In a sealed pool the rule
+/// may read values the bundle does not open (`OpeningMismatch`): use [`replace_sealed`].
 pub fn replace(bundle_json: &str, dropped_json: &str) -> ApiResult<String> {
     let bundle = Bundle::from_json(bundle_json)?;
     let dropped: Vec<String> = parse("dropped", dropped_json)?;
     to_json(&kleroterion::replace(&bundle, &dropped)?)
+}
+
+/// [`replace`] in a sealed pool, with the openings the organiser holds (a JSON list, or the
+/// openings file: every record's, or at least those the rule reads); the record publishes the
+/// openings the rule read that the bundle does not give, in the order it read them.
+pub fn replace_sealed(
+    bundle_json: &str,
+    dropped_json: &str,
+    openings_json: &str,
+) -> ApiResult<String> {
+    let bundle = Bundle::from_json(bundle_json)?;
+    let dropped: Vec<String> = parse("dropped", dropped_json)?;
+    let openings = openings_of(openings_json)?;
+    to_json(&kleroterion::replace_sealed(&bundle, &dropped, &openings)?)
 }

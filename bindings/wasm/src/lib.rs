@@ -76,8 +76,9 @@ pub fn display_text(text: &str, max_bytes: u32) -> String {
     api::display_text(text, max_bytes)
 }
 
-/// Checks a private receipt against a bundle; returns `{matches, ticket, features, outcome,
-/// proof_length, error, error_kind}` as JSON. Never throws.
+/// Checks a private receipt against a bundle; returns `{matches, ticket, features, sealed,
+/// outcome, proof_length, error, error_kind}` as JSON (in a sealed pool, the features are the
+/// receipt's opening's). Never throws.
 #[wasm_bindgen]
 pub fn check_receipt(receipt_json: &str, bundle_json: &str) -> String {
     api::check_receipt(receipt_json, bundle_json)
@@ -89,10 +90,20 @@ pub fn selection_probabilities(bundle_json: &str) -> JsResult<String> {
     js(api::selection_probabilities(bundle_json))
 }
 
-/// The published panel against every quota: per feature value, min, max, count.
+/// The published panel against every quota: `{method, enforced, sealed, rows: [{feature,
+/// value, min, max, panel, pool, ok}], unknown_tickets}`; in a sealed pool the panel is counted
+/// from the bundle's openings and `pool` is null (`sealed` is absent for an open pool).
 #[wasm_bindgen]
 pub fn quota_table(bundle_json: &str) -> JsResult<String> {
     js(api::quota_table(bundle_json))
+}
+
+/// The published panel and alternates, in order, with their values: `{sealed, features,
+/// selected: [{ticket, values}], alternates: [...]}` (`values` null when unknown: a sealed
+/// record the bundle does not open).
+#[wasm_bindgen]
+pub fn members(bundle_json: &str) -> JsResult<String> {
+    js(api::members(bundle_json))
 }
 
 /// A short description of a bundle (title, method, sizes, sources, result).
@@ -136,6 +147,11 @@ impl ParsedBundle {
         js(self.0.quota_table())
     }
 
+    /// As [`members`].
+    pub fn members(&self) -> JsResult<String> {
+        js(self.0.members())
+    }
+
     /// As [`selection_probabilities`].
     pub fn selection_probabilities(&self) -> JsResult<String> {
         js(self.0.selection_probabilities())
@@ -146,8 +162,9 @@ impl ParsedBundle {
         self.0.check_receipt(receipt_json)
     }
 
-    /// Where a ticket code is in this draw, without a receipt: `{ticket, in_pool, outcome}`
-    /// (outcome as in [`check_receipt`], null when the pool does not hold the ticket).
+    /// Where a ticket code is in this draw, without a receipt: `{ticket, in_pool, outcome,
+    /// sealed, features}` (outcome as in [`check_receipt`], null when the pool does not hold
+    /// the ticket; features as `[feature, value]` pairs, empty when sealed and not opened).
     pub fn find_ticket(&self, ticket: &str) -> JsResult<String> {
         js(self.0.find_ticket(ticket))
     }
@@ -269,14 +286,48 @@ pub fn sample(key_hex: &str, n: u32, k: u32) -> JsResult<String> {
     js(api::sample(key_hex, n, k))
 }
 
-/// Draws from a manifest, pool records and a reveal; returns the bundle as JSON.
+/// Draws from a manifest, pool records and a reveal; returns the bundle as JSON. Throws
+/// `OpeningMismatch` for a manifest that seals the features: use [`draw_sealed`].
 #[wasm_bindgen]
 pub fn draw(manifest_json: &str, pool_json: &str, reveal_json: &str) -> JsResult<String> {
     js(api::draw(manifest_json, pool_json, reveal_json))
+}
+
+/// Draws with sealed features: as [`draw`], with every record's opening in pool order (a JSON
+/// list of `{ticket, values, salt}`, or the openings file `{spec, openings}`); the bundle opens
+/// the panel and the alternates. Throws `OpeningMismatch` when the openings do not fit.
+#[wasm_bindgen]
+pub fn draw_sealed(
+    manifest_json: &str,
+    pool_json: &str,
+    reveal_json: &str,
+    openings_json: &str,
+) -> JsResult<String> {
+    js(api::draw_sealed(
+        manifest_json,
+        pool_json,
+        reveal_json,
+        openings_json,
+    ))
 }
 
 /// Replaces dropped-out people (JSON list of tickets) in a verified bundle.
 #[wasm_bindgen]
 pub fn replace(bundle_json: &str, dropped_json: &str) -> JsResult<String> {
     js(api::replace(bundle_json, dropped_json))
+}
+
+/// Replaces dropped-out people in a verified bundle of a sealed pool, with the organiser's
+/// openings (a JSON list or the openings file); the record publishes those the rule read.
+#[wasm_bindgen]
+pub fn replace_sealed(
+    bundle_json: &str,
+    dropped_json: &str,
+    openings_json: &str,
+) -> JsResult<String> {
+    js(api::replace_sealed(
+        bundle_json,
+        dropped_json,
+        openings_json,
+    ))
 }

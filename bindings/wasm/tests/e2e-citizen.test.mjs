@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, loadWasm, example, ARTIFACTS, WWW, WASM_DIR, hasExample } from './support.mjs';
+import { serve, launch, loadWasm, example, ARTIFACTS, WWW, WASM_DIR, hasExample, STEPS } from './support.mjs';
 
 // axe-core (package-lock.json), evaluated in the page through the driver, which the page's
 // CSP does not govern.
@@ -109,6 +109,10 @@ describe('find my ticket', () => {
         let a = await findTicket(page, s.selected[6]);
         assert.deepEqual([a.inPool, a.outcome, a.established], ['true', 'selected', 'true']);
         assert.match(a.text, w.selected);
+        // With the values the pool publishes for this ticket.
+        const values = JSON.parse(text).pool.find((r) => r.ticket === s.selected[6]).values;
+        assert.equal(await page.getAttribute('#ticket-result .values-line', 'data-values'), 'published');
+        assert.ok(values.every((v) => a.text.includes(v)), a.text);
         assert.match(a.cls, /\bok\b/);
         await noAxeViolations(page, 'a ticket search');
         // Typed from paper: lowercase and spaces around it.
@@ -128,11 +132,18 @@ describe('find my ticket', () => {
         await page.click('#lists details[data-list="alternates"] summary');
         // The lists come after the steps, folded, the alternates in their order.
         const lists = await page.$$eval('#lists details', (ds) => ds.map((d) => ({
-          id: d.dataset.list, open: d.open, items: [...d.querySelectorAll('li')].map((li) => li.textContent),
+          id: d.dataset.list,
+          open: d.open,
+          items: [...d.querySelectorAll('tbody tr')].map((tr) => tr.querySelector('th').textContent),
+          values: [...d.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td:not(.num)')].map((td) => td.textContent)),
         })));
         assert.deepEqual(lists.map((l) => [l.id, l.open]), [['selected', false], ['alternates', false]]);
         assert.deepEqual(lists[0].items, s.selected);
         assert.deepEqual(lists[1].items, s.alternates_list);
+        // Each person with the values the pool publishes for them, one column per feature.
+        const pool = new Map(JSON.parse(text).pool.map((r) => [r.ticket, r.values]));
+        assert.deepEqual(lists[0].values, s.selected.map((t) => pool.get(t)));
+        assert.deepEqual(lists[1].values, s.alternates_list.map((t) => pool.get(t)));
         const below = await page.evaluate(() => {
           const steps = document.getElementById('steps').getBoundingClientRect().top;
           return document.getElementById('lists').getBoundingClientRect().top > steps;
@@ -325,7 +336,7 @@ describe('plain words, outside links, dates in Paris time, the printed report', 
       const page = await openPage(lang);
       await openExample(page, 'lottery');
       const plain = await page.$$eval('#steps li.step', (lis) => lis.map((li) => [...li.querySelectorAll('.step-plain')].map((p) => p.textContent)));
-      assert.equal(plain.length, 11);
+      assert.equal(plain.length, STEPS.length);
       for (const lines of plain) {
         assert.equal(lines.length, 2);
         assert.match(lines[0], lang === 'en' ? /^Checked: \S/ : /^Contrôlé : \S/);
@@ -362,7 +373,7 @@ describe('plain words, outside links, dates in Paris time, the printed report', 
     assert.equal(await page.locator('#load').isVisible(), false);
     assert.equal(await page.locator('#ticket-form').isVisible(), false);
     assert.equal(await page.locator('#steps li[data-step="seed"] dl.values').isVisible(), true);
-    const picks = await page.$$eval('#lists details[data-list="selected"] li', (lis) => lis.map((li) => li.checkVisibility() && li.textContent));
+    const picks = await page.$$eval('#lists details[data-list="selected"] tbody th', (ths) => ths.map((th) => th.checkVisibility() && th.textContent));
     assert.deepEqual(picks, s.selected);
     await page.pdf({ path: join(SHOTS, 'en-report.pdf') });
     await page.close();

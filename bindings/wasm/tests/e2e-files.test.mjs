@@ -86,7 +86,7 @@ describe('opened from files (file://)', () => {
     // The examples are listed without fetch, the Montpellier replay first.
     const ids = await page.$$eval('#examples button[data-example]', (bs) => bs.map((b) => b.dataset.example));
     const demo = NO_DEMO ? [] : ['montpellier-stage1', 'montpellier-stage2'];
-    assert.deepEqual(ids, [...demo, 'lottery', 'greedy', 'stratified']);
+    assert.deepEqual(ids, [...demo, 'lottery', 'lottery-sealed', 'greedy', 'stratified']);
     assert.deepEqual(page.errors, []);
     await page.close();
   });
@@ -155,6 +155,26 @@ describe('opened from files (file://)', () => {
     assert.deepEqual(await stepStatuses(page), greenSteps(entry.method, 'skipped'));
     await assertDemoSources(page, JSON.parse(wasm.summary(example(entry.file))), 'en');
     await shot(page, 'montpellier-stage1');
+    await page.close();
+  });
+
+  test('the sealed lottery example: its openings step passes, and its lists and receipt show the opened values', async () => {
+    const b = JSON.parse(example('lottery-sealed.json'));
+    const page = await openPage('?lang=fr&bundle=examples/lottery-sealed.json');
+    await page.waitForSelector('#verdict[data-valid="true"]');
+    assert.deepEqual(await stepStatuses(page), greenSteps('lottery', 'passed', true));
+    const panel = await page.$$eval('#lists table[data-list="selected"] tbody tr', (trs) => trs.map((tr) => [
+      tr.querySelector('th').textContent, ...[...tr.querySelectorAll('td:not(.num)')].map((td) => td.textContent)]));
+    assert.deepEqual(panel, b.openings.slice(0, b.result.selected.length).map((o) => [o.ticket, ...o.values]));
+    assert.equal(await page.locator('#quota-table td.sealed').count(), await page.locator('#quota-table tbody tr').count());
+    const receipt = JSON.parse(example('lottery-sealed-receipt-selected.json'));
+    await page.click('button[data-receipt="selected"]');
+    await page.waitForSelector('#receipt-result[data-matches="true"][data-outcome="selected"][data-sealed="true"]');
+    const text = await page.locator('#receipt-result').textContent();
+    const features = b.manifest.features.map((f, i) => `${f.name} = ${receipt.opening.values[i]}`).join(', ');
+    assert.ok(text.includes(`votre reçu l’ouvre et donne les caractéristiques ${features}`), text);
+    await shot(page, 'sealed');
+    assert.deepEqual(page.errors, []);
     await page.close();
   });
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { WWW } from './support.mjs';
+import { WWW, VECTORS, STEPS } from './support.mjs';
 
 const sandbox = {};
 sandbox.globalThis = sandbox;
@@ -32,4 +32,29 @@ test('the verdict with items to compare by hand is never a bare VALID, in either
     assert.match(MESSAGES.fr.verdict_valid_if({ n }), /^VALIDE si /);
   }
   assert.equal(MESSAGES.en.verdict_valid_if({ n: 3 }), 'VALID if the 3 items below match their public records');
+});
+
+test('every step has its title and two plain lines, in both languages (the portfolio of a sealed pool too)', () => {
+  for (const lang of ['en', 'fr']) {
+    for (const id of [...STEPS, 'portfolio_sealed']) {
+      for (const key of [`step_${id}`, `step_${id}_what`, `step_${id}_proves`]) {
+        assert.equal(typeof MESSAGES[lang][key], 'string', `${lang}: ${key}`);
+        assert.ok(MESSAGES[lang][key].length > 20, `${lang}: ${key}`);
+      }
+    }
+  }
+});
+
+test('every error kind a report or a receipt check gives is explained, in both languages', () => {
+  const kinds = new Set();
+  for (const name of ['verify', 'receipts']) {
+    const v = JSON.parse(readFileSync(join(VECTORS, `${name}.json`), 'utf8'));
+    for (const c of v.cases) if (c.error_kind) kinds.add(c.error_kind);
+  }
+  for (const kind of ['SealedRecord', 'OpeningMismatch']) assert.ok(kinds.has(kind), `the vectors give ${kind}`);
+  for (const lang of ['en', 'fr']) {
+    assert.deepEqual([...kinds].filter((k) => typeof MESSAGES[lang][`kind_${k}`] !== 'string'), [], lang);
+  }
+  // The French texts are not the English ones.
+  for (const k of kinds) assert.notEqual(MESSAGES.fr[`kind_${k}`], MESSAGES.en[`kind_${k}`], k);
 });

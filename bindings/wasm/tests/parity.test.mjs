@@ -109,8 +109,21 @@ test('sampling: uniform and sample', () => {
 test('draws: whole draws verify, failures fail, replacements match', () => {
   const v = load('draws');
   const bundles = new Map();
+  let sealed = 0;
   for (const c of cases(v, 'draws')) {
-    const text = k.draw(J(c.manifest), J(c.pool), J(c.reveal));
+    // A sealed draw takes every record's opening (what the organiser holds) and opens the
+    // panel then the alternates; without them it is refused, and an open draw has nothing to open.
+    let text;
+    if (c.private_openings) {
+      sealed += 1;
+      text = k.draw_sealed(J(c.manifest), J(c.pool), J(c.reveal), J(c.private_openings));
+      assert.deepEqual(JSON.parse(text).openings, c.openings, c.name);
+      assert.throws(() => k.draw(J(c.manifest), J(c.pool), J(c.reveal)), { name: 'OpeningMismatch' }, c.name);
+    } else {
+      text = k.draw(J(c.manifest), J(c.pool), J(c.reveal));
+      assert.equal(JSON.parse(text).openings, undefined, c.name);
+      assert.throws(() => k.draw_sealed(J(c.manifest), J(c.pool), J(c.reveal), '[]'), { name: 'OpeningMismatch' }, c.name);
+    }
     const b = JSON.parse(text);
     bundles.set(c.name, text);
     assert.equal(b.manifest.pool.root, c.intermediate.pool_root, c.name);
@@ -129,11 +142,19 @@ test('draws: whole draws verify, failures fail, replacements match', () => {
   for (const c of cases(v, 'failures')) {
     assert.throws(() => k.draw(J(c.manifest), J(c.pool), J(c.reveal)), { name: c.error }, c.name);
   }
+  assert.ok(sealed >= 1, 'draws.json holds a sealed draw');
+  const draws = new Map(v.draws.map((d) => [d.name, d]));
   for (const c of cases(v, 'replacements')) {
-    const r = JSON.parse(k.replace(bundles.get(c.draw), J(c.dropped)));
+    const d = draws.get(c.draw);
+    const r = JSON.parse(d.private_openings
+      ? k.replace_sealed(bundles.get(c.draw), J(c.dropped), J({ spec: 'kleroterion/v2', openings: d.private_openings }))
+      : k.replace(bundles.get(c.draw), J(c.dropped)));
     assert.deepEqual(r.replacements, c.replacements, c.draw);
     assert.deepEqual(r.panel, c.panel, c.draw);
+    assert.deepEqual(r.broken_quotas, c.broken_quotas, c.draw);
     assert.equal(r.hash, c.hash, c.draw);
+    // A sealed record opens exactly the records the rule read beyond the bundle's openings.
+    if (d.private_openings) assert.deepEqual(r.openings ?? [], c.openings, c.draw);
   }
 });
 
@@ -235,6 +256,9 @@ test('receipts: a genuine receipt matches, one without its holder secret does no
     }
     const outcome = got.outcome.outcome.replace('_', ' ');
     assert.equal(outcome, c.outcome, c.name);
+    // A sealed record's receipt shows the values of its opening.
+    assert.equal(got.sealed, Boolean(c.receipt.opening), c.name);
+    assert.deepEqual(got.features.map(([, value]) => value), (c.receipt.opening ?? c.receipt.record).values, c.name);
     assert.equal(got.outcome.position ?? got.outcome.number ?? null, c.position ?? c.number, c.name);
     assert.equal(JSON.parse(k.verify(bundle)).valid, c.established, c.name);
   }

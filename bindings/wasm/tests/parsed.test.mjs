@@ -12,7 +12,7 @@ before(async () => {
   wasm = await loadWasm();
 });
 
-const EXAMPLES = ['lottery', 'greedy', 'stratified'];
+const EXAMPLES = ['lottery', 'lottery-sealed', 'greedy', 'stratified'];
 const noFacts = () => wasm.published_facts('', '');
 
 test('a parsed bundle gives the same report and views as the text', () => {
@@ -25,7 +25,8 @@ test('a parsed bundle gives the same report and views as the text', () => {
     assert.equal(p.verify_with(facts, '[]'), wasm.verify_with(text, facts, '[]'), id);
     assert.equal(p.summary(), wasm.summary(text), id);
     assert.equal(p.quota_table(), wasm.quota_table(text), id);
-    if (id === 'lottery') assert.equal(p.selection_probabilities(), wasm.selection_probabilities(text));
+    assert.equal(p.members(), wasm.members(text), id);
+    if (id.startsWith('lottery')) assert.equal(p.selection_probabilities(), wasm.selection_probabilities(text));
     else assert.throws(() => p.selection_probabilities(), { name: 'NotLottery' });
     for (const outcome of ['selected', 'alternate', 'not-selected']) {
       const receipt = example(`${id}-receipt-${outcome}.json`);
@@ -44,6 +45,7 @@ test('a text that is not a bundle fails at the format step, and its views throw'
     assert.equal(report.steps[0].id, 'format');
     assert.equal(report.steps[0].status, 'failed');
     assert.throws(() => p.summary());
+    assert.throws(() => p.members());
     assert.throws(() => p.find_ticket('A'));
     assert.equal(JSON.parse(p.check_receipt(example('lottery-receipt-selected.json'))).matches, false);
   }
@@ -56,13 +58,66 @@ test('the ticket search agrees with the receipts and with the published lists', 
   for (const outcome of ['selected', 'alternate', 'not-selected']) {
     const c = JSON.parse(wasm.check_receipt(example(`lottery-receipt-${outcome}.json`), text));
     const a = JSON.parse(p.find_ticket(c.ticket));
-    assert.deepEqual(a, { ticket: c.ticket, in_pool: true, outcome: c.outcome });
+    assert.deepEqual(a, { ticket: c.ticket, in_pool: true, outcome: c.outcome, sealed: false, features: c.features });
   }
   s.selected.forEach((t, i) => assert.deepEqual(JSON.parse(p.find_ticket(t)).outcome, { outcome: 'selected', position: i + 1 }));
   s.alternates_list.forEach((t, i) => assert.deepEqual(JSON.parse(p.find_ticket(t)).outcome, { outcome: 'alternate', number: i + 1 }));
   // Typed from paper: spaces around it and another case.
   assert.deepEqual(JSON.parse(p.find_ticket(` ${s.selected[0].toLowerCase()}\n`)).ticket, s.selected[0]);
-  assert.deepEqual(JSON.parse(p.find_ticket('FFFF-FFFF-FFFF-FFFF')), { ticket: 'FFFF-FFFF-FFFF-FFFF', in_pool: false, outcome: null });
+  assert.deepEqual(JSON.parse(p.find_ticket('FFFF-FFFF-FFFF-FFFF')), { ticket: 'FFFF-FFFF-FFFF-FFFF', in_pool: false, outcome: null, sealed: false, features: [] });
+  // The published lists give each person's values, as the pool publishes them.
+  const m = JSON.parse(p.members());
+  assert.equal(m.sealed, false);
+  assert.deepEqual(m.selected.map((x) => x.ticket), s.selected);
+  assert.deepEqual(m.alternates.map((x) => x.ticket), s.alternates_list);
+  const pool = new Map(JSON.parse(text).pool.map((r) => [r.ticket, r.values]));
+  for (const x of [...m.selected, ...m.alternates]) assert.deepEqual(x.values, pool.get(x.ticket), x.ticket);
+});
+
+test('a sealed lottery: its views show the values the bundle opens, and only those', () => {
+  const text = example('lottery-sealed.json');
+  const b = JSON.parse(text);
+  const p = new wasm.ParsedBundle(text);
+  const r = JSON.parse(p.verify_with(noFacts(), '[]'));
+  assert.equal(r.verdict, 'valid_if');
+  assert.equal(r.steps.find((x) => x.id === 'openings').status, 'passed');
+  assert.ok(b.pool.every((x) => x.values.length === 0 && /^[0-9a-f]{64}$/.test(x.seal)), 'every record is sealed');
+  const opened = new Map(b.openings.map((o) => [o.ticket, o.values]));
+  assert.equal(b.openings.length, b.result.selected.length + b.result.alternates.length);
+  // The lists: the panel and the alternates with their opened values.
+  const m = JSON.parse(p.members());
+  assert.equal(m.sealed, true);
+  assert.deepEqual(m.features, b.manifest.features.map((f) => f.name));
+  for (const x of [...m.selected, ...m.alternates]) assert.deepEqual(x.values, opened.get(x.ticket), x.ticket);
+  // The quota table: the panel counted from the openings, no pool counts, every quota met.
+  const q = JSON.parse(p.quota_table());
+  assert.equal(q.sealed, true);
+  const k = b.manifest.panel_size;
+  b.manifest.features.forEach((f, i) => {
+    for (const v of f.values) {
+      const row = q.rows.find((x) => x.feature === f.name && x.value === v.value);
+      const count = b.result.selected.filter((t) => opened.get(t)[i] === v.value).length;
+      assert.deepEqual([row.panel, row.pool, row.ok], [count, null, true], `${f.name}=${v.value}`);
+    }
+  });
+  assert.equal(q.rows.reduce((sum, x) => sum + x.panel, 0), k * b.manifest.features.length);
+  // Receipts: each shows its opening's values; the ticket search shows the opened values of
+  // the panel and the alternates, and says that everyone else's are sealed.
+  for (const outcome of ['selected', 'alternate', 'not-selected']) {
+    const receipt = JSON.parse(example(`lottery-sealed-receipt-${outcome}.json`));
+    const c = JSON.parse(p.check_receipt(JSON.stringify(receipt)));
+    assert.equal(c.matches, true, c.error);
+    assert.equal(c.sealed, true);
+    assert.deepEqual(c.features.map(([, v]) => v), receipt.opening.values);
+    const a = JSON.parse(p.find_ticket(c.ticket));
+    assert.equal(a.sealed, true);
+    assert.deepEqual(a.features, outcome === 'not-selected' ? [] : c.features, outcome);
+    // Without its opening, a sealed record's receipt is refused (SPEC.md section 13, check 5).
+    const { opening, ...bare } = receipt;
+    assert.equal(JSON.parse(p.check_receipt(JSON.stringify(bare))).error_kind, 'ReceiptMismatch');
+    assert.ok(opening);
+  }
+  p.free();
 });
 
 test('file_kind sorts bundles, receipts, replacement records, ticket codes and the rest', () => {

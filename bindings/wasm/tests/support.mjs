@@ -108,14 +108,14 @@ export function exampleEntry(id) {
 }
 
 /** The steps of a report, in order (SPEC.md section 12.1). */
-export const STEPS = ['format', 'manifest', 'pool', 'portfolio', 'randomness', 'time_order', 'seed', 'draw', 'quotas', 'transcript', 'replacements'];
+export const STEPS = ['format', 'manifest', 'pool', 'portfolio', 'randomness', 'time_order', 'seed', 'draw', 'openings', 'quotas', 'transcript', 'replacements'];
 
 /** The steps of a valid bundle verified without replacement records: all passed, except the
- * portfolio step (the lottery method only), the replacements step (none given) and the time
- * order step when `timeOrder` says so (skipped for a replay, or without a source whose time a
- * program knows). */
-export function greenSteps(method, timeOrder = 'passed') {
-  const skipped = (s) => (s === 'portfolio' && method !== 'lottery') || s === 'replacements';
+ * portfolio step (the lottery method only), the openings step (a sealed pool only), the
+ * replacements step (none given) and the time order step when `timeOrder` says so (skipped for
+ * a replay, or without a source whose time a program knows). */
+export function greenSteps(method, timeOrder = 'passed', sealed = false) {
+  const skipped = (s) => (s === 'portfolio' && method !== 'lottery') || (s === 'openings' && !sealed) || s === 'replacements';
   return Object.fromEntries(STEPS.map((s) => [s, s === 'time_order' ? timeOrder : skipped(s) ? 'skipped' : 'passed']));
 }
 

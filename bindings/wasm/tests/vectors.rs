@@ -11,13 +11,14 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const DRAWS: &str = include_str!("../../../tests/vectors/draws.json");
 const ENCODING: &str = include_str!("../../../tests/vectors/encoding.json");
 const MERKLE: &str = include_str!("../../../tests/vectors/merkle.json");
+const RECEIPTS: &str = include_str!("../../../tests/vectors/receipts.json");
 const SAMPLING: &str = include_str!("../../../tests/vectors/sampling.json");
 const SEED: &str = include_str!("../../../tests/vectors/seed.json");
 const STREAM: &str = include_str!("../../../tests/vectors/stream.json");
 const VERIFY: &str = include_str!("../../../tests/vectors/verify.json");
 
 /// The steps of a report, in order (SPEC.md section 12.1).
-const STEPS: usize = 11;
+const STEPS: usize = 12;
 
 fn load(text: &str) -> Value {
     serde_json::from_str(text).expect("vector file is JSON")
@@ -215,15 +216,39 @@ fn full_draws_and_verification() {
     let v = load(DRAWS);
     let draws = cases(&v, "draws");
     assert!(draws.len() >= 5);
+    let mut sealed = 0;
     for c in draws {
         let name = s(&c["name"]);
-        let bundle = api::draw(
-            &c["manifest"].to_string(),
-            &c["pool"].to_string(),
-            &c["reveal"].to_string(),
-        )
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let bundle = draw_case(c).unwrap_or_else(|e| panic!("{name}: {e}"));
         let b = out(&bundle);
+        // A sealed draw opens the panel then the alternates, exactly as the vectors give them;
+        // without the organiser's openings it is refused, and an open draw has nothing to open.
+        let openings =
+            (!c["private_openings"].is_null()).then(|| c["private_openings"].to_string());
+        match &openings {
+            Some(_) => {
+                sealed += 1;
+                assert_eq!(b["openings"], c["openings"], "{name}");
+                let e = api::draw(
+                    &c["manifest"].to_string(),
+                    &c["pool"].to_string(),
+                    &c["reveal"].to_string(),
+                )
+                .expect_err(name);
+                assert_eq!(e.kind, "OpeningMismatch", "{name}: {e}");
+            }
+            None => {
+                assert_eq!(b.get("openings"), None, "{name}");
+                let e = api::draw_sealed(
+                    &c["manifest"].to_string(),
+                    &c["pool"].to_string(),
+                    &c["reveal"].to_string(),
+                    "[]",
+                )
+                .expect_err(name);
+                assert_eq!(e.kind, "OpeningMismatch", "{name}: {e}");
+            }
+        }
         assert_eq!(
             b["manifest"]["pool"]["root"], c["intermediate"]["pool_root"],
             "{name}"
@@ -259,6 +284,7 @@ fn full_draws_and_verification() {
             "{name}: the commitment given is not compared by hand"
         );
     }
+    assert!(sealed >= 1, "draws.json holds a sealed draw");
     for c in cases(&v, "failures") {
         let e = api::draw(
             &c["manifest"].to_string(),
@@ -270,27 +296,229 @@ fn full_draws_and_verification() {
     }
 }
 
+/// The bundle of a draw of `draws.json`: with the organiser's openings for a sealed pool.
+fn draw_case(c: &Value) -> Result<String, kleroterion_wasm::error::ApiError> {
+    let (manifest, pool, reveal) = (
+        c["manifest"].to_string(),
+        c["pool"].to_string(),
+        c["reveal"].to_string(),
+    );
+    match c.get("private_openings") {
+        Some(o) => api::draw_sealed(&manifest, &pool, &reveal, &o.to_string()),
+        None => api::draw(&manifest, &pool, &reveal),
+    }
+}
+
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn replacements() {
     let v = load(DRAWS);
     let draws = cases(&v, "draws");
+    let mut sealed = 0;
     for c in cases(&v, "replacements") {
         let d = draws
             .iter()
             .find(|d| d["name"] == c["draw"])
             .expect("draw named");
-        let bundle = api::draw(
-            &d["manifest"].to_string(),
-            &d["pool"].to_string(),
-            &d["reveal"].to_string(),
-        )
-        .expect("draw");
-        let r = out(&api::replace(&bundle, &c["dropped"].to_string()).expect("replace"));
+        let bundle = draw_case(d).expect("draw");
+        let dropped = c["dropped"].to_string();
+        let r = match d.get("private_openings") {
+            Some(o) => {
+                sealed += 1;
+                let r = out(&api::replace_sealed(&bundle, &dropped, &o.to_string())
+                    .expect("replace_sealed"));
+                // The record opens exactly the records the rule read beyond the bundle's.
+                let none = Value::Array(Vec::new());
+                assert_eq!(
+                    r.get("openings").unwrap_or(&none),
+                    &c["openings"],
+                    "{}",
+                    c["draw"]
+                );
+                // Without the organiser's openings, a rule that reads a sealed record beyond
+                // the bundle's openings cannot run.
+                match api::replace(&bundle, &dropped) {
+                    Ok(plain) => assert_eq!(out(&plain), r, "{}: no opening needed", c["draw"]),
+                    Err(e) => {
+                        assert_eq!(e.kind, "OpeningMismatch", "{e}");
+                        assert!(!arr(c, "openings").is_empty(), "{}", c["draw"]);
+                    }
+                }
+                // The file the organiser keeps is read as well as the bare list.
+                let file = serde_json::json!({"spec": kleroterion::SPEC_VERSION, "openings": o});
+                let from_file = api::replace_sealed(&bundle, &dropped, &file.to_string())
+                    .expect("the openings file");
+                assert_eq!(out(&from_file), r);
+                r
+            }
+            None => out(&api::replace(&bundle, &dropped).expect("replace")),
+        };
         assert_eq!(r["replacements"], c["replacements"], "{}", c["draw"]);
         assert_eq!(r["panel"], c["panel"], "{}", c["draw"]);
+        assert_eq!(r["broken_quotas"], c["broken_quotas"], "{}", c["draw"]);
         assert_eq!(r["hash"], c["hash"], "{}", c["draw"]);
     }
+    assert!(sealed >= 1, "draws.json replaces in a sealed draw");
+}
+
+/// Every case of `receipts.json`: a sealed record's receipt shows the values of its opening.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn receipts() {
+    let v = load(RECEIPTS);
+    let bundles: Vec<(String, String)> = cases(&v, "bundles")
+        .iter()
+        .map(|b| (s(&b["name"]).to_owned(), b["bundle"].to_string()))
+        .collect();
+    let mut sealed = 0;
+    for c in cases(&v, "cases") {
+        let name = s(&c["name"]);
+        let bundle = &bundles
+            .iter()
+            .find(|(n, _)| n == s(&c["bundle"]))
+            .expect("bundle named")
+            .1;
+        let a = out(&api::check_receipt(&c["receipt"].to_string(), bundle));
+        assert_eq!(a["matches"], c["matches"], "{name}: {}", a["error"]);
+        assert_eq!(a["error_kind"], c["error_kind"], "{name}");
+        if c["matches"] != Value::Bool(true) {
+            continue;
+        }
+        let outcome = s(&a["outcome"]["outcome"]).replace('_', " ");
+        assert_eq!(outcome, s(&c["outcome"]), "{name}");
+        let shown: Vec<Value> = arr(&a, "features").iter().map(|p| p[1].clone()).collect();
+        let opening = &c["receipt"]["opening"];
+        if opening.is_null() {
+            assert_eq!(a["sealed"], Value::Bool(false), "{name}");
+            assert_eq!(
+                &Value::Array(shown),
+                &c["receipt"]["record"]["values"],
+                "{name}"
+            );
+        } else {
+            sealed += 1;
+            assert_eq!(a["sealed"], Value::Bool(true), "{name}");
+            assert_eq!(&Value::Array(shown), &opening["values"], "{name}");
+        }
+        let verified = out(&api::verify(bundle))["valid"].clone();
+        assert_eq!(verified, c["established"], "{name}");
+    }
+    assert!(sealed >= 3, "receipts.json holds sealed receipts");
+}
+
+/// A sealed bundle's views show the opened values of the panel and the alternates, and no
+/// one else's: the quota table counts the panel from its openings, the lists and the ticket
+/// search give the opened values, and an opening that does not open its record shows nothing.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn sealed_views_show_opened_values() {
+    let v = load(DRAWS);
+    let c = arr(&v, "draws")
+        .iter()
+        .find(|d| d["manifest"]["sealed"] == Value::Bool(true))
+        .expect("a sealed draw");
+    let text = draw_case(c).expect("draw");
+    let b = out(&text);
+    let k = arr(&b["result"], "selected").len();
+    let openings = arr(&b, "openings");
+    let features = arr(&b["manifest"], "features");
+
+    let q = out(&api::quota_table(&text).expect("quota table"));
+    assert_eq!(q["sealed"], Value::Bool(true));
+    let mut rows = 0;
+    for (f, feat) in features.iter().enumerate() {
+        for quota in arr(feat, "values") {
+            let row = &q["rows"][rows];
+            rows += 1;
+            let want = openings[..k]
+                .iter()
+                .filter(|o| o["values"][f] == quota["value"])
+                .count();
+            assert_eq!(row["value"], quota["value"]);
+            assert_eq!(row["panel"].as_u64(), Some(want as u64), "{}", row["value"]);
+            assert_eq!(row["pool"], Value::Null, "the pool's values are sealed");
+            assert_eq!(row["ok"], Value::Bool(true), "{}", row["value"]);
+        }
+    }
+    assert_eq!(arr(&q, "rows").len(), rows);
+
+    let m = out(&api::members(&text).expect("members"));
+    assert_eq!(m["sealed"], Value::Bool(true));
+    let listed: Vec<&Value> = arr(&m, "selected")
+        .iter()
+        .chain(arr(&m, "alternates"))
+        .collect();
+    assert_eq!(listed.len(), openings.len());
+    for (member, o) in listed.iter().zip(openings) {
+        assert_eq!(member["ticket"], o["ticket"]);
+        assert_eq!(member["values"], o["values"]);
+    }
+
+    let p = api::ParsedBundle::new(&text);
+    assert_eq!(
+        p.members().expect("members"),
+        api::members(&text).expect("members")
+    );
+    assert_eq!(
+        p.quota_table().expect("quotas"),
+        api::quota_table(&text).expect("quotas")
+    );
+    let a = out(&p.find_ticket(s(&openings[0]["ticket"])).expect("find"));
+    assert_eq!(a["sealed"], Value::Bool(true));
+    let values: Vec<Value> = arr(&a, "features").iter().map(|p| p[1].clone()).collect();
+    assert_eq!(Value::Array(values), openings[0]["values"]);
+    let outsider = arr(&b, "pool")
+        .iter()
+        .find(|r| !openings.iter().any(|o| o["ticket"] == r["ticket"]))
+        .expect("someone neither selected nor alternate");
+    let a = out(&p.find_ticket(s(&outsider["ticket"])).expect("find"));
+    assert_eq!(a["outcome"]["outcome"], "not_selected");
+    assert_eq!(a["sealed"], Value::Bool(true));
+    assert!(
+        arr(&a, "features").is_empty(),
+        "a record the bundle does not open stays sealed"
+    );
+
+    // An opening whose values were changed fails the openings step, and no view shows them.
+    let mut forged = b.clone();
+    let other = arr(&features[0], "values")
+        .iter()
+        .find(|x| x["value"] != openings[0]["values"][0])
+        .expect("another value")["value"]
+        .clone();
+    forged["openings"][0]["values"][0] = other;
+    let forged = forged.to_string();
+    let r = out(&api::verify(&forged));
+    assert_eq!(r["valid"], Value::Bool(false));
+    assert_eq!(r["error_kind"], "OpeningMismatch");
+    let failed: Vec<&Value> = arr(&r, "steps")
+        .iter()
+        .filter(|s| s["status"] == "failed")
+        .map(|s| &s["id"])
+        .collect();
+    assert_eq!(failed, [&Value::from("openings")]);
+    let m = out(&api::members(&forged).expect("members"));
+    assert_eq!(m["selected"][0]["values"], Value::Null);
+    assert_eq!(m["selected"][1]["values"], openings[1]["values"]);
+
+    // An open bundle's quota table is exactly the core's.
+    let open = arr(&v, "draws")
+        .iter()
+        .find(|d| {
+            d["manifest"]["method"]["name"] == "lottery"
+                && d["manifest"]["sealed"] != Value::Bool(true)
+        })
+        .expect("an open lottery");
+    let text = draw_case(open).expect("draw");
+    let core = serde_json::to_value(kleroterion::verify::QuotaTable::of(
+        &kleroterion::Bundle::from_json(&text).expect("bundle"),
+    ))
+    .expect("json");
+    assert_eq!(out(&api::quota_table(&text).expect("quotas")), core);
+    assert_eq!(
+        out(&api::members(&text).expect("members"))["sealed"],
+        Value::Bool(false)
+    );
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]

@@ -41,6 +41,9 @@ const state = {
   summary: null,
   quotas: null,
   probabilities: null,
+  // The panel and alternates with their values (the binding's `members`): {sealed, features,
+  // selected: [{ticket, values}], alternates}; in a sealed pool, the values the bundle opens.
+  members: null,
   receiptAnswer: null,
   lastStatus: null,
   // The published facts as last read from the form: {ok, json, facts} or {ok: false, field,
@@ -362,6 +365,7 @@ async function verifyBundle({ bytes, text }, name) {
   state.summary = r.summary ? JSON.parse(r.summary) : null;
   state.quotas = r.quotas ? JSON.parse(r.quotas) : null;
   state.probabilities = r.probabilities ? JSON.parse(r.probabilities) : null;
+  state.members = r.members ? JSON.parse(r.members) : null;
   state.receiptAnswer = null;
   state.ticketAnswer = null;
   setReport(state.facts.ok ? JSON.parse(r.report) : null);
@@ -571,8 +575,19 @@ async function loadExample(ex) {
   await loadBundleUrl(`examples/${ex.file}`);
 }
 
+/** True when the loaded bundle's pool is sealed (SPEC.md section 4.1): its records publish a
+ * seal of their values, and the bundle opens only the panel's and the alternates'. */
+function sealed() {
+  return Boolean(state.members?.sealed);
+}
+
+/** The key of a step's texts: in a sealed pool, the portfolio step checks no quota. */
+function stepKey(id) {
+  return id === 'portfolio' && sealed() ? 'portfolio_sealed' : id;
+}
+
 function stepTitle(id) {
-  return t(`step_${id}`);
+  return t(`step_${stepKey(id)}`);
 }
 
 function methodName(m) {
@@ -857,6 +872,7 @@ function renderSummary() {
   row('s_method', methodName(s.method));
   row('s_sizes', t('s_sizes_v', { k: s.panel_size, a: s.alternates, n: s.pool_count }));
   if (s.household_rule) row('s_households', t('yes'));
+  if (sealed()) row('s_features', el('span', { 'data-sealed': 'true', text: t('s_sealed_v') }));
   const committed = s.randomness.filter((x) => x.committed);
   row('s_sources', committed.length ? el('ul', {}, committed.map((x) => el('li', { text: sourceLabel(x, s.randomness.indexOf(x)) }))) : t('none'));
   row('s_announced', el('span', {}, s.announced_at ? withParis(s.announced_at, s.announced_at) : t('none'), el('br'), el('small', { text: t('late_commitment') })));
@@ -875,8 +891,8 @@ function renderSteps() {
         el('span', { class: 'icon', 'aria-hidden': 'true', text: { passed: '✔', failed: '✘', skipped: '–', not_checked: '·' }[step.status] }),
         el('span', { class: 'step-title', text: stepTitle(step.id) }),
         el('span', { class: 'badge', text: t(`status_${step.status}`) })),
-      el('p', { class: 'step-plain' }, el('strong', { text: t('step_what') }), ' ', t(`step_${step.id}_what`)),
-      el('p', { class: 'step-plain' }, el('strong', { text: t('step_proves') }), ' ', t(`step_${step.id}_proves`)),
+      el('p', { class: 'step-plain' }, el('strong', { text: t('step_what') }), ' ', t(`step_${stepKey(step.id)}_what`)),
+      el('p', { class: 'step-plain' }, el('strong', { text: t('step_proves') }), ' ', t(`step_${stepKey(step.id)}_proves`)),
     );
     if (step.computed || step.published) {
       const same = step.computed === step.published;
@@ -976,6 +992,7 @@ function renderQuotas() {
     : q.enforced
       ? t('quotas_enforced', { method: methodName(q.method) })
       : t('quotas_informative', { method: methodName(q.method) });
+  if (q.sealed) $('quotas-note').append(el('br'), el('span', { 'data-sealed': 'true', text: t('quotas_sealed') }));
   $('quota-caption').textContent = t('quotas_caption');
   const tbody = $('quota-table').querySelector('tbody');
   tbody.replaceChildren();
@@ -990,7 +1007,9 @@ function renderQuotas() {
         el('td', { class: 'num', text: row.min }),
         el('td', { class: 'num strong', text: row.panel }),
         el('td', { class: 'num', text: row.max }),
-        el('td', { class: 'num', text: row.pool }),
+        row.pool === null
+          ? el('td', { class: 'num sealed', 'data-sealed': 'true', text: t('pool_sealed') })
+          : el('td', { class: 'num', text: row.pool }),
         el('td', {}, el('span', { class: row.ok ? 'pill ok' : 'pill bad', text: row.ok ? `✔ ${t('quota_ok')}` : `✘ ${t('quota_bad')}` }))),
     );
   }
@@ -1146,9 +1165,24 @@ function renderTicket() {
   }
   box.classList.add('ok');
   box.dataset.established = 'true';
-  box.append(el('p', { class: `outcome ${o.outcome}` }, el('strong', { text: ticketOutcome(a.ticket, o) })));
+  box.append(el('p', { class: `outcome ${o.outcome}` }, el('strong', { text: ticketOutcome(a.ticket, o) })), ticketValues(a));
   if (r.verdict === 'valid_if') box.append(el('p', { class: 'small', text: t('receipt_holds_if', { n: r.by_hand.length }) }));
   box.append(el('p', { class: 'small', text: t('ticket_receipt_hint') }));
+}
+
+/** `f = v, …` for `[feature, value]` pairs. */
+function featuresText(pairs) {
+  return pairs.map(([f, v]) => `${f} = ${v}`).join(', ');
+}
+
+/** A ticket's values: published in an open pool, opened by the bundle for the panel and the
+ * alternates of a sealed pool, and sealed for everyone else there. */
+function ticketValues(a) {
+  if (a.features.length) {
+    const key = a.sealed ? 'ticket_values_opened' : 'ticket_values';
+    return el('p', { class: 'values-line', 'data-values': a.sealed ? 'opened' : 'published', text: t(key, { features: featuresText(a.features) }) });
+  }
+  return a.sealed ? el('p', { class: 'values-line', 'data-values': 'sealed', text: t('ticket_values_sealed') }) : null;
 }
 
 function ticketOutcome(ticket, o) {
@@ -1157,16 +1191,48 @@ function ticketOutcome(ticket, o) {
   return t('ticket_not_selected', { ticket });
 }
 
-/** The published panel and alternates, in order, folded away below the steps. */
+/** The published panel and alternates, in order, with each person's values (in a sealed
+ * pool, those the bundle opens), folded away below the steps. */
 function renderLists() {
   const box = $('lists');
   box.replaceChildren();
   const s = state.summary;
   if (!s) return;
-  const list = (key, tickets, id) => el('details', { class: 'ticket-list', 'data-list': id },
-    el('summary', { text: t(key, { n: tickets.length }) }),
-    tickets.length ? el('ol', { class: 'mono tickets' }, tickets.map((x) => el('li', { text: x }))) : el('p', { text: t('none') }));
-  box.append(list('list_selected', s.selected, 'selected'), list('list_alternates', s.alternates_list, 'alternates'));
+  const m = state.members;
+  const bare = (tickets) => tickets.map((ticket) => ({ ticket, values: null }));
+  const features = m?.features ?? [];
+  const list = (key, people, id) => {
+    const title = t(key, { n: people.length });
+    return el('details', { class: 'ticket-list', 'data-list': id },
+      el('summary', { text: title }),
+      people.length ? membersTable(title, people, features, id) : el('p', { text: t('none') }));
+  };
+  if (m?.sealed) box.append(el('p', { class: 'hint small', 'data-sealed': 'true', text: t('list_sealed') }));
+  box.append(
+    list('list_selected', m?.selected ?? bare(s.selected), 'selected'),
+    list('list_alternates', m?.alternates ?? bare(s.alternates_list), 'alternates'));
+}
+
+/** A table of people in order: number, ticket, then one column per feature. */
+function membersTable(title, people, features, id) {
+  // A value unknown: a sealed record the bundle does not open, or a ticket not in the pool.
+  const missing = state.members?.sealed ? t('list_not_opened') : t('list_not_in_pool');
+  const values = (x) => {
+    if (!features.length) return [];
+    if (!x.values) return [el('td', { colspan: features.length, class: 'missing', text: missing })];
+    return x.values.map((v) => el('td', { text: v }));
+  };
+  return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': title },
+    el('table', { class: 'members', 'data-list': id },
+      el('caption', { class: 'visually-hidden', text: title }),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col', class: 'num', text: t('list_col_number') }),
+        el('th', { scope: 'col', text: t('list_col_ticket') }),
+        features.map((f) => el('th', { scope: 'col', text: f })))),
+      el('tbody', {}, people.map((x, i) => el('tr', { 'data-ticket': x.ticket },
+        el('td', { class: 'num', text: String(i + 1) }),
+        el('th', { scope: 'row', class: 'mono', text: x.ticket }),
+        values(x))))));
 }
 
 function renderGlossary() {
@@ -1186,6 +1252,7 @@ function renderReceipt() {
   delete box.dataset.matches;
   delete box.dataset.outcome;
   delete box.dataset.established;
+  delete box.dataset.sealed;
   if (!a) return;
   if (a.empty) {
     box.append(el('p', { text: t('receipt_empty') }));
@@ -1213,10 +1280,11 @@ function renderReceipt() {
   }
   box.classList.add('ok');
   box.dataset.established = 'true';
-  const features = a.features.map(([f, v]) => `${f} = ${v}`).join(', ');
+  const features = featuresText(a.features);
+  box.dataset.sealed = String(Boolean(a.sealed));
   box.append(
     el('p', {}, el('span', { class: 'icon', 'aria-hidden': 'true', text: '✔' }), ' ',
-      t('receipt_match', { ticket: a.ticket, features, hashes: a.proof_length })),
+      t(a.sealed ? 'receipt_match_sealed' : 'receipt_match', { ticket: a.ticket, features, hashes: a.proof_length })),
   );
   const o = a.outcome;
   box.dataset.outcome = o.outcome;

@@ -30,6 +30,7 @@ const views = (p) => {
     summary: view(() => p.summary()),
     quotas: view(() => p.quota_table()),
     probabilities: view(() => p.selection_probabilities()),
+    members: view(() => p.members()),
   };
 };
 
