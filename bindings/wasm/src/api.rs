@@ -291,13 +291,9 @@ impl QuotaView {
     /// The view of a bundle's panel against its quotas.
     pub fn of(bundle: &Bundle) -> Self {
         let sealed = bundle.manifest.sealed;
-        // The core's table counts the values the records publish: in a sealed pool, the panel's
-        // records are given the values of their openings first, and the pool's counts, which
-        // nobody but the organiser knows, are left out.
-        let table = match sealed {
-            true => QuotaTable::of(&opened_panel(bundle)),
-            false => QuotaTable::of(bundle),
-        };
+        // In a sealed pool the core counts the panel from the openings that open their
+        // records, and leaves out the pool's counts, which nobody but the organiser knows.
+        let table = QuotaTable::of(bundle);
         Self {
             method: table.method,
             enforced: table.enforced,
@@ -311,28 +307,13 @@ impl QuotaView {
                     min: r.min,
                     max: r.max,
                     panel: r.panel,
-                    pool: (!sealed).then_some(r.pool),
+                    pool: r.pool,
                     ok: r.ok,
                 })
                 .collect(),
             unknown_tickets: table.unknown_tickets,
         }
     }
-}
-
-/// A copy of a sealed bundle whose panel records publish the values their openings give
-/// (only openings that open their record: [`Opening::resolve`]).
-fn opened_panel(bundle: &Bundle) -> Bundle {
-    let mut copy = bundle.clone();
-    let found = first_records(&bundle.pool, bundle.result.selected.iter());
-    for i in found.into_values().flatten() {
-        if let Some(values) =
-            opened_values(&bundle.manifest.features, &bundle.pool[i], &bundle.openings)
-        {
-            copy.pool[i].values = values;
-        }
-    }
-    copy
 }
 
 /// For each ticket asked for, the pool index of its first record (none when the pool does

@@ -100,7 +100,8 @@ impl QuotaTable {
 }
 
 /// A record's values as the bundle shows them: its own, or for a sealed record those of the
-/// bundle's opening of it (none when the bundle does not open it).
+/// bundle's opening of it, only when that opening opens it (SPEC.md section 4.1; none
+/// otherwise, so that a forged opening is never counted).
 fn shown_values<'a>(bundle: &'a Bundle, record: &'a Record) -> &'a [String] {
     match record.seal {
         None => &record.values,
@@ -108,6 +109,7 @@ fn shown_values<'a>(bundle: &'a Bundle, record: &'a Record) -> &'a [String] {
             .openings
             .iter()
             .find(|o| o.ticket == record.ticket)
+            .filter(|o| o.resolve(&bundle.manifest.features, record).is_ok())
             .map_or(&[], |o| &o.values[..]),
     }
 }
