@@ -12,7 +12,7 @@ use kleroterion::sampling::uniform as core_uniform;
 use kleroterion::seal::{Opening, OpeningsFile};
 use kleroterion::stream::{Stream, stream_key as core_stream_key};
 use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display};
-use kleroterion::verify::{QuotaTable, Summary};
+use kleroterion::verify::{QuotaRow, QuotaTable, Summary};
 use kleroterion::{
     Bundle, Digest, Feature, Manifest, Method, Published, PublishedLottery, Receipt,
     ReceiptOutcome, Record, Replacement, Reveal,
@@ -244,27 +244,6 @@ fn probabilities_of(bundle: &Bundle) -> ApiResult<String> {
     })
 }
 
-/// One row of a [`QuotaView`]: a feature value (texts escaped for display).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct QuotaViewRow {
-    /// The feature.
-    pub feature: String,
-    /// The value.
-    pub value: String,
-    /// The committed minimum.
-    pub min: u32,
-    /// The committed maximum.
-    pub max: u32,
-    /// How many people of the published panel have this value (in a sealed pool, as the
-    /// bundle's openings give their values).
-    pub panel: u32,
-    /// How many people of the pool have this value; `null` in a sealed pool, whose values are
-    /// not published.
-    pub pool: Option<u32>,
-    /// True when `min <= panel <= max`.
-    pub ok: bool,
-}
-
 /// The published panel against the quotas, as the page shows it: for an open pool exactly the
 /// core's [`QuotaTable`]; for a sealed pool (SPEC.md section 4.1) the panel counted from the
 /// bundle's openings (each checked against its record's seal) and no pool counts.
@@ -277,8 +256,8 @@ pub struct QuotaView {
     /// True for a sealed pool; absent for an open one, so that its table is the core's.
     #[serde(skip_serializing_if = "is_false")]
     pub sealed: bool,
-    /// One row per feature value, in declared order.
-    pub rows: Vec<QuotaViewRow>,
+    /// One row per feature value, in declared order (`pool` is `null` in a sealed pool).
+    pub rows: Vec<QuotaRow>,
     /// Published panel tickets that are not in the pool (not counted), escaped for display.
     pub unknown_tickets: Vec<String>,
 }
@@ -298,19 +277,7 @@ impl QuotaView {
             method: table.method,
             enforced: table.enforced,
             sealed,
-            rows: table
-                .rows
-                .into_iter()
-                .map(|r| QuotaViewRow {
-                    feature: r.feature,
-                    value: r.value,
-                    min: r.min,
-                    max: r.max,
-                    panel: r.panel,
-                    pool: r.pool,
-                    ok: r.ok,
-                })
-                .collect(),
+            rows: table.rows,
             unknown_tickets: table.unknown_tickets,
         }
     }

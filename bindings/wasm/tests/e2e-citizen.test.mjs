@@ -8,22 +8,13 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, loadWasm, example, ARTIFACTS, WWW, WASM_DIR, hasExample, STEPS } from './support.mjs';
+import { serve, launch, loadWasm, example, ARTIFACTS, WWW, hasExample, STEPS, noAxeViolations } from './support.mjs';
 
 // axe-core (package-lock.json), evaluated in the page through the driver, which the page's
 // CSP does not govern.
-const AXE = readFileSync(join(WASM_DIR, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
-/** Runs axe-core on the whole page and asserts no violation (`after` names the action). */
-async function noAxeViolations(page, after) {
-  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`));
-  assert.deepEqual(violations, [], `axe after ${after}`);
-}
 
 let server;
 let context;

@@ -10,9 +10,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { serve, launch, loadWasm, example, exampleEntry, greenSteps, STEPS, WWW, WASM_DIR, artifacts } from './support.mjs';
+import { serve, launch, loadWasm, example, exampleEntry, greenSteps, STEPS, WWW, artifacts, noAxeViolations } from './support.mjs';
 
-const AXE = readFileSync(join(WASM_DIR, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 /** The page's own texts (i18n.js), to compare what it shows with what it means to say. */
 const sandbox = { Intl };
@@ -20,12 +19,6 @@ sandbox.globalThis = sandbox;
 runInNewContext(readFileSync(join(WWW, 'i18n.js'), 'utf8'), sandbox);
 const { MESSAGES } = sandbox.KleroterionI18n;
 
-async function noAxeViolations(page, after) {
-  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`));
-  assert.deepEqual(violations, [], `axe after ${after}`);
-}
 
 let server;
 let context;

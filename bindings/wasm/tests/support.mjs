@@ -1,6 +1,7 @@
 // Shared helpers of the Node tests: a tiny static server, the wasm module loaded in Node,
 // and the Chromium launcher.
 
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile, stat, mkdir } from 'node:fs/promises';
 import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
@@ -209,4 +210,14 @@ export async function assertDemoSources(page, summary, lang) {
   assert.equal(await item.locator('[data-group="main"] .nums').textContent(), main);
   assert.equal(await item.locator('[data-group="bonus-1"] .nums').textContent(), stars);
   assert.equal(await item.locator('a').getAttribute('href'), lottery.result_page);
+}
+
+const AXE = readFileSync(join(WASM_DIR, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Runs axe-core on the whole page and asserts no violation (`after` names the action). */
+export async function noAxeViolations(page, after) {
+  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`));
+  assert.deepEqual(violations, [], `axe after ${after}`);
 }
