@@ -1141,6 +1141,18 @@ class Bundle:
         return _display.bundle_html(self)
 
 
+
+def _given_openings(openings: Any, sealed: bool, where: str, whose: str) -> tuple[str, Optional[Path]]:
+    """The openings given to ``where`` as text (and their file, if any), refused when ``whose``
+    features are open: there is nothing to open."""
+    if not sealed:
+        raise _invalid(
+            f"{where}: openings were given, but {whose} does not seal the features, so there is nothing to "
+            "open. Fix: drop openings="
+        )
+    return _convert.openings(openings, where)
+
+
 def draw(manifest: Manifest, reveal: RevealLike, *, openings: Optional[OpeningsLike] = None) -> Bundle:
     """Draws: checks the reveal against the recipe, derives the seed, runs the method and the
     alternates (SPEC.md sections 6 to 11). ``reveal`` is a dict, a list of sources, a JSON
@@ -1160,12 +1172,7 @@ def draw(manifest: Manifest, reveal: RevealLike, *, openings: Optional[OpeningsL
         )
     text, path = manifest._openings, manifest._openings_path
     if openings is not None:
-        if not manifest.sealed:
-            raise _invalid(
-                "draw: openings were given, but the manifest does not seal the features, so there is nothing to "
-                "open. Fix: drop openings="
-            )
-        text, path = _convert.openings(openings, "draw")
+        text, path = _given_openings(openings, manifest.sealed, "draw", "the manifest")
     if manifest.sealed and text is None:
         raise _convert.invalid(
             "draw: the manifest seals the features, and its openings are not known here: the bundle must open "
@@ -1552,12 +1559,7 @@ def replace(
     text: Optional[str] = None
     path: Optional[Path] = None
     if openings is not None:
-        if not b.sealed:
-            raise _invalid(
-                "replace: openings were given, but the bundle's manifest does not seal the features, so there is "
-                "nothing to open. Fix: drop openings="
-            )
-        text, path = _convert.openings(openings, "replace")
+        text, path = _given_openings(openings, b.sealed, "replace", "the bundle's manifest")
     elif b._manifest is not None:
         text = b._manifest._openings
     fix = None

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, loadWasm, example, ARTIFACTS, WWW, hasExample, STEPS, noAxeViolations } from './support.mjs';
+import { serve, launch, loadWasm, example, ARTIFACTS, WWW, hasExample, STEPS, noAxeViolations, findTicket } from './support.mjs';
 
 // axe-core (package-lock.json), evaluated in the page through the driver, which the page's
 // CSP does not govern.
@@ -54,20 +54,6 @@ async function openExample(page, id) {
 const lotteryText = () => example('lottery.json');
 const summaryOf = (text) => JSON.parse(wasm.summary(text));
 const receiptTicket = (file, bundle) => JSON.parse(wasm.check_receipt(example(file), bundle)).ticket;
-
-async function findTicket(page, code) {
-  await page.fill('#ticket-code', code);
-  const before = await page.evaluate(() => document.getElementById('ticket-result').textContent);
-  await page.click('#ticket-form button[type="submit"]');
-  await page.waitForFunction((b) => {
-    const box = document.getElementById('ticket-result');
-    return box.dataset.inPool !== undefined && box.textContent !== b;
-  }, before);
-  return page.evaluate(() => {
-    const box = document.getElementById('ticket-result');
-    return { inPool: box.dataset.inPool, outcome: box.dataset.outcome, established: box.dataset.established, text: box.textContent, cls: box.className };
-  });
-}
 
 /** A drop of files or text on an element, as a browser fires it. */
 async function drop(page, selector, { name, text, plain }) {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { serve, launch, loadWasm, example, exampleEntry, greenSteps, STEPS, WWW, artifacts, noAxeViolations } from './support.mjs';
+import { serve, launch, loadWasm, example, exampleEntry, greenSteps, STEPS, WWW, artifacts, noAxeViolations, findTicket } from './support.mjs';
 
 
 /** The page's own texts (i18n.js), to compare what it shows with what it means to say. */
@@ -65,20 +65,6 @@ async function lists(page) {
       ticket: tr.querySelector('th').textContent,
       values: [...tr.querySelectorAll('td:not(.num)')].map((td) => td.textContent),
     }))])));
-}
-
-async function findTicket(page, code) {
-  await page.fill('#ticket-code', code);
-  const before = await page.evaluate(() => document.getElementById('ticket-result').textContent);
-  await page.click('#ticket-form button[type="submit"]');
-  await page.waitForFunction((b) => {
-    const box = document.getElementById('ticket-result');
-    return box.dataset.inPool !== undefined && box.textContent !== b;
-  }, before);
-  return page.evaluate(() => {
-    const box = document.getElementById('ticket-result');
-    return { outcome: box.dataset.outcome, values: box.querySelector('.values-line')?.dataset.values ?? null, text: box.textContent };
-  });
 }
 
 describe('a sealed lottery', () => {

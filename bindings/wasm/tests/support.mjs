@@ -221,3 +221,27 @@ export async function noAxeViolations(page, after) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`));
   assert.deepEqual(violations, [], `axe after ${after}`);
 }
+
+/** Searches a ticket code on the page ("find my ticket") and returns the answer box: whether
+ * the ticket is in the pool, its outcome, whether the outcome is established, how its values
+ * are shown (`published`, `opened`, `sealed`, or null), its text and its classes. */
+export async function findTicket(page, code) {
+  await page.fill('#ticket-code', code);
+  const before = await page.evaluate(() => document.getElementById('ticket-result').textContent);
+  await page.click('#ticket-form button[type="submit"]');
+  await page.waitForFunction((b) => {
+    const box = document.getElementById('ticket-result');
+    return box.dataset.inPool !== undefined && box.textContent !== b;
+  }, before);
+  return page.evaluate(() => {
+    const box = document.getElementById('ticket-result');
+    return {
+      inPool: box.dataset.inPool,
+      outcome: box.dataset.outcome,
+      established: box.dataset.established,
+      values: box.querySelector('.values-line')?.dataset.values ?? null,
+      text: box.textContent,
+      cls: box.className,
+    };
+  });
+}

@@ -114,7 +114,7 @@ impl Receipt {
 
     /// The receipt with the opening of its sealed record, refused when it does not open it.
     pub fn with_opening(mut self, opening: Opening) -> Result<Self> {
-        if opening.ticket != self.record.ticket || opening.seal()? != seal_or_none(&self.record) {
+        if opening.ticket != self.record.ticket || self.record.seal != Some(opening.seal()?) {
             return Err(Error::ReceiptMismatch {
                 detail: format!(
                     "the opening given for ticket \"{}\" does not open its sealed record",
@@ -265,9 +265,4 @@ fn check_opening(receipt: &Receipt, bundle: &Bundle) -> Result<()> {
                 }
             }),
     }
-}
-
-/// A record's seal, or the all-zero digest for an open record (which no opening hashes to).
-fn seal_or_none(record: &Record) -> Digest {
-    record.seal.unwrap_or(Digest::from_array([0; 32]))
 }

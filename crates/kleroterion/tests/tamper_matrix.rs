@@ -8,20 +8,18 @@
 //! flipped, numbers moved by one, booleans flipped, nulls filled; for every list: the last entry
 //! dropped, the first entry repeated, the first two swapped.
 
+mod common;
+
 use kleroterion::public_lottery::{LotteryFormat, NumberGroup};
 use kleroterion::{
-    Bundle, Digest, Fallback, Manifest, Published, Recipe, Record, Reveal, SourceSpec, SourceValue,
-    StepId, Verdict, draw, verify_json,
+    Bundle, Digest, Fallback, Published, Recipe, Reveal, SourceSpec, SourceValue, StepId, Verdict,
+    draw, verify_json,
 };
 use serde_json::Value;
 
 fn load(path: &str) -> Value {
     let full = format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(&full).expect("vector file")).expect("json")
-}
-
-fn from<T: serde::de::DeserializeOwned>(v: &Value) -> T {
-    serde_json::from_value(v.clone()).expect("vector shape")
 }
 
 fn vector_bundles() -> Vec<(String, Bundle)> {
@@ -31,19 +29,9 @@ fn vector_bundles() -> Vec<(String, Bundle)> {
     draws
         .iter()
         .map(|c| {
-            let m: Manifest = from(&c["manifest"]);
-            let pool: Vec<Record> = from(&c["pool"]);
-            let reveal: Reveal = from(&c["reveal"]);
-            let bundle = match c.get("private_openings") {
-                Some(openings) => m
-                    .commit(pool)
-                    .and_then(|d| d.with_openings(from(openings)))
-                    .and_then(|d| d.draw(&reveal)),
-                None => draw(&m, &pool, &reveal),
-            };
             (
                 c["name"].as_str().expect("name").to_string(),
-                bundle.expect("honest draw"),
+                common::draw_vector_case(c).expect("honest draw"),
             )
         })
         .collect()

@@ -4,6 +4,8 @@
 //! Every loop over a list of cases counts what it checked and fails when the list is empty, so
 //! that a vector file that lost its cases cannot pass silently.
 
+mod common;
+
 use kleroterion::digest::to_hex;
 use kleroterion::merkle::{MerkleTree, leaf_hash, verify_inclusion};
 use kleroterion::public_lottery::{LotteryFormat, REGISTRY, Zone, registered};
@@ -413,19 +415,7 @@ fn sampling() {
 // ---------------------------------------------------------------------------------------------
 
 fn draw_case(c: &Value) -> Bundle {
-    let m: Manifest = parse(&c["manifest"]);
-    let pool: Vec<Record> = parse(&c["pool"]);
-    let reveal: Reveal = parse(&c["reveal"]);
-    let drawn = match c.get("private_openings") {
-        // A sealed draw: the organiser opens the panel and the alternates from every record's
-        // opening (SPEC.md sections 4.1 and 11).
-        Some(all) => m
-            .commit(pool)
-            .and_then(|d| d.with_openings(parse(all)))
-            .and_then(|d| d.draw(&reveal)),
-        None => draw(&m, &pool, &reveal),
-    };
-    drawn.unwrap_or_else(|e| panic!("{}: {e}", c["name"]))
+    common::draw_vector_case(c).unwrap_or_else(|e| panic!("{}: {e}", c["name"]))
 }
 
 #[test]
