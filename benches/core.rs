@@ -51,6 +51,7 @@ fn records(n: usize, strata: usize, households: bool) -> Vec<Record> {
                 .find(|&c| commune < (c + 1) * (c + 2) / 2)
                 .unwrap_or(0);
             Record {
+                link: None,
                 seal: None,
                 // A bijection of the index (odd multiplier mod 2^32): unique, random-looking.
                 ticket: {

@@ -125,6 +125,7 @@ impl Records {
                 .into_iter()
                 .zip(holders)
                 .map(|(ticket, holder)| Record {
+                    link: None,
                     seal: None,
                     ticket: nfc(ticket),
                     values: cols

@@ -158,6 +158,7 @@ fn pool(label: &str, n: usize, specs: &[&Spec], households: bool) -> Vec<Record>
             None
         };
         records.push(Record {
+            link: None,
             seal: None,
             holder: kleroterion::tickets::holder_of(&secret(&ticket)),
             ticket,

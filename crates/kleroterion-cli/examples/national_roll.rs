@@ -361,6 +361,7 @@ impl<'a> Committer<'a> {
             hmac: ticket_key().unwrap_or_else(|e| panic!("{e}")),
             scratch: Vec::with_capacity(64),
             record: Record {
+                link: None,
                 seal: None,
                 ticket: String::with_capacity(19),
                 values: vec![String::with_capacity(16)],
@@ -825,6 +826,7 @@ fn main() -> Fallible<()> {
                 let mut ticket = String::new();
                 format_ticket(t.to_be_bytes(), &mut ticket);
                 Record {
+                    link: None,
                     seal: None,
                     holder: key.holder(&ticket),
                     ticket,

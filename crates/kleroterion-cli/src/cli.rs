@@ -142,6 +142,24 @@ pub struct CommitArgs {
     /// each receipt holds its person's.
     #[arg(long)]
     pub sealed: bool,
+    /// Draw this pool from the invitees of a previous stage (its bundle): each person is
+    /// linked to the ticket that invited them, found by id in the previous commit's ticket map
+    /// (--previous-tickets), and the manifest names the previous stage.
+    #[arg(long, value_name = "BUNDLE", requires = "previous_tickets")]
+    pub previous: Option<PathBuf>,
+    /// The previous commit's private ticket map (its private/tickets.csv), with --previous.
+    #[arg(long, value_name = "FILE", requires = "previous")]
+    pub previous_tickets: Option<PathBuf>,
+    /// Features whose values come from the previous stage (from the roll) and must agree with
+    /// it, comma-separated (with --previous); every other feature is declared by the
+    /// volunteers.
+    #[arg(
+        long,
+        value_name = "NAMES",
+        value_delimiter = ',',
+        requires = "previous"
+    )]
+    pub inherit: Vec<String>,
     /// LEXIMIN's time limit and what to do when it is reached.
     #[command(flatten)]
     pub leximin: LeximinLimit,
@@ -231,6 +249,20 @@ pub struct VerifyArgs {
     /// recomputed and checked. Repeat for several.
     #[arg(long = "replacement", value_name = "FILE")]
     pub replacements: Vec<PathBuf>,
+    /// The previous stage's bundle, for a stage drawn from its invitees: both are verified as
+    /// a chain (every volunteer invited once, with the roll's values), with the response rates.
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+    /// The previous stage's commitment as published (with --previous).
+    #[arg(long, value_name = "HEX|FILE", requires = "previous")]
+    pub previous_commitment: Option<String>,
+    /// A lottery result of the previous stage's randomness (with --previous); repeat.
+    #[arg(
+        long = "previous-lottery",
+        value_name = "RESULT",
+        requires = "previous"
+    )]
+    pub previous_lotteries: Vec<String>,
 }
 
 /// The end of `verify --help`.

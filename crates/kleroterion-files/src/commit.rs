@@ -117,6 +117,9 @@ pub struct CommitOptions {
     /// commitment to each person's values instead of the values, and only the panel, the
     /// alternates and the replacements are opened.
     pub sealed: bool,
+    /// The previous stage this pool is drawn from (SPEC.md section 5.3): each person is linked
+    /// to the ticket that invited them, and the manifest names the previous stage.
+    pub previous: Option<std::sync::Arc<crate::previous::PreviousStage>>,
 }
 
 impl CommitOptions {
@@ -201,6 +204,12 @@ impl CommitOptions {
     /// Rounds LEXIMIN's partial distribution when its time limit is reached.
     pub fn with_accept_partial(mut self, accept: bool) -> Self {
         self.accept_partial = accept;
+        self
+    }
+
+    /// Draws the pool from the invitees of a previous stage (SPEC.md section 5.3).
+    pub fn with_previous(mut self, previous: crate::previous::PreviousStage) -> Self {
+        self.previous = Some(std::sync::Arc::new(previous));
         self
     }
 }
@@ -307,6 +316,9 @@ pub fn seal(people: &People, quotas: &Quotas, options: &CommitOptions) -> Result
     };
     let mut intake =
         Intake::new(quotas, source, options.tickets.clone()).with_sealed(options.sealed);
+    if let Some(previous) = &options.previous {
+        intake = intake.with_previous(previous);
+    }
     for p in &people.people {
         intake.add(p)?;
     }

@@ -527,6 +527,7 @@ mod tests {
             // Every fifth record repeats the ticket of the record before.
             let records: Vec<Record> = (0..n)
                 .map(|i| Record {
+                    link: None,
                     seal: None,
                     ticket: format!("T-{}", if i % 5 == 4 { i - 1 } else { i }),
                     values: Vec::new(),

@@ -22,6 +22,7 @@ use kleroterion::{
 use crate::commit::{CommitOptions, MethodChoice};
 use crate::error::{FileError, Result};
 use crate::people::Person;
+use crate::previous::{Linker, PreviousStage};
 use crate::quotas::Quotas;
 use crate::tickets::TicketSource;
 
@@ -45,6 +46,7 @@ pub struct Intake<'a> {
     source: Source,
     people: RosterBuilder<TicketSource>,
     ticket_key: Option<TicketKey>,
+    previous: Option<(&'a PreviousStage, Linker<'a>)>,
 }
 
 impl<'a> Intake<'a> {
@@ -62,7 +64,16 @@ impl<'a> Intake<'a> {
                 TicketSource::Random => None,
             },
             people,
+            previous: None,
         }
+    }
+
+    /// Draws this pool from the invitees of a previous stage (SPEC.md section 5.3): each person
+    /// is linked to the ticket that invited them, and the manifest names the previous stage.
+    /// Call it before taking anyone in.
+    pub fn with_previous(mut self, previous: &'a PreviousStage) -> Self {
+        self.previous = Some((previous, previous.linker()));
+        self
     }
 
     /// Seals the features (SPEC.md section 4.1): every person gets a salt and their record a
@@ -87,14 +98,25 @@ impl<'a> Intake<'a> {
     /// Takes in the next person: gives them a ticket, their value indices and their household
     /// key. A value not declared in the quotas is an error, never a silent index.
     pub fn add(&mut self, person: &Person) -> Result<()> {
-        self.people
-            .add(&person.id, &person.values, person.address.as_deref())
-            .map_err(|e| match e {
-                kleroterion::Error::InvalidPerson { .. } => FileError::Invalid {
-                    detail: format!("{}: {e}", self.source.file),
-                },
-                other => FileError::core(format!("{}: making a ticket", self.source.file), other),
-            })?;
+        let link = match &self.previous {
+            Some((_, linker)) => {
+                Some(linker.link(&self.source.file, &self.source.features, person)?)
+            }
+            None => None,
+        };
+        let address = person.address.as_deref();
+        match &link {
+            Some(l) => self
+                .people
+                .add_linked(&person.id, &person.values, address, l),
+            None => self.people.add(&person.id, &person.values, address),
+        }
+        .map_err(|e| match e {
+            kleroterion::Error::InvalidPerson { .. } => FileError::Invalid {
+                detail: format!("{}: {e}", self.source.file),
+            },
+            other => FileError::core(format!("{}: making a ticket", self.source.file), other),
+        })?;
         Ok(())
     }
 
@@ -187,6 +209,9 @@ impl<'a> Intake<'a> {
         .with_purpose(options.purpose)
         .with_min_cell(options.min_cell())
         .with_sealed(options.sealed);
+        if let Some((previous, _)) = &self.previous {
+            manifest = manifest.with_parent(previous.parent()?);
+        }
         manifest.announced_at = options.announced_at.clone();
         manifest.randomness = options.randomness.clone();
         manifest

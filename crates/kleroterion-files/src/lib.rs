@@ -15,6 +15,7 @@ pub mod limits;
 pub mod outputs;
 pub mod people;
 pub mod pool_file;
+pub mod previous;
 pub mod quotas;
 pub mod reveal;
 pub mod sheet;
@@ -30,6 +31,7 @@ pub use outputs::{
     CommitPaths, DrawPaths, TicketMap, WriteOptions, write_commit, write_draw, write_draw_csvs,
 };
 pub use people::{IdColumn, People, PeopleOptions, Person};
+pub use previous::PreviousStage;
 pub use quotas::{QuotaFormat, Quotas};
 pub use reveal::{parse_recipe, parse_reveal, read_recipe, read_reveal};
 pub use sheet::Sheet;

@@ -60,6 +60,7 @@ pub struct CompactPool {
     holders: Vec<Digest>,
     /// `(index, seal)` of every sealed record, in pool order.
     seals: Vec<(u32, Digest)>,
+    links: Vec<(u32, String)>,
     resolved: ResolvedPool,
     root: Option<Digest>,
 }
@@ -114,6 +115,11 @@ impl CompactPool {
             seal,
             household,
             holder: *self.holders.get(i)?,
+            link: self
+                .links
+                .binary_search_by_key(&(i as u32), |(at, _)| *at)
+                .ok()
+                .map(|k| self.links[k].1.clone()),
         })
     }
 
@@ -206,6 +212,7 @@ pub struct PoolBuilder<'f> {
     values: Vec<u32>,
     sealed: Vec<bool>,
     seals: Vec<(u32, Digest)>,
+    links: Vec<(u32, String)>,
     household: Vec<Option<u32>>,
     household_ids: BTreeMap<String, u32>,
     holders: Vec<Digest>,
@@ -235,6 +242,7 @@ impl<'f> PoolBuilder<'f> {
             values: Vec::new(),
             sealed: Vec::new(),
             seals: Vec::new(),
+            links: Vec::new(),
             household: Vec::new(),
             household_ids: BTreeMap::new(),
             holders: Vec::new(),
@@ -293,6 +301,9 @@ impl<'f> PoolBuilder<'f> {
             *self.household_ids.entry(h.clone()).or_insert(next)
         });
         self.household.push(household);
+        if let Some(link) = &r.link {
+            self.links.push((self.ends.len() as u32, link.clone()));
+        }
         self.holders.push(r.holder);
         if let Some(last) = self.ends.len().checked_sub(1).and_then(|i| self.ticket(i))
             && last >= r.ticket.as_str()
@@ -368,6 +379,7 @@ impl<'f> PoolBuilder<'f> {
             households: Vec::new(),
             holders: self.holders,
             seals: self.seals,
+            links: self.links,
             resolved: ResolvedPool::from_parts(
                 self.household.len(),
                 self.features.len(),

@@ -204,6 +204,7 @@ pub fn check_committed(manifest: &Manifest, records: &[Record]) -> Result<Resolv
     manifest.validate()?;
     check_pool(manifest, records)?;
     crate::seal::check_sealing(manifest.sealed, records)?;
+    crate::chain::check_links(manifest, records)?;
     let pool = ResolvedPool::new(&manifest.features, records)?;
     crate::disclosure::check(manifest, &pool, |i| records[i].ticket.clone())?;
     check_portfolio_of(manifest, &pool)?;

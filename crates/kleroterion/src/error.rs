@@ -120,6 +120,21 @@ pub enum Error {
         /// What is wrong and how to fix it.
         detail: String,
     },
+    /// A record of a linked stage has no link, or a record has one while the manifest names no
+    /// previous stage (SPEC.md section 5.3).
+    LinkMissing {
+        /// The record's ticket.
+        ticket: String,
+        /// What is wrong and how to fix it.
+        detail: String,
+    },
+    /// Two records of a linked stage link to the same invitee (SPEC.md section 5.3).
+    DuplicateLink {
+        /// The second record's ticket, in pool order.
+        ticket: String,
+        /// The invitee both link to.
+        link: String,
+    },
     /// An opening does not open its sealed record, or the openings are not those the draw
     /// needs (SPEC.md sections 4.1 and 11).
     OpeningMismatch {
@@ -188,8 +203,10 @@ pub enum Error {
         /// People in the stratum.
         available: u32,
     },
-    /// The method names a feature the manifest does not declare.
+    /// The method, or a parent's inherited list, names a feature the manifest does not declare.
     UnknownFeature {
+        /// What names it: `the method`, or `parent.inherited`.
+        field: &'static str,
         /// The feature name.
         feature: String,
     },
@@ -367,6 +384,17 @@ impl fmt::Display for Error {
                 write!(f, "ticket \"{ticket}\": {detail}")
             }
             Error::OpeningMismatch { detail } => write!(f, "opening: {detail}"),
+            Error::LinkMissing { ticket, detail } => write!(
+                f,
+                "record \"{}\": {detail}",
+                crate::text::display(ticket, crate::text::DISPLAY_LIMIT)
+            ),
+            Error::DuplicateLink { ticket, link } => write!(
+                f,
+                "record \"{}\" links to invitee \"{}\", as an earlier record does: each invitee answers once. Fix: remove the duplicate answer",
+                crate::text::display(ticket, crate::text::DISPLAY_LIMIT),
+                crate::text::display(link, crate::text::DISPLAY_LIMIT)
+            ),
             Error::SmallCells {
                 smallest,
                 alone,
@@ -400,9 +428,9 @@ impl fmt::Display for Error {
                 f,
                 "stratum \"{stratum}\" is allocated {asked} seats but has only {available} people; lower its count"
             ),
-            Error::UnknownFeature { feature } => write!(
+            Error::UnknownFeature { field, feature } => write!(
                 f,
-                "the method names feature \"{feature}\", which the manifest does not declare"
+                "{field} names feature \"{feature}\", which the manifest does not declare"
             ),
             Error::InvalidMethod { detail } => write!(f, "method: {detail}"),
             Error::InvalidPortfolio { panel, detail } => {
@@ -461,6 +489,8 @@ impl Error {
             Error::HouseholdTag { .. } => ErrorKind::HouseholdTag,
             Error::SealedRecord { .. } => ErrorKind::SealedRecord,
             Error::OpeningMismatch { .. } => ErrorKind::OpeningMismatch,
+            Error::LinkMissing { .. } => ErrorKind::LinkMissing,
+            Error::DuplicateLink { .. } => ErrorKind::DuplicateLink,
             Error::SmallCells { .. } => ErrorKind::SmallCells,
             Error::UnknownTicket { .. } => ErrorKind::UnknownTicket,
             Error::InvalidRecipe { .. } => ErrorKind::InvalidRecipe,
@@ -533,6 +563,10 @@ pub enum ErrorKind {
     SealedRecord,
     /// [`Error::OpeningMismatch`].
     OpeningMismatch,
+    /// [`Error::LinkMissing`].
+    LinkMissing,
+    /// [`Error::DuplicateLink`].
+    DuplicateLink,
     /// [`Error::SmallCells`].
     SmallCells,
     /// [`Error::ReceiptMismatch`].
@@ -597,6 +631,15 @@ pub enum ErrorKind {
     TranscriptMismatch,
     /// A verification report's failure (SPEC.md section 12.1).
     ReplacementMismatch,
+    /// A chain's failure (SPEC.md section 12.5): the previous stage is not the one the manifest
+    /// names, or does not verify.
+    ParentMismatch,
+    /// A chain's failure (SPEC.md section 12.5): a record links to someone the previous stage
+    /// did not invite.
+    NotInvited,
+    /// A chain's failure (SPEC.md section 12.5): a linked record's inherited value differs from
+    /// its invitee's.
+    InheritedMismatch,
 }
 
 impl ErrorKind {
@@ -622,6 +665,8 @@ impl ErrorKind {
             ErrorKind::HouseholdTag => "HouseholdTag",
             ErrorKind::SealedRecord => "SealedRecord",
             ErrorKind::OpeningMismatch => "OpeningMismatch",
+            ErrorKind::LinkMissing => "LinkMissing",
+            ErrorKind::DuplicateLink => "DuplicateLink",
             ErrorKind::SmallCells => "SmallCells",
             ErrorKind::ReceiptMismatch => "ReceiptMismatch",
             ErrorKind::UnknownTicket => "UnknownTicket",
@@ -654,6 +699,9 @@ impl ErrorKind {
             ErrorKind::HouseholdBroken => "HouseholdBroken",
             ErrorKind::TranscriptMismatch => "TranscriptMismatch",
             ErrorKind::ReplacementMismatch => "ReplacementMismatch",
+            ErrorKind::ParentMismatch => "ParentMismatch",
+            ErrorKind::NotInvited => "NotInvited",
+            ErrorKind::InheritedMismatch => "InheritedMismatch",
         }
     }
 }

@@ -7,6 +7,7 @@ extern crate alloc;
 
 pub mod alternates;
 pub mod beacon;
+pub mod chain;
 pub mod compact;
 pub mod digest;
 pub mod disclosure;
@@ -48,4 +49,7 @@ pub use replace::{Replacement, replace, replace_sealed};
 pub use reveal::{Reveal, SourceValue};
 pub use roster::{Roster, RosterBuilder, Ticket};
 pub use tickets::TicketKey;
-pub use verify::{Report, Status, Step, StepId, Verdict, verify, verify_json, verify_with};
+pub use verify::{
+    ChainReport, Report, Status, Step, StepId, Verdict, verify, verify_chain, verify_json,
+    verify_linked, verify_with,
+};

@@ -174,6 +174,34 @@ pub struct Manifest {
     /// values instead of the values; only with the lottery method. Absent in JSON means false.
     #[serde(default)]
     pub sealed: bool,
+    /// The previous stage this pool was drawn from (SPEC.md section 5.3). Absent in JSON means
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Parent>,
+}
+
+/// The previous stage a linked stage was drawn from (SPEC.md section 5.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parent {
+    /// The previous stage's commitment.
+    pub commitment: Digest,
+    /// `H("invitees", ...)` of the previous stage's selected tickets then alternates.
+    pub invitees: Digest,
+    /// The features whose values come from the previous stage's records and must agree with
+    /// them; every other feature is declared by the volunteers.
+    pub inherited: Vec<String>,
+}
+
+impl Parent {
+    fn encode(&self, e: &mut Encoder) -> Result<()> {
+        e.raw32(&self.commitment).raw32(&self.invitees);
+        e.count(self.inherited.len(), "inherited")?;
+        for name in &self.inherited {
+            e.str(name)?;
+        }
+        Ok(())
+    }
 }
 
 fn no_floor() -> u32 {
@@ -242,6 +270,7 @@ impl Manifest {
             purpose: Purpose::Official,
             min_cell: crate::disclosure::DEFAULT_FLOOR,
             sealed: false,
+            parent: None,
         }
     }
 
@@ -250,6 +279,13 @@ impl Manifest {
     /// can be sealed.
     pub fn with_sealed(mut self, sealed: bool) -> Self {
         self.sealed = sealed;
+        self
+    }
+
+    /// Names the previous stage this pool was drawn from (SPEC.md section 5.3): every record
+    /// must then link to one of its invitees. See [`crate::chain::parent_of`].
+    pub fn with_parent(mut self, parent: Parent) -> Self {
+        self.parent = Some(parent);
         self
     }
 
@@ -349,6 +385,15 @@ impl Manifest {
         e.u8(self.purpose.code())
             .u32(self.min_cell)
             .u8(u8::from(self.sealed));
+        match &self.parent {
+            None => {
+                e.u8(0);
+            }
+            Some(p) => {
+                e.u8(1);
+                p.encode(&mut e)?;
+            }
+        }
         Ok(e.into_bytes())
     }
 
@@ -391,6 +436,28 @@ impl Manifest {
             r.validate()?;
             if self.announced_at.is_none() && r.earliest_time().is_some() {
                 return Err(Error::AnnouncementMissing);
+            }
+        }
+        if let Some(p) = &self.parent {
+            self.validate_inherited(p)?;
+        }
+        Ok(())
+    }
+
+    fn validate_inherited(&self, parent: &Parent) -> Result<()> {
+        for (i, name) in parent.inherited.iter().enumerate() {
+            check(name, TextKind::Name, || "parent: inherited feature".into())?;
+            if parent.inherited[..i].contains(name) {
+                return Err(Error::DuplicateName {
+                    field: "parent.inherited".into(),
+                    name: name.clone(),
+                });
+            }
+            if self.feature(name).is_none() {
+                return Err(Error::UnknownFeature {
+                    field: "parent.inherited",
+                    feature: name.clone(),
+                });
             }
         }
         Ok(())
@@ -471,6 +538,7 @@ impl Manifest {
             } => {
                 check(feature, TextKind::Name, || "stratified feature".into())?;
                 let f = self.feature(feature).ok_or_else(|| Error::UnknownFeature {
+                    field: "the method",
                     feature: feature.clone(),
                 })?;
                 if let Allocation::Explicit { counts } = allocation {

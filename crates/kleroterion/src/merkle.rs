@@ -49,6 +49,14 @@ pub fn leaf_hash(record: &Record) -> Result<Digest> {
         }
     }
     h.update(record.holder.as_bytes());
+    match &record.link {
+        None => h.update([0]),
+        Some(l) => {
+            h.update([1]);
+            h.update(len32(l.len())?);
+            h.update(l.as_bytes());
+        }
+    }
     Ok(Digest::from_array(h.finalize().into()))
 }
 

@@ -92,6 +92,10 @@ pub struct Record {
     pub household: Option<String>,
     /// `H("holder", raw32(secret))`, the secret being in the person's receipt.
     pub holder: Digest,
+    /// In a stage that names a previous stage (SPEC.md section 5.3), the ticket, in that
+    /// stage, of the invitee this record comes from. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 impl Record {
@@ -119,6 +123,14 @@ impl Record {
             }
         }
         e.raw32(&self.holder);
+        match &self.link {
+            None => {
+                e.u8(0);
+            }
+            Some(l) => {
+                e.u8(1).str(l)?;
+            }
+        }
         Ok(e.into_bytes())
     }
 
@@ -133,6 +145,11 @@ impl Record {
         if let Some(h) = &self.household {
             check(h, TextKind::Name, || {
                 format!("ticket \"{}\": household", self.ticket)
+            })?;
+        }
+        if let Some(l) = &self.link {
+            check(l, TextKind::Ticket, || {
+                format!("ticket \"{}\": link", self.ticket)
             })?;
         }
         Ok(())

@@ -112,6 +112,8 @@ pub enum Subject {
     Dice,
     /// A hex value, which is not public randomness.
     Hex,
+    /// The previous stage a linked stage names, which was not given to the verifier.
+    Previous,
 }
 
 /// One item to compare by hand.
@@ -134,8 +136,9 @@ pub fn grouped(d: &Digest) -> String {
     groups.join(" ")
 }
 
-/// The items a reader must compare by hand for a bundle that verified by computation.
-pub fn by_hand(bundle: &Bundle, published: &Published) -> Vec<ByHand> {
+/// The items a reader must compare by hand for a bundle that verified by computation;
+/// `previous_given` says whether the previous stage its manifest names was given.
+pub fn by_hand(bundle: &Bundle, published: &Published, previous_given: bool) -> Vec<ByHand> {
     let m = &bundle.manifest;
     let mut items = Vec::new();
     if m.purpose != Purpose::Official {
@@ -160,6 +163,14 @@ pub fn by_hand(bundle: &Bundle, published: &Published) -> Vec<ByHand> {
                 items.extend(source_item(spec, value, published));
             }
         }
+    }
+    if let (Some(parent), false) = (&m.parent, previous_given) {
+        items.push(ByHand {
+            subject: Subject::Previous,
+            what: "This stage was drawn from the invitees of a previous stage, which was not given: nothing checked that its volunteers were invited. Verify it together with the previous stage's bundle, whose commitment is this".into(),
+            value: grouped(&parent.commitment),
+            record: "the previous stage's published bundle (verify both: --previous, verify_chain, or the page's chain)".into(),
+        });
     }
     items
 }

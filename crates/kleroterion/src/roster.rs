@@ -120,6 +120,7 @@ pub struct RosterBuilder<T: TicketMaker = TicketKey> {
     secrets: Vec<[u8; 32]>,
     sealed: bool,
     salts: Vec<[u8; 32]>,
+    links: Vec<Option<String>>,
     random_households: BTreeMap<String, u64>,
 }
 
@@ -148,6 +149,7 @@ impl<T: TicketMaker> RosterBuilder<T> {
             secrets: Vec::new(),
             sealed: false,
             salts: Vec::new(),
+            links: Vec::new(),
             random_households: BTreeMap::new(),
         }
     }
@@ -241,6 +243,25 @@ impl<T: TicketMaker> RosterBuilder<T> {
         Ok(Ticket(ticket))
     }
 
+    /// Adds a person of a linked stage (SPEC.md section 5.3), as [`RosterBuilder::add`] does,
+    /// with `link`: their ticket in the previous stage, which invited them. Add either every
+    /// person with a link or nobody.
+    pub fn add_linked<S: AsRef<str>>(
+        &mut self,
+        id: &str,
+        values: &[S],
+        household: Option<&str>,
+        link: &str,
+    ) -> Result<Ticket> {
+        crate::text::check(link, crate::text::TextKind::Ticket, || {
+            format!("person \"{id}\": link")
+        })?;
+        let ticket = self.add(id, values, household)?;
+        self.links.resize(self.tickets.len() - 1, None);
+        self.links.push(Some(link.into()));
+        Ok(ticket)
+    }
+
     fn feature_names(&self) -> String {
         let names: Vec<&str> = self.features.iter().map(|f| f.name.as_str()).collect();
         names.join(", ")
@@ -324,6 +345,7 @@ impl<T: TicketMaker> RosterBuilder<T> {
             values: self.values,
             households: shared_only(self.households),
             secrets: self.secrets,
+            links: self.links,
             salts: self.salts,
             order,
             position,
@@ -379,6 +401,8 @@ pub struct Roster {
     secrets: Vec<[u8; 32]>,
     /// One salt per person when the features are sealed, none otherwise.
     salts: Vec<[u8; 32]>,
+    /// Each person's link to the previous stage, by row, up to the last person who has one.
+    links: Vec<Option<String>>,
     order: Vec<u32>,
     position: Vec<u32>,
 }
@@ -459,6 +483,7 @@ impl Roster {
                 .flatten()
                 .map(|h| household_key(&h.to_be_bytes())),
             holder: holder_of(&self.secrets[row]),
+            link: self.links.get(row).cloned().flatten(),
         }
     }
 

@@ -74,7 +74,8 @@ impl Opening {
         seal_of(&self.ticket, &self.values, &self.salt)
     }
 
-    /// The sealed record of this opening, with the person's household tag and `holder`.
+    /// The sealed record of this opening, with the person's household tag and `holder`, and
+    /// no link.
     pub fn sealed_record(&self, household: Option<String>, holder: Digest) -> Result<Record> {
         Ok(Record {
             ticket: self.ticket.clone(),
@@ -82,6 +83,7 @@ impl Opening {
             seal: Some(self.seal()?),
             household,
             holder,
+            link: None,
         })
     }
 

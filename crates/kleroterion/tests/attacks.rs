@@ -125,6 +125,7 @@ fn records() -> Vec<Record> {
         .iter()
         .enumerate()
         .map(|(i, (gender, age, household))| Record {
+            link: None,
             seal: None,
             ticket: format!("K-{:04}", 1 + i),
             values: vec![(*gender).into(), (*age).into()],

@@ -20,6 +20,7 @@ fn key() -> TicketKey {
 
 fn record(ticket: &str, value: &str) -> Record {
     Record {
+        link: None,
         seal: None,
         ticket: ticket.into(),
         values: vec![value.into()],

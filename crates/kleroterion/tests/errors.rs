@@ -46,6 +46,7 @@ fn features() -> Vec<Feature> {
 fn records() -> Vec<Record> {
     (0..8)
         .map(|i| Record {
+            link: None,
             seal: None,
             ticket: format!("t{i}"),
             values: vec![

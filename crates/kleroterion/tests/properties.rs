@@ -64,6 +64,7 @@ fn build_case(
         .collect();
     let records: Vec<Record> = (0..n)
         .map(|i| Record {
+            link: None,
             seal: None,
             ticket: format!("T-{i:03}"),
             values: names
@@ -505,6 +506,7 @@ fn greedy_respects_a_maximum_of_zero() {
         .iter()
         .enumerate()
         .map(|(i, v)| Record {
+            link: None,
             seal: None,
             ticket: format!("T{i}"),
             values: vec!["x".into(), (*v).into()],
@@ -932,6 +934,7 @@ fn recommitted_changes_fail_later_steps() {
 fn records(n: usize) -> Vec<Record> {
     (0..n)
         .map(|i| Record {
+            link: None,
             seal: None,
             ticket: format!("{i:04X}-{:04X}", i * 7919 % 65_536),
             values: vec![format!("v{}", i % 3)],

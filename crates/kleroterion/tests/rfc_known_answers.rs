@@ -393,6 +393,7 @@ fn rfc3797_as_a_full_draw() {
     let records: Vec<Record> = names()
         .into_iter()
         .map(|ticket| Record {
+            link: None,
             seal: None,
             ticket,
             values: vec![],

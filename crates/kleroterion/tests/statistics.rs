@@ -86,6 +86,7 @@ fn records(values: &[&str]) -> Vec<Record> {
         .iter()
         .enumerate()
         .map(|(i, v)| Record {
+            link: None,
             seal: None,
             ticket: format!("P{i:02}"),
             values: vec![(*v).into()],

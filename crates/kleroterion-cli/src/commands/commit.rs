@@ -136,6 +136,13 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             .with_accept_partial(a.leximin.accept_partial);
         o.allow_small_cells = a.allow_small_cells;
         o.sealed = a.sealed;
+        if let (Some(bundle), Some(tickets)) = (&a.previous, &a.previous_tickets) {
+            o = o.with_previous(kleroterion_files::PreviousStage::read(
+                bundle,
+                tickets,
+                a.inherit.clone(),
+            )?);
+        }
         o.announced_at = a.announced_at.clone();
         o.randomness = randomness;
         o

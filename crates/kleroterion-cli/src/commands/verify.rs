@@ -1,8 +1,10 @@
 //! `kleroterion verify`.
 
+use kleroterion::chain::Response;
 use kleroterion::verify::{QuotaTable, Summary};
 use kleroterion::{
     Bundle, ByHand, Published, PublishedLottery, Replacement, Report, Status, StepId, Verdict,
+    verify_chain,
 };
 use kleroterion_files::outputs::read_json;
 
@@ -171,16 +173,11 @@ pub fn print_report(report: &Report, quotas: Option<&QuotaTable>) {
     }
 }
 
-fn published(a: &VerifyArgs) -> Result<Published> {
-    let commitment = a
-        .commitment
-        .as_deref()
-        .map(super::published_commitment)
-        .transpose()?;
-    let lotteries = a
-        .lotteries
+fn published(commitment: Option<&str>, lotteries: &[String], flag: &str) -> Result<Published> {
+    let commitment = commitment.map(super::published_commitment).transpose()?;
+    let lotteries = lotteries
         .iter()
-        .map(|l| PublishedLottery::parse(l).map_err(|e| CliError::Usage(format!("--lottery: {e}"))))
+        .map(|l| PublishedLottery::parse(l).map_err(|e| CliError::Usage(format!("{flag}: {e}"))))
         .collect::<Result<Vec<_>>>()?;
     Ok(Published {
         commitment,
@@ -188,14 +185,135 @@ fn published(a: &VerifyArgs) -> Result<Published> {
     })
 }
 
+/// Prints the response rates of a verified chain: invited and volunteered by inherited value.
+pub fn print_responses(rows: &[Response]) {
+    if rows.is_empty() {
+        return;
+    }
+    crate::outln!("Who answered (invited by the previous stage, then in this pool):");
+    crate::outln!(
+        "  {:<40} {:>8} {:>11} {:>7}",
+        "feature = value",
+        "invited",
+        "volunteered",
+        "rate"
+    );
+    for r in rows {
+        let label = match (&r.feature, &r.value) {
+            (Some(f), Some(v)) => format!("{f} = {v}"),
+            _ => "total".into(),
+        };
+        crate::outln!(
+            "  {:<40} {:>8} {:>11} {:>7}",
+            one_line(&label),
+            r.invited,
+            r.volunteered,
+            r.rate()
+        );
+    }
+}
+
+fn read_text(path: &std::path::Path) -> Result<String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| kleroterion_files::FileError::io(path, &e))?;
+    Ok(text.trim_start_matches('\u{feff}').to_owned())
+}
+
+/// Verifies a stage with its previous stage (`--previous`).
+fn run_chain(
+    ctx: &Context,
+    a: &VerifyArgs,
+    previous_path: &std::path::Path,
+    stage: (&Published, &[Replacement]),
+) -> Result<()> {
+    let previous_published = published(
+        a.previous_commitment.as_deref(),
+        &a.previous_lotteries,
+        "--previous-lottery",
+    )?;
+    let (text, previous_text) = (read_text(&a.bundle)?, read_text(previous_path)?);
+    let spinner = ctx.progress.spinner("verifying both stages");
+    let parsed = (Bundle::from_json(&text), Bundle::from_json(&previous_text));
+    let (Ok(bundle), Ok(previous)) = parsed else {
+        drop(spinner);
+        // One of them is not a readable bundle: say which, with its own report.
+        for (path, t, p) in [
+            (&a.bundle, &text, stage.0),
+            (
+                &previous_path.to_path_buf(),
+                &previous_text,
+                &previous_published,
+            ),
+        ] {
+            let report = kleroterion::verify_json(t, p, &[]);
+            if !report.valid {
+                crate::outln!("Verifying {}", show(path));
+                print_report(&report, None);
+            }
+        }
+        return Err(CliError::Failed(
+            "a bundle of the chain cannot be read".into(),
+        ));
+    };
+    let chain = verify_chain(
+        &bundle,
+        stage.0,
+        stage.1,
+        &previous,
+        &previous_published,
+        &[],
+    );
+    drop(spinner);
+    if ctx.json {
+        let json_error = |e: serde_json::Error| CliError::Usage(format!("writing JSON: {e}"));
+        print_json(&serde_json::to_value(&chain).map_err(json_error)?)?;
+    } else {
+        crate::outln!("Previous stage: {}", show(previous_path));
+        print_summary(&Summary::of(&previous));
+        crate::outln!();
+        print_report(&chain.previous, None);
+        crate::outln!();
+        crate::outln!("This stage: {}", show(&a.bundle));
+        print_summary(&Summary::of(&bundle));
+        crate::outln!();
+        print_report(&chain.report, Some(&QuotaTable::of(&bundle)));
+        crate::outln!();
+        print_responses(&chain.responses);
+        crate::outln!();
+        crate::outln!(
+            "Chain: {}",
+            match chain.verdict {
+                Verdict::Invalid => "INVALID",
+                Verdict::ValidIf =>
+                    "VALID if the items listed under each stage match their public records",
+                Verdict::Valid => "VALID",
+            }
+        );
+    }
+    match chain.valid {
+        true => Ok(()),
+        false => Err(CliError::Failed(format!(
+            "the chain does not verify ({})",
+            match (chain.previous.failed_step(), chain.report.failed_step()) {
+                (Some(s), _) => format!("previous stage, step {}", s.as_str()),
+                (None, Some(s)) => format!("step {}", s.as_str()),
+                (None, None) => "no step failed".into(),
+            }
+        ))),
+    }
+}
+
 /// Runs `verify`.
 pub fn run(ctx: &Context, a: &VerifyArgs) -> Result<()> {
-    let published = published(a)?;
+    let published = published(a.commitment.as_deref(), &a.lotteries, "--lottery")?;
     let replacements = a
         .replacements
         .iter()
         .map(|p| read_json::<Replacement>(p, "replacement record"))
         .collect::<std::result::Result<Vec<_>, _>>()?;
+    if let Some(previous) = &a.previous {
+        return run_chain(ctx, a, previous, (&published, &replacements));
+    }
     let text = std::fs::read_to_string(&a.bundle)
         .map_err(|e| kleroterion_files::FileError::io(&a.bundle, &e))?;
     let spinner = ctx.progress.spinner("verifying");

@@ -203,6 +203,7 @@ pub fn run_with(
         .iter()
         .zip(&roll.tickets)
         .map(|(p, t)| Record {
+            link: None,
             seal: None,
             ticket: t.clone(),
             values: vec![fig.communes[usize::from(p.commune)].name.clone()],

@@ -124,6 +124,7 @@ pub fn draw(
         .enumerate()
         .find(|(_, x)| x.name == feature)
         .ok_or_else(|| Error::UnknownFeature {
+            field: "the method",
             feature: feature.into(),
         })?;
     let members = strata_members(pool, f, feat.values.len());

@@ -2,6 +2,8 @@
 //! is left to compare by hand (SPEC.md section 12).
 
 mod builder;
+mod chain;
+mod chain_steps;
 pub mod quota_table;
 mod report;
 mod steps;
@@ -18,6 +20,10 @@ use steps::{
     randomness_step, replacements_step, seed_step, time_order_step, transcript_step,
 };
 
+use chain_steps::{inherited_step, links_step, parent_step};
+
+pub use chain::{ChainReport, verify_chain};
+pub use chain_steps::Previous;
 pub use quota_table::{QuotaRow, QuotaTable};
 pub use report::{Report, Status, Step, StepId, Verdict};
 pub use summary::{NumbersShown, SourceShown, Summary};
@@ -81,14 +87,26 @@ pub fn verify(bundle: &Bundle) -> Report {
 /// Verifies a bundle against the facts published outside it, and the replacement records
 /// made from it: recomputes every step and stops at the first difference.
 pub fn verify_with(bundle: &Bundle, published: &Published, replacements: &[Replacement]) -> Report {
+    verify_linked(bundle, published, replacements, None)
+}
+
+/// Verifies a bundle as [`verify_with`] does, with the previous stage its manifest names, when
+/// it is given (SPEC.md section 12.5): the `parent`, `links` and `inherited` steps then check
+/// the chain. [`verify_chain`] verifies both stages and gives the response rates.
+pub fn verify_linked(
+    bundle: &Bundle,
+    published: &Published,
+    replacements: &[Replacement],
+    previous: Option<Previous<'_>>,
+) -> Report {
     let mut b = Builder::default();
-    let done = run_steps(&mut b, bundle, published, replacements);
+    let done = run_steps(&mut b, bundle, published, replacements, previous);
     // The purpose is the manifest's only when the bundle is of a format and version this
     // verifier reads (SPEC.md section 12.4: null otherwise).
     let readable = b.steps.first().is_some_and(|s| s.status == Status::Passed);
     let purpose = readable.then_some(bundle.manifest.purpose);
     if done.is_some() {
-        b.finish(purpose, by_hand(bundle, published))
+        b.finish(purpose, by_hand(bundle, published, previous.is_some()))
     } else {
         b.finish(purpose, Vec::new())
     }
@@ -99,10 +117,13 @@ fn run_steps(
     bundle: &Bundle,
     published: &Published,
     replacements: &[Replacement],
+    previous: Option<Previous<'_>>,
 ) -> Option<()> {
     b.record(StepId::Format, format_step(bundle))?;
     let commitment = b.record(StepId::Manifest, manifest_step(bundle, published))?;
     let mut pool = b.record(StepId::Pool, pool_step(bundle))?;
+    let invitees = b.record(StepId::Parent, parent_step(bundle, previous))?;
+    b.record(StepId::Links, links_step(bundle, invitees.as_ref()))?;
     b.record(StepId::Portfolio, portfolio_step(&bundle.manifest, &pool))?;
     b.record(StepId::Randomness, randomness_step(bundle, published))?;
     b.record(StepId::TimeOrder, time_order_step(&bundle.manifest))?;
@@ -117,5 +138,9 @@ fn run_steps(
     b.record(
         StepId::Replacements,
         replacements_step(bundle, replacements),
+    )?;
+    b.record(
+        StepId::Inherited,
+        inherited_step(bundle, replacements, invitees.as_ref(), previous),
     )
 }

@@ -122,6 +122,7 @@ mod tests {
 
     fn record(ticket: &str, value: &str) -> Record {
         Record {
+            link: None,
             seal: None,
             ticket: ticket.into(),
             values: vec![value.into()],

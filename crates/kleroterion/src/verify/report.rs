@@ -20,6 +20,10 @@ pub enum StepId {
     Manifest,
     /// The pool records match the committed root.
     Pool,
+    /// The previous stage the manifest names verifies and is the one committed to.
+    Parent,
+    /// Every record links to a distinct invitee of the previous stage.
+    Links,
     /// Every panel of the lottery portfolio is valid.
     Portfolio,
     /// The reveal matches the recipe and the published lottery results.
@@ -39,14 +43,18 @@ pub enum StepId {
     Transcript,
     /// Each replacement record given follows from the draw.
     Replacements,
+    /// Each linked record has its invitee's inherited values.
+    Inherited,
 }
 
 impl StepId {
     /// All steps, in order.
-    pub const ALL: [StepId; 12] = [
+    pub const ALL: [StepId; 15] = [
         StepId::Format,
         StepId::Manifest,
         StepId::Pool,
+        StepId::Parent,
+        StepId::Links,
         StepId::Portfolio,
         StepId::Randomness,
         StepId::TimeOrder,
@@ -56,6 +64,7 @@ impl StepId {
         StepId::Quotas,
         StepId::Transcript,
         StepId::Replacements,
+        StepId::Inherited,
     ];
 
     /// The step's id as text.
@@ -64,6 +73,8 @@ impl StepId {
             StepId::Format => "format",
             StepId::Manifest => "manifest",
             StepId::Pool => "pool",
+            StepId::Parent => "parent",
+            StepId::Links => "links",
             StepId::Portfolio => "portfolio",
             StepId::Randomness => "randomness",
             StepId::TimeOrder => "time_order",
@@ -73,6 +84,7 @@ impl StepId {
             StepId::Quotas => "quotas",
             StepId::Transcript => "transcript",
             StepId::Replacements => "replacements",
+            StepId::Inherited => "inherited",
         }
     }
 
@@ -82,6 +94,8 @@ impl StepId {
             StepId::Format => "The bundle uses a protocol version this verifier knows",
             StepId::Manifest => "The manifest hashes to the commitment",
             StepId::Pool => "The pool records match the committed pool root",
+            StepId::Parent => "The previous stage verifies and is the one committed to",
+            StepId::Links => "Every volunteer was invited by the previous stage, once",
             StepId::Portfolio => "Every panel of the committed portfolio is valid",
             StepId::Randomness => "The randomness was revealed as committed",
             StepId::TimeOrder => "The randomness did not exist when the commitment was announced",
@@ -93,6 +107,9 @@ impl StepId {
             StepId::Quotas => "The panel meets every quota and the household rule",
             StepId::Transcript => "The transcript hash matches the result",
             StepId::Replacements => "Each replacement record follows from the draw",
+            StepId::Inherited => {
+                "The volunteers' values from the roll are those of the people invited"
+            }
         }
     }
 }
