@@ -176,41 +176,28 @@ impl Response {
     }
 }
 
-/// The response rates of a linked stage by inherited feature and value, then the total. Links
-/// that name no invitee are not counted: the `links` step fails such a pool.
+/// The response rates of a linked stage by feature and value of the previous stage, then the
+/// total (SPEC.md section 5.3). Links that name no invitee are not counted: the `links` step
+/// fails such a pool.
 pub fn responses<'a>(previous: &'a Bundle, bundle: &Bundle) -> Vec<Response> {
     let index = invitee_index(previous);
-    let Some(parent) = &bundle.manifest.parent else {
+    if bundle.manifest.parent.is_none() {
         return Vec::new();
-    };
+    }
     let linked: Vec<&Invitee<'a>> = bundle
         .pool
         .iter()
         .filter_map(|r| r.link.as_deref().and_then(|l| index.get(l)))
         .collect();
     let mut rows = Vec::new();
-    for f in bundle
-        .manifest
-        .features
-        .iter()
-        .filter(|f| parent.inherited.contains(&f.name))
-    {
-        let Some((at, previous_feature)) = previous
-            .manifest
-            .features
-            .iter()
-            .enumerate()
-            .find(|(_, g)| g.name == f.name)
-        else {
-            continue;
-        };
+    for (at, feature) in previous.manifest.features.iter().enumerate() {
         let value_of = |inv: &Invitee<'a>| -> Option<&'a str> {
             inv.values.and_then(|v| v.get(at)).map(String::as_str)
         };
-        for v in &previous_feature.values {
+        for v in &feature.values {
             let has = |inv: &Invitee<'a>| value_of(inv) == Some(v.value.as_str());
             rows.push(Response {
-                feature: Some(f.name.clone()),
+                feature: Some(feature.name.clone()),
                 value: Some(v.value.clone()),
                 invited: index.values().filter(|i| has(i)).count() as u32,
                 volunteered: linked.iter().filter(|i| has(i)).count() as u32,

@@ -37,6 +37,9 @@ pub struct DemoSummary {
     pub panel_table: String,
     /// The spread of selection probabilities (min, max, k/n and a histogram), as text.
     pub probability_spread: String,
+    /// The response rates (invited and volunteered by value of stage 1's features), as an
+    /// aligned text table.
+    pub response_table: String,
     /// The whole summary as text, ready to print.
     pub text: String,
     /// Wall-clock time of each step.
@@ -116,6 +119,10 @@ pub struct DemoConfig {
     pub stage1_receipts: usize,
     /// Time allowed to LEXIMIN before falling back to the greedy method.
     pub leximin_time_limit: Duration,
+    /// The disclosure floor of stage 1's pool (commune, gender and age band of each voter):
+    /// the default of 5 holds on the full roll; a scaled-down roll has smaller cells, and its
+    /// manifest then records the lowered floor, which every verifier shows.
+    pub stage1_min_cell: u32,
 }
 
 impl Default for DemoConfig {
@@ -128,6 +135,7 @@ impl Default for DemoConfig {
             lottery_panels: kleroterion_fair::DEFAULT_LOTTERY_SIZE,
             stage1_receipts: 5,
             leximin_time_limit: Duration::from_secs(600),
+            stage1_min_cell: kleroterion::disclosure::DEFAULT_FLOOR,
         }
     }
 }
@@ -206,7 +214,11 @@ pub fn run_with(
             link: None,
             seal: None,
             ticket: t.clone(),
-            values: vec![fig.communes[usize::from(p.commune)].name.clone()],
+            values: vec![
+                fig.communes[usize::from(p.commune)].name.clone(),
+                fig.features[0].values[usize::from(p.values[0])].clone(),
+                fig.features[1].values[usize::from(p.values[1])].clone(),
+            ],
             household: None,
             holder: kleroterion::tickets::holder_of(&roll::receipt_secret(t)),
         })
@@ -214,10 +226,37 @@ pub fn run_with(
     let tree1 =
         MerkleTree::from_records(&records1).map_err(DemoError::protocol("stage 1: commit"))?;
     let k1 = config.invitations;
-    let manifest1 = Manifest::new("Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): invitations", Method::Stratified { feature: "commune".into(), allocation: Allocation::LargestRemainder }, k1, vec![Feature {
-            name: "commune".into(),
-            values: fig.communes.iter().map(|c| ValueQuota { value: c.name.clone(), min: 0, max: k1 }).collect(),
-        }], pool_commitment(&tree1, records1.len())?).with_announced_at(r1.plan.announced_at).with_alternates(0).with_household_rule(false).with_randomness(r1.recipe.clone()).with_purpose(Purpose::Replay);
+    // The roll gives each voter's commune, gender and age band: the draw is stratified by
+    // commune, and the panel's stage inherits gender and age from these records.
+    let informative = |name: &str, values: &[String]| Feature {
+        name: name.into(),
+        values: values
+            .iter()
+            .map(|v| ValueQuota {
+                value: v.clone(),
+                min: 0,
+                max: k1,
+            })
+            .collect(),
+    };
+    let communes: Vec<String> = fig.communes.iter().map(|c| c.name.clone()).collect();
+    let manifest1 = Manifest::new(
+        "Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): invitations",
+        Method::Stratified { feature: "commune".into(), allocation: Allocation::LargestRemainder },
+        k1,
+        vec![
+            informative("commune", &communes),
+            informative(INHERITED[0], &fig.features[0].values),
+            informative(INHERITED[1], &fig.features[1].values),
+        ],
+        pool_commitment(&tree1, records1.len())?,
+    )
+    .with_announced_at(r1.plan.announced_at)
+    .with_alternates(0)
+    .with_household_rule(false)
+    .with_randomness(r1.recipe.clone())
+    .with_purpose(Purpose::Replay)
+    .with_min_cell(config.stage1_min_cell);
     let n1 = records1.len() as u32;
     let mut sample1: Vec<u32> = (0..config.stage1_receipts as u32)
         .map(|i| i * (n1 / 5).max(1))
@@ -236,6 +275,7 @@ pub fn run_with(
             openings: None,
             stage: "stage 1",
             lottery: randomness::published_lottery(r1.plan),
+            previous: None,
         },
         &mut |step, d, t| report(stage_step(1, step), d, t),
     )?;
@@ -259,7 +299,11 @@ pub fn run_with(
     let answers = respondents::simulate(&roll, &invited);
     report("answers", 1, 1);
     let k2 = config.panel_size;
-    let pool2 = respondents::panel_pool(&fig, &roll, &answers, k2)?;
+    let mut pool2 = respondents::panel_pool(&fig, &roll, &answers, k2)?;
+    // Each volunteer's record links to the stage-1 ticket that invited them.
+    for (r, &i) in pool2.records.iter_mut().zip(&answers.volunteers) {
+        r.link = Some(roll.tickets[i].clone());
+    }
     lap("answers", &mut timings);
 
     // Stage 2: the panel.
@@ -289,7 +333,11 @@ pub fn run_with(
     // Five features over 495 volunteers would leave many people alone in their cell: the
     // features are sealed, so the pool publishes only seals and household tags, and the
     // default disclosure floor holds.
-    .with_sealed(true);
+    .with_sealed(true)
+    .with_parent(
+        kleroterion::chain::parent_of(&s1.bundle, INHERITED.map(String::from).to_vec())
+            .map_err(DemoError::protocol("stage 2: commit"))?,
+    );
     let s2 = stage::run(
         stage::StageInput {
             dir: opts.out.join("stage2-panel"),
@@ -302,6 +350,7 @@ pub fn run_with(
             openings: Some(&pool2.openings),
             stage: "stage 2",
             lottery: randomness::published_lottery(r2.plan),
+            previous: Some(&s1),
         },
         &mut |step, d, t| report(stage_step(2, step), d, t),
     )?;
@@ -333,6 +382,9 @@ pub fn run_with(
     sum.timings = timings;
     Ok(sum)
 }
+
+/// The features stage 2 inherits from stage 1's records (the roll's), by name.
+const INHERITED: [&str; 2] = ["gender", "age"];
 
 fn pool_commitment(tree: &MerkleTree, count: usize) -> Result<PoolCommitment, DemoError> {
     let root = tree.root().ok_or(DemoError::Protocol {

@@ -2,7 +2,10 @@
 //!
 //! Answers carry a realistic bias: older and more educated people say yes more often (about a
 //! quarter overall). An invitation reaches a household: now and then a second member of the
-//! household volunteers too, which is why the panel needs the household rule.
+//! household offers to come too. The pool admits only invitees, each linked to the ticket that
+//! invited them (SPEC.md section 5.3), so those offers are counted and turned away; two
+//! invitees of one household can still both volunteer, which is what the household rule is
+//! for.
 
 use std::collections::BTreeMap;
 
@@ -30,11 +33,12 @@ pub const STAGE2_FEATURES: [&str; 5] = ["gender", "age", "education", "csp", "co
 /// The volunteers, as roll indices in the order they answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answers {
-    /// Everyone who volunteered: invited people who said yes, then household members.
+    /// The invited people who said yes: the volunteers of the pool.
     pub volunteers: Vec<usize>,
     /// How many invited people said yes.
     pub invited_yes: usize,
-    /// How many volunteered through another member's invitation.
+    /// How many household members offered through another member's invitation, uninvited:
+    /// they are not in the pool.
     pub household_extra: usize,
 }
 
@@ -68,7 +72,6 @@ pub fn simulate(roll: &Roll, invited: &[usize]) -> Answers {
         }
     }
     let (invited_yes, household_extra) = (volunteers.len(), extra.len());
-    volunteers.extend(extra);
     Answers {
         volunteers,
         invited_yes,

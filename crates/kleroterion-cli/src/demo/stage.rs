@@ -82,6 +82,10 @@ pub struct StageRun {
     pub receipts_written: usize,
     /// A few receipts checked against the bundle: (ticket, outcome in words).
     pub receipt_checks: Vec<(String, String)>,
+    /// The facts the verifier was given as published: the commitment and the lottery result.
+    pub published: kleroterion::Published,
+    /// With a previous stage: the response rates by its features' values, then the total.
+    pub responses: Vec<kleroterion::chain::Response>,
 }
 
 /// What a stage needs.
@@ -107,6 +111,8 @@ pub struct StageInput<'a> {
     /// The lottery result as its operator published it, given to the verifier as a reader
     /// would type it.
     pub lottery: kleroterion::PublishedLottery,
+    /// The previous stage, for a stage drawn from its invitees: verified as a chain with it.
+    pub previous: Option<&'a StageRun>,
 }
 
 /// Runs a stage: writes the commitment, draws, writes the bundle, reads it back and verifies it,
@@ -126,6 +132,7 @@ pub fn run(
         openings,
         stage,
         lottery,
+        previous,
     } = input;
     let files = StageFiles::new(dir);
     create_dir(&files.receipts)?;
@@ -173,7 +180,17 @@ pub fn run(
         ),
         lotteries: vec![lottery],
     };
-    let report = kleroterion::verify_with(&bundle, &published, &[]);
+    let (report, responses) = match previous {
+        Some(p) => {
+            let chain =
+                kleroterion::verify_chain(&bundle, &published, &[], &p.bundle, &p.published, &[]);
+            (chain.report, chain.responses)
+        }
+        None => (
+            kleroterion::verify_with(&bundle, &published, &[]),
+            Vec::new(),
+        ),
+    };
     let checks = report.steps.iter().map(check_line).collect();
     if !report.valid {
         return Err(DemoError::Verification {
@@ -220,6 +237,8 @@ pub fn run(
             .collect(),
         receipts_written: receipts.len(),
         receipt_checks,
+        published,
+        responses,
     })
 }
 

@@ -239,6 +239,27 @@ fn spread(inp: &Input<'_>) -> (String, Vec<f64>) {
     (s, probs)
 }
 
+/// The response rates of a linked stage as a table: feature, value, invited, volunteered, rate.
+fn response_rows(s: &StageRun) -> (Vec<String>, Vec<bool>, Vec<Vec<String>>) {
+    let header = ["feature", "value", "invited", "volunteered", "rate"]
+        .map(String::from)
+        .into();
+    let rows = s
+        .responses
+        .iter()
+        .map(|r| {
+            vec![
+                r.feature.clone().unwrap_or_else(|| "total".into()),
+                r.value.clone().unwrap_or_default(),
+                thousands(r.invited as usize),
+                thousands(r.volunteered as usize),
+                r.rate(),
+            ]
+        })
+        .collect();
+    (header, vec![false, false, true, true, true], rows)
+}
+
 fn check_list(s: &StageSummary) -> Vec<String> {
     s.checks
         .iter()
@@ -291,6 +312,8 @@ pub fn build(
     let rows = panel_rows(inp, &st2.selected);
     let panel_table = text_table(&header, &right, &rows);
     let (probability_spread, _) = spread(inp);
+    let (response_header, response_right, response_rows) = response_rows(s2);
+    let response_table = text_table(&response_header, &response_right, &response_rows);
     let a = inp.answers;
     let invited = inp.config.invitations as usize;
     let roll_n = inp.roll.people.len();
@@ -306,8 +329,9 @@ pub fn build(
         thousands(roll_n)
     );
     let answers_text = format!(
-        "{} invited, {} said yes ({}); {} more volunteered through another member of their household; \
-         {} volunteers in all, {} households with several volunteers (the household rule keeps at most one of each).",
+        "{} invited, {} said yes ({}); {} more offered through another member of their household and were turned away, \
+         since only invitees can join a linked pool; {} volunteers in all, {} households with several volunteers \
+         (the household rule keeps at most one of each).",
         thousands(invited),
         a.invited_yes,
         pct(a.invited_yes as f64 / invited.max(1) as f64),
@@ -411,6 +435,9 @@ pub fn build(
         Block::List(check_list(&st2)),
         Block::Para(format!("Verdict: {}. To compare by hand, since no program can check them offline:", st2.verdict)),
         Block::List(st2.by_hand.clone()),
+        Block::Heading(3, "Who answered: the chain from the invitations to the pool".into()),
+        Block::Para("Each volunteer's record links to the stage-1 ticket that invited them, and the bundle was verified together with stage 1's: every volunteer was invited, once, with the gender and age band of the roll. Invited and volunteered by value of stage 1's features:".into()),
+        Block::Table { header: response_header, right: response_right, rows: response_rows },
         Block::Heading(3, "The panel against the quotas and the population".into()),
         Block::Table { header: header.clone(), right: right.clone(), rows: rows.clone() },
         Block::Heading(3, "Selection probabilities".into()),
@@ -445,6 +472,7 @@ pub fn build(
         volunteers: a.volunteers.len(),
         panel_table,
         probability_spread,
+        response_table,
         text: String::new(),
         timings: Vec::new(),
     };
@@ -505,8 +533,8 @@ fn terminal_text(
         text.push_str(&format!("  note: {note}\n"));
     }
     text.push_str(&format!(
-        "\n{}\n{}\nArtefacts:\n",
-        s.panel_table, s.probability_spread
+        "\nWho answered (each volunteer links to the stage-1 ticket that invited them; verified as a chain):\n{}\n{}\n{}\nArtefacts:\n",
+        s.response_table, s.panel_table, s.probability_spread
     ));
     for a in artefacts {
         text.push_str(&format!("  {a}\n"));

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use kleroterion::{Bundle, verify};
+use kleroterion::{Bundle, Published, verify};
 
 use super::*;
 
@@ -15,6 +15,8 @@ fn small() -> DemoConfig {
         lottery_panels: 200,
         stage1_receipts: 3,
         leximin_time_limit: Duration::from_secs(3),
+        // A twentieth of the roll leaves some commune, gender and age band with one voter.
+        stage1_min_cell: 1,
         ..DemoConfig::default()
     }
 }
@@ -29,6 +31,7 @@ fn tiny() -> DemoConfig {
         lottery_panels: 100,
         stage1_receipts: 2,
         leximin_time_limit: Duration::from_secs(60),
+        stage1_min_cell: 1,
     }
 }
 
@@ -106,7 +109,109 @@ fn the_demo_runs_end_to_end_and_its_bundles_verify() {
     );
     assert!(summary.panel_table.contains("woman") && summary.panel_table.contains("commune_size"));
     assert!(summary.text.contains("Artefacts"));
+
+    // The two stages verify as a chain, and the response rates agree with a recount made
+    // from the files alone.
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap();
+    let (text1, text2) = (
+        read(&summary.stage1.files.bundle),
+        read(&summary.stage2.files.bundle),
+    );
+    let (b1, b2) = (
+        Bundle::from_json(&text1).unwrap(),
+        Bundle::from_json(&text2).unwrap(),
+    );
+    let chain = kleroterion::verify_chain(
+        &b2,
+        &Published::default(),
+        &[],
+        &b1,
+        &Published::default(),
+        &[],
+    );
+    assert!(
+        chain.valid,
+        "{:?} {:?}",
+        chain.previous.error, chain.report.error
+    );
+    assert!(
+        chain
+            .report
+            .steps
+            .iter()
+            .any(|s| s.id == kleroterion::StepId::Inherited
+                && s.status == kleroterion::Status::Passed)
+    );
+    let recount = recount_responses(&text1, &text2);
+    let got: Vec<(String, String, u32, u32)> = chain
+        .responses
+        .iter()
+        .map(|r| {
+            (
+                r.feature.clone().unwrap_or_default(),
+                r.value.clone().unwrap_or_default(),
+                r.invited,
+                r.volunteered,
+            )
+        })
+        .collect();
+    assert_eq!(got, recount);
+    assert!(summary.text.contains("Who answered"));
     let _ = std::fs::remove_dir_all(&out);
+}
+
+/// Counts, from the two bundles' JSON and nothing else, the invitees of stage 1 by value of each
+/// of its features and how many stage-2 records link to them, then the totals.
+fn recount_responses(stage1: &str, stage2: &str) -> Vec<(String, String, u32, u32)> {
+    let v1: serde_json::Value = serde_json::from_str(stage1).unwrap();
+    let v2: serde_json::Value = serde_json::from_str(stage2).unwrap();
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut invited = strings(&v1["result"]["selected"]);
+    invited.extend(strings(&v1["result"]["alternates"]));
+    let values: HashMap<String, Vec<String>> = v1["pool"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ticket"].as_str().unwrap().to_owned(),
+                strings(&r["values"]),
+            )
+        })
+        .collect();
+    let links: std::collections::HashSet<String> = v2["pool"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["link"].as_str().unwrap().to_owned())
+        .collect();
+    let mut rows = Vec::new();
+    for (f, feature) in v1["manifest"]["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        for value in feature["values"].as_array().unwrap() {
+            let value = value["value"].as_str().unwrap();
+            let with: Vec<&String> = invited.iter().filter(|t| values[*t][f] == value).collect();
+            rows.push((
+                feature["name"].as_str().unwrap().to_owned(),
+                value.to_owned(),
+                with.len() as u32,
+                with.iter().filter(|t| links.contains(**t)).count() as u32,
+            ));
+        }
+    }
+    let total = v2["pool"].as_array().unwrap().len() as u32;
+    rows.push((String::new(), String::new(), invited.len() as u32, total));
+    rows
 }
 
 #[test]
