@@ -337,20 +337,24 @@ METHOD = tagged("name", {
     "rfc3797": ({}, {}),
 })
 PURPOSES = ("official", "rehearsal", "replay")
+# Section 14: a linked stage's manifest has `parent` (5.3), absent (never null) when there is none.
+PARENT = obj({"commitment": HEX32, "invitees": HEX32, "inherited": list_of(STR)})
 MANIFEST = obj(
     {"spec": STR, "title": STR, "method": METHOD, "panel_size": U32, "alternates": U32,
      "household_rule": BOOL,
      "features": list_of(obj({"name": STR, "values": list_of(obj({"value": STR, "min": U32, "max": U32}))})),
      "pool": obj({"root": HEX32, "count": U32})},
     {"announced_at": nullable(STR), "randomness": nullable(RECIPE), "purpose": one_of(*PURPOSES),
-     "min_cell": U32, "sealed": BOOL})
+     "min_cell": U32, "sealed": BOOL, "parent": PARENT})
 # Section 14: `household` may be absent (null); `holder` is required (64 hex digits); `seal` (4.1)
 # is absent from an open record.
 # SPEC-QUESTION (14): section 14 allows `null` for `announced_at`, `randomness` and `household`
 # only; `seal` (record), `sealed` (manifest), `openings` (bundle, replacement record) and
 # `opening` (receipt) are said to be absent, not null, when there is none. A `null` for them is
 # read here as a value of the wrong JSON type (a shape error).
-RECORD = obj({"ticket": STR, "values": list_of(STR), "holder": HEX32}, {"household": nullable(STR), "seal": HEX32})
+# A record of a linked stage (5.3) also has `link`, absent (never null) otherwise.
+RECORD = obj({"ticket": STR, "values": list_of(STR), "holder": HEX32},
+             {"household": nullable(STR), "seal": HEX32, "link": STR})
 # Section 14: an opening of a sealed record (4.1).
 OPENING = obj({"ticket": STR, "values": list_of(STR), "salt": HEX32})
 # 6.2: in a reveal, `bonus` may be absent, meaning no bonus group (`[]`).
@@ -391,9 +395,9 @@ SEALED_LEAF_TAG = "kleroterion/v2/sealed-record"
 
 
 def parse_record(r) -> tuple:
-    """A record as the tuple (ticket, values, household, holder, seal); `seal` is None for an
-    open record. A sealed record's `values` is the list published in the pool (empty in a valid
-    pool, 4.1)."""
+    """A record as the tuple (ticket, values, household, holder, seal, link); `seal` is None for
+    an open record and `link` None for a record without a link (5.3). A sealed record's `values`
+    is the list published in the pool (empty in a valid pool, 4.1)."""
     check_shape(r, RECORD, "record")
     ticket = check_text(r["ticket"], "ticket", "ticket")
     values = [check_text(v, "name", "value") for v in r["values"]]
@@ -401,7 +405,14 @@ def parse_record(r) -> tuple:
     if hh is not None:
         check_text(hh, "name", "household")
     seal = bytes.fromhex(r["seal"]) if "seal" in r else None
-    return (ticket, values, hh, bytes.fromhex(r["holder"]), seal)
+    # Section 4: the link is a ticket of the previous stage, so a text of the class ticket.
+    link = check_text(r["link"], "ticket", "link") if "link" in r else None
+    return (ticket, values, hh, bytes.fromhex(r["holder"]), seal, link)
+
+
+def link_of(rec):
+    """The record's link (section 4), or None."""
+    return rec[5] if len(rec) > 5 else None
 
 
 def holder_of(secret: bytes) -> bytes:
@@ -416,12 +427,13 @@ def is_sealed(rec) -> bool:
 def rec_bytes(rec) -> bytes:
     """rec(r) of section 4, or srec(r) of 4.1 for a sealed record."""
     ticket, values, hh, holder = rec[:4]
+    link = enc_opt(enc_str, link_of(rec))  # section 4: `|| opt(str, link)` ends both forms
     if is_sealed(rec):
         # SPEC-QUESTION (4.1, 5.2): srec(r) does not hold `values`, so a record that has a seal
         # and, wrongly, values too has the leaf of the same record without them: such a pool
         # passes the root check and fails at SealedRecord (5.2), not at PoolRootMismatch.
-        return enc_str(ticket) + enc_raw32(rec[4]) + enc_opt(enc_str, hh) + enc_raw32(holder)
-    return enc_str(ticket) + enc_list(enc_str, values) + enc_opt(enc_str, hh) + enc_raw32(holder)
+        return enc_str(ticket) + enc_raw32(rec[4]) + enc_opt(enc_str, hh) + enc_raw32(holder) + link
+    return enc_str(ticket) + enc_list(enc_str, values) + enc_opt(enc_str, hh) + enc_raw32(holder) + link
 
 
 def leaf_hash(rec) -> bytes:
@@ -1209,14 +1221,25 @@ def parse_manifest(d) -> dict:
                 for f in d["features"]]
     method = parse_method(d["method"])
     recipe = parse_recipe(d.get("randomness"))
+    parent = parse_parent(d.get("parent"))
     M = {"spec": SPEC_ID, "title": title, "announced_at": ann, "method": method,
          "panel_size": d["panel_size"], "alternates": d["alternates"], "household_rule": d["household_rule"],
          "features": features, "pool_root": bytes.fromhex(d["pool"]["root"]), "pool_count": d["pool"]["count"],
          "randomness": recipe, "purpose": d.get("purpose", "official"),
          # Section 14: `min_cell` may be absent, meaning 1 (no floor), and `sealed` absent, false.
-         "min_cell": d.get("min_cell", 1), "sealed": d.get("sealed", False)}
+         "min_cell": d.get("min_cell", 1), "sealed": d.get("sealed", False), "parent": parent}
     validate_manifest(M)
     return M
+
+
+def parse_parent(p) -> dict | None:
+    """The manifest's `parent` (sections 5 and 14): the previous stage's commitment, the hash of
+    its invitees and the inherited feature names (texts of the class name)."""
+    if p is None:
+        return None
+    inherited = [check_text(n, "name", "inherited feature name") for n in p["inherited"]]
+    return {"commitment": bytes.fromhex(p["commitment"]), "invitees": bytes.fromhex(p["invitees"]),
+            "inherited": inherited}
 
 
 def validate_manifest(M: dict):
@@ -1242,6 +1265,26 @@ def validate_manifest(M: dict):
     if recipe is not None and M["announced_at"] is None:
         if any(source_time(s) is not None for s in recipe["sources"]):
             raise _err("AnnouncementMissing", "the recipe has a source with a known time: announced_at is required")
+    validate_parent(M)
+
+
+def validate_parent(M: dict):
+    """5.1: a parent's inherited names are unique [DuplicateName] and each names a feature of this
+    manifest [UnknownFeature]."""
+    # SPEC-QUESTION (5.1): the rule is read in its written order: uniqueness over the whole list
+    # first, then each name against the features. An empty `inherited` list is allowed (nothing
+    # forbids it): every feature is then declared.
+    P = M.get("parent")
+    if P is None:
+        return
+    inherited = P["inherited"]
+    if len(set(inherited)) != len(inherited):
+        dup = next(n for i, n in enumerate(inherited) if n in inherited[:i])
+        raise _err("DuplicateName", f"the parent's inherited names are unique: {dup!r} appears twice")
+    names = [f["name"] for f in M["features"]]
+    for n in inherited:
+        if n not in names:
+            raise _err("UnknownFeature", f"the parent inherits {n!r}, which is not a feature of this manifest")
 
 
 def validate_features(features: list, k: int):
@@ -1303,7 +1346,13 @@ def manifest_bytes(M: dict) -> bytes:
             + enc_raw32(M["pool_root"]) + enc_u32(M["pool_count"])
             + enc_opt(recipe_bytes, M["randomness"])
             + enc_u8(PURPOSES.index(M["purpose"]))
-            + enc_u32(M["min_cell"]) + enc_bool(M["sealed"]))
+            + enc_u32(M["min_cell"]) + enc_bool(M["sealed"])
+            + enc_opt(parent_bytes, M.get("parent")))
+
+
+def parent_bytes(P: dict) -> bytes:
+    """Section 5: parent(P) = raw32(P.commitment) || raw32(P.invitees) || list(str, P.inherited)."""
+    return enc_raw32(P["commitment"]) + enc_raw32(P["invitees"]) + enc_list(enc_str, P["inherited"])
 
 
 def commitment(M: dict) -> bytes:
@@ -1408,6 +1457,72 @@ def cell_figures(M: dict, recs: list) -> dict:
     ordered = sorted(sizes.values())
     return {"applies": bool(M["features"]) or any(r[2] is not None for r in recs),
             "sizes": ordered, "smallest": ordered[0], "alone": sum(1 for x in ordered if x == 1)}
+
+
+# ---------------------------------------------------------------------------
+# Section 5.3. Linked stages: invitees and links
+# ---------------------------------------------------------------------------
+
+def invitees_of(bundle: dict) -> list:
+    """5.3: the invitees of a stage, its selected tickets in panel order, then its alternates in
+    order (as its bundle's result gives them)."""
+    return list(bundle["result"]["selected"]) + list(bundle["result"]["alternates"])
+
+
+def invitees_bytes(tickets: list) -> bytes:
+    """The message of the invitees hash: list(str, tickets)."""
+    return enc_list(enc_str, tickets)
+
+
+def invitees_hash(tickets: list) -> bytes:
+    """5.3: invitees(S) = H("invitees", list(str, tickets))."""
+    # SPEC-QUESTION (2, 5.3): section 2 lists the tags of H without `invitees`; 5.3 defines
+    # invitees(S) with the tag `invitees`, which is used.
+    for t in tickets:
+        check_text(t, "ticket", "invitee ticket")
+    return H("invitees", invitees_bytes(tickets))
+
+
+def parent_json(previous_bundle: dict, inherited: list) -> dict:
+    """The `parent` (section 14) of a stage drawn among the invitees of `previous_bundle`: the
+    commitment of its manifest (recomputed), the hash of its invitees and `inherited`."""
+    M = parse_manifest(previous_bundle["manifest"])
+    return {"commitment": commitment(M).hex(), "invitees": invitees_hash(invitees_of(previous_bundle)).hex(),
+            "inherited": list(inherited)}
+
+
+def check_links(M: dict, recs: list, invitees=None) -> int:
+    """5.3 and 12.1 `links`: every record has a link exactly when the manifest names a parent, no
+    two records share one, and, when `invitees` (the previous stage's) is given, every link is
+    one of them. Records are checked in pool order and the first that fails is named; a record
+    with a link under a manifest without parent, or without one under a manifest with a parent:
+    LinkMissing; the second record with a link: DuplicateLink; a link that is not an invitee:
+    NotInvited. Returns the number of linked records."""
+    # SPEC-QUESTION (5.3, 12.1): "in pool order, the first record that fails is named" is read as one
+    # pass over the records, each checked for its link's presence, then for a link already seen,
+    # then (with the previous stage) for a link that is not an invitee: the first record to fail any
+    # of them is named, whatever the kind. At commit time (prepare) the invitees are not known.
+    has_parent = M.get("parent") is not None
+    invited = None if invitees is None else set(invitees)
+    seen: dict = {}
+    for i, r in enumerate(recs):
+        link = link_of(r)
+        if not has_parent:
+            if link is not None:
+                raise _err("LinkMissing", f"record {i + 1}, ticket {r[0]}, has a link ({link}), but the manifest "
+                           "names no parent: a record of an unlinked pool has no link", None, link)
+            continue
+        if link is None:
+            raise _err("LinkMissing", f"record {i + 1}, ticket {r[0]}, has no link, but the manifest names a "
+                       "parent: every record links to the invitee it comes from", None, None)
+        if link in seen:
+            raise _err("DuplicateLink", f"record {i + 1}, ticket {r[0]}, links to {link}, as ticket {seen[link]} "
+                       "does: one invitee is at most one record", seen[link], r[0])
+        seen[link] = r[0]
+        if invited is not None and link not in invited:
+            raise _err("NotInvited", f"record {i + 1}, ticket {r[0]}, links to {link}, who is not an invitee of "
+                       "the previous stage", None, link)
+    return len(seen)
 
 
 # ---------------------------------------------------------------------------
@@ -1746,7 +1861,7 @@ def opened_view(recs: list, values: dict) -> list:
     out = []
     for i, r in enumerate(recs):
         v = values.get(i) if is_sealed(r) else r[1]
-        out.append((r[0], v, r[2], r[3], r[4] if len(r) > 4 else None))
+        out.append((r[0], v, r[2], r[3], r[4] if len(r) > 4 else None, link_of(r)))
     return out
 
 
@@ -1833,6 +1948,9 @@ def prepare(manifest_json, pool_json, reveal_json) -> dict:
     commitment and seed. Does not verify drand signatures (only their encoding)."""
     M = parse_manifest(manifest_json)
     recs = parse_pool(M, pool_json)
+    # 5.3: tools check the links (a link exactly when the manifest names a parent, no two
+    # records with one link) at commit time; whether each is an invitee needs the previous stage.
+    check_links(M, recs)
     if M["method"]["name"] == "lottery":
         check_portfolio(M, recs)
     sources = parse_reveal(reveal_json)
@@ -2045,6 +2163,8 @@ STEPS = [
     ("format", "the file is a kleroterion/v2 bundle"),
     ("manifest", "the manifest is valid and hashes to the commitment"),
     ("pool", "the pool records are valid, respect the disclosure floor and match the committed root and count"),
+    ("parent", "the previous stage verifies and is the one the manifest names"),
+    ("links", "every record links to a distinct invitee of the previous stage"),
     ("portfolio", "every panel of the portfolio is valid"),
     ("randomness", "the reveal is valid and matches the recipe"),
     ("time_order", "the commitment was announced before the randomness existed"),
@@ -2054,6 +2174,7 @@ STEPS = [
     ("quotas", "the panel meets the quotas and the household rule"),
     ("transcript", "the transcript hash matches the result"),
     ("replacements", "the replacement records follow from the draw"),
+    ("inherited", "every known record has its invitee's inherited values"),
 ]
 STEP_IDS = [s for s, _ in STEPS]
 
@@ -2067,14 +2188,18 @@ def _skipped(detail: str) -> dict:
 
 
 class Verification:
-    """One run of verify(bundle, published, replacements): the steps of 12.1 in order,
-    each a method that returns a passed or skipped step or raises KleroterionError."""
+    """One run of verify(bundle, published, replacements, previous): the steps of 12.1 in
+    order, each a method that returns a passed or skipped step or raises KleroterionError.
+    `previous`, for a linked stage, is {"bundle", "published"} of the previous stage, and may
+    hold its "report" when it was already verified (12.5)."""
 
-    def __init__(self, bundle, published, replacements, skip_drand_signatures):
+    def __init__(self, bundle, published, replacements, skip_drand_signatures, previous=None):
         self.bundle = bundle
         self.published = published if published is not None else {}
         self.replacement_records = replacements or []
         self.skip_drand = skip_drand_signatures
+        self.previous = previous
+        self.prev = None  # the previous stage, once the parent step has checked it
 
     def run(self) -> dict:
         steps, error = [], None
@@ -2159,6 +2284,104 @@ class Verification:
         else:
             detail.append(f"disclosure floor min_cell {floor}")
         return _passed(self.M["pool_root"].hex(), self.M["pool_root"].hex(), detail)
+
+    def previous_report(self) -> dict:
+        """The report of the previous stage, verified with its own published facts (12.5)."""
+        if "report" not in self.previous:
+            self.previous["report"] = verify(self.previous["bundle"], self.previous.get("published"), None, None,
+                                             skip_drand_signatures=self.skip_drand)
+        return self.previous["report"]
+
+    def step_parent(self) -> dict:
+        """12.1 `parent`: the previous stage verifies with no failed step, its manifest hashes to
+        parent.commitment, its invitees hash to parent.invitees and each inherited name is one
+        of its features [ParentMismatch]."""
+        P = self.M["parent"]
+        if P is None:
+            return _skipped("the manifest names no parent: not a linked stage")
+        if self.previous is None:
+            return _skipped("the manifest names a parent, but the previous stage was not given: the chain was not "
+                            "checked (listed to compare by hand)")
+        # SPEC-QUESTION (12.1): the checks run in the order the row lists them (the previous stage
+        # verifies, its commitment, its invitees, the inherited names), each failing with
+        # ParentMismatch. The previous stage is verified as any bundle, with its own published
+        # facts and without a stage before it (its own parent step, if any, is then skipped).
+        report = self.previous_report()
+        if not report["valid"]:
+            raise _err("ParentMismatch", f"the previous stage does not verify: its step {failed_step(report)} failed "
+                       f"({report['error_kind']}: {report['error']})", None, P["commitment"].hex())
+        pb = self.previous["bundle"]
+        if isinstance(pb, (str, bytes)):
+            pb = json.loads(pb)
+        Mp = parse_manifest(pb["manifest"])
+        cp = commitment(Mp)
+        if cp != P["commitment"]:
+            raise _err("ParentMismatch", "the previous stage given is another draw: its manifest does not hash to "
+                       "the parent's commitment", cp.hex(), P["commitment"].hex())
+        invitees = invitees_of(pb)
+        h = invitees_hash(invitees)
+        if h != P["invitees"]:
+            raise _err("ParentMismatch", "the previous stage's invitees do not hash to the parent's invitees",
+                       h.hex(), P["invitees"].hex())
+        names = [f["name"] for f in Mp["features"]]
+        for n in P["inherited"]:
+            if n not in names:
+                raise _err("ParentMismatch", f"the parent inherits {n!r}, which is not a feature of the previous "
+                           "stage", ", ".join(names), n)
+        self.prev = {"M": Mp, "recs": parse_pool(Mp, pb["pool"]), "bundle": pb, "invitees": invitees}
+        return _passed(cp.hex(), P["commitment"].hex(),
+                       [f"the previous stage verifies; {len(invitees)} invitees",
+                        "inherited: " + (", ".join(P["inherited"]) or "none")])
+
+    def step_links(self) -> dict:
+        """12.1 `links`: a link exactly when the manifest names a parent, no two records with one
+        link, and, with the previous stage given, every link an invitee."""
+        has_parent = self.M["parent"] is not None
+        if not has_parent and not any(link_of(r) is not None for r in self.recs):
+            return _skipped("the manifest names no parent and no record has a link")
+        invitees = self.prev["invitees"] if self.prev is not None else None
+        n = check_links(self.M, self.recs, invitees)
+        detail = [f"{n} records, each linked to a distinct invitee"]
+        if invitees is None:
+            detail.append("the previous stage was not given: whether each link is an invitee was not checked")
+        else:
+            detail.append(f"every link is one of the {len(invitees)} invitees of the previous stage")
+        return _passed(str(n), str(len(self.recs)), detail)
+
+    def step_inherited(self) -> dict:
+        """12.1 `inherited`: every record whose values are known has, for each inherited feature,
+        its invitee's value for the feature of that name in the previous stage."""
+        P = self.M["parent"]
+        if P is None:
+            return _skipped("the manifest names no parent")
+        if self.prev is None:
+            return _skipped("the previous stage was not given")
+        invitee_values = previous_invitee_values(self.prev["M"], self.prev["recs"], self.prev["bundle"])
+        mine = [f["name"] for f in self.M["features"]]
+        theirs = [f["name"] for f in self.prev["M"]["features"]]
+        idx = {r[0]: i for i, r in enumerate(self.recs)}
+        # SPEC-QUESTION (12.1): the known values are checked in the order the text lists them
+        # (an open pool's records in pool order; a sealed pool's bundle openings, in order, then
+        # each replacement record's, in order), and within a record, the inherited features in
+        # the order of `parent.inherited`; the first difference fails.
+        if not self.M["sealed"]:
+            known = [(i, r[1]) for i, r in enumerate(self.recs)]
+        else:
+            ops = list(self.b.get("openings", []))
+            for rec in self.replacement_records:
+                ops += rec.get("openings", [])
+            known = [(idx[op["ticket"]], op["values"]) for op in ops]
+        for i, values in known:
+            r = self.recs[i]
+            link = link_of(r)
+            theirs_values = invitee_values[link]
+            for n in P["inherited"]:
+                a, b = theirs_values[theirs.index(n)], values[mine.index(n)]
+                if a != b:
+                    raise _err("InheritedMismatch", f"ticket {r[0]} has {n}={b}, but the invitee it links to, {link}, "
+                               f"has {n}={a} in the previous stage", a, b)
+        return _passed(str(len(known)), str(len(known)),
+                       [f"{len(known)} records with known values have their invitees' inherited values"])
 
     def step_portfolio(self) -> dict:
         if self.M["method"]["name"] != "lottery":
@@ -2370,6 +2593,11 @@ class Verification:
             for i, s in enumerate(sources):
                 if s["kind"] == kind:
                     items.append(self.source_item(i, s))
+        # Item 7: a linked stage verified without its previous stage.
+        if M["parent"] is not None and self.previous is None:
+            items.append(_item("previous", "the chain was not checked: find the previous stage's bundle by its "
+                               "commitment and verify both stages together", M["parent"]["commitment"].hex(),
+                               "the previous stage's bundle and its published facts"))
         return items
 
     def source_item(self, i: int, s: dict) -> dict:
@@ -2430,14 +2658,83 @@ def _numbers_text(main: list, bonus: list) -> str:
     return "+".join(",".join(map(str, g)) for g in [main] + bonus)
 
 
-def verify(bundle, published: dict | None = None, replacements: list | None = None,
+def verify(bundle, published: dict | None = None, replacements: list | None = None, previous: dict | None = None,
            skip_drand_signatures: bool = False) -> dict:
     """Section 12: the report of 12.4. `bundle` is the parsed JSON or the file's text;
     `published` the published facts {"commitment", "lotteries"} (section 14);
-    `replacements` a list of replacement records."""
+    `replacements` a list of replacement records; `previous`, for a stage that names a
+    parent, the previous stage {"bundle", "published"} (12, 12.5)."""
     if published is not None:
         check_shape(published, PUBLISHED, "published facts")
-    return Verification(bundle, published, replacements, skip_drand_signatures).run()
+    if previous is not None:
+        if previous.get("published") is not None:
+            check_shape(previous["published"], PUBLISHED, "published facts of the previous stage")
+        previous = dict(previous)
+    return Verification(bundle, published, replacements, skip_drand_signatures, previous).run()
+
+
+def previous_invitee_values(Mp: dict, recs_p: list, pb: dict) -> dict:
+    """5.3, 12.1: the values of each invitee of the previous stage, by ticket: its record's, or in
+    a sealed previous stage the previous bundle's opening of it."""
+    if Mp["sealed"]:
+        return {op["ticket"]: list(op["values"]) for op in pb.get("openings", [])}
+    values = {r[0]: list(r[1]) for r in recs_p}
+    return {t: values[t] for t in invitees_of(pb)}
+
+
+def response_rates(previous_bundle: dict, bundle: dict) -> list:
+    """5.3: for each inherited feature (in this manifest's order) and each of its values (in the
+    previous manifest's order), the invitees with that value and this pool's records linked to
+    one of them; then the total row (feature and value None): the number of invitees and
+    pool_count. Both bundles are taken to verify as a chain."""
+    M = parse_manifest(bundle["manifest"])
+    Mp = parse_manifest(previous_bundle["manifest"])
+    recs = [parse_record(r) for r in bundle["pool"]]
+    recs_p = [parse_record(r) for r in previous_bundle["pool"]]
+    invitee_values = previous_invitee_values(Mp, recs_p, previous_bundle)
+    invitees = invitees_of(previous_bundle)
+    links = [link_of(r) for r in recs]
+    theirs = [f["name"] for f in Mp["features"]]
+    rows = []
+    for f in M["features"]:
+        if f["name"] not in M["parent"]["inherited"]:
+            continue
+        fp = Mp["features"][theirs.index(f["name"])]
+        j = theirs.index(f["name"])
+        for v in fp["values"]:
+            invited = sum(1 for t in invitees if invitee_values[t][j] == v["value"])
+            volunteered = sum(1 for link in links if link in invitee_values and invitee_values[link][j] == v["value"])
+            rows.append({"feature": f["name"], "value": v["value"], "invited": invited, "volunteered": volunteered})
+    rows.append({"feature": None, "value": None, "invited": len(invitees), "volunteered": M["pool_count"]})
+    return rows
+
+
+def verify_chain(previous_bundle, previous_published: dict | None, bundle, published: dict | None = None,
+                 replacements: list | None = None, skip_drand_signatures: bool = False) -> dict:
+    """Section 12.5: the previous stage is verified with its own published facts, then the stage
+    with the previous stage given. The chain report holds both reports, the response rates when
+    no step of either failed, and the verdict."""
+    prev_report = verify(previous_bundle, previous_published, None, None, skip_drand_signatures=skip_drand_signatures)
+    previous = {"bundle": previous_bundle, "published": previous_published, "report": prev_report}
+    report = verify(bundle, published, replacements, previous, skip_drand_signatures=skip_drand_signatures)
+    valid = prev_report["valid"] and report["valid"]
+    if not valid:
+        verdict = "invalid"
+    elif prev_report["by_hand"] or report["by_hand"]:
+        verdict = "valid_if"
+    else:
+        verdict = "valid"
+    # SPEC-QUESTION (12.5): "the response rates when every step of both passed" is read as "when no
+    # step of either failed" (a skipped step, such as `openings` for an open pool, does not count
+    # against it; the JSON example says `responses` is empty when a step failed). A stage that
+    # names no parent has no inherited feature and no link: its responses are empty too.
+    responses = []
+    if valid:
+        b = json.loads(bundle) if isinstance(bundle, (str, bytes)) else bundle
+        pb = json.loads(previous_bundle) if isinstance(previous_bundle, (str, bytes)) else previous_bundle
+        if b["manifest"].get("parent") is not None:
+            responses = response_rates(pb, b)
+    return {"verdict": verdict, "valid": valid, "previous": prev_report, "report": report, "responses": responses}
 
 
 def step_statuses(report: dict) -> list:
@@ -2509,3 +2806,48 @@ def check_receipt(receipt: dict, bundle: dict) -> dict:
         return {"matches": True, "outcome": "alternate", "number": res["alternates"].index(t) + 1,
                 "established": established, "error_kind": None, "check": None}
     return {"matches": True, "outcome": "not selected", "established": established, "error_kind": None, "check": None}
+
+
+def check_path(previous_bundle: dict, bundle: dict | None, previous_receipt: dict | None = None,
+               receipt: dict | None = None) -> dict:
+    """Section 13, receipts across stages: a person's path through a chain (12.5) from their
+    receipt of the previous stage, of the stage, or both. Returns {"error_kind", "message",
+    "invited", "answered", "outcome"}: `invited` ({"place": "selected" or "alternate", "number":
+    n}) and `answered` (the ticket of the stage's record that links to the person) come from the
+    previous receipt, `outcome` ("selected", "alternate" or "not_selected") from the stage's; all
+    three are None when a receipt fails (ReceiptMismatch)."""
+    # SPEC-QUESTION (13): the text attributes "invited" and "answered" to the previous stage's
+    # receipt and the outcome to the stage's. With the stage's receipt alone, `invited` and
+    # `answered` are therefore None (its link is only checked to be an invitee), and with the
+    # previous receipt alone, `outcome` is None. `answered` is given only for an invited person.
+    def mismatch(message: str) -> dict:
+        return {"error_kind": "ReceiptMismatch", "message": message, "invited": None, "answered": None,
+                "outcome": None}
+
+    invited = answered = outcome = None
+    previous_ticket = None
+    if previous_receipt is not None:
+        out = check_receipt(previous_receipt, previous_bundle)
+        if not out["matches"]:
+            return mismatch(f"the receipt of the previous stage {out['outcome']}")
+        previous_ticket = previous_receipt["record"]["ticket"]
+        if out["outcome"] == "selected":
+            invited = {"place": "selected", "number": out["position"]}
+        elif out["outcome"] == "alternate":
+            invited = {"place": "alternate", "number": out["number"]}
+        if invited is not None and bundle is not None:
+            answered = next((r["ticket"] for r in bundle["pool"] if r.get("link") == previous_ticket), None)
+    if receipt is not None:
+        if bundle is None:
+            return mismatch("a receipt of the stage, but no bundle of the stage")
+        out = check_receipt(receipt, bundle)
+        if not out["matches"]:
+            return mismatch(f"the receipt of the stage {out['outcome']}")
+        link = receipt["record"].get("link")
+        if link is None or link not in invitees_of(previous_bundle):
+            return mismatch(f"the stage's record links to {link}, who is not an invitee of the previous stage")
+        if previous_ticket is not None and link != previous_ticket:
+            return mismatch(f"the two receipts are not one person's: the stage's record links to {link}, the "
+                            f"previous receipt is ticket {previous_ticket}")
+        outcome = {"selected": "selected", "alternate": "alternate", "not selected": "not_selected"}[out["outcome"]]
+    return {"error_kind": None, "message": None, "invited": invited, "answered": answered, "outcome": outcome}

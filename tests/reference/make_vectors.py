@@ -76,10 +76,13 @@ def secret_of(ticket_: str) -> bytes:
     return hashlib.sha256(SECRET_PREFIX.encode() + ticket_.encode()).digest()
 
 
-def record(ticket_: str, values: list, household=None) -> dict:
-    """A pool record (section 14) whose holder follows SECRET_RULE."""
-    return {"ticket": ticket_, "values": values, "household": household,
-            "holder": k.holder_of(secret_of(ticket_)).hex()}
+def record(ticket_: str, values: list, household=None, link=None) -> dict:
+    """A pool record (section 14) whose holder follows SECRET_RULE; `link`, for a record of a linked
+    stage (5.3), is absent when None."""
+    r = {"ticket": ticket_, "values": values, "household": household, "holder": k.holder_of(secret_of(ticket_)).hex()}
+    if link is not None:
+        r["link"] = link
+    return r
 
 
 # Salts of the sealed records of the vectors (section 4.1): salt = SHA-256(UTF-8("kleroterion vectors
@@ -109,6 +112,8 @@ def sealed(r: dict, salt: bytes | None = None) -> dict:
     if "household" in r:
         out["household"] = r["household"]
     out["holder"] = r["holder"]
+    if "link" in r:
+        out["link"] = r["link"]
     return out
 
 
@@ -178,7 +183,7 @@ def pool_root(records) -> str:
 
 
 def manifest(title, method, k_, A, features, records, recipe=None, announced_at=None, household_rule=False,
-             purpose=None, min_cell=None, sealed_=None):
+             purpose=None, min_cell=None, sealed_=None, parent=None):
     m = {"spec": k.SPEC_ID, "title": title}
     if announced_at is not None:
         m["announced_at"] = announced_at
@@ -192,6 +197,8 @@ def manifest(title, method, k_, A, features, records, recipe=None, announced_at=
         m["min_cell"] = min_cell
     if sealed_ is not None:
         m["sealed"] = sealed_
+    if parent is not None:
+        m["parent"] = parent
     return m
 
 
@@ -460,6 +467,13 @@ def invalid_manifests(pool: list, features: list) -> list:
                             sealed=True))
     case("sealed features with the rfc3797 method", "InvalidMethod",
          lambda m: m.update(method={"name": "rfc3797"}, sealed=True))
+    parent = {"commitment": hashlib.sha256(b"previous stage").hexdigest(),
+              "invitees": k.invitees_hash(["A", "B"]).hex(), "inherited": ["commune", "genre"]}
+    case("a parent that inherits a name twice", "DuplicateName",
+         set_key("parent", dict(parent, inherited=["commune", "genre", "commune"])))
+    case("a parent that inherits a feature this manifest does not have", "UnknownFeature",
+         set_key("parent", dict(parent, inherited=["genre", "âge"])))
+    case("a parent that inherits an empty name", "InvalidText", set_key("parent", dict(parent, inherited=[""])))
     return cases
 
 
@@ -595,9 +609,16 @@ def gen_encoding() -> dict:
     del upper["household"]
     upper["holder"] = upper["holder"].upper()
     zero = dict(record("Z-0000", ["homme"]), holder=k.holder_of(bytes(32)).hex())
+    # Records of a linked stage (5.3): `link` is encoded last, opt(str, link), in rec(r) as in srec(r).
+    linked = [record("P2-0001", ["femme", "Pérols", "bac"], link="K7Q2-9XMF"),
+              record("P2-0002", ["homme"], "foyer-3", link="Ωμέγα-7")]
+    no_hh_link = record("P2-0003", [], link="A")
+    del no_hh_link["household"]
+    linked.append(no_hh_link)
     secrets = [secret_of(r["ticket"]) for r in recs] + [secret_of(upper["ticket"]), bytes(32)]
+    secrets += [secret_of(r["ticket"]) for r in linked]
     records = []
-    for r, secret in zip(recs + [upper, zero], secrets):
+    for r, secret in zip(recs + [upper, zero] + linked, secrets):
         pr = k.parse_record(r)
         assert k.holder_of(secret) == pr[3]
         records.append({"record": r, "secret": secret.hex(), "bytes": k.rec_bytes(pr).hex(),
@@ -611,7 +632,9 @@ def gen_encoding() -> dict:
                     (record("SJV-0043", ["Saint-Jean-de-Védas", "homme"], "maison Éléonore"), None),
                     (no_household, None),
                     (record("Ωμέγα-8", [], "家"), None),
-                    (record("Z-0001", ["femme"]), bytes(32))):
+                    (record("Z-0001", ["femme"]), bytes(32)),
+                    (record("P2-0004", ["femme", "Castelnau-le-Lez", "supérieur"], link="SJV-0042"), None),
+                    (record("P2-0005", ["homme", "Pérols"], "foyer-4", link="K7Q2-9XMH"), bytes(32))):
         salt = salt_of(r["ticket"]) if salt is None else salt
         sr, op = sealed(r, salt), opening_of(r, salt)
         pr = k.parse_record(sr)
@@ -651,6 +674,30 @@ def gen_encoding() -> dict:
         M = k.parse_manifest(m)
         manifests.append({"manifest": m, "bytes": k.manifest_bytes(M).hex(), "commitment": k.commitment(M).hex()})
 
+    # Manifests of a linked stage (section 5: opt(parent, parent), the last bytes of man(M)), committing a
+    # pool of 12 records linked to the tickets of the pool above. Their parent is that of a made-up
+    # previous stage: the commitment of the first manifest and the invitees hash of those 12 tickets.
+    previous_tickets = [r["ticket"] for r in pool]
+    linked_pool = [record(ticket("encoding-stage", i), [GENRE[i % 2], COMMUNE[i % 2]], link=previous_tickets[i])
+                   for i in range(12)]
+    parent = {"commitment": manifests[0]["commitment"], "invitees": k.invitees_hash(previous_tickets).hex(),
+              "inherited": ["commune", "genre"]}
+    sealed_linked = seal_pool(linked_pool)[0]
+    for m in (manifest("Panel, étape liée", {"name": "lottery", "portfolio": [[0, 3, 5], [1, 2, 4], [6, 7, 11]]}, 3, 2,
+                       features, linked_pool, recipe=hex_recipe("graine"), min_cell=5, parent=parent),
+              manifest("Étape liée, aucune caractéristique héritée", {"name": "uniform"}, 4, 2, features, linked_pool,
+                       min_cell=1, parent=dict(parent, inherited=[])),
+              manifest("Étape liée, caractéristiques scellées", {"name": "lottery", "portfolio": [[2, 9]]}, 2, 0,
+                       features, sealed_linked, min_cell=5, sealed_=True, parent=dict(parent, inherited=["genre"]))):
+        M = k.parse_manifest(m)
+        manifests.append({"manifest": m, "bytes": k.manifest_bytes(M).hex(), "commitment": k.commitment(M).hex()})
+    # The invitees hash of a few ticket lists (5.3): the order matters.
+    invitees = []
+    for tickets in (["A"], ["K7Q2-9XMF", "Pérols-001", "Ωμέγα-7"], ["Ωμέγα-7", "Pérols-001", "K7Q2-9XMF"],
+                    previous_tickets):
+        invitees.append({"tickets": tickets, "bytes": k.invitees_bytes(tickets).hex(),
+                         "hash": k.invitees_hash(tickets).hex()})
+
     invalid_texts = [{"text": t, "reason": r} for t, r in INVALID_TEXTS]
     for t in invalid_texts:
         for cls in k.TEXT_CLASSES:
@@ -668,16 +715,21 @@ def gen_encoding() -> dict:
         "purpose (and its absence), null optional fields, the last quicknet round before "
         "9999-12-31T23:59:59Z and min_cell (section 5: u32(min_cell) after u8(purpose)) absent (meaning 1: the "
         "same bytes as the next manifest, which writes min_cell 1), 0, 1, 2, 5 and 6; the committed pool has two cells of 6 records (genre and commune), "
-        "so that no min_cell exceeds its smallest cell; and sealed (section 5: bool(sealed), the last byte of man(M)) "
+        "so that no min_cell exceeds its smallest cell; and sealed (section 5: bool(sealed), after u32(min_cell)) "
         "absent (false), false (the same bytes as the first manifest) and true (two lottery manifests committing the "
-        "sealed form of that pool). records: "
+        "sealed form of that pool); and parent (section 5: opt(parent, parent), the last bytes of man(M), with "
+        "parent(P) = raw32(commitment) || raw32(invitees) || list(str, inherited)) absent in all the manifests above "
+        "and present in the last three (inherited [commune, genre], none, and [genre] with sealed true), which commit a "
+        "pool of 12 records linked to the tickets of that pool, under a made-up parent: the commitment of the first "
+        "manifest and the invitees hash of those 12 tickets. records: "
         "`secret` is the 32-byte secret whose H(\"holder\", raw32(secret)) is the record's `holder`. " + SECRET_RULE
         + " (one record has the all-zero secret, one an uppercase holder and no household field). The records with "
         "a `seal` are sealed records (section 4.1): their `bytes` are srec(r) and their `leaf` is SHA-256(0x00 || "
         "str(\"kleroterion/v2/sealed-record\") || srec(r)); `opening` is the record's opening (section 14: ticket, "
         "values, salt), `seal_bytes` the message str(ticket) || list(str, values) || raw32(salt) and `seal` = "
         "H(\"seal\", seal_bytes), equal to the record's. " + SALT_RULE + " (one sealed record has the all-zero "
-        "salt, one no feature value, one no household field). "
+        "salt, one no feature value, one no household field). The records with a `link` are records of a linked stage "
+        "(section 5.3): opt(str, link) ends rec(r) and srec(r); it is one zero byte for every other record. "
         "invalid_manifests: `what` is wrong with `manifest` (one fault each) and "
         "`error`, the kind of section 5.1 a verifier MUST give (sealed with a method other than lottery: "
         "InvalidMethod). lottery_values: a lottery reveal value "
@@ -689,10 +741,13 @@ def gen_encoding() -> dict:
         "be rejected (InvalidText) and the first rule of section 3 they break (reason: empty, too long, "
         "control character, bidirectional formatting character, unassigned code point, not NFC); each is "
         "invalid in every class (ticket, name, free), except the empty text, which is valid as a free text. "
-        "valid_texts: texts valid in every class.")
+        "valid_texts: texts valid in every class. invitees (section 5.3): a list of tickets (in order), `bytes` = "
+        "list(str, tickets) and `hash` = H(\"invitees\", bytes), the invitees hash a parent holds. invalid_manifests also "
+        "has a parent that inherits a name twice (DuplicateName), a name that is not a feature of the manifest "
+        "(UnknownFeature) or an empty name (InvalidText).")
     out.update({"records": records, "manifests": manifests, "invalid_manifests": invalid_manifests(pool, features),
                 "lottery_values": lottery_values(), "invalid_reveals": invalid_reveals(),
-                "invalid_texts": invalid_texts, "valid_texts": valid_texts})
+                "invalid_texts": invalid_texts, "valid_texts": valid_texts, "invitees": invitees})
     return out
 
 
@@ -848,7 +903,36 @@ def sealed_lottery_inputs(portfolio_extra: list | None = None) -> dict:
     m = manifest("Loterie, caractéristiques scellées", {"name": "lottery", "portfolio": pf}, 4, 3, features, pool,
                  recipe=hex_recipe("graine"), household_rule=True, min_cell=5, sealed_=True)
     return {"manifest": m, "pool": pool, "openings": openings, "open_pool": open_pool, "features": features,
-            "reveal": hex_reveal(Det("draws/sealed").hex(32))}
+            "reveal": sealed_lottery_reveal(m, pool, openings) if portfolio_extra is None else None}
+
+
+_SEALED_REVEAL: dict = {}
+
+
+def sealed_lottery_reveal(m: dict, pool: list, openings: list) -> dict:
+    """The reveal of the sealed lottery draw: the first of Det("draws/sealed"), then
+    Det("draws/sealed/1"), Det("draws/sealed/2"), ... whose draw gives every replacement the
+    vectors show (sealed_replacement_lists): one found among the alternates, one that reads
+    candidates beyond them, and so on. A change of the protocol's bytes changes the seed, and so
+    the panel; the search keeps the same cases."""
+    key = k.commitment(k.parse_manifest(m)).hex()
+    if key not in _SEALED_REVEAL:
+        for i in itertools.count():
+            rv = hex_reveal(Det("draws/sealed" if i == 0 else f"draws/sealed/{i}").hex(32))
+            d = k.draw(m, pool, rv)
+            recs = d["recs"]
+            entry = {"name": "lottery_sealed", "manifest": m, "pool": pool, "reveal": rv, "private_openings": openings,
+                     "selected": [recs[j][0] for j in d["selected"]], "alternates": [recs[j][0] for j in d["alternates"]]}
+            try:
+                lists = sealed_replacement_lists(entry)
+                records = [k.replace(m, pool, rv, None, dropped, openings) for _, dropped in lists]
+                assert any(len(r["openings"]) >= 2 and not r["broken_quotas"] for r in records)
+                assert records[-1]["broken_quotas"] and records[-1]["openings"]
+            except (AssertionError, StopIteration, ValueError):
+                continue
+            _SEALED_REVEAL[key] = rv
+            break
+    return _SEALED_REVEAL[key]
 
 
 def lottery_portfolio(pool, features_json, k_, household_rule, count, label):
@@ -2008,15 +2092,24 @@ def add_tampered_cases(add, honest: dict):
 # pools.json
 # ---------------------------------------------------------------------------
 
+def check_committed_pool(M: dict, pool: list) -> list:
+    """What a tool checks of a pool at commit time: section 5.2, then the links (5.3: a link exactly
+    when the manifest names a parent, no two records with one link)."""
+    recs = k.parse_pool(M, pool)
+    k.check_links(M, recs)
+    return recs
+
+
 def pool_case(name: str, what: str, m: dict, pool: list, error: str | None) -> dict:
     M = k.parse_manifest(m)
     if error is None:
-        recs = k.parse_pool(M, pool)
+        recs = check_committed_pool(M, pool)
     else:
-        expect_error(error, k.parse_pool, M, pool)
+        expect_error(error, check_committed_pool, M, pool)
         recs = [k.parse_record(r) for r in pool]
     case = {"name": name, "what": what, "manifest": m, "pool": pool, "error": error}
-    if error not in (None, "SmallCells"):
+    # The links are checked after section 5.2: a pool refused for its links has its cell figures.
+    if error not in (None, "SmallCells", "LinkMissing", "DuplicateLink"):
         case.update({"floor_applies": None, "cell_sizes": None, "smallest_cell": None, "alone": None})
     else:
         fig = k.cell_figures(M, recs)
@@ -2130,6 +2223,7 @@ def gen_pools() -> dict:
     add("tag_rule_off", "a shared household tag, household rule off", pool_manifest("Sans règle", off), off,
         "HouseholdTag")
     add_sealed_pool_cases(add)
+    add_linked_pool_cases(add)
     out = header(
         "Pool validity (SPEC section 5.2): household tags and the disclosure floor. " + SECRET_RULE + ". Each case: "
         "`name`, `what` it shows, `manifest` and `pool` (section 14; the manifest commits this pool, so its root "
@@ -2142,9 +2236,44 @@ def gen_pools() -> dict:
         "or an earlier error. Sealed features (section 4.1): the cases named sealed_* and open_manifest_sealed_record; "
         "every record of a sealed manifest is sealed (`values` empty and a `seal`), and none of an open one "
         "(SealedRecord); the profile of a sealed record is the empty list, so a sealed pool's cells are made by "
-        "the household tags alone. " + SALT_RULE + ".")
+        "the household tags alone. " + SALT_RULE + ". Linked stages (section 5.3): the cases named linked_* and "
+        "unlinked_record_with_link, the pools of chains.json's stage; every record of a pool whose manifest has a "
+        "`parent` has a `link`, and no two the same, and no record of a pool whose manifest has none has one. These "
+        "are checked after section 5.2 (as the verification's `links` step follows `pool`), as a tool checks them at "
+        "commit time: LinkMissing (a record without a link under a parent, or with one without a parent) or "
+        "DuplicateLink (the second record with a link), with the cell figures of the pool; whether each link is an "
+        "invitee needs the previous stage (chains.json, NotInvited).")
     out["cases"] = cases
     return out
+
+
+def add_linked_pool_cases(add):
+    previous = chain_previous()
+    parent = k.parent_json(previous, CHAIN_INHERITED)
+    volunteers = chain_volunteers(previous)
+    add("linked_stage", "the open stage of chains.json: 12 records, each linked to an invitee, min_cell 1",
+        stage_manifest(volunteers, volunteers, parent), volunteers)
+    sealed_pool = seal_pool(volunteers)[0]
+    add("linked_stage_sealed", "the same stage sealed, min_cell 5: one cell of 12 records",
+        stage_manifest(sealed_pool, volunteers, parent, sealed_=True), sealed_pool)
+    pool = copy.deepcopy(volunteers)
+    del pool[7]["link"]
+    add("linked_record_without_link", "the linked stage with its eighth record's link removed",
+        stage_manifest(pool, pool, parent), pool, "LinkMissing")
+    pool = copy.deepcopy(volunteers)
+    for n, r in enumerate(pool):
+        if n != 10:
+            del r["link"]
+    add("unlinked_record_with_link", "the same people under a manifest without parent, the eleventh record still "
+        "linked", stage_manifest(pool, pool, None), pool, "LinkMissing")
+    pool = copy.deepcopy(volunteers)
+    pool[9]["link"] = pool[4]["link"]
+    add("linked_duplicate_link", "the linked stage with its tenth record linked to the invitee of the fifth",
+        stage_manifest(pool, pool, parent), pool, "DuplicateLink")
+    sealed_dup = copy.deepcopy(sealed_pool)
+    sealed_dup[11]["link"] = sealed_dup[0]["link"]
+    add("linked_sealed_duplicate_link", "the sealed stage with its last record linked to the invitee of the first",
+        stage_manifest(sealed_dup, volunteers, parent, sealed_=True), sealed_dup, "DuplicateLink")
 
 
 # ---------------------------------------------------------------------------
@@ -2262,6 +2391,230 @@ def gen_receipts(draws: dict) -> dict:
     return out
 
 
+# ---------------------------------------------------------------------------
+# chains.json: linked stages (sections 5.3, 12.1, 12.5 and 13)
+# ---------------------------------------------------------------------------
+
+DIPLOME = ["sans diplôme", "bac", "supérieur"]
+CHAIN_INHERITED = ["commune", "genre"]
+# The invitees who answered, as positions in the previous stage's invitees (the 16 selected, then
+# the 4 alternates): two of them are alternates.
+CHAIN_ANSWERED = [0, 1, 2, 4, 5, 7, 9, 10, 12, 14, 17, 18]
+STAGE_FEATURES = [feat("genre", GENRE, [(2, 2), (2, 2)]), feat("commune", COMMUNE, [(0, 4)] * 4),
+                  feat("diplôme", DIPLOME, [(1, 3), (1, 3), (0, 2)])]
+STAGE_REVEAL = hex_reveal(Det("chains/stage").hex(32))
+CHAIN_RULE = ("The previous stage is a stratified draw (commune, largest remainder) of 16 people and 4 alternates "
+              "from a roll of 40 records (features commune and genre); its invitees are its 16 selected tickets, then "
+              "its 4 alternates. The stage is a lottery (panel of 4, 2 alternates) over the 12 invitees who answered, "
+              "each a record with a new ticket and `link`, the invitee's ticket; features genre, commune (inherited: "
+              "parent.inherited = [commune, genre]) and diplôme (declared). Every bundle, honest or not, is a "
+              "self-consistent commitment: the manifest commits its pool, and the seed, draw and transcript are "
+              "recomputed, so that an attack passes every earlier step and fails at the step named")
+
+
+def chain_previous(title: str = "Invitations tirées de la liste électorale", label: str = "chains/previous") -> dict:
+    """The previous stage of the chains: a stratified draw over a roll of 40 records."""
+    roll = make_pool("chain-roll", 40, [COMMUNE, GENRE], weights=[[5, 2, 2, 1], [1, 1]])
+    features = [feat("commune", COMMUNE, [(0, 16)] * 4), feat("genre", GENRE, [(6, 10), (6, 10)])]
+    m = manifest(title, {"name": "stratified", "feature": "commune", "allocation": {"kind": "largest_remainder"}},
+                 16, 4, features, roll, recipe=hex_recipe("graine des invitations"), min_cell=1)
+    return k.make_bundle(m, roll, hex_reveal(Det(label).hex(32)))
+
+
+def chain_volunteers(previous: dict) -> list:
+    """The honest stage's open records: one per invitee who answered (CHAIN_ANSWERED), in that
+    order, with the invitee's genre and commune and a declared diplôme."""
+    roll = {r["ticket"]: r for r in previous["pool"]}
+    invitees = k.invitees_of(previous)
+    out = []
+    for n, pos in enumerate(CHAIN_ANSWERED):
+        inv = roll[invitees[pos]]
+        commune, genre = inv["values"]
+        out.append(record(ticket("chain-panel", n), [genre, commune, DIPLOME[n % 3]], link=inv["ticket"]))
+    return out
+
+
+def stage_manifest(pool: list, open_pool: list, parent: dict | None, sealed_: bool = False,
+                   title: str = "Panel tiré parmi les volontaires") -> dict:
+    """The stage's lottery manifest over `pool`, its portfolio of 8 panels made from the values of
+    `open_pool` (the same people, open)."""
+    pf = lottery_portfolio(open_pool, STAGE_FEATURES, 4, False, 8, "chains/stage")
+    return manifest(title, {"name": "lottery", "portfolio": pf}, 4, 2, STAGE_FEATURES, pool,
+                    recipe=hex_recipe("graine du panel"), min_cell=5 if sealed_ else 1,
+                    sealed_=True if sealed_ else None, parent=parent)
+
+
+def other_value(values: list, v: str) -> str:
+    return values[(values.index(v) + 1) % len(values)]
+
+
+def gen_chains() -> dict:
+    previous = chain_previous()
+    parent = k.parent_json(previous, CHAIN_INHERITED)
+    invitees = k.invitees_of(previous)
+    roll = {r["ticket"]: r for r in previous["pool"]}
+    volunteers = chain_volunteers(previous)
+    honest = k.make_bundle(stage_manifest(volunteers, volunteers, parent), volunteers, STAGE_REVEAL)
+    cases = []
+
+    def add(name, bundle, expect, prev=None, prev_published=None, replacements=None):
+        prev = previous if prev is None else prev
+        pp = {"commitment": prev["commitment"]} if prev_published is None else prev_published
+        published = {"commitment": bundle["commitment"]}
+        out = k.verify_chain(prev, pp, bundle, published, replacements or [])
+        exp = {"verdict": out["verdict"], "previous_failed_step": k.failed_step(out["previous"]),
+               "failed_step": k.failed_step(out["report"]), "error_kind": out["report"]["error_kind"],
+               "statuses": {s["id"]: s["status"] for s in out["report"]["steps"]}, "responses": out["responses"]}
+        got = (exp["verdict"], exp["previous_failed_step"], exp["failed_step"], exp["error_kind"])
+        assert got == expect, (name, got, out["report"]["error"])
+        assert len(exp["statuses"]) == len(k.STEP_IDS)
+        case = {"name": name, "previous": prev, "previous_published": pp, "bundle": bundle, "published": published,
+                "replacements": replacements or [], "expect": exp}
+        cases.append(case)
+        return case
+
+    honest_case = add("honest_open", honest, ("valid_if", None, None, None))
+
+    # The stage sealed (4.1): the bundle opens the panel and the alternates; a replacement record
+    # (the alternates declined, then a panel member dropped out) opens the candidates the rule reads.
+    sealed_pool, private = seal_pool(volunteers)
+    sealed_m = stage_manifest(sealed_pool, volunteers, parent, sealed_=True, title="Panel scellé tiré parmi les volontaires")
+    sealed_b = k.make_bundle(sealed_m, sealed_pool, STAGE_REVEAL, private)
+    record_ = None
+    for t in sealed_b["result"]["selected"]:
+        r = k.make_replacement_record(sealed_b, list(sealed_b["result"]["alternates"]) + [t], openings=private)
+        if r["openings"]:
+            record_ = r
+            break
+    assert record_ is not None
+    sealed_case = add("honest_sealed", sealed_b, ("valid_if", None, None, None), replacements=[record_])
+
+    other = chain_previous("Invitations, un autre tirage", "chains/other")
+    assert other["commitment"] != previous["commitment"]
+    add("previous_other_draw", honest, ("invalid", None, "parent", "ParentMismatch"), prev=other)
+    broken = copy.deepcopy(previous)
+    broken["seed"] = "00" * 32
+    add("previous_fails", honest, ("invalid", "seed", "parent", "ParentMismatch"), prev=broken,
+        prev_published={"commitment": previous["commitment"]})
+    wrong = dict(parent, invitees=k.invitees_hash(previous["result"]["selected"]).hex())
+    add("parent_invitees_wrong", k.make_bundle(stage_manifest(volunteers, volunteers, wrong), volunteers, STAGE_REVEAL),
+        ("invalid", None, "parent", "ParentMismatch"))
+
+    def stage(pool, unchecked=False, parent_=parent):
+        m = stage_manifest(pool, [dict(r) for r in pool], parent_)
+        return unchecked_bundle(m, pool, STAGE_REVEAL) if unchecked else k.make_bundle(m, pool, STAGE_REVEAL)
+
+    # An invented volunteer without a link, as the sixth record.
+    pool = copy.deepcopy(volunteers)
+    pool.insert(5, record(ticket("chain-panel", 90), ["femme", COMMUNE[0], DIPLOME[1]]))
+    add("link_missing", stage(pool, unchecked=True), ("invalid", None, "links", "LinkMissing"))
+    # A second record for the invitee of the third record, with that invitee's values, as the seventh.
+    pool = copy.deepcopy(volunteers)
+    inv = roll[volunteers[2]["link"]]
+    pool.insert(6, record(ticket("chain-panel", 91), [inv["values"][1], inv["values"][0], DIPLOME[2]], link=inv["ticket"]))
+    add("duplicate_link", stage(pool, unchecked=True), ("invalid", None, "links", "DuplicateLink"))
+    # A record linked to a person of the roll who was not invited, with that person's values, as the fifth.
+    outsider = next(r for r in previous["pool"] if r["ticket"] not in invitees)
+    pool = copy.deepcopy(volunteers)
+    pool.insert(4, record(ticket("chain-panel", 92), [outsider["values"][1], outsider["values"][0], DIPLOME[0]],
+                          link=outsider["ticket"]))
+    add("not_invited", stage(pool), ("invalid", None, "links", "NotInvited"))
+    # An open record whose commune is not its invitee's.
+    pool = copy.deepcopy(volunteers)
+    pool[3]["values"][1] = other_value(COMMUNE, pool[3]["values"][1])
+    add("inherited_mismatch_open", stage(pool), ("invalid", None, "inherited", "InheritedMismatch"))
+    # In the sealed stage, a panel member whose genre is not its invitee's: its seal, the portfolio
+    # and the quotas follow its committed values. The first reveal that draws it.
+    changed = copy.deepcopy(volunteers)
+    j = 6
+    changed[j]["values"][0] = other_value(GENRE, changed[j]["values"][0])
+    spool, sprivate = seal_pool(changed)
+    sm = stage_manifest(spool, changed, parent, sealed_=True, title="Panel scellé tiré parmi les volontaires")
+    for i in itertools.count():
+        rv = hex_reveal(Det(f"chains/sealed-mismatch/{i}").hex(32))
+        b = k.make_bundle(sm, spool, rv, sprivate)
+        if changed[j]["ticket"] in b["result"]["selected"]:
+            break
+    add("inherited_mismatch_sealed", b, ("invalid", None, "inherited", "InheritedMismatch"))
+    # A pool whose manifest names no parent, and whose fourth record has a link.
+    pool = copy.deepcopy(volunteers)
+    for n, r in enumerate(pool):
+        if n != 3:
+            del r["link"]
+    add("unlinked_with_link", stage(pool, unchecked=True, parent_=None), ("invalid", None, "links", "LinkMissing"))
+
+    paths = gen_chain_paths(honest_case, sealed_case, private)
+    out = header(
+        "Linked stages (SPEC sections 5.3, 12.1, 12.5 and 13). " + CHAIN_RULE + ". " + SECRET_RULE + ". " + SALT_RULE
+        + ". cases: a chain verified as in 12.5: `previous` (the previous stage's bundle) with its published facts "
+        "`previous_published`, then `bundle` (the stage's bundle, section 14; null would mean no stage) with its "
+        "published facts `published` and its replacement records `replacements`, the previous stage given. "
+        "`expect`: the chain's `verdict` (valid, valid_if or invalid), `previous_failed_step` (the first failed step "
+        "of the previous stage's own report, or null), `failed_step` and `error_kind` of the stage's report (null "
+        "when no step failed), `statuses` (the status of each of the 15 steps of the stage's report, by step id: "
+        "passed, failed, skipped or not_checked) and `responses` (5.3: for each inherited feature in the stage "
+        "manifest's order and each of its values in the previous manifest's order, the invitees with that value and "
+        "the stage's records linked to one of them; the last row, feature and value null, gives the number of "
+        "invitees and the stage's pool_count; empty when a step failed). Cases: honest_open and honest_sealed (its "
+        "replacement record opens candidates beyond the alternates, whose inherited values are checked too), "
+        "previous_other_draw (another draw given as the previous stage), previous_fails (the previous stage's seed "
+        "tampered), parent_invitees_wrong (parent.invitees hashes the selected tickets without the alternates), "
+        "link_missing (an invented record without link), duplicate_link (two records with one link), not_invited "
+        "(a link to a person of the roll who was not invited), inherited_mismatch_open (an open record's commune "
+        "differs from its invitee's), inherited_mismatch_sealed (an opened panel member's genre differs from its "
+        "invitee's), unlinked_with_link (a manifest without parent whose pool has a record with a link). paths "
+        "(section 13, receipts across stages): `previous_receipt` (a receipt of the previous stage of the chain "
+        "`case`, or null) and `receipt` (a receipt of its stage, or null); `expect`: `error_kind` (ReceiptMismatch "
+        "when a receipt fails section 13's checks against its own stage, when the stage's record links to no invitee, "
+        "or when the two receipts are not one person's: the stage's link is not the previous receipt's ticket; else "
+        "null), `invited` ({place: selected or alternate, number: 1-based} from the previous receipt whose outcome "
+        "is selected or alternate, else null), `answered` (the ticket of the stage's record that links to an invited "
+        "previous receipt's ticket, else null) and `outcome` (the stage receipt's outcome: selected, alternate or "
+        "not_selected; null without a stage receipt). `invited` and `answered` come from the previous receipt only, "
+        "`outcome` from the stage's receipt only; all three are null when error_kind is set.")
+    out.update({"cases": cases, "paths": paths})
+    return out
+
+
+def gen_chain_paths(open_case: dict, sealed_case: dict, sealed_private: list) -> list:
+    paths = []
+
+    def receipt(bundle, ticket_, openings=None):
+        tickets = [r["ticket"] for r in bundle["pool"]]
+        i = tickets.index(ticket_)
+        return k.make_receipt(bundle, i, secret_of(ticket_), openings[i] if openings else None)
+
+    def add(name, case, previous_receipt, receipt_, expect):
+        out = k.check_path(case["previous"], case["bundle"], previous_receipt, receipt_)
+        exp = {"error_kind": out["error_kind"], "invited": out["invited"], "answered": out["answered"],
+               "outcome": out["outcome"]}
+        assert (exp["error_kind"], exp["outcome"]) == expect, (name, out)
+        paths.append({"name": name, "case": case["name"], "previous_receipt": previous_receipt, "receipt": receipt_,
+                      "expect": exp})
+
+    prev, stage = open_case["previous"], open_case["bundle"]
+    links = {r["link"]: r["ticket"] for r in stage["pool"]}
+    invitees = k.invitees_of(prev)
+    chosen = stage["result"]["selected"][0]
+    link = next(r["link"] for r in stage["pool"] if r["ticket"] == chosen)
+    add("volunteer_selected_both_receipts", open_case, receipt(prev, link), receipt(stage, chosen), (None, "selected"))
+    silent = next(t for t in invitees[::-1] if t not in links)
+    add("invited_not_answered", open_case, receipt(prev, silent), None, (None, None))
+    alternate = stage["result"]["alternates"][0]
+    add("stage_receipt_alone", open_case, None, receipt(stage, alternate), (None, "alternate"))
+    other = next(t for t in invitees if t in links and t != link)
+    add("two_people", open_case, receipt(prev, other), receipt(stage, chosen), ("ReceiptMismatch", None))
+    outsider = next(r["ticket"] for r in prev["pool"] if r["ticket"] not in invitees)
+    add("roll_not_invited", open_case, receipt(prev, outsider), None, (None, None))
+    sb = sealed_case["bundle"]
+    quiet = next(r["ticket"] for r in sb["pool"] if r["ticket"] not in sb["result"]["selected"] + sb["result"]["alternates"])
+    add("sealed_stage_receipt_alone", sealed_case, None, receipt(sb, quiet, sealed_private), (None, "not_selected"))
+    quiet_link = next(r["link"] for r in sb["pool"] if r["ticket"] == quiet)
+    add("sealed_both_receipts", sealed_case, receipt(prev, quiet_link), receipt(sb, quiet, sealed_private),
+        (None, "not_selected"))
+    return paths
+
+
 def build_all() -> dict:
     seed = gen_seed()
     draws = gen_draws()
@@ -2276,6 +2629,7 @@ def build_all() -> dict:
         "verify.json": gen_verify(),
         "pools.json": gen_pools(),
         "receipts.json": gen_receipts(draws),
+        "chains.json": gen_chains(),
     }
 
 

@@ -295,7 +295,7 @@ def test_merkle_structure():
     assert k.audit_path(6, L[:7]) == [N(L[4], L[5]), N(N(L[0], L[1]), N(L[2], L[3]))]
     # leaf/node domain separation
     rec = ("T", ["a"], None, bytes(32))
-    assert k.rec_bytes(rec) == k.enc_str("T") + k.enc_list(k.enc_str, ["a"]) + b"\x00" + bytes(32)
+    assert k.rec_bytes(rec) == k.enc_str("T") + k.enc_list(k.enc_str, ["a"]) + b"\x00" + bytes(32) + b"\x00"
     assert k.leaf_hash(rec) == hashlib.sha256(b"\x00" + k.enc_str("kleroterion/v2/record") + k.rec_bytes(rec)).digest()
 
 
@@ -590,8 +590,10 @@ def _seal_by_hand(ticket: str, values: list, salt: bytes) -> bytes:
 def _sealed_leaf_by_hand(r: dict) -> bytes:
     """4.1: SHA-256(0x00 || str("kleroterion/v2/sealed-record") || srec(r)), with hashlib only."""
     hh = r.get("household")
+    link = r.get("link")
     srec = (_str_by_hand(r["ticket"]) + bytes.fromhex(r["seal"])
-            + (b"\x00" if hh is None else b"\x01" + _str_by_hand(hh)) + bytes.fromhex(r["holder"]))
+            + (b"\x00" if hh is None else b"\x01" + _str_by_hand(hh)) + bytes.fromhex(r["holder"])
+            + (b"\x00" if link is None else b"\x01" + _str_by_hand(link)))
     return hashlib.sha256(b"\x00" + _str_by_hand("kleroterion/v2/sealed-record") + srec).digest()
 
 
@@ -624,13 +626,13 @@ def test_sealed_leaf_by_hand():
     r = {"ticket": "T-1", "values": [], "seal": seal.hex(), "household": "foyer-1", "holder": holder.hex()}
     rec = k.parse_record(r)
     assert k.is_sealed(rec) and rec[4] == seal
-    srec = b"\x00\x00\x00\x03T-1" + seal + b"\x01" + b"\x00\x00\x00\x07foyer-1" + holder
+    srec = b"\x00\x00\x00\x03T-1" + seal + b"\x01" + b"\x00\x00\x00\x07foyer-1" + holder + b"\x00"
     assert k.rec_bytes(rec) == srec
     leaf = hashlib.sha256(b"\x00" + b"\x00\x00\x00\x1ckleroterion/v2/sealed-record" + srec).digest()
     assert k.leaf_hash(rec) == leaf == _sealed_leaf_by_hand(r)
     # Without household: opt(str, household) is one zero byte.
     r2 = dict(r, household=None)
-    srec2 = b"\x00\x00\x00\x03T-1" + seal + b"\x00" + holder
+    srec2 = b"\x00\x00\x00\x03T-1" + seal + b"\x00" + holder + b"\x00"
     assert k.leaf_hash(k.parse_record(r2)) == hashlib.sha256(
         b"\x00" + b"\x00\x00\x00\x1ckleroterion/v2/sealed-record" + srec2).digest()
     # The open leaf of the same person differs (another text after 0x00, values instead of a seal).
@@ -669,8 +671,8 @@ def test_manifest_sealed_field():
     assert k.parse_manifest(m)["sealed"] is False
     assert k.manifest_bytes(k.parse_manifest(dict(m, sealed=False))) == absent
     sealed = k.manifest_bytes(k.parse_manifest(dict(m, sealed=True)))
-    # Section 5: bool(sealed) is the last byte of man(M), after u32(min_cell) (absent: 1).
-    assert absent[-5:] == b"\x00\x00\x00\x01\x00" and sealed == absent[:-1] + b"\x01"
+    # Section 5: bool(sealed) comes after u32(min_cell) (absent: 1), then opt(parent, parent) (absent: 0).
+    assert absent[-6:] == b"\x00\x00\x00\x01\x00\x00" and sealed == absent[:-2] + b"\x01\x00"
     assert k.commitment(k.parse_manifest(dict(m, sealed=True))) == hashlib.sha256(
         _str_by_hand("kleroterion/v2/manifest") + sealed).digest()
     # 5.1: sealed only with lottery (InvalidMethod); after the household rule's own check.
@@ -771,7 +773,7 @@ def test_sealed_openings_step():
     assert outcome(lambda bb: bb["openings"][0]["values"].__setitem__(0, "autre")) == ("openings", "UnknownValue")
     assert outcome(lambda bb: bb["openings"][0].update(salt="00")) == ("format", "UnreadableBundle")
     # The openings are not hashed into the transcript (11).
-    assert k.verify(b)["steps"][-2]["status"] == "passed"
+    assert {s["id"]: s["status"] for s in k.verify(b)["steps"]}["transcript"] == "passed"
     # An open pool has no openings; an empty list counts as none.
     o = _bundle(load("draws.json")["draws"][0])
     assert k.verify(dict(o, openings=[]))["valid"]
@@ -892,13 +894,256 @@ def test_vector_seals_follow_the_salt_rule():
         assert op["ticket"] == r["ticket"] and bytes.fromhex(op["salt"]) == make_vectors.salt_of(r["ticket"])
         assert _seal_by_hand(r["ticket"], op["values"], bytes.fromhex(op["salt"])).hex() == r["seal"]
     n = 0
+    profiles = ([[g, a] for g in make_vectors.GENRE for a in make_vectors.AGE]
+                + [[g, c, e] for g in make_vectors.GENRE for c in make_vectors.COMMUNE for e in make_vectors.DIPLOME])
     for c in load("pools.json")["cases"]:
         for r in c["pool"]:
             if "seal" in r and r["values"] == []:
                 n += 1
-                assert any(_seal_by_hand(r["ticket"], [g, a], make_vectors.salt_of(r["ticket"])).hex() == r["seal"]
-                           for g in make_vectors.GENRE for a in make_vectors.AGE), r
+                assert any(_seal_by_hand(r["ticket"], v, make_vectors.salt_of(r["ticket"])).hex() == r["seal"]
+                           for v in profiles), r
     assert n > 16
+
+
+# ---------------------------------------------------------------------------
+# Linked stages (sections 4, 5, 5.1, 5.3, 12.1, 12.3, 12.5 and 13)
+# ---------------------------------------------------------------------------
+
+def test_link_encoding_by_hand():
+    holder = k.holder_of(b"\x07" * 32)
+    base = {"ticket": "T-2", "values": ["femme"], "household": None, "holder": holder.hex()}
+    rec = k.parse_record(dict(base, link="T-1"))
+    assert k.link_of(rec) == "T-1"
+    body = b"\x00\x00\x00\x03T-2" + b"\x00\x00\x00\x01" + b"\x00\x00\x00\x05femme" + b"\x00" + holder
+    # Section 4: rec(r) ends with opt(str, link): 0x01 || str(link), or 0x00 without a link.
+    assert k.rec_bytes(rec) == body + b"\x01\x00\x00\x00\x03T-1"
+    assert k.rec_bytes(k.parse_record(base)) == body + b"\x00"
+    assert k.leaf_hash(rec) == hashlib.sha256(b"\x00" + _str_by_hand("kleroterion/v2/record") + body
+                                              + b"\x01" + _str_by_hand("T-1")).digest()
+    # The sealed form ends the same way (4.1), and the seal does not hold the link.
+    seal = k.seal_of("T-2", ["femme"], b"\x05" * 32)
+    sr = {"ticket": "T-2", "values": [], "seal": seal.hex(), "holder": holder.hex(), "link": "Ωμέγα"}
+    assert k.rec_bytes(k.parse_record(sr)) == (b"\x00\x00\x00\x03T-2" + seal + b"\x00" + holder + b"\x01"
+                                               + _str_by_hand("Ωμέγα"))
+    assert k.leaf_hash(k.parse_record(sr)) == _sealed_leaf_by_hand(sr)
+    # Section 14: `link` is absent when there is none (null is the wrong type); a link is a ticket (3).
+    raises("Json", k.parse_record, dict(base, link=None))
+    raises("InvalidText", k.parse_record, dict(base, link=""))
+    raises("InvalidText", k.parse_record, dict(base, link="x" * 129))
+    k.parse_record(dict(base, link="x" * 128))
+
+
+def test_invitees_hash_by_hand():
+    tickets = ["K7Q2-9XMF", "Pérols-001"]
+    message = b"\x00\x00\x00\x02" + _str_by_hand("K7Q2-9XMF") + _str_by_hand("Pérols-001")
+    assert k.invitees_bytes(tickets) == message
+    assert k.invitees_hash(tickets) == hashlib.sha256(_str_by_hand("kleroterion/v2/invitees") + message).digest()
+    assert k.invitees_hash(tickets[::-1]) != k.invitees_hash(tickets)
+    d = load("draws.json")["draws"][0]
+    assert k.invitees_of(_bundle(d)) == d["selected"] + d["alternates"]
+
+
+def _parent(inherited=("genre",)):
+    return {"commitment": "ab" * 32, "invitees": "cd" * 32, "inherited": list(inherited)}
+
+
+def test_parent_encoding_and_rules():
+    people, features = _sealed_people()
+    m = _lottery_manifest(people, features, [[0, 3], [1, 2]], household_rule=True)
+    plain = k.manifest_bytes(k.parse_manifest(m))
+    linked = k.manifest_bytes(k.parse_manifest(dict(m, parent=_parent())))
+    # Section 5: opt(parent, parent) last; parent(P) = raw32 || raw32 || list(str, inherited).
+    assert plain.endswith(b"\x00\x00\x00\x01\x00\x00")
+    assert linked == plain[:-1] + b"\x01" + b"\xab" * 32 + b"\xcd" * 32 + b"\x00\x00\x00\x01" + _str_by_hand("genre")
+    none = k.manifest_bytes(k.parse_manifest(dict(m, parent=_parent(()))))
+    assert none == plain[:-1] + b"\x01" + b"\xab" * 32 + b"\xcd" * 32 + b"\x00\x00\x00\x00"
+    assert k.commitment(k.parse_manifest(dict(m, parent=_parent()))) == hashlib.sha256(
+        _str_by_hand("kleroterion/v2/manifest") + linked).digest()
+    # 5.1: inherited names unique (DuplicateName), then each a feature (UnknownFeature); texts first.
+    raises("DuplicateName", k.parse_manifest, dict(m, parent=_parent(["genre", "genre"])))
+    raises("DuplicateName", k.parse_manifest, dict(m, parent=_parent(["âge", "genre", "âge"])))
+    raises("UnknownFeature", k.parse_manifest, dict(m, parent=_parent(["genre", "âge"])))
+    raises("InvalidText", k.parse_manifest, dict(m, parent=_parent(["ge\u0301nre", "genre", "genre"])))
+    # Section 14: absent when none (null is the wrong type); hashes of 32 bytes; no unknown field.
+    raises("Json", k.parse_manifest, dict(m, parent=None))
+    raises("InvalidHex", k.parse_manifest, dict(m, parent=dict(_parent(), invitees="cd" * 31)))
+    raises("Json", k.parse_manifest, dict(m, parent=dict(_parent(), previous="x")))
+    raises("Json", k.parse_manifest, dict(m, parent={"commitment": "ab" * 32, "invitees": "cd" * 32}))
+
+
+def test_links_rules():
+    rec = make_vectors.record
+    g = [("genre", ["f", "h"])]
+
+    def pool_of(links, parent=True):
+        pool = [rec(f"t{i}", ["f" if i % 2 else "h"], link=link) for i, link in enumerate(links)]
+        M = _pool_manifest(pool, g)
+        M["parent"] = _parent() if parent else None
+        return M, k.parse_pool(M, pool)
+
+    M, recs = pool_of(["a", "b", "c"])
+    assert k.check_links(M, recs) == 3 and k.check_links(M, recs, ["c", "b", "a", "z"]) == 3
+    M, recs = pool_of([None, None], parent=False)
+    assert k.check_links(M, recs) == 0
+
+    def first(links, invitees=None, parent=True):
+        M, recs = pool_of(links, parent)
+        try:
+            k.check_links(M, recs, invitees)
+        except k.KleroterionError as e:
+            return e.kind, e.message.split(",")[0]
+        return None
+
+    assert first(["a", None, "c"]) == ("LinkMissing", "record 2")
+    assert first([None, None, "c"], parent=False) == ("LinkMissing", "record 3")
+    assert first(["a", "b", "a"]) == ("DuplicateLink", "record 3")
+    assert first(["a", "b", "x"], ["a", "b"]) == ("NotInvited", "record 3")
+    # In pool order, the first record that fails is named, whatever its kind.
+    assert first(["x", "a", "a"], ["a"]) == ("NotInvited", "record 1")
+    assert first(["a", "a", None], ["b"]) == ("NotInvited", "record 1")
+    assert first(["a", "a", None], ["a"]) == ("DuplicateLink", "record 2")
+    assert first(["a", None, "a"]) == ("LinkMissing", "record 2")
+    # Without the invitees, only the presence and the uniqueness are checked.
+    assert first(["x", "y"]) is None
+
+
+def _chain():
+    v = load("chains.json")
+    by_name = {c["name"]: c for c in v["cases"]}
+    return v, by_name
+
+
+def test_linked_stage_without_previous():
+    """12.1, 12.3: without the previous stage, `parent` and `inherited` are skipped, `links` checks
+    the links alone, and the chain is listed to compare by hand (item 7, last)."""
+    _, by_name = _chain()
+    c = by_name["honest_open"]
+    report = k.verify(c["bundle"], c["published"])
+    status = {s["id"]: s["status"] for s in report["steps"]}
+    assert [s["id"] for s in report["steps"]] == k.STEP_IDS and len(k.STEP_IDS) == 15
+    assert (status["parent"], status["links"], status["inherited"]) == ("skipped", "passed", "skipped")
+    assert report["verdict"] == "valid_if"
+    assert report["by_hand"][-1]["subject"] == "previous"
+    assert report["by_hand"][-1]["value"] == c["bundle"]["manifest"]["parent"]["commitment"]
+    # With the previous stage, nothing is left to compare about the chain.
+    report = k.verify(c["bundle"], c["published"], None, {"bundle": c["previous"], "published": c["previous_published"]})
+    assert "previous" not in [i["subject"] for i in report["by_hand"]]
+    # Without previous stage, a record linked to someone never invited is not seen; a duplicate is.
+    dup = by_name["duplicate_link"]
+    assert k.failed_step(k.verify(dup["bundle"])) == "links"
+    assert k.verify(by_name["not_invited"]["bundle"])["valid"]
+    # An unlinked bundle: the three steps are skipped, with or without a previous stage.
+    d = _bundle(load("draws.json")["draws"][0])
+    for previous in (None, {"bundle": c["previous"], "published": c["previous_published"]}):
+        status = {s["id"]: s["status"] for s in k.verify(d, None, None, previous)["steps"]}
+        assert (status["parent"], status["links"], status["inherited"]) == ("skipped", "skipped", "skipped")
+
+
+def test_commit_checks_links():
+    """5.3: tools check the links at commit time (prepare, make_bundle)."""
+    _, by_name = _chain()
+    for name, kind in (("link_missing", "LinkMissing"), ("duplicate_link", "DuplicateLink"),
+                       ("unlinked_with_link", "LinkMissing")):
+        b = by_name[name]["bundle"]
+        raises(kind, k.make_bundle, b["manifest"], b["pool"], b["reveal"])
+    b = by_name["not_invited"]["bundle"]
+    assert k.make_bundle(b["manifest"], b["pool"], b["reveal"]) == b
+
+
+def test_parent_step_rules():
+    _, by_name = _chain()
+    c = by_name["honest_open"]
+    prev, stage = c["previous"], c["bundle"]
+    volunteers = stage["pool"]
+
+    def chain(parent, previous=prev, inherited_pool=volunteers):
+        m = make_vectors.stage_manifest(inherited_pool, inherited_pool, parent)
+        b = k.make_bundle(m, inherited_pool, make_vectors.STAGE_REVEAL)
+        return k.verify_chain(previous, {"commitment": previous["commitment"]}, b, {"commitment": b["commitment"]})
+
+    good = k.parent_json(prev, ["commune", "genre"])
+    assert chain(good)["valid"]
+    # An inherited name that is a feature of this manifest but not of the previous stage's.
+    out = chain(dict(good, inherited=["genre", "diplôme"]))
+    assert (k.failed_step(out["report"]), out["report"]["error_kind"]) == ("parent", "ParentMismatch")
+    # The invitees in another order hash to another value.
+    inv = k.invitees_of(prev)
+    out = chain(dict(good, invitees=k.invitees_hash(inv[::-1]).hex()))
+    assert out["report"]["error_kind"] == "ParentMismatch" and out["responses"] == []
+    # Inheriting only genre: the responses have one inherited feature.
+    out = chain(dict(good, inherited=["genre"]))
+    assert out["valid"] and {r["feature"] for r in out["responses"]} == {"genre", None}
+    # The previous stage verified against another published commitment fails its own manifest step.
+    out = k.verify_chain(prev, {"commitment": stage["commitment"]}, stage, c["published"])
+    assert k.failed_step(out["previous"]) == "manifest" and out["report"]["error_kind"] == "ParentMismatch"
+
+
+def test_sealed_previous_stage():
+    """5.3, 12.1: in a sealed previous stage, an invitee's values are the previous bundle's opening
+    of it; the response rates count them the same way."""
+    d = _sealed_draw()
+    prev = _bundle(d)
+    opened = {op["ticket"]: op["values"] for op in d["openings"]}
+    invitees = k.invitees_of(prev)
+    rec = make_vectors.record
+    pool = [rec(f"S2-{i}", [opened[t][0], ["oui", "non"][i % 2]], link=t) for i, t in enumerate(invitees[:5])]
+    features = [make_vectors.feat("genre", make_vectors.GENRE, [(0, 2), (0, 2)]),
+                make_vectors.feat("avis", ["oui", "non"], [(0, 2), (0, 2)])]
+    parent = k.parent_json(prev, ["genre"])
+    m = make_vectors.manifest("Étape après un tirage scellé", {"name": "uniform"}, 2, 1, features, pool,
+                              recipe=make_vectors.hex_recipe("g"), min_cell=1, parent=parent)
+    b = k.make_bundle(m, pool, make_vectors.hex_reveal("01"))
+    out = k.verify_chain(prev, {"commitment": prev["commitment"]}, b, {"commitment": b["commitment"]})
+    assert out["valid"] and out["verdict"] == "valid_if"
+    genres = [opened[t][0] for t in invitees]
+    assert out["responses"] == [
+        {"feature": "genre", "value": g, "invited": genres.count(g),
+         "volunteered": sum(1 for t in invitees[:5] if opened[t][0] == g)} for g in make_vectors.GENRE] + [
+        {"feature": None, "value": None, "invited": len(invitees), "volunteered": 5}]
+    bad = [dict(r) for r in pool]
+    bad[1]["values"] = [make_vectors.other_value(make_vectors.GENRE, bad[1]["values"][0]), bad[1]["values"][1]]
+    m2 = dict(m, pool={"root": make_vectors.pool_root(bad), "count": len(bad)})
+    b2 = k.make_bundle(m2, bad, make_vectors.hex_reveal("01"))
+    out = k.verify_chain(prev, {"commitment": prev["commitment"]}, b2, {"commitment": b2["commitment"]})
+    assert (k.failed_step(out["report"]), out["report"]["error_kind"]) == ("inherited", "InheritedMismatch")
+
+
+def test_chain_report_shape():
+    _, by_name = _chain()
+    c = by_name["honest_sealed"]
+    out = k.verify_chain(c["previous"], c["previous_published"], c["bundle"], c["published"], c["replacements"])
+    assert set(out) == {"verdict", "valid", "previous", "report", "responses"}
+    assert out["verdict"] == "valid_if" and out["valid"]
+    for row in out["responses"]:
+        assert set(row) == {"feature", "value", "invited", "volunteered"}
+    assert out["responses"][-1]["feature"] is None and out["responses"][-1]["value"] is None
+    assert out["responses"][-1]["volunteered"] == c["bundle"]["manifest"]["pool"]["count"]
+    # The replacement record's openings are checked against the invitees too (12.1 `inherited`).
+    status = {s["id"]: s["status"] for s in out["report"]["steps"]}
+    assert status["replacements"] == "passed" and status["inherited"] == "passed"
+    assert c["replacements"][0]["openings"]
+    inherited = [s for s in out["report"]["steps"] if s["id"] == "inherited"][0]
+    n = len(c["bundle"]["openings"]) + len(c["replacements"][0]["openings"])
+    assert inherited["computed"] == str(n)
+
+
+def test_stage_receipts():
+    _, by_name = _chain()
+    c = by_name["honest_open"]
+    stage = c["bundle"]
+    rc = k.make_receipt(stage, 0, make_vectors.secret_of(stage["pool"][0]["ticket"]))
+    assert rc["record"]["link"] and k.check_receipt(rc, stage)["matches"]
+    # The link is in the leaf: a receipt whose record's link was changed fails the proof (check 2).
+    other = dict(rc, record=dict(rc["record"], link=stage["pool"][1]["link"]))
+    assert k.check_receipt(other, stage)["check"] == 2
+    assert k.check_path(c["previous"], stage, None, other)["error_kind"] == "ReceiptMismatch"
+    # A receipt of the stage whose link is not an invitee: the not_invited case.
+    ni = by_name["not_invited"]
+    b = ni["bundle"]
+    i = next(j for j, r in enumerate(b["pool"]) if r["link"] not in k.invitees_of(ni["previous"]))
+    rc = k.make_receipt(b, i, make_vectors.secret_of(b["pool"][i]["ticket"]))
+    assert k.check_receipt(rc, b)["matches"]
+    assert k.check_path(ni["previous"], b, None, rc)["error_kind"] == "ReceiptMismatch"
 
 
 # ---------------------------------------------------------------------------
@@ -906,7 +1151,7 @@ def test_vector_seals_follow_the_salt_rule():
 # ---------------------------------------------------------------------------
 
 VECTOR_FILES = ["encoding.json", "merkle.json", "seed.json", "stream.json", "sampling.json", "draws.json",
-                "lottery.json", "verify.json", "pools.json", "receipts.json"]
+                "lottery.json", "verify.json", "pools.json", "receipts.json", "chains.json"]
 
 
 def _header(v):
@@ -920,15 +1165,22 @@ def test_vectors_headers():
         _header(load(name))
 
 
+def _parent_by_hand(P: dict) -> bytes:
+    """5: parent(P) = raw32(commitment) || raw32(invitees) || list(str, inherited), by hand."""
+    return (bytes.fromhex(P["commitment"]) + bytes.fromhex(P["invitees"]) + len(P["inherited"]).to_bytes(4, "big")
+            + b"".join(_str_by_hand(n) for n in P["inherited"]))
+
+
 def test_vectors_encoding():
     v = load("encoding.json")
     for c in cases(v, "records"):
         r = k.parse_record(c["record"])
         assert k.rec_bytes(r).hex() == c["bytes"]
         assert k.leaf_hash(r).hex() == c["leaf"]
-        # Section 4: holder = H("holder", raw32(secret)), the last 32 bytes of rec(r) (and srec(r)).
+        # Section 4: holder = H("holder", raw32(secret)), the 32 bytes of rec(r) (and srec(r)) before
+        # opt(str, link).
         assert k.holder_of(bytes.fromhex(c["secret"])) == r[3]
-        assert c["bytes"].endswith(r[3].hex())
+        assert c["bytes"].endswith((r[3] + k.enc_opt(k.enc_str, c["record"].get("link"))).hex())
         sealed = "seal" in c["record"]
         assert sealed == ("opening" in c) == ("seal_bytes" in c) == ("seal" in c)
         if sealed:
@@ -957,9 +1209,12 @@ def test_vectors_encoding():
     # Section 5: man(M) ends with u32(min_cell); absent means 1.
     floors = {c["manifest"].get("min_cell") for c in v["manifests"]}
     assert {None, 0, 1, 5} <= floors
-    # Section 5: man(M) ends with u32(min_cell) || bool(sealed); sealed absent means false.
+    # Section 5: man(M) ends with u32(min_cell) || bool(sealed) || opt(parent, parent); sealed
+    # absent means false, parent absent is one zero byte.
     for c in v["manifests"]:
         tail = k.enc_u32(c["manifest"].get("min_cell", 1)) + k.enc_bool(c["manifest"].get("sealed", False))
+        P = c["manifest"].get("parent")
+        tail += b"\x00" if P is None else b"\x01" + _parent_by_hand(P)
         assert c["bytes"].endswith(tail.hex())
     by_bytes = {}
     for c in v["manifests"]:
@@ -971,6 +1226,26 @@ def test_vectors_encoding():
         by_sealed.setdefault(c["bytes"], set()).add(c["manifest"].get("sealed"))
     assert any({None, False} <= x for x in by_sealed.values())
     assert all(c["manifest"]["method"]["name"] == "lottery" for c in v["manifests"] if c["manifest"].get("sealed"))
+    # Linked stages (5.3): records with a link, open and sealed, ending with 0x01 || str(link).
+    linked = [c for c in v["records"] if "link" in c["record"]]
+    assert any("seal" in c["record"] for c in linked) and any("seal" not in c["record"] for c in linked)
+    for c in linked:
+        assert c["bytes"].endswith(("01" + _str_by_hand(c["record"]["link"]).hex()))
+    for c in v["records"]:
+        if "link" not in c["record"]:
+            assert c["bytes"].endswith("00")
+    # Manifests with a parent, one inheriting nothing and one sealed.
+    parents = [c["manifest"]["parent"] for c in v["manifests"] if "parent" in c["manifest"]]
+    assert any(P["inherited"] == [] for P in parents) and len({len(P["inherited"]) for P in parents}) >= 3
+    assert any(c["manifest"].get("sealed") for c in v["manifests"] if "parent" in c["manifest"])
+    for c in cases(v, "invitees"):
+        message = len(c["tickets"]).to_bytes(4, "big") + b"".join(_str_by_hand(t) for t in c["tickets"])
+        assert message.hex() == c["bytes"] == k.invitees_bytes(c["tickets"]).hex()
+        assert hashlib.sha256(_str_by_hand("kleroterion/v2/invitees") + message).hexdigest() == c["hash"]
+        assert k.invitees_hash(c["tickets"]).hex() == c["hash"]
+    assert len({c["hash"] for c in v["invitees"]}) == len(v["invitees"])
+    assert {c["error"] for c in v["invalid_manifests"] if "parent" in c["manifest"]} == {
+        "DuplicateName", "UnknownFeature", "InvalidText"}
     for c in cases(v, "invalid_manifests"):
         raises(c["error"], k.parse_manifest, c["manifest"])
     for c in cases(v, "lottery_values"):
@@ -1408,11 +1683,14 @@ def test_vectors_pools():
     v = load("pools.json")
     for c in cases(v, "cases"):
         M = k.parse_manifest(c["manifest"])
+        # 5.2, then the links (5.3), as a tool checks a pool at commit time.
         if c["error"] is None:
-            recs = k.parse_pool(M, c["pool"])
+            recs = make_vectors.check_committed_pool(M, c["pool"])
         else:
-            raises(c["error"], k.parse_pool, M, c["pool"])
+            raises(c["error"], make_vectors.check_committed_pool, M, c["pool"])
             recs = [k.parse_record(r) for r in c["pool"]]
+        if c["error"] in ("LinkMissing", "DuplicateLink"):
+            k.parse_pool(M, c["pool"])  # the pool itself is valid (5.2)
         if c["smallest_cell"] is None:
             assert c["error"] not in (None, "SmallCells") and c["cell_sizes"] is None, c["name"]
             continue
@@ -1424,12 +1702,99 @@ def test_vectors_pools():
         floor = c["manifest"].get("min_cell", 1)
         assert (c["error"] == "SmallCells") == (c["floor_applies"] and c["smallest_cell"] < floor), c["name"]
     errors = {c["error"] for c in v["cases"]}
-    assert {None, "HouseholdTag", "SmallCells", "SealedRecord"} <= errors
+    assert {None, "HouseholdTag", "SmallCells", "SealedRecord", "LinkMissing", "DuplicateLink"} <= errors
+    # Linked pools: valid ones with a parent and a link on every record, and LinkMissing both ways.
+    linked = [c for c in v["cases"] if c["manifest"].get("parent") is not None]
+    assert any(c["error"] is None for c in linked) and any(c["error"] is None and c["manifest"].get("sealed")
+                                                          for c in linked)
+    assert all(all("link" in r for r in c["pool"]) for c in linked if c["error"] is None)
+    missing = [c for c in v["cases"] if c["error"] == "LinkMissing"]
+    assert {c["manifest"].get("parent") is None for c in missing} == {True, False}
+    assert all(all("link" not in r for r in c["pool"]) for c in v["cases"] if c["manifest"].get("parent") is None
+               and c["error"] != "LinkMissing")
     sealed_ok = [c for c in v["cases"] if c["manifest"].get("sealed") and c["error"] is None]
     assert sealed_ok and all(c["floor_applies"] for c in sealed_ok)
     assert any(c["manifest"].get("sealed") and c["error"] == "SmallCells" for c in v["cases"])
     assert any(not c["manifest"].get("sealed") and c["error"] == "SealedRecord" for c in v["cases"])
     assert any(not c["floor_applies"] for c in v["cases"] if c["floor_applies"] is not None)
+
+
+def test_vectors_chains():
+    v = load("chains.json")
+    assert set(v) == {"spec", "description", "generated_by", "cases", "paths"}
+    by_name = {}
+    for c in cases(v, "cases"):
+        assert list(c) == ["name", "previous", "previous_published", "bundle", "published", "replacements", "expect"]
+        assert c["name"] not in by_name
+        by_name[c["name"]] = c
+        out = k.verify_chain(c["previous"], c["previous_published"], c["bundle"], c["published"], c["replacements"])
+        e = c["expect"]
+        assert list(e) == ["verdict", "previous_failed_step", "failed_step", "error_kind", "statuses", "responses"]
+        assert out["verdict"] == e["verdict"], c["name"]
+        assert k.failed_step(out["previous"]) == e["previous_failed_step"], c["name"]
+        assert k.failed_step(out["report"]) == e["failed_step"], c["name"]
+        assert out["report"]["error_kind"] == e["error_kind"], c["name"]
+        assert list(e["statuses"]) == k.STEP_IDS and len(e["statuses"]) == 15
+        assert {s["id"]: s["status"] for s in out["report"]["steps"]} == e["statuses"], c["name"]
+        assert out["responses"] == e["responses"], c["name"]
+        # Every attack passes each step before the one named, and stops there.
+        statuses = list(e["statuses"].values())
+        if e["failed_step"] is not None:
+            i = k.STEP_IDS.index(e["failed_step"])
+            assert set(statuses[:i]) <= {"passed", "skipped"} and statuses[i] == "failed"
+            assert all(x == "not_checked" for x in statuses[i + 1:])
+            assert e["responses"] == []
+        else:
+            assert "failed" not in statuses and e["responses"]
+        # Every bundle is a self-consistent commitment: it verifies alone up to the links at least.
+        alone = k.verify(c["bundle"], c["published"])
+        assert k.failed_step(alone) in (None, "links"), c["name"]
+    assert {"honest_open", "honest_sealed", "previous_other_draw", "previous_fails", "parent_invitees_wrong",
+            "link_missing", "duplicate_link", "not_invited", "inherited_mismatch_open", "inherited_mismatch_sealed",
+            "unlinked_with_link"} <= set(by_name)
+    kinds = {(c["expect"]["failed_step"], c["expect"]["error_kind"]) for c in v["cases"]}
+    assert kinds == {(None, None), ("parent", "ParentMismatch"), ("links", "LinkMissing"), ("links", "DuplicateLink"),
+                     ("links", "NotInvited"), ("inherited", "InheritedMismatch")}
+    assert by_name["previous_fails"]["expect"]["previous_failed_step"] is not None
+    assert by_name["honest_sealed"]["bundle"]["manifest"]["sealed"]
+    assert by_name["inherited_mismatch_sealed"]["bundle"]["manifest"]["sealed"]
+    assert by_name["unlinked_with_link"]["expect"]["statuses"]["parent"] == "skipped"
+    # The responses of the honest chains, counted by hand (5.3).
+    for name in ("honest_open", "honest_sealed"):
+        c = by_name[name]
+        prev, stage = c["previous"], c["bundle"]
+        pm = prev["manifest"]
+        fnames = [f["name"] for f in pm["features"]]
+        invitees = prev["result"]["selected"] + prev["result"]["alternates"]
+        values = {r["ticket"]: r["values"] for r in prev["pool"]}
+        links = [r["link"] for r in stage["pool"]]
+        rows = []
+        for f in stage["manifest"]["features"]:
+            if f["name"] in stage["manifest"]["parent"]["inherited"]:
+                j = fnames.index(f["name"])
+                for val in pm["features"][j]["values"]:
+                    rows.append({"feature": f["name"], "value": val["value"],
+                                 "invited": sum(values[t][j] == val["value"] for t in invitees),
+                                 "volunteered": sum(values[t][j] == val["value"] for t in links)})
+        rows.append({"feature": None, "value": None, "invited": len(invitees), "volunteered": len(stage["pool"])})
+        assert c["expect"]["responses"] == rows
+        assert c["expect"]["verdict"] == "valid_if"
+    for p in cases(v, "paths"):
+        assert list(p) == ["name", "case", "previous_receipt", "receipt", "expect"]
+        c = by_name[p["case"]]
+        out = k.check_path(c["previous"], c["bundle"], p["previous_receipt"], p["receipt"])
+        assert {key: out[key] for key in ("error_kind", "invited", "answered", "outcome")} == p["expect"], p["name"]
+        for rc in (p["previous_receipt"], p["receipt"]):
+            if rc is not None:
+                assert bytes.fromhex(rc["secret"]) == make_vectors.secret_of(rc["record"]["ticket"])
+    paths = {p["name"]: p for p in v["paths"]}
+    both = paths["volunteer_selected_both_receipts"]
+    assert both["previous_receipt"] and both["receipt"] and both["expect"]["outcome"] == "selected"
+    assert both["expect"]["answered"] == both["receipt"]["record"]["ticket"]
+    assert paths["invited_not_answered"]["receipt"] is None and paths["invited_not_answered"]["expect"]["invited"]
+    assert paths["stage_receipt_alone"]["previous_receipt"] is None
+    assert paths["two_people"]["expect"]["error_kind"] == "ReceiptMismatch"
+    assert {p["expect"]["outcome"] for p in v["paths"]} == {"selected", "alternate", "not_selected", None}
 
 
 def _pool_manifest(pool, features, household_rule=False, min_cell=None):
@@ -1475,7 +1840,7 @@ def test_household_tags_and_floor():
     raises("SmallCells", k.parse_pool, _pool_manifest(tagged, [], household_rule=True, min_cell=2), tagged)
     # The encoding: u32(min_cell) then bool(sealed), last; min_cell absent equals 1.
     assert k.manifest_bytes(_pool_manifest(uniq, g)) == k.manifest_bytes(_pool_manifest(uniq, g, min_cell=1))
-    assert k.manifest_bytes(_pool_manifest(uniq, g, min_cell=5)).endswith(b"\x00\x00\x00\x05\x00")
+    assert k.manifest_bytes(_pool_manifest(uniq, g, min_cell=5)).endswith(b"\x00\x00\x00\x05\x00\x00")
     # A record without holder is malformed; the holder is 32 bytes.
     raises("Json", k.parse_record, {"ticket": "a", "values": []})
     raises("InvalidHex", k.parse_record, {"ticket": "a", "values": [], "holder": "00" * 31})

@@ -314,11 +314,7 @@ pub fn seal(people: &People, quotas: &Quotas, options: &CommitOptions) -> Result
         file: people.file.clone(),
         features: people.features.clone(),
     };
-    let mut intake =
-        Intake::new(quotas, source, options.tickets.clone()).with_sealed(options.sealed);
-    if let Some(previous) = &options.previous {
-        intake = intake.with_previous(previous);
-    }
+    let mut intake = Intake::for_commit(quotas, source, options);
     for p in &people.people {
         intake.add(p)?;
     }

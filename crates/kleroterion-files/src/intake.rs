@@ -76,6 +76,16 @@ impl<'a> Intake<'a> {
         self
     }
 
+    /// An empty intake for a commit with these options: its tickets, sealed features and
+    /// previous stage.
+    pub fn for_commit(quotas: &'a Quotas, source: Source, options: &'a CommitOptions) -> Self {
+        let intake = Self::new(quotas, source, options.tickets.clone()).with_sealed(options.sealed);
+        match &options.previous {
+            Some(previous) => intake.with_previous(previous),
+            None => intake,
+        }
+    }
+
     /// Seals the features (SPEC.md section 4.1): every person gets a salt and their record a
     /// seal. Call it before taking anyone in.
     pub fn with_sealed(mut self, sealed: bool) -> Self {

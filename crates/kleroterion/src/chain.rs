@@ -218,9 +218,11 @@ pub fn responses<'a>(previous: &'a Bundle, bundle: &Bundle) -> Vec<Response> {
 pub struct Path {
     /// The previous stage's receipt checked (the person was on its pool), when given.
     pub previous: Option<ReceiptCheck>,
-    /// Where the person stands among the previous stage's invitees; `None`: not invited.
+    /// From the previous receipt: where the person stands among the previous stage's
+    /// invitees; `None` when they were not invited or no previous receipt was given.
     pub invited: Option<Place>,
-    /// The ticket of this stage's record that links to the person, when they answered.
+    /// From the previous receipt of an invited person: the ticket of this stage's record that
+    /// links to them, when they answered.
     pub answered: Option<String>,
     /// This stage's receipt checked, when given.
     pub current: Option<ReceiptCheck>,
@@ -269,14 +271,18 @@ pub fn check_path(
             });
         }
     };
-    let invited = link.and_then(|l| index.get(l)).map(|i| i.place);
-    let answered = match receipt {
-        Some(r) => Some(r.record.ticket.clone()),
-        None => bundle
+    // What the previous receipt says: invited, and then whether a record links to it.
+    let invited = earlier
+        .as_ref()
+        .and_then(|e| index.get(e.ticket.as_str()))
+        .map(|i| i.place);
+    let answered = match invited {
+        Some(_) => bundle
             .pool
             .iter()
             .find(|r| r.link.as_deref() == link)
             .map(|r| r.ticket.clone()),
+        None => None,
     };
     Ok(Path {
         previous: earlier,

@@ -123,19 +123,20 @@ pub(super) fn links_step(bundle: &Bundle, invitees: Option<&Invitees<'_>>) -> St
     if m.parent.is_none() && bundle.pool.iter().all(|r| r.link.is_none()) {
         return Ok(skipped(NO_PARENT));
     }
-    check_links(m, &bundle.pool)?;
-    let Some(index) = invitees else {
-        return Ok(Done::passed(
-            (),
-            alloc::vec![
-                format!("{} records, each with a link of its own", bundle.pool.len()),
-                NOT_GIVEN.into(),
-            ],
-        ));
-    };
+    // One pass in pool order: the first record that fails anything is named.
+    let mut seen = BTreeMap::new();
     for r in &bundle.pool {
-        let link = r.link.as_deref().unwrap_or_default();
-        if !index.contains_key(link) {
+        check_links(m, core::slice::from_ref(r))?;
+        let Some(link) = r.link.as_deref() else {
+            continue;
+        };
+        if seen.insert(link, ()).is_some() {
+            return Err(Failure::from(crate::error::Error::DuplicateLink {
+                ticket: r.ticket.clone(),
+                link: link.into(),
+            }));
+        }
+        if invitees.is_some_and(|index| !index.contains_key(link)) {
             return Err(Failure::new(
                 ErrorKind::NotInvited,
                 format!(
@@ -146,6 +147,15 @@ pub(super) fn links_step(bundle: &Bundle, invitees: Option<&Invitees<'_>>) -> St
             ));
         }
     }
+    let Some(index) = invitees else {
+        return Ok(Done::passed(
+            (),
+            alloc::vec![
+                format!("{} records, each with a link of its own", bundle.pool.len()),
+                NOT_GIVEN.into(),
+            ],
+        ));
+    };
     Ok(Done::passed(
         (),
         alloc::vec![format!(
@@ -168,20 +178,22 @@ pub(super) fn inherited_step(
     let (Some(index), Some(prev)) = (invitees, previous) else {
         return Ok(skipped(NOT_GIVEN));
     };
-    let columns: Vec<(usize, usize, &str)> = bundle
-        .manifest
-        .features
+    let columns: Vec<(usize, usize, &str)> = parent
+        .inherited
         .iter()
-        .enumerate()
-        .filter(|(_, f)| parent.inherited.contains(&f.name))
-        .filter_map(|(here, f)| {
+        .filter_map(|name| {
+            let here = bundle
+                .manifest
+                .features
+                .iter()
+                .position(|f| &f.name == name)?;
             let there = prev
                 .bundle
                 .manifest
                 .features
                 .iter()
-                .position(|g| g.name == f.name)?;
-            Some((here, there, f.name.as_str()))
+                .position(|g| &g.name == name)?;
+            Some((here, there, name.as_str()))
         })
         .collect();
     if columns.is_empty() {
