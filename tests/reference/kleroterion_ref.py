@@ -2683,10 +2683,11 @@ def previous_invitee_values(Mp: dict, recs_p: list, pb: dict) -> dict:
 
 
 def response_rates(previous_bundle: dict, bundle: dict) -> list:
-    """5.3: for each inherited feature (in this manifest's order) and each of its values (in the
-    previous manifest's order), the invitees with that value and this pool's records linked to
-    one of them; then the total row (feature and value None): the number of invitees and
-    pool_count. Both bundles are taken to verify as a chain."""
+    """5.3: for each feature of the previous stage (in its manifest's order, inherited or not)
+    and each of its values in that order, the invitees with that value and this pool's records
+    linked to one of them; then the total row (feature and value None): the number of invitees
+    and pool_count. Only the previous stage's values and the links are read. Both bundles are
+    taken to verify as a chain."""
     M = parse_manifest(bundle["manifest"])
     Mp = parse_manifest(previous_bundle["manifest"])
     recs = [parse_record(r) for r in bundle["pool"]]
@@ -2694,17 +2695,12 @@ def response_rates(previous_bundle: dict, bundle: dict) -> list:
     invitee_values = previous_invitee_values(Mp, recs_p, previous_bundle)
     invitees = invitees_of(previous_bundle)
     links = [link_of(r) for r in recs]
-    theirs = [f["name"] for f in Mp["features"]]
     rows = []
-    for f in M["features"]:
-        if f["name"] not in M["parent"]["inherited"]:
-            continue
-        fp = Mp["features"][theirs.index(f["name"])]
-        j = theirs.index(f["name"])
+    for j, fp in enumerate(Mp["features"]):
         for v in fp["values"]:
             invited = sum(1 for t in invitees if invitee_values[t][j] == v["value"])
             volunteered = sum(1 for link in links if link in invitee_values and invitee_values[link][j] == v["value"])
-            rows.append({"feature": f["name"], "value": v["value"], "invited": invited, "volunteered": volunteered})
+            rows.append({"feature": fp["name"], "value": v["value"], "invited": invited, "volunteered": volunteered})
     rows.append({"feature": None, "value": None, "invited": len(invitees), "volunteered": M["pool_count"]})
     return rows
 

@@ -1070,9 +1070,9 @@ def test_parent_step_rules():
     inv = k.invitees_of(prev)
     out = chain(dict(good, invitees=k.invitees_hash(inv[::-1]).hex()))
     assert out["report"]["error_kind"] == "ParentMismatch" and out["responses"] == []
-    # Inheriting only genre: the responses have one inherited feature.
+    # Inheriting only genre: the responses still cover every feature of the previous stage.
     out = chain(dict(good, inherited=["genre"]))
-    assert out["valid"] and {r["feature"] for r in out["responses"]} == {"genre", None}
+    assert out["valid"] and {r["feature"] for r in out["responses"]} == {"commune", "genre", None}
     # The previous stage verified against another published commitment fails its own manifest step.
     out = k.verify_chain(prev, {"commitment": stage["commitment"]}, stage, c["published"])
     assert k.failed_step(out["previous"]) == "manifest" and out["report"]["error_kind"] == "ParentMismatch"
@@ -1095,11 +1095,14 @@ def test_sealed_previous_stage():
     b = k.make_bundle(m, pool, make_vectors.hex_reveal("01"))
     out = k.verify_chain(prev, {"commitment": prev["commitment"]}, b, {"commitment": b["commitment"]})
     assert out["valid"] and out["verdict"] == "valid_if"
-    genres = [opened[t][0] for t in invitees]
-    assert out["responses"] == [
-        {"feature": "genre", "value": g, "invited": genres.count(g),
-         "volunteered": sum(1 for t in invitees[:5] if opened[t][0] == g)} for g in make_vectors.GENRE] + [
-        {"feature": None, "value": None, "invited": len(invitees), "volunteered": 5}]
+    expected = []
+    for j, f in enumerate(prev["manifest"]["features"]):
+        for v in f["values"]:
+            expected.append({"feature": f["name"], "value": v["value"],
+                             "invited": sum(1 for t in invitees if opened[t][j] == v["value"]),
+                             "volunteered": sum(1 for t in invitees[:5] if opened[t][j] == v["value"])})
+    expected.append({"feature": None, "value": None, "invited": len(invitees), "volunteered": 5})
+    assert out["responses"] == expected
     bad = [dict(r) for r in pool]
     bad[1]["values"] = [make_vectors.other_value(make_vectors.GENRE, bad[1]["values"][0]), bad[1]["values"][1]]
     m2 = dict(m, pool={"root": make_vectors.pool_root(bad), "count": len(bad)})
@@ -1769,13 +1772,11 @@ def test_vectors_chains():
         values = {r["ticket"]: r["values"] for r in prev["pool"]}
         links = [r["link"] for r in stage["pool"]]
         rows = []
-        for f in stage["manifest"]["features"]:
-            if f["name"] in stage["manifest"]["parent"]["inherited"]:
-                j = fnames.index(f["name"])
-                for val in pm["features"][j]["values"]:
-                    rows.append({"feature": f["name"], "value": val["value"],
-                                 "invited": sum(values[t][j] == val["value"] for t in invitees),
-                                 "volunteered": sum(values[t][j] == val["value"] for t in links)})
+        for j, name in enumerate(fnames):
+            for val in pm["features"][j]["values"]:
+                rows.append({"feature": name, "value": val["value"],
+                             "invited": sum(values[t][j] == val["value"] for t in invitees),
+                             "volunteered": sum(values[t][j] == val["value"] for t in links)})
         rows.append({"feature": None, "value": None, "invited": len(invitees), "volunteered": len(stage["pool"])})
         assert c["expect"]["responses"] == rows
         assert c["expect"]["verdict"] == "valid_if"

@@ -23,9 +23,9 @@
 //! }];
 //! let records = [
 //!     Record { ticket: "A".into(), values: vec!["woman".into()], seal: None, household: None,
-//!              holder: Digest::from_array([1; 32]) },
+//!              holder: Digest::from_array([1; 32]), link: None },
 //!     Record { ticket: "B".into(), values: vec!["man".into()], seal: None, household: Some("H-1".into()),
-//!              holder: Digest::from_array([2; 32]) },
+//!              holder: Digest::from_array([2; 32]), link: None },
 //! ];
 //! let mut builder = PoolBuilder::new(&features);
 //! for r in &records {

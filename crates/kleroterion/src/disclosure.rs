@@ -19,6 +19,7 @@
 //!     seal: None,
 //!     household: None,
 //!     holder: Digest::from_array([0; 32]),
+//!     link: None,
 //! };
 //! let records = [record("A", "young"), record("B", "young"), record("C", "old")];
 //! let pool = ResolvedPool::new(&features, &records)?;
