@@ -663,7 +663,7 @@ fn demo_example(dir: &Path, demo: &Path, stage: u32) -> Res<Example> {
     let bundle = Bundle::from_json(&text)?;
     write(dir, &format!("{id}.json"), &text)?;
 
-    let mut names: Vec<PathBuf> = std::fs::read_dir(stage_dir.join("receipts"))?
+    let mut names: Vec<PathBuf> = std::fs::read_dir(stage_dir.join("commit/private/receipts"))?
         .map(|e| e.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
     names.retain(|p| p.extension().is_some_and(|e| e == "json"));

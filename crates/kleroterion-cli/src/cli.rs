@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read people and quotas, assign tickets, and write the manifest, pool, receipts and ticket map.
-    Commit(CommitArgs),
+    Commit(Box<CommitArgs>),
     /// Draw from a committed manifest once the randomness is revealed; write the bundle and CSVs.
     Draw(DrawArgs),
     /// Recompute a bundle step by step; exit non-zero on any mismatch.
@@ -365,6 +365,10 @@ pub struct DemoArgs {
     /// The folder for every artefact.
     #[arg(long, default_value = "kleroterion-demo")]
     pub out: PathBuf,
+    /// Replace the output of an earlier demo run in that folder (a folder holding anything
+    /// else is refused).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// LEXIMIN's time limit, shared by `commit --method lottery` and `fair`.

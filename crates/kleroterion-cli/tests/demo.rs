@@ -31,15 +31,15 @@ fn demo_runs_end_to_end_and_its_bundles_verify() {
     }
 }
 
-/// The demo's stage-2 instance rebuilt from the files it wrote (features and quotas from the
-/// manifest, households from the pool and values from the private openings, in pool order, as
-/// the demo built it).
+/// The demo's stage-2 instance rebuilt from the commit folder it wrote (features and quotas
+/// from the manifest, households from the pool and values from the private openings, in pool
+/// order, as the commit built it).
 fn stage2_instance(dir: &std::path::Path) -> (kleroterion_fair::Instance, Vec<Vec<u32>>) {
     let read = |name: &str| -> Value {
         serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
     };
-    let manifest = read("manifest.json");
-    let pool = read("pool.json");
+    let manifest = read("commit/manifest.json");
+    let pool = read("commit/pool.json");
     let features: Vec<kleroterion_fair::Feature> = manifest["features"]
         .as_array()
         .unwrap()
@@ -70,7 +70,7 @@ fn stage2_instance(dir: &std::path::Path) -> (kleroterion_fair::Instance, Vec<Ve
     let mut households = Vec::new();
     // The stage-2 features are sealed: the values are in the organiser's private openings,
     // in pool order.
-    let openings = read("private-openings.json");
+    let openings = read("commit/private/openings.json");
     let openings = openings["openings"].as_array().unwrap();
     assert_eq!(openings.len(), records.len());
     for (r, o) in records.iter().zip(openings) {

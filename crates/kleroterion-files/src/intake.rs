@@ -365,6 +365,17 @@ impl Sealed {
         }
     }
 
+    /// The receipt of the person of data row `row` (in the order they were taken in), when
+    /// there is one: a few receipts without making everyone's.
+    pub fn receipt_of_row(&self, row: usize) -> Option<Result<Receipt>> {
+        let pos = self.pool.roster.position_of_row(row)? as usize;
+        let size = self.pool.blocks.block_size();
+        Some(
+            self.block_receipts(pos / size)
+                .map(|mut block| block.swap_remove(pos % size)),
+        )
+    }
+
     /// Every receipt, in pool order, each with its inclusion proof (the tree's levels are
     /// rebuilt one block at a time).
     pub fn receipts(&self) -> impl Iterator<Item = Result<Receipt>> + '_ {

@@ -13,6 +13,7 @@ pub fn run(ctx: &Context, a: &DemoArgs) -> Result<()> {
     let opts = DemoOptions {
         out: a.out.clone(),
         quiet: ctx.quiet,
+        replace: a.force,
     };
     let mut bars: HashMap<&'static str, Spinner> = HashMap::new();
     let mut current: Option<&'static str> = None;

@@ -34,6 +34,14 @@ pub enum DemoError {
         /// The protocol error.
         source: kleroterion::Error,
     },
+    /// The public workflow (commit, draw) refused the demo's files.
+    #[error("{stage}: {source}")]
+    Files {
+        /// Which stage.
+        stage: &'static str,
+        /// The files crate's error, which names the file, the line and the fix.
+        source: kleroterion_files::FileError,
+    },
     /// The fair distribution could not be computed.
     #[error("stage 2: fair panel distribution: {0}")]
     Fair(#[from] kleroterion_fair::FairError),

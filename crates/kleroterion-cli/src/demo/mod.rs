@@ -1,11 +1,14 @@
 //! `kleroterion demo`: the Montpellier convention of 2023, played from start to end.
 //!
-//! A synthetic electoral roll of about 320,000 registered voters is built from INSEE figures;
-//! stage 1 draws 2,000 invitations stratified by commune; simulated answers give a few hundred
-//! volunteers; stage 2 draws a panel of 40 under quotas with the household rule, from a
-//! LEXIMIN lottery of 1,000 panels. Each stage is committed, revealed with recorded real
-//! public randomness (a drand quicknet round and a EuroMillions draw), drawn, written to disk
-//! and verified from the files written. A Markdown and an HTML report close the run.
+//! A synthetic electoral roll of about 320,000 registered voters is built from INSEE figures and
+//! written as a people file; stage 1 draws 2,000 invitations stratified by commune; simulated
+//! answers give a few hundred volunteers, written as a second people file; stage 2 draws a panel
+//! of 40 under quotas from a LEXIMIN lottery of 1,000 panels, each volunteer linked to the
+//! stage-1 ticket that invited them (SPEC.md section 5.3). The demo only makes those files: each
+//! stage then runs the public workflow of the files crate, the calls behind `kleroterion
+//! commit`, `draw` and `verify`, with recorded real public randomness (a drand quicknet round
+//! and a EuroMillions draw), and stage 2 is verified as a chain with stage 1. A Markdown and an
+//! HTML report close the run.
 
 /// Where the demo writes, and whether it reports progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +17,8 @@ pub struct DemoOptions {
     pub out: std::path::PathBuf,
     /// Report no progress.
     pub quiet: bool,
+    /// Replace the output of an earlier demo run in `out`.
+    pub replace: bool,
 }
 
 /// Everything the demo produced: paths, commitments, verification results and tables.
@@ -56,7 +61,6 @@ pub fn run(
 
 mod data;
 mod error;
-mod portfolio;
 mod randomness;
 mod report;
 mod respondents;
@@ -66,9 +70,9 @@ mod summary;
 
 use std::time::{Duration, Instant};
 
-use kleroterion::merkle::MerkleTree;
-use kleroterion::{
-    Allocation, Feature, Manifest, Method, PoolCommitment, Purpose, Record, ValueQuota,
+use kleroterion::{Allocation, Purpose, TicketKey};
+use kleroterion_files::{
+    CommitOptions, IdColumn, MethodChoice, PeopleOptions, PreviousStage, TicketSource,
 };
 
 pub use error::DemoError;
@@ -87,15 +91,14 @@ pub struct DemoProgress {
 }
 
 /// The steps, in the order they run.
-pub const STEPS: [&str; 12] = [
+pub const STEPS: [&str; 11] = [
     "roll",
     "stage 1: commit",
     "stage 1: draw",
     "stage 1: verify",
     "stage 1: receipts",
     "answers",
-    "stage 2: LEXIMIN",
-    "stage 2: commit",
+    "stage 2: LEXIMIN and commit",
     "stage 2: draw",
     "stage 2: verify",
     "stage 2: receipts",
@@ -117,7 +120,8 @@ pub struct DemoConfig {
     pub lottery_panels: u32,
     /// Example receipts written at stage 1 (everyone gets one at stage 2).
     pub stage1_receipts: usize,
-    /// Time allowed to LEXIMIN before falling back to the greedy method.
+    /// Time allowed to LEXIMIN; past it, the partial distribution is rounded, and the report
+    /// says so.
     pub leximin_time_limit: Duration,
     /// The disclosure floor of stage 1's pool (commune, gender and age band of each voter):
     /// the default of 5 holds on the full roll; a scaled-down roll has smaller cells, and its
@@ -191,6 +195,7 @@ pub fn run_with(
         clock = Instant::now();
     };
 
+    prepare_out(opts)?;
     let fig = data::Figures::load()?;
     let roll = roll::Roll::build(&fig, config.roll_scale_per_mille, &mut |d, t| {
         report("roll", d, t)
@@ -204,61 +209,11 @@ pub fn run_with(
     }
     lap("roll", &mut timings);
 
-    // Stage 1: invitations, stratified by commune.
+    // Stage 1: invitations, stratified by commune, from the roll written as a people file.
     let r1 = randomness::stage_randomness(randomness::STAGE1)?;
-    let records1: Vec<Record> = roll
-        .people
-        .iter()
-        .zip(&roll.tickets)
-        .map(|(p, t)| Record {
-            link: None,
-            seal: None,
-            ticket: t.clone(),
-            values: vec![
-                fig.communes[usize::from(p.commune)].name.clone(),
-                fig.features[0].values[usize::from(p.values[0])].clone(),
-                fig.features[1].values[usize::from(p.values[1])].clone(),
-            ],
-            household: None,
-            holder: kleroterion::tickets::holder_of(&roll::receipt_secret(t)),
-        })
-        .collect();
-    let tree1 =
-        MerkleTree::from_records(&records1).map_err(DemoError::protocol("stage 1: commit"))?;
     let k1 = config.invitations;
-    // The roll gives each voter's commune, gender and age band: the draw is stratified by
-    // commune, and the panel's stage inherits gender and age from these records.
-    let informative = |name: &str, values: &[String]| Feature {
-        name: name.into(),
-        values: values
-            .iter()
-            .map(|v| ValueQuota {
-                value: v.clone(),
-                min: 0,
-                max: k1,
-            })
-            .collect(),
-    };
-    let communes: Vec<String> = fig.communes.iter().map(|c| c.name.clone()).collect();
-    let manifest1 = Manifest::new(
-        "Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): invitations",
-        Method::Stratified { feature: "commune".into(), allocation: Allocation::LargestRemainder },
-        k1,
-        vec![
-            informative("commune", &communes),
-            informative(INHERITED[0], &fig.features[0].values),
-            informative(INHERITED[1], &fig.features[1].values),
-        ],
-        pool_commitment(&tree1, records1.len())?,
-    )
-    .with_announced_at(r1.plan.announced_at)
-    .with_alternates(0)
-    .with_household_rule(false)
-    .with_randomness(r1.recipe.clone())
-    .with_purpose(Purpose::Replay)
-    .with_min_cell(config.stage1_min_cell);
-    let n1 = records1.len() as u32;
-    let mut sample1: Vec<u32> = (0..config.stage1_receipts as u32)
+    let n1 = roll.people.len();
+    let mut sample1: Vec<usize> = (0..config.stage1_receipts)
         .map(|i| i * (n1 / 5).max(1))
         .filter(|&i| i < n1)
         .collect();
@@ -266,88 +221,89 @@ pub fn run_with(
     let s1 = stage::run(
         stage::StageInput {
             dir: opts.out.join("stage1-invitations"),
-            manifest: manifest1,
-            records: &records1,
-            tree: &tree1,
+            people: roll_csv(&fig, &roll),
+            quotas: informative_quotas(&fig, k1),
+            read: PeopleOptions {
+                id: IdColumn::Named("id".into()),
+                extra_features: vec!["commune".into()],
+                ..PeopleOptions::default()
+            },
+            options: commit_options(
+                k1,
+                MethodChoice::Stratified {
+                    feature: "commune".into(),
+                    allocation: Allocation::LargestRemainder,
+                },
+                "Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): invitations",
+                &r1,
+                "kleroterion demo: ticket key 1",
+            )
+            .with_allow_small_cells(config.stage1_min_cell),
             reveal: r1.reveal.clone(),
-            compact: true,
-            receipts: sample1,
-            openings: None,
+            receipts: stage::Receipts::Rows(sample1),
             stage: "stage 1",
             lottery: randomness::published_lottery(r1.plan),
             previous: None,
         },
         &mut |step, d, t| report(stage_step(1, step), d, t),
     )?;
-    drop(tree1);
     lap("stage 1", &mut timings);
 
-    // The answers.
-    let by_ticket: std::collections::HashMap<&str, usize> = roll
-        .tickets
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_str(), i))
-        .collect();
-    let invited: Vec<usize> = s1
-        .bundle
-        .result
-        .selected
-        .iter()
-        .filter_map(|t| by_ticket.get(t.as_str()).copied())
-        .collect();
+    // The answers of the invited (the ids of the draw's private lists).
+    let invited: Vec<usize> = s1.ids.iter().filter_map(|id| roll_index(id)).collect();
     let answers = respondents::simulate(&roll, &invited);
     report("answers", 1, 1);
     let k2 = config.panel_size;
-    let mut pool2 = respondents::panel_pool(&fig, &roll, &answers, k2)?;
-    // Each volunteer's record links to the stage-1 ticket that invited them.
-    for (r, &i) in pool2.records.iter_mut().zip(&answers.volunteers) {
-        r.link = Some(roll.tickets[i].clone());
-    }
+    let pool2 = respondents::panel_pool(&fig, &roll, &answers, k2)?;
     lap("answers", &mut timings);
 
-    // Stage 2: the panel.
-    let plan = portfolio::plan(
-        &pool2,
-        k2,
-        config.lottery_panels,
-        config.leximin_time_limit,
-        &mut |d, t| report("stage 2: LEXIMIN", d, t),
-    )?;
-    lap("LEXIMIN", &mut timings);
+    // Stage 2: the panel, a LEXIMIN lottery over the volunteers, each linked to the stage-1
+    // ticket that invited them.
     let r2 = randomness::stage_randomness(randomness::STAGE2)?;
-    let tree2 =
-        MerkleTree::from_records(&pool2.records).map_err(DemoError::protocol("stage 2: commit"))?;
-    let manifest2 = Manifest::new(
-        "Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): panel",
-        plan.method.clone(),
-        k2,
-        pool2.features.clone(),
-        pool_commitment(&tree2, pool2.records.len())?,
+    let previous = PreviousStage::read(
+        &s1.files.bundle,
+        &s1.files.tickets,
+        INHERITED.map(String::from).to_vec(),
     )
-    .with_announced_at(r2.plan.announced_at)
+    .map_err(|source| DemoError::Files {
+        stage: "stage 2",
+        source,
+    })?;
+    let mut fair = kleroterion_fair::Options::new();
+    fair.time_limit = Some(config.leximin_time_limit);
+    let options2 = commit_options(
+        k2,
+        MethodChoice::Lottery {
+            panels: config.lottery_panels,
+        },
+        "Montpellier Méditerranée Métropole, convention citoyenne sur l'IA (demo replay): panel",
+        &r2,
+        "kleroterion demo: ticket key 2",
+    )
     .with_alternates(config.alternates)
-    .with_household_rule(true)
-    .with_randomness(r2.recipe.clone())
-    .with_purpose(Purpose::Replay)
-    // Five features over 495 volunteers would leave many people alone in their cell: the
-    // features are sealed, so the pool publishes only seals and household tags, and the
-    // default disclosure floor holds.
+    // Five features over a few hundred volunteers would leave many people alone in their
+    // cell: the features are sealed, so the pool publishes only seals and household tags,
+    // and the default disclosure floor holds.
     .with_sealed(true)
-    .with_parent(
-        kleroterion::chain::parent_of(&s1.bundle, INHERITED.map(String::from).to_vec())
-            .map_err(DemoError::protocol("stage 2: commit"))?,
-    );
+    .with_fair(fair)
+    .with_accept_partial(true)
+    .with_previous(previous);
     let s2 = stage::run(
         stage::StageInput {
             dir: opts.out.join("stage2-panel"),
-            manifest: manifest2,
-            records: &pool2.records,
-            tree: &tree2,
+            people: pool2.people_csv.clone(),
+            quotas: pool2.quotas_csv.clone(),
+            read: PeopleOptions {
+                id: IdColumn::Named("id".into()),
+                household_columns: match pool2.household_rule {
+                    true => vec!["household".into()],
+                    false => Vec::new(),
+                },
+                ..PeopleOptions::default()
+            },
+            options: options2,
             reveal: r2.reveal.clone(),
-            compact: false,
-            receipts: (0..pool2.records.len() as u32).collect(),
-            openings: Some(&pool2.openings),
+            receipts: stage::Receipts::All,
             stage: "stage 2",
             lottery: randomness::published_lottery(r2.plan),
             previous: Some(&s1),
@@ -364,7 +320,6 @@ pub fn run_with(
         roll: &roll,
         answers: &answers,
         pool2: &pool2,
-        plan: &plan,
     };
     let out = summary::build(&input, (&s1, &r1), (&s2, &r2))?;
     lap("report", &mut timings);
@@ -386,14 +341,89 @@ pub fn run_with(
 /// The features stage 2 inherits from stage 1's records (the roll's), by name.
 const INHERITED: [&str; 2] = ["gender", "age"];
 
-fn pool_commitment(tree: &MerkleTree, count: usize) -> Result<PoolCommitment, DemoError> {
-    let root = tree.root().ok_or(DemoError::Protocol {
-        stage: "commit",
-        source: kleroterion::Error::EmptyPool,
-    })?;
-    let count =
-        u32::try_from(count).map_err(|_| DemoError::Config("the pool is too large".into()))?;
-    Ok(PoolCommitment { root, count })
+/// Makes sure the output folder is new: like `kleroterion commit`, the demo never writes over
+/// an earlier output, unless asked to replace an earlier demo's (and only a demo's) folder.
+fn prepare_out(opts: &DemoOptions) -> Result<(), DemoError> {
+    let out = &opts.out;
+    let empty = std::fs::read_dir(out).map_or(true, |mut d| d.next().is_none());
+    if empty {
+        return Ok(());
+    }
+    let earlier_demo = out.join("report.md").exists() || out.join("stage1-invitations").exists();
+    if !opts.replace || !earlier_demo {
+        return Err(DemoError::Config(format!(
+            "{} already holds files: the demo writes its two stages as an organiser would, and never writes over an earlier output. Fix: choose another --out, remove the folder{}",
+            out.display(),
+            if earlier_demo {
+                ", or pass --force to replace this earlier demo's output"
+            } else {
+                ""
+            }
+        )));
+    }
+    std::fs::remove_dir_all(out).map_err(|source| DemoError::Io {
+        action: "replace",
+        path: out.clone(),
+        source,
+    })
+}
+
+/// The commit options both stages share, as `kleroterion commit` builds them from its flags:
+/// a replay of 2023 with its recorded randomness, and tickets from a fixed demo key so that the
+/// demo writes the same files every time.
+fn commit_options(
+    k: u32,
+    method: MethodChoice,
+    title: &str,
+    r: &randomness::StageRandomness,
+    key_label: &str,
+) -> CommitOptions {
+    let key = TicketKey::from_bytes(roll::demo_key(key_label).as_bytes())
+        .expect("a 32-byte key derived by SHA-256 is accepted");
+    let mut o = CommitOptions::new(k, method)
+        .with_title(title)
+        .with_purpose(Purpose::Replay)
+        .with_announced_at(r.plan.announced_at)
+        .with_randomness(r.recipe.clone())
+        .with_tickets(TicketSource::Keyed(key));
+    o.alternates = 0;
+    o
+}
+
+/// The roll as the organiser's people file: `id,commune,gender,age`, one voter a line.
+fn roll_csv(fig: &data::Figures, roll: &roll::Roll) -> String {
+    let mut out = String::with_capacity(roll.people.len() * 40);
+    out.push_str("id,commune,gender,age\n");
+    for (i, p) in roll.people.iter().enumerate() {
+        out.push_str(&respondents::voter_id(i));
+        for v in [
+            &fig.communes[usize::from(p.commune)].name,
+            &fig.features[0].values[usize::from(p.values[0])],
+            &fig.features[1].values[usize::from(p.values[1])],
+        ] {
+            out.push(',');
+            out.push_str(v);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Stage 1's quotas: gender and age band are published with the invitations, informative only
+/// (a stratified draw enforces no quota), so that stage 2 can inherit them.
+fn informative_quotas(fig: &data::Figures, k: u32) -> String {
+    let mut out = String::from("feature,value,min,max\n");
+    for (f, name) in INHERITED.iter().enumerate() {
+        for v in &fig.features[f].values {
+            out.push_str(&format!("{name},{v},0,{k}\n"));
+        }
+    }
+    out
+}
+
+/// The roll index of a voter id written by [`respondents::voter_id`].
+fn roll_index(id: &str) -> Option<usize> {
+    id.strip_prefix("voter-")?.parse().ok()
 }
 
 fn stage_step(stage: u8, step: &'static str) -> &'static str {
@@ -402,7 +432,7 @@ fn stage_step(stage: u8, step: &'static str) -> &'static str {
         (1, "draw") => "stage 1: draw",
         (1, "verify") => "stage 1: verify",
         (1, _) => "stage 1: receipts",
-        (_, "commit") => "stage 2: commit",
+        (_, "commit") => "stage 2: LEXIMIN and commit",
         (_, "draw") => "stage 2: draw",
         (_, "verify") => "stage 2: verify",
         _ => "stage 2: receipts",

@@ -3,20 +3,20 @@
 //! Answers carry a realistic bias: older and more educated people say yes more often (about a
 //! quarter overall). An invitation reaches a household: now and then a second member of the
 //! household offers to come too. The pool admits only invitees, each linked to the ticket that
-//! invited them (SPEC.md section 5.3), so those offers are counted and turned away; two
+//! invited them (SPEC.md section 5.3), so those offers are counted and turned away. Two
 //! invitees of one household can still both volunteer, which is what the household rule is
-//! for.
+//! for; it is applied when enough volunteers share a home for their household tags to be
+//! published under the disclosure floor.
 
 use std::collections::BTreeMap;
 
 use kleroterion::sampling::uniform;
-use kleroterion::seal::Opening;
 use kleroterion::stream::Stream;
-use kleroterion::{Feature, Record, ValueQuota};
+use kleroterion::{Feature, ValueQuota};
 
 use super::DemoError;
 use super::data::{Figures, PPM, SIZE_CLASSES};
-use super::roll::{Roll, demo_key, household_keys, tickets};
+use super::roll::{Roll, demo_key};
 
 /// Base chance of a yes, per thousand.
 const YES_BASE: u64 = 90;
@@ -79,24 +79,33 @@ pub fn simulate(roll: &Roll, invited: &[usize]) -> Answers {
     }
 }
 
-/// The stage-2 pool: records, value indices, households and quotas.
+/// The stage-2 pool as the organiser's files, with what the report needs.
 #[derive(Debug, Clone)]
 pub struct PanelPool {
-    /// The records, in pool order (the order of [`Answers::volunteers`]): sealed, each
-    /// publishing a seal of its values (SPEC.md section 4.1).
-    pub records: Vec<Record>,
-    /// Every record's opening, in pool order: the organiser's private file.
-    pub openings: Vec<Opening>,
-    /// Value index per stage-2 feature, per volunteer.
+    /// The people file: `id`, one column per stage-2 feature, and `household` (the
+    /// household rule's address column), one row per volunteer in answer order.
+    pub people_csv: String,
+    /// The quotas file: `feature,value,min,max`.
+    pub quotas_csv: String,
+    /// Value index per stage-2 feature, per volunteer, in the people file's order.
     pub values: Vec<[u8; 5]>,
-    /// Household id per volunteer, only for households with two or more volunteers.
-    pub shared_households: Vec<Option<u32>>,
     /// Number of households with two or more volunteers.
     pub households_with_several: usize,
+    /// Whether the people file has the `household` column, so that the household rule applies:
+    /// only when the volunteers who share a household are numerous enough to publish their
+    /// tags under the disclosure floor (SPEC.md section 17). Volunteers are invitees only,
+    /// and two invitees rarely share a home.
+    pub household_rule: bool,
     /// The features with their quotas, as committed.
     pub features: Vec<Feature>,
     /// The population share of each value, in parts per million.
     pub shares: Vec<Vec<u64>>,
+}
+
+/// A voter's id in the synthetic roll (the organiser's own, private): `voter-` and the roll
+/// index.
+pub fn voter_id(index: usize) -> String {
+    format!("voter-{index:06}")
 }
 
 /// Builds the stage-2 pool and its quotas for panels of `k`.
@@ -106,7 +115,6 @@ pub fn panel_pool(
     answers: &Answers,
     k: u32,
 ) -> Result<PanelPool, DemoError> {
-    let n = answers.volunteers.len();
     let values: Vec<[u8; 5]> = answers
         .volunteers
         .iter()
@@ -121,66 +129,47 @@ pub fn panel_pool(
     let mut shares: Vec<Vec<u64>> = fig.features.iter().map(|f| f.shares.clone()).collect();
     shares.push(size_class_shares(fig, roll));
 
-    // Households: a fresh random key per household, ids for those with several volunteers.
-    let mut order: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut first_seen = Vec::new();
+    let mut per_household: BTreeMap<u32, usize> = BTreeMap::new();
     for &i in &answers.volunteers {
-        let h = roll.people[i].household;
-        if let std::collections::btree_map::Entry::Vacant(e) = order.entry(h) {
-            e.insert(first_seen.len());
-            first_seen.push(h);
+        *per_household.entry(roll.people[i].household).or_insert(0) += 1;
+    }
+    // A sealed pool's cells are made by household tags alone: the records of households of
+    // each size form one cell, which must hold at least the default floor.
+    let mut by_size: BTreeMap<usize, usize> = BTreeMap::new();
+    for &n in per_household.values().filter(|&&n| n > 1) {
+        *by_size.entry(n).or_insert(0) += n;
+    }
+    let household_rule = !by_size.is_empty()
+        && by_size
+            .values()
+            .all(|&records| records >= kleroterion::disclosure::DEFAULT_FLOOR as usize);
+    let mut people_csv = format!("id,{}", STAGE2_FEATURES.join(","));
+    people_csv.push_str(if household_rule { ",household\n" } else { "\n" });
+    for (v, &i) in values.iter().zip(&answers.volunteers) {
+        let named: Vec<&str> = v
+            .iter()
+            .enumerate()
+            .map(|(f, &x)| names[f][usize::from(x)].as_str())
+            .collect();
+        people_csv.push_str(&format!("{},{}", voter_id(i), named.join(",")));
+        if household_rule {
+            people_csv.push_str(&format!(",household-{}", roll.people[i].household));
+        }
+        people_csv.push('\n');
+    }
+    let features = quotas(&names, &shares, &values, k)?;
+    let mut quotas_csv = String::from("feature,value,min,max\n");
+    for f in &features {
+        for v in &f.values {
+            quotas_csv.push_str(&format!("{},{},{},{}\n", f.name, v.value, v.min, v.max));
         }
     }
-    let keys = household_keys(first_seen.len(), "kleroterion demo: households 2");
-    let mut sizes = vec![0usize; first_seen.len()];
-    for &i in &answers.volunteers {
-        sizes[order[&roll.people[i].household]] += 1;
-    }
-    let mut shared_ids: BTreeMap<usize, u32> = BTreeMap::new();
-    let shared_households = answers
-        .volunteers
-        .iter()
-        .map(|&i| {
-            let h = order[&roll.people[i].household];
-            (sizes[h] > 1).then(|| {
-                let next = shared_ids.len() as u32;
-                *shared_ids.entry(h).or_insert(next)
-            })
-        })
-        .collect();
-    let ticket_list = tickets(n, "kleroterion demo: tickets 2");
-    let openings: Vec<Opening> = values
-        .iter()
-        .zip(ticket_list)
-        .map(|(v, ticket)| {
-            let named = v
-                .iter()
-                .enumerate()
-                .map(|(f, &x)| names[f][usize::from(x)].clone())
-                .collect();
-            let salt = super::roll::seal_salt(&ticket);
-            Opening::new(ticket, named, salt)
-        })
-        .collect();
-    let records = answers
-        .volunteers
-        .iter()
-        .zip(&openings)
-        .map(|(&i, o)| {
-            let h = order[&roll.people[i].household];
-            let holder = kleroterion::tickets::holder_of(&super::roll::receipt_secret(&o.ticket));
-            o.sealed_record((sizes[h] > 1).then(|| keys[h].clone()), holder)
-        })
-        .collect::<Result<Vec<Record>, kleroterion::Error>>()
-        .map_err(DemoError::protocol("stage 2: sealing the pool"))?;
-
-    let features = quotas(&names, &shares, &values, k)?;
     Ok(PanelPool {
-        records,
-        openings,
+        people_csv,
+        quotas_csv,
         values,
-        shared_households,
-        households_with_several: shared_ids.len(),
+        households_with_several: per_household.values().filter(|&&n| n > 1).count(),
+        household_rule,
         features,
         shares,
     })

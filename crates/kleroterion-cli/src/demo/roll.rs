@@ -4,8 +4,6 @@
 //! integer sampling ([`uniform`]) under fixed, public keys, so the roll is the same byte for
 //! byte on every machine. No person is real.
 
-use std::collections::HashSet;
-
 use kleroterion::Digest;
 use kleroterion::sampling::uniform;
 use kleroterion::stream::Stream;
@@ -41,25 +39,6 @@ pub fn demo_key(label: &str) -> Digest {
     Digest::from_array(k)
 }
 
-/// The receipt secret of the person holding `ticket` (SPEC.md section 4), under a key that
-/// only the demo's organiser would hold; the demo's is derived from a label so that every
-/// run gives the same receipts.
-pub fn receipt_secret(ticket: &str) -> [u8; 32] {
-    let key = kleroterion::encoding::sha256(b"kleroterion demo: receipt secrets");
-    kleroterion::TicketKey::from_bytes(key.as_bytes())
-        .map(|k| k.secret(ticket))
-        .unwrap_or_else(|_| unreachable!("32 bytes of a hash are a valid key"))
-}
-
-/// The salt of the seal of the person holding `ticket` (SPEC.md section 4.1), under the same
-/// organiser's key as [`receipt_secret`].
-pub fn seal_salt(ticket: &str) -> [u8; 32] {
-    let key = kleroterion::encoding::sha256(b"kleroterion demo: receipt secrets");
-    kleroterion::TicketKey::from_bytes(key.as_bytes())
-        .map(|k| k.salt(ticket))
-        .unwrap_or_else(|_| unreachable!("32 bytes of a hash are a valid key"))
-}
-
 /// One registered voter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Person {
@@ -71,15 +50,13 @@ pub struct Person {
     pub household: u32,
 }
 
-/// The roll: people in pool order, their households and their stage-1 tickets.
+/// The roll: people in roll order and their households.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Roll {
     /// Everyone, commune by commune, household by household.
     pub people: Vec<Person>,
     /// For each household, the index of its first member and its size.
     pub households: Vec<(u32, u8)>,
-    /// Each person's stage-1 ticket (random, unique).
-    pub tickets: Vec<String>,
 }
 
 impl Roll {
@@ -151,12 +128,7 @@ impl Roll {
             }
             progress(people.len() as u64, total);
         }
-        let tickets = tickets(people.len(), "kleroterion demo: tickets 1");
-        Ok(Self {
-            people,
-            households,
-            tickets,
-        })
+        Ok(Self { people, households })
     }
 
     /// The members of a household, as person indices.
@@ -168,55 +140,13 @@ impl Roll {
     /// A stable text form of the whole roll (one line per person), for determinism checks.
     #[cfg(test)]
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("ticket,commune,gender,age,education,csp,household\n");
-        for (p, t) in self.people.iter().zip(&self.tickets) {
+        let mut out = String::from("commune,gender,age,education,csp,household\n");
+        for p in &self.people {
             let [g, a, e, c] = p.values;
-            out.push_str(&format!(
-                "{t},{},{g},{a},{e},{c},{}\n",
-                p.commune, p.household
-            ));
+            out.push_str(&format!("{},{g},{a},{e},{c},{}\n", p.commune, p.household));
         }
         out
     }
-}
-
-const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/// `n` distinct random tickets of the form `XXXX-XXXX-XXXX` (60 bits, Crockford base 32),
-/// drawn under the fixed key `label`. A real organiser uses a secret random key instead.
-pub fn tickets(n: usize, label: &str) -> Vec<String> {
-    let mut s = Stream::from_key(&demo_key(label));
-    let mut seen = HashSet::with_capacity(n);
-    let mut out = Vec::with_capacity(n);
-    while out.len() < n {
-        let x = s.next_u64() >> 4;
-        if !seen.insert(x) {
-            continue;
-        }
-        let mut t = String::with_capacity(14);
-        for i in 0..12 {
-            if i > 0 && i % 4 == 0 {
-                t.push('-');
-            }
-            t.push(char::from(CROCKFORD[((x >> (55 - 5 * i)) & 31) as usize]));
-        }
-        out.push(t);
-    }
-    out
-}
-
-/// `n` distinct random household keys (`hh-` and 16 hex digits) under the fixed key `label`.
-pub fn household_keys(n: usize, label: &str) -> Vec<String> {
-    let mut s = Stream::from_key(&demo_key(label));
-    let mut seen = HashSet::with_capacity(n);
-    let mut out = Vec::with_capacity(n);
-    while out.len() < n {
-        let x = s.next_u64();
-        if seen.insert(x) {
-            out.push(format!("hh-{x:016x}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -266,13 +196,5 @@ mod tests {
         let sizes: Vec<u8> = r.households.iter().map(|h| h.1).collect();
         assert!(sizes.iter().all(|&s| (1..=4).contains(&s)));
         assert!(sizes.iter().any(|&s| s >= 3));
-    }
-
-    #[test]
-    fn tickets_are_distinct_and_well_formed() {
-        let t = tickets(5000, "test");
-        let set: HashSet<&String> = t.iter().collect();
-        assert_eq!(set.len(), 5000);
-        assert!(t.iter().all(|x| x.len() == 14 && x.as_bytes()[4] == b'-'));
     }
 }

@@ -1,15 +1,26 @@
-//! One stage of the demo: commit, reveal, draw, verify, receipts, each written to disk.
+//! One stage of the demo, run as an organiser runs it: the inputs are written as files (a
+//! people file and a quotas file), then the public workflow of the files crate commits, draws
+//! and verifies them, through the same calls as `kleroterion commit`, `draw` and `verify`.
+//!
+//! A stage's folder holds what an organiser would keep and publish:
+//!
+//! | path | public? | content |
+//! |---|---|---|
+//! | `input/people.csv`, `input/quotas.csv` | private | the organiser's inputs (synthetic here) |
+//! | `commit/` | public, but `commit/private/` | the commit folder, as `kleroterion commit --out` writes it |
+//! | `reveal.json` | public | the randomness, once it exists |
+//! | `bundle.json` | public | the draw, as `kleroterion draw --out` writes it |
+//! | `private/` | private | the draw's lists: who was selected, the alternates, the rest |
 
 use std::fs;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use kleroterion::merkle::MerkleTree;
-use kleroterion::seal::{Opening, OpeningsFile};
-use kleroterion::{
-    Bundle, Digest, Manifest, PoolFile, Receipt, ReceiptOutcome, Record, Reveal, Status,
-    check_receipt,
-};
+use kleroterion::chain::Response;
+use kleroterion::{Bundle, Digest, Published, Receipt, ReceiptOutcome, Reveal, Status};
+use kleroterion_files::commit_folder::{Destination, commit_file};
+use kleroterion_files::draw_folder::draw_files;
+use kleroterion_files::intake::Sealed;
+use kleroterion_files::{CommitOptions, Existing, PeopleOptions, Quotas, WriteOptions};
 use serde::Serialize;
 
 use super::DemoError;
@@ -19,34 +30,49 @@ use super::DemoError;
 pub struct StageFiles {
     /// The stage's folder.
     pub dir: PathBuf,
-    /// `manifest.json`: what is committed.
+    /// `input/people.csv`: the organiser's people file (private).
+    pub people: PathBuf,
+    /// `input/quotas.csv`: the quotas.
+    pub quotas: PathBuf,
+    /// `commit/manifest.json`: what is committed.
     pub manifest: PathBuf,
-    /// `commitment.txt`: the hash to publish before the randomness exists.
+    /// `commit/commitment.txt`: the hash to publish before the randomness exists.
     pub commitment: PathBuf,
-    /// `pool.json`: the pseudonymous records.
+    /// `commit/pool.json`: the pseudonymous records.
     pub pool: PathBuf,
     /// `reveal.json`: the randomness, once public.
     pub reveal: PathBuf,
     /// `bundle.json`: everything needed to verify.
     pub bundle: PathBuf,
-    /// `receipts/`: private receipts, one file per ticket.
+    /// `commit/private/receipts/`: private receipts, one file per ticket.
     pub receipts: PathBuf,
-    /// `private-openings.json`: with sealed features, every record's opening (private).
+    /// `commit/private/tickets.csv`: the private ticket map.
+    pub tickets: PathBuf,
+    /// `commit/private/openings.json`: with sealed features, every record's opening (private).
     pub openings: PathBuf,
 }
 
 impl StageFiles {
     fn new(dir: PathBuf) -> Self {
+        let commit = dir.join("commit");
+        let private = commit.join("private");
         Self {
-            manifest: dir.join("manifest.json"),
-            commitment: dir.join("commitment.txt"),
-            pool: dir.join("pool.json"),
+            people: dir.join("input/people.csv"),
+            quotas: dir.join("input/quotas.csv"),
+            manifest: commit.join("manifest.json"),
+            commitment: commit.join("commitment.txt"),
+            pool: commit.join("pool.json"),
             reveal: dir.join("reveal.json"),
             bundle: dir.join("bundle.json"),
-            receipts: dir.join("receipts"),
-            openings: dir.join("private-openings.json"),
+            receipts: private.join("receipts"),
+            tickets: private.join("tickets.csv"),
+            openings: private.join("openings.json"),
             dir,
         }
+    }
+
+    fn commit_dir(&self) -> PathBuf {
+        self.dir.join("commit")
     }
 }
 
@@ -64,14 +90,17 @@ pub struct CheckLine {
 }
 
 /// What a stage produced.
-#[derive(Debug, Clone)]
 pub struct StageRun {
     /// Its files.
     pub files: StageFiles,
     /// The commitment.
     pub commitment: Digest,
+    /// The sealed commit: the pool, the tickets and what the method computed.
+    pub sealed: Sealed,
     /// The bundle, as read back from disk.
     pub bundle: Bundle,
+    /// The ids of the selected then of the alternates, from the draw's private lists.
+    pub ids: Vec<String>,
     /// The verdict in one line ("VALID if the N items below match their public records").
     pub verdict: String,
     /// What a reader must still compare by hand, in words.
@@ -83,29 +112,36 @@ pub struct StageRun {
     /// A few receipts checked against the bundle: (ticket, outcome in words).
     pub receipt_checks: Vec<(String, String)>,
     /// The facts the verifier was given as published: the commitment and the lottery result.
-    pub published: kleroterion::Published,
+    pub published: Published,
     /// With a previous stage: the response rates by its features' values, then the total.
-    pub responses: Vec<kleroterion::chain::Response>,
+    pub responses: Vec<Response>,
+}
+
+/// Which receipts a stage writes.
+pub enum Receipts {
+    /// Everyone's, by the commit.
+    All,
+    /// Only these people's (data rows of the people file, from 0): a roll of hundreds of
+    /// thousands needs no receipt file each for a demonstration.
+    Rows(Vec<usize>),
 }
 
 /// What a stage needs.
 pub struct StageInput<'a> {
     /// The stage's folder.
     pub dir: PathBuf,
-    /// The manifest to commit.
-    pub manifest: Manifest,
-    /// The pool, in pool order.
-    pub records: &'a [Record],
-    /// The tree over the pool (the manifest's root is its root).
-    pub tree: &'a MerkleTree,
+    /// The people file's text.
+    pub people: String,
+    /// The quotas file's text.
+    pub quotas: String,
+    /// How to read the people file.
+    pub read: PeopleOptions,
+    /// The commit's options, as `kleroterion commit` builds them from its flags.
+    pub options: CommitOptions,
     /// The randomness, revealed after the commitment.
     pub reveal: Reveal,
-    /// Write the big files without indentation.
-    pub compact: bool,
-    /// The pool indices that get a receipt.
-    pub receipts: Vec<u32>,
-    /// With sealed features, every record's opening in pool order (the organiser's).
-    pub openings: Option<&'a [Opening]>,
+    /// Which receipts to write.
+    pub receipts: Receipts,
     /// A label for errors, e.g. `stage 1`.
     pub stage: &'static str,
     /// The lottery result as its operator published it, given to the verifier as a reader
@@ -115,68 +151,71 @@ pub struct StageInput<'a> {
     pub previous: Option<&'a StageRun>,
 }
 
-/// Runs a stage: writes the commitment, draws, writes the bundle, reads it back and verifies it,
-/// writes the receipts. `progress(step, done, total)` reports each part.
+/// Runs a stage: writes the inputs, commits, draws, reads the bundle back and verifies it.
+/// `progress(step, done, total)` reports each part.
 pub fn run(
     input: StageInput<'_>,
     progress: &mut dyn FnMut(&'static str, u64, u64),
 ) -> Result<StageRun, DemoError> {
     let StageInput {
         dir,
-        manifest,
-        records,
-        tree,
+        people,
+        quotas,
+        read,
+        options,
         reveal,
-        compact,
         receipts,
-        openings,
         stage,
         lottery,
         previous,
     } = input;
     let files = StageFiles::new(dir);
-    create_dir(&files.receipts)?;
-    let proto = DemoError::protocol;
+    let files_err = |source| DemoError::Files { stage, source };
+    create_dir(files.people.parent().unwrap_or(&files.dir))?;
+    write_text(&files.people, &people)?;
+    write_text(&files.quotas, &quotas)?;
 
-    progress("commit", 0, 2);
-    let commitment = manifest.commitment().map_err(proto(stage))?;
-    write_json(&files.manifest, &manifest, false)?;
-    write_text(&files.commitment, &format!("{commitment}\n"))?;
-    write_json(
-        &files.pool,
-        &PoolFile {
-            spec: kleroterion::SPEC_VERSION.into(),
-            records: records.to_vec(),
-        },
-        compact,
-    )?;
-    progress("commit", 2, 2);
+    progress("commit", 0, 1);
+    let quotas = Quotas::read(&files.quotas).map_err(files_err)?;
+    let write = WriteOptions {
+        bom: false,
+        existing: Existing::Refuse,
+    };
+    let to = Destination {
+        dir: &files.commit_dir(),
+        write,
+        receipts: matches!(receipts, Receipts::All),
+    };
+    let (sealed, _) =
+        commit_file(&files.people, &quotas, &read, &options, &to, &|_| {}).map_err(files_err)?;
+    let commitment = sealed.commitment();
+    progress("commit", 1, 1);
 
     progress("draw", 0, 1);
-    write_json(&files.reveal, &reveal, false)?;
-    let drawn = match openings {
-        Some(all) => {
-            write_json(&files.openings, &OpeningsFile::new(all.to_vec()), false)?;
-            manifest
-                .clone()
-                .commit(records.to_vec())
-                .and_then(|d| d.with_openings(all.to_vec()))
-                .and_then(|d| d.draw(&reveal))
-        }
-        None => kleroterion::draw(&manifest, records, &reveal),
-    }
-    .map_err(proto(stage))?;
-    write_json(&files.bundle, &drawn, compact)?;
+    write_json(&files.reveal, &reveal)?;
+    let openings = sealed.manifest().sealed.then_some(files.openings.as_path());
+    let drawn = draw_files(
+        sealed.manifest(),
+        &files.pool,
+        &reveal,
+        Some(&files.tickets),
+        openings,
+        &files.bundle,
+        &write,
+    )
+    .map_err(files_err)?
+    .map_err(DemoError::protocol(stage))?;
     progress("draw", 1, 1);
 
     progress("verify", 0, 1);
     let text = fs::read_to_string(&files.bundle).map_err(io("read", &files.bundle))?;
-    let bundle = Bundle::from_json(&text).map_err(proto(stage))?;
+    let bundle = Bundle::from_json(&text).map_err(DemoError::protocol(stage))?;
     let published_text =
         fs::read_to_string(&files.commitment).map_err(io("read", &files.commitment))?;
-    let published = kleroterion::Published {
+    let published = Published {
         commitment: Some(
-            Digest::from_hex(published_text.trim(), "commitment.txt").map_err(proto(stage))?,
+            Digest::from_hex(published_text.trim(), "commitment.txt")
+                .map_err(DemoError::protocol(stage))?,
         ),
         lotteries: vec![lottery],
     };
@@ -191,43 +230,23 @@ pub fn run(
             Vec::new(),
         ),
     };
-    let checks = report.steps.iter().map(check_line).collect();
     if !report.valid {
         return Err(DemoError::Verification {
             stage,
             detail: report.error.unwrap_or_default(),
         });
     }
+    let checks = report.steps.iter().map(check_line).collect();
     progress("verify", 1, 1);
 
-    let total = receipts.len() as u64;
-    let mut receipt_checks = Vec::new();
-    for (done, &i) in receipts.iter().enumerate() {
-        let secret = super::roll::receipt_secret(&records[i as usize].ticket);
-        let receipt = Receipt::issue(commitment, tree, records, i, &secret)
-            .and_then(|r| match openings.and_then(|all| all.get(i as usize)) {
-                Some(o) => r.with_opening(o.clone()),
-                None => Ok(r),
-            })
-            .map_err(proto(stage))?;
-        let path = files
-            .receipts
-            .join(format!("{}.json", receipt.record.ticket));
-        write_json(&path, &receipt, false)?;
-        if done < 3
-            || receipt_checks.len() < 6 && bundle.result.selected.contains(&receipt.record.ticket)
-        {
-            let check = check_receipt(&receipt, &bundle).map_err(proto(stage))?;
-            receipt_checks.push((check.ticket, outcome_words(&check.outcome)));
-        }
-        if done % 64 == 0 || done as u64 + 1 == total {
-            progress("receipts", done as u64 + 1, total);
-        }
-    }
+    let (receipts_written, receipt_checks) =
+        write_receipts(&files, &sealed, &bundle, receipts, stage, progress)?;
     Ok(StageRun {
         files,
         commitment,
+        sealed,
         bundle,
+        ids: drawn.ids,
         checks,
         verdict: report.headline(),
         by_hand: report
@@ -235,11 +254,58 @@ pub fn run(
             .iter()
             .map(|b| format!("{}: {} (against {})", b.what, b.value, b.record))
             .collect(),
-        receipts_written: receipts.len(),
+        receipts_written,
         receipt_checks,
         published,
         responses,
     })
+}
+
+/// Writes the example receipts a stage asks for (the commit wrote everyone's otherwise), and
+/// checks a few against the bundle: the first three, then the selected.
+fn write_receipts(
+    files: &StageFiles,
+    sealed: &Sealed,
+    bundle: &Bundle,
+    receipts: Receipts,
+    stage: &'static str,
+    progress: &mut dyn FnMut(&'static str, u64, u64),
+) -> Result<(usize, Vec<(String, String)>), DemoError> {
+    let files_err = |source| DemoError::Files { stage, source };
+    let all: Vec<Receipt> = match receipts {
+        Receipts::All => sealed
+            .receipts()
+            .collect::<Result<_, _>>()
+            .map_err(files_err)?,
+        Receipts::Rows(rows) => {
+            let mut out = Vec::new();
+            for row in rows {
+                if let Some(r) = sealed.receipt_of_row(row) {
+                    let r = r.map_err(files_err)?;
+                    write_json(
+                        &files.receipts.join(format!("{}.json", r.record.ticket)),
+                        &r,
+                    )?;
+                    out.push(r);
+                }
+            }
+            out
+        }
+    };
+    let total = all.len() as u64;
+    let mut checks = Vec::new();
+    for (done, receipt) in all.iter().enumerate() {
+        let selected = bundle.result.selected.contains(&receipt.record.ticket);
+        if done < 3 || checks.len() < 6 && selected {
+            let check =
+                kleroterion::check_receipt(receipt, bundle).map_err(DemoError::protocol(stage))?;
+            checks.push((check.ticket, outcome_words(&check.outcome)));
+        }
+        if done % 64 == 0 || done as u64 + 1 == total {
+            progress("receipts", done as u64 + 1, total);
+        }
+    }
+    Ok((all.len(), checks))
 }
 
 fn outcome_words(o: &ReceiptOutcome) -> String {
@@ -283,20 +349,12 @@ pub fn write_text(path: &Path, text: &str) -> Result<(), DemoError> {
     fs::write(path, text).map_err(io("write", path))
 }
 
-/// Writes a value as JSON (indented unless `compact`), through a buffer.
-pub fn write_json<T: Serialize>(path: &Path, value: &T, compact: bool) -> Result<(), DemoError> {
-    let file = fs::File::create(path).map_err(io("write", path))?;
-    let mut w = BufWriter::new(file);
-    let r = if compact {
-        serde_json::to_writer(&mut w, value)
-    } else {
-        serde_json::to_writer_pretty(&mut w, value)
-    };
-    r.map_err(|e| DemoError::Json {
+/// Writes a value as indented JSON.
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), DemoError> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| DemoError::Json {
         path: path.to_path_buf(),
         detail: e.to_string(),
     })?;
-    w.write_all(b"\n")
-        .and_then(|()| w.flush())
-        .map_err(io("write", path))
+    text.push('\n');
+    write_text(path, &text)
 }

@@ -5,7 +5,6 @@ use std::path::Path;
 use kleroterion::Method;
 
 use super::data::{Figures, SIZE_CLASSES};
-use super::portfolio::PanelPlan;
 use super::randomness::{RandomnessMode, StageRandomness, round_time};
 use super::report::{self, Block, pct, text_table};
 use super::respondents::{Answers, PanelPool};
@@ -27,8 +26,6 @@ pub struct Input<'a> {
     pub answers: &'a Answers,
     /// The stage-2 pool.
     pub pool2: &'a PanelPool,
-    /// The stage-2 plan.
-    pub plan: &'a PanelPlan,
 }
 
 fn thousands(n: usize) -> String {
@@ -119,24 +116,17 @@ pub fn largest_remainder(sizes: &[u64], k: u64) -> Vec<u64> {
 
 /// Per commune: registered voters on the roll, the largest-remainder allocation and the
 /// invitations actually drawn.
-pub fn allocation(inp: &Input<'_>, selected: &[String]) -> Vec<(String, u64, u64, u64)> {
+pub fn allocation(inp: &Input<'_>, invited_ids: &[String]) -> Vec<(String, u64, u64, u64)> {
     let nc = inp.fig.communes.len();
     let mut sizes = vec![0u64; nc];
     for p in &inp.roll.people {
         sizes[usize::from(p.commune)] += 1;
     }
     let expected = largest_remainder(&sizes, u64::from(inp.config.invitations));
-    let index: std::collections::HashMap<&str, usize> = inp
-        .roll
-        .tickets
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_str(), i))
-        .collect();
     let mut drawn = vec![0u64; nc];
-    for t in selected {
-        if let Some(&i) = index.get(t.as_str()) {
-            drawn[usize::from(inp.roll.people[i].commune)] += 1;
+    for i in invited_ids.iter().filter_map(|id| super::roll_index(id)) {
+        if let Some(p) = inp.roll.people.get(i) {
+            drawn[usize::from(p.commune)] += 1;
         }
     }
     (0..nc)
@@ -151,18 +141,10 @@ pub fn allocation(inp: &Input<'_>, selected: &[String]) -> Vec<(String, u64, u64
         .collect()
 }
 
-fn panel_rows(inp: &Input<'_>, selected: &[String]) -> Vec<Vec<String>> {
+/// The panel against the quotas, the population and the volunteers; `panel` holds each
+/// member's values as the bundle opens them.
+fn panel_rows(inp: &Input<'_>, panel: &[&[String]]) -> Vec<Vec<String>> {
     let pool = inp.pool2;
-    let pos: std::collections::HashMap<&str, usize> = pool
-        .records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.ticket.as_str(), i))
-        .collect();
-    let panel: Vec<usize> = selected
-        .iter()
-        .filter_map(|t| pos.get(t.as_str()).copied())
-        .collect();
     let n = pool.values.len().max(1) as f64;
     let k = f64::from(inp.config.panel_size);
     let mut rows = Vec::new();
@@ -174,10 +156,7 @@ fn panel_rows(inp: &Input<'_>, selected: &[String]) -> Vec<Vec<String>> {
                 .iter()
                 .filter(|x| usize::from(x[f]) == v)
                 .count();
-            let on = panel
-                .iter()
-                .filter(|&&i| usize::from(pool.values[i][f]) == v)
-                .count();
+            let on = panel.iter().filter(|m| m.get(f) == Some(&q.value)).count();
             rows.push(vec![
                 if v == 0 {
                     feat.name.clone()
@@ -200,24 +179,21 @@ fn panel_rows(inp: &Input<'_>, selected: &[String]) -> Vec<Vec<String>> {
     rows
 }
 
-fn spread(inp: &Input<'_>) -> (String, Vec<f64>) {
-    let n = inp.pool2.records.len();
+fn spread(inp: &Input<'_>, sealed: &kleroterion_files::intake::Sealed) -> (String, Vec<f64>) {
+    let n = inp.pool2.values.len();
     let k = inp.config.panel_size;
     let mean = f64::from(k) / n.max(1) as f64;
-    let Some(counts) = &inp.plan.counts else {
+    let Some((counts, m)) = &sealed.selection_counts else {
         return (
             format!(
-                "Selection probabilities: not computed (the greedy method commits to no portfolio); \
+                "Selection probabilities: not computed (the method commits to no portfolio); \
                  the average is k/n = {k}/{n} = {}.\n",
                 pct(mean)
             ),
             Vec::new(),
         );
     };
-    let m = match &inp.plan.method {
-        Method::Lottery { portfolio } => portfolio.len().max(1),
-        _ => 1,
-    };
+    let m = (*m).max(1);
     let probs: Vec<f64> = counts.iter().map(|&c| f64::from(c) / m as f64).collect();
     let (lo, hi) = probs
         .iter()
@@ -228,7 +204,10 @@ fn spread(inp: &Input<'_>) -> (String, Vec<f64>) {
         pct(hi),
         pct(mean)
     );
-    if let (Some(l), Some(c)) = (inp.plan.leximin_min, inp.plan.rounding_change) {
+    if let (Some(l), Some(c)) = (
+        sealed.leximin_min,
+        sealed.rounding.as_ref().map(|r| r.max_change),
+    ) {
         s.push_str(&format!(
             "LEXIMIN lowest probability before rounding {}; largest change from rounding to {m} panels {}.\n",
             pct(l),
@@ -287,7 +266,7 @@ pub fn build(
     let out = &inp.opts.out;
     let k2 = inp.config.panel_size;
     let st1 = stage_summary(s1, r1, "stratified by commune, largest remainder", None);
-    let method2 = match &inp.plan.method {
+    let method2 = match &s2.bundle.manifest.method {
         Method::Lottery { portfolio } => format!(
             "lottery over {} panels from the LEXIMIN distribution",
             portfolio.len()
@@ -295,8 +274,14 @@ pub fn build(
         Method::Greedy { max_attempts } => format!("greedy, {max_attempts} attempts"),
         m => m.name().to_owned(),
     };
-    let st2 = stage_summary(s2, r2, &method2, inp.plan.note.clone());
-    let alloc = allocation(inp, &st1.selected);
+    let note = s2.sealed.leximin_partial.as_ref().map(|p| {
+        format!(
+            "LEXIMIN reached its time limit: the portfolio is rounded from a partial distribution ({} of {} people at their final probability)",
+            p.people_fixed, p.people
+        )
+    });
+    let st2 = stage_summary(s2, r2, &method2, note);
+    let alloc = allocation(inp, &s1.ids);
     let header: Vec<String> = [
         "feature",
         "value",
@@ -309,9 +294,16 @@ pub fn build(
     .map(String::from)
     .into();
     let right = vec![false, false, true, true, true, true, true];
-    let rows = panel_rows(inp, &st2.selected);
+    let panel_values: Vec<&[String]> = s2
+        .bundle
+        .openings
+        .iter()
+        .take(st2.selected.len())
+        .map(|o| o.values.as_slice())
+        .collect();
+    let rows = panel_rows(inp, &panel_values);
     let panel_table = text_table(&header, &right, &rows);
-    let (probability_spread, _) = spread(inp);
+    let (probability_spread, _) = spread(inp, &s2.sealed);
     let (response_header, response_right, response_rows) = response_rows(s2);
     let response_table = text_table(&response_header, &response_right, &response_rows);
     let a = inp.answers;
@@ -328,16 +320,24 @@ pub fn build(
          not the convention's own calendar.",
         thousands(roll_n)
     );
+    let households = match inp.pool2.household_rule {
+        true => format!(
+            "{} households with several volunteers (the household rule keeps at most one of each)",
+            inp.pool2.households_with_several
+        ),
+        false => format!(
+            "{} household(s) with several volunteers: too few to publish their household tags under the disclosure floor, so the household rule is not applied",
+            inp.pool2.households_with_several
+        ),
+    };
     let answers_text = format!(
         "{} invited, {} said yes ({}); {} more offered through another member of their household and were turned away, \
-         since only invitees can join a linked pool; {} volunteers in all, {} households with several volunteers \
-         (the household rule keeps at most one of each).",
+         since only invitees can join a linked pool; {} volunteers in all, {households}.",
         thousands(invited),
         a.invited_yes,
         pct(a.invited_yes as f64 / invited.max(1) as f64),
         a.household_extra,
         a.volunteers.len(),
-        inp.pool2.households_with_several
     );
     let files = |s: &StageSummary, receipts: String| {
         vec![

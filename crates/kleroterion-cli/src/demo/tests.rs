@@ -47,6 +47,7 @@ fn the_demo_runs_end_to_end_and_its_bundles_verify() {
     let opts = DemoOptions {
         out: out.clone(),
         quiet: false,
+        replace: false,
     };
     let mut steps: Vec<&'static str> = Vec::new();
     let summary = run_with(&opts, &small(), &mut |p| {
@@ -83,15 +84,28 @@ fn the_demo_runs_end_to_end_and_its_bundles_verify() {
     assert_eq!(summary.stage1.selected.len(), 2000);
     let fig = data::Figures::load().unwrap();
     let roll = roll::Roll::build(&fig, 50, &mut |_, _| {}).unwrap();
-    let index: HashMap<&str, usize> = roll
-        .tickets
+    // Each invitation's commune, as the published stage-1 pool gives it.
+    let b1 =
+        Bundle::from_json(&std::fs::read_to_string(&summary.stage1.files.bundle).unwrap()).unwrap();
+    let at = b1
+        .manifest
+        .features
         .iter()
-        .enumerate()
-        .map(|(i, t)| (t.as_str(), i))
+        .position(|f| f.name == "commune")
+        .unwrap();
+    let commune_of: HashMap<&str, &str> = b1
+        .pool
+        .iter()
+        .map(|r| (r.ticket.as_str(), r.values[at].as_str()))
         .collect();
     let mut drawn = vec![0u64; fig.communes.len()];
     for t in &summary.stage1.selected {
-        drawn[usize::from(roll.people[index[t.as_str()]].commune)] += 1;
+        let c = fig
+            .communes
+            .iter()
+            .position(|c| c.name == commune_of[t.as_str()])
+            .unwrap();
+        drawn[c] += 1;
     }
     let mut sizes = vec![0u64; fig.communes.len()];
     for p in &roll.people {
@@ -221,6 +235,7 @@ fn a_tiny_demo_commits_a_leximin_lottery_and_stays_quiet() {
     let opts = DemoOptions {
         out: out.clone(),
         quiet: true,
+        replace: false,
     };
     let summary = run_with(&opts, &tiny(), &mut |_| calls += 1).unwrap();
     assert_eq!(calls, 0);
@@ -235,7 +250,11 @@ fn a_tiny_demo_commits_a_leximin_lottery_and_stays_quiet() {
     assert_eq!(summary.stage2.selected.len(), 10);
     let manifest = std::fs::read_to_string(&summary.stage2.files.manifest).unwrap();
     let manifest = kleroterion::Manifest::from_json(&manifest).unwrap();
-    assert!(manifest.household_rule);
+    assert!(manifest.sealed);
+    assert_eq!(
+        manifest.parent.as_ref().map(|p| p.inherited.clone()),
+        Some(vec!["gender".to_string(), "age".to_string()])
+    );
     let kleroterion::Method::Lottery { portfolio } = &manifest.method else {
         panic!("not a lottery: {}", manifest.method.name());
     };
