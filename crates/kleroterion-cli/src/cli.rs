@@ -285,6 +285,14 @@ pub struct ReceiptArgs {
     pub receipt: PathBuf,
     /// The draw's bundle.
     pub bundle: PathBuf,
+    /// For a stage drawn from a previous stage's invitees: the previous stage's bundle. The
+    /// receipt's record must then link to one of its invitees.
+    #[arg(long, value_name = "BUNDLE")]
+    pub previous: Option<PathBuf>,
+    /// The same person's receipt of the previous stage (with --previous): the whole path is
+    /// checked, from the roll to the panel.
+    #[arg(long, value_name = "FILE", requires = "previous")]
+    pub previous_receipt: Option<PathBuf>,
 }
 
 /// `kleroterion replace`.

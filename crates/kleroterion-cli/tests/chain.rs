@@ -267,3 +267,56 @@ fn a_stage_verified_with_another_previous_stage_fails_at_parent() {
     assert_eq!(failed_step(&chain["report"]), "parent");
     assert_eq!(chain["report"]["error_kind"], "ParentMismatch");
 }
+
+#[test]
+fn a_volunteer_checks_their_path_from_both_receipts() {
+    let s1 = stage1();
+    let ids = invitee_ids(&s1);
+    let dir = tempfile::TempDir::new().unwrap();
+    let people = volunteers(dir.path(), &ids[..20], None);
+    assert_eq!(stage2_commit(&s1, dir.path(), &people).code, Some(0));
+    let reveal = hex_reveal(dir.path(), "c0ffee");
+    let bundle = dir.path().join("draw2/bundle.json");
+    draw(&dir.path().join("commit2/manifest.json"), &reveal, &bundle)
+        .assert()
+        .success();
+    // One volunteer's two receipts, found by id through the two ticket maps.
+    let ticket_of = |map: &Path, id: &str| {
+        read_csv(map)
+            .into_iter()
+            .find(|r| r[2] == id)
+            .expect("in the map")[0]
+            .clone()
+    };
+    let id = &ids[0];
+    let t1 = ticket_of(&s1.commit.join("private/tickets.csv"), id);
+    let t2 = ticket_of(&dir.path().join("commit2/private/tickets.csv"), id);
+    let r1 = s1.commit.join(format!("private/receipts/{t1}.json"));
+    let r2 = dir
+        .path()
+        .join(format!("commit2/private/receipts/{t2}.json"));
+    let args = |r1: &Path| {
+        vec![
+            "--json".to_string(),
+            "receipt".into(),
+            r2.display().to_string(),
+            bundle.display().to_string(),
+            "--previous".into(),
+            s1.bundle.display().to_string(),
+            "--previous-receipt".into(),
+            r1.display().to_string(),
+        ]
+    };
+    let r = run(args(&r1));
+    assert_eq!(r.code, Some(0), "{}", r.err());
+    let out = r.json();
+    assert_eq!(out["path"]["invited"]["place"], "selected", "{out}");
+    assert_eq!(out["path"]["answered"], t2.as_str());
+    // Someone else's stage-1 receipt: the two are not one person's.
+    let other = ticket_of(&s1.commit.join("private/tickets.csv"), &ids[1]);
+    let r = run(args(
+        &s1.commit.join(format!("private/receipts/{other}.json")),
+    ));
+    assert_eq!(r.code, Some(1), "{}", r.out());
+    assert!(r.err().contains("not one person's"), "{}", r.err());
+}

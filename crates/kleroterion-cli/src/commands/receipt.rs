@@ -1,6 +1,7 @@
 //! `kleroterion receipt`.
 
-use kleroterion::{Receipt, ReceiptOutcome, check_receipt};
+use kleroterion::chain::{Path, Place, check_path};
+use kleroterion::{Bundle, Receipt, ReceiptOutcome, check_receipt};
 use kleroterion_files::outputs::read_json;
 use serde_json::json;
 
@@ -8,12 +9,59 @@ use super::{Context, one_line, print_json, read_bundle};
 use crate::cli::ReceiptArgs;
 use crate::error::{CliError, Result};
 
+/// The path across stages (`--previous`), checked: what the previous stage says of this
+/// person.
+fn path_check(a: &ReceiptArgs, receipt: &Receipt, bundle: &Bundle) -> Result<Option<Path>> {
+    let Some(previous) = &a.previous else {
+        return Ok(None);
+    };
+    let previous = read_bundle(previous)?;
+    let earlier: Option<Receipt> = a
+        .previous_receipt
+        .as_deref()
+        .map(|p| read_json(p, "receipt"))
+        .transpose()?;
+    let path = check_path(earlier.as_ref(), Some(receipt), &previous, bundle)
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    Ok(Some(path))
+}
+
+fn print_path(receipt: &Receipt, path: &Path) {
+    if let Some(link) = &receipt.record.link {
+        crate::outln!(
+            "Your record comes from the previous stage's invitation {}, which that stage invited.",
+            one_line(link)
+        );
+    }
+    if let Some(earlier) = &path.previous {
+        crate::outln!(
+            "Your receipt of the previous stage: ticket {}, on its pool, {}.",
+            one_line(&earlier.ticket),
+            match path.invited {
+                Some(Place::Selected(n)) => format!("INVITED (seat {n} of its draw)"),
+                Some(Place::Alternate(n)) => format!("INVITED (alternate number {n} of its draw)"),
+                None => "not invited".into(),
+            }
+        );
+        if let Some(t) = &path.answered {
+            crate::outln!(
+                "You answered: this stage's record {} links to your invitation.",
+                one_line(t)
+            );
+        }
+    }
+}
+
 /// Runs `receipt`.
 pub fn run(ctx: &Context, a: &ReceiptArgs) -> Result<()> {
     let receipt: Receipt = read_json(&a.receipt, "receipt")?;
     let bundle = read_bundle(&a.bundle)?;
     let report = kleroterion::verify(&bundle);
     let check = check_receipt(&receipt, &bundle);
+    let path = match &check {
+        Ok(_) => path_check(a, &receipt, &bundle)?,
+        Err(_) => None,
+    };
     if ctx.json {
         let value = match &check {
             Ok(c) => json!({
@@ -25,6 +73,7 @@ pub fn run(ctx: &Context, a: &ReceiptArgs) -> Result<()> {
                 "outcome": if report.valid { json!(c.outcome) } else { json!(null) },
                 "bundle_valid": report.valid,
                 "bundle_error": report.error,
+                "path": path,
             }),
             Err(e) => json!({
                 "matches": false,
@@ -47,6 +96,9 @@ pub fn run(ctx: &Context, a: &ReceiptArgs) -> Result<()> {
                 crate::outln!("Your recorded features:");
                 for (f, v) in &c.features {
                     crate::outln!("  {}: {}", one_line(f), one_line(v));
+                }
+                if let Some(p) = &path {
+                    print_path(&receipt, p);
                 }
                 let panel = bundle.result.selected.len();
                 if !report.valid {

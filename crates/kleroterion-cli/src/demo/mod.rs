@@ -45,6 +45,8 @@ pub struct DemoSummary {
     /// The response rates (invited and volunteered by value of stage 1's features), as an
     /// aligned text table.
     pub response_table: String,
+    /// One volunteer's path from the roll to the panel, checked from their two receipts.
+    pub path: String,
     /// The whole summary as text, ready to print.
     pub text: String,
     /// Wall-clock time of each step.
@@ -310,6 +312,7 @@ pub fn run_with(
         },
         &mut |step, d, t| report(stage_step(2, step), d, t),
     )?;
+    let path = volunteer_path(&s1, &s2, &answers)?;
     lap("stage 2", &mut timings);
 
     report("report", 0, 1);
@@ -321,7 +324,7 @@ pub fn run_with(
         answers: &answers,
         pool2: &pool2,
     };
-    let out = summary::build(&input, (&s1, &r1), (&s2, &r2))?;
+    let out = summary::build(&input, (&s1, &r1), (&s2, &r2), &path)?;
     lap("report", &mut timings);
     report("report", 1, 1);
     let mut sum = out;
@@ -340,6 +343,51 @@ pub fn run_with(
 
 /// The features stage 2 inherits from stage 1's records (the roll's), by name.
 const INHERITED: [&str; 2] = ["gender", "age"];
+
+/// The path of the panel's first member, checked from their two receipts (SPEC.md section 13):
+/// on the roll, invited, in the panel's pool, selected. Their stage-1 receipt is written among
+/// stage 1's example receipts.
+fn volunteer_path(
+    s1: &stage::StageRun,
+    s2: &stage::StageRun,
+    answers: &respondents::Answers,
+) -> Result<String, DemoError> {
+    let files = |stage| move |source| DemoError::Files { stage, source };
+    let Some(i) = s2.ids.first().and_then(|id| roll_index(id)) else {
+        return Ok(String::new());
+    };
+    let Some(row2) = answers.volunteers.iter().position(|&v| v == i) else {
+        return Ok(String::new());
+    };
+    let (Some(r1), Some(r2)) = (s1.sealed.receipt_of_row(i), s2.sealed.receipt_of_row(row2)) else {
+        return Ok(String::new());
+    };
+    let (r1, r2) = (r1.map_err(files("stage 1"))?, r2.map_err(files("stage 2"))?);
+    stage::write_json(
+        &s1.files.receipts.join(format!("{}.json", r1.record.ticket)),
+        &r1,
+    )?;
+    let path = kleroterion::chain::check_path(Some(&r1), Some(&r2), &s1.bundle, &s2.bundle)
+        .map_err(DemoError::protocol("stage 2: receipts across stages"))?;
+    let invited = match path.invited {
+        Some(kleroterion::chain::Place::Selected(n)) => format!("invited (invitation {n})"),
+        Some(kleroterion::chain::Place::Alternate(n)) => format!("invited (alternate {n})"),
+        None => "not invited".into(),
+    };
+    let outcome = match path.current.map(|c| c.outcome) {
+        Some(kleroterion::ReceiptOutcome::Selected { position }) => {
+            format!("selected (position {position})")
+        }
+        Some(kleroterion::ReceiptOutcome::Alternate { number }) => format!("alternate {number}"),
+        _ => "not selected".into(),
+    };
+    Ok(format!(
+        "One volunteer's path, checked from their two receipts: on the roll (stage-1 ticket {}), {invited}, in the panel's pool (stage-2 ticket {}, linked to {}), {outcome}.",
+        r1.record.ticket,
+        r2.record.ticket,
+        r2.record.link.as_deref().unwrap_or("nothing")
+    ))
+}
 
 /// Makes sure the output folder is new: like `kleroterion commit`, the demo never writes over
 /// an earlier output, unless asked to replace an earlier demo's (and only a demo's) folder.

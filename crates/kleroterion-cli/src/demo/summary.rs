@@ -262,6 +262,7 @@ pub fn build(
     inp: &Input<'_>,
     (s1, r1): (&StageRun, &StageRandomness),
     (s2, r2): (&StageRun, &StageRandomness),
+    path: &str,
 ) -> Result<DemoSummary, DemoError> {
     let out = &inp.opts.out;
     let k2 = inp.config.panel_size;
@@ -438,6 +439,7 @@ pub fn build(
         Block::Heading(3, "Who answered: the chain from the invitations to the pool".into()),
         Block::Para("Each volunteer's record links to the stage-1 ticket that invited them, and the bundle was verified together with stage 1's: every volunteer was invited, once, with the gender and age band of the roll. Invited and volunteered by value of stage 1's features:".into()),
         Block::Table { header: response_header, right: response_right, rows: response_rows },
+        Block::Para(path.to_owned()),
         Block::Heading(3, "The panel against the quotas and the population".into()),
         Block::Table { header: header.clone(), right: right.clone(), rows: rows.clone() },
         Block::Heading(3, "Selection probabilities".into()),
@@ -473,6 +475,7 @@ pub fn build(
         panel_table,
         probability_spread,
         response_table,
+        path: path.to_owned(),
         text: String::new(),
         timings: Vec::new(),
     };
@@ -533,8 +536,8 @@ fn terminal_text(
         text.push_str(&format!("  note: {note}\n"));
     }
     text.push_str(&format!(
-        "\nWho answered (each volunteer links to the stage-1 ticket that invited them; verified as a chain):\n{}\n{}\n{}\nArtefacts:\n",
-        s.response_table, s.panel_table, s.probability_spread
+        "\nWho answered (each volunteer links to the stage-1 ticket that invited them; verified as a chain):\n{}\n{}\n\n{}\n{}\nArtefacts:\n",
+        s.response_table, s.path, s.panel_table, s.probability_spread
     ));
     for a in artefacts {
         text.push_str(&format!("  {a}\n"));
