@@ -82,6 +82,8 @@ fn sortition_foundation_fixture_22_with_households() {
             "format",
             "manifest",
             "pool",
+            "parent",
+            "links",
             "portfolio",
             "randomness",
             "time_order",
@@ -90,7 +92,8 @@ fn sortition_foundation_fixture_22_with_households() {
             "openings",
             "quotas",
             "transcript",
-            "replacements"
+            "replacements",
+            "inherited"
         ]
     );
     assert!(v["error"].is_null());

@@ -64,8 +64,8 @@ fn readme_walkthrough_runs() {
         }
     }
     assert_eq!(
-        verified, 3,
-        "the walkthrough verifies the bundle, the replacements and the sealed draw"
+        verified, 4,
+        "the walkthrough verifies the bundle, the replacements, the sealed draw and the chain"
     );
     assert!(dir.path().join("bundle.json").exists());
     let sealed: serde_json::Value = serde_json::from_str(

@@ -142,6 +142,14 @@ impl Linker<'_> {
             ),
         })?;
         for name in &s.inherited {
+            if !features.contains(name) {
+                return Err(FileError::Invalid {
+                    detail: format!(
+                        "{file}: the inherited feature \"{name}\" is not one of this stage's features ({}). Fix: add it to the quotas (with min 0 and max the panel size if it needs no quota), or inherit only this stage's features",
+                        features.join(", ")
+                    ),
+                });
+            }
             let theirs = s
                 .bundle
                 .manifest

@@ -9,7 +9,7 @@ use kleroterion_files::{
 };
 use serde_json::json;
 
-use super::{Context, check_output, existing, print_json, show};
+use super::{Context, check_output, existing, one_line, print_json, show};
 use crate::cli::{CommitArgs, MethodArg, TableArgs};
 use crate::error::{CliError, Result};
 
@@ -238,6 +238,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 "openings": m.sealed.then(|| show(&paths.openings)),
             },
             "sealed": m.sealed,
+            "parent": m.parent,
             "replaced": paths.replaced.as_deref().map(show),
         }));
     }
@@ -279,6 +280,18 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
     if m.sealed {
         crate::outln!(
             "Sealed features: the pool publishes a salted commitment to each person's values, not the values; verifiers check the quotas of the drawn panel only."
+        );
+    }
+    if let Some(parent) = &m.parent {
+        crate::outln!(
+            "Linked stage: each of the {} people links to the ticket that invited them in the previous stage (commitment {}); inherited from it: {}. Verify the two together: kleroterion verify BUNDLE --previous PREVIOUS_BUNDLE.",
+            m.pool.count,
+            parent.commitment,
+            if parent.inherited.is_empty() {
+                "nothing".to_owned()
+            } else {
+                one_line(&parent.inherited.join(", "))
+            }
         );
     }
     if let Some(r) = &committed.rounding {

@@ -220,7 +220,7 @@ pub fn run_with(
         .filter(|&i| i < n1)
         .collect();
     sample1.dedup();
-    let s1 = stage::run(
+    let mut s1 = stage::run(
         stage::StageInput {
             dir: opts.out.join("stage1-invitations"),
             people: roll_csv(&fig, &roll),
@@ -312,7 +312,7 @@ pub fn run_with(
         },
         &mut |step, d, t| report(stage_step(2, step), d, t),
     )?;
-    let path = volunteer_path(&s1, &s2, &answers)?;
+    let path = volunteer_path(&mut s1, &s2, &answers)?;
     lap("stage 2", &mut timings);
 
     report("report", 0, 1);
@@ -348,7 +348,7 @@ const INHERITED: [&str; 2] = ["gender", "age"];
 /// on the roll, invited, in the panel's pool, selected. Their stage-1 receipt is written among
 /// stage 1's example receipts.
 fn volunteer_path(
-    s1: &stage::StageRun,
+    s1: &mut stage::StageRun,
     s2: &stage::StageRun,
     answers: &respondents::Answers,
 ) -> Result<String, DemoError> {
@@ -363,10 +363,11 @@ fn volunteer_path(
         return Ok(String::new());
     };
     let (r1, r2) = (r1.map_err(files("stage 1"))?, r2.map_err(files("stage 2"))?);
-    stage::write_json(
-        &s1.files.receipts.join(format!("{}.json", r1.record.ticket)),
-        &r1,
-    )?;
+    let file = s1.files.receipts.join(format!("{}.json", r1.record.ticket));
+    if !file.exists() {
+        stage::write_json(&file, &r1)?;
+        s1.receipts_written += 1;
+    }
     let path = kleroterion::chain::check_path(Some(&r1), Some(&r2), &s1.bundle, &s2.bundle)
         .map_err(DemoError::protocol("stage 2: receipts across stages"))?;
     let invited = match path.invited {
