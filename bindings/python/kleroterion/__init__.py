@@ -32,7 +32,7 @@ True
 
 from pathlib import Path as _Path
 
-from . import fair, lowlevel, randomness
+from . import chain, fair, lowlevel, randomness
 from ._native import (
     SPEC_VERSION,
     DrawFailed,
@@ -46,6 +46,7 @@ from ._native import (
     VerificationFailed,
 )
 from ._native import __version__ as __version__
+from .chain import ChainReport, PathCheck, Place, check_path, verify_chain
 from .fair import Distribution, Feasibility, Portfolio, feasibility
 from .pool import Pool, Quota, Quotas
 from .protocol import (
@@ -54,6 +55,7 @@ from .protocol import (
     CommitPaths,
     Manifest,
     Method,
+    Parent,
     Purpose,
     Receipt,
     ReceiptCheck,
@@ -77,6 +79,7 @@ __all__ = [
     "SPEC_VERSION",
     "Bundle",
     "ByHand",
+    "ChainReport",
     "CommitPaths",
     "Distribution",
     "DrawFailed",
@@ -89,6 +92,9 @@ __all__ = [
     "Manifest",
     "Method",
     "OutputExists",
+    "Parent",
+    "PathCheck",
+    "Place",
     "Pool",
     "Portfolio",
     "Purpose",
@@ -103,6 +109,8 @@ __all__ = [
     "Step",
     "Verdict",
     "VerificationFailed",
+    "chain",
+    "check_path",
     "commit",
     "draw",
     "fair",
@@ -112,4 +120,5 @@ __all__ = [
     "replace",
     "rfc3797",
     "verify",
+    "verify_chain",
 ]

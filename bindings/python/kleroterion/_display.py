@@ -18,7 +18,8 @@ from . import _native
 if TYPE_CHECKING:
     from .fair import Distribution, Feasibility
     from .pool import Pool, Quotas
-    from .protocol import Bundle, Manifest, Receipt, ReceiptCheck, Replacement, Report
+    from .chain import ChainReport, PathCheck
+    from .protocol import Bundle, Manifest, Parent, Receipt, ReceiptCheck, Replacement, Report
 
 TEXT_LIMIT = 4000
 """The longest text shown, in bytes (the core's report lines can be long; names are cut by the
@@ -181,8 +182,19 @@ def manifest_html(m: Manifest) -> str:
     if m.sealed:
         rows.append(("features", "sealed: the pool publishes a seal of each person's values, and only the panel, the "
                      "alternates and the replacements are opened"))
+    if m.parent is not None:
+        rows.append(("previous stage", parent_html(m.parent)))
     notes = "".join(_warning(n) for n in (purpose_note(m.purpose), "" if d.get("randomness") else NO_RECIPE_NOTE) if n)
     return "<p><b>kleroterion manifest</b></p>" + notes + _table(["", ""], rows)
+def parent_html(p: Parent) -> str:
+    """The previous stage a linked stage names, in a line."""
+    inherited = ", ".join(h(n) for n in p.inherited) or "none"
+    return (
+        f"drawn from the invitees of the stage committed as <code>{h(p.commitment)}</code>; "
+        f"inherited features: {inherited} (every other feature is declared by the volunteers)"
+    )
+
+
 def _quota_rows(manifest: dict[str, Any], panel: Any) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for f in manifest["features"]:
@@ -212,7 +224,15 @@ def bundle_html(b: Bundle) -> str:
         if m.get("sealed")
         else ""
     )
-    return head + notes + sealed + "<p>Quotas against the panel (verify the bundle before trusting it):</p>" + quotas
+    parent = b.parent
+    linked = (
+        f"<p>Linked stage: {parent_html(parent)}. Verify it with <code>kl.verify_chain(bundle, previous)</code>.</p>"
+        if parent is not None
+        else ""
+    )
+    return (
+        head + notes + sealed + linked + "<p>Quotas against the panel (verify the bundle before trusting it):</p>" + quotas
+    )
 
 
 _MARK_HTML = {
@@ -280,3 +300,48 @@ def receipt_html(c: ReceiptCheck) -> str:
         "(see <code>kl.verify(bundle, commitment=...)</code>)</small>"
     )
     return head + f"<p style='color:{colour}'><b>{h(c.describe_outcome())}</b>{cond}</p>"
+
+
+def chain_html(c: ChainReport) -> str:
+    colour = _VERDICT_COLOUR.get(c.verdict, "#b00")
+    out = [f"<p style='font-size:130%;color:{colour}'><b>Chain: {h(c.headline)}</b></p>"]
+    failed = c.failed
+    if failed is not None:
+        where = "the previous stage" if failed is c.previous else "this stage"
+        kind = f" [{h(failed.error_kind)}]" if failed.error_kind else ""
+        out.append(f"<p style='color:#b00'><b>Failed in {where}</b>{kind}: {h(failed.error or '')}</p>")
+    if c._responses:
+        rows = [
+            (
+                "<b>total</b>" if r["feature"] is None else h(r["feature"]),
+                "" if r["value"] is None else h(r["value"]),
+                r["invited"],
+                r["volunteered"],
+                h(r["rate"]),
+            )
+            for r in c._responses
+        ]
+        out.append("<p>Who answered (invited by the previous stage, then in this pool):</p>")
+        out.append(_table(["feature", "value", "invited", "volunteered", "rate"], rows))
+    out.append("<h4>Previous stage</h4>" + report_html(c.previous))
+    out.append("<h4>This stage</h4>" + report_html(c.report))
+    return "".join(out)
+
+
+def path_html(p: PathCheck) -> str:
+    rows = [(h(line.split(": ", 1)[0]), h(line.split(": ", 1)[-1])) for line in p.lines()]
+    table = _table(["", ""], rows)
+    if p.verdict == "invalid":
+        kind = f" [{h(p.chain_error_kind)}]" if p.chain_error_kind else ""
+        return (
+            f"<p style='color:#b00'><b>The chain FAILED verification</b>{kind}: {h(p.chain_error or '')}<br>"
+            "What it says about this person is therefore not established and means nothing.</p>" + table
+        )
+    colour = "#080" if p.verdict == "valid" else "#a60"
+    cond = (
+        ""
+        if p.verdict == "valid"
+        else "<br><small>only if the chain's items to compare by hand match their public records (see "
+        "<code>kl.verify_chain(bundle, previous, ...)</code>)</small>"
+    )
+    return f"<p style='color:{colour}'><b>kleroterion path through a chain</b>{cond}</p>" + table

@@ -33,6 +33,7 @@ __all__ = [
     "Method",
     "OpeningsLike",
     "Outcome",
+    "Parent",
     "Purpose",
     "Receipt",
     "ReceiptCheck",
@@ -63,7 +64,7 @@ Method = Literal["lottery", "greedy", "uniform", "stratified"]
 bundles made elsewhere."""
 Outcome = Literal["selected", "alternate", "not_selected"]
 StepStatus = Literal["passed", "failed", "skipped", "not_checked"]
-Subject = Literal["purpose", "commitment", "announcement", "uncommitted", "lottery", "dice", "hex"]
+Subject = Literal["purpose", "commitment", "announcement", "uncommitted", "lottery", "dice", "hex", "previous"]
 
 
 def _invalid(message: str) -> InvalidInput:
@@ -144,6 +145,28 @@ def _hint(fix: Optional[str], kinds: tuple[str, ...]) -> Iterator[None]:
         raise
 
 
+@dataclass(frozen=True)
+class Parent:
+    """The previous stage a linked stage was drawn from (SPEC.md section 5.3): its pool is made
+    of that stage's invitees who answered, each record linking to the invitee's ticket."""
+
+    commitment: str
+    """The previous stage's commitment, in hex: find its bundle by it."""
+    invitees: str
+    """``H("invitees", ...)`` of the previous stage's selected tickets then alternates, in hex."""
+    inherited: list[str]
+    """The features whose values come from the previous stage's records (from the roll) and
+    must agree with them; every other feature is declared by the volunteers."""
+
+    @classmethod
+    def of(cls, manifest: Mapping[str, Any]) -> Optional[Parent]:
+        """The parent a manifest (as JSON) names, or None."""
+        p = manifest.get("parent")
+        if p is None:
+            return None
+        return cls(str(p["commitment"]), str(p["invitees"]), [str(n) for n in p["inherited"]])
+
+
 # ------------------------------------------------------------------------------------------
 # Receipts
 
@@ -204,6 +227,22 @@ class ReceiptCheck:
         return _display.receipt_html(self)
 
 
+def _receipt_check(out: Mapping[str, Any], report: Report) -> ReceiptCheck:
+    """The core's answer for a receipt (its ``ReceiptCheck`` as JSON) with the verification of
+    its bundle."""
+    o = out["outcome"]
+    return ReceiptCheck(
+        ticket=out["ticket"],
+        features={f: v for f, v in out["features"]},
+        outcome=o["outcome"],
+        verdict=report.verdict,
+        position=o.get("position", o.get("number")),
+        bundle_error=report.error,
+        bundle_error_kind=report.error_kind,
+        by_hand=len(report.by_hand),
+    )
+
+
 class Receipt:
     """A person's private receipt: their record and its inclusion proof (SPEC.md section 13)."""
 
@@ -243,6 +282,13 @@ class Receipt:
         return None if o is None else dict(o)
 
     @property
+    def link(self) -> Optional[str]:
+        """In a linked stage (SPEC.md section 5.3), the previous stage's ticket of the invitee
+        this record comes from (the holder's ticket in that stage); None otherwise."""
+        link = self.data["record"].get("link")
+        return None if link is None else str(link)
+
+    @property
     def values(self) -> list[str]:
         """The holder's values, one per feature in feature order: the record's, or in a sealed
         pool those of its :attr:`opening` (the record publishes none)."""
@@ -270,18 +316,7 @@ class Receipt:
         ticket and whether the bundle verifies: when it does not, that outcome means
         nothing."""
         report = bundle.verify(commitment=commitment, lotteries=lotteries, replacements=replacements)
-        out = json.loads(_native.check_receipt(self._json, bundle.native))
-        o = out["outcome"]
-        return ReceiptCheck(
-            ticket=out["ticket"],
-            features={f: v for f, v in out["features"]},
-            outcome=o["outcome"],
-            verdict=report.verdict,
-            position=o.get("position", o.get("number")),
-            bundle_error=report.error,
-            bundle_error_kind=report.error_kind,
-            by_hand=len(report.by_hand),
-        )
+        return _receipt_check(json.loads(_native.check_receipt(self._json, bundle.native)), report)
 
     def __repr__(self) -> str:
         return f"Receipt(ticket={_display.safe(self.ticket, 200)!r}, index={self.index})"
@@ -494,6 +529,13 @@ class Manifest:
         publishes a salted seal of each person's values instead of the values, and only the
         panel, the alternates and the replacements are opened."""
         return bool(self.data.get("sealed", False))
+
+    @property
+    def parent(self) -> Optional[Parent]:
+        """The previous stage this pool was drawn from (SPEC.md section 5.3; made by
+        ``commit(..., previous=...)``), or None: every record then links to the invitee it
+        comes from."""
+        return Parent.of(self.data)
 
     @property
     def openings(self) -> Optional[list[JSON]]:
@@ -726,6 +768,9 @@ def commit(
     now: Union[int, str, datetime.datetime, None] = None,
     allow_small_cells: Optional[int] = None,
     sealed: bool = False,
+    previous: Union[Bundle, str, PathLike, None] = None,
+    previous_tickets: Union[PathLike, Manifest, None] = None,
+    inherit: Union[str, Sequence[str]] = (),
 ) -> Manifest:
     """Commits a draw, as ``kleroterion commit`` does: assigns tickets, orders the pool by
     ticket, builds the manifest (for ``lottery``: LEXIMIN rounded to ``panels`` equiprobable
@@ -764,8 +809,19 @@ def commit(
       bundle opens with the alternates'. ``manifest.openings`` holds every record's opening
       (private; :meth:`Manifest.write` keeps them in ``private/openings.json``), each receipt
       its holder's.
+    - ``previous``: draw this pool from the invitees of a previous stage (SPEC.md section 5.3),
+      given as its :class:`Bundle`, or the path or JSON text of its bundle, which must verify.
+      Each person is linked, by id, to the ticket that invited them, through the previous
+      commit's private ticket map ``previous_tickets``: the path of its ``private/tickets.csv``,
+      or the previous :class:`Manifest` (committed in this session, or loaded with its folder);
+      by default that of the manifest a bundle of this session was drawn from. Only invitees
+      (selected or alternates) may join, each once. ``inherit`` names the features whose values
+      come from the previous stage (from the roll): each person's must be the invitee's; every
+      other feature is declared by the volunteers. The manifest names the previous stage
+      (:attr:`Manifest.parent`), and :func:`verify_chain` verifies both stages together.
     """
     check_args("commit", pool, quotas, size)
+    linked = _previous_stage(previous, previous_tickets, inherit)
     if not isinstance(sealed, bool):
         raise _invalid(f"commit: sealed must be True or False, not {type(sealed).__name__}. Fix: sealed=True seals the features")
     if method not in typing.get_args(Method):
@@ -809,10 +865,88 @@ def commit(
             now=unix_now,
             allow_small_cells=allow_small_cells,
             sealed=sealed,
+            **linked.native_args,
         )
     m = Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)
-    m._inputs = [*pool._inputs, *quotas._inputs]
+    m._inputs = [*pool._inputs, *quotas._inputs, *linked.inputs]
     return m
+
+
+@dataclass
+class _Linked:
+    """The previous stage of a linked commit, as the native commit takes it."""
+
+    native_args: dict[str, Any] = field(default_factory=dict)
+    inputs: Inputs = field(default_factory=list)
+    """The previous stage's files, which no output of this commit may replace."""
+
+
+def _previous_stage(
+    previous: Union[Bundle, str, PathLike, None],
+    tickets: Union[PathLike, Manifest, None],
+    inherit: Union[str, Sequence[str]],
+) -> _Linked:
+    """Reads ``commit``'s ``previous``, ``previous_tickets`` and ``inherit``."""
+    names = [inherit] if isinstance(inherit, str) else list(inherit)
+    if not all(isinstance(n, str) for n in names):
+        raise _invalid("commit: inherit is a list of feature names, e.g. inherit=[\"commune\", \"age\"]")
+    if previous is None:
+        if tickets is not None or names:
+            raise _invalid(
+                "commit: previous_tickets and inherit describe a previous stage, and previous= was not given. "
+                "Fix: give previous=, the previous stage's bundle (or its path)"
+            )
+        return _Linked()
+    if isinstance(previous, Bundle):
+        bundle = previous
+    elif isinstance(previous, (str, os.PathLike)):
+        bundle = Bundle.load(previous)
+    else:
+        raise _invalid(
+            f"commit: previous is a {type(previous).__name__}; give the previous stage's Bundle, or the path "
+            "or JSON text of its bundle"
+        )
+    source = _path_of(previous) if not isinstance(previous, Bundle) else None
+    linked = _Linked(inputs=[] if source is None else [("the previous stage's bundle", source)])
+    name = str(source) if source is not None else "the previous stage's bundle"
+    args: dict[str, Any] = {"previous": bundle.native, "previous_name": name, "inherit": names}
+    if tickets is None:
+        tickets = bundle._manifest
+        if tickets is None:
+            raise _invalid(
+                "commit: previous_tickets is needed: the ticket map of the previous commit links each person "
+                "to the ticket that invited them. Fix: previous_tickets= the path of the previous commit's "
+                "private/tickets.csv (or its Manifest)"
+            )
+    if isinstance(tickets, Manifest):
+        if tickets.commitment != bundle.commitment:
+            raise _convert.invalid(
+                f"commit: previous_tickets is the manifest of commitment {tickets.commitment[:16]}…, and the "
+                f"previous bundle was drawn from {bundle.commitment[:16]}…. Fix: give the ticket map of the "
+                "commit the previous bundle was drawn from",
+                "TicketMapMismatch",
+            )
+        if tickets._committed is not None:
+            args["previous_ids"] = [(i, t) for i, t, _ in tickets._committed.tickets()]
+        else:
+            path = next((p for role, p in tickets._inputs if role == "the ticket map"), None)
+            if path is None:
+                raise _invalid(
+                    "commit: the previous manifest does not know its ticket map (it was loaded without "
+                    "private/tickets.csv). Fix: previous_tickets= the path of that file"
+                )
+            args["previous_tickets"] = os.fspath(path)
+            linked.inputs.append(("the previous ticket map", path))
+    elif isinstance(tickets, (str, os.PathLike)):
+        args["previous_tickets"] = os.fspath(tickets)
+        linked.inputs.append(("the previous ticket map", Path(tickets)))
+    else:
+        raise _invalid(
+            f"commit: previous_tickets is a {type(tickets).__name__}; give the path of the previous commit's "
+            "private/tickets.csv, or its Manifest"
+        )
+    linked.native_args = args
+    return linked
 
 
 # ------------------------------------------------------------------------------------------
@@ -966,6 +1100,12 @@ class Bundle:
         return bool(self.manifest.get("sealed", False))
 
     @property
+    def parent(self) -> Optional[Parent]:
+        """The previous stage this draw's pool comes from (SPEC.md section 5.3), or None. Verify
+        both together with :func:`verify_chain`."""
+        return Parent.of(self.manifest)
+
+    @property
     def openings(self) -> list[JSON]:
         """With sealed features, the openings (``ticket``, ``values``, ``salt``) of the panel
         in draw order, then of the alternates in order (SPEC.md section 11); empty for open
@@ -984,6 +1124,15 @@ class Bundle:
         return self._native.alternates
 
     def _frame(self, tickets: Sequence[str]) -> pd.DataFrame:
+        frame = self._rows(tickets)
+        if self.parent is not None:
+            # A linked stage: each record's link, the invitee's ticket in the previous stage.
+            records = self._native.records()
+            links = dict(zip(records.tickets(), records.links()))
+            frame.insert(1, "link", [links.get(t) for t in tickets])
+        return frame
+
+    def _rows(self, tickets: Sequence[str]) -> pd.DataFrame:
         m = self._manifest
         if m is not None and m.pool is not None and m.tickets is not None:
             position = {t: i for i, t in enumerate(m.tickets.tolist())}
@@ -1015,7 +1164,8 @@ class Bundle:
     def selected(self) -> pd.DataFrame:
         """The panel, in draw order: the original rows when the pool is known (indexed by id,
         with a ``ticket`` column), else the published records (with sealed features, the values
-        of the bundle's :attr:`openings`)."""
+        of the bundle's :attr:`openings`). In a linked stage, a ``link`` column follows
+        ``ticket``: each person's ticket in the previous stage."""
         return self._frame(self._native.selected)
 
     @property

@@ -366,16 +366,70 @@ fn purpose_of(name: &str) -> PyResult<Purpose> {
     }
 }
 
+/// What reads the previous stage of a linked commit (SPEC.md section 5.3), run without the
+/// interpreter's lock (it verifies the previous bundle): the bundle and its name for messages,
+/// and its commit's ticket map, from its `tickets.csv` (`tickets`) or as `(id, ticket)` pairs
+/// (`ids`). None without a previous stage.
+type PreviousReader = Box<dyn FnOnce() -> kfiles::Result<kfiles::PreviousStage> + Send>;
+
+fn previous_stage(
+    previous: Option<(kleroterion::Bundle, String)>,
+    tickets: Option<PathBuf>,
+    ids: Option<Vec<(String, String)>>,
+    inherit: Vec<String>,
+) -> PyResult<Option<PreviousReader>> {
+    let Some((bundle, name)) = previous else {
+        if tickets.is_some() || ids.is_some() || !inherit.is_empty() {
+            return Err(errors::invalid(
+                "a previous stage's ticket map or inherited features were given without the previous stage's bundle",
+            ));
+        }
+        return Ok(None);
+    };
+    let reader: PreviousReader = match (tickets, ids) {
+        (Some(path), None) => Box::new(move || {
+            let map = kfiles::TicketMap::read(&path)?;
+            let by_id = map
+                .rows
+                .into_iter()
+                .filter_map(|(ticket, cells)| Some((cells.into_iter().next()?, ticket)))
+                .collect();
+            kfiles::PreviousStage::new(name, path.display().to_string(), bundle, by_id, inherit)
+        }),
+        (None, Some(pairs)) => Box::new(move || {
+            let by_id = pairs.into_iter().collect();
+            kfiles::PreviousStage::new(
+                name,
+                "the previous commit's ticket map".into(),
+                bundle,
+                by_id,
+                inherit,
+            )
+        }),
+        _ => {
+            return Err(errors::invalid(
+                "a previous stage needs its commit's ticket map: give its tickets.csv or its (id, ticket) pairs, one of them",
+            ));
+        }
+    };
+    Ok(Some(reader))
+}
+
 /// The commit workflow of the files crate: tickets, the pool in ticket order, the manifest
 /// (with a LEXIMIN portfolio for `lottery`), receipts and the private ticket map. `sealed`
 /// seals the features (lottery only; the files crate refuses it otherwise): the pool publishes
-/// seals, and every record's opening is kept for the draw and the receipts.
+/// seals, and every record's opening is kept for the draw and the receipts. `previous` draws
+/// the pool from a previous stage's invitees (SPEC.md section 5.3): each person is linked, by
+/// id, to the ticket that invited them, through that stage's ticket map (`previous_tickets`,
+/// its `tickets.csv`, or `previous_ids`, `(id, ticket)` pairs); `inherit` names the features
+/// whose values come from the previous stage; `previous_name` names the bundle in messages.
 #[pyfunction]
 #[pyo3(signature = (
     people, quotas, panel_size, method, *, alternates=0, title=String::new(), announced_at=None,
     randomness_json=None, ticket_key=None, max_attempts=100, panels=1000, strata=None,
     allocation=String::from("largest-remainder"), progress=None, time_limit=None,
-    purpose="official", now=None, allow_small_cells=None, sealed=false
+    purpose="official", now=None, allow_small_cells=None, sealed=false, previous=None,
+    previous_name=None, previous_tickets=None, previous_ids=None, inherit=Vec::new()
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn commit(
@@ -399,7 +453,19 @@ pub fn commit(
     now: Option<u64>,
     allow_small_cells: Option<u32>,
     sealed: bool,
+    previous: Option<PyRef<'_, Bundle>>,
+    previous_name: Option<String>,
+    previous_tickets: Option<PathBuf>,
+    previous_ids: Option<Vec<(String, String)>>,
+    inherit: Vec<String>,
 ) -> PyResult<Committed> {
+    let previous = previous.map(|b| {
+        (
+            b.bundle.clone(),
+            previous_name.unwrap_or_else(|| "the previous stage's bundle".into()),
+        )
+    });
+    let previous = previous_stage(previous, previous_tickets, previous_ids, inherit)?;
     let purpose = purpose_of(purpose)?;
     let method = method_choice(method, max_attempts, panels, strata, &allocation)?;
     let randomness = match randomness_json {
@@ -426,7 +492,13 @@ pub fn commit(
         o.allow_small_cells = allow_small_cells;
         o
     };
-    let result = py.detach(|| kfiles::commit(&people.people, &quotas.quotas, &options));
+    let result = py.detach(|| {
+        let options = match previous {
+            Some(p) => options.with_previous(p()?),
+            None => options,
+        };
+        kfiles::commit(&people.people, &quotas.quotas, &options)
+    });
     if let Some(e) = raised.lock().ok().and_then(|mut s| s.take()) {
         return Err(e);
     }

@@ -58,6 +58,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(protocol::draw, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::verify, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::verify_json, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::verify_chain, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::verify_chain_json, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::check_path, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::report_headline, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::parse_lottery_result, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::display, m)?)?;

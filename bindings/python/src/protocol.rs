@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use kleroterion::chain::Response;
 use kleroterion::digest::to_hex;
 use kleroterion::draw::check_committed;
 use kleroterion::merkle::{
@@ -18,8 +19,8 @@ use kleroterion::stream::{Stream as CoreStream, stream_key as core_stream_key};
 use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display as core_display, is_nfc, to_nfc};
 use kleroterion::verify::{QuotaTable, Summary};
 use kleroterion::{
-    Bundle as CoreBundle, Digest, Manifest, PoolFile, Published, PublishedLottery, Receipt, Record,
-    Replacement, Report, Reveal,
+    Bundle as CoreBundle, ChainReport, Digest, Manifest, PoolFile, Published, PublishedLottery,
+    Receipt, Record, Replacement, Report, Reveal, Verdict,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -220,6 +221,12 @@ impl Records {
             "receipt",
             &Receipt::issue(c, tree, &self.records, index, &secret).py()?,
         )
+    }
+
+    /// The link of each record in pool order (SPEC.md section 5.3): the previous stage's
+    /// ticket of the invitee it comes from, None for a record without one.
+    fn links(&self) -> Vec<Option<String>> {
+        self.records.iter().map(|r| r.link.clone()).collect()
     }
 
     /// The index of each ticket asked for (None when absent; a ticket held twice is found at
@@ -587,6 +594,123 @@ pub fn verify_json(
     let text = text.trim_start_matches('\u{feff}');
     let report = py.detach(|| kleroterion::verify_json(text, &published, &replacements));
     to_json("report", &report)
+}
+
+/// A chain report as JSON (SPEC.md section 12.5), with the rate of each response row as the
+/// core writes it (`"27.5%"`, or `"-"` when nobody was invited).
+fn chain_output(chain: &ChainReport) -> PyResult<(String, Vec<String>)> {
+    let rates = chain.responses.iter().map(Response::rate).collect();
+    Ok((to_json("chain report", chain)?, rates))
+}
+
+/// Verifies a stage and the previous stage its manifest names (SPEC.md section 12.5): the
+/// previous stage with its own published facts and replacement records, then the stage with
+/// it. Returns the chain report as JSON and the rate of each response row.
+#[pyfunction]
+#[pyo3(signature = (
+    bundle, previous, published_json=None, replacements_json=Vec::new(),
+    previous_published_json=None, previous_replacements_json=Vec::new()
+))]
+pub fn verify_chain(
+    py: Python<'_>,
+    bundle: &Bundle,
+    previous: &Bundle,
+    published_json: Option<&str>,
+    replacements_json: Vec<String>,
+    previous_published_json: Option<&str>,
+    previous_replacements_json: Vec<String>,
+) -> PyResult<(String, Vec<String>)> {
+    let (published, replacements) = verification_inputs(published_json, &replacements_json)?;
+    let (previous_published, previous_replacements) =
+        verification_inputs(previous_published_json, &previous_replacements_json)?;
+    let chain = py.detach(|| {
+        kleroterion::verify_chain(
+            &bundle.bundle,
+            &published,
+            &replacements,
+            &previous.bundle,
+            &previous_published,
+            &previous_replacements,
+        )
+    });
+    chain_output(&chain)
+}
+
+/// Verifies a chain given as JSON texts, as [`verify_chain`] does. Never fails on a bad bundle
+/// text: when either text is not a readable bundle, each stage is verified alone (the one that
+/// cannot be read fails its `format` step), and the chain is invalid with no response rates.
+#[pyfunction]
+#[pyo3(signature = (
+    text, previous_text, published_json=None, replacements_json=Vec::new(),
+    previous_published_json=None, previous_replacements_json=Vec::new()
+))]
+pub fn verify_chain_json(
+    py: Python<'_>,
+    text: &str,
+    previous_text: &str,
+    published_json: Option<&str>,
+    replacements_json: Vec<String>,
+    previous_published_json: Option<&str>,
+    previous_replacements_json: Vec<String>,
+) -> PyResult<(String, Vec<String>)> {
+    let (published, replacements) = verification_inputs(published_json, &replacements_json)?;
+    let (previous_published, previous_replacements) =
+        verification_inputs(previous_published_json, &previous_replacements_json)?;
+    let text = text.trim_start_matches('\u{feff}');
+    let previous_text = previous_text.trim_start_matches('\u{feff}');
+    let chain = py.detach(|| {
+        match (
+            CoreBundle::from_json(text),
+            CoreBundle::from_json(previous_text),
+        ) {
+            (Ok(bundle), Ok(previous)) => kleroterion::verify_chain(
+                &bundle,
+                &published,
+                &replacements,
+                &previous,
+                &previous_published,
+                &previous_replacements,
+            ),
+            _ => ChainReport {
+                verdict: Verdict::Invalid,
+                valid: false,
+                previous: kleroterion::verify_json(
+                    previous_text,
+                    &previous_published,
+                    &previous_replacements,
+                ),
+                report: kleroterion::verify_json(text, &published, &replacements),
+                responses: Vec::new(),
+            },
+        }
+    });
+    chain_output(&chain)
+}
+
+/// Checks one person's receipts (JSON) along a chain (SPEC.md section 13, "Receipts across
+/// stages"): the previous stage's receipt, this stage's, or both. Returns the core's
+/// `chain::Path` as JSON; a receipt that does not match is `ReceiptMismatch`.
+#[pyfunction]
+#[pyo3(signature = (previous, bundle, previous_receipt_json=None, receipt_json=None))]
+pub fn check_path(
+    previous: &Bundle,
+    bundle: &Bundle,
+    previous_receipt_json: Option<&str>,
+    receipt_json: Option<&str>,
+) -> PyResult<String> {
+    let earlier = previous_receipt_json
+        .map(Receipt::from_json)
+        .transpose()
+        .py()?;
+    let current = receipt_json.map(Receipt::from_json).transpose().py()?;
+    let path = kleroterion::chain::check_path(
+        earlier.as_ref(),
+        current.as_ref(),
+        &previous.bundle,
+        &bundle.bundle,
+    )
+    .py()?;
+    to_json("path", &path)
 }
 
 /// The verdict of a report (JSON) in one line: "VALID", "VALID if the N items below match

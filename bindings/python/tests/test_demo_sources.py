@@ -27,12 +27,13 @@ from conftest import BUILD_CLI, REPO, cli_binary, newer_cli_source
 
 QUICKNET = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
 STEPS = [
-    "format", "manifest", "pool", "portfolio", "randomness", "time_order", "seed", "draw", "openings",
-    "quotas", "transcript", "replacements",
+    "format", "manifest", "pool", "parent", "links", "portfolio", "randomness", "time_order", "seed", "draw",
+    "openings", "quotas", "transcript", "replacements", "inherited",
 ]
-NOT_APPLICABLE = {"openings", "replacements", "time_order"}
+NOT_APPLICABLE = {"openings", "replacements", "time_order", "parent", "links", "inherited"}
 """Stage 1's features are open (nothing to open; stage 2's are sealed); no replacement record is
-given; a replay's time order proves nothing (the core may skip it)."""
+given; a replay's time order proves nothing (the core may skip it); each stage verified alone
+checks no chain (stage 2's links are checked against each other only)."""
 
 
 class Recorded(NamedTuple):
@@ -51,6 +52,9 @@ class Recorded(NamedTuple):
     """The portfolio step: skipped by stage 1's stratified draw, passed by stage 2's LEXIMIN lottery."""
     openings: str
     """The openings step: skipped by stage 1's open features, passed by stage 2's sealed ones."""
+    links: str
+    """The links step, the stage verified alone: skipped by stage 1 (it names no previous stage),
+    passed by stage 2 (each volunteer has a link of their own; who was invited is not checked)."""
 
 
 STAGE1 = Recorded(
@@ -63,6 +67,7 @@ STAGE1 = Recorded(
     "2023-08-22T12:00:00Z",
     "skipped",
     "skipped",
+    "skipped",
 )
 STAGE2 = Recorded(
     "stage2-panel",
@@ -72,6 +77,7 @@ STAGE2 = Recorded(
     "2023-09-29",
     (7, 12, 17, 28, 36, 4, 11),
     "2023-09-14T12:00:00Z",
+    "passed",
     "passed",
     "passed",
 )
@@ -151,6 +157,8 @@ def test_each_source_is_treated_on_its_own(demo_dir: Path, stage: Recorded) -> N
     assert [s.id for s in report.steps] == STEPS
     assert _step(report, "portfolio").status == stage.portfolio, str(report)
     assert _step(report, "openings").status == stage.openings, str(report)
+    assert _step(report, "links").status == stage.links, str(report)
+    assert _step(report, "parent").status == "skipped" and _step(report, "inherited").status == "skipped"
     assert all(
         s.status == "passed" for s in report.steps if s.id not in ("portfolio", *NOT_APPLICABLE)
     ), str(report)
@@ -158,7 +166,10 @@ def test_each_source_is_treated_on_its_own(demo_dir: Path, stage: Recorded) -> N
     assert report.purpose == "replay" and report.verdict == "valid_if"
     lines = str(report).splitlines()
     assert lines[0] == report.headline and lines[1].startswith("REPLAY:")
-    assert [b.subject for b in report.by_hand] == ["purpose", "announcement", "lottery"]
+    # Stage 2 names stage 1 as its previous stage, which was not given: the chain is left to
+    # compare by hand (test_the_demo_is_a_chain verifies it).
+    linked = ["previous"] if stage is STAGE2 else []
+    assert [b.subject for b in report.by_hand] == ["purpose", "announcement", "lottery", *linked]
 
     # What was committed before the randomness existed, and what was revealed afterwards.
     manifest = json.loads(bundle.native.manifest_json())
@@ -192,7 +203,7 @@ def test_each_source_is_treated_on_its_own(demo_dir: Path, stage: Recorded) -> N
     # The lottery draw: its date and its numbers, main numbers and stars apart.
     assert lottery_line == f"source 2: EuroMillions draw of {stage.lottery_date}: {_shown(stage.numbers)}"
     # ...and, matched or not, left to compare with the operator's page.
-    item = report.by_hand[-1]
+    item = next(b for b in report.by_hand if b.subject == "lottery")
     assert item.value == _shown(stage.numbers) and stage.lottery_date in item.what
 
     # The time order: both sources came after the announcement (a replay may skip it, as
@@ -255,3 +266,23 @@ def test_other_lottery_numbers(demo_dir: Path) -> None:
     # With the published result, the randomness step itself fails.
     given = _tampered(demo_dir, change, 1, lotteries=[_result(STAGE2)])
     assert given.error_kind == "LotteryMismatch" and _step(given, "randomness").status == "failed"
+
+
+def test_the_demo_is_a_chain(demo_dir: Path) -> None:
+    """Stage 2 was drawn among the invitees of stage 1 who answered: verified together, every
+    volunteer was invited once, with the roll's values, and the response rates add up."""
+    stage1, stage2 = (kl.Bundle.load(demo_dir / s.folder / "bundle.json") for s in (STAGE1, STAGE2))
+    parent = stage2.parent
+    assert parent is not None and parent.commitment == stage1.commitment and stage1.parent is None
+    chain = kl.verify_chain(stage2, stage1, lotteries=[_result(STAGE2)], previous_lotteries=[_result(STAGE1)])
+    assert chain.valid and chain.verdict == "valid_if", str(chain)
+    assert all(_step(chain.report, s).status == "passed" for s in ("parent", "links", "inherited")), str(chain)
+    assert "previous" not in [b.subject for b in chain.report.by_hand]
+    responses = chain.responses
+    total = responses.iloc[-1]
+    invited = len(stage1.selected_tickets) + len(stage1.alternate_tickets)
+    assert responses["feature"].isna().iloc[-1] and responses["feature"].notna().iloc[:-1].all()
+    assert (int(total["invited"]), int(total["volunteered"])) == (invited, len(stage2.native.records()))
+    # Each feature's values share out the invitees and the volunteers.
+    for _, rows in responses.iloc[:-1].groupby("feature"):
+        assert rows["invited"].sum() == invited and rows["volunteered"].sum() == total["volunteered"]

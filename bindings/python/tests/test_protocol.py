@@ -95,7 +95,8 @@ def test_draw_verify_receipts_replace(lottery: kl.Manifest) -> None:
     assert report and report.valid and report.raise_for_status() is report
     # Without the commitment, nothing says this is the draw that was committed: valid if.
     assert report.verdict == "valid_if"
-    assert [s.status for s in report.steps][:4] == ["passed", "passed", "passed", "passed"]
+    assert [s.status for s in report.steps][:5] == ["passed", "passed", "passed", "skipped", "skipped"]
+    assert [s.id for s in report.steps][3:5] == ["parent", "links"]  # no previous stage
     assert str(report).startswith("VALID if the 4 items below") and "VALID if" in report._repr_html_()
     assert [x.subject for x in report.by_hand] == ["commitment", "announcement", "lottery", "hex"]
     with_facts = kl.verify(b, commitment=lottery.commitment, lotteries=["euromillions@2026-12-01=48,40,28,18,7+11,8"])

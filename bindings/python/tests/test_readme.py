@@ -1,5 +1,5 @@
-"""The README's examples of verifying and of sealed features run, and print what the README says
-they print."""
+"""The README's examples of verifying, of sealed features and of linked stages run, and print what
+the README says they print."""
 
 from __future__ import annotations
 
@@ -55,3 +55,18 @@ def test_sealed_features_example_runs_and_prints_what_the_readme_shows(tmp_path:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == shown.group(1).splitlines()
     assert (tmp_path / "commit" / "private" / "openings.json").exists()
+
+
+def test_linked_stages_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    linked = section(README.read_text(encoding="utf-8"), "Linked stages")
+    code = re.search(r"```python\n(.*?)```", linked, re.S)
+    shown = re.search(r"It prints:\n\n```text\n(.*?)```", linked, re.S)
+    assert code is not None and shown is not None
+    (tmp_path / "example.py").write_text(code.group(1), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == shown.group(1).splitlines()
+    assert (tmp_path / "stage1.json").exists() and (tmp_path / "stage2.json").exists()

@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any, Optional
 
+import pandas as pd
 import pytest
 
 import kleroterion as kl
@@ -337,4 +338,79 @@ def test_verification_reports() -> None:
             assert not UNSAFE.search(out), (name, out)
         if report.purpose in ("rehearsal", "replay") and report.valid:
             assert shown.splitlines()[1].startswith(report.purpose.upper()), name
+    assert not differences, "\n".join(differences)
+
+
+# ------------------------------------------------------------------------------------------
+# chains.json
+
+
+def chains() -> Any:
+    """tests/vectors/chains.json, or a skip while it has not been generated."""
+    if not (VECTORS / "chains.json").exists():
+        pytest.skip(f"{VECTORS / 'chains.json'} does not exist yet: the linked-stage vectors are not generated")
+    return load("chains")
+
+
+def _bundle_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def test_chains() -> None:
+    differences = []
+    for c in cases(chains(), "cases"):
+        name, previous_published, published = c["name"], c["previous_published"], c["published"]
+        chain = kl.verify_chain(
+            _bundle_text(c["bundle"]),
+            _bundle_text(c["previous"]),
+            commitment=published.get("commitment"),
+            lotteries=published.get("lotteries"),
+            replacements=[json.dumps(r) for r in c["replacements"]],
+            previous_commitment=previous_published.get("commitment"),
+            previous_lotteries=previous_published.get("lotteries"),
+        )
+        previous_failed, failed = chain.previous.failed_step, chain.report.failed_step
+        ours = {
+            "verdict": chain.verdict,
+            "previous_failed_step": None if previous_failed is None else previous_failed.id,
+            "failed_step": None if failed is None else failed.id,
+            "error_kind": chain.report.error_kind,
+            "statuses": {s.id: s.status for s in chain.report.steps},
+            "responses": [
+                {"feature": None if pd.isna(f) else f, "value": None if pd.isna(v) else v, "invited": int(i),
+                 "volunteered": int(n)}
+                for f, v, i, n in chain.responses[["feature", "value", "invited", "volunteered"]].itertuples(index=False)
+            ],
+        }
+        for key, want in c["expect"].items():
+            if ours.get(key) != want:
+                differences.append(f"{name}: {key} is {ours.get(key)!r}, the vector says {want!r} ({chain.error})")
+        assert chain.valid == (chain.verdict != "invalid"), name
+        for out in (str(chain), chain._repr_html_()):
+            assert not UNSAFE.search(out), name
+    assert not differences, "\n".join(differences)
+
+
+def test_chain_paths() -> None:
+    v = chains()
+    by_name = {c["name"]: c for c in cases(v, "cases")}
+    differences = []
+    for p in cases(v, "paths"):
+        c = by_name[p["case"]]
+        previous = kl.Bundle.from_json(_bundle_text(c["previous"]))
+        bundle = kl.Bundle.from_json(_bundle_text(c["bundle"]))
+        ours: dict[str, Any] = {"error_kind": None, "invited": None, "answered": None, "outcome": None}
+        try:
+            path = kl.check_path(previous, bundle, p["previous_receipt"], p["receipt"])
+        except kl.VerificationFailed as e:
+            ours["error_kind"] = e.kind
+        else:
+            ours["invited"] = None if path.invited is None else {"place": path.invited.place, "number": path.invited.number}
+            ours["answered"] = path.answered
+            ours["outcome"] = path.outcome
+            if p["receipt"] is not None:
+                assert path.current is not None and path.current.ticket == p["receipt"]["record"]["ticket"], p["name"]
+        for key, want in p["expect"].items():
+            if ours.get(key) != want:
+                differences.append(f"{p['name']}: {key} is {ours.get(key)!r}, the vector says {want!r}")
     assert not differences, "\n".join(differences)
