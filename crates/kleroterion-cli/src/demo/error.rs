@@ -40,7 +40,7 @@ pub enum DemoError {
         /// Which stage.
         stage: &'static str,
         /// The files crate's error, which names the file, the line and the fix.
-        source: kleroterion_files::FileError,
+        source: Box<kleroterion_files::FileError>,
     },
     /// The fair distribution could not be computed.
     #[error("stage 2: fair panel distribution: {0}")]

@@ -269,7 +269,7 @@ pub fn run_with(
     )
     .map_err(|source| DemoError::Files {
         stage: "stage 2",
-        source,
+        source: Box::new(source),
     })?;
     let mut fair = kleroterion_fair::Options::new();
     fair.time_limit = Some(config.leximin_time_limit);
@@ -352,7 +352,12 @@ fn volunteer_path(
     s2: &stage::StageRun,
     answers: &respondents::Answers,
 ) -> Result<String, DemoError> {
-    let files = |stage| move |source| DemoError::Files { stage, source };
+    let files = |stage| {
+        move |source| DemoError::Files {
+            stage,
+            source: Box::new(source),
+        }
+    };
     let Some(i) = s2.ids.first().and_then(|id| roll_index(id)) else {
         return Ok(String::new());
     };

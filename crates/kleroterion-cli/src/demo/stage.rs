@@ -170,7 +170,10 @@ pub fn run(
         previous,
     } = input;
     let files = StageFiles::new(dir);
-    let files_err = |source| DemoError::Files { stage, source };
+    let files_err = |source| DemoError::Files {
+        stage,
+        source: Box::new(source),
+    };
     create_dir(files.people.parent().unwrap_or(&files.dir))?;
     write_text(&files.people, &people)?;
     write_text(&files.quotas, &quotas)?;
@@ -271,7 +274,10 @@ fn write_receipts(
     stage: &'static str,
     progress: &mut dyn FnMut(&'static str, u64, u64),
 ) -> Result<(usize, Vec<(String, String)>), DemoError> {
-    let files_err = |source| DemoError::Files { stage, source };
+    let files_err = |source| DemoError::Files {
+        stage,
+        source: Box::new(source),
+    };
     let all: Vec<Receipt> = match receipts {
         Receipts::All => sealed
             .receipts()
