@@ -10,10 +10,10 @@
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use kleroterion::tickets::holder_of;
-use kleroterion::public_lottery::{LotteryFormat, NumberGroup};
 use kleroterion::merkle::MerkleTree;
+use kleroterion::public_lottery::{LotteryFormat, NumberGroup};
 use kleroterion::text::{is_bidi_control, is_control};
+use kleroterion::tickets::holder_of;
 use kleroterion::{
     Allocation, Bundle, Digest, Fallback, Feature, Manifest, Method, PoolCommitment, Published,
     PublishedLottery, Purpose, Receipt, Recipe, Record, Replacement, Report, Reveal, SourceSpec,
@@ -467,6 +467,7 @@ pub fn honest_bundle() -> &'static Bundle {
         let records: Vec<Record> = (0..9)
             .map(|i| Record {
                 seal: None,
+                link: None,
                 ticket: format!("T-{i:02}"),
                 values: vec![
                     if i % 2 == 0 { "woman" } else { "man" }.into(),
@@ -476,7 +477,11 @@ pub fn honest_bundle() -> &'static Bundle {
                 holder: holder_of(&secret_of(i)),
             })
             .collect();
-        let manifest = Manifest::new("receipts", Method::Greedy { max_attempts: 20 }, 4, vec![
+        let manifest = Manifest::new(
+            "receipts",
+            Method::Greedy { max_attempts: 20 },
+            4,
+            vec![
                 Feature {
                     name: "gender".into(),
                     values: vec![q("woman", 1, 3), q("man", 1, 3)],
@@ -485,10 +490,18 @@ pub fn honest_bundle() -> &'static Bundle {
                     name: "age".into(),
                     values: vec![q("young", 0, 4), q("old", 0, 4)],
                 },
-            ], PoolCommitment::of(&records).expect("pool")).with_announced_at("2026-11-30T12:00:00Z").with_alternates(3).with_household_rule(true).with_randomness(Recipe {
-                sources: vec![SourceSpec::Hex { label: "x".into() }],
-                fallback: Fallback::NextValue,
-            }).with_purpose(Purpose::Official).with_min_cell(1);
+            ],
+            PoolCommitment::of(&records).expect("pool"),
+        )
+        .with_announced_at("2026-11-30T12:00:00Z")
+        .with_alternates(3)
+        .with_household_rule(true)
+        .with_randomness(Recipe {
+            sources: vec![SourceSpec::Hex { label: "x".into() }],
+            fallback: Fallback::NextValue,
+        })
+        .with_purpose(Purpose::Official)
+        .with_min_cell(1);
         let reveal = Reveal {
             sources: vec![SourceValue::Hex {
                 value: vec![1, 2, 3],
@@ -627,7 +640,12 @@ fn commit_draw_verify(people: &People, quotas: &Quotas, o: usize) {
     } else {
         MethodChoice::Uniform
     };
-    let options = CommitOptions::new(k, method).with_title("fuzz").with_alternates(2).with_tickets(TicketSource::Keyed(kleroterion::TicketKey::from_bytes(b"fuzz key 0123456").unwrap()));
+    let options = CommitOptions::new(k, method)
+        .with_title("fuzz")
+        .with_alternates(2)
+        .with_tickets(TicketSource::Keyed(
+            kleroterion::TicketKey::from_bytes(b"fuzz key 0123456").unwrap(),
+        ));
     let Ok(c) = commit(people, quotas, &options) else {
         return;
     };
@@ -703,6 +721,7 @@ impl DrawInput {
         let records: Vec<Record> = (0..n)
             .map(|i| Record {
                 seal: None,
+                link: None,
                 ticket: format!("t{i}"),
                 values: features
                     .iter()
@@ -761,17 +780,26 @@ impl DrawInput {
             },
             _ => Method::Rfc3797,
         };
-        let manifest = Manifest::new("fuzz", method, k, features, PoolCommitment::of(&records).expect("a pool of 1 to 12 records")).with_alternates(if self.alternates == 255 {
-                u32::MAX
-            } else {
-                u32::from(self.alternates % 8)
-            }).with_household_rule(self.household_rule).with_purpose(match self.purpose % 3 {
-                0 => Purpose::Official,
-                1 => Purpose::Rehearsal,
-                _ => Purpose::Replay,
-            })
-            // Pools of 1 to 12 records: the default floor of 5 would refuse nearly all of them.
-            .with_min_cell(if self.param % 7 == 6 { 5 } else { 1 });
+        let manifest = Manifest::new(
+            "fuzz",
+            method,
+            k,
+            features,
+            PoolCommitment::of(&records).expect("a pool of 1 to 12 records"),
+        )
+        .with_alternates(if self.alternates == 255 {
+            u32::MAX
+        } else {
+            u32::from(self.alternates % 8)
+        })
+        .with_household_rule(self.household_rule)
+        .with_purpose(match self.purpose % 3 {
+            0 => Purpose::Official,
+            1 => Purpose::Rehearsal,
+            _ => Purpose::Replay,
+        })
+        // Pools of 1 to 12 records: the default floor of 5 would refuse nearly all of them.
+        .with_min_cell(if self.param % 7 == 6 { 5 } else { 1 });
         let value = if self.reveal.is_empty() {
             vec![0]
         } else {
