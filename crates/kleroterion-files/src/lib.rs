@@ -11,6 +11,7 @@ pub mod encoding;
 pub mod error;
 pub mod fair;
 pub mod intake;
+pub mod json_layout;
 pub mod limits;
 pub mod outputs;
 pub mod people;

@@ -95,7 +95,7 @@ pub(crate) fn write_json<T: serde::Serialize + ?Sized>(
     path: &Path,
     value: &T,
 ) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *w, value).map_err(|e| FileError::Json {
+    crate::json_layout::to_writer(&mut *w, value).map_err(|e| FileError::Json {
         file: path.display().to_string(),
         detail: e.to_string(),
     })?;
