@@ -271,6 +271,9 @@ test('chains.json: each path through check_path', { skip: NO_CHAINS }, (t) => {
       wrong.push(`${p.name}: invited ${JSON.stringify(got.invited)}, expected ${JSON.stringify(e.invited)}`);
     }
     if ('answered' in e && got.answered !== e.answered) wrong.push(`${p.name}: answered ${got.answered}, expected ${e.answered}`);
+    // The outcome in this stage, of the stage's receipt when it was given.
+    const outcome = got.current?.outcome?.outcome ?? null;
+    if ('outcome' in e && outcome !== e.outcome) wrong.push(`${p.name}: outcome ${outcome}, expected ${e.outcome}`);
   }
   assert.deepEqual(wrong, []);
 });
