@@ -4,7 +4,8 @@
 //! cargo run -p kleroterion-wasm --release --example make_examples -- bindings/wasm/www/examples
 //! ```
 //!
-//! Four fictitious draws, all made through the core API and fully deterministic:
+//! Four fictitious draws and a chain of two stages, all made through the core API and fully
+//! deterministic:
 //!
 //! - `lottery`: 2,000 volunteers, 4 features, k = 40, a portfolio of M = 1,000 panels (each
 //!   made by a greedy draw on its own seed, so every panel meets every quota), seeded by a
@@ -17,13 +18,21 @@
 //! - `greedy`: 300 volunteers in households, k = 24, at most one person per household,
 //!   seeded by dice;
 //! - `stratified`: 500 volunteers stratified by commune (largest remainder), k = 30, seeded
-//!   by a made-up result of France's Loto ([`STRATIFIED_LOTO`]).
+//!   by a made-up result of France's Loto ([`STRATIFIED_LOTO`]);
+//! - `chain`: two linked stages (SPEC.md section 5.3), made with the core's chain API
+//!   ([`kleroterion::chain::parent_of`], [`Manifest::with_parent`], [`Record::link`]): stage
+//!   1 invites 24 of 48 people (commune, gender) stratified by commune, seeded by a made-up
+//!   Loto result ([`CHAIN_LOTO`]); stage 2 is a lottery over the invitees who answered, each
+//!   record linking to its invitee's stage-1 ticket, commune and gender inherited and a
+//!   diploma declared, k = 6, M = 100 panels, seeded by the drand round of the lotteries.
 //!
-//! All four are `official` draws of protocol v2 whose lotteries are registry entries; the
+//! All five are `official` draws of protocol v2 whose lotteries are registry entries; the
 //! made-up lottery results are the ones a reader would type on the page as published.
 //!
 //! For each draw: the bundle, three receipts (a selected person, an alternate, someone not
-//! selected) and an entry of `index.json`, which the page reads to list the examples.
+//! selected) and an entry of `index.json`, which the page reads to list the examples. The
+//! chain's entry names its stage 2 as `file` and its stage 1 as `previous`, each stage with
+//! its receipts and its lottery results, so that one click loads both.
 //!
 //! With `--demo DIR`, the output folder of `kleroterion demo`, the two stages of the
 //! Montpellier 2023 replay come first: `montpellier-stage1` (invitations) and
@@ -65,6 +74,9 @@ const LOTTERY_EUROMILLIONS: (&str, [u32; 5], [u32; 2]) =
     ("2026-07-24", [7, 19, 23, 36, 44], [3, 11]);
 /// The made-up Loto result of the `stratified` example: (date, main numbers, numéro chance).
 const STRATIFIED_LOTO: (&str, [u32; 5], [u32; 1]) = ("2026-11-11", [4, 15, 27, 33, 41], [8]);
+/// The made-up Loto result of the chain's stage 1 (a Saturday draw, after its announcement
+/// and before stage 2's).
+const CHAIN_LOTO: (&str, [u32; 5], [u32; 1]) = ("2026-07-04", [3, 12, 26, 38, 45], [6]);
 
 /// Files larger than this get their own script instead of being inlined in `examples.js`.
 const INLINE_LIMIT: usize = 1 << 20;
@@ -312,6 +324,16 @@ struct Example {
     /// fictitious draws), in the form the page's field takes:
     /// `euromillions@2026-07-24=7,19,23,36,44+3,11`.
     lotteries: Vec<String>,
+    /// For a stage drawn from a previous stage's invitees: the previous stage's bundle, loaded
+    /// with it to verify the chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<String>,
+    /// The previous stage's receipts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    previous_receipts: Vec<ReceiptEntry>,
+    /// The previous stage's lottery results as published.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    previous_lotteries: Vec<String>,
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> Res<()> {
@@ -322,16 +344,18 @@ fn write(dir: &Path, name: &str, text: &str) -> Res<()> {
 
 /// Writes the bundle and three receipts; returns the index entry.
 fn emit(dir: &Path, id: &str, bundle: &Bundle, title_en: &str, title_fr: &str) -> Res<Example> {
-    emit_with(dir, id, bundle, None, title_en, title_fr)
+    emit_with(dir, id, bundle, None, None, title_en, title_fr)
 }
 
 /// [`emit`], with the receipts of every record in pool order when the draw issued them (a
-/// sealed pool's carry their holder's opening); otherwise each is issued here.
+/// sealed pool's carry their holder's opening); otherwise each is issued here. The selected
+/// person's receipt is the third of the panel's, or `selected`'s when given.
 fn emit_with(
     dir: &Path,
     id: &str,
     bundle: &Bundle,
     issued: Option<&[Receipt]>,
+    selected: Option<&str>,
     title_en: &str,
     title_fr: &str,
 ) -> Res<Example> {
@@ -347,7 +371,12 @@ fn emit_with(
         !bundle.result.selected.contains(&r.ticket) && !bundle.result.alternates.contains(&r.ticket)
     });
     let picks = [
-        ("selected", bundle.result.selected.get(2).cloned()),
+        (
+            "selected",
+            selected
+                .map(str::to_string)
+                .or_else(|| bundle.result.selected.get(2).cloned()),
+        ),
         ("alternate", bundle.result.alternates.first().cloned()),
         ("not-selected", not_selected.map(|r| r.ticket.clone())),
     ];
@@ -385,6 +414,9 @@ fn emit_with(
         panel_size: bundle.manifest.panel_size,
         receipts,
         lotteries: lotteries_of(bundle),
+        previous: None,
+        previous_receipts: Vec::new(),
+        previous_lotteries: Vec::new(),
     })
 }
 
@@ -545,6 +577,7 @@ fn sealed_lottery_example(dir: &Path) -> Res<Example> {
         "lottery-sealed",
         &bundle,
         Some(&receipts),
+        None,
         "Sealed lottery: 400 volunteers whose features stay sealed, 200 committed panels (drand)",
         "Loterie scellée : 400 volontaires aux caractéristiques scellées, 200 panels engagés (drand)",
     )
@@ -623,6 +656,143 @@ fn stratified_example(dir: &Path) -> Res<Example> {
         "Stratified by commune: 500 volunteers (Loto)",
         "Stratifié par commune : 500 volontaires (Loto)",
     )
+}
+
+/// Two linked stages (SPEC.md section 5.3): invitations stratified by commune, then a lottery
+/// over the invitees who answered, each record linking to the stage-1 ticket of its invitee,
+/// with commune and gender inherited from stage 1 and a diploma declared by the volunteer.
+fn chain_example(dir: &Path) -> Res<Example> {
+    // Stage 1: 48 people of a fictitious roll, 16 invited and 8 alternates.
+    let specs = [&COMMUNE, &GENDER];
+    let roll = pool("example chain roll", 48, &specs, false);
+    let feats = features(&roll, &specs, 16, 3);
+    let m1 = manifest(
+        Setup {
+            title: "Exemple fictif : étape 1, invitations tirées sur la liste électorale",
+            announced_at: "2026-07-01T09:00:00Z",
+            method: Method::Stratified {
+                feature: "commune".into(),
+                allocation: Allocation::LargestRemainder,
+            },
+            k: 16,
+            alternates: 8,
+            household_rule: false,
+        },
+        feats,
+        &roll,
+        vec![lottery_source("fr-loto", CHAIN_LOTO.0)],
+    )?;
+    let reveal1 = Reveal {
+        sources: vec![SourceValue::Lottery {
+            lottery: "fr-loto".into(),
+            main: CHAIN_LOTO.1.to_vec(),
+            bonus: vec![CHAIN_LOTO.2.to_vec()],
+        }],
+    };
+    let stage1 = draw(&m1, &roll, &reveal1)?;
+
+    // Stage 2: about two invitees in three answer; each gets a ticket of this stage, links to
+    // their stage-1 ticket, keeps the values of their stage-1 record and declares a diploma.
+    let mut g = Gen::new("example chain answers");
+    let mut records: Vec<Record> = Vec::new();
+    for invitee in kleroterion::chain::invitees(&stage1) {
+        if g.below(3) == 0 {
+            continue;
+        }
+        let from = stage1
+            .pool
+            .iter()
+            .find(|r| r.ticket == invitee)
+            .ok_or("an invitee is in the pool")?;
+        let ticket = g.ticket();
+        let mut values = from.values.clone();
+        values.push(g.pick(DIPLOMA.values).to_string());
+        records.push(Record {
+            link: Some(invitee.to_string()),
+            seal: None,
+            holder: kleroterion::tickets::holder_of(&secret(&ticket)),
+            ticket,
+            values,
+            household: None,
+        });
+    }
+    let specs2 = [&COMMUNE, &GENDER, &DIPLOMA];
+    let k = 6;
+    let feats2 = features(&records, &specs2, k, 2);
+    let chain = Digest::from_hex(QUICKNET, "chain")?;
+    let sources = vec![SourceSpec::Drand {
+        chain,
+        round: QUICKNET_ROUND,
+    }];
+    let setup = |title: &'static str, method: Method| Setup {
+        title,
+        announced_at: "2026-07-20T12:00:00Z",
+        method,
+        k,
+        alternates: 4,
+        household_rule: false,
+    };
+    let greedy_manifest = manifest(
+        setup("portfolio", Method::Greedy { max_attempts: 100 }),
+        feats2.clone(),
+        &records,
+        sources.clone(),
+    )?;
+    let panels = portfolio(&greedy_manifest, &records, 100)?;
+    let parent = kleroterion::chain::parent_of(&stage1, vec!["commune".into(), "genre".into()])?;
+    let m2 = manifest(
+        setup(
+            "Exemple fictif : étape 2, panel tiré parmi les invités qui ont répondu",
+            Method::Lottery { portfolio: panels },
+        ),
+        feats2,
+        &records,
+        sources,
+    )?
+    .with_parent(parent);
+    let reveal2 = Reveal {
+        sources: vec![SourceValue::Drand {
+            chain,
+            round: QUICKNET_ROUND,
+            signature: kleroterion::digest::from_hex(QUICKNET_SIGNATURE, "signature")?,
+            previous_signature: None,
+            randomness: None,
+        }],
+    };
+    let stage2 = draw(&m2, &records, &reveal2)?;
+
+    // Stage 1's receipt of a selected person is that of someone who answered, so that their
+    // path goes on into stage 2.
+    let answered = stage1
+        .result
+        .selected
+        .iter()
+        .find(|t| records.iter().any(|r| r.link.as_ref() == Some(*t)))
+        .cloned();
+    let first = emit_with(
+        dir,
+        "chain-stage1",
+        &stage1,
+        None,
+        answered.as_deref(),
+        "",
+        "",
+    )?;
+    let second = emit(dir, "chain-stage2", &stage2, "", "")?;
+    let (invited, volunteers) = (first.panel_size + m1.alternates, records.len());
+    Ok(Example {
+        id: "chain".into(),
+        title_en: format!(
+            "Linked stages: {invited} of 48 people invited (Loto), then a panel of {k} among the {volunteers} who answered (drand)"
+        ),
+        title_fr: format!(
+            "Étapes liées : {invited} personnes invitées sur 48 (Loto), puis un panel de {k} parmi les {volunteers} qui ont répondu (drand)"
+        ),
+        previous: Some(first.file),
+        previous_receipts: first.receipts,
+        previous_lotteries: first.lotteries,
+        ..second
+    })
 }
 
 /// The outcome of a ticket in a bundle, as named in the receipt files.
@@ -730,6 +900,9 @@ fn demo_example(dir: &Path, demo: &Path, stage: u32) -> Res<Example> {
         panel_size: k,
         receipts,
         lotteries: lotteries_of(&bundle),
+        previous: None,
+        previous_receipts: Vec::new(),
+        previous_lotteries: Vec::new(),
     })
 }
 
@@ -754,6 +927,7 @@ fn main() -> Res<()> {
     examples.push(sealed_lottery_example(&dir)?);
     examples.push(greedy_example(&dir)?);
     examples.push(stratified_example(&dir)?);
+    examples.push(chain_example(&dir)?);
     write(
         &dir,
         "index.json",
@@ -770,7 +944,10 @@ fn registry(dir: &Path, examples: &[Example]) -> Res<String> {
     let mut files = serde_json::Map::new();
     let mut scripts = serde_json::Map::new();
     for ex in examples {
-        let names = std::iter::once(&ex.file).chain(ex.receipts.iter().map(|r| &r.file));
+        let names = std::iter::once(&ex.file)
+            .chain(ex.receipts.iter().map(|r| &r.file))
+            .chain(&ex.previous)
+            .chain(ex.previous_receipts.iter().map(|r| &r.file));
         for name in names {
             let text = std::fs::read_to_string(dir.join(name))?;
             if text.len() > INLINE_LIMIT {

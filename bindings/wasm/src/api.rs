@@ -4,6 +4,7 @@
 //! type, so it runs and is tested natively as well as in wasm. The work itself is done by
 //! the core crate; this module only parses, calls and serialises.
 
+use kleroterion::chain::{self, Place, Response};
 use kleroterion::digest::to_hex;
 use kleroterion::merkle::{MerkleTree, leaf_hash};
 use kleroterion::methods::lottery::selection_counts;
@@ -14,8 +15,8 @@ use kleroterion::stream::{Stream, stream_key as core_stream_key};
 use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display};
 use kleroterion::verify::{QuotaRow, QuotaTable, Summary};
 use kleroterion::{
-    Bundle, Digest, Feature, Manifest, Method, Published, PublishedLottery, Receipt,
-    ReceiptOutcome, Record, Replacement, Reveal,
+    Bundle, ChainReport, Digest, Feature, Manifest, Method, Published, PublishedLottery, Receipt,
+    ReceiptCheck, ReceiptOutcome, Record, Replacement, Report, Reveal, Verdict,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -121,6 +122,307 @@ pub fn verify_with(
     )))
 }
 
+/// One row of the response rates of a chain (SPEC.md section 5.3): the core's
+/// [`Response`], with its rate as the core writes it (`"27.5%"`, or `"-"` when nobody was
+/// invited). The total row has no feature and no value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResponseRow {
+    /// The inherited feature, `null` for the total.
+    pub feature: Option<String>,
+    /// The value, `null` for the total.
+    pub value: Option<String>,
+    /// Invitees of the previous stage with this value.
+    pub invited: u32,
+    /// Records of this stage's pool linked to one of them.
+    pub volunteered: u32,
+    /// `volunteered / invited` in percent with one decimal ([`Response::rate`]).
+    pub rate: String,
+}
+
+impl From<&Response> for ResponseRow {
+    fn from(r: &Response) -> Self {
+        Self {
+            feature: r.feature.clone(),
+            value: r.value.clone(),
+            invited: r.invited,
+            volunteered: r.volunteered,
+            rate: r.rate(),
+        }
+    }
+}
+
+/// The report on a chain (SPEC.md section 12.5) as the bindings give it: the core's
+/// [`ChainReport`], each response row with its rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainAnswer<'a> {
+    /// `invalid` when either report failed; `valid_if` when either lists an item to compare by
+    /// hand; `valid` otherwise.
+    pub verdict: Verdict,
+    /// True when no step of either report failed.
+    pub valid: bool,
+    /// The previous stage's report, made with its own published facts.
+    pub previous: &'a Report,
+    /// The stage's report, made with the previous stage given.
+    pub report: &'a Report,
+    /// The response rates, then the total; empty when a step failed.
+    pub responses: Vec<ResponseRow>,
+}
+
+fn chain_json(c: &ChainReport) -> String {
+    let answer = ChainAnswer {
+        verdict: c.verdict,
+        valid: c.valid,
+        previous: &c.previous,
+        report: &c.report,
+        responses: c.responses.iter().map(ResponseRow::from).collect(),
+    };
+    // Reports and counts only: serialising them cannot fail.
+    serde_json::to_string(&answer).unwrap_or_else(|e| {
+        format!(
+            r#"{{"verdict":"invalid","valid":false,"previous":null,"report":null,"responses":[],"error":"{e}"}}"#
+        )
+    })
+}
+
+/// A bundle of a chain: read, or the report of a text that is not a bundle (its `format`
+/// step failed, whatever the published facts).
+enum Stage<'a> {
+    Read(&'a Bundle),
+    Unreadable(Report),
+}
+
+/// The facts and replacement records given for one stage.
+struct Given<'a> {
+    published: &'a Published,
+    replacements: &'a [Replacement],
+}
+
+/// Verifies a chain (SPEC.md section 12.5). When either text is not a bundle, each report
+/// says what it can, on its own (the stage's with no previous stage given), and the chain is
+/// `invalid` with no response rates.
+fn chain_of(stage: Stage<'_>, given: Given<'_>, previous: Stage<'_>, before: Given<'_>) -> String {
+    let alone = |s: Stage<'_>, g: &Given<'_>| match s {
+        Stage::Read(b) => kleroterion::verify_with(b, g.published, g.replacements),
+        Stage::Unreadable(report) => report,
+    };
+    match (&stage, &previous) {
+        (Stage::Read(b), Stage::Read(p)) => chain_json(&kleroterion::verify_chain(
+            b,
+            given.published,
+            given.replacements,
+            p,
+            before.published,
+            before.replacements,
+        )),
+        _ => chain_json(&ChainReport {
+            verdict: Verdict::Invalid,
+            valid: false,
+            previous: alone(previous, &before),
+            report: alone(stage, &given),
+            responses: Vec::new(),
+        }),
+    }
+}
+
+/// Replacement records given as a JSON list; an empty text or `null` is none.
+fn replacements_of(what: &str, json: Option<&str>) -> ApiResult<Vec<Replacement>> {
+    match json.map(str::trim) {
+        None | Some("") | Some("null") => Ok(Vec::new()),
+        Some(text) => parse(what, text),
+    }
+}
+
+/// A text read as a bundle of a chain.
+fn stage_of<'a>(bundle: &'a Result<Bundle, kleroterion::Error>, text: &str) -> Stage<'a> {
+    match bundle {
+        Ok(b) => Stage::Read(b),
+        Err(_) => Stage::Unreadable(kleroterion::verify_json(text, &Published::default(), &[])),
+    }
+}
+
+/// Verifies a stage together with the previous stage its manifest names (SPEC.md section
+/// 12.5): the previous stage first, against its own published facts, then the stage, so that
+/// its `parent`, `links` and `inherited` steps check the chain. Returns [`ChainAnswer`] as
+/// JSON: `{verdict, valid, previous, report, responses: [{feature, value, invited,
+/// volunteered, rate}]}` (the two reports as [`verify`] gives them).
+///
+/// The published facts are JSON as [`published_facts`] makes them; replacement records are
+/// JSON lists (`None`, empty or `null` for none). Fails only when those cannot be read (`Json`);
+/// a text that is not a bundle gives a report whose `format` step failed and an `invalid`
+/// chain.
+pub fn verify_chain(
+    bundle_json: &str,
+    previous_json: &str,
+    published_json: &str,
+    previous_published_json: &str,
+    replacements_json: Option<&str>,
+    previous_replacements_json: Option<&str>,
+) -> ApiResult<String> {
+    let published: Published = parse("published facts", published_json)?;
+    let previous_published: Published = parse(
+        "the previous stage's published facts",
+        previous_published_json,
+    )?;
+    let replacements = replacements_of("replacement records", replacements_json)?;
+    let previous_replacements = replacements_of(
+        "the previous stage's replacement records",
+        previous_replacements_json,
+    )?;
+    let bundle = Bundle::from_json(bundle_json);
+    let previous = Bundle::from_json(previous_json);
+    Ok(chain_of(
+        stage_of(&bundle, bundle_json),
+        Given {
+            published: &published,
+            replacements: &replacements,
+        },
+        stage_of(&previous, previous_json),
+        Given {
+            published: &previous_published,
+            replacements: &previous_replacements,
+        },
+    ))
+}
+
+/// A person's path through a chain, from their receipts (SPEC.md section 13, "Receipts
+/// across stages"), as the page shows it; every text escaped for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathAnswer {
+    /// True when every receipt given matches its stage and, both given, they are one
+    /// person's.
+    pub matches: bool,
+    /// The person's ticket in the previous stage: the previous receipt's, or the link of this
+    /// stage's record.
+    pub link: Option<String>,
+    /// Where the person stands among the previous stage's invitees (`{"place": "selected",
+    /// "number": n}` or `{"place": "alternate", "number": n}`); null: not invited.
+    pub invited: Option<Place>,
+    /// The ticket of this stage's record that links to the person: they answered. Null when
+    /// no record of this stage links to them.
+    pub answered: Option<String>,
+    /// The previous stage's receipt checked, when given (as [`check_receipt`] answers).
+    pub previous: Option<ReceiptAnswer>,
+    /// This stage's receipt checked, when given.
+    pub current: Option<ReceiptAnswer>,
+    /// Why the receipts do not match.
+    pub error: Option<String>,
+    /// The protocol name of the mismatch (`ReceiptMismatch`, `Json`, `InvalidArgument`).
+    pub error_kind: Option<String>,
+}
+
+impl PathAnswer {
+    fn mismatch(e: &ApiError) -> Self {
+        Self {
+            matches: false,
+            link: None,
+            invited: None,
+            answered: None,
+            previous: None,
+            current: None,
+            error: Some(e.message.clone()),
+            error_kind: Some(e.kind.clone()),
+        }
+    }
+}
+
+/// A receipt given as an optional text: `None`, empty or `null` is none.
+fn optional_receipt(json: Option<&str>) -> ApiResult<Option<Receipt>> {
+    match json.map(str::trim) {
+        None | Some("") | Some("null") => Ok(None),
+        Some(text) => Ok(Some(Receipt::from_json(text)?)),
+    }
+}
+
+/// The path check against two bundles already read (or the errors of reading them).
+fn path_answer(
+    previous_receipt_json: Option<&str>,
+    receipt_json: Option<&str>,
+    previous: Result<&Bundle, &ApiError>,
+    bundle: Result<&Bundle, &ApiError>,
+) -> String {
+    let answer = (|| -> ApiResult<PathAnswer> {
+        let earlier = optional_receipt(previous_receipt_json)?;
+        let later = optional_receipt(receipt_json)?;
+        let previous = previous.map_err(Clone::clone)?;
+        let bundle = bundle.map_err(Clone::clone)?;
+        let path = chain::check_path(earlier.as_ref(), later.as_ref(), previous, bundle)?;
+        let link = match (&earlier, &later) {
+            (_, Some(r)) => r.record.link.clone(),
+            (Some(r), None) => Some(r.record.ticket.clone()),
+            (None, None) => None,
+        };
+        let answer_of = |r: &Option<Receipt>, c: Option<ReceiptCheck>| match (r.as_ref(), c) {
+            (Some(r), Some(c)) => Some(ReceiptAnswer::matching(r, c)),
+            _ => None,
+        };
+        Ok(PathAnswer {
+            matches: true,
+            link: link.as_deref().map(shown),
+            invited: path.invited,
+            answered: path.answered.as_deref().map(shown),
+            previous: answer_of(&earlier, path.previous),
+            current: answer_of(&later, path.current),
+            error: None,
+            error_kind: None,
+        })
+    })()
+    .unwrap_or_else(|e| PathAnswer::mismatch(&e));
+    to_json(&answer).unwrap_or_else(|e| format!(r#"{{"matches":false,"error":"{e}"}}"#))
+}
+
+/// Checks one person's receipts along a chain (SPEC.md section 13): the previous stage's
+/// receipt (on the roll, invited, answered), this stage's (linked to an invitee, then its
+/// outcome), or both, which must then be one person's. Returns a [`PathAnswer`] as JSON.
+/// Never fails: a receipt that does not match, or a text that is not a bundle, gives a
+/// non-matching answer (`ReceiptMismatch`, `Json`; `InvalidArgument` when no receipt is
+/// given).
+pub fn check_path(
+    previous_receipt_json: Option<&str>,
+    receipt_json: Option<&str>,
+    previous_json: &str,
+    bundle_json: &str,
+) -> String {
+    let previous = Bundle::from_json(previous_json).map_err(ApiError::from);
+    let bundle = Bundle::from_json(bundle_json).map_err(ApiError::from);
+    path_answer(
+        previous_receipt_json,
+        receipt_json,
+        previous.as_ref(),
+        bundle.as_ref(),
+    )
+}
+
+/// The previous stage a bundle's manifest names (SPEC.md section 5.3), as a page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParentView {
+    /// The previous stage's commitment, in hex.
+    pub commitment: String,
+    /// The same in 16 groups of 4 hex digits.
+    pub commitment_grouped: String,
+    /// The hash of the previous stage's invitees, in hex.
+    pub invitees: String,
+    /// The features inherited from the previous stage's records, escaped for display.
+    pub inherited: Vec<String>,
+}
+
+impl ParentView {
+    /// The parent of a bundle's manifest, if it names one.
+    pub fn of(bundle: &Bundle) -> Option<Self> {
+        bundle.manifest.parent.as_ref().map(|p| Self {
+            commitment: p.commitment.to_hex(),
+            commitment_grouped: kleroterion::published::grouped(&p.commitment),
+            invitees: p.invitees.to_hex(),
+            inherited: p.inherited.iter().map(|n| shown(n)).collect(),
+        })
+    }
+}
+
+/// The previous stage a bundle names: a [`ParentView`] as JSON, or `null` when its manifest
+/// names none.
+pub fn parent(bundle_json: &str) -> ApiResult<String> {
+    to_json(&ParentView::of(&Bundle::from_json(bundle_json)?))
+}
+
 /// The answer of a receipt check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReceiptAnswer {
@@ -147,6 +449,24 @@ pub struct ReceiptAnswer {
 }
 
 impl ReceiptAnswer {
+    /// The answer for a receipt that matched, with what the check found.
+    fn matching(receipt: &Receipt, c: ReceiptCheck) -> Self {
+        Self {
+            matches: true,
+            ticket: Some(shown(&c.ticket)),
+            features: c
+                .features
+                .iter()
+                .map(|(f, v)| (shown(f), shown(v)))
+                .collect(),
+            sealed: receipt.record.seal.is_some(),
+            outcome: Some(c.outcome),
+            proof_length: receipt.proof.len(),
+            error: None,
+            error_kind: None,
+        }
+    }
+
     fn mismatch(e: &ApiError) -> Self {
         Self {
             matches: false,
@@ -173,20 +493,7 @@ fn receipt_answer(receipt_json: &str, bundle: Result<&Bundle, &ApiError>) -> Str
     let answer = (|| -> ApiResult<ReceiptAnswer> {
         let receipt = Receipt::from_json(receipt_json)?;
         let c = kleroterion::check_receipt(&receipt, bundle.map_err(Clone::clone)?)?;
-        Ok(ReceiptAnswer {
-            matches: true,
-            ticket: Some(shown(&c.ticket)),
-            features: c
-                .features
-                .iter()
-                .map(|(f, v)| (shown(f), shown(v)))
-                .collect(),
-            sealed: receipt.record.seal.is_some(),
-            outcome: Some(c.outcome),
-            proof_length: receipt.proof.len(),
-            error: None,
-            error_kind: None,
-        })
+        Ok(ReceiptAnswer::matching(&receipt, c))
     })()
     .unwrap_or_else(|e| ReceiptAnswer::mismatch(&e));
     to_json(&answer).unwrap_or_else(|e| format!(r#"{{"matches":false,"error":"{e}"}}"#))
@@ -389,7 +696,7 @@ pub fn summary(bundle_json: &str) -> ApiResult<String> {
 pub struct ParsedBundle {
     /// The bundle, or why the text is not one: the error and the report that says so (the
     /// report of a text that is not a bundle does not depend on the published facts).
-    bundle: Result<Bundle, (ApiError, String)>,
+    bundle: Result<Bundle, (ApiError, Report)>,
 }
 
 /// Where a ticket code is in a draw, without a receipt: `{ticket, in_pool, outcome}` (outcome
@@ -415,14 +722,18 @@ impl ParsedBundle {
     /// `format` step failed, and an error for every view).
     pub fn new(bundle_json: &str) -> Self {
         let bundle = Bundle::from_json(bundle_json).map_err(|e| {
-            let report = report_json(&kleroterion::verify_json(
-                bundle_json,
-                &Published::default(),
-                &[],
-            ));
+            let report = kleroterion::verify_json(bundle_json, &Published::default(), &[]);
             (ApiError::from(e), report)
         });
         Self { bundle }
+    }
+
+    /// The bundle, or the report of its text when it is not one.
+    fn stage(&self) -> Stage<'_> {
+        match &self.bundle {
+            Ok(b) => Stage::Read(b),
+            Err((_, report)) => Stage::Unreadable(report.clone()),
+        }
     }
 
     fn bundle(&self) -> ApiResult<&Bundle> {
@@ -440,8 +751,63 @@ impl ParsedBundle {
         let replacements: Vec<Replacement> = parse("replacement records", replacements_json)?;
         Ok(match &self.bundle {
             Ok(b) => report_json(&kleroterion::verify_with(b, &published, &replacements)),
-            Err((_, report)) => report.clone(),
+            Err((_, report)) => report_json(report),
         })
+    }
+
+    /// [`verify_chain`] of this parsed bundle, a stage, with `previous`, the previous stage
+    /// its manifest names, also parsed.
+    pub fn verify_chain(
+        &self,
+        previous: &ParsedBundle,
+        published_json: &str,
+        previous_published_json: &str,
+        replacements_json: Option<&str>,
+        previous_replacements_json: Option<&str>,
+    ) -> ApiResult<String> {
+        let published: Published = parse("published facts", published_json)?;
+        let previous_published: Published = parse(
+            "the previous stage's published facts",
+            previous_published_json,
+        )?;
+        let replacements = replacements_of("replacement records", replacements_json)?;
+        let previous_replacements = replacements_of(
+            "the previous stage's replacement records",
+            previous_replacements_json,
+        )?;
+        Ok(chain_of(
+            self.stage(),
+            Given {
+                published: &published,
+                replacements: &replacements,
+            },
+            previous.stage(),
+            Given {
+                published: &previous_published,
+                replacements: &previous_replacements,
+            },
+        ))
+    }
+
+    /// [`check_path`] with this parsed bundle as the stage and `previous` as its previous
+    /// stage.
+    pub fn check_path(
+        &self,
+        previous: &ParsedBundle,
+        previous_receipt_json: Option<&str>,
+        receipt_json: Option<&str>,
+    ) -> String {
+        path_answer(
+            previous_receipt_json,
+            receipt_json,
+            previous.bundle.as_ref().map_err(|(e, _)| e),
+            self.bundle.as_ref().map_err(|(e, _)| e),
+        )
+    }
+
+    /// [`parent`] of the parsed bundle.
+    pub fn parent(&self) -> ApiResult<String> {
+        to_json(&ParentView::of(self.bundle()?))
     }
 
     /// [`summary`] of the parsed bundle.

@@ -69,6 +69,59 @@ pub fn verify_with(
     ))
 }
 
+/// Verifies a stage together with the previous stage its manifest names (SPEC.md section
+/// 12.5): the previous stage against its own published facts, then the stage, whose
+/// `parent`, `links` and `inherited` steps check the chain. Returns `{verdict, valid,
+/// previous, report, responses: [{feature, value, invited, volunteered, rate}]}` as JSON (the
+/// reports as [`verify`] gives them; `responses` empty unless every step of both passed, the
+/// last row the total with null feature and value). The published facts are the JSON of
+/// [`published_facts`]; the replacement records, optional, JSON lists. Throws `Json` only when
+/// those cannot be read; a text that is not a bundle fails its `format` step and the chain.
+#[wasm_bindgen]
+pub fn verify_chain(
+    bundle_json: &str,
+    previous_json: &str,
+    published_json: &str,
+    previous_published_json: &str,
+    replacements_json: Option<String>,
+    previous_replacements_json: Option<String>,
+) -> JsResult<String> {
+    js(api::verify_chain(
+        bundle_json,
+        previous_json,
+        published_json,
+        previous_published_json,
+        replacements_json.as_deref(),
+        previous_replacements_json.as_deref(),
+    ))
+}
+
+/// Checks one person's receipts along a chain (SPEC.md section 13): the previous stage's
+/// receipt, this stage's, or both (null or empty for one not given). Returns `{matches, link,
+/// invited: {place, number} | null, answered, previous, current, error, error_kind}` as JSON,
+/// `previous` and `current` as [`check_receipt`] answers. Never throws.
+#[wasm_bindgen]
+pub fn check_path(
+    previous_receipt_json: Option<String>,
+    receipt_json: Option<String>,
+    previous_json: &str,
+    bundle_json: &str,
+) -> String {
+    api::check_path(
+        previous_receipt_json.as_deref(),
+        receipt_json.as_deref(),
+        previous_json,
+        bundle_json,
+    )
+}
+
+/// The previous stage a bundle's manifest names: `{commitment, commitment_grouped, invitees,
+/// inherited}` as JSON, or `null` when it names none.
+#[wasm_bindgen]
+pub fn parent(bundle_json: &str) -> JsResult<String> {
+    js(api::parent(bundle_json))
+}
+
 /// A text from a file made safe to show: control and bidirectional formatting characters
 /// escaped as `\u{..}`, cut after `max_bytes` bytes (the core's `text::display`).
 #[wasm_bindgen]
@@ -135,6 +188,45 @@ impl ParsedBundle {
     /// The report, against published facts and replacement records (as [`verify_with`]).
     pub fn verify_with(&self, published_json: &str, replacements_json: &str) -> JsResult<String> {
         js(self.0.verify_with(published_json, replacements_json))
+    }
+
+    /// As [`verify_chain`], with this bundle as the stage and `previous`, also read once, as
+    /// the previous stage it names.
+    pub fn verify_chain(
+        &self,
+        previous: &ParsedBundle,
+        published_json: &str,
+        previous_published_json: &str,
+        replacements_json: Option<String>,
+        previous_replacements_json: Option<String>,
+    ) -> JsResult<String> {
+        js(self.0.verify_chain(
+            &previous.0,
+            published_json,
+            previous_published_json,
+            replacements_json.as_deref(),
+            previous_replacements_json.as_deref(),
+        ))
+    }
+
+    /// As [`check_path`], with this bundle as the stage and `previous` as the previous stage;
+    /// never throws.
+    pub fn check_path(
+        &self,
+        previous: &ParsedBundle,
+        previous_receipt_json: Option<String>,
+        receipt_json: Option<String>,
+    ) -> String {
+        self.0.check_path(
+            &previous.0,
+            previous_receipt_json.as_deref(),
+            receipt_json.as_deref(),
+        )
+    }
+
+    /// As [`parent`].
+    pub fn parent(&self) -> JsResult<String> {
+        js(self.0.parent())
     }
 
     /// As [`summary`].

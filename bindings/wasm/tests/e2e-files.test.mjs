@@ -86,7 +86,19 @@ describe('opened from files (file://)', () => {
     // The examples are listed without fetch, the Montpellier replay first.
     const ids = await page.$$eval('#examples button[data-example]', (bs) => bs.map((b) => b.dataset.example));
     const demo = NO_DEMO ? [] : ['montpellier-stage1', 'montpellier-stage2'];
-    assert.deepEqual(ids, [...demo, 'lottery', 'lottery-sealed', 'greedy', 'stratified']);
+    assert.deepEqual(ids, [...demo, 'lottery', 'lottery-sealed', 'greedy', 'stratified', 'chain']);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
+  test('the chain example loads both stages from their scripts and verifies them as a chain', async () => {
+    const page = await openPage();
+    await page.click('button[data-example="chain"]');
+    await page.waitForSelector('#chain[data-chain="checked"][data-verdict="valid_if"]');
+    assert.deepEqual(await stepStatuses(page), greenSteps('lottery', 'passed', false, true));
+    assert.equal(await page.locator('#previous-steps li.step').count(), 15);
+    assert.equal(await page.locator('#responses-table tbody tr[data-total]').count(), 1);
+    await shot(page, 'chain');
     assert.deepEqual(page.errors, []);
     await page.close();
   });

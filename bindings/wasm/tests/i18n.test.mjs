@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { WWW, VECTORS, STEPS } from './support.mjs';
@@ -35,6 +35,7 @@ test('the verdict with items to compare by hand is never a bare VALID, in either
 });
 
 test('every step has its title and two plain lines, in both languages (the portfolio of a sealed pool too)', () => {
+  assert.equal(STEPS.length, 15);
   for (const lang of ['en', 'fr']) {
     for (const id of [...STEPS, 'portfolio_sealed']) {
       for (const key of [`step_${id}`, `step_${id}_what`, `step_${id}_proves`]) {
@@ -46,10 +47,15 @@ test('every step has its title and two plain lines, in both languages (the portf
 });
 
 test('every error kind a report or a receipt check gives is explained, in both languages', () => {
-  const kinds = new Set();
+  // The kinds of a chain (SPEC.md sections 5.3 and 12.1), whether or not the vectors give them yet.
+  const kinds = new Set(['LinkMissing', 'DuplicateLink', 'ParentMismatch', 'NotInvited', 'InheritedMismatch']);
   for (const name of ['verify', 'receipts']) {
     const v = JSON.parse(readFileSync(join(VECTORS, `${name}.json`), 'utf8'));
     for (const c of v.cases) if (c.error_kind) kinds.add(c.error_kind);
+  }
+  if (existsSync(join(VECTORS, 'chains.json'))) {
+    const v = JSON.parse(readFileSync(join(VECTORS, 'chains.json'), 'utf8'));
+    for (const c of v.cases ?? []) if (c.expect?.error_kind) kinds.add(c.expect.error_kind);
   }
   for (const kind of ['SealedRecord', 'OpeningMismatch']) assert.ok(kinds.has(kind), `the vectors give ${kind}`);
   for (const lang of ['en', 'fr']) {
@@ -57,4 +63,20 @@ test('every error kind a report or a receipt check gives is explained, in both l
   }
   // The French texts are not the English ones.
   for (const k of kinds) assert.notEqual(MESSAGES.fr[`kind_${k}`], MESSAGES.en[`kind_${k}`], k);
+});
+
+test('the texts of linked stages: the chain steps’ notes, the response table, the item to compare by hand', () => {
+  for (const lang of ['en', 'fr']) {
+    const M = MESSAGES[lang];
+    for (const key of ['status_needs_previous', 'needs_previous_note', 'links_alone_note', 'bh_previous_what', 'bh_previous_record',
+      'responses_h', 'responses_note', 'responses_none', 'responses_total', 'col_invited', 'col_volunteered', 'col_rate',
+      'chain_needs_previous', 'previous_h', 'previous_hint', 'previous_choose']) {
+      assert.equal(typeof M[key], 'string', `${lang}: ${key}`);
+      if (lang === 'fr' && !['responses_total'].includes(key)) assert.notEqual(M[key], MESSAGES.en[key], key);
+    }
+    assert.match(M.responses_caption({ previous: 'A', stage: 'B' }), /A.*B/);
+    assert.match(M.chain_valid_if({ n: 5, stage: 2, previous: 3 }), /5.*2.*3/);
+  }
+  assert.match(MESSAGES.en.chain_valid_if({ n: 5, stage: 2, previous: 3 }), /VALID if the 5 items/);
+  assert.match(MESSAGES.fr.chain_valid_if({ n: 5, stage: 2, previous: 3 }), /VALIDE si les 5 éléments/);
 });

@@ -109,14 +109,22 @@ export function exampleEntry(id) {
 }
 
 /** The steps of a report, in order (SPEC.md section 12.1). */
-export const STEPS = ['format', 'manifest', 'pool', 'portfolio', 'randomness', 'time_order', 'seed', 'draw', 'openings', 'quotas', 'transcript', 'replacements'];
+export const STEPS = [
+  'format', 'manifest', 'pool', 'parent', 'links', 'portfolio', 'randomness', 'time_order', 'seed', 'draw', 'openings',
+  'quotas', 'transcript', 'replacements', 'inherited',
+];
+
+/** The steps that check a stage against its previous stage (SPEC.md section 5.3). */
+export const CHAIN_STEPS = ['parent', 'links', 'inherited'];
 
 /** The steps of a valid bundle verified without replacement records: all passed, except the
  * portfolio step (the lottery method only), the openings step (a sealed pool only), the
- * replacements step (none given) and the time order step when `timeOrder` says so (skipped for
- * a replay, or without a source whose time a program knows). */
-export function greenSteps(method, timeOrder = 'passed', sealed = false) {
-  const skipped = (s) => (s === 'portfolio' && method !== 'lottery') || (s === 'openings' && !sealed) || s === 'replacements';
+ * replacements step (none given), the chain steps unless `chain` (a stage verified with its
+ * previous stage) and the time order step when `timeOrder` says so (skipped for a replay, or
+ * without a source whose time a program knows). */
+export function greenSteps(method, timeOrder = 'passed', sealed = false, chain = false) {
+  const skipped = (s) => (s === 'portfolio' && method !== 'lottery') || (s === 'openings' && !sealed) || s === 'replacements'
+    || (CHAIN_STEPS.includes(s) && !chain);
   return Object.fromEntries(STEPS.map((s) => [s, s === 'time_order' ? timeOrder : skipped(s) ? 'skipped' : 'passed']));
 }
 
@@ -244,4 +252,63 @@ export async function findTicket(page, code) {
       cls: box.className,
     };
   });
+}
+
+/** The chain example's two bundles (SPEC.md section 5.3): `previous` (stage 1, the
+ * invitations) and `stage` (stage 2, drawn from those who answered), as texts. */
+export function chainExample() {
+  const entry = exampleEntry('chain');
+  return { entry, previous: example(entry.previous), stage: example(entry.file) };
+}
+
+/** The response rates of a chain recounted from the two bundles' JSON alone (SPEC.md section
+ * 5.3), without the core: for each inherited feature of the stage (in its manifest's order) and
+ * each value of the previous manifest, the invitees with that value (their record's, or in a
+ * sealed previous stage the bundle's opening) and the stage's records linked to one of them;
+ * then the total. The rate rounds half up to one decimal, as the core writes it. */
+export function recountResponses(previous, stage) {
+  const invitees = [...previous.result.selected, ...previous.result.alternates];
+  const values = new Map(previous.pool.map((r) => [r.ticket, r.values]));
+  for (const o of previous.openings ?? []) values.set(o.ticket, o.values);
+  const linked = new Set(stage.pool.map((r) => r.link));
+  const rate = (invited, volunteered) => {
+    if (invited === 0) return '-';
+    const perMille = Math.floor((volunteered * 1000 + Math.floor(invited / 2)) / invited);
+    return `${Math.floor(perMille / 10)}.${perMille % 10}%`;
+  };
+  const rows = [];
+  for (const f of stage.manifest.features.filter((x) => stage.manifest.parent.inherited.includes(x.name))) {
+    const at = previous.manifest.features.findIndex((g) => g.name === f.name);
+    for (const v of previous.manifest.features[at].values) {
+      const having = invitees.filter((t) => values.get(t)?.[at] === v.value);
+      const volunteered = having.filter((t) => linked.has(t)).length;
+      rows.push({ feature: f.name, value: v.value, invited: having.length, volunteered, rate: rate(having.length, volunteered) });
+    }
+  }
+  rows.push({ feature: null, value: null, invited: invitees.length, volunteered: stage.pool.length, rate: rate(invitees.length, stage.pool.length) });
+  return rows;
+}
+
+/** The chain example with one stage-2 record linking to someone of the roll whom stage 1 did
+ * not invite, rebuilt consistently with the page's wasm (`wasm`): the pool's root and count
+ * recomputed, then the stage drawn again, so that every step before `links` passes. Returns
+ * `{previous, stage, ticket, link}` (texts, the changed record's ticket and its new link). */
+export function notInvitedChain(wasm) {
+  const { previous } = chainExample();
+  const prev = JSON.parse(previous);
+  const b = JSON.parse(chainExample().stage);
+  const invited = new Set([...prev.result.selected, ...prev.result.alternates]);
+  const outsider = prev.pool.find((r) => !invited.has(r.ticket));
+  const pool = structuredClone(b.pool);
+  pool[3].link = outsider.ticket;
+  const manifest = structuredClone(b.manifest);
+  manifest.pool = { root: JSON.parse(wasm.merkle_tree(JSON.stringify(pool))).root, count: pool.length };
+  const stage = wasm.draw(JSON.stringify(manifest), JSON.stringify(pool), JSON.stringify(b.reveal));
+  return { previous, stage, ticket: pool[3].ticket, link: outsider.ticket };
+}
+
+/** The steps of a chain report on the page, in order, as `{id: status}`: the stage's
+ * (`#steps`) or the previous stage's (`#previous-steps`). */
+export async function stepStatusesOf(page, list = '#steps') {
+  return page.$$eval(`${list} li.step`, (lis) => Object.fromEntries(lis.map((li) => [li.dataset.step, li.dataset.status])));
 }

@@ -1,7 +1,9 @@
 // The citizens' verification page: loads a bundle, verifies it with the wasm build of
 // kleroterion, and shows the checklist, the quota table, the probability profile (lottery)
-// and the receipt check, plus a planning helper (which drand round to commit to). No request
-// leaves this site; receipts never leave the browser.
+// and the receipt check, plus a planning helper (which drand round to commit to). A bundle
+// drawn from the invitees of a previous stage is verified with that stage, when the reader
+// gives it, as a chain (SPEC.md sections 5.3 and 12.5): both stages' steps and the response
+// rates. No request leaves this site; receipts never leave the browser.
 //
 // A classic script (no ES module), like i18n.js and the wasm-bindgen glue
 // (pkg/kleroterion_wasm.js, which defines `wasm_bindgen`), so that the page also works opened
@@ -56,6 +58,17 @@ const state = {
   lotteryInputs: {},
   // How many verifications ran (the verdict box's data-run, for whoever waits on it).
   runs: 0,
+  // Linked stages (SPEC.md section 5.3). The previous stage the reader gave: {name, sha256,
+  // size, readable, summary}, or null.
+  previous: null,
+  // The previous stage the loaded bundle's manifest names (the binding's `parent`:
+  // {commitment, commitment_grouped, invitees, inherited}), or null.
+  parent: null,
+  // The chain's report when the loaded bundle names a previous stage and it was given:
+  // {verdict, valid, previous, report, responses}; `report` above is then its `report`.
+  chain: null,
+  // The previous stage's published facts as read from the form (as `facts`).
+  previousFacts: null,
 };
 
 // ---------- i18n ----------
@@ -177,6 +190,23 @@ async function routeBytes(bytes, name) {
   else await routeText(new TextDecoder().decode(bytes), name, bytes);
 }
 
+/** A file chosen or dropped for the previous stage: a bundle (or a text of no known kind,
+ * which fails as one) becomes the previous stage; a receipt, a replacement record or a ticket
+ * code goes where it belongs. */
+async function routePreviousFile(file) {
+  setStatus('reading', { name: file.name });
+  let bytes;
+  try {
+    bytes = await file.arrayBuffer();
+  } catch {
+    setStatus('not_json_file', { name: file.name });
+    return;
+  }
+  const kind = bytes.byteLength > SNIFF_LIMIT ? 'bundle' : wasm.file_kind(new TextDecoder().decode(bytes));
+  if (kind === 'bundle' || kind === 'unknown') await loadPreviousStage({ bytes }, file.name);
+  else await routeBytes(bytes, file.name);
+}
+
 /** A text dropped, pasted or read from a small file (`bytes`, its file's bytes), sent where
  * its kind belongs. */
 async function routeText(text, name, bytes = null) {
@@ -246,6 +276,25 @@ async function readSiteFile(path) {
   if (text !== null) return text;
   if (FROM_FILES) throw Object.assign(new Error('file'), { fromFiles: true, url: path });
   return fetchSameOrigin(path);
+}
+
+/** Loads the previous stage of a chain from this page's own files (`?previous=`, the chain
+ * example); `verify` false when the stage is loaded right after. */
+async function loadPreviousUrl(path, verify = true) {
+  try {
+    setStatus('reading', { name: path });
+    const name = path.split('/').pop() || path;
+    const text = await registeredFile(path);
+    if (text !== null) await loadPreviousStage({ text }, name, verify);
+    else if (FROM_FILES) throw Object.assign(new Error('file'), { fromFiles: true, url: path });
+    else await loadPreviousStage({ bytes: await fetchSameOrigin(path, true) }, name, verify);
+    return true;
+  } catch (e) {
+    if (e.fromFiles) setStatus('url_from_files', { url: path });
+    else if (e.refused) setStatus('url_refused', { url: path });
+    else setStatus('url_failed', { url: path, status: e.status ?? e.message });
+    return false;
+  }
 }
 
 async function loadBundleUrl(path) {
@@ -336,20 +385,85 @@ function replacementsJson() {
   return JSON.stringify(state.replacements.map((r) => r.record));
 }
 
+/** Reads both stages' published facts from the form; true when both can be read. */
+function readAllFacts() {
+  state.facts = readFacts();
+  state.previousFacts = readPreviousFacts();
+  return state.facts.ok && state.previousFacts.ok;
+}
+
+/** What the worker verifies with: the published facts (`{}` when they cannot be read: the
+ * result is then not shown), the replacement records, the previous stage's facts. */
+function verifyPayload() {
+  return {
+    published: state.facts.ok ? state.facts.json : '{}',
+    replacements: replacementsJson(),
+    previousPublished: state.previousFacts.ok ? state.previousFacts.json : '{}',
+  };
+}
+
+/** Takes a verification from the worker: a chain's (`chain`) or a bundle's own (`report`);
+ * none is shown when a published fact cannot be read. */
+function applyVerified(r) {
+  if (!state.facts.ok || !state.previousFacts.ok) {
+    state.chain = null;
+    setReport(null);
+  } else if (r.chain) {
+    state.chain = JSON.parse(r.chain);
+    setReport(state.chain.report);
+  } else {
+    state.chain = null;
+    setReport(JSON.parse(r.report));
+  }
+}
+
+/** Reads the previous stage of a chain (its bytes or its text) in the worker, once; verifies
+ * the chain when the loaded bundle names a previous stage (unless `verify` is false: the stage
+ * is loaded next, as by the chain example). */
+async function loadPreviousStage({ bytes, text }, name, verify = true) {
+  readAllFacts();
+  setStatus('reading_previous', { name });
+  let r;
+  try {
+    r = await ask('loadPrevious', { bytes, text, ...verifyPayload(), verify }, null, bytes ? [bytes] : []);
+  } catch (e) {
+    setStatus('worker_failed', { msg: e.message });
+    return;
+  }
+  state.previous = {
+    name, sha256: r.sha256, size: r.size, readable: r.readable, summary: r.summary ? JSON.parse(r.summary) : null,
+  };
+  const verified = Boolean(r.chain || r.report);
+  if (verified) {
+    applyVerified(r);
+    if (state.receiptAnswer && !state.receiptAnswer.empty) await checkReceipt(false);
+    loadedStatus(state.bundleName, r.ms);
+  } else {
+    setStatus('previous_loaded_status', { name });
+  }
+  renderAll();
+  if (verified) $('chain').focus({ preventScroll: false });
+}
+
+/** Forgets the previous stage; a loaded stage that names one is verified again without it. */
+async function clearPrevious() {
+  await ask('clearPrevious');
+  state.previous = null;
+  $('previous-file').value = '';
+  if (state.bundleLoaded && state.parent) await applyFacts();
+  else renderAll();
+}
+
 /** Reads a bundle (its bytes or its text) in the worker, once, and verifies it against the
  * published facts of the form; every later view reuses the parsed bundle. */
 async function verifyBundle({ bytes, text }, name) {
-  state.facts = readFacts();
+  readAllFacts();
   setStatus('verifying', { name });
   setProgress('hash');
   document.body.dataset.state = 'verifying';
   let r;
   try {
-    r = await ask('load', {
-      bytes, text,
-      published: state.facts.ok ? state.facts.json : '{}',
-      replacements: replacementsJson(),
-    }, setProgress, bytes ? [bytes] : []);
+    r = await ask('load', { bytes, text, ...verifyPayload() }, setProgress, bytes ? [bytes] : []);
   } catch (e) {
     setProgress(null);
     setStatus('worker_failed', { msg: e.message });
@@ -366,9 +480,10 @@ async function verifyBundle({ bytes, text }, name) {
   state.quotas = r.quotas ? JSON.parse(r.quotas) : null;
   state.probabilities = r.probabilities ? JSON.parse(r.probabilities) : null;
   state.members = r.members ? JSON.parse(r.members) : null;
+  state.parent = r.parent ? JSON.parse(r.parent) : null;
   state.receiptAnswer = null;
   state.ticketAnswer = null;
-  setReport(state.facts.ok ? JSON.parse(r.report) : null);
+  applyVerified(r);
   setProgress(null);
   loadedStatus(name, r.ms);
   renderAll();
@@ -379,19 +494,34 @@ async function verifyBundle({ bytes, text }, name) {
 function loadedStatus(name, ms) {
   const rep = state.report;
   if (!rep) setStatus('loaded_unverified', { name });
-  else if (rep.valid) setStatus('loaded', { name, ms });
-  else setStatus('loaded_failed', { name });
+  else if (isValid()) setStatus(state.chain ? 'loaded_chain' : 'loaded', { name, ms, previous: state.previous?.name ?? '' });
+  else setStatus(state.chain ? 'loaded_chain_failed' : 'loaded_failed', { name, previous: state.previous?.name ?? '' });
+}
+
+/** True when the loaded bundle verified, and in a chain its previous stage too. */
+function isValid() {
+  const r = state.report;
+  return Boolean(r?.valid && (!state.chain || state.chain.valid));
+}
+
+/** The number of items left to compare by hand: in a chain, both stages'. */
+function byHandCount() {
+  const n = state.report?.by_hand.length ?? 0;
+  return state.chain ? n + (state.chain.previous?.by_hand.length ?? 0) : n;
 }
 
 function setReport(report) {
   state.report = report;
   state.runs += 1;
-  document.body.dataset.state = report ? (report.valid ? 'valid' : 'invalid') : 'unverified';
+  // A chain is valid when both stages are (the stage's parent step fails with its previous
+  // stage, so the two agree).
+  const valid = state.chain ? state.chain.valid && Boolean(report?.valid) : report?.valid;
+  document.body.dataset.state = report ? (valid ? 'valid' : 'invalid') : 'unverified';
 }
 
 /** The lottery sources of the loaded bundle that a reader can give published results for. */
-function lotterySources() {
-  return (state.summary?.randomness ?? []).filter((s) => s.kind === 'lottery' && s.committed && s.date);
+function lotterySources(summary = state.summary) {
+  return (summary?.randomness ?? []).filter((s) => s.kind === 'lottery' && s.committed && s.date);
 }
 
 /** The per-source lottery fields as `lottery@date=main+bonus` lines (empty sources left out). */
@@ -405,6 +535,18 @@ function fieldLines() {
     lines.push(`${s.lottery}@${s.date}=${groups.join('+')}`);
   }
   return lines;
+}
+
+/** The previous stage's published facts, read by the core like the stage's. */
+function readPreviousFacts() {
+  try {
+    const json = wasm.published_facts($('previous-commitment').value, $('previous-lotteries').value);
+    return { ok: true, json, facts: JSON.parse(json) };
+  } catch (e) {
+    return {
+      ok: false, field: e.name === 'InvalidCommitment' ? 'previous-commitment' : 'previous-lotteries', kind: e.name, message: e.message,
+    };
+  }
 }
 
 /** The form's published facts, read by the core (the binding's `published_facts`). */
@@ -446,22 +588,23 @@ async function addReplacements(files) {
 /** Verifies the loaded bundle again (in the worker, from the parsed bundle) against the
  * published facts of the form; facts that cannot be read leave it unverified. */
 async function applyFacts() {
-  state.facts = readFacts();
+  const ok = readAllFacts();
   if (!state.bundleLoaded) {
     renderFacts();
-    if (state.facts.ok) setStatus('facts_need_bundle');
+    if (ok) setStatus('facts_need_bundle');
     return;
   }
   const name = state.bundleName;
   let ms = 0;
-  if (state.facts.ok) {
+  if (ok) {
     setStatus('verifying', { name });
     setProgress('verify');
-    const r = await ask('verify', { published: state.facts.json, replacements: replacementsJson() });
+    const r = await ask('verify', verifyPayload());
     setProgress(null);
     ms = r.ms;
-    setReport(JSON.parse(r.report));
+    applyVerified(r);
   } else {
+    state.chain = null;
     setReport(null);
   }
   // A receipt or a ticket already checked is checked again: what it means depends on the verdict.
@@ -487,6 +630,7 @@ function renderAll() {
   renderExamples();
   renderFacts();
   renderLotteryFields();
+  renderPreviousSlot();
   renderReport();
   renderQuotas();
   renderProbabilities();
@@ -525,10 +669,14 @@ function renderExamples() {
   }
 }
 
-/** The published facts' errors, next to their fields. */
+/** The published facts' errors, next to their fields (the previous stage's too). */
 function renderFacts() {
-  const f = state.facts;
-  for (const [field, input, key] of [['commitment', 'commitment', 'commitment_bad'], ['lotteries', 'lotteries', 'lotteries_bad']]) {
+  for (const [f, field, input, key] of [
+    [state.facts, 'commitment', 'commitment', 'commitment_bad'],
+    [state.facts, 'lotteries', 'lotteries', 'lotteries_bad'],
+    [state.previousFacts, 'previous-commitment', 'previous-commitment', 'commitment_bad'],
+    [state.previousFacts, 'previous-lotteries', 'previous-lotteries', 'lotteries_bad'],
+  ]) {
     const box = $(`${field}-error`);
     const bad = Boolean(f && !f.ok && f.field === field);
     box.hidden = !bad;
@@ -571,7 +719,9 @@ function currentExample() {
   return state.examples.find((ex) => ex.file === state.bundleName) ?? null;
 }
 
+/** Loads an example; a chain's previous stage first, then its stage (verified as a chain). */
 async function loadExample(ex) {
+  if (ex.previous && !(await loadPreviousUrl(`examples/${ex.previous}`, false))) return;
   await loadBundleUrl(`examples/${ex.file}`);
 }
 
@@ -581,13 +731,44 @@ function sealed() {
   return Boolean(state.members?.sealed);
 }
 
-/** The key of a step's texts: in a sealed pool, the portfolio step checks no quota. */
-function stepKey(id) {
-  return id === 'portfolio' && sealed() ? 'portfolio_sealed' : id;
+/** A stage as the page shows it: the loaded bundle (`stage`), or the previous stage of a chain
+ * (`previous`): its report, summary and published facts, the prefix of its elements' ids and
+ * the level of the headings in its verdict box. */
+function stageView(which = 'stage') {
+  if (which === 'previous') {
+    const report = state.chain?.previous ?? null;
+    return {
+      which,
+      report,
+      summary: state.previous?.summary ?? null,
+      facts: state.previousFacts?.facts ?? null,
+      prefix: 'previous-',
+      heading: 'h4',
+      // The previous stage's openings step runs only for a sealed pool.
+      sealed: Boolean(report?.steps.some((s) => s.id === 'openings' && s.status !== 'skipped' && s.status !== 'not_checked')),
+    };
+  }
+  return {
+    which, report: state.report, summary: state.summary, facts: state.facts?.facts ?? null, prefix: '', heading: 'h3', sealed: sealed(),
+  };
 }
 
-function stepTitle(id) {
-  return t(`step_${stepKey(id)}`);
+/** The steps that check a stage against its previous stage (SPEC.md section 12.1). */
+const CHAIN_STEPS = ['parent', 'links', 'inherited'];
+
+/** True for a chain step of a loaded bundle that names a previous stage not given: whatever
+ * the core could check alone, the chain is not checked, and the page says so. */
+function needsPrevious(step, v) {
+  return v.which === 'stage' && Boolean(state.parent) && !state.chain && CHAIN_STEPS.includes(step.id);
+}
+
+/** The key of a step's texts: in a sealed pool, the portfolio step checks no quota. */
+function stepKey(id, v = stageView()) {
+  return id === 'portfolio' && v.sealed ? 'portfolio_sealed' : id;
+}
+
+function stepTitle(id, v = stageView()) {
+  return t(`step_${stepKey(id, v)}`);
 }
 
 function methodName(m) {
@@ -604,10 +785,13 @@ function renderReport() {
   $('result').hidden = !loaded;
   $('receipt').hidden = !loaded;
   if (!loaded) return;
+  renderChain();
   renderVerdict();
   renderTicket();
   renderSummary();
-  renderSteps();
+  renderSteps(stageView(), $('steps'));
+  renderResponses();
+  renderPreviousStage();
   renderLists();
   renderGlossary();
 }
@@ -646,11 +830,71 @@ function groupsText(groups) {
   return groups.map((g, i) => `${groupName(g.name, i)} ${g.numbers.join(' ')}`).join(' · ');
 }
 
-/** The verdict box: purpose and uncommitted randomness first, then the headline, then what
- * failed, what to compare by hand and what was checked by computation. */
-function renderVerdict() {
+/** The chain box, for a loaded bundle that names a previous stage: the chain's verdict when
+ * the previous stage was given, else that the chain is not checked and how to check it. */
+function renderChain() {
+  const box = $('chain');
   const r = state.report;
-  const v = $('verdict');
+  box.hidden = !(state.parent && r);
+  box.replaceChildren();
+  for (const k of ['chain', 'verdict', 'valid', 'failedStage', 'failedStep']) delete box.dataset[k];
+  if (box.hidden) return;
+  const c = state.chain;
+  if (!c) {
+    box.className = 'verdict chain neutral';
+    box.dataset.chain = 'needs-previous';
+    box.append(
+      el('p', { class: 'verdict-head', id: 'chain-head' }, el('span', { class: 'icon', 'aria-hidden': 'true', text: '!' }), ' ', t('chain_needs_previous')),
+      el('p', { text: t('chain_needs_previous_hint', { commitment: state.parent.commitment_grouped }) }),
+      el('p', { class: 'small' }, el('button', {
+        type: 'button', class: 'link', 'data-action': 'load-previous', text: t('previous_go'), onclick: focusPrevious,
+      })));
+    return;
+  }
+  const prev = c.previous;
+  const failedPrev = prev.steps.find((s) => s.status === 'failed');
+  const failed = r.steps.find((s) => s.status === 'failed');
+  box.className = `verdict chain ${{ valid: 'ok', valid_if: 'conditional', invalid: 'bad' }[c.verdict] ?? 'bad'}`;
+  box.dataset.chain = 'checked';
+  box.dataset.verdict = c.verdict;
+  box.dataset.valid = String(c.valid);
+  box.dataset.failedStage = failedPrev ? 'previous' : failed ? 'stage' : '';
+  box.dataset.failedStep = (failedPrev ?? failed)?.id ?? '';
+  let head;
+  if (c.verdict === 'valid') head = t('chain_valid');
+  else if (c.verdict === 'valid_if') head = t('chain_valid_if', { n: byHandCount(), stage: r.by_hand.length, previous: prev.by_hand.length });
+  else if (failedPrev) head = t('chain_invalid_previous', { step: stepTitle(failedPrev.id, stageView('previous')) });
+  else head = t('chain_invalid_stage', { step: failed ? stepTitle(failed.id) : '?' });
+  const line = (key, summary, report) => el('li', {},
+    t(key, { title: summary?.title ?? '?' }), colon(),
+    report.valid ? t('chain_stage_ok', { n: report.by_hand.length }) : t('chain_stage_failed', {
+      step: stepTitle(report.steps.find((s) => s.status === 'failed')?.id ?? '', key === 'chain_previous_line' ? stageView('previous') : stageView()),
+    }));
+  box.append(
+    el('p', { class: 'verdict-head', id: 'chain-head' },
+      el('span', { class: 'icon', 'aria-hidden': 'true', text: { valid: '✔', valid_if: '⚠', invalid: '✘' }[c.verdict] ?? '✘' }), ' ', head),
+    el('ul', { class: 'chain-stages' },
+      line('chain_previous_line', state.previous?.summary, prev),
+      line('chain_stage_line', state.summary, r)),
+    el('p', { class: 'small', text: t('chain_where') }));
+}
+
+/** Takes the reader to the previous stage's file input. */
+function focusPrevious() {
+  $('previous-slot').scrollIntoView({ block: 'center' });
+  $('previous-file').focus();
+}
+
+/** The verdict box of the loaded bundle. */
+function renderVerdict() {
+  renderVerdictInto($('verdict'), stageView());
+}
+
+/** A verdict box: purpose and uncommitted randomness first, then the headline, then what
+ * failed, what to compare by hand and what was checked by computation. */
+function renderVerdictInto(v, view) {
+  const r = view.report;
+  const head = `${view.prefix}verdict-head`;
   v.dataset.run = String(state.runs);
   if (!r) {
     v.className = 'verdict neutral';
@@ -658,8 +902,8 @@ function renderVerdict() {
     v.dataset.valid = 'false';
     v.dataset.failedStep = '';
     v.dataset.byHand = '0';
-    v.replaceChildren(...banners(),
-      el('p', { class: 'verdict-head', id: 'verdict-head' }, el('span', { class: 'icon', 'aria-hidden': 'true', text: '!' }), ' ',
+    v.replaceChildren(...banners(view),
+      el('p', { class: 'verdict-head', id: head }, el('span', { class: 'icon', 'aria-hidden': 'true', text: '!' }), ' ',
         t('verdict_unreadable_facts')));
     return;
   }
@@ -669,24 +913,24 @@ function renderVerdict() {
   v.dataset.valid = String(r.valid);
   v.dataset.failedStep = failed ? failed.id : '';
   v.dataset.byHand = String(r.by_hand.length);
-  let head;
-  if (r.verdict === 'valid') head = t('verdict_valid');
-  else if (r.verdict === 'valid_if') head = t('verdict_valid_if', { n: r.by_hand.length });
-  else head = t('verdict_invalid', { step: failed ? stepTitle(failed.id) : '?' });
+  let text;
+  if (r.verdict === 'valid') text = t('verdict_valid');
+  else if (r.verdict === 'valid_if') text = t('verdict_valid_if', { n: r.by_hand.length });
+  else text = t('verdict_invalid', { step: failed ? stepTitle(failed.id, view) : '?' });
   v.replaceChildren(...[
-    ...banners(),
-    el('p', { class: 'verdict-head', id: 'verdict-head' },
-      el('span', { class: 'icon', 'aria-hidden': 'true', text: { valid: '✔', valid_if: '⚠', invalid: '✘' }[r.verdict] ?? '✘' }), ' ', head),
-    failed ? renderFailure(r, failed) : null,
-    r.by_hand.length ? renderByHand(r) : null,
-    renderChecked(r),
+    ...banners(view),
+    el('p', { class: 'verdict-head', id: head },
+      el('span', { class: 'icon', 'aria-hidden': 'true', text: { valid: '✔', valid_if: '⚠', invalid: '✘' }[r.verdict] ?? '✘' }), ' ', text),
+    failed ? renderFailure(r, failed, view) : null,
+    r.by_hand.length ? renderByHand(r, view) : null,
+    renderChecked(r, view),
   ].filter(Boolean));
 }
 
 /** Rehearsal, replay, randomness not committed: said before anything else. */
-function banners() {
-  const s = state.summary;
-  const purpose = state.report?.purpose ?? s?.purpose;
+function banners(view = stageView()) {
+  const s = view.summary;
+  const purpose = view.report?.purpose ?? s?.purpose;
   const out = [];
   if (purpose === 'replay' || purpose === 'rehearsal') {
     out.push(el('p', { class: 'banner', 'data-banner': purpose }, el('strong', { text: t(`banner_${purpose}`) })));
@@ -704,8 +948,8 @@ function technical(kind, message) {
 }
 
 /** Labels of the two values a failed step compared. */
-function compareLabels(kind, step) {
-  const given = state.facts?.facts?.commitment ?? null;
+function compareLabels(kind, step, view) {
+  const given = view.facts?.commitment ?? null;
   switch (kind) {
     case 'CommitmentMismatch':
       return [t('fail_commitment_computed'), given && step.published === given ? t('fail_commitment_given') : t('fail_commitment_bundle')];
@@ -713,6 +957,10 @@ function compareLabels(kind, step) {
       return [t('fail_lottery_bundle'), t('fail_lottery_given')];
     case 'CommittedLate':
       return [t('fail_late_source'), t('fail_late_announced')];
+    case 'ParentMismatch':
+      return [t('fail_parent_given'), t('fail_parent_named')];
+    case 'InheritedMismatch':
+      return [t('fail_inherited_record'), t('fail_inherited_invitee')];
     default:
       return [t('fail_computed'), t('fail_compared')];
   }
@@ -721,12 +969,12 @@ function compareLabels(kind, step) {
 /** For a lottery result that differs from the bundle's: both in this page's words, from the
  * bundle's summary and the facts the reader gave (the core's text names the groups in
  * English). Null when they cannot be paired. */
-function lotteryMismatch() {
+function lotteryMismatch(view) {
   const sorted = (xs) => [...xs].sort((a, b) => a - b).join(' ');
   const same = (s, p) => s.groups.length === 1 + p.bonus.length
     && [p.main, ...p.bonus].every((g, i) => sorted(g) === sorted(s.groups[i].numbers));
-  for (const s of lotterySources()) {
-    const p = (state.facts?.facts?.lotteries ?? []).find((x) => x.lottery === s.lottery && x.date === s.date);
+  for (const s of lotterySources(view.summary)) {
+    const p = (view.facts?.lotteries ?? []).find((x) => x.lottery === s.lottery && x.date === s.date);
     if (p && !same(s, p)) {
       const given = [p.main, ...p.bonus].map((numbers, i) => ({ name: s.groups[i]?.name ?? '', numbers }));
       return [groupsText(s.groups), groupsText(given)];
@@ -735,10 +983,10 @@ function lotteryMismatch() {
   return null;
 }
 
-function renderFailure(r, step) {
-  const [computed, compared] = compareLabels(r.error_kind, step);
+function renderFailure(r, step, view) {
+  const [computed, compared] = compareLabels(r.error_kind, step, view);
   let values = [step.computed, step.published];
-  if (r.error_kind === 'LotteryMismatch' && step.computed) values = lotteryMismatch() ?? values;
+  if (r.error_kind === 'LotteryMismatch' && step.computed) values = lotteryMismatch(view) ?? values;
   return el('div', { class: 'failure', 'data-kind': r.error_kind ?? '' },
     el('p', {}, el('strong', { text: `${t('first_difference')}${colon()}` }), explainKind(r.error_kind)),
     values[0] || values[1]
@@ -750,8 +998,8 @@ function renderFailure(r, step) {
 }
 
 /** The report's items to compare by hand, in its order, each in this page's language. */
-function renderByHand(r) {
-  const sources = (state.summary?.randomness ?? []).filter((s) => s.revealed && BY_HAND_KINDS.includes(s.kind));
+function renderByHand(r, view) {
+  const sources = (view.summary?.randomness ?? []).filter((s) => s.revealed && BY_HAND_KINDS.includes(s.kind));
   let next = 0;
   const items = r.by_hand.map((item) => {
     let source = null;
@@ -760,16 +1008,17 @@ function renderByHand(r) {
       next += 1;
       if (source && source.kind !== item.subject) source = null;
     }
-    return byHandItem(item, source);
+    return byHandItem(item, source, view);
   });
-  return el('section', { class: 'by-hand-box', 'aria-labelledby': 'by-hand-h' },
-    el('h3', { id: 'by-hand-h', text: t('by_hand_h', { n: r.by_hand.length }) }),
+  const h = `${view.prefix}by-hand-h`;
+  return el('section', { class: 'by-hand-box', 'aria-labelledby': h },
+    el(view.heading, { id: h, text: t('by_hand_h', { n: r.by_hand.length }) }),
     el('p', { class: 'hint', text: t('by_hand_hint') }),
-    el('ol', { id: 'by-hand', class: 'by-hand' }, items));
+    el('ol', { id: `${view.prefix}by-hand`, class: 'by-hand' }, items));
 }
 
-function byHandItem(item, source) {
-  const s = state.summary;
+function byHandItem(item, source, view) {
+  const s = view.summary;
   // The core's own words, for a subject or a source this page cannot describe.
   let what = item.what;
   let value = el('span', { class: 'mono break', text: item.value });
@@ -781,13 +1030,21 @@ function byHandItem(item, source) {
       value = optional(`purpose_${item.value}`, item.value);
       record = t('bh_purpose_record');
       break;
-    case 'commitment':
+    case 'commitment': {
+      const field = view.which === 'previous' ? 'previous-commitment' : 'commitment';
       what = t('bh_commitment_what');
       value = el('span', { class: 'mono commitment-groups', text: item.value });
       record = t('bh_commitment_record');
       extra = el('p', { class: 'small' },
-        el('button', { type: 'button', class: 'link', 'data-action': 'type-commitment', text: t('bh_commitment_type'), onclick: () => $('commitment').focus() }));
+        el('button', {
+          type: 'button',
+          class: 'link',
+          'data-action': `type-${field}`,
+          text: t(view.which === 'previous' ? 'bh_previous_commitment_type' : 'bh_commitment_type'),
+          onclick: () => $(field).focus(),
+        }));
       break;
+    }
     case 'announcement':
       if (s) {
         const time = s.earliest_time;
@@ -802,7 +1059,7 @@ function byHandItem(item, source) {
       record = t('bh_uncommitted_record');
       break;
     case 'lottery':
-      if (source) [what, value, record] = lotteryByHand(source);
+      if (source) [what, value, record] = lotteryByHand(source, view);
       break;
     case 'dice':
       what = t('bh_dice_what');
@@ -811,6 +1068,13 @@ function byHandItem(item, source) {
     case 'hex':
       what = t('bh_hex_what');
       record = t('bh_hex_record');
+      break;
+    case 'previous':
+      what = t('bh_previous_what');
+      value = el('span', { class: 'mono commitment-groups', text: item.value });
+      record = t('bh_previous_record');
+      extra = el('p', { class: 'small' },
+        el('button', { type: 'button', class: 'link', 'data-action': 'load-previous', text: t('previous_go'), onclick: focusPrevious }));
       break;
     default:
       break;
@@ -825,8 +1089,8 @@ function byHandItem(item, source) {
 
 /** A lottery to compare by hand: its numbers with main numbers and each bonus group apart,
  * and the operator's result page. */
-function lotteryByHand(s) {
-  const given = (state.facts?.facts?.lotteries ?? []).some((p) => p.lottery === s.lottery && p.date === s.date);
+function lotteryByHand(s, view) {
+  const given = (view.facts?.lotteries ?? []).some((p) => p.lottery === s.lottery && p.date === s.date);
   const what = [t('bh_lottery_what', { name: lotteryName(s), date: s.date ?? '?' }), given ? t('bh_lottery_given') : null]
     .filter(Boolean).join(' ');
   const groups = [];
@@ -845,26 +1109,33 @@ function lotteryByHand(s) {
   return [what, value, record];
 }
 
-function renderChecked(r) {
-  const passed = r.steps.filter((s) => s.status === 'passed');
-  const given = Boolean(state.facts?.facts?.commitment);
+function renderChecked(r, view) {
+  // A chain step that could not check the chain (no previous stage given) is not listed.
+  const passed = r.steps.filter((s) => s.status === 'passed' && !needsPrevious(s, view));
+  const given = Boolean(view.facts?.commitment);
   // Without the published commitment, the manifest step only compared the bundle with itself.
-  const title = (id) => (id !== 'manifest' ? stepTitle(id) : given ? t('checked_commitment') : t('checked_manifest_own'));
+  const title = (id) => (id !== 'manifest' ? stepTitle(id, view) : given ? t('checked_commitment') : t('checked_manifest_own'));
   const items = passed.map((s) => el('li', { 'data-step': s.id, 'data-fact': s.id === 'manifest' && given ? 'commitment' : null },
     el('span', { class: 'icon', 'aria-hidden': 'true', text: '✔' }), ' ', title(s.id)));
   return el('div', { class: 'checked' },
-    el('h3', { text: t('checked_h', { n: passed.length }) }),
+    el(view.heading, { text: t('checked_h', { n: passed.length }) }),
     el('ul', { class: 'checked-list' }, items));
 }
 
 function renderSummary() {
-  const s = state.summary;
-  const dl = $('summary');
+  renderSummaryInto($('summary'), state.summary, {
+    sha256: state.bundleSha256, size: state.bundleSize, sealed: sealed(), parent: state.parent,
+  });
+}
+
+/** A bundle's description: the SHA-256 of its file, then its summary (title, purpose, method,
+ * sizes, sources, announcement, commitment). */
+function renderSummaryInto(dl, s, { sha256, size, sealed: isSealed, parent = null }) {
   dl.replaceChildren();
   const row = (k, v, cls) => dl.append(el('div', { 'data-row': k }, el('dt', { text: t(k) }), el('dd', { class: cls }, v)));
-  if (state.bundleSha256) {
-    row('s_sha256', el('span', {}, el('span', { class: 'mono break', 'data-sha256': state.bundleSha256, text: state.bundleSha256 }),
-      el('br'), el('small', { text: t('s_sha256_hint', { size: new Intl.NumberFormat(state.lang).format(state.bundleSize) }) })));
+  if (sha256) {
+    row('s_sha256', el('span', {}, el('span', { class: 'mono break', 'data-sha256': sha256, text: sha256 }),
+      el('br'), el('small', { text: t('s_sha256_hint', { size: new Intl.NumberFormat(state.lang).format(size) }) })));
   }
   if (!s) return;
   row('s_title', s.title);
@@ -872,28 +1143,41 @@ function renderSummary() {
   row('s_method', methodName(s.method));
   row('s_sizes', t('s_sizes_v', { k: s.panel_size, a: s.alternates, n: s.pool_count }));
   if (s.household_rule) row('s_households', t('yes'));
-  if (sealed()) row('s_features', el('span', { 'data-sealed': 'true', text: t('s_sealed_v') }));
+  if (isSealed) row('s_features', el('span', { 'data-sealed': 'true', text: t('s_sealed_v') }));
   const committed = s.randomness.filter((x) => x.committed);
   row('s_sources', committed.length ? el('ul', {}, committed.map((x) => el('li', { text: sourceLabel(x, s.randomness.indexOf(x)) }))) : t('none'));
   row('s_announced', el('span', {}, s.announced_at ? withParis(s.announced_at, s.announced_at) : t('none'), el('br'), el('small', { text: t('late_commitment') })));
   row('s_commitment', s.commitment, 'mono break');
+  if (parent) {
+    row('s_parent', el('span', {}, el('span', { class: 'mono break', text: parent.commitment_grouped }), el('br'),
+      el('small', { text: parent.inherited.length ? t('s_parent_inherited', { list: parent.inherited.join(', ') }) : t('s_parent_none') })));
+  }
 }
 
-function renderSteps() {
-  const r = state.report;
-  const ol = $('steps');
+/** A stage's steps, in order, each with its two plain lines, its values and the core's notes. */
+function renderSteps(view, ol) {
+  const r = view.report;
   ol.replaceChildren();
   if (!r) return;
+  const s = view.summary;
   for (const step of r.steps) {
-    const li = el('li', { class: `step ${step.status}`, 'data-step': step.id, 'data-status': step.status });
+    const waiting = needsPrevious(step, view);
+    const li = el('li', {
+      class: `step ${step.status}${waiting ? ' needs-previous' : ''}`,
+      'data-step': step.id,
+      'data-status': step.status,
+      'data-needs-previous': waiting ? 'true' : null,
+    });
+    const icon = waiting ? '·' : { passed: '✔', failed: '✘', skipped: '–', not_checked: '·' }[step.status];
     li.append(
       el('div', { class: 'step-head' },
-        el('span', { class: 'icon', 'aria-hidden': 'true', text: { passed: '✔', failed: '✘', skipped: '–', not_checked: '·' }[step.status] }),
-        el('span', { class: 'step-title', text: stepTitle(step.id) }),
-        el('span', { class: 'badge', text: t(`status_${step.status}`) })),
-      el('p', { class: 'step-plain' }, el('strong', { text: t('step_what') }), ' ', t(`step_${stepKey(step.id)}_what`)),
-      el('p', { class: 'step-plain' }, el('strong', { text: t('step_proves') }), ' ', t(`step_${stepKey(step.id)}_proves`)),
+        el('span', { class: 'icon', 'aria-hidden': 'true', text: icon }),
+        el('span', { class: 'step-title', text: stepTitle(step.id, view) }),
+        el('span', { class: 'badge', text: waiting ? t('status_needs_previous') : t(`status_${step.status}`) })),
+      el('p', { class: 'step-plain' }, el('strong', { text: t('step_what') }), ' ', t(`step_${stepKey(step.id, view)}_what`)),
+      el('p', { class: 'step-plain' }, el('strong', { text: t('step_proves') }), ' ', t(`step_${stepKey(step.id, view)}_proves`)),
     );
+    if (waiting) li.append(el('p', { class: 'note', 'data-note': 'needs-previous', text: t(step.id === 'links' && step.status === 'passed' ? 'links_alone_note' : 'needs_previous_note') }));
     if (step.computed || step.published) {
       const same = step.computed === step.published;
       li.append(
@@ -903,10 +1187,9 @@ function renderSteps() {
       );
     }
     if (step.id === 'randomness') {
-      const sources = renderSources(step.status);
+      const sources = renderSources(step.status, s);
       if (sources) li.append(sources);
     }
-    const s = state.summary;
     if (step.id === 'time_order' && step.status === 'passed' && s?.earliest_time && s.announced_at) {
       li.append(el('p', { class: 'note', text: t('time_order_note', { announced: s.announced_at, time: s.earliest_time }) }));
     }
@@ -919,6 +1202,76 @@ function renderSteps() {
   }
 }
 
+/** A rate as the core writes it (`27.5%`, or `-` when nobody was invited), in this language. */
+function rateText(rate) {
+  if (rate === '-') return '–';
+  return state.lang === 'fr' ? rate.replace('.', ',').replace('%', '\u202f%') : rate;
+}
+
+/** The response rates of a verified chain (SPEC.md section 5.3): for each inherited feature
+ * and value, the previous stage's invitees and how many of them are in this stage's pool. */
+function renderResponses() {
+  const box = $('responses');
+  const c = state.chain;
+  box.hidden = !c;
+  if (!c) return;
+  const rows = c.responses ?? [];
+  const scroll = box.querySelector('.table-scroll');
+  scroll.hidden = rows.length === 0;
+  $('responses-note').textContent = rows.length ? t('responses_note') : t('responses_none');
+  $('responses-caption').textContent = t('responses_caption', { previous: state.previous?.summary?.title ?? '?', stage: state.summary?.title ?? '?' });
+  const tbody = $('responses-table').querySelector('tbody');
+  tbody.replaceChildren();
+  const nf = new Intl.NumberFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB');
+  let prev = null;
+  for (const row of rows) {
+    const total = row.feature === null;
+    const first = !total && row.feature !== prev;
+    prev = row.feature;
+    const numbers = [
+      el('td', { class: 'num', 'data-col': 'invited', text: nf.format(row.invited) }),
+      el('td', { class: 'num', 'data-col': 'volunteered', text: nf.format(row.volunteered) }),
+      el('td', { class: 'num strong', 'data-col': 'rate', text: rateText(row.rate) }),
+    ];
+    tbody.append(total
+      ? el('tr', { class: 'total first', 'data-total': 'true' }, el('th', { scope: 'row', colspan: '2', text: t('responses_total') }), numbers)
+      : el('tr', { class: first ? 'first' : '', 'data-feature': row.feature, 'data-value': row.value },
+        el('th', { scope: 'row', text: first ? row.feature : '' }, first ? null : el('span', { class: 'visually-hidden', text: row.feature })),
+        el('td', { text: row.value }),
+        numbers));
+  }
+}
+
+/** The previous stage of a chain: its verdict, its description and its steps. */
+function renderPreviousStage() {
+  const box = $('previous-stage');
+  box.hidden = !state.chain;
+  if (!state.chain) return;
+  const view = stageView('previous');
+  renderVerdictInto($('previous-verdict'), view);
+  renderSummaryInto($('previous-summary'), view.summary, { sha256: state.previous?.sha256, size: state.previous?.size ?? 0, sealed: view.sealed });
+  renderSteps(view, $('previous-steps'));
+}
+
+/** The previous-stage slot of the loading section: what the loaded bundle asks for, what was
+ * given, and the previous stage's published facts. */
+function renderPreviousSlot() {
+  const need = $('previous-needed');
+  const p = state.parent;
+  const given = state.previous;
+  need.hidden = !(state.bundleLoaded && p && !given);
+  need.textContent = need.hidden ? '' : t('previous_needed', { commitment: p.commitment_grouped });
+  let status = '';
+  if (given) {
+    if (!state.bundleLoaded) status = t('previous_waiting', { name: given.name });
+    else if (!p) status = t('previous_unused', { name: given.name });
+    else status = t('previous_in_use', { name: given.name });
+  }
+  setText($('previous-status'), status);
+  $('previous-status').dataset.previous = given ? (state.chain ? 'in-use' : state.bundleLoaded && !p ? 'unused' : 'waiting') : '';
+  $('previous-clear').hidden = !given;
+  $('previous-facts').hidden = !(p || given);
+}
 /** A drand round on drand's public endpoint, to compare its randomness with the bundle's. */
 function drandLink(s) {
   const href = `https://api.drand.sh/${encodeURIComponent(s.chain)}/public/${encodeURIComponent(s.round)}`;
@@ -954,8 +1307,8 @@ function sourceLabel(s, i) {
 /** Each randomness source and its revealed value. Only a drand round is checked by
  * computation (its BLS signature, offline); a lottery, dice or a hex value is never shown as
  * checked: it is among the items to compare by hand. */
-function renderSources(status) {
-  const sources = state.summary?.randomness ?? [];
+function renderSources(status, summary = state.summary) {
+  const sources = summary?.randomness ?? [];
   if (!sources.length) return null;
   const passed = status === 'passed';
   return el('ul', { class: 'sources' }, sources.map((s, i) => {
@@ -985,8 +1338,8 @@ function renderQuotas() {
   const q = state.quotas;
   $('quotas').hidden = !q;
   if (!q) return;
-  // A method's guarantee holds for a draw only when the bundle verified.
-  const verified = Boolean(state.report?.valid);
+  // A method's guarantee holds for a draw only when the bundle verified (in a chain, both).
+  const verified = isValid();
   $('quotas-note').textContent = !verified
     ? t('quotas_unverified')
     : q.enforced
@@ -1085,11 +1438,17 @@ function renderReceiptExamples() {
   const ex = currentExample();
   if (!ex || !ex.receipts.length) return;
   box.append(el('span', { text: t('receipt_examples') }));
-  for (const r of ex.receipts) {
+  // A chain's example receipts: this stage's, then, when its previous stage is the one given,
+  // the previous stage's.
+  const previous = state.chain && ex.previous && state.previous?.name === ex.previous ? ex.previous_receipts ?? [] : [];
+  for (const r of [...ex.receipts, ...previous.map((x) => ({ ...x, previous: true }))]) {
     box.append(
       el('button', {
-        type: 'button', class: 'link', 'data-receipt': r.outcome,
-        text: t(`receipt_ex_${r.outcome}`),
+        type: 'button',
+        class: 'link',
+        'data-receipt': r.previous ? null : r.outcome,
+        'data-previous-receipt': r.previous ? r.outcome : null,
+        text: t(r.previous ? `receipt_ex_previous_${r.outcome}` : `receipt_ex_${r.outcome}`),
         onclick: async () => {
           try {
             $('receipt-text').value = await readSiteFile(`examples/${r.file}`);
@@ -1148,7 +1507,7 @@ function renderTicket() {
   box.dataset.inPool = String(a.in_pool);
   const r = state.report;
   if (!a.in_pool) {
-    box.classList.add(r?.valid ? 'bad' : 'neutral');
+    box.classList.add(isValid() ? 'bad' : 'neutral');
     box.dataset.outcome = 'not_in_pool';
     box.append(el('p', { class: 'outcome' }, el('strong', { text: t('ticket_not_in_pool', { ticket: a.ticket }) })),
       el('p', { class: 'small', text: t('ticket_not_in_pool_hint') }));
@@ -1156,7 +1515,7 @@ function renderTicket() {
   }
   const o = a.outcome;
   box.dataset.outcome = o.outcome;
-  if (!r || !r.valid) {
+  if (!r || !isValid()) {
     box.classList.add('neutral');
     box.dataset.established = 'false';
     box.append(el('p', {}, el('span', { class: 'icon', 'aria-hidden': 'true', text: '!' }), ' ',
@@ -1166,7 +1525,9 @@ function renderTicket() {
   box.classList.add('ok');
   box.dataset.established = 'true';
   box.append(el('p', { class: `outcome ${o.outcome}` }, el('strong', { text: ticketOutcome(a.ticket, o) })), ticketValues(a));
-  if (r.verdict === 'valid_if') box.append(el('p', { class: 'small', text: t('receipt_holds_if', { n: r.by_hand.length }) }));
+  if (r.verdict === 'valid_if' || state.chain?.verdict === 'valid_if') {
+    box.append(el('p', { class: 'small', text: t('receipt_holds_if', { n: byHandCount() }) }));
+  }
   box.append(el('p', { class: 'small', text: t('ticket_receipt_hint') }));
 }
 
@@ -1246,19 +1607,20 @@ function renderGlossary() {
 
 function renderReceipt() {
   const box = $('receipt-result');
-  const a = state.receiptAnswer;
+  let a = state.receiptAnswer;
   box.replaceChildren();
   box.className = 'receipt-result';
-  delete box.dataset.matches;
-  delete box.dataset.outcome;
-  delete box.dataset.established;
-  delete box.dataset.sealed;
+  for (const k of ['matches', 'outcome', 'established', 'sealed', 'stage', 'invited', 'answered']) delete box.dataset[k];
   if (!a) return;
   if (a.empty) {
     box.append(el('p', { text: t('receipt_empty') }));
     return;
   }
+  // In a chain, a receipt of this stage whose record links to someone the previous stage did
+  // not invite does not match either (SPEC.md section 13).
+  if (a.matches && a.path && !a.path.matches) a = { ...a, matches: false, error: a.path.error, error_kind: a.path.error_kind };
   box.dataset.matches = String(a.matches);
+  if (a.stage) box.dataset.stage = a.stage;
   if (!a.matches) {
     box.classList.add('bad');
     box.append(
@@ -1269,9 +1631,10 @@ function renderReceipt() {
     );
     return;
   }
-  // The outcome is this person's only when the bundle verifies (SPEC.md section 13).
+  // The outcome is this person's only when the bundle verifies (SPEC.md section 13); in a
+  // chain, when both stages do.
   const r = state.report;
-  if (!r || !r.valid) {
+  if (!r || !isValid()) {
     box.classList.add('neutral');
     box.dataset.established = 'false';
     box.append(el('p', { class: 'verdict-head' }, el('span', { class: 'icon', 'aria-hidden': 'true', text: '!' }), ' ',
@@ -1282,18 +1645,48 @@ function renderReceipt() {
   box.dataset.established = 'true';
   const features = featuresText(a.features);
   box.dataset.sealed = String(Boolean(a.sealed));
+  const previous = a.stage === 'previous';
+  const match = previous ? (a.sealed ? 'receipt_previous_match_sealed' : 'receipt_previous_match') : a.sealed ? 'receipt_match_sealed' : 'receipt_match';
   box.append(
     el('p', {}, el('span', { class: 'icon', 'aria-hidden': 'true', text: '✔' }), ' ',
-      t(a.sealed ? 'receipt_match_sealed' : 'receipt_match', { ticket: a.ticket, features, hashes: a.proof_length })),
+      t(match, { ticket: a.ticket, features, hashes: a.proof_length })),
   );
   const o = a.outcome;
   box.dataset.outcome = o.outcome;
-  const k = state.summary?.panel_size ?? '?';
-  const text = o.outcome === 'selected'
-    ? t('receipt_selected', { position: o.position, k })
-    : o.outcome === 'alternate' ? t('receipt_alternate', { number: o.number }) : t('receipt_not_selected');
+  let text;
+  if (previous) {
+    const k = state.previous?.summary?.panel_size ?? '?';
+    text = o.outcome === 'selected'
+      ? t('receipt_invited', { position: o.position, k })
+      : o.outcome === 'alternate' ? t('receipt_invited_alternate', { number: o.number }) : t('receipt_not_invited');
+  } else {
+    const k = state.summary?.panel_size ?? '?';
+    text = o.outcome === 'selected'
+      ? t('receipt_selected', { position: o.position, k })
+      : o.outcome === 'alternate' ? t('receipt_alternate', { number: o.number }) : t('receipt_not_selected');
+  }
   box.append(el('p', { class: `outcome ${o.outcome}` }, el('strong', { text })));
-  if (r.verdict === 'valid_if') box.append(el('p', { class: 'small', text: t('receipt_holds_if', { n: r.by_hand.length }) }));
+  if (a.path) box.append(pathLine(a, previous));
+  if (r.verdict === 'valid_if' || state.chain?.verdict === 'valid_if') {
+    box.append(el('p', { class: 'small', text: t('receipt_holds_if', { n: byHandCount() }) }));
+  }
+}
+
+/** A person's path along a chain, from a receipt of either stage: invited by the previous
+ * stage, then answered (a record of this stage links to them). */
+function pathLine(a, previous) {
+  const p = a.path;
+  const box = $('receipt-result');
+  box.dataset.invited = p.invited ? p.invited.place : 'no';
+  box.dataset.answered = p.answered ? 'true' : 'false';
+  if (previous) {
+    if (!p.invited) return el('p', { class: 'path', text: t('path_not_invited') });
+    return el('p', { class: 'path', text: p.answered ? t('path_answered', { ticket: p.answered }) : t('path_not_answered') });
+  }
+  const where = p.invited?.place === 'selected'
+    ? t('path_place_selected', { number: p.invited.number })
+    : t('path_place_alternate', { number: p.invited?.number ?? '?' });
+  return el('p', { class: 'path', text: t('path_linked', { link: p.link ?? '?', where }) });
 }
 
 // ---------- planning: which drand round to commit to ----------
@@ -1360,8 +1753,11 @@ function wireDrop() {
     dragging(false);
     if (!state.ready) return;
     const file = e.dataTransfer?.files?.[0];
+    // A bundle dropped on the previous-stage box is the previous stage of a chain.
+    const onPrevious = e.target instanceof Element && e.target.closest('#previous-slot');
     if (file) {
-      routeFile(file);
+      if (onPrevious) routePreviousFile(file);
+      else routeFile(file);
       return;
     }
     const text = e.dataTransfer?.getData('text/plain');
@@ -1392,6 +1788,12 @@ function wire() {
       if (f) routeFile(f);
     });
   }
+  $('previous-file').addEventListener('change', (e) => {
+    const f = e.target.files?.[0];
+    e.target.value = '';
+    if (f) routePreviousFile(f);
+  });
+  $('previous-clear').addEventListener('click', () => clearPrevious());
   const dz = $('dropzone');
   dz.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
@@ -1500,6 +1902,9 @@ async function main() {
   if (params.get('commitment')) $('commitment').value = shown(params.get('commitment').trim());
   state.examples = await loadExamples();
   renderAll();
+  // `?previous=` names the previous stage of a chain, loaded before the bundle.
+  const previous = params.get('previous');
+  if (previous && !(await loadPreviousUrl(previous, !params.get('bundle')))) return;
   const param = params.get('bundle');
   if (param) await loadBundleUrl(param);
 }
