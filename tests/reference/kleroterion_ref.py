@@ -1,4 +1,4 @@
-"""Reference implementation of kleroterion/v2 (draft), written from SPEC.md alone.
+"""Reference implementation of kleroterion/v2, written from SPEC.md alone.
 
 Pure Python 3.11, standard library only. It is slow and simple on purpose: every
 function follows the text of the specification line by line, so that it can serve

@@ -4,7 +4,9 @@
 // the two bundles' JSON; a stage loaded without its previous stage says the previous stage is
 // needed, its chain steps not checked and the previous stage among the items to compare by
 // hand, until the previous stage is given; a chain whose stage-2 record links to someone not
-// invited fails at the `links` step; the previous stage's published commitment is checked;
+// invited fails at the `links` step, and each invented volunteer of the shared chain vectors
+// (no link, not invited, one invitee linked twice, roll values that differ) at its own step;
+// the previous stage's published commitment is checked;
 // receipts of either stage give the person's path; axe-core finds no violation.
 
 import { test, before, after, describe } from 'node:test';
@@ -13,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import {
-  serve, launch, loadWasm, example, artifacts, greenSteps, STEPS, CHAIN_STEPS, WWW, noAxeViolations, byHandSubjects,
+  serve, launch, loadWasm, example, artifacts, greenSteps, STEPS, CHAIN_STEPS, WWW, VECTORS, noAxeViolations, byHandSubjects,
   chainExample, recountResponses, notInvitedChain, stepStatusesOf, verifyWithFacts,
 } from './support.mjs';
 
@@ -244,6 +246,34 @@ describe('linked stages', () => {
     });
   }
 
+  // Each invented volunteer of the shared vectors (tests/vectors/chains.json): no link, a link
+  // to someone not invited, two records linked to one invitee, a linked record whose roll
+  // values differ (open and sealed), given to the page as files: each fails at its own step.
+  test('every invented volunteer of the chain vectors fails the page at its own step', async () => {
+    const cases = JSON.parse(readFileSync(join(VECTORS, 'chains.json'), 'utf8')).cases
+      .filter((c) => c.bundle.manifest.parent && ['links', 'inherited'].includes(c.expect.failed_step));
+    assert.deepEqual(cases.map((c) => c.expect.error_kind).sort(),
+      ['DuplicateLink', 'InheritedMismatch', 'InheritedMismatch', 'LinkMissing', 'NotInvited']);
+    for (const c of cases) {
+      const page = await openPage('?lang=en');
+      await givePrevious(page, 'previous.json', JSON.stringify(c.previous));
+      await page.setInputFiles('#bundle-file', file(`${c.name}.json`, JSON.stringify(c.bundle)));
+      await page.waitForSelector('body[data-state="invalid"]');
+      const chain = page.locator('#chain');
+      assert.equal(await chain.getAttribute('data-verdict'), 'invalid', c.name);
+      assert.equal(await chain.getAttribute('data-failed-stage'), 'stage', c.name);
+      assert.equal(await chain.getAttribute('data-failed-step'), c.expect.failed_step, c.name);
+      const v = page.locator('#verdict');
+      assert.equal(await v.getAttribute('data-failed-step'), c.expect.failed_step, c.name);
+      assert.equal(await v.locator('.failure').getAttribute('data-kind'), c.expect.error_kind, c.name);
+      // The previous stage itself verifies: the failure is the stage's own.
+      const previous = Object.values(await stepStatusesOf(page, '#previous-steps'));
+      assert.ok(previous.length === STEPS.length && !previous.includes('failed') && !previous.includes('not_checked'), c.name);
+      assert.deepEqual(page.errors, [], c.name);
+      await page.close();
+    }
+  });
+
   test('the previous stage’s commitment as published: a wrong one fails the previous stage, then the stage at its parent', async () => {
     const { previous } = chainExample();
     const right = JSON.parse(previous).commitment;
@@ -328,10 +358,10 @@ describe('linked stages', () => {
       const link = b.pool.find((r) => r.ticket === mine.ticket).link;
       await page.click('button[data-receipt="selected"]');
       await page.waitForSelector('#receipt-result[data-stage="stage"][data-matches="true"]');
-      const where = prev.result.selected.includes(link)
-        ? M.path_place_selected({ number: prev.result.selected.indexOf(link) + 1 })
-        : M.path_place_alternate({ number: prev.result.alternates.indexOf(link) + 1 });
-      assert.equal(await box.locator('.path').textContent(), M.path_linked({ link, where }));
+      assert.ok(prev.result.selected.includes(link) || prev.result.alternates.includes(link));
+      assert.equal(await box.locator('.path').textContent(), M.path_linked({ link }));
+      // Alone, it does not say "invited": only a receipt of the previous stage does.
+      assert.equal(await box.getAttribute('data-invited'), 'no');
       assert.equal(await box.getAttribute('data-outcome'), 'selected');
       await noAxeViolations(page, `${lang}: a stage receipt checked along the chain`);
       await page.locator('#receipt').screenshot({ path: join(shots, `wasm-chain-receipt-${lang}.png`) });

@@ -120,11 +120,12 @@ export const CHAIN_STEPS = ['parent', 'links', 'inherited'];
 /** The steps of a valid bundle verified without replacement records: all passed, except the
  * portfolio step (the lottery method only), the openings step (a sealed pool only), the
  * replacements step (none given), the chain steps unless `chain` (a stage verified with its
- * previous stage) and the time order step when `timeOrder` says so (skipped for a replay, or
+ * previous stage; `'alone'` for a stage that names a previous stage verified without it: its
+ * links step checks the links alone, its parent and inherited steps are skipped) and the time order step when `timeOrder` says so (skipped for a replay, or
  * without a source whose time a program knows). */
 export function greenSteps(method, timeOrder = 'passed', sealed = false, chain = false) {
   const skipped = (s) => (s === 'portfolio' && method !== 'lottery') || (s === 'openings' && !sealed) || s === 'replacements'
-    || (CHAIN_STEPS.includes(s) && !chain);
+    || (CHAIN_STEPS.includes(s) && (!chain || (chain === 'alone' && s !== 'links')));
   return Object.fromEntries(STEPS.map((s) => [s, s === 'time_order' ? timeOrder : skipped(s) ? 'skipped' : 'passed']));
 }
 

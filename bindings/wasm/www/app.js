@@ -1672,8 +1672,8 @@ function renderReceipt() {
   }
 }
 
-/** A person's path along a chain, from a receipt of either stage: invited by the previous
- * stage, then answered (a record of this stage links to them). */
+/** A person's path along a chain, from a receipt of either stage: from the previous stage's,
+ * invited, then answered (a record of this stage links to them); from this stage's, its link. */
 function pathLine(a, previous) {
   const p = a.path;
   const box = $('receipt-result');
@@ -1683,10 +1683,9 @@ function pathLine(a, previous) {
     if (!p.invited) return el('p', { class: 'path', text: t('path_not_invited') });
     return el('p', { class: 'path', text: p.answered ? t('path_answered', { ticket: p.answered }) : t('path_not_answered') });
   }
-  const where = p.invited?.place === 'selected'
-    ? t('path_place_selected', { number: p.invited.number })
-    : t('path_place_alternate', { number: p.invited?.number ?? '?' });
-  return el('p', { class: 'path', text: t('path_linked', { link: p.link ?? '?', where }) });
+  // A receipt of this stage alone: its link is an invitee (the core checked it), but only a
+  // receipt of the previous stage says that the invitee is its holder (SPEC.md section 13).
+  return el('p', { class: 'path', text: t('path_linked', { link: p.link ?? '?' }) });
 }
 
 // ---------- planning: which drand round to commit to ----------

@@ -447,9 +447,7 @@ const MESSAGES = {
     path_not_invited: 'Not invited, so not in this stage’s pool.',
     path_answered: ({ ticket }) => `You answered: this stage’s record ${ticket} links to your ticket (search it above to see what the draw did).`,
     path_not_answered: 'No record of this stage links to your ticket: you are not in this stage’s pool.',
-    path_place_selected: ({ number }) => `seat ${number}`,
-    path_place_alternate: ({ number }) => `alternate number ${number}`,
-    path_linked: ({ link, where }) => `Your record links to ticket ${link} of the previous stage, which invited it (${where}).`,
+    path_linked: ({ link }) => `Your record links to ticket ${link}, one of the previous stage’s invitees. Your receipt of that stage shows that this ticket is yours.`,
     receipt_ex_previous_selected: 'previous stage: invited',
     receipt_ex_previous_alternate: 'previous stage: alternate',
     'receipt_ex_previous_not-selected': 'previous stage: not invited',
@@ -474,7 +472,7 @@ const MESSAGES = {
     print: 'Print or save as PDF',
     print_hint: 'A report of this verification: the file’s fingerprint, the verdict, each step with its values (the seed among them) and every pick in order.',
     footer:
-      'This page makes no network request except for its own files. Verification follows the kleroterion/v2 protocol (draft).',
+      'This page makes no network request except for its own files. Verification follows the kleroterion/v2 protocol.',
     version: ({ spec, drand }) => `Verifier for ${spec}; drand signatures ${drand ? 'checked offline' : 'not supported'}.`,
   },
   fr: {
@@ -934,9 +932,7 @@ const MESSAGES = {
     path_not_invited: 'Non invité, donc absent du vivier de cette étape.',
     path_answered: ({ ticket }) => `Vous avez répondu : la fiche ${ticket} de cette étape renvoie à votre numéro (cherchez-la plus haut pour voir ce qu’en a fait le tirage).`,
     path_not_answered: 'Aucune fiche de cette étape ne renvoie à votre numéro : vous n’êtes pas dans le vivier de cette étape.',
-    path_place_selected: ({ number }) => `place ${number}`,
-    path_place_alternate: ({ number }) => `suppléant numéro ${number}`,
-    path_linked: ({ link, where }) => `Votre fiche renvoie au numéro ${link} de l’étape précédente, qui l’a invité (${where}).`,
+    path_linked: ({ link }) => `Votre fiche renvoie au numéro ${link}, l’une des personnes invitées à l’étape précédente. Votre reçu de cette étape-là montre que ce numéro est le vôtre.`,
     receipt_ex_previous_selected: 'étape précédente : invité',
     receipt_ex_previous_alternate: 'étape précédente : suppléant',
     'receipt_ex_previous_not-selected': 'étape précédente : non invité',
@@ -961,7 +957,7 @@ const MESSAGES = {
     print: 'Imprimer ou enregistrer en PDF',
     print_hint: 'Un rapport de cette vérification : l’empreinte du fichier, le verdict, chaque étape avec ses valeurs (dont la graine) et chaque tirage dans l’ordre.',
     footer:
-      'Cette page ne fait aucune requête réseau hors de ses propres fichiers. La vérification suit le protocole kleroterion/v2 (projet).',
+      'Cette page ne fait aucune requête réseau hors de ses propres fichiers. La vérification suit le protocole kleroterion/v2.',
     version: ({ spec, drand }) =>
       `Vérificateur pour ${spec} ; signatures drand ${drand ? 'vérifiées hors ligne' : 'non prises en charge'}.`,
   },

@@ -443,10 +443,10 @@ pub fn write_draw(
     map: Option<&TicketMap>,
     options: &WriteOptions,
 ) -> Result<Option<DrawPaths>> {
-    let text = bundle
-        .to_json()
-        .map_err(|e| FileError::core("writing the bundle", e))?
-        + "\n";
+    let text = crate::json_layout::to_string(bundle).map_err(|e| FileError::Json {
+        file: bundle_path.display().to_string(),
+        detail: e.to_string(),
+    })? + "\n";
     let dir = refuse_draw_outputs(bundle_path, map.is_some(), options)?;
     atomic::create_dir(dir, Access::Public)?;
     let csvs = map

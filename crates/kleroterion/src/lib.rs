@@ -50,6 +50,6 @@ pub use reveal::{Reveal, SourceValue};
 pub use roster::{Roster, RosterBuilder, Ticket};
 pub use tickets::TicketKey;
 pub use verify::{
-    ChainReport, Report, Status, Step, StepId, Verdict, verify, verify_chain, verify_json,
-    verify_linked, verify_with,
+    ChainReport, Report, Status, Step, StepId, Verdict, verify, verify_chain, verify_chain_after,
+    verify_json, verify_linked, verify_with,
 };

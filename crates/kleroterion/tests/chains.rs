@@ -3,7 +3,10 @@
 //! response rates, and every receipt path gives the same answer.
 
 use kleroterion::chain::{Place, check_path};
-use kleroterion::{Bundle, Published, Receipt, ReceiptOutcome, Replacement, verify_chain};
+use kleroterion::{
+    Bundle, Published, Receipt, ReceiptOutcome, Replacement, verify_chain, verify_chain_after,
+    verify_with,
+};
 use serde_json::{Value, json};
 
 fn vectors() -> Value {
@@ -50,6 +53,16 @@ fn every_chain_case_verifies_as_the_reference_says() {
             "responses": out.responses,
         });
         assert_eq!(&got, e, "{name}");
+        // With the previous stage's report made beforehand, the chain is the same.
+        let previous_report = verify_with(&previous, &published(&c["previous_published"]), &[]);
+        let after = verify_chain_after(
+            &bundle,
+            &published(&c["published"]),
+            &replacements,
+            &previous,
+            previous_report,
+        );
+        assert_eq!(after, out, "{name}: verify_chain_after");
     }
 }
 

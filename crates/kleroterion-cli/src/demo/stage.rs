@@ -105,14 +105,15 @@ pub struct StageRun {
     pub verdict: String,
     /// What a reader must still compare by hand, in words.
     pub by_hand: Vec<String>,
+    /// The stage's verification report (in a chain, the stage's own, made with the previous
+    /// stage given).
+    pub report: kleroterion::Report,
     /// The verification of the bundle read back from disk.
     pub checks: Vec<CheckLine>,
     /// How many receipts were written.
     pub receipts_written: usize,
     /// A few receipts checked against the bundle: (ticket, outcome in words).
     pub receipt_checks: Vec<(String, String)>,
-    /// The facts the verifier was given as published: the commitment and the lottery result.
-    pub published: Published,
     /// With a previous stage: the response rates by its features' values, then the total.
     pub responses: Vec<Response>,
 }
@@ -224,8 +225,13 @@ pub fn run(
     };
     let (report, responses) = match previous {
         Some(p) => {
-            let chain =
-                kleroterion::verify_chain(&bundle, &published, &[], &p.bundle, &p.published, &[]);
+            let chain = kleroterion::verify_chain_after(
+                &bundle,
+                &published,
+                &[],
+                &p.bundle,
+                p.report.clone(),
+            );
             (chain.report, chain.responses)
         }
         None => (
@@ -241,6 +247,12 @@ pub fn run(
     }
     let checks = report.steps.iter().map(check_line).collect();
     progress("verify", 1, 1);
+    let by_hand = report
+        .by_hand
+        .iter()
+        .map(|b| format!("{}: {} (against {})", b.what, b.value, b.record))
+        .collect();
+    let verdict = report.headline();
 
     let (receipts_written, receipt_checks) =
         write_receipts(&files, &sealed, &bundle, receipts, stage, progress)?;
@@ -251,15 +263,11 @@ pub fn run(
         bundle,
         ids: drawn.ids,
         checks,
-        verdict: report.headline(),
-        by_hand: report
-            .by_hand
-            .iter()
-            .map(|b| format!("{}: {} (against {})", b.what, b.value, b.record))
-            .collect(),
+        verdict,
+        by_hand,
+        report,
         receipts_written,
         receipt_checks,
-        published,
         responses,
     })
 }

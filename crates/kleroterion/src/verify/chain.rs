@@ -38,6 +38,20 @@ pub fn verify_chain(
     previous_replacements: &[Replacement],
 ) -> ChainReport {
     let previous_report = verify_linked(previous, previous_published, previous_replacements, None);
+    verify_chain_after(bundle, published, replacements, previous, previous_report)
+}
+
+/// [`verify_chain`] for a caller that has already verified the previous stage: `previous_report`
+/// must be [`verify_with`](super::verify_with)'s report on `previous` with its own published
+/// facts and replacement records (an organiser's tool that has just drawn it, say). The chain
+/// is then as [`verify_chain`] would give it, without verifying the previous stage twice.
+pub fn verify_chain_after(
+    bundle: &Bundle,
+    published: &Published,
+    replacements: &[Replacement],
+    previous: &Bundle,
+    previous_report: Report,
+) -> ChainReport {
     let report = verify_linked(
         bundle,
         published,

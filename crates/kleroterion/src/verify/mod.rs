@@ -22,7 +22,7 @@ use steps::{
 
 use chain_steps::{inherited_step, links_step, parent_step};
 
-pub use chain::{ChainReport, verify_chain};
+pub use chain::{ChainReport, verify_chain, verify_chain_after};
 pub use chain_steps::Previous;
 pub use quota_table::{QuotaRow, QuotaTable};
 pub use report::{Report, Status, Step, StepId, Verdict};
