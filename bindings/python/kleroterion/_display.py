@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any, Sequence
 from . import _native
 
 if TYPE_CHECKING:
-    from .fair import Distribution, Feasibility
+    from .fair import Distribution, Feasibility, Portfolio
     from .pool import Pool, Quotas
     from .chain import ChainReport, PathCheck
-    from .protocol import Bundle, Manifest, Parent, Receipt, ReceiptCheck, Replacement, Report
+    from .protocol import Bundle, Manifest, Parent, Receipt, ReceiptCheck, Replacement, Report, Rfc3797Result, RoundingLoss
 
 TEXT_LIMIT = 4000
 """The longest text shown, in bytes (the core's report lines can be long; names are cut by the
@@ -90,6 +90,50 @@ def purpose_note(purpose: Any) -> str:
 
 def _warning(text: str) -> str:
     return f"<p style='color:#a40;font-weight:bold'>{html.escape(text)}</p>"
+
+
+def fields_html(title: str, rows: Sequence[tuple[str, Any]]) -> str:
+    """A small object as a titled two-column table, every text escaped."""
+    table = _table(["", ""], [(h(k), h(v)) for k, v in rows])
+    return f"<div><strong>{h(title)}</strong>{table}</div>"
+
+
+def dataclass_html(obj: Any) -> str:
+    """A dataclass as a table of its fields."""
+    import dataclasses  # noqa: PLC0415
+
+    return fields_html(type(obj).__name__, [(f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj)])
+
+
+def portfolio_html(p: Portfolio) -> str:
+    rows = [
+        ("panels (M)", p.m),
+        ("rounding", p.rounding),
+        ("lowest probability", f"{p.min_probability:.2%}"),
+        ("largest change from the distribution", f"{p.max_change:.3%} ({p.max_change * p.m:.2f}/M)"),
+        ("lowest probability before, after", f"{p.min_before:.2%}, {p.min_after:.2%}"),
+        ("no lottery of M panels does better than", f"{p.lower_bound:.3%}"),
+    ]
+    out = fields_html("Lottery of M panels", rows)
+    return out + ("" if p.warning is None else _warning(f"Warning: {p.warning}"))
+
+
+def rfc3797_html(r: Rfc3797Result) -> str:
+    rows = [(p.index, p.md5.upper(), p.remaining, p.position, h(p.name)) for p in r.picks]
+    table = _table(["index", "MD5 (hex)", "div", "selected", "name"], rows)
+    return f"<div><strong>RFC 3797 key</strong> <code>{h(r.key)}</code>{table}</div>"
+
+
+def rounding_html(r: RoundingLoss) -> str:
+    rows = [
+        ("largest change", f"{r.max_change:.3%} ({r.max_change_per_m:.2f}/M)"),
+        ("lowest probability before", f"{r.min_before:.2%}"),
+        ("lowest probability after", f"{r.min_after:.2%}"),
+        ("no lottery of M panels does better than", f"{r.lower_bound:.3%}"),
+        ("panels (M)", str(r.panels)),
+    ]
+    table = _table(["rounding to the committed lottery", ""], [(h(k), h(v)) for k, v in rows])
+    return table + ("" if r.warning is None else _warning(f"Warning: {r.warning}"))
 
 
 ROWS_SHOWN = 10

@@ -11,6 +11,9 @@ _TextKind = Literal["ticket", "name", "free"]
 
 SPEC_VERSION: str
 __version__: str
+DECOMPOSITION_TARGET: float
+
+def decomposition_fraction(first: float, deviation: float) -> float: ...
 
 class KleroterionError(Exception):
     kind: str
@@ -224,6 +227,7 @@ class Committed:
     def selection_counts(self) -> Optional[tuple[list[int], int]]: ...
     @property
     def leximin_min(self) -> Optional[float]: ...
+    def rounding_json(self) -> Optional[str]: ...
     def cells(self) -> Optional[tuple[int, int, int]]: ...
     def ticket_key_hex(self) -> Optional[str]: ...
     def write(
@@ -262,6 +266,8 @@ def commit(
     previous_tickets: Optional[_Path] = None,
     previous_ids: Optional[list[tuple[str, str]]] = None,
     inherit: list[str] = ...,
+    distribution: Optional[tuple[Instance, Distribution]] = None,
+    rounding: str = "minimax",
 ) -> Committed: ...
 def parse_reveal(text: str, file: str = "reveal", recipe_json: Optional[str] = None) -> str: ...
 def parse_recipe(text: str, file: str = "randomness") -> str: ...
@@ -275,6 +281,7 @@ def write_draw_csvs(
     bom: bool = False,
     overwrite: bool = False,
     inputs: Sequence[tuple[str, _Path]] = ...,
+    xlsx: bool = False,
 ) -> dict[str, Path]: ...
 def write_text(
     path: _Path,

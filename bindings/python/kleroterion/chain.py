@@ -235,6 +235,10 @@ def verify_chain(
 class Place:
     """Where an invitee stands in the previous stage's result."""
 
+    def _repr_html_(self) -> str:
+        return _display.dataclass_html(self)
+
+
     place: PlaceKind
     """``selected`` (on the panel) or ``alternate``."""
     number: int

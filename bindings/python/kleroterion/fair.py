@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Optional, Union
 
@@ -35,11 +36,26 @@ ProgressCallback = Callable[[str, int, int, int, int, float], object]
 Progress = Union[bool, ProgressCallback]
 
 
+DECOMPOSITION_TARGET: float = _native.DECOMPOSITION_TARGET
+"""The deviation at which LEXIMIN's decomposition stops (the fair crate's target): the
+largest difference between anyone's probability under the panels found so far and their
+target probability."""
+
+
+def decomposition_fraction(first: float, deviation: float) -> float:
+    """How far the decomposition has gone, from 0 to 1, on a log scale: from its first
+    deviation ``first`` down to :data:`DECOMPOSITION_TARGET` (the fair crate's function, as the
+    command line shows it). The deviation falls by orders of magnitude, so the fraction moves
+    evenly through the run."""
+    return _native.decomposition_fraction(first, deviation)
+
+
 @contextlib.contextmanager
 def _progress(progress: Progress, people: int, active: bool = True) -> Iterator[Optional[ProgressCallback]]:
-    """A tqdm bar (notebook-aware) counting people whose probability is fixed (while
-    decomposing: people already at their probability); or the caller's callback; or
-    nothing."""
+    """A tqdm bar (notebook-aware), or the caller's callback, or nothing. The bar counts the
+    people whose probability is fixed; while decomposing (when nobody's is fixed until the
+    end), it shows the percentage of the way from the first deviation to the target, on a log
+    scale (:func:`decomposition_fraction`)."""
     if callable(progress):
         yield progress
         return
@@ -49,12 +65,21 @@ def _progress(progress: Progress, people: int, active: bool = True) -> Iterator[
     from tqdm.auto import tqdm  # imported only when a bar is asked for
 
     bar = tqdm(total=people, desc="LEXIMIN", unit="people", leave=False)
+    first: list[float] = []
 
     def update(phase: str, level: int, fixed: int, total: int, panels: int, value: float) -> None:
-        bar.n = fixed
         if phase == "decomposing":
+            if not first:
+                first.append(value)
+                bar.reset(total=100)
+                bar.unit = "%"
+            bar.n = max(bar.n, int(100 * decomposition_fraction(first[0], value)))
             bar.set_postfix(panels=panels, gap=f"{value:.1e}", refresh=False)
+        elif first:
+            bar.n = 100
+            bar.set_postfix(panels=panels, refresh=False)
         else:
+            bar.n = fixed
             bar.set_postfix(level=level, panels=panels, min=f"{value:.4%}", refresh=False)
         bar.set_description(f"LEXIMIN ({phase})", refresh=False)
         bar.refresh()
@@ -72,6 +97,10 @@ def _stats(report_json: str) -> dict[str, float]:
 class Portfolio:
     """A uniform lottery over M panels taken from a distribution's support; the ``lottery``
     method commits to it."""
+
+    def _repr_html_(self) -> str:
+        return _display.portfolio_html(self)
+
 
     def __init__(self, data: dict[str, Any], ids: pd.Index, size: int) -> None:
         self.panels: list[list[int]] = data["panels"]
@@ -92,6 +121,9 @@ class Portfolio:
         """No lottery of M panels has a smaller ``max_change``."""
         self.bound: float = float(data["bound"])
         """The guaranteed bound on ``max_change``."""
+        self.warning: Optional[str] = data["warning"]
+        """Set when ``max_change`` is above two panels' worth (2/M); also raised as a
+        :class:`~kleroterion.RoundingWarning` by :meth:`Distribution.to_portfolio`."""
         self._report = {k: float(v) for k, v in data["report"].items()}
         self.size = size
 
@@ -181,7 +213,12 @@ class Distribution:
         of anyone's probability small; ``"systematic"`` is systematic sampling along the
         distribution's panels. Every panel meets every quota and the household rule."""
         raw = self._native.round(self._instance, m, rounding)
-        return Portfolio(json.loads(raw), self._pool.ids, self.size)
+        portfolio = Portfolio(json.loads(raw), self._pool.ids, self.size)
+        if portfolio.warning is not None:
+            from .protocol import RoundingWarning  # noqa: PLC0415 (protocol imports this module lazily)
+
+            warnings.warn(f"to_portfolio: {portfolio.warning}", RoundingWarning, stacklevel=2)
+        return portfolio
 
     def expected(self) -> pd.DataFrame:
         """Per quota: ``min``, ``max`` and the expected number of panel members."""

@@ -155,6 +155,10 @@ def _shown(value: Any) -> str:
 class Quota:
     """The quota of one value: between ``min`` and ``max`` panel members have it."""
 
+    def _repr_html_(self) -> str:
+        return _display.dataclass_html(self)
+
+
     feature: str
     value: str
     min: int

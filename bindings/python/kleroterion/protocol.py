@@ -8,6 +8,7 @@ import datetime
 import json
 import os
 import typing
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator, Literal, Mapping, Optional, Sequence, TypedDict, Union
@@ -18,6 +19,9 @@ from . import _convert, _display, _native
 from ._convert import LotteryResult, OpeningsLike, ReplacementLike
 from ._native import InvalidInput, KleroterionError, VerificationFailed
 from .pool import PathLike, Pool, Quotas, check_args
+
+if typing.TYPE_CHECKING:
+    from .fair import Distribution
 
 __all__ = [
     "ByHand",
@@ -42,6 +46,9 @@ __all__ = [
     "Report",
     "Rfc3797Pick",
     "Rfc3797Result",
+    "Rounding",
+    "RoundingLoss",
+    "RoundingWarning",
     "Step",
     "Verdict",
     "commit",
@@ -53,6 +60,8 @@ __all__ = [
 
 JSON = dict[str, Any]
 RevealLike = Union[Mapping[str, Any], Sequence[Mapping[str, Any]], str, PathLike]
+Rounding = Literal["minimax", "systematic"]
+"""How a LEXIMIN distribution is rounded to a lottery of M panels."""
 Purpose = Literal["official", "rehearsal", "replay"]
 """A manifest's purpose (SPEC.md section 5): the real draw, a test before it, or a past draw
 played again with randomness that already existed."""
@@ -145,10 +154,54 @@ def _hint(fix: Optional[str], kinds: tuple[str, ...]) -> Iterator[None]:
         raise
 
 
+class RoundingWarning(UserWarning):
+    """Rounding a distribution to the committed lottery changed someone's selection
+    probability by more than two panels' worth (2/M): the message says by how much, and that
+    more panels lower it."""
+
+
+@dataclass(frozen=True)
+class RoundingLoss:
+    """What rounding the distribution to the committed lottery of ``panels`` panels cost."""
+
+    max_change: float
+    """The largest change of anyone's selection probability."""
+    changed: pd.Index
+    """The people (by organiser id) whose probability changed by ``max_change``."""
+    min_before: float
+    """The distribution's lowest probability."""
+    min_after: float
+    """The committed lottery's lowest probability."""
+    lower_bound: float
+    """No lottery of ``panels`` panels has a smaller ``max_change``."""
+    panels: int
+    """M, the number of panels."""
+    warning: Optional[str]
+    """Set when ``max_change`` is above 2/M (also raised as a :class:`RoundingWarning`)."""
+
+    @property
+    def max_change_per_m(self) -> float:
+        """``max_change`` in units of 1/M (panels' worth)."""
+        return self.max_change * self.panels
+
+    def __repr__(self) -> str:
+        return (
+            f"RoundingLoss(max_change={self.max_change:.4%} ({self.max_change_per_m:.2f}/M), "
+            f"min {self.min_before:.2%} -> {self.min_after:.2%}, M={self.panels})"
+        )
+
+    def _repr_html_(self) -> str:
+        return _display.rounding_html(self)
+
+
 @dataclass(frozen=True)
 class Parent:
     """The previous stage a linked stage was drawn from (SPEC.md section 5.3): its pool is made
     of that stage's invitees who answered, each record linking to the invitee's ticket."""
+
+    def _repr_html_(self) -> str:
+        return _display.dataclass_html(self)
+
 
     commitment: str
     """The previous stage's commitment, in hex: find its bundle by it."""
@@ -372,6 +425,10 @@ class CommitPaths(Mapping[str, Path]):
     """Where :meth:`Manifest.write` put a commit folder. It is also a mapping of the five
     paths (``paths["tickets"]``), as :meth:`Manifest.write` returned before; :attr:`openings`
     is an attribute only."""
+
+    def _repr_html_(self) -> str:
+        return _display.fields_html("Commit files", [(k, v) for k, v in self.items()])
+
 
     directory: Path
     manifest: Path
@@ -648,6 +705,32 @@ class Manifest:
         return None if self._committed is None else self._committed.leximin_min
 
     @property
+    def rounding(self) -> Optional[RoundingLoss]:
+        """For ``lottery`` committed here: what rounding the distribution to the committed
+        panels cost (None otherwise)."""
+        raw = None if self._committed is None else self._committed.rounding_json()
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        tickets = self._records.tickets()
+        changed = [tickets[i] for i in data["pool_indices"]]
+        ids = self.tickets
+        if ids is not None:
+            by_ticket = pd.Series(ids.index, index=ids.to_numpy())
+            index = pd.Index(by_ticket.loc[changed].to_numpy(), name=ids.index.name).astype(ids.index.dtype)
+        else:
+            index = pd.Index(changed, name="ticket")
+        return RoundingLoss(
+            max_change=float(data["max_change"]),
+            changed=index,
+            min_before=float(data["min_before"]),
+            min_after=float(data["min_after"]),
+            lower_bound=float(data["lower_bound"]),
+            panels=int(data["panels"]),
+            warning=data["warning"],
+        )
+
+    @property
     def ticket_key(self) -> Optional[str]:
         """The key the tickets were derived from, in hex (None for a manifest read from a file).
 
@@ -768,9 +851,12 @@ def commit(
     now: Union[int, str, datetime.datetime, None] = None,
     allow_small_cells: Optional[int] = None,
     sealed: bool = False,
+    rehearsal: bool = False,
     previous: Union[Bundle, str, PathLike, None] = None,
     previous_tickets: Union[PathLike, Manifest, None] = None,
     inherit: Union[str, Sequence[str]] = (),
+    distribution: Optional[Distribution] = None,
+    rounding: Rounding = "minimax",
 ) -> Manifest:
     """Commits a draw, as ``kleroterion commit`` does: assigns tickets, orders the pool by
     ticket, builds the manifest (for ``lottery``: LEXIMIN rounded to ``panels`` equiprobable
@@ -787,6 +873,8 @@ def commit(
     - ``purpose``: ``official`` (default), ``rehearsal`` (a test before the real draw) or
       ``replay`` (a past draw played again: the only purpose that may commit to randomness
       that already exists; its verification says it proves nothing about who was chosen).
+      ``rehearsal=True`` is ``purpose="rehearsal"`` (as ``kleroterion commit --rehearsal``):
+      the manifest, the bundle and every verdict then say it is a test.
     - ``now``: the current time, checked against the recipe (Unix seconds, an aware
       ``datetime`` or ``YYYY-MM-DDTHH:MM:SSZ``); default: the system clock. A recipe whose
       randomness already exists at ``now`` is refused unless ``purpose="replay"``.
@@ -819,8 +907,23 @@ def commit(
       come from the previous stage (from the roll): each person's must be the invitee's; every
       other feature is declared by the volunteers. The manifest names the previous stage
       (:attr:`Manifest.parent`), and :func:`verify_chain` verifies both stages together.
+    - ``distribution``: for ``lottery``, the :class:`Distribution` that :func:`leximin` (or
+      :func:`maximin`) already gave on this pool, these quotas and this size: the commit rounds
+      it to ``panels`` panels instead of computing LEXIMIN again. One computed on other people,
+      quotas, size or households is refused. ``manifest.rounding`` reports what the rounding
+      cost against it.
+    - ``rounding``: how ``lottery`` rounds the distribution to ``panels`` panels:
+      ``"minimax"`` (default: the largest change of anyone's probability kept small) or
+      ``"systematic"``. Either way :attr:`Manifest.rounding` reports the cost, and a change
+      above two panels' worth (2/M) raises a :class:`RoundingWarning`.
     """
     check_args("commit", pool, quotas, size)
+    given = _given_distribution(distribution, pool, size, method)
+    if rounding not in typing.get_args(Rounding):
+        raise _invalid(
+            f"commit: rounding {_display.safe(repr(rounding), 200)} is not a rounding. Fix: rounding= one of "
+            + ", ".join(typing.get_args(Rounding))
+        )
     linked = _previous_stage(previous, previous_tickets, inherit)
     if not isinstance(sealed, bool):
         raise _invalid(f"commit: sealed must be True or False, not {type(sealed).__name__}. Fix: sealed=True seals the features")
@@ -829,6 +932,15 @@ def commit(
             f"commit: method {_display.safe(repr(method), 200)} is not a method. Fix: method= one of "
             + ", ".join(typing.get_args(Method))
         )
+    if not isinstance(rehearsal, bool):
+        raise _invalid(f"commit: rehearsal must be True or False, not {type(rehearsal).__name__}")
+    if rehearsal:
+        if purpose not in ("official", "rehearsal"):
+            raise _invalid(
+                f"commit: rehearsal=True and purpose={purpose!r} disagree. Fix: give one of them "
+                "(rehearsal=True is purpose=\"rehearsal\")"
+            )
+        purpose = "rehearsal"
     if purpose not in typing.get_args(Purpose):
         raise _invalid(f"commit: unknown purpose {_display.safe(repr(purpose), 200)}: use official, rehearsal or replay")
     unix_now = _convert.unix_time(now)
@@ -844,7 +956,8 @@ def commit(
     people = pool.people(quotas)
     from .fair import _progress, nobody_has_said  # noqa: PLC0415 (tqdm is imported only when asked for)
 
-    with _progress(progress, len(pool), method == "lottery") as callback, _python_fixes(), nobody_has_said(people, quotas):
+    solving = method == "lottery" and given is None
+    with _progress(progress, len(pool), solving) as callback, _python_fixes(), nobody_has_said(people, quotas):
         committed = _native.commit(
             people,
             quotas.native,
@@ -865,11 +978,47 @@ def commit(
             now=unix_now,
             allow_small_cells=allow_small_cells,
             sealed=sealed,
+            distribution=given,
+            rounding=rounding,
             **linked.native_args,
         )
     m = Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)
     m._inputs = [*pool._inputs, *quotas._inputs, *linked.inputs]
+    loss = m.rounding
+    if loss is not None and loss.warning is not None:
+        warnings.warn(f"commit: {loss.warning}", RoundingWarning, stacklevel=2)
     return m
+
+
+def _given_distribution(
+    distribution: Optional[Distribution], pool: Pool, size: int, method: str
+) -> Optional[tuple[_native.Instance, _native.Distribution]]:
+    """Checks ``commit``'s ``distribution`` against its other arguments."""
+    if distribution is None:
+        return None
+    from .fair import Distribution as FairDistribution  # noqa: PLC0415 (fair imports this module)
+
+    if not isinstance(distribution, FairDistribution):
+        raise _invalid(
+            f"commit: distribution is a {type(distribution).__name__}. Fix: give the Distribution that "
+            "leximin(pool, quotas, size) returned, or leave it out"
+        )
+    if method != "lottery":
+        raise _invalid(
+            f"commit: a distribution was given, and method={method!r}: only a lottery draw rounds a "
+            "distribution to its panels. Fix: method=\"lottery\", or leave the distribution out"
+        )
+    if distribution.size != size:
+        raise _invalid(
+            f"commit: the distribution is for panels of {distribution.size}, and size={size}. Fix: give "
+            f"size={distribution.size}, or compute the distribution again with size {size}"
+        )
+    if distribution._pool is not pool and not distribution._pool.ids.equals(pool.ids):
+        raise _invalid(
+            "commit: the distribution was computed on another pool (other ids, or another order). Fix: "
+            "compute it with leximin() on the pool you commit"
+        )
+    return (distribution._instance, distribution._native)
 
 
 @dataclass
@@ -1212,7 +1361,13 @@ class Bundle:
         return Path(out)
 
     def write_csvs(
-        self, directory: PathLike, tickets_csv: PathLike, *, bom: bool = False, overwrite: bool = False
+        self,
+        directory: PathLike,
+        tickets_csv: PathLike,
+        *,
+        bom: bool = False,
+        overwrite: bool = False,
+        xlsx: bool = False,
     ) -> dict[str, Path]:
         """Writes ``selected.csv`` (draw order), ``alternates.csv`` (alternate order) and
         ``remaining.csv`` as ``kleroterion draw`` does, from the commit's private ticket map
@@ -1223,10 +1378,21 @@ class Bundle:
         ``directory`` is created if needed and made readable by its owner only: these lists
         name people. When one of the three files exists, none is written and
         :class:`OutputExists` is raised, unless ``overwrite=True``. A ticket map of another
-        commit raises :class:`InvalidInput` (``TicketMapMismatch``)."""
+        commit raises :class:`InvalidInput` (``TicketMapMismatch``).
+
+        ``xlsx=True`` also writes each list as a workbook (``selected.xlsx``,
+        ``alternates.xlsx``, ``remaining.xlsx``; keys ``selected_xlsx``... of the result), as
+        ``kleroterion draw --xlsx`` does: every cell as text, so that ids and postcodes keep
+        their leading zeros."""
         with _python_fixes():
             out = _native.write_draw_csvs(
-                os.fspath(directory), os.fspath(tickets_csv), self._native, bom, overwrite, _input_args(self._inputs)
+                os.fspath(directory),
+                os.fspath(tickets_csv),
+                self._native,
+                bom,
+                overwrite,
+                _input_args(self._inputs),
+                xlsx,
             )
         return {k: Path(v) for k, v in out.items()}
 
@@ -1351,6 +1517,10 @@ def draw(manifest: Manifest, reveal: RevealLike, *, openings: Optional[OpeningsL
 class Step:
     """One step of verification (SPEC.md section 12.1)."""
 
+    def _repr_html_(self) -> str:
+        return _display.dataclass_html(self)
+
+
     id: str
     title: str
     status: StepStatus
@@ -1367,6 +1537,10 @@ class Step:
 class ByHand:
     """An item no program can check offline: compare :attr:`value` with :attr:`record`
     (SPEC.md section 12.3)."""
+
+    def _repr_html_(self) -> str:
+        return _display.dataclass_html(self)
+
 
     subject: Subject
     what: str
@@ -1743,6 +1917,9 @@ class Rfc3797Pick:
 
 @dataclass(frozen=True)
 class Rfc3797Result:
+    def _repr_html_(self) -> str:
+        return _display.rfc3797_html(self)
+
     key: str
     picks: list[Rfc3797Pick]
 

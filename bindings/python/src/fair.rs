@@ -55,6 +55,12 @@ fn report_json(r: &kf::ProbabilitySummary) -> serde_json::Value {
     serde_json::to_value(r).unwrap_or_default()
 }
 
+impl Distribution {
+    pub(crate) fn inner(&self) -> &kf::Distribution {
+        &self.dist
+    }
+}
+
 #[pymethods]
 impl Distribution {
     /// Each person's selection probability, in pool order.
@@ -110,9 +116,17 @@ impl Distribution {
                 "lower_bound": p.loss.lower_bound,
                 "bound": p.bound,
                 "report": report_json(&p.report),
+                "warning": kleroterion_files::fair::rounding_warning(&p.loss, m),
             }),
         )
     }
+}
+
+/// How far LEXIMIN's decomposition has gone, from 0 to 1, on a log scale: from its first
+/// reported deviation `first` down to `DECOMPOSITION_TARGET` (the fair crate's).
+#[pyfunction]
+pub fn decomposition_fraction(first: f64, deviation: f64) -> f64 {
+    kf::decomposition_fraction(first, deviation)
 }
 
 fn phase_name(p: kf::Phase) -> &'static str {

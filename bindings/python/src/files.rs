@@ -423,13 +423,17 @@ fn previous_stage(
 /// id, to the ticket that invited them, through that stage's ticket map (`previous_tickets`,
 /// its `tickets.csv`, or `previous_ids`, `(id, ticket)` pairs); `inherit` names the features
 /// whose values come from the previous stage; `previous_name` names the bundle in messages.
+/// `distribution`, `(instance, distribution)` computed on these people in this order, is
+/// rounded to the lottery instead of a new LEXIMIN (refused when it was computed for other
+/// people, quotas, panel size or households).
 #[pyfunction]
 #[pyo3(signature = (
     people, quotas, panel_size, method, *, alternates=0, title=String::new(), announced_at=None,
     randomness_json=None, ticket_key=None, max_attempts=100, panels=1000, strata=None,
     allocation=String::from("largest-remainder"), progress=None, time_limit=None,
     purpose="official", now=None, allow_small_cells=None, sealed=false, previous=None,
-    previous_name=None, previous_tickets=None, previous_ids=None, inherit=Vec::new()
+    previous_name=None, previous_tickets=None, previous_ids=None, inherit=Vec::new(),
+    distribution=None, rounding="minimax"
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn commit(
@@ -458,7 +462,16 @@ pub fn commit(
     previous_tickets: Option<PathBuf>,
     previous_ids: Option<Vec<(String, String)>>,
     inherit: Vec<String>,
+    distribution: Option<(PyRef<'_, Instance>, PyRef<'_, crate::fair::Distribution>)>,
+    rounding: &str,
 ) -> PyResult<Committed> {
+    let rounding: kleroterion_fair::Rounding = rounding.parse().map_err(errors::fair)?;
+    let given = distribution
+        .map(|(instance, dist)| {
+            kfiles::GivenDistribution::new(instance.inner().clone(), dist.inner().clone())
+        })
+        .transpose()
+        .py()?;
     let previous = previous.map(|b| {
         (
             b.bundle.clone(),
@@ -477,7 +490,8 @@ pub fn commit(
         Some(k) => kleroterion::TicketKey::parse(&k).map_err(errors::core)?,
         None => TicketSource::generate_key().py()?,
     });
-    let (fair, raised) = crate::fair::run_options(progress, time_limit);
+    let (mut fair, raised) = crate::fair::run_options(progress, time_limit);
+    fair.rounding = rounding;
     let options = {
         let mut o = CommitOptions::new(panel_size, method)
             .with_title(title)
@@ -490,7 +504,10 @@ pub fn commit(
         o.randomness = randomness;
         o.now = now;
         o.allow_small_cells = allow_small_cells;
-        o
+        match given {
+            Some(g) => o.with_distribution(g),
+            None => o,
+        }
     };
     let result = py.detach(|| {
         let options = match previous {
@@ -568,6 +585,32 @@ impl Committed {
     #[getter]
     fn leximin_min(&self) -> Option<f64> {
         self.committed.leximin_min
+    }
+
+    /// For `lottery`: what rounding the distribution to the portfolio cost, as JSON
+    /// (`max_change`, `pool_indices` of the people it moved most, `min_before`, `min_after`,
+    /// `lower_bound`, `panels`, and `warning` when it is above two panels' worth).
+    fn rounding_json(&self) -> PyResult<Option<String>> {
+        let Some(r) = &self.committed.rounding else {
+            return Ok(None);
+        };
+        let panels = match &self.committed.manifest.method {
+            kleroterion::Method::Lottery { portfolio } => portfolio.len() as u32,
+            _ => 0,
+        };
+        to_json(
+            "rounding",
+            &serde_json::json!({
+                "max_change": r.max_change,
+                "pool_indices": r.people,
+                "min_before": r.min_before,
+                "min_after": r.min_after,
+                "lower_bound": r.lower_bound,
+                "panels": panels,
+                "warning": kfiles::fair::rounding_warning(r, panels),
+            }),
+        )
+        .map(Some)
     }
 
     /// The disclosure figures of the published pool as `(smallest cell, records alone in
@@ -741,7 +784,10 @@ pub fn remaining_tickets(bundle: &Bundle) -> Vec<String> {
 /// the private `tickets.csv` of the commit: `directory` is created (private); nothing is
 /// written when one of the files exists, unless `overwrite`, nor when one is an input.
 #[pyfunction]
-#[pyo3(signature = (directory, tickets_csv, bundle, bom=false, overwrite=false, inputs=Vec::new()))]
+/// With `xlsx`, each list is also written as a workbook beside it (`selected.xlsx`...: every
+/// cell as text), under the same rules.
+#[pyo3(signature = (directory, tickets_csv, bundle, bom=false, overwrite=false, inputs=Vec::new(), xlsx=false))]
+#[allow(clippy::too_many_arguments)]
 pub fn write_draw_csvs(
     py: Python<'_>,
     directory: PathBuf,
@@ -750,6 +796,7 @@ pub fn write_draw_csvs(
     bom: bool,
     overwrite: bool,
     inputs: Vec<(String, PathBuf)>,
+    xlsx: bool,
 ) -> PyResult<HashMap<String, PathBuf>> {
     let options = WriteOptions {
         bom,
@@ -761,19 +808,44 @@ pub fn write_draw_csvs(
     };
     let mut inputs = inputs;
     inputs.push(("the ticket map".into(), tickets_csv.clone()));
-    let p = py
+    let (p, books) = py
         .detach(|| {
-            for name in ["selected.csv", "alternates.csv", "remaining.csv"] {
-                refuse_inputs(&directory.join(name), &inputs)?;
+            for name in ["selected", "alternates", "remaining"] {
+                let csv = directory.join(format!("{name}.csv"));
+                refuse_inputs(&csv, &inputs)?;
+                if xlsx {
+                    let book = csv.with_extension("xlsx");
+                    refuse_inputs(&book, &inputs)?;
+                    if !overwrite {
+                        atomic::refuse_existing(&book, "a workbook", "")?;
+                    }
+                }
             }
             let map = kfiles::TicketMap::read(&tickets_csv)?;
             kfiles::outputs::check_ticket_map(&map, &tickets_csv, &bundle.bundle)?;
-            kfiles::write_draw_csvs(&directory, &map, &bundle.bundle, &options)
+            let p = kfiles::write_draw_csvs(&directory, &map, &bundle.bundle, &options)?;
+            let mut books = Vec::new();
+            if xlsx {
+                for list in p.all() {
+                    books.push(kfiles::workbook::copy_as_xlsx(
+                        list,
+                        Access::Private,
+                        options.existing,
+                    )?);
+                }
+            }
+            Ok::<_, kfiles::FileError>((p, books))
         })
         .py()?;
-    Ok(HashMap::from([
+    let mut out = HashMap::from([
         ("selected".into(), p.selected),
         ("remaining".into(), p.remaining),
         ("alternates".into(), p.alternates),
-    ]))
+    ]);
+    for book in books {
+        if let Some(stem) = book.file_stem().and_then(|s| s.to_str()) {
+            out.insert(format!("{stem}_xlsx"), book.clone());
+        }
+    }
+    Ok(out)
 }

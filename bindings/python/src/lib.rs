@@ -20,6 +20,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add("SPEC_VERSION", protocol::SPEC)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add(
+        "DECOMPOSITION_TARGET",
+        kleroterion_fair::DECOMPOSITION_TARGET,
+    )?;
     m.add_class::<protocol::Records>()?;
     m.add_class::<protocol::Bundle>()?;
     m.add_class::<protocol::Stream>()?;
@@ -74,6 +78,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(protocol::rfc3797, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::largest_remainder, m)?)?;
     m.add_function(wrap_pyfunction!(fair::leximin, m)?)?;
+    m.add_function(wrap_pyfunction!(fair::decomposition_fraction, m)?)?;
     m.add_function(wrap_pyfunction!(fair::feasibility, m)?)?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-"""The README's examples of verifying, of sealed features and of linked stages run, and print what
+"""The README's examples of verifying, of sealed features, of linked stages and of rounding run, and print what
 the README says they print."""
 
 from __future__ import annotations
@@ -70,3 +70,18 @@ def test_linked_stages_example_runs_and_prints_what_the_readme_shows(tmp_path: P
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == shown.group(1).splitlines()
     assert (tmp_path / "stage1.json").exists() and (tmp_path / "stage2.json").exists()
+
+
+def test_rounding_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    rounding = section(README.read_text(encoding="utf-8"), "Rounding you are told about")
+    code = re.search(r"```python\n(.*?)```", rounding, re.S)
+    shown = re.search(r"It prints:\n\n```text\n(.*?)```", rounding, re.S)
+    assert code is not None and shown is not None
+    script = code.group(1).replace('"tests/data/', f'"{(REPO / "tests" / "data").as_posix()}/')
+    (tmp_path / "example.py").write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == shown.group(1).splitlines()

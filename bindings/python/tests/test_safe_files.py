@@ -172,6 +172,35 @@ def test_write_csvs_creates_its_folder_keeps_every_column_and_refuses_to_overwri
     assert snapshot(lists) == before, "a draw is deterministic"
 
 
+def test_write_csvs_as_workbooks_keeps_every_cell_as_text(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl", reason="the lists are read back with openpyxl (requirements-dev.txt)")
+    m = commit()
+    paths = m.write(tmp_path / "commit")
+    bundle = kl.draw(m, REVEAL)
+    lists = tmp_path / "draw" / "private"
+    out = bundle.write_csvs(lists, paths.tickets, xlsx=True)
+    assert set(out) == {"selected", "alternates", "remaining", "selected_xlsx", "alternates_xlsx", "remaining_xlsx"}
+    for name in ("selected", "alternates", "remaining"):
+        csv = pd.read_csv(out[name], dtype=str, keep_default_na=False)
+        book = openpyxl.load_workbook(out[f"{name}_xlsx"], read_only=True)
+        assert book.sheetnames == [name]
+        rows = [list(r) for r in book[name].iter_rows(values_only=True)]
+        assert rows[0] == list(csv.columns)
+        assert rows[1:] == csv.to_numpy().tolist(), name
+        assert all(isinstance(c, str) for row in rows for c in row), name
+        assert stat.S_IMODE(os.stat(out[f"{name}_xlsx"]).st_mode) == 0o600
+    # Phone numbers keep their leading zero.
+    phones = [r[3] for r in openpyxl.load_workbook(out["selected_xlsx"]).active.iter_rows(min_row=2, values_only=True)]
+    assert phones and all(p.startswith("0") for p in phones)
+    # A workbook that exists is never written over unasked, and nothing else is written then.
+    for name in ("selected", "alternates", "remaining"):
+        out[name].unlink()
+    with pytest.raises(kl.OutputExists, match="selected.xlsx"):
+        bundle.write_csvs(lists, paths.tickets, xlsx=True)
+    assert not out["selected"].exists()
+    bundle.write_csvs(lists, paths.tickets, xlsx=True, overwrite=True)
+
+
 def test_write_csvs_never_replaces_a_users_selected_csv(tmp_path: Path) -> None:
     m = commit()
     paths = m.write(tmp_path / "commit")

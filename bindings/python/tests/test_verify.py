@@ -298,3 +298,18 @@ def test_randomness_helpers_build_v2_values() -> None:
     assert "euromillions" in ids and "us-powerball" in ids
     assert rnd.drand_value("ab", 1, "cd", randomness="ef")["randomness"] == "ef"
     assert kl.lowlevel.canonical_numbers(np.array([12, 2, 5])) == "2.5.12."
+
+
+def test_rehearsal_true_is_a_rehearsal_said_everywhere() -> None:
+    m = commit(rehearsal=True, now=ANNOUNCED)
+    assert m.purpose == "rehearsal" and m.data["purpose"] == "rehearsal"
+    b = real_draw(m)
+    report = kl.verify(b, commitment=m.commitment)
+    assert b.purpose == "rehearsal" and report.purpose == "rehearsal"
+    assert str(report).splitlines()[1].startswith("REHEARSAL:")
+    # The same commit as purpose="rehearsal", byte for byte.
+    assert commit(purpose="rehearsal", now=ANNOUNCED).commitment == m.commitment
+    with pytest.raises(kl.InvalidInput, match=r"rehearsal=True and purpose='replay' disagree"):
+        commit(rehearsal=True, purpose="replay")
+    with pytest.raises(kl.InvalidInput, match="rehearsal must be True or False"):
+        commit(rehearsal="yes")

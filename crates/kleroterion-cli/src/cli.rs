@@ -226,6 +226,10 @@ pub struct DrawArgs {
     /// Start the CSV files with a byte-order mark (for Excel).
     #[arg(long)]
     pub bom: bool,
+    /// Also write the private lists as workbooks (selected.xlsx, alternates.xlsx,
+    /// remaining.xlsx), every cell as text: ids and postcodes keep their leading zeros.
+    #[arg(long, conflicts_with = "no_tickets")]
+    pub xlsx: bool,
     /// Replace outputs that exist (never one of the command's inputs).
     #[arg(long)]
     pub force: bool,

@@ -37,6 +37,8 @@ pub use lottery::{
     DEFAULT_LOTTERY_SIZE, Portfolio, Rounding, RoundingLoss, round_to_lottery,
     round_to_lottery_with,
 };
-pub use options::{Cancel, Options, Phase, Progress, ProgressFn};
+pub use options::{
+    Cancel, DECOMPOSITION_TARGET, Options, Phase, Progress, ProgressFn, decomposition_fraction,
+};
 pub use realize::Distribution;
 pub use summary::ProbabilitySummary;

@@ -23,7 +23,7 @@ use crate::options::{Guard, Phase, Progress};
 use crate::solver::Backend;
 
 /// The decomposition is done once every type's probability is within this of its target.
-const TARGET_DEV: f64 = 1e-8;
+pub const TARGET_DEV: f64 = 1e-8;
 /// When the distance stops falling, a point this close to the target is accepted.
 pub(crate) const ACCEPT_DEV: f64 = 1e-6;
 /// The distance has stalled when it has not fallen by this factor in `STALL_STEPS` steps.

@@ -30,6 +30,26 @@ pub enum Phase {
     Finishing,
 }
 
+/// The deviation at which [`Phase::Decomposing`] stops: `value` falls from its first report
+/// towards it (a progress display can place `value` between the two on a log scale). A run
+/// that stalls may stop a little above it.
+pub const DECOMPOSITION_TARGET: f64 = crate::min_norm::TARGET_DEV;
+
+/// How far [`Phase::Decomposing`] has gone, from 0 to 1, on a log scale: from its first
+/// reported `value` (`first`) down to [`DECOMPOSITION_TARGET`]. The deviation falls by orders
+/// of magnitude, so the fraction moves evenly through the run, while `fixed` stays near 0
+/// until the end.
+pub fn decomposition_fraction(first: f64, deviation: f64) -> f64 {
+    if deviation <= DECOMPOSITION_TARGET {
+        return 1.0;
+    }
+    if !(first > DECOMPOSITION_TARGET && deviation.is_finite()) {
+        return 0.0;
+    }
+    let done = (first / deviation).ln() / (first / DECOMPOSITION_TARGET).ln();
+    done.clamp(0.0, 1.0)
+}
+
 /// A progress report, passed to [`Options::progress`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -230,5 +250,23 @@ impl<'a> Guard<'a> {
         if let Some(f) = self.progress {
             f(&p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decomposition_fraction_runs_from_the_first_deviation_to_the_target_on_a_log_scale() {
+        let first = 0.17;
+        assert_eq!(decomposition_fraction(first, first), 0.0);
+        assert_eq!(decomposition_fraction(first, 2.0 * first), 0.0);
+        assert_eq!(decomposition_fraction(first, DECOMPOSITION_TARGET), 1.0);
+        assert_eq!(decomposition_fraction(first, 0.0), 1.0);
+        let middle = (first * DECOMPOSITION_TARGET).sqrt();
+        assert!((decomposition_fraction(first, middle) - 0.5).abs() < 1e-12);
+        assert_eq!(decomposition_fraction(f64::NAN, 1e-3), 0.0);
+        assert_eq!(decomposition_fraction(first, f64::NAN), 0.0);
     }
 }

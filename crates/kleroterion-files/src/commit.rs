@@ -120,6 +120,9 @@ pub struct CommitOptions {
     /// The previous stage this pool is drawn from (SPEC.md section 5.3): each person is linked
     /// to the ticket that invited them, and the manifest names the previous stage.
     pub previous: Option<std::sync::Arc<crate::previous::PreviousStage>>,
+    /// For the lottery method: a distribution computed beforehand on the same people, quotas
+    /// and panel size, rounded to the committed lottery instead of computing LEXIMIN again.
+    pub distribution: Option<std::sync::Arc<crate::given::GivenDistribution>>,
 }
 
 impl CommitOptions {
@@ -210,6 +213,15 @@ impl CommitOptions {
     /// Draws the pool from the invitees of a previous stage (SPEC.md section 5.3).
     pub fn with_previous(mut self, previous: crate::previous::PreviousStage) -> Self {
         self.previous = Some(std::sync::Arc::new(previous));
+        self
+    }
+
+    /// Rounds this distribution (computed beforehand on the same people, in the order they are
+    /// taken in, with the same quotas and panel size) to the lottery instead of computing
+    /// LEXIMIN at commit. The commit refuses it for another method, or when it was computed for
+    /// other people, quotas, panel size or households.
+    pub fn with_distribution(mut self, distribution: crate::given::GivenDistribution) -> Self {
+        self.distribution = Some(std::sync::Arc::new(distribution));
         self
     }
 }

@@ -205,6 +205,28 @@ pub fn portfolio(
         .map_err(fair_error)
 }
 
+/// The largest change of anyone's probability, in units of 1/M, above which every front end
+/// warns that rounding cost fairness: two panels' worth. Minimax rounding stays under it on
+/// most instances (BENCHMARKS.md section 3); more panels lower it.
+pub const ROUNDING_WARNING_PER_M: f64 = 2.0;
+
+/// A warning when rounding to `panels` panels changed someone's probability by more than
+/// [`ROUNDING_WARNING_PER_M`] / M: what it cost, and how to lower it.
+pub fn rounding_warning(loss: &kleroterion_fair::RoundingLoss, panels: u32) -> Option<String> {
+    let m = f64::from(panels);
+    let per_m = loss.max_change * m;
+    if per_m <= ROUNDING_WARNING_PER_M + 1e-9 {
+        return None;
+    }
+    Some(format!(
+        "rounding to {panels} panels changed someone's selection probability by {:.3} points ({per_m:.2}/M, above {ROUNDING_WARNING_PER_M}/M), and the lowest probability went from {:.2}% to {:.2}%. Fix: commit more panels (for example {}), whose steps of 1/M are finer",
+        loss.max_change * 100.0,
+        loss.min_before * 100.0,
+        loss.min_after * 100.0,
+        panels.saturating_mul(10),
+    ))
+}
+
 fn fair_error(e: FairError) -> FileError {
     FileError::Fair { source: e }
 }
@@ -213,6 +235,31 @@ fn fair_error(e: FairError) -> FileError {
 mod tests {
     use super::*;
     use crate::people::PeopleOptions;
+
+    fn loss(max_change: f64) -> kleroterion_fair::RoundingLoss {
+        kleroterion_fair::RoundingLoss {
+            max_change,
+            people: vec![3],
+            min_before: 0.0489,
+            min_after: 0.0452,
+            lower_bound: 0.0,
+        }
+    }
+
+    #[test]
+    fn rounding_warns_above_two_panels_worth() {
+        assert_eq!(rounding_warning(&loss(0.0015), 1000), None);
+        assert_eq!(rounding_warning(&loss(0.002), 1000), None);
+        let w = rounding_warning(&loss(0.0037), 1000).expect("a warning");
+        assert!(w.contains("0.370 points (3.70/M, above 2/M)"), "{w}");
+        assert!(w.contains("from 4.89% to 4.52%"), "{w}");
+        assert!(
+            w.contains("Fix: commit more panels (for example 10000)"),
+            "{w}"
+        );
+        // The same change is small with ten times fewer panels.
+        assert_eq!(rounding_warning(&loss(0.0037), 100), None);
+    }
 
     fn inputs() -> (People, Quotas) {
         let q = Quotas::parse_bytes("q.csv", b"feature,value,min,max\ng,woman,1,2\ng,man,1,2\n")

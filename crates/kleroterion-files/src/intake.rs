@@ -181,6 +181,14 @@ impl<'a> Intake<'a> {
                 ),
             });
         }
+        if options.distribution.is_some() && !matches!(method, MethodChoice::Lottery { .. }) {
+            return Err(FileError::Invalid {
+                detail: format!(
+                    "a distribution was given, and the method is {}: only a lottery draw rounds a distribution to its panels. Fix: use the lottery method, or leave the distribution out",
+                    method.name()
+                ),
+            });
+        }
         let roster = self.people.finish(k).map_err(|e| match e {
             kleroterion::Error::TicketClash { first, second } => {
                 let who_is = |row: &str| row.parse().map_or_else(|_| row.to_owned(), who);
@@ -520,7 +528,11 @@ impl Pool {
                 };
                 let instance = crate::fair::instance_of_rows(quotas, rows, households, k);
                 let mut leximin_partial = None;
-                let dist = match crate::fair::leximin(&instance, &options.fair) {
+                let computed = match &options.distribution {
+                    Some(given) => given.for_pool(&instance, |pos| self.roster.row_at(pos)),
+                    None => crate::fair::leximin(&instance, &options.fair),
+                };
+                let dist = match computed {
                     Ok(d) => d,
                     Err(FileError::TimeLimit {
                         stopped,

@@ -10,6 +10,7 @@ pub mod draw_lists;
 pub mod encoding;
 pub mod error;
 pub mod fair;
+pub mod given;
 pub mod intake;
 pub mod json_layout;
 pub mod limits;
@@ -23,11 +24,13 @@ pub mod sheet;
 pub mod table;
 pub mod tickets;
 pub mod timing;
+pub mod workbook;
 
 pub use atomic::Existing;
 pub use commit::{CommitOptions, Committed, MethodChoice, TicketEntry, commit, parse_allocation};
 pub use encoding::Encoding;
 pub use error::{FileError, Location, Result};
+pub use given::GivenDistribution;
 pub use outputs::{
     CommitPaths, DrawPaths, TicketMap, WriteOptions, write_commit, write_draw, write_draw_csvs,
 };

@@ -192,6 +192,13 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         });
     }
     drop(spinner);
+    let rounding_warning = committed
+        .rounding
+        .as_ref()
+        .and_then(|r| kleroterion_files::fair::rounding_warning(r, a.panels));
+    if let Some(w) = &rounding_warning {
+        super::print_line(&mut std::io::stderr(), &format!("Warning: {w}"));
+    }
 
     let m = committed.manifest();
     let probabilities = committed.selection_counts.as_ref().map(|(c, total)| {
@@ -227,6 +234,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 "min_before": r.min_before,
                 "min_after": r.min_after,
                 "lower_bound": r.lower_bound,
+                "warning": rounding_warning,
             })),
             "files": {
                 "manifest": show(&paths.manifest),

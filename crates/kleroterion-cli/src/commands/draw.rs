@@ -77,6 +77,10 @@ fn check_outputs(a: &DrawArgs, inputs: &[(&str, &Path)], with_lists: bool) -> Re
     if with_lists {
         for list in DrawPaths::of(&sibling(&a.out, PRIVATE)).all() {
             kleroterion_files::atomic::refuse_inputs(list, inputs)?;
+            if a.xlsx {
+                let book = list.with_extension("xlsx");
+                check_output(&book, inputs, a.force, "a workbook")?;
+            }
         }
     }
     Ok(())
@@ -126,6 +130,20 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
         e => CliError::core("the draw failed", e),
     })?;
     drop(spinner);
+    let workbooks = match (&done.lists, a.xlsx) {
+        (Some(lists), true) => lists
+            .all()
+            .into_iter()
+            .map(|list| {
+                kleroterion_files::workbook::copy_as_xlsx(
+                    list,
+                    kleroterion_files::atomic::Access::Private,
+                    existing(a.force),
+                )
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()?,
+        _ => Vec::new(),
+    };
     let result = &done.drawn.result;
     let id = |i: usize| done.ids.get(i).map(String::as_str);
     let shown = |t: &str, i: usize| match id(i) {
@@ -146,6 +164,7 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
                 "selected": done.lists.as_ref().map(|c| show(&c.selected)),
                 "remaining": done.lists.as_ref().map(|c| show(&c.remaining)),
                 "alternates": done.lists.as_ref().map(|c| show(&c.alternates)),
+                "workbooks": workbooks.iter().map(|w| show(w)).collect::<Vec<_>>(),
             },
         }));
     }
@@ -184,6 +203,10 @@ pub fn run(ctx: &Context, a: &DrawArgs) -> Result<()> {
         None => crate::outln!(
             "(--no-tickets: the private lists selected.csv, alternates.csv and remaining.csv were not written)"
         ),
+    }
+    if !workbooks.is_empty() {
+        let shown: Vec<String> = workbooks.iter().map(|w| show(w)).collect();
+        crate::outln!("Private workbooks: {}", shown.join("  "));
     }
     Ok(())
 }

@@ -66,15 +66,25 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
         )));
     }
     let bar = spinner.0.clone();
+    let first = std::sync::Mutex::new(None::<f64>);
     let report = move |p: &kleroterion_fair::Progress| {
+        let done = match p.phase {
+            kleroterion_fair::Phase::Decomposing => first.lock().ok().map(|mut f| {
+                let start = *f.get_or_insert(p.value);
+                kleroterion_fair::decomposition_fraction(start, p.value)
+            }),
+            _ => None,
+        };
         bar.set_message(match p.phase {
             kleroterion_fair::Phase::Relaxation => format!(
                 "LEXIMIN: relaxation level {}, {} of {} people fixed",
                 p.level, p.fixed, p.people
             ),
             kleroterion_fair::Phase::Decomposing => format!(
-                "LEXIMIN: {} panels, {} of {} people at their probability (largest gap {:.1e})",
-                p.panels, p.fixed, p.people, p.value
+                "LEXIMIN: decomposing into panels, {:.0}% ({} panels, largest gap {:.1e})",
+                done.unwrap_or(0.0) * 100.0,
+                p.panels,
+                p.value
             ),
             _ => format!(
                 "LEXIMIN: level {}, {} of {} people fixed, {} panels",

@@ -204,15 +204,16 @@ fn spread(inp: &Input<'_>, sealed: &kleroterion_files::intake::Sealed) -> (Strin
         pct(hi),
         pct(mean)
     );
-    if let (Some(l), Some(c)) = (
-        sealed.leximin_min,
-        sealed.rounding.as_ref().map(|r| r.max_change),
-    ) {
+    if let (Some(l), Some(r)) = (sealed.leximin_min, sealed.rounding.as_ref()) {
         s.push_str(&format!(
-            "LEXIMIN lowest probability before rounding {}; largest change from rounding to {m} panels {}.\n",
+            "LEXIMIN lowest probability before rounding {}; largest change from rounding to {m} panels {} ({:.2}/M).\n",
             pct(l),
-            pct(c)
+            pct(r.max_change),
+            r.max_change * f64::from(m)
         ));
+        if let Some(w) = kleroterion_files::fair::rounding_warning(r, m) {
+            s.push_str(&format!("Warning: {w}.\n"));
+        }
     }
     s.push_str(&report::histogram(&probs, 10));
     (s, probs)
