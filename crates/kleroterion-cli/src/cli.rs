@@ -124,6 +124,11 @@ pub struct CommitArgs {
     /// distribution's panels.
     #[arg(long, default_value = "minimax", value_parser = ["minimax", "systematic"])]
     pub rounding: String,
+    /// For `--method lottery`: round this distribution (written by `kleroterion fair
+    /// --distribution-out` on the same people, quotas, size and households) instead of
+    /// computing LEXIMIN again.
+    #[arg(long, value_name = "FILE")]
+    pub distribution: Option<PathBuf>,
     /// The secret key tickets and household keys are derived from (HMAC-SHA256 of each id):
     /// at least 16 random bytes in hex or base64, e.g. from `openssl rand -hex 32`; a
     /// passphrase is refused. Without it, a 256-bit key is generated. Either way the key is
@@ -349,6 +354,11 @@ pub struct FairArgs {
     /// Write `id,probability` for everyone to this CSV file.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Write the distribution (its panels and weights, with the instance it was computed for)
+    /// to this JSON file, for `commit --distribution` (private: it holds everyone's values by
+    /// row).
+    #[arg(long, value_name = "FILE")]
+    pub distribution_out: Option<PathBuf>,
     /// Replace outputs that exist (never one of the command's inputs).
     #[arg(long)]
     pub force: bool,

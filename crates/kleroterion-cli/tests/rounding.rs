@@ -51,3 +51,81 @@ fn a_large_rounding_loss_is_warned_about_and_a_small_one_is_not() {
     assert!(v["rounding"]["warning"].is_null(), "{v}");
     assert!(!stderr.contains("Warning"), "{stderr}");
 }
+
+#[test]
+fn commit_rounds_the_distribution_fair_wrote() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut args = sortition_foundation_args();
+    let method = args.iter().position(|a| a == "--method").unwrap();
+    args.drain(method..method + 2);
+    let dist = dir.path().join("distribution.json");
+    let fair = kl()
+        .args(["--json", "fair"])
+        .args(&args)
+        .arg("--distribution-out")
+        .arg(&dist)
+        .output()
+        .unwrap();
+    assert!(
+        fair.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fair.stderr)
+    );
+    let fair: serde_json::Value = serde_json::from_slice(&fair.stdout).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dist).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let commit = |people: &std::path::Path, out: &str| {
+        let mut a = args.clone();
+        let at = a.iter().position(|x| x == "--people").unwrap();
+        a[at + 1] = people.display().to_string();
+        kl().args([
+            "--json",
+            "commit",
+            "--allow-small-cells",
+            "1",
+            "--method",
+            "lottery",
+        ])
+        .args(&a)
+        .arg("--distribution")
+        .arg(&dist)
+        .args(["--ticket-key", "6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b", "--out"])
+        .arg(dir.path().join(out))
+        .output()
+        .unwrap()
+    };
+    let people = data("sortition-algorithms/candidates.csv");
+    let o = commit(&people, "c");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The committed rounding starts from the distribution fair computed.
+    let before = v["rounding"]["min_before"].as_f64().unwrap();
+    assert!(
+        (before - fair["min_probability"].as_f64().unwrap()).abs() < 1e-12,
+        "{v}"
+    );
+    assert!((v["leximin_min_probability"].as_f64().unwrap() - before).abs() < 1e-12);
+    // The same people in another order are other rows: refused, and nothing is written.
+    let text = std::fs::read_to_string(&people).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[1..].reverse();
+    let reversed = write(dir.path(), "reversed.csv", lines.join("\n") + "\n");
+    let o = commit(&reversed, "d");
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("has other values in the distribution's instance"),
+        "{err}"
+    );
+    assert!(err.contains("Fix:"), "{err}");
+    assert!(!dir.path().join("d").exists());
+    // A file that is not a distribution says what it should be.
+    std::fs::write(&dist, "{\"format\": \"kleroterion-bundle\"}").unwrap();
+    let o = commit(&people, "e");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("kleroterion fair --distribution-out"), "{err}");
+}

@@ -20,6 +20,19 @@ pub struct GivenDistribution {
     distribution: Distribution,
 }
 
+/// The file `kleroterion fair --distribution-out` writes and `kleroterion commit
+/// --distribution` reads: the instance, then the distribution.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DistributionFile {
+    format: String,
+    instance: Instance,
+    distribution: Distribution,
+}
+
+/// The `format` of a distribution file.
+pub const FORMAT: &str = "kleroterion-distribution";
+
 const FIX: &str = "Fix: compute the distribution (leximin) on the same people, in the same order, with the same quotas and panel size as the commit, or leave it out so that the commit computes it";
 
 impl GivenDistribution {
@@ -50,6 +63,43 @@ impl GivenDistribution {
         Ok(Self {
             instance,
             distribution,
+        })
+    }
+
+    /// The distribution file's text (JSON): `format`, `instance`, `distribution`.
+    pub fn to_json(&self) -> Result<String> {
+        let file = DistributionFile {
+            format: FORMAT.into(),
+            instance: self.instance.clone(),
+            distribution: self.distribution.clone(),
+        };
+        crate::json_layout::to_string(&file).map_err(|e| FileError::Json {
+            file: "the distribution".into(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// Reads a distribution file and checks it fits its instance ([`GivenDistribution::new`]).
+    pub fn read(path: &std::path::Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| FileError::io(path, &e))?;
+        let file: DistributionFile = serde_json::from_str(&text).map_err(|e| FileError::Json {
+            file: path.display().to_string(),
+            detail: format!("{e}. Fix: give the file `kleroterion fair --distribution-out` wrote"),
+        })?;
+        if file.format != FORMAT {
+            return Err(FileError::Invalid {
+                detail: format!(
+                    "{}: format \"{}\", not \"{FORMAT}\". Fix: give the file `kleroterion fair --distribution-out` wrote",
+                    path.display(),
+                    crate::limits::cut(&file.format)
+                ),
+            });
+        }
+        Self::new(file.instance, file.distribution).map_err(|e| match e {
+            FileError::Invalid { detail } => FileError::Invalid {
+                detail: format!("{}: {detail}", path.display()),
+            },
+            other => other,
         })
     }
 

@@ -111,12 +111,8 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         _ => "assigning tickets and building the pool",
     });
     let bar = spinner.0.clone();
-    let report = move |p: &kleroterion_fair::Progress| {
-        bar.set_message(format!(
-            "LEXIMIN: level {}, {} of {} people fixed, {} panels",
-            p.level, p.fixed, p.people, p.panels
-        ));
-    };
+    let line = super::leximin_progress::LeximinLine::default();
+    let report = move |p: &kleroterion_fair::Progress| bar.set_message(line.line(p));
     let mut fair = kleroterion_fair::Options::new().with_progress(report);
     fair.time_limit = a.leximin.duration();
     fair.rounding = a.rounding.parse().expect("clap keeps to the known names");
@@ -142,6 +138,9 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 tickets,
                 a.inherit.clone(),
             )?);
+        }
+        if let Some(path) = &a.distribution {
+            o = o.with_distribution(kleroterion_files::GivenDistribution::read(path)?);
         }
         o.announced_at = a.announced_at.clone();
         o.randomness = randomness;

@@ -11,16 +11,15 @@ use crate::error::{CliError, Result};
 
 /// Runs `fair`.
 pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
+    let inputs = [
+        ("the people file", a.people.as_path()),
+        ("the quotas file", a.quotas.as_path()),
+    ];
     if let Some(out) = &a.out {
-        check_output(
-            out,
-            &[
-                ("the people file", &a.people),
-                ("the quotas file", &a.quotas),
-            ],
-            a.force,
-            "a probabilities file",
-        )?;
+        check_output(out, &inputs, a.force, "a probabilities file")?;
+    }
+    if let Some(out) = &a.distribution_out {
+        check_output(out, &inputs, a.force, "a distribution file")?;
     }
     let (people, quotas) = read_inputs(
         &a.people,
@@ -66,32 +65,8 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
         )));
     }
     let bar = spinner.0.clone();
-    let first = std::sync::Mutex::new(None::<f64>);
-    let report = move |p: &kleroterion_fair::Progress| {
-        let done = match p.phase {
-            kleroterion_fair::Phase::Decomposing => first.lock().ok().map(|mut f| {
-                let start = *f.get_or_insert(p.value);
-                kleroterion_fair::decomposition_fraction(start, p.value)
-            }),
-            _ => None,
-        };
-        bar.set_message(match p.phase {
-            kleroterion_fair::Phase::Relaxation => format!(
-                "LEXIMIN: relaxation level {}, {} of {} people fixed",
-                p.level, p.fixed, p.people
-            ),
-            kleroterion_fair::Phase::Decomposing => format!(
-                "LEXIMIN: decomposing into panels, {:.0}% ({} panels, largest gap {:.1e})",
-                done.unwrap_or(0.0) * 100.0,
-                p.panels,
-                p.value
-            ),
-            _ => format!(
-                "LEXIMIN: level {}, {} of {} people fixed, {} panels",
-                p.level, p.fixed, p.people, p.panels
-            ),
-        });
-    };
+    let line = super::leximin_progress::LeximinLine::default();
+    let report = move |p: &kleroterion_fair::Progress| bar.set_message(line.line(p));
     let mut options = kleroterion_fair::Options::new().with_progress(report);
     options.time_limit = a.leximin.duration();
     let (dist, partial) = match fair::leximin(&instance, &options) {
@@ -121,6 +96,17 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
     drop(spinner);
+    if let Some(out) = &a.distribution_out {
+        let given = kleroterion_files::GivenDistribution::new(instance.clone(), dist.clone())?;
+        let text = given.to_json()? + "\n";
+        kleroterion_files::atomic::write_file(
+            out,
+            text.as_bytes(),
+            kleroterion_files::atomic::Access::Private,
+            super::existing(a.force),
+            "the distribution file",
+        )?;
+    }
     let probs = &dist.probabilities;
     if let Some(out) = &a.out {
         let rows: Vec<Vec<String>> = people
@@ -155,6 +141,7 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
             "panels": dist.panels.len(),
             "probabilities": Value::Object(map),
             "file": a.out.as_deref().map(show),
+            "distribution_file": a.distribution_out.as_deref().map(show),
         }));
     }
     if let Some((header, lowest, _)) = &partial {
@@ -194,6 +181,13 @@ pub fn run(ctx: &Context, a: &FairArgs) -> Result<()> {
     }
     if let Some(out) = &a.out {
         crate::outln!("Everyone's probability: {}", show(out));
+    }
+    if let Some(out) = &a.distribution_out {
+        crate::outln!(
+            "The distribution, for `commit --method lottery --distribution {}`: {} (private)",
+            show(out),
+            show(out)
+        );
     }
     Ok(())
 }

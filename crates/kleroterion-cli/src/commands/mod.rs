@@ -67,6 +67,7 @@ mod demo;
 mod drand_round;
 mod draw;
 mod fair;
+mod leximin_progress;
 mod receipt;
 mod replace;
 mod rfc3797;
