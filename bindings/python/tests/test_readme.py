@@ -19,12 +19,14 @@ def section(text: str, title: str) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
-def test_verifying_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
-    verifying = section(README.read_text(encoding="utf-8"), "Verifying a draw")
-    code = re.search(r"```python\n(.*?)```", verifying, re.S)
-    shown = re.search(r"It prints:\n\n```text\n(.*?)```", verifying, re.S)
+def run_section(title: str, tmp_path: Path) -> tuple[list[str], list[str]]:
+    """Runs the first Python block of the README's section ``title`` from a scratch folder
+    (the repository's data where the README names ``tests/data/``); returns what it printed
+    and the lines the README shows after "It prints:"."""
+    text = section(README.read_text(encoding="utf-8"), title)
+    code = re.search(r"```python\n(.*?)```", text, re.S)
+    shown = re.search(r"It prints:\n\n```text\n(.*?)```", text, re.S)
     assert code is not None and shown is not None
-    # Run from a scratch directory, with the repository's data where the README says.
     script = code.group(1).replace('"tests/data/', f'"{(REPO / "tests" / "data").as_posix()}/')
     (tmp_path / "example.py").write_text(script, encoding="utf-8")
     done = subprocess.run(
@@ -32,8 +34,12 @@ def test_verifying_example_runs_and_prints_what_the_readme_shows(tmp_path: Path)
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    expected = [line for line in shown.group(1).splitlines() if line.strip() != "…"]
-    out = done.stdout.splitlines()
+    return done.stdout.splitlines(), shown.group(1).splitlines()
+
+
+def test_verifying_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    out, shown = run_section("Verifying a draw", tmp_path)
+    expected = [line for line in shown if line.strip() != "…"]
     # Every line shown comes out, in order (the README cuts the end of the report).
     assert out[:9] == expected[:9]
     rest = iter(out)
@@ -43,45 +49,17 @@ def test_verifying_example_runs_and_prints_what_the_readme_shows(tmp_path: Path)
 
 
 def test_sealed_features_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
-    sealed = section(README.read_text(encoding="utf-8"), "Sealed features")
-    code = re.search(r"```python\n(.*?)```", sealed, re.S)
-    shown = re.search(r"It prints:\n\n```text\n(.*?)```", sealed, re.S)
-    assert code is not None and shown is not None
-    (tmp_path / "example.py").write_text(code.group(1), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == shown.group(1).splitlines()
+    out, shown = run_section("Sealed features", tmp_path)
+    assert out == shown
     assert (tmp_path / "commit" / "private" / "openings.json").exists()
 
 
 def test_linked_stages_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
-    linked = section(README.read_text(encoding="utf-8"), "Linked stages")
-    code = re.search(r"```python\n(.*?)```", linked, re.S)
-    shown = re.search(r"It prints:\n\n```text\n(.*?)```", linked, re.S)
-    assert code is not None and shown is not None
-    (tmp_path / "example.py").write_text(code.group(1), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == shown.group(1).splitlines()
+    out, shown = run_section("Linked stages", tmp_path)
+    assert out == shown
     assert (tmp_path / "stage1.json").exists() and (tmp_path / "stage2.json").exists()
 
 
 def test_rounding_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
-    rounding = section(README.read_text(encoding="utf-8"), "Rounding you are told about")
-    code = re.search(r"```python\n(.*?)```", rounding, re.S)
-    shown = re.search(r"It prints:\n\n```text\n(.*?)```", rounding, re.S)
-    assert code is not None and shown is not None
-    script = code.group(1).replace('"tests/data/', f'"{(REPO / "tests" / "data").as_posix()}/')
-    (tmp_path / "example.py").write_text(script, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == shown.group(1).splitlines()
+    out, shown = run_section("Rounding you are told about", tmp_path)
+    assert out == shown
