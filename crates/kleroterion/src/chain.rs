@@ -9,7 +9,7 @@
 //! # let _ = invitees;
 //! ```
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -43,10 +43,15 @@ pub fn invitees_hash<'a>(tickets: impl ExactSizeIterator<Item = &'a str>) -> Res
     Ok(tagged_hash("invitees", &e.into_bytes()))
 }
 
+/// The invitees hash of a stage: `invitees_hash` of its selected, then its alternates.
+pub fn invitees_hash_of(bundle: &Bundle) -> Result<Digest> {
+    let tickets: Vec<&str> = invitees(bundle).collect();
+    invitees_hash(tickets.into_iter())
+}
+
 /// The `parent` a stage drawn from `previous`'s invitees commits to, with the features it
 /// inherits from the previous stage's records.
 pub fn parent_of(previous: &Bundle, inherited: Vec<String>) -> Result<Parent> {
-    let tickets: Vec<&str> = invitees(previous).collect();
     for name in &inherited {
         if previous.manifest.feature(name).is_none() {
             return Err(Error::UnknownFeature {
@@ -57,42 +62,52 @@ pub fn parent_of(previous: &Bundle, inherited: Vec<String>) -> Result<Parent> {
     }
     Ok(Parent {
         commitment: previous.commitment,
-        invitees: invitees_hash(tickets.into_iter())?,
+        invitees: invitees_hash_of(previous)?,
         inherited,
     })
 }
 
-/// Checks the links of a pool against its manifest (SPEC.md section 5.3): every record has a
-/// link exactly when the manifest names a parent, and no two records share one.
-pub fn check_links(manifest: &Manifest, records: &[Record]) -> Result<()> {
-    let linked = manifest.parent.is_some();
-    let mut seen = BTreeMap::new();
-    for r in records {
-        match (&r.link, linked) {
-            (None, true) => {
-                return Err(Error::LinkMissing {
-                    ticket: r.ticket.clone(),
-                    detail: "the stage names a previous stage, and this record has no link to the invitee it comes from. Fix: give every volunteer's previous-stage ticket".into(),
-                });
-            }
-            (Some(_), false) => {
-                return Err(Error::LinkMissing {
-                    ticket: r.ticket.clone(),
-                    detail: "the record has a link, but the manifest names no previous stage. Fix: commit with the previous stage, or drop the links".into(),
-                });
-            }
-            (Some(l), true) => {
-                if seen.insert(l.as_str(), ()).is_some() {
-                    return Err(Error::DuplicateLink {
-                        ticket: r.ticket.clone(),
-                        link: l.clone(),
-                    });
-                }
-            }
-            (None, false) => {}
+/// Checks the links of a pool one record at a time, in pool order (SPEC.md section 5.3): a
+/// record has a link exactly when the manifest names a parent, and no two records share one.
+#[derive(Debug)]
+pub struct LinkCheck<'a> {
+    linked: bool,
+    seen: BTreeSet<&'a str>,
+}
+
+impl<'a> LinkCheck<'a> {
+    /// A check of the records of a pool committed by `manifest`.
+    pub fn new(manifest: &Manifest) -> Self {
+        Self {
+            linked: manifest.parent.is_some(),
+            seen: BTreeSet::new(),
         }
     }
-    Ok(())
+
+    /// Checks the next record; returns its link.
+    pub fn next(&mut self, r: &'a Record) -> Result<Option<&'a str>> {
+        match (r.link.as_deref(), self.linked) {
+            (None, true) => Err(Error::LinkMissing {
+                ticket: r.ticket.clone(),
+                detail: "the stage names a previous stage, and this record has no link to the invitee it comes from. Fix: give every volunteer's previous-stage ticket".into(),
+            }),
+            (Some(_), false) => Err(Error::LinkMissing {
+                ticket: r.ticket.clone(),
+                detail: "the record has a link, but the manifest names no previous stage. Fix: commit with the previous stage, or drop the links".into(),
+            }),
+            (Some(l), true) if !self.seen.insert(l) => Err(Error::DuplicateLink {
+                ticket: r.ticket.clone(),
+                link: l.into(),
+            }),
+            (link, _) => Ok(link),
+        }
+    }
+}
+
+/// Checks the links of a pool against its manifest ([`LinkCheck`] over every record).
+pub fn check_links(manifest: &Manifest, records: &[Record]) -> Result<()> {
+    let mut check = LinkCheck::new(manifest);
+    records.iter().try_for_each(|r| check.next(r).map(|_| ()))
 }
 
 /// What the previous stage knows of one invitee.
@@ -180,10 +195,10 @@ impl Response {
 /// total (SPEC.md section 5.3). Links that name no invitee are not counted: the `links` step
 /// fails such a pool.
 pub fn responses<'a>(previous: &'a Bundle, bundle: &Bundle) -> Vec<Response> {
-    let index = invitee_index(previous);
     if bundle.manifest.parent.is_none() {
         return Vec::new();
     }
+    let index = invitee_index(previous);
     let linked: Vec<&Invitee<'a>> = bundle
         .pool
         .iter()

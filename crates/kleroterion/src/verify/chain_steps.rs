@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 
 use super::builder::{Done, Failure, StepResult, skipped};
 use super::report::Report;
-use crate::chain::{Invitee, check_links, invitee_index, invitees, invitees_hash};
+use crate::chain::{Invitee, LinkCheck, invitee_index, invitees_hash_of};
 use crate::draw::Bundle;
 use crate::error::ErrorKind;
 use crate::manifest::Parent;
@@ -61,7 +61,7 @@ pub(super) fn parent_step<'a>(
         )
         .compared(commitment.to_hex(), parent.commitment.to_hex()));
     }
-    let hash = invitees_hash(invitees(prev.bundle).collect::<Vec<_>>().into_iter())?;
+    let hash = invitees_hash_of(prev.bundle)?;
     if hash != parent.invitees {
         return Err(mismatch(
             "the previous stage's invitees (its panel then its alternates) are not those this manifest commits to".into(),
@@ -124,18 +124,11 @@ pub(super) fn links_step(bundle: &Bundle, invitees: Option<&Invitees<'_>>) -> St
         return Ok(skipped(NO_PARENT));
     }
     // One pass in pool order: the first record that fails anything is named.
-    let mut seen = BTreeMap::new();
+    let mut links = LinkCheck::new(m);
     for r in &bundle.pool {
-        check_links(m, core::slice::from_ref(r))?;
-        let Some(link) = r.link.as_deref() else {
+        let Some(link) = links.next(r)? else {
             continue;
         };
-        if seen.insert(link, ()).is_some() {
-            return Err(Failure::from(crate::error::Error::DuplicateLink {
-                ticket: r.ticket.clone(),
-                link: link.into(),
-            }));
-        }
         if invitees.is_some_and(|index| !index.contains_key(link)) {
             return Err(Failure::new(
                 ErrorKind::NotInvited,
