@@ -326,7 +326,7 @@ pub fn seal(people: &People, quotas: &Quotas, options: &CommitOptions) -> Result
         file: people.file.clone(),
         features: people.features.clone(),
     };
-    let mut intake = Intake::for_commit(quotas, source, options);
+    let mut intake = Intake::for_commit(quotas, source, options)?;
     for p in &people.people {
         intake.add(p)?;
     }

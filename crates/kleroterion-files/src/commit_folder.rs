@@ -171,7 +171,7 @@ pub fn commit_file(
         file: reader.layout().file().to_owned(),
         features: reader.layout().features().to_vec(),
     };
-    let mut intake = Intake::for_commit(quotas, source, options);
+    let mut intake = Intake::for_commit(quotas, source, options)?;
     let mut prints = Vec::new();
     while let Some(p) = reader.next_person()? {
         intake.add(&p)?;

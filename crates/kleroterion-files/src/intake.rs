@@ -46,7 +46,7 @@ pub struct Intake<'a> {
     source: Source,
     people: RosterBuilder<TicketSource>,
     ticket_key: Option<TicketKey>,
-    previous: Option<(&'a PreviousStage, Linker<'a>)>,
+    previous: Option<Linker<'a>>,
 }
 
 impl<'a> Intake<'a> {
@@ -70,19 +70,24 @@ impl<'a> Intake<'a> {
 
     /// Draws this pool from the invitees of a previous stage (SPEC.md section 5.3): each person
     /// is linked to the ticket that invited them, and the manifest names the previous stage.
-    /// Call it before taking anyone in.
-    pub fn with_previous(mut self, previous: &'a PreviousStage) -> Self {
-        self.previous = Some((previous, previous.linker()));
-        self
+    /// Call it before taking anyone in. Refuses an inherited feature that is not one of the
+    /// source's features.
+    pub fn with_previous(mut self, previous: &'a PreviousStage) -> Result<Self> {
+        self.previous = Some(previous.linker(&self.source.file, &self.source.features)?);
+        Ok(self)
     }
 
     /// An empty intake for a commit with these options: its tickets, sealed features and
     /// previous stage.
-    pub fn for_commit(quotas: &'a Quotas, source: Source, options: &'a CommitOptions) -> Self {
+    pub fn for_commit(
+        quotas: &'a Quotas,
+        source: Source,
+        options: &'a CommitOptions,
+    ) -> Result<Self> {
         let intake = Self::new(quotas, source, options.tickets.clone()).with_sealed(options.sealed);
         match &options.previous {
             Some(previous) => intake.with_previous(previous),
-            None => intake,
+            None => Ok(intake),
         }
     }
 
@@ -109,9 +114,7 @@ impl<'a> Intake<'a> {
     /// key. A value not declared in the quotas is an error, never a silent index.
     pub fn add(&mut self, person: &Person) -> Result<()> {
         let link = match &self.previous {
-            Some((_, linker)) => {
-                Some(linker.link(&self.source.file, &self.source.features, person)?)
-            }
+            Some(linker) => Some(linker.link(person)?),
             None => None,
         };
         let address = person.address.as_deref();
@@ -227,8 +230,8 @@ impl<'a> Intake<'a> {
         .with_purpose(options.purpose)
         .with_min_cell(options.min_cell())
         .with_sealed(options.sealed);
-        if let Some((previous, _)) = &self.previous {
-            manifest = manifest.with_parent(previous.parent()?);
+        if let Some(linker) = &self.previous {
+            manifest = manifest.with_parent(linker.stage().parent()?);
         }
         manifest.announced_at = options.announced_at.clone();
         manifest.randomness = options.randomness.clone();

@@ -106,29 +106,69 @@ impl PreviousStage {
         &self.inherited
     }
 
-    /// Links one volunteer (read from `file`, whose values are for `features`): their ticket in
-    /// the previous stage, which must have invited them, with the same inherited values.
-    pub fn linker(&self) -> Linker<'_> {
-        Linker {
-            stage: self,
-            invitees: invitee_index(&self.bundle),
+    /// Links the volunteers read from `file`, whose values are for `features`: each one's
+    /// ticket in the previous stage, which must have invited them, with the same inherited
+    /// values. Every inherited feature must be one of `features`.
+    pub fn linker(&self, file: &str, features: &[String]) -> Result<Linker<'_>> {
+        let mut columns = Vec::with_capacity(self.inherited.len());
+        for name in &self.inherited {
+            let here = features.iter().position(|f| f == name);
+            let there = self
+                .bundle
+                .manifest
+                .features
+                .iter()
+                .position(|f| &f.name == name);
+            let (Some(here), Some(there)) = (here, there) else {
+                return Err(FileError::Invalid {
+                    detail: format!(
+                        "{file}: the inherited feature \"{name}\" is not one of this stage's features ({}). Fix: add it to the quotas (with min 0 and max the panel size if it needs no quota), or inherit only this stage's features",
+                        features.join(", ")
+                    ),
+                });
+            };
+            columns.push(Column { name, here, there });
         }
+        Ok(Linker {
+            stage: self,
+            file: file.to_owned(),
+            invitees: invitee_index(&self.bundle),
+            columns,
+        })
     }
+}
+
+/// An inherited feature: its position among this stage's features and the previous stage's.
+#[derive(Debug)]
+struct Column<'a> {
+    name: &'a str,
+    here: usize,
+    there: usize,
 }
 
 /// Links volunteers to the invitees of a [`PreviousStage`].
 #[derive(Debug)]
 pub struct Linker<'a> {
     stage: &'a PreviousStage,
+    file: String,
     invitees: BTreeMap<&'a str, Invitee<'a>>,
+    columns: Vec<Column<'a>>,
 }
 
 impl Linker<'_> {
-    /// The link of `person`, read from `file` with values for `features`: their previous
-    /// ticket, after checking that it was invited and that the inherited values agree.
-    pub fn link(&self, file: &str, features: &[String], person: &Person) -> Result<String> {
+    /// The previous stage the volunteers are linked to.
+    pub fn stage(&self) -> &PreviousStage {
+        self.stage
+    }
+
+    /// The link of `person`: their previous ticket, after checking that it was invited and
+    /// that the inherited values agree.
+    pub fn link(&self, person: &Person) -> Result<String> {
         let s = self.stage;
-        let at = format!("{file}, line {}: the id \"{}\"", person.line, person.id);
+        let at = format!(
+            "{}, line {}: the id \"{}\"",
+            self.file, person.line, person.id
+        );
         let ticket = s.tickets.get(&person.id).ok_or_else(|| FileError::Invalid {
             detail: format!(
                 "{at} is not in the previous stage's ticket map {}. Fix: use the same ids in both stages, or remove this volunteer: only people the previous stage invited can join this pool",
@@ -141,26 +181,9 @@ impl Linker<'_> {
                 s.bundle_file
             ),
         })?;
-        for name in &s.inherited {
-            if !features.contains(name) {
-                return Err(FileError::Invalid {
-                    detail: format!(
-                        "{file}: the inherited feature \"{name}\" is not one of this stage's features ({}). Fix: add it to the quotas (with min 0 and max the panel size if it needs no quota), or inherit only this stage's features",
-                        features.join(", ")
-                    ),
-                });
-            }
-            let theirs = s
-                .bundle
-                .manifest
-                .features
-                .iter()
-                .position(|f| &f.name == name)
-                .and_then(|i| invitee.values?.get(i));
-            let ours = features
-                .iter()
-                .position(|f| f == name)
-                .and_then(|i| person.values.get(i));
+        for &Column { name, here, there } in &self.columns {
+            let theirs = invitee.values.and_then(|v| v.get(there));
+            let ours = person.values.get(here);
             if ours != theirs {
                 return Err(FileError::Invalid {
                     detail: format!(
