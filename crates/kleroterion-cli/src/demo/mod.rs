@@ -380,13 +380,10 @@ fn volunteer_path(
         Some(kleroterion::chain::Place::Alternate(n)) => format!("invited (alternate {n})"),
         None => "not invited".into(),
     };
-    let outcome = match path.current.map(|c| c.outcome) {
-        Some(kleroterion::ReceiptOutcome::Selected { position }) => {
-            format!("selected (position {position})")
-        }
-        Some(kleroterion::ReceiptOutcome::Alternate { number }) => format!("alternate {number}"),
-        _ => "not selected".into(),
-    };
+    let outcome = path.current.map_or_else(
+        || "not selected".into(),
+        |c| stage::outcome_words(&c.outcome),
+    );
     Ok(format!(
         "One volunteer's path, checked from their two receipts: on the roll (stage-1 ticket {}), {invited}, in the panel's pool (stage-2 ticket {}, linked to {}), {outcome}.",
         r1.record.ticket,
@@ -434,14 +431,12 @@ fn commit_options(
 ) -> CommitOptions {
     let key = TicketKey::from_bytes(roll::demo_key(key_label).as_bytes())
         .expect("a 32-byte key derived by SHA-256 is accepted");
-    let mut o = CommitOptions::new(k, method)
+    CommitOptions::new(k, method)
         .with_title(title)
         .with_purpose(Purpose::Replay)
         .with_announced_at(r.plan.announced_at)
         .with_randomness(r.recipe.clone())
-        .with_tickets(TicketSource::Keyed(key));
-    o.alternates = 0;
-    o
+        .with_tickets(TicketSource::Keyed(key))
 }
 
 /// The roll as the organiser's people file: `id,commune,gender,age`, one voter a line.

@@ -101,21 +101,36 @@ pub struct StageRun {
     pub bundle: Bundle,
     /// The ids of the selected then of the alternates, from the draw's private lists.
     pub ids: Vec<String>,
-    /// The verdict in one line ("VALID if the N items below match their public records").
-    pub verdict: String,
-    /// What a reader must still compare by hand, in words.
-    pub by_hand: Vec<String>,
-    /// The stage's verification report (in a chain, the stage's own, made with the previous
-    /// stage given).
+    /// The verification of the bundle read back from disk (in a chain, the stage's own report,
+    /// made with the previous stage given).
     pub report: kleroterion::Report,
-    /// The verification of the bundle read back from disk.
-    pub checks: Vec<CheckLine>,
     /// How many receipts were written.
     pub receipts_written: usize,
     /// A few receipts checked against the bundle: (ticket, outcome in words).
     pub receipt_checks: Vec<(String, String)>,
     /// With a previous stage: the response rates by its features' values, then the total.
     pub responses: Vec<Response>,
+}
+
+impl StageRun {
+    /// The steps of its verification, in words.
+    pub fn checks(&self) -> Vec<CheckLine> {
+        self.report.steps.iter().map(check_line).collect()
+    }
+
+    /// The verdict in one line ("VALID if the N items below match their public records").
+    pub fn verdict(&self) -> String {
+        self.report.headline()
+    }
+
+    /// What a reader must still compare by hand, in words.
+    pub fn by_hand(&self) -> Vec<String> {
+        self.report
+            .by_hand
+            .iter()
+            .map(|b| format!("{}: {} (against {})", b.what, b.value, b.record))
+            .collect()
+    }
 }
 
 /// Which receipts a stage writes.
@@ -245,14 +260,7 @@ pub fn run(
             detail: report.error.unwrap_or_default(),
         });
     }
-    let checks = report.steps.iter().map(check_line).collect();
     progress("verify", 1, 1);
-    let by_hand = report
-        .by_hand
-        .iter()
-        .map(|b| format!("{}: {} (against {})", b.what, b.value, b.record))
-        .collect();
-    let verdict = report.headline();
 
     let (receipts_written, receipt_checks) =
         write_receipts(&files, &sealed, &bundle, receipts, stage, progress)?;
@@ -262,9 +270,6 @@ pub fn run(
         sealed,
         bundle,
         ids: drawn.ids,
-        checks,
-        verdict,
-        by_hand,
         report,
         receipts_written,
         receipt_checks,
@@ -322,7 +327,8 @@ fn write_receipts(
     Ok((all.len(), checks))
 }
 
-fn outcome_words(o: &ReceiptOutcome) -> String {
+/// A receipt's outcome in words.
+pub fn outcome_words(o: &ReceiptOutcome) -> String {
     match o {
         ReceiptOutcome::Selected { position } => format!("selected (position {position})"),
         ReceiptOutcome::Alternate { number } => format!("alternate number {number}"),

@@ -73,19 +73,19 @@ fn stage_summary(
     method: &str,
     note: Option<String>,
 ) -> StageSummary {
+    let checks = s.checks();
     StageSummary {
         files: s.files.clone(),
         commitment: s.commitment.to_hex(),
         method: method.into(),
         randomness: r.mode.clone(),
         sources: sources(r),
-        verified: s
-            .checks
+        verified: checks
             .iter()
             .all(|c| c.status != "failed" && c.status != "not checked"),
-        checks: s.checks.clone(),
-        verdict: s.verdict.clone(),
-        by_hand: s.by_hand.clone(),
+        checks,
+        verdict: s.verdict(),
+        by_hand: s.by_hand(),
         receipts_written: s.receipts_written,
         selected: s.bundle.result.selected.clone(),
         alternates: s.bundle.result.alternates.clone(),
