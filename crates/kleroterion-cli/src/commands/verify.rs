@@ -213,10 +213,14 @@ pub fn print_responses(rows: &[Response]) {
     }
 }
 
+/// A bundle file's text, without a leading byte-order mark.
 fn read_text(path: &std::path::Path) -> Result<String> {
-    let text =
+    let mut text =
         std::fs::read_to_string(path).map_err(|e| kleroterion_files::FileError::io(path, &e))?;
-    Ok(text.trim_start_matches('\u{feff}').to_owned())
+    while text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// Verifies a stage with its previous stage (`--previous`).
@@ -314,17 +318,12 @@ pub fn run(ctx: &Context, a: &VerifyArgs) -> Result<()> {
     if let Some(previous) = &a.previous {
         return run_chain(ctx, a, previous, (&published, &replacements));
     }
-    let text = std::fs::read_to_string(&a.bundle)
-        .map_err(|e| kleroterion_files::FileError::io(&a.bundle, &e))?;
+    let text = read_text(&a.bundle)?;
     let spinner = ctx.progress.spinner("verifying");
-    let report = kleroterion::verify_json(
-        text.trim_start_matches('\u{feff}'),
-        &published,
-        &replacements,
-    );
+    let report = kleroterion::verify_json(&text, &published, &replacements);
     // What the bundle says it is, when it can be read at all (the report says whether it
     // holds): the same summary and quota table as the verification page and Python.
-    let bundle = Bundle::from_json(text.trim_start_matches('\u{feff}')).ok();
+    let bundle = Bundle::from_json(&text).ok();
     let summary = bundle.as_ref().map(Summary::of);
     let quotas = bundle.as_ref().map(QuotaTable::of);
     drop(spinner);
