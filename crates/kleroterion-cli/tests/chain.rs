@@ -319,4 +319,25 @@ fn a_volunteer_checks_their_path_from_both_receipts() {
     ));
     assert_eq!(r.code, Some(1), "{}", r.out());
     assert!(r.err().contains("not one person's"), "{}", r.err());
+    // A previous stage that does not verify (its seed tampered with): what it says of the
+    // person is not established, and the receipt check fails.
+    let mut tampered: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&s1.bundle).unwrap()).unwrap();
+    tampered["seed"] = serde_json::json!("00".repeat(32));
+    let forged = dir.path().join("stage1-tampered.json");
+    std::fs::write(&forged, tampered.to_string()).unwrap();
+    let mut forged_args = args(&r1);
+    forged_args[5] = forged.display().to_string();
+    let r = run(forged_args);
+    assert_eq!(r.code, Some(1), "{}", r.out());
+    let out = r.json();
+    assert_eq!(out["bundle_valid"], false, "{out}");
+    assert!(out["path"].is_null(), "{out}");
+    assert!(out["outcome"].is_null(), "{out}");
+    assert!(
+        out["bundle_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("previous stage does not verify")),
+        "{out}"
+    );
 }

@@ -1,7 +1,9 @@
 //! `kleroterion receipt`.
 
 use kleroterion::chain::{Path, Place, check_path};
-use kleroterion::{Bundle, Receipt, ReceiptOutcome, check_receipt};
+use kleroterion::{
+    Bundle, Published, Receipt, ReceiptOutcome, Report, check_receipt, verify_chain,
+};
 use kleroterion_files::outputs::read_json;
 use serde_json::json;
 
@@ -10,8 +12,13 @@ use crate::cli::ReceiptArgs;
 use crate::error::{CliError, Result};
 
 /// The path across stages (`--previous`), checked: what the previous stage says of this
-/// person.
-fn path_check(a: &ReceiptArgs, receipt: &Receipt, bundle: &Bundle) -> Result<Option<Path>> {
+/// person, and the report on this stage verified with the previous stage (its `parent`,
+/// `links` and `inherited` steps), which fails when the previous stage does not verify.
+fn path_check(
+    a: &ReceiptArgs,
+    receipt: &Receipt,
+    bundle: &Bundle,
+) -> Result<Option<(Path, Report)>> {
     let Some(previous) = &a.previous else {
         return Ok(None);
     };
@@ -23,7 +30,9 @@ fn path_check(a: &ReceiptArgs, receipt: &Receipt, bundle: &Bundle) -> Result<Opt
         .transpose()?;
     let path = check_path(earlier.as_ref(), Some(receipt), &previous, bundle)
         .map_err(|e| CliError::Failed(e.to_string()))?;
-    Ok(Some(path))
+    let none = Published::default();
+    let chain = verify_chain(bundle, &none, &[], &previous, &none, &[]);
+    Ok(Some((path, chain.report)))
 }
 
 fn print_path(receipt: &Receipt, path: &Path) {
@@ -56,11 +65,16 @@ fn print_path(receipt: &Receipt, path: &Path) {
 pub fn run(ctx: &Context, a: &ReceiptArgs) -> Result<()> {
     let receipt: Receipt = read_json(&a.receipt, "receipt")?;
     let bundle = read_bundle(&a.bundle)?;
-    let report = kleroterion::verify(&bundle);
     let check = check_receipt(&receipt, &bundle);
-    let path = match &check {
+    // With the previous stage, the draw is verified as a chain: what the previous stage says
+    // of this person (invited, answered) holds only when both stages verify together.
+    let chained = match &check {
         Ok(_) => path_check(a, &receipt, &bundle)?,
         Err(_) => None,
+    };
+    let (path, report) = match chained {
+        Some((path, report)) => (report.valid.then_some(path), report),
+        None => (None, kleroterion::verify(&bundle)),
     };
     if ctx.json {
         let value = match &check {
