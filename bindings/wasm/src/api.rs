@@ -192,33 +192,58 @@ enum Stage<'a> {
 }
 
 /// The facts and replacement records given for one stage.
-struct Given<'a> {
-    published: &'a Published,
-    replacements: &'a [Replacement],
+/// A stage's published facts and replacement records, as the page gives them.
+struct Given {
+    published: Published,
+    replacements: Vec<Replacement>,
+}
+
+impl Given {
+    /// Reads the published facts (JSON as [`published_facts`] makes them) and the replacement
+    /// records (a JSON list; `None`, empty or `null` for none) of the stage (`previous` false)
+    /// or of its previous stage.
+    fn read(
+        published_json: &str,
+        replacements_json: Option<&str>,
+        previous: bool,
+    ) -> ApiResult<Self> {
+        let whose = if previous {
+            "the previous stage's "
+        } else {
+            ""
+        };
+        Ok(Self {
+            published: parse(&format!("{whose}published facts"), published_json)?,
+            replacements: replacements_of(
+                &format!("{whose}replacement records"),
+                replacements_json,
+            )?,
+        })
+    }
 }
 
 /// Verifies a chain (SPEC.md section 12.5). When either text is not a bundle, each report
 /// says what it can, on its own (the stage's with no previous stage given), and the chain is
 /// `invalid` with no response rates.
-fn chain_of(stage: Stage<'_>, given: Given<'_>, previous: Stage<'_>, before: Given<'_>) -> String {
-    let alone = |s: Stage<'_>, g: &Given<'_>| match s {
-        Stage::Read(b) => kleroterion::verify_with(b, g.published, g.replacements),
+fn chain_of(stage: Stage<'_>, given: &Given, previous: Stage<'_>, before: &Given) -> String {
+    let alone = |s: Stage<'_>, g: &Given| match s {
+        Stage::Read(b) => kleroterion::verify_with(b, &g.published, &g.replacements),
         Stage::Unreadable(report) => report,
     };
     match (&stage, &previous) {
         (Stage::Read(b), Stage::Read(p)) => chain_json(&kleroterion::verify_chain(
             b,
-            given.published,
-            given.replacements,
+            &given.published,
+            &given.replacements,
             p,
-            before.published,
-            before.replacements,
+            &before.published,
+            &before.replacements,
         )),
         _ => chain_json(&ChainReport {
             verdict: Verdict::Invalid,
             valid: false,
-            previous: alone(previous, &before),
-            report: alone(stage, &given),
+            previous: alone(previous, before),
+            report: alone(stage, given),
             responses: Vec::new(),
         }),
     }
@@ -258,29 +283,15 @@ pub fn verify_chain(
     replacements_json: Option<&str>,
     previous_replacements_json: Option<&str>,
 ) -> ApiResult<String> {
-    let published: Published = parse("published facts", published_json)?;
-    let previous_published: Published = parse(
-        "the previous stage's published facts",
-        previous_published_json,
-    )?;
-    let replacements = replacements_of("replacement records", replacements_json)?;
-    let previous_replacements = replacements_of(
-        "the previous stage's replacement records",
-        previous_replacements_json,
-    )?;
+    let given = Given::read(published_json, replacements_json, false)?;
+    let before = Given::read(previous_published_json, previous_replacements_json, true)?;
     let bundle = Bundle::from_json(bundle_json);
     let previous = Bundle::from_json(previous_json);
     Ok(chain_of(
         stage_of(&bundle, bundle_json),
-        Given {
-            published: &published,
-            replacements: &replacements,
-        },
+        &given,
         stage_of(&previous, previous_json),
-        Given {
-            published: &previous_published,
-            replacements: &previous_replacements,
-        },
+        &before,
     ))
 }
 
@@ -765,28 +776,9 @@ impl ParsedBundle {
         replacements_json: Option<&str>,
         previous_replacements_json: Option<&str>,
     ) -> ApiResult<String> {
-        let published: Published = parse("published facts", published_json)?;
-        let previous_published: Published = parse(
-            "the previous stage's published facts",
-            previous_published_json,
-        )?;
-        let replacements = replacements_of("replacement records", replacements_json)?;
-        let previous_replacements = replacements_of(
-            "the previous stage's replacement records",
-            previous_replacements_json,
-        )?;
-        Ok(chain_of(
-            self.stage(),
-            Given {
-                published: &published,
-                replacements: &replacements,
-            },
-            previous.stage(),
-            Given {
-                published: &previous_published,
-                replacements: &previous_replacements,
-            },
-        ))
+        let given = Given::read(published_json, replacements_json, false)?;
+        let before = Given::read(previous_published_json, previous_replacements_json, true)?;
+        Ok(chain_of(self.stage(), &given, previous.stage(), &before))
     }
 
     /// [`check_path`] with this parsed bundle as the stage and `previous` as its previous

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import {
   serve, launch, loadWasm, example, artifacts, greenSteps, STEPS, CHAIN_STEPS, WWW, VECTORS, noAxeViolations, byHandSubjects,
-  chainExample, recountResponses, notInvitedChain, stepStatusesOf, verifyWithFacts,
+  chainExample, recountResponses, notInvitedChain, stepStatusesOf, verifyWithFacts, openPageAt,
 } from './support.mjs';
 
 /** The page's own texts (i18n.js), to compare what it shows with what it means to say. */
@@ -47,17 +47,8 @@ after(async () => {
   await server?.close();
 });
 
-async function openPage(query) {
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(`${server.url}/${query}`);
-  await page.waitForSelector('body[data-ready="true"]');
-  page.errors = errors;
-  return page;
+function openPage(query) {
+  return openPageAt(context, `${server.url}/${query}`);
 }
 
 const file = (name, text) => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   launch, loadWasm, example, artifacts, FILE_URL, exampleEntry, greenSteps, assertDemoSources, hasExample, byHandSubjects,
-  verifyWithFacts,
+  verifyWithFacts, openPageAt,
 } from './support.mjs';
 
 let context;
@@ -36,17 +36,8 @@ after(async () => {
   await context?.close();
 });
 
-async function openPage(query = '?lang=en') {
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(`${FILE_URL}${query}`);
-  await page.waitForSelector('body[data-ready="true"]');
-  page.errors = errors;
-  return page;
+function openPage(query = '?lang=en') {
+  return openPageAt(context, `${FILE_URL}${query}`);
 }
 
 async function shot(page, name) {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { serve, launch, loadWasm, example, exampleEntry, greenSteps, STEPS, WWW, artifacts, noAxeViolations, findTicket } from './support.mjs';
+import { serve, launch, loadWasm, example, exampleEntry, greenSteps, STEPS, WWW, artifacts, noAxeViolations, findTicket, openPageAt } from './support.mjs';
 
 
 /** The page's own texts (i18n.js), to compare what it shows with what it means to say. */
@@ -37,17 +37,8 @@ after(async () => {
   await server?.close();
 });
 
-async function openPage(lang) {
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(`${server.url}/?lang=${lang}`);
-  await page.waitForSelector('body[data-ready="true"]');
-  page.errors = errors;
-  return page;
+function openPage(lang) {
+  return openPageAt(context, `${server.url}/?lang=${lang}`);
 }
 
 async function stepStatuses(page) {

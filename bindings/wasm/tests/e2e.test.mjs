@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   serve, launch, loadWasm, example, artifacts, exampleEntry, greenSteps, assertDemoSources, STEPS, hasExample,
-  verifyWithFacts, byHandSubjects, textWithoutEnglish,
+  verifyWithFacts, byHandSubjects, textWithoutEnglish, openPageAt,
 } from './support.mjs';
 
 let server;
@@ -33,17 +33,8 @@ after(async () => {
   await server?.close();
 });
 
-async function openPage(query = '?lang=en') {
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(`${server.url}/${query}`);
-  await page.waitForSelector('body[data-ready="true"]');
-  page.errors = errors;
-  return page;
+function openPage(query = '?lang=en') {
+  return openPageAt(context, `${server.url}/${query}`);
 }
 
 async function shot(page, name) {

@@ -313,3 +313,18 @@ export function notInvitedChain(wasm) {
 export async function stepStatusesOf(page, list = '#steps') {
   return page.$$eval(`${list} li.step`, (lis) => Object.fromEntries(lis.map((li) => [li.dataset.step, li.dataset.status])));
 }
+
+/** Opens the page at `url` in `context` and waits until it is ready; `page.errors` collects
+ * its uncaught errors and console errors, which every test expects to stay empty. */
+export async function openPageAt(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]');
+  page.errors = errors;
+  return page;
+}

@@ -172,15 +172,19 @@ const SNIFF_LIMIT = 1 << 20;
  * record to the replacement records, a bare ticket code to the ticket search; only a bundle
  * (or a text of no known kind, which fails as one) replaces the loaded bundle. */
 async function routeFile(file) {
+  const bytes = await readFile(file);
+  if (bytes) await routeBytes(bytes, file.name);
+}
+
+/** A chosen or dropped file's bytes, or null (and the status says so) when it cannot be read. */
+async function readFile(file) {
   setStatus('reading', { name: file.name });
-  let bytes;
   try {
-    bytes = await file.arrayBuffer();
+    return await file.arrayBuffer();
   } catch {
     setStatus('not_json_file', { name: file.name });
-    return;
+    return null;
   }
-  await routeBytes(bytes, file.name);
 }
 
 /** A file's bytes: a large one is a bundle, handed to the worker as it is (the SHA-256 shown
@@ -194,14 +198,8 @@ async function routeBytes(bytes, name) {
  * which fails as one) becomes the previous stage; a receipt, a replacement record or a ticket
  * code goes where it belongs. */
 async function routePreviousFile(file) {
-  setStatus('reading', { name: file.name });
-  let bytes;
-  try {
-    bytes = await file.arrayBuffer();
-  } catch {
-    setStatus('not_json_file', { name: file.name });
-    return;
-  }
+  const bytes = await readFile(file);
+  if (!bytes) return;
   const kind = bytes.byteLength > SNIFF_LIMIT ? 'bundle' : wasm.file_kind(new TextDecoder().decode(bytes));
   if (kind === 'bundle' || kind === 'unknown') await loadPreviousStage({ bytes }, file.name);
   else await routeBytes(bytes, file.name);
@@ -278,16 +276,17 @@ async function readSiteFile(path) {
   return fetchSameOrigin(path);
 }
 
-/** Loads the previous stage of a chain from this page's own files (`?previous=`, the chain
- * example); `verify` false when the stage is loaded right after. */
-async function loadPreviousUrl(path, verify = true) {
+/** Reads a file of this page's own (`?bundle=`, `?previous=`, the examples) and hands it to
+ * `take(input, name)`: a registered example's text, or the bytes as served (they go to the
+ * worker as they are). Says why it could not, and returns false then. */
+async function loadSitePath(path, take) {
   try {
     setStatus('reading', { name: path });
     const name = path.split('/').pop() || path;
     const text = await registeredFile(path);
-    if (text !== null) await loadPreviousStage({ text }, name, verify);
+    if (text !== null) await take({ text }, name);
     else if (FROM_FILES) throw Object.assign(new Error('file'), { fromFiles: true, url: path });
-    else await loadPreviousStage({ bytes: await fetchSameOrigin(path, true) }, name, verify);
+    else await take({ bytes: await fetchSameOrigin(path, true) }, name);
     return true;
   } catch (e) {
     if (e.fromFiles) setStatus('url_from_files', { url: path });
@@ -297,20 +296,15 @@ async function loadPreviousUrl(path, verify = true) {
   }
 }
 
-async function loadBundleUrl(path) {
-  try {
-    setStatus('reading', { name: path });
-    const name = path.split('/').pop() || path;
-    // Served, the file's bytes go to the worker as they are; from files, an example's text.
-    const text = await registeredFile(path);
-    if (text !== null) await routeText(text, name);
-    else if (FROM_FILES) throw Object.assign(new Error('file'), { fromFiles: true, url: path });
-    else await routeBytes(await fetchSameOrigin(path, true), name);
-  } catch (e) {
-    if (e.fromFiles) setStatus('url_from_files', { url: path });
-    else if (e.refused) setStatus('url_refused', { url: path });
-    else setStatus('url_failed', { url: path, status: e.status ?? e.message });
-  }
+/** Loads the previous stage of a chain from this page's own files (`?previous=`, the chain
+ * example); `verify` false when the stage is loaded right after. */
+function loadPreviousUrl(path, verify = true) {
+  return loadSitePath(path, (input, name) => loadPreviousStage(input, name, verify));
+}
+
+/** Loads a bundle (or whatever the file is) from this page's own files. */
+function loadBundleUrl(path) {
+  return loadSitePath(path, (input, name) => (input.text !== undefined ? routeText(input.text, name) : routeBytes(input.bytes, name)));
 }
 
 // ---------- the worker ----------
