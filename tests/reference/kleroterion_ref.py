@@ -1568,9 +1568,10 @@ class Stream:
     """ChaCha20 keystream, key = the stream key, nonce = 12 zero bytes, counter from 0,
     read as little-endian u32 words; a 64-bit draw is lo | hi << 32."""
 
-    def __init__(self, key: bytes):
+    def __init__(self, key: bytes, label: tuple | None = None):
         assert len(key) == 32
         self.key = key
+        self.label = label  # (purpose, index) for the record of picks (section 10.3)
         self.block = 0
         self.words: list = []
         self.pos = 0
@@ -1599,7 +1600,17 @@ def stream_key(seed: bytes, purpose: str, index: int) -> bytes:
 
 
 def stream_for(seed: bytes, purpose: str, index: int) -> Stream:
-    return Stream(stream_key(seed, purpose, index))
+    return Stream(stream_key(seed, purpose, index), (purpose, index))
+
+
+# Section 10.3: while `trace_draw` runs, every pick is appended here.
+_PICKS: list | None = None
+
+
+def _record_pick(stream: str, index: int, value: str, rejected: int, among: int, position: int):
+    if _PICKS is not None:
+        _PICKS.append({"stream": stream, "index": index, "value": value, "rejected": rejected,
+                       "among": among, "position": position})
 
 
 # ---------------------------------------------------------------------------
@@ -1610,11 +1621,16 @@ def uniform(st: Stream, n: int) -> int:
     if not (1 <= n <= U64_MAX):
         raise ValueError("uniform(n) needs 1 <= n < 2^64")
     t = ((-n) % 2**64) % n
+    rejected = 0
     while True:
         x = st.next_u64()
         m = x * n
         if (m & MASK64) >= t:
+            label = getattr(st, "label", None)
+            if label is not None:
+                _record_pick(label[0], label[1], f"{x:016x}", rejected, n, m >> 64)
             return m >> 64
+        rejected += 1
 
 
 class LazyPermutation:
@@ -1794,6 +1810,7 @@ def rfc3797_picks(key: str, n: int, count: int, with_hashes: bool = False):
         h = hashlib.md5(enc_u16(i) + kb + enc_u16(i)).digest()
         v = int.from_bytes(h, "big")
         pos = v % len(remaining)
+        _record_pick("rfc3797", 0, h.hex(), 0, len(remaining), pos)
         picks.append(remaining.pop(pos))
         hashes.append(h)
     return (picks, hashes) if with_hashes else picks
@@ -1969,6 +1986,17 @@ def draw(manifest_json, pool_json, reveal_json) -> dict:
     p.update(r)
     p["transcript"] = t
     return p
+
+
+def trace_draw(manifest_json, pool_json, reveal_json) -> tuple:
+    """A whole draw and its record of picks (section 10.3): (draw(...), picks)."""
+    global _PICKS
+    _PICKS = []
+    try:
+        d = draw(manifest_json, pool_json, reveal_json)
+        return d, _PICKS
+    finally:
+        _PICKS = None
 
 
 def private_openings(M: dict, recs: list, openings) -> dict:

@@ -870,12 +870,13 @@ def gen_sampling() -> dict:
 def draw_entry(name, m, pool, reveal, private_openings=None):
     """A draw of draws.json. For a sealed pool, `private_openings` are every record's openings in
     pool order (the organiser's), and the entry gives them with the bundle's `openings`."""
-    d = k.draw(m, pool, reveal)
+    d, picks = k.trace_draw(m, pool, reveal)
     recs = d["recs"]
     inter = {"pool_root": d["M"]["pool_root"].hex(), "leaves": [k.leaf_hash(r).hex() for r in recs]}
     for key in ("allocation", "attempt", "lottery_index", "rfc3797_key"):
         if key in d["info"]:
             inter[key] = d["info"][key]
+    inter["picks"] = picks
     entry = {"name": name, "manifest": m, "pool": pool, "reveal": reveal, "commitment": d["commitment"].hex(),
              "seed": d["seed"].hex(), "selected": [recs[i][0] for i in d["selected"]],
              "alternates": [recs[i][0] for i in d["alternates"]], "transcript": d["transcript"].hex(),
@@ -1131,7 +1132,7 @@ def gen_draws() -> dict:
         "Whole draws (SPEC sections 9-11). " + SECRET_RULE + ". Each draw: the manifest, pool and reveal as JSON "
         "(section 14; every pool is valid under its manifest's min_cell, section 5.2), the "
         "commitment, seed, selected and alternates (as tickets, in order) and transcript; intermediate values "
-        "for debugging. failures: inputs for which every implementation MUST report DrawFailed. "
+        "for debugging, among them picks: the record of picks of section 10.3, in draw order. failures: inputs for which every implementation MUST report DrawFailed. "
         "replacements (section 10.2): for a draw above and a dropped list, one replacement (ticket or null) "
         "per dropped ticket, the resulting panel (tickets in panel order; a seat left empty is removed from "
         "the list), broken_quotas (the quotas this panel breaks, one text per broken bound in feature order "

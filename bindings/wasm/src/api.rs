@@ -13,6 +13,7 @@ use kleroterion::sampling::uniform as core_uniform;
 use kleroterion::seal::{Opening, OpeningsFile};
 use kleroterion::stream::{Stream, stream_key as core_stream_key};
 use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display};
+use kleroterion::trace::{Pick, Picked};
 use kleroterion::verify::{QuotaRow, QuotaTable, Summary};
 use kleroterion::{
     Bundle, ChainReport, Digest, Feature, Manifest, Method, Published, PublishedLottery, Receipt,
@@ -728,6 +729,21 @@ pub struct TicketAnswer {
     pub features: Vec<(String, String)>,
 }
 
+/// The draw pick by pick, as [`ParsedBundle::picks`] gives it.
+#[derive(Debug, Serialize)]
+struct PicksView<'a> {
+    seed: String,
+    picks: Vec<PickView<'a>>,
+}
+
+/// One pick and the ticket it designates.
+#[derive(Debug, Serialize)]
+struct PickView<'a> {
+    #[serde(flatten)]
+    pick: &'a Pick,
+    ticket: Option<String>,
+}
+
 impl ParsedBundle {
     /// Reads a bundle's text; never fails (a text that is not a bundle gives the report whose
     /// `format` step failed, and an error for every view).
@@ -820,6 +836,29 @@ impl ParsedBundle {
     /// [`selection_probabilities`] of the parsed bundle.
     pub fn selection_probabilities(&self) -> ApiResult<String> {
         probabilities_of(self.bundle()?)
+    }
+
+    /// The draw pick by pick (SPEC.md section 10.3), for a printed record: `{seed, picks}`, each
+    /// pick with the ticket it designates (a person's, or null for a panel of a portfolio).
+    /// Show it only for a bundle that verifies: it draws again without verifying.
+    pub fn picks(&self) -> ApiResult<String> {
+        let b = self.bundle()?;
+        let trace = kleroterion::trace::trace_bundle(b)?;
+        let picks = trace
+            .picks
+            .iter()
+            .map(|p| PickView {
+                ticket: match p.picked {
+                    Picked::Person(i) => b.pool.get(i as usize).map(|r| shown(&r.ticket)),
+                    Picked::Panel(_) => None,
+                },
+                pick: p,
+            })
+            .collect();
+        to_json(&PicksView {
+            seed: b.seed.to_hex(),
+            picks,
+        })
     }
 
     /// [`check_receipt`] against the parsed bundle.

@@ -254,6 +254,13 @@ impl ParsedBundle {
         self.0.check_receipt(receipt_json)
     }
 
+    /// The draw pick by pick (SPEC.md section 10.3): `{seed, picks}`; each pick is `{stream,
+    /// index, value, rejected, among, position, picked: {kind, index}, ticket}`. Draws again
+    /// without verifying: call it once the bundle verified.
+    pub fn picks(&self) -> JsResult<String> {
+        js(self.0.picks())
+    }
+
     /// Where a ticket code is in this draw, without a receipt: `{ticket, in_pool, outcome,
     /// sealed, features}` (outcome as in [`check_receipt`], null when the pool does not hold
     /// the ticket; features as `[feature, value]` pairs, empty when sealed and not opened).

@@ -356,3 +356,40 @@ describe('plain words, outside links, dates in Paris time, the printed report', 
     await page.close();
   });
 });
+
+describe('the draw pick by pick, for the printed report', () => {
+  for (const lang of ['en', 'fr']) {
+    test(`${lang}: the seed, then each pick's random value, position and ticket, recomputed here`, async () => {
+      const page = await openPage(lang);
+      await openExample(page, 'stratified');
+      await page.waitForSelector('details[data-list="picks"] tbody tr', { state: 'attached' });
+      const text = example('stratified.json');
+      const bundle = JSON.parse(text);
+      const shown = await page.evaluate(() => {
+        const box = document.querySelector('details[data-list="picks"]');
+        return {
+          seed: box.querySelector('.mono.break').textContent,
+          rows: [...box.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent)),
+        };
+      });
+      assert.equal(shown.seed, bundle.seed);
+      // Stratified: one pick per seat, then one per alternate, in the published order.
+      const tickets = shown.rows.map((r) => r[5]);
+      assert.deepEqual(tickets, [...bundle.result.selected, ...bundle.result.alternates]);
+      for (const [n, stream, value, among, position] of shown.rows) {
+        // SPEC.md section 8: the position is the high 64 bits of value × among.
+        const count = BigInt(among.replace(/\D/g, ''));
+        assert.equal(BigInt(position), (BigInt(`0x${value}`) * count) >> 64n, `pick ${n}`);
+        assert.match(stream, lang === 'fr' ? /^(strate \d+|suppléants)$/ : /^(stratum \d+|alternates)$/);
+      }
+      // The printed report shows it (the print style hides forms, not the lists).
+      await page.emulateMedia({ media: 'print' });
+      assert.notEqual(await page.evaluate(() => getComputedStyle(document.getElementById('lists')).display), 'none');
+      await page.emulateMedia({ media: 'screen' });
+      await page.click('details[data-list="picks"] summary');
+      await noAxeViolations(page, 'opening the picks');
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+  }
+});

@@ -132,6 +132,16 @@ test('draws: whole draws verify, failures fail, replacements match', () => {
     assert.deepEqual(b.result.selected, c.selected, c.name);
     assert.deepEqual(b.result.alternates, c.alternates, c.name);
     assert.equal(b.transcript, c.transcript, c.name);
+    // The draw pick by pick (SPEC.md section 10.3): the reference implementation's record.
+    const parsed = new k.ParsedBundle(text);
+    const { seed, picks } = JSON.parse(parsed.picks());
+    parsed.free();
+    assert.equal(seed, c.seed, c.name);
+    const fields = ({ stream, index, value, rejected, among, position }) => ({ stream, index, value, rejected, among, position });
+    assert.deepEqual(picks.map(fields), c.intermediate.picks, c.name);
+    const byPick = picks.filter((p) => p.picked.kind === 'person').map((p) => p.ticket);
+    if (c.manifest.method.name === 'lottery') assert.deepEqual(byPick, c.alternates, c.name);
+    else if (c.manifest.method.name !== 'greedy') assert.deepEqual(byPick, [...c.selected, ...c.alternates], c.name);
     const report = JSON.parse(k.verify(text));
     assert.equal(report.valid, true, `${c.name}: ${report.error}`);
     assert.equal(report.verdict, 'valid_if', c.name);

@@ -47,6 +47,9 @@ const state = {
   // selected: [{ticket, values}], alternates}; in a sealed pool, the values the bundle opens.
   members: null,
   receiptAnswer: null,
+  // The draw pick by pick ({seed, picks}, SPEC.md section 10.3), asked for once the loaded
+  // bundle verified; null until then.
+  picks: null,
   lastStatus: null,
   // The published facts as last read from the form: {ok, json, facts} or {ok: false, field,
   // kind, message}.
@@ -477,11 +480,25 @@ async function verifyBundle({ bytes, text }, name) {
   state.parent = r.parent ? JSON.parse(r.parent) : null;
   state.receiptAnswer = null;
   state.ticketAnswer = null;
+  state.picks = null;
   applyVerified(r);
   setProgress(null);
   loadedStatus(name, r.ms);
   renderAll();
   $('verdict').focus({ preventScroll: false });
+  loadPicks();
+}
+
+/** Asks the worker for the draw pick by pick once the verdict is on screen: it draws again,
+ * so it is only shown for a bundle that verified. */
+async function loadPicks() {
+  if (!state.report?.valid) return;
+  try {
+    state.picks = JSON.parse(await ask('picks'));
+  } catch {
+    state.picks = null;
+  }
+  renderLists();
 }
 
 /** The status line after a verification: the time only when the bundle passed. */
@@ -1566,6 +1583,42 @@ function renderLists() {
   box.append(
     list('list_selected', m?.selected ?? bare(s.selected), 'selected'),
     list('list_alternates', m?.alternates ?? bare(s.alternates_list), 'alternates'));
+  if (state.picks && state.report?.valid) box.append(picksList(state.picks, s));
+}
+
+/** The stream of a pick in words: a stratum by its value, a greedy attempt by its number. */
+function pickStream(p, s) {
+  if (p.stream === 'stratum') return t('picks_stream_stratum', { number: p.index + 1 });
+  if (p.stream === 'panel' && s.method === 'greedy') return t('picks_stream_attempt', { number: p.index + 1 });
+  return t(`picks_stream_${p.stream}`);
+}
+
+/** The draw pick by pick, in the style of RFC 3797's published records: the seed, then each
+ * pick with its random value, how many it chose among, the position drawn and the ticket. */
+function picksList({ seed, picks }, s) {
+  const title = t('list_picks', { n: picks.length });
+  const chosen = (p) => (p.picked.kind === 'panel'
+    ? t('picks_panel', { number: p.picked.index + 1, m: p.among })
+    : p.ticket ?? '');
+  const rejected = picks.reduce((n, p) => n + p.rejected, 0);
+  return el('details', { class: 'ticket-list', 'data-list': 'picks' },
+    el('summary', { text: title }),
+    el('p', { class: 'hint small', text: t('picks_intro') }),
+    el('p', {}, el('strong', { text: `${t('picks_seed')}${colon()}` }), ' ', el('span', { class: 'mono break', text: seed })),
+    rejected ? el('p', { class: 'hint small', text: t('picks_rejected', { n: rejected }) }) : null,
+    el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': title },
+      el('table', { class: 'members picks', 'data-list': 'picks' },
+        el('caption', { class: 'visually-hidden', text: title }),
+        el('thead', {}, el('tr', {},
+          ['picks_col_number', 'picks_col_stream', 'picks_col_value', 'picks_col_among', 'picks_col_position', 'picks_col_chosen']
+            .map((k) => el('th', { scope: 'col', text: t(k) })))),
+        el('tbody', {}, picks.map((p, i) => el('tr', { 'data-pick': String(i + 1) },
+          el('td', { class: 'num', text: String(i + 1) }),
+          el('td', { text: pickStream(p, s) }),
+          el('td', { class: 'mono', text: p.value }),
+          el('td', { class: 'num', text: new Intl.NumberFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB').format(p.among) }),
+          el('td', { class: 'num', text: String(p.position) }),
+          el('th', { scope: 'row', class: 'mono', text: chosen(p) })))))));
 }
 
 /** A table of people in order: number, ticket, then one column per feature. */

@@ -154,6 +154,11 @@ const ops = {
   ticket({ code }) {
     return parsed.find_ticket(code);
   },
+
+  /** The draw pick by pick (SPEC.md section 10.3), asked for once the bundle verified. */
+  picks() {
+    return parsed.picks();
+  },
 };
 
 self.onmessage = (e) => {

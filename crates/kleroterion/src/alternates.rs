@@ -6,6 +6,7 @@ use crate::digest::Digest;
 use crate::model::ResolvedPool;
 use crate::sampling::Permutation;
 use crate::stream::{Purpose, Stream};
+use crate::trace::{Log, Picked};
 
 /// The lazily shuffled candidates for alternates and replacements.
 #[derive(Debug)]
@@ -51,16 +52,33 @@ impl ReplacementOrder {
 
     /// The `i`-th person of the order (0-based), drawing further as needed.
     pub fn get(&mut self, i: usize) -> Option<u32> {
+        self.get_logged(i, &mut Log::off())
+    }
+
+    fn get_logged(&mut self, i: usize, log: &mut Log) -> Option<u32> {
         while self.produced.len() <= i {
-            let next = self.perm.next(&mut self.stream)?;
-            self.produced.push(self.candidates[next as usize]);
+            let (next, draw) = self.perm.next_draw(&mut self.stream)?;
+            let person = self.candidates[next as usize];
+            log.draw(
+                Purpose::Alternates.as_str(),
+                0,
+                draw,
+                Picked::Person(person),
+            );
+            self.produced.push(person);
         }
         self.produced.get(i).copied()
     }
 
     /// The first `a` people of the order (fewer when there are fewer candidates).
     pub fn first(&mut self, a: u32) -> Vec<u32> {
-        (0..a as usize).map_while(|i| self.get(i)).collect()
+        self.first_logged(a, &mut Log::off())
+    }
+
+    pub(crate) fn first_logged(&mut self, a: u32, log: &mut Log) -> Vec<u32> {
+        (0..a as usize)
+            .map_while(|i| self.get_logged(i, log))
+            .collect()
     }
 
     /// The number of candidates.

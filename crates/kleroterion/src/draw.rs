@@ -11,11 +11,12 @@ use crate::encoding::{Encoder, SPEC_VERSION, tagged_hash};
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, Method};
 use crate::merkle::{MerkleTree, pool_root};
-use crate::methods::{draw_panel, lottery::check_portfolio};
+use crate::methods::{draw_panel_logged, lottery::check_portfolio};
 use crate::model::{Record, ResolvedPool};
 use crate::receipt::Receipt;
 use crate::reveal::Reveal;
 use crate::seal::Opening;
+use crate::trace::Log;
 
 /// The format tag of a bundle.
 pub const BUNDLE_FORMAT: &str = "kleroterion-bundle";
@@ -270,11 +271,22 @@ pub fn compute_outcome(
     seed: &Digest,
     reveal: &Reveal,
 ) -> Result<Outcome> {
-    let panel = draw_panel(manifest, pool, seed, reveal)?;
+    outcome_logged(manifest, pool, seed, reveal, &mut Log::off())
+}
+
+/// [`compute_outcome`], recording every pick in `log` ([`crate::trace`]).
+pub(crate) fn outcome_logged(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    reveal: &Reveal,
+    log: &mut Log,
+) -> Result<Outcome> {
+    let panel = draw_panel_logged(manifest, pool, seed, reveal, log)?;
     let alternates = match panel.alternates {
         Some(a) => a,
         None => ReplacementOrder::new(pool, &panel.selected, manifest.household_rule, seed)
-            .first(manifest.alternates),
+            .first_logged(manifest.alternates, log),
     };
     Ok(Outcome {
         selected: panel.selected,

@@ -33,6 +33,7 @@ pub mod stream;
 pub mod text;
 pub mod tickets;
 pub mod time;
+pub mod trace;
 mod unicode_assigned;
 pub mod verify;
 

@@ -9,15 +9,44 @@ use crate::stream::Stream;
 ///
 /// `n` must be at least 1; `uniform(s, 0)` returns 0 without consuming anything.
 pub fn uniform(s: &mut Stream, n: u64) -> u64 {
+    uniform_draw(s, n).value
+}
+
+/// One uniform integer as [`uniform`] draws it, with the 64-bit draw that gave it: what a
+/// published trace of the draw shows for each pick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Draw {
+    /// The 64-bit draw accepted (0 when `range` is 0 and nothing was drawn).
+    pub word: u64,
+    /// How many earlier draws were rejected for this integer.
+    pub rejected: u32,
+    /// `n`: the integer is in `[0, n)`.
+    pub range: u64,
+    /// The integer: the high 64 bits of `word × n`.
+    pub value: u64,
+}
+
+/// [`uniform`], returning the draw behind the integer.
+pub fn uniform_draw(s: &mut Stream, n: u64) -> Draw {
+    let mut out = Draw {
+        word: 0,
+        rejected: 0,
+        range: n,
+        value: 0,
+    };
     if n == 0 {
-        return 0;
+        return out;
     }
     let threshold = n.wrapping_neg() % n;
     loop {
-        let m = u128::from(s.next_u64()) * u128::from(n);
+        let word = s.next_u64();
+        let m = u128::from(word) * u128::from(n);
         if (m as u64) >= threshold {
-            return (m >> 64) as u64;
+            out.word = word;
+            out.value = (m >> 64) as u64;
+            return out;
         }
+        out.rejected += 1;
     }
 }
 
@@ -54,16 +83,22 @@ impl Permutation {
 
     /// The next element, or `None` once all `n` were produced.
     pub fn next(&mut self, s: &mut Stream) -> Option<u32> {
+        self.next_draw(s).map(|(x, _)| x)
+    }
+
+    /// The next element with the draw that chose it among the `remaining()` positions.
+    pub fn next_draw(&mut self, s: &mut Stream) -> Option<(u32, Draw)> {
         if self.i >= self.n {
             return None;
         }
         let i = self.i;
-        let j = i + uniform(s, u64::from(self.n - i)) as u32;
+        let draw = uniform_draw(s, u64::from(self.n - i));
+        let j = i + draw.value as u32;
         let at_i = self.swapped.get(&i).copied().unwrap_or(i);
         let at_j = self.swapped.get(&j).copied().unwrap_or(j);
         self.swapped.insert(j, at_i);
         self.swapped.remove(&i);
         self.i += 1;
-        Some(at_j)
+        Some((at_j, draw))
     }
 }

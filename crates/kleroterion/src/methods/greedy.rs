@@ -8,8 +8,9 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::model::ResolvedPool;
-use crate::sampling::uniform;
+use crate::sampling::uniform_draw;
 use crate::stream::{Purpose, Stream};
+use crate::trace::{Log, Picked};
 
 /// Runs attempts until one succeeds; returns the panel and the successful attempt number.
 pub fn draw(
@@ -18,9 +19,20 @@ pub fn draw(
     seed: &Digest,
     max_attempts: u32,
 ) -> Result<(Vec<u32>, u32)> {
+    draw_logged(manifest, pool, seed, max_attempts, &mut Log::off())
+}
+
+/// [`draw`], recording every pick of every attempt in `log`.
+pub(crate) fn draw_logged(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    max_attempts: u32,
+    log: &mut Log,
+) -> Result<(Vec<u32>, u32)> {
     for a in 0..max_attempts {
         let mut stream = Stream::new(seed, Purpose::Panel, a);
-        if let Some(panel) = attempt(manifest, pool, &mut stream) {
+        if let Some(panel) = attempt(manifest, pool, (&mut stream, a), log) {
             return Ok((panel, a));
         }
     }
@@ -54,7 +66,12 @@ fn ratio(min: u32, sel: u32, rem: u32) -> (i64, i64) {
     (i64::from(min) - i64::from(sel), i64::from(rem))
 }
 
-fn attempt(manifest: &Manifest, pool: &ResolvedPool, stream: &mut Stream) -> Option<Vec<u32>> {
+fn attempt(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    (stream, a): (&mut Stream, u32),
+    log: &mut Log,
+) -> Option<Vec<u32>> {
     let features = &manifest.features;
     let n = pool.len();
     let mut st = State {
@@ -105,10 +122,11 @@ fn attempt(manifest: &Manifest, pool: &ResolvedPool, stream: &mut Stream) -> Opt
             }
         }
         let (f, v, _) = best?;
-        let j = uniform(stream, u64::from(st.rem[f][v]));
+        let d = uniform_draw(stream, u64::from(st.rem[f][v]));
         let p = (0..n)
             .filter(|&i| st.available[i] && pool.value(i, f) as usize == v)
-            .nth(j as usize)?;
+            .nth(d.value as usize)?;
+        log.draw(Purpose::Panel.as_str(), a, d, Picked::Person(p as u32));
         selected.push(p as u32);
         st.remove(p);
         for (g, &w) in pool.row(p).iter().enumerate() {

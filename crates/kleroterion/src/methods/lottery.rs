@@ -7,15 +7,26 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::model::{Feature, ResolvedPool};
 use crate::quotas::{broken_quotas, shared_household};
-use crate::sampling::uniform;
+use crate::sampling::uniform_draw;
 use crate::stream::{Purpose, Stream};
+use crate::trace::{Log, Picked};
 
 /// Draws the panel index `j = uniform(M)` and returns `(j, panel j)`.
 pub fn draw(portfolio: &[Vec<u32>], seed: &Digest) -> (usize, Vec<u32>) {
-    let j = uniform(
+    draw_logged(portfolio, seed, &mut Log::off())
+}
+
+pub(crate) fn draw_logged(
+    portfolio: &[Vec<u32>],
+    seed: &Digest,
+    log: &mut Log,
+) -> (usize, Vec<u32>) {
+    let d = uniform_draw(
         &mut Stream::new(seed, Purpose::Panel, 0),
         portfolio.len() as u64,
-    ) as usize;
+    );
+    let j = d.value as usize;
+    log.draw(Purpose::Panel.as_str(), 0, d, Picked::Panel(d.value as u32));
     (j, portfolio.get(j).cloned().unwrap_or_default())
 }
 

@@ -12,8 +12,9 @@ use crate::error::Result;
 use crate::manifest::{Manifest, Method};
 use crate::model::ResolvedPool;
 use crate::reveal::Reveal;
-use crate::sampling::sample;
+use crate::sampling::Permutation;
 use crate::stream::{Purpose, Stream};
+use crate::trace::{Log, Picked};
 
 /// The panel, in draw order, and for `rfc3797` the alternates (which that method draws in
 /// the same sequence).
@@ -32,23 +33,41 @@ pub fn draw_panel(
     seed: &Digest,
     reveal: &Reveal,
 ) -> Result<Panel> {
+    draw_panel_logged(manifest, pool, seed, reveal, &mut Log::off())
+}
+
+/// [`draw_panel`], recording every pick in `log`.
+pub(crate) fn draw_panel_logged(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    reveal: &Reveal,
+    log: &mut Log,
+) -> Result<Panel> {
     let k = manifest.panel_size;
     let n = manifest.pool.count;
     let selected = match &manifest.method {
-        Method::Uniform => sample(&mut Stream::new(seed, Purpose::Panel, 0), n, k),
+        Method::Uniform => {
+            let mut stream = Stream::new(seed, Purpose::Panel, 0);
+            sample_logged(&mut stream, n, k, |x| x, log, (Purpose::Panel, 0))
+        }
         Method::Stratified {
             feature,
             allocation,
-        } => stratified::draw(manifest, pool, seed, feature, allocation)?,
-        Method::Greedy { max_attempts } => greedy::draw(manifest, pool, seed, *max_attempts)?.0,
-        Method::Lottery { portfolio } => lottery::draw(portfolio, seed).1,
+        } => stratified::draw_logged(manifest, pool, seed, feature, allocation, log)?,
+        Method::Greedy { max_attempts } => {
+            greedy::draw_logged(manifest, pool, seed, *max_attempts, log)?.0
+        }
+        Method::Lottery { portfolio } => lottery::draw_logged(portfolio, seed, log).1,
         Method::Rfc3797 => {
             let total = k + manifest.alternates.min(n - k);
-            let picks = rfc3797::picks(&reveal.rfc3797_key(), n, total)?;
+            let picks = rfc3797::picks_detailed(&reveal.rfc3797_key(), n, total)?;
+            picks.iter().for_each(|p| log.md5(p));
             let (sel, alt) = picks.split_at(k as usize);
+            let indices = |ps: &[rfc3797::Pick]| ps.iter().map(|p| p.index).collect();
             return Ok(Panel {
-                selected: sel.to_vec(),
-                alternates: Some(alt.to_vec()),
+                selected: indices(sel),
+                alternates: Some(indices(alt)),
             });
         }
     };
@@ -56,4 +75,25 @@ pub fn draw_panel(
         selected,
         alternates: None,
     })
+}
+
+/// [`crate::sampling::sample`] of `k` among `n`, each position mapped to a pool index by
+/// `person`, recording every pick under the stream `(purpose, index)`.
+fn sample_logged(
+    stream: &mut Stream,
+    n: u32,
+    k: u32,
+    person: impl Fn(u32) -> u32,
+    log: &mut Log,
+    (purpose, index): (Purpose, u32),
+) -> Vec<u32> {
+    let mut perm = Permutation::new(n);
+    (0..k.min(n))
+        .filter_map(|_| {
+            let (x, draw) = perm.next_draw(stream)?;
+            let p = person(x);
+            log.draw(purpose.as_str(), index, draw, Picked::Person(p));
+            Some(p)
+        })
+        .collect()
 }

@@ -8,8 +8,8 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::{Allocation, Manifest};
 use crate::model::ResolvedPool;
-use crate::sampling::sample;
 use crate::stream::{Purpose, Stream};
+use crate::trace::Log;
 
 /// Seats per stratum for stratum sizes `sizes` and `k` seats.
 pub fn allocate(
@@ -118,6 +118,18 @@ pub fn draw(
     feature: &str,
     allocation: &Allocation,
 ) -> Result<Vec<u32>> {
+    draw_logged(manifest, pool, seed, feature, allocation, &mut Log::off())
+}
+
+/// [`draw`], recording every pick in `log`.
+pub(crate) fn draw_logged(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    feature: &str,
+    allocation: &Allocation,
+    log: &mut Log,
+) -> Result<Vec<u32>> {
     let (f, feat) = manifest
         .features
         .iter()
@@ -137,11 +149,14 @@ pub fn draw(
             continue;
         }
         let mut stream = Stream::new(seed, Purpose::Stratum, s as u32);
-        selected.extend(
-            sample(&mut stream, m.len() as u32, a)
-                .into_iter()
-                .map(|i| m[i as usize]),
-        );
+        selected.extend(super::sample_logged(
+            &mut stream,
+            m.len() as u32,
+            a,
+            |i| m[i as usize],
+            log,
+            (Purpose::Stratum, s as u32),
+        ));
     }
     Ok(selected)
 }
