@@ -19,11 +19,14 @@ import {
   chainExample, recountResponses, notInvitedChain, stepStatusesOf, verifyWithFacts, openPageAt,
 } from './support.mjs';
 
-/** The page's own texts (i18n.js), to compare what it shows with what it means to say. */
+/** The page's own texts (i18n.js) and its French for the core's (core-text.js), to compare
+ * what it shows with what it means to say. */
 const sandbox = { Intl };
 sandbox.globalThis = sandbox;
 runInNewContext(readFileSync(join(WWW, 'i18n.js'), 'utf8'), sandbox);
+runInNewContext(readFileSync(join(WWW, 'core-text.js'), 'utf8'), sandbox);
 const { MESSAGES } = sandbox.KleroterionI18n;
+const coreText = (text, lang) => sandbox.KleroterionCoreText.translate(text, lang).text;
 
 let server;
 let context;
@@ -219,7 +222,7 @@ describe('linked stages', () => {
       assert.ok((await v.locator('.verdict-head').textContent()).endsWith(M.verdict_invalid({ step: M.step_links })));
       assert.equal(await v.locator('.failure').getAttribute('data-kind'), 'NotInvited');
       const failure = await v.locator('.failure').textContent();
-      assert.ok(failure.includes(M.kind_NotInvited) && failure.includes(report.report.error), failure);
+      assert.ok(failure.includes(M.kind_NotInvited) && failure.includes(coreText(report.report.error, lang)), failure);
       const statuses = await stepStatusesOf(page, '#steps');
       const at = STEPS.indexOf('links');
       STEPS.forEach((s, i) => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, loadWasm, example, ARTIFACTS, WWW, hasExample, STEPS, noAxeViolations, findTicket } from './support.mjs';
+import { serve, launch, loadWasm, example, ARTIFACTS, WWW, VECTORS, hasExample, STEPS, noAxeViolations, findTicket, auditEveryAction } from './support.mjs';
 
 // axe-core (package-lock.json), evaluated in the page through the driver, which the page's
 // CSP does not govern.
@@ -42,7 +42,7 @@ async function openPage(lang, width = 'desktop', query = '') {
   await page.goto(`${server.url}/?lang=${lang}${query}`);
   await page.waitForSelector('body[data-ready="true"]');
   page.errors = errors;
-  return page;
+  return auditEveryAction(page);
 }
 
 async function openExample(page, id) {
@@ -114,7 +114,7 @@ describe('find my ticket', () => {
           items: [...d.querySelectorAll('tbody tr')].map((tr) => tr.querySelector('th').textContent),
           values: [...d.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td:not(.num)')].map((td) => td.textContent)),
         })));
-        assert.deepEqual(lists.map((l) => [l.id, l.open]), [['selected', false], ['alternates', false]]);
+        assert.deepEqual(lists.map((l) => [l.id, l.open]), [['selected', false], ['alternates', false], ['picks', false]]);
         assert.deepEqual(lists[0].items, s.selected);
         assert.deepEqual(lists[1].items, s.alternates_list);
         // Each person with the values the pool publishes for them, one column per feature.
@@ -275,6 +275,54 @@ describe('outside cross-checks and first screens', () => {
   });
 });
 
+describe('keyboard: the whole page', () => {
+  for (const lang of ['en', 'fr']) {
+    test(`${lang}: one Tab stop per action, each with its focus ring on what it acts on`, async () => {
+      const page = await openPage(lang);
+      await openExample(page, 'chain');
+      await page.waitForFunction(() => document.body.dataset.busy !== 'true');
+      await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+      // Round the whole cycle of stops, from the verdict (focused after a verification) back to it.
+      const stops = [];
+      let outside = 0;
+      for (let i = 0; i < 400; i++) {
+        await page.keyboard.press('Tab');
+        const stop = await page.evaluate(() => {
+          const e = document.activeElement;
+          if (!e || e === document.body) return null;
+          const ring = (x) => x && getComputedStyle(x).outlineStyle !== 'none';
+          const hidden = e.classList.contains('visually-hidden');
+          const label = e.id ? document.querySelector(`label[for="${e.id}"]`) : null;
+          const key = e.id || `${e.tagName}.${e.className}:${[...document.querySelectorAll(e.tagName)].indexOf(e)}`;
+          return { key, tag: e.tagName, hidden, visible: e.checkVisibility(), ring: ring(e), labelRing: ring(label), labelVisible: Boolean(label?.checkVisibility()) };
+        });
+        if (!stop) {
+          // Past the last stop, the focus leaves the page once before it comes back.
+          outside += 1;
+          if (outside > 2) break;
+          continue;
+        }
+        if (stops.some((x) => x.key === stop.key)) break;
+        stops.push(stop);
+      }
+      assert.ok(stops.length > 20, `${stops.length} stops`);
+      assert.ok(!stops.some((x) => x.key === 'bundle-file'), 'the bundle input is not a stop of its own: its drop zone is');
+      assert.ok(stops.some((x) => x.key === 'dropzone'));
+      for (const x of stops) {
+        if (x.hidden) {
+          // A file input hidden behind its label-button: the label shows the ring, and is no stop.
+          assert.equal(x.tag, 'INPUT', x.key);
+          assert.ok(x.labelVisible && x.labelRing, `${x.key}: the ring is on its label ${JSON.stringify(x)}`);
+        } else {
+          assert.ok(x.visible && x.ring, `${x.key}: visible, with its ring`);
+        }
+      }
+      assert.ok(!stops.some((x) => x.tag === 'LABEL'), 'no label is a stop');
+      await page.close();
+    });
+  }
+});
+
 describe('the stage-1 bundle in the worker', { skip: !hasExample('montpellier-stage1') }, () => {
   test('read once with a progress bar, the page responsive, then the ticket search answers from the parsed bundle', async () => {
     const page = await openPage('en');
@@ -392,4 +440,94 @@ describe('the draw pick by pick, for the printed report', () => {
       await page.close();
     });
   }
+});
+
+/** Visible texts of the page that read as English: every visible text node outside the
+ * hexadecimal and ticket cells (`.mono`), the bundle's own data (the organiser's titles,
+ * feature and value names) and names quoted from the file, with its English words. */
+async function englishOnPage(page, data) {
+  return page.evaluate((names) => {
+    const words = /\b(the|and|of|is|are|was|were|with|this|that|not|every|from|which|by|has|have|been|its|for|to|in|no|one|or|at|as|an|be|it|on|than|does|did|gives|gave|drawn|checked|selected|published|given|before|after|only|each|must|pool|seed|step|draw)\b/i;
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const e = n.parentElement;
+      if (!e || e.closest('.mono, script, style, .visually-hidden[hidden]') || !e.checkVisibility()) continue;
+      let text = n.textContent;
+      for (const name of names) text = text.split(name).join(' ');
+      // Names quoted from the file: a JSON field in `backquotes`, a text in « guillemets ».
+      text = text.replace(/`[^`]*`/g, ' ').replace(/«[^»]*»/g, ' ');
+      const m = text.match(words);
+      if (m) out.push(`${m[0]}: ${n.textContent.trim().slice(0, 160)}`);
+    }
+    return out;
+  }, data);
+}
+
+/** The organiser's own texts in a bundle: its title, feature and value names, lottery names. */
+function dataOf(text) {
+  const b = JSON.parse(text);
+  const names = [b.manifest.title];
+  for (const f of b.manifest.features ?? []) names.push(f.name, ...f.values.map((v) => v.value));
+  return names.filter(Boolean).sort((x, y) => y.length - x.length);
+}
+
+describe('no English left on the French page', () => {
+  for (const id of ['lottery', 'lottery-sealed', 'stratified', 'greedy', 'montpellier-stage2', 'chain']) {
+    test(`${id}: every visible text after verification, every list and the glossary open`, async () => {
+      const page = await openPage('fr');
+      await page.click(`button[data-example="${id}"]`);
+      await page.waitForSelector('body[data-state="valid"], body[data-state="invalid"]');
+      await page.waitForFunction(() => document.body.dataset.busy !== 'true');
+      await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+      const data = id === 'chain'
+        ? [...dataOf(example('chain-stage1.json')), ...dataOf(example('chain-stage2.json'))]
+        : dataOf(example(`${id}.json`));
+      assert.deepEqual(await englishOnPage(page, data), []);
+      // The one English text is the language switch's own name, "English".
+      assert.equal(await page.locator('[lang="en"]:visible:not(button.lang)').count(), 0, 'nothing shown marked as English');
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
+  }
+});
+
+describe('no English left on the French page of a failed verification', () => {
+  // One bundle of tests/vectors/verify.json for each kind of failure it holds that the bundle
+  // alone shows (no published fact, no replacement record), and every unreadable one, loaded
+  // as a reader would.
+  const cases = [];
+  test('the failed bundles of the vectors', async () => {
+    const v = JSON.parse(await readFile(join(VECTORS, 'verify.json'), 'utf8'));
+    const kinds = new Set();
+    for (const c of v.cases) {
+      const alone = !Object.keys(c.published ?? {}).length && !(c.replacements ?? []).length;
+      // Every unreadable file: each has its own message from the JSON reader.
+      if (c.error_kind && alone && (!kinds.has(c.error_kind) || c.error_kind === 'UnreadableBundle')) {
+        kinds.add(c.error_kind);
+        cases.push(c);
+      }
+    }
+    assert.ok(cases.length >= 20, `${cases.length} kinds`);
+    const page = await openPage('fr');
+    for (const c of cases) {
+      const text = c.bundle_text ?? JSON.stringify(c.bundle);
+      const run = await page.getAttribute('#verdict', 'data-run');
+      const status = await page.textContent('#load-status');
+      await page.setInputFiles('#bundle-file', { name: `${c.name}.json`, mimeType: 'application/json', buffer: Buffer.from(text) });
+      // A file whose format is not a bundle's is refused before any verification: the status
+      // line says what it is.
+      await page.waitForFunction(([r, st]) => (document.getElementById('verdict').dataset.run !== r
+        || document.getElementById('load-status').textContent !== st) && document.body.dataset.busy !== 'true', [run, status]);
+      if (await page.getAttribute('#verdict', 'data-run') !== run) {
+        assert.equal(await page.getAttribute('#verdict', 'data-failed-step'), c.failed_step, c.name);
+      }
+      await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+      const data = c.bundle?.manifest ? dataOf(text) : [];
+      assert.deepEqual(await englishOnPage(page, data), [], c.name);
+      assert.equal(await page.locator('[lang="en"]:visible:not(button.lang)').count(), 0, `${c.name}: nothing shown marked as English`);
+    }
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
 });

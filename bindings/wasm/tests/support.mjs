@@ -226,8 +226,8 @@ const AXE = readFileSync(join(WASM_DIR, 'node_modules', 'axe-core', 'axe.min.js'
 /** Runs axe-core on the whole page and asserts no violation (`after` names the action). */
 export async function noAxeViolations(page, after) {
   if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => (await globalThis.axe.run(document)).violations
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`));
+  const violations = await page.evaluate(async () => (await globalThis.axe.run(document, { preload: false })).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''} ${n.html.slice(0, 160)}`).slice(0, 3).join(' | ')}`));
   assert.deepEqual(violations, [], `axe after ${after}`);
 }
 
@@ -316,6 +316,54 @@ export async function stepStatusesOf(page, list = '#steps') {
 
 /** Opens the page at `url` in `context` and waits until it is ready; `page.errors` collects
  * its uncaught errors and console errors, which every test expects to stay empty. */
+/** The page methods that act on it as a reader would. */
+const ACTIONS = ['click', 'fill', 'setInputFiles', 'selectOption', 'press', 'check', 'uncheck', 'dispatchEvent'];
+
+/** Makes every action on `page` (a click, a fill, a file chosen, a key, a drop...) followed by
+ * an axe-core run that must find no violation, once the page has finished what the action
+ * started (no verification in progress). An action that closes the page or leaves it is not
+ * audited. */
+export function auditEveryAction(page) {
+  for (const name of ACTIONS) {
+    const act = page[name].bind(page);
+    page[name] = async (...args) => {
+      const out = await act(...args);
+      if (name === 'dispatchEvent' && args[1] === 'dragover') return out;
+      await settledAxe(page, `${name}(${JSON.stringify(args[0])})`);
+      return out;
+    };
+  }
+  const press = page.keyboard.press.bind(page.keyboard);
+  page.keyboard.press = async (...args) => {
+    const out = await press(...args);
+    await settledAxe(page, `keyboard.press(${JSON.stringify(args[0])})`);
+    return out;
+  };
+  return page;
+}
+
+async function settledAxe(page, after) {
+  // The page's answer to an action may start a frame later (input events, then the worker):
+  // two animation frames, then no answer pending; an audit during which the page changed
+  // (a new answer drawn) is made again on the settled page.
+  const settled = async () => {
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForFunction(() => document.body?.dataset.state !== 'verifying' && document.body?.dataset.busy !== 'true',
+      null, { timeout: 60_000 });
+    return page.evaluate(() => `${document.getElementById('verdict')?.dataset.run}:${document.body.dataset.busy}`);
+  };
+  try {
+    for (let tries = 0; tries < 3; tries++) {
+      const before = await settled();
+      await noAxeViolations(page, after);
+      if (await page.evaluate(() => `${document.getElementById('verdict')?.dataset.run}:${document.body.dataset.busy}`) === before) return;
+    }
+  } catch (e) {
+    if (page.isClosed()) return;
+    throw e;
+  }
+}
+
 export async function openPageAt(context, url) {
   const page = await context.newPage();
   const errors = [];
@@ -325,6 +373,7 @@ export async function openPageAt(context, url) {
   });
   await page.goto(url);
   await page.waitForSelector('body[data-ready="true"]');
+  await noAxeViolations(page, 'opening');
   page.errors = errors;
-  return page;
+  return auditEveryAction(page);
 }

@@ -338,10 +338,13 @@ async function startWorker(module) {
     pending.delete(id);
     if (error) p.reject(Object.assign(new Error(error.message), { name: error.name }));
     else p.resolve(result);
+    // After what awaited the answer has drawn it (or asked the worker again).
+    setTimeout(markBusy, 0);
   };
   w.onerror = (e) => {
     for (const p of pending.values()) p.reject(new Error(e.message || 'worker error'));
     pending.clear();
+    setTimeout(markBusy, 0);
   };
   worker = w;
   await ask('init', { module });
@@ -352,8 +355,14 @@ function ask(op, payload = {}, onProgress = null, transfer = []) {
   const id = ++nextId;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject, onProgress });
+    markBusy();
     worker.postMessage({ id, op, ...payload }, transfer);
   });
+}
+
+/** `data-busy` on the body while the worker has work whose answer is not yet on screen. */
+function markBusy() {
+  document.body.dataset.busy = String(pending.size > 0);
 }
 
 /** The steps of reading a bundle, in order, for the progress bar. */
@@ -694,7 +703,7 @@ function renderFacts() {
     box.replaceChildren();
     $(input).setAttribute('aria-invalid', String(bad));
     if (bad) {
-      box.append(el('span', { text: t(key) }), el('br'), el('span', { class: 'mono small', lang: 'en', text: f.message }));
+      box.append(el('span', { text: t(key) }), el('br'), coreSpan(f.message, { class: 'mono small' }));
       if (field === 'lotteries' && $('lotteries').value.trim()) $('lotteries-box').open = true;
     }
   }
@@ -954,8 +963,8 @@ function banners(view = stageView()) {
 
 function technical(kind, message) {
   return el('p', { class: 'technical' },
-    el('span', { class: 'label', text: `${t('technical')} — ${kind ?? ''}` }), el('br'),
-    el('span', { class: 'mono', lang: 'en', text: message ?? '' }));
+    el('span', { class: 'label', text: technicalLabel(message, kind) }), el('br'),
+    coreSpan(message, { class: 'mono' }));
 }
 
 /** Labels of the two values a failed step compared. */
@@ -1022,7 +1031,8 @@ function renderByHand(r, view) {
     return byHandItem(item, source, view);
   });
   const h = `${view.prefix}by-hand-h`;
-  return el('section', { class: 'by-hand-box', 'aria-labelledby': h },
+  // The previous stage's box is named as such: both stages may have as many items.
+  return el('section', { class: 'by-hand-box', 'aria-labelledby': view.which === 'previous' ? `previous-stage-h ${h}` : h },
     el(view.heading, { id: h, text: t('by_hand_h', { n: r.by_hand.length }) }),
     el('p', { class: 'hint', text: t('by_hand_hint') }),
     el('ol', { id: `${view.prefix}by-hand`, class: 'by-hand' }, items));
@@ -1031,9 +1041,9 @@ function renderByHand(r, view) {
 function byHandItem(item, source, view) {
   const s = view.summary;
   // The core's own words, for a subject or a source this page cannot describe.
-  let what = item.what;
+  let what = coreSpan(item.what);
   let value = el('span', { class: 'mono break', text: item.value });
-  let record = item.record;
+  let record = coreSpan(item.record);
   let extra = null;
   switch (item.subject) {
     case 'purpose':
@@ -1091,7 +1101,7 @@ function byHandItem(item, source, view) {
       break;
   }
   return el('li', { class: 'by-hand-item', 'data-subject': item.subject },
-    el('p', { class: 'bh-what', text: what }),
+    el('p', { class: 'bh-what' }, what),
     el('dl', { class: 'bh-values' },
       el('div', { class: 'bh-value' }, el('dt', { text: t('bh_value') }), el('dd', {}, value)),
       el('div', { class: 'bh-record' }, el('dt', { text: t('bh_record') }), el('dd', {}, record))),
@@ -1205,9 +1215,10 @@ function renderSteps(view, ol) {
       li.append(el('p', { class: 'note', text: t('time_order_note', { announced: s.announced_at, time: s.earliest_time }) }));
     }
     if (step.detail.length) {
+      const lines = step.detail.map(coreText);
       li.append(el('div', { class: 'core-notes' },
-        state.lang === 'en' ? null : el('p', { class: 'small label', text: t('core_notes') }),
-        el('ul', { class: 'detail', lang: 'en' }, step.detail.map((d) => el('li', { text: d })))));
+        lines.some((l) => l.english) && state.lang !== 'en' ? el('p', { class: 'small label', text: t('core_notes') }) : null,
+        el('ul', { class: 'detail' }, lines.map((l) => el('li', { lang: l.english && state.lang !== 'en' ? 'en' : null, text: l.text })))));
     }
     ol.append(li);
   }
@@ -1302,6 +1313,30 @@ function parisTime(utc) {
 function withParis(text, utc) {
   const paris = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(utc) ? parisTime(utc) : '';
   return paris ? `${text}, ${t('paris_time', { paris })}` : text;
+}
+
+/** A UTC time as the core writes it. */
+const UTC_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z/g;
+
+/** A text of the core in this page's language, its UTC times with Paris time beside them:
+ * `{text, english}`, `english` true when no French for it is known (then shown as the core's
+ * English, marked as such). */
+function coreText(text) {
+  const source = text ?? '';
+  if (state.lang === 'en') return { text: source.replace(UTC_TIME, (utc) => withParis(utc, utc)), english: false };
+  const r = globalThis.KleroterionCoreText.translate(source, state.lang, { paris: (utc) => withParis(`${utc} (UTC)`, utc) });
+  return r.translated && r.complete ? { text: r.text, english: false } : { text: source, english: true };
+}
+
+/** A `span` holding a text of the core (see `coreText`). */
+function coreSpan(text, attrs = {}) {
+  const c = coreText(text);
+  return el('span', { ...attrs, lang: c.english && state.lang !== 'en' ? 'en' : null, text: c.text });
+}
+
+/** The label of a technical message: "(in English)" only when it stays in English. */
+function technicalLabel(text, kind) {
+  return `${t(coreText(text).english && state.lang !== 'en' ? 'technical' : 'technical_plain')} — ${kind ?? ''}`;
 }
 
 /** One randomness source in words, in the page's language. */
@@ -1673,8 +1708,7 @@ function renderReceipt() {
     box.append(
       el('p', { class: 'verdict-head' }, el('span', { class: 'icon', 'aria-hidden': 'true', text: '✘' }), ' ', t('receipt_nomatch')),
       `kind_${a.error_kind}` in MESSAGES.en ? el('p', { text: t(`kind_${a.error_kind}`) }) : null,
-      el('p', { class: 'technical' }, el('span', { class: 'label', text: `${t('technical')} — ${a.error_kind ?? ''}` }), el('br'),
-        el('span', { class: 'mono', text: a.error ?? '' })),
+      technical(a.error_kind, a.error),
     );
     return;
   }
