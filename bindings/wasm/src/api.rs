@@ -755,6 +755,17 @@ impl ParsedBundle {
         Self { bundle }
     }
 
+    /// Reads a bundle from its file's bytes as a browser reads a text file: a leading UTF-8
+    /// byte-order mark is dropped and bytes that are not UTF-8 read as U+FFFD. It spares the
+    /// page a decoding to a JavaScript string and an encoding back.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self::new(text),
+            Err(_) => Self::new(&String::from_utf8_lossy(bytes)),
+        }
+    }
+
     /// The bundle, or the report of its text when it is not one.
     fn stage(&self) -> Stage<'_> {
         match &self.bundle {

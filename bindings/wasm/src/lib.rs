@@ -180,6 +180,12 @@ impl ParsedBundle {
         Self(api::ParsedBundle::new(bundle_json))
     }
 
+    /// Reads a bundle from its file's bytes, as a browser reads a text file (a byte-order mark
+    /// dropped, bytes that are not UTF-8 read as U+FFFD); never throws.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        Self(api::ParsedBundle::from_bytes(bytes))
+    }
+
     /// True when the text was read as a bundle.
     pub fn readable(&self) -> bool {
         self.0.readable()

@@ -36,6 +36,32 @@ test('a parsed bundle gives the same report and views as the text', () => {
   }
 });
 
+test('a bundle read from its bytes is read as a browser reads the text file', () => {
+  const decoder = new TextDecoder();
+  const bom = Uint8Array.of(0xef, 0xbb, 0xbf);
+  for (const id of EXAMPLES) {
+    const text = example(`${id}.json`);
+    const bytes = new TextEncoder().encode(text);
+    const withBom = new Uint8Array([...bom, ...bytes]);
+    for (const b of [bytes, withBom]) {
+      const p = wasm.ParsedBundle.from_bytes(b);
+      const q = new wasm.ParsedBundle(decoder.decode(b));
+      assert.equal(p.verify_with(noFacts(), '[]'), q.verify_with(noFacts(), '[]'), id);
+      assert.equal(p.summary(), q.summary(), id);
+      p.free();
+      q.free();
+    }
+  }
+  // Bytes that are not UTF-8 read as U+FFFD, as TextDecoder reads them.
+  const bad = new Uint8Array([...new TextEncoder().encode('{"format": "kleroterion-bundle", "x": "'), 0xff, 0xfe, ...new TextEncoder().encode('"}')]);
+  const p = wasm.ParsedBundle.from_bytes(bad);
+  const q = new wasm.ParsedBundle(decoder.decode(bad));
+  assert.equal(p.verify_with(noFacts(), '[]'), q.verify_with(noFacts(), '[]'));
+  assert.equal(JSON.parse(p.verify_with(noFacts(), '[]')).valid, false);
+  p.free();
+  q.free();
+});
+
 test('a text that is not a bundle fails at the format step, and its views throw', () => {
   for (const text of ['not json', '{"format": "kleroterion-bundle"}']) {
     const p = new wasm.ParsedBundle(text);

@@ -40,7 +40,7 @@ function verifyNow({ published, replacements, previousPublished }) {
 function read(bytes, text) {
   const data = bytes ? new Uint8Array(bytes) : new TextEncoder().encode(text);
   const sha256 = wasm_bindgen.sha256_hex(data);
-  const p = new wasm_bindgen.ParsedBundle(bytes ? new TextDecoder().decode(data) : text);
+  const p = bytes ? wasm_bindgen.ParsedBundle.from_bytes(data) : new wasm_bindgen.ParsedBundle(text);
   return { sha256, size: data.length, p };
 }
 
@@ -83,7 +83,7 @@ const ops = {
     step('hash');
     progress('parse');
     if (parsed) parsed.free();
-    parsed = new wasm_bindgen.ParsedBundle(bytes ? new TextDecoder().decode(data) : text);
+    parsed = bytes ? wasm_bindgen.ParsedBundle.from_bytes(data) : new wasm_bindgen.ParsedBundle(text);
     try {
       parent = JSON.parse(parsed.parent());
     } catch {
