@@ -30,10 +30,20 @@ impl Digest {
 
     /// Parses 64 hex digits (either case). `field` names the input in the error.
     pub fn from_hex(s: &str, field: &str) -> Result<Self> {
-        let v = from_hex(s, field)?;
-        let arr: [u8; 32] = v.try_into().map_err(|_| Error::InvalidHex {
+        let bad = || Error::InvalidHex {
             field: field.into(),
-        })?;
+        };
+        let b = s.as_bytes();
+        if b.len() != 64 {
+            return Err(bad());
+        }
+        let mut arr = [0u8; 32];
+        for (out, pair) in arr.iter_mut().zip(b.chunks_exact(2)) {
+            *out = match (nibble(pair[0]), nibble(pair[1])) {
+                (Some(h), Some(l)) => (h << 4) | l,
+                _ => return Err(bad()),
+            };
+        }
         Ok(Self(arr))
     }
 }
@@ -58,8 +68,22 @@ impl Serialize for Digest {
 
 impl<'de> Deserialize<'de> for Digest {
     fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Digest::from_hex(&s, "hash").map_err(serde::de::Error::custom)
+        d.deserialize_str(HexVisitor)
+    }
+}
+
+/// Reads a digest from a JSON text without copying it first.
+struct HexVisitor;
+
+impl serde::de::Visitor<'_> for HexVisitor {
+    type Value = Digest;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> core::result::Result<Digest, E> {
+        Digest::from_hex(s, "hash").map_err(E::custom)
     }
 }
 
@@ -83,18 +107,35 @@ pub fn from_hex(s: &str, field: &str) -> Result<Vec<u8>> {
     if !b.len().is_multiple_of(2) {
         return Err(bad());
     }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
     b.chunks_exact(2)
         .map(|p| match (nibble(p[0]), nibble(p[1])) {
             (Some(h), Some(l)) => Ok((h << 4) | l),
             _ => Err(bad()),
         })
         .collect()
+}
+
+/// The value of each byte as a hex digit (either case), or 0xff for a byte that is not one.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xff_u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The value of one hex digit (either case).
+fn nibble(c: u8) -> Option<u8> {
+    let v = HEX_VALUE[usize::from(c)];
+    (v != 0xff).then_some(v)
 }
 
 /// Serde helper for byte strings written as hex.

@@ -61,6 +61,10 @@ pub fn check(text: &str, kind: TextKind, field: impl FnOnce() -> String) -> Resu
 
 /// Why a text breaks SPEC.md section 3, if it does (not generic, so [`check`] stays small at
 /// each of its many call sites).
+/// Why a text with a control character is refused.
+const CONTROL: &str =
+    "contains a control character (tab, newline, escape, C1 control...); remove it";
+
 fn refusal(text: &str, kind: TextKind) -> Option<&'static str> {
     let (lo, hi) = kind.bounds();
     if text.len() < lo {
@@ -68,7 +72,10 @@ fn refusal(text: &str, kind: TextKind) -> Option<&'static str> {
     } else if text.len() > hi {
         Some("is too long for the protocol's limits (section 3 of SPEC.md)")
     } else if text.chars().any(is_control) {
-        Some("contains a control character (tab, newline, escape, C1 control...); remove it")
+        Some(CONTROL)
+    } else if text.is_ascii() {
+        // Printable ASCII is assigned, holds no bidirectional control and is NFC.
+        None
     } else if text.chars().any(is_bidi_control) {
         Some(
             "contains a bidirectional formatting character (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), which can make text display in another order than it is stored; remove it",

@@ -2,12 +2,13 @@
 //! verification page shows, `kleroterion verify` prints and Python's `Bundle.quota_table()`
 //! returns. It checks nothing; the `quotas` step of verification does.
 
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::draw::Bundle;
-use crate::model::{Record, TicketIndex};
+use crate::model::{Feature, Record, TicketIndex};
 use crate::text::{DISPLAY_LIMIT, display};
 
 /// One row of the quota table: a feature value (texts escaped for display).
@@ -73,6 +74,7 @@ impl QuotaTable {
             u32::try_from(n).unwrap_or(u32::MAX)
         };
         let sealed = m.sealed;
+        let pool_counts = (!sealed).then(|| value_counts(&m.features, &bundle.pool));
         let mut rows = Vec::new();
         for (f, feat) in m.features.iter().enumerate() {
             for q in &feat.values {
@@ -83,9 +85,9 @@ impl QuotaTable {
                     min: q.min,
                     max: q.max,
                     panel: on_panel,
-                    pool: (!sealed).then(|| {
-                        count(&mut bundle.pool.iter().map(|r| &r.values[..]), f, &q.value)
-                    }),
+                    pool: pool_counts
+                        .as_ref()
+                        .map(|c| c[f].get(q.value.as_str()).copied().unwrap_or(0)),
                     ok: q.min <= on_panel && on_panel <= q.max,
                 });
             }
@@ -97,6 +99,18 @@ impl QuotaTable {
             unknown_tickets,
         }
     }
+}
+
+/// For each feature, how many records of the pool hold each value, in one pass over the pool.
+fn value_counts<'a>(features: &[Feature], pool: &'a [Record]) -> Vec<BTreeMap<&'a str, u32>> {
+    let mut counts: Vec<BTreeMap<&str, u32>> = features.iter().map(|_| BTreeMap::new()).collect();
+    for r in pool {
+        for (c, v) in counts.iter_mut().zip(&r.values) {
+            let n = c.entry(v.as_str()).or_insert(0);
+            *n = n.saturating_add(1);
+        }
+    }
+    counts
 }
 
 /// A record's values as the bundle shows them: its own, or for a sealed record those of the
