@@ -7,9 +7,14 @@ use std::path::{Path, PathBuf};
 
 use kleroterion_fair::{Feature, Instance, ValueQuota};
 
-/// `tests/data` at the workspace root.
+/// `tests/data` at the workspace root: the first folder above the compiling crate that holds
+/// it (this module is also compiled into `benches/`, one level below the root, not two).
 pub fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data")
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(|dir| dir.join("tests/data"))
+        .find(|dir| dir.join("sortition-algorithms").is_dir())
+        .unwrap_or_else(|| panic!("no tests/data with the fixtures above {}", here.display()))
 }
 
 fn rows(path: &Path) -> Vec<Vec<String>> {
