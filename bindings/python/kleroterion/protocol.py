@@ -1340,6 +1340,39 @@ class Bundle:
         table: PanelQuotaTable = json.loads(self._native.quota_table())
         return table
 
+    def picks(self) -> pd.DataFrame:
+        """The draw pick by pick (SPEC.md section 10.3), in the style of the records RFC 3797
+        draws are published with: one row per pick in draw order, with the stream that gave
+        it (``panel``, ``stratum``, ``alternates`` or ``rfc3797``) and its ``index``, the random
+        ``value`` in hex, how many draws were ``rejected`` before it, how many candidates it
+        chose ``among``, the ``position`` drawn (from 0), and what it designates: ``kind``
+        (``person`` or, for a portfolio, ``panel``), the pool index or panel number in
+        ``picked``, and the person's ``ticket``. It draws again without verifying: read it
+        for a bundle that :func:`verify` accepted. The seed is in ``frame.attrs["seed"]``.
+        """
+        rows = json.loads(self._native.picks_json())
+        tickets = self._native.records().tickets()
+        frame = pd.DataFrame(
+            [
+                {
+                    "stream": p["stream"],
+                    "index": p["index"],
+                    "value": p["value"],
+                    "rejected": p["rejected"],
+                    "among": p["among"],
+                    "position": p["position"],
+                    "kind": p["picked"]["kind"],
+                    "picked": p["picked"]["index"],
+                    "ticket": tickets[p["picked"]["index"]] if p["picked"]["kind"] == "person" else None,
+                }
+                for p in rows
+            ],
+            columns=["stream", "index", "value", "rejected", "among", "position", "kind", "picked", "ticket"],
+        )
+        frame.index.name = "pick"
+        frame.attrs["seed"] = self.seed
+        return frame
+
     def summary(self) -> BundleSummary:
         """A short description of the bundle: title, purpose, method, sizes, committed and
         revealed randomness, result (what ``kleroterion verify`` prints first); it checks

@@ -317,6 +317,13 @@ impl Bundle {
     fn summary(&self) -> PyResult<String> {
         to_json("summary", &Summary::of(&self.bundle))
     }
+
+    /// The draw pick by pick (SPEC.md section 10.3), as a JSON list of the core's
+    /// `trace::Pick`; it draws again without verifying.
+    fn picks_json(&self) -> PyResult<String> {
+        let trace = kleroterion::trace::trace_bundle(&self.bundle).py()?;
+        to_json("picks", &trace.picks)
+    }
 }
 
 /// A random stream (SPEC.md section 7).

@@ -414,3 +414,21 @@ def test_chain_paths() -> None:
             if ours.get(key) != want:
                 differences.append(f"{p['name']}: {key} is {ours.get(key)!r}, the vector says {want!r}")
     assert not differences, "\n".join(differences)
+
+
+def test_the_draw_pick_by_pick() -> None:
+    """The record of picks (SPEC.md section 10.3) is the reference implementation's, and its
+    people are the published panel then the alternates (for a portfolio: one panel pick)."""
+    fields = ["stream", "index", "value", "rejected", "among", "position"]
+    for c in cases(load("draws"), "draws"):
+        name = c["name"]
+        picks = _draw(c).picks()
+        assert picks.attrs["seed"] == c["seed"], name
+        assert picks[fields].to_dict("records") == c["intermediate"]["picks"], name
+        people = picks[picks["kind"] == "person"]["ticket"].tolist()
+        method = c["manifest"]["method"]["name"]
+        if method == "lottery":
+            assert picks.iloc[0]["kind"] == "panel" and picks.iloc[0]["picked"] == c["intermediate"]["lottery_index"], name
+            assert people == c["alternates"], name
+        elif method != "greedy":
+            assert people == c["selected"] + c["alternates"], name
