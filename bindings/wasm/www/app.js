@@ -632,6 +632,7 @@ async function applyFacts() {
   loadedStatus(name, ms);
   renderAll();
   $('verdict').focus({ preventScroll: false });
+  if (!state.picks) loadPicks();
 }
 
 function tryJson(f) {
