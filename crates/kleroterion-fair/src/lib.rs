@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 mod column_generation;
+pub mod compare;
 mod error;
 mod face;
 mod feasibility;
