@@ -135,4 +135,30 @@ fn demo_stage2_rounding_moves_nobody_by_more_than_about_two_over_m() {
         counts.len()
     );
     assert!(worst <= 2.10, "{worst}");
+    // The report's comparison of methods: its LEXIMIN and lottery rows give the lowest
+    // probabilities recounted here from the same instance and the published portfolio.
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let lowest_cell = |method: &str| -> String {
+        let line = report
+            .lines()
+            .find(|l| l.starts_with(&format!("| {method}")))
+            .unwrap_or_else(|| panic!("no row for {method} in the report"));
+        line.split('|').nth(2).unwrap().trim().to_string()
+    };
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let lowest_leximin = dist
+        .probabilities
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
+    let lowest_lottery = f64::from(*counts.iter().min().unwrap()) / m as f64;
+    assert_eq!(lowest_cell("LEXIMIN (exact"), pct(lowest_leximin));
+    assert_eq!(
+        lowest_cell("committed lottery of 1000 panels"),
+        pct(lowest_lottery)
+    );
+    assert!(
+        report.contains("| greedy, estimated from 10000 draws"),
+        "the greedy row"
+    );
 }

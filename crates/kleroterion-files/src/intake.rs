@@ -251,6 +251,7 @@ impl<'a> Intake<'a> {
             leximin_partial: fair.leximin_partial,
             cells,
             rounding: fair.rounding,
+            basis: fair.basis,
         })
     }
 }
@@ -309,6 +310,19 @@ pub struct Sealed {
     /// For `lottery`: what rounding the distribution to the portfolio cost (people by pool
     /// index).
     pub rounding: Option<kleroterion_fair::RoundingLoss>,
+    /// For `lottery`: the instance (people in pool order) and the distribution the portfolio
+    /// was rounded from, for a report that compares methods ([`kleroterion_fair::compare`]).
+    pub basis: Option<Box<LotteryBasis>>,
+}
+
+/// The instance and the LEXIMIN distribution behind a committed lottery.
+#[derive(Debug, Clone)]
+pub struct LotteryBasis {
+    /// The people in pool order, with the quotas, the panel size and the households the rule
+    /// counts.
+    pub instance: kleroterion_fair::Instance,
+    /// The distribution the portfolio was rounded from.
+    pub distribution: kleroterion_fair::Distribution,
 }
 
 impl Sealed {
@@ -453,6 +467,7 @@ struct MethodWork {
     leximin_min: Option<f64>,
     leximin_partial: Option<kleroterion_fair::Stopped>,
     rounding: Option<kleroterion_fair::RoundingLoss>,
+    basis: Option<Box<LotteryBasis>>,
 }
 
 impl Pool {
@@ -511,6 +526,7 @@ impl Pool {
             leximin_min: None,
             leximin_partial: None,
             rounding: None,
+            basis: None,
         };
         Ok(match method {
             MethodChoice::Uniform => plain(Method::Uniform),
@@ -559,6 +575,10 @@ impl Pool {
                     leximin_min: Some(dist.report.min),
                     leximin_partial,
                     rounding: Some(lottery.loss),
+                    basis: Some(Box::new(LotteryBasis {
+                        instance,
+                        distribution: dist,
+                    })),
                     method: Method::Lottery {
                         portfolio: lottery.panels,
                     },

@@ -63,6 +63,7 @@ pub fn run(
 
 mod data;
 mod error;
+mod methods;
 mod randomness;
 mod report;
 mod respondents;

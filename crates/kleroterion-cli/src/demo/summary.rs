@@ -5,6 +5,7 @@ use std::path::Path;
 use kleroterion::Method;
 
 use super::data::{Figures, SIZE_CLASSES};
+use super::methods;
 use super::randomness::{RandomnessMode, StageRandomness, round_time};
 use super::report::{self, Block, pct, text_table};
 use super::respondents::{Answers, PanelPool};
@@ -306,6 +307,10 @@ pub fn build(
     let rows = panel_rows(inp, &panel_values);
     let panel_table = text_table(&header, &right, &rows);
     let (probability_spread, _) = spread(inp, &s2.sealed);
+    let methods = match (&s2.sealed.basis, &s2.bundle.manifest.method) {
+        (Some(basis), Method::Lottery { portfolio }) => Some(methods::table(basis, portfolio)?),
+        _ => None,
+    };
     let (response_header, response_right, response_rows) = response_rows(s2);
     let response_table = text_table(&response_header, &response_right, &response_rows);
     let a = inp.answers;
@@ -451,6 +456,21 @@ pub fn build(
             "Receipts: {receipts2}. Checked against the bundle: {}.",
             s2.receipt_checks.iter().map(|(t, o)| format!("{t} {o}")).collect::<Vec<_>>().join("; ")
         )),
+    ]);
+    if let Some((header, right, rows)) = methods {
+        blocks.extend([
+            Block::Heading(3, "The same volunteers under other methods".into()),
+            Block::Para(format!(
+                "Each method's selection probabilities recounted from its panels: the exact LEXIMIN distribution (real weights, which cannot be committed), \
+                 the committed lottery rounded from it, and the greedy method, whose probabilities are known only from draws ({} of them). \
+                 A value pair is a value of one feature and a value of another held by one panel member; the shares are over the pairs the volunteers hold. \
+                 BENCHMARKS.md section 9 gives the same table for other pools.",
+                methods::GREEDY_DRAWS
+            )),
+            Block::Table { header, right, rows },
+        ]);
+    }
+    blocks.extend([
         Block::Heading(2, "Artefacts".into()),
         Block::List(artefacts.clone()),
         Block::Para(format!(
