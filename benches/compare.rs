@@ -218,8 +218,8 @@ impl Row {
         Self {
             instance: instance.into(),
             method,
-            lowest: format!("{:.4}", metrics.lowest),
-            gini: format!("{:.4}", metrics.gini),
+            lowest: format!("{:.4}", metrics.summary.min),
+            gini: format!("{:.4}", metrics.summary.gini),
             distinct_panels: thousands(metrics.distinct_panels as u64),
             pairs_expected: format!("{:.1}%", 100.0 * metrics.pairs_together),
             pairs_ever: format!("{:.1}%", 100.0 * metrics.pairs_ever),
@@ -344,7 +344,7 @@ fn greedy_estimated_row(
         ),
         &metrics,
     );
-    let lowest = metrics.lowest;
+    let lowest = metrics.summary.min;
     row.lowest = if lowest > 0.0 {
         let standard_error = (lowest * (1.0 - lowest) / successes as f64).sqrt();
         format!("{lowest:.4} ± {standard_error:.4} (SE)")

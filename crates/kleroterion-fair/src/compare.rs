@@ -1,5 +1,6 @@
 //! The draw methods an organiser can choose, compared on the same instance: figures recounted
-//! from each method's panels and weights ([`MethodFigures`]), and the core's `greedy` method
+//! from each method's panels and weights ([`MethodFigures`], with the [`ProbabilitySummary`]
+//! every distribution has), and the core's `greedy` method
 //! run on an instance ([`GreedyPool`]), whose selection probabilities are known only from draws.
 //!
 //! Used by `benches/compare.rs` (BENCHMARKS.md section 9) and the demo's report.
@@ -11,17 +12,15 @@ use kleroterion::methods::greedy;
 use kleroterion::model::ResolvedPool;
 use kleroterion::{Digest, Manifest, Method, PoolCommitment, Record};
 
-use crate::{FairError, Instance};
+use crate::{FairError, Instance, ProbabilitySummary};
 
 /// One method's figures on one instance, recounted from its panels and their weights.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MethodFigures {
     /// Each person's selection probability: the total weight of the panels holding them.
     pub probabilities: Vec<f64>,
-    /// The lowest selection probability.
-    pub lowest: f64,
-    /// The Gini coefficient of the selection probabilities ([`gini`]).
-    pub gini: f64,
+    /// Their lowest value, Gini coefficient and the rest, as for any distribution.
+    pub summary: ProbabilitySummary,
     /// The number of distinct panels of positive weight.
     pub distinct_panels: usize,
     /// The expected number of distinct value combinations on the drawn panel, over the number
@@ -69,8 +68,7 @@ impl MethodFigures {
         }
         let (pairs_together, pairs_ever) = Combinations::new(instance).shares(&support);
         Ok(Self {
-            lowest: probabilities.iter().copied().fold(f64::INFINITY, f64::min),
-            gini: gini(&probabilities),
+            summary: ProbabilitySummary::new(&probabilities, instance.panel_size),
             distinct_panels: support
                 .iter()
                 .map(|(p, _)| *p)
@@ -88,25 +86,6 @@ impl MethodFigures {
         let weight = 1.0 / panels.len().max(1) as f64;
         Self::of(instance, panels, &vec![weight; panels.len()])
     }
-}
-
-/// The Gini coefficient of selection probabilities: `sum_ij |p_i - p_j| / (2 n^2 mean)`, 0 when
-/// everyone has the same chance, computed from the sorted probabilities as
-/// `2 sum_i i p_(i) / (n sum p) - (n + 1) / n` (i from 1).
-pub fn gini(probabilities: &[f64]) -> f64 {
-    let mut sorted = probabilities.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len() as f64;
-    let sum: f64 = sorted.iter().sum();
-    if sum <= 0.0 {
-        return 0.0;
-    }
-    let ranked: f64 = sorted
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (i + 1) as f64 * p)
-        .sum();
-    (2.0 * ranked / (n * sum) - (n + 1.0) / n).max(0.0)
 }
 
 /// Every (feature f = value a, feature g = value b) combination with f < g, as one number.
@@ -285,11 +264,11 @@ mod tests {
         let panels = vec![vec![0, 2], vec![1, 3], vec![0, 3]];
         let f = MethodFigures::of(&inst, &panels, &[0.5, 0.25, 0.25]).unwrap();
         assert_eq!(f.probabilities, vec![0.75, 0.25, 0.5, 0.5]);
-        assert_eq!(f.lowest, 0.25);
+        assert_eq!(f.summary.min, 0.25);
         assert_eq!(f.distinct_panels, 3);
         // |p_i - p_j| over the unordered pairs: 0.5 (0.75, 0.25), 2 x 0.25 (0.75, 0.5), 2 x 0.25
         // (0.25, 0.5), 0 (0.5, 0.5): 1.5, so 3 over the ordered pairs; 2 n^2 mean = 16.
-        assert!((f.gini - 3.0 / 16.0).abs() < 1e-12);
+        assert!((f.summary.gini - 3.0 / 16.0).abs() < 1e-12);
         // One feature: no pair of features, no combination.
         assert_eq!((f.pairs_together, f.pairs_ever), (0.0, 0.0));
     }
@@ -299,12 +278,6 @@ mod tests {
         let inst = tiny();
         let err = MethodFigures::of_equally_likely(&inst, &[vec![0, 1]]).unwrap_err();
         assert!(matches!(err, FairError::InvalidDistribution(_)));
-    }
-
-    #[test]
-    fn everyone_equal_has_no_inequality() {
-        assert!(gini(&[0.1; 10]).abs() < 1e-12);
-        assert!((gini(&[0.0, 0.0, 0.0, 1.0]) - 0.75).abs() < 1e-12);
     }
 
     #[test]

@@ -42,8 +42,8 @@ pub fn table(basis: &LotteryBasis, portfolio: &[Vec<u32>]) -> Result<Table, Demo
     let row = |method: String, f: &MethodFigures, panels: String| {
         vec![
             method,
-            pct(f.lowest),
-            format!("{:.3}", f.gini),
+            pct(f.summary.min),
+            format!("{:.3}", f.summary.gini),
             panels,
             pct(f.pairs_together),
             pct(f.pairs_ever),
