@@ -1351,7 +1351,6 @@ class Bundle:
         for a bundle that :func:`verify` accepted. The seed is in ``frame.attrs["seed"]``.
         """
         rows = json.loads(self._native.picks_json())
-        tickets = self._native.records().tickets()
         frame = pd.DataFrame(
             [
                 {
@@ -1363,7 +1362,7 @@ class Bundle:
                     "position": p["position"],
                     "kind": p["picked"]["kind"],
                     "picked": p["picked"]["index"],
-                    "ticket": tickets[p["picked"]["index"]] if p["picked"]["kind"] == "person" else None,
+                    "ticket": p["ticket"],
                 }
                 for p in rows
             ],

@@ -319,10 +319,10 @@ impl Bundle {
     }
 
     /// The draw pick by pick (SPEC.md section 10.3), as a JSON list of the core's
-    /// `trace::Pick`; it draws again without verifying.
+    /// `trace::TicketedPick`; it draws again without verifying.
     fn picks_json(&self) -> PyResult<String> {
         let trace = kleroterion::trace::trace_bundle(&self.bundle).py()?;
-        to_json("picks", &trace.picks)
+        to_json("picks", &trace.ticketed(&self.bundle.pool))
     }
 }
 

@@ -13,7 +13,7 @@ use kleroterion::sampling::uniform as core_uniform;
 use kleroterion::seal::{Opening, OpeningsFile};
 use kleroterion::stream::{Stream, stream_key as core_stream_key};
 use kleroterion::text::{DISPLAY_LIMIT, TextKind, check, display};
-use kleroterion::trace::{Pick, Picked};
+use kleroterion::trace::TicketedPick;
 use kleroterion::verify::{QuotaRow, QuotaTable, Summary};
 use kleroterion::{
     Bundle, ChainReport, Digest, Feature, Manifest, Method, Published, PublishedLottery, Receipt,
@@ -731,17 +731,9 @@ pub struct TicketAnswer {
 
 /// The draw pick by pick, as [`ParsedBundle::picks`] gives it.
 #[derive(Debug, Serialize)]
-struct PicksView<'a> {
+struct PicksView {
     seed: String,
-    picks: Vec<PickView<'a>>,
-}
-
-/// One pick and the ticket it designates.
-#[derive(Debug, Serialize)]
-struct PickView<'a> {
-    #[serde(flatten)]
-    pick: &'a Pick,
-    ticket: Option<String>,
+    picks: Vec<TicketedPick>,
 }
 
 impl ParsedBundle {
@@ -854,18 +846,10 @@ impl ParsedBundle {
     /// Show it only for a bundle that verifies: it draws again without verifying.
     pub fn picks(&self) -> ApiResult<String> {
         let b = self.bundle()?;
-        let trace = kleroterion::trace::trace_bundle(b)?;
-        let picks = trace
-            .picks
-            .iter()
-            .map(|p| PickView {
-                ticket: match p.picked {
-                    Picked::Person(i) => b.pool.get(i as usize).map(|r| shown(&r.ticket)),
-                    Picked::Panel(_) => None,
-                },
-                pick: p,
-            })
-            .collect();
+        let mut picks = kleroterion::trace::trace_bundle(b)?.ticketed(&b.pool);
+        for p in &mut picks {
+            p.ticket = p.ticket.as_deref().map(shown);
+        }
         to_json(&PicksView {
             seed: b.seed.to_hex(),
             picks,

@@ -11,7 +11,7 @@ use crate::digest::Digest;
 use crate::draw::{Bundle, Outcome, outcome_logged};
 use crate::error::Result;
 use crate::manifest::Manifest;
-use crate::model::ResolvedPool;
+use crate::model::{Record, ResolvedPool};
 use crate::reveal::Reveal;
 use crate::sampling::Draw;
 
@@ -52,6 +52,33 @@ pub struct Trace {
     pub picks: Vec<Pick>,
     /// The panel and the alternates, as [`crate::draw::compute_outcome`] gives them.
     pub outcome: Outcome,
+}
+
+impl Trace {
+    /// Each pick with the ticket of the person it designates in `pool` (none for a panel of a
+    /// portfolio), as a published record of the draw shows it.
+    pub fn ticketed(&self, pool: &[Record]) -> Vec<TicketedPick> {
+        self.picks
+            .iter()
+            .map(|p| TicketedPick {
+                pick: p.clone(),
+                ticket: match p.picked {
+                    Picked::Person(i) => pool.get(i as usize).map(|r| r.ticket.clone()),
+                    Picked::Panel(_) => None,
+                },
+            })
+            .collect()
+    }
+}
+
+/// A pick with the ticket it designates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TicketedPick {
+    /// The pick.
+    #[serde(flatten)]
+    pub pick: Pick,
+    /// The person's ticket; `None` for a panel of a portfolio.
+    pub ticket: Option<String>,
 }
 
 /// Where the methods record their picks; off in an ordinary draw.

@@ -47,16 +47,24 @@ fn the_picks_designate_the_published_outcome() {
         let name = c["name"].as_str().expect("name");
         let bundle = common::draw_vector_case(c).expect("honest draw");
         let trace = trace_bundle(&bundle).expect("trace");
-        let ticket = |i: u32| bundle.pool[i as usize].ticket.clone();
+        let ticketed = trace.ticketed(&bundle.pool);
         let method = c["manifest"]["method"]["name"].as_str().expect("method");
         let people = |attempt: Option<u32>| -> Vec<String> {
-            trace
-                .picks
+            ticketed
                 .iter()
-                .filter(|p| attempt.is_none_or(|a| p.stream != "panel" || p.index == a))
-                .filter_map(|p| match p.picked {
-                    Picked::Person(i) => Some(ticket(i)),
-                    Picked::Panel(_) => None,
+                .filter(|t| attempt.is_none_or(|a| t.pick.stream != "panel" || t.pick.index == a))
+                .filter_map(|t| match t.pick.picked {
+                    Picked::Person(i) => {
+                        assert_eq!(
+                            t.ticket.as_deref(),
+                            Some(bundle.pool[i as usize].ticket.as_str())
+                        );
+                        t.ticket.clone()
+                    }
+                    Picked::Panel(_) => {
+                        assert_eq!(t.ticket, None);
+                        None
+                    }
                 })
                 .collect()
         };
