@@ -5,7 +5,7 @@
 //!
 //! Used by `benches/compare.rs` (BENCHMARKS.md section 9) and the demo's report.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use kleroterion::encoding::sha256;
 use kleroterion::methods::greedy;
@@ -172,7 +172,7 @@ impl GreedyPool {
     /// tag when its household has two people or more), the manifest and the resolved pool.
     pub fn new(instance: &Instance, max_attempts: u32) -> Result<Self, FairError> {
         instance.validate()?;
-        let households = shared_households(instance);
+        let households = instance.shared_households();
         let records = records_of(instance, &households);
         let invalid = |e: kleroterion::Error| FairError::InvalidInstance(e.to_string());
         let manifest = Manifest::new(
@@ -199,25 +199,6 @@ impl GreedyPool {
         panel.sort_unstable();
         Some(panel)
     }
-}
-
-/// Each person's household, for households of two people or more (a one-person household
-/// constrains nothing), numbered in order of first appearance.
-fn shared_households(instance: &Instance) -> Vec<Option<u32>> {
-    let households: Vec<Option<u32>> = (0..instance.len()).map(|i| instance.household(i)).collect();
-    let mut size: BTreeMap<u32, usize> = BTreeMap::new();
-    for h in households.iter().flatten() {
-        *size.entry(*h).or_default() += 1;
-    }
-    let mut number: BTreeMap<u32, u32> = BTreeMap::new();
-    households
-        .iter()
-        .map(|h| {
-            let next = number.len() as u32;
-            h.filter(|h| size[h] > 1)
-                .map(|h| *number.entry(h).or_insert(next))
-        })
-        .collect()
 }
 
 /// One open record per person: ticket `P000000`, `P000001`, ..., its value names, its

@@ -139,6 +139,25 @@ impl Instance {
         self.households.get(i).copied().flatten()
     }
 
+    /// Each person's household when they share it with someone (a household of one constrains
+    /// nothing), numbered 0, 1, 2, ... in order of first appearance: two instances that group
+    /// the same people give the same list, whatever their household ids.
+    pub fn shared_households(&self) -> Vec<Option<u32>> {
+        let mut size: BTreeMap<u32, usize> = BTreeMap::new();
+        for h in self.households.iter().flatten() {
+            *size.entry(*h).or_default() += 1;
+        }
+        let mut number: BTreeMap<u32, u32> = BTreeMap::new();
+        (0..self.len())
+            .map(|i| {
+                let next = number.len() as u32;
+                self.household(i)
+                    .filter(|h| size[h] > 1)
+                    .map(|h| *number.entry(h).or_insert(next))
+            })
+            .collect()
+    }
+
     /// Checks one panel: strictly ascending valid person indices, `panel_size` of them, every
     /// quota met, at most one person per household. Returns a description of the first problem.
     pub fn check_panel(&self, panel: &[u32]) -> Result<(), String> {
@@ -182,5 +201,30 @@ impl Instance {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_households_keep_groups_of_two_or_more_numbered_by_first_appearance() {
+        let inst = Instance {
+            panel_size: 1,
+            features: vec![Feature::new("g", [("a", 0, 1)])],
+            people: vec![vec![0]; 6],
+            households: vec![Some(9), Some(4), None, Some(9), Some(7), Some(4)],
+        };
+        // 7 is a household of one; 9 comes first.
+        assert_eq!(
+            inst.shared_households(),
+            vec![Some(0), Some(1), None, Some(0), None, Some(1)]
+        );
+        let none = Instance {
+            households: Vec::new(),
+            ..inst
+        };
+        assert_eq!(none.shared_households(), vec![None; 6]);
     }
 }

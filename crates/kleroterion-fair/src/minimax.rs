@@ -58,13 +58,8 @@ impl Problem {
     pub(crate) fn new(instance: &Instance, distribution: &Distribution, m: u32) -> Self {
         let n = instance.len();
         let p = &distribution.probabilities;
-        let mut household_size: BTreeMap<u32, u32> = BTreeMap::new();
-        for i in 0..n {
-            if let Some(h) = instance.household(i) {
-                *household_size.entry(h).or_default() += 1;
-            }
-        }
-        let alone = |i: usize| instance.household(i).is_none_or(|h| household_size[&h] < 2);
+        let shared = instance.shared_households();
+        let alone = |i: usize| shared[i].is_none();
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&a, &b| {
             (!alone(a), &instance.people[a])

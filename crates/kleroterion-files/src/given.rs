@@ -190,8 +190,8 @@ fn same_households(given: &Instance, committed: &Instance, row_of: &[usize]) -> 
                 .into(),
         )
     };
-    let given_ids = shared(&given.households, row_of.len());
-    let committed_ids = shared(&committed.households, row_of.len());
+    let given_ids = given.shared_households();
+    let committed_ids = committed.shared_households();
     let mut forward = HashMap::new();
     let mut backward = HashMap::new();
     for (pos, &row) in row_of.iter().enumerate() {
@@ -206,21 +206,6 @@ fn same_households(given: &Instance, committed: &Instance, row_of: &[usize]) -> 
         }
     }
     Ok(())
-}
-
-/// Each person's household id when they share it with someone, else `None`.
-fn shared(households: &[Option<u32>], n: usize) -> Vec<Option<u32>> {
-    if households.is_empty() {
-        return vec![None; n];
-    }
-    let mut count: HashMap<u32, usize> = HashMap::new();
-    for h in households.iter().flatten() {
-        *count.entry(*h).or_default() += 1;
-    }
-    households
-        .iter()
-        .map(|h| h.filter(|id| count.get(id).is_some_and(|&c| c > 1)))
-        .collect()
 }
 
 fn invalid(what: String) -> FileError {
