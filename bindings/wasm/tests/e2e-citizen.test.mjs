@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, loadWasm, example, ARTIFACTS, WWW, VECTORS, hasExample, STEPS, noAxeViolations, findTicket, auditEveryAction } from './support.mjs';
+import { serve, launch, loadWasm, example, ARTIFACTS, WWW, VECTORS, hasExample, STEPS, noAxeViolations, findTicket, auditEveryAction, verifyWithFacts } from './support.mjs';
 
 // axe-core (package-lock.json), evaluated in the page through the driver, which the page's
 // CSP does not govern.
@@ -210,6 +210,10 @@ describe('a failed bundle claims nothing', () => {
       const note = await page.locator('#quotas-note').textContent();
       assert.doesNotMatch(note, /guarantees|garantit/, note);
       assert.match(note, lang === 'en' ? /nothing below is guaranteed/ : /rien ci-dessous n’est garanti/);
+      // The draw pick by pick is the honest draw's: shown beside a bundle that lists other
+      // people, it would lend them its record. It is never asked for nor shown.
+      await page.waitForFunction(() => document.body.dataset.busy !== 'true');
+      assert.equal(await page.locator('details[data-list="picks"]').count(), 0);
       await page.fill('#receipt-text', example('lottery-receipt-selected.json'));
       await page.click('#receipt-form button[type="submit"]');
       await page.waitForSelector('#receipt-result[data-matches="true"]');
@@ -471,6 +475,23 @@ function dataOf(text) {
   for (const f of b.manifest.features ?? []) names.push(f.name, ...f.values.map((v) => v.value));
   return names.filter(Boolean).sort((x, y) => y.length - x.length);
 }
+
+describe('the draw pick by pick is shown only for a bundle that verifies', () => {
+  test('a wrong published commitment takes it away, the right one brings it back', async () => {
+    const page = await openPage('en');
+    await openExample(page, 'lottery');
+    await page.waitForSelector('details[data-list="picks"]', { state: 'attached' });
+    const right = JSON.parse(lotteryText()).commitment;
+    await verifyWithFacts(page, { commitment: right.replace(/^./, (c) => (c === '0' ? '1' : '0')) });
+    await page.waitForFunction(() => document.body.dataset.busy !== 'true');
+    assert.equal(await page.getAttribute('#verdict', 'data-valid'), 'false');
+    assert.equal(await page.locator('details[data-list="picks"]').count(), 0);
+    await verifyWithFacts(page, { commitment: right });
+    await page.waitForSelector('details[data-list="picks"]', { state: 'attached' });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+});
 
 describe('no English left on the French page', () => {
   for (const id of ['lottery', 'lottery-sealed', 'stratified', 'greedy', 'montpellier-stage2', 'chain']) {
