@@ -9,6 +9,9 @@ Section numbers in comments refer to SPEC.md. A comment `SPEC-QUESTION:` marks a
 point where the text is ambiguous or incomplete and the most literal reading was
 chosen.
 
+Section 9.6 (the `maxent` method) is a draft of version 3, written under the identifier
+kleroterion/v2 until version 3 is final (see SPEC.md's "Version 3, draft").
+
 Not implemented: BLS12-381 verification of drand signatures (section 6.4.2 steps 5 and 6,
 6.4.4 and 6.4.5). A drand source is encoded exactly (only SHA-256(signature) enters the
 seed); its chain, round, `randomness` field, `previous_signature` rule (6.4.3) and the
@@ -335,6 +338,8 @@ METHOD = tagged("name", {
     "greedy": ({"max_attempts": U32}, {}),
     "lottery": ({"portfolio": list_of(list_of(U32))}, {}),
     "rfc3797": ({}, {}),
+    # Section 14: `weights` may be absent, meaning empty.
+    "maxent": ({"counted": list_of(STR), "max_attempts": U32}, {"weights": list_of(U32)}),
 })
 PURPOSES = ("official", "rehearsal", "replay")
 # Section 14: a linked stage's manifest has `parent` (5.3), absent (never null) when there is none.
@@ -372,7 +377,10 @@ REVEAL_SOURCE = tagged("kind", {
 REVEAL = obj({"sources": list_of(REVEAL_SOURCE)})
 BUNDLE = obj({"format": STR, "spec": STR, "manifest": MANIFEST, "commitment": HEX32,
               "pool": list_of(RECORD), "reveal": REVEAL, "seed": HEX32,
-              "result": obj({"selected": list_of(STR), "alternates": list_of(STR)}),
+              # Section 14: `rejections` is present exactly for a maxent draw (9.6); the draw step
+              # checks that (12.1). SPEC-QUESTION (14): a null `rejections` is read as a value of the
+              # wrong JSON type, as for the other fields that are absent when there is none.
+              "result": obj({"selected": list_of(STR), "alternates": list_of(STR)}, {"rejections": U32}),
               "transcript": HEX32},
              {"openings": list_of(OPENING)})
 PUBLISHED = obj({}, {"commitment": nullable(HEX32),
@@ -1180,6 +1188,9 @@ def parse_method(m: dict) -> dict:
         return {"name": name, "max_attempts": m["max_attempts"]}
     if name == "lottery":
         return {"name": name, "portfolio": [list(p) for p in m["portfolio"]]}
+    if name == "maxent":
+        return {"name": name, "counted": [check_text(f, "name", "counted feature") for f in m["counted"]],
+                "max_attempts": m["max_attempts"], "weights": list(m.get("weights", []))}
     return {"name": name}
 
 
@@ -1202,12 +1213,23 @@ def method_bytes(m: dict) -> bytes:
         return enc_u8(3) + enc_list(lambda p: enc_list(enc_u32, p), m["portfolio"])
     if name == "rfc3797":
         return enc_u8(4)
+    if name == "maxent":
+        return (enc_u8(5) + enc_list(enc_str, m["counted"]) + enc_u32(m["max_attempts"])
+                + enc_list(enc_u32, m["weights"]))
     raise ValueError(name)
 
 
 def parse_manifest(d) -> dict:
-    """Parses the JSON manifest (section 14) and checks section 5.1, except the portfolio
-    rules that need the pool (check_portfolio)."""
+    """Parses the JSON manifest (section 14) and checks section 5.1, except the rules that need
+    the pool: the portfolio's (check_portfolio) and the cell limit of maxent (maxent_count)."""
+    M = read_manifest(d)
+    validate_manifest(M)
+    return M
+
+
+def read_manifest(d) -> dict:
+    """Parses the JSON manifest (section 14): its shape, texts and recipe, without the other rules
+    of section 5.1 (validate_manifest). It is what a tool that does not check 5.1 would commit."""
     if isinstance(d, dict) and "spec" in d and d["spec"] != SPEC_ID:
         raise _err("UnsupportedSpec", f"this manifest uses protocol {d['spec']!r}, not {SPEC_ID}")
     check_shape(d, MANIFEST, "manifest")
@@ -1228,7 +1250,6 @@ def parse_manifest(d) -> dict:
          "randomness": recipe, "purpose": d.get("purpose", "official"),
          # Section 14: `min_cell` may be absent, meaning 1 (no floor), and `sealed` absent, false.
          "min_cell": d.get("min_cell", 1), "sealed": d.get("sealed", False), "parent": parent}
-    validate_manifest(M)
     return M
 
 
@@ -1252,7 +1273,7 @@ def validate_manifest(M: dict):
         raise _err("PanelSize", f"panel_size {k} must be in 1..={n}")
     validate_features(M["features"], k)
     meth = M["method"]
-    if M["household_rule"] and meth["name"] not in ("greedy", "lottery"):
+    if M["household_rule"] and meth["name"] not in ("greedy", "lottery", "maxent"):
         raise _err("HouseholdRuleNotSupported", f"method {meth['name']}")
     # 5.1: `sealed` only with the lottery method, the only one that draws without the values.
     if M["sealed"] and meth["name"] != "lottery":
@@ -1335,6 +1356,39 @@ def validate_method(M: dict):
                 raise _err("InvalidPortfolio", f"panel {j} is not strictly increasing")
     if meth["name"] == "rfc3797" and k + min(A, n - k) > 65536:
         raise _err("InvalidMethod", "rfc3797 draws at most 65,536 people in all")
+    if meth["name"] == "maxent":
+        validate_maxent(meth, names, n)
+
+
+def validate_maxent(meth: dict, names: list, n: int):
+    """9.6, parameters: `counted` names features of the manifest, each at most once, in the order of the
+    features [UnknownFeature, InvalidMethod]; max_attempts is 1..=100,000; weights is empty or n
+    weights, each at least 1 [InvalidMethod]. The limit on the cells of the count needs the pool: it
+    is checked when the count is made (maxent_count)."""
+    # SPEC-QUESTION (9.6): the text names the three rules of `counted` and their two kinds, not the
+    # order in which they are checked. Each name is checked in list order, for the three rules in
+    # turn: not a feature (UnknownFeature), named before (InvalidMethod), before the previous name in
+    # the features' order (InvalidMethod).
+    last, seen = -1, set()
+    for name in meth["counted"]:
+        if name not in names:
+            raise _err("UnknownFeature", f"maxent counts {name!r}, which is not a feature of the manifest")
+        i = names.index(name)
+        if name in seen:
+            raise _err("InvalidMethod", f"maxent counts {name!r} twice: each feature is counted at most once")
+        if i < last:
+            raise _err("InvalidMethod", f"maxent counts {name!r} after {names[last]!r}: counted features are "
+                       "listed in the order of the manifest's features")
+        last = i
+        seen.add(name)
+    if not (1 <= meth["max_attempts"] <= MAXENT_MAX_ATTEMPTS):
+        raise _err("InvalidMethod", f"maxent max_attempts is 1..={MAXENT_MAX_ATTEMPTS:,}, not {meth['max_attempts']}")
+    w = meth["weights"]
+    if w and len(w) != n:
+        raise _err("InvalidMethod", f"maxent weights: {len(w)} weights for {n} records (empty, or one per record)")
+    for i, x in enumerate(w):
+        if x < 1:
+            raise _err("InvalidMethod", f"maxent weights: the weight of record {i} is {x}; each weight is at least 1")
 
 
 def manifest_bytes(M: dict) -> bytes:
@@ -1802,6 +1856,215 @@ def draw_greedy(M, recs, seed, info):
     raise DrawFailed(f"all {M['method']['max_attempts']} greedy attempts failed")
 
 
+# ---------------------------------------------------------------------------
+# Section 9.6. maxent (draft, version 3)
+# ---------------------------------------------------------------------------
+
+MAXENT_MAX_ATTEMPTS = 100_000
+MAXENT_CELL_LIMIT = 1_000_000
+
+
+def elementary_suffixes(weights: list, rmax: int) -> list:
+    """E[i][r] = e_r(w_i, ..., w_{n-1}) for 0 <= i <= n and 0 <= r <= rmax (9.6): E[i][0] = 1,
+    E[n][r] = 0 for r > 0, and E[i][r] = E[i+1][r] + w_i E[i+1][r-1] (a subset of the weights from
+    i on either leaves out w_i or takes it)."""
+    n = len(weights)
+    E = [[0] * (rmax + 1) for _ in range(n + 1)]
+    E[n][0] = 1
+    for i in range(n - 1, -1, -1):
+        E[i][0] = 1
+        for r in range(1, rmax + 1):
+            E[i][r] = E[i + 1][r] + weights[i] * E[i + 1][r - 1]
+    return E
+
+
+def subset_unrank(weights: list, c: int, q: int, E: list | None = None) -> list:
+    """subset_j(c, q) of 9.6 on a type whose members have the weights `weights` (in pool order):
+    the 0-based positions of the chosen members, in order. `E` is elementary_suffixes(weights, r)
+    for some r >= c."""
+    if E is None:
+        E = elementary_suffixes(weights, c)
+    if not (0 <= c <= len(weights)) or not (0 <= q < E[0][c]):
+        raise ValueError("subset_unrank needs 0 <= c <= n and 0 <= q < e_c(weights)")
+    chosen, i, r = [], 0, c
+    while r > 0:
+        rest = E[i + 1][r - 1]
+        block = weights[i] * rest
+        if q < block:
+            chosen.append(i)
+            q %= rest
+            r -= 1
+        else:
+            q -= block
+        i += 1
+    return chosen
+
+
+def uniform_big(st: Stream, N: int) -> int:
+    """9.6: uniform(N) of section 8 when N < 2^64; otherwise w = ceil(b / 64) 64-bit draws, the first
+    the least significant, reduced mod 2^b (b the bit length of N), until the result is below N.
+    Each 64-bit draw of the second form is one pick of the record (10.3): among 0, position 0."""
+    if N < 1:
+        raise ValueError("uniform_big(N) needs N >= 1")
+    if N < 2**64:
+        return uniform(st, N)
+    b = N.bit_length()
+    w = -(-b // 64)
+    label = getattr(st, "label", None)
+    # SPEC-QUESTION (9.6, 10.3): "one pick per 64-bit draw of uniform_big" is read as every draw,
+    # those of a rejected loop included, each with `rejected` 0.
+    while True:
+        r = 0
+        for i in range(w):
+            x = st.next_u64()
+            if label is not None:
+                _record_pick(label[0], label[1], f"{x:016x}", 0, 0, 0)
+            r |= x << (64 * i)
+        r &= (1 << b) - 1
+        if r < N:
+            return r
+
+
+def maxent_types(M: dict, recs: list) -> list:
+    """9.6, types: the value positions of each record for the counted features (in `counted`
+    order); the types that occur, in lexicographic order, each with its value positions and its
+    members in pool order."""
+    features = M["features"]
+    fidx = [[f["name"] for f in features].index(name) for name in M["method"]["counted"]]
+    positions = [[v["value"] for v in f["values"]] for f in features]
+    keys = [tuple(positions[f].index(r[1][f]) for f in fidx) for r in recs]
+    return [{"values": list(key), "members": [i for i, x in enumerate(keys) if x == key]}
+            for key in sorted(set(keys))]
+
+
+class MaxentCount:
+    """The count of 9.6 for a manifest and its pool: the types, the cells and B_j(s) on every cell,
+    and Z = B_0(start). A state is the tuple (t, c[f][x] for each counted feature f in `counted`
+    order and each of its values x in value order). Raises InvalidMethod when the count has more
+    than MAXENT_CELL_LIMIT cells (checked while the cells are listed, before any B is computed)."""
+
+    def __init__(self, M: dict, recs: list, limit: int = MAXENT_CELL_LIMIT):
+        meth, features = M["method"], M["features"]
+        k = M["panel_size"]
+        weights = meth["weights"] or [1] * len(recs)
+        names = [f["name"] for f in features]
+        counted = [features[names.index(name)] for name in meth["counted"]]
+        offsets, width = [], 0
+        for f in counted:
+            offsets.append(width)
+            width += len(f["values"])
+        self.k = k
+        # caps[p] and mins[p] of state entry p (entry 0 is t, capped by k).
+        self.caps = [k] + [v["max"] for f in counted for v in f["values"]]
+        self.mins = [k] + [v["min"] for f in counted for v in f["values"]]
+        self.start = tuple([0] * (1 + width))
+        self.types = []
+        for t in maxent_types(M, recs):
+            w = [weights[i] for i in t["members"]]
+            E = elementary_suffixes(w, min(len(w), k))
+            self.types.append({"values": t["values"], "members": t["members"], "weights": w, "E": E,
+                               # the state entries that one member of the type adds 1 to
+                               "entries": [0] + [1 + offsets[f] + x for f, x in enumerate(t["values"])]})
+        # The cells: layer j holds the states reachable after types 0 .. j-1.
+        self.layers = [{self.start}]
+        self.cells = 1
+        for j, ty in enumerate(self.types):
+            nxt: set = set()
+            for s in self.layers[j]:
+                for c in range(len(ty["members"]) + 1):
+                    s2 = self.add(s, j, c)
+                    if s2 is None:
+                        break
+                    if s2 not in nxt:
+                        nxt.add(s2)
+                        self.cells += 1
+                        if self.cells > limit:
+                            # SPEC-QUESTION (9.6): the error names "the number of cells"; the listing
+                            # stops at the first cell beyond the limit (the full number may be far too
+                            # large to list), so it names that lower bound.
+                            raise _err("InvalidMethod", f"the maxent count has more than {limit:,} cells (at "
+                                       f"least {self.cells:,}; the limit is {limit:,}): count fewer or coarser "
+                                       "features", str(self.cells), str(limit))
+            self.layers.append(nxt)
+        # B_T(s) = 1 for a final state, else 0; then B_j(s) from B_{j+1}, j = T-1 down to 0.
+        T = len(self.types)
+        self.B: list = [None] * (T + 1)
+        self.B[T] = {s: 1 if self.is_final(s) else 0 for s in self.layers[T]}
+        for j in range(T - 1, -1, -1):
+            nxt_b = self.B[j + 1]
+            cur = {}
+            for s in self.layers[j]:
+                total = 0
+                for c in range(len(self.types[j]["members"]) + 1):
+                    s2 = self.add(s, j, c)
+                    if s2 is None:
+                        break
+                    total += self.W(j, c) * nxt_b[s2]
+                cur[s] = total
+            self.B[j] = cur
+        self.Z = self.B[0][self.start]
+
+    def W(self, j: int, c: int) -> int:
+        """W_j(c) = e_c of the type's weights."""
+        return self.types[j]["E"][0][c]
+
+    def add(self, s: tuple, j: int, c: int):
+        """s + c·v_j, or None when it is not within the caps (9.6, states). The caps only grow
+        harder with c, so the first c beyond them ends every loop over c."""
+        out = list(s)
+        for p in self.types[j]["entries"]:
+            out[p] += c
+            if out[p] > self.caps[p]:
+                return None
+        return tuple(out)
+
+    def is_final(self, s: tuple) -> bool:
+        return s[0] == self.k and all(x >= m for x, m in zip(s[1:], self.mins[1:]))
+
+    def walk(self, q: int) -> list:
+        """9.6, the walk: the panel (pool indices, by type, then in pool order) of 0 <= q < Z."""
+        if not (0 <= q < self.Z):
+            raise ValueError("the walk needs 0 <= q < Z")
+        s, panel = self.start, []
+        for j, ty in enumerate(self.types):
+            for c in range(len(ty["members"]) + 1):
+                s2 = self.add(s, j, c)
+                if s2 is None:
+                    raise AssertionError("q beyond B_j(s): the count is wrong")
+                b = self.B[j + 1][s2]
+                term = self.W(j, c) * b
+                if q < term:
+                    chosen = subset_unrank(ty["weights"], c, q // b, ty["E"])
+                    panel += [ty["members"][p] for p in chosen]
+                    q %= b
+                    s = s2
+                    break
+                q -= term
+            else:
+                raise AssertionError("q beyond B_j(s): the count is wrong")
+        return panel
+
+
+def maxent_count(M: dict, recs: list) -> MaxentCount:
+    return MaxentCount(M, recs)
+
+
+def draw_maxent(M, recs, seed, info):
+    """9.6, the draw: Z = 0 fails; attempt a draws q = uniform_big(Z) on the stream (panel, a), walks
+    to a panel and accepts it when it meets every quota and, when on, the household rule."""
+    count = maxent_count(M, recs)
+    info["cells"] = count.cells
+    info["total"] = str(count.Z)
+    if count.Z == 0:
+        raise DrawFailed("no panel of panel_size members meets the counted features' quotas (Z = 0)")
+    for a in range(M["method"]["max_attempts"]):
+        panel = count.walk(uniform_big(stream_for(seed, "panel", a), count.Z))
+        if not broken_quotas(M, recs, panel) and not broken_households(M, recs, panel):
+            info["rejections"] = a
+            return panel
+    raise DrawFailed(f"all {M['method']['max_attempts']} maxent attempts were rejected")
+
+
 def rfc3797_picks(key: str, n: int, count: int, with_hashes: bool = False):
     remaining = list(range(n))
     picks, hashes = [], []
@@ -1921,7 +2184,8 @@ def replacement_order(M, recs, seed, selected) -> list:
 
 
 def run_draw(M: dict, recs: list, sources: list, seed: bytes) -> dict:
-    """Returns {"selected": [indices], "alternates": [indices], "info": {...}}."""
+    """Returns {"selected": [indices], "alternates": [indices], "rejections": n or None, "info": {...}};
+    `rejections` is the number of rejected panels of a maxent draw (9.6), None for another method."""
     name = M["method"]["name"]
     n, k, A = len(recs), M["panel_size"], M["alternates"]
     info: dict = {}
@@ -1929,7 +2193,7 @@ def run_draw(M: dict, recs: list, sources: list, seed: bytes) -> dict:
         key = rfc3797_key(sources)
         info["rfc3797_key"] = key
         picks = rfc3797_picks(key, n, k + min(A, n - k))
-        return {"selected": picks[:k], "alternates": picks[k:], "info": info}
+        return {"selected": picks[:k], "alternates": picks[k:], "rejections": None, "info": info}
     if name == "uniform":
         selected = sample(stream_for(seed, "panel", 0), n, k)
     elif name == "stratified":
@@ -1941,23 +2205,31 @@ def run_draw(M: dict, recs: list, sources: list, seed: bytes) -> dict:
         j = uniform(stream_for(seed, "panel", 0), len(pf))
         info["lottery_index"] = j
         selected = list(pf[j])
+    elif name == "maxent":
+        selected = draw_maxent(M, recs, seed, info)
     else:
         raise ValueError(name)
     C = alternates_candidates(M, recs, selected)
     P = LazyPermutation(stream_for(seed, "alternates", 0), len(C)).take(min(A, len(C)))
-    return {"selected": selected, "alternates": [C[p] for p in P], "info": info}
+    return {"selected": selected, "alternates": [C[p] for p in P], "rejections": info.get("rejections"),
+            "info": info}
 
 
 # ---------------------------------------------------------------------------
 # Section 11. Result and transcript
 # ---------------------------------------------------------------------------
 
-def result_bytes(selected, alternates) -> bytes:
-    return enc_list(enc_u32, selected) + enc_list(enc_u32, alternates)
+def result_bytes(selected, alternates, rejections: int | None = None) -> bytes:
+    """res of section 11: list(u32, selected) || list(u32, alternates), then, for a maxent draw
+    only, u32(rejections) (9.6)."""
+    out = enc_list(enc_u32, selected) + enc_list(enc_u32, alternates)
+    if rejections is not None:
+        out += enc_u32(rejections)
+    return out
 
 
-def transcript(commit: bytes, seed: bytes, selected, alternates) -> bytes:
-    return H("transcript", enc_raw32(commit) + enc_raw32(seed) + result_bytes(selected, alternates))
+def transcript(commit: bytes, seed: bytes, selected, alternates, rejections: int | None = None) -> bytes:
+    return H("transcript", enc_raw32(commit) + enc_raw32(seed) + result_bytes(selected, alternates, rejections))
 
 
 def prepare(manifest_json, pool_json, reveal_json) -> dict:
@@ -1970,6 +2242,9 @@ def prepare(manifest_json, pool_json, reveal_json) -> dict:
     check_links(M, recs)
     if M["method"]["name"] == "lottery":
         check_portfolio(M, recs)
+    # 9.6: the cell limit needs the pool; it is checked before a commitment is given.
+    if M["method"]["name"] == "maxent":
+        maxent_count(M, recs)
     sources = parse_reveal(reveal_json)
     match_reveal(M["randomness"], sources)
     check_drand_values(sources, skip_signatures=True)
@@ -1982,7 +2257,7 @@ def draw(manifest_json, pool_json, reveal_json) -> dict:
     """Runs a whole draw. Raises KleroterionError (DrawFailed included)."""
     p = prepare(manifest_json, pool_json, reveal_json)
     r = run_draw(p["M"], p["recs"], p["sources"], p["seed"])
-    t = transcript(p["commitment"], p["seed"], r["selected"], r["alternates"])
+    t = transcript(p["commitment"], p["seed"], r["selected"], r["alternates"], r["rejections"])
     p.update(r)
     p["transcript"] = t
     return p
@@ -2027,6 +2302,8 @@ def make_bundle(manifest_json, pool_json, reveal_json, openings=None) -> dict:
               "result": {"selected": [recs[i][0] for i in d["selected"]],
                          "alternates": [recs[i][0] for i in d["alternates"]]},
               "transcript": d["transcript"].hex()}
+    if d["rejections"] is not None:
+        bundle["result"]["rejections"] = d["rejections"]
     if d["M"]["sealed"]:
         private = private_openings(d["M"], recs, openings)
         missing = [recs[i][0] for i in d["selected"] + d["alternates"] if i not in private]
@@ -2077,7 +2354,7 @@ def compute_replacements(M: dict, recs: list, seed: bytes, selected: list, alter
         else:
             panel[pos] = chosen
         repl.append(chosen)
-    if name in ("greedy", "lottery"):
+    if name in ("greedy", "lottery", "maxent"):
         broken = broken_quotas(M, opened_view(recs, reader.known), panel)
     else:
         broken = []
@@ -2087,7 +2364,7 @@ def compute_replacements(M: dict, recs: list, seed: bytes, selected: list, alter
 
 def choose_replacement(M, recs, reader: ValueReader, panel: list, pos: int, cands: list):
     """The replacement of panel[pos] among the candidates, in order (section 10.2). Values are
-    read through `reader`, only when the rule reads them: for greedy and lottery, a candidate's
+    read through `reader`, only when the rule reads them: for greedy, lottery and maxent, a candidate's
     when it is tried (after the availability and household checks)."""
     name = M["method"]["name"]
     d = panel[pos]
@@ -2479,8 +2756,26 @@ class Verification:
                 if a != b:
                     raise _err("DrawMismatch", f"the draw gives ticket {a} at {label} position {pos + 1}, "
                                f"but the bundle says {b}", a, b)
+        # 9.6, 14: `rejections` is present exactly for maxent, and equals the recomputed number.
+        # SPEC-QUESTION (12.1): the row names what the step compares, not in which order; the draw is
+        # run first (its own errors), then the selected list, the alternates and the rejections.
+        given = res.get("rejections")
+        mine = r["rejections"]
+        if mine is None and "rejections" in res:
+            raise _err("DrawMismatch", f"the bundle gives a number of rejections ({given}), which only a maxent "
+                       "draw has", None, str(given))
+        if mine is not None and "rejections" not in res:
+            raise _err("DrawMismatch", "the bundle does not give the number of rejections of this maxent draw",
+                       str(mine), None)
+        if mine is not None and given != mine:
+            raise _err("DrawMismatch", f"the draw rejects {mine} panels before the one it accepts, but the bundle "
+                       f"says {given}", str(mine), str(given))
         self.r = r
-        return _passed(detail=[f"{len(r['selected'])} selected, {len(r['alternates'])} alternates"])
+        detail = [f"{len(r['selected'])} selected, {len(r['alternates'])} alternates"]
+        if r["rejections"] is not None:
+            detail.append(f"maxent: {r['info']['cells']} cells, Z = {r['info']['total']}, "
+                          f"{r['rejections']} panels rejected before the one accepted")
+        return _passed(detail=detail)
 
     def step_openings(self) -> dict:
         """12.1 `openings`: in a sealed pool, the bundle's openings are the panel's then the
@@ -2523,7 +2818,7 @@ class Verification:
         M, panel = self.M, self.r["selected"]
         quotas = broken_quotas(M, self.vrecs, panel)
         households = broken_households(M, self.recs, panel)
-        if M["method"]["name"] in ("greedy", "lottery"):
+        if M["method"]["name"] in ("greedy", "lottery", "maxent"):
             if quotas:
                 raise _err("QuotaBroken", quotas[0])
             if households:
@@ -2533,7 +2828,7 @@ class Verification:
 
     def step_transcript(self) -> dict:
         r = self.r
-        t = transcript(self.c, self.seed, r["selected"], r["alternates"])
+        t = transcript(self.c, self.seed, r["selected"], r["alternates"], r["rejections"])
         published = bytes.fromhex(self.b["transcript"])
         if t != published:
             raise _err("TranscriptMismatch", "the transcript hash does not match the result", t.hex(), published.hex())

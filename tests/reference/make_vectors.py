@@ -867,20 +867,28 @@ def gen_sampling() -> dict:
 # draws.json
 # ---------------------------------------------------------------------------
 
+# The intermediate values of a draw that draws.json gives when the method has them: the allocation
+# (stratified), the greedy attempt, the lottery's panel number, the RFC 3797 key, and for maxent the
+# number of cells of the count and Z (9.6, a decimal string).
+DRAW_INFO_KEYS = ("allocation", "attempt", "lottery_index", "rfc3797_key", "cells", "total")
+
+
 def draw_entry(name, m, pool, reveal, private_openings=None):
     """A draw of draws.json. For a sealed pool, `private_openings` are every record's openings in
     pool order (the organiser's), and the entry gives them with the bundle's `openings`."""
     d, picks = k.trace_draw(m, pool, reveal)
     recs = d["recs"]
     inter = {"pool_root": d["M"]["pool_root"].hex(), "leaves": [k.leaf_hash(r).hex() for r in recs]}
-    for key in ("allocation", "attempt", "lottery_index", "rfc3797_key"):
+    for key in DRAW_INFO_KEYS:
         if key in d["info"]:
             inter[key] = d["info"][key]
     inter["picks"] = picks
     entry = {"name": name, "manifest": m, "pool": pool, "reveal": reveal, "commitment": d["commitment"].hex(),
              "seed": d["seed"].hex(), "selected": [recs[i][0] for i in d["selected"]],
-             "alternates": [recs[i][0] for i in d["alternates"]], "transcript": d["transcript"].hex(),
-             "intermediate": inter}
+             "alternates": [recs[i][0] for i in d["alternates"]]}
+    if d["rejections"] is not None:
+        entry["rejections"] = d["rejections"]
+    entry.update({"transcript": d["transcript"].hex(), "intermediate": inter})
     if d["M"]["sealed"]:
         entry["openings"] = k.make_bundle(m, pool, reveal, private_openings)["openings"]
         entry["private_openings"] = private_openings
@@ -1126,6 +1134,8 @@ def gen_draws() -> dict:
     failures.append({"name": "greedy_single_attempt_fails", "manifest": m_f2, "pool": pool_gh,
                      "reveal": rv_f2, "error": "DrawFailed"})
 
+    add_maxent_draws(draws, failures)
+
     reps = gen_replacements({d["name"]: d for d in draws})
 
     out = header(
@@ -1142,7 +1152,12 @@ def gen_draws() -> dict:
         "alternates', in order), and `private_openings`, every record's opening in pool order (what the organiser "
         "holds). Each replacement of a sealed draw also gives `openings`, the replacement record's openings "
         "(section 10.2: the records whose values the rule reads that the bundle does not open, in the order the "
-        "rule first reads them; empty when it reads none). " + SALT_RULE + ".")
+        "rule first reads them; empty when it reads none). " + SALT_RULE + ". The maxent draws (section 9.6, a "
+        "draft of version 3; the draws and failures named maxent*) also give `rejections`, the number of panels "
+        "rejected before the one accepted (the bundle's result.rejections, section 14; res of section 11 ends with "
+        "u32(rejections)), and, in intermediate, `cells`, the number of cells of the count, and `total`, Z as a "
+        "decimal string; their record of picks has one pick per 64-bit draw of uniform_big (among 0, position 0) "
+        "when Z >= 2^64.")
     out.update({"draws": draws, "failures": failures, "replacements": reps})
     return out
 
@@ -1219,6 +1234,9 @@ def gen_replacements(by_name: dict) -> list:
     rep("rfc3797", ["Lee", "Sloth", "Mary"])
     rep("rfc3797", dr["alternates"][:5] + ["Pandora", "Doc"])
     add_sealed_replacements(by_name["lottery_sealed"], rep)
+    dm = by_name["maxent"]
+    rm = rep("maxent", [dm["selected"][1], dm["alternates"][0], dm["selected"][5]])
+    assert not rm["broken_quotas"] and rm["replacements"][0] is not None and rm["replacements"][1] is None
     return reps
 
 
@@ -1263,6 +1281,328 @@ def add_sealed_replacements(d: dict, rep):
                   d["private_openings"])
     assert r["broken_quotas"] and r["openings"]
     assert all(o["ticket"] not in sel + alt for o in r["openings"])
+
+
+# ---------------------------------------------------------------------------
+# maxent (SPEC 9.6, a draft of version 3): draws, failures and maxent.json
+# ---------------------------------------------------------------------------
+
+def maxent_method(counted: list, max_attempts: int, weights: list | None = None) -> dict:
+    """The JSON of a maxent method (section 14); `weights` None leaves the field out (meaning empty)."""
+    m = {"name": "maxent", "counted": list(counted), "max_attempts": max_attempts}
+    if weights is not None:
+        m["weights"] = list(weights)
+    return m
+
+
+def maxent_inputs() -> tuple:
+    """The plain maxent draw: 30 people, genre and âge counted, commune's quotas met by rejection."""
+    pool = make_pool("maxent", 30, [GENRE, AGE, COMMUNE], weights=[[1, 1], [2, 2, 1], [3, 2, 2, 1]])
+    features = [feat("genre", GENRE, [(3, 5), (3, 5)]), feat("âge", AGE, [(2, 4), (2, 4), (1, 3)]),
+                feat("commune", COMMUNE, [(2, 5), (1, 3), (1, 3), (0, 2)])]
+    m = manifest("Entropie maximale, quotas", maxent_method(["genre", "âge"], 1000, []), 8, 4, features, pool,
+                 recipe=hex_recipe("graine"), min_cell=1)
+    return m, pool, hex_reveal(Det("draws/maxent").hex(32))
+
+
+MAXENT_HOUSEHOLDS_POOL = ("maxent-households", 24)
+MAXENT_HOUSEHOLD_FEATURES = [feat("genre", GENRE, [(3, 3), (3, 3)]), feat("âge", AGE, [(2, 3), (2, 3), (1, 2)])]
+
+
+def maxent_households_inputs(max_attempts: int = 50, label: str = "maxent-households") -> tuple:
+    """The maxent draw with the household rule: genre counted, âge and the households met by
+    rejection. `weights` is absent. The reveal is the first of sha256(label/i) whose draw rejects at
+    least two panels (max_attempts 50), or whose draw fails (max_attempts 1)."""
+    pool = make_pool(MAXENT_HOUSEHOLDS_POOL[0], MAXENT_HOUSEHOLDS_POOL[1], [GENRE, AGE], weights=[[1, 1], [3, 3, 1]],
+                     households=6)
+    m = manifest("Entropie maximale, un par foyer", maxent_method(["genre"], max_attempts), 6, 3,
+                 MAXENT_HOUSEHOLD_FEATURES, pool, recipe=hex_recipe("graine"), household_rule=True, min_cell=1)
+    for i in range(2000):
+        rv = hex_reveal(hashlib.sha256(f"{label}/{i}".encode()).hexdigest())
+        try:
+            d = k.draw(m, pool, rv)
+        except k.KleroterionError as e:
+            assert e.kind == "DrawFailed", e
+            if max_attempts == 1:
+                return m, pool, rv
+            continue
+        if max_attempts > 1 and d["rejections"] >= 2:
+            return m, pool, rv
+    raise AssertionError("no reveal found")
+
+
+def maxent_large_inputs() -> tuple:
+    """160 people, 24 drawn, genre counted: Z >= 2^64, so that uniform_big takes two 64-bit draws a try.
+    The reveal is the first of sha256(maxent-large/i) whose draw rejects a panel (a quota of âge) and
+    whose uniform_big rejects a value (r >= Z) in some attempt."""
+    pool = make_pool("maxent-large", 160, [GENRE, AGE], weights=[[1, 1], [2, 2, 1]])
+    features = [feat("genre", GENRE, [(11, 13), (11, 13)]), feat("âge", AGE, [(6, 10), (6, 10), (4, 8)])]
+    m = manifest("Entropie maximale, grand tirage", maxent_method(["genre"], 1000), 24, 3, features, pool,
+                 recipe=hex_recipe("graine"), min_cell=1)
+    for i in range(2000):
+        rv = hex_reveal(hashlib.sha256(f"maxent-large/{i}".encode()).hexdigest())
+        d, picks = k.trace_draw(m, pool, rv)
+        if d["rejections"] >= 1 and sum(p["stream"] == "panel" for p in picks) > 2 * (d["rejections"] + 1):
+            return m, pool, rv
+    raise AssertionError("no reveal found")
+
+
+def maxent_cell_limit_inputs() -> tuple:
+    """60 people, 10 of each of 6 values of one feature, 30 drawn, each value capped at 10: the
+    count has 1,070,609 cells, beyond the limit of 1,000,000 (9.6)."""
+    groups = [f"groupe {i + 1}" for i in range(6)]
+    pool = [record(ticket("maxent-cells", i), [groups[i % 6]]) for i in range(60)]
+    features = [feat("groupe", groups, [(0, 10)] * 6)]
+    m = manifest("Entropie maximale, trop de cellules", maxent_method(["groupe"], 100), 30, 2, features, pool,
+                 recipe=hex_recipe("graine"))
+    return m, pool, hex_reveal(Det("verify/maxent-cells").hex(32))
+
+
+def add_maxent_draws(draws: list, failures: list):
+    rng = Det("draws/maxent/more")
+    m, pool, rv = maxent_inputs()
+    draws.append(draw_entry("maxent", m, pool, rv))
+
+    m, pool, rv = maxent_households_inputs()
+    draws.append(draw_entry("maxent_households_retry", m, pool, rv))
+    assert draws[-1]["rejections"] >= 2 and "weights" not in m["method"]
+
+    # No counted feature: one type, every quota met by rejection.
+    pool = make_pool("maxent-one-type", 16, [GENRE, AGE])
+    features = [feat("genre", GENRE, [(2, 3), (2, 3)]), feat("âge", AGE, [(1, 3), (1, 3), (1, 3)])]
+    m = manifest("Entropie maximale, aucune caractéristique comptée", maxent_method([], 100, []), 5, 2, features,
+                 pool, recipe=hex_recipe("graine"), min_cell=1)
+    draws.append(draw_entry("maxent_one_type", m, pool, hex_reveal(rng.hex(32))))
+
+    # The weighted form: weights 1 to 4.
+    pool = make_pool("maxent-weighted", 14, [GENRE, AGE])
+    wrng = Det("maxent-weights")
+    weights = [1 + wrng.below(4) for _ in range(14)]
+    assert 1 in weights and max(weights) > 2
+    features = [feat("genre", GENRE, [(2, 3), (2, 3)]), feat("âge", AGE, [(1, 2), (1, 3), (1, 2)])]
+    m = manifest("Entropie maximale, forme pondérée", maxent_method(["âge"], 100, weights), 5, 3, features, pool,
+                 recipe=hex_recipe("graine"), min_cell=1)
+    draws.append(draw_entry("maxent_weighted", m, pool, hex_reveal(rng.hex(32))))
+
+    m, pool, rv = maxent_large_inputs()
+    draws.append(draw_entry("maxent_large", m, pool, rv))
+    assert int(draws[-1]["intermediate"]["total"]) >= 2**64
+
+    # Z = 0: only two women, and the quota asks for three.
+    pool_z = [record(f"Z-{i:02d}", [v]) for i, v in enumerate(["femme", "homme", "homme", "femme", "homme", "homme",
+                                                               "homme", "homme"])]
+    m_z = manifest("Échec : aucun panel possible", maxent_method(["genre"], 100), 4, 1,
+                   [feat("genre", GENRE, [(3, 4), (0, 4)])], pool_z, recipe=hex_recipe("graine"), min_cell=2)
+    rv_z = hex_reveal(rng.hex(32))
+    M_z = k.parse_manifest(m_z)
+    assert k.maxent_count(M_z, k.parse_pool(M_z, pool_z)).Z == 0
+    expect_error("DrawFailed", k.draw, m_z, pool_z, rv_z)
+    failures.append({"name": "maxent_no_panel", "manifest": m_z, "pool": pool_z, "reveal": rv_z, "error": "DrawFailed"})
+    # One attempt, rejected (a quota of âge or the household rule).
+    m_1, pool_1, rv_1 = maxent_households_inputs(1, "maxent-fail")
+    M_1 = k.parse_manifest(m_1)
+    assert k.maxent_count(M_1, k.parse_pool(M_1, pool_1)).Z > 0
+    failures.append({"name": "maxent_single_attempt_rejected", "manifest": m_1, "pool": pool_1, "reveal": rv_1,
+                     "error": "DrawFailed"})
+
+
+MAXENT_DESCRIPTION = (
+    "The maxent method (SPEC section 9.6), a draft of version 3: its vectors are made again when version 3 is final. "
+    "uniform_big: the stream (`seed`, `purpose`, `index`) of section 7 (key H(\"stream\", raw32(seed) || str(purpose) "
+    "|| u32(index))) and five consecutive calls uniform_big(n) on it, `n` and the `values` as decimal strings. "
+    "subsets: subset_j(c, q) of 9.6 for a type whose members have the `weights` (in pool order), `q` a decimal "
+    "string, and `chosen`, the 0-based positions of the chosen members within the type, in order. counts: a manifest "
+    "and its pool (section 14) and the count of 9.6: `types`, in type order, each with `values` (its value positions, "
+    "in `counted` order) and `members` (pool indices, in pool order); `cells`, the number of cells; `total`, Z as a "
+    "decimal string. The counts named as a draw of draws.json (or one of its failures) are that draw's; the counts "
+    "named enumerable* are small enough to check Z by listing every panel. methods: a maxent method (section 14 JSON) "
+    "and its bytes method(maxent) = u8(5) || list(str, counted) || u32(max_attempts) || list(u32, weights); an absent "
+    "`weights` is the empty list. " + SECRET_RULE + ".")
+
+UNIFORM_BIG_NS = [1, 2**64 - 1, 2**64, 2**64 + 1, 2**100 + 12345, 3**200]
+
+
+def maxent_subset_cases() -> list:
+    out = []
+
+    def add(weights, c, q):
+        W = k.elementary_suffixes(weights, c)[0][c]
+        assert 0 <= q < W
+        out.append({"weights": weights, "c": c, "q": str(q), "chosen": k.subset_unrank(weights, c, q)})
+
+    ones = [1] * 6
+    for q in (0, 1, 7, 19):                    # C(6, 3) = 20
+        add(ones, 3, q)
+    add(ones, 0, 0)
+    add(ones, 6, 0)
+    add([1], 1, 0)
+    w = [3, 1, 2, 1, 5]
+    W2 = k.elementary_suffixes(w, 2)[0][2]     # 3*1 + 3*2 + 3*1 + 3*5 + 1*2 + 1*1 + 1*5 + 2*1 + 2*5 + 1*5 = 52
+    for q in (0, 2, 3, 17, 40, W2 - 1):
+        add(w, 2, q)
+    add(w, 5, 3 * 1 * 2 * 1 * 5 - 1)
+    add(w, 1, 11)
+    big = [7, 1, 1, 4, 2, 9, 1, 3, 1, 6, 2, 1]
+    Wb = k.elementary_suffixes(big, 5)[0][5]
+    for q in (0, Wb // 3, Wb // 2, Wb - 1):
+        add(big, 5, q)
+    return out
+
+
+def maxent_count_case(name: str, m: dict, pool: list) -> dict:
+    M = k.parse_manifest(m)
+    C = k.maxent_count(M, k.parse_pool(M, pool))
+    return {"name": name, "manifest": m, "pool": pool,
+            "types": [{"values": t["values"], "members": t["members"]} for t in C.types],
+            "cells": C.cells, "total": str(C.Z)}
+
+
+def maxent_enumerable() -> tuple:
+    """12 people, every type of genre and âge, two households (which the count does not read)."""
+    f, h = GENRE
+    people = [(f, AGE[0], None), (h, AGE[1], "foyer-A"), (f, AGE[1], "foyer-A"), (h, AGE[0], None),
+              (f, AGE[2], None), (h, AGE[2], "foyer-B"), (f, AGE[0], "foyer-B"), (h, AGE[1], None),
+              (f, AGE[1], None), (h, AGE[0], None), (f, AGE[2], "foyer-B"), (h, AGE[1], None)]
+    pool = [record(ticket("maxent-enumerable", i), [g, a], hh) for i, (g, a, hh) in enumerate(people)]
+    features = [feat("genre", GENRE, [(2, 3), (1, 3)]), feat("âge", AGE, [(1, 2), (1, 3), (0, 2)])]
+    return pool, features
+
+
+def gen_maxent(draws: dict) -> dict:
+    seed = Det("maxent/uniform_big").hex(32)
+    ub = []
+    for a, n in enumerate(UNIFORM_BIG_NS):
+        st = k.stream_for(bytes.fromhex(seed), "panel", a)
+        ub.append({"seed": seed, "purpose": "panel", "index": a, "n": str(n),
+                   "values": [str(k.uniform_big(st, n)) for _ in range(5)]})
+    counts = []
+    for d in draws["draws"] + draws["failures"]:
+        if d["manifest"]["method"]["name"] == "maxent":
+            counts.append(maxent_count_case(d["name"], d["manifest"], d["pool"]))
+    pool, features = maxent_enumerable()
+    wrng = Det("maxent-enumerable/weights")
+    weights = [1 + wrng.below(3) for _ in pool]
+    assert 1 in weights and 3 in weights
+    for name, counted, w in (("enumerable", ["genre", "âge"], None), ("enumerable_weighted", ["âge"], weights),
+                             ("enumerable_one_type", [], weights)):
+        m = manifest("Entropie maximale, dénombrable", maxent_method(counted, 10, w), 4, 1, features, pool,
+                     household_rule=True)
+        counts.append(maxent_count_case(name, m, pool))
+    methods = []
+    for meth in (maxent_method(["genre", "âge"], 10000, []), maxent_method(["genre", "âge"], 10000),
+                 maxent_method([], 1, [1, 4294967295, 3]), maxent_method(["Pérols"], 100000, [2, 1])):
+        methods.append({"method": meth, "bytes": k.method_bytes(k.parse_method(meth)).hex()})
+    out = header(MAXENT_DESCRIPTION)
+    out.update({"uniform_big": ub, "subsets": maxent_subset_cases(), "counts": counts, "methods": methods})
+    return out
+
+
+def refused_maxent_bundle(honest: dict, edit) -> dict:
+    """The honest maxent bundle with its manifest edited so that section 5.1 refuses it, as a tool that
+    did not check 5.1 would write it: the commitment, seed and transcript recomputed, the same result."""
+    b = copy.deepcopy(honest)
+    edit(b["manifest"])
+    M = k.read_manifest(b["manifest"])
+    c = k.commitment(M)
+    seed = k.compute_seed(c, k.parse_reveal(b["reveal"]))
+    idx = {r["ticket"]: i for i, r in enumerate(b["pool"])}
+    res = b["result"]
+    b["commitment"], b["seed"] = c.hex(), seed.hex()
+    b["transcript"] = k.transcript(c, seed, [idx[t] for t in res["selected"]], [idx[t] for t in res["alternates"]],
+                                   res["rejections"]).hex()
+    return b
+
+
+def add_maxent_cases(add, honest_uniform: dict):
+    """The maxent method (9.6) in a bundle: a manifest that 5.1 refuses, a count beyond the cell limit,
+    and the result's `rejections` (11, 14)."""
+    honest = k.make_bundle(*maxent_households_inputs())
+    assert honest["result"]["rejections"] >= 2
+    add("maxent_honest", "a maxent draw with the household rule whose first panels are rejected", honest,
+        {"commitment": honest["commitment"]}, expect=("valid_if", None, None))
+
+    def method(**changes):
+        return lambda m: m["method"].update(changes)
+
+    def refused(name, what, error, edit):
+        b = refused_maxent_bundle(honest, edit)
+        expect_error(error, k.parse_manifest, b["manifest"])
+        add(name, what, b, expect=("invalid", "manifest", error))
+
+    refused("maxent_counted_unknown_feature", "maxent counts a feature the manifest does not have", "UnknownFeature",
+            method(counted=["genre", "commune"]))
+    refused("maxent_counted_twice", "maxent counts a feature twice", "InvalidMethod",
+            method(counted=["genre", "âge", "genre"]))
+    refused("maxent_counted_out_of_order", "maxent counts âge then genre, not in the manifest's feature order",
+            "InvalidMethod", method(counted=["âge", "genre"]))
+    refused("maxent_max_attempts_0", "maxent with max_attempts 0", "InvalidMethod", method(max_attempts=0))
+    refused("maxent_max_attempts_100001", "maxent with max_attempts 100001", "InvalidMethod",
+            method(max_attempts=100001))
+    n = len(honest["pool"])
+    refused("maxent_weights_too_few", f"maxent with {n - 1} weights for {n} records", "InvalidMethod",
+            method(weights=[1] * (n - 1)))
+    refused("maxent_weights_too_many", f"maxent with {n + 1} weights for {n} records", "InvalidMethod",
+            method(weights=[1] * (n + 1)))
+    refused("maxent_weight_0", "maxent with a weight 0", "InvalidMethod",
+            method(weights=[2] * 5 + [0] + [1] * (n - 6)))
+
+    # A sealed maxent manifest over the sealed form of the pool (5.1: sealed only with lottery), drawn
+    # by a tool that read the open values.
+    m, pool, reveal = maxent_households_inputs()
+    sealed_pool, private = seal_pool(pool)
+    m = dict(m, pool={"root": pool_root(sealed_pool), "count": len(sealed_pool)}, sealed=True)
+    expect_error("InvalidMethod", k.parse_manifest, m)
+    M = k.read_manifest(m)
+    c = k.commitment(M)
+    seed = k.compute_seed(c, k.parse_reveal(reveal))
+    r = k.run_draw(M, [k.parse_record(x) for x in pool], None, seed)
+    tickets = [x["ticket"] for x in pool]
+    b = {"format": "kleroterion-bundle", "spec": k.SPEC_ID, "manifest": m, "commitment": c.hex(), "pool": sealed_pool,
+         "reveal": reveal, "seed": seed.hex(),
+         "result": {"selected": [tickets[i] for i in r["selected"]], "alternates": [tickets[i] for i in r["alternates"]],
+                    "rejections": r["rejections"]},
+         "transcript": k.transcript(c, seed, r["selected"], r["alternates"], r["rejections"]).hex(),
+         "openings": [private[i] for i in r["selected"] + r["alternates"]]}
+    add("maxent_sealed", "a sealed pool and a manifest that seals the features of a maxent draw", b,
+        expect=("invalid", "manifest", "InvalidMethod"))
+
+    # Beyond the cell limit: the manifest passes 5.1 on its own; the count, at the draw step, refuses it.
+    m, pool, reveal = maxent_cell_limit_inputs()
+    M = k.parse_manifest(m)
+    recs = k.parse_pool(M, pool)
+    expect_error("InvalidMethod", k.maxent_count, M, recs)
+    c = k.commitment(M)
+    seed = k.compute_seed(c, k.parse_reveal(reveal))
+    panel = list(range(30))
+    b = {"format": "kleroterion-bundle", "spec": k.SPEC_ID, "manifest": m, "commitment": c.hex(), "pool": pool,
+         "reveal": reveal, "seed": seed.hex(),
+         "result": {"selected": [pool[i]["ticket"] for i in panel], "alternates": [pool[30]["ticket"], pool[31]["ticket"]],
+                    "rejections": 0},
+         "transcript": k.transcript(c, seed, panel, [30, 31], 0).hex()}
+    add("maxent_too_many_cells", "a maxent count of 1,070,609 cells (one counted feature of 6 values, 10 people "
+        "each, 30 drawn): more than 1,000,000; the bundle claims the first 30 people", b,
+        expect=("invalid", "draw", "InvalidMethod"))
+
+    def tampered(edit, base=honest) -> dict:
+        t = copy.deepcopy(base)
+        edit(t)
+        return t
+
+    add("maxent_rejections_changed", "the number of rejections one more than the draw's",
+        tampered(lambda t: t["result"].update(rejections=t["result"]["rejections"] + 1)),
+        expect=("invalid", "draw", "DrawMismatch"))
+    add("maxent_rejections_zero", "the number of rejections 0, as if the first panel had been accepted",
+        tampered(lambda t: t["result"].update(rejections=0)), expect=("invalid", "draw", "DrawMismatch"))
+    add("maxent_rejections_removed", "a maxent bundle without the number of rejections",
+        tampered(lambda t: t["result"].pop("rejections")), expect=("invalid", "draw", "DrawMismatch"))
+    add("rejections_on_uniform", "a uniform bundle that gives a number of rejections (0)",
+        tampered(lambda t: t["result"].update(rejections=0), honest_uniform), expect=("invalid", "draw", "DrawMismatch"))
+    idx = {r["ticket"]: i for i, r in enumerate(honest["pool"])}
+    res = honest["result"]
+    without = k.transcript(bytes.fromhex(honest["commitment"]), bytes.fromhex(honest["seed"]),
+                           [idx[t] for t in res["selected"]], [idx[t] for t in res["alternates"]]).hex()
+    add("maxent_transcript_without_rejections", "a maxent transcript hashed without u32(rejections) (section 11)",
+        tampered(lambda t: t.update(transcript=without)), expect=("invalid", "transcript", "TranscriptMismatch"))
 
 
 # ---------------------------------------------------------------------------
@@ -1655,6 +1995,7 @@ def gen_verify() -> dict:
     v1_manifest["manifest"]["spec"] = "kleroterion/v1"
     add("v1_manifest", "a kleroterion/v2 bundle holding a kleroterion/v1 manifest", v1_manifest,
         expect=("invalid", "format", "UnsupportedSpec"))
+    add_maxent_cases(add, honest)
 
     out = header(
         "Verification (SPEC section 12). Each case: its `name` and `what` it shows; the bundle (section 14) as JSON in "
@@ -1671,7 +2012,10 @@ def gen_verify() -> dict:
         "round 1); a tampered one is refused before the pairing check (6.4.8 steps 1 to 5). Sealed features (section "
         "4.1): the cases named sealed_* and open_bundle_with_openings; a sealed bundle carries `openings` (section 11) "
         "and a sealed replacement record `openings` (section 10.2), checked at the steps `openings` and "
-        "`replacements`. " + SALT_RULE + ".")
+        "`replacements`. " + SALT_RULE + ". The cases named maxent_* and rejections_on_uniform are of the maxent "
+        "method (section 9.6, a draft of version 3): a manifest that section 5.1 refuses fails the manifest step; a "
+        "count beyond 1,000,000 cells, which needs the pool, fails the draw step with InvalidMethod; result.rejections "
+        "missing, different, or given for another method fails the draw step with DrawMismatch (section 14).")
     out["cases"] = cases
     return out
 
@@ -1830,11 +2174,12 @@ def unchecked_bundle(m: dict, pool: list, reveal: dict, M: dict | None = None) -
     c = k.commitment(M)
     seed = k.compute_seed(c, sources)
     r = k.run_draw(M, recs, sources, seed)
+    result = {"selected": [recs[i][0] for i in r["selected"]], "alternates": [recs[i][0] for i in r["alternates"]]}
+    if r["rejections"] is not None:
+        result["rejections"] = r["rejections"]
     return {"format": "kleroterion-bundle", "spec": k.SPEC_ID, "manifest": m, "commitment": c.hex(), "pool": pool,
-            "reveal": reveal, "seed": seed.hex(),
-            "result": {"selected": [recs[i][0] for i in r["selected"]],
-                       "alternates": [recs[i][0] for i in r["alternates"]]},
-            "transcript": k.transcript(c, seed, r["selected"], r["alternates"]).hex()}
+            "reveal": reveal, "seed": seed.hex(), "result": result,
+            "transcript": k.transcript(c, seed, r["selected"], r["alternates"], r["rejections"]).hex()}
 
 
 # Pools for section 5.2's household tags and disclosure floor. Features: genre, and âge for some.
@@ -2631,6 +2976,7 @@ def build_all() -> dict:
         "pools.json": gen_pools(),
         "receipts.json": gen_receipts(draws),
         "chains.json": gen_chains(),
+        "maxent.json": gen_maxent(draws),
     }
 
 

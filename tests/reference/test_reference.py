@@ -8,7 +8,9 @@ from __future__ import annotations
 import copy
 import datetime
 import hashlib
+import itertools
 import json
+import math
 import os
 import sys
 import unicodedata
@@ -1150,11 +1152,407 @@ def test_stage_receipts():
 
 
 # ---------------------------------------------------------------------------
+# Section 9.6: maxent (draft, version 3)
+# ---------------------------------------------------------------------------
+
+class _Fixed:
+    """A stream that gives fixed 64-bit draws."""
+
+    def __init__(self, xs):
+        self.xs = list(xs)
+        self.words64_consumed = 0
+
+    def next_u64(self):
+        self.words64_consumed += 1
+        return self.xs.pop(0)
+
+
+def _esym(weights, c) -> int:
+    """e_c(weights) by listing every c-subset."""
+    return sum(math.prod(weights[i] for i in comb) for comb in itertools.combinations(range(len(weights)), c))
+
+
+def _subset_listing(weights, c, i=0) -> list:
+    """Every value of subset_j(c, q), q = 0, 1, ..., in order, by the recursion 9.6's loop unrolls: the
+    subsets that take member i come first, w_i times over (each time every subset of the rest, in
+    order), then those that leave it out."""
+    if c == 0:
+        return [[]]
+    if i == len(weights):
+        return []
+    rest = _subset_listing(weights, c - 1, i + 1)
+    return [[i] + x for _ in range(weights[i]) for x in rest] + _subset_listing(weights, c, i + 1)
+
+
+def _maxent_manifest(pool, features, counted, k_, weights=None, household_rule=False, max_attempts=100, A=0):
+    return make_vectors.manifest("Entropie maximale", make_vectors.maxent_method(counted, max_attempts, weights), k_, A,
+                                 features, pool, recipe=make_vectors.hex_recipe("graine"),
+                                 household_rule=household_rule)
+
+
+def _meets_counted(M, recs, panel) -> bool:
+    """The panel meets the quotas of the counted features (by their names)."""
+    counted = M["method"]["counted"]
+    return not [q for q in k.broken_quotas(M, recs, panel) if q.split("=")[0] in counted]
+
+
+def _brute_force_total(M, recs) -> tuple:
+    """(Z, panels): Z as 9.6 defines it, by listing every k-subset of the pool: the sum, over the
+    subsets that meet the counted quotas, of the product of their members' weights."""
+    w = M["method"]["weights"] or [1] * len(recs)
+    total, panels = 0, []
+    for comb in itertools.combinations(range(len(recs)), M["panel_size"]):
+        if _meets_counted(M, recs, list(comb)):
+            total += math.prod(w[i] for i in comb)
+            panels.append(comb)
+    return total, panels
+
+
+def _brute_force_cells(M, recs, C) -> int:
+    """The cells of 9.6 by listing, for each j, every choice of c_i in 0..n_i for the types i < j that stays
+    within the caps at every step."""
+    cells = 0
+    for j in range(len(C.types) + 1):
+        states = set()
+        for cs in itertools.product(*[range(len(t["members"]) + 1) for t in C.types[:j]]):
+            s = C.start
+            for i, c in enumerate(cs):
+                s = C.add(s, i, c)
+                if s is None:
+                    break
+            if s is not None:
+                states.add(s)
+        cells += len(states)
+    return cells
+
+
+def _random_pool(label, n, households=0):
+    return make_vectors.make_pool(label, n, [make_vectors.GENRE, make_vectors.AGE], households=households)
+
+
+TINY_FEATURES = [make_vectors.feat("genre", make_vectors.GENRE, [(1, 2), (1, 3)]),
+                 make_vectors.feat("âge", make_vectors.AGE, [(0, 2), (1, 2), (0, 1)])]
+
+
+def test_maxent_method_json_and_bytes():
+    m = {"name": "maxent", "counted": ["genre", "âge"], "max_attempts": 10000, "weights": [3, 1]}
+    by_hand = (b"\x05" + (2).to_bytes(4, "big") + _str_by_hand("genre") + _str_by_hand("âge")
+               + (10000).to_bytes(4, "big") + (2).to_bytes(4, "big") + (3).to_bytes(4, "big") + (1).to_bytes(4, "big"))
+    assert k.method_bytes(k.parse_method(m)) == by_hand
+    # `weights` absent is the empty list.
+    absent = {"name": "maxent", "counted": [], "max_attempts": 1}
+    assert k.method_bytes(k.parse_method(absent)) == b"\x05" + bytes(4) + (1).to_bytes(4, "big") + bytes(4)
+    assert k.method_bytes(k.parse_method(dict(absent, weights=[]))) == k.method_bytes(k.parse_method(absent))
+    for bad in ({"name": "maxent", "max_attempts": 1}, {"name": "maxent", "counted": []},
+                dict(absent, weights=[2**32]), dict(absent, weights=[-1]), dict(absent, weights=None),
+                dict(absent, extra=1), dict(absent, counted="genre")):
+        raises("Json", k.check_shape, bad, k.METHOD, "method")
+
+
+def test_maxent_manifest_rules():
+    pool = _random_pool("maxent-rules", 10, households=3)
+    features = TINY_FEATURES
+    ok = _maxent_manifest(pool, features, ["genre", "âge"], 3, household_rule=True)
+    k.parse_manifest(ok)
+
+    def with_method(**changes):
+        return dict(ok, method=dict(ok["method"], **changes))
+
+    for counted in ([], ["genre"], ["âge"], ["genre", "âge"]):
+        k.parse_manifest(with_method(counted=counted))
+    raises("UnknownFeature", k.parse_manifest, with_method(counted=["genre", "commune"]))
+    raises("UnknownFeature", k.parse_manifest, with_method(counted=["Genre"]))
+    raises("InvalidMethod", k.parse_manifest, with_method(counted=["genre", "genre"]))
+    raises("InvalidMethod", k.parse_manifest, with_method(counted=["âge", "genre"]))
+    raises("InvalidText", k.parse_manifest, with_method(counted=[""]))
+    for a in (1, 100000):
+        k.parse_manifest(with_method(max_attempts=a))
+    for a in (0, 100001):
+        raises("InvalidMethod", k.parse_manifest, with_method(max_attempts=a))
+    k.parse_manifest(with_method(weights=[1] * 10))
+    k.parse_manifest(with_method(weights=[2**32 - 1] * 10))
+    for w in ([1] * 9, [1] * 11, [1] * 9 + [0]):
+        raises("InvalidMethod", k.parse_manifest, with_method(weights=w))
+    # 5.1: the household rule is allowed; sealed is refused (InvalidMethod), before the method's own rules.
+    sealed = dict(ok, sealed=True)
+    raises("InvalidMethod", k.parse_manifest, sealed)
+    raises("InvalidMethod", k.parse_manifest, dict(sealed, method=dict(ok["method"], max_attempts=0)))
+    # The manifest's own rules come first: a quota fault is reported before the method's.
+    bad_quota = copy.deepcopy(with_method(max_attempts=0))
+    bad_quota["features"][0]["values"][0]["min"] = 5
+    raises("QuotaMinAboveMax", k.parse_manifest, bad_quota)
+
+
+def test_elementary_symmetric_and_subsets_by_listing():
+    for weights in ([1] * 5, [3, 1, 2, 1, 5], [1], [2, 2], [7, 1, 4, 1, 9, 2], [1] * 7):
+        n = len(weights)
+        E = k.elementary_suffixes(weights, n)
+        for i in range(n + 1):
+            for r in range(n + 1):
+                assert E[i][r] == _esym(weights[i:], r), (weights, i, r)
+        for c in range(n + 1):
+            W = _esym(weights, c)
+            hits: dict = {}
+            listing = _subset_listing(weights, c)
+            assert len(listing) == W
+            for q in range(W):
+                chosen = k.subset_unrank(weights, c, q)
+                assert len(chosen) == c and chosen == sorted(set(chosen))
+                assert chosen == listing[q]
+                hits[tuple(chosen)] = hits.get(tuple(chosen), 0) + 1
+            assert len(hits) == math.comb(n, c)
+            for chosen, h in hits.items():
+                assert h == math.prod(weights[i] for i in chosen)
+            for q in (-1, W):
+                try:
+                    k.subset_unrank(weights, c, q)
+                except ValueError:
+                    pass
+                else:
+                    raise AssertionError("q out of range")
+
+
+def test_uniform_big_rule():
+    # Below 2^64 it is uniform(N) of section 8.
+    key = hashlib.sha256(b"uniform_big").digest()
+    for n in (1, 2, 1000, 2**64 - 1):
+        a, b = k.Stream(key), k.Stream(key)
+        assert [k.uniform_big(a, n) for _ in range(6)] == [k.uniform(b, n) for _ in range(6)]
+        assert a.words64_consumed == b.words64_consumed
+    # N = 2^64: b = 65, w = 2, r = x_0 + (x_1 mod 2) 2^64.
+    st = _Fixed([5, 2**64 - 1, 7, 2])
+    assert k.uniform_big(st, 2**64) == 7 and st.words64_consumed == 4
+    # N = 2^64 + 1: r = 2^64 is accepted, 2^64 + 1 is not.
+    st = _Fixed([1, 1, 0, 1])
+    assert k.uniform_big(st, 2**64 + 1) == 2**64 and st.words64_consumed == 4
+    # N = 3 * 2^128: b = 130, w = 3, the first draw least significant.
+    N = 3 * 2**128
+    st = _Fixed([11, 22, 2**64 - 1, 11, 22, 2**64 - 2])
+    assert k.uniform_big(st, N) == 11 + 22 * 2**64 + 2 * 2**128 and st.words64_consumed == 6
+    # On a real stream, against the words of section 7 read by hand.
+    for n in (2**64, 2**100 + 12345, 3**200, 2**128 - 1, 2**128):
+        st = k.Stream(key)
+        words = k.Stream(key)
+        b, w = n.bit_length(), -(-n.bit_length() // 64)
+        for _ in range(5):
+            while True:
+                r = sum(words.next_u64() << (64 * i) for i in range(w)) % 2**b
+                if r < n:
+                    break
+            assert k.uniform_big(st, n) == r
+        assert st.words64_consumed == words.words64_consumed
+
+
+def test_maxent_count_by_enumeration():
+    """Z, by listing every k-subset, with and without weights, on small pools; the cells by listing
+    every choice of counts; and the types."""
+    pools = [(_random_pool("maxent-count", 11, households=2), TINY_FEATURES, 3),
+             (_random_pool("maxent-count-2", 12), TINY_FEATURES, 4),
+             (make_vectors.maxent_enumerable()[0], make_vectors.maxent_enumerable()[1], 4)]
+    tight = copy.deepcopy(TINY_FEATURES)
+    tight[0]["values"][0].update(min=2, max=2)
+    pools.append((_random_pool("maxent-count-3", 10), tight, 4))
+    for pool, features, kk in pools:
+        wrng = make_vectors.Det("maxent-count/weights/" + pool[0]["ticket"])
+        weights = [1 + wrng.below(4) for _ in pool]
+        for counted in ([], ["genre"], ["âge"], ["genre", "âge"]):
+            for w in (None, weights):
+                m = _maxent_manifest(pool, features, counted, kk, w, household_rule=any(r["household"] for r in pool))
+                M = k.parse_manifest(m)
+                recs = k.parse_pool(M, pool)
+                C = k.maxent_count(M, recs)
+                total, _ = _brute_force_total(M, recs)
+                assert C.Z == total, (counted, w, C.Z, total)
+                assert C.cells == _brute_force_cells(M, recs, C)
+                # Types: value positions in counted order, lexicographic, members in pool order.
+                fidx = [[f["name"] for f in features].index(c) for c in counted]
+                keys = [tuple([v["value"] for v in features[f]["values"]].index(r["values"][f]) for f in fidx)
+                        for r in pool]
+                assert [tuple(t["values"]) for t in C.types] == sorted(set(keys))
+                assert sum((t["members"] for t in C.types), []) == sorted(range(len(pool)), key=lambda i: keys[i])
+                # Without a counted feature, one type and Z = e_k(weights).
+                if not counted:
+                    assert len(C.types) == 1 and C.Z == _esym(w or [1] * len(pool), kk)
+                    assert C.cells == 1 + (min(len(pool), kk) + 1)
+
+
+def test_maxent_walk_hits_each_panel_by_its_weight():
+    """On a tiny pool, every q in [0, Z) walks to a panel that meets the counted quotas, in walk order
+    (by type, then pool order), and each such panel comes out exactly (product of its weights) times."""
+    pool = _random_pool("maxent-walk", 8, households=2)
+    for counted in ([], ["genre"], ["genre", "âge"]):
+        for w in (None, [1, 3, 2, 1, 1, 4, 2, 1]):
+            m = _maxent_manifest(pool, TINY_FEATURES, counted, 3, w, household_rule=True)
+            M = k.parse_manifest(m)
+            recs = k.parse_pool(M, pool)
+            C = k.maxent_count(M, recs)
+            total, panels = _brute_force_total(M, recs)
+            assert C.Z == total and total > 0
+            order = [i for t in C.types for i in t["members"]]
+            hits: dict = {}
+            for q in range(C.Z):
+                panel = C.walk(q)
+                assert len(panel) == 3 and _meets_counted(M, recs, panel)
+                assert panel == sorted(panel, key=order.index)
+                hits[tuple(sorted(panel))] = hits.get(tuple(sorted(panel)), 0) + 1
+            assert sorted(hits) == panels
+            weights = w or [1] * len(pool)
+            for p, h in hits.items():
+                assert h == math.prod(weights[i] for i in p)
+
+
+def test_maxent_cell_limit():
+    pool = _random_pool("maxent-cells", 12)
+    m = _maxent_manifest(pool, TINY_FEATURES, ["genre", "âge"], 4)
+    M = k.parse_manifest(m)
+    recs = k.parse_pool(M, pool)
+    cells = k.maxent_count(M, recs).cells
+    assert k.MaxentCount(M, recs, limit=cells).cells == cells
+    raises("InvalidMethod", k.MaxentCount, M, recs, cells - 1)
+    assert k.MAXENT_CELL_LIMIT == 1_000_000
+    # The verify.json case: 1,070,609 cells; listing stops at the first cell beyond the limit.
+    m, pool, reveal = make_vectors.maxent_cell_limit_inputs()
+    M = k.parse_manifest(m)
+    recs = k.parse_pool(M, pool)
+    try:
+        k.maxent_count(M, recs)
+    except k.KleroterionError as e:
+        assert e.kind == "InvalidMethod" and e.computed == "1000001" and e.published == "1000000"
+    else:
+        raise AssertionError("expected InvalidMethod")
+    raises("InvalidMethod", k.draw, m, pool, reveal)
+
+
+def test_maxent_draw_rejects_then_accepts():
+    """9.6, the draw: attempt a on the stream (panel, a); the attempts before the accepted one walk to
+    panels that break a quota or the household rule; res ends with u32(rejections) (11)."""
+    m, pool, reveal = make_vectors.maxent_households_inputs()
+    d = k.draw(m, pool, reveal)
+    M, recs, seed = d["M"], d["recs"], d["seed"]
+    C = k.maxent_count(M, recs)
+    assert d["rejections"] >= 2
+    for a in range(d["rejections"] + 1):
+        panel = C.walk(k.uniform_big(k.stream_for(seed, "panel", a), C.Z))
+        compliant = not k.broken_quotas(M, recs, panel) and not k.broken_households(M, recs, panel)
+        assert compliant == (a == d["rejections"])
+    assert panel == d["selected"]
+    res = (len(d["selected"]).to_bytes(4, "big") + b"".join(i.to_bytes(4, "big") for i in d["selected"])
+           + len(d["alternates"]).to_bytes(4, "big") + b"".join(i.to_bytes(4, "big") for i in d["alternates"])
+           + d["rejections"].to_bytes(4, "big"))
+    assert d["transcript"] == k.H("transcript", d["commitment"] + seed + res)
+    # 10.1: the alternates exclude the panel's households.
+    hh = {recs[i][2] for i in d["selected"]} - {None}
+    assert not any(recs[i][2] in hh for i in d["alternates"])
+    # The bundle carries the number of rejections, and only a maxent bundle does (14).
+    b = k.make_bundle(m, pool, reveal)
+    assert b["result"]["rejections"] == d["rejections"]
+    assert k.verify(b)["valid"]
+    for edit in (lambda x: x["result"].pop("rejections"), lambda x: x["result"].update(rejections=1),
+                 lambda x: x["result"].update(rejections=d["rejections"] + 1)):
+        t = copy.deepcopy(b)
+        edit(t)
+        r = k.verify(t)
+        assert (k.failed_step(r), r["error_kind"]) == ("draw", "DrawMismatch")
+    t = copy.deepcopy(b)
+    t["result"]["rejections"] = None
+    assert k.verify(t)["error_kind"] == "UnreadableBundle"
+    u = make_vectors.honest_bundle()
+    assert "rejections" not in u["result"]
+    u["result"]["rejections"] = 0
+    r = k.verify(u)
+    assert (k.failed_step(r), r["error_kind"]) == ("draw", "DrawMismatch")
+    # Every attempt rejected, and Z = 0.
+    raises("DrawFailed", k.draw, *make_vectors.maxent_households_inputs(1, "maxent-fail"))
+
+
+def test_maxent_record_of_picks():
+    """10.3: one pick per 64-bit draw of uniform_big (index a, among 0, position 0) when Z >= 2^64; the
+    pick of uniform(Z) otherwise."""
+    m, pool, reveal = make_vectors.maxent_large_inputs()
+    d, picks = k.trace_draw(m, pool, reveal)
+    Z = k.maxent_count(d["M"], d["recs"]).Z
+    assert Z >= 2**64
+    w = -(-Z.bit_length() // 64)
+    panel = [p for p in picks if p["stream"] == "panel"]
+    assert all(p["among"] == 0 and p["position"] == 0 and p["rejected"] == 0 for p in panel)
+    for a in range(d["rejections"] + 1):
+        mine = [p for p in panel if p["index"] == a]
+        st = k.stream_for(d["seed"], "panel", a)
+        assert [p["value"] for p in mine] == [f"{st.next_u64():016x}" for _ in mine]
+        assert len(mine) % w == 0 and mine
+    assert len(panel) > w * (d["rejections"] + 1)
+    m, pool, reveal = make_vectors.maxent_inputs()
+    d, picks = k.trace_draw(m, pool, reveal)
+    Z = k.maxent_count(d["M"], d["recs"]).Z
+    panel = [p for p in picks if p["stream"] == "panel"]
+    assert [p["index"] for p in panel] == list(range(d["rejections"] + 1))
+    assert all(p["among"] == Z for p in panel)
+
+
+def test_maxent_replacements_keep_quotas():
+    """10.2: maxent replaces like greedy and lottery, and lists the quotas the final panel breaks."""
+    m, pool, reveal = make_vectors.maxent_inputs()
+    d = k.draw(m, pool, reveal)
+    recs = d["recs"]
+    for dropped in ([d["selected"][0]], d["selected"][2:5]):
+        r = k.replace(m, pool, reveal, None, [recs[i][0] for i in dropped])
+        tix = {x[0]: i for i, x in enumerate(recs)}
+        panel = [tix[t] for t in r["panel"]]
+        assert r["broken_quotas"] == k.broken_quotas(d["M"], recs, panel)
+    sel = d["selected"]
+    genre = recs[sel[0]][1][0]
+    same = [recs[i][0] for i in range(len(recs)) if recs[i][1][0] == genre and i not in sel]
+    r = k.replace(m, pool, reveal, None, same + [recs[sel[0]][0]])
+    assert r["broken_quotas"], r
+
+
+def test_vectors_maxent():
+    v = load("maxent.json")
+    for c in cases(v, "uniform_big"):
+        assert c["purpose"] == "panel"
+        st = k.stream_for(bytes.fromhex(c["seed"]), c["purpose"], c["index"])
+        assert [str(k.uniform_big(st, int(c["n"]))) for _ in range(5)] == c["values"]
+    assert {int(c["n"]) for c in v["uniform_big"]} >= {1, 2**64 - 1, 2**64, 2**64 + 1, 2**100 + 12345, 3**200}
+    for c in cases(v, "subsets"):
+        assert k.subset_unrank(c["weights"], c["c"], int(c["q"])) == c["chosen"]
+        assert _subset_listing(c["weights"], c["c"])[int(c["q"])] == c["chosen"]
+    edges = {(tuple(c["weights"]), c["c"], int(c["q"]) == 0, int(c["q"]) == _esym(c["weights"], c["c"]) - 1)
+             for c in v["subsets"]}
+    assert any(e[2] for e in edges) and any(e[3] for e in edges) and any(max(e[0]) > 1 for e in edges)
+    enumerated = 0
+    for c in cases(v, "counts"):
+        M = k.parse_manifest(c["manifest"])
+        recs = k.parse_pool(M, c["pool"])
+        C = k.maxent_count(M, recs)
+        assert [{"values": t["values"], "members": t["members"]} for t in C.types] == c["types"], c["name"]
+        assert C.cells == c["cells"] and str(C.Z) == c["total"], c["name"]
+        if len(c["pool"]) <= 14:
+            total, _ = _brute_force_total(M, recs)
+            assert str(total) == c["total"], c["name"]
+            assert _brute_force_cells(M, recs, C) == c["cells"], c["name"]
+            enumerated += 1
+    names = {c["name"] for c in v["counts"]}
+    assert {"enumerable", "enumerable_weighted", "maxent", "maxent_large", "maxent_no_panel"} <= names
+    assert enumerated >= 3
+    assert any(int(c["total"]) >= 2**64 for c in v["counts"]) and any(c["total"] == "0" for c in v["counts"])
+    for c in cases(v, "methods"):
+        meth = c["method"]
+        by_hand = (b"\x05" + len(meth["counted"]).to_bytes(4, "big") + b"".join(_str_by_hand(x) for x in meth["counted"])
+                   + meth["max_attempts"].to_bytes(4, "big") + len(meth.get("weights", [])).to_bytes(4, "big")
+                   + b"".join(x.to_bytes(4, "big") for x in meth.get("weights", [])))
+        assert k.method_bytes(k.parse_method(meth)).hex() == c["bytes"] == by_hand.hex()
+    # The draws of draws.json have their counts here.
+    draws = load("draws.json")
+    maxent_draws = {d["name"] for d in draws["draws"] + draws["failures"] if d["manifest"]["method"]["name"] == "maxent"}
+    assert maxent_draws <= names
+
+
+# ---------------------------------------------------------------------------
 # Vector files
 # ---------------------------------------------------------------------------
 
 VECTOR_FILES = ["encoding.json", "merkle.json", "seed.json", "stream.json", "sampling.json", "draws.json",
-                "lottery.json", "verify.json", "pools.json", "receipts.json", "chains.json"]
+                "lottery.json", "verify.json", "pools.json", "receipts.json", "chains.json", "maxent.json"]
 
 
 def _header(v):
@@ -1323,6 +1721,8 @@ def _bundle(d):
     b = {"format": "kleroterion-bundle", "spec": "kleroterion/v2", "manifest": d["manifest"],
          "commitment": d["commitment"], "pool": d["pool"], "reveal": d["reveal"], "seed": d["seed"],
          "result": {"selected": d["selected"], "alternates": d["alternates"]}, "transcript": d["transcript"]}
+    if "rejections" in d:
+        b["result"]["rejections"] = d["rejections"]
     if "openings" in d:
         b["openings"] = d["openings"]
     return b
@@ -1343,8 +1743,14 @@ def test_vectors_draws():
         inter = d["intermediate"]
         assert inter["pool_root"] == r["M"]["pool_root"].hex()
         assert inter["leaves"] == [k.leaf_hash(x).hex() for x in recs]
-        for key in ("allocation", "attempt", "lottery_index", "rfc3797_key"):
+        for key in make_vectors.DRAW_INFO_KEYS:
             assert inter.get(key) == r["info"].get(key), (d["name"], key)
+        # 9.6, 14: the number of rejections is given exactly for maxent.
+        maxent = d["manifest"]["method"]["name"] == "maxent"
+        assert ("rejections" in d) == maxent and d.get("rejections") == r["rejections"], d["name"]
+        assert list(d)[list(d).index("alternates") + 1] == ("rejections" if maxent else "transcript")
+        if maxent:
+            assert k.make_bundle(d["manifest"], d["pool"], d["reveal"]) == _bundle(d)
         report = k.verify(_bundle(d), {"commitment": d["commitment"]})
         assert [s["id"] for s in report["steps"]] == k.STEP_IDS
         assert report["valid"] and report["verdict"] == "valid_if", (d["name"], report)
@@ -1397,6 +1803,14 @@ def test_vectors_draws():
     assert ls["manifest"]["household_rule"] and len(ls["pool"]) >= 12
     assert len(ls["manifest"]["method"]["portfolio"]) > 1
     assert by_name["greedy_households_retry"]["intermediate"]["attempt"] >= 1
+    assert {"maxent", "maxent_households_retry", "maxent_one_type", "maxent_weighted", "maxent_large"} <= names
+    assert by_name["maxent_households_retry"]["rejections"] >= 2
+    assert by_name["maxent_households_retry"]["manifest"]["household_rule"]
+    assert by_name["maxent_one_type"]["manifest"]["method"]["counted"] == []
+    assert max(by_name["maxent_weighted"]["manifest"]["method"]["weights"]) > 1
+    assert int(by_name["maxent_large"]["intermediate"]["total"]) >= 2**64
+    assert {"maxent_no_panel", "maxent_single_attempt_rejected"} <= {f["name"] for f in v["failures"]}
+    assert "maxent" in {c["draw"] for c in v["replacements"]}
     rfc = by_name["rfc3797"]
     assert rfc["selected"] == ["Lee", "Doc", "Mary", "Charity", "Kasczynski", "Envy", "Sneazy", "Anger",
                                "Chastity", "Pandora"]
@@ -1495,6 +1909,19 @@ def test_vectors_verify():
     assert {s["id"]: s["status"] for s in replay["steps"]}["time_order"] == "skipped"
     subjects = {s for c in v["cases"] for s in c["by_hand"]}
     assert subjects == {"purpose", "commitment", "announcement", "uncommitted", "lottery", "dice", "hex"}
+    # 9.6, 14: the maxent cases, refused at the manifest step (5.1), at the draw step (the cell limit, the
+    # number of rejections) or at the transcript step (res ends with u32(rejections), 11).
+    expected = {"maxent_honest": (None, None), "maxent_counted_unknown_feature": ("manifest", "UnknownFeature"),
+                "maxent_too_many_cells": ("draw", "InvalidMethod"), "maxent_sealed": ("manifest", "InvalidMethod"),
+                "maxent_rejections_changed": ("draw", "DrawMismatch"), "maxent_rejections_removed": ("draw", "DrawMismatch"),
+                "rejections_on_uniform": ("draw", "DrawMismatch"),
+                "maxent_transcript_without_rejections": ("transcript", "TranscriptMismatch")}
+    for name in ("counted_twice", "counted_out_of_order", "max_attempts_0", "max_attempts_100001", "weights_too_few",
+                 "weights_too_many", "weight_0"):
+        expected["maxent_" + name] = ("manifest", "InvalidMethod")
+    for name, (step, kind) in expected.items():
+        assert (by_case[name]["failed_step"], by_case[name]["error_kind"]) == (step, kind), name
+    assert by_case["maxent_honest"]["bundle"]["result"]["rejections"] >= 2
 
 
 def test_report_shape():

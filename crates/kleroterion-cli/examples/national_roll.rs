@@ -496,6 +496,7 @@ fn draw_compact(manifest: &Manifest, commune: &[u32], seed: &Digest) -> Fallible
     Ok(Outcome {
         selected,
         alternates,
+        rejections: None,
     })
 }
 

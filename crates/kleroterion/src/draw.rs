@@ -29,6 +29,9 @@ pub struct DrawResult {
     pub selected: Vec<String>,
     /// Alternates, in order.
     pub alternates: Vec<String>,
+    /// How many panels `maxent` rejected before this one; absent for the other methods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejections: Option<u32>,
 }
 
 /// Everything needed to verify a draw.
@@ -262,6 +265,8 @@ pub struct Outcome {
     pub selected: Vec<u32>,
     /// Alternates, in order.
     pub alternates: Vec<u32>,
+    /// How many panels `maxent` rejected before the panel; `None` for the other methods.
+    pub rejections: Option<u32>,
 }
 
 /// Runs the method and the alternates for a checked manifest and pool.
@@ -291,6 +296,7 @@ pub(crate) fn outcome_logged(
     Ok(Outcome {
         selected: panel.selected,
         alternates,
+        rejections: panel.rejections,
     })
 }
 
@@ -301,6 +307,9 @@ pub fn transcript(commitment: &Digest, seed: &Digest, outcome: &Outcome) -> Resu
         .raw32(seed)
         .u32_list(&outcome.selected)?
         .u32_list(&outcome.alternates)?;
+    if let Some(r) = outcome.rejections {
+        e.u32(r);
+    }
     Ok(tagged_hash("transcript", e.as_bytes()))
 }
 
@@ -434,6 +443,7 @@ fn draw_resolved(
         result: DrawResult {
             selected: tickets(&outcome.selected),
             alternates: tickets(&outcome.alternates),
+            rejections: outcome.rejections,
         },
         outcome,
         transcript,

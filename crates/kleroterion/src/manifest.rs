@@ -55,6 +55,18 @@ pub enum Method {
     },
     /// The IETF NomCom procedure of RFC 3797.
     Rfc3797,
+    /// Every compliant panel equally likely, or in proportion to the product of its members'
+    /// weights (SPEC.md section 9.6, a draft of version 3).
+    Maxent {
+        /// The features whose quotas the exact count enforces, in the manifest's order; the
+        /// other quotas and the household rule are met by rejection.
+        counted: Vec<String>,
+        /// How many attempts before the draw fails (1 to 100,000).
+        max_attempts: u32,
+        /// One positive weight per record in pool order, or none (every weight 1).
+        #[serde(default)]
+        weights: Vec<u32>,
+    },
 }
 
 impl Method {
@@ -66,12 +78,16 @@ impl Method {
             Method::Greedy { .. } => "greedy",
             Method::Lottery { .. } => "lottery",
             Method::Rfc3797 => "rfc3797",
+            Method::Maxent { .. } => "maxent",
         }
     }
 
     /// True for the methods that enforce the quotas.
     pub fn enforces_quotas(&self) -> bool {
-        matches!(self, Method::Greedy { .. } | Method::Lottery { .. })
+        matches!(
+            self,
+            Method::Greedy { .. } | Method::Lottery { .. } | Method::Maxent { .. }
+        )
     }
 
     fn encode(&self, e: &mut Encoder) -> Result<()> {
@@ -107,6 +123,17 @@ impl Method {
             }
             Method::Rfc3797 => {
                 e.u8(4);
+            }
+            Method::Maxent {
+                counted,
+                max_attempts,
+                weights,
+            } => {
+                e.u8(5).count(counted.len(), "counted")?;
+                for name in counted {
+                    e.str(name)?;
+                }
+                e.u32(*max_attempts).u32_list(weights)?;
             }
         }
         Ok(())
@@ -594,6 +621,18 @@ impl Manifest {
                     });
                 }
                 Ok(())
+            }
+            Method::Maxent {
+                counted,
+                max_attempts,
+                weights,
+            } => {
+                let params = crate::methods::maxent::Params {
+                    counted,
+                    max_attempts: *max_attempts,
+                    weights,
+                };
+                crate::methods::maxent::validate(self, params)
             }
             Method::Uniform => Ok(()),
         }

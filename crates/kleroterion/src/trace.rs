@@ -23,6 +23,8 @@ pub enum Picked {
     Person(u32),
     /// A panel of the committed portfolio: its 0-based number.
     Panel(u32),
+    /// A draw of the big integer that `maxent`'s attempt of this number walks to a panel.
+    Attempt(u32),
 }
 
 /// One pick of the draw.
@@ -64,7 +66,7 @@ impl Trace {
                 pick: p.clone(),
                 ticket: match p.picked {
                     Picked::Person(i) => pool.get(i as usize).map(|r| r.ticket.clone()),
-                    Picked::Panel(_) => None,
+                    Picked::Panel(_) | Picked::Attempt(_) => None,
                 },
             })
             .collect()

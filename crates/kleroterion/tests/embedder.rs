@@ -253,6 +253,7 @@ fn result_types_go_to_json_and_back() {
         b.result = DrawResult {
             selected: b.result.alternates.clone(),
             alternates: b.result.selected.clone(),
+            rejections: None,
         };
         verify_with(&b, &Published::default(), &[])
     };

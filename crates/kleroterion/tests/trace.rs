@@ -61,7 +61,7 @@ fn the_picks_designate_the_published_outcome() {
                         );
                         t.ticket.clone()
                     }
-                    Picked::Panel(_) => {
+                    Picked::Panel(_) | Picked::Attempt(_) => {
                         assert_eq!(t.ticket, None);
                         None
                     }
@@ -85,10 +85,30 @@ fn the_picks_designate_the_published_outcome() {
                 let a = c["intermediate"]["attempt"].as_u64().expect("attempt") as u32;
                 assert_eq!(people(Some(a)), drawn, "{name}");
             }
+            "maxent" => {
+                let rejections = bundle.result.rejections.expect("maxent rejections");
+                assert_eq!(people(None), bundle.result.alternates, "{name}");
+                let attempts: Vec<u32> = trace
+                    .picks
+                    .iter()
+                    .filter_map(|p| match p.picked {
+                        Picked::Attempt(a) => Some(a),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(attempts.first(), Some(&0), "{name}");
+                assert_eq!(attempts.last(), Some(&rejections), "{name}");
+                assert!(attempts.windows(2).all(|w| w[1] - w[0] <= 1), "{name}");
+            }
             _ => assert_eq!(people(None), drawn, "{name}"),
         }
         for p in &trace.picks {
-            assert!(p.position < p.among, "{name}: a position beyond its range");
+            // A draw of a big integer (SPEC.md section 9.6) chooses no position by itself.
+            let big = matches!(p.picked, Picked::Attempt(_)) && p.among == 0;
+            assert!(
+                big || p.position < p.among,
+                "{name}: a position beyond its range"
+            );
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod greedy;
 pub mod lottery;
+pub mod maxent;
 pub mod rfc3797;
 pub mod stratified;
 
@@ -24,6 +25,8 @@ pub struct Panel {
     pub selected: Vec<u32>,
     /// Alternates already drawn by the method itself (`rfc3797` only).
     pub alternates: Option<Vec<u32>>,
+    /// How many panels were rejected before this one (`maxent` only).
+    pub rejections: Option<u32>,
 }
 
 /// Runs the manifest's method. The manifest and pool must already be validated.
@@ -59,6 +62,23 @@ pub(crate) fn draw_panel_logged(
             greedy::draw_logged(manifest, pool, seed, *max_attempts, log)?.0
         }
         Method::Lottery { portfolio } => lottery::draw_logged(portfolio, seed, log).1,
+        Method::Maxent {
+            counted,
+            max_attempts,
+            weights,
+        } => {
+            let params = maxent::Params {
+                counted,
+                max_attempts: *max_attempts,
+                weights,
+            };
+            let (selected, rejections) = maxent::draw_logged(manifest, pool, seed, params, log)?;
+            return Ok(Panel {
+                selected,
+                alternates: None,
+                rejections: Some(rejections),
+            });
+        }
         Method::Rfc3797 => {
             let total = k + manifest.alternates.min(n - k);
             let picks = rfc3797::picks_detailed(&reveal.rfc3797_key(), n, total)?;
@@ -68,12 +88,14 @@ pub(crate) fn draw_panel_logged(
             return Ok(Panel {
                 selected: indices(sel),
                 alternates: Some(indices(alt)),
+                rejections: None,
             });
         }
     };
     Ok(Panel {
         selected,
         alternates: None,
+        rejections: None,
     })
 }
 

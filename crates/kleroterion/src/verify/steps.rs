@@ -360,12 +360,17 @@ pub(super) fn draw_step(
 ) -> StepResult<Outcome> {
     let outcome = compute_outcome(&bundle.manifest, pool, seed, &bundle.reveal)?;
     compare_outcome(bundle, &outcome).map_err(|msg| Failure::new(ErrorKind::DrawMismatch, msg))?;
-    let line = format!(
+    let mut lines = alloc::vec![format!(
         "{} selected and {} alternates recomputed",
         outcome.selected.len(),
         outcome.alternates.len()
-    );
-    Ok(Done::passed(outcome, alloc::vec![line]))
+    )];
+    if let Some(r) = outcome.rejections {
+        lines.push(format!(
+            "{r} panels drawn and rejected before the panel (a quota of a feature that is not counted, or the household rule)"
+        ));
+    }
+    Ok(Done::passed(outcome, lines))
 }
 
 pub(super) fn quotas_step(
@@ -545,5 +550,18 @@ fn compare_outcome(bundle: &Bundle, outcome: &Outcome) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    match (bundle.result.rejections, outcome.rejections) {
+        (got, want) if got == want => Ok(()),
+        (Some(got), Some(want)) => Err(format!(
+            "the draw rejects {want} panels before the panel, but the bundle says {got}"
+        )),
+        (None, Some(want)) => Err(format!(
+            "the draw rejects {want} panels before the panel, and the bundle does not say how many"
+        )),
+        (Some(got), None) => Err(format!(
+            "the bundle says {got} panels were rejected, but the {} method rejects none",
+            bundle.manifest.method.name()
+        )),
+        (None, None) => Ok(()),
+    }
 }

@@ -1,0 +1,135 @@
+//! Maximal entropy: every compliant panel equally likely, or in proportion to the product of
+//! its members' committed weights (SPEC.md section 9.6, a draft of version 3).
+//!
+//! The count ([`Count`]) is exact, in big integers, over the counted features; one uniform big
+//! integer per attempt is walked down the count to a panel, and a panel that breaks a quota of
+//! another feature or the household rule is rejected.
+
+mod big;
+mod count;
+
+pub use big::{Suffixes, elementary, uniform_big, unrank_subset};
+pub use count::{Count, MAX_CELLS, Tables, Type};
+pub use num_bigint::BigUint;
+
+use alloc::format;
+use alloc::vec::Vec;
+
+use crate::digest::Digest;
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::model::ResolvedPool;
+use crate::quotas::{broken_quotas, shared_household};
+use crate::stream::{Purpose, Stream};
+use crate::trace::{Log, Picked};
+
+/// The most attempts a manifest may allow.
+pub const MAX_ATTEMPTS: u32 = 100_000;
+
+/// The method's parameters, borrowed from the manifest.
+#[derive(Debug, Clone, Copy)]
+pub struct Params<'a> {
+    /// The counted features.
+    pub counted: &'a [alloc::string::String],
+    /// How many attempts before the draw fails.
+    pub max_attempts: u32,
+    /// One weight per record, or none (every weight 1).
+    pub weights: &'a [u32],
+}
+
+/// Draws the panel; returns it in walk order with the number of rejected attempts.
+pub fn draw(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    params: Params<'_>,
+) -> Result<(Vec<u32>, u32)> {
+    draw_logged(manifest, pool, seed, params, &mut Log::off())
+}
+
+/// [`draw`], recording every 64-bit draw of every attempt in `log`.
+pub(crate) fn draw_logged(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    params: Params<'_>,
+    log: &mut Log,
+) -> Result<(Vec<u32>, u32)> {
+    let count = Count::new(manifest, pool, params.counted, params.weights)?;
+    let total = count.total();
+    if total == &BigUint::default() {
+        return Err(Error::DrawFailed {
+            detail: format!(
+                "no panel of {} meets the quotas of the counted features in this pool",
+                manifest.panel_size
+            ),
+        });
+    }
+    let mut tables = Tables::default();
+    for a in 0..params.max_attempts {
+        let mut stream = Stream::new(seed, Purpose::Panel, a);
+        let q = big::uniform_big_logged(&mut stream, total, |d| {
+            log.draw(Purpose::Panel.as_str(), a, d, Picked::Attempt(a));
+        });
+        let panel = count.walk(q, &mut tables);
+        let households = manifest.household_rule && shared_household(pool, &panel).is_some();
+        if !households && broken_quotas(&manifest.features, pool, &panel).is_empty() {
+            return Ok((panel, a));
+        }
+    }
+    Err(Error::DrawFailed {
+        detail: format!(
+            "each of the {} attempts of the maxent method drew a panel that breaks a quota or the household rule",
+            params.max_attempts
+        ),
+    })
+}
+
+/// Checks the parameters of SPEC.md section 9.6 that need no pool.
+pub(crate) fn validate(manifest: &Manifest, params: Params<'_>) -> Result<()> {
+    let invalid = |detail| Err(Error::InvalidMethod { detail });
+    let mut last = None;
+    for (i, name) in params.counted.iter().enumerate() {
+        crate::text::check(name, crate::text::TextKind::Name, || {
+            "maxent counted feature".into()
+        })?;
+        if params.counted[..i].contains(name) {
+            return invalid(format!(
+                "the maxent method counts the feature \"{name}\" twice; name it once"
+            ));
+        }
+        let at = manifest
+            .features
+            .iter()
+            .position(|f| &f.name == name)
+            .ok_or_else(|| Error::UnknownFeature {
+                field: "the method",
+                feature: name.clone(),
+            })?;
+        if last.is_some_and(|l| at < l) {
+            return invalid(format!(
+                "the maxent method counts \"{name}\" out of the order of the manifest's features; list the counted features in that order"
+            ));
+        }
+        last = Some(at);
+    }
+    if !(1..=MAX_ATTEMPTS).contains(&params.max_attempts) {
+        return invalid(format!(
+            "maxent max_attempts is {}; use 1 to 100,000",
+            params.max_attempts
+        ));
+    }
+    let n = manifest.pool.count as usize;
+    if !params.weights.is_empty() && params.weights.len() != n {
+        return invalid(format!(
+            "the maxent method gives {} weights for {n} records; give one per record, in pool order, or none",
+            params.weights.len()
+        ));
+    }
+    if let Some(i) = params.weights.iter().position(|&w| w == 0) {
+        return invalid(format!(
+            "the maxent weight of record {i} is 0; every weight is at least 1"
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! The `maxent` method (SPEC.md section 9.6) against brute force on a pool small enough to list
+//! every panel: the exact count, the walk (each panel reached by as many integers as the
+//! product of its weights), and 100,000 draws whose panel frequencies pass a chi-square test
+//! against the uniform distribution over the compliant panels, and against the weighted one.
+//!
+//! The chi-square test is Pearson's on the multinomial counts of the compliant panels, at
+//! α = 0.001 with the Wilson–Hilferty critical value (see `statistics.rs`, which checks that
+//! approximation against the NIST/SEMATECH table). Seed `i` is `SHA-256(u64(i))`: the test is
+//! deterministic.
+
+use std::collections::BTreeMap;
+
+use kleroterion::encoding::sha256;
+use kleroterion::methods::maxent::{self, BigUint, Count, Params, Tables};
+use kleroterion::model::ResolvedPool;
+use kleroterion::quotas::{broken_quotas, shared_household};
+use kleroterion::{Feature, Manifest, Method, PoolCommitment, Record, ValueQuota};
+
+const ALPHA_Z: f64 = 3.090_232;
+
+fn critical(nu: usize) -> f64 {
+    let nu = nu as f64;
+    let h = 2.0 / (9.0 * nu);
+    nu * (1.0 - h + ALPHA_Z * h.sqrt()).powi(3)
+}
+
+/// Genre, âge, région and household of the twelve people.
+const PEOPLE: [(&str, &str, &str, Option<&str>); 12] = [
+    ("f", "a1", "r1", Some("A")),
+    ("h", "a1", "r1", Some("A")),
+    ("f", "a2", "r2", None),
+    ("h", "a2", "r1", Some("B")),
+    ("f", "a3", "r2", Some("B")),
+    ("h", "a3", "r2", None),
+    ("f", "a1", "r2", None),
+    ("h", "a2", "r2", Some("C")),
+    ("f", "a2", "r1", Some("C")),
+    ("h", "a1", "r1", None),
+    ("f", "a3", "r1", None),
+    ("h", "a3", "r2", None),
+];
+const WEIGHTS: [u32; 12] = [1, 3, 2, 1, 1, 2, 3, 1, 2, 1, 1, 2];
+const K: u32 = 4;
+
+fn feature(name: &str, quotas: &[(&str, u32, u32)]) -> Feature {
+    Feature {
+        name: name.into(),
+        values: quotas
+            .iter()
+            .map(|&(v, min, max)| ValueQuota {
+                value: v.into(),
+                min,
+                max,
+            })
+            .collect(),
+    }
+}
+
+fn records() -> Vec<Record> {
+    PEOPLE
+        .iter()
+        .enumerate()
+        .map(|(i, (g, a, r, h))| Record {
+            ticket: format!("t{i:02}"),
+            values: vec![(*g).into(), (*a).into(), (*r).into()],
+            seal: None,
+            household: h.map(Into::into),
+            holder: sha256(format!("holder {i}").as_bytes()),
+            link: None,
+        })
+        .collect()
+}
+
+fn manifest(counted: &[&str], weights: &[u32]) -> (Manifest, ResolvedPool) {
+    let features = vec![
+        feature("genre", &[("f", 2, 2), ("h", 2, 2)]),
+        feature("âge", &[("a1", 1, 2), ("a2", 1, 2), ("a3", 1, 2)]),
+        feature("région", &[("r1", 1, 3), ("r2", 1, 3)]),
+    ];
+    let recs = records();
+    let method = Method::Maxent {
+        counted: counted.iter().map(|s| (*s).into()).collect(),
+        max_attempts: 1000,
+        weights: weights.to_vec(),
+    };
+    let m = Manifest::new(
+        "maxent",
+        method,
+        K,
+        features.clone(),
+        PoolCommitment::of(&recs).expect("pool"),
+    )
+    .with_household_rule(true);
+    m.validate().expect("valid manifest");
+    let pool = ResolvedPool::new(&features, &recs).expect("pool");
+    (m, pool)
+}
+
+fn subsets(n: u32, k: u32) -> Vec<Vec<u32>> {
+    (0u32..1 << n)
+        .filter(|m| m.count_ones() == k)
+        .map(|m| (0..n).filter(|i| m >> i & 1 == 1).collect())
+        .collect()
+}
+
+fn weight(panel: &[u32], weights: &[u32]) -> u64 {
+    panel
+        .iter()
+        .map(|&i| u64::from(weights.get(i as usize).copied().unwrap_or(1)))
+        .product()
+}
+
+/// Every panel that meets every quota and the household rule, with its weight.
+fn compliant(m: &Manifest, pool: &ResolvedPool, weights: &[u32]) -> BTreeMap<Vec<u32>, u64> {
+    subsets(PEOPLE.len() as u32, K)
+        .into_iter()
+        .filter(|p| broken_quotas(&m.features, pool, p).is_empty())
+        .filter(|p| shared_household(pool, p).is_none())
+        .map(|p| {
+            let w = weight(&p, weights);
+            (p, w)
+        })
+        .collect()
+}
+
+fn params<'a>(m: &'a Manifest) -> Params<'a> {
+    match &m.method {
+        Method::Maxent {
+            counted,
+            max_attempts,
+            weights,
+        } => Params {
+            counted,
+            max_attempts: *max_attempts,
+            weights,
+        },
+        _ => unreachable!("a maxent manifest"),
+    }
+}
+
+#[test]
+fn the_count_is_the_weighted_number_of_panels_meeting_the_counted_quotas() {
+    for weights in [&[][..], &WEIGHTS[..]] {
+        for counted in [
+            &[][..],
+            &["genre"][..],
+            &["genre", "âge"],
+            &["genre", "âge", "région"],
+        ] {
+            let (m, pool) = manifest(counted, weights);
+            let count = Count::new(&m, &pool, params(&m).counted, weights).expect("count");
+            let names: Vec<String> = counted.iter().map(|s| (*s).into()).collect();
+            let brute: u64 = subsets(PEOPLE.len() as u32, K)
+                .iter()
+                .filter(|p| {
+                    let broken = broken_quotas(&m.features, &pool, p);
+                    !broken
+                        .iter()
+                        .any(|b| names.iter().any(|n| b.starts_with(&format!("{n}="))))
+                })
+                .map(|p| weight(p, weights))
+                .sum();
+            assert_eq!(
+                count.total(),
+                &BigUint::from(brute),
+                "{counted:?} {weights:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_walk_reaches_each_panel_as_often_as_its_weight() {
+    for weights in [&[][..], &WEIGHTS[..]] {
+        let (m, pool) = manifest(&["genre", "âge"], weights);
+        let count = Count::new(&m, &pool, params(&m).counted, weights).expect("count");
+        let total = u64::try_from(count.total()).expect("small");
+        let mut tables = Tables::default();
+        let mut hits: BTreeMap<Vec<u32>, u64> = BTreeMap::new();
+        for q in 0..total {
+            let mut panel = count.walk(BigUint::from(q), &mut tables);
+            assert_eq!(panel.len(), K as usize);
+            panel.sort_unstable();
+            *hits.entry(panel).or_default() += 1;
+        }
+        for (panel, n) in &hits {
+            assert_eq!(*n, weight(panel, weights), "{panel:?}");
+            let broken = broken_quotas(&m.features, &pool, panel);
+            assert!(
+                !broken
+                    .iter()
+                    .any(|b| b.starts_with("genre=") || b.starts_with("âge="))
+            );
+        }
+        assert_eq!(hits.values().sum::<u64>(), total);
+    }
+}
+
+fn chi_square(weights: &[u32], draws: u64) -> (f64, f64, usize) {
+    let (m, pool) = manifest(&["genre"], weights);
+    let panels = compliant(&m, &pool, weights);
+    let mut counts: BTreeMap<Vec<u32>, u64> = panels.keys().map(|p| (p.clone(), 0)).collect();
+    let mut rejected = 0u64;
+    for i in 0..draws {
+        let seed = sha256(&i.to_be_bytes());
+        let (mut panel, r) = maxent::draw(&m, &pool, &seed, params(&m)).expect("draw");
+        rejected += u64::from(r);
+        panel.sort_unstable();
+        *counts.get_mut(&panel).expect("a compliant panel") += 1;
+    }
+    assert!(
+        rejected > draws,
+        "the rejection path is exercised ({rejected} rejections)"
+    );
+    let total_weight: u64 = panels.values().sum();
+    let x2 = panels
+        .iter()
+        .map(|(p, &w)| {
+            let e = draws as f64 * w as f64 / total_weight as f64;
+            let d = counts[p] as f64 - e;
+            d * d / e
+        })
+        .sum();
+    (x2, critical(panels.len() - 1), panels.len())
+}
+
+#[test]
+fn panels_are_uniform_among_the_compliant_ones() {
+    let (x2, crit, panels) = chi_square(&[], 100_000);
+    assert!(panels > 20, "{panels} compliant panels");
+    assert!(x2 < crit, "X² = {x2:.1} above {crit:.1} ({panels} panels)");
+}
+
+#[test]
+fn weighted_panels_follow_the_product_of_their_weights() {
+    let (x2, crit, panels) = chi_square(&WEIGHTS, 100_000);
+    assert!(x2 < crit, "X² = {x2:.1} above {crit:.1} ({panels} panels)");
+}
+
+#[test]
+fn the_chi_square_test_sees_a_wrong_distribution() {
+    // The same draws, counted against the weighted distribution while drawn uniformly: the test
+    // must be able to fail.
+    let (m, pool) = manifest(&["genre"], &[]);
+    let weighted = compliant(&m, &pool, &WEIGHTS);
+    let total_weight: u64 = weighted.values().sum();
+    let mut counts: BTreeMap<Vec<u32>, u64> = BTreeMap::new();
+    let draws = 20_000u64;
+    for i in 0..draws {
+        let (mut panel, _) =
+            maxent::draw(&m, &pool, &sha256(&i.to_be_bytes()), params(&m)).expect("draw");
+        panel.sort_unstable();
+        *counts.entry(panel).or_default() += 1;
+    }
+    let x2: f64 = weighted
+        .iter()
+        .map(|(p, &w)| {
+            let e = draws as f64 * w as f64 / total_weight as f64;
+            let d = counts.get(p).copied().unwrap_or(0) as f64 - e;
+            d * d / e
+        })
+        .sum();
+    assert!(x2 > critical(weighted.len() - 1));
+}
