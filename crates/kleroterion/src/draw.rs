@@ -29,9 +29,19 @@ pub struct DrawResult {
     pub selected: Vec<String>,
     /// Alternates, in order.
     pub alternates: Vec<String>,
-    /// How many panels `maxent` rejected before this one; absent for the other methods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How many panels `maxent` rejected before this one; absent for the other methods (never
+    /// `null`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub rejections: Option<u32>,
+}
+
+/// A field that is absent or a number, never `null` (SPEC.md section 14).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Option<u32>, D::Error> {
+    u32::deserialize(d).map(Some)
 }
 
 /// Everything needed to verify a draw.
@@ -212,7 +222,20 @@ pub fn check_committed(manifest: &Manifest, records: &[Record]) -> Result<Resolv
     let pool = ResolvedPool::new(&manifest.features, records)?;
     crate::disclosure::check(manifest, &pool, |i| records[i].ticket.clone())?;
     check_portfolio_of(manifest, &pool)?;
+    check_count_of(manifest, &pool)?;
     Ok(pool)
+}
+
+/// Makes the `maxent` count (a no-op for other methods), refusing one over the cell limit
+/// (SPEC.md section 9.6) before a commitment is given.
+pub fn check_count_of(manifest: &Manifest, pool: &ResolvedPool) -> Result<()> {
+    if let Method::Maxent {
+        counted, weights, ..
+    } = &manifest.method
+    {
+        crate::methods::maxent::Count::new(manifest, pool, counted, weights)?;
+    }
+    Ok(())
 }
 
 /// Checks the pool's count and root against the manifest.
@@ -462,6 +485,7 @@ pub fn draw_compact(manifest: &Manifest, pool: &CompactPool, reveal: &Reveal) ->
         pool.ticket(i).unwrap_or_default().into()
     })?;
     check_portfolio_of(manifest, pool.resolved())?;
+    check_count_of(manifest, pool.resolved())?;
     let ticket = |i: u32| pool.ticket(i as usize).unwrap_or_default().into();
     draw_resolved(manifest, pool.resolved(), &ticket, reveal)
 }

@@ -222,7 +222,7 @@ fn find_candidate(
             continue;
         }
         match &m.method {
-            Method::Greedy { .. } | Method::Lottery { .. } => {
+            Method::Greedy { .. } | Method::Lottery { .. } | Method::Maxent { .. } => {
                 let household = &reader.pool.household;
                 if m.household_rule
                     && household[c as usize]

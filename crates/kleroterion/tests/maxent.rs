@@ -262,3 +262,83 @@ fn the_chi_square_test_sees_a_wrong_distribution() {
         .sum();
     assert!(x2 > critical(weighted.len() - 1));
 }
+
+// ---------------------------------------------------------------------------------------------
+// tests/vectors/maxent.json, from the independent reference implementation
+
+fn vectors() -> serde_json::Value {
+    let path = format!(
+        "{}/../../tests/vectors/maxent.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("vector file")).expect("json")
+}
+
+fn big(v: &serde_json::Value) -> BigUint {
+    BigUint::parse_bytes(v.as_str().expect("decimal").as_bytes(), 10).expect("decimal")
+}
+
+fn list<T: serde::de::DeserializeOwned>(v: &serde_json::Value) -> T {
+    serde_json::from_value(v.clone()).expect("vector field")
+}
+
+#[test]
+fn uniform_big_is_the_reference_implementations() {
+    use kleroterion::stream::{Purpose, Stream};
+    let cases = vectors()["uniform_big"].as_array().expect("cases").clone();
+    assert!(cases.len() >= 6);
+    for c in cases {
+        assert_eq!(c["purpose"], "panel");
+        let seed =
+            kleroterion::Digest::from_hex(c["seed"].as_str().expect("seed"), "seed").expect("hex");
+        let index = c["index"].as_u64().expect("index") as u32;
+        let mut stream = Stream::new(&seed, Purpose::Panel, index);
+        let n = big(&c["n"]);
+        for (i, want) in c["values"].as_array().expect("values").iter().enumerate() {
+            assert_eq!(
+                maxent::uniform_big(&mut stream, &n),
+                big(want),
+                "n = {n}, call {i}"
+            );
+        }
+    }
+}
+
+#[test]
+fn subsets_are_the_reference_implementations() {
+    let cases = vectors()["subsets"].as_array().expect("cases").clone();
+    assert!(cases.len() >= 10);
+    for c in cases {
+        let weights: Vec<u32> = list(&c["weights"]);
+        let size = c["c"].as_u64().expect("c") as usize;
+        let table = maxent::Suffixes::new(&weights, size);
+        let chosen = maxent::unrank_subset(&weights, &table, size, &big(&c["q"]));
+        let want: Vec<usize> = list(&c["chosen"]);
+        assert_eq!(chosen, want, "{c}");
+    }
+}
+
+#[test]
+fn counts_are_the_reference_implementations() {
+    let cases = vectors()["counts"].as_array().expect("cases").clone();
+    assert!(cases.len() >= 8);
+    for c in cases {
+        let name = c["name"].as_str().expect("name");
+        let m: Manifest = list(&c["manifest"]);
+        let records: Vec<Record> = list(&c["pool"]);
+        let pool = ResolvedPool::new(&m.features, &records).expect("pool");
+        let count = Count::new(&m, &pool, params(&m).counted, params(&m).weights).expect(name);
+        let types = c["types"].as_array().expect("types");
+        assert_eq!(count.types().len(), types.len(), "{name}: types");
+        for (got, want) in count.types().iter().zip(types) {
+            assert_eq!(got.values, list::<Vec<u32>>(&want["values"]), "{name}");
+            assert_eq!(got.members, list::<Vec<u32>>(&want["members"]), "{name}");
+        }
+        assert_eq!(
+            count.cells(),
+            c["cells"].as_u64().expect("cells"),
+            "{name}: cells"
+        );
+        assert_eq!(count.total(), &big(&c["total"]), "{name}: Z");
+    }
+}
