@@ -66,6 +66,9 @@ pub enum MethodArg {
     Uniform,
     /// Uniform within strata of one column.
     Stratified,
+    /// Every panel that meets the quotas and the household rule equally likely (maximal
+    /// entropy; a draft of protocol version 3, for trials).
+    Maxent,
 }
 
 /// `kleroterion commit`.
@@ -113,9 +116,15 @@ pub struct CommitArgs {
     /// Length of the alternates list (default: the panel size).
     #[arg(long)]
     pub alternates: Option<u32>,
-    /// Attempts of the greedy method before it fails.
-    #[arg(long, default_value_t = 100)]
-    pub max_attempts: u32,
+    /// Attempts before the draw fails: greedy (default 100, at most 1,000) or maxent (default
+    /// 10,000, at most 100,000).
+    #[arg(long)]
+    pub max_attempts: Option<u32>,
+    /// For `--method maxent`: the quota features the exact count enforces; the quotas of the
+    /// others and the household rule are met by rejection. More features mean fewer attempts
+    /// and a larger count (at most 1,000,000 cells, SPEC.md section 9.6).
+    #[arg(long, num_args = 1.., value_name = "FEATURE")]
+    pub count: Vec<String>,
     /// Panels in the lottery portfolio.
     #[arg(long, default_value_t = 1000)]
     pub panels: u32,

@@ -34,6 +34,15 @@ pub enum MethodChoice {
         /// The portfolio's size M (for example 1,000).
         panels: u32,
     },
+    /// Every panel that meets the quotas and the household rule equally likely (maximal
+    /// entropy, SPEC.md section 9.6, a draft of version 3).
+    Maxent {
+        /// The features whose quotas the exact count enforces (in any order: the manifest lists
+        /// them in the quotas' order); the others are met by rejection.
+        counted: Vec<String>,
+        /// Attempts before the draw fails (1 to 100,000).
+        max_attempts: u32,
+    },
 }
 
 impl MethodChoice {
@@ -44,6 +53,7 @@ impl MethodChoice {
             MethodChoice::Stratified { .. } => "stratified",
             MethodChoice::Greedy { .. } => "greedy",
             MethodChoice::Lottery { .. } => "lottery",
+            MethodChoice::Maxent { .. } => "maxent",
         }
     }
 
@@ -51,7 +61,9 @@ impl MethodChoice {
     pub fn enforces_quotas(&self) -> bool {
         matches!(
             self,
-            MethodChoice::Greedy { .. } | MethodChoice::Lottery { .. }
+            MethodChoice::Greedy { .. }
+                | MethodChoice::Lottery { .. }
+                | MethodChoice::Maxent { .. }
         )
     }
 }
@@ -277,6 +289,9 @@ pub struct Committed {
     /// With sealed features, every record's opening in pool order (private, written to
     /// `private/openings.json`); empty otherwise.
     pub openings: Vec<kleroterion::seal::Opening>,
+    /// For `maxent`: the count's size and how often a walk meets every quota.
+    #[serde(default)]
+    pub maxent: Option<crate::maxent::MaxentFigures>,
 }
 
 /// Commits: assigns tickets, orders the pool by ticket, builds the manifest (with the
@@ -317,6 +332,7 @@ pub fn commit(people: &People, quotas: &Quotas, options: &CommitOptions) -> Resu
         rounding: sealed.rounding.clone(),
         ticket_key: sealed.ticket_key().cloned(),
         openings: sealed.openings().collect(),
+        maxent: sealed.maxent.clone(),
     })
 }
 

@@ -238,10 +238,12 @@ impl<'a> Intake<'a> {
         manifest
             .validate()
             .map_err(|e| FileError::core("the manifest is not valid", e))?;
+        let maxent = crate::maxent::MaxentFigures::of(&manifest, &pool.roster.resolved())?;
         let commitment = manifest
             .commitment()
             .map_err(|e| FileError::core("hashing the manifest", e))?;
         Ok(Sealed {
+            maxent,
             ticket_key: self.ticket_key,
             pool,
             manifest,
@@ -313,6 +315,8 @@ pub struct Sealed {
     /// For `lottery`: the instance (people in pool order) and the distribution the portfolio
     /// was rounded from, for a report that compares methods ([`kleroterion_fair::compare`]).
     pub basis: Option<Box<LotteryBasis>>,
+    /// For `maxent`: the count's size and how often a walk meets every quota.
+    pub maxent: Option<crate::maxent::MaxentFigures>,
 }
 
 /// The instance and the LEXIMIN distribution behind a committed lottery.
@@ -538,6 +542,14 @@ impl Pool {
                 allocation,
             }),
             MethodChoice::Greedy { max_attempts } => plain(Method::Greedy { max_attempts }),
+            MethodChoice::Maxent {
+                counted,
+                max_attempts,
+            } => plain(Method::Maxent {
+                counted: crate::maxent::count_order(&counted, &quotas.features, k)?,
+                max_attempts,
+                weights: Vec::new(),
+            }),
             MethodChoice::Lottery { panels } => {
                 let (rows, households) = self.fair_rows(quotas.features.len());
                 let households = if household_rule {

@@ -14,6 +14,7 @@ pub mod given;
 pub mod intake;
 pub mod json_layout;
 pub mod limits;
+pub mod maxent;
 pub mod outputs;
 pub mod people;
 pub mod pool_file;

@@ -58,8 +58,9 @@ pub enum Method {
     /// Every compliant panel equally likely, or in proportion to the product of its members'
     /// weights (SPEC.md section 9.6, a draft of version 3).
     Maxent {
-        /// The features whose quotas the exact count enforces, in the manifest's order; the
-        /// other quotas and the household rule are met by rejection.
+        /// The features whose quotas the exact count enforces, in the order that sorts the
+        /// types (the feature with the most values first keeps the count smallest); the other
+        /// quotas and the household rule are met by rejection.
         counted: Vec<String>,
         /// How many attempts before the draw fails (1 to 100,000).
         max_attempts: u32,

@@ -70,6 +70,16 @@ fn people_options(
 
 /// Runs `commit`.
 pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
+    if !a.count.is_empty() && a.method != MethodArg::Maxent {
+        return Err(CliError::Usage(
+            "--count is only used with --method maxent".into(),
+        ));
+    }
+    if a.max_attempts.is_some() && !matches!(a.method, MethodArg::Greedy | MethodArg::Maxent) {
+        return Err(CliError::Usage(
+            "--max-attempts is only used with --method greedy or maxent".into(),
+        ));
+    }
     if a.strata.is_some() && a.method != MethodArg::Stratified {
         return Err(CliError::Usage(
             "--strata is only used with --method stratified".into(),
@@ -77,7 +87,13 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
     }
     let method = match a.method {
         MethodArg::Uniform => MethodChoice::Uniform,
-        MethodArg::Greedy => MethodChoice::Greedy { max_attempts: a.max_attempts },
+        MethodArg::Greedy => MethodChoice::Greedy {
+            max_attempts: a.max_attempts.unwrap_or(100),
+        },
+        MethodArg::Maxent => MethodChoice::Maxent {
+            counted: a.count.iter().map(|c| kleroterion_files::table::clean(c)).collect(),
+            max_attempts: a.max_attempts.unwrap_or(10_000),
+        },
         MethodArg::Lottery => MethodChoice::Lottery { panels: a.panels },
         MethodArg::Stratified => MethodChoice::Stratified {
             feature: a.strata.as_deref().map(kleroterion_files::table::clean).ok_or_else(|| {
@@ -235,6 +251,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 "lower_bound": r.lower_bound,
                 "warning": rounding_warning,
             })),
+            "maxent": committed.maxent,
             "files": {
                 "manifest": show(&paths.manifest),
                 "pool": show(&paths.pool),
@@ -300,6 +317,9 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
                 one_line(&parent.inherited.join(", "))
             }
         );
+    }
+    if let Some(f) = &committed.maxent {
+        crate::outln!("Maximal entropy (draft method): {}.", f.summary());
     }
     if let Some(r) = &committed.rounding {
         let tickets: Vec<String> = committed

@@ -42,6 +42,10 @@ pub struct Count {
     types: Vec<Type>,
     /// For each type, the state entries it adds to.
     steps: Vec<Vec<usize>>,
+    /// For each type, the state entries of the values it finishes: no later type has them.
+    finishing: Vec<Vec<usize>>,
+    /// True when every counted value that no record has allows 0 panel members.
+    absent_ok: bool,
     /// `W_j(c)` for each type, `c` up to what the caps allow.
     type_ways: Vec<Vec<BigUint>>,
     caps: Vec<u32>,
@@ -91,6 +95,23 @@ impl Count {
                 s
             })
             .collect();
+        let mut last_type = alloc::vec![None; caps.len()];
+        for (j, step) in steps.iter().enumerate() {
+            for &i in &step[1..] {
+                last_type[i] = Some(j);
+            }
+        }
+        let mut finishing = alloc::vec![Vec::new(); types.len()];
+        for (i, last) in last_type.iter().enumerate().skip(1) {
+            if let Some(j) = last {
+                finishing[*j].push(i);
+            }
+        }
+        let absent_ok = last_type
+            .iter()
+            .zip(&floors)
+            .skip(1)
+            .all(|(last, &min)| last.is_some() || min == 0);
         let type_ways = types
             .iter()
             .zip(&steps)
@@ -102,6 +123,8 @@ impl Count {
         let mut count = Self {
             types,
             steps,
+            finishing,
+            absent_ok,
             type_ways,
             stride: caps.len(),
             caps,
@@ -124,12 +147,22 @@ impl Count {
         room.min(self.types[j].members.len() as u32)
     }
 
-    fn add(&self, j: usize, state: &[u32], c: u32, into: &mut Vec<u32>) {
+    /// The successor of `state` by `c` members of type `j` (`c` within [`Count::room`]) in
+    /// `into`: the counts the type finishes are checked against their minimum and set to 0.
+    /// False when one is below its minimum: there is no successor.
+    fn add(&self, j: usize, state: &[u32], c: u32, into: &mut Vec<u32>) -> bool {
         into.clear();
         into.extend_from_slice(state);
         for &i in &self.steps[j] {
             into[i] += c;
         }
+        for &i in &self.finishing[j] {
+            if into[i] < self.floors[i] {
+                return false;
+            }
+            into[i] = 0;
+        }
+        true
     }
 
     /// The layers of reachable states, checking the cell limit as they grow.
@@ -141,8 +174,7 @@ impl Count {
             let mut set: BTreeSet<Vec<u32>> = BTreeSet::new();
             for state in layer.chunks_exact(self.stride) {
                 for c in 0..=self.room(j, state) {
-                    self.add(j, state, c, &mut next);
-                    if !set.contains(&next) {
+                    if self.add(j, state, c, &mut next) && !set.contains(&next) {
                         set.insert(next.clone());
                         if self.cells + set.len() as u64 > MAX_CELLS {
                             return Err(too_many_cells(self.types.len()));
@@ -171,7 +203,7 @@ impl Count {
             .states
             .chunks_exact(self.stride)
             .map(|s| {
-                let fin = s.iter().zip(&self.floors).all(|(c, f)| c >= f) && s[0] == self.caps[0];
+                let fin = self.absent_ok && s[0] == self.caps[0];
                 if fin { BigUint::one() } else { BigUint::zero() }
             })
             .collect();
@@ -183,7 +215,9 @@ impl Count {
                 .map(|state| {
                     let mut sum = BigUint::zero();
                     for c in 0..=self.room(j, state) {
-                        self.add(j, state, c, &mut next);
+                        if !self.add(j, state, c, &mut next) {
+                            continue;
+                        }
                         let b = &self.layers[j + 1].ways[self.find(j + 1, &next)];
                         if !b.is_zero() {
                             sum += &self.type_ways[j][c as usize] * b;
@@ -238,7 +272,9 @@ impl Count {
         for j in 0..self.types.len() {
             let state = &self.layers[j].states[at * self.stride..(at + 1) * self.stride];
             for c in 0..=self.room(j, state) {
-                self.add(j, state, c, &mut next);
+                if !self.add(j, state, c, &mut next) {
+                    continue;
+                }
                 let to = self.find(j + 1, &next);
                 let b = &self.layers[j + 1].ways[to];
                 if b.is_zero() {

@@ -88,7 +88,6 @@ pub(crate) fn draw_logged(
 /// Checks the parameters of SPEC.md section 9.6 that need no pool.
 pub(crate) fn validate(manifest: &Manifest, params: Params<'_>) -> Result<()> {
     let invalid = |detail| Err(Error::InvalidMethod { detail });
-    let mut last = None;
     for (i, name) in params.counted.iter().enumerate() {
         crate::text::check(name, crate::text::TextKind::Name, || {
             "maxent counted feature".into()
@@ -98,20 +97,12 @@ pub(crate) fn validate(manifest: &Manifest, params: Params<'_>) -> Result<()> {
                 "the maxent method counts the feature \"{name}\" twice; name it once"
             ));
         }
-        let at = manifest
-            .features
-            .iter()
-            .position(|f| &f.name == name)
-            .ok_or_else(|| Error::UnknownFeature {
+        if manifest.feature(name).is_none() {
+            return Err(Error::UnknownFeature {
                 field: "the method",
                 feature: name.clone(),
-            })?;
-        if last.is_some_and(|l| at < l) {
-            return invalid(format!(
-                "the maxent method counts \"{name}\" out of the order of the manifest's features; list the counted features in that order"
-            ));
+            });
         }
-        last = Some(at);
     }
     if !(1..=MAX_ATTEMPTS).contains(&params.max_attempts) {
         return invalid(format!(
@@ -132,4 +123,62 @@ pub(crate) fn validate(manifest: &Manifest, params: Params<'_>) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// How many walks of the count meet every quota and the household rule: what an organiser
+/// reads before committing to a `maxent` manifest, to know how many attempts a draw needs. It
+/// is not part of the protocol: the walks are those of the stream (`panel`, `i`) under the
+/// fixed seed `SHA-256("kleroterion maxent forecast")`, not of any draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Forecast {
+    /// How many walks were tried.
+    pub walks: u32,
+    /// How many of them met every quota and the household rule.
+    pub accepted: u32,
+}
+
+impl Forecast {
+    /// Tries `walks` walks of `count`, the count of `manifest` over `pool`.
+    pub fn new(manifest: &Manifest, pool: &ResolvedPool, count: &Count, walks: u32) -> Self {
+        let seed = crate::encoding::sha256(b"kleroterion maxent forecast");
+        let mut tables = Tables::default();
+        let total = count.total();
+        let accepted = if total == &BigUint::default() {
+            0
+        } else {
+            (0..walks)
+                .filter(|&i| {
+                    let q = uniform_big(&mut Stream::new(&seed, Purpose::Panel, i), total);
+                    let panel = count.walk(q, &mut tables);
+                    let households =
+                        manifest.household_rule && shared_household(pool, &panel).is_some();
+                    !households && broken_quotas(&manifest.features, pool, &panel).is_empty()
+                })
+                .count() as u32
+        };
+        Self { walks, accepted }
+    }
+
+    /// The estimated chance that all `max_attempts` attempts of a draw are rejected,
+    /// `(1 - accepted / walks)^max_attempts`.
+    pub fn failure_chance(&self, max_attempts: u32) -> f64 {
+        if self.walks == 0 {
+            return 1.0;
+        }
+        let p = f64::from(self.accepted) / f64::from(self.walks);
+        pow_u32(1.0 - p, max_attempts)
+    }
+}
+
+/// `x^n` by squaring (the core has no `std` floating-point functions).
+fn pow_u32(x: f64, mut n: u32) -> f64 {
+    let (mut base, mut out) = (x, 1.0);
+    while n > 0 {
+        if n & 1 == 1 {
+            out *= base;
+        }
+        base *= base;
+        n >>= 1;
+    }
+    out
 }

@@ -1,0 +1,122 @@
+//! What an organiser learns before committing to a `maxent` draw (SPEC.md section 9.6): the
+//! counted features put in the manifest's order, the size of the exact count, and how often a
+//! walk of it meets every quota and the household rule, that is how many attempts a draw needs.
+
+use kleroterion::methods::maxent::{Count, Forecast};
+use kleroterion::model::{Feature, ResolvedPool};
+use kleroterion::{Manifest, Method};
+
+use crate::error::{FileError, Result};
+
+/// Walks tried to forecast how many attempts a draw needs.
+pub const FORECAST_WALKS: u32 = 2000;
+
+/// A chance of failing above this refuses the commit.
+pub const MOST_FAILURE: f64 = 1e-6;
+
+/// The count and the forecast of a `maxent` commit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MaxentFigures {
+    /// The count's cells.
+    pub cells: u64,
+    /// `Z`, the number of panels that meet the counted quotas, in decimal.
+    pub panels: String,
+    /// How many walks were tried ([`FORECAST_WALKS`]).
+    pub walks: u32,
+    /// How many of them met every quota and the household rule.
+    pub accepted: u32,
+    /// The manifest's attempts.
+    pub max_attempts: u32,
+}
+
+impl MaxentFigures {
+    /// The figures of a `maxent` manifest over its pool (`None` for another method). Refuses a
+    /// count over the cell limit, and a draw that would fail more often than [`MOST_FAILURE`]
+    /// by the forecast, each with the fix.
+    pub fn of(manifest: &Manifest, pool: &ResolvedPool) -> Result<Option<Self>> {
+        let Method::Maxent {
+            counted,
+            max_attempts,
+            weights,
+        } = &manifest.method
+        else {
+            return Ok(None);
+        };
+        let count = Count::new(manifest, pool, counted, weights)
+            .map_err(|e| FileError::core("counting the maxent panels", e))?;
+        let forecast = Forecast::new(manifest, pool, &count, FORECAST_WALKS);
+        let figures = Self {
+            cells: count.cells(),
+            panels: count.total().to_string(),
+            walks: forecast.walks,
+            accepted: forecast.accepted,
+            max_attempts: *max_attempts,
+        };
+        let chance = forecast.failure_chance(*max_attempts);
+        if chance > MOST_FAILURE {
+            return Err(FileError::Invalid {
+                detail: format!(
+                    "the maxent draw would fail too often: {} of {} trial walks of the count met every quota and the household rule, so all {max_attempts} attempts would be rejected with a chance of about {chance:.1e}. Fix: count more features (--count), whose quotas are then met exactly, or allow more attempts (--max-attempts, up to 100,000)",
+                    forecast.accepted, forecast.walks
+                ),
+            });
+        }
+        Ok(Some(figures))
+    }
+
+    /// The share of walks kept.
+    pub fn kept(&self) -> f64 {
+        f64::from(self.accepted) / f64::from(self.walks.max(1))
+    }
+
+    /// One line for the organiser.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} panels meet the counted quotas (a count of {} cells); {} of {} trial walks met every quota and the household rule ({:.1}%), so a draw needs about {:.0} attempts of its {}",
+            self.panels,
+            self.cells,
+            self.accepted,
+            self.walks,
+            100.0 * self.kept(),
+            1.0 / self.kept().max(f64::MIN_POSITIVE),
+            self.max_attempts
+        )
+    }
+}
+
+/// The counted features, named in any order, in the order that keeps the count smallest: the
+/// feature whose counts can take the most combinations first (its values are finished one
+/// after the other, SPEC.md section 9.6), ties in the quotas' order. An unknown or repeated
+/// name is refused, naming the features there are.
+pub fn count_order(counted: &[String], features: &[Feature], k: u32) -> Result<Vec<String>> {
+    for (i, name) in counted.iter().enumerate() {
+        if !features.iter().any(|f| &f.name == name) {
+            let known: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
+            return Err(FileError::Invalid {
+                detail: format!(
+                    "the maxent method is asked to count \"{name}\", which is not a quota feature. Fix: count some of {}",
+                    known.join(", ")
+                ),
+            });
+        }
+        if counted[..i].contains(name) {
+            return Err(FileError::Invalid {
+                detail: format!(
+                    "the maxent method is asked to count \"{name}\" twice. Fix: name it once"
+                ),
+            });
+        }
+    }
+    let combinations = |f: &Feature| -> f64 {
+        f.values
+            .iter()
+            .map(|q| f64::from(q.max.min(k)) + 1.0)
+            .product()
+    };
+    let mut chosen: Vec<&Feature> = features
+        .iter()
+        .filter(|f| counted.contains(&f.name))
+        .collect();
+    chosen.sort_by(|a, b| combinations(b).total_cmp(&combinations(a)));
+    Ok(chosen.into_iter().map(|f| f.name.clone()).collect())
+}
