@@ -1347,13 +1347,20 @@ def maxent_large_inputs() -> tuple:
     raise AssertionError("no reveal found")
 
 
-def maxent_cell_limit_inputs() -> tuple:
-    """60 people, 10 of each of 6 values of one feature, 30 drawn, each value capped at 10: the
-    count has 1,070,609 cells, beyond the limit of 1,000,000 (9.6)."""
+# The cells of maxent_cell_limit_inputs: 1,975,991 (listed once with no limit; too slow to list each
+# time), and 9,317 with `counted` reversed (checked by test_reference.py).
+MAXENT_CELL_LIMIT_REVERSED_CELLS = 9_317
+
+
+def maxent_cell_limit_inputs(counted: tuple = ("genre", "groupe")) -> tuple:
+    """96 people, 8 of each of the 12 pairs of genre (2 values) and groupe (6 values), 24 drawn,
+    each groupe capped at 8, counted genre then groupe: the counts of groupe's values stay open
+    until the last genre, and the count has 1,975,991 cells, beyond the limit of 1,000,000 (9.6).
+    Counted groupe then genre (`counted` reversed), the count has 9,317 cells and the same Z."""
     groups = [f"groupe {i + 1}" for i in range(6)]
-    pool = [record(ticket("maxent-cells", i), [groups[i % 6]]) for i in range(60)]
-    features = [feat("groupe", groups, [(0, 10)] * 6)]
-    m = manifest("Entropie maximale, trop de cellules", maxent_method(["groupe"], 100), 30, 2, features, pool,
+    pool = [record(ticket("maxent-cells", i), [GENRE[(i // 6) % 2], groups[i % 6]]) for i in range(96)]
+    features = [feat("genre", GENRE, [(0, 24)] * 2), feat("groupe", groups, [(0, 8)] * 6)]
+    m = manifest("Entropie maximale, trop de cellules", maxent_method(list(counted), 100), 24, 2, features, pool,
                  recipe=hex_recipe("graine"))
     return m, pool, hex_reveal(Det("verify/maxent-cells").hex(32))
 
@@ -1388,6 +1395,13 @@ def add_maxent_draws(draws: list, failures: list):
     draws.append(draw_entry("maxent_large", m, pool, rv))
     assert int(draws[-1]["intermediate"]["total"]) >= 2**64
 
+    # `counted` in another order than the manifest's features (âge, then genre), with alternates.
+    m, pool, _ = maxent_inputs()
+    m = manifest("Entropie maximale, âge puis genre", maxent_method(["âge", "genre"], 1000), 8, 4, m["features"],
+                 pool, recipe=hex_recipe("graine"), min_cell=1)
+    draws.append(draw_entry("maxent_counted_reversed", m, pool, hex_reveal(Det("draws/maxent/reversed").hex(32))))
+    assert len(draws[-1]["alternates"]) == 4
+
     # Z = 0: only two women, and the quota asks for three.
     pool_z = [record(f"Z-{i:02d}", [v]) for i, v in enumerate(["femme", "homme", "homme", "femme", "homme", "homme",
                                                                "homme", "homme"])]
@@ -1415,9 +1429,10 @@ MAXENT_DESCRIPTION = (
     "and its pool (section 14) and the count of 9.6: `types`, in type order, each with `values` (its value positions, "
     "in `counted` order) and `members` (pool indices, in pool order); `cells`, the number of cells; `total`, Z as a "
     "decimal string. The counts named as a draw of draws.json (or one of its failures) are that draw's; the counts "
-    "named enumerable* are small enough to check Z by listing every panel. methods: a maxent method (section 14 JSON) "
-    "and its bytes method(maxent) = u8(5) || list(str, counted) || u32(max_attempts) || list(u32, weights); an absent "
-    "`weights` is the empty list. " + SECRET_RULE + ".")
+    "named enumerable* are small enough to check Z by listing every panel; enumerable_order_genre_age and "
+    "enumerable_order_age_genre count the same two features in the two orders: the same Z, not the same cells. "
+    "methods: a maxent method (section 14 JSON) and its bytes method(maxent) = u8(5) || list(str, counted) || "
+    "u32(max_attempts) || list(u32, weights); an absent `weights` is the empty list. " + SECRET_RULE + ".")
 
 UNIFORM_BIG_NS = [1, 2**64 - 1, 2**64, 2**64 + 1, 2**100 + 12345, 3**200]
 
@@ -1483,11 +1498,17 @@ def gen_maxent(draws: dict) -> dict:
     wrng = Det("maxent-enumerable/weights")
     weights = [1 + wrng.below(3) for _ in pool]
     assert 1 in weights and 3 in weights
+    # The two orders of the same two counted features: different cells, the same Z.
     for name, counted, w in (("enumerable", ["genre", "âge"], None), ("enumerable_weighted", ["âge"], weights),
-                             ("enumerable_one_type", [], weights)):
+                             ("enumerable_one_type", [], weights),
+                             ("enumerable_order_genre_age", ["genre", "âge"], weights),
+                             ("enumerable_order_age_genre", ["âge", "genre"], weights)):
         m = manifest("Entropie maximale, dénombrable", maxent_method(counted, 10, w), 4, 1, features, pool,
                      household_rule=True)
         counts.append(maxent_count_case(name, m, pool))
+    orders = {c["name"]: c for c in counts if c["name"].startswith("enumerable_order_")}
+    a, b = orders["enumerable_order_genre_age"], orders["enumerable_order_age_genre"]
+    assert a["total"] == b["total"] and a["cells"] != b["cells"]
     methods = []
     for meth in (maxent_method(["genre", "âge"], 10000, []), maxent_method(["genre", "âge"], 10000),
                  maxent_method([], 1, [1, 4294967295, 3]), maxent_method(["Pérols"], 100000, [2, 1])):
@@ -1533,8 +1554,6 @@ def add_maxent_cases(add, honest_uniform: dict):
             method(counted=["genre", "commune"]))
     refused("maxent_counted_twice", "maxent counts a feature twice", "InvalidMethod",
             method(counted=["genre", "âge", "genre"]))
-    refused("maxent_counted_out_of_order", "maxent counts âge then genre, not in the manifest's feature order",
-            "InvalidMethod", method(counted=["âge", "genre"]))
     refused("maxent_max_attempts_0", "maxent with max_attempts 0", "InvalidMethod", method(max_attempts=0))
     refused("maxent_max_attempts_100001", "maxent with max_attempts 100001", "InvalidMethod",
             method(max_attempts=100001))
@@ -1573,15 +1592,16 @@ def add_maxent_cases(add, honest_uniform: dict):
     expect_error("InvalidMethod", k.maxent_count, M, recs)
     c = k.commitment(M)
     seed = k.compute_seed(c, k.parse_reveal(reveal))
-    panel = list(range(30))
+    panel = list(range(24))
     b = {"format": "kleroterion-bundle", "spec": k.SPEC_ID, "manifest": m, "commitment": c.hex(), "pool": pool,
          "reveal": reveal, "seed": seed.hex(),
-         "result": {"selected": [pool[i]["ticket"] for i in panel], "alternates": [pool[30]["ticket"], pool[31]["ticket"]],
+         "result": {"selected": [pool[i]["ticket"] for i in panel], "alternates": [pool[24]["ticket"], pool[25]["ticket"]],
                     "rejections": 0},
-         "transcript": k.transcript(c, seed, panel, [30, 31], 0).hex()}
-    add("maxent_too_many_cells", "a maxent count of 1,070,609 cells (one counted feature of 6 values, 10 people "
-        "each, 30 drawn): more than 1,000,000; the bundle claims the first 30 people", b,
-        expect=("invalid", "draw", "InvalidMethod"))
+         "transcript": k.transcript(c, seed, panel, [24, 25], 0).hex()}
+    add("maxent_too_many_cells", "a maxent count of 1,975,991 cells (counted genre, 2 values, then groupe, 6 "
+        "values: the counts of groupe's values stay open until the last genre; 8 people of each pair, 24 drawn): "
+        "more than 1,000,000; the bundle claims the first 24 people. Counted groupe then genre, the count would "
+        "have 9,317 cells", b, expect=("invalid", "draw", "InvalidMethod"))
 
     def tampered(edit, base=honest) -> dict:
         t = copy.deepcopy(base)

@@ -1209,20 +1209,66 @@ def _brute_force_total(M, recs) -> tuple:
 
 
 def _brute_force_cells(M, recs, C) -> int:
-    """The cells of 9.6 by listing, for each j, every choice of c_i in 0..n_i for the types i < j that stays
-    within the caps at every step."""
+    """The cells of 9.6 by listing, for each j, every choice of c_i in 0..n_i for the types i < j for which
+    every step is within the caps and has a successor. A state is t and a dict of the counts by counted
+    (feature name, value position), without the entries at 0; the successor is made as the text of 9.6
+    says: c added to t and to the count of each value of the type, then each counted value that the
+    type finishes (no later type has it) is checked against its minimum and set to 0."""
+    features = {f["name"]: f for f in M["features"]}
+    counted = M["method"]["counted"]
+    types = [t["values"] for t in C.types]
+    k_ = M["panel_size"]
+
+    def bound(f, x, key):
+        return features[counted[f]]["values"][x][key]
+
+    def successor(state, i, c):
+        t, counts = state
+        if t + c > k_:
+            return "caps"
+        counts = dict(counts)
+        for f, x in enumerate(types[i]):
+            if counts.get((f, x), 0) + c > bound(f, x, "max"):
+                return "caps"
+            counts[(f, x)] = counts.get((f, x), 0) + c
+        for f, x in enumerate(types[i]):
+            if all(later[f] != x for later in types[i + 1:]):
+                if counts[(f, x)] < bound(f, x, "min"):
+                    return None
+                counts[(f, x)] = 0
+        return (t + c, frozenset((key, v) for key, v in counts.items() if v))
+
     cells = 0
     for j in range(len(C.types) + 1):
         states = set()
         for cs in itertools.product(*[range(len(t["members"]) + 1) for t in C.types[:j]]):
-            s = C.start
+            s = (0, frozenset())
             for i, c in enumerate(cs):
-                s = C.add(s, i, c)
-                if s is None:
+                s = successor(s, i, c)
+                if s is None or s == "caps":
                     break
-            if s is not None:
+            if s is not None and s != "caps":
                 states.add(s)
         cells += len(states)
+    return cells
+
+
+def _without_finished_cells(C) -> int:
+    """The cells of a count whose states keep every count to the end (no count set to 0 when its value
+    is finished, no minimum checked before the last type): an upper bound of the cells of 9.6."""
+    layer, cells = {C.start}, 1
+    for ty in C.types:
+        nxt = set()
+        for s in layer:
+            for c in range(len(ty["members"]) + 1):
+                s2 = list(s)
+                for p in ty["entries"]:
+                    s2[p] += c
+                if any(s2[p] > C.caps[p] for p in ty["entries"]):
+                    break
+                nxt.add(tuple(s2))
+        layer = nxt
+        cells += len(layer)
     return cells
 
 
@@ -1258,12 +1304,16 @@ def test_maxent_manifest_rules():
     def with_method(**changes):
         return dict(ok, method=dict(ok["method"], **changes))
 
-    for counted in ([], ["genre"], ["âge"], ["genre", "âge"]):
+    # `counted` in any order (9.6).
+    for counted in ([], ["genre"], ["âge"], ["genre", "âge"], ["âge", "genre"]):
         k.parse_manifest(with_method(counted=counted))
     raises("UnknownFeature", k.parse_manifest, with_method(counted=["genre", "commune"]))
     raises("UnknownFeature", k.parse_manifest, with_method(counted=["Genre"]))
     raises("InvalidMethod", k.parse_manifest, with_method(counted=["genre", "genre"]))
-    raises("InvalidMethod", k.parse_manifest, with_method(counted=["âge", "genre"]))
+    raises("InvalidMethod", k.parse_manifest, with_method(counted=["âge", "genre", "âge"]))
+    # Each name in list order, the two rules in turn: the unknown name comes first here.
+    raises("UnknownFeature", k.parse_manifest, with_method(counted=["commune", "genre", "genre"]))
+    raises("InvalidMethod", k.parse_manifest, with_method(counted=["genre", "genre", "commune"]))
     raises("InvalidText", k.parse_manifest, with_method(counted=[""]))
     for a in (1, 100000):
         k.parse_manifest(with_method(max_attempts=a))
@@ -1352,10 +1402,15 @@ def test_maxent_count_by_enumeration():
     tight = copy.deepcopy(TINY_FEATURES)
     tight[0]["values"][0].update(min=2, max=2)
     pools.append((_random_pool("maxent-count-3", 10), tight, 4))
+    # A counted value that no record has (absent): with min 0 the count goes on, with min 1 Z = 0.
+    absent_pool, absent_min_1 = _absent_pool(), copy.deepcopy(TINY_FEATURES)
+    absent_min_1[1]["values"][2].update(min=1, max=1)
+    pools += [(absent_pool, TINY_FEATURES, 3), (absent_pool, absent_min_1, 3)]
+    zero = 0
     for pool, features, kk in pools:
         wrng = make_vectors.Det("maxent-count/weights/" + pool[0]["ticket"])
         weights = [1 + wrng.below(4) for _ in pool]
-        for counted in ([], ["genre"], ["âge"], ["genre", "âge"]):
+        for counted in ([], ["genre"], ["âge"], ["genre", "âge"], ["âge", "genre"]):
             for w in (None, weights):
                 m = _maxent_manifest(pool, features, counted, kk, w, household_rule=any(r["household"] for r in pool))
                 M = k.parse_manifest(m)
@@ -1364,6 +1419,12 @@ def test_maxent_count_by_enumeration():
                 total, _ = _brute_force_total(M, recs)
                 assert C.Z == total, (counted, w, C.Z, total)
                 assert C.cells == _brute_force_cells(M, recs, C)
+                assert C.cells <= _without_finished_cells(C)
+                zero += C.Z == 0
+                if features is absent_min_1 and "âge" in counted:
+                    assert C.Z == 0
+                if features is TINY_FEATURES and pool is absent_pool:
+                    assert C.Z > 0
                 # Types: value positions in counted order, lexicographic, members in pool order.
                 fidx = [[f["name"] for f in features].index(c) for c in counted]
                 keys = [tuple([v["value"] for v in features[f]["values"]].index(r["values"][f]) for f in fidx)
@@ -1374,15 +1435,88 @@ def test_maxent_count_by_enumeration():
                 if not counted:
                     assert len(C.types) == 1 and C.Z == _esym(w or [1] * len(pool), kk)
                     assert C.cells == 1 + (min(len(pool), kk) + 1)
+    assert zero >= 4
+
+
+def _absent_pool(n=10):
+    """n people, every one aged below 60: the value "60 ans et plus" of âge is absent."""
+    ages = make_vectors.AGE
+    pool = make_vectors.make_pool(f"maxent-absent-{n}", n, [make_vectors.GENRE, ages], weights=[[1, 1], [1, 1, 0]])
+    assert {r["values"][1] for r in pool} == set(ages[:2])
+    return pool
+
+
+def test_maxent_counted_order():
+    """The order of `counted` sets the order of the types and the number of cells, never Z."""
+    for pool, features, kk in ((make_vectors.maxent_enumerable()[0], make_vectors.maxent_enumerable()[1], 4),
+                               (_random_pool("maxent-order", 12, households=3), TINY_FEATURES, 4)):
+        wrng = make_vectors.Det("maxent-order/weights/" + pool[0]["ticket"])
+        weights = [1 + wrng.below(5) for _ in pool]
+        counts = {}
+        for counted in (["genre", "âge"], ["âge", "genre"]):
+            rule = any(r["household"] for r in pool)
+            m = _maxent_manifest(pool, features, counted, kk, weights, household_rule=rule)
+            M = k.parse_manifest(m)
+            counts[counted[0]] = k.maxent_count(M, k.parse_pool(M, pool))
+        a, b = counts["genre"], counts["âge"]
+        assert a.Z == b.Z > 0 and a.cells != b.cells
+        # The types of one order are those of the other, their value positions swapped.
+        assert sorted((tuple(t["values"][::-1]), t["members"]) for t in a.types) == \
+            [(tuple(t["values"]), t["members"]) for t in b.types]
+    # The verify.json case beyond the cell limit passes it with `counted` reversed, with the same Z.
+    m, pool, _ = make_vectors.maxent_cell_limit_inputs(("groupe", "genre"))
+    M = k.parse_manifest(m)
+    C = k.maxent_count(M, k.parse_pool(M, pool))
+    assert C.cells == make_vectors.MAXENT_CELL_LIMIT_REVERSED_CELLS
+    # Z by the panels of 8 per groupe cap: the number of ways to take 24 of 96 with at most 8 of each groupe
+    # (16 people each), genre free.
+    per_group = [math.comb(16, c) for c in range(9)]
+    poly = [1]
+    for _ in range(6):
+        poly = [sum(poly[i] * per_group[d - i] for i in range(len(poly)) if 0 <= d - i <= 8)
+                for d in range(len(poly) + 8)]
+    assert C.Z == poly[24]
+
+
+def test_maxent_successors_follow_the_text():
+    """The successors listed at once (MaxentCount.successors) are those of the text of 9.6, c by c:
+    c = 0, 1, ..., n_j while within the caps, skipping the c that have no successor."""
+    pools = [(_random_pool("maxent-count", 11, households=2), TINY_FEATURES, 3), (_absent_pool(), TINY_FEATURES, 3)]
+    tight = copy.deepcopy(TINY_FEATURES)
+    tight[1]["values"][1].update(min=2, max=3)
+    pools.append((_random_pool("maxent-count-2", 12), tight, 4))
+    skipped = 0
+    for pool, features, kk in pools:
+        for counted in (["genre"], ["âge"], ["genre", "âge"], ["âge", "genre"]):
+            m = _maxent_manifest(pool, features, counted, kk, household_rule=any(r["household"] for r in pool))
+            M = k.parse_manifest(m)
+            C = k.maxent_count(M, k.parse_pool(M, pool))
+            for j, ty in enumerate(C.types):
+                for s in C.layers[j]:
+                    by_text = []
+                    for c in range(len(ty["members"]) + 1):
+                        if not C.within_caps(s, j, c):
+                            break
+                        s2 = C.next(s, j, c)
+                        if s2 is None:
+                            skipped += 1
+                            continue
+                        by_text.append((c, s2))
+                    assert list(C.successors(s, j)) == by_text
+    assert skipped > 0
 
 
 def test_maxent_walk_hits_each_panel_by_its_weight():
     """On a tiny pool, every q in [0, Z) walks to a panel that meets the counted quotas, in walk order
     (by type, then pool order), and each such panel comes out exactly (product of its weights) times."""
-    pool = _random_pool("maxent-walk", 8, households=2)
-    for counted in ([], ["genre"], ["genre", "âge"]):
+    absent = _absent_pool(8)
+    cases = [(_random_pool("maxent-walk", 8, households=2), counted, True)
+             for counted in ([], ["genre"], ["genre", "âge"], ["âge", "genre"], ["âge"])]
+    # A counted value that no record has, with min 0.
+    cases += [(absent, counted, False) for counted in (["âge"], ["genre", "âge"], ["âge", "genre"])]
+    for pool, counted, rule in cases:
         for w in (None, [1, 3, 2, 1, 1, 4, 2, 1]):
-            m = _maxent_manifest(pool, TINY_FEATURES, counted, 3, w, household_rule=True)
+            m = _maxent_manifest(pool, TINY_FEATURES, counted, 3, w, household_rule=rule)
             M = k.parse_manifest(m)
             recs = k.parse_pool(M, pool)
             C = k.maxent_count(M, recs)
@@ -1410,7 +1544,7 @@ def test_maxent_cell_limit():
     assert k.MaxentCount(M, recs, limit=cells).cells == cells
     raises("InvalidMethod", k.MaxentCount, M, recs, cells - 1)
     assert k.MAXENT_CELL_LIMIT == 1_000_000
-    # The verify.json case: 1,070,609 cells; listing stops at the first cell beyond the limit.
+    # The verify.json case: 1,975,991 cells; listing stops at the first cell beyond the limit.
     m, pool, reveal = make_vectors.maxent_cell_limit_inputs()
     M = k.parse_manifest(m)
     recs = k.parse_pool(M, pool)
@@ -1916,7 +2050,8 @@ def test_vectors_verify():
                 "maxent_rejections_changed": ("draw", "DrawMismatch"), "maxent_rejections_removed": ("draw", "DrawMismatch"),
                 "rejections_on_uniform": ("draw", "DrawMismatch"),
                 "maxent_transcript_without_rejections": ("transcript", "TranscriptMismatch")}
-    for name in ("counted_twice", "counted_out_of_order", "max_attempts_0", "max_attempts_100001", "weights_too_few",
+    assert "maxent_counted_out_of_order" not in by_case
+    for name in ("counted_twice", "max_attempts_0", "max_attempts_100001", "weights_too_few",
                  "weights_too_many", "weight_0"):
         expected["maxent_" + name] = ("manifest", "InvalidMethod")
     for name, (step, kind) in expected.items():

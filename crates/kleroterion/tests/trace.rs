@@ -20,7 +20,7 @@ fn draws() -> Vec<Value> {
 #[test]
 fn every_pick_is_the_reference_implementations() {
     let cases = draws();
-    assert_eq!(cases.len(), 18);
+    assert_eq!(cases.len(), 19);
     for c in &cases {
         let name = c["name"].as_str().expect("name");
         let bundle = common::draw_vector_case(c).expect("honest draw");

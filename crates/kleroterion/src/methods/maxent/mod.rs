@@ -56,6 +56,29 @@ pub(crate) fn draw_logged(
     log: &mut Log,
 ) -> Result<(Vec<u32>, u32)> {
     let count = Count::new(manifest, pool, params.counted, params.weights)?;
+    attempts(manifest, pool, seed, &count, params.max_attempts, log)
+}
+
+/// The draw's attempts over a count already made: what [`draw`] does once the count exists,
+/// for a caller that draws many times from the same count (a study of the distribution).
+pub fn draw_counted(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    count: &Count,
+    max_attempts: u32,
+) -> Result<(Vec<u32>, u32)> {
+    attempts(manifest, pool, seed, count, max_attempts, &mut Log::off())
+}
+
+fn attempts(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    seed: &Digest,
+    count: &Count,
+    max_attempts: u32,
+    log: &mut Log,
+) -> Result<(Vec<u32>, u32)> {
     let total = count.total();
     if total == &BigUint::default() {
         return Err(Error::DrawFailed {
@@ -66,7 +89,7 @@ pub(crate) fn draw_logged(
         });
     }
     let mut tables = Tables::default();
-    for a in 0..params.max_attempts {
+    for a in 0..max_attempts {
         let mut stream = Stream::new(seed, Purpose::Panel, a);
         let q = big::uniform_big_logged(&mut stream, total, |d| {
             log.draw(Purpose::Panel.as_str(), a, d, Picked::Attempt(a));
@@ -79,8 +102,7 @@ pub(crate) fn draw_logged(
     }
     Err(Error::DrawFailed {
         detail: format!(
-            "each of the {} attempts of the maxent method drew a panel that breaks a quota or the household rule",
-            params.max_attempts
+            "each of the {max_attempts} attempts of the maxent method drew a panel that breaks a quota or the household rule"
         ),
     })
 }
@@ -181,4 +203,26 @@ fn pow_u32(x: f64, mut n: u32) -> f64 {
         n >>= 1;
     }
     out
+}
+
+/// `names` (features of `features`, unknown ones left out) in the order that keeps the count
+/// smallest: the feature whose counts can take the most combinations, `prod(min(max, k) + 1)`
+/// over its values, first, since its values are finished one after the other; ties in the
+/// order of `features`. Not part of the protocol: any order draws the same distribution.
+pub fn count_order(
+    features: &[crate::model::Feature],
+    names: &[alloc::string::String],
+    k: u32,
+) -> Vec<alloc::string::String> {
+    let combinations = |f: &crate::model::Feature| -> u128 {
+        f.values.iter().fold(1u128, |acc, q| {
+            acc.saturating_mul(u128::from(q.max.min(k)) + 1)
+        })
+    };
+    let mut chosen: Vec<&crate::model::Feature> = features
+        .iter()
+        .filter(|f| names.contains(&f.name))
+        .collect();
+    chosen.sort_by_key(|f| core::cmp::Reverse(combinations(f)));
+    chosen.into_iter().map(|f| f.name.clone()).collect()
 }
