@@ -68,6 +68,9 @@ pub fn elementary(weights: impl Iterator<Item = u32>, top: usize) -> Vec<BigUint
 pub struct Suffixes {
     top: usize,
     table: Vec<BigUint>,
+    /// The same table in `u128` when every entry fits (every block of the unranking is then
+    /// below an entry, and fits too): the unranking's fast path, with the same results.
+    small: Option<Vec<u128>>,
 }
 
 impl Suffixes {
@@ -84,7 +87,8 @@ impl Suffixes {
                 row[r] = &tail[r] + &tail[r - 1] * weights[i];
             }
         }
-        Self { top, table }
+        let small = table.iter().map(ToPrimitive::to_u128).collect();
+        Self { top, table, small }
     }
 
     fn get(&self, i: usize, r: usize) -> &BigUint {
@@ -101,6 +105,9 @@ impl Suffixes {
 /// `q < e_c(weights)` designates, in increasing order. Each subset is designated by as many
 /// values of `q` as the product of its weights.
 pub fn unrank_subset(weights: &[u32], suffixes: &Suffixes, c: usize, q: &BigUint) -> Vec<usize> {
+    if let (Some(small), Some(q)) = (&suffixes.small, q.to_u128()) {
+        return unrank_small(weights, small, suffixes.top, c, q);
+    }
     let mut q = q.clone();
     let mut chosen = Vec::with_capacity(c);
     let mut left = c;
@@ -113,6 +120,27 @@ pub fn unrank_subset(weights: &[u32], suffixes: &Suffixes, c: usize, q: &BigUint
         if q < block {
             chosen.push(i);
             q = q.mod_floor(rest);
+            left -= 1;
+        } else {
+            q -= block;
+        }
+    }
+    chosen
+}
+
+/// [`unrank_subset`] in `u128`, for a table whose entries all fit.
+fn unrank_small(weights: &[u32], table: &[u128], top: usize, c: usize, mut q: u128) -> Vec<usize> {
+    let mut chosen = Vec::with_capacity(c);
+    let mut left = c;
+    for (i, &w) in weights.iter().enumerate() {
+        if left == 0 {
+            break;
+        }
+        let rest = table[(i + 1) * (top + 1) + left - 1];
+        let block = rest * u128::from(w);
+        if q < block {
+            chosen.push(i);
+            q %= rest;
             left -= 1;
         } else {
             q -= block;

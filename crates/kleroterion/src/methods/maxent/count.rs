@@ -1,7 +1,7 @@
 //! The exact count of `maxent` (SPEC.md section 9.6): the records grouped into types by their
 //! counted values, the states reachable from the start, and `B_j(s)` for every cell.
 
-use alloc::collections::BTreeSet;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -264,50 +264,88 @@ impl Count {
     }
 
     /// The walk: the panel that `q < Z` designates, by type then in pool order, with the
-    /// unranking tables of the types already met in `tables`.
+    /// unranking tables and the choices of the cells already met in `tables`.
     pub fn walk(&self, mut q: BigUint, tables: &mut Tables) -> Vec<u32> {
         let mut panel = Vec::new();
         let mut at = 0;
-        let mut next = Vec::new();
         for j in 0..self.types.len() {
-            let state = &self.layers[j].states[at * self.stride..(at + 1) * self.stride];
-            for c in 0..=self.room(j, state) {
-                if !self.add(j, state, c, &mut next) {
-                    continue;
-                }
-                let to = self.find(j + 1, &next);
-                let b = &self.layers[j + 1].ways[to];
-                if b.is_zero() {
-                    continue;
-                }
-                let term = &self.type_ways[j][c as usize] * b;
-                if q < term {
-                    let (inner, rest) = q.div_rem(b);
-                    let t = &self.types[j];
-                    let table = tables.of(j, t, self.type_ways[j].len() - 1);
-                    let chosen = unrank_subset(&t.weights, table, c as usize, &inner);
-                    panel.extend(chosen.into_iter().map(|i| t.members[i]));
-                    q = rest;
-                    at = to;
-                    break;
-                }
-                q -= term;
+            let choices = tables.choices(self, j, at);
+            // The first choice whose running total passes `q` (every total is positive).
+            let i = choices.partition_point(|ch| ch.end <= q);
+            let Some(ch) = choices.get(i) else {
+                break;
+            };
+            let (c, to) = (ch.c, ch.to);
+            if i > 0 {
+                q -= &choices[i - 1].end;
             }
+            let (inner, rest) = q.div_rem(&self.layers[j + 1].ways[to]);
+            let t = &self.types[j];
+            let table = tables.of(j, t, self.type_ways[j].len() - 1);
+            let chosen = unrank_subset(&t.weights, table, c as usize, &inner);
+            panel.extend(chosen.into_iter().map(|i| t.members[i]));
+            q = rest;
+            at = to;
         }
         panel
     }
+
+    /// The choices of the walk at cell `(j, at)`: each `c` whose term is not 0, with its
+    /// successor and the running total of the terms up to it.
+    fn choices_at(&self, j: usize, at: usize) -> Vec<Choice> {
+        let state = &self.layers[j].states[at * self.stride..(at + 1) * self.stride];
+        let mut next = Vec::new();
+        let mut end = BigUint::zero();
+        let mut out = Vec::new();
+        for c in 0..=self.room(j, state) {
+            if !self.add(j, state, c, &mut next) {
+                continue;
+            }
+            let to = self.find(j + 1, &next);
+            let b = &self.layers[j + 1].ways[to];
+            if b.is_zero() {
+                continue;
+            }
+            end += &self.type_ways[j][c as usize] * b;
+            out.push(Choice {
+                c,
+                to,
+                end: end.clone(),
+            });
+        }
+        out
+    }
 }
 
-/// The unranking tables of the types, made the first time a walk needs them.
+/// One choice of the walk: `c` members of the type, the successor's position in the next layer,
+/// and the running total of the terms up to and including this one.
+#[derive(Debug, Clone)]
+struct Choice {
+    c: u32,
+    to: usize,
+    end: BigUint,
+}
+
+/// What walks reuse: the unranking tables of the types and the choices of the cells, each
+/// made the first time a walk needs it.
 #[derive(Default)]
-pub struct Tables(Vec<Option<Suffixes>>);
+pub struct Tables {
+    suffixes: Vec<Option<Suffixes>>,
+    choices: BTreeMap<(usize, usize), Vec<Choice>>,
+}
 
 impl Tables {
     fn of(&mut self, j: usize, t: &Type, top: usize) -> &Suffixes {
-        if self.0.len() <= j {
-            self.0.resize_with(j + 1, || None);
+        if self.suffixes.len() <= j {
+            self.suffixes.resize_with(j + 1, || None);
         }
-        self.0[j].get_or_insert_with(|| Suffixes::new(&t.weights, top))
+        self.suffixes[j].get_or_insert_with(|| Suffixes::new(&t.weights, top))
+    }
+
+    fn choices(&mut self, count: &Count, j: usize, at: usize) -> &[Choice] {
+        self.choices
+            .entry((j, at))
+            .or_insert_with(|| count.choices_at(j, at))
     }
 }
 

@@ -157,6 +157,9 @@ pub struct Forecast {
     pub walks: u32,
     /// How many of them met every quota and the household rule.
     pub accepted: u32,
+    /// The total quota violation of the walks, summed (`sum over (f, v) of max(0, min - count)
+    /// + max(0, count - max)` for each): how far the others were from the quotas.
+    pub violation: u64,
 }
 
 impl Forecast {
@@ -165,20 +168,27 @@ impl Forecast {
         let seed = crate::encoding::sha256(b"kleroterion maxent forecast");
         let mut tables = Tables::default();
         let total = count.total();
-        let accepted = if total == &BigUint::default() {
-            0
-        } else {
-            (0..walks)
-                .filter(|&i| {
-                    let q = uniform_big(&mut Stream::new(&seed, Purpose::Panel, i), total);
-                    let panel = count.walk(q, &mut tables);
-                    let households =
-                        manifest.household_rule && shared_household(pool, &panel).is_some();
-                    !households && broken_quotas(&manifest.features, pool, &panel).is_empty()
-                })
-                .count() as u32
+        let mut out = Self {
+            walks,
+            accepted: 0,
+            violation: 0,
         };
-        Self { walks, accepted }
+        if total == &BigUint::default() {
+            out.violation = u64::MAX;
+            return out;
+        }
+        for i in 0..walks {
+            let q = uniform_big(&mut Stream::new(&seed, Purpose::Panel, i), total);
+            let panel = count.walk(q, &mut tables);
+            let households = manifest.household_rule && shared_household(pool, &panel).is_some();
+            let counts = crate::quotas::counts(&manifest.features, pool, &panel);
+            let violation = crate::quotas::violation(&manifest.features, &counts);
+            out.violation = out.violation.saturating_add(violation);
+            if !households && violation == 0 {
+                out.accepted += 1;
+            }
+        }
+        out
     }
 
     /// The estimated chance that all `max_attempts` attempts of a draw are rejected,
