@@ -5,7 +5,10 @@
 //! - **LEXIMIN lottery**: that distribution rounded to M = 1,000 equally likely panels by the
 //!   default (minimax) rounding, the portfolio a `lottery` manifest commits;
 //! - **greedy**: the core's `greedy` method, whose selection probabilities are not known in
-//!   closed form: estimated from N = 10,000 draws with seeds `SHA-256(u64_be(i))`.
+//!   closed form: estimated from N = 10,000 draws with seeds `SHA-256(u64_be(i))`;
+//! - **maxent**: the core's `maxent` method (SPEC.md section 9.6, draft), uniform among the
+//!   panels that meet every quota and the household rule, with the counted features chosen by
+//!   `MaxentPool::choose`; its probabilities are estimated from N draws as greedy's are.
 //!
 //! Instances: the Sortition Foundation fixture (k = 22), the synthetic pools of 600 (k = 40)
 //! and 2,000 volunteers (k = 110), and the replication's Panelot examples `example_small_20`
@@ -23,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use kleroterion::encoding::sha256;
 use kleroterion::methods::lottery;
-use kleroterion_fair::compare::{GreedyPool, MethodFigures};
+use kleroterion_fair::compare::{GreedyPool, MaxentPool, MethodFigures};
 use kleroterion_fair::{Instance, Options, leximin, round_to_lottery_with};
 
 /// Panels in the rounded lottery (M).
@@ -36,6 +39,13 @@ const GREEDY_ATTEMPTS: u32 = 100;
 const GREEDY_RERUNS: u64 = 101;
 /// Repeats of the lottery verification, whose median is reported.
 const LOTTERY_VERIFY_REPEATS: usize = 11;
+/// Attempts a maxent draw makes before it fails.
+const MAXENT_ATTEMPTS: u32 = 100_000;
+/// Walks tried for each choice of counted features.
+const MAXENT_WALKS: u32 = 1000;
+/// Re-runs of one maxent draw from scratch (the count, then the attempts), whose median is a
+/// verifier's cost.
+const MAXENT_RERUNS: usize = 5;
 
 /// The instances, each from its own generator.
 fn instances() -> Vec<(&'static str, Instance)> {
@@ -256,7 +266,124 @@ fn compare(name: &str, instance: &Instance) -> Vec<Row> {
     );
     let [exact, lottery] = leximin_rows(name, instance, &core);
     let greedy = greedy_row(name, instance, &core);
-    vec![exact, lottery, greedy]
+    let maxent = maxent_row(name, instance);
+    vec![exact, lottery, greedy, maxent]
+}
+
+/// The maxent row: the counted features chosen, then `GREEDY_DRAWS` draws from one count.
+fn maxent_row(name: &str, instance: &Instance) -> Row {
+    let (chosen, choose_time) =
+        timed(|| MaxentPool::choose(instance, MAXENT_ATTEMPTS, MAXENT_WALKS));
+    let pool = match chosen {
+        Ok(p) => p,
+        Err(e) => return maxent_refused_row(name, &e.to_string()),
+    };
+    eprintln!(
+        "  maxent: counting {:?} ({} cells, {} of {} walks kept), chosen in {}",
+        pool.counted(),
+        thousands(pool.cells),
+        pool.forecast.accepted,
+        pool.forecast.walks,
+        duration(choose_time)
+    );
+    if pool.forecast.accepted == 0 {
+        return maxent_refused_row(
+            name,
+            &format!(
+                "no count under the cell limit kept any of {MAXENT_WALKS} walks (best: {:?}, {} cells)",
+                pool.counted(),
+                thousands(pool.cells)
+            ),
+        );
+    }
+    let mut times = Vec::new();
+    let mut rejections = 0u64;
+    let panels: Vec<Vec<u32>> = (0..GREEDY_DRAWS)
+        .filter_map(|i| {
+            let (outcome, time) = timed(|| pool.draw(i));
+            times.push(time);
+            outcome.map(|(panel, r)| {
+                rejections += u64::from(r);
+                panel
+            })
+        })
+        .collect();
+    let failures = GREEDY_DRAWS as usize - panels.len();
+    let metrics = MethodFigures::of_equally_likely(instance, &panels)
+        .expect("maxent's panels meet the quotas");
+    let mut row = Row::new(
+        name,
+        format!(
+            "maxent, counting {} ({} cells; estimated from N = {} draws, {:.0} attempts each on average, {} failed)",
+            pool.counted().join(", "),
+            thousands(pool.cells),
+            thousands(GREEDY_DRAWS),
+            1.0 + rejections as f64 / panels.len().max(1) as f64,
+            failures
+        ),
+        &metrics,
+    );
+    let lowest = metrics.summary.min;
+    let successes = panels.len().max(1) as f64;
+    row.lowest = if lowest > 0.0 {
+        format!(
+            "{lowest:.4} ± {:.4} (SE)",
+            (lowest * (1.0 - lowest) / successes).sqrt()
+        )
+    } else {
+        format!("0 (someone never drawn; < {:.4} at 95%)", 3.0 / successes)
+    };
+    row.distinct_panels = format!("≥ {} (seen)", row.distinct_panels);
+    let core = GreedyPool::new(instance, 1).expect("the instance as a pool");
+    let mut manifest = core.manifest;
+    manifest.method = pool.manifest.method.clone();
+    let rerun = median(
+        (0..MAXENT_RERUNS)
+            .map(|i| {
+                let seed = sha256(&(i as u64).to_be_bytes());
+                let params = match &manifest.method {
+                    kleroterion::Method::Maxent {
+                        counted,
+                        max_attempts,
+                        weights,
+                    } => kleroterion::methods::maxent::Params {
+                        counted,
+                        max_attempts: *max_attempts,
+                        weights,
+                    },
+                    _ => unreachable!("a maxent manifest"),
+                };
+                timed(|| kleroterion::methods::maxent::draw(&manifest, &pool.pool, &seed, params)).1
+            })
+            .collect(),
+    );
+    row.compute = format!(
+        "{} per draw (median of {}), after choosing the counted features in {}",
+        duration(median(times)),
+        thousands(GREEDY_DRAWS),
+        duration(choose_time)
+    );
+    row.verify = format!(
+        "{} (the count and the attempts of 1 draw; median of {MAXENT_RERUNS})",
+        duration(rerun)
+    );
+    row
+}
+
+/// The maxent row when no manifest could be committed.
+fn maxent_refused_row(name: &str, why: &str) -> Row {
+    let none = "none (not committed)".to_string();
+    Row {
+        instance: name.into(),
+        method: format!("maxent: refused at commit ({why})"),
+        lowest: none.clone(),
+        gini: none.clone(),
+        distinct_panels: "0".into(),
+        pairs_expected: none.clone(),
+        pairs_ever: none,
+        compute: String::new(),
+        verify: String::new(),
+    }
 }
 
 /// The rows of the exact LEXIMIN distribution and of its rounding to a lottery of M panels.

@@ -161,4 +161,10 @@ fn demo_stage2_rounding_moves_nobody_by_more_than_about_two_over_m() {
         report.contains("| greedy, estimated from 10000 draws"),
         "the greedy row"
     );
+    assert!(
+        report.contains(
+            "| maxent (draft; counting age and gender), estimated from 2000 draws (0 failed)"
+        ),
+        "the maxent row, every draw a panel"
+    );
 }

@@ -1,14 +1,14 @@
 //! The draw methods an organiser can choose, compared on the same instance: figures recounted
 //! from each method's panels and weights ([`MethodFigures`], with the [`ProbabilitySummary`]
-//! every distribution has), and the core's `greedy` method
-//! run on an instance ([`GreedyPool`]), whose selection probabilities are known only from draws.
+//! every distribution has), and the core's `greedy` and `maxent` methods run on an instance
+//! ([`GreedyPool`], [`MaxentPool`]), whose selection probabilities are known only from draws.
 //!
 //! Used by `benches/compare.rs` (BENCHMARKS.md section 9) and the demo's report.
 
 use std::collections::HashSet;
 
 use kleroterion::encoding::sha256;
-use kleroterion::methods::greedy;
+use kleroterion::methods::{greedy, maxent};
 use kleroterion::model::ResolvedPool;
 use kleroterion::{Digest, Manifest, Method, PoolCommitment, Record};
 
@@ -198,6 +198,116 @@ impl GreedyPool {
         let (mut panel, _) = greedy::draw(&self.manifest, &self.pool, &seed, attempts).ok()?;
         panel.sort_unstable();
         Some(panel)
+    }
+}
+
+/// An instance as a committed pool for the core's `maxent` method (person `i` is pool index
+/// `i`, as in [`GreedyPool`]), with the counted features of its manifest, the size of its
+/// count and how often a walk met every quota.
+#[derive(Debug)]
+pub struct MaxentPool {
+    /// The `maxent` manifest.
+    pub manifest: Manifest,
+    /// The resolved pool.
+    pub pool: ResolvedPool,
+    /// The count's cells.
+    pub cells: u64,
+    /// The forecast: walks tried and kept.
+    pub forecast: maxent::Forecast,
+    count: maxent::Count,
+}
+
+impl MaxentPool {
+    /// The pool counting `counted` (put in [`maxent::count_order`]), forecast with `walks`
+    /// walks. Fails when the count passes the cell limit.
+    pub fn new(
+        instance: &Instance,
+        counted: &[String],
+        max_attempts: u32,
+        walks: u32,
+    ) -> Result<Self, FairError> {
+        let greedy = GreedyPool::new(instance, 1)?;
+        let counted = maxent::count_order(&instance.features, counted, instance.panel_size);
+        let mut manifest = greedy.manifest;
+        manifest.method = Method::Maxent {
+            counted: counted.clone(),
+            max_attempts,
+            weights: Vec::new(),
+        };
+        let invalid = |e: kleroterion::Error| FairError::InvalidInstance(e.to_string());
+        manifest.validate().map_err(invalid)?;
+        let count = maxent::Count::new(&manifest, &greedy.pool, &counted, &[]).map_err(invalid)?;
+        let forecast = maxent::Forecast::new(&manifest, &greedy.pool, &count, walks);
+        Ok(Self {
+            manifest,
+            pool: greedy.pool,
+            cells: count.cells(),
+            forecast,
+            count,
+        })
+    }
+
+    /// Chooses the counted features: starting from none, adds at each round the feature whose
+    /// count, under the cell limit, keeps the most of `walks` walks (or, while none is kept,
+    /// leaves the walks the smallest total quota violation), while that improves on the round
+    /// before.
+    pub fn choose(instance: &Instance, max_attempts: u32, walks: u32) -> Result<Self, FairError> {
+        let score = |p: &Self| {
+            (
+                p.forecast.accepted,
+                core::cmp::Reverse(p.forecast.violation),
+            )
+        };
+        let mut best = Self::new(instance, &[], max_attempts, walks)?;
+        let mut counted: Vec<String> = Vec::new();
+        loop {
+            let round = instance
+                .features
+                .iter()
+                .filter(|f| !counted.contains(&f.name))
+                .filter_map(|f| {
+                    let mut names = counted.clone();
+                    names.push(f.name.clone());
+                    Self::new(instance, &names, max_attempts, walks)
+                        .ok()
+                        .map(|p| (names, p))
+                })
+                .max_by_key(|(_, p)| score(p));
+            match round {
+                Some((names, p)) if score(&p) > score(&best) => {
+                    counted = names;
+                    best = p;
+                }
+                _ => return Ok(best),
+            }
+        }
+    }
+
+    /// The counted features, in the manifest's order.
+    pub fn counted(&self) -> &[String] {
+        match &self.manifest.method {
+            Method::Maxent { counted, .. } => counted,
+            _ => &[],
+        }
+    }
+
+    /// Draw `i` (seed `SHA-256(u64_be(i))`): its panel in ascending order and the number of
+    /// rejections, or `None` when every attempt was rejected.
+    pub fn draw(&self, i: u64) -> Option<(Vec<u32>, u32)> {
+        let seed: Digest = sha256(&i.to_be_bytes());
+        let Method::Maxent { max_attempts, .. } = &self.manifest.method else {
+            return None;
+        };
+        let (mut panel, rejections) = maxent::draw_counted(
+            &self.manifest,
+            &self.pool,
+            &seed,
+            &self.count,
+            *max_attempts,
+        )
+        .ok()?;
+        panel.sort_unstable();
+        Some((panel, rejections))
     }
 }
 

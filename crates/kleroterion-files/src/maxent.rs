@@ -107,16 +107,7 @@ pub fn count_order(counted: &[String], features: &[Feature], k: u32) -> Result<V
             });
         }
     }
-    let combinations = |f: &Feature| -> f64 {
-        f.values
-            .iter()
-            .map(|q| f64::from(q.max.min(k)) + 1.0)
-            .product()
-    };
-    let mut chosen: Vec<&Feature> = features
-        .iter()
-        .filter(|f| counted.contains(&f.name))
-        .collect();
-    chosen.sort_by(|a, b| combinations(b).total_cmp(&combinations(a)));
-    Ok(chosen.into_iter().map(|f| f.name.clone()).collect())
+    Ok(kleroterion::methods::maxent::count_order(
+        features, counted, k,
+    ))
 }

@@ -462,10 +462,13 @@ pub fn build(
             Block::Heading(3, "The same volunteers under other methods".into()),
             Block::Para(format!(
                 "Each method's selection probabilities recounted from its panels: the exact LEXIMIN distribution (real weights, which cannot be committed), \
-                 the committed lottery rounded from it, and the greedy method, whose probabilities are known only from draws ({} of them). \
+                 the committed lottery rounded from it, the greedy method, whose probabilities are known only from draws ({} of them), \
+                 and the maximal-entropy method (a draft of protocol version 3: uniform among every panel that meets the quotas and the household rule; {} draws, each counting {} exactly and rejecting the panels that break another quota). \
                  A value pair is a value of one feature and a value of another held by one panel member; the shares are over the pairs the volunteers hold. \
-                 BENCHMARKS.md section 9 gives the same table for other pools.",
-                methods::GREEDY_DRAWS
+                 BENCHMARKS.md sections 9 and 10 give the same table for other pools.",
+                methods::GREEDY_DRAWS,
+                methods::MAXENT_DRAWS,
+                methods::MAXENT_COUNTED.join(" and ")
             )),
             Block::Table { header, right, rows },
         ]);
