@@ -879,6 +879,7 @@ fn demo_example(dir: &Path, demo: &Path, stage: u32) -> Res<Example> {
         let (how_en, how_fr) = match method {
             "lottery" => ("LEXIMIN lottery", "loterie LEXIMIN"),
             "greedy" => ("greedy", "glouton"),
+            "maxent" => ("maximal entropy", "entropie maximale"),
             other => (other, other),
         };
         (

@@ -664,6 +664,10 @@ pub struct Members {
     pub selected: Vec<Member>,
     /// The alternates, in order.
     pub alternates: Vec<Member>,
+    /// For a `maxent` draw, how many panels the bundle says were drawn and rejected before the
+    /// panel (SPEC.md section 9.6); absent for the other methods.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejections: Option<u32>,
 }
 
 impl Members {
@@ -686,6 +690,7 @@ impl Members {
             features: features.iter().map(|f| shown(&f.name)).collect(),
             selected: r.selected.iter().map(member).collect(),
             alternates: r.alternates.iter().map(member).collect(),
+            rejections: r.rejections,
         }
     }
 }
@@ -842,7 +847,8 @@ impl ParsedBundle {
     }
 
     /// The draw pick by pick (SPEC.md section 10.3), for a printed record: `{seed, picks}`, each
-    /// pick with the ticket it designates (a person's, or null for a panel of a portfolio).
+    /// pick with the ticket it designates (a person's; null for a panel of a portfolio and for
+    /// a draw of a `maxent` attempt's number).
     /// Show it only for a bundle that verifies: it draws again without verifying.
     pub fn picks(&self) -> ApiResult<String> {
         let b = self.bundle()?;

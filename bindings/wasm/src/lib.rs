@@ -152,8 +152,9 @@ pub fn quota_table(bundle_json: &str) -> JsResult<String> {
 }
 
 /// The published panel and alternates, in order, with their values: `{sealed, features,
-/// selected: [{ticket, values}], alternates: [...]}` (`values` null when unknown: a sealed
-/// record the bundle does not open).
+/// selected: [{ticket, values}], alternates: [...], rejections}` (`values` null when unknown: a
+/// sealed record the bundle does not open; `rejections`, the panels a `maxent` draw rejected
+/// before the panel as the bundle gives them, absent for the other methods).
 #[wasm_bindgen]
 pub fn members(bundle_json: &str) -> JsResult<String> {
     js(api::members(bundle_json))
@@ -261,8 +262,10 @@ impl ParsedBundle {
     }
 
     /// The draw pick by pick (SPEC.md section 10.3): `{seed, picks}`; each pick is `{stream,
-    /// index, value, rejected, among, position, picked: {kind, index}, ticket}`. Draws again
-    /// without verifying: call it once the bundle verified.
+    /// index, value, rejected, among, position, picked: {kind, index}, ticket}` (`kind`
+    /// `person`, `panel`, or `attempt` for a draw of a `maxent` attempt's number, whose `among`
+    /// and `position` are 0 when that number needs several 64-bit draws). Draws again without
+    /// verifying: call it once the bundle verified.
     pub fn picks(&self) -> JsResult<String> {
         js(self.0.picks())
     }

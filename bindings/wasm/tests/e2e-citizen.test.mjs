@@ -9,6 +9,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, launch, loadWasm, example, ARTIFACTS, WWW, VECTORS, hasExample, STEPS, noAxeViolations, findTicket, auditEveryAction, verifyWithFacts } from './support.mjs';
 
@@ -422,12 +423,16 @@ describe('the draw pick by pick, for the printed report', () => {
         return {
           seed: box.querySelector('.mono.break').textContent,
           rows: [...box.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((td) => td.textContent)),
+          big: [...box.querySelectorAll('tbody tr')].map((tr) => tr.dataset.big === 'true'),
         };
       });
       assert.equal(shown.seed, bundle.seed);
       // Stratified: one pick per seat, then one per alternate, in the published order.
       const tickets = shown.rows.map((r) => r[5]);
       assert.deepEqual(tickets, [...bundle.result.selected, ...bundle.result.alternates]);
+      // No pick here is one 64-bit part of a maxent attempt's number, which has no count nor
+      // position of its own (e2e-maxent.test.mjs shows those).
+      assert.deepEqual(shown.big.filter(Boolean), []);
       for (const [n, stream, value, among, position] of shown.rows) {
         // SPEC.md section 8: the position is the high 64 bits of value × among.
         const count = BigInt(among.replace(/\D/g, ''));
@@ -493,17 +498,41 @@ describe('the draw pick by pick is shown only for a bundle that verifies', () =>
   });
 });
 
+/** The maxent draws of tests/vectors/draws.json (SPEC.md section 9.6), as `draws.json:NAME`:
+ * the page has no maxent example, so these bundles are made here by the page's wasm. */
+function maxentDraws() {
+  const v = JSON.parse(readFileSync(join(VECTORS, 'draws.json'), 'utf8'));
+  return v.draws.filter((c) => c.manifest.method.name === 'maxent').map((c) => `draws.json:${c.name}`);
+}
+
+/** The bundle of a draw of tests/vectors/draws.json, made by the page's wasm. */
+function drawsBundle(name) {
+  const c = JSON.parse(readFileSync(join(VECTORS, 'draws.json'), 'utf8')).draws.find((d) => d.name === name);
+  return wasm.draw(JSON.stringify(c.manifest), JSON.stringify(c.pool), JSON.stringify(c.reveal));
+}
+
 describe('no English left on the French page', () => {
-  for (const id of ['lottery', 'lottery-sealed', 'stratified', 'greedy', 'montpellier-stage2', 'chain']) {
+  const ids = ['lottery', 'lottery-sealed', 'stratified', 'greedy', 'montpellier-stage2', 'chain', ...maxentDraws()];
+  assert.ok(ids.some((id) => id.startsWith('draws.json:')), 'draws.json holds a maxent draw');
+  for (const id of ids) {
     test(`${id}: every visible text after verification, every list and the glossary open`, async () => {
       const page = await openPage('fr');
-      await page.click(`button[data-example="${id}"]`);
+      let text = null;
+      if (id.startsWith('draws.json:')) {
+        // A bundle of the vectors, loaded as a reader would.
+        text = drawsBundle(id.slice('draws.json:'.length));
+        await page.setInputFiles('#bundle-file', { name: 'dossier.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+        await page.waitForSelector('body[data-state="valid"]');
+        await page.waitForSelector('details[data-list="picks"]', { state: 'attached' });
+      } else {
+        await page.click(`button[data-example="${id}"]`);
+      }
       await page.waitForSelector('body[data-state="valid"], body[data-state="invalid"]');
       await page.waitForFunction(() => document.body.dataset.busy !== 'true');
       await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
       const data = id === 'chain'
         ? [...dataOf(example('chain-stage1.json')), ...dataOf(example('chain-stage2.json'))]
-        : dataOf(example(`${id}.json`));
+        : dataOf(text ?? example(`${id}.json`));
       assert.deepEqual(await englishOnPage(page, data), []);
       // The one English text is the language switch's own name, "English".
       assert.equal(await page.locator('[lang="en"]:visible:not(button.lang)').count(), 0, 'nothing shown marked as English');

@@ -250,6 +250,14 @@ const TAMPERS = [
     },
   },
   {
+    // Only a maxent draw rejects panels (SPEC.md section 9.6); e2e-maxent.test.mjs changes a
+    // maxent bundle's number.
+    name: 'draw: a number of rejected panels given for a lottery',
+    step: 'draw',
+    kind: 'DrawMismatch',
+    edit: (b) => { b.result.rejections = 2; },
+  },
+  {
     // The quotas step itself cannot be reached by editing a bundle: the panel is pinned by
     // the draw step, and the method guarantees the quotas. A changed quota is caught earlier.
     name: 'quotas: a quota bound tightened (caught at the commitment)',

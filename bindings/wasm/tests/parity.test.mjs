@@ -110,6 +110,7 @@ test('draws: whole draws verify, failures fail, replacements match', () => {
   const v = load('draws');
   const bundles = new Map();
   let sealed = 0;
+  let maxent = 0;
   for (const c of cases(v, 'draws')) {
     // A sealed draw takes every record's opening (what the organiser holds) and opens the
     // panel then the alternates; without them it is refused, and an open draw has nothing to open.
@@ -132,16 +133,37 @@ test('draws: whole draws verify, failures fail, replacements match', () => {
     assert.deepEqual(b.result.selected, c.selected, c.name);
     assert.deepEqual(b.result.alternates, c.alternates, c.name);
     assert.equal(b.transcript, c.transcript, c.name);
+    // A maxent draw says how many panels it rejected before the panel (SPEC.md section 9.6);
+    // the other methods' bundles have no such field.
+    assert.equal(b.result.rejections, c.rejections, c.name);
+    if (c.manifest.method.name === 'maxent') maxent += 1;
     // The draw pick by pick (SPEC.md section 10.3): the reference implementation's record.
     const parsed = new k.ParsedBundle(text);
     const { seed, picks } = JSON.parse(parsed.picks());
+    assert.equal(JSON.parse(parsed.members()).rejections, c.rejections, c.name);
     parsed.free();
     assert.equal(seed, c.seed, c.name);
     const fields = ({ stream, index, value, rejected, among, position }) => ({ stream, index, value, rejected, among, position });
     assert.deepEqual(picks.map(fields), c.intermediate.picks, c.name);
     const byPick = picks.filter((p) => p.picked.kind === 'person').map((p) => p.ticket);
-    if (c.manifest.method.name === 'lottery') assert.deepEqual(byPick, c.alternates, c.name);
+    // A lottery's and a maxent draw's picks choose the panel as a whole (a panel of the
+    // portfolio, a number walked to a panel): only the alternates are people.
+    if (['lottery', 'maxent'].includes(c.manifest.method.name)) assert.deepEqual(byPick, c.alternates, c.name);
     else if (c.manifest.method.name !== 'greedy') assert.deepEqual(byPick, [...c.selected, ...c.alternates], c.name);
+    // A maxent attempt's picks are draws of its number, on the stream (panel, attempt): the
+    // attempts 0 to `rejections`, in order; 0 among and at 0 when the number takes several
+    // 64-bit draws (the count is 2^64 or more), never a person.
+    const attempts = picks.filter((p) => p.picked.kind === 'attempt');
+    if (c.manifest.method.name === 'maxent') {
+      assert.deepEqual([...new Set(attempts.map((p) => p.picked.index))], Array.from({ length: c.rejections + 1 }, (_, a) => a), c.name);
+      for (const p of attempts) {
+        assert.deepEqual([p.stream, p.index, p.ticket], ['panel', p.picked.index, null], c.name);
+        if (p.among === 0) assert.equal(p.position, 0, c.name);
+      }
+      assert.equal(picks.length, attempts.length + c.alternates.length, c.name);
+    } else {
+      assert.deepEqual(attempts, [], c.name);
+    }
     const report = JSON.parse(k.verify(text));
     assert.equal(report.valid, true, `${c.name}: ${report.error}`);
     assert.equal(report.verdict, 'valid_if', c.name);
@@ -153,6 +175,7 @@ test('draws: whole draws verify, failures fail, replacements match', () => {
     assert.throws(() => k.draw(J(c.manifest), J(c.pool), J(c.reveal)), { name: c.error }, c.name);
   }
   assert.ok(sealed >= 1, 'draws.json holds a sealed draw');
+  assert.ok(maxent >= 1, 'draws.json holds a maxent draw');
   const draws = new Map(v.draws.map((d) => [d.name, d]));
   for (const c of cases(v, 'replacements')) {
     const d = draws.get(c.draw);
@@ -166,6 +189,42 @@ test('draws: whole draws verify, failures fail, replacements match', () => {
     // A sealed record opens exactly the records the rule read beyond the bundle's openings.
     if (d.private_openings) assert.deepEqual(r.openings ?? [], c.openings, c.draw);
   }
+});
+
+test('maxent: a changed, removed or added number of rejections fails at the draw step', () => {
+  const v = load('draws');
+  const failed = (b, name) => {
+    const r = JSON.parse(k.verify(JSON.stringify(b)));
+    assert.equal(r.valid, false, name);
+    return [r.steps.find((s) => s.status === 'failed')?.id, r.error_kind, r.error];
+  };
+  let seen = 0;
+  for (const c of cases(v, 'draws')) {
+    const honest = JSON.parse(c.private_openings
+      ? k.draw_sealed(J(c.manifest), J(c.pool), J(c.reveal), J(c.private_openings))
+      : k.draw(J(c.manifest), J(c.pool), J(c.reveal)));
+    if (c.manifest.method.name !== 'maxent') {
+      const b = structuredClone(honest);
+      b.result.rejections = 1;
+      assert.deepEqual(failed(b, c.name),
+        ['draw', 'DrawMismatch', `the bundle says 1 panels were rejected, but the ${c.manifest.method.name} method rejects none`], c.name);
+      continue;
+    }
+    seen += 1;
+    const more = structuredClone(honest);
+    more.result.rejections = c.rejections + 1;
+    assert.deepEqual(failed(more, c.name),
+      ['draw', 'DrawMismatch', `the draw rejects ${c.rejections} panels before the panel, but the bundle says ${c.rejections + 1}`], c.name);
+    const none = structuredClone(honest);
+    delete none.result.rejections;
+    assert.deepEqual(failed(none, c.name),
+      ['draw', 'DrawMismatch', `the draw rejects ${c.rejections} panels before the panel, and the bundle does not say how many`], c.name);
+    // The honest bundle's draw step says how many panels were rejected.
+    const r = JSON.parse(k.verify(JSON.stringify(honest)));
+    assert.ok(r.steps.find((s) => s.id === 'draw').detail.includes(
+      `${c.rejections} panels drawn and rejected before the panel (a quota of a feature that is not counted, or the household rule)`), c.name);
+  }
+  assert.ok(seen >= 1, 'draws.json holds a maxent draw');
 });
 
 test('errors are JavaScript Errors named after the failure', () => {

@@ -258,6 +258,9 @@ fn full_draws_and_verification() {
         assert_eq!(b["result"]["selected"], c["selected"], "{name}");
         assert_eq!(b["result"]["alternates"], c["alternates"], "{name}");
         assert_eq!(b["transcript"], c["transcript"], "{name}");
+        // A maxent draw says how many panels it rejected before the panel (SPEC.md section
+        // 9.6); the other methods' bundles have no such field.
+        assert_eq!(b["result"].get("rejections"), c.get("rejections"), "{name}");
         let report = out(&api::verify(&bundle));
         assert_eq!(
             report["valid"],
@@ -294,6 +297,104 @@ fn full_draws_and_verification() {
         .expect_err(s(&c["name"]));
         assert_eq!(e.kind, s(&c["error"]));
     }
+}
+
+/// The maxent draws of `draws.json` through the views of a parsed bundle: the number of
+/// rejections in the published lists, the picks of each attempt (never a person), and the
+/// draw step, which fails when that number is changed, removed, or given for another method.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn maxent_rejections_and_picks() {
+    let v = load(DRAWS);
+    let failed = |b: &Value| -> (String, String, String) {
+        let r = out(&api::verify(&b.to_string()));
+        assert_eq!(r["valid"], Value::Bool(false));
+        let step = arr(&r, "steps")
+            .iter()
+            .find(|s| s["status"] == "failed")
+            .map(|s| s["id"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default();
+        (step, s(&r["error_kind"]).into(), s(&r["error"]).into())
+    };
+    let mut seen = 0;
+    for c in cases(&v, "draws") {
+        let name = s(&c["name"]);
+        let text = draw_case(c).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let honest = out(&text);
+        let method = s(&c["manifest"]["method"]["name"]);
+        let parsed = api::ParsedBundle::new(&text);
+        let members = out(&parsed.members().expect("members"));
+        assert_eq!(members.get("rejections"), c.get("rejections"), "{name}");
+        if method != "maxent" {
+            let mut b = honest.clone();
+            b["result"]["rejections"] = 1.into();
+            let want = format!(
+                "the bundle says 1 panels were rejected, but the {method} method rejects none"
+            );
+            assert_eq!(
+                failed(&b),
+                ("draw".into(), "DrawMismatch".into(), want),
+                "{name}"
+            );
+            continue;
+        }
+        seen += 1;
+        let rejections = c["rejections"].as_u64().expect("rejections");
+        let picks = out(&parsed.picks().expect("picks"));
+        let attempts: Vec<&Value> = arr(&picks, "picks")
+            .iter()
+            .filter(|p| p["picked"]["kind"] == "attempt")
+            .collect();
+        let people = arr(&picks, "picks").len() - attempts.len();
+        assert_eq!(people, arr(c, "alternates").len(), "{name}");
+        for p in &attempts {
+            assert_eq!(p["stream"], "panel", "{name}");
+            assert_eq!(p["index"], p["picked"]["index"], "{name}");
+            assert_eq!(p["ticket"], Value::Null, "{name}");
+            if p["among"] == 0 {
+                assert_eq!(p["position"], 0, "{name}");
+            }
+        }
+        assert_eq!(
+            attempts.last().map(|p| p["picked"]["index"].clone()),
+            Some(rejections.into()),
+            "{name}: the last attempt is the accepted one"
+        );
+        let report = out(&api::verify(&text));
+        let draw = arr(&report, "steps")
+            .iter()
+            .find(|s| s["id"] == "draw")
+            .expect("draw step");
+        let line = format!(
+            "{rejections} panels drawn and rejected before the panel (a quota of a feature that is not counted, or the household rule)"
+        );
+        assert!(arr(draw, "detail").contains(&Value::String(line)), "{name}");
+        let mut b = honest.clone();
+        b["result"]["rejections"] = (rejections + 1).into();
+        let want = format!(
+            "the draw rejects {rejections} panels before the panel, but the bundle says {}",
+            rejections + 1
+        );
+        assert_eq!(
+            failed(&b),
+            ("draw".into(), "DrawMismatch".into(), want),
+            "{name}"
+        );
+        let mut b = honest.clone();
+        b["result"]
+            .as_object_mut()
+            .expect("result")
+            .remove("rejections");
+        let want = format!(
+            "the draw rejects {rejections} panels before the panel, and the bundle does not say how many"
+        );
+        assert_eq!(
+            failed(&b),
+            ("draw".into(), "DrawMismatch".into(), want),
+            "{name}"
+        );
+    }
+    assert!(seen >= 1, "draws.json holds a maxent draw");
 }
 
 /// The bundle of a draw of `draws.json`: with the organiser's openings for a sealed pool.

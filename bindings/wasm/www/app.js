@@ -498,12 +498,20 @@ async function verifyBundle({ bytes, text }, name) {
   loadPicks();
 }
 
+/** The picks' JSON with `among` and `position` of 16 digits or more kept exact, as texts: they
+ * may pass 2^53, beyond which JavaScript numbers round (`maxent` draws a number below the count
+ * of its panels, up to 64 bits in one pick). A field name inside a JSON string has its quotes
+ * escaped, so a ticket's text never matches. */
+function parseExact(json) {
+  return JSON.parse(json.replace(/("(?:among|position)":\s*)(\d{16,})/g, '$1"$2"'));
+}
+
 /** Asks the worker for the draw pick by pick once the verdict is on screen: it draws again,
  * so it is only shown for a bundle that verified. */
 async function loadPicks() {
   if (!state.report?.valid) return;
   try {
-    state.picks = JSON.parse(await ask('picks'));
+    state.picks = parseExact(await ask('picks'));
   } catch {
     state.picks = null;
   }
@@ -1616,30 +1624,73 @@ function renderLists() {
       people.length ? membersTable(title, people, features, id) : el('p', { text: t('none') }));
   };
   if (m?.sealed) box.append(el('p', { class: 'hint small', 'data-sealed': 'true', text: t('list_sealed') }));
+  // A maxent draw (SPEC.md section 9.6) says how many panels it drew and rejected before this
+  // one; the draw step recomputes that number with the panel.
+  if (m && m.rejections !== undefined && m.rejections !== null) {
+    box.append(el('p', { 'data-rejections': String(m.rejections) }, el('strong', { text: `${t('list_rejections')}${colon()}` }), ' ',
+      numberText(m.rejections), el('br'), el('small', { text: t('list_rejections_hint') })));
+  }
   box.append(
     list('list_selected', m?.selected ?? bare(s.selected), 'selected'),
     list('list_alternates', m?.alternates ?? bare(s.alternates_list), 'alternates'));
   if (state.picks && state.report?.valid) box.append(picksList(state.picks, s));
 }
 
-/** The stream of a pick in words: a stratum by its value, a greedy attempt by its number. */
+/** The stream of a pick in words: a stratum by its value, a greedy or maxent attempt by its
+ * number. */
 function pickStream(p, s) {
   if (p.stream === 'stratum') return t('picks_stream_stratum', { number: p.index + 1 });
-  if (p.stream === 'panel' && s.method === 'greedy') return t('picks_stream_attempt', { number: p.index + 1 });
+  if (p.stream === 'panel' && (s.method === 'greedy' || p.picked.kind === 'attempt')) return t('picks_stream_attempt', { number: p.index + 1 });
   return t(`picks_stream_${p.stream}`);
+}
+
+/** A whole number of the page's language; exact for a text of digits (parseExact). */
+function numberText(n) {
+  return new Intl.NumberFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB').format(BigInt(n));
+}
+
+/** A draw of a maxent attempt's number (SPEC.md section 9.6), never a person (the stream
+ * column names the attempt): below 2^64 the number itself, drawn as `uniform` draws (its
+ * position); from 2^64 on, one of the 64-bit values drawn to make it, counted within the
+ * attempt (a number that is not below the count is drawn again). The last pick of an attempt
+ * says whether the panel it walked to was rejected or is the published one (`rejections`
+ * attempts were rejected before it). */
+function attemptPick(p, { part, last }, rejections) {
+  const what = isZero(p.among) ? t('picks_attempt_part', { part }) : t('picks_attempt_number');
+  if (!last || rejections === null) return what;
+  return t(p.picked.index < rejections ? 'picks_attempt_rejected' : 'picks_attempt_accepted', { what });
+}
+
+function isZero(n) {
+  return BigInt(n) === 0n;
 }
 
 /** The draw pick by pick, in the style of RFC 3797's published records: the seed, then each
  * pick with its random value, how many it chose among, the position drawn and the ticket. */
 function picksList({ seed, picks }, s) {
   const title = t('list_picks', { n: picks.length });
-  const chosen = (p) => (p.picked.kind === 'panel'
-    ? t('picks_panel', { number: p.picked.index + 1, m: p.among })
-    : p.ticket ?? '');
+  // Each maxent attempt's picks: which 64-bit value of its number each one is, and the last.
+  const attempts = picks.map((p, i) => {
+    if (p.picked.kind !== 'attempt') return null;
+    const same = (q) => q?.picked.kind === 'attempt' && q.picked.index === p.picked.index;
+    let part = 1;
+    while (same(picks[i - part])) part += 1;
+    return { part, last: !same(picks[i + 1]) };
+  });
+  const rejections = state.members?.rejections ?? null;
+  const chosen = (p, i) => {
+    if (p.picked.kind === 'panel') return t('picks_panel', { number: p.picked.index + 1, m: p.among });
+    if (p.picked.kind === 'attempt') return attemptPick(p, attempts[i], rejections);
+    return p.ticket ?? '';
+  };
+  // A draw of a number of 2^64 or more has no count nor position of its own (SPEC.md 9.6).
+  const bigPart = (p) => p.picked.kind === 'attempt' && isZero(p.among);
   const rejected = picks.reduce((n, p) => n + p.rejected, 0);
+  const maxent = picks.some((p) => p.picked.kind === 'attempt');
   return el('details', { class: 'ticket-list', 'data-list': 'picks' },
     el('summary', { text: title }),
     el('p', { class: 'hint small', text: t('picks_intro') }),
+    maxent ? el('p', { class: 'hint small', 'data-picks-maxent': 'true', text: t('picks_maxent') }) : null,
     el('p', {}, el('strong', { text: `${t('picks_seed')}${colon()}` }), ' ', el('span', { class: 'mono break', text: seed })),
     rejected ? el('p', { class: 'hint small', text: t('picks_rejected', { n: rejected }) }) : null,
     el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': title },
@@ -1648,13 +1699,13 @@ function picksList({ seed, picks }, s) {
         el('thead', {}, el('tr', {},
           ['picks_col_number', 'picks_col_stream', 'picks_col_value', 'picks_col_among', 'picks_col_position', 'picks_col_chosen']
             .map((k) => el('th', { scope: 'col', text: t(k) })))),
-        el('tbody', {}, picks.map((p, i) => el('tr', { 'data-pick': String(i + 1) },
+        el('tbody', {}, picks.map((p, i) => el('tr', { 'data-pick': String(i + 1), 'data-kind': p.picked.kind, 'data-big': bigPart(p) ? 'true' : null },
           el('td', { class: 'num', text: String(i + 1) }),
           el('td', { text: pickStream(p, s) }),
           el('td', { class: 'mono', text: p.value }),
-          el('td', { class: 'num', text: new Intl.NumberFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB').format(p.among) }),
-          el('td', { class: 'num', text: String(p.position) }),
-          el('th', { scope: 'row', class: 'mono', text: chosen(p) })))))));
+          el('td', { class: 'num', text: bigPart(p) ? '—' : numberText(p.among) }),
+          el('td', { class: 'num', text: bigPart(p) ? '—' : String(p.position) }),
+          el('th', { scope: 'row', class: p.picked.kind === 'attempt' ? null : 'mono', text: chosen(p, i) })))))));
 }
 
 /** A table of people in order: number, ticket, then one column per feature. */

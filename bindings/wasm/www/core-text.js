@@ -72,6 +72,8 @@ const CATALOGUE = [
   ['{source} exists from {time} (UTC), after the announcement at {announced}', '{source} existe à partir du {time}, après l’annonce du {announced}'],
   ['the seed does not follow from the published randomness', 'la graine ne découle pas du hasard publié'],
   ['{selected} selected and {alternates} alternates recomputed', 'tirage recalculé : {selected} personne(s) tirée(s) et {alternates} suppléant(s)'],
+  ['{r} panels drawn and rejected before the panel (a quota of a feature that is not counted, or the household rule)',
+    '{r} panel(s) tiré(s) puis rejeté(s) avant le panel (un quota d’une caractéristique qui n’est pas comptée, ou la règle des foyers)'],
   ['the {method} method does not enforce quotas; for information:', 'la méthode {method} n’impose pas les quotas ; pour information :'],
   ['every quota holds', 'chaque quota est respecté'],
   ['the panel breaks a quota: {quota}', 'le panel enfreint un quota : {quota}'],
@@ -105,6 +107,12 @@ const CATALOGUE = [
     'le dossier liste {published} personnes dans le panel, mais le tirage n’en donne que {computed}'],
   ['the bundle lists {published} people on the alternates list, but the draw gives only {computed}',
     'le dossier liste {published} personnes sur la liste des suppléants, mais le tirage n’en donne que {computed}'],
+  ['the draw rejects {want} panels before the panel, but the bundle says {got}',
+    'le tirage rejette {want} panel(s) avant le panel, mais le dossier en indique {got}'],
+  ['the draw rejects {want} panels before the panel, and the bundle does not say how many',
+    'le tirage rejette {want} panel(s) avant le panel, et le dossier n’indique pas combien'],
+  ['the bundle says {got} panels were rejected, but the {method} method rejects none',
+    'le dossier indique {got} panel(s) rejeté(s), mais la méthode {method} n’en rejette aucun'],
 
   // ---- verify/report.rs: the steps' titles ----
   ['The bundle uses a protocol version this verifier knows', 'Le dossier utilise une version du protocole connue de ce vérificateur'],
@@ -284,6 +292,15 @@ const CATALOGUE = [
   ['sealed features are defined for the lottery method only, not for {method} (SPEC.md section 4.1); stratified and greedy read every record\'s values to draw. Seal a lottery, or publish the values under the disclosure floor',
     'les caractéristiques scellées ne sont définies que pour la méthode loterie, pas pour la méthode {method} (section 4.1 de SPEC.md) ; les méthodes stratifiée et gloutonne lisent les valeurs de chaque fiche pour tirer. Scellez une loterie, ou publiez les valeurs en respectant le seuil de divulgation'],
   ['greedy max_attempts is {n}; use 1 to 1000', 'max_attempts de la méthode gloutonne vaut {n} ; utilisez une valeur de 1 à 1000'],
+  ['the maxent method counts the feature "{feature}" twice; name it once',
+    'la méthode à entropie maximale compte deux fois la caractéristique « {feature} » ; nommez-la une seule fois'],
+  ['maxent max_attempts is {n}; use 1 to 100,000', 'max_attempts de la méthode à entropie maximale vaut {n} ; utilisez une valeur de 1 à 100 000'],
+  ['the maxent method gives {given} weights for {n} records; give one per record, in pool order, or none',
+    'la méthode à entropie maximale donne {given} poids pour {n} fiches ; donnez-en un par fiche, dans l’ordre du vivier, ou aucun'],
+  ['the maxent weight of record {i} is 0; every weight is at least 1',
+    'le poids de la fiche {i} pour la méthode à entropie maximale vaut 0 ; chaque poids vaut au moins 1'],
+  ['the maxent count over {types} types has more than {max} cells, the most a verifier\'s browser is asked to redo (SPEC.md section 9.6); count fewer or coarser features, whose quotas are still met by rejection',
+    'le décompte de la méthode à entropie maximale sur {types} types a plus de {max} cellules, le plus qu’on demande au navigateur d’un vérificateur de refaire (section 9.6 de SPEC.md) ; comptez moins de caractéristiques, ou des caractéristiques moins fines, dont les quotas restent respectés par rejet'],
   ['the portfolio has {n} panels; use 1 to 100,000', 'le portefeuille a {n} panels ; il en faut de 1 à 100 000'],
   ['rfc3797 can make at most 65,536 picks; panel and alternates ask for {n}', 'rfc3797 peut faire au plus 65 536 tirages ; le panel et les suppléants en demandent {n}'],
   ['panel {i} of the portfolio: {detail}', 'panel {i} du portefeuille : {detail}'],
@@ -294,6 +311,10 @@ const CATALOGUE = [
   ['people {p} and {q} share a household', 'les personnes {p} et {q} partagent un foyer'],
   ['the draw failed: {detail}', 'le tirage a échoué : {detail}'],
   ['the greedy method found no panel meeting every quota in {n} attempts', 'la méthode gloutonne n’a trouvé aucun panel respectant chaque quota en {n} essai(s)'],
+  ['no panel of {k} meets the quotas of the counted features in this pool',
+    'aucun panel de {k} personnes ne respecte les quotas des caractéristiques comptées dans ce vivier'],
+  ['each of the {n} attempts of the maxent method drew a panel that breaks a quota or the household rule',
+    'chacun des {n} essai(s) de la méthode à entropie maximale a tiré un panel qui enfreint un quota ou la règle des foyers'],
   ['the bundle does not verify, so nothing can be replaced: {why}', 'le dossier ne passe pas la vérification, donc rien ne peut être remplacé : {why}'],
   ['random tickets clashed 8 times: the source of random codes is broken', 'des tickets aléatoires sont entrés en collision 8 fois : la source de codes aléatoires est défaillante'],
   ['ticket key refused: {reason}. Fix: leave the key out and one of 256 bits is generated, or give 32 random bytes in hex (for example from `openssl rand -hex 32`)',
@@ -493,6 +514,7 @@ const CATALOGUE = [
   ['feature name', 'nom de caractéristique'],
   ['feature "{feature}": value', 'caractéristique « {feature} » : valeur'],
   ['stratified feature', 'caractéristique de stratification'],
+  ['maxent counted feature', 'caractéristique comptée (entropie maximale)'],
   ['parent: inherited feature', 'étape précédente : caractéristique héritée'],
   ['parent.inherited', 'parent.inherited (les caractéristiques héritées)'],
   ['parent.inherited (the previous stage)', 'parent.inherited (l’étape précédente)'],
@@ -603,7 +625,7 @@ const NUMERIC = new Set([
   'alone', 'alternates', 'asked', 'available', 'bonus', 'column', 'committed', 'committed_round', 'computed', 'count',
   'default', 'expected', 'faces', 'floor', 'found', 'g', 'given', 'gmax', 'gmin', 'got', 'i', 'invited', 'k', 'line',
   'm', 'main', 'max', 'min', 'n', 'number', 'p', 'people', 'pos', 'published', 'q', 'recipe', 'records', 'reveal',
-  'round', 'selected', 'size', 'smallest', 'sum', 'v', 'values',
+  'r', 'round', 'selected', 'size', 'smallest', 'sum', 'types', 'v', 'values',
 ]);
 // Not numeric in the few templates where these names hold text.
 const TEXT_IN = {
@@ -618,7 +640,9 @@ const TIMES = new Set(['time', 'announced']);
 
 const UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
-const METHODS = { uniform: 'uniforme', stratified: 'stratifiée', greedy: 'gloutonne', lottery: 'loterie', rfc3797: 'RFC 3797' };
+const METHODS = {
+  uniform: 'uniforme', stratified: 'stratifiée', greedy: 'gloutonne', lottery: 'loterie', rfc3797: 'RFC 3797', maxent: 'à entropie maximale',
+};
 const STEPS = {
   format: 'format', manifest: 'manifeste', pool: 'vivier', parent: 'étape précédente', links: 'liens',
   portfolio: 'portefeuille', randomness: 'hasard', time_order: 'ordre dans le temps', seed: 'graine', draw: 'tirage',
