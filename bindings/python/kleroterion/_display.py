@@ -223,6 +223,13 @@ def manifest_html(m: Manifest) -> str:
         ("commitment", f"<code>{h(m.commitment)}</code>"),
         ("randomness", "committed recipe" if d.get("randomness") else "<b>not committed</b> (any reveal)"),
     ]
+    method = d["method"]
+    if method["name"] == "maxent":
+        counted = ", ".join(h(c) for c in method.get("counted", [])) or "none"
+        rows.append(("maxent", f"counted features: {counted}; at most {h(method.get('max_attempts'))} attempts"))
+        figures = m.maxent
+        if figures is not None:
+            rows.append(("maxent count", h(figures["summary"])))
     if m.sealed:
         rows.append(("features", "sealed: the pool publishes a seal of each person's values, and only the panel, the "
                      "alternates and the replacements are opened"))
@@ -253,9 +260,11 @@ def _quota_rows(manifest: dict[str, Any], panel: Any) -> list[tuple[Any, ...]]:
 def bundle_html(b: Bundle) -> str:
     m = b.manifest
     panel = b.selected
+    rejections = b.rejections
+    rejected = "" if rejections is None else f" {rejections} walked panels rejected before the one drawn."
     head = (
         f"<p><b>kleroterion draw</b> ({h(m['method']['name'])}): {len(b.selected_tickets)} selected, "
-        f"{len(b.alternate_tickets)} alternates.<br>commitment <code>{h(b.commitment)}</code><br>"
+        f"{len(b.alternate_tickets)} alternates.{rejected}<br>commitment <code>{h(b.commitment)}</code><br>"
         f"seed <code>{h(b.seed)}</code><br>transcript <code>{h(b.transcript)}</code></p>"
     )
     notes = "".join(

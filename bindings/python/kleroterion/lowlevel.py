@@ -4,7 +4,7 @@ shared test vectors. Values are JSON-shaped dicts as in SPEC.md section 14; hash
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Literal, Mapping, Optional, Sequence
+from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, TypedDict
 
 from . import _convert, _native
 from ._native import Stream, stream_key
@@ -19,6 +19,7 @@ __all__ = [
     "display",
     "leaf_hash",
     "manifest_bytes",
+    "maxent_count",
     "merkle_proof",
     "merkle_root",
     "record_bytes",
@@ -80,6 +81,41 @@ def manifest_bytes(manifest: JSON) -> bytes:
 def commitment(manifest: JSON) -> str:
     """``H("manifest", man(M))``."""
     return _native.commitment(_dump(dict(manifest)))
+
+
+class MaxentType(TypedDict):
+    """One type of a ``maxent`` count: the records that share their values for the counted
+    features."""
+
+    values: list[int]
+    """Its value positions (0-based, in value order), one per counted feature, in ``counted``
+    order."""
+    members: list[int]
+    """Its records' pool indices, in pool order."""
+
+
+class MaxentCount(TypedDict):
+    """The count of a ``maxent`` manifest over its pool (SPEC.md section 9.6)."""
+
+    types: list[MaxentType]
+    """The types that occur, in type order (lexicographic order of their values)."""
+    cells: int
+    """The count's cells (a manifest whose count has more than 1,000,000 is invalid)."""
+    total: int
+    """Z: the weighted number of panels that meet the counted features' quotas."""
+
+
+def maxent_count(manifest: JSON, records: Sequence[JSON]) -> MaxentCount:
+    """The count that a verifier of a ``maxent`` draw redoes (SPEC.md section 9.6): the types,
+    the cells and Z, for a manifest and its pool's records (in pool order). Raises
+    :class:`InvalidInput` for another method, an unknown counted feature, or a count over the
+    cell limit (kind ``InvalidMethod``)."""
+    raw = json.loads(_native.maxent_count(_dump(dict(manifest)), _records(records)))
+    return MaxentCount(
+        types=[MaxentType(values=list(t["values"]), members=list(t["members"])) for t in raw["types"]],
+        cells=int(raw["cells"]),
+        total=int(raw["total"]),
+    )
 
 
 def reveal_bytes(reveal: JSON) -> bytes:

@@ -34,6 +34,7 @@ __all__ = [
     "CommitPaths",
     "Dropped",
     "Manifest",
+    "MaxentFigures",
     "Method",
     "OpeningsLike",
     "Outcome",
@@ -68,9 +69,9 @@ played again with randomness that already existed."""
 Verdict = Literal["valid", "valid_if", "invalid"]
 """``invalid``: a step failed; ``valid_if``: every step passed, valid if the items to compare
 by hand match their public records; ``valid``: nothing is left to compare by hand."""
-Method = Literal["lottery", "greedy", "uniform", "stratified"]
-"""The selection methods :func:`commit` accepts (SPEC.md section 9); ``rfc3797`` is read in
-bundles made elsewhere."""
+Method = Literal["lottery", "greedy", "uniform", "stratified", "maxent"]
+"""The selection methods :func:`commit` accepts (SPEC.md section 9; ``maxent``, section 9.6, is
+a draft of protocol version 3); ``rfc3797`` is read in bundles made elsewhere."""
 Outcome = Literal["selected", "alternate", "not_selected"]
 StepStatus = Literal["passed", "failed", "skipped", "not_checked"]
 Subject = Literal["purpose", "commitment", "announcement", "uncommitted", "lottery", "dice", "hex", "previous"]
@@ -192,6 +193,26 @@ class RoundingLoss:
 
     def _repr_html_(self) -> str:
         return _display.rounding_html(self)
+
+
+class MaxentFigures(TypedDict):
+    """What a ``maxent`` commit learnt before giving its commitment (SPEC.md section 9.6): the
+    size of the exact count, and how often a walk of it met every quota and the household
+    rule, that is how many attempts a draw needs. :attr:`Manifest.maxent` gives it."""
+
+    cells: int
+    """The count's cells (at most 1,000,000: a verifier redoes the count)."""
+    panels: int
+    """Z, the number of panels of the panel size that meet the quotas of the counted features
+    (an exact integer, often beyond 64 bits)."""
+    walks: int
+    """How many trial walks of the count were made."""
+    accepted: int
+    """How many of them met every quota and the household rule."""
+    max_attempts: int
+    """The committed attempts before the draw fails."""
+    summary: str
+    """The figures in one line, as ``kleroterion commit`` prints them."""
 
 
 @dataclass(frozen=True)
@@ -700,6 +721,34 @@ class Manifest:
         return pd.Series(probs.loc[tickets.tolist()].to_numpy(), index=tickets.index, name="probability")
 
     @property
+    def maxent(self) -> Optional[MaxentFigures]:
+        """For ``maxent`` committed here: the size of the exact count and how often a trial walk
+        of it met every quota and the household rule (:class:`MaxentFigures`; ``summary`` says
+        it in a line, with the attempts a draw needs). None for the other methods, and for a
+        manifest read from files.
+
+        >>> import pandas as pd, kleroterion as kl
+        >>> pool = kl.Pool.from_dataframe(pd.DataFrame({"id": range(1, 21), "gender": ["f", "m"] * 10}))
+        >>> quotas = kl.Quotas.from_dataframe(pd.DataFrame(
+        ...     {"feature": ["gender", "gender"], "value": ["f", "m"], "min": [2, 2], "max": [2, 2]}))
+        >>> m = kl.commit(pool, quotas, 4, method="maxent", count=["gender"], progress=False)
+        >>> m.maxent["panels"], m.maxent["accepted"] == m.maxent["walks"]  # C(10, 2) squared; every walk kept
+        (2025, True)
+        """
+        raw = None if self._committed is None else self._committed.maxent_json()
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return MaxentFigures(
+            cells=int(data["cells"]),
+            panels=int(data["panels"]),
+            walks=int(data["walks"]),
+            accepted=int(data["accepted"]),
+            max_attempts=int(data["max_attempts"]),
+            summary=str(data["summary"]),
+        )
+
+    @property
     def leximin_min(self) -> Optional[float]:
         """For ``lottery`` committed here: the LEXIMIN minimum probability before rounding."""
         return None if self._committed is None else self._committed.leximin_min
@@ -813,6 +862,8 @@ _CLI_FIXES = (
     ("kleroterion drand-round --after TIME", "kleroterion.randomness.first_drand_round(network, after)"),
     ("even with --force", "even with overwrite=True"),
     ("(drop --sealed)", "(drop sealed=True)"),
+    ("(--count)", "(count=)"),
+    ("(--max-attempts, up to", "(max_attempts= up to"),
 )
 
 
@@ -842,7 +893,7 @@ def commit(
     randomness: Union[Mapping[str, Any], str, None] = None,
     ticket_key: Union[bytes, str, None] = None,
     panels: int = 1000,
-    max_attempts: int = 100,
+    max_attempts: Optional[int] = None,
     strata: Optional[str] = None,
     allocation: str = "largest-remainder",
     progress: Union[bool, Callable[[str, int, int, int, int, float], object]] = True,
@@ -857,14 +908,25 @@ def commit(
     inherit: Union[str, Sequence[str]] = (),
     distribution: Optional[Distribution] = None,
     rounding: Rounding = "minimax",
+    count: Union[str, Sequence[str], None] = None,
 ) -> Manifest:
     """Commits a draw, as ``kleroterion commit`` does: assigns tickets, orders the pool by
     ticket, builds the manifest (for ``lottery``: LEXIMIN rounded to ``panels`` equiprobable
     panels), the receipts and the private ticket map.
 
-    - ``method``: ``lottery`` (default), ``greedy``, ``uniform`` or ``stratified`` (with
+    - ``method``: ``lottery`` (default), ``greedy``, ``uniform``, ``stratified`` (with
       ``strata``, the feature, and ``allocation``: ``largest-remainder``, ``sainte-lague`` or
-      ``explicit:3,4,5``). The household rule is on when the pool has address columns.
+      ``explicit:3,4,5``) or ``maxent`` (SPEC.md section 9.6, a draft of protocol version 3:
+      every panel that meets the quotas and the household rule equally likely). The household
+      rule is on when the pool has address columns.
+    - ``count``: for ``maxent``, the quota features whose quotas an exact count enforces (a
+      list of names, in any order, or one name); the quotas of the others and the household
+      rule are met by rejecting walked panels. More features mean fewer attempts and a larger
+      count (at most 1,000,000 cells). The commit makes the count and tries 2,000 walks, and
+      refuses a draw that would likely fail, saying to count more features or allow more
+      attempts; :attr:`Manifest.maxent` gives the figures. Refused for the other methods.
+    - ``max_attempts``: attempts before the draw fails, for ``greedy`` (1 to 1,000, default
+      100) and ``maxent`` (1 to 100,000, default 10,000); the other methods make none.
     - ``randomness``: the recipe (``{"sources": [...], "fallback": "next_value"}``, see
       :mod:`kleroterion.randomness`), or None to accept any reveal (the verifier then says the
       randomness was not committed). A recipe with a drand round or a lottery draw needs
@@ -932,6 +994,14 @@ def commit(
             f"commit: method {_display.safe(repr(method), 200)} is not a method. Fix: method= one of "
             + ", ".join(typing.get_args(Method))
         )
+    counted = _counted(count, method, quotas)
+    if max_attempts is not None and (
+        isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1
+    ):
+        raise _invalid(
+            f"commit: max_attempts must be a whole number of at least 1 (or None, the method's default), not "
+            f"{_display.safe(repr(max_attempts), 200)}"
+        )
     if not isinstance(rehearsal, bool):
         raise _invalid(f"commit: rehearsal must be True or False, not {type(rehearsal).__name__}")
     if rehearsal:
@@ -980,6 +1050,7 @@ def commit(
             sealed=sealed,
             distribution=given,
             rounding=rounding,
+            count=counted,
             **linked.native_args,
         )
     m = Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)
@@ -988,6 +1059,34 @@ def commit(
     if loss is not None and loss.warning is not None:
         warnings.warn(f"commit: {loss.warning}", RoundingWarning, stacklevel=2)
     return m
+
+
+def _counted(count: Union[str, Sequence[str], None], method: str, quotas: Quotas) -> Optional[list[str]]:
+    """Checks ``commit``'s ``count``: for ``maxent`` only, names of quota features (one name is
+    a list of one). None when not given."""
+    if count is None:
+        return None
+    if method != "maxent":
+        raise _invalid(
+            f"commit: count= names the features the maxent method counts exactly, and method={method!r}. "
+            "Fix: drop count=, or method=\"maxent\""
+        )
+    names = [count] if isinstance(count, str) else count
+    if not isinstance(names, collections.abc.Iterable) or not all(isinstance(n, str) for n in names):
+        raise _invalid(
+            f"commit: count is a list of quota feature names, e.g. count=[\"gender\", \"age\"], not "
+            f"{_display.safe(repr(count), 200)}"
+        )
+    names = list(names)
+    known = quotas.features
+    for name in names:
+        if _native.normalize(name.strip()) not in known:
+            raise _convert.invalid(
+                f"commit: count names {_display.safe(repr(name), 200)}, which is not a feature of the quotas: the "
+                f"maxent method counts quota features. Fix: count= some of {', '.join(map(repr, known))}",
+                "UnknownFeature",
+            )
+    return names
 
 
 def _given_distribution(
@@ -1123,7 +1222,8 @@ class PanelQuotaTable(TypedDict):
 
     method: str
     enforced: bool
-    """True when the method enforces the quotas (greedy, lottery); otherwise informative."""
+    """True when the method enforces the quotas (greedy, lottery, maxent); otherwise
+    informative."""
     rows: list[PanelQuotaRow]
     unknown_tickets: list[str]
     """Published panel tickets that are not in the pool (not counted)."""
@@ -1263,6 +1363,14 @@ class Bundle:
         return openings
 
     @property
+    def rejections(self) -> Optional[int]:
+        """For ``maxent`` (SPEC.md section 9.6): how many walked panels were rejected (they broke
+        a quota of a feature the count does not enforce, or the household rule) before the one
+        drawn, which attempt ``rejections`` (from 0) gave; part of the result, and so of the
+        transcript. None for the other methods."""
+        return self._native.rejections
+
+    @property
     def selected_tickets(self) -> list[str]:
         """The selected tickets, in draw order."""
         return self._native.selected
@@ -1346,9 +1454,13 @@ class Bundle:
         it (``panel``, ``stratum``, ``alternates`` or ``rfc3797``) and its ``index``, the random
         ``value`` in hex, how many draws were ``rejected`` before it, how many candidates it
         chose ``among``, the ``position`` drawn (from 0), and what it designates: ``kind``
-        (``person`` or, for a portfolio, ``panel``), the pool index or panel number in
-        ``picked``, and the person's ``ticket``. It draws again without verifying: read it
-        for a bundle that :func:`verify` accepted. The seed is in ``frame.attrs["seed"]``.
+        (``person``; for a portfolio, ``panel``; for ``maxent``, ``attempt``), the pool index,
+        panel number or attempt number in ``picked``, and the person's ``ticket`` (None for a
+        panel or an attempt). A ``maxent`` attempt draws one big integer that walks to a panel
+        (SPEC.md section 9.6): its picks are its 64-bit draws, with ``among`` and ``position``
+        0 when the number of panels counted is 2^64 or more; attempt ``rejections`` gave the
+        panel. It draws again without verifying: read it for a bundle that :func:`verify`
+        accepted. The seed is in ``frame.attrs["seed"]``.
         """
         rows = json.loads(self._native.picks_json())
         frame = pd.DataFrame(
@@ -1368,6 +1480,9 @@ class Bundle:
             ],
             columns=["stream", "index", "value", "rejected", "among", "position", "kind", "picked", "ticket"],
         )
+        # Kept as Python objects, so that a pick that designates no person has the ticket None
+        # (not NaN, whatever pandas infers for a column of texts).
+        frame["ticket"] = pd.Series([p["ticket"] for p in rows], index=frame.index, dtype=object)
         frame.index.name = "pick"
         frame.attrs["seed"] = self.seed
         return frame

@@ -325,16 +325,42 @@ pub struct Committed {
     people: Arc<kfiles::People>,
 }
 
+/// Attempts of a `greedy` draw when `max_attempts` is not given (as on the command line).
+const GREEDY_ATTEMPTS: u32 = 100;
+
+/// Attempts of a `maxent` draw when `max_attempts` is not given (as on the command line).
+const MAXENT_ATTEMPTS: u32 = 10_000;
+
+/// The method a commit asks for. `max_attempts` None is the method's default (100 for
+/// `greedy`, 10,000 for `maxent`); `count`, the features a `maxent` count enforces, is refused
+/// for the other methods.
 fn method_choice(
     method: &str,
-    max_attempts: u32,
+    max_attempts: Option<u32>,
     panels: u32,
     strata: Option<String>,
     allocation: &str,
+    count: Option<Vec<String>>,
 ) -> PyResult<MethodChoice> {
+    if count.is_some() && method != "maxent" {
+        return Err(errors::invalid(format!(
+            "`count` names the features the maxent method counts exactly, and the method is \"{}\". Fix: drop `count`, or use the maxent method",
+            kleroterion::text::display(method, 80)
+        )));
+    }
     Ok(match method {
         "uniform" => MethodChoice::Uniform,
-        "greedy" => MethodChoice::Greedy { max_attempts },
+        "greedy" => MethodChoice::Greedy {
+            max_attempts: max_attempts.unwrap_or(GREEDY_ATTEMPTS),
+        },
+        "maxent" => MethodChoice::Maxent {
+            counted: count
+                .unwrap_or_default()
+                .iter()
+                .map(|c| kfiles::table::clean(c))
+                .collect(),
+            max_attempts: max_attempts.unwrap_or(MAXENT_ATTEMPTS),
+        },
         "lottery" => MethodChoice::Lottery { panels },
         "stratified" => {
             let feature = strata.ok_or_else(|| {
@@ -347,7 +373,8 @@ fn method_choice(
         }
         other => {
             return Err(errors::invalid(format!(
-                "unknown method \"{other}\": use uniform, stratified, greedy or lottery (rfc3797 is kleroterion.rfc3797)"
+                "unknown method \"{}\": use uniform, stratified, greedy, lottery or maxent (rfc3797 is kleroterion.rfc3797)",
+                kleroterion::text::display(other, 80)
             )));
         }
     })
@@ -425,15 +452,18 @@ fn previous_stage(
 /// whose values come from the previous stage; `previous_name` names the bundle in messages.
 /// `distribution`, `(instance, distribution)` computed on these people in this order, is
 /// rounded to the lottery instead of a new LEXIMIN (refused when it was computed for other
-/// people, quotas, panel size or households).
+/// people, quotas, panel size or households). `max_attempts` None is the method's default
+/// (100 for `greedy`, 10,000 for `maxent`). `count` lists the features whose quotas a `maxent`
+/// count enforces exactly (in any order; the manifest lists them in the order that keeps the
+/// count small), refused for the other methods.
 #[pyfunction]
 #[pyo3(signature = (
     people, quotas, panel_size, method, *, alternates=0, title=String::new(), announced_at=None,
-    randomness_json=None, ticket_key=None, max_attempts=100, panels=1000, strata=None,
+    randomness_json=None, ticket_key=None, max_attempts=None, panels=1000, strata=None,
     allocation=String::from("largest-remainder"), progress=None, time_limit=None,
     purpose="official", now=None, allow_small_cells=None, sealed=false, previous=None,
     previous_name=None, previous_tickets=None, previous_ids=None, inherit=Vec::new(),
-    distribution=None, rounding="minimax"
+    distribution=None, rounding="minimax", count=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn commit(
@@ -447,7 +477,7 @@ pub fn commit(
     announced_at: Option<String>,
     randomness_json: Option<String>,
     ticket_key: Option<String>,
-    max_attempts: u32,
+    max_attempts: Option<u32>,
     panels: u32,
     strata: Option<String>,
     allocation: String,
@@ -464,6 +494,7 @@ pub fn commit(
     inherit: Vec<String>,
     distribution: Option<(PyRef<'_, Instance>, PyRef<'_, crate::fair::Distribution>)>,
     rounding: &str,
+    count: Option<Vec<String>>,
 ) -> PyResult<Committed> {
     let rounding: kleroterion_fair::Rounding = rounding.parse().map_err(errors::fair)?;
     let given = distribution
@@ -480,7 +511,7 @@ pub fn commit(
     });
     let previous = previous_stage(previous, previous_tickets, previous_ids, inherit)?;
     let purpose = purpose_of(purpose)?;
-    let method = method_choice(method, max_attempts, panels, strata, &allocation)?;
+    let method = method_choice(method, max_attempts, panels, strata, &allocation, count)?;
     let randomness = match randomness_json {
         Some(text) => Some(kfiles::parse_recipe("randomness", &text).py()?),
         None => None::<Recipe>,
@@ -608,6 +639,28 @@ impl Committed {
                 "lower_bound": r.lower_bound,
                 "panels": panels,
                 "warning": kfiles::fair::rounding_warning(r, panels),
+            }),
+        )
+        .map(Some)
+    }
+
+    /// For `maxent`: the count's size and how often a walk of it met every quota and the
+    /// household rule, as JSON (`cells`, `panels` the number of panels that meet the counted
+    /// quotas in decimal, `walks`, `accepted`, `max_attempts`, and `summary`, the line the
+    /// command line prints); None for the other methods.
+    fn maxent_json(&self) -> PyResult<Option<String>> {
+        let Some(f) = &self.committed.maxent else {
+            return Ok(None);
+        };
+        to_json(
+            "maxent figures",
+            &serde_json::json!({
+                "cells": f.cells,
+                "panels": f.panels,
+                "walks": f.walks,
+                "accepted": f.accepted,
+                "max_attempts": f.max_attempts,
+                "summary": f.summary(),
             }),
         )
         .map(Some)

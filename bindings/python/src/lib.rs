@@ -50,6 +50,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(protocol::commitment, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::validate_manifest, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::check_committed_pool, m)?)?;
+    m.add_function(wrap_pyfunction!(protocol::maxent_count, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::reveal_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::seed, m)?)?;
     m.add_function(wrap_pyfunction!(protocol::rfc3797_key, m)?)?;

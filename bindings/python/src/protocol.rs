@@ -271,6 +271,13 @@ impl Bundle {
         self.bundle.result.alternates.clone()
     }
 
+    /// For `maxent` (SPEC.md section 9.6): how many walked panels were rejected before the one
+    /// drawn; None for the other methods.
+    #[getter]
+    fn rejections(&self) -> Option<u32> {
+        self.bundle.result.rejections
+    }
+
     #[getter]
     fn commitment(&self) -> String {
         self.bundle.commitment.to_hex()
@@ -451,6 +458,43 @@ pub fn check_committed_pool(
 ) -> PyResult<()> {
     let m = Manifest::from_json(manifest_json).py()?;
     py.detach(|| check_committed(&m, &records.records).map(|_| ()).py())
+}
+
+/// The count of a `maxent` manifest over its pool (SPEC.md section 9.6), as JSON: `types` in
+/// type order, each with `values` (its value positions, in `counted` order) and `members`
+/// (pool indices, in pool order); `cells`; `total`, Z in decimal. Refused for another method,
+/// and over the cell limit.
+#[pyfunction]
+pub fn maxent_count(py: Python<'_>, manifest_json: &str, records: &Records) -> PyResult<String> {
+    let m = Manifest::from_json(manifest_json).py()?;
+    let kleroterion::Method::Maxent {
+        counted, weights, ..
+    } = &m.method
+    else {
+        return Err(errors::invalid(format!(
+            "the manifest's method is \"{}\": only a maxent manifest has a count",
+            m.method.name()
+        )));
+    };
+    let count = py.detach(|| {
+        m.validate()?;
+        let pool = kleroterion::model::ResolvedPool::new(&m.features, &records.records)?;
+        kleroterion::methods::maxent::Count::new(&m, &pool, counted, weights)
+    });
+    let count = count.py()?;
+    let types: Vec<serde_json::Value> = count
+        .types()
+        .iter()
+        .map(|t| serde_json::json!({"values": t.values, "members": t.members}))
+        .collect();
+    to_json(
+        "maxent count",
+        &serde_json::json!({
+            "types": types,
+            "cells": count.cells(),
+            "total": count.total().to_string(),
+        }),
+    )
 }
 
 /// `list(val, sources)` of a reveal given as JSON.

@@ -1,5 +1,5 @@
-"""The README's examples of verifying, of sealed features, of linked stages and of rounding run, and print what
-the README says they print."""
+"""The README's examples of verifying, of sealed features, of linked stages, of rounding and of the maxent
+method run, and print what the README says they print."""
 
 from __future__ import annotations
 
@@ -62,4 +62,9 @@ def test_linked_stages_example_runs_and_prints_what_the_readme_shows(tmp_path: P
 
 def test_rounding_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
     out, shown = run_section("Rounding you are told about", tmp_path)
+    assert out == shown
+
+
+def test_maxent_example_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    out, shown = run_section("Every compliant panel equally likely: maxent", tmp_path)
     assert out == shown

@@ -199,6 +199,7 @@ def test_full_draws() -> None:
     draws = cases(load("draws"), "draws")
     assert len(draws) >= 5
     assert any(c["manifest"].get("sealed") for c in draws), "draws.json has no sealed draw"
+    assert any(c["manifest"]["method"]["name"] == "maxent" for c in draws), "draws.json has no maxent draw"
     for c in draws:
         b = _draw(c)
         name = c["name"]
@@ -210,6 +211,10 @@ def test_full_draws() -> None:
         assert b.selected_tickets == c["selected"], name
         assert b.alternate_tickets == c["alternates"], name
         assert b.transcript == c["transcript"], name
+        # The rejections of a maxent draw (SPEC.md section 9.6) are in the result, and only there.
+        assert b.rejections == c.get("rejections"), name
+        assert ("rejections" in c) == (c["manifest"]["method"]["name"] == "maxent"), name
+        assert json.loads(b.to_json())["result"].get("rejections") == c.get("rejections"), name
         if c["intermediate"].get("rfc3797_key") is not None:
             assert ll.rfc3797_key(c["reveal"]) == c["intermediate"]["rfc3797_key"], name
         report = kl.verify(b)
@@ -430,5 +435,47 @@ def test_the_draw_pick_by_pick() -> None:
         if method == "lottery":
             assert picks.iloc[0]["kind"] == "panel" and picks.iloc[0]["picked"] == c["intermediate"]["lottery_index"], name
             assert people == c["alternates"], name
+        elif method == "maxent":
+            # One pick per 64-bit draw of each attempt's big integer, designating the attempt;
+            # the last attempt is the accepted one, after `rejections` rejected panels.
+            attempts = picks[picks["stream"] == "panel"]
+            assert (attempts["kind"] == "attempt").all(), name
+            assert attempts["picked"].tolist() == attempts["index"].tolist(), name
+            assert all(t is None for t in attempts["ticket"]), name
+            assert sorted(set(attempts["picked"])) == list(range(c["rejections"] + 1)), name
+            assert people == c["alternates"], name
         elif method != "greedy":
             assert people == c["selected"] + c["alternates"], name
+
+
+# ------------------------------------------------------------------------------------------
+# maxent.json
+
+
+def test_maxent_counts() -> None:
+    """The count a verifier redoes (SPEC.md section 9.6): the types, the cells and Z of each
+    count of maxent.json, and of each maxent draw and failure of draws.json."""
+    counts = cases(load("maxent"), "counts")
+    for c in counts:
+        ours = ll.maxent_count(c["manifest"], c["pool"])
+        assert ours["types"] == c["types"], c["name"]
+        assert ours["cells"] == c["cells"], c["name"]
+        assert ours["total"] == int(c["total"]), c["name"]
+    v = load("draws")
+    drawn = [c for c in cases(v, "draws") + cases(v, "failures") if c["manifest"]["method"]["name"] == "maxent"]
+    assert drawn, "draws.json has no maxent draw"
+    for c in drawn:
+        ours = ll.maxent_count(c["manifest"], c["pool"])
+        if "cells" in c.get("intermediate", {}):
+            assert ours["cells"] == c["intermediate"]["cells"], c["name"]
+            assert ours["total"] == int(c["intermediate"]["total"]), c["name"]
+        named = [n for n in counts if n["name"] == c["name"]]
+        for n in named:
+            assert (ours["cells"], ours["total"]) == (n["cells"], int(n["total"])), c["name"]
+
+
+def test_maxent_count_only_for_maxent() -> None:
+    c = next(c for c in cases(load("draws"), "draws") if c["manifest"]["method"]["name"] != "maxent")
+    with pytest.raises(kl.InvalidInput) as e:
+        ll.maxent_count(c["manifest"], c["pool"])
+    assert "maxent" in str(e.value), str(e.value)
