@@ -36,12 +36,11 @@ fn sortition_foundation_fixture_22_with_households() {
         ["Gender", "age_bracket", "edu_level", "geo_bucket"]
     );
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let (a, z) = (col("primary_address1"), col("primary_zip"));
-    let addresses: HashSet<(String, String)> = selected[1..]
-        .iter()
-        .map(|r| (r[a].to_lowercase(), r[z].to_lowercase()))
-        .collect();
-    assert_eq!(addresses.len(), 22, "at most one person per household");
+    assert_eq!(
+        fixture_households(&selected).len(),
+        22,
+        "at most one person per household"
+    );
     let g = col("Gender");
     let women = selected[1..].iter().filter(|r| r[g] == "Female").count();
     assert!(

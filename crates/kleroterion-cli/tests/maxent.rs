@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::collections::HashSet;
-
 use common::*;
 use predicates::prelude::*;
 
@@ -40,12 +38,11 @@ fn maxent_commits_draws_and_verifies_on_the_fixture() {
     assert_eq!(selected.len(), 23, "header and 22 people");
     let header = &selected[0];
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let (a, z) = (col("primary_address1"), col("primary_zip"));
-    let addresses: HashSet<(String, String)> = selected[1..]
-        .iter()
-        .map(|r| (r[a].to_lowercase(), r[z].to_lowercase()))
-        .collect();
-    assert_eq!(addresses.len(), 22, "at most one person per household");
+    assert_eq!(
+        fixture_households(&selected).len(),
+        22,
+        "at most one person per household"
+    );
     // A quota that is not counted holds too: it was met by rejection.
     let e = col("edu_level");
     let none = selected[1..]

@@ -275,6 +275,18 @@ pub fn sortition_foundation_args() -> Vec<String> {
     ]
 }
 
+/// The distinct households (address and postcode, case-insensitive) of the fixture's rows in a
+/// list written by `draw` (header first).
+pub fn fixture_households(list: &[Vec<String>]) -> std::collections::HashSet<(String, String)> {
+    let header = &list[0];
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (a, z) = (col("primary_address1"), col("primary_zip"));
+    list[1..]
+        .iter()
+        .map(|r| (r[a].to_lowercase(), r[z].to_lowercase()))
+        .collect()
+}
+
 /// Reads a CSV written by the tool into rows of cells.
 pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
     let mut r = csv::ReaderBuilder::new()
