@@ -47,7 +47,11 @@ run() { # name, counted features, commit arguments...
 }
 
 run demo-stage2 "gender age" --people "$demo/people.csv" --quotas "$demo/quotas.csv" --size 40
-run fixture "Gender age_bracket geo_bucket" --people "$fixture/candidates.csv" \
+run fixture "age_bracket geo_bucket" --people "$fixture/candidates.csv" \
   --quotas "$fixture/features.csv" --size 22 --id-column nationbuilder_id \
   --household primary_address1 primary_zip
+# Near the cell limit: the demo's stage 2 counting socio-professional category and commune size
+# (about 750,000 cells), what a verifier's browser redoes at worst.
+run demo-stage2-near-limit "csp commune_size" --people "$demo/people.csv" \
+  --quotas "$demo/quotas.csv" --size 40 --max-attempts 100000
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

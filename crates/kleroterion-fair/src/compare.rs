@@ -215,6 +215,7 @@ pub struct MaxentPool {
     /// The forecast: walks tried and kept.
     pub forecast: maxent::Forecast,
     count: maxent::Count,
+    tables: std::cell::RefCell<maxent::Tables>,
 }
 
 impl MaxentPool {
@@ -244,6 +245,7 @@ impl MaxentPool {
             cells: count.cells(),
             forecast,
             count,
+            tables: std::cell::RefCell::default(),
         })
     }
 
@@ -302,7 +304,7 @@ impl MaxentPool {
             &self.manifest,
             &self.pool,
             &seed,
-            &self.count,
+            (&self.count, &mut self.tables.borrow_mut()),
             *max_attempts,
         )
         .ok()?;

@@ -65,6 +65,7 @@ pub fn elementary(weights: impl Iterator<Item = u32>, top: usize) -> Vec<BigUint
 }
 
 /// The suffix table `E(i, r) = e_r(w_i, ..., w_{n-1})`, `r <= top`, of the unranking.
+#[derive(Debug)]
 pub struct Suffixes {
     top: usize,
     table: Vec<BigUint>,

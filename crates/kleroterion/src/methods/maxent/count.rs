@@ -328,7 +328,7 @@ struct Choice {
 
 /// What walks reuse: the unranking tables of the types and the choices of the cells, each
 /// made the first time a walk needs it.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Tables {
     suffixes: Vec<Option<Suffixes>>,
     choices: BTreeMap<(usize, usize), Vec<Choice>>,

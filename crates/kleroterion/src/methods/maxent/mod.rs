@@ -56,26 +56,43 @@ pub(crate) fn draw_logged(
     log: &mut Log,
 ) -> Result<(Vec<u32>, u32)> {
     let count = Count::new(manifest, pool, params.counted, params.weights)?;
-    attempts(manifest, pool, seed, &count, params.max_attempts, log)
+    let mut tables = Tables::default();
+    attempts(
+        manifest,
+        pool,
+        seed,
+        (&count, &mut tables),
+        params.max_attempts,
+        log,
+    )
 }
 
 /// The draw's attempts over a count already made: what [`draw`] does once the count exists,
 /// for a caller that draws many times from the same count (a study of the distribution).
+/// `tables` keeps what the walks reuse from one draw to the next; give it only draws over
+/// this `count`.
 pub fn draw_counted(
     manifest: &Manifest,
     pool: &ResolvedPool,
     seed: &Digest,
-    count: &Count,
+    (count, tables): (&Count, &mut Tables),
     max_attempts: u32,
 ) -> Result<(Vec<u32>, u32)> {
-    attempts(manifest, pool, seed, count, max_attempts, &mut Log::off())
+    attempts(
+        manifest,
+        pool,
+        seed,
+        (count, tables),
+        max_attempts,
+        &mut Log::off(),
+    )
 }
 
 fn attempts(
     manifest: &Manifest,
     pool: &ResolvedPool,
     seed: &Digest,
-    count: &Count,
+    (count, tables): (&Count, &mut Tables),
     max_attempts: u32,
     log: &mut Log,
 ) -> Result<(Vec<u32>, u32)> {
@@ -88,13 +105,12 @@ fn attempts(
             ),
         });
     }
-    let mut tables = Tables::default();
     for a in 0..max_attempts {
         let mut stream = Stream::new(seed, Purpose::Panel, a);
         let q = big::uniform_big_logged(&mut stream, total, |d| {
             log.draw(Purpose::Panel.as_str(), a, d, Picked::Attempt(a));
         });
-        let panel = count.walk(q, &mut tables);
+        let panel = count.walk(q, tables);
         let households = manifest.household_rule && shared_household(pool, &panel).is_some();
         if !households && broken_quotas(&manifest.features, pool, &panel).is_empty() {
             return Ok((panel, a));
