@@ -353,6 +353,7 @@ pub fn seal(people: &People, quotas: &Quotas, options: &CommitOptions) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::maxent::FORECAST_WALKS;
     use crate::people::{IdColumn, PeopleOptions};
     use kleroterion::Method;
 
@@ -407,6 +408,30 @@ mod tests {
         let cells = c.cells.expect("cells");
         assert_eq!((cells.smallest, cells.alone, cells.cells), (2, 0, 2));
         assert!(commit(&p, &q, &strict.with_allow_small_cells(3)).is_err());
+    }
+
+    #[test]
+    fn maxent_commit_gives_exact_probabilities_only_when_nothing_is_rejected() {
+        // 3 women and 2 men, one of each drawn: each woman 1/3, each man 1/2, exactly.
+        let (p, q) = inputs(false);
+        let maxent = |counted: &[&str]| MethodChoice::Maxent {
+            counted: counted.iter().map(|c| (*c).to_string()).collect(),
+            max_attempts: 1000,
+        };
+        let c = commit(&p, &q, &options(maxent(&["g"]))).unwrap();
+        let f = c.maxent.expect("maxent figures");
+        assert_eq!((f.cells, f.panels.as_str()), (4, "6"));
+        assert_eq!((f.walks, f.accepted), (FORECAST_WALKS, FORECAST_WALKS));
+        let (lo, hi) = f.exact.expect("every bound quota counted: exact");
+        assert!(
+            (lo - 1.0 / 3.0).abs() < 1e-12 && (hi - 0.5).abs() < 1e-12,
+            "{lo} {hi}"
+        );
+        assert!(f.summary().contains("lowest 33.33%, highest 50.00%"));
+        // With the household rule on shared households, a panel can be rejected: no exact figure.
+        let (p, q) = inputs(true);
+        let c = commit(&p, &q, &options(maxent(&["g"]))).unwrap();
+        assert_eq!(c.maxent.expect("maxent figures").exact, None);
     }
 
     #[test]

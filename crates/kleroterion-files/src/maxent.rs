@@ -2,7 +2,7 @@
 //! counted features put in the manifest's order, the size of the exact count, and how often a
 //! walk of it meets every quota and the household rule, that is how many attempts a draw needs.
 
-use kleroterion::methods::maxent::{Count, Forecast};
+use kleroterion::methods::maxent::{self, BigUint, Count, Forecast};
 use kleroterion::model::{Feature, ResolvedPool};
 use kleroterion::{Manifest, Method};
 
@@ -27,6 +27,10 @@ pub struct MaxentFigures {
     pub accepted: u32,
     /// The manifest's attempts.
     pub max_attempts: u32,
+    /// When no panel can be rejected (every bound quota counted, no shared household under
+    /// the rule): the lowest and the highest exact selection probability, from the count.
+    #[serde(default)]
+    pub exact: Option<(f64, f64)>,
 }
 
 impl MaxentFigures {
@@ -45,12 +49,18 @@ impl MaxentFigures {
         let count = Count::new(manifest, pool, counted, weights)
             .map_err(|e| FileError::core("counting the maxent panels", e))?;
         let forecast = Forecast::new(manifest, pool, &count, FORECAST_WALKS);
+        let exact = maxent::exact_probabilities(manifest, pool, &count, counted).map(|(n, z)| {
+            let p: Vec<f64> = n.iter().map(|x| ratio(x, &z)).collect();
+            let lowest = p.iter().copied().fold(f64::INFINITY, f64::min);
+            (lowest, p.iter().copied().fold(0.0, f64::max))
+        });
         let figures = Self {
             cells: count.cells(),
             panels: count.total().to_string(),
             walks: forecast.walks,
             accepted: forecast.accepted,
             max_attempts: *max_attempts,
+            exact,
         };
         let chance = forecast.failure_chance(*max_attempts);
         if chance > MOST_FAILURE {
@@ -71,6 +81,13 @@ impl MaxentFigures {
 
     /// One line for the organiser.
     pub fn summary(&self) -> String {
+        let exact = self.exact.map_or(String::new(), |(lo, hi)| {
+            format!(
+                "; no panel can be rejected, so the selection probabilities are exact: lowest {:.2}%, highest {:.2}%",
+                100.0 * lo,
+                100.0 * hi
+            )
+        });
         format!(
             "{} panels meet the counted quotas (a count of {} cells); {} of {} trial walks met every quota and the household rule ({:.1}%), so a draw needs about {:.0} attempts of its {}",
             self.panels,
@@ -80,7 +97,7 @@ impl MaxentFigures {
             100.0 * self.kept(),
             1.0 / self.kept().max(f64::MIN_POSITIVE),
             self.max_attempts
-        )
+        ) + &exact
     }
 }
 
@@ -110,4 +127,12 @@ pub fn count_order(counted: &[String], features: &[Feature], k: u32) -> Result<V
     Ok(kleroterion::methods::maxent::count_order(
         features, counted, k,
     ))
+}
+
+/// `num / den` as a float, both cut to their top 64 bits first so that neither overflows.
+fn ratio(num: &BigUint, den: &BigUint) -> f64 {
+    use num_traits::ToPrimitive;
+    let shift = den.bits().saturating_sub(64);
+    let (n, d) = (num >> shift, den >> shift);
+    n.to_f64().unwrap_or(f64::NAN) / d.to_f64().unwrap_or(f64::NAN)
 }

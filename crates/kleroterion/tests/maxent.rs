@@ -96,6 +96,54 @@ fn manifest(counted: &[&str], weights: &[u32]) -> (Manifest, ResolvedPool) {
     (m, pool)
 }
 
+#[test]
+fn exact_probabilities_are_the_weighted_share_of_the_panels_holding_each_record() {
+    for weights in [&[][..], &WEIGHTS[..]] {
+        let (m, pool) = manifest(&["région", "genre", "âge"], weights);
+        let m = m.with_household_rule(false);
+        let count = Count::new(&m, &pool, params(&m).counted, weights).expect("count");
+        let (numerators, total) =
+            maxent::exact_probabilities(&m, &pool, &count, params(&m).counted)
+                .expect("every quota counted, no household rule: exact");
+        let panels: Vec<Vec<u32>> = subsets(PEOPLE.len() as u32, K)
+            .into_iter()
+            .filter(|p| broken_quotas(&m.features, &pool, p).is_empty())
+            .collect();
+        let z: u64 = panels.iter().map(|p| weight(p, weights)).sum();
+        assert_eq!(total, BigUint::from(z));
+        for (i, got) in numerators.iter().enumerate() {
+            let holding: u64 = panels
+                .iter()
+                .filter(|p| p.contains(&(i as u32)))
+                .map(|p| weight(p, weights))
+                .sum();
+            assert_eq!(
+                got,
+                &BigUint::from(holding),
+                "record {i}, weights {weights:?}"
+            );
+        }
+        let sum: BigUint = numerators.iter().sum();
+        assert_eq!(
+            sum,
+            total * BigUint::from(K),
+            "the probabilities add up to k"
+        );
+    }
+}
+
+#[test]
+fn probabilities_are_not_called_exact_when_a_panel_can_be_rejected() {
+    // The household rule with shared households, or a bound quota left uncounted.
+    let (m, pool) = manifest(&["région", "genre", "âge"], &[]);
+    let count = Count::new(&m, &pool, params(&m).counted, &[]).expect("count");
+    assert!(maxent::exact_probabilities(&m, &pool, &count, params(&m).counted).is_none());
+    let (m, pool) = manifest(&["genre", "âge"], &[]);
+    let m = m.with_household_rule(false);
+    let count = Count::new(&m, &pool, params(&m).counted, &[]).expect("count");
+    assert!(maxent::exact_probabilities(&m, &pool, &count, params(&m).counted).is_none());
+}
+
 fn subsets(n: u32, k: u32) -> Vec<Vec<u32>> {
     (0u32..1 << n)
         .filter(|m| m.count_ones() == k)

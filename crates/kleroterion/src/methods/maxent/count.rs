@@ -263,6 +263,46 @@ impl Count {
         &self.types
     }
 
+    /// Each record's weight of panels: the sum, over the panels of `k` that meet the counted
+    /// quotas and hold the record, of the product of their members' weights, by pool index.
+    /// Over [`Count::total`], it is the record's exact probability of being drawn when no
+    /// panel is ever rejected (see [`super::exact_probabilities`]).
+    pub fn inclusion(&self, records: usize) -> Vec<BigUint> {
+        let mut out = alloc::vec![BigUint::zero(); records];
+        let mut next = Vec::new();
+        let mut reach = alloc::vec![BigUint::one()];
+        for (j, t) in self.types.iter().enumerate() {
+            let layer = &self.layers[j];
+            let mut onward = alloc::vec![BigUint::zero(); self.layers[j + 1].ways.len()];
+            let mut through = alloc::vec![BigUint::zero(); self.type_ways[j].len()];
+            for (at, state) in layer.states.chunks_exact(self.stride).enumerate() {
+                if reach[at].is_zero() {
+                    continue;
+                }
+                for c in 0..=self.room(j, state) {
+                    if !self.add(j, state, c, &mut next) {
+                        continue;
+                    }
+                    let to = self.find(j + 1, &next);
+                    onward[to] += &reach[at] * &self.type_ways[j][c as usize];
+                    through[c as usize] += &reach[at] * &self.layers[j + 1].ways[to];
+                }
+            }
+            for (&member, &w) in t.members.iter().zip(&t.weights) {
+                // e_r of the type without this member: e_r = E_r - w e_{r-1}.
+                let mut without = BigUint::one();
+                let mut sum = BigUint::zero();
+                for (held, e) in through.iter().zip(&self.type_ways[j]).skip(1) {
+                    sum += held * &without * w;
+                    without = e - &without * w;
+                }
+                out[member as usize] = sum;
+            }
+            reach = onward;
+        }
+        out
+    }
+
     /// The walk: the panel that `q < Z` designates, by type then in pool order, with the
     /// unranking tables and the choices of the cells already met in `tables`.
     pub fn walk(&self, mut q: BigUint, tables: &mut Tables) -> Vec<u32> {

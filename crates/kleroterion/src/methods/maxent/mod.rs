@@ -252,3 +252,25 @@ pub fn count_order(
     chosen.sort_by_key(|f| core::cmp::Reverse(combinations(f)));
     chosen.into_iter().map(|f| f.name.clone()).collect()
 }
+
+/// Each record's exact probability of being drawn, as `(numerator by pool index, Z)`, when the
+/// draw never rejects a panel: every feature whose quotas some panel of `k` could break is
+/// counted, and the household rule is off or no two records share a household. `None`
+/// otherwise: rejection then conditions the distribution, and the count alone does not give the
+/// probabilities (estimate them from draws).
+pub fn exact_probabilities(
+    manifest: &Manifest,
+    pool: &ResolvedPool,
+    count: &Count,
+    counted: &[alloc::string::String],
+) -> Option<(Vec<BigUint>, BigUint)> {
+    let k = manifest.panel_size;
+    let unbound = |f: &crate::model::Feature| f.values.iter().all(|q| q.min == 0 && q.max >= k);
+    let all_counted = manifest
+        .features
+        .iter()
+        .all(|f| unbound(f) || counted.contains(&f.name));
+    let everyone: Vec<u32> = (0..pool.len() as u32).collect();
+    let households = manifest.household_rule && shared_household(pool, &everyone).is_some();
+    (all_counted && !households).then(|| (count.inclusion(pool.len()), count.total().clone()))
+}
