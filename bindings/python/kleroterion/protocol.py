@@ -213,6 +213,11 @@ class MaxentFigures(TypedDict):
     """The committed attempts before the draw fails."""
     summary: str
     """The figures in one line, as ``kleroterion commit`` prints them."""
+    exact: Optional[tuple[float, float]]
+    """When no panel can be rejected (every quota that a panel could break is counted, and no
+    two people share a household under the rule): the lowest and the highest exact selection
+    probability. None otherwise: rejection conditions the distribution, and the probabilities
+    can only be estimated from draws."""
 
 
 @dataclass(frozen=True)
@@ -746,6 +751,7 @@ class Manifest:
             accepted=int(data["accepted"]),
             max_attempts=int(data["max_attempts"]),
             summary=str(data["summary"]),
+            exact=None if data.get("exact") is None else (float(data["exact"][0]), float(data["exact"][1])),
         )
 
     @property

@@ -661,6 +661,7 @@ impl Committed {
                 "accepted": f.accepted,
                 "max_attempts": f.max_attempts,
                 "summary": f.summary(),
+                "exact": f.exact,
             }),
         )
         .map(Some)

@@ -216,3 +216,19 @@ def test_replacement_keeps_the_quotas(manifest: kl.Manifest) -> None:
     r = kl.replace(b, [dropped])
     assert r.by_id[dropped] is not None and not r.broken_quotas
     assert kl.verify(b, replacements=[r]).valid
+
+
+def test_exact_probabilities_only_when_nothing_can_be_rejected(manifest: kl.Manifest) -> None:
+    # Age and households are met by rejection: the probabilities are not given by the count.
+    figures = manifest.maxent
+    assert figures is not None and figures["exact"] is None
+    # Both features counted and no household rule: every one of the 24 is on a panel of four
+    # with the same chance (each pair of a gender and an age holds six people, and a panel takes
+    # one of each pair), 4 / 24.
+    m = commit(count=["gender", "age"], pool=pool(households=False))
+    figures = m.maxent
+    assert figures is not None and figures["accepted"] == figures["walks"]
+    assert figures["exact"] is not None
+    lowest, highest = figures["exact"]
+    assert lowest == pytest.approx(4 / N) and highest == pytest.approx(4 / N)
+    assert "selection probabilities are exact" in figures["summary"]

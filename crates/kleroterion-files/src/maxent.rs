@@ -81,6 +81,7 @@ impl MaxentFigures {
 
     /// One line for the organiser.
     pub fn summary(&self) -> String {
+        let attempts = 1.0 / self.kept().max(f64::MIN_POSITIVE);
         let exact = self.exact.map_or(String::new(), |(lo, hi)| {
             format!(
                 "; no panel can be rejected, so the selection probabilities are exact: lowest {:.2}%, highest {:.2}%",
@@ -89,13 +90,13 @@ impl MaxentFigures {
             )
         });
         format!(
-            "{} panels meet the counted quotas (a count of {} cells); {} of {} trial walks met every quota and the household rule ({:.1}%), so a draw needs about {:.0} attempts of its {}",
+            "{} panels meet the counted quotas (a count of {} cells); {} of {} trial walks met every quota and the household rule ({:.1}%), so a draw needs about {attempts:.0} attempt{} of its {}",
             self.panels,
             self.cells,
             self.accepted,
             self.walks,
             100.0 * self.kept(),
-            1.0 / self.kept().max(f64::MIN_POSITIVE),
+            if attempts < 1.5 { "" } else { "s" },
             self.max_attempts
         ) + &exact
     }
