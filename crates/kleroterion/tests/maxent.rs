@@ -8,6 +8,8 @@
 //! approximation against the NIST/SEMATECH table). Seed `i` is `SHA-256(u64(i))`: the test is
 //! deterministic.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use kleroterion::encoding::sha256;
@@ -389,4 +391,75 @@ fn counts_are_the_reference_implementations() {
         );
         assert_eq!(count.total(), &big(&c["total"]), "{name}: Z");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// An organiser who wants another compliant panel than the first one
+
+/// The attack: the organiser keeps attempting past the first accepted panel, picks a later
+/// one that also meets every quota, and publishes it with its own number of rejections, its
+/// alternates and a transcript recomputed to match. The bundle agrees with itself; the verifier,
+/// who redoes the attempts from the first, fails it at `draw`.
+#[test]
+fn a_later_compliant_attempt_passed_off_as_the_draw_fails() {
+    use kleroterion::alternates::ReplacementOrder;
+    use kleroterion::draw::{Outcome, transcript};
+    use kleroterion::stream::{Purpose, Stream};
+    use kleroterion::verify::verify;
+
+    let draws = {
+        let path = format!(
+            "{}/../../tests/vectors/draws.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("vectors")).expect("json");
+        v["draws"].as_array().expect("draws").clone()
+    };
+    let mut attacked = 0;
+    for c in draws
+        .iter()
+        .filter(|c| c["manifest"]["method"]["name"] == "maxent")
+    {
+        let honest = common::draw_vector_case(c).expect("honest draw");
+        let m = &honest.manifest;
+        let pool = ResolvedPool::new(&m.features, &honest.pool).expect("pool");
+        let p = params(m);
+        let count = Count::new(m, &pool, p.counted, p.weights).expect("count");
+        let first = honest.result.rejections.expect("rejections");
+        let mut tables = Tables::default();
+        let later = (first + 1..first + 5000).find_map(|a| {
+            let mut stream = Stream::new(&honest.seed, Purpose::Panel, a);
+            let panel = count.walk(maxent::uniform_big(&mut stream, count.total()), &mut tables);
+            let households = m.household_rule && shared_household(&pool, &panel).is_some();
+            let compliant = !households && broken_quotas(&m.features, &pool, &panel).is_empty();
+            compliant.then_some((a, panel))
+        });
+        let Some((a, panel)) = later else { continue };
+        let alternates = ReplacementOrder::new(&pool, &panel, m.household_rule, &honest.seed)
+            .first(m.alternates);
+        let outcome = Outcome {
+            selected: panel,
+            alternates,
+            rejections: Some(a),
+        };
+        let mut forged = honest.clone();
+        let ticket = |i: &u32| honest.pool[*i as usize].ticket.clone();
+        forged.result.selected = outcome.selected.iter().map(ticket).collect();
+        forged.result.alternates = outcome.alternates.iter().map(ticket).collect();
+        forged.result.rejections = Some(a);
+        forged.transcript = transcript(&honest.commitment, &honest.seed, &outcome).expect("hash");
+        assert_ne!(forged.result.selected, honest.result.selected);
+        let report = verify(&forged);
+        assert!(!report.valid, "{}", c["name"]);
+        assert_eq!(
+            report.error_kind,
+            Some(kleroterion::ErrorKind::DrawMismatch),
+            "{}: {:?}",
+            c["name"],
+            report.error
+        );
+        attacked += 1;
+    }
+    assert!(attacked >= 3, "the attack was tried on {attacked} draws");
 }
