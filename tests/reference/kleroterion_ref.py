@@ -1856,6 +1856,7 @@ def draw_greedy(M, recs, seed, info):
 
 MAXENT_MAX_ATTEMPTS = 100_000
 MAXENT_CELL_LIMIT = 1_000_000
+MAXENT_WEIGHT_TERM_LIMIT = 10_000_000
 
 
 def elementary_suffixes(weights: list, rmax: int) -> list:
@@ -1953,7 +1954,18 @@ class MaxentCount:
         self.mins = [k] + [v["min"] for f in counted for v in f["values"]]
         self.start = tuple([0] * (1 + width))
         self.types = []
-        for t in maxent_types(M, recs):
+        found = maxent_types(M, recs)
+        # 9.6: the weight terms, sum of n_j (top_j + 1), top_j = min(n_j, k, the counted maxima of
+        # the type's values), checked before the cells.
+        terms = 0
+        for t in found:
+            top = min([len(t["members"]), k] + [counted[f]["values"][x]["max"] for f, x in enumerate(t["values"])])
+            terms += len(t["members"]) * (top + 1)
+        if terms > MAXENT_WEIGHT_TERM_LIMIT:
+            raise _err("InvalidMethod", f"the maxent count's weights need {terms:,} terms, more than "
+                       f"{MAXENT_WEIGHT_TERM_LIMIT:,}: draw from a smaller pool, or count more features",
+                       str(terms), str(MAXENT_WEIGHT_TERM_LIMIT))
+        for t in found:
             w = [weights[i] for i in t["members"]]
             E = elementary_suffixes(w, min(len(w), k))
             self.types.append({"values": t["values"], "members": t["members"], "weights": w, "E": E,

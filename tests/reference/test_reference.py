@@ -1557,6 +1557,22 @@ def test_maxent_cell_limit():
     raises("InvalidMethod", k.draw, m, pool, reveal)
 
 
+def test_maxent_weight_term_limit():
+    # 20,000 records of one type and a panel of 500: 20,000 x 501 = 10,020,000 weight terms.
+    n, panel = 20_000, 500
+    pool = [make_vectors.record(make_vectors.ticket("terms", i), ["x"]) for i in range(n)]
+    features = [make_vectors.feat("g", ["x"], [(0, panel)])]
+    M = k.parse_manifest(_maxent_manifest(pool, features, [], panel))
+    recs = k.parse_pool(M, pool)
+    try:
+        k.MaxentCount(M, recs)
+    except k.KleroterionError as e:
+        assert e.kind == "InvalidMethod" and e.computed == "10020000" and e.published == "10000000"
+    else:
+        raise AssertionError("expected InvalidMethod")
+    assert k.MAXENT_WEIGHT_TERM_LIMIT == 10_000_000
+
+
 def test_maxent_draw_rejects_then_accepts():
     """9.6, the draw: attempt a on the stream (panel, a); the attempts before the accepted one walk to
     panels that break a quota or the household rule; res ends with u32(rejections) (11)."""

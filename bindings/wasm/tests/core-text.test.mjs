@@ -256,6 +256,9 @@ test('known answers: plain, with placeholders, nested, with a UTC time', () => {
       'source 1 : tour drand 42, produit le 2023-08-23T15:11:30.5Z [Paris] : signature vérifiée, hasard 8ada64ba'],
     ['announced_at "2026-11-31T12:00:00Z" is not a UTC time of the form YYYY-MM-DDTHH:MM:SSZ',
       'announced_at « 2026-11-31T12:00:00Z » n’est pas une heure UTC de la forme AAAA-MM-JJTHH:MM:SSZ'],
+    // A maxent count refused before it is made (no vector: its pool would be 20,000 records).
+    ['method: the maxent count\'s weights need 10020000 terms, more than 10000000, the most a verifier\'s browser is asked to compute (SPEC.md section 9.6); draw from a smaller pool, or count more features',
+      'méthode : les poids du décompte de la méthode à entropie maximale demandent 10020000 termes, plus que 10000000, le plus qu’on demande au navigateur d’un vérificateur de calculer (section 9.6 de SPEC.md) ; tirez dans un vivier plus petit, ou comptez plus de caractéristiques'],
   ];
   for (const [en, want] of answers) {
     assert.deepEqual(plain(fr(en)), { text: want, translated: true, complete: true }, en);

@@ -301,6 +301,8 @@ const CATALOGUE = [
     'le poids de la fiche {i} pour la méthode à entropie maximale vaut 0 ; chaque poids vaut au moins 1'],
   ['the maxent count over {types} types has more than {max} cells, the most a verifier\'s browser is asked to redo (SPEC.md section 9.6); count fewer or coarser features, whose quotas are still met by rejection',
     'le décompte de la méthode à entropie maximale sur {types} types a plus de {max} cellules, le plus qu’on demande au navigateur d’un vérificateur de refaire (section 9.6 de SPEC.md) ; comptez moins de caractéristiques, ou des caractéristiques moins fines, dont les quotas restent respectés par rejet'],
+  ['the maxent count\'s weights need {terms} terms, more than {max}, the most a verifier\'s browser is asked to compute (SPEC.md section 9.6); draw from a smaller pool, or count more features',
+    'les poids du décompte de la méthode à entropie maximale demandent {terms} termes, plus que {max}, le plus qu’on demande au navigateur d’un vérificateur de calculer (section 9.6 de SPEC.md) ; tirez dans un vivier plus petit, ou comptez plus de caractéristiques'],
   ['the portfolio has {n} panels; use 1 to 100,000', 'le portefeuille a {n} panels ; il en faut de 1 à 100 000'],
   ['rfc3797 can make at most 65,536 picks; panel and alternates ask for {n}', 'rfc3797 peut faire au plus 65 536 tirages ; le panel et les suppléants en demandent {n}'],
   ['panel {i} of the portfolio: {detail}', 'panel {i} du portefeuille : {detail}'],

@@ -463,3 +463,38 @@ fn a_later_compliant_attempt_passed_off_as_the_draw_fails() {
     }
     assert!(attacked >= 3, "the attack was tried on {attacked} draws");
 }
+
+#[test]
+fn a_count_whose_weights_would_take_too_long_is_refused_before_any_is_computed() {
+    // 20,000 records of one type and a panel of 500: 20,000 × 501 weight terms, over the
+    // 10,000,000 of SPEC.md section 9.6. A count over this many would run for hours.
+    let n = 20_000;
+    let records: Vec<Record> = (0..n)
+        .map(|i| Record {
+            ticket: format!("t{i:05}"),
+            values: vec!["x".into()],
+            seal: None,
+            household: None,
+            holder: sha256(format!("holder {i}").as_bytes()),
+            link: None,
+        })
+        .collect();
+    let features = vec![feature("g", &[("x", 0, 500)])];
+    let method = Method::Maxent {
+        counted: vec![],
+        max_attempts: 10,
+        weights: vec![],
+    };
+    let m = Manifest::new(
+        "too many terms",
+        method,
+        500,
+        features.clone(),
+        PoolCommitment::of(&records).expect("pool"),
+    )
+    .with_min_cell(1);
+    let e = m.commit(records).expect_err("refused");
+    assert_eq!(e.kind(), kleroterion::ErrorKind::InvalidMethod, "{e}");
+    let text = e.to_string();
+    assert!(text.contains("10020000 terms, more than 10000000"), "{text}");
+}

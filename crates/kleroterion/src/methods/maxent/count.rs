@@ -17,6 +17,10 @@ use crate::model::ResolvedPool;
 /// The most cells a count may have (SPEC.md section 9.6).
 pub const MAX_CELLS: u64 = 1_000_000;
 
+/// The most weight terms, `sum of n_j (top_j + 1)` over the types, a count may need (SPEC.md
+/// section 9.6).
+pub const MAX_WEIGHT_TERMS: u64 = 10_000_000;
+
 /// The records that share their values for the counted features.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Type {
@@ -112,13 +116,30 @@ impl Count {
             .zip(&floors)
             .skip(1)
             .all(|(last, &min)| last.is_some() || min == 0);
-        let type_ways = types
+        let tops: Vec<usize> = types
             .iter()
             .zip(&steps)
             .map(|(t, s)| {
                 let top = s.iter().map(|&i| caps[i]).min().unwrap_or(k) as usize;
-                elementary(t.weights.iter().copied(), top.min(t.members.len()))
+                top.min(t.members.len())
             })
+            .collect();
+        let terms: u64 = types
+            .iter()
+            .zip(&tops)
+            .map(|(t, &top)| t.members.len() as u64 * (top as u64 + 1))
+            .sum();
+        if terms > MAX_WEIGHT_TERMS {
+            return Err(Error::InvalidMethod {
+                detail: format!(
+                    "the maxent count's weights need {terms} terms, more than {MAX_WEIGHT_TERMS}, the most a verifier's browser is asked to compute (SPEC.md section 9.6); draw from a smaller pool, or count more features"
+                ),
+            });
+        }
+        let type_ways = types
+            .iter()
+            .zip(&tops)
+            .map(|(t, &top)| elementary(t.weights.iter().copied(), top))
             .collect();
         let mut count = Self {
             types,

@@ -9,7 +9,7 @@ mod big;
 mod count;
 
 pub use big::{Suffixes, elementary, uniform_big, unrank_subset};
-pub use count::{Count, MAX_CELLS, Tables, Type};
+pub use count::{Count, MAX_CELLS, MAX_WEIGHT_TERMS, Tables, Type};
 pub use num_bigint::BigUint;
 
 use alloc::format;
