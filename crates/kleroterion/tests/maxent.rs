@@ -496,5 +496,8 @@ fn a_count_whose_weights_would_take_too_long_is_refused_before_any_is_computed()
     let e = m.commit(records).expect_err("refused");
     assert_eq!(e.kind(), kleroterion::ErrorKind::InvalidMethod, "{e}");
     let text = e.to_string();
-    assert!(text.contains("10020000 terms, more than 10000000"), "{text}");
+    assert!(
+        text.contains("10020000 terms, more than 10000000"),
+        "{text}"
+    );
 }
