@@ -341,18 +341,7 @@ fn maxent_row(name: &str, instance: &Instance) -> Row {
         (0..MAXENT_RERUNS)
             .map(|i| {
                 let seed = sha256(&(i as u64).to_be_bytes());
-                let params = match &manifest.method {
-                    kleroterion::Method::Maxent {
-                        counted,
-                        max_attempts,
-                        weights,
-                    } => kleroterion::methods::maxent::Params {
-                        counted,
-                        max_attempts: *max_attempts,
-                        weights,
-                    },
-                    _ => unreachable!("a maxent manifest"),
-                };
+                let params = manifest.method.maxent_params().expect("a maxent manifest");
                 timed(|| kleroterion::methods::maxent::draw(&manifest, &pool.pool, &seed, params)).1
             })
             .collect(),

@@ -467,9 +467,9 @@ pub fn check_committed_pool(
 #[pyfunction]
 pub fn maxent_count(py: Python<'_>, manifest_json: &str, records: &Records) -> PyResult<String> {
     let m = Manifest::from_json(manifest_json).py()?;
-    let kleroterion::Method::Maxent {
+    let Some(kleroterion::methods::maxent::Params {
         counted, weights, ..
-    } = &m.method
+    }) = m.method.maxent_params()
     else {
         return Err(errors::invalid(format!(
             "the manifest's method is \"{}\": only a maxent manifest has a count",

@@ -287,25 +287,23 @@ impl MaxentPool {
 
     /// The counted features, in the manifest's order.
     pub fn counted(&self) -> &[String] {
-        match &self.manifest.method {
-            Method::Maxent { counted, .. } => counted,
-            _ => &[],
-        }
+        self.manifest
+            .method
+            .maxent_params()
+            .map_or(&[], |p| p.counted)
     }
 
     /// Draw `i` (seed `SHA-256(u64_be(i))`): its panel in ascending order and the number of
     /// rejections, or `None` when every attempt was rejected.
     pub fn draw(&self, i: u64) -> Option<(Vec<u32>, u32)> {
         let seed: Digest = sha256(&i.to_be_bytes());
-        let Method::Maxent { max_attempts, .. } = &self.manifest.method else {
-            return None;
-        };
+        let max_attempts = self.manifest.method.maxent_params()?.max_attempts;
         let (mut panel, rejections) = maxent::draw_counted(
             &self.manifest,
             &self.pool,
             &seed,
             (&self.count, &mut self.tables.borrow_mut()),
-            *max_attempts,
+            max_attempts,
         )
         .ok()?;
         panel.sort_unstable();

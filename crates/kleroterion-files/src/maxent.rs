@@ -2,9 +2,9 @@
 //! counted features put in the manifest's order, the size of the exact count, and how often a
 //! walk of it meets every quota and the household rule, that is how many attempts a draw needs.
 
-use kleroterion::methods::maxent::{self, BigUint, Count, Forecast};
+use kleroterion::Manifest;
+use kleroterion::methods::maxent::{self, BigUint, Count, Forecast, Params};
 use kleroterion::model::{Feature, ResolvedPool};
-use kleroterion::{Manifest, Method};
 
 use crate::error::{FileError, Result};
 
@@ -38,11 +38,11 @@ impl MaxentFigures {
     /// count over the cell limit, and a draw that would fail more often than [`MOST_FAILURE`]
     /// by the forecast, each with the fix.
     pub fn of(manifest: &Manifest, pool: &ResolvedPool) -> Result<Option<Self>> {
-        let Method::Maxent {
+        let Some(Params {
             counted,
             max_attempts,
             weights,
-        } = &manifest.method
+        }) = manifest.method.maxent_params()
         else {
             return Ok(None);
         };
@@ -59,10 +59,10 @@ impl MaxentFigures {
             panels: count.total().to_string(),
             walks: forecast.walks,
             accepted: forecast.accepted,
-            max_attempts: *max_attempts,
+            max_attempts,
             exact,
         };
-        let chance = forecast.failure_chance(*max_attempts);
+        let chance = forecast.failure_chance(max_attempts);
         if chance > MOST_FAILURE {
             return Err(FileError::Invalid {
                 detail: format!(

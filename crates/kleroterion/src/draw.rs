@@ -215,6 +215,13 @@ impl CommittedDraw {
 ///
 /// Returns the pool resolved against the features.
 pub fn check_committed(manifest: &Manifest, records: &[Record]) -> Result<ResolvedPool> {
+    let pool = check_before_count(manifest, records)?;
+    check_count_of(manifest, &pool)?;
+    Ok(pool)
+}
+
+/// [`check_committed`] but the `maxent` count, for a draw, which makes the count itself.
+fn check_before_count(manifest: &Manifest, records: &[Record]) -> Result<ResolvedPool> {
     manifest.validate()?;
     check_pool(manifest, records)?;
     crate::seal::check_sealing(manifest.sealed, records)?;
@@ -222,18 +229,14 @@ pub fn check_committed(manifest: &Manifest, records: &[Record]) -> Result<Resolv
     let pool = ResolvedPool::new(&manifest.features, records)?;
     crate::disclosure::check(manifest, &pool, |i| records[i].ticket.clone())?;
     check_portfolio_of(manifest, &pool)?;
-    check_count_of(manifest, &pool)?;
     Ok(pool)
 }
 
 /// Makes the `maxent` count (a no-op for other methods), refusing one over the cell limit
 /// (SPEC.md section 9.6) before a commitment is given.
 pub fn check_count_of(manifest: &Manifest, pool: &ResolvedPool) -> Result<()> {
-    if let Method::Maxent {
-        counted, weights, ..
-    } = &manifest.method
-    {
-        crate::methods::maxent::Count::new(manifest, pool, counted, weights)?;
+    if let Some(params) = manifest.method.maxent_params() {
+        crate::methods::maxent::Count::new(manifest, pool, params.counted, params.weights)?;
     }
     Ok(())
 }
@@ -485,7 +488,6 @@ pub fn draw_compact(manifest: &Manifest, pool: &CompactPool, reveal: &Reveal) ->
         pool.ticket(i).unwrap_or_default().into()
     })?;
     check_portfolio_of(manifest, pool.resolved())?;
-    check_count_of(manifest, pool.resolved())?;
     let ticket = |i: u32| pool.ticket(i as usize).unwrap_or_default().into();
     draw_resolved(manifest, pool.resolved(), &ticket, reveal)
 }
@@ -496,7 +498,7 @@ pub fn draw_compact(manifest: &Manifest, pool: &CompactPool, reveal: &Reveal) ->
 /// from files: it refuses the same inputs, and a sealed pool, whose openings only
 /// [`CommittedDraw::with_openings`] takes.
 pub fn draw(manifest: &Manifest, records: &[Record], reveal: &Reveal) -> Result<Bundle> {
-    let pool = check_committed(manifest, records)?;
+    let pool = check_before_count(manifest, records)?;
     let ticket = |i: u32| records[i as usize].ticket.clone();
     let mut drawn = draw_resolved(manifest, &pool, &ticket, reveal)?;
     // A sealed pool's bundle must open its panel: this path has no openings to give

@@ -83,6 +83,23 @@ impl Method {
         }
     }
 
+    /// The parameters of a `maxent` method, as its draw and its count take them; `None` for
+    /// the other methods.
+    pub fn maxent_params(&self) -> Option<crate::methods::maxent::Params<'_>> {
+        match self {
+            Method::Maxent {
+                counted,
+                max_attempts,
+                weights,
+            } => Some(crate::methods::maxent::Params {
+                counted,
+                max_attempts: *max_attempts,
+                weights,
+            }),
+            _ => None,
+        }
+    }
+
     /// True for the methods that enforce the quotas.
     pub fn enforces_quotas(&self) -> bool {
         matches!(

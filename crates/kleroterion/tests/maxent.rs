@@ -174,18 +174,7 @@ fn compliant(m: &Manifest, pool: &ResolvedPool, weights: &[u32]) -> BTreeMap<Vec
 }
 
 fn params<'a>(m: &'a Manifest) -> Params<'a> {
-    match &m.method {
-        Method::Maxent {
-            counted,
-            max_attempts,
-            weights,
-        } => Params {
-            counted,
-            max_attempts: *max_attempts,
-            weights,
-        },
-        _ => unreachable!("a maxent manifest"),
-    }
+    m.method.maxent_params().expect("a maxent manifest")
 }
 
 #[test]

@@ -186,6 +186,23 @@ impl Count {
         true
     }
 
+    /// Each successor of `state` in layer `j`: the number `c` of type `j`'s members taken and
+    /// the successor's position in layer `j + 1` (once the layers are built).
+    fn successors<'a>(
+        &'a self,
+        j: usize,
+        state: &'a [u32],
+    ) -> impl Iterator<Item = (u32, usize)> + 'a {
+        let mut next = Vec::with_capacity(self.stride);
+        (0..=self.room(j, state)).filter_map(move |c| {
+            if self.add(j, state, c, &mut next) {
+                Some((c, self.find(j + 1, &next)))
+            } else {
+                None
+            }
+        })
+    }
+
     /// The layers of reachable states, checking the cell limit as they grow.
     fn reach(&mut self) -> Result<()> {
         let mut layer = alloc::vec![0u32; self.stride];
@@ -228,18 +245,14 @@ impl Count {
                 if fin { BigUint::one() } else { BigUint::zero() }
             })
             .collect();
-        let mut next = Vec::new();
         for j in (0..self.types.len()).rev() {
             let ways = self.layers[j]
                 .states
                 .chunks_exact(self.stride)
                 .map(|state| {
                     let mut sum = BigUint::zero();
-                    for c in 0..=self.room(j, state) {
-                        if !self.add(j, state, c, &mut next) {
-                            continue;
-                        }
-                        let b = &self.layers[j + 1].ways[self.find(j + 1, &next)];
+                    for (c, to) in self.successors(j, state) {
+                        let b = &self.layers[j + 1].ways[to];
                         if !b.is_zero() {
                             sum += &self.type_ways[j][c as usize] * b;
                         }
@@ -290,7 +303,6 @@ impl Count {
     /// panel is ever rejected (see [`super::exact_probabilities`]).
     pub fn inclusion(&self, records: usize) -> Vec<BigUint> {
         let mut out = alloc::vec![BigUint::zero(); records];
-        let mut next = Vec::new();
         let mut reach = alloc::vec![BigUint::one()];
         for (j, t) in self.types.iter().enumerate() {
             let layer = &self.layers[j];
@@ -300,11 +312,7 @@ impl Count {
                 if reach[at].is_zero() {
                     continue;
                 }
-                for c in 0..=self.room(j, state) {
-                    if !self.add(j, state, c, &mut next) {
-                        continue;
-                    }
-                    let to = self.find(j + 1, &next);
+                for (c, to) in self.successors(j, state) {
                     onward[to] += &reach[at] * &self.type_ways[j][c as usize];
                     through[c as usize] += &reach[at] * &self.layers[j + 1].ways[to];
                 }
@@ -355,14 +363,9 @@ impl Count {
     /// successor and the running total of the terms up to it.
     fn choices_at(&self, j: usize, at: usize) -> Vec<Choice> {
         let state = &self.layers[j].states[at * self.stride..(at + 1) * self.stride];
-        let mut next = Vec::new();
         let mut end = BigUint::zero();
         let mut out = Vec::new();
-        for c in 0..=self.room(j, state) {
-            if !self.add(j, state, c, &mut next) {
-                continue;
-            }
-            let to = self.find(j + 1, &next);
+        for (c, to) in self.successors(j, state) {
             let b = &self.layers[j + 1].ways[to];
             if b.is_zero() {
                 continue;

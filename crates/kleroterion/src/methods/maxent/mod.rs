@@ -19,7 +19,7 @@ use crate::digest::Digest;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::model::ResolvedPool;
-use crate::quotas::{broken_quotas, shared_household};
+use crate::quotas::shared_household;
 use crate::stream::{Purpose, Stream};
 use crate::trace::{Log, Picked};
 
@@ -111,8 +111,7 @@ fn attempts(
             log.draw(Purpose::Panel.as_str(), a, d, Picked::Attempt(a));
         });
         let panel = count.walk(q, tables);
-        let households = manifest.household_rule && shared_household(pool, &panel).is_some();
-        if !households && broken_quotas(&manifest.features, pool, &panel).is_empty() {
+        if Walked::of(manifest, pool, &panel).accepted() {
             return Ok((panel, a));
         }
     }
@@ -121,6 +120,29 @@ fn attempts(
             "each of the {max_attempts} attempts of the maxent method drew a panel that breaks a quota or the household rule"
         ),
     })
+}
+
+/// What the rejection step sees of a walked panel.
+struct Walked {
+    /// The total quota violation (0 when every quota holds).
+    violation: u64,
+    /// Whether two members share a household under the rule.
+    shares_household: bool,
+}
+
+impl Walked {
+    fn of(manifest: &Manifest, pool: &ResolvedPool, panel: &[u32]) -> Self {
+        let counts = crate::quotas::counts(&manifest.features, pool, panel);
+        Self {
+            violation: crate::quotas::violation(&manifest.features, &counts),
+            shares_household: manifest.household_rule && shared_household(pool, panel).is_some(),
+        }
+    }
+
+    /// Whether a draw accepts the panel: it meets every quota and the household rule.
+    fn accepted(&self) -> bool {
+        self.violation == 0 && !self.shares_household
+    }
 }
 
 /// Checks the parameters of SPEC.md section 9.6 that need no pool.
@@ -195,14 +217,9 @@ impl Forecast {
         }
         for i in 0..walks {
             let q = uniform_big(&mut Stream::new(&seed, Purpose::Panel, i), total);
-            let panel = count.walk(q, &mut tables);
-            let households = manifest.household_rule && shared_household(pool, &panel).is_some();
-            let counts = crate::quotas::counts(&manifest.features, pool, &panel);
-            let violation = crate::quotas::violation(&manifest.features, &counts);
-            out.violation = out.violation.saturating_add(violation);
-            if !households && violation == 0 {
-                out.accepted += 1;
-            }
+            let walked = Walked::of(manifest, pool, &count.walk(q, &mut tables));
+            out.violation = out.violation.saturating_add(walked.violation);
+            out.accepted += u32::from(walked.accepted());
         }
         out
     }
