@@ -204,7 +204,10 @@ class MaxentFigures(TypedDict):
     """The count's cells (at most 1,000,000: a verifier redoes the count)."""
     panels: int
     """Z, the number of panels of the panel size that meet the quotas of the counted features
-    (an exact integer, often beyond 64 bits)."""
+    (an exact integer, often beyond 64 bits); with weights, the sum over them of the product of
+    their members' weights."""
+    weighted: bool
+    """Whether the manifest commits to weights (``commit(..., weights=COLUMN)``)."""
     walks: int
     """How many trial walks of the count were made."""
     accepted: int
@@ -747,6 +750,7 @@ class Manifest:
         return MaxentFigures(
             cells=int(data["cells"]),
             panels=int(data["panels"]),
+            weighted=bool(data["weighted"]),
             walks=int(data["walks"]),
             accepted=int(data["accepted"]),
             max_attempts=int(data["max_attempts"]),
@@ -915,6 +919,7 @@ def commit(
     distribution: Optional[Distribution] = None,
     rounding: Rounding = "minimax",
     count: Union[str, Sequence[str], None] = None,
+    weights: Optional[str] = None,
 ) -> Manifest:
     """Commits a draw, as ``kleroterion commit`` does: assigns tickets, orders the pool by
     ticket, builds the manifest (for ``lottery``: LEXIMIN rounded to ``panels`` equiprobable
@@ -931,6 +936,12 @@ def commit(
       count (at most 1,000,000 cells). The commit makes the count and tries 2,000 walks, and
       refuses a draw that would likely fail, saying to count more features or allow more
       attempts; :attr:`Manifest.maxent` gives the figures. Refused for the other methods.
+    - ``weights``: for ``maxent``, the name of the pool's column holding each person's weight,
+      a whole number from 1 to 4,294,967,295: a panel is then drawn in proportion to the
+      product of its members' weights (fit them with any optimiser, to LEXIMIN's probabilities
+      for example, and scale them to whole numbers). The manifest commits to every weight, so
+      they are public. When nothing can be rejected, :attr:`Manifest.maxent` gives the lowest
+      and the highest exact probability they imply. Refused for the other methods.
     - ``max_attempts``: attempts before the draw fails, for ``greedy`` (1 to 1,000, default
       100) and ``maxent`` (1 to 100,000, default 10,000); the other methods make none.
     - ``randomness``: the recipe (``{"sources": [...], "fallback": "next_value"}``, see
@@ -1001,6 +1012,11 @@ def commit(
             + ", ".join(typing.get_args(Method))
         )
     counted = _counted(count, method, quotas)
+    if weights is not None and not isinstance(weights, str):
+        raise _invalid(
+            f"commit: weights must be the name of the pool's weight column, not {type(weights).__name__}. "
+            "Fix: add the weights to the pool as a column and give its name"
+        )
     if max_attempts is not None and (
         isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or max_attempts < 1
     ):
@@ -1057,6 +1073,7 @@ def commit(
             distribution=given,
             rounding=rounding,
             count=counted,
+            weights=weights,
             **linked.native_args,
         )
     m = Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)

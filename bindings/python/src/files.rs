@@ -340,8 +340,14 @@ fn method_choice(
     panels: u32,
     strata: Option<String>,
     allocation: &str,
-    count: Option<Vec<String>>,
+    (count, weights): (Option<Vec<String>>, Option<String>),
 ) -> PyResult<MethodChoice> {
+    if weights.is_some() && method != "maxent" {
+        return Err(errors::invalid(format!(
+            "`weights` names the people column of the maxent weights, and the method is \"{}\". Fix: drop `weights`, or use the maxent method",
+            kleroterion::text::display(method, 80)
+        )));
+    }
     if count.is_some() && method != "maxent" {
         return Err(errors::invalid(format!(
             "`count` names the features the maxent method counts exactly, and the method is \"{}\". Fix: drop `count`, or use the maxent method",
@@ -360,6 +366,7 @@ fn method_choice(
                 .map(|c| kfiles::table::clean(c))
                 .collect(),
             max_attempts: max_attempts.unwrap_or(MAXENT_ATTEMPTS),
+            weights,
         },
         "lottery" => MethodChoice::Lottery { panels },
         "stratified" => {
@@ -455,7 +462,8 @@ fn previous_stage(
 /// people, quotas, panel size or households). `max_attempts` None is the method's default
 /// (100 for `greedy`, 10,000 for `maxent`). `count` lists the features whose quotas a `maxent`
 /// count enforces exactly (in any order; the manifest lists them in the order that keeps the
-/// count small), refused for the other methods.
+/// count small), refused for the other methods. `weights` names the people column of the
+/// `maxent` weights (whole numbers from 1 to 4,294,967,295), refused for the other methods.
 #[pyfunction]
 #[pyo3(signature = (
     people, quotas, panel_size, method, *, alternates=0, title=String::new(), announced_at=None,
@@ -463,7 +471,7 @@ fn previous_stage(
     allocation=String::from("largest-remainder"), progress=None, time_limit=None,
     purpose="official", now=None, allow_small_cells=None, sealed=false, previous=None,
     previous_name=None, previous_tickets=None, previous_ids=None, inherit=Vec::new(),
-    distribution=None, rounding="minimax", count=None
+    distribution=None, rounding="minimax", count=None, weights=None
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn commit(
@@ -495,6 +503,7 @@ pub fn commit(
     distribution: Option<(PyRef<'_, Instance>, PyRef<'_, crate::fair::Distribution>)>,
     rounding: &str,
     count: Option<Vec<String>>,
+    weights: Option<String>,
 ) -> PyResult<Committed> {
     let rounding: kleroterion_fair::Rounding = rounding.parse().map_err(errors::fair)?;
     let given = distribution
@@ -511,7 +520,14 @@ pub fn commit(
     });
     let previous = previous_stage(previous, previous_tickets, previous_ids, inherit)?;
     let purpose = purpose_of(purpose)?;
-    let method = method_choice(method, max_attempts, panels, strata, &allocation, count)?;
+    let method = method_choice(
+        method,
+        max_attempts,
+        panels,
+        strata,
+        &allocation,
+        (count, weights),
+    )?;
     let randomness = match randomness_json {
         Some(text) => Some(kfiles::parse_recipe("randomness", &text).py()?),
         None => None::<Recipe>,
@@ -657,6 +673,7 @@ impl Committed {
             &serde_json::json!({
                 "cells": f.cells,
                 "panels": f.panels,
+                "weighted": f.weighted,
                 "walks": f.walks,
                 "accepted": f.accepted,
                 "max_attempts": f.max_attempts,

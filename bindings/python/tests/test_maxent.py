@@ -5,7 +5,9 @@ The shared vectors of maxent draws are reproduced in test_vectors.py."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 from math import comb
 from typing import Any
 
@@ -232,3 +234,51 @@ def test_exact_probabilities_only_when_nothing_can_be_rejected(manifest: kl.Mani
     lowest, highest = figures["exact"]
     assert lowest == pytest.approx(4 / N) and highest == pytest.approx(4 / N)
     assert "selection probabilities are exact" in figures["summary"]
+
+
+def test_weights_from_a_column_give_the_exact_probabilities_of_brute_force() -> None:
+    # Every quota counted and no households: nothing is rejected, so the chances are exact.
+    frame = people().assign(w=[1 + i % 5 for i in range(N)])
+    weighted = kl.Pool.from_dataframe(frame, features=["gender", "age"])
+    m = commit(pool=weighted, count=["gender", "age"], weights="w")
+    figures = m.maxent
+    assert figures is not None and figures["weighted"] and "weigh" in figures["summary"]
+    # Brute force over every panel of four: the weight of the panels meeting every quota.
+    rows = frame.to_dict("records")
+    z, held = 0, [0] * N
+    for panel in itertools.combinations(range(N), 4):
+        genders = [rows[i]["gender"] for i in panel]
+        ages = [rows[i]["age"] for i in panel]
+        if genders.count("f") != 2 or ages.count("young") != 2:
+            continue
+        weight = math.prod(rows[i]["w"] for i in panel)
+        z += weight
+        for i in panel:
+            held[i] += weight
+    assert figures["panels"] == z
+    assert figures["exact"] is not None
+    lowest, highest = figures["exact"]
+    assert lowest == pytest.approx(min(held) / z, rel=1e-12)
+    assert highest == pytest.approx(max(held) / z, rel=1e-12)
+    # The manifest commits to each person's weight, in pool order.
+    tickets = m.tickets
+    assert tickets is not None
+    id_of = {ticket: int(i) for i, ticket in tickets.items()}
+    weights = m.data["method"]["weights"]
+    for position, record in enumerate(records(m)):
+        assert weights[position] == 1 + (id_of[record["ticket"]] - 100) % 5
+    report = kl.verify(kl.draw(m, reveals(1)[0]), commitment=m.commitment)
+    assert report.valid, report.error
+
+
+def test_weights_are_checked() -> None:
+    frame = people().assign(w=[0] + [1] * (N - 1))
+    with pytest.raises(kl.InvalidInput) as e:
+        commit(pool=kl.Pool.from_dataframe(frame, features=["gender", "age"]), count=["gender", "age"], weights="w")
+    assert "column \"w\"" in str(e.value) and "whole number from 1" in str(e.value)
+    with pytest.raises(kl.InvalidInput) as e2:
+        commit(count=["gender"], weights="weight")
+    assert "no column \"weight\"" in str(e2.value)
+    with pytest.raises(kl.InvalidInput) as e3:
+        commit(method="greedy", weights="w")
+    assert "maxent" in str(e3.value)

@@ -125,6 +125,11 @@ pub struct CommitArgs {
     /// and a larger count (at most 1,000,000 cells, SPEC.md section 9.6).
     #[arg(long, num_args = 1.., value_name = "FEATURE")]
     pub count: Vec<String>,
+    /// For `--method maxent`: the people file's column holding each person's weight, a whole
+    /// number from 1 to 4,294,967,295. A panel is then drawn in proportion to the product of
+    /// its members' weights, and the manifest commits to every weight (SPEC.md section 9.6).
+    #[arg(long, value_name = "COLUMN")]
+    pub weights: Option<String>,
     /// Panels in the lottery portfolio.
     #[arg(long, default_value_t = 1000)]
     pub panels: u32,

@@ -138,3 +138,114 @@ fn count_is_only_for_maxent() {
             "--count is only used with --method maxent",
         ));
 }
+
+/// Writes a people file of five people (three women, two men) with a weight column `w`, and
+/// quotas of one or two of each gender, into `dir`; returns the commit arguments for a panel
+/// of 2 with the maxent method counting gender, weighted by `w`.
+fn weighted_inputs(dir: &std::path::Path) -> Vec<String> {
+    let people = dir.join("people.csv");
+    let quotas = dir.join("quotas.csv");
+    std::fs::write(&people, "id,g,w\na,f,1\nb,m,1\nc,f,2\nd,m,4\ne,f,3\n").unwrap();
+    std::fs::write(&quotas, "feature,value,min,max\ng,f,1,2\ng,m,1,2\n").unwrap();
+    [
+        "--people",
+        people.to_str().unwrap(),
+        "--quotas",
+        quotas.to_str().unwrap(),
+        "--size",
+        "2",
+        "--id-column",
+        "id",
+        "--method",
+        "maxent",
+        "--count",
+        "g",
+        "--weights",
+        "w",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+#[test]
+fn maxent_weights_from_a_column_are_committed_by_ticket_drawn_and_verified() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let args = weighted_inputs(dir.path());
+    let out = dir.path().join("printed");
+    // One woman and one man: each woman's chance is her weight over 1 + 2 + 3, each man's his
+    // over 1 + 4 (computed by hand), so the lowest is 1/6 and the highest 4/5.
+    kl().args(["commit", "--allow-small-cells", "1"])
+        .args(&args)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "the selection probabilities are exact: lowest 16.67%, highest 80.00%",
+        ));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let d = commit_and_draw(&args);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.commit.join("manifest.json")).unwrap())
+            .unwrap();
+    let pool: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.commit.join("pool.json")).unwrap())
+            .unwrap();
+    let weight_of_id = |id: &str| match id {
+        "a" | "b" => 1,
+        "c" => 2,
+        "d" => 4,
+        "e" => 3,
+        other => panic!("unknown id {other}"),
+    };
+    let tickets = read_csv(&d.commit.join("private/tickets.csv"));
+    let (id_col, ticket_col) = (
+        tickets[0].iter().position(|h| h == "id").unwrap(),
+        tickets[0].iter().position(|h| h == "ticket").unwrap(),
+    );
+    let weights = manifest["method"]["weights"].as_array().unwrap();
+    let records = pool["records"].as_array().unwrap();
+    assert_eq!(weights.len(), 5);
+    for (pos, record) in records.iter().enumerate() {
+        let ticket = record["ticket"].as_str().unwrap();
+        let row = tickets[1..]
+            .iter()
+            .find(|r| r[ticket_col] == ticket)
+            .unwrap();
+        assert_eq!(
+            weights[pos].as_u64(),
+            Some(weight_of_id(&row[id_col])),
+            "pool position {pos}"
+        );
+    }
+    kl().arg("verify").arg(&d.bundle).assert().success();
+}
+
+#[test]
+fn weights_are_only_for_maxent_and_a_missing_column_is_named() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let mut args = weighted_inputs(dir.path());
+    let w = args.len() - 1;
+    args[w] = "weight".into();
+    kl().args(["commit", "--allow-small-cells", "1"])
+        .args(&args)
+        .arg("--out")
+        .arg(dir.path().join("a"))
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("has no column \"weight\"")
+                .and(predicate::str::contains("its columns are id, g, w")),
+        );
+    let mut args = sortition_foundation_args();
+    args.extend(["--weights".into(), "w".into()]);
+    kl().arg("commit")
+        .args(&args)
+        .arg("--out")
+        .arg(dir.path().join("b"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--weights is only used with --method maxent",
+        ));
+}

@@ -42,6 +42,11 @@ pub enum MethodChoice {
         counted: Vec<String>,
         /// Attempts before the draw fails (1 to 100,000).
         max_attempts: u32,
+        /// The people file's column holding each person's weight (a whole number from 1 to
+        /// 4,294,967,295): a panel is then drawn in proportion to the product of its members'
+        /// weights, and the manifest commits to every weight. `None`: every panel equally
+        /// likely.
+        weights: Option<String>,
     },
 }
 
@@ -341,6 +346,7 @@ pub fn seal(people: &People, quotas: &Quotas, options: &CommitOptions) -> Result
     let source = Source {
         file: people.file.clone(),
         features: people.features.clone(),
+        header: people.header.clone(),
     };
     let mut intake = Intake::for_commit(quotas, source, options)?;
     for p in &people.people {
@@ -417,6 +423,7 @@ mod tests {
         let maxent = |counted: &[&str]| MethodChoice::Maxent {
             counted: counted.iter().map(|c| (*c).to_string()).collect(),
             max_attempts: 1000,
+            weights: None,
         };
         let c = commit(&p, &q, &options(maxent(&["g"]))).unwrap();
         let f = c.maxent.expect("maxent figures");
@@ -432,6 +439,81 @@ mod tests {
         let (p, q) = inputs(true);
         let c = commit(&p, &q, &options(maxent(&["g"]))).unwrap();
         assert_eq!(c.maxent.expect("maxent figures").exact, None);
+    }
+
+    /// The people of [`inputs`] without households, with a weight column `w` holding `weights`
+    /// for a, b, c, d and e.
+    fn weighted_inputs(weights: [&str; 5]) -> (People, Quotas) {
+        let q = Quotas::parse_bytes("q.csv", b"feature,value,min,max\ng,f,1,2\ng,m,1,2\n").unwrap();
+        let opts = PeopleOptions {
+            id: IdColumn::Named("id".into()),
+            ..Default::default()
+        };
+        let [a, b, c, d, e] = weights;
+        let text = format!("id,g,w\na,f,{a}\nb,m,{b}\nc,f,{c}\nd,m,{d}\ne,f,{e}\n");
+        (
+            People::parse_bytes("p.csv", text.as_bytes(), &q, &opts).unwrap(),
+            q,
+        )
+    }
+
+    #[test]
+    fn maxent_weights_come_from_a_column_in_pool_order_and_give_exact_probabilities() {
+        // A panel is one woman and one man, drawn with probability w_woman w_man / (6 * 5): each
+        // woman's chance is her weight over 1 + 2 + 3, each man's his over 1 + 4.
+        let (p, q) = weighted_inputs(["1", "1", "2", "4", " 3 "]);
+        let method = MethodChoice::Maxent {
+            counted: vec!["g".into()],
+            max_attempts: 1000,
+            weights: Some("w".into()),
+        };
+        let c = commit(&p, &q, &options(method)).unwrap();
+        let Some(params) = c.manifest.method.maxent_params() else {
+            panic!("a maxent manifest")
+        };
+        let expected = [1, 1, 2, 4, 3];
+        for (row, t) in c.tickets.iter().enumerate() {
+            assert_eq!(
+                params.weights[t.pool_index as usize], expected[row],
+                "row {row}"
+            );
+        }
+        let f = c.maxent.expect("maxent figures");
+        assert_eq!(f.panels, (6 * 5).to_string());
+        let (lo, hi) = f.exact.expect("every bound quota counted: exact");
+        assert!(
+            (lo - 1.0 / 6.0).abs() < 1e-12 && (hi - 4.0 / 5.0).abs() < 1e-12,
+            "{lo} {hi}"
+        );
+    }
+
+    #[test]
+    fn maxent_weights_that_are_not_positive_whole_numbers_are_refused_with_line_and_column() {
+        let method = |column: &str| MethodChoice::Maxent {
+            counted: vec!["g".into()],
+            max_attempts: 1000,
+            weights: Some(column.into()),
+        };
+        for (bad, line) in [("0", 3), ("1.5", 3), ("", 3), ("-2", 3), ("4294967296", 3)] {
+            let (p, q) = weighted_inputs(["1", bad, "2", "4", "3"]);
+            let e = commit(&p, &q, &options(method("w")))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(&format!("p.csv, line {line}, column \"w\""))
+                    && e.contains("not a whole number from 1 to 4,294,967,295")
+                    && e.contains("Fix:"),
+                "{bad}: {e}"
+            );
+        }
+        let (p, q) = weighted_inputs(["1", "1", "1", "1", "1"]);
+        let e = commit(&p, &q, &options(method("weight")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("p.csv has no column \"weight\"") && e.contains("id, g, w"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -170,6 +170,7 @@ pub fn commit_file(
     let source = Source {
         file: reader.layout().file().to_owned(),
         features: reader.layout().features().to_vec(),
+        header: reader.layout().header().to_vec(),
     };
     let mut intake = Intake::for_commit(quotas, source, options)?;
     let mut prints = Vec::new();

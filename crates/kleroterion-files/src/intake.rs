@@ -37,6 +37,55 @@ pub struct Source {
     /// The people's features: the quotas' features, then any extra column read (a
     /// stratifying column).
     pub features: Vec<String>,
+    /// The people file's header, where a `maxent` weight column is found.
+    pub header: Vec<String>,
+}
+
+/// The `maxent` weights read from a column of the people file, one per row.
+#[derive(Debug)]
+struct WeightColumn {
+    name: String,
+    at: usize,
+    by_row: Vec<u32>,
+}
+
+impl WeightColumn {
+    /// The column `name` of `source`'s header, or the error naming the columns there are.
+    fn find(source: &Source, name: &str) -> Result<Self> {
+        let at = source
+            .header
+            .iter()
+            .position(|h| crate::table::clean(h) == crate::table::clean(name))
+            .ok_or_else(|| FileError::Invalid {
+                detail: format!(
+                    "{} has no column \"{name}\" for the maxent weights; its columns are {}. Fix: name one of them, or add the column",
+                    source.file,
+                    source.header.join(", ")
+                ),
+            })?;
+        Ok(Self {
+            name: name.to_owned(),
+            at,
+            by_row: Vec::new(),
+        })
+    }
+
+    /// Reads `person`'s weight: a whole number from 1 to 4,294,967,295.
+    fn read(&mut self, file: &str, person: &Person) -> Result<()> {
+        let cell = person.cells.get(self.at).map_or("", |c| c.trim());
+        let weight = cell.parse::<u32>().ok().filter(|&w| w > 0).ok_or_else(|| {
+            FileError::Invalid {
+                detail: format!(
+                    "{file}, line {}, column \"{}\": the maxent weight \"{}\" is not a whole number from 1 to 4,294,967,295. Fix: give every person a positive whole weight (scale fractional weights up and round them)",
+                    person.line,
+                    self.name,
+                    kleroterion::text::display(cell, 40)
+                ),
+            }
+        })?;
+        self.by_row.push(weight);
+        Ok(())
+    }
 }
 
 /// The people of a commit, taken in one at a time (see the module documentation).
@@ -47,6 +96,7 @@ pub struct Intake<'a> {
     people: RosterBuilder<TicketSource>,
     ticket_key: Option<TicketKey>,
     previous: Option<Linker<'a>>,
+    weights: Option<WeightColumn>,
 }
 
 impl<'a> Intake<'a> {
@@ -65,6 +115,7 @@ impl<'a> Intake<'a> {
             },
             people,
             previous: None,
+            weights: None,
         }
     }
 
@@ -84,7 +135,15 @@ impl<'a> Intake<'a> {
         source: Source,
         options: &'a CommitOptions,
     ) -> Result<Self> {
-        let intake = Self::new(quotas, source, options.tickets.clone()).with_sealed(options.sealed);
+        let mut intake =
+            Self::new(quotas, source, options.tickets.clone()).with_sealed(options.sealed);
+        if let Some(MethodChoice::Maxent {
+            weights: Some(column),
+            ..
+        }) = &options.method
+        {
+            intake.weights = Some(WeightColumn::find(&intake.source, column)?);
+        }
         match &options.previous {
             Some(previous) => intake.with_previous(previous),
             None => Ok(intake),
@@ -117,6 +176,9 @@ impl<'a> Intake<'a> {
             Some(linker) => Some(linker.link(person)?),
             None => None,
         };
+        if let Some(w) = &mut self.weights {
+            w.read(&self.source.file, person)?;
+        }
         let address = person.address.as_deref();
         match &link {
             Some(l) => self
@@ -214,7 +276,16 @@ impl<'a> Intake<'a> {
         let root = pool.blocks.root().ok_or_else(|| FileError::Invalid {
             detail: "the pool is empty".into(),
         })?;
-        let fair = pool.method(method, self.quotas, k, household_rule, options)?;
+        let weights = self.weights.map_or_else(Vec::new, |w| {
+            let mut in_pool = vec![0; w.by_row.len()];
+            for (row, &weight) in w.by_row.iter().enumerate() {
+                if let Some(pos) = pool.roster.position_of_row(row) {
+                    in_pool[pos as usize] = weight;
+                }
+            }
+            in_pool
+        });
+        let fair = pool.method(method, weights, self.quotas, k, household_rule, options)?;
         let mut manifest = Manifest::new(
             options.title.clone(),
             fair.method,
@@ -516,9 +587,12 @@ impl Pool {
         (rows, households)
     }
 
+    /// The method's commit-time work; `weights`, the `maxent` weights in pool order (empty:
+    /// every weight 1).
     fn method(
         &self,
         method: MethodChoice,
+        weights: Vec<u32>,
         quotas: &Quotas,
         k: u32,
         household_rule: bool,
@@ -545,10 +619,11 @@ impl Pool {
             MethodChoice::Maxent {
                 counted,
                 max_attempts,
+                ..
             } => plain(Method::Maxent {
                 counted: crate::maxent::count_order(&counted, &quotas.features, k)?,
                 max_attempts,
-                weights: Vec::new(),
+                weights,
             }),
             MethodChoice::Lottery { panels } => {
                 let (rows, households) = self.fair_rows(quotas.features.len());

@@ -19,8 +19,12 @@ pub const MOST_FAILURE: f64 = 1e-6;
 pub struct MaxentFigures {
     /// The count's cells.
     pub cells: u64,
-    /// `Z`, the number of panels that meet the counted quotas, in decimal.
+    /// `Z`, the number of panels that meet the counted quotas, in decimal (weighted: the sum of
+    /// their members' weight products).
     pub panels: String,
+    /// Whether the manifest commits to weights.
+    #[serde(default)]
+    pub weighted: bool,
     /// How many walks were tried ([`FORECAST_WALKS`]).
     pub walks: u32,
     /// How many of them met every quota and the household rule.
@@ -57,6 +61,7 @@ impl MaxentFigures {
         let figures = Self {
             cells: count.cells(),
             panels: count.total().to_string(),
+            weighted: !weights.is_empty(),
             walks: forecast.walks,
             accepted: forecast.accepted,
             max_attempts,
@@ -89,9 +94,16 @@ impl MaxentFigures {
                 100.0 * hi
             )
         });
+        let panels = if self.weighted {
+            format!(
+                "the panels that meet the counted quotas weigh {} in all (each the product of its members' weights)",
+                self.panels
+            )
+        } else {
+            format!("{} panels meet the counted quotas", self.panels)
+        };
         format!(
-            "{} panels meet the counted quotas (a count of {} cells); {} of {} trial walks met every quota and the household rule ({:.1}%), so a draw needs about {attempts:.0} attempt{} of its {}",
-            self.panels,
+            "{panels} (a count of {} cells); {} of {} trial walks met every quota and the household rule ({:.1}%), so a draw needs about {attempts:.0} attempt{} of its {}",
             self.cells,
             self.accepted,
             self.walks,

@@ -75,6 +75,11 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             "--count is only used with --method maxent".into(),
         ));
     }
+    if a.weights.is_some() && a.method != MethodArg::Maxent {
+        return Err(CliError::Usage(
+            "--weights is only used with --method maxent".into(),
+        ));
+    }
     if a.max_attempts.is_some() && !matches!(a.method, MethodArg::Greedy | MethodArg::Maxent) {
         return Err(CliError::Usage(
             "--max-attempts is only used with --method greedy or maxent".into(),
@@ -93,6 +98,7 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         MethodArg::Maxent => MethodChoice::Maxent {
             counted: a.count.iter().map(|c| kleroterion_files::table::clean(c)).collect(),
             max_attempts: a.max_attempts.unwrap_or(10_000),
+            weights: a.weights.clone(),
         },
         MethodArg::Lottery => MethodChoice::Lottery { panels: a.panels },
         MethodArg::Stratified => MethodChoice::Stratified {
