@@ -195,6 +195,18 @@ class RoundingLoss:
         return _display.rounding_html(self)
 
 
+class MaxentFit(TypedDict):
+    """How close ``maxent`` weights fitted to LEXIMIN's probabilities came
+    (``commit(..., fit_to_leximin=True)``)."""
+
+    largest_gap: float
+    """The largest difference between a person's exact probability and their LEXIMIN one."""
+    rounds: int
+    """The round of the fit that found the weights."""
+    leximin_min: float
+    """LEXIMIN's lowest probability."""
+
+
 class MaxentFigures(TypedDict):
     """What a ``maxent`` commit learnt before giving its commitment (SPEC.md section 9.6): the
     size of the exact count, and how often a walk of it met every quota and the household
@@ -207,7 +219,10 @@ class MaxentFigures(TypedDict):
     (an exact integer, often beyond 64 bits); with weights, the sum over them of the product of
     their members' weights."""
     weighted: bool
-    """Whether the manifest commits to weights (``commit(..., weights=COLUMN)``)."""
+    """Whether the manifest commits to weights (``commit(..., weights=COLUMN)`` or
+    ``fit_to_leximin=True``)."""
+    fit: Optional[MaxentFit]
+    """When the weights were fitted to LEXIMIN's probabilities: how close they came."""
     walks: int
     """How many trial walks of the count were made."""
     accepted: int
@@ -756,6 +771,13 @@ class Manifest:
             max_attempts=int(data["max_attempts"]),
             summary=str(data["summary"]),
             exact=None if data.get("exact") is None else (float(data["exact"][0]), float(data["exact"][1])),
+            fit=None
+            if data.get("fit") is None
+            else MaxentFit(
+                largest_gap=float(data["fit"]["largest_gap"]),
+                rounds=int(data["fit"]["rounds"]),
+                leximin_min=float(data["fit"]["leximin_min"]),
+            ),
         )
 
     @property
@@ -920,6 +942,7 @@ def commit(
     rounding: Rounding = "minimax",
     count: Union[str, Sequence[str], None] = None,
     weights: Optional[str] = None,
+    fit_to_leximin: bool = False,
 ) -> Manifest:
     """Commits a draw, as ``kleroterion commit`` does: assigns tickets, orders the pool by
     ticket, builds the manifest (for ``lottery``: LEXIMIN rounded to ``panels`` equiprobable
@@ -942,6 +965,11 @@ def commit(
       for example, and scale them to whole numbers). The manifest commits to every weight, so
       they are public. When nothing can be rejected, :attr:`Manifest.maxent` gives the lowest
       and the highest exact probability they imply. Refused for the other methods.
+    - ``fit_to_leximin``: for ``maxent``, fit the weights instead, so that each person's exact
+      probability comes as close as it can to their LEXIMIN probability, and commit them;
+      ``manifest.maxent["fit"]`` says how close (``largest_gap``). Only when no panel can be
+      rejected (every feature with a binding quota counted, no shared household); refused
+      otherwise, and with ``weights``.
     - ``max_attempts``: attempts before the draw fails, for ``greedy`` (1 to 1,000, default
       100) and ``maxent`` (1 to 100,000, default 10,000); the other methods make none.
     - ``randomness``: the recipe (``{"sources": [...], "fallback": "next_value"}``, see
@@ -1012,6 +1040,8 @@ def commit(
             + ", ".join(typing.get_args(Method))
         )
     counted = _counted(count, method, quotas)
+    if not isinstance(fit_to_leximin, bool):
+        raise _invalid(f"commit: fit_to_leximin must be True or False, not {type(fit_to_leximin).__name__}")
     if weights is not None and not isinstance(weights, str):
         raise _invalid(
             f"commit: weights must be the name of the pool's weight column, not {type(weights).__name__}. "
@@ -1074,6 +1104,7 @@ def commit(
             rounding=rounding,
             count=counted,
             weights=weights,
+            fit_to_leximin=fit_to_leximin,
             **linked.native_args,
         )
     m = Manifest(committed.manifest_json(), committed.records(), pool=pool, committed=committed)

@@ -340,11 +340,11 @@ fn method_choice(
     panels: u32,
     strata: Option<String>,
     allocation: &str,
-    (count, weights): (Option<Vec<String>>, Option<String>),
+    (count, weights): (Option<Vec<String>>, kfiles::MaxentWeights),
 ) -> PyResult<MethodChoice> {
-    if weights.is_some() && method != "maxent" {
+    if weights != kfiles::MaxentWeights::Equal && method != "maxent" {
         return Err(errors::invalid(format!(
-            "`weights` names the people column of the maxent weights, and the method is \"{}\". Fix: drop `weights`, or use the maxent method",
+            "`weights` and `fit_to_leximin` give the maxent weights, and the method is \"{}\". Fix: drop them, or use the maxent method",
             kleroterion::text::display(method, 80)
         )));
     }
@@ -463,7 +463,8 @@ fn previous_stage(
 /// (100 for `greedy`, 10,000 for `maxent`). `count` lists the features whose quotas a `maxent`
 /// count enforces exactly (in any order; the manifest lists them in the order that keeps the
 /// count small), refused for the other methods. `weights` names the people column of the
-/// `maxent` weights (whole numbers from 1 to 4,294,967,295), refused for the other methods.
+/// `maxent` weights (whole numbers from 1 to 4,294,967,295), and `fit_to_leximin` fits them to
+/// LEXIMIN's probabilities; both refused for the other methods.
 #[pyfunction]
 #[pyo3(signature = (
     people, quotas, panel_size, method, *, alternates=0, title=String::new(), announced_at=None,
@@ -471,7 +472,8 @@ fn previous_stage(
     allocation=String::from("largest-remainder"), progress=None, time_limit=None,
     purpose="official", now=None, allow_small_cells=None, sealed=false, previous=None,
     previous_name=None, previous_tickets=None, previous_ids=None, inherit=Vec::new(),
-    distribution=None, rounding="minimax", count=None, weights=None
+    distribution=None, rounding="minimax", count=None, weights=None,
+    fit_to_leximin=false
 ))]
 #[allow(clippy::too_many_arguments)]
 pub fn commit(
@@ -504,6 +506,7 @@ pub fn commit(
     rounding: &str,
     count: Option<Vec<String>>,
     weights: Option<String>,
+    fit_to_leximin: bool,
 ) -> PyResult<Committed> {
     let rounding: kleroterion_fair::Rounding = rounding.parse().map_err(errors::fair)?;
     let given = distribution
@@ -526,7 +529,19 @@ pub fn commit(
         panels,
         strata,
         &allocation,
-        (count, weights),
+        (
+            count,
+            match (weights, fit_to_leximin) {
+                (Some(_), true) => {
+                    return Err(errors::invalid(
+                        "`weights` reads the weights from a column and `fit_to_leximin` fits them: give one of them",
+                    ));
+                }
+                (Some(column), false) => kfiles::MaxentWeights::Column(column),
+                (None, true) => kfiles::MaxentWeights::Leximin,
+                (None, false) => kfiles::MaxentWeights::Equal,
+            },
+        ),
     )?;
     let randomness = match randomness_json {
         Some(text) => Some(kfiles::parse_recipe("randomness", &text).py()?),
@@ -679,6 +694,11 @@ impl Committed {
                 "max_attempts": f.max_attempts,
                 "summary": f.summary(),
                 "exact": f.exact,
+                "fit": f.fit.map(|fit| serde_json::json!({
+                    "largest_gap": fit.largest_gap,
+                    "rounds": fit.rounds,
+                    "leximin_min": fit.leximin_min,
+                })),
             }),
         )
         .map(Some)

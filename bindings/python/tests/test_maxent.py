@@ -282,3 +282,40 @@ def test_weights_are_checked() -> None:
     with pytest.raises(kl.InvalidInput) as e3:
         commit(method="greedy", weights="w")
     assert "maxent" in str(e3.value)
+
+
+def test_weights_fitted_to_leximin_bring_every_chance_to_a_quarter() -> None:
+    # Nine panels pair a young woman with an old man, one an old woman with a young man: drawn
+    # uniformly the old woman's chance is 1/10; LEXIMIN gives everyone 1/4 (by hand), which the
+    # fitted weights must reach.
+    frame = pd.DataFrame(
+        {"id": range(1, 9), "gender": ["f"] * 4 + ["m"] * 4, "age": ["y", "y", "y", "o", "y", "o", "o", "o"]}
+    )
+    one_each = kl.Quotas.from_dataframe(
+        pd.DataFrame(
+            {"feature": ["gender", "gender", "age", "age"], "value": ["f", "m", "y", "o"], "min": 1, "max": 1}
+        )
+    )
+    m = kl.commit(
+        kl.Pool.from_dataframe(frame),
+        one_each,
+        2,
+        method="maxent",
+        count=["gender", "age"],
+        fit_to_leximin=True,
+        ticket_key=KEY,
+        allow_small_cells=1,
+        progress=False,
+    )
+    figures = m.maxent
+    assert figures is not None and figures["weighted"] and figures["fit"] is not None
+    assert figures["fit"]["leximin_min"] == pytest.approx(0.25)
+    assert figures["exact"] is not None
+    lowest, highest = figures["exact"]
+    assert lowest == pytest.approx(0.25, abs=1e-4) and highest == pytest.approx(0.25, abs=1e-4)
+    with pytest.raises(kl.InvalidInput) as e:
+        commit(count=["gender"], fit_to_leximin=True)
+    assert "only when no panel can be rejected" in str(e.value)
+    with pytest.raises(kl.InvalidInput) as e2:
+        commit(count=["gender"], fit_to_leximin=True, weights="w")
+    assert "give one of them" in str(e2.value)

@@ -128,8 +128,13 @@ pub struct CommitArgs {
     /// For `--method maxent`: the people file's column holding each person's weight, a whole
     /// number from 1 to 4,294,967,295. A panel is then drawn in proportion to the product of
     /// its members' weights, and the manifest commits to every weight (SPEC.md section 9.6).
-    #[arg(long, value_name = "COLUMN")]
+    #[arg(long, value_name = "COLUMN", conflicts_with = "fit_to_leximin")]
     pub weights: Option<String>,
+    /// For `--method maxent`: fit the weights so that each person's exact probability comes as
+    /// close as it can to their LEXIMIN probability, and commit them. Only when no panel can be
+    /// rejected: every feature with a binding quota counted, no shared household.
+    #[arg(long)]
+    pub fit_to_leximin: bool,
     /// Panels in the lottery portfolio.
     #[arg(long, default_value_t = 1000)]
     pub panels: u32,

@@ -246,6 +246,62 @@ fn weights_are_only_for_maxent_and_a_missing_column_is_named() {
         .assert()
         .failure()
         .stderr(predicate::str::contains(
-            "--weights is only used with --method maxent",
+            "--weights and --fit-to-leximin are only used with --method maxent",
         ));
+}
+
+#[test]
+fn maxent_weights_fitted_to_leximin_are_committed_and_verified() {
+    // Panels of one woman and one man, one young and one old: drawn uniformly the old woman's
+    // chance is 1/10; LEXIMIN gives everyone 1/4 (by hand), which the fit must reach.
+    let dir = tempfile::TempDir::new().unwrap();
+    let people = dir.path().join("people.csv");
+    let quotas = dir.path().join("quotas.csv");
+    std::fs::write(
+        &people,
+        "id,g,a\n1,f,y\n2,f,y\n3,f,y\n4,f,o\n5,m,y\n6,m,o\n7,m,o\n8,m,o\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &quotas,
+        "feature,value,min,max\ng,f,1,1\ng,m,1,1\na,y,1,1\na,o,1,1\n",
+    )
+    .unwrap();
+    let args = [
+        "--people",
+        people.to_str().unwrap(),
+        "--quotas",
+        quotas.to_str().unwrap(),
+        "--size",
+        "2",
+        "--id-column",
+        "id",
+        "--method",
+        "maxent",
+        "--count",
+        "g",
+        "a",
+        "--fit-to-leximin",
+    ];
+    kl().args(["commit", "--allow-small-cells", "1"])
+        .args(args)
+        .arg("--out")
+        .arg(dir.path().join("printed"))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("lowest 25.00%, highest 25.00%").and(
+                predicate::str::contains("fitted to LEXIMIN's probabilities (lowest 25.00%)"),
+            ),
+        );
+    let d = commit_and_draw(&args);
+    kl().arg("verify").arg(&d.bundle).assert().success();
+    kl().args(["commit", "--allow-small-cells", "1"])
+        .args(args)
+        .args(["--weights", "a"])
+        .arg("--out")
+        .arg(dir.path().join("both"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("cannot be used with"));
 }

@@ -42,12 +42,26 @@ pub enum MethodChoice {
         counted: Vec<String>,
         /// Attempts before the draw fails (1 to 100,000).
         max_attempts: u32,
-        /// The people file's column holding each person's weight (a whole number from 1 to
-        /// 4,294,967,295): a panel is then drawn in proportion to the product of its members'
-        /// weights, and the manifest commits to every weight. `None`: every panel equally
-        /// likely.
-        weights: Option<String>,
+        /// The weights: a panel is drawn in proportion to the product of its members'
+        /// weights, and the manifest commits to every weight.
+        #[serde(default)]
+        weights: MaxentWeights,
     },
+}
+
+/// Where the weights of a `maxent` draw come from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxentWeights {
+    /// None: every compliant panel equally likely.
+    #[default]
+    Equal,
+    /// The people file's column holding each person's weight, a whole number from 1 to
+    /// 4,294,967,295.
+    Column(String),
+    /// Fitted so that each person's exact probability is as close as the fit gets to their
+    /// LEXIMIN probability ([`crate::weight_fit`]); only for a draw that never rejects a panel.
+    Leximin,
 }
 
 impl MethodChoice {
@@ -423,7 +437,7 @@ mod tests {
         let maxent = |counted: &[&str]| MethodChoice::Maxent {
             counted: counted.iter().map(|c| (*c).to_string()).collect(),
             max_attempts: 1000,
-            weights: None,
+            weights: MaxentWeights::Equal,
         };
         let c = commit(&p, &q, &options(maxent(&["g"]))).unwrap();
         let f = c.maxent.expect("maxent figures");
@@ -465,7 +479,7 @@ mod tests {
         let method = MethodChoice::Maxent {
             counted: vec!["g".into()],
             max_attempts: 1000,
-            weights: Some("w".into()),
+            weights: MaxentWeights::Column("w".into()),
         };
         let c = commit(&p, &q, &options(method)).unwrap();
         let Some(params) = c.manifest.method.maxent_params() else {
@@ -492,7 +506,7 @@ mod tests {
         let method = |column: &str| MethodChoice::Maxent {
             counted: vec!["g".into()],
             max_attempts: 1000,
-            weights: Some(column.into()),
+            weights: MaxentWeights::Column(column.into()),
         };
         for (bad, line) in [("0", 3), ("1.5", 3), ("", 3), ("-2", 3), ("4294967296", 3)] {
             let (p, q) = weighted_inputs(["1", bad, "2", "4", "3"]);
@@ -512,6 +526,76 @@ mod tests {
             .to_string();
         assert!(
             e.contains("p.csv has no column \"weight\"") && e.contains("id, g, w"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn maxent_weights_fitted_to_leximin_equalise_what_uniform_panels_do_not() {
+        // Panels of one woman and one man, one young and one old: 9 panels pair a young woman
+        // with an old man, 1 an old woman with a young man. Uniformly the old woman and the
+        // young man get 1/10; LEXIMIN gives everyone 1/4 (by hand: x = (1 - x) / 3), which the
+        // weights reach when the rare panel weighs 3 times as much as each other one.
+        let q = Quotas::parse_bytes(
+            "q.csv",
+            b"feature,value,min,max\ng,f,1,1\ng,m,1,1\na,y,1,1\na,o,1,1\n",
+        )
+        .unwrap();
+        let opts = PeopleOptions {
+            id: IdColumn::Named("id".into()),
+            ..Default::default()
+        };
+        let text = "id,g,a\n1,f,y\n2,f,y\n3,f,y\n4,f,o\n5,m,y\n6,m,o\n7,m,o\n8,m,o\n";
+        let p = People::parse_bytes("p.csv", text.as_bytes(), &q, &opts).unwrap();
+        let method = |weights| MethodChoice::Maxent {
+            counted: vec!["g".into(), "a".into()],
+            max_attempts: 1000,
+            weights,
+        };
+        let uniform = commit(&p, &q, &options(method(MaxentWeights::Equal))).unwrap();
+        let (lo, _) = uniform.maxent.expect("figures").exact.expect("exact");
+        assert!((lo - 0.1).abs() < 1e-12, "{lo}");
+
+        let c = commit(&p, &q, &options(method(MaxentWeights::Leximin))).unwrap();
+        let f = c.maxent.clone().expect("figures");
+        let fit = f.fit.expect("fit figures");
+        assert!((fit.leximin_min - 0.25).abs() < 1e-9, "{fit:?}");
+        assert!(f.summary().contains("fitted to LEXIMIN's probabilities"));
+        // Brute force over the committed weights: each panel of two that meets the quotas,
+        // weighted by the product of its members' weights.
+        let weights = c.manifest.method.maxent_params().expect("maxent").weights;
+        let values = |pos: usize| c.pool.records[pos].values.clone();
+        let (mut z, mut held) = (0u128, [0u128; 8]);
+        for i in 0..8 {
+            for j in i + 1..8 {
+                let (a, b) = (values(i), values(j));
+                if a[0] != b[0] && a[1] != b[1] {
+                    let w = u128::from(weights[i]) * u128::from(weights[j]);
+                    z += w;
+                    held[i] += w;
+                    held[j] += w;
+                }
+            }
+        }
+        let gap = held
+            .iter()
+            .map(|&h| (h as f64 / z as f64 - 0.25).abs())
+            .fold(0.0, f64::max);
+        assert!(gap < 1e-4, "largest gap {gap} with weights {weights:?}");
+        assert!((gap - fit.largest_gap).abs() < 1e-9, "{gap} {fit:?}");
+    }
+
+    #[test]
+    fn fitting_weights_is_refused_when_a_panel_can_be_rejected() {
+        let (p, q) = inputs(true);
+        let method = MethodChoice::Maxent {
+            counted: vec!["g".into()],
+            max_attempts: 1000,
+            weights: MaxentWeights::Leximin,
+        };
+        let e = commit(&p, &q, &options(method)).unwrap_err().to_string();
+        assert!(
+            e.contains("only when no panel can be rejected") && e.contains("household rule"),
             "{e}"
         );
     }

@@ -19,7 +19,7 @@ use kleroterion::{
     Digest, Manifest, Method, PoolCommitment, Receipt, Record, SPEC_VERSION, TicketKey,
 };
 
-use crate::commit::{CommitOptions, MethodChoice};
+use crate::commit::{CommitOptions, MaxentWeights, MethodChoice};
 use crate::error::{FileError, Result};
 use crate::people::Person;
 use crate::previous::{Linker, PreviousStage};
@@ -138,7 +138,7 @@ impl<'a> Intake<'a> {
         let mut intake =
             Self::new(quotas, source, options.tickets.clone()).with_sealed(options.sealed);
         if let Some(MethodChoice::Maxent {
-            weights: Some(column),
+            weights: MaxentWeights::Column(column),
             ..
         }) = &options.method
         {
@@ -285,6 +285,13 @@ impl<'a> Intake<'a> {
             }
             in_pool
         });
+        let fit_to_leximin = matches!(
+            method,
+            MethodChoice::Maxent {
+                weights: MaxentWeights::Leximin,
+                ..
+            }
+        );
         let fair = pool.method(method, weights, self.quotas, k, household_rule, options)?;
         let mut manifest = Manifest::new(
             options.title.clone(),
@@ -309,7 +316,13 @@ impl<'a> Intake<'a> {
         manifest
             .validate()
             .map_err(|e| FileError::core("the manifest is not valid", e))?;
-        let maxent = crate::maxent::MaxentFigures::of(&manifest, &pool.roster.resolved())?;
+        let fit = if fit_to_leximin {
+            Some(pool.fit_to_leximin(&mut manifest, self.quotas, options)?)
+        } else {
+            None
+        };
+        let maxent = crate::maxent::MaxentFigures::of(&manifest, &pool.roster.resolved())?
+            .map(|f| f.with_fit(fit));
         let commitment = manifest
             .commitment()
             .map_err(|e| FileError::core("hashing the manifest", e))?;
@@ -585,6 +598,32 @@ impl Pool {
             Vec::new()
         };
         (rows, households)
+    }
+
+    /// Fits the weights of `manifest`'s `maxent` method to each person's LEXIMIN probability
+    /// ([`crate::weight_fit`]) and commits them in the manifest.
+    fn fit_to_leximin(
+        &self,
+        manifest: &mut Manifest,
+        quotas: &Quotas,
+        options: &CommitOptions,
+    ) -> Result<crate::maxent::FitFigures> {
+        let (rows, households) = self.fair_rows(quotas.features.len());
+        let instance = crate::fair::instance_of_rows(quotas, rows, households, manifest.panel_size);
+        let leximin = crate::fair::leximin(&instance, &options.fair)?;
+        let fitted =
+            crate::weight_fit::fit(manifest, &self.roster.resolved(), &leximin.probabilities)?;
+        if let Method::Maxent { weights, .. } = &mut manifest.method {
+            weights.clone_from(&fitted.weights);
+        }
+        manifest
+            .validate()
+            .map_err(|e| FileError::core("the manifest with the fitted weights", e))?;
+        Ok(crate::maxent::FitFigures {
+            largest_gap: fitted.largest_gap,
+            rounds: fitted.rounds,
+            leximin_min: leximin.report.min,
+        })
     }
 
     /// The method's commit-time work; `weights`, the `maxent` weights in pool order (empty:

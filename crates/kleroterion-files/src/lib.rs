@@ -25,10 +25,13 @@ pub mod sheet;
 pub mod table;
 pub mod tickets;
 pub mod timing;
+pub mod weight_fit;
 pub mod workbook;
 
 pub use atomic::Existing;
-pub use commit::{CommitOptions, Committed, MethodChoice, TicketEntry, commit, parse_allocation};
+pub use commit::{
+    CommitOptions, Committed, MaxentWeights, MethodChoice, TicketEntry, commit, parse_allocation,
+};
 pub use encoding::Encoding;
 pub use error::{FileError, Location, Result};
 pub use given::GivenDistribution;

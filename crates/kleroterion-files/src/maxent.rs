@@ -35,6 +35,20 @@ pub struct MaxentFigures {
     /// the rule): the lowest and the highest exact selection probability, from the count.
     #[serde(default)]
     pub exact: Option<(f64, f64)>,
+    /// When the weights were fitted to LEXIMIN's probabilities: how close they came.
+    #[serde(default)]
+    pub fit: Option<FitFigures>,
+}
+
+/// How close weights fitted to LEXIMIN's probabilities came ([`crate::weight_fit`]).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FitFigures {
+    /// The largest `|exact probability - LEXIMIN probability|` over the people.
+    pub largest_gap: f64,
+    /// The round of the fit that found the weights.
+    pub rounds: u32,
+    /// LEXIMIN's lowest probability.
+    pub leximin_min: f64,
 }
 
 impl MaxentFigures {
@@ -62,6 +76,7 @@ impl MaxentFigures {
             cells: count.cells(),
             panels: count.total().to_string(),
             weighted: !weights.is_empty(),
+            fit: None,
             walks: forecast.walks,
             accepted: forecast.accepted,
             max_attempts,
@@ -82,6 +97,11 @@ impl MaxentFigures {
     /// The share of walks kept.
     pub fn kept(&self) -> f64 {
         f64::from(self.accepted) / f64::from(self.walks.max(1))
+    }
+
+    /// The figures with the fit's.
+    pub fn with_fit(self, fit: Option<FitFigures>) -> Self {
+        Self { fit, ..self }
     }
 
     /// One line for the organiser.
@@ -111,6 +131,14 @@ impl MaxentFigures {
             if attempts < 1.5 { "" } else { "s" },
             self.max_attempts
         ) + &exact
+            + &self.fit.map_or(String::new(), |f| {
+                format!(
+                    "; the weights were fitted to LEXIMIN's probabilities (lowest {:.2}%): every exact probability is within {:.1e} of its LEXIMIN probability (round {} of the fit)",
+                    100.0 * f.leximin_min,
+                    f.largest_gap,
+                    f.rounds
+                )
+            })
     }
 }
 
@@ -143,7 +171,7 @@ pub fn count_order(counted: &[String], features: &[Feature], k: u32) -> Result<V
 }
 
 /// `num / den` as a float, both cut to their top 64 bits first so that neither overflows.
-fn ratio(num: &BigUint, den: &BigUint) -> f64 {
+pub(crate) fn ratio(num: &BigUint, den: &BigUint) -> f64 {
     use num_traits::ToPrimitive;
     let shift = den.bits().saturating_sub(64);
     let (n, d) = (num >> shift, den >> shift);

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use kleroterion_files::commit_folder::{Destination, Stage, commit_file};
 use kleroterion_files::{
-    CommitOptions, IdColumn, MethodChoice, People, PeopleOptions, Quotas, TableOptions,
-    TicketSource, WriteOptions, parse_allocation, read_recipe,
+    CommitOptions, IdColumn, MaxentWeights, MethodChoice, People, PeopleOptions, Quotas,
+    TableOptions, TicketSource, WriteOptions, parse_allocation, read_recipe,
 };
 use serde_json::json;
 
@@ -75,9 +75,9 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
             "--count is only used with --method maxent".into(),
         ));
     }
-    if a.weights.is_some() && a.method != MethodArg::Maxent {
+    if (a.weights.is_some() || a.fit_to_leximin) && a.method != MethodArg::Maxent {
         return Err(CliError::Usage(
-            "--weights is only used with --method maxent".into(),
+            "--weights and --fit-to-leximin are only used with --method maxent".into(),
         ));
     }
     if a.max_attempts.is_some() && !matches!(a.method, MethodArg::Greedy | MethodArg::Maxent) {
@@ -98,7 +98,11 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
         MethodArg::Maxent => MethodChoice::Maxent {
             counted: a.count.iter().map(|c| kleroterion_files::table::clean(c)).collect(),
             max_attempts: a.max_attempts.unwrap_or(10_000),
-            weights: a.weights.clone(),
+            weights: match (&a.weights, a.fit_to_leximin) {
+                (Some(column), _) => MaxentWeights::Column(column.clone()),
+                (None, true) => MaxentWeights::Leximin,
+                (None, false) => MaxentWeights::Equal,
+            },
         },
         MethodArg::Lottery => MethodChoice::Lottery { panels: a.panels },
         MethodArg::Stratified => MethodChoice::Stratified {
@@ -130,6 +134,10 @@ pub fn run(ctx: &Context, a: &CommitArgs) -> Result<()> {
     let randomness = a.randomness.as_deref().map(read_recipe).transpose()?;
     let spinner = ctx.progress.spinner(match method {
         MethodChoice::Lottery { .. } => "computing LEXIMIN probabilities and the portfolio",
+        MethodChoice::Maxent {
+            weights: MaxentWeights::Leximin,
+            ..
+        } => "computing LEXIMIN probabilities and fitting the maxent weights to them",
         _ => "assigning tickets and building the pool",
     });
     let bar = spinner.0.clone();
