@@ -90,11 +90,12 @@ pub fn fit(manifest: &Manifest, pool: &ResolvedPool, target: &[f64]) -> Result<W
             .map(|i| f64::from(best.weights[i]) * factor(target[i], best.probabilities[i], step))
             .collect();
         let next = evaluate(whole(&real))?;
-        if next.largest_gap < best.largest_gap {
+        if squared_gap(&next.probabilities, target) < squared_gap(&best.probabilities, target) {
             best = WeightFit {
                 rounds: round,
                 ..next
             };
+            step = (step * 1.5).min(1.0);
         } else {
             step /= 2.0;
         }
@@ -119,6 +120,11 @@ fn whole(real: &[f64]) -> Vec<u32> {
     real.iter()
         .map(|&r| ((r / top) * SCALE).round().clamp(1.0, SCALE) as u32)
         .collect()
+}
+
+/// The sum of `(p - t)^2`.
+fn squared_gap(p: &[f64], target: &[f64]) -> f64 {
+    p.iter().zip(target).map(|(p, t)| (p - t) * (p - t)).sum()
 }
 
 /// The largest `|p - t|`.
