@@ -5,10 +5,11 @@
 //! compliant panel a probability proportional to the product of one positive number per person.
 //! The fit looks for those numbers by multiplicative scaling: each round makes the exact count
 //! with the current weights, reads every person's exact probability from it, and multiplies
-//! each weight by `(target / probability)^step`, halving the step whenever a round does not
-//! lower the largest gap. The weights are whole numbers in every round (the largest is
-//! [`SCALE`], none below 1), so the probabilities measured are those of the weights committed;
-//! the best round's are kept. Rounds are counted, never timed, and nothing depends on hash
+//! each weight by `(target / probability)^step`. A round that lowers the sum of the squared
+//! gaps is kept and the step grows again (up to 1); another is dropped and the step halved. The
+//! weights are whole numbers in every round (the largest is [`SCALE`], none below 1), so the
+//! probabilities measured are those of the weights committed. Each round costs one exact count:
+//! about a second near the cell limit, so up to [`ROUNDS`] seconds there. Rounds are counted, never timed, and nothing depends on hash
 //! order: the same inputs give the same weights.
 //!
 //! Only a draw that never rejects a panel has exact probabilities in the count (every feature
