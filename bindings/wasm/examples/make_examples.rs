@@ -4,7 +4,7 @@
 //! cargo run -p kleroterion-wasm --release --example make_examples -- bindings/wasm/www/examples
 //! ```
 //!
-//! Four fictitious draws and a chain of two stages, all made through the core API and fully
+//! Five fictitious draws and a chain of two stages, all made through the core API and fully
 //! deterministic:
 //!
 //! - `lottery`: 2,000 volunteers, 4 features, k = 40, a portfolio of M = 1,000 panels (each
@@ -24,9 +24,12 @@
 //!   1 invites 24 of 48 people (commune, gender) stratified by commune, seeded by a made-up
 //!   Loto result ([`CHAIN_LOTO`]); stage 2 is a lottery over the invitees who answered, each
 //!   record linking to its invitee's stage-1 ticket, commune and gender inherited and a
-//!   diploma declared, k = 6, M = 100 panels, seeded by the drand round of the lotteries.
+//!   diploma declared, k = 6, M = 100 panels, seeded by the drand round of the lotteries;
+//! - `maxent`: maximal entropy (SPEC.md section 9.6), 16 volunteers (gender, age band), k = 6,
+//!   both features counted and no shared household, so that no panel can be rejected and each
+//!   volunteer's chance is an exact fraction of the count; seeded by dice.
 //!
-//! All five are `official` draws of protocol v2 whose lotteries are registry entries; the
+//! All six are `official` draws of protocol v2 whose lotteries are registry entries; the
 //! made-up lottery results are the ones a reader would type on the page as published.
 //!
 //! For each draw: the bundle, three receipts (a selected person, an alternate, someone not
@@ -658,6 +661,58 @@ fn stratified_example(dir: &Path) -> Res<Example> {
     )
 }
 
+/// The age bands of the small `maxent` example.
+const AGE_BANDS: Spec = Spec {
+    name: "âge",
+    values: &[("16-34", 30), ("35-59", 40), ("60+", 30)],
+};
+
+/// A maximal-entropy draw (SPEC.md section 9.6) small enough to count by hand: every feature
+/// with quotas is counted and nobody shares a household, so no panel can be rejected and each
+/// volunteer's chance is an exact fraction of the count, unequal across the groups.
+fn maxent_example(dir: &Path) -> Res<Example> {
+    let specs = [&GENDER, &AGE_BANDS];
+    let records = pool("example maxent pool", 16, &specs, false);
+    let k = 6;
+    let feats = features(&records, &specs, k, 1);
+    let names: Vec<String> = specs.iter().map(|s| s.name.to_string()).collect();
+    let counted = kleroterion::methods::maxent::count_order(&feats, &names, k);
+    let m = manifest(
+        Setup {
+            title: "Exemple fictif : panel de quartier à entropie maximale",
+            announced_at: "2026-11-16T18:00:00Z",
+            method: Method::Maxent {
+                counted,
+                max_attempts: 100,
+                weights: Vec::new(),
+            },
+            k,
+            alternates: 3,
+            household_rule: true,
+        },
+        feats,
+        &records,
+        vec![SourceSpec::Dice {
+            count: 10,
+            faces: 6,
+            witnesses: "la présidente du conseil de quartier et deux volontaires".into(),
+        }],
+    )?;
+    let reveal = Reveal {
+        sources: vec![SourceValue::Dice {
+            values: vec![5, 2, 6, 4, 1, 3, 3, 6, 2, 5],
+        }],
+    };
+    let bundle = draw(&m, &records, &reveal)?;
+    emit(
+        dir,
+        "maxent",
+        &bundle,
+        "Maximal entropy: 16 volunteers, every panel meeting the quotas equally likely (dice)",
+        "Entropie maximale : 16 volontaires, chaque panel respectant les quotas également probable (dés)",
+    )
+}
+
 /// Two linked stages (SPEC.md section 5.3): invitations stratified by commune, then a lottery
 /// over the invitees who answered, each record linking to the stage-1 ticket of its invitee,
 /// with commune and gender inherited from stage 1 and a diploma declared by the volunteer.
@@ -929,6 +984,7 @@ fn main() -> Res<()> {
     examples.push(greedy_example(&dir)?);
     examples.push(stratified_example(&dir)?);
     examples.push(chain_example(&dir)?);
+    examples.push(maxent_example(&dir)?);
     write(
         &dir,
         "index.json",

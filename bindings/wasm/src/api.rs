@@ -8,6 +8,8 @@ use kleroterion::chain::{self, Place, Response};
 use kleroterion::digest::to_hex;
 use kleroterion::merkle::{MerkleTree, leaf_hash};
 use kleroterion::methods::lottery::selection_counts;
+use kleroterion::methods::maxent::{self, BigUint, Count};
+use kleroterion::model::ResolvedPool;
 use kleroterion::sampling::sample as core_sample;
 use kleroterion::sampling::uniform as core_uniform;
 use kleroterion::seal::{Opening, OpeningsFile};
@@ -563,6 +565,207 @@ fn probabilities_of(bundle: &Bundle) -> ApiResult<String> {
     })
 }
 
+/// One person's exact chance of selection under a `maxent` draw: `numerator / total`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chance {
+    /// The ticket, escaped for display.
+    pub ticket: String,
+    /// The weighted number of compliant panels that hold the person, in decimal.
+    pub numerator: String,
+    /// `numerator / total` as a floating-point number, for display.
+    pub probability: f64,
+}
+
+/// Why a `maxent` draw's chances cannot be computed exactly from its count: a drawn panel
+/// can be rejected, and rejection conditions the distribution (SPEC.md section 9.6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotExact {
+    /// The features with quotas that some panel of `k` could break and that the count does not
+    /// count, in the manifest's order, escaped for display.
+    pub uncounted: Vec<String>,
+    /// Under the household rule, the tickets of two records that share a household (the
+    /// first such pair in pool order), escaped for display; `null` when none do or the rule is
+    /// off.
+    pub shared_household: Option<(String, String)>,
+}
+
+/// Everyone's exact chance of selection under a `maxent` draw, recomputed from the committed
+/// count (SPEC.md section 9.6, "Selection probabilities"): not a claim of the bundle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MaxentChances {
+    /// True when no panel can be rejected, so that the chances below are exact.
+    pub exact: bool,
+    /// `k`, the panel size.
+    pub panel_size: u32,
+    /// `n`, the number of records in the pool.
+    pub pool_size: u32,
+    /// True when the manifest commits to weights (the weighted form).
+    pub weighted: bool,
+    /// `Z`, the weighted number of compliant panels, in decimal; `null` when not exact.
+    pub total: Option<String>,
+    /// Each record's chance, in pool order; empty when not exact.
+    pub chances: Vec<Chance>,
+    /// The lowest chance (the first record in pool order that has it); `null` when not exact.
+    pub lowest: Option<Chance>,
+    /// The highest chance (the first record in pool order that has it); `null` when not exact.
+    pub highest: Option<Chance>,
+    /// Why the chances are not exact; `null` when they are.
+    pub not_exact: Option<NotExact>,
+}
+
+/// For a `maxent` bundle, each record's exact chance of selection when no panel can be
+/// rejected, recomputed from the committed count, or why it cannot be (SPEC.md section 9.6).
+/// Fails with `NotMaxent` for another method. It does not verify the bundle.
+pub fn maxent_chances(bundle_json: &str) -> ApiResult<String> {
+    to_json(&chances_of(&Bundle::from_json(bundle_json)?)?)
+}
+
+fn chances_of(bundle: &Bundle) -> ApiResult<MaxentChances> {
+    let m = &bundle.manifest;
+    let (counted, weights) = maxent_params(bundle)?;
+    let pool = ResolvedPool::new(&m.features, &bundle.pool)?;
+    let pool_size = u32::try_from(pool.len())
+        .map_err(|_| ApiError::new("TooLarge", "more than 2^32 records"))?;
+    let mut out = MaxentChances {
+        exact: false,
+        panel_size: m.panel_size,
+        pool_size,
+        weighted: !weights.is_empty(),
+        total: None,
+        chances: Vec::new(),
+        lowest: None,
+        highest: None,
+        not_exact: None,
+    };
+    let reason = not_exact(bundle, &pool, counted);
+    if !reason.uncounted.is_empty() || reason.shared_household.is_some() {
+        out.not_exact = Some(reason);
+        return Ok(out);
+    }
+    let count = Count::new(m, &pool, counted, weights)?;
+    let Some((numerators, total)) = maxent::exact_probabilities(m, &pool, &count, counted) else {
+        out.not_exact = Some(reason);
+        return Ok(out);
+    };
+    if total == BigUint::default() {
+        return Err(kleroterion::Error::DrawFailed {
+            detail: format!(
+                "no panel of {} meets the quotas of the counted features in this pool",
+                m.panel_size
+            ),
+        }
+        .into());
+    }
+    out.chances = bundle
+        .pool
+        .iter()
+        .zip(&numerators)
+        .map(|(r, n)| Chance {
+            ticket: shown(&r.ticket),
+            numerator: n.to_string(),
+            probability: ratio(n, &total),
+        })
+        .collect();
+    out.lowest = first_of(&numerators, |a, b| a < b).and_then(|i| out.chances.get(i).cloned());
+    out.highest = first_of(&numerators, |a, b| a > b).and_then(|i| out.chances.get(i).cloned());
+    out.total = Some(total.to_string());
+    out.exact = true;
+    Ok(out)
+}
+
+/// The counted features and the weights of a `maxent` bundle's method; `NotMaxent` for another
+/// method, `InvalidMethod` for a sealed manifest or weights that are not one per record.
+fn maxent_params(bundle: &Bundle) -> ApiResult<(&[String], &[u32])> {
+    let m = &bundle.manifest;
+    let Method::Maxent {
+        counted, weights, ..
+    } = &m.method
+    else {
+        return Err(ApiError::new(
+            "NotMaxent",
+            format!(
+                "the {} method has no maxent count: exact chances are shown for the maxent method only",
+                m.method.name()
+            ),
+        ));
+    };
+    let invalid = |detail: String| Err(kleroterion::Error::InvalidMethod { detail }.into());
+    if m.sealed {
+        return invalid("a maxent manifest cannot seal the features".into());
+    }
+    if !weights.is_empty() && weights.len() != bundle.pool.len() {
+        return invalid(format!(
+            "the maxent method gives {} weights for {} records",
+            weights.len(),
+            bundle.pool.len()
+        ));
+    }
+    Ok((counted, weights))
+}
+
+/// The index of the first of `values` that no other is `better` than.
+fn first_of(values: &[BigUint], better: fn(&BigUint, &BigUint) -> bool) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (i, v) in values.iter().enumerate() {
+        if best
+            .and_then(|b| values.get(b))
+            .is_none_or(|b| better(v, b))
+        {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+/// What makes a rejection possible in a `maxent` draw (SPEC.md section 9.6): features whose
+/// quotas some panel could break that are not counted, and a shared household under the rule.
+fn not_exact(bundle: &Bundle, pool: &ResolvedPool, counted: &[String]) -> NotExact {
+    let m = &bundle.manifest;
+    let k = m.panel_size;
+    let bound = |f: &Feature| f.values.iter().any(|q| q.min > 0 || q.max < k);
+    let uncounted = m
+        .features
+        .iter()
+        .filter(|f| bound(f) && !counted.contains(&f.name))
+        .map(|f| shown(&f.name))
+        .collect();
+    let ticket = |i: u32| {
+        bundle
+            .pool
+            .get(i as usize)
+            .map_or_else(String::new, |r| shown(&r.ticket))
+    };
+    let shared_household = m
+        .household_rule
+        .then(|| {
+            let everyone: Vec<u32> = (0..u32::try_from(pool.len()).unwrap_or(u32::MAX)).collect();
+            kleroterion::quotas::shared_household(pool, &everyone)
+        })
+        .flatten()
+        .map(|(a, b)| (ticket(a), ticket(b)));
+    NotExact {
+        uncounted,
+        shared_household,
+    }
+}
+
+/// `num / den` as a floating-point number, for `num <= den` and `den > 0`: the quotient of
+/// `num · 2^s` by `den` keeps 64 significant bits before it is scaled back.
+fn ratio(num: &BigUint, den: &BigUint) -> f64 {
+    if num == &BigUint::default() || den == &BigUint::default() {
+        return 0.0;
+    }
+    let shift = 64 + den.bits().saturating_sub(num.bits());
+    let q: BigUint = (num << shift) / den;
+    let mantissa = q
+        .to_u64_digits()
+        .iter()
+        .rev()
+        .fold(0.0, |acc, &d| acc * 18_446_744_073_709_551_616.0 + d as f64);
+    let exponent = i32::try_from(shift).unwrap_or(i32::MAX);
+    mantissa * 2f64.powi(-exponent.min(1100))
+}
+
 /// The published panel against the quotas, as the page shows it: for an open pool exactly the
 /// core's [`QuotaTable`]; for a sealed pool (SPEC.md section 4.1) the panel counted from the
 /// bundle's openings (each checked against its record's seal) and no pool counts.
@@ -844,6 +1047,11 @@ impl ParsedBundle {
     /// [`selection_probabilities`] of the parsed bundle.
     pub fn selection_probabilities(&self) -> ApiResult<String> {
         probabilities_of(self.bundle()?)
+    }
+
+    /// [`maxent_chances`] of the parsed bundle.
+    pub fn maxent_chances(&self) -> ApiResult<String> {
+        to_json(&chances_of(self.bundle()?)?)
     }
 
     /// The draw pick by pick (SPEC.md section 10.3), for a printed record: `{seed, picks}`, each

@@ -143,6 +143,18 @@ pub fn selection_probabilities(bundle_json: &str) -> JsResult<String> {
     js(api::selection_probabilities(bundle_json))
 }
 
+/// For a `maxent` bundle, everyone's exact chance of selection recomputed from the committed
+/// count, when no panel can be rejected: `{exact, panel_size, pool_size, weighted, total,
+/// chances: [{ticket, numerator, probability}], lowest, highest, not_exact}` (`total`, `Z`,
+/// and each numerator in decimal; a chance is `numerator / total`). When a panel can be
+/// rejected, `exact` is false, the chances are empty and `not_exact` says why: `{uncounted:
+/// [feature], shared_household: [ticket, ticket] | null}`. Throws `NotMaxent` for another
+/// method. It does not verify the bundle.
+#[wasm_bindgen]
+pub fn maxent_chances(bundle_json: &str) -> JsResult<String> {
+    js(api::maxent_chances(bundle_json))
+}
+
 /// The published panel against every quota: `{method, enforced, sealed, rows: [{feature,
 /// value, min, max, panel, pool, ok}], unknown_tickets}`; in a sealed pool the panel is counted
 /// from the bundle's openings and `pool` is null (`sealed` is absent for an open pool).
@@ -254,6 +266,11 @@ impl ParsedBundle {
     /// As [`selection_probabilities`].
     pub fn selection_probabilities(&self) -> JsResult<String> {
         js(self.0.selection_probabilities())
+    }
+
+    /// As [`maxent_chances`].
+    pub fn maxent_chances(&self) -> JsResult<String> {
+        js(self.0.maxent_chances())
     }
 
     /// As [`check_receipt`]; never throws.

@@ -77,7 +77,7 @@ describe('opened from files (file://)', () => {
     // The examples are listed without fetch, the Montpellier replay first.
     const ids = await page.$$eval('#examples button[data-example]', (bs) => bs.map((b) => b.dataset.example));
     const demo = NO_DEMO ? [] : ['montpellier-stage1', 'montpellier-stage2'];
-    assert.deepEqual(ids, [...demo, 'lottery', 'lottery-sealed', 'greedy', 'stratified', 'chain']);
+    assert.deepEqual(ids, [...demo, 'lottery', 'lottery-sealed', 'greedy', 'stratified', 'chain', 'maxent']);
     assert.deepEqual(page.errors, []);
     await page.close();
   });

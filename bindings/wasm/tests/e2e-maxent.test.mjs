@@ -1,6 +1,7 @@
 // The maxent method (SPEC.md section 9.6, a draft of protocol version 3) on the page, in
-// headless Chromium. The page has no maxent example: the maxent draws of
-// tests/vectors/draws.json are made here by the page's wasm and loaded as a reader would. Each
+// headless Chromium. The maxent draws of tests/vectors/draws.json are made here by the page's
+// wasm and loaded as a reader would (the page's own maxent example, whose chances are exact, is
+// tested in e2e-maxent-chances.test.mjs). Each
 // verifies in English and in French: the method named and described, the draw step's note on
 // the panels rejected before the panel, that number beside the published panel, and the draw
 // pick by pick, where each attempt's number is shown as such, never as a person. A bundle

@@ -12,7 +12,7 @@ before(async () => {
   wasm = await loadWasm();
 });
 
-const EXAMPLES = ['lottery', 'lottery-sealed', 'greedy', 'stratified'];
+const EXAMPLES = ['lottery', 'lottery-sealed', 'greedy', 'stratified', 'maxent'];
 const noFacts = () => wasm.published_facts('', '');
 
 test('a parsed bundle gives the same report and views as the text', () => {
@@ -28,6 +28,8 @@ test('a parsed bundle gives the same report and views as the text', () => {
     assert.equal(p.members(), wasm.members(text), id);
     if (id.startsWith('lottery')) assert.equal(p.selection_probabilities(), wasm.selection_probabilities(text));
     else assert.throws(() => p.selection_probabilities(), { name: 'NotLottery' });
+    if (id === 'maxent') assert.equal(p.maxent_chances(), wasm.maxent_chances(text));
+    else assert.throws(() => p.maxent_chances(), { name: 'NotMaxent' });
     for (const outcome of ['selected', 'alternate', 'not-selected']) {
       const receipt = example(`${id}-receipt-${outcome}.json`);
       assert.equal(p.check_receipt(receipt), wasm.check_receipt(receipt, text), `${id} ${outcome}`);

@@ -768,6 +768,67 @@ fn non_lottery_has_no_probabilities() {
     assert_eq!(e.kind, "NotLottery");
 }
 
+/// The maxent draws of the vectors can reject a panel: no exact chance, with why; the same
+/// draw with every bound feature counted has exact chances whose numerators add up to `k·Z`.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn maxent_chances_exact_or_why_not() {
+    let v = load(DRAWS);
+    let draws: Vec<&Value> = arr(&v, "draws")
+        .iter()
+        .filter(|d| d["manifest"]["method"]["name"] == "maxent")
+        .collect();
+    assert!(!draws.is_empty(), "draws.json holds maxent draws");
+    let draw = |manifest: &Value, c: &Value| {
+        api::draw(
+            &manifest.to_string(),
+            &c["pool"].to_string(),
+            &c["reveal"].to_string(),
+        )
+        .expect("draw")
+    };
+    for c in &draws {
+        let got = out(&api::maxent_chances(&draw(&c["manifest"], c)).expect("chances"));
+        let name = s(&c["name"]);
+        assert_eq!(got["exact"], false, "{name}");
+        assert!(got["total"].is_null(), "{name}");
+        let why = &got["not_exact"];
+        let uncounted = why["uncounted"].as_array().map_or(0, Vec::len);
+        assert!(
+            uncounted > 0 || !why["shared_household"].is_null(),
+            "{name}"
+        );
+    }
+    let c = draws[0];
+    let mut manifest = c["manifest"].clone();
+    let k = manifest["panel_size"].as_u64().expect("k");
+    let names: Vec<Value> = arr(&manifest, "features")
+        .iter()
+        .map(|f| f["name"].clone())
+        .collect();
+    manifest["method"]["counted"] = Value::Array(names);
+    let got = out(&api::maxent_chances(&draw(&manifest, c)).expect("chances"));
+    assert_eq!(got["exact"], true);
+    let total: u128 = s(&got["total"]).parse().expect("Z");
+    let sum: u128 = arr(&got, "chances")
+        .iter()
+        .map(|x| s(&x["numerator"]).parse::<u128>().expect("numerator"))
+        .sum();
+    assert_eq!(sum, u128::from(k) * total);
+    let p: f64 = arr(&got, "chances")
+        .iter()
+        .map(|x| x["probability"].as_f64().expect("probability"))
+        .sum();
+    assert!((p - k as f64).abs() < 1e-9, "{p}");
+
+    let uniform = arr(&v, "draws")
+        .iter()
+        .find(|d| d["manifest"]["method"]["name"] == "uniform")
+        .expect("a uniform draw");
+    let e = api::maxent_chances(&draw(&uniform["manifest"], uniform)).expect_err("not maxent");
+    assert_eq!(e.kind, "NotMaxent");
+}
+
 /// The exported functions throw a JavaScript `Error` named after the failure.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen_test::wasm_bindgen_test]

@@ -43,6 +43,10 @@ const state = {
   summary: null,
   quotas: null,
   probabilities: null,
+  // For a maxent bundle, everyone's chance recomputed from the committed count (the binding's
+  // `maxent_chances`): {exact, total, chances: [{ticket, numerator, probability}], lowest,
+  // highest, not_exact}; null for another method.
+  chances: null,
   // The panel and alternates with their values (the binding's `members`): {sealed, features,
   // selected: [{ticket, values}], alternates}; in a sealed pool, the values the bundle opens.
   members: null,
@@ -485,6 +489,7 @@ async function verifyBundle({ bytes, text }, name) {
   state.summary = r.summary ? JSON.parse(r.summary) : null;
   state.quotas = r.quotas ? JSON.parse(r.quotas) : null;
   state.probabilities = r.probabilities ? JSON.parse(r.probabilities) : null;
+  state.chances = r.chances ? JSON.parse(r.chances) : null;
   state.members = r.members ? JSON.parse(r.members) : null;
   state.parent = r.parent ? JSON.parse(r.parent) : null;
   state.receiptAnswer = null;
@@ -663,6 +668,7 @@ function renderAll() {
   renderReport();
   renderQuotas();
   renderProbabilities();
+  renderChances();
   renderReceiptExamples();
   renderReceipt();
   if (state.lastStatus) setStatus(...state.lastStatus);
@@ -1487,6 +1493,68 @@ function renderProbabilities() {
   );
 }
 
+/** A fraction n/Z is shown beside its percentage while Z has at most this many digits. */
+const CHANCE_FRACTION_DIGITS = 12;
+
+/** A `maxent` chance `{numerator, probability}` out of `total` (decimal texts): as a
+ * percentage, followed by the fraction n/Z while Z is short. */
+function chanceText(c, total) {
+  const nf = new Intl.NumberFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB');
+  const p = new Intl.NumberFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumSignificantDigits: 4 })
+    .format(c.probability);
+  if (total.length > CHANCE_FRACTION_DIGITS) return p;
+  return t('chance_fraction', { fraction: `${nf.format(BigInt(c.numerator))}/${nf.format(BigInt(total))}`, percent: p });
+}
+
+/** For a maxent bundle: the lowest and the highest exact chance, recomputed by the page from
+ * the committed count (SPEC.md section 9.6), or why they cannot be computed exactly. */
+function renderChances() {
+  const c = state.chances;
+  const box = $('chances');
+  box.hidden = !c;
+  if (!c) return;
+  box.dataset.exact = String(c.exact);
+  $('chances-note').textContent = t(c.exact ? (c.weighted ? 'chances_note_weighted' : 'chances_note') : 'chances_not_exact');
+  const stats = $('chances-stats');
+  const why = $('chances-why');
+  stats.replaceChildren();
+  why.replaceChildren();
+  stats.hidden = !c.exact;
+  why.hidden = c.exact;
+  if (!c.exact) {
+    const r = c.not_exact ?? { uncounted: [], shared_household: null };
+    if (r.uncounted.length) {
+      why.append(el('li', { 'data-reason': 'uncounted', 'data-features': JSON.stringify(r.uncounted), text: t('chances_uncounted', { features: r.uncounted.join(', ') }) }));
+    }
+    if (r.shared_household) {
+      const [a, b] = r.shared_household;
+      why.append(el('li', { 'data-reason': 'household', text: t('chances_household', { a, b }) }));
+    }
+    why.append(el('li', { 'data-reason': 'estimate', text: t('chances_estimate') }));
+    return;
+  }
+  const nf = new Intl.NumberFormat(state.lang === 'fr' ? 'fr-FR' : 'en-GB');
+  stats.append(
+    ...[
+      ['chances_min', chanceText(c.lowest, c.total), 'min', c.lowest],
+      ['chances_max', chanceText(c.highest, c.total), 'max', c.highest],
+      [c.weighted ? 'chances_total_weighted' : 'chances_total', nf.format(BigInt(c.total)), 'total', null],
+      ['proba_kn', t('proba_kn_value', { k: c.panel_size, n: c.pool_size }), 'kn', null],
+    ].map(([k, v, id, x]) => el('div', { 'data-stat': id, 'data-numerator': x?.numerator, 'data-ticket': x?.ticket },
+      el('dt', { text: t(k) }), el('dd', { text: v }))),
+  );
+}
+
+/** The receipt holder's exact chance under a maxent draw, when the page could compute it. */
+function receiptChance(ticket) {
+  const c = state.chances;
+  if (!c?.exact) return null;
+  const mine = c.chances.find((x) => x.ticket === ticket);
+  if (!mine) return null;
+  return el('p', { class: 'chance', 'data-numerator': mine.numerator, 'data-total': c.total },
+    t('receipt_chance', { chance: chanceText(mine, c.total) }));
+}
+
 function renderReceiptExamples() {
   const box = $('receipt-examples');
   box.replaceChildren();
@@ -1799,6 +1867,8 @@ function renderReceipt() {
       : o.outcome === 'alternate' ? t('receipt_alternate', { number: o.number }) : t('receipt_not_selected');
   }
   box.append(el('p', { class: `outcome ${o.outcome}` }, el('strong', { text })));
+  const chance = previous ? null : receiptChance(a.ticket);
+  if (chance) box.append(chance);
   if (a.path) box.append(pathLine(a, previous));
   if (r.verdict === 'valid_if' || state.chain?.verdict === 'valid_if') {
     box.append(el('p', { class: 'small', text: t('receipt_holds_if', { n: byHandCount() }) }));

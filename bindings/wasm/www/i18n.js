@@ -177,6 +177,24 @@ const MESSAGES = {
     proba_panels: 'Committed panels (M)',
     proba_value: ({ c, m }) => `${pct('en', c / m)} (${nf('en').format(c)} of ${nf('en').format(m)} panels)`,
     proba_kn_value: ({ k, n }) => `${pct('en', k / n)} (${nf('en').format(k)}/${nf('en').format(n)})`,
+    chances_h: "4. Everyone's chance of selection",
+    chances_note:
+      'Computed by this page from the committed count (SPEC.md section 9.6), not a claim of the bundle. Every quota that a panel could break is counted and no two volunteers share a household, so no panel drawn can be rejected: every panel that meets the quotas is equally likely, and a volunteer’s chance is exact, the number of those panels that hold them divided by Z, the number of them all.',
+    chances_note_weighted:
+      'Computed by this page from the committed count (SPEC.md section 9.6), not a claim of the bundle. Every quota that a panel could break is counted and no two volunteers share a household, so no panel drawn can be rejected: every panel that meets the quotas is drawn in proportion to the product of its members’ committed weights, and a volunteer’s chance is exact, the weight of those panels that hold them divided by Z, the weight of them all.',
+    chances_not_exact:
+      'The chances cannot be computed exactly from the count: a panel drawn can be rejected, and rejection changes everyone’s chance. Why:',
+    chances_uncounted: ({ features }) => `the quotas of ${features} are not counted, so a panel drawn can break them and be rejected;`,
+    chances_household: ({ a, b }) =>
+      `the household rule applies and volunteers share a household (tickets ${a} and ${b}, for example), so a panel drawn can hold two of them and be rejected;`,
+    chances_estimate: 'the chances can only be estimated, from many draws.',
+    chances_min: 'Lowest chance',
+    chances_max: 'Highest chance',
+    chances_total: 'Panels that meet the quotas (Z)',
+    chances_total_weighted: 'Weight of the panels that meet the quotas (Z)',
+    chance_fraction: ({ fraction, percent }) => `${percent} (${fraction})`,
+    receipt_chance: ({ chance }) =>
+      `Your exact chance of selection, computed by this page from the committed count (not a claim of the bundle): ${chance}.`,
     receipt_h: '5. Check your receipt',
     receipt_hint:
       'If you volunteered, the organiser gave you a private receipt. Paste it or drop it here: it is checked in this page only and never sent anywhere.',
@@ -664,6 +682,24 @@ const MESSAGES = {
     proba_panels: 'Panels engagés (M)',
     proba_value: ({ c, m }) => `${pct('fr', c / m)} (${nf('fr').format(c)} panels sur ${nf('fr').format(m)})`,
     proba_kn_value: ({ k, n }) => `${pct('fr', k / n)} (${nf('fr').format(k)}/${nf('fr').format(n)})`,
+    chances_h: '4. La chance de chacun d’être tiré',
+    chances_note:
+      'Calculée par cette page à partir du décompte engagé (SPEC.md, partie 9.6), et non affirmée par le dossier. Chaque quota qu’un panel pourrait enfreindre est compté et aucun volontaire ne partage son foyer avec un autre : aucun panel tiré ne peut être rejeté. Chaque panel qui respecte les quotas a donc la même chance, et la chance d’un volontaire est exacte : le nombre de ces panels qui le contiennent, divisé par Z, leur nombre total.',
+    chances_note_weighted:
+      'Calculée par cette page à partir du décompte engagé (SPEC.md, partie 9.6), et non affirmée par le dossier. Chaque quota qu’un panel pourrait enfreindre est compté et aucun volontaire ne partage son foyer avec un autre : aucun panel tiré ne peut être rejeté. Chaque panel qui respecte les quotas est donc tiré en proportion du produit des poids engagés de ses membres, et la chance d’un volontaire est exacte : le poids de ces panels qui le contiennent, divisé par Z, leur poids total.',
+    chances_not_exact:
+      'Les chances ne peuvent pas être calculées exactement à partir du décompte : un panel tiré peut être rejeté, et le rejet modifie la chance de chacun. Pourquoi :',
+    chances_uncounted: ({ features }) => `les quotas de ${features} ne sont pas comptés : un panel tiré peut les enfreindre et être rejeté ;`,
+    chances_household: ({ a, b }) =>
+      `la règle des foyers s’applique et des volontaires partagent un foyer (par exemple les tickets ${a} et ${b}) : un panel tiré peut en contenir deux et être rejeté ;`,
+    chances_estimate: 'les chances ne peuvent qu’être estimées, à partir de nombreux tirages.',
+    chances_min: 'Chance la plus faible',
+    chances_max: 'Chance la plus forte',
+    chances_total: 'Panels qui respectent les quotas (Z)',
+    chances_total_weighted: 'Poids des panels qui respectent les quotas (Z)',
+    chance_fraction: ({ fraction, percent }) => `${percent} (${fraction})`,
+    receipt_chance: ({ chance }) =>
+      `Votre chance exacte d’être tiré, calculée par cette page à partir du décompte engagé (et non affirmée par le dossier) : ${chance}.`,
     receipt_h: '5. Vérifier votre reçu',
     receipt_hint:
       'Si vous étiez volontaire, l’organisateur vous a remis un reçu personnel. Collez-le ou déposez-le ici : il est vérifié dans cette page seulement et n’est envoyé nulle part.',

@@ -56,6 +56,7 @@ const views = (p) => {
     summary: view(() => p.summary()),
     quotas: view(() => p.quota_table()),
     probabilities: view(() => p.selection_probabilities()),
+    chances: view(() => p.maxent_chances()),
     members: view(() => p.members()),
     parent: view(() => p.parent()),
   };
