@@ -47,6 +47,7 @@ fn both(inst: &Instance, dist: &Distribution) -> (f64, f64) {
         (minimax.loss.max_change * f64::from(M) - x).abs() < 1e-9,
         "{x}"
     );
+    eprintln!("largest change: systematic {s:.3} / M, minimax {x:.3} / M");
     assert!(x <= s + 1e-9, "minimax {x} > systematic {s}");
     assert!(minimax.loss.max_change <= minimax.bound + 1e-12);
     assert!(minimax.loss.lower_bound <= minimax.loss.max_change);
