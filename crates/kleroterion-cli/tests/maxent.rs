@@ -139,32 +139,53 @@ fn count_is_only_for_maxent() {
         ));
 }
 
-/// Writes a people file of five people (three women, two men) with a weight column `w`, and
-/// quotas of one or two of each gender, into `dir`; returns the commit arguments for a panel
-/// of 2 with the maxent method counting gender, weighted by `w`.
-fn weighted_inputs(dir: &std::path::Path) -> Vec<String> {
-    let people = dir.join("people.csv");
-    let quotas = dir.join("quotas.csv");
-    std::fs::write(&people, "id,g,w\na,f,1\nb,m,1\nc,f,2\nd,m,4\ne,f,3\n").unwrap();
-    std::fs::write(&quotas, "feature,value,min,max\ng,f,1,2\ng,m,1,2\n").unwrap();
-    [
+/// Writes `people` and `quotas` as `people.csv` and `quotas.csv` into `dir`; returns the commit
+/// arguments for a panel of 2 drawn from them by the maxent method counting `counted`, then
+/// `extra`.
+fn toy_args(
+    dir: &std::path::Path,
+    people: &str,
+    quotas: &str,
+    counted: &[&str],
+    extra: &[&str],
+) -> Vec<String> {
+    let (p, q) = (dir.join("people.csv"), dir.join("quotas.csv"));
+    std::fs::write(&p, people).unwrap();
+    std::fs::write(&q, quotas).unwrap();
+    let mut args: Vec<String> = [
         "--people",
-        people.to_str().unwrap(),
+        p.to_str().unwrap(),
         "--quotas",
-        quotas.to_str().unwrap(),
-        "--size",
-        "2",
-        "--id-column",
-        "id",
-        "--method",
-        "maxent",
-        "--count",
-        "g",
-        "--weights",
-        "w",
+        q.to_str().unwrap(),
     ]
     .map(String::from)
-    .to_vec()
+    .to_vec();
+    args.extend(
+        [
+            "--size",
+            "2",
+            "--id-column",
+            "id",
+            "--method",
+            "maxent",
+            "--count",
+        ]
+        .map(String::from),
+    );
+    args.extend(counted.iter().chain(extra).map(|a| (*a).to_string()));
+    args
+}
+
+/// Five people (three women, two men) with a weight column `w`, one or two of each gender on a
+/// panel of 2, gender counted and the weights read from `w`.
+fn weighted_inputs(dir: &std::path::Path) -> Vec<String> {
+    toy_args(
+        dir,
+        "id,g,w\na,f,1\nb,m,1\nc,f,2\nd,m,4\ne,f,3\n",
+        "feature,value,min,max\ng,f,1,2\ng,m,1,2\n",
+        &["g"],
+        &["--weights", "w"],
+    )
 }
 
 #[test]
@@ -255,36 +276,15 @@ fn maxent_weights_fitted_to_leximin_are_committed_and_verified() {
     // Panels of one woman and one man, one young and one old: drawn uniformly the old woman's
     // chance is 1/10; LEXIMIN gives everyone 1/4 (by hand), which the fit must reach.
     let dir = tempfile::TempDir::new().unwrap();
-    let people = dir.path().join("people.csv");
-    let quotas = dir.path().join("quotas.csv");
-    std::fs::write(
-        &people,
+    let args = toy_args(
+        dir.path(),
         "id,g,a\n1,f,y\n2,f,y\n3,f,y\n4,f,o\n5,m,y\n6,m,o\n7,m,o\n8,m,o\n",
-    )
-    .unwrap();
-    std::fs::write(
-        &quotas,
         "feature,value,min,max\ng,f,1,1\ng,m,1,1\na,y,1,1\na,o,1,1\n",
-    )
-    .unwrap();
-    let args = [
-        "--people",
-        people.to_str().unwrap(),
-        "--quotas",
-        quotas.to_str().unwrap(),
-        "--size",
-        "2",
-        "--id-column",
-        "id",
-        "--method",
-        "maxent",
-        "--count",
-        "g",
-        "a",
-        "--fit-to-leximin",
-    ];
+        &["g", "a"],
+        &["--fit-to-leximin"],
+    );
     kl().args(["commit", "--allow-small-cells", "1"])
-        .args(args)
+        .args(&args)
         .arg("--out")
         .arg(dir.path().join("printed"))
         .assert()
@@ -294,10 +294,11 @@ fn maxent_weights_fitted_to_leximin_are_committed_and_verified() {
                 predicate::str::contains("fitted to LEXIMIN's probabilities (lowest 25.00%)"),
             ),
         );
-    let d = commit_and_draw(&args);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let d = commit_and_draw(&refs);
     kl().arg("verify").arg(&d.bundle).assert().success();
     kl().args(["commit", "--allow-small-cells", "1"])
-        .args(args)
+        .args(&args)
         .args(["--weights", "a"])
         .arg("--out")
         .arg(dir.path().join("both"))
