@@ -677,9 +677,9 @@ fn chances_of(bundle: &Bundle) -> ApiResult<MaxentChances> {
 /// method, `InvalidMethod` for a sealed manifest or weights that are not one per record.
 fn maxent_params(bundle: &Bundle) -> ApiResult<(&[String], &[u32])> {
     let m = &bundle.manifest;
-    let Method::Maxent {
+    let Some(maxent::Params {
         counted, weights, ..
-    } = &m.method
+    }) = m.method.maxent_params()
     else {
         return Err(ApiError::new(
             "NotMaxent",
