@@ -263,7 +263,7 @@ def test_weights_from_a_column_give_the_exact_probabilities_of_brute_force() -> 
     # The manifest commits to each person's weight, in pool order.
     tickets = m.tickets
     assert tickets is not None
-    id_of = {ticket: int(i) for i, ticket in tickets.items()}
+    id_of = {str(ticket): int(str(i)) for i, ticket in tickets.items()}
     weights = m.data["method"]["weights"]
     for position, record in enumerate(records(m)):
         assert weights[position] == 1 + (id_of[record["ticket"]] - 100) % 5
