@@ -8,20 +8,73 @@
 //! runs: `leximin synthetic-n 5000 110`) or `sortition-foundation` (the sortition-algorithms
 //! fixture). `--time-limit=<seconds>` stops the run with an error after that long.
 //! `--digest` replaces the timing with a hash of the whole distribution, for determinism checks.
+//! `--seed=<s>` sets the seed of the `synthetic` generators (default 1). `--write-csv=<dir>`
+//! also writes the instance in sortition-algorithms' formats, `<dir>/people.csv` (an `id`
+//! column, one column per feature, and an `address` column shared by a household's members)
+//! and `<dir>/features.csv` (`feature,value,min,max`), for side-by-side runs
+//! (`benches/peer_maximin.sh`).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use kleroterion_fair::{Options, Progress, leximin, maximin};
+use kleroterion_fair::{Instance, Options, Progress, leximin, maximin};
 
 fn fnv(hash: &mut u64, bytes: &[u8]) {
     for &b in bytes {
         *hash ^= u64::from(b);
         *hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
+}
+
+/// A CSV field, quoted when it needs to be.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes `people.csv` and `features.csv` in sortition-algorithms' formats: ids `p0`, `p1`, ...
+/// in pool order, one column per feature holding the value's name, and an `address` column
+/// (`household-<h>` for the members of household `h`, `single-<i>` for everyone else).
+fn write_csv(instance: &Instance, dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut people = String::from("id");
+    for f in &instance.features {
+        write!(people, ",{}", field(&f.name)).unwrap();
+    }
+    people.push_str(",address\n");
+    for (i, row) in instance.people.iter().enumerate() {
+        write!(people, "p{i}").unwrap();
+        for (f, &v) in instance.features.iter().zip(row) {
+            write!(people, ",{}", field(&f.values[v as usize].value)).unwrap();
+        }
+        match instance.household(i) {
+            Some(h) => writeln!(people, ",household-{h}").unwrap(),
+            None => writeln!(people, ",single-{i}").unwrap(),
+        }
+    }
+    std::fs::write(dir.join("people.csv"), people)?;
+    let mut features = String::from("feature,value,min,max\n");
+    for f in &instance.features {
+        for v in &f.values {
+            writeln!(
+                features,
+                "{},{},{},{}",
+                field(&f.name),
+                field(&v.value),
+                v.min,
+                v.max
+            )
+            .unwrap();
+        }
+    }
+    std::fs::write(dir.join("features.csv"), features)
 }
 
 fn main() {
@@ -35,7 +88,7 @@ fn main() {
     let sized = pos.first().is_some_and(|p| p.as_str() == "synthetic-n");
     if pos.len() != 2 + usize::from(sized) {
         eprintln!(
-            "usage: leximin <panelot-dir|synthetic|synthetic-n <n>|sortition-foundation> <k> [--maximin] [--digest] [--profile] [--progress] [--time-limit=<seconds>]"
+            "usage: leximin <panelot-dir|synthetic|synthetic-n <n>|sortition-foundation> <k> [--maximin] [--digest] [--profile] [--progress] [--time-limit=<seconds>] [--seed=<s>] [--write-csv=<dir>]"
         );
         std::process::exit(2);
     }
@@ -44,16 +97,26 @@ fn main() {
         .iter()
         .find_map(|f| f.strip_prefix("--time-limit="))
         .map(|s| std::time::Duration::from_secs_f64(s.parse().expect("seconds")));
+    let seed: u64 = flags
+        .iter()
+        .find_map(|f| f.strip_prefix("--seed="))
+        .map_or(1, |s| s.parse().expect("seed must be a number"));
     let instance = match pos[0].as_str() {
-        "synthetic" => kleroterion_fair::synthetic::synthetic(2000, k, 1),
+        "synthetic" => kleroterion_fair::synthetic::synthetic(2000, k, seed),
         "synthetic-n" => kleroterion_fair::synthetic::synthetic(
             pos[1].parse().expect("n must be a number"),
             k,
-            1,
+            seed,
         ),
         "sortition-foundation" => common::sortition_foundation(k),
         dir => common::panelot(Path::new(dir), k),
     };
+    if let Some(dir) = flags.iter().find_map(|f| f.strip_prefix("--write-csv="))
+        && let Err(e) = write_csv(&instance, Path::new(dir))
+    {
+        eprintln!("error: writing {dir}: {e}");
+        std::process::exit(1);
+    }
     let clock = Instant::now();
     let show = move |p: &Progress| {
         eprintln!(
