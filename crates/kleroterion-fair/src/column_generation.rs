@@ -236,7 +236,7 @@ pub(crate) fn fix_level(
 pub(crate) fn column_generation(
     model: &Model,
     guard: &Guard<'_>,
-    single: bool,
+    scope: Scope,
 ) -> Result<Distribution, FairError> {
     let nt = model.num_types();
     let mut st = State {
@@ -255,7 +255,7 @@ pub(crate) fn column_generation(
         z: 0.0,
         bound: 1.0,
     };
-    if let Err(e) = solve_levels(&mut st, &mut levels, guard, single) {
+    if let Err(e) = solve_levels(&mut st, &mut levels, guard, scope) {
         let stopped = Stopped {
             phase: if levels.level == 0 {
                 Phase::Seeding
@@ -285,14 +285,32 @@ pub(crate) fn column_generation(
     st.mix()
 }
 
+/// Which levels [`column_generation`] solves.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Scope {
+    /// Every level: LEXIMIN.
+    Leximin,
+    /// The first level only, with an upper bound on it known beforehand (the relaxation's
+    /// maximin), which ends the level once reached: its own dual bound can stay above the
+    /// optimum while degenerate master LPs take one improving panel after another.
+    Maximin {
+        /// The known upper bound, if any.
+        cap: Option<f64>,
+    },
+}
+
 /// Seeds the columns, then solves the levels (or the single maximin level), leaving the last
 /// master solution in `st.last`.
 fn solve_levels(
     st: &mut State<'_>,
     levels: &mut Levels,
     guard: &Guard<'_>,
-    single: bool,
+    scope: Scope,
 ) -> Result<(), FairError> {
+    let cap = match scope {
+        Scope::Leximin => 1.0,
+        Scope::Maximin { cap } => cap.unwrap_or(1.0).min(1.0),
+    };
     let model = st.model;
     let nt = model.num_types();
     let mut backend = PureRust;
@@ -382,8 +400,9 @@ fn solve_levels(
                 }
             }
             // No probability exceeds 1, so neither does the level: a level at 1 is optimal
-            // without more column generation (whose LPs are then degenerate).
-            let best_ub = stab.as_ref().map_or(1.0, |(_, b)| b.min(1.0));
+            // without more column generation (whose LPs are then degenerate). The same holds
+            // for the relaxation's maximin on the first level.
+            let best_ub = stab.as_ref().map_or(cap, |(_, b)| b.min(cap));
             levels.bound = best_ub.max(sol.value);
             guard.report(Progress {
                 bound: levels.bound,
@@ -408,7 +427,7 @@ fn solve_levels(
                 st.add(c);
             }
         };
-        if single {
+        if matches!(scope, Scope::Maximin { .. }) {
             return Ok(());
         }
         let probs = st.type_probs(&st.last);

@@ -7,7 +7,7 @@
 //! When the relaxed optimum is out of reach of real panels (quotas can make the polytope's
 //! corners fractional), column generation computes LEXIMIN level by level instead.
 
-use crate::column_generation::column_generation;
+use crate::column_generation::{Scope, column_generation};
 use crate::face::Face;
 use crate::lp_relaxation::relaxed_leximin;
 use crate::min_norm::{ACCEPT_DEV, Outcome, decompose};
@@ -36,7 +36,7 @@ pub fn leximin(instance: &Instance, options: &Options) -> Result<Distribution, F
     let model = Model::new(instance);
     match via_relaxation(&model, &guard)? {
         Some(d) => Ok(d),
-        None => column_generation(&model, &guard, false),
+        None => column_generation(&model, &guard, Scope::Leximin),
     }
 }
 
@@ -47,7 +47,10 @@ pub fn maximin(instance: &Instance, options: &Options) -> Result<Distribution, F
     instance.validate()?;
     let guard = Guard::new(options);
     let model = Model::new(instance);
-    column_generation(&model, &guard, true)
+    // The relaxation's maximin bounds the level from above; when its LP cannot be solved,
+    // column generation certifies the level by its own bound alone.
+    let cap = crate::lp_relaxation::relaxed_maximin(&model).ok();
+    column_generation(&model, &guard, Scope::Maximin { cap })
 }
 
 /// The relaxation's LEXIMIN decomposed into panels, or `None` when it is out of reach (or a
@@ -141,7 +144,7 @@ mod tests {
         let model = Model::new(inst);
         let options = Options::default();
         let guard = Guard::new(&options);
-        let by_columns = column_generation(&model, &guard, false).unwrap();
+        let by_columns = column_generation(&model, &guard, Scope::Leximin).unwrap();
         let Some(by_relaxation) = via_relaxation(&model, &guard).unwrap() else {
             return false;
         };
@@ -202,7 +205,7 @@ mod tests {
                     }
                 })
                 .with_cancel(cancel);
-            column_generation(&model, &Guard::new(&options), false).unwrap_err()
+            column_generation(&model, &Guard::new(&options), Scope::Leximin).unwrap_err()
         };
         let e = run();
         let FairError::Cancelled {
@@ -216,7 +219,8 @@ mod tests {
         assert_eq!(stopped.people_fixed, partial.people_fixed());
         assert!(stopped.people_fixed > 0 && stopped.people_fixed < 150);
         common::check_partial(&inst, partial);
-        let full = column_generation(&model, &Guard::new(&Options::default()), false).unwrap();
+        let full =
+            column_generation(&model, &Guard::new(&Options::default()), Scope::Leximin).unwrap();
         assert!((partial.levels[0] - full.report.min).abs() < 1e-6);
         assert!(partial.guaranteed_minimum >= partial.levels[0] - 1e-6);
         assert_eq!(e, run());

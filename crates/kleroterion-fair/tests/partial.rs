@@ -119,7 +119,7 @@ fn column_generation_stopped_after_a_level_keeps_it() {
 #[test]
 fn maximin_stopped_early_leaves_the_master_mix() {
     let inst = kleroterion_fair::synthetic::synthetic(120, 12, 3);
-    let e = cancelled_at(maximin, &inst, Phase::Level, 3);
+    let e = cancelled_at(maximin, &inst, Phase::Level, 2);
     let (stopped, partial) = partial_of(&e);
     assert_eq!(stopped.phase, Phase::Level);
     assert_eq!(stopped.levels_fixed, 0);
