@@ -9,7 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s (%s UTC)\n' "$*" "$(date -u +%T)"; }
+# Each step's header gives the time and the disk left, so a run that fails for want of disk
+# says so.
+step() {
+    printf '\n==> %s (%s UTC, %s free on disk)\n' "$*" "$(date -u +%T)" \
+        "$(df -h --output=avail . | tail -n 1 | tr -d ' ')"
+}
 
 # Step names (scripts/ci/NAME) and their headers, in the order they run.
 STEPS=(lint rust nostd fuzz reference python wasm)
