@@ -637,14 +637,14 @@ fn chances_of(bundle: &Bundle) -> ApiResult<MaxentChances> {
         highest: None,
         not_exact: None,
     };
-    let reason = not_exact(bundle, &pool, counted);
-    if !reason.uncounted.is_empty() || reason.shared_household.is_some() {
-        out.not_exact = Some(reason);
+    let rejection = maxent::Rejection::of(m, &pool, counted);
+    if rejection.possible() {
+        out.not_exact = Some(not_exact(bundle, rejection));
         return Ok(out);
     }
     let count = Count::new(m, &pool, counted, weights)?;
     let Some((numerators, total)) = maxent::exact_probabilities(m, &pool, &count, counted) else {
-        out.not_exact = Some(reason);
+        out.not_exact = Some(not_exact(bundle, rejection));
         return Ok(out);
     };
     if total == BigUint::default() {
@@ -663,7 +663,7 @@ fn chances_of(bundle: &Bundle) -> ApiResult<MaxentChances> {
         .map(|(r, n)| Chance {
             ticket: shown(&r.ticket),
             numerator: n.to_string(),
-            probability: ratio(n, &total),
+            probability: maxent::probability(n, &total),
         })
         .collect();
     out.lowest = first_of(&numerators, |a, b| a < b).and_then(|i| out.chances.get(i).cloned());
@@ -717,53 +717,20 @@ fn first_of(values: &[BigUint], better: fn(&BigUint, &BigUint) -> bool) -> Optio
     best
 }
 
-/// What makes a rejection possible in a `maxent` draw (SPEC.md section 9.6): features whose
-/// quotas some panel could break that are not counted, and a shared household under the rule.
-fn not_exact(bundle: &Bundle, pool: &ResolvedPool, counted: &[String]) -> NotExact {
-    let m = &bundle.manifest;
-    let k = m.panel_size;
-    let bound = |f: &Feature| f.values.iter().any(|q| q.min > 0 || q.max < k);
-    let uncounted = m
-        .features
-        .iter()
-        .filter(|f| bound(f) && !counted.contains(&f.name))
-        .map(|f| shown(&f.name))
-        .collect();
+/// What makes a rejection possible in a `maxent` draw, with tickets as the page shows them.
+fn not_exact(bundle: &Bundle, rejection: maxent::Rejection) -> NotExact {
     let ticket = |i: u32| {
         bundle
             .pool
             .get(i as usize)
             .map_or_else(String::new, |r| shown(&r.ticket))
     };
-    let shared_household = m
-        .household_rule
-        .then(|| {
-            let everyone: Vec<u32> = (0..u32::try_from(pool.len()).unwrap_or(u32::MAX)).collect();
-            kleroterion::quotas::shared_household(pool, &everyone)
-        })
-        .flatten()
-        .map(|(a, b)| (ticket(a), ticket(b)));
     NotExact {
-        uncounted,
-        shared_household,
+        uncounted: rejection.uncounted.iter().map(|f| shown(f)).collect(),
+        shared_household: rejection
+            .shared_household
+            .map(|(a, b)| (ticket(a), ticket(b))),
     }
-}
-
-/// `num / den` as a floating-point number, for `num <= den` and `den > 0`: the quotient of
-/// `num · 2^s` by `den` keeps 64 significant bits before it is scaled back.
-fn ratio(num: &BigUint, den: &BigUint) -> f64 {
-    if num == &BigUint::default() || den == &BigUint::default() {
-        return 0.0;
-    }
-    let shift = 64 + den.bits().saturating_sub(num.bits());
-    let q: BigUint = (num << shift) / den;
-    let mantissa = q
-        .to_u64_digits()
-        .iter()
-        .rev()
-        .fold(0.0, |acc, &d| acc * 18_446_744_073_709_551_616.0 + d as f64);
-    let exponent = i32::try_from(shift).unwrap_or(i32::MAX);
-    mantissa * 2f64.powi(-exponent.min(1100))
 }
 
 /// The published panel against the quotas, as the page shows it: for an open pool exactly the

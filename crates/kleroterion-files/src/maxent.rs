@@ -3,7 +3,7 @@
 //! walk of it meets every quota and the household rule, that is how many attempts a draw needs.
 
 use kleroterion::Manifest;
-use kleroterion::methods::maxent::{self, BigUint, Count, Forecast, Params};
+use kleroterion::methods::maxent::{self, Count, Forecast, Params};
 use kleroterion::model::{Feature, ResolvedPool};
 
 use crate::error::{FileError, Result};
@@ -68,7 +68,7 @@ impl MaxentFigures {
             .map_err(|e| FileError::core("counting the maxent panels", e))?;
         let forecast = Forecast::new(manifest, pool, &count, FORECAST_WALKS);
         let exact = maxent::exact_probabilities(manifest, pool, &count, counted).map(|(n, z)| {
-            let p: Vec<f64> = n.iter().map(|x| ratio(x, &z)).collect();
+            let p: Vec<f64> = n.iter().map(|x| maxent::probability(x, &z)).collect();
             let lowest = p.iter().copied().fold(f64::INFINITY, f64::min);
             (lowest, p.iter().copied().fold(0.0, f64::max))
         });
@@ -168,12 +168,4 @@ pub fn count_order(counted: &[String], features: &[Feature], k: u32) -> Result<V
     Ok(kleroterion::methods::maxent::count_order(
         features, counted, k,
     ))
-}
-
-/// `num / den` as a float, both cut to their top 64 bits first so that neither overflows.
-pub(crate) fn ratio(num: &BigUint, den: &BigUint) -> f64 {
-    use num_traits::ToPrimitive;
-    let shift = den.bits().saturating_sub(64);
-    let (n, d) = (num >> shift, den >> shift);
-    n.to_f64().unwrap_or(f64::NAN) / d.to_f64().unwrap_or(f64::NAN)
 }

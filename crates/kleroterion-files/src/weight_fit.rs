@@ -9,19 +9,18 @@
 //! gaps is kept and the step grows again (up to 1); another is dropped and the step halved. The
 //! weights are whole numbers in every round (the largest is [`SCALE`], none below 1), so the
 //! probabilities measured are those of the weights committed. Each round costs one exact count:
-//! about a second near the cell limit, so up to [`ROUNDS`] seconds there. Rounds are counted, never timed, and nothing depends on hash
-//! order: the same inputs give the same weights.
+//! about a second near the cell limit, so up to [`ROUNDS`] seconds there. Rounds are counted,
+//! never timed, and nothing depends on hash order: the same inputs give the same weights.
 //!
 //! Only a draw that never rejects a panel has exact probabilities in the count (every feature
 //! whose quotas some panel could break is counted, and no two people share a household under the
 //! rule); another draw is refused, naming what to count.
 
 use kleroterion::Manifest;
-use kleroterion::methods::maxent::{self, Count};
+use kleroterion::methods::maxent::{self, Count, Rejection};
 use kleroterion::model::ResolvedPool;
 
 use crate::error::{FileError, Result};
-use crate::maxent::ratio;
 
 /// The largest fitted weight: the others are scaled to it and rounded, at least 1.
 pub const SCALE: f64 = 1_000_000.0;
@@ -68,12 +67,16 @@ pub fn fit(manifest: &Manifest, pool: &ResolvedPool, target: &[f64]) -> Result<W
             ),
         });
     }
+    let rejection = Rejection::of(manifest, pool, params.counted);
+    if rejection.possible() {
+        return Err(not_exact(&rejection));
+    }
     let evaluate = |weights: Vec<u32>| -> Result<WeightFit> {
         let count = Count::new(manifest, pool, params.counted, &weights)
             .map_err(|e| FileError::core("counting the maxent panels", e))?;
         let (held, z) = maxent::exact_probabilities(manifest, pool, &count, params.counted)
-            .ok_or_else(|| not_exact(manifest, pool, params.counted))?;
-        let probabilities: Vec<f64> = held.iter().map(|h| ratio(h, &z)).collect();
+            .ok_or_else(|| not_exact(&rejection))?;
+        let probabilities: Vec<f64> = held.iter().map(|h| maxent::probability(h, &z)).collect();
         Ok(WeightFit {
             largest_gap: largest_gap(&probabilities, target),
             weights,
@@ -82,6 +85,7 @@ pub fn fit(manifest: &Manifest, pool: &ResolvedPool, target: &[f64]) -> Result<W
         })
     };
     let mut best = evaluate(vec![1; n])?;
+    let mut best_gap = squared_gap(&best.probabilities, target);
     let mut step = 1.0;
     for round in 1..ROUNDS {
         if best.largest_gap <= TOLERANCE || step < MIN_STEP {
@@ -91,7 +95,9 @@ pub fn fit(manifest: &Manifest, pool: &ResolvedPool, target: &[f64]) -> Result<W
             .map(|i| f64::from(best.weights[i]) * factor(target[i], best.probabilities[i], step))
             .collect();
         let next = evaluate(whole(&real))?;
-        if squared_gap(&next.probabilities, target) < squared_gap(&best.probabilities, target) {
+        let next_gap = squared_gap(&next.probabilities, target);
+        if next_gap < best_gap {
+            best_gap = next_gap;
             best = WeightFit {
                 rounds: round,
                 ..next
@@ -138,25 +144,15 @@ fn largest_gap(p: &[f64], target: &[f64]) -> f64 {
 
 /// Why a draw's probabilities are not exact: the features with bound quotas not counted, and
 /// shared households.
-fn not_exact(manifest: &Manifest, pool: &ResolvedPool, counted: &[String]) -> FileError {
-    let k = manifest.panel_size;
-    let uncounted: Vec<&str> = manifest
-        .features
-        .iter()
-        .filter(|f| !counted.contains(&f.name))
-        .filter(|f| f.values.iter().any(|q| q.min > 0 || q.max < k))
-        .map(|f| f.name.as_str())
-        .collect();
-    let households = manifest.household_rule
-        && kleroterion::quotas::shared_household(pool, &(0..pool.len() as u32).collect::<Vec<_>>())
-            .is_some();
+fn not_exact(rejection: &Rejection) -> FileError {
+    let households = rejection.shared_household.is_some();
     FileError::Invalid {
         detail: format!(
             "weights can be fitted only when no panel can be rejected, so that the count gives every probability exactly; here a panel can break {}. Fix: count every feature whose quotas a panel could break{}",
             if households {
                 "the household rule".to_owned()
             } else {
-                format!("a quota of {}", uncounted.join(", "))
+                format!("a quota of {}", rejection.uncounted.join(", "))
             },
             if households {
                 " and draw without the household rule, or fit the weights with your own optimiser and give them with --weights"

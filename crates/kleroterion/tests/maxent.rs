@@ -13,7 +13,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use kleroterion::encoding::sha256;
-use kleroterion::methods::maxent::{self, BigUint, Count, Params, Tables};
+use kleroterion::methods::maxent::{self, BigUint, Count, Params, Rejection, Tables};
 use kleroterion::model::ResolvedPool;
 use kleroterion::quotas::{broken_quotas, shared_household};
 use kleroterion::{Feature, Manifest, Method, PoolCommitment, Record, ValueQuota};
@@ -140,10 +140,50 @@ fn probabilities_are_not_called_exact_when_a_panel_can_be_rejected() {
     let (m, pool) = manifest(&["région", "genre", "âge"], &[]);
     let count = Count::new(&m, &pool, params(&m).counted, &[]).expect("count");
     assert!(maxent::exact_probabilities(&m, &pool, &count, params(&m).counted).is_none());
+    let why = Rejection::of(&m, &pool, params(&m).counted);
+    assert!(why.uncounted.is_empty() && why.possible());
+    let (a, b) = why.shared_household.expect("two people share a household");
+    assert!(
+        a != b && PEOPLE[a as usize].3.is_some() && PEOPLE[a as usize].3 == PEOPLE[b as usize].3
+    );
+
     let (m, pool) = manifest(&["genre", "âge"], &[]);
     let m = m.with_household_rule(false);
     let count = Count::new(&m, &pool, params(&m).counted, &[]).expect("count");
     assert!(maxent::exact_probabilities(&m, &pool, &count, params(&m).counted).is_none());
+    let why = Rejection::of(&m, &pool, params(&m).counted);
+    assert_eq!(why.uncounted, ["région"]);
+    assert_eq!(why.shared_household, None);
+
+    let (m, pool) = manifest(&["région", "genre", "âge"], &[]);
+    let m = m.with_household_rule(false);
+    assert!(!Rejection::of(&m, &pool, params(&m).counted).possible());
+}
+
+#[test]
+fn probability_keeps_64_bits_of_quotients_of_any_size() {
+    let big = |n: u64, shift: usize| BigUint::from(n) << shift;
+    assert_eq!(maxent::probability(&big(1, 0), &big(4, 0)), 0.25);
+    assert_eq!(maxent::probability(&big(3, 0), &big(3, 0)), 1.0);
+    assert_eq!(maxent::probability(&big(0, 0), &big(3, 0)), 0.0);
+    assert_eq!(
+        maxent::probability(&big(1, 0), &big(1, 1000)),
+        2f64.powi(-1000)
+    );
+    assert_eq!(
+        maxent::probability(&big(1, 0), &big(1, 3000)),
+        0.0,
+        "below the floats"
+    );
+    for shift in [0, 70, 2000] {
+        let p = maxent::probability(&big(1, shift), &big(3, shift));
+        assert!(
+            (p - 1.0 / 3.0).abs() <= f64::EPSILON / 4.0,
+            "{p} at shift {shift}"
+        );
+        let p = maxent::probability(&big(2_000_000_001, shift), &big(6_000_000_000, shift));
+        assert!((p - 2_000_000_001.0 / 6_000_000_000.0).abs() <= f64::EPSILON / 2.0);
+    }
 }
 
 fn subsets(n: u32, k: u32) -> Vec<Vec<u32>> {

@@ -270,24 +270,82 @@ pub fn count_order(
     chosen.into_iter().map(|f| f.name.clone()).collect()
 }
 
+/// What lets a draw reject a panel (SPEC.md section 9.6): a feature whose quotas some panel of
+/// `k` could break that is not counted, or two records that share a household under the rule.
+/// When neither is there, every walked panel is accepted and the count gives each record's
+/// probability exactly ([`exact_probabilities`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rejection {
+    /// The features with a quota some panel could break that are not counted, in manifest
+    /// order.
+    pub uncounted: Vec<alloc::string::String>,
+    /// Two records (pool indices) that share a household, when the household rule is on.
+    pub shared_household: Option<(u32, u32)>,
+}
+
+impl Rejection {
+    /// What in `manifest` and `pool` lets a draw that counts `counted` reject a panel.
+    pub fn of(manifest: &Manifest, pool: &ResolvedPool, counted: &[alloc::string::String]) -> Self {
+        let k = manifest.panel_size;
+        let bound = |f: &crate::model::Feature| f.values.iter().any(|q| q.min > 0 || q.max < k);
+        let uncounted = manifest
+            .features
+            .iter()
+            .filter(|f| bound(f) && !counted.contains(&f.name))
+            .map(|f| f.name.clone())
+            .collect();
+        let shared_household = if manifest.household_rule {
+            let everyone: Vec<u32> = (0..u32::try_from(pool.len()).unwrap_or(u32::MAX)).collect();
+            shared_household(pool, &everyone)
+        } else {
+            None
+        };
+        Self {
+            uncounted,
+            shared_household,
+        }
+    }
+
+    /// True when some panel can be rejected.
+    pub fn possible(&self) -> bool {
+        !self.uncounted.is_empty() || self.shared_household.is_some()
+    }
+}
+
 /// Each record's exact probability of being drawn, as `(numerator by pool index, Z)`, when the
-/// draw never rejects a panel: every feature whose quotas some panel of `k` could break is
-/// counted, and the household rule is off or no two records share a household. `None`
-/// otherwise: rejection then conditions the distribution, and the count alone does not give the
-/// probabilities (estimate them from draws).
+/// draw never rejects a panel (no [`Rejection`] is possible). `None` otherwise: rejection then
+/// conditions the distribution, and the count alone does not give the probabilities (estimate
+/// them from draws).
 pub fn exact_probabilities(
     manifest: &Manifest,
     pool: &ResolvedPool,
     count: &Count,
     counted: &[alloc::string::String],
 ) -> Option<(Vec<BigUint>, BigUint)> {
-    let k = manifest.panel_size;
-    let unbound = |f: &crate::model::Feature| f.values.iter().all(|q| q.min == 0 && q.max >= k);
-    let all_counted = manifest
-        .features
-        .iter()
-        .all(|f| unbound(f) || counted.contains(&f.name));
-    let everyone: Vec<u32> = (0..pool.len() as u32).collect();
-    let households = manifest.household_rule && shared_household(pool, &everyone).is_some();
-    (all_counted && !households).then(|| (count.inclusion(pool.len()), count.total().clone()))
+    (!Rejection::of(manifest, pool, counted).possible())
+        .then(|| (count.inclusion(pool.len()), count.total().clone()))
 }
+
+/// `num / den` as a floating-point number, for `num <= den`: the quotient of `num · 2^s` by
+/// `den` keeps 64 significant bits before it is scaled back by `2^-s`. 0 when either is 0.
+pub fn probability(num: &BigUint, den: &BigUint) -> f64 {
+    let zero = BigUint::default();
+    if num == &zero || den == &zero {
+        return 0.0;
+    }
+    let mut shift = 64 + den.bits().saturating_sub(num.bits());
+    let quotient: BigUint = (num << shift) / den;
+    let mut value = quotient
+        .to_u64_digits()
+        .iter()
+        .rev()
+        .fold(0.0, |acc, &d| acc * TWO_TO_64 + d as f64);
+    while shift >= 64 {
+        value /= TWO_TO_64;
+        shift -= 64;
+    }
+    value / (1u64 << shift) as f64
+}
+
+/// 2^64 as a float.
+const TWO_TO_64: f64 = 18_446_744_073_709_551_616.0;
