@@ -130,22 +130,25 @@ impl Corral {
         true
     }
 
-    /// Removes panel `k`, restoring the factor's triangular shape by Givens rotations.
+    /// Removes panel `k`, restoring the factor's triangular shape by Givens rotations: rotation
+    /// `j` (rows `j` and `j + 1`) is set by column `j` once the earlier ones have turned it, and
+    /// each column takes its rotations in order, one column at a time.
     fn remove(&mut self, k: usize) {
         self.columns.remove(k);
         self.with_target.remove(k);
         self.weights.remove(k);
         self.factor.remove(k);
-        for j in k..self.factor.len() {
-            let (a, b) = (self.factor[j][j], self.factor[j][j + 1]);
+        let mut rotations: Vec<(f64, f64)> = Vec::with_capacity(self.factor.len() - k);
+        for (j, col) in self.factor.iter_mut().enumerate().skip(k) {
+            for (i, &(c, s)) in (k..).zip(&rotations) {
+                rotate(col, i, c, s);
+            }
+            let (a, b) = (col[j], col[j + 1]);
             let h = a.hypot(b);
             let (c, s) = (a / h, b / h);
-            for col in self.factor.iter_mut().skip(j) {
-                let (u, v) = (col[j], col[j + 1]);
-                col[j] = c * u + s * v;
-                col[j + 1] = -s * u + c * v;
-            }
-            self.factor[j].truncate(j + 1);
+            rotate(col, j, c, s);
+            col.truncate(j + 1);
+            rotations.push((c, s));
         }
     }
 
@@ -233,15 +236,24 @@ fn forward(r: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
     y
 }
 
-/// Solves `R a = y` for the upper-triangular `R` stored by columns.
+/// Solves `R a = y` for the upper-triangular `R` stored by columns, a column at a time.
 fn backward(r: &[Vec<f64>], y: &[f64]) -> Vec<f64> {
-    let n = y.len();
-    let mut a = vec![0.0; n];
-    for i in (0..n).rev() {
-        let s: f64 = (i + 1..n).map(|j| r[j][i] * a[j]).sum();
-        a[i] = (y[i] - s) / r[i][i];
+    let mut a = y.to_vec();
+    for (j, col) in r.iter().enumerate().rev() {
+        a[j] /= col[j];
+        let aj = a[j];
+        for (ai, rij) in a[..j].iter_mut().zip(&col[..j]) {
+            *ai -= rij * aj;
+        }
     }
     a
+}
+
+/// Turns rows `i` and `i + 1` of `col` by the rotation `(c, s)`.
+fn rotate(col: &mut [f64], i: usize, c: f64, s: f64) {
+    let (u, v) = (col[i], col[i + 1]);
+    col[i] = c * u + s * v;
+    col[i + 1] = -s * u + c * v;
 }
 
 /// Finds weights on panels of `face` whose expected counts are `target`.
@@ -335,4 +347,121 @@ pub(crate) fn decompose(
         corral.settle();
     }
     Ok(Outcome::OutOfReach)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Six panels of three over six types, affinely independent.
+    fn corral(metric: &Metric<'_>) -> Corral {
+        let mut corral = Corral {
+            columns: Vec::new(),
+            with_target: Vec::new(),
+            weights: Vec::new(),
+            factor: Vec::new(),
+        };
+        let panels: [&[(u32, u32)]; 6] = [
+            &[(0, 2), (1, 1)],
+            &[(1, 2), (2, 1)],
+            &[(0, 1), (2, 1), (3, 1)],
+            &[(2, 2), (3, 1)],
+            &[(0, 1), (4, 2)],
+            &[(3, 1), (4, 1), (5, 1)],
+        ];
+        for p in panels {
+            assert!(corral.push(metric, p.to_vec()), "{p:?} is independent");
+        }
+        corral
+    }
+
+    /// `11' + G` from the definition, `G_ab = sum_t (a_t - y_t)(b_t - y_t) / c_t`.
+    fn gram(corral: &Corral, inv_count: &[f64], target: &[f64]) -> Vec<Vec<f64>> {
+        let dense = |col: &Column| {
+            let mut v = vec![0.0; target.len()];
+            for &(t, x) in col {
+                v[t as usize] = f64::from(x);
+            }
+            v
+        };
+        let cols: Vec<Vec<f64>> = corral.columns.iter().map(dense).collect();
+        cols.iter()
+            .map(|a| {
+                cols.iter()
+                    .map(|b| {
+                        1.0 + (0..target.len())
+                            .map(|t| (a[t] - target[t]) * (b[t] - target[t]) * inv_count[t])
+                            .sum::<f64>()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// `R'R` for the upper-triangular `R` stored by columns.
+    fn product(r: &[Vec<f64>]) -> Vec<Vec<f64>> {
+        r.iter()
+            .map(|a| {
+                r.iter()
+                    .map(|b| a.iter().zip(b).map(|(x, y)| x * y).sum())
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn assert_close(a: &[Vec<f64>], b: &[Vec<f64>]) {
+        for (ra, rb) in a.iter().zip(b) {
+            for (x, y) in ra.iter().zip(rb) {
+                assert!((x - y).abs() < 1e-9, "{a:?} against {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_factor_stays_that_of_the_gram_matrix_as_panels_leave() {
+        let inv_count = [0.5, 1.0, 1.0 / 3.0, 1.0, 0.5, 1.0];
+        let target = [0.9, 0.7, 0.5, 0.4, 0.3, 0.2];
+        let target_sq = (0..6).map(|t| target[t] * target[t] * inv_count[t]).sum();
+        let metric = Metric {
+            inv_count: inv_count.to_vec(),
+            target: &target,
+            target_sq,
+        };
+        let mut corral = corral(&metric);
+        assert_close(
+            &product(&corral.factor),
+            &gram(&corral, &inv_count, &target),
+        );
+        for k in [1, 3, 0] {
+            corral.remove(k);
+            for (j, col) in corral.factor.iter().enumerate() {
+                assert_eq!(col.len(), j + 1, "column {j} is upper triangular");
+            }
+            assert_close(
+                &product(&corral.factor),
+                &gram(&corral, &inv_count, &target),
+            );
+        }
+        assert_eq!(corral.columns.len(), 3);
+        let left = corral.columns[0].clone();
+        assert!(!corral.push(&metric, left), "a panel already there");
+        assert!(
+            corral.push(&metric, vec![(0, 2), (1, 1)]),
+            "a panel that left"
+        );
+        assert_close(
+            &product(&corral.factor),
+            &gram(&corral, &inv_count, &target),
+        );
+    }
+
+    #[test]
+    fn forward_and_backward_solve_the_triangular_systems() {
+        // R = [[2, 1, -1], [0, 3, 2], [0, 0, 4]], stored by columns.
+        let r = vec![vec![2.0], vec![1.0, 3.0], vec![-1.0, 2.0, 4.0]];
+        // R a = y for a = (1, -2, 0.5): y = (2 - 2 - 0.5, -6 + 1, 2).
+        assert_eq!(backward(&r, &[-0.5, -5.0, 2.0]), [1.0, -2.0, 0.5]);
+        // R' y = b for y = (1, -2, 0.5): b = (2, 1 - 6, -1 - 4 + 2).
+        assert_eq!(forward(&r, &[2.0, -5.0, -3.0]), [1.0, -2.0, 0.5]);
+    }
 }
