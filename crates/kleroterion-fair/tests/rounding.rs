@@ -84,7 +84,9 @@ fn synthetic_2000_volunteers() {
     let inst = kleroterion_fair::synthetic::synthetic(2000, 110, 1);
     let dist = leximin(&inst, &Options::default()).unwrap();
     let (systematic, minimax) = both(&inst, &dist);
-    // Measured: systematic 11.47 / M, minimax 3.52 / M (the 2 / M target is not reached).
-    assert!(systematic > 11.0, "{systematic}");
+    // Measured: minimax 3.52 / M (the 2 / M target is not reached); systematic 11.47 / M, and
+    // 10.99 / M since the decomposition's back substitution adds in another order (other
+    // LEXIMIN panels, the same probabilities).
+    assert!(systematic > 10.9, "{systematic}");
     assert!(minimax <= 3.53, "{minimax}");
 }
