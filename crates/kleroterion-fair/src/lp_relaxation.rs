@@ -87,13 +87,13 @@ fn level(model: &Model, fixed: &[Option<f64>]) -> Result<(Vec<f64>, f64), FairEr
     Ok((x[..nt].iter().map(|&v| v.max(0.0)).collect(), x[z]))
 }
 
-/// Computes the LEXIMIN of the quota polytope, reporting each fixed level.
 /// The maximin of the relaxation (its first level): no distribution over real panels gives
 /// everyone more, so column generation's maximin has reached its optimum once it gets there.
 pub(crate) fn relaxed_maximin(model: &Model) -> Result<f64, FairError> {
     level(model, &vec![None; model.num_types()]).map(|(_, z)| z)
 }
 
+/// Computes the LEXIMIN of the quota polytope, reporting each fixed level.
 pub(crate) fn relaxed_leximin(
     model: &Model,
     guard: &Guard<'_>,

@@ -58,6 +58,7 @@ pub(crate) enum Outcome {
 
 /// Panels with affinely independent offsets from the target, their weights and the Cholesky
 /// factor of `11' + G`.
+#[derive(Default)]
 struct Corral {
     columns: Vec<Column>,
     /// `<column, target>` of each column.
@@ -279,12 +280,7 @@ pub(crate) fn decompose(
         Err(FairError::Infeasible) => return Ok(Outcome::OutOfReach),
         Err(e) => return Err(e),
     };
-    let mut corral = Corral {
-        columns: Vec::new(),
-        with_target: Vec::new(),
-        weights: Vec::new(),
-        factor: Vec::new(),
-    };
+    let mut corral = Corral::default();
     corral.push(&metric, first);
     corral.weights[0] = 1.0;
     let mut best = f64::INFINITY;
@@ -355,12 +351,7 @@ mod tests {
 
     /// Six panels of three over six types, affinely independent.
     fn corral(metric: &Metric<'_>) -> Corral {
-        let mut corral = Corral {
-            columns: Vec::new(),
-            with_target: Vec::new(),
-            weights: Vec::new(),
-            factor: Vec::new(),
-        };
+        let mut corral = Corral::default();
         let panels: [&[(u32, u32)]; 6] = [
             &[(0, 2), (1, 1)],
             &[(1, 2), (2, 1)],
