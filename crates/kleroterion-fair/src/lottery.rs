@@ -2,11 +2,12 @@
 //!
 //! Two methods, chosen by [`Rounding`] in [`Options`]:
 //!
-//! **Minimax** (the default) chooses how many times each of the distribution's panels (over
-//! classes of interchangeable people) is taken so that the largest change of anyone's
-//! probability is small: it starts from the systematic rounding below and improves it by a
-//! local search; see the module `minimax` for the method. It is never worse than systematic
-//! rounding, so [`Portfolio::bound`] holds for it too.
+//! **Minimax** (the default) chooses M panels so that the largest change of anyone's
+//! probability is small: it starts from the systematic rounding below, improves how many times
+//! each of the distribution's panels (over classes of interchangeable people) is taken by a
+//! local search, then trades copies for new panels that a pricing MIP finds outside the
+//! distribution's support; see the module `minimax` for the method. It is never worse than
+//! systematic rounding, so [`Portfolio::bound`] holds for it too.
 //!
 //! **Systematic** sampling along the distribution's panels. Lay the panels on `[0, 1)` in
 //! their order, each taking an interval as long as its weight, and take the panel under each of
@@ -34,6 +35,8 @@ pub const DEFAULT_LOTTERY_SIZE: u32 = 1000;
 const OFFSETS: [f64; 4] = [0.5, 0.25, 0.75, 0.125];
 /// Tabu steps of the minimax search from each start.
 const TABU_STEPS: usize = 100;
+/// Rounds of the minimax search that price a panel from outside the support.
+const GENERATED: usize = 400;
 
 /// How a distribution is rounded to a lottery of M panels (see [`round_to_lottery_with`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -140,15 +143,18 @@ pub fn round_to_lottery(
 }
 
 /// Rounds `distribution` to a uniform lottery over exactly `m` panels by
-/// [`Options::rounding`]. Each panel takes, of each group of interchangeable people (same
-/// features, same probability, no household shared), as many as a panel of the distribution's
-/// support, so each meets every quota and the household rule; systematic rounding takes the
-/// support's panels themselves. The same input gives the same lottery: the search has a fixed
-/// budget of moves and never looks at the clock (the options' time limit does not apply).
+/// [`Options::rounding`]. Every panel meets every quota and the household rule: systematic
+/// rounding takes the support's panels themselves; minimax rounding takes, of each group of
+/// interchangeable people (same features, same probability, no household shared), as many as
+/// a panel of the support or a panel it generated over those groups under the same rules. The
+/// same input gives the same lottery: the search has fixed budgets of moves and rounds and
+/// never looks at the clock (the options' time limit does not apply).
 ///
 /// Errors with [`FairError::InvalidArgument`] for `m == 0`, [`FairError::InvalidInstance`] for a
 /// malformed instance and [`FairError::InvalidDistribution`] when the distribution does not fit
-/// the instance (lengths, a panel that breaks a rule, weights not summing to 1).
+/// the instance (lengths, a panel that breaks a rule, weights not summing to 1); with minimax
+/// rounding, [`FairError::Solver`] if the pricing MIP fails or returns a panel that breaks a
+/// rule (every generated panel is checked).
 pub fn round_to_lottery_with(
     instance: &Instance,
     distribution: &Distribution,
@@ -240,7 +246,9 @@ pub fn round_to_lottery_with(
                     problem.multiplicities_of(&chosen)
                 })
                 .collect();
-            problem.panels(&problem.search(&starts, TABU_STEPS))
+            let mult = problem.search(&starts, TABU_STEPS);
+            let (columns, mult) = problem.generate(&mult, GENERATED)?;
+            problem.panels(&columns, &mult)
         }
     };
     let mut counts = vec![0u32; n];

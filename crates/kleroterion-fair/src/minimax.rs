@@ -1,29 +1,46 @@
-//! Minimax rounding: integer multiplicities for the distribution's panels, summing to M, that
-//! keep the largest change of anyone's probability small.
+//! Minimax rounding: a lottery of M panels, each taken with probability 1/M, that keeps the
+//! largest change of anyone's probability small.
 //!
 //! People with the same feature values and the same probability who share no household with
 //! anyone form a *class*: a panel only needs to say how many of each class it takes, and any
-//! members of the class will do (the quotas and the household rule see only the counts). The
-//! distribution's panels are grouped into *columns*, counts per class, and the rounding chooses
-//! how many times `C_j` each column is taken. Once the columns are chosen, each class's seats
-//! `X_t = sum_j C_j x_jt` are handed to its `c_t` members in turn (a pointer per class walks
-//! round its members, copy after copy), so every member sits on `floor(X_t / c_t)` or
-//! `ceil(X_t / c_t)` of the M panels: for a given `X_t`, the most even spread there is.
+//! members of the class will do (the quotas and the household rule see only the counts). A
+//! panel over classes is a *column*, and the rounding chooses how many times `C_j` each column
+//! is taken. Once the columns are chosen, each class's seats `X_t = sum_j C_j x_jt` are handed
+//! to its `c_t` members in turn (a pointer per class walks round its members, copy after
+//! copy), so every member sits on `floor(X_t / c_t)` or `ceil(X_t / c_t)` of the M panels:
+//! for a given `X_t`, the most even spread there is.
 //!
-//! The search starts from the multiplicities of systematic rounding at a few offsets (the
-//! first is systematic rounding itself, so it never ends worse, and keeps its bound) and moves
-//! one copy at a time from one column to another. A descent takes moves that lower
-//! `sum over people of |M p_i - n_i|^6` (`n_i` the person's number of panels), a smooth
-//! stand-in for the largest change that the largest changes dominate; its candidates are the
-//! best few removals paired with the best few additions, then every move that changes one of
-//! the classes with the largest changes. A short tabu search follows (the best move that is not
-//! tabu, even a worsening one), then the descent again. The best multiplicities seen, by their
-//! largest change and then their potential, are kept. Budgets count moves and steps, never
-//! time, and nothing depends on hash order, so the same input gives the same lottery.
+//! Both phases lower `sum over people of |M p_i - n_i|^6` (`n_i` the person's number of
+//! panels), a smooth stand-in for the largest change that the largest changes dominate.
+//!
+//! **Over the distribution's columns.** The search starts from the multiplicities of
+//! systematic rounding at a few offsets (the first is systematic rounding itself, so it never
+//! ends worse, and keeps its bound) and moves one copy at a time from one column to another. A
+//! descent takes moves that lower the potential; its candidates are the best few removals
+//! paired with the best few additions, then every move that changes one of the classes with
+//! the largest changes. A short tabu search follows (the best move that is not tabu, even a
+//! worsening one), then the descent again.
+//!
+//! **With new columns.** The distribution's panels are few, and a lottery that may only
+//! repeat them cannot mend a person whom every one of them over- or under-serves. So the
+//! search then generates panels, as column generation does for LEXIMIN: the *slope* of a class
+//! is how much the potential falls when it gains one seat, and a pricing MIP over the panel
+//! rules (the quotas and the household rule over classes) finds the panel with the largest
+//! total slope. One copy of a taken column is traded for it when that lowers the potential;
+//! when no trade does, the slopes are recomputed as if each of a few taken columns had lost a
+//! copy (those that hold the class with the largest change, then those whose loss lowers the
+//! potential most), and each is priced in turn. Quick descent moves follow every trade. The
+//! search stops when no priced panel lowers the potential, or after a fixed number of rounds.
+//!
+//! The best multiplicities seen, by their largest change and then their potential, are kept.
+//! Budgets count moves, steps and rounds, never time; the MIP solver is deterministic, and
+//! nothing depends on hash order, so the same input gives the same lottery.
 
 use std::collections::BTreeMap;
 
-use crate::{Distribution, Instance};
+use crate::model::Model;
+use crate::solver::{Backend, PureRust};
+use crate::{Distribution, FairError, Instance};
 
 /// The exponent of the potential.
 const POWER: i32 = 6;
@@ -35,6 +52,8 @@ const WIDE: usize = 32;
 const WORST_CLASSES: usize = 8;
 /// The most moves one descent makes.
 const DESCENT: usize = 5000;
+/// How many removals a round of column generation tries before it gives up.
+const REMOVALS: usize = 8;
 /// How many steps a column that lost (gained) a copy may not gain (lose) one.
 const TENURE: usize = 12;
 
@@ -51,6 +70,8 @@ pub(crate) struct Problem {
     columns: Vec<Column>,
     /// Column of each panel of the distribution (`usize::MAX` for weight 0).
     column_of: Vec<usize>,
+    /// The panel rules over classes, for generating columns.
+    model: Model,
 }
 
 impl Problem {
@@ -115,6 +136,7 @@ impl Problem {
             })
             .collect();
         Self {
+            model: Model::with_types(instance, members.clone()),
             members,
             target,
             columns,
@@ -134,38 +156,59 @@ impl Problem {
     /// The best multiplicities the search of the module docs finds from each start (each
     /// summing to M); `steps` bounds each start's tabu phase.
     pub(crate) fn search(&self, starts: &[Vec<u32>], steps: usize) -> Vec<u32> {
-        let mut best: Option<(f64, f64, Vec<u32>)> = None;
+        let mut best = Best::default();
         for start in starts {
-            let mut s = Search::new(self, start);
-            let mut keep = |s: &Search<'_>| {
-                let (d, pot) = (s.largest(), s.total());
-                if best
-                    .as_ref()
-                    .is_none_or(|b| d < b.0 - 1e-9 || (d <= b.0 + 1e-9 && pot < b.1))
-                {
-                    best = Some((d, pot, s.mult.clone()));
-                }
-            };
-            keep(&s);
+            let mut s = Search::new(self, &self.columns, start);
+            best.offer(&s);
             s.descend();
-            keep(&s);
+            best.offer(&s);
             for step in 0..steps {
                 if !s.step(step) {
                     break;
                 }
-                keep(&s);
+                best.offer(&s);
             }
             s.descend();
-            keep(&s);
+            best.offer(&s);
         }
-        best.map(|b| b.2).unwrap_or_default()
+        best.mult
+    }
+
+    /// Improves `mult` (over the support's columns) with panels from outside the support: each
+    /// round prices the panel that the potential's slopes favour most (a MIP over the panel
+    /// rules), trades one copy of a taken column for it when that lowers the potential, then
+    /// descends again on the quick moves. Stops after `rounds` rounds or when no trade lowers
+    /// the potential. Returns the columns (the support's, then the new ones) and the best
+    /// multiplicities seen, one per column.
+    pub(crate) fn generate(
+        &self,
+        mult: &[u32],
+        rounds: usize,
+    ) -> Result<(Vec<Column>, Vec<u32>), FairError> {
+        let mut s = Search::new(self, &self.columns, mult);
+        let mut best = Best::default();
+        best.offer(&s);
+        for _ in 0..rounds {
+            if !s.trade_for_new(&self.model)? {
+                break;
+            }
+            for _ in 0..DESCENT {
+                if !s.quick_move() {
+                    break;
+                }
+            }
+            best.offer(&s);
+        }
+        let mut mult = best.mult;
+        mult.resize(s.columns.len(), 0);
+        Ok((s.columns, mult))
     }
 
     /// The M panels: each column `mult[j]` times, the members of each class taken in turn.
-    pub(crate) fn panels(&self, mult: &[u32]) -> Vec<Vec<u32>> {
+    pub(crate) fn panels(&self, columns: &[Column], mult: &[u32]) -> Vec<Vec<u32>> {
         let mut next = vec![0usize; self.members.len()];
         let mut panels = Vec::new();
-        for (col, &c) in self.columns.iter().zip(mult) {
+        for (col, &c) in columns.iter().zip(mult) {
             for _ in 0..c {
                 let mut panel = Vec::new();
                 for &(t, x) in col {
@@ -180,6 +223,28 @@ impl Problem {
             }
         }
         panels
+    }
+}
+
+/// The best multiplicities seen: the smallest largest change, then the smallest potential.
+#[derive(Default)]
+struct Best {
+    /// Largest change and potential of `mult`; `None` before the first offer.
+    score: Option<(f64, f64)>,
+    mult: Vec<u32>,
+}
+
+impl Best {
+    /// Keeps the search's multiplicities when they beat the best so far.
+    fn offer(&mut self, s: &Search<'_>) {
+        let (d, pot) = (s.largest(), s.total());
+        let better = self
+            .score
+            .is_none_or(|(bd, bp)| d < bd - 1e-9 || (d <= bd + 1e-9 && pot < bp));
+        if better {
+            self.score = Some((d, pot));
+            self.mult = s.mult.clone();
+        }
     }
 }
 
@@ -205,6 +270,10 @@ fn largest(size: i64, target: f64, seats: i64) -> f64 {
 
 struct Search<'a> {
     problem: &'a Problem,
+    /// The columns the search may take: the support's, then the generated ones.
+    columns: Vec<Column>,
+    /// The index of each column.
+    index: BTreeMap<Column, usize>,
     size: Vec<i64>,
     seats: Vec<i64>,
     pot: Vec<f64>,
@@ -216,10 +285,10 @@ struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
-    fn new(problem: &'a Problem, mult: &[u32]) -> Self {
+    fn new(problem: &'a Problem, columns: &[Column], mult: &[u32]) -> Self {
         let size: Vec<i64> = problem.members.iter().map(|l| l.len() as i64).collect();
         let mut seats = vec![0i64; size.len()];
-        for (col, &c) in problem.columns.iter().zip(mult) {
+        for (col, &c) in columns.iter().zip(mult) {
             for &(t, x) in col {
                 seats[t as usize] += i64::from(c) * i64::from(x);
             }
@@ -227,8 +296,15 @@ impl<'a> Search<'a> {
         let pot = (0..size.len())
             .map(|t| potential(size[t], problem.target[t], seats[t]))
             .collect();
+        let index = columns
+            .iter()
+            .enumerate()
+            .map(|(j, col)| (col.clone(), j))
+            .collect();
         Self {
             problem,
+            columns: columns.to_vec(),
+            index,
             size,
             seats,
             pot,
@@ -236,6 +312,65 @@ impl<'a> Search<'a> {
             removed: vec![0; mult.len()],
             added: vec![0; mult.len()],
         }
+    }
+
+    /// How much each class's potential falls with one more seat, after column `without` (if
+    /// any) loses a copy.
+    fn slopes(&self, without: Option<usize>) -> Vec<f64> {
+        let mut seats = self.seats.clone();
+        if let Some(f) = without {
+            for &(t, x) in &self.columns[f] {
+                seats[t as usize] -= i64::from(x);
+            }
+        }
+        (0..self.size.len())
+            .map(|t| {
+                let (size, target) = (self.size[t], self.problem.target[t]);
+                potential(size, target, seats[t]) - potential(size, target, seats[t] + 1)
+            })
+            .collect()
+    }
+
+    /// Prices the panel the slopes favour most, first as they are, then after each of the
+    /// shortlisted removals, and applies the first trade of a taken copy for it that lowers
+    /// the potential. Returns whether one did.
+    fn trade_for_new(&mut self, model: &Model) -> Result<bool, FairError> {
+        let col = PureRust.price(model, &self.slopes(None), None, None, None)?;
+        let j = self.push(col);
+        let held: Vec<usize> = (0..self.mult.len()).filter(|&f| self.mult[f] > 0).collect();
+        if self.best_of(&held, &[j]) {
+            return Ok(true);
+        }
+        let worst = self.worst_class() as u32;
+        let holds = |f: usize| self.columns[f].iter().any(|e| e.0 == worst);
+        let mut from = self.shortlist(
+            |f| self.mult[f] > 0 && holds(f),
+            |f| self.single(f, -1),
+            REMOVALS,
+        );
+        from.extend(self.shortlist(|f| self.mult[f] > 0, |f| self.single(f, -1), REMOVALS));
+        for f in from {
+            let col = PureRust.price(model, &self.slopes(Some(f)), None, None, None)?;
+            let j = self.push(col);
+            if self.best_of(&[f], &[j]) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The index of `col`, added with no copies and no tabu when it is new.
+    fn push(&mut self, col: Column) -> usize {
+        if let Some(&j) = self.index.get(&col) {
+            return j;
+        }
+        let j = self.columns.len();
+        self.index.insert(col.clone(), j);
+        self.columns.push(col);
+        self.mult.push(0);
+        self.removed.push(0);
+        self.added.push(0);
+        j
     }
 
     /// The change of the potential when class `t` gains `delta` seats.
@@ -248,7 +383,7 @@ impl<'a> Search<'a> {
 
     /// The change of the potential when column `j` is taken `sign` more times (one column).
     fn single(&self, j: usize, sign: i64) -> f64 {
-        self.problem.columns[j]
+        self.columns[j]
             .iter()
             .map(|&(t, x)| self.gain(t as usize, sign * i64::from(x)))
             .sum()
@@ -256,7 +391,7 @@ impl<'a> Search<'a> {
 
     /// The change of the potential when one copy moves from column `from` to column `to`.
     fn pair(&self, from: usize, to: usize) -> f64 {
-        let (a, b) = (&self.problem.columns[from], &self.problem.columns[to]);
+        let (a, b) = (&self.columns[from], &self.columns[to]);
         let (mut i, mut k) = (0, 0);
         let mut total = 0.0;
         while i < a.len() || k < b.len() {
@@ -282,13 +417,13 @@ impl<'a> Search<'a> {
         self.mult[from] -= 1;
         self.mult[to] += 1;
         for (j, sign) in [(from, -1i64), (to, 1)] {
-            for &(t, x) in &self.problem.columns[j] {
+            for &(t, x) in &self.columns[j] {
                 let t = t as usize;
                 self.seats[t] += sign * i64::from(x);
             }
         }
         for j in [from, to] {
-            for &(t, _) in &self.problem.columns[j] {
+            for &(t, _) in &self.columns[j] {
                 let t = t as usize;
                 self.pot[t] = potential(self.size[t], self.problem.target[t], self.seats[t]);
             }
@@ -347,17 +482,37 @@ impl<'a> Search<'a> {
         let all: Vec<usize> = (0..nj).collect();
         let held: Vec<usize> = (0..nj).filter(|&j| self.mult[j] > 0).collect();
         for &(_, t) in worst.iter().take(WORST_CLASSES) {
-            let holds = |j: usize| self.problem.columns[j].iter().any(|e| e.0 as usize == t);
-            let from: Vec<usize> = held.iter().copied().filter(|&j| holds(j)).collect();
+            let holding: Vec<usize> = all
+                .iter()
+                .copied()
+                .filter(|&j| self.columns[j].iter().any(|e| e.0 as usize == t))
+                .collect();
+            let from: Vec<usize> = holding
+                .iter()
+                .copied()
+                .filter(|&j| self.mult[j] > 0)
+                .collect();
             if self.best_of(&from, &all) {
                 return true;
             }
-            let to: Vec<usize> = all.iter().copied().filter(|&j| holds(j)).collect();
+            let to = holding;
             if self.best_of(&held, &to) {
                 return true;
             }
         }
         false
+    }
+
+    /// The class with the largest change, ties to the lower index.
+    fn worst_class(&self) -> usize {
+        let mut worst = (f64::NEG_INFINITY, 0);
+        for t in 0..self.size.len() {
+            let d = largest(self.size[t], self.problem.target[t], self.seats[t]);
+            if d > worst.0 {
+                worst = (d, t);
+            }
+        }
+        worst.1
     }
 
     /// The largest change over all classes.
@@ -402,17 +557,8 @@ impl<'a> Search<'a> {
                 pairs.push((f, t));
             }
         }
-        // The class with the largest change, ties to the lower index.
-        let nt = self.size.len();
-        let mut worst = (f64::NEG_INFINITY, 0);
-        for t in 0..nt {
-            let d = largest(self.size[t], self.problem.target[t], self.seats[t]);
-            if d > worst.0 {
-                worst = (d, t);
-            }
-        }
-        let w = worst.1 as u32;
-        let holds = |j: usize| self.problem.columns[j].iter().any(|e| e.0 == w);
+        let w = self.worst_class() as u32;
+        let holds = |j: usize| self.columns[j].iter().any(|e| e.0 == w);
         let from_w = self.shortlist(|j| held(j) && holds(j), |j| self.single(j, -1), WIDE);
         let to_any = self.shortlist(|j| !tabu_add(j), |j| self.single(j, 1), WIDE);
         let to_w = self.shortlist(|j| !tabu_add(j) && holds(j), |j| self.single(j, 1), WIDE);

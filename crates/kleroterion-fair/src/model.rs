@@ -44,19 +44,11 @@ pub(crate) struct Model {
 impl Model {
     /// Builds the model of a validated instance.
     pub(crate) fn new(inst: &Instance) -> Self {
-        let n = inst.people.len();
-        let mut hh: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        for i in 0..n {
-            if let Some(h) = inst.household(i) {
-                hh.entry(h).or_default().push(i as u32);
-            }
-        }
-        let in_multi = |i: usize| inst.household(i).is_some_and(|h| hh[&h].len() >= 2);
+        let shared = inst.shared_households();
         let mut by_values: BTreeMap<&[u32], usize> = BTreeMap::new();
         let mut members: Vec<Vec<u32>> = Vec::new();
-        let mut type_of = Vec::with_capacity(n);
         for (i, person) in inst.people.iter().enumerate() {
-            let t = if in_multi(i) {
+            let t = if shared[i].is_some() {
                 members.push(Vec::new());
                 members.len() - 1
             } else {
@@ -66,14 +58,23 @@ impl Model {
                 })
             };
             members[t].push(i as u32);
-            type_of.push(t);
         }
-        let mut households: Vec<Vec<usize>> = Vec::new();
-        for people in hh.values() {
-            if people.len() >= 2 {
-                households.push(people.iter().map(|&p| type_of[p as usize]).collect());
+        Self::with_types(inst, members)
+    }
+
+    /// The model over the given groups of interchangeable people: each group shares its
+    /// feature values, and everyone in a household of two or more is a group of their own.
+    pub(crate) fn with_types(inst: &Instance, members: Vec<Vec<u32>>) -> Self {
+        let shared = inst.shared_households();
+        let mut hh: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (t, list) in members.iter().enumerate() {
+            for &i in list {
+                if let (Some(_), Some(h)) = (shared[i as usize], inst.household(i as usize)) {
+                    hh.entry(h).or_default().push(t);
+                }
             }
         }
+        let households: Vec<Vec<usize>> = hh.into_values().collect();
         let mut quotas = Vec::new();
         for (fi, f) in inst.features.iter().enumerate() {
             for (vi, v) in f.values.iter().enumerate() {
@@ -94,7 +95,7 @@ impl Model {
             members,
             quotas,
             households,
-            n,
+            n: inst.people.len(),
         }
     }
 
