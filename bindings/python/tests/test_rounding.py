@@ -69,7 +69,7 @@ def test_commit_rounds_the_given_distribution_and_reports_its_loss(fixture) -> N
     portfolio = dist.to_portfolio(1000)
     assert loss.max_change == pytest.approx(portfolio.max_change, abs=1e-12)
     assert loss.min_after == pytest.approx(portfolio.min_after, abs=1e-12)
-    assert "1.62/M" in repr(loss) and "largest change" in loss._repr_html_()
+    assert "0.91/M" in repr(loss) and "largest change" in loss._repr_html_()
 
 
 def test_the_same_distribution_gives_the_same_commitment(fixture) -> None:
