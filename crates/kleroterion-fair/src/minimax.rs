@@ -25,8 +25,9 @@
 //! repeat them cannot mend a person whom every one of them over- or under-serves. So the
 //! search then generates panels, as column generation does for LEXIMIN: the *slope* of a class
 //! is how much the potential falls when it gains one seat, and a pricing MIP over the panel
-//! rules (the quotas and the household rule over classes) finds the panel with the largest
-//! total slope. One copy of a taken column is traded for it when that lowers the potential;
+//! rules (the quotas and the household rule over classes) looks for the panel with the largest
+//! total slope: the best its branch and bound finds within a fixed number of nodes (proving
+//! the optimum can take seconds a panel, and a good panel is enough here). One copy of a taken column is traded for it when that lowers the potential;
 //! when no trade does, the slopes are recomputed as if each of a few taken columns had lost a
 //! copy (those that hold the class with the largest change, then those whose loss lowers the
 //! potential most), and each is priced in turn. Quick descent moves follow every trade. The
@@ -39,7 +40,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::Model;
-use crate::solver::{Backend, PureRust};
+use crate::solver::best_panel_within;
 use crate::{Distribution, FairError, Instance};
 
 /// The exponent of the potential.
@@ -52,6 +53,8 @@ const WIDE: usize = 32;
 const WORST_CLASSES: usize = 8;
 /// The most moves one descent makes.
 const DESCENT: usize = 5000;
+/// Branch-and-bound nodes each pricing MIP may search.
+const PRICING_NODES: u64 = 300;
 /// How many removals a round of column generation tries before it gives up.
 const REMOVALS: usize = 8;
 /// How many steps a column that lost (gained) a copy may not gain (lose) one.
@@ -335,11 +338,12 @@ impl<'a> Search<'a> {
     /// shortlisted removals, and applies the first trade of a taken copy for it that lowers
     /// the potential. Returns whether one did.
     fn trade_for_new(&mut self, model: &Model) -> Result<bool, FairError> {
-        let col = PureRust.price(model, &self.slopes(None), None, None, None)?;
-        let j = self.push(col);
-        let held: Vec<usize> = (0..self.mult.len()).filter(|&f| self.mult[f] > 0).collect();
-        if self.best_of(&held, &[j]) {
-            return Ok(true);
+        if let Some(col) = best_panel_within(model, &self.slopes(None), PRICING_NODES)? {
+            let j = self.push(col);
+            let held: Vec<usize> = (0..self.mult.len()).filter(|&f| self.mult[f] > 0).collect();
+            if self.best_of(&held, &[j]) {
+                return Ok(true);
+            }
         }
         let worst = self.worst_class() as u32;
         let holds = |f: usize| self.columns[f].iter().any(|e| e.0 == worst);
@@ -350,7 +354,9 @@ impl<'a> Search<'a> {
         );
         from.extend(self.shortlist(|f| self.mult[f] > 0, |f| self.single(f, -1), REMOVALS));
         for f in from {
-            let col = PureRust.price(model, &self.slopes(Some(f)), None, None, None)?;
+            let Some(col) = best_panel_within(model, &self.slopes(Some(f)), PRICING_NODES)? else {
+                continue;
+            };
             let j = self.push(col);
             if self.best_of(&[f], &[j]) {
                 return Ok(true);

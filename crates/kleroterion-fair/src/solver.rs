@@ -155,6 +155,23 @@ fn pricing_problem(
     (problem, vars)
 }
 
+/// The best panel for `weights` that the pricing MIP's branch and bound finds within `nodes`
+/// nodes (the proven best when it ends sooner), or `None` when it finds none in that budget. A
+/// budget of nodes, never of time, so the answer is the same in every run.
+pub(crate) fn best_panel_within(
+    model: &Model,
+    weights: &[f64],
+    nodes: u64,
+) -> Result<Option<Column>, FairError> {
+    let (problem, vars) = pricing_problem(model, weights, None);
+    let mut opts = SolveOptions::default();
+    opts.node_limit = Some(nodes);
+    match problem.solve_with(opts).map_err(mlp_err)? {
+        microlp::SolveOutcome::Solution(sol) => checked_column(model, None, &sol, &vars).map(Some),
+        microlp::SolveOutcome::Interrupted(_) => Ok(None),
+    }
+}
+
 /// The panel a pricing solution holds, checked against every rule (and the face).
 fn checked_column(
     model: &Model,
@@ -415,5 +432,69 @@ impl Backend for PureRust {
             duals,
             nu: zd[0],
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Feature, Instance};
+
+    /// People 0 and 1 share a household; 2 and 3 are interchangeable.
+    fn pair_and_two() -> Instance {
+        Instance {
+            panel_size: 2,
+            features: vec![Feature::new("g", [("a", 0, 2), ("b", 0, 2)])],
+            people: vec![vec![0], vec![0], vec![1], vec![1]],
+            households: vec![Some(7), Some(7), None, None],
+        }
+    }
+
+    #[test]
+    fn a_panel_within_the_budget_keeps_the_household_rule_over_given_groups() {
+        let inst = pair_and_two();
+        let model = Model::with_types(&inst, vec![vec![0], vec![1], vec![2, 3]]);
+        // Both members of the household are worth most; together they would score 2.
+        let col = best_panel_within(&model, &[1.0, 1.0, 0.1], 300)
+            .unwrap()
+            .unwrap();
+        assert!(
+            col == vec![(0, 1), (2, 1)] || col == vec![(1, 1), (2, 1)],
+            "{col:?}"
+        );
+        // Without the household, the pair is the best panel.
+        let apart = Instance {
+            households: vec![None; 4],
+            ..inst
+        };
+        let model = Model::with_types(&apart, vec![vec![0], vec![1], vec![2, 3]]);
+        let col = best_panel_within(&model, &[1.0, 1.0, 0.1], 300)
+            .unwrap()
+            .unwrap();
+        assert_eq!(col, vec![(0, 1), (1, 1)]);
+    }
+
+    #[test]
+    fn a_quota_forces_the_panel_and_one_no_group_can_meet_is_infeasible() {
+        let inst = Instance {
+            features: vec![Feature::new("g", [("a", 0, 2), ("b", 2, 2)])],
+            ..pair_and_two()
+        };
+        // Exactly two of value b: the only panel, whatever the weights favour.
+        let model = Model::with_types(&inst, vec![vec![0], vec![1], vec![2, 3]]);
+        let col = best_panel_within(&model, &[1.0, 1.0, 0.1], 300)
+            .unwrap()
+            .unwrap();
+        assert_eq!(col, vec![(2, 2)]);
+        // With only one person of value b, no panel meets the quota.
+        let short = Instance {
+            people: vec![vec![0], vec![0], vec![1], vec![0]],
+            ..inst
+        };
+        let model = Model::with_types(&short, vec![vec![0], vec![1], vec![2], vec![3]]);
+        assert!(matches!(
+            best_panel_within(&model, &[1.0, 1.0, 0.1, 0.1], 300),
+            Err(FairError::Infeasible)
+        ));
     }
 }

@@ -76,7 +76,10 @@ fn small_synthetic_pool_within_two_over_m() {
     let dist = leximin(&inst, &Options::default()).unwrap();
     let (systematic, minimax) = both(&inst, &dist);
     // Measured: systematic 5.74 / M, minimax 0.94 / M.
-    assert!(minimax <= 0.94, "systematic {systematic}, minimax {minimax}");
+    assert!(
+        minimax <= 0.94,
+        "systematic {systematic}, minimax {minimax}"
+    );
 }
 
 /// About 40 s in release (LEXIMIN 30 s, the minimax rounding 9 s): `scripts/ci/long`.
