@@ -27,11 +27,12 @@
 //! is how much the potential falls when it gains one seat, and a pricing MIP over the panel
 //! rules (the quotas and the household rule over classes) looks for the panel with the largest
 //! total slope: the best its branch and bound finds within a fixed number of nodes (proving
-//! the optimum can take seconds a panel, and a good panel is enough here). One copy of a taken column is traded for it when that lowers the potential;
-//! when no trade does, the slopes are recomputed as if each of a few taken columns had lost a
-//! copy (those that hold the class with the largest change, then those whose loss lowers the
-//! potential most), and each is priced in turn. Quick descent moves follow every trade. The
-//! search stops when no priced panel lowers the potential, or after a fixed number of rounds.
+//! the optimum can take seconds a panel, and a good panel is enough here). One copy of a taken
+//! column is traded for it when that lowers the potential; when no trade does, the slopes are
+//! recomputed as if each of a few taken columns had lost a copy (those that hold the class
+//! with the largest change, then those whose loss lowers the potential most), and each is
+//! priced in turn. Quick descent moves follow every trade. The search stops when no priced
+//! panel lowers the potential, or after a fixed number of rounds.
 //!
 //! The best multiplicities seen, by their largest change and then their potential, are kept.
 //! Budgets count moves, steps and rounds, never time; the MIP solver is deterministic, and
