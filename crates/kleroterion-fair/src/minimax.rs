@@ -40,7 +40,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Model;
+use crate::model::{Column, Model};
 use crate::solver::best_panel_within;
 use crate::{Distribution, FairError, Instance};
 
@@ -61,20 +61,16 @@ const REMOVALS: usize = 8;
 /// How many steps a column that lost (gained) a copy may not gain (lose) one.
 const TENURE: usize = 12;
 
-/// Column `j`: `(class, count)`, ascending by class.
-type Column = Vec<(u32, u32)>;
-
 /// The rounding problem over classes.
 pub(crate) struct Problem {
-    /// Members of each class, ascending person indices.
-    members: Vec<Vec<u32>>,
     /// `M p` of each class (the mean over its members, who agree to within 1e-9).
     target: Vec<f64>,
     /// The distinct columns of the support.
     columns: Vec<Column>,
     /// Column of each panel of the distribution (`usize::MAX` for weight 0).
     column_of: Vec<usize>,
-    /// The panel rules over classes, for generating columns.
+    /// The panel rules over classes, for generating columns; its types are the classes, and
+    /// its `members` each class's members, ascending person indices.
     model: Model,
 }
 
@@ -140,8 +136,7 @@ impl Problem {
             })
             .collect();
         Self {
-            model: Model::with_types(instance, members.clone()),
-            members,
+            model: Model::with_types(instance, members),
             target,
             columns,
             column_of,
@@ -210,13 +205,13 @@ impl Problem {
 
     /// The M panels: each column `mult[j]` times, the members of each class taken in turn.
     pub(crate) fn panels(&self, columns: &[Column], mult: &[u32]) -> Vec<Vec<u32>> {
-        let mut next = vec![0usize; self.members.len()];
+        let mut next = vec![0usize; self.model.members.len()];
         let mut panels = Vec::new();
         for (col, &c) in columns.iter().zip(mult) {
             for _ in 0..c {
                 let mut panel = Vec::new();
                 for &(t, x) in col {
-                    let list = &self.members[t as usize];
+                    let list = &self.model.members[t as usize];
                     for _ in 0..x {
                         panel.push(list[next[t as usize]]);
                         next[t as usize] = (next[t as usize] + 1) % list.len();
@@ -290,7 +285,12 @@ struct Search<'a> {
 
 impl<'a> Search<'a> {
     fn new(problem: &'a Problem, columns: &[Column], mult: &[u32]) -> Self {
-        let size: Vec<i64> = problem.members.iter().map(|l| l.len() as i64).collect();
+        let size: Vec<i64> = problem
+            .model
+            .members
+            .iter()
+            .map(|l| l.len() as i64)
+            .collect();
         let mut seats = vec![0i64; size.len()];
         for (col, &c) in columns.iter().zip(mult) {
             for &(t, x) in col {

@@ -66,6 +66,7 @@ impl Model {
     /// feature values, and everyone in a household of two or more is a group of their own.
     pub(crate) fn with_types(inst: &Instance, members: Vec<Vec<u32>>) -> Self {
         let shared = inst.shared_households();
+        // Keyed by the instance's own household tags, whose order gives the rows' order.
         let mut hh: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
         for (t, list) in members.iter().enumerate() {
             for &i in list {
