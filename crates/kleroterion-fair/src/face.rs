@@ -57,6 +57,21 @@ impl Face {
         }
     }
 
+    /// The face that fixes the given types' counts and nothing else.
+    pub(crate) fn fixing(model: &Model, type_count: Vec<Option<u32>>) -> Self {
+        Self {
+            type_count,
+            quota_total: vec![None; model.quotas.len()],
+            household_full: vec![false; model.households.len()],
+        }
+    }
+
+    /// The whole quota polytope: every panel that meets the rules.
+    #[cfg(test)]
+    pub(crate) fn whole(model: &Model) -> Self {
+        Self::fixing(model, vec![None; model.num_types()])
+    }
+
     /// The range of counts of type `t` in the face's panels.
     pub(crate) fn type_range(&self, model: &Model, t: usize) -> (u32, u32) {
         self.type_count[t].map_or((0, model.count(t)), |c| (c, c))

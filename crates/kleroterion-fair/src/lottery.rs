@@ -146,7 +146,9 @@ pub fn round_to_lottery(
 /// [`Options::rounding`]. Every panel meets every quota and the household rule: systematic
 /// rounding takes the support's panels themselves; minimax rounding takes, of each group of
 /// interchangeable people (same features, same probability, no household shared), as many as
-/// a panel of the support or a panel it generated over those groups under the same rules. The
+/// a panel of the support or a panel it generated over those groups under the same rules.
+/// Either way, someone on every panel of the support is on all `m` panels, and someone on
+/// none of them is on none. The
 /// same input gives the same lottery: the search has fixed budgets of moves and rounds and
 /// never looks at the clock (the options' time limit does not apply).
 ///

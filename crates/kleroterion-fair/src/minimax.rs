@@ -27,11 +27,14 @@
 //! is how much the potential falls when it gains one seat, and a pricing MIP over the panel
 //! rules (the quotas and the household rule over classes) looks for the panel with the largest
 //! total slope: the best its branch and bound finds within a fixed number of nodes (proving
-//! the optimum can take seconds a panel, and a good panel is enough here). One copy of a taken
-//! column is traded for it when that lowers the potential; when no trade does, the slopes are
-//! recomputed as if each of a few taken columns had lost a copy (those that hold the class
-//! with the largest change, then those whose loss lowers the potential most), and each is
-//! priced in turn. Quick descent moves follow every trade. The search stops when no priced
+//! the optimum can take seconds a panel, and a good panel is enough here). A generated panel
+//! takes every member of a class that every panel of the distribution takes, and none of a
+//! class that none takes: whoever the distribution makes certain stays on all M panels, and
+//! whoever it leaves out stays out (trading that for gains elsewhere is not the rounding's
+//! call). One copy of a taken column is traded for it when that lowers the potential; when no
+//! trade does, the slopes are recomputed as if each of a few taken columns had lost a copy
+//! (those that hold the class with the largest change, then those whose loss lowers the
+//! potential most), and each is priced in turn. Quick descent moves follow every trade. The search stops when no priced
 //! panel lowers the potential, or after a fixed number of rounds.
 //!
 //! The best multiplicities seen, by their largest change and then their potential, are kept.
@@ -40,6 +43,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::face::Face;
 use crate::model::{Column, Model};
 use crate::solver::best_panel_within;
 use crate::{Distribution, FairError, Instance};
@@ -72,6 +76,10 @@ pub(crate) struct Problem {
     /// The panel rules over classes, for generating columns; its types are the classes, and
     /// its `members` each class's members, ascending person indices.
     model: Model,
+    /// The classes whose count is the same in every column of the support: all of a class
+    /// that every panel takes (people the distribution makes certain), none of one that no
+    /// panel takes. Generated columns keep them.
+    settled: Face,
 }
 
 impl Problem {
@@ -135,8 +143,11 @@ impl Problem {
                 })
             })
             .collect();
+        let model = Model::with_types(instance, members);
+        let settled = Face::fixing(&model, settled_counts(&model, &columns));
         Self {
-            model: Model::with_types(instance, members),
+            model,
+            settled,
             target,
             columns,
             column_of,
@@ -188,7 +199,7 @@ impl Problem {
         let mut best = Best::default();
         best.offer(&s);
         for _ in 0..rounds {
-            if !s.trade_for_new(&self.model)? {
+            if !s.trade_for_new(&self.model, &self.settled)? {
                 break;
             }
             for _ in 0..DESCENT {
@@ -223,6 +234,31 @@ impl Problem {
         }
         panels
     }
+}
+
+/// Per class, its count when every column takes the same number of it, all or none.
+fn settled_counts(model: &Model, columns: &[Column]) -> Vec<Option<u32>> {
+    let mut held = vec![0usize; model.num_types()];
+    let mut full = vec![0usize; model.num_types()];
+    for col in columns {
+        for &(t, x) in col {
+            held[t as usize] += 1;
+            if x == model.count(t as usize) {
+                full[t as usize] += 1;
+            }
+        }
+    }
+    (0..model.num_types())
+        .map(|t| {
+            if held[t] == 0 {
+                Some(0)
+            } else if full[t] == columns.len() {
+                Some(model.count(t))
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// The best multiplicities seen: the smallest largest change, then the smallest potential.
@@ -338,8 +374,8 @@ impl<'a> Search<'a> {
     /// Prices the panel the slopes favour most, first as they are, then after each of the
     /// shortlisted removals, and applies the first trade of a taken copy for it that lowers
     /// the potential. Returns whether one did.
-    fn trade_for_new(&mut self, model: &Model) -> Result<bool, FairError> {
-        if let Some(col) = best_panel_within(model, &self.slopes(None), PRICING_NODES)? {
+    fn trade_for_new(&mut self, model: &Model, face: &Face) -> Result<bool, FairError> {
+        if let Some(col) = best_panel_within(model, &self.slopes(None), face, PRICING_NODES)? {
             let j = self.push(col);
             let held: Vec<usize> = (0..self.mult.len()).filter(|&f| self.mult[f] > 0).collect();
             if self.best_of(&held, &[j]) {
@@ -355,7 +391,8 @@ impl<'a> Search<'a> {
         );
         from.extend(self.shortlist(|f| self.mult[f] > 0, |f| self.single(f, -1), REMOVALS));
         for f in from {
-            let Some(col) = best_panel_within(model, &self.slopes(Some(f)), PRICING_NODES)? else {
+            let Some(col) = best_panel_within(model, &self.slopes(Some(f)), face, PRICING_NODES)?
+            else {
                 continue;
             };
             let j = self.push(col);

@@ -155,19 +155,22 @@ fn pricing_problem(
     (problem, vars)
 }
 
-/// The best panel for `weights` that the pricing MIP's branch and bound finds within `nodes`
-/// nodes (the proven best when it ends sooner), or `None` when it finds none in that budget. A
-/// budget of nodes, never of time, so the answer is the same in every run.
+/// The best panel of `face` for `weights` that the pricing MIP's branch and bound finds within
+/// `nodes` nodes (the proven best when it ends sooner), or `None` when it finds none in that
+/// budget. A budget of nodes, never of time, so the answer is the same in every run.
 pub(crate) fn best_panel_within(
     model: &Model,
     weights: &[f64],
+    face: &Face,
     nodes: u64,
 ) -> Result<Option<Column>, FairError> {
-    let (problem, vars) = pricing_problem(model, weights, None);
+    let (problem, vars) = pricing_problem(model, weights, Some(face));
     let mut opts = SolveOptions::default();
     opts.node_limit = Some(nodes);
     match problem.solve_with(opts).map_err(mlp_err)? {
-        microlp::SolveOutcome::Solution(sol) => checked_column(model, None, &sol, &vars).map(Some),
+        microlp::SolveOutcome::Solution(sol) => {
+            checked_column(model, Some(face), &sol, &vars).map(Some)
+        }
         microlp::SolveOutcome::Interrupted(_) => Ok(None),
     }
 }
@@ -455,7 +458,7 @@ mod tests {
         let inst = pair_and_two();
         let model = Model::with_types(&inst, vec![vec![0], vec![1], vec![2, 3]]);
         // Both members of the household are worth most; together they would score 2.
-        let col = best_panel_within(&model, &[1.0, 1.0, 0.1], 300)
+        let col = best_panel_within(&model, &[1.0, 1.0, 0.1], &Face::whole(&model), 300)
             .unwrap()
             .unwrap();
         assert!(
@@ -468,7 +471,7 @@ mod tests {
             ..inst
         };
         let model = Model::with_types(&apart, vec![vec![0], vec![1], vec![2, 3]]);
-        let col = best_panel_within(&model, &[1.0, 1.0, 0.1], 300)
+        let col = best_panel_within(&model, &[1.0, 1.0, 0.1], &Face::whole(&model), 300)
             .unwrap()
             .unwrap();
         assert_eq!(col, vec![(0, 1), (1, 1)]);
@@ -482,7 +485,7 @@ mod tests {
         };
         // Exactly two of value b: the only panel, whatever the weights favour.
         let model = Model::with_types(&inst, vec![vec![0], vec![1], vec![2, 3]]);
-        let col = best_panel_within(&model, &[1.0, 1.0, 0.1], 300)
+        let col = best_panel_within(&model, &[1.0, 1.0, 0.1], &Face::whole(&model), 300)
             .unwrap()
             .unwrap();
         assert_eq!(col, vec![(2, 2)]);
@@ -493,7 +496,7 @@ mod tests {
         };
         let model = Model::with_types(&short, vec![vec![0], vec![1], vec![2], vec![3]]);
         assert!(matches!(
-            best_panel_within(&model, &[1.0, 1.0, 0.1, 0.1], 300),
+            best_panel_within(&model, &[1.0, 1.0, 0.1, 0.1], &Face::whole(&model), 300),
             Err(FairError::Infeasible)
         ));
     }
