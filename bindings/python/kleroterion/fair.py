@@ -55,7 +55,8 @@ def _progress(progress: Progress, people: int, active: bool = True) -> Iterator[
     """A tqdm bar (notebook-aware), or the caller's callback, or nothing. The bar counts the
     people whose probability is fixed; while decomposing (when nobody's is fixed until the
     end), it shows the percentage of the way from the first deviation to the target, on a log
-    scale (:func:`decomposition_fraction`)."""
+    scale (:func:`decomposition_fraction`); while rounding, it counts the rounds and shows the
+    largest change so far."""
     if callable(progress):
         yield progress
         return
@@ -68,6 +69,15 @@ def _progress(progress: Progress, people: int, active: bool = True) -> Iterator[
     first: list[float] = []
 
     def update(phase: str, level: int, fixed: int, total: int, panels: int, value: float) -> None:
+        if phase == "rounding":
+            if bar.unit != "rounds":
+                bar.reset(total=None)
+                bar.unit = "rounds"
+            bar.n = level
+            bar.set_description("rounding to a lottery", refresh=False)
+            bar.set_postfix(panels=panels, largest_change=f"{value:.3%}", refresh=False)
+            bar.refresh()
+            return
         if phase == "decomposing":
             if not first:
                 first.append(value)
@@ -208,11 +218,16 @@ class Distribution:
         """The ids on panel ``j`` of the support (with the pool's id type)."""
         return [self._pool.ids[i] for i in self._native.panels[j]]
 
-    def to_portfolio(self, m: int = 1000, rounding: str = "minimax") -> Portfolio:
+    def to_portfolio(self, m: int = 1000, rounding: str = "minimax", progress: Progress = True) -> Portfolio:
         """Rounds to a uniform lottery over ``m`` panels. ``"minimax"`` keeps the largest change
         of anyone's probability small; ``"systematic"`` is systematic sampling along the
-        distribution's panels. Every panel meets every quota and the household rule."""
-        raw = self._native.round(self._instance, m, rounding)
+        distribution's panels. Every panel meets every quota and the household rule.
+
+        ``progress``: a tqdm bar (True), nothing (False) or a callback called after each round
+        of minimax rounding with ``("rounding", round, 0, people, panels, largest change so
+        far)``; an exception in the callback or Ctrl-C stops the rounding."""
+        with _progress(progress, len(self._pool), rounding == "minimax") as callback:
+            raw = self._native.round(self._instance, m, rounding, callback)
         portfolio = Portfolio(json.loads(raw), self._pool.ids, self.size)
         if portfolio.warning is not None:
             from .protocol import RoundingWarning  # noqa: PLC0415 (protocol imports this module lazily)

@@ -89,20 +89,27 @@ impl Distribution {
     /// Rounds to a uniform lottery over `m` panels (`rounding`: "minimax" or "systematic");
     /// returns JSON with `panels`, `probabilities`, `rounding`, `max_change`, `changed` (the
     /// people whose change is largest), `min_before`, `min_after`, `lower_bound`, `bound` and
-    /// `report`.
-    #[pyo3(signature = (instance, m, rounding = "minimax"))]
+    /// `report`. `progress`, when given, is called with `("rounding", round, 0, people, panels,
+    /// largest change so far)` after each round of minimax rounding; an exception it raises (or
+    /// Ctrl-C) cancels the rounding.
+    #[pyo3(signature = (instance, m, rounding = "minimax", progress = None))]
     fn round(
         &self,
         py: Python<'_>,
         instance: &Instance,
         m: u32,
         rounding: &str,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<String> {
         let rounding: kf::Rounding = rounding.parse().map_err(errors::fair)?;
-        let options = kf::Options::new().with_rounding(rounding);
-        let p = py
-            .detach(|| kf::round_to_lottery_with(&instance.instance, &self.dist, m, &options))
-            .py()?;
+        let (options, raised) = run_options(progress, None);
+        let options = options.with_rounding(rounding);
+        let result =
+            py.detach(|| kf::round_to_lottery_with(&instance.instance, &self.dist, m, &options));
+        if let Some(e) = raised.lock().ok().and_then(|mut s| s.take()) {
+            return Err(e);
+        }
+        let p = result.py()?;
         to_json(
             "portfolio",
             &json!({
@@ -137,6 +144,7 @@ fn phase_name(p: kf::Phase) -> &'static str {
         kf::Phase::Level => "level",
         kf::Phase::Fixed => "fixed",
         kf::Phase::Finishing => "finishing",
+        kf::Phase::Rounding => "rounding",
         _ => "working",
     }
 }

@@ -106,6 +106,31 @@ def test_progress_callback_and_bar(sf_pool: kl.Pool, sf_quotas: kl.Quotas) -> No
     assert abs(d.min_probability - 1 / 11) < 1e-6
 
 
+def test_rounding_progress_and_stop(sf_leximin: kl.Distribution) -> None:
+    seen: list[tuple[str, int, float]] = []
+
+    def callback(phase: str, level: int, fixed: int, people: int, panels: int, value: float) -> None:
+        seen.append((phase, level, value))
+        assert (fixed, people) == (0, 150)
+
+    p = sf_leximin.to_portfolio(1000, progress=callback)
+    assert [phase for phase, _, _ in seen] == ["rounding"] * len(seen)
+    assert [level for _, level, _ in seen] == list(range(1, len(seen) + 1))
+    # The best largest change so far, ending at the portfolio's.
+    assert all(b <= a for (_, _, a), (_, _, b) in zip(seen, seen[1:]))
+    assert math.isclose(seen[-1][2], p.max_change, abs_tol=1e-12)
+
+    class Stop(Exception):
+        pass
+
+    def stop(phase: str, level: int, *_: object) -> None:
+        if level == 2:
+            raise Stop
+
+    with pytest.raises(Stop):
+        sf_leximin.to_portfolio(1000, progress=stop)
+
+
 def test_feasibility(sf_pool: kl.Pool, sf_quotas: kl.Quotas) -> None:
     f = kl.feasibility(sf_pool, sf_quotas, 22)
     assert f and f.example is not None and len(f.example) == 22

@@ -24,7 +24,8 @@
 //! consecutive (cyclically), so `R` is at most twice the number of type panels that take some
 //! but not all of the person's type, plus the number that take all of it.
 
-use crate::minimax::Problem;
+use crate::minimax::{Problem, Report};
+use crate::options::Guard;
 use crate::{Distribution, FairError, Instance, Options, ProbabilitySummary};
 
 /// Default number of panels in a lottery.
@@ -148,9 +149,11 @@ pub fn round_to_lottery(
 /// interchangeable people (same features, same probability, no household shared), as many as
 /// a panel of the support or a panel it generated over those groups under the same rules.
 /// Either way, someone on every panel of the support is on all `m` panels, and someone on
-/// none of them is on none. The
-/// same input gives the same lottery: the search has fixed budgets of moves and rounds and
-/// never looks at the clock (the options' time limit does not apply).
+/// none of them is on none. The same input gives the same lottery: the search has fixed
+/// budgets of moves and rounds and never looks at the clock (the options' time limit does not
+/// apply). Minimax rounding reports each round of its search to [`Options::progress`] as
+/// [`crate::Phase::Rounding`], and stops with [`FairError::Cancelled`] at the end of a round
+/// when the options' cancellation flag is raised.
 ///
 /// Errors with [`FairError::InvalidArgument`] for `m == 0`, [`FairError::InvalidInstance`] for a
 /// malformed instance and [`FairError::InvalidDistribution`] when the distribution does not fit
@@ -248,8 +251,10 @@ pub fn round_to_lottery_with(
                     problem.multiplicities_of(&chosen)
                 })
                 .collect();
-            let mult = problem.search(&starts, TABU_STEPS);
-            let (columns, mult) = problem.generate(&mult, GENERATED)?;
+            let guard = Guard::new(options);
+            let report = Report::new(&guard, n, simple_bound(&distribution.probabilities, m));
+            let mult = problem.search(&starts, TABU_STEPS, &report)?;
+            let (columns, mult) = problem.generate(&mult, GENERATED, &report)?;
             problem.panels(&columns, &mult)
         }
     };
@@ -287,11 +292,7 @@ fn loss(before: &[f64], after: &[f64], m: u32) -> RoundingLoss {
     let people = (0..change.len() as u32)
         .filter(|&i| change[i as usize] >= max_change - 1e-12)
         .collect();
-    let mf = f64::from(m);
-    let lower_bound = before
-        .iter()
-        .map(|&p| (p * mf - (p * mf).round()).abs() / mf)
-        .fold(0.0, f64::max);
+    let lower_bound = simple_bound(before, m);
     let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
     RoundingLoss {
         max_change,
@@ -300,6 +301,16 @@ fn loss(before: &[f64], after: &[f64], m: u32) -> RoundingLoss {
         min_after: min(after),
         lower_bound,
     }
+}
+
+/// The largest distance of an `M p` to its nearest integer, over `M`: no lottery of `m`
+/// panels changes everyone's probability by less.
+fn simple_bound(probabilities: &[f64], m: u32) -> f64 {
+    let mf = f64::from(m);
+    probabilities
+        .iter()
+        .map(|&p| (p * mf - (p * mf).round()).abs() / mf)
+        .fold(0.0, f64::max)
 }
 
 /// Systematic sampling: the support panel under each point `(i + offset) / M * total`.

@@ -41,12 +41,14 @@
 //! Budgets count moves, steps and rounds, never time; the MIP solver is deterministic, and
 //! nothing depends on hash order, so the same input gives the same lottery.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use crate::face::Face;
 use crate::model::{Column, Model};
+use crate::options::{Guard, Phase, Progress};
 use crate::solver::best_panel_within;
-use crate::{Distribution, FairError, Instance};
+use crate::{Distribution, FairError, Instance, Stopped};
 
 /// The exponent of the potential.
 const POWER: i32 = 6;
@@ -69,6 +71,8 @@ const TENURE: usize = 12;
 pub(crate) struct Problem {
     /// `M p` of each class (the mean over its members, who agree to within 1e-9).
     target: Vec<f64>,
+    /// The number of panels M.
+    m: u32,
     /// The distinct columns of the support.
     columns: Vec<Column>,
     /// Column of each panel of the distribution (`usize::MAX` for weight 0).
@@ -148,6 +152,7 @@ impl Problem {
         Self {
             model,
             settled,
+            m,
             target,
             columns,
             column_of,
@@ -165,7 +170,12 @@ impl Problem {
 
     /// The best multiplicities the search of the module docs finds from each start (each
     /// summing to M); `steps` bounds each start's tabu phase.
-    pub(crate) fn search(&self, starts: &[Vec<u32>], steps: usize) -> Vec<u32> {
+    pub(crate) fn search(
+        &self,
+        starts: &[Vec<u32>],
+        steps: usize,
+        report: &Report<'_, '_>,
+    ) -> Result<Vec<u32>, FairError> {
         let mut best = Best::default();
         for start in starts {
             let mut s = Search::new(self, &self.columns, start);
@@ -180,8 +190,9 @@ impl Problem {
             }
             s.descend();
             best.offer(&s);
+            report.round(self, self.columns.len(), &best)?;
         }
-        best.mult
+        Ok(best.mult)
     }
 
     /// Improves `mult` (over the support's columns) with panels from outside the support: each
@@ -194,6 +205,7 @@ impl Problem {
         &self,
         mult: &[u32],
         rounds: usize,
+        report: &Report<'_, '_>,
     ) -> Result<(Vec<Column>, Vec<u32>), FairError> {
         let mut s = Search::new(self, &self.columns, mult);
         let mut best = Best::default();
@@ -208,6 +220,7 @@ impl Problem {
                 }
             }
             best.offer(&s);
+            report.round(self, s.columns.len(), &best)?;
         }
         let mut mult = best.mult;
         mult.resize(s.columns.len(), 0);
@@ -259,6 +272,54 @@ fn settled_counts(model: &Model, columns: &[Column]) -> Vec<Option<u32>> {
             }
         })
         .collect()
+}
+
+/// Reports the search's rounds as [`Phase::Rounding`].
+pub(crate) struct Report<'a, 'g> {
+    guard: &'a Guard<'g>,
+    people: usize,
+    /// The simple lower bound on the largest change, in probability.
+    bound: f64,
+    rounds: Cell<usize>,
+}
+
+impl<'a, 'g> Report<'a, 'g> {
+    pub(crate) fn new(guard: &'a Guard<'g>, people: usize, bound: f64) -> Self {
+        Self {
+            guard,
+            people,
+            bound,
+            rounds: Cell::new(0),
+        }
+    }
+
+    /// One more round done, with `panels` columns to take from and `best` the best so far;
+    /// [`FairError::Cancelled`] when the options' cancellation flag is raised.
+    fn round(&self, problem: &Problem, panels: usize, best: &Best) -> Result<(), FairError> {
+        self.rounds.set(self.rounds.get() + 1);
+        let largest = best.score.map_or(f64::INFINITY, |(d, _)| d);
+        self.guard.report(Progress {
+            phase: Phase::Rounding,
+            level: self.rounds.get(),
+            fixed: 0,
+            people: self.people,
+            panels,
+            value: largest / f64::from(problem.m),
+            bound: self.bound,
+        });
+        if self.guard.cancelled() {
+            return Err(FairError::Cancelled {
+                stopped: Stopped {
+                    phase: Phase::Rounding,
+                    levels_fixed: 0,
+                    people_fixed: 0,
+                    people: self.people,
+                },
+                partial: None,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// The best multiplicities seen: the smallest largest change, then the smallest potential.

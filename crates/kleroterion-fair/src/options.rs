@@ -28,6 +28,12 @@ pub enum Phase {
     Fixed,
     /// Cleaning up and expanding the final distribution.
     Finishing,
+    /// Minimax rounding to a lottery of M panels ([`crate::round_to_lottery_with`]). `level`
+    /// counts the search's rounds (its starts over the distribution's panels, then its rounds
+    /// of new panels), `panels` the distinct panels it may take, `value` the smallest largest
+    /// change of anyone's probability found so far and `bound` the simple lower bound on it
+    /// ([`crate::RoundingLoss::lower_bound`]); `fixed` is 0.
+    Rounding,
 }
 
 /// The deviation at which [`Phase::Decomposing`] stops: `value` falls from its first report
@@ -238,6 +244,11 @@ impl<'a> Guard<'a> {
             return Err(FairError::time_limit());
         }
         Ok(())
+    }
+
+    /// Whether the cancellation flag is raised (the deadline aside).
+    pub(crate) fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(Cancel::is_cancelled)
     }
 
     /// Time left before the deadline, if any.

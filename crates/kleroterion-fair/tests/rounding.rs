@@ -135,3 +135,43 @@ fn the_certain_stay_certain_and_the_excluded_stay_out() {
         assert!(largest <= 2.0, "{largest}");
     }
 }
+
+/// Minimax rounding reports each round, with the best largest change so far, which ends at the
+/// portfolio's; a raised cancellation flag stops it at the end of a round.
+#[test]
+fn rounding_reports_its_rounds_and_stops_when_cancelled() {
+    use kleroterion_fair::{Cancel, FairError, Phase, Progress};
+    use std::sync::{Arc, Mutex};
+
+    let inst = common::sortition_foundation(22);
+    let dist = leximin(&inst, &Options::default()).unwrap();
+    let seen: Arc<Mutex<Vec<Progress>>> = Arc::default();
+    let log = Arc::clone(&seen);
+    let options = Options::new().with_progress(move |p: &Progress| log.lock().unwrap().push(*p));
+    let portfolio = round_to_lottery_with(&inst, &dist, M, &options).unwrap();
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() > 4, "{} reports", seen.len());
+    for (i, p) in seen.iter().enumerate() {
+        assert_eq!((p.phase, p.level, p.people), (Phase::Rounding, i + 1, 150));
+        assert_eq!(p.bound, portfolio.loss.lower_bound);
+    }
+    assert!(seen.windows(2).all(|w| w[1].value <= w[0].value));
+    let last = seen.last().unwrap();
+    assert!((last.value - portfolio.loss.max_change).abs() < 1e-12);
+
+    let cancel = Cancel::new();
+    let raise = cancel.clone();
+    let options = Options::new()
+        .with_progress(move |p: &Progress| {
+            if p.level == 2 {
+                raise.cancel();
+            }
+        })
+        .with_cancel(cancel);
+    let e = round_to_lottery_with(&inst, &dist, M, &options).unwrap_err();
+    let FairError::Cancelled { stopped, partial } = &e else {
+        panic!("{e:?}");
+    };
+    assert_eq!(stopped.phase, Phase::Rounding);
+    assert!(partial.is_none());
+}

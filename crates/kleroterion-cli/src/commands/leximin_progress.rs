@@ -1,4 +1,5 @@
-//! The spinner's line while LEXIMIN runs, in `fair` and `commit --method lottery`.
+//! The spinner's line while LEXIMIN runs and while its result is rounded to a lottery, in `fair`
+//! and `commit --method lottery`.
 
 use std::sync::Mutex;
 
@@ -13,7 +14,8 @@ pub struct LeximinLine {
 impl LeximinLine {
     /// The line for a progress report: people fixed while levels are solved; while the
     /// distribution is decomposed into panels (when nobody's probability is final until the
-    /// end), the percentage of the way from the first deviation to the target, on a log scale.
+    /// end), the percentage of the way from the first deviation to the target, on a log scale;
+    /// while the result is rounded, the largest change of anyone's probability so far.
     pub fn line(&self, p: &Progress) -> String {
         match p.phase {
             Phase::Relaxation => format!(
@@ -31,6 +33,14 @@ impl LeximinLine {
                     p.value
                 )
             }
+            Phase::Rounding => format!(
+                "rounding to a lottery: round {}, {} panels to take from, largest change so far \
+                 {:.3} points (no lottery does better than {:.3})",
+                p.level,
+                p.panels,
+                p.value * 100.0,
+                p.bound * 100.0
+            ),
             _ => format!(
                 "LEXIMIN: level {}, {} of {} people fixed, {} panels",
                 p.level, p.fixed, p.people, p.panels
@@ -74,6 +84,20 @@ mod tests {
         assert_eq!(
             line.line(&report(Phase::Relaxation, 0.05)),
             "LEXIMIN: relaxation level 1, 0 of 150 people fixed"
+        );
+    }
+
+    #[test]
+    fn the_rounding_line_gives_the_largest_change_in_points() {
+        let line = LeximinLine::default();
+        let p = Progress {
+            bound: 0.00048,
+            ..report(Phase::Rounding, 0.0012)
+        };
+        assert_eq!(
+            line.line(&p),
+            "rounding to a lottery: round 1, 40 panels to take from, largest change so far \
+             0.120 points (no lottery does better than 0.048)"
         );
     }
 }
