@@ -59,13 +59,17 @@ impl Model {
             };
             members[t].push(i as u32);
         }
-        Self::with_types(inst, members)
+        Self::over(inst, members, &shared)
     }
 
     /// The model over the given groups of interchangeable people: each group shares its
     /// feature values, and everyone in a household of two or more is a group of their own.
     pub(crate) fn with_types(inst: &Instance, members: Vec<Vec<u32>>) -> Self {
-        let shared = inst.shared_households();
+        Self::over(inst, members, &inst.shared_households())
+    }
+
+    /// [`Model::with_types`], given the instance's `shared_households()`.
+    fn over(inst: &Instance, members: Vec<Vec<u32>>, shared: &[Option<u32>]) -> Self {
         // Keyed by the instance's own household tags, whose order gives the rows' order.
         let mut hh: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
         for (t, list) in members.iter().enumerate() {

@@ -164,15 +164,29 @@ pub(crate) fn best_panel_within(
     face: &Face,
     nodes: u64,
 ) -> Result<Option<Column>, FairError> {
-    let (problem, vars) = pricing_problem(model, weights, Some(face));
-    let mut opts = SolveOptions::default();
-    opts.node_limit = Some(nodes);
-    match problem.solve_with(opts).map_err(mlp_err)? {
+    let (outcome, vars) = search_within(model, weights, Some(face), nodes, None)?;
+    match outcome {
         microlp::SolveOutcome::Solution(sol) => {
             checked_column(model, Some(face), &sol, &vars).map(Some)
         }
         microlp::SolveOutcome::Interrupted(_) => Ok(None),
     }
+}
+
+/// The pricing MIP's branch and bound, stopped after `nodes` nodes (or `time_left`), and its
+/// variables.
+fn search_within(
+    model: &Model,
+    weights: &[f64],
+    face: Option<&Face>,
+    nodes: u64,
+    time_left: Option<Duration>,
+) -> Result<(microlp::SolveOutcome, Vec<microlp::Variable>), FairError> {
+    let (problem, vars) = pricing_problem(model, weights, face);
+    let mut opts = SolveOptions::default();
+    opts.time_limit = time_left;
+    opts.node_limit = Some(nodes);
+    Ok((problem.solve_with(opts).map_err(mlp_err)?, vars))
 }
 
 /// The panel a pricing solution holds, checked against every rule (and the face).
@@ -334,11 +348,7 @@ impl Backend for PureRust {
         good_enough: &dyn Fn(&Column) -> bool,
         time_left: Option<Duration>,
     ) -> Result<(Column, bool), FairError> {
-        let (problem, vars) = pricing_problem(model, weights, face);
-        let mut opts = SolveOptions::default();
-        opts.time_limit = time_left;
-        opts.node_limit = Some(nodes);
-        let outcome = problem.solve_with(opts).map_err(mlp_err)?;
+        let (outcome, vars) = search_within(model, weights, face, nodes, time_left)?;
         if let microlp::SolveOutcome::Solution(sol) = &outcome {
             let col = checked_column(model, face, sol, &vars)?;
             if sol.status() == microlp::SolutionStatus::Optimal {
