@@ -71,7 +71,8 @@ def _progress(progress: Progress, people: int, active: bool = True) -> Iterator[
     def update(phase: str, level: int, fixed: int, total: int, panels: int, value: float) -> None:
         if phase == "rounding":
             if bar.unit != "rounds":
-                bar.reset(total=None)
+                bar.reset()
+                bar.total = None  # a count of rounds, with no end known in advance
                 bar.unit = "rounds"
             bar.n = level
             bar.set_description("rounding to a lottery", refresh=False)

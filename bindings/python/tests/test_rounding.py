@@ -143,6 +143,16 @@ def test_the_progress_bar_moves_through_the_decomposition(fixture, capsys) -> No
     assert shown == sorted(shown), shown
 
 
+def test_the_progress_bar_follows_the_rounding(fixture, capsys) -> None:
+    _, _, dist = fixture
+    portfolio = dist.to_portfolio(1000, progress=True)
+    err = capsys.readouterr().err
+    rounds = [int(r) for r in re.findall(r"rounding to a lottery[: ]*(\d+)rounds", err)]
+    assert rounds and rounds == sorted(rounds), err[-2000:]
+    shown = re.findall(r"largest_change=([0-9.]+)%", err)
+    assert shown and float(shown[-1]) == pytest.approx(100 * portfolio.max_change, abs=5e-4)
+
+
 def test_every_public_class_shows_itself_as_html_with_its_texts_escaped(fixture, tmp_path) -> None:
     import inspect
 
