@@ -41,6 +41,7 @@
 //! Budgets count moves, steps and rounds, never time; the MIP solver is deterministic, and
 //! nothing depends on hash order, so the same input gives the same lottery.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
@@ -75,6 +76,8 @@ pub(crate) struct Problem {
     m: u32,
     /// The distinct columns of the support.
     columns: Vec<Column>,
+    /// The index of each column of the support.
+    index: BTreeMap<Column, usize>,
     /// Column of each panel of the distribution (`usize::MAX` for weight 0).
     column_of: Vec<usize>,
     /// The panel rules over classes, for generating columns; its types are the classes, and
@@ -155,6 +158,7 @@ impl Problem {
             m,
             target,
             columns,
+            index,
             column_of,
         }
     }
@@ -178,7 +182,7 @@ impl Problem {
     ) -> Result<Vec<u32>, FairError> {
         let mut best = Best::default();
         for start in starts {
-            let mut s = Search::new(self, &self.columns, start);
+            let mut s = Search::new(self, start);
             best.offer(&s);
             s.descend();
             best.offer(&s);
@@ -207,7 +211,7 @@ impl Problem {
         rounds: usize,
         report: &Report<'_, '_>,
     ) -> Result<(Vec<Column>, Vec<u32>), FairError> {
-        let mut s = Search::new(self, &self.columns, mult);
+        let mut s = Search::new(self, mult);
         let mut best = Best::default();
         best.offer(&s);
         for _ in 0..rounds {
@@ -224,7 +228,7 @@ impl Problem {
         }
         let mut mult = best.mult;
         mult.resize(s.columns.len(), 0);
-        Ok((s.columns, mult))
+        Ok((s.columns.into_owned(), mult))
     }
 
     /// The M panels: each column `mult[j]` times, the members of each class taken in turn.
@@ -366,10 +370,11 @@ fn largest(size: i64, target: f64, seats: i64) -> f64 {
 
 struct Search<'a> {
     problem: &'a Problem,
-    /// The columns the search may take: the support's, then the generated ones.
-    columns: Vec<Column>,
+    /// The columns the search may take: the support's, then the generated ones (borrowed from
+    /// the problem until the first is generated).
+    columns: Cow<'a, [Column]>,
     /// The index of each column.
-    index: BTreeMap<Column, usize>,
+    index: Cow<'a, BTreeMap<Column, usize>>,
     size: Vec<i64>,
     seats: Vec<i64>,
     pot: Vec<f64>,
@@ -381,7 +386,8 @@ struct Search<'a> {
 }
 
 impl<'a> Search<'a> {
-    fn new(problem: &'a Problem, columns: &[Column], mult: &[u32]) -> Self {
+    /// A search over the support's columns, taken `mult` times each.
+    fn new(problem: &'a Problem, mult: &[u32]) -> Self {
         let size: Vec<i64> = problem
             .model
             .members
@@ -389,7 +395,7 @@ impl<'a> Search<'a> {
             .map(|l| l.len() as i64)
             .collect();
         let mut seats = vec![0i64; size.len()];
-        for (col, &c) in columns.iter().zip(mult) {
+        for (col, &c) in problem.columns.iter().zip(mult) {
             for &(t, x) in col {
                 seats[t as usize] += i64::from(c) * i64::from(x);
             }
@@ -397,15 +403,10 @@ impl<'a> Search<'a> {
         let pot = (0..size.len())
             .map(|t| potential(size[t], problem.target[t], seats[t]))
             .collect();
-        let index = columns
-            .iter()
-            .enumerate()
-            .map(|(j, col)| (col.clone(), j))
-            .collect();
         Self {
             problem,
-            columns: columns.to_vec(),
-            index,
+            columns: Cow::Borrowed(&problem.columns),
+            index: Cow::Borrowed(&problem.index),
             size,
             seats,
             pot,
@@ -470,8 +471,8 @@ impl<'a> Search<'a> {
             return j;
         }
         let j = self.columns.len();
-        self.index.insert(col.clone(), j);
-        self.columns.push(col);
+        self.index.to_mut().insert(col.clone(), j);
+        self.columns.to_mut().push(col);
         self.mult.push(0);
         self.removed.push(0);
         self.added.push(0);
