@@ -41,7 +41,8 @@ pub enum FairError {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Stopped {
     /// What was being done: [`Phase::Relaxation`] or [`Phase::Decomposing`] on the way
-    /// through the relaxation, [`Phase::Seeding`] or [`Phase::Level`] in column generation.
+    /// through the relaxation, [`Phase::Seeding`] or [`Phase::Level`] in column generation,
+    /// [`Phase::Rounding`] in minimax rounding (which has no levels and no partial result).
     pub phase: Phase,
     /// LEXIMIN levels fixed so far, whose probabilities are final. Only column generation fixes
     /// levels one by one: the relaxation's levels are upper bounds until its decomposition
