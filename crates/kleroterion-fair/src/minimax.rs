@@ -34,8 +34,10 @@
 //! call). One copy of a taken column is traded for it when that lowers the potential; when no
 //! trade does, the slopes are recomputed as if each of a few taken columns had lost a copy
 //! (those that hold the class with the largest change, then those whose loss lowers the
-//! potential most), and each is priced in turn. Quick descent moves follow every trade. The search stops when no priced
-//! panel lowers the potential, or after a fixed number of rounds.
+//! potential most), and each is priced in turn. Quick descent moves follow every trade. The
+//! search stops when no priced panel lowers the potential, or after a fixed number of rounds.
+//! Each round is reported as [`crate::Phase::Rounding`], and a raised cancellation flag stops
+//! the search at the end of a round.
 //!
 //! The best multiplicities seen, by their largest change and then their potential, are kept.
 //! Budgets count moves, steps and rounds, never time; the MIP solver is deterministic, and
@@ -173,7 +175,7 @@ impl Problem {
     }
 
     /// The best multiplicities the search of the module docs finds from each start (each
-    /// summing to M); `steps` bounds each start's tabu phase.
+    /// summing to M); `steps` bounds each start's tabu phase. Errors only when cancelled.
     pub(crate) fn search(
         &self,
         starts: &[Vec<u32>],
