@@ -252,7 +252,7 @@ pub fn round_to_lottery_with(
                 })
                 .collect();
             let guard = Guard::new(options);
-            let report = Report::new(&guard, n, simple_bound(&distribution.probabilities, m));
+            let report = Report::new(&guard, n, m, simple_bound(&distribution.probabilities, m));
             let mult = problem.search(&starts, TABU_STEPS, &report)?;
             let (columns, mult) = problem.generate(&mult, GENERATED, &report)?;
             problem.panels(&columns, &mult)

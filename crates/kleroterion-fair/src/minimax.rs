@@ -74,8 +74,6 @@ const TENURE: usize = 12;
 pub(crate) struct Problem {
     /// `M p` of each class (the mean over its members, who agree to within 1e-9).
     target: Vec<f64>,
-    /// The number of panels M.
-    m: u32,
     /// The distinct columns of the support.
     columns: Vec<Column>,
     /// The index of each column of the support.
@@ -157,7 +155,6 @@ impl Problem {
         Self {
             model,
             settled,
-            m,
             target,
             columns,
             index,
@@ -196,7 +193,7 @@ impl Problem {
             }
             s.descend();
             best.offer(&s);
-            report.round(self, self.columns.len(), &best)?;
+            report.round(self.columns.len(), &best)?;
         }
         Ok(best.mult)
     }
@@ -226,7 +223,7 @@ impl Problem {
                 }
             }
             best.offer(&s);
-            report.round(self, s.columns.len(), &best)?;
+            report.round(s.columns.len(), &best)?;
         }
         let mut mult = best.mult;
         mult.resize(s.columns.len(), 0);
@@ -284,16 +281,19 @@ fn settled_counts(model: &Model, columns: &[Column]) -> Vec<Option<u32>> {
 pub(crate) struct Report<'a, 'g> {
     guard: &'a Guard<'g>,
     people: usize,
+    /// The number of panels M.
+    m: u32,
     /// The simple lower bound on the largest change, in probability.
     bound: f64,
     rounds: Cell<usize>,
 }
 
 impl<'a, 'g> Report<'a, 'g> {
-    pub(crate) fn new(guard: &'a Guard<'g>, people: usize, bound: f64) -> Self {
+    pub(crate) fn new(guard: &'a Guard<'g>, people: usize, m: u32, bound: f64) -> Self {
         Self {
             guard,
             people,
+            m,
             bound,
             rounds: Cell::new(0),
         }
@@ -301,7 +301,7 @@ impl<'a, 'g> Report<'a, 'g> {
 
     /// One more round done, with `panels` columns to take from and `best` the best so far;
     /// [`FairError::Cancelled`] when the options' cancellation flag is raised.
-    fn round(&self, problem: &Problem, panels: usize, best: &Best) -> Result<(), FairError> {
+    fn round(&self, panels: usize, best: &Best) -> Result<(), FairError> {
         self.rounds.set(self.rounds.get() + 1);
         let largest = best.score.map_or(f64::INFINITY, |(d, _)| d);
         self.guard.report(Progress {
@@ -310,19 +310,17 @@ impl<'a, 'g> Report<'a, 'g> {
             fixed: 0,
             people: self.people,
             panels,
-            value: largest / f64::from(problem.m),
+            value: largest / f64::from(self.m),
             bound: self.bound,
         });
         if self.guard.cancelled() {
-            return Err(FairError::Cancelled {
-                stopped: Stopped {
-                    phase: Phase::Rounding,
-                    levels_fixed: 0,
-                    people_fixed: 0,
-                    people: self.people,
-                },
-                partial: None,
-            });
+            let stopped = Stopped {
+                phase: Phase::Rounding,
+                levels_fixed: 0,
+                people_fixed: 0,
+                people: self.people,
+            };
+            return Err(FairError::cancelled().with_stop(stopped, None));
         }
         Ok(())
     }

@@ -235,7 +235,7 @@ impl<'a> Guard<'a> {
 
     /// Errors when cancelled or out of time.
     pub(crate) fn check(&self) -> Result<(), FairError> {
-        if self.cancel.is_some_and(Cancel::is_cancelled) {
+        if self.cancelled() {
             return Err(FairError::cancelled());
         }
         if let Some(d) = self.deadline
